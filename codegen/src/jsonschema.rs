@@ -1,0 +1,61 @@
+//! Emits one self-contained JSON Schema 2020-12 document per named type: the type at the root and
+//! every type it reaches under `$defs`, references rewritten to `#/$defs/<name>` (`#` for the root).
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+use crate::model::{Model, SCHEMA_REF_PREFIX};
+use crate::schema::{reachable, ref_to, walk_mut};
+
+pub const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
+
+/// The schema document of every named type, by name.
+pub fn emit(model: &Model, comment: &str) -> BTreeMap<String, Value> {
+    let all: BTreeMap<String, Value> = model.schemas.iter().map(|(name, named)| (name.clone(), named.schema.clone())).collect();
+    model.schemas.keys().map(|name| (name.clone(), document(name, &all, comment))).collect()
+}
+
+/// The standalone document of `name`.
+pub fn document(name: &str, schemas: &BTreeMap<String, Value>, comment: &str) -> Value {
+    let root = ref_to(name);
+    let mut defs = Map::new();
+    for reached in reachable(std::iter::once(&root), schemas) {
+        if reached != name {
+            if let Some(schema) = schemas.get(&reached) {
+                defs.insert(reached.clone(), rewrite(schema, name));
+            }
+        }
+    }
+    let mut out = Map::new();
+    out.insert("$schema".into(), DIALECT.into());
+    out.insert("$comment".into(), comment.into());
+    out.insert("title".into(), name.into());
+    match rewrite(schemas.get(name).unwrap_or(&Value::Bool(true)), name) {
+        Value::Object(object) => {
+            for (key, value) in object {
+                out.entry(key).or_insert(value);
+            }
+        }
+        Value::Bool(true) => {}
+        Value::Bool(false) | _ => {
+            out.insert("not".into(), Value::Object(Map::new()));
+        }
+    }
+    if !defs.is_empty() {
+        out.insert("$defs".into(), Value::Object(defs));
+    }
+    Value::Object(out)
+}
+
+fn rewrite(schema: &Value, root: &str) -> Value {
+    let mut schema = schema.clone();
+    walk_mut(&mut schema, &mut |subschema| {
+        if let Some(Value::String(reference)) = subschema.get_mut("$ref") {
+            if let Some(name) = reference.strip_prefix(SCHEMA_REF_PREFIX) {
+                *reference = if name == root { "#".to_owned() } else { format!("#/$defs/{name}") };
+            }
+        }
+    });
+    schema
+}

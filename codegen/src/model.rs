@@ -1,0 +1,168 @@
+//! The intermediate model: one lowered, validated description of a contract that every emitter reads.
+//!
+//! Schemas are JSON Schema 2020-12 values whose references point at `#/components/schemas/<name>`.
+//! Everything is in a deterministic order: operations by path then method, schemas by name.
+
+use std::collections::BTreeMap;
+
+pub use contract::{Method, Period, RateLimit, Security};
+use serde_json::Value;
+
+/// Where named schemas live, in the model and in the OpenAPI documents.
+pub const SCHEMA_REF_PREFIX: &str = "#/components/schemas/";
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Model {
+    pub info: Info,
+    pub servers: Vec<Server>,
+    pub tags: Vec<Tag>,
+    /// The name of the problem schema, the body of every error response.
+    pub problem: String,
+    pub schemas: BTreeMap<String, NamedSchema>,
+    pub operations: Vec<Operation>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Info {
+    pub title: String,
+    pub version: String,
+    pub description: Option<String>,
+    pub license: Option<License>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct License {
+    pub name: String,
+    pub identifier: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Server {
+    pub url: String,
+    pub description: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tag {
+    pub name: String,
+    pub description: String,
+}
+
+/// A named type.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NamedSchema {
+    pub schema: Value,
+    /// The Rust path, for types the contract references directly.
+    pub rust_type: Option<String>,
+    /// Reached from a request (deserialized by the server).
+    pub in_request: bool,
+    /// Reached from a response (serialized by the server).
+    pub in_response: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Operation {
+    pub id: String,
+    pub method: Method,
+    pub path: String,
+    pub tag: String,
+    pub summary: String,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    pub security: Security,
+    pub rate_limit: Option<RateLimit>,
+    pub etag: bool,
+    pub path_params: Option<Parameters>,
+    pub query: Option<Parameters>,
+    pub headers: Option<Parameters>,
+    pub body: Option<RequestBody>,
+    /// Success and other non-error responses, by status.
+    pub responses: Vec<Response>,
+    /// Error responses (declared and implied), by status; their body is the problem schema.
+    pub errors: Vec<ErrorResponse>,
+}
+
+/// Parameters of one location, lowered from the fields of one Rust struct.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Parameters {
+    pub rust_type: String,
+    pub params: Vec<Parameter>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Location {
+    Path,
+    Query,
+    Header,
+}
+
+impl Location {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Location::Path => "path",
+            Location::Query => "query",
+            Location::Header => "header",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Parameter {
+    /// The name on the wire (serde's name of the field).
+    pub name: String,
+    pub location: Location,
+    pub required: bool,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    pub schema: Value,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Body {
+    pub media_type: String,
+    pub rust_type: String,
+    /// A `$ref` to a named schema, or an inline schema.
+    pub schema: Value,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct RequestBody {
+    pub body: Body,
+    pub required: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Response {
+    pub status: u16,
+    pub description: String,
+    pub body: Option<Body>,
+}
+
+/// Why an error status is part of an operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Cause {
+    /// Declared with `Operation::error`.
+    Declared,
+    /// Input that cannot be read (`400`), is too large (`413`) or is invalid (`422`).
+    Input,
+    /// Missing or bad credentials (`401`).
+    Authentication,
+    /// A role is required (`403`).
+    Role,
+    /// A rate limit (`429`).
+    RateLimit,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ErrorResponse {
+    pub status: u16,
+    pub description: String,
+    pub causes: Vec<Cause>,
+}
+
+impl Operation {
+    /// Every parameter, path first, then query, then headers.
+    pub fn parameters(&self) -> impl Iterator<Item = &Parameter> {
+        [&self.path_params, &self.query, &self.headers].into_iter().flatten().flat_map(|p| p.params.iter())
+    }
+}

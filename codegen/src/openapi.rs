@@ -1,0 +1,293 @@
+//! Emits the OpenAPI document, as 3.1.0 (canonical, JSON Schema 2020-12) or as 3.0.3 (for
+//! progenitor and older tools). Both renderings come from the same model and differ only where the
+//! versions do: schema dialect (see [`crate::schema30`]), `license.identifier`, and problem
+//! responses, which 3.0 also lists under `application/json` because progenitor only types JSON
+//! bodies served under that media type.
+
+use serde_json::{Map, Value, json};
+
+use crate::model::{Body, ErrorResponse, Location, Model, Operation, Parameter, Response, Security};
+use crate::schema::ref_to;
+use crate::schema30;
+
+/// Which OpenAPI version to emit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Version {
+    V3_1,
+    V3_0,
+}
+
+/// The name of the bearer security scheme in `components/securitySchemes`.
+pub const BEARER_SCHEME: &str = "bearerAuth";
+/// The media type of error bodies.
+pub const PROBLEM_MEDIA_TYPE: &str = "application/problem+json";
+
+/// Headers documented in `components/headers`: name, description, schema.
+const RATE_LIMIT_HEADERS: &[(&str, &str)] = &[
+    ("X-RateLimit-Limit", "Requests allowed in the current window."),
+    ("X-RateLimit-Remaining", "Requests left in the current window."),
+    ("X-RateLimit-Reset", "Seconds until the current window ends."),
+];
+
+struct Emitter<'a> {
+    model: &'a Model,
+    version: Version,
+}
+
+/// Emits the document for `model`. `model` comes from [`crate::lower`], which already checked
+/// that every schema renders in both versions.
+pub fn emit(model: &Model, version: Version) -> Value {
+    Emitter { model, version }.document()
+}
+
+impl Emitter<'_> {
+    fn schema(&self, schema: &Value) -> Value {
+        match self.version {
+            Version::V3_1 => schema.clone(),
+            // Lowering rendered every schema once already; a failure here is a lowering bug, and the
+            // 2020-12 form is kept rather than inventing a shape.
+            Version::V3_0 => schema30::downgrade(schema).unwrap_or_else(|_| schema.clone()),
+        }
+    }
+
+    fn document(&self) -> Value {
+        let model = self.model;
+        let mut doc = Map::new();
+        doc.insert(
+            "openapi".into(),
+            match self.version {
+                Version::V3_1 => "3.1.0",
+                Version::V3_0 => "3.0.3",
+            }
+            .into(),
+        );
+        let mut info = Map::new();
+        info.insert("title".into(), model.info.title.clone().into());
+        info.insert("version".into(), model.info.version.clone().into());
+        if let Some(description) = &model.info.description {
+            info.insert("description".into(), description.clone().into());
+        }
+        if let Some(license) = &model.info.license {
+            info.insert(
+                "license".into(),
+                match self.version {
+                    Version::V3_1 => json!({ "name": license.name, "identifier": license.identifier }),
+                    Version::V3_0 => json!({ "name": license.name, "url": format!("https://spdx.org/licenses/{}.html", license.identifier) }),
+                },
+            );
+        }
+        doc.insert("info".into(), Value::Object(info));
+        if !model.servers.is_empty() {
+            let servers: Vec<Value> = model.servers.iter().map(|s| json!({ "url": s.url, "description": s.description })).collect();
+            doc.insert("servers".into(), Value::Array(servers));
+        }
+        let tags: Vec<Value> = model.tags.iter().map(|t| json!({ "name": t.name, "description": t.description })).collect();
+        doc.insert("tags".into(), Value::Array(tags));
+
+        let mut paths = Map::new();
+        for operation in &model.operations {
+            let item = paths.entry(operation.path.clone()).or_insert_with(|| Value::Object(Map::new()));
+            if let Value::Object(item) = item {
+                item.insert(operation.method.as_str().into(), self.operation(operation));
+            }
+        }
+        doc.insert("paths".into(), Value::Object(paths));
+        doc.insert("components".into(), self.components());
+        Value::Object(doc)
+    }
+
+    fn components(&self) -> Value {
+        let model = self.model;
+        let mut components = Map::new();
+        let schemas: Map<String, Value> = model.schemas.iter().map(|(name, named)| (name.clone(), self.schema(&named.schema))).collect();
+        components.insert("schemas".into(), Value::Object(schemas));
+
+        let mut headers = Map::new();
+        let integer = json!({ "type": "integer", "minimum": 0 });
+        if model.operations.iter().any(|o| o.etag) {
+            headers.insert(
+                "ETag".into(),
+                json!({ "description": "A strong validator of the representation; send it back in `If-None-Match`.", "schema": { "type": "string" } }),
+            );
+        }
+        if model.operations.iter().any(|o| o.rate_limit.is_some()) {
+            headers.insert(
+                "Retry-After".into(),
+                json!({ "description": "Seconds to wait before the next request is accepted.", "schema": integer }),
+            );
+            for (name, description) in RATE_LIMIT_HEADERS {
+                headers.insert((*name).into(), json!({ "description": description, "schema": integer }));
+            }
+        }
+        if model.operations.iter().any(|o| o.deprecated) {
+            headers.insert(
+                "Deprecation".into(),
+                json!({ "description": "Present on deprecated operations (RFC 9745).", "schema": { "type": "string" } }),
+            );
+        }
+        if !headers.is_empty() {
+            components.insert("headers".into(), Value::Object(headers));
+        }
+        if model.operations.iter().any(|o| o.security != Security::Public) {
+            components.insert(
+                "securitySchemes".into(),
+                json!({ BEARER_SCHEME: {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "bearerFormat": "JWT",
+                    "description": "An access token from `login`, `refresh_token` or `oauth_callback`."
+                }}),
+            );
+        }
+        Value::Object(components)
+    }
+
+    fn operation(&self, operation: &Operation) -> Value {
+        let mut out = Map::new();
+        out.insert("operationId".into(), operation.id.clone().into());
+        out.insert("tags".into(), json!([operation.tag]));
+        out.insert("summary".into(), operation.summary.clone().into());
+        let mut description = operation.description.clone().unwrap_or_default();
+        if let Security::Role(role) = &operation.security {
+            append_paragraph(&mut description, &format!("Requires the `{role}` role."));
+        }
+        if let Some(limit) = operation.rate_limit {
+            append_paragraph(&mut description, &format!("Rate limit: {} requests per {}.", limit.count, limit.period.as_str()));
+        }
+        if !description.is_empty() {
+            out.insert("description".into(), description.into());
+        }
+        if operation.deprecated {
+            out.insert("deprecated".into(), true.into());
+        }
+        out.insert(
+            "security".into(),
+            match &operation.security {
+                Security::Public => json!([]),
+                Security::Bearer | Security::Role(_) => json!([{ BEARER_SCHEME: [] }]),
+            },
+        );
+        if let Security::Role(role) = &operation.security {
+            out.insert("x-required-role".into(), role.to_string().into());
+        }
+        if let Some(limit) = operation.rate_limit {
+            out.insert(
+                "x-rate-limit".into(),
+                json!({ "limit": limit.count, "period": limit.period.as_str(), "window_seconds": limit.period.seconds() }),
+            );
+        }
+
+        let mut parameters: Vec<Value> = operation.parameters().map(|p| self.parameter(p)).collect();
+        if operation.etag {
+            parameters.push(json!({
+                "name": "If-None-Match",
+                "in": "header",
+                "required": false,
+                "description": "The `ETag` of a representation the client holds; the answer is `304` when it is still current.",
+                "schema": { "type": "string" }
+            }));
+        }
+        if !parameters.is_empty() {
+            out.insert("parameters".into(), Value::Array(parameters));
+        }
+        if let Some(body) = &operation.body {
+            out.insert("requestBody".into(), json!({ "required": body.required, "content": self.content(&body.body) }));
+        }
+
+        let mut responses = Map::new();
+        let mut statuses: Vec<(u16, Value)> = operation.responses.iter().map(|r| (r.status, self.response(operation, r))).collect();
+        if operation.etag {
+            statuses.push((
+                304,
+                json!({
+                    "description": "Not modified: the `If-None-Match` value is the current `ETag`.",
+                    "headers": { "ETag": { "$ref": "#/components/headers/ETag" } }
+                }),
+            ));
+        }
+        statuses.extend(operation.errors.iter().map(|e| (e.status, self.error(operation, e))));
+        statuses.sort_by_key(|(status, _)| *status);
+        for (status, response) in statuses {
+            responses.insert(status.to_string(), response);
+        }
+        out.insert("responses".into(), Value::Object(responses));
+        Value::Object(out)
+    }
+
+    fn parameter(&self, parameter: &Parameter) -> Value {
+        let mut out = Map::new();
+        out.insert("name".into(), parameter.name.clone().into());
+        out.insert("in".into(), parameter.location.as_str().into());
+        out.insert("required".into(), parameter.required.into());
+        if let Some(description) = &parameter.description {
+            out.insert("description".into(), description.clone().into());
+        }
+        if parameter.deprecated {
+            out.insert("deprecated".into(), true.into());
+        }
+        if parameter.location == Location::Query && parameter.schema.get("type").is_some_and(|t| t == "array") {
+            out.insert("style".into(), "form".into());
+            out.insert("explode".into(), true.into());
+        }
+        out.insert("schema".into(), self.schema(&parameter.schema));
+        Value::Object(out)
+    }
+
+    fn content(&self, body: &Body) -> Value {
+        json!({ body.media_type.clone(): { "schema": self.schema(&body.schema) } })
+    }
+
+    fn response(&self, operation: &Operation, response: &Response) -> Value {
+        let mut out = Map::new();
+        out.insert("description".into(), response.description.clone().into());
+        let mut headers = Map::new();
+        if operation.etag && (200..300).contains(&response.status) {
+            headers.insert("ETag".into(), json!({ "$ref": "#/components/headers/ETag" }));
+        }
+        if operation.rate_limit.is_some() {
+            for (name, _) in RATE_LIMIT_HEADERS {
+                headers.insert((*name).into(), json!({ "$ref": format!("#/components/headers/{name}") }));
+            }
+        }
+        if operation.deprecated {
+            headers.insert("Deprecation".into(), json!({ "$ref": "#/components/headers/Deprecation" }));
+        }
+        if !headers.is_empty() {
+            out.insert("headers".into(), Value::Object(headers));
+        }
+        if let Some(body) = &response.body {
+            out.insert("content".into(), self.content(body));
+        }
+        Value::Object(out)
+    }
+
+    fn error(&self, operation: &Operation, error: &ErrorResponse) -> Value {
+        let mut out = Map::new();
+        out.insert("description".into(), error.description.clone().into());
+        if error.status == 429 {
+            let mut headers = Map::new();
+            headers.insert("Retry-After".into(), json!({ "$ref": "#/components/headers/Retry-After" }));
+            for (name, _) in RATE_LIMIT_HEADERS {
+                headers.insert((*name).into(), json!({ "$ref": format!("#/components/headers/{name}") }));
+            }
+            out.insert("headers".into(), Value::Object(headers));
+        } else if operation.deprecated {
+            out.insert("headers".into(), json!({ "Deprecation": { "$ref": "#/components/headers/Deprecation" } }));
+        }
+        let schema = ref_to(&self.model.problem);
+        let mut content = Map::new();
+        content.insert(PROBLEM_MEDIA_TYPE.into(), json!({ "schema": schema }));
+        if self.version == Version::V3_0 {
+            content.insert("application/json".into(), json!({ "schema": schema }));
+        }
+        out.insert("content".into(), Value::Object(content));
+        Value::Object(out)
+    }
+}
+
+fn append_paragraph(text: &mut String, paragraph: &str) {
+    if !text.is_empty() {
+        text.push_str("\n\n");
+    }
+    text.push_str(paragraph);
+}

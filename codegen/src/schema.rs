@@ -1,0 +1,193 @@
+//! Helpers over JSON Schema values: references, reachability, the integer policy, differences.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Map, Value, json};
+
+use crate::model::SCHEMA_REF_PREFIX;
+
+/// The largest integer a JavaScript number holds exactly: 2^53 - 1.
+pub const MAX_SAFE_INTEGER: i64 = 9_007_199_254_740_991;
+
+/// Keywords whose value is one subschema.
+pub const SCHEMA_KEYWORDS: &[&str] =
+    &["items", "additionalProperties", "unevaluatedProperties", "unevaluatedItems", "not", "contains", "propertyNames", "if", "then", "else"];
+/// Keywords whose value is an array of subschemas.
+pub const SCHEMA_ARRAY_KEYWORDS: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems"];
+/// Keywords whose value is a map of subschemas.
+pub const SCHEMA_MAP_KEYWORDS: &[&str] = &["properties", "patternProperties", "$defs", "dependentSchemas"];
+
+/// The name a `$ref` to a component schema points at.
+pub fn ref_name(reference: &str) -> Option<&str> {
+    reference.strip_prefix(SCHEMA_REF_PREFIX)
+}
+
+/// A `$ref` schema to the component `name`.
+pub fn ref_to(name: &str) -> Value {
+    json!({ "$ref": format!("{SCHEMA_REF_PREFIX}{name}") })
+}
+
+/// If `schema` is exactly a reference, the name it points at.
+pub fn as_ref_name(schema: &Value) -> Option<&str> {
+    let object = schema.as_object()?;
+    let reference = object.get("$ref")?.as_str()?;
+    ref_name(reference)
+}
+
+/// Calls `visit` on every subschema of `schema` (itself included) with its JSON pointer.
+pub fn walk<'a>(schema: &'a Value, pointer: &mut String, visit: &mut dyn FnMut(&'a Value, &str)) {
+    visit(schema, pointer);
+    let Some(object) = schema.as_object() else { return };
+    for (key, value) in object {
+        let len = pointer.len();
+        if SCHEMA_KEYWORDS.contains(&key.as_str()) {
+            push(pointer, key);
+            walk(value, pointer, visit);
+        } else if SCHEMA_ARRAY_KEYWORDS.contains(&key.as_str()) {
+            if let Some(items) = value.as_array() {
+                for (index, item) in items.iter().enumerate() {
+                    push(pointer, key);
+                    push(pointer, &index.to_string());
+                    walk(item, pointer, visit);
+                    pointer.truncate(len);
+                }
+            }
+        } else if SCHEMA_MAP_KEYWORDS.contains(&key.as_str()) {
+            if let Some(map) = value.as_object() {
+                for (name, item) in map {
+                    push(pointer, key);
+                    push(pointer, name);
+                    walk(item, pointer, visit);
+                    pointer.truncate(len);
+                }
+            }
+        }
+        pointer.truncate(len);
+    }
+}
+
+/// Calls `visit` on every subschema of `schema`, children first, so it may rewrite them.
+pub fn walk_mut(schema: &mut Value, visit: &mut dyn FnMut(&mut Value)) {
+    if let Some(object) = schema.as_object_mut() {
+        for (key, value) in object.iter_mut() {
+            if SCHEMA_KEYWORDS.contains(&key.as_str()) {
+                walk_mut(value, visit);
+            } else if SCHEMA_ARRAY_KEYWORDS.contains(&key.as_str()) {
+                if let Some(items) = value.as_array_mut() {
+                    items.iter_mut().for_each(|item| walk_mut(item, visit));
+                }
+            } else if SCHEMA_MAP_KEYWORDS.contains(&key.as_str()) {
+                if let Some(map) = value.as_object_mut() {
+                    map.values_mut().for_each(|item| walk_mut(item, visit));
+                }
+            }
+        }
+    }
+    visit(schema);
+}
+
+/// Appends one escaped segment to a JSON pointer.
+pub fn push(pointer: &mut String, segment: &str) {
+    pointer.push('/');
+    pointer.push_str(&segment.replace('~', "~0").replace('/', "~1"));
+}
+
+/// The names of the component schemas `schema` references directly.
+pub fn refs(schema: &Value) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    walk(schema, &mut String::new(), &mut |subschema, _| {
+        if let Some(name) = subschema.get("$ref").and_then(Value::as_str).and_then(ref_name) {
+            names.insert(name.to_owned());
+        }
+    });
+    names
+}
+
+/// The names reachable from `roots` through `schemas`, roots included.
+pub fn reachable<'a>(roots: impl IntoIterator<Item = &'a Value>, schemas: &BTreeMap<String, Value>) -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
+    let mut stack: Vec<String> = roots.into_iter().flat_map(refs).collect();
+    while let Some(name) = stack.pop() {
+        if seen.insert(name.clone()) {
+            if let Some(schema) = schemas.get(&name) {
+                stack.extend(refs(schema).into_iter().filter(|n| !seen.contains(n)));
+            }
+        }
+    }
+    seen
+}
+
+/// Applies the 64-bit integer policy: an integer schema whose format is 64-bit (or pointer-sized)
+/// gets bounds within ±(2^53 - 1), so a value a JavaScript number cannot hold exactly is invalid.
+/// Returns the pointers of 128-bit integers, which no JSON number carries safely.
+pub fn apply_integer_policy(schema: &mut Value) -> Vec<String> {
+    let mut too_wide = Vec::new();
+    let mut pointers = Vec::new();
+    walk(schema, &mut String::new(), &mut |subschema, pointer| {
+        if let Some(format) = subschema.get("format").and_then(Value::as_str) {
+            if matches!(format, "int64" | "uint64" | "int" | "uint") {
+                pointers.push(pointer.to_owned());
+            } else if matches!(format, "int128" | "uint128") {
+                too_wide.push(pointer.to_owned());
+            }
+        }
+    });
+    for pointer in pointers {
+        let Some(Value::Object(object)) = schema.pointer_mut(&pointer) else { continue };
+        clamp(object, "minimum", -MAX_SAFE_INTEGER, |current, bound| current < bound);
+        clamp(object, "maximum", MAX_SAFE_INTEGER, |current, bound| current > bound);
+    }
+    too_wide
+}
+
+fn clamp(object: &mut Map<String, Value>, keyword: &str, bound: i64, wider: fn(f64, f64) -> bool) {
+    let replace = match object.get(keyword).and_then(Value::as_f64) {
+        Some(current) => wider(current, bound as f64),
+        None => true,
+    };
+    if replace {
+        object.insert(keyword.to_owned(), Value::from(bound));
+    }
+}
+
+/// The first place where two schemas differ: a JSON pointer and both values, briefly.
+pub fn first_difference(a: &Value, b: &Value) -> Option<(String, String)> {
+    fn go(a: &Value, b: &Value, pointer: &mut String) -> Option<(String, String)> {
+        match (a, b) {
+            (Value::Object(a), Value::Object(b)) => {
+                let keys: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+                for key in keys {
+                    let len = pointer.len();
+                    push(pointer, key);
+                    let found = match (a.get(key), b.get(key)) {
+                        (Some(x), Some(y)) => go(x, y, pointer),
+                        (x, y) => Some((pointer.clone(), describe(x, y))),
+                    };
+                    if found.is_some() {
+                        return found;
+                    }
+                    pointer.truncate(len);
+                }
+                None
+            }
+            (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+                for (index, (x, y)) in x.iter().zip(y).enumerate() {
+                    let len = pointer.len();
+                    push(pointer, &index.to_string());
+                    if let Some(found) = go(x, y, pointer) {
+                        return Some(found);
+                    }
+                    pointer.truncate(len);
+                }
+                None
+            }
+            (x, y) if x == y => None,
+            (x, y) => Some((pointer.clone(), describe(Some(x), Some(y)))),
+        }
+    }
+    fn describe(x: Option<&Value>, y: Option<&Value>) -> String {
+        let show = |v: Option<&Value>| v.map_or_else(|| "absent".to_owned(), |v| v.to_string());
+        format!("reading: {}, writing: {}", show(x), show(y))
+    }
+    go(a, b, &mut String::new())
+}

@@ -1,0 +1,99 @@
+//! Shapes shared by every tag: the problem document and pagination.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// An error answer, in the style of RFC 9457 (problem details for HTTP APIs).
+///
+/// Every 4xx and 5xx response of the API has this body, served as `application/problem+json`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(example = example_problem())]
+pub struct Problem {
+    /// A URI reference identifying the problem type.
+    #[serde(rename = "type")]
+    #[schemars(extend("format" = "uri-reference"))]
+    pub type_: String,
+    /// A short, human-readable summary of the problem type.
+    pub title: String,
+    /// The HTTP status code of this answer.
+    #[schemars(range(min = 400, max = 599))]
+    pub status: u16,
+    /// A human-readable explanation specific to this occurrence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// Every invalid field of the request, when the request failed validation (422).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+fn example_problem() -> Problem {
+    Problem {
+        type_: "https://devora.dev/problems/validation".into(),
+        title: "The request is invalid".into(),
+        status: 422,
+        detail: Some("2 fields are invalid".into()),
+        errors: vec![
+            FieldError {
+                path: "/body/password".into(),
+                keyword: "pattern".into(),
+                message: "must contain at least one digit".into(),
+            },
+            FieldError { path: "/body/email".into(), keyword: "format".into(), message: "is not an email address".into() },
+        ],
+    }
+}
+
+/// One broken rule of a request.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct FieldError {
+    /// A JSON pointer to the invalid value, prefixed by where it was: `/body`, `/query`, `/path` or `/header`.
+    pub path: String,
+    /// The JSON Schema keyword that failed (`required`, `pattern`, `maxLength`...).
+    pub keyword: String,
+    /// What is wrong, in words.
+    pub message: String,
+}
+
+/// One page of a list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(rename = "{T}Page")]
+pub struct Page<T> {
+    /// The items of this page, in a stable order.
+    pub items: Vec<T>,
+    /// The page number, starting at 1.
+    #[schemars(range(min = 1))]
+    pub page: u32,
+    /// The page size that was applied.
+    #[schemars(range(min = 1, max = 100))]
+    pub per_page: u32,
+    /// How many items all pages hold.
+    pub total: u64,
+}
+
+/// Which page of a list to return.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Pagination {
+    /// The page number, starting at 1.
+    #[serde(default = "default_page")]
+    #[schemars(range(min = 1, max = 100000))]
+    pub page: u32,
+    /// How many items a page holds.
+    #[serde(default = "default_per_page")]
+    #[schemars(range(min = 1, max = 100))]
+    pub per_page: u32,
+}
+
+fn default_page() -> u32 {
+    1
+}
+
+fn default_per_page() -> u32 {
+    20
+}
+
+impl Default for Pagination {
+    fn default() -> Self {
+        Self { page: default_page(), per_page: default_per_page() }
+    }
+}

@@ -1,0 +1,50 @@
+//! What the API says about itself.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The API root.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(example = ApiRoot::example())]
+pub struct ApiRoot {
+    pub name: String,
+    /// The contract version (`info.version` of the OpenAPI document).
+    pub version: String,
+    /// Path of the OpenAPI document.
+    pub openapi: String,
+    /// Path of the documentation page.
+    pub docs: String,
+}
+
+impl ApiRoot {
+    fn example() -> Self {
+        Self {
+            name: "Devora API".into(),
+            version: "2.0.0".into(),
+            openapi: "/api/v2/openapi.json".into(),
+            docs: "/api/v2/docs".into(),
+        }
+    }
+}
+
+/// Overall health.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum HealthStatus {
+    Ok,
+    Degraded,
+}
+
+/// Liveness and the state of the database.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Health {
+    pub status: HealthStatus,
+    pub version: String,
+    /// The database answered a trivial query.
+    pub database: bool,
+    pub uptime_seconds: u64,
+}
+
+/// An OpenAPI 3.1 document.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct OpenApiDocument(pub serde_json::Map<String, serde_json::Value>);

@@ -1,0 +1,123 @@
+//! A synthetic contract of any size, built at run time, for benchmarks.
+//!
+//! `types` object types reference each other (optional links, arrays, enums, bounded strings and
+//! numbers); every operation uses two of them, one as request body or query and one as response.
+
+use contract::{Contract, Info, Operation, RateLimit, TypeRef};
+use schemars::{Schema, SchemaGenerator};
+use serde_json::{Value, json};
+
+/// Builds a contract of `types` named types and `operations` operations (`types >= 2 * operations`).
+pub fn contract(types: usize, operations: usize) -> Contract {
+    let mut contract = Contract::new(Info::new("Synthetic", "1.0.0"))
+        .problem::<SyntheticProblem>()
+        .tag("a", "First half.")
+        .tag("b", "Second half.");
+    for k in 0..operations {
+        let request = type_ref(2 * k % types, types);
+        let response = type_ref((2 * k + 1) % types, types);
+        let tag = if k % 2 == 0 { "a" } else { "b" };
+        let operation = match k % 4 {
+            0 => Operation::new(contract::Method::Post, format!("create_{k}"), format!("/resources{k}"))
+                .body_as(request, "application/json", true)
+                .response_as(201, "Created.", response, "application/json")
+                .error(409, "Conflict.")
+                .rate_limit(RateLimit::per_minute(30)),
+            1 => Operation::new(contract::Method::Get, format!("get_{k}"), format!("/resources{k}/{{id}}"))
+                .path_params_ref(id_params())
+                .response_as(200, "Found.", response, "application/json")
+                .error(404, "Missing.")
+                .etag(),
+            2 => Operation::new(contract::Method::Patch, format!("update_{k}"), format!("/resources{k}/{{id}}"))
+                .path_params_ref(id_params())
+                .body_as(request, "application/json", true)
+                .response_as(200, "Updated.", response, "application/json")
+                .bearer(),
+            _ => Operation::new(contract::Method::Get, format!("list_{k}"), format!("/resources{k}"))
+                .query_ref(query_params())
+                .response_as(200, "Listed.", response, "application/json")
+                .role("admin"),
+        };
+        contract = contract.operation(operation.tag(tag).summary(format!("Operation {k}.")));
+    }
+    contract
+}
+
+#[derive(schemars::JsonSchema)]
+#[allow(dead_code)]
+struct SyntheticProblem {
+    title: String,
+    status: u16,
+}
+
+trait RefParams {
+    fn path_params_ref(self, ty: TypeRef) -> Self;
+    fn query_ref(self, ty: TypeRef) -> Self;
+}
+
+impl RefParams for Operation {
+    fn path_params_ref(mut self, ty: TypeRef) -> Self {
+        self.path_params = Some(ty);
+        self
+    }
+    fn query_ref(mut self, ty: TypeRef) -> Self {
+        self.query = Some(ty);
+        self
+    }
+}
+
+fn id_params() -> TypeRef {
+    TypeRef::from_fn("synthetic::IdPath", |_| {
+        Schema::try_from(json!({"type": "object", "properties": {"id": {"type": "string", "format": "uuid"}}, "required": ["id"]}))
+            .expect("an object is a schema")
+    })
+}
+
+fn query_params() -> TypeRef {
+    TypeRef::from_fn("synthetic::ListQuery", |_| {
+        Schema::try_from(json!({"type": "object", "properties": {
+            "page": {"type": "integer", "format": "uint32", "minimum": 1, "default": 1},
+            "tags": {"type": "array", "items": {"type": "string"}}
+        }}))
+        .expect("an object is a schema")
+    })
+}
+
+fn type_ref(index: usize, types: usize) -> TypeRef {
+    TypeRef::from_fn(format!("synthetic::Type{index}"), move |generator: &mut SchemaGenerator| {
+        ensure_types(generator, types);
+        Schema::new_ref(format!("#/components/schemas/Type{index}"))
+    })
+}
+
+fn ensure_types(generator: &mut SchemaGenerator, types: usize) {
+    if generator.definitions().contains_key("Type0") {
+        return;
+    }
+    for i in 0..types {
+        generator.definitions_mut().insert(format!("Type{i}"), type_schema(i, types));
+    }
+}
+
+fn type_schema(i: usize, types: usize) -> Value {
+    let link = (i + 1 + i % 7) % types;
+    let child = (i * 31 + 3) % types;
+    json!({
+        "type": "object",
+        "description": format!("Synthetic type {i}."),
+        "properties": {
+            "id": {"type": "string", "format": "uuid"},
+            "name": {"type": "string", "minLength": 1, "maxLength": 100, "pattern": "^[a-z][a-z0-9_]*$"},
+            "count": {"type": "integer", "format": "int64"},
+            "ratio": {"type": ["number", "null"], "minimum": 0, "maximum": 1},
+            "kind": {"type": "string", "enum": ["alpha", "beta", "gamma"]},
+            "created_at": {"type": "string", "format": "date-time"},
+            "next": {"anyOf": [{"$ref": format!("#/components/schemas/Type{link}")}, {"type": "null"}]},
+            "children": {"type": "array", "items": {"$ref": format!("#/components/schemas/Type{child}")}, "maxItems": 50},
+            "labels": {"type": "object", "additionalProperties": {"type": "string"}}
+        },
+        "required": ["id", "name", "count", "kind", "created_at", "next", "children"],
+        "additionalProperties": false,
+        "examples": [{"id": "00000000-0000-0000-0000-000000000000"}]
+    })
+}
