@@ -47,8 +47,8 @@ pub enum Error {
     SchemaNameCollision { name: String, renamed: String },
     #[error("schema name `{name}` is not a valid component name (letters, digits, `.`, `-`, `_`)")]
     InvalidSchemaName { name: String },
-    #[error("type `{name}`{rust} is used in requests and in responses, but serde reads and writes it differently at `{pointer}` ({detail}); use two types, or align the serde attributes")]
-    ShapesDiffer { name: String, rust: RustType, pointer: String, detail: String },
+    #[error("type `{name}`{rust} is read and written differently by serde at `{pointer}` ({detail}), so its request shape needs the name `{input}`, which another type already has; rename one of them")]
+    ShapesDiffer { name: String, rust: RustType, pointer: String, detail: String, input: String },
     #[error("type `{name}`{rust}, at `{pointer}`{field}: {reason}")]
     Unrenderable { name: String, rust: RustType, pointer: String, field: Field, reason: String },
     #[error("contract tag `{tag}` is declared twice")]

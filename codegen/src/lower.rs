@@ -93,10 +93,14 @@ impl Lowering {
 
         let pending: Vec<Pending> = contract.operations.iter().map(|op| self.lower_operation(op, &seen_tags)).collect();
 
-        let schemas = self.merge_definitions();
+        let (schemas, renames) = self.merge_definitions();
         let mut operations = Vec::new();
         for Pending { mut operation, params } in pending {
+            if let Some(body) = &mut operation.body {
+                body.body.schema = rename_refs(&body.body.schema, &renames);
+            }
             for (location, rust_type, schema) in params {
+                let schema = rename_refs(&schema, &renames);
                 let lowered = self.lower_parameters(&operation, location, &rust_type, &schema, &schemas);
                 match location {
                     Location::Path => operation.path_params = lowered,
@@ -190,7 +194,11 @@ impl Lowering {
                 body: response.body.as_ref().map(|body| Body {
                     media_type: body.media_type.to_string(),
                     rust_type: body.ty.rust_name.to_string(),
-                    schema: self.type_schema(&body.ty, false),
+                    schema: {
+                        let mut schema = self.type_schema(&body.ty, false);
+                        drop_null_of_omitted(&mut schema);
+                        schema
+                    },
                 }),
             })
             .collect();
@@ -263,42 +271,67 @@ impl Lowering {
         }
     }
 
-    /// Merges the request-side and response-side definitions, checking that shared types agree.
-    fn merge_definitions(&mut self) -> BTreeMap<String, NamedSchema> {
-        let request = self.request.take_definitions(false);
-        let response = self.response.take_definitions(false);
-        let mut schemas: BTreeMap<String, NamedSchema> = BTreeMap::new();
-        for (side, definitions) in [(true, request), (false, response)] {
-            for (name, mut value) in definitions {
-                let rust = RustType(self.rust_names.get(&name).cloned());
-                for pointer in schema::apply_integer_policy(&mut value) {
-                    self.errors.push(Error::Unrenderable {
-                        name: name.clone(),
-                        rust: rust.clone(),
-                        field: Field::from_pointer(&pointer),
-                        pointer,
-                        reason: "128-bit integers cannot travel as JSON numbers; use a 64-bit integer or a string".into(),
-                    });
+    /// Merges the request-side and response-side definitions. A type whose two shapes differ is
+    /// split: the response side keeps the name, the request side becomes `<name>Input`, and so does
+    /// every request-side type that contains it. Returns the request-side renames.
+    fn merge_definitions(&mut self) -> (BTreeMap<String, NamedSchema>, BTreeMap<String, String>) {
+        let mut request = self.request.take_definitions(false);
+        let mut response = self.response.take_definitions(false);
+        response.values_mut().for_each(drop_null_of_omitted);
+        for (name, value) in request.iter_mut().chain(response.iter_mut()) {
+            for pointer in schema::apply_integer_policy(value) {
+                self.errors.push(Error::Unrenderable {
+                    name: name.clone(),
+                    rust: RustType(self.rust_names.get(name).cloned()),
+                    field: Field::from_pointer(&pointer),
+                    pointer,
+                    reason: "128-bit integers cannot travel as JSON numbers; use a 64-bit integer or a string".into(),
+                });
+            }
+        }
+
+        // Split until no shared name has two shapes (renaming a type changes the types holding it).
+        let mut renames: BTreeMap<String, String> = BTreeMap::new();
+        loop {
+            let renamed: BTreeMap<String, Value> = request
+                .iter()
+                .map(|(name, value)| (renames.get(name).cloned().unwrap_or_else(|| name.clone()), rename_refs(value, &renames)))
+                .collect();
+            let differing: Vec<String> = renamed
+                .iter()
+                .filter(|(name, value)| response.get(name.as_str()).is_some_and(|other| other != *value))
+                .map(|(name, _)| name.clone())
+                .collect();
+            if differing.is_empty() {
+                let mut schemas: BTreeMap<String, NamedSchema> = BTreeMap::new();
+                for (name, value) in renamed {
+                    let original = renames.iter().find(|(_, to)| **to == name).map_or(name.as_str(), |(from, _)| from.as_str());
+                    let rust_type = self.rust_names.get(original).cloned();
+                    schemas.insert(name, NamedSchema { schema: value, rust_type, in_request: true, in_response: false });
                 }
-                match schemas.get_mut(&name) {
-                    Some(existing) => {
-                        if existing.schema != value {
-                            if let Some((pointer, detail)) = first_difference(&existing.schema, &value) {
-                                self.errors.push(Error::ShapesDiffer { name: name.clone(), rust, pointer, detail });
-                            }
+                for (name, value) in response {
+                    match schemas.get_mut(&name) {
+                        Some(existing) => existing.in_response = true,
+                        None => {
+                            let rust_type = self.rust_names.get(&name).cloned();
+                            schemas.insert(name, NamedSchema { schema: value, rust_type, in_request: false, in_response: true });
                         }
-                        existing.in_response = true;
                     }
-                    None => {
-                        schemas.insert(
-                            name.clone(),
-                            NamedSchema { schema: value, rust_type: rust.0, in_request: side, in_response: !side },
-                        );
-                    }
+                }
+                return (schemas, renames);
+            }
+            for name in differing {
+                let input = format!("{name}Input");
+                if request.contains_key(&input) || response.contains_key(&input) {
+                    let (pointer, detail) = first_difference(&request[&name], &response[&name]).unwrap_or_default();
+                    self.errors.push(Error::ShapesDiffer { name: name.clone(), rust: RustType(self.rust_names.get(&name).cloned()), pointer, detail, input });
+                    // Keep the response shape for both sides so lowering can go on and report more.
+                    request.insert(name.clone(), response[&name].clone());
+                } else {
+                    renames.insert(name, input);
                 }
             }
         }
-        schemas
     }
 
     fn lower_parameters(
@@ -515,6 +548,22 @@ fn implied_errors(op: &contract::Operation, has_body: bool, has_params: bool) ->
     errors.into_values().collect()
 }
 
+/// `schema` with references to the keys of `renames` pointed at their new names.
+fn rename_refs(schema: &Value, renames: &BTreeMap<String, String>) -> Value {
+    let mut schema = schema.clone();
+    if renames.is_empty() {
+        return schema;
+    }
+    schema::walk_mut(&mut schema, &mut |subschema| {
+        if let Some(Value::String(reference)) = subschema.get_mut("$ref") {
+            if let Some(to) = schema::ref_name(reference).and_then(|name| renames.get(name)) {
+                *reference = format!("{}{to}", crate::model::SCHEMA_REF_PREFIX);
+            }
+        }
+    });
+    schema
+}
+
 /// Follows one `$ref` to a component schema, if `schema` is one.
 fn resolve<'a>(schema: &'a Value, schemas: &'a BTreeMap<String, NamedSchema>) -> &'a Value {
     as_ref_name(schema).and_then(|name| schemas.get(name)).map(|named| &named.schema).unwrap_or(schema)
@@ -544,6 +593,26 @@ fn collect_properties<'a>(
         }
     }
     (properties, required)
+}
+
+/// In what serde writes, a property that may be left out is never `null`: `Option` with
+/// `skip_serializing_if = "Option::is_none"` is absent or a value. (An `Option<Option<T>>` that
+/// writes an inner `null` would be misdescribed; such a field is a documented limitation.)
+fn drop_null_of_omitted(schema: &mut Value) {
+    schema::walk_mut(schema, &mut |subschema| {
+        let Some(object) = subschema.as_object_mut() else { return };
+        let required: BTreeSet<String> = match object.get("required") {
+            Some(Value::Array(names)) => names.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+            _ => BTreeSet::new(),
+        };
+        if let Some(Value::Object(properties)) = object.get_mut("properties") {
+            for (name, property) in properties.iter_mut() {
+                if !required.contains(name) {
+                    *property = strip_null(std::mem::take(property));
+                }
+            }
+        }
+    });
 }
 
 /// Removes the `null` alternative of an `Option` field: a parameter is absent, never null.

@@ -1,0 +1,275 @@
+//! A second, small contract declared here, using the serde features a real API uses. Its documents
+//! must be valid, and its schemas must accept exactly what serde writes (responses) and reads
+//! (requests).
+
+use std::collections::BTreeMap;
+
+use contract::{Contract, Info, RateLimit, op};
+use contract_tests::{errors, oas31_validator, validator};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+/// An account, written by the server.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+struct Account {
+    account_id: uuid::Uuid,
+    display_name: String,
+    /// Left out when unset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    nickname: Option<String>,
+    /// Written as `null` when unset; recursive.
+    manager: Option<Box<Account>>,
+    #[serde(flatten)]
+    audit: Audit,
+    settings: BTreeMap<String, Setting>,
+    balance: Cents,
+    kind: AccountKind,
+    contacts: Vec<Contact>,
+    created_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+struct Audit {
+    created_by: String,
+    revision: u64,
+}
+
+/// Money in cents.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, JsonSchema)]
+struct Cents(i64);
+
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum Setting {
+    Toggle { enabled: bool },
+    Limit { max: u32, unit: Option<String> },
+    Label(LabelSetting),
+    Off,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+struct LabelSetting {
+    text: String,
+}
+
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+enum AccountKind {
+    Personal,
+    SmallBusiness,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+enum Contact {
+    Email { email: String },
+    Phone(String),
+}
+
+/// Adjacently tagged events.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "t", content = "c")]
+enum Event {
+    Created(Box<Account>),
+    Renamed { from: String, to: String },
+    Closed,
+}
+
+/// A new account, read by the server.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct AccountCreate {
+    #[schemars(length(min = 1, max = 50))]
+    display_name: String,
+    #[serde(default)]
+    nickname: Option<String>,
+    #[serde(default = "default_kind")]
+    kind: AccountKind,
+    #[serde(default)]
+    settings: BTreeMap<String, Setting>,
+}
+
+fn default_kind() -> AccountKind {
+    AccountKind::Personal
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+struct AccountPath {
+    account_id: uuid::Uuid,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+struct EventQuery {
+    #[serde(default)]
+    kinds: Vec<AccountKind>,
+    limit: Option<u16>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+struct Oops {
+    title: String,
+    status: u16,
+}
+
+fn contract() -> Contract {
+    Contract::new(Info::new("Accounts", "0.3.0"))
+        .problem::<Oops>()
+        .tag("accounts", "Accounts.")
+        .operation(
+            op! {
+                /// Create an account.
+                post "/accounts" => create_account
+            }
+            .tag("accounts")
+            .body::<AccountCreate>()
+            .response::<Account>(201, "Created.")
+            .rate_limit(RateLimit::per_minute(10)),
+        )
+        .operation(
+            op! {
+                /// Events of an account.
+                get "/accounts/{account_id}/events" => list_events
+            }
+            .tag("accounts")
+            .path::<AccountPath>()
+            .query::<EventQuery>()
+            .response::<Vec<Event>>(200, "Events.")
+            .bearer()
+            .etag(),
+        )
+}
+
+struct Documents {
+    openapi31: Value,
+    openapi30: String,
+    schemas: BTreeMap<String, Value>,
+}
+
+fn documents() -> Documents {
+    let files = codegen::generate(&contract(), &codegen::Layout::default()).unwrap_or_else(|e| panic!("{e}"));
+    let model = codegen::lower(&contract()).unwrap_or_else(|e| panic!("{e}"));
+    Documents {
+        openapi31: serde_yaml::from_str(&files["openapi.yaml"]).expect("YAML"),
+        openapi30: files["generated/openapi-3.0.json"].clone(),
+        schemas: codegen::jsonschema::emit(&model, codegen::HEADER),
+    }
+}
+
+fn account(i: usize) -> Account {
+    let mut settings = BTreeMap::new();
+    settings.insert("beta".to_owned(), Setting::Toggle { enabled: i % 2 == 0 });
+    settings.insert("quota".to_owned(), Setting::Limit { max: i as u32, unit: (i % 3 == 0).then(|| "GB".to_owned()) });
+    settings.insert("badge".to_owned(), Setting::Label(LabelSetting { text: format!("#{i}") }));
+    settings.insert("legacy".to_owned(), Setting::Off);
+    Account {
+        account_id: uuid::Uuid::from_u128(i as u128 + 1),
+        display_name: format!("Account {i}"),
+        nickname: (i % 2 == 1).then(|| format!("n{i}")),
+        manager: (i % 4 == 0 && i > 0).then(|| Box::new(account(i - 1))),
+        audit: Audit { created_by: "test".into(), revision: i as u64 },
+        settings,
+        balance: Cents(-(i as i64) * 1000),
+        kind: if i % 2 == 0 { AccountKind::Personal } else { AccountKind::SmallBusiness },
+        contacts: vec![Contact::Email { email: format!("a{i}@example.com") }, Contact::Phone(format!("+33 6 {i:08}"))],
+        created_at: chrono::DateTime::from_timestamp(1_700_000_000 + i as i64, 0).expect("valid time"),
+    }
+}
+
+#[test]
+fn documents_are_valid() {
+    let docs = documents();
+    let problems = errors(&oas31_validator(), &docs.openapi31);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    let spec: openapiv3::OpenAPI = serde_json::from_str(&docs.openapi30).expect("openapiv3 parses");
+    progenitor::Generator::default().generate_tokens(&spec).expect("progenitor accepts it");
+    // Parameters come from the struct fields, the `Option` stripped of `null`.
+    let parameters = &docs.openapi31["paths"]["/accounts/{account_id}/events"]["get"]["parameters"];
+    let names: Vec<&str> = parameters.as_array().expect("parameters").iter().filter_map(|p| p["name"].as_str()).collect();
+    assert_eq!(names, ["account_id", "kinds", "limit", "If-None-Match"]);
+    assert_eq!(parameters[2]["schema"]["type"], "integer");
+}
+
+#[test]
+fn schemas_accept_what_serde_writes() {
+    let docs = documents();
+    let account_schema = validator(&docs.schemas["Account"]);
+    for i in 0..40 {
+        let value = serde_json::to_value(account(i)).expect("serializes");
+        let problems = errors(&account_schema, &value);
+        assert!(problems.is_empty(), "Account #{i} {value:#}\n{}", problems.join("\n"));
+    }
+    let event_schema = validator(&docs.schemas["Event"]);
+    let events = [
+        Event::Created(Box::new(account(4))),
+        Event::Renamed { from: "a".into(), to: "b".into() },
+        Event::Closed,
+    ];
+    for event in events {
+        let value = serde_json::to_value(&event).expect("serializes");
+        assert!(errors(&event_schema, &value).is_empty(), "{value:#}");
+    }
+}
+
+#[test]
+fn schemas_reject_what_serde_would_not_write() {
+    let docs = documents();
+    let account_schema = validator(&docs.schemas["Account"]);
+    let good = serde_json::to_value(account(3)).expect("serializes");
+    let mutations: [(&str, fn(&mut Value)); 5] = [
+        ("missing flattened field", |v| {
+            v.as_object_mut().map(|o| o.remove("createdBy"));
+        }),
+        ("null where the field is skipped instead", |v| v["nickname"] = Value::Null),
+        ("unknown tag", |v| v["settings"]["beta"]["type"] = "dial".into()),
+        ("kind in the wrong case", |v| v["kind"] = "personal".into()),
+        ("revision above 2^53", |v| v["revision"] = json!(9_007_199_254_740_993_u64)),
+    ];
+    for (what, mutate) in mutations {
+        let mut bad = good.clone();
+        mutate(&mut bad);
+        assert!(!account_schema.is_valid(&bad), "{what}: {bad:#}");
+    }
+}
+
+#[test]
+fn request_schemas_match_what_serde_reads() {
+    let docs = documents();
+    let create = validator(&docs.schemas["AccountCreate"]);
+    let cases = [
+        json!({"displayName": "x"}),
+        json!({"displayName": "x", "nickname": null, "kind": "SMALL_BUSINESS", "settings": {"s": {"type": "off"}}}),
+        json!({"displayName": ""}),
+        json!({"displayName": "x", "extra": 1}),
+        json!({"nickname": "x"}),
+        json!({"displayName": "x", "kind": "Personal"}),
+    ];
+    for case in cases {
+        // `length(min = 1)` is a schema rule serde does not check; every other verdict must agree.
+        let serde_accepts = serde_json::from_value::<AccountCreate>(case.clone()).is_ok() && case["displayName"] != "";
+        assert_eq!(create.is_valid(&case), serde_accepts, "{case}");
+    }
+}
+
+#[test]
+fn recursive_types_reference_their_own_root() {
+    let docs = documents();
+    assert_eq!(docs.schemas["Account"]["properties"]["manager"]["anyOf"][0]["$ref"], "#");
+}
+
+#[test]
+fn a_type_read_and_written_differently_is_split_into_an_input_shape() {
+    // `Setting::Limit::unit` is an `Option` without `skip_serializing_if`: serde writes it always
+    // (`null` when empty) but reads it as optional. The request side gets its own name.
+    let docs = documents();
+    let written = &docs.schemas["Setting"]["oneOf"][1]["required"];
+    let read = &docs.schemas["SettingInput"]["oneOf"][1]["required"];
+    assert_eq!(written, &json!(["type", "max", "unit"]));
+    assert_eq!(read, &json!(["type", "max"]));
+    let create = &docs.openapi31["components"]["schemas"]["AccountCreate"]["properties"]["settings"];
+    assert_eq!(create["additionalProperties"]["$ref"], "#/components/schemas/SettingInput");
+    let account = &docs.openapi31["components"]["schemas"]["Account"]["properties"]["settings"];
+    assert_eq!(account["additionalProperties"]["$ref"], "#/components/schemas/Setting");
+}
