@@ -662,7 +662,7 @@ fn check_parameter_schema(schema: &Value, location: Location, schemas: &BTreeMap
                 let items = resolved.get("items").ok_or("an array parameter needs an item type")?;
                 check_parameter_schema(items, Location::Header, schemas).map_err(|e| format!("its items: {e}"))?;
             }
-            other => return Err(format!("a {other} cannot be a {} parameter", location.as_str())),
+            other => return Err(format!("type `{other}` cannot be a {} parameter", location.as_str())),
         }
     }
     Ok(())

@@ -135,7 +135,7 @@ impl Emitter<'_> {
                     "type": "http",
                     "scheme": "bearer",
                     "bearerFormat": "JWT",
-                    "description": "An access token from `login`, `refresh_token` or `oauth_callback`."
+                    "description": "A JWT access token sent as `Authorization: Bearer <token>`."
                 }}),
             );
         }

@@ -1,0 +1,102 @@
+//! A contract with many mistakes: lowering reports every one of them, each naming what to fix.
+
+use contract::{Contract, Info, Operation};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+#[derive(Serialize, Deserialize, JsonSchema)]
+struct Problem {
+    title: String,
+}
+
+#[derive(Serialize, Deserialize, JsonSchema)]
+struct Item {
+    id: u32,
+}
+
+#[derive(Serialize, Deserialize, JsonSchema)]
+struct WrongPath {
+    item: u32,
+}
+
+#[derive(Serialize, Deserialize, JsonSchema)]
+struct OptionalPath {
+    id: Option<u32>,
+}
+
+#[derive(Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "kind")]
+enum EnumQuery {
+    A { a: u32 },
+    B { b: u32 },
+}
+
+#[derive(Serialize, Deserialize, JsonSchema)]
+struct NestedQuery {
+    filter: Item,
+}
+
+#[derive(Serialize, Deserialize, JsonSchema)]
+struct Huge {
+    /// A 128-bit counter.
+    counter: u128,
+}
+
+#[derive(Serialize, Deserialize, JsonSchema)]
+struct Pair {
+    point: (u32, u32),
+}
+
+mod other {
+    /// Another type that is also called `Item`.
+    #[derive(serde::Serialize, schemars::JsonSchema)]
+    pub struct Item {
+        pub name: String,
+    }
+}
+
+/// An operation with a tag and a summary, and no response yet.
+fn bare(id: &'static str, path: &'static str) -> Operation {
+    Operation::new(contract::Method::Get, id, path).tag("t").summary("S.")
+}
+
+/// A well-formed operation answering an `Item`.
+fn op(id: &'static str, path: &'static str) -> Operation {
+    bare(id, path).response::<Item>(200, "OK.")
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    let contract = Contract::new(Info::new("Broken", "0.0.1"))
+        .problem::<Problem>()
+        .tag("t", "T.")
+        .operation(op("dup", "/a"))
+        .operation(op("dup", "/b"))
+        .operation(op("same_route", "/items/{x}").path::<Item>())
+        .operation(op("same_route_2", "/items/{y}").path::<Item>())
+        .operation(op("wrong_path", "/w/{id}").path::<WrongPath>())
+        .operation(op("no_path_type", "/n/{id}"))
+        .operation(op("optional_path", "/o/{id}").path::<OptionalPath>())
+        .operation(op("enum_query", "/e").query::<EnumQuery>())
+        .operation(op("nested_query", "/q").query::<NestedQuery>())
+        .operation(Operation::new(contract::Method::Get, "untagged", "/u").summary("S.").response::<Item>(200, "OK."))
+        .operation(op("unknown_tag", "/ut").tag("nope"))
+        .operation(Operation::new(contract::Method::Get, "no_summary", "/ns").tag("t").response::<Item>(200, "OK."))
+        .operation(op("bad_statuses", "/s").error(200, "Not an error.").empty(204, "Deleted.").response::<Item>(404, "Not a success."))
+        .operation(bare("no_success", "/ns2").error(404, "x"))
+        .operation(op("get_with_body", "/gb").body::<Item>())
+        .operation(op("mixed", "/m").empty(202, "Accepted, no body."))
+        .operation(bare("huge", "/h").response::<Huge>(200, "Huge."))
+        .operation(bare("tuple", "/tuple").response::<Pair>(200, "Tuple."))
+        .operation(bare("collision", "/c").response::<other::Item>(200, "Another Item."))
+        .operation(op("bad id", "//bad"));
+    let errors = codegen::lower(&contract).expect_err("the contract is broken");
+    insta::assert_snapshot!(errors.to_string());
+}
+
+#[test]
+fn a_contract_without_problem_type_is_rejected() {
+    let contract = Contract::new(Info::new("No problem", "1.0.0")).tag("t", "T.").operation(op("a", "/a"));
+    let errors = codegen::lower(&contract).expect_err("no problem type");
+    assert_eq!(errors.0, vec![codegen::Error::MissingProblemType]);
+}
