@@ -6,6 +6,7 @@
 mod bench;
 mod files;
 mod synthetic;
+mod test;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -26,6 +27,8 @@ enum Task {
     Generate,
     /// Fail (exit 1) with a diff when the committed generated files differ from a fresh generation.
     Check,
+    /// Install the test tools (npm, from the lockfile) and run every test.
+    Test,
     /// Measure generation time and peak memory, in a release build.
     Bench {
         /// Timed runs per case.
@@ -41,6 +44,7 @@ fn main() -> ExitCode {
     let result = match cli.task {
         Task::Generate => files::generate(&root, &mut out),
         Task::Check => files::check(&root, &mut out),
+        Task::Test => test::run(&root, &mut out),
         Task::Bench { iterations } => bench::run(&root, iterations, &mut out),
     };
     match result {

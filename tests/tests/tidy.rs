@@ -1,0 +1,34 @@
+//! Tidy checks over the repository's own text.
+
+use contract_tests::{project_root, read};
+
+/// Every path ARCHITECTURE.md's code map names (in backticks, ending in `/` or `.rs`/`.md`/`.json`) exists.
+#[test]
+fn architecture_code_map_paths_exist() {
+    let text = read("ARCHITECTURE.md");
+    let mut checked = 0;
+    for (index, piece) in text.split('`').enumerate() {
+        if index % 2 == 0 || piece.contains(' ') || piece.starts_with("../") {
+            continue;
+        }
+        let looks_like_path = piece.ends_with('/') || [".rs", ".md", ".json", ".yaml"].iter().any(|ext| piece.ends_with(ext));
+        if !looks_like_path || piece.contains('<') {
+            continue;
+        }
+        let candidates = ["", "codegen/src", "xtask/src", "schemas/src"].map(|dir| project_root().join(dir).join(piece));
+        assert!(candidates.iter().any(|p| p.exists()), "ARCHITECTURE.md names `{piece}`, which does not exist");
+        checked += 1;
+    }
+    assert!(checked >= 15, "only {checked} paths found in ARCHITECTURE.md");
+}
+
+/// The README opens with the two commands a newcomer needs.
+#[test]
+fn readme_opens_with_the_two_commands() {
+    let readme = read("README.md");
+    let block = readme.split("```").nth(1).expect("a code block");
+    assert!(block.contains("cargo xtask generate"));
+    assert!(block.contains("cargo xtask test"));
+    let ci = read(".ci/run");
+    assert!(ci.contains("cargo xtask test") && ci.contains("cargo xtask check"));
+}

@@ -1,0 +1,69 @@
+//! `cargo xtask test`: installs what the tests need (npm packages from the committed lockfile),
+//! then runs every test: the Rust workspace, then the third-party linters over the documents.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, ExitCode};
+
+use anyhow::{Context, Result, bail};
+
+pub fn run(root: &Path, out: &mut dyn Write) -> Result<ExitCode> {
+    let tools = root.join("tests");
+    install_npm(&tools, out)?;
+
+    step(out, "cargo test --workspace")?;
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    run_command(Command::new(&cargo).current_dir(root).args(["test", "--workspace", "--locked"]).env("INSTA_UPDATE", "no"))?;
+
+    step(out, "redocly lint --extends=minimal openapi.yaml")?;
+    let redocly = tools.join("node_modules/.bin/redocly");
+    run_command(
+        Command::new(&redocly)
+            .current_dir(root)
+            .args(["lint", "--extends=minimal", "openapi.yaml"])
+            .env("REDOCLY_TELEMETRY", "off")
+            .env("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true"),
+    )?;
+
+    writeln!(out, "\nxtask test: every step succeeded (cargo test, redocly lint)")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `npm ci` unless `node_modules` already matches the lockfile.
+fn install_npm(tools: &Path, out: &mut dyn Write) -> Result<()> {
+    let lock = tools.join("package-lock.json");
+    let installed = tools.join("node_modules/.package-lock.json");
+    let wanted = std::fs::read_to_string(&lock).with_context(|| format!("reading {}", lock.display()))?;
+    let fresh = std::fs::read_to_string(&installed).ok().is_some_and(|have| same_packages(&have, &wanted));
+    if fresh {
+        writeln!(out, "npm packages in tests/node_modules match tests/package-lock.json")?;
+        return Ok(());
+    }
+    step(out, "npm ci (tests/)")?;
+    run_command(Command::new("npm").current_dir(tools).args(["ci", "--no-audit", "--no-fund"]))
+}
+
+/// npm's hidden lockfile omits the root entry; compare the `packages` maps without it.
+fn same_packages(installed: &str, lock: &str) -> bool {
+    let packages = |text: &str| -> Option<serde_json::Value> {
+        let mut value: serde_json::Value = serde_json::from_str(text).ok()?;
+        let packages = value.get_mut("packages")?.as_object_mut()?;
+        packages.remove("");
+        Some(serde_json::Value::Object(packages.clone()))
+    };
+    matches!((packages(installed), packages(lock)), (Some(a), Some(b)) if a == b)
+}
+
+fn step(out: &mut dyn Write, what: &str) -> Result<()> {
+    writeln!(out, "\n==> {what}")?;
+    out.flush()?;
+    Ok(())
+}
+
+fn run_command(command: &mut Command) -> Result<()> {
+    let status = command.status().with_context(|| format!("starting {:?}", command.get_program()))?;
+    if !status.success() {
+        bail!("{:?} {:?} failed ({status})", command.get_program(), command.get_args().collect::<Vec<_>>());
+    }
+    Ok(())
+}
