@@ -56,8 +56,8 @@ pub fn emit(model: &Model, layout: &Layout) -> BTreeMap<String, String> {
         object.insert("x-generated".into(), HEADER.into());
     }
     files.insert(format!("{}/openapi-3.0.json", layout.generated), render_json(&v30));
-    for (name, document) in jsonschema::emit(model, HEADER) {
-        files.insert(format!("{}/jsonschema/{name}.json", layout.generated), render_json(&document));
+    for (name, text) in jsonschema::emit_with(model, HEADER, |document| render_json(&document)) {
+        files.insert(format!("{}/jsonschema/{name}.json", layout.generated), text);
     }
     files
 }

@@ -136,3 +136,68 @@ fn remove_empty_parents(root: &Path, file: &Path) {
         dir = current.parent();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A fresh, empty project folder under the system temp dir.
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("xtask-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).expect("temp dir");
+        dir
+    }
+
+    fn run(task: fn(&Path, &mut dyn Write) -> Result<ExitCode>, root: &Path) -> (ExitCode, String) {
+        let mut out = Vec::new();
+        let code = task(root, &mut out).expect("task runs");
+        (code, String::from_utf8(out).expect("UTF-8 output"))
+    }
+
+    #[test]
+    fn generate_then_check_round_trip() {
+        let root = scratch("roundtrip");
+        let (code, out) = run(generate, &root);
+        assert_eq!(code, ExitCode::SUCCESS);
+        assert!(out.contains("created  openapi.yaml"), "{out}");
+        assert!(root.join("generated/jsonschema/UserCreate.json").exists());
+
+        let (code, out) = run(check, &root);
+        assert_eq!(code, ExitCode::SUCCESS, "{out}");
+
+        // A second generate changes nothing.
+        let (_, out) = run(generate, &root);
+        assert!(out.ends_with(", 0 changed\n"), "{out}");
+        fs::remove_dir_all(&root).ok();
+    }
+
+    #[test]
+    fn check_prints_a_diff_and_the_fix_then_generate_repairs_and_prunes() {
+        let root = scratch("stale");
+        run(generate, &root);
+        let openapi = root.join("openapi.yaml");
+        let edited = fs::read_to_string(&openapi).expect("read").replace("title: Devora API", "title: Hand edited");
+        fs::write(&openapi, edited).expect("write");
+        fs::write(root.join("generated/jsonschema/Gone.json"), "{}\n").expect("write");
+        fs::remove_file(root.join("generated/jsonschema/Role.json")).expect("remove");
+        fs::create_dir_all(root.join("generated/node_modules/x")).expect("mkdir");
+        fs::write(root.join("generated/node_modules/x/index.js"), "").expect("write");
+
+        let (code, out) = run(check, &root);
+        assert_eq!(code, ExitCode::from(1));
+        assert!(out.contains("--- a/openapi.yaml\n+++ b/openapi.yaml\n"), "{out}");
+        assert!(out.contains("-  title: Hand edited\n+  title: Devora API\n"), "{out}");
+        assert!(out.contains("--- a/generated/jsonschema/Gone.json"), "{out}");
+        assert!(out.contains("+++ b/generated/jsonschema/Role.json"), "{out}");
+        assert!(out.contains("3 of 64 generated files are stale or missing; run `cargo xtask generate`"), "{out}");
+        assert!(!out.contains("node_modules"), "foreign folders are not ours: {out}");
+
+        let (_, out) = run(generate, &root);
+        assert!(out.contains("updated  openapi.yaml") && out.contains("removed  generated/jsonschema/Gone.json"), "{out}");
+        assert!(out.contains("created  generated/jsonschema/Role.json"), "{out}");
+        assert!(root.join("generated/node_modules/x/index.js").exists());
+        assert_eq!(run(check, &root).0, ExitCode::SUCCESS);
+        fs::remove_dir_all(&root).ok();
+    }
+}

@@ -1,7 +1,12 @@
 //! A synthetic contract of any size, built at run time, for benchmarks.
 //!
 //! `types` object types reference each other (optional links, arrays, enums, bounded strings and
-//! numbers); every operation uses two of them, one as request body or query and one as response.
+//! numbers) within modules of [`MODULE`] types, as the types of one API area do; every operation
+//! uses two of them. The module bound matters: each type's JSON Schema file holds every type it
+//! reaches, so a graph where every type reaches every other makes that output quadratic.
+
+/// How many types reference each other.
+pub const MODULE: usize = 20;
 
 use contract::{Contract, Info, Operation, RateLimit, TypeRef};
 use schemars::{Schema, SchemaGenerator};
@@ -100,8 +105,10 @@ fn ensure_types(generator: &mut SchemaGenerator, types: usize) {
 }
 
 fn type_schema(i: usize, types: usize) -> Value {
-    let link = (i + 1 + i % 7) % types;
-    let child = (i * 31 + 3) % types;
+    let base = i - i % MODULE;
+    let size = MODULE.min(types - base);
+    let link = base + (i + 1 + i % 7) % size;
+    let child = base + (i * 7 + 3) % size;
     json!({
         "type": "object",
         "description": format!("Synthetic type {i}."),
@@ -116,7 +123,7 @@ fn type_schema(i: usize, types: usize) -> Value {
             "children": {"type": "array", "items": {"$ref": format!("#/components/schemas/Type{child}")}, "maxItems": 50},
             "labels": {"type": "object", "additionalProperties": {"type": "string"}}
         },
-        "required": ["id", "name", "count", "kind", "created_at", "next", "children"],
+        "required": ["id", "name", "count", "ratio", "kind", "created_at", "next", "children"],
         "additionalProperties": false,
         "examples": [{"id": "00000000-0000-0000-0000-000000000000"}]
     })
