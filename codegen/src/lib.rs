@@ -8,6 +8,7 @@
 //! [`generate`] runs the whole pipeline and returns every file as `path → content`, in a
 //! [`BTreeMap`], byte-for-byte the same on every run. Writing files is the caller's job (`xtask`).
 
+pub mod diff;
 pub mod error;
 pub mod jsonschema;
 pub mod lower;

@@ -99,7 +99,19 @@ impl Emitter<'_> {
     fn components(&self) -> Value {
         let model = self.model;
         let mut components = Map::new();
-        let schemas: Map<String, Value> = model.schemas.iter().map(|(name, named)| (name.clone(), self.schema(&named.schema))).collect();
+        let schemas: Map<String, Value> = model
+            .schemas
+            .iter()
+            .map(|(name, named)| {
+                let mut schema = self.schema(&named.schema);
+                // The Rust type, for tools such as `cargo xtask diff`. Not in 3.0: typify gives
+                // `x-rust-type` a meaning of its own and the 3.0 rendering feeds it.
+                if let (Version::V3_1, Some(rust), Some(object)) = (self.version, &named.rust_type, schema.as_object_mut()) {
+                    object.insert("x-rust-path".into(), rust.clone().into());
+                }
+                (name.clone(), schema)
+            })
+            .collect();
         components.insert("schemas".into(), Value::Object(schemas));
 
         let mut headers = Map::new();

@@ -32,3 +32,16 @@ fn readme_opens_with_the_two_commands() {
     let ci = read(".ci/run");
     assert!(ci.contains("cargo xtask test") && ci.contains("cargo xtask check"));
 }
+
+/// The README's rule catalog lists every rule of `codegen::diff::rules` with its level, and no other.
+#[test]
+fn readme_documents_the_diff_rule_catalog() {
+    let readme = read("README.md");
+    let catalog = readme.split("### Rule catalog").nth(1).expect("a rule catalog section");
+    let rows: Vec<&str> = catalog.lines().take_while(|l| !l.starts_with("## ")).filter(|l| l.starts_with("| `")).collect();
+    assert_eq!(rows.len(), codegen::diff::rules::ALL.len(), "one row per rule");
+    for (row, rule) in rows.iter().zip(codegen::diff::rules::ALL) {
+        let expected = format!("| `{}` | {} | {} |", rule.id, rule.level.as_str(), rule.description);
+        assert_eq!(*row, expected);
+    }
+}

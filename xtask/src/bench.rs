@@ -1,5 +1,6 @@
-//! `cargo xtask bench`: times generation of the reference contract and of a synthetic contract of
-//! 1,000 types and 500 operations, in a release build, and reports the peak resident memory.
+//! `cargo xtask bench`: in a release build, times generation of the reference contract and of a
+//! synthetic contract of 1,000 types and 500 operations, and the diff of two synthetic documents
+//! with 50 scattered changes; reports the peak resident memory of the process.
 
 use std::io::Write;
 use std::path::Path;
@@ -11,7 +12,14 @@ use codegen::Layout;
 
 use crate::synthetic;
 
-pub fn run(root: &Path, iterations: u32, out: &mut dyn Write) -> Result<ExitCode> {
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Case {
+    All,
+    Generate,
+    Diff,
+}
+
+pub fn run(root: &Path, iterations: u32, case: Case, out: &mut dyn Write) -> Result<ExitCode> {
     if cfg!(debug_assertions) {
         // Timings of a debug build mean nothing: run the same task from a release build.
         writeln!(out, "building xtask in release mode...")?;
@@ -20,15 +28,30 @@ pub fn run(root: &Path, iterations: u32, out: &mut dyn Write) -> Result<ExitCode
             .current_dir(root)
             .args(["run", "--quiet", "--release", "--package", "xtask", "--", "bench", "--iterations"])
             .arg(iterations.to_string())
+            .arg("--case")
+            .arg(format!("{case:?}").to_lowercase())
             .status()
             .context("running the release build of xtask")?;
         return Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::from(2) });
     }
 
-    let layout = Layout::default();
-    writeln!(out, "generation benchmark, release build, {iterations} timed runs per case (after one warm-up)")?;
+    writeln!(out, "release build, {iterations} timed runs per case (after one warm-up)")?;
     writeln!(out, "{:<44} {:>10} {:>10} {:>10} {:>12}", "case", "min", "median", "max", "output")?;
+    if case != Case::Diff {
+        generation(iterations, out)?;
+    }
+    if case != Case::Generate {
+        diff(iterations, out)?;
+    }
+    match peak_rss_kib() {
+        Some(kib) => writeln!(out, "peak resident memory of this process: {:.1} MiB", kib as f64 / 1024.0)?,
+        None => writeln!(out, "peak resident memory: unavailable (no /proc/self/status)")?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
 
+fn generation(iterations: u32, out: &mut dyn Write) -> Result<()> {
+    let layout = Layout::default();
     let reference = measure(iterations, || codegen::generate(&schemas::contract(), &layout))?;
     report(out, "reference contract (schemas::contract)", &reference)?;
 
@@ -44,12 +67,46 @@ pub fn run(root: &Path, iterations: u32, out: &mut dyn Write) -> Result<ExitCode
         synthetic::MODULE,
         millis(build)
     )?;
+    Ok(())
+}
 
-    match peak_rss_kib() {
-        Some(kib) => writeln!(out, "peak resident memory of this process: {:.1} MiB", kib as f64 / 1024.0)?,
-        None => writeln!(out, "peak resident memory: unavailable (no /proc/self/status)")?,
+/// Diffs two synthetic documents (1,000 schemas, 500 operations) that differ in 50 places.
+fn diff(iterations: u32, out: &mut dyn Write) -> Result<()> {
+    let model = codegen::lower(&synthetic::contract(1000, 500)).map_err(|errors| anyhow!("{errors}"))?;
+    let old = codegen::openapi::emit(&model, codegen::openapi::Version::V3_1);
+    drop(model);
+    let new = synthetic::changed(&old, 50);
+    let report = codegen::diff::diff(&old, &new)?;
+    let mut times = Vec::new();
+    for _ in 0..iterations {
+        let started = Instant::now();
+        let again = codegen::diff::diff(&old, &new)?;
+        times.push(started.elapsed());
+        if again != report {
+            bail!("two diffs differ: the report is not deterministic");
+        }
     }
-    Ok(ExitCode::SUCCESS)
+    times.sort();
+    let findings = report.findings.len();
+    let operations: usize = report.findings.iter().map(|f| f.operations.len()).sum();
+    let summary = format!("{findings} findings");
+    writeln!(
+        out,
+        "{:<44} {:>10} {:>10} {:>10} {:>12}",
+        "diff: 1000 schemas, 500 operations, 50 changes",
+        millis(times[0]),
+        millis(times[times.len() / 2]),
+        millis(times[times.len() - 1]),
+        summary
+    )?;
+    writeln!(
+        out,
+        "({} breaking, {} warnings, {} info; {operations} operation references in all)",
+        report.count(codegen::diff::Level::Breaking),
+        report.count(codegen::diff::Level::Warning),
+        report.count(codegen::diff::Level::Info)
+    )?;
+    Ok(())
 }
 
 struct Measurement {

@@ -4,6 +4,7 @@
 //! contract, a usage error, an IO error).
 
 mod bench;
+mod diff;
 mod files;
 mod synthetic;
 mod test;
@@ -27,6 +28,18 @@ enum Task {
     Generate,
     /// Fail (exit 1) with a diff when the committed generated files differ from a fresh generation.
     Check,
+    /// Report breaking changes between two versions of the contract.
+    Diff {
+        /// The old document: a file, or `git:<rev>` for the committed `openapi.yaml` at a revision.
+        old: String,
+        /// The new document (default: the working tree's `openapi.yaml`).
+        new: Option<String>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: diff::Format,
+        /// The lowest level that makes the command fail (exit 1).
+        #[arg(long, value_enum, default_value = "breaking")]
+        fail_on: diff::FailOn,
+    },
     /// Install the test tools (npm, from the lockfile) and run every test.
     Test,
     /// Measure generation time and peak memory, in a release build.
@@ -34,6 +47,9 @@ enum Task {
         /// Timed runs per case.
         #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=10_000))]
         iterations: u32,
+        /// Which cases to run (one case alone gives that case's peak memory).
+        #[arg(long, value_enum, default_value = "all")]
+        case: bench::Case,
     },
 }
 
@@ -45,7 +61,8 @@ fn main() -> ExitCode {
         Task::Generate => files::generate(&root, &mut out),
         Task::Check => files::check(&root, &mut out),
         Task::Test => test::run(&root, &mut out),
-        Task::Bench { iterations } => bench::run(&root, iterations, &mut out),
+        Task::Diff { old, new, format, fail_on } => diff::run(&root, &old, new.as_deref(), format, fail_on, &mut out),
+        Task::Bench { iterations, case } => bench::run(&root, iterations, case, &mut out),
     };
     match result {
         Ok(code) => code,

@@ -128,3 +128,45 @@ fn type_schema(i: usize, types: usize) -> Value {
         "examples": [{"id": "00000000-0000-0000-0000-000000000000"}]
     })
 }
+
+/// `document` with `changes` edits spread over its schemas and operations, cycling through kinds
+/// of change (breaking, warning and compatible ones).
+pub fn changed(document: &Value, changes: usize) -> Value {
+    let mut new = document.clone();
+    let types = new.pointer("/components/schemas").and_then(Value::as_object).map_or(0, |s| s.len().saturating_sub(1)).max(1);
+    let paths: Vec<String> = new.get("paths").and_then(Value::as_object).map(|p| p.keys().cloned().collect()).unwrap_or_default();
+    for k in 0..changes {
+        let index = (k * 997) % types;
+        let schema = format!("/components/schemas/Type{index}");
+        match k % 5 {
+            0 => {
+                if let Some(v) = new.pointer_mut(&format!("{schema}/properties/name/maxLength")) {
+                    *v = json!(50);
+                }
+            }
+            1 => {
+                if let Some(Value::Array(values)) = new.pointer_mut(&format!("{schema}/properties/kind/enum")) {
+                    values.push(json!("delta"));
+                }
+            }
+            2 => {
+                if let Some(Value::Array(required)) = new.pointer_mut(&format!("{schema}/required")) {
+                    required.retain(|r| r != "created_at");
+                }
+            }
+            3 => {
+                if let Some(Value::Object(properties)) = new.pointer_mut(&format!("{schema}/properties")) {
+                    properties.insert("extra".into(), json!({"type": "string"}));
+                }
+            }
+            _ => {
+                if let Some(path) = paths.get((k * 131) % paths.len().max(1)) {
+                    if let Some(Value::Object(paths)) = new.get_mut("paths") {
+                        paths.remove(path);
+                    }
+                }
+            }
+        }
+    }
+    new
+}
