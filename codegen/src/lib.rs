@@ -16,6 +16,7 @@ pub mod model;
 pub mod openapi;
 pub mod schema;
 pub mod schema30;
+pub mod typescript;
 pub mod yaml;
 
 use std::collections::BTreeMap;

@@ -4,6 +4,7 @@
 //! contract, a usage error, an IO error).
 
 mod bench;
+mod conformance;
 mod diff;
 mod files;
 mod synthetic;
@@ -40,6 +41,18 @@ enum Task {
         #[arg(long, value_enum, default_value = "breaking")]
         fail_on: diff::FailOn,
     },
+    /// Run the JSON-Schema-Test-Suite against the TypeScript validator compiler (in node).
+    Conformance {
+        /// A directory of suite files (default: the shared draft2020-12 suite).
+        #[arg(long)]
+        suite: Option<std::path::PathBuf>,
+        /// Assert `format` (by default it is an annotation, as 2020-12 says).
+        #[arg(long)]
+        format_assertion: bool,
+        /// Fail (exit 1) when fewer tests pass.
+        #[arg(long)]
+        min_passed: Option<usize>,
+    },
     /// Install the test tools (npm, from the lockfile) and run every test.
     Test,
     /// Measure generation time and peak memory, in a release build.
@@ -61,6 +74,9 @@ fn main() -> ExitCode {
         Task::Generate => files::generate(&root, &mut out),
         Task::Check => files::check(&root, &mut out),
         Task::Test => test::run(&root, &mut out),
+        Task::Conformance { suite, format_assertion, min_passed } => {
+            conformance::run(&root, suite.as_deref(), format_assertion, min_passed, &mut out)
+        }
         Task::Diff { old, new, format, fail_on } => diff::run(&root, &old, new.as_deref(), format, fail_on, &mut out),
         Task::Bench { iterations, case } => bench::run(&root, iterations, case, &mut out),
     };

@@ -1,0 +1,310 @@
+// The runtime of the generated validators: result types, deep equality, string length in code
+// points, JSON-pointer escaping and the `format` checkers. No dependency.
+//
+// The format checkers follow the Rust `jsonschema` crate the server validates with, so both sides
+// agree: dates and times by RFC 3339 (leap seconds only at 23:59:60 UTC), `ipv4`/`ipv6` as Rust's
+// `Ipv4Addr`/`Ipv6Addr` parse them (no leading zeros in IPv4), hyphenated UUIDs, RFC 3986 URIs,
+// and emails as `email_address` 0.2.9 reads them (ASCII local part, hostname or IP-literal domain).
+
+/** One broken rule: where (a JSON pointer into the value), which keyword, and what is wrong. */
+export interface ValidationError {
+  path: string;
+  keyword: string;
+  message: string;
+}
+
+/** The outcome of a `validateX` function. */
+export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: ValidationError[] };
+
+/** `Object.prototype.hasOwnProperty`, safe for keys such as `__proto__` or `hasOwnProperty`. */
+export const has: (o: object, key: string) => boolean = Function.prototype.call.bind(Object.prototype.hasOwnProperty) as (
+  o: object,
+  key: string,
+) => boolean;
+
+/** Whether a value is a JSON object (not null, not an array). */
+export function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === "object" && x !== null && !Array.isArray(x);
+}
+
+/** JSON equality: same type, numbers by value, objects regardless of key order. */
+export function equal(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!equal(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) {
+    if (!has(b, k) || !equal((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  }
+  return true;
+}
+
+/** Whether the items of an array are pairwise different (JSON equality). */
+export function unique(items: readonly unknown[]): boolean {
+  const n = items.length;
+  if (n < 2) return true;
+  let primitive = true;
+  for (const item of items) {
+    if (typeof item === "object" && item !== null) {
+      primitive = false;
+      break;
+    }
+  }
+  if (primitive) return new Set(items).size === n;
+  for (let i = 1; i < n; i++) for (let j = 0; j < i; j++) if (equal(items[i], items[j])) return false;
+  return true;
+}
+
+/** Length in Unicode code points, as JSON Schema counts it. */
+export function length(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
+}
+
+/** Escapes one JSON-pointer segment. */
+export function esc(key: string | number): string {
+  const s = String(key);
+  return s.indexOf("~") < 0 && s.indexOf("/") < 0 ? s : s.replace(/~/g, "~0").replace(/\//g, "~1");
+}
+
+/** `value` is a multiple of `divisor`, with care for binary fractions (0.0075 of 0.0001). */
+export function multipleOf(value: number, divisor: number): boolean {
+  if (Number.isInteger(value) && Number.isInteger(divisor)) return value % divisor === 0;
+  const q = value / divisor;
+  if (!Number.isFinite(q)) return false;
+  return Math.abs(q - Math.round(q)) <= 1e-9 * Math.max(1, Math.abs(q));
+}
+
+function digits(s: string, start: number, count: number): number {
+  let v = 0;
+  for (let i = start; i < start + count; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (!(c >= 0 && c <= 9)) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+/** RFC 3339 `full-date`. */
+export function isDate(s: string): boolean {
+  if (s.length !== 10 || s[4] !== "-" || s[7] !== "-") return false;
+  const y = digits(s, 0, 4);
+  const m = digits(s, 5, 2);
+  const d = digits(s, 8, 2);
+  if (y < 0 || m < 1 || m > 12 || d < 1) return false;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const max = m === 2 ? (leap ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+  return d <= max;
+}
+
+/** RFC 3339 `full-time`, a leap second only when it falls at 23:59:60 UTC. */
+export function isTime(s: string): boolean {
+  const len = s.length;
+  if (len < 9 || s[2] !== ":" || s[5] !== ":") return false;
+  const h = digits(s, 0, 2);
+  const mi = digits(s, 3, 2);
+  const se = digits(s, 6, 2);
+  if (h < 0 || mi < 0 || se < 0 || h > 23 || mi > 59 || se > 60) return false;
+  let i = 8;
+  if (i < len && s[i] === ".") {
+    i++;
+    let fraction = false;
+    while (i < len && digits(s, i, 1) >= 0) {
+      fraction = true;
+      i++;
+    }
+    if (!fraction) return false;
+  }
+  if (i === len) return false;
+  const sign = s[i];
+  if (sign === "Z" || sign === "z") return i === len - 1 && (se !== 60 || (h === 23 && mi === 59));
+  if (sign !== "+" && sign !== "-") return false;
+  if (len - i !== 6) return false;
+  i++;
+  if (s[i + 2] !== ":") return false;
+  const oh = digits(s, i, 2);
+  const om = digits(s, i + 3, 2);
+  if (oh < 0 || om < 0 || oh > 23 || om > 59) return false;
+  if (se !== 60) return true;
+  let uh = sign === "+" ? h - oh : h + oh;
+  let um = sign === "+" ? mi - om : mi + om;
+  uh += Math.trunc(um / 60);
+  um %= 60;
+  if (um < 0) {
+    um += 60;
+    uh -= 1;
+  }
+  uh = (uh + 24) % 24;
+  return uh === 23 && um === 59;
+}
+
+/** RFC 3339 `date-time`. */
+export function isDateTime(s: string): boolean {
+  let t = s.indexOf("T");
+  const lower = s.indexOf("t");
+  if (t < 0 || (lower >= 0 && lower < t)) t = lower;
+  return t >= 0 && isDate(s.slice(0, t)) && isTime(s.slice(t + 1));
+}
+
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+/** A hyphenated UUID. */
+export function isUuid(s: string): boolean {
+  return UUID.test(s);
+}
+
+const IPV4 = /^(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(?:\.(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$/;
+/** Dotted-quad IPv4, no leading zeros. */
+export function isIpv4(s: string): boolean {
+  return IPV4.test(s);
+}
+
+const HEX_GROUP = /^[0-9a-fA-F]{1,4}$/;
+/** IPv6 text form with `::` compression and an optional trailing dotted quad. */
+export function isIpv6(s: string): boolean {
+  const halves = s.split("::");
+  if (halves.length > 2) return false;
+  const groups = (part: string, last: boolean): number => {
+    if (part === "") return 0;
+    const items = part.split(":");
+    let count = 0;
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i] as string;
+      if (last && i === items.length - 1 && item.indexOf(".") >= 0) {
+        if (!isIpv4(item)) return -1;
+        count += 2;
+      } else if (HEX_GROUP.test(item)) {
+        count += 1;
+      } else {
+        return -1;
+      }
+    }
+    return count;
+  };
+  if (halves.length === 1) return groups(s, true) === 8;
+  const head = groups(halves[0] as string, false);
+  const tail = groups(halves[1] as string, true);
+  return head >= 0 && tail >= 0 && head + tail <= 7;
+}
+
+const HOSTNAME_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+/** An ASCII hostname (RFC 1123 labels), at most 253 characters. */
+export function isHostname(s: string): boolean {
+  if (s.length === 0 || s.length > 253 || s.endsWith(".")) return false;
+  for (const label of s.split(".")) {
+    if (!HOSTNAME_LABEL.test(label)) return false;
+    // RFC 5891: `xn--` style labels must be A-labels; reject other `??--` labels.
+    if (label.length >= 4 && label[2] === "-" && label[3] === "-" && !/^xn--[A-Za-z0-9-]+$/i.test(label)) return false;
+  }
+  return true;
+}
+
+const ATEXT = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~\u0080-\uFFFF]+$/u;
+function isDotAtom(s: string): boolean {
+  return s.split(".").every((atom) => ATEXT.test(atom));
+}
+function isQuotedContent(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x5c) {
+      const next = s.charCodeAt(++i);
+      if (!(next >= 0x21 && next <= 0x7e)) return false;
+    } else if (!(c === 0x20 || c === 0x09 || c === 0x21 || (c >= 0x23 && c <= 0x5b) || (c >= 0x5d && c <= 0x7e) || c >= 0x80)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** An email address (RFC 5322 addr-spec, optionally `Name <addr>`), with an ASCII local part. */
+export function isEmail(s: string): boolean {
+  let address = s;
+  const display = s.lastIndexOf(" <");
+  if (display >= 0) {
+    const right = s.slice(display + 2).trim();
+    if (!right.endsWith(">")) return false;
+    address = right.slice(0, -1);
+  } else if (address.startsWith("<")) {
+    return false;
+  }
+  const at = address.lastIndexOf("@");
+  if (at < 0) return false;
+  let local = address.slice(0, at);
+  const domain = address.slice(at + 1);
+  if (local === '""') local = '"a"';
+  if (local.length === 0 || new TextEncoder().encode(local).length > 64) return false;
+  if (local.length >= 2 && local.startsWith('"') && local.endsWith('"')) {
+    if (!isQuotedContent(local.slice(1, -1))) return false;
+  } else if (!isDotAtom(local)) {
+    return false;
+  }
+  for (let i = 0; i < local.length; i++) if (local.charCodeAt(i) > 0x7f) return false;
+  if (domain.length === 0 || new TextEncoder().encode(domain).length > 254) return false;
+  if (domain.startsWith("[") && domain.endsWith("]")) {
+    const literal = domain.slice(1, -1);
+    if (!/^[\x21-\x5a\x5e-\x7e\u0080-\uffff]*$/u.test(literal)) return false;
+    return literal.slice(0, 5).toLowerCase() === "ipv6:" ? isIpv6(literal.slice(5)) : isIpv4(literal);
+  }
+  for (const sub of domain.split(".")) {
+    if (sub.length === 0 || !ATEXT.test(sub) || sub.length > 63) return false;
+  }
+  return isHostname(domain);
+}
+
+// RFC 3986, section 3 and appendix A.
+const PCT = "%[0-9A-Fa-f]{2}";
+const UNRESERVED = "A-Za-z0-9\\-._~";
+const SUB_DELIMS = "!$&'()*+,;=";
+const PCHAR = `(?:[${UNRESERVED}${SUB_DELIMS}:@]|${PCT})`;
+const DEC_OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
+const IPV4_TEXT = `${DEC_OCTET}(?:\\.${DEC_OCTET}){3}`;
+const REG_NAME = `(?:[${UNRESERVED}${SUB_DELIMS}]|${PCT})*`;
+const IP_LITERAL = `\\[(?:[0-9A-Fa-f:.]+|[vV][0-9A-Fa-f]+\\.[${UNRESERVED}${SUB_DELIMS}:]+)\\]`;
+const USERINFO = `(?:[${UNRESERVED}${SUB_DELIMS}:]|${PCT})*`;
+const AUTHORITY = `(?:${USERINFO}@)?(?:${IP_LITERAL}|${IPV4_TEXT}|${REG_NAME})(?::[0-9]*)?`;
+const PATH_ABEMPTY = `(?:/${PCHAR}*)*`;
+const PATH_ABSOLUTE = `/(?:${PCHAR}+(?:/${PCHAR}*)*)?`;
+const PATH_ROOTLESS = `${PCHAR}+(?:/${PCHAR}*)*`;
+const QUERY = `(?:${PCHAR}|[/?])*`;
+const URI = new RegExp(
+  `^[A-Za-z][A-Za-z0-9+\\-.]*:(?://(${AUTHORITY})${PATH_ABEMPTY}|${PATH_ABSOLUTE}|${PATH_ROOTLESS}|)(?:\\?${QUERY})?(?:#${QUERY})?$`,
+);
+/** An absolute URI (RFC 3986), IPv6 literals checked. */
+export function isUri(s: string): boolean {
+  const match = URI.exec(s);
+  if (!match) return false;
+  const authority = match[1];
+  if (authority !== undefined) {
+    const literal = /\[([0-9A-Fa-f:.]+)\]/.exec(authority);
+    if (literal && !isIpv6(literal[1] as string)) return false;
+  }
+  return true;
+}
+
+/** The format checkers validators may call, by format name. */
+export const formats: Record<string, (s: string) => boolean> = {
+  "date-time": isDateTime,
+  date: isDate,
+  time: isTime,
+  email: isEmail,
+  uuid: isUuid,
+  uri: isUri,
+  ipv4: isIpv4,
+  ipv6: isIpv6,
+  hostname: isHostname,
+};
