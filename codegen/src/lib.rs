@@ -3,7 +3,8 @@
 //! The pipeline is *lower once, emit many*: [`lower`] builds and validates one [`Model`]
 //! (reporting every problem at once), then each emitter reads only the model:
 //! - [`openapi`] — OpenAPI 3.1.0 (`openapi.yaml`) and OpenAPI 3.0.3 (`generated/openapi-3.0.json`);
-//! - [`jsonschema`] — one self-contained JSON Schema 2020-12 file per named type.
+//! - [`jsonschema`] — one self-contained JSON Schema 2020-12 file per named type;
+//! - [`typescript`] — types, zero-dependency validators and a typed `fetch` client.
 //!
 //! [`generate`] runs the whole pipeline and returns every file as `path → content`, in a
 //! [`BTreeMap`], byte-for-byte the same on every run. Writing files is the caller's job (`xtask`).
@@ -60,6 +61,9 @@ pub fn emit(model: &Model, layout: &Layout) -> BTreeMap<String, String> {
     files.insert(format!("{}/openapi-3.0.json", layout.generated), render_json(&v30));
     for (name, text) in jsonschema::emit_with(model, HEADER, |document| render_json(&document)) {
         files.insert(format!("{}/jsonschema/{name}.json", layout.generated), text);
+    }
+    for (name, text) in typescript::emit(model, HEADER) {
+        files.insert(format!("{}/typescript/{name}", layout.generated), text);
     }
     files
 }

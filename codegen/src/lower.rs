@@ -121,7 +121,7 @@ impl Lowering {
 
         self.check_schemas(&schemas, &operations);
 
-        Model {
+        let model = Model {
             info: Info {
                 title: contract.info.title.to_string(),
                 version: contract.info.version.to_string(),
@@ -141,7 +141,11 @@ impl Lowering {
             problem: problem_name,
             schemas,
             operations,
+        };
+        if self.errors.is_empty() {
+            self.errors.extend(crate::typescript::check(&model));
         }
+        model
     }
 
     fn lower_operation(&mut self, op: &contract::Operation, tags: &BTreeSet<String>) -> Pending {

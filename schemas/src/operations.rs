@@ -156,7 +156,7 @@ fn projects() -> Vec<contract::Operation> {
         }
         .tag("projects")
         .query::<ProjectListQuery>()
-        .response::<Page<ProjectResponse>>(200, "One page of projects, newest first.")
+        .response::<Page<Project>>(200, "One page of projects, newest first.")
         .bearer()
         .etag()
         .rate_limit(RateLimit::per_minute(100)),
@@ -166,7 +166,7 @@ fn projects() -> Vec<contract::Operation> {
         }
         .tag("projects")
         .body::<ProjectCreate>()
-        .response::<ProjectResponse>(201, "The new project.")
+        .response::<Project>(201, "The new project.")
         .error(409, "The user already has a project with this name.")
         .bearer()
         .rate_limit(RateLimit::per_minute(30)),
@@ -178,7 +178,7 @@ fn projects() -> Vec<contract::Operation> {
         }
         .tag("projects")
         .path::<ProjectPath>()
-        .response::<ProjectResponse>(200, "The project.")
+        .response::<Project>(200, "The project.")
         .error(404, "No such project.")
         .bearer()
         .etag(),
@@ -189,7 +189,7 @@ fn projects() -> Vec<contract::Operation> {
         .tag("projects")
         .path::<ProjectPath>()
         .body::<ProjectUpdate>()
-        .response::<ProjectResponse>(200, "The updated project.")
+        .response::<Project>(200, "The updated project.")
         .error(404, "No such project.")
         .error(409, "The user already has a project with this name.")
         .bearer()

@@ -96,8 +96,8 @@ pub struct ProjectFileSummary {
 
 /// A project as the API shows it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[schemars(example = ProjectResponse::example())]
-pub struct ProjectResponse {
+#[schemars(example = Project::example())]
+pub struct Project {
     pub id: Uuid,
     pub name: String,
     pub description: Option<String>,
@@ -109,7 +109,7 @@ pub struct ProjectResponse {
     pub updated_at: DateTime<Utc>,
 }
 
-impl ProjectResponse {
+impl Project {
     fn example() -> Self {
         let at: DateTime<Utc> = "2026-02-01T12:00:00Z".parse().expect("valid example date");
         Self {

@@ -34,7 +34,7 @@ fn examples_validate_and_deserialize() {
         check_examples::<TokenResponse>("TokenResponse"),
         check_examples::<FileName>("FileName"),
         check_examples::<ProjectCreate>("ProjectCreate"),
-        check_examples::<ProjectResponse>("ProjectResponse"),
+        check_examples::<Project>("Project"),
         check_examples::<FileUpsert>("FileUpsert"),
         check_examples::<SubscriptionPlan>("SubscriptionPlan"),
         check_examples::<CheckoutSessionCreate>("CheckoutSessionCreate"),

@@ -127,6 +127,6 @@ fn progenitor_generates_a_typed_client_from_the_3_0_rendering() {
     let code = prettyplease::unparse(&file);
     // Typed success and typed problem errors, not raw byte streams.
     assert!(code.contains("pub async fn get_project"), "get_project method");
-    assert!(code.contains("Result<ResponseValue<types::ProjectResponse>, Error<types::Problem>>"), "typed result of get_project");
+    assert!(code.contains("Result<ResponseValue<types::Project>, Error<types::Problem>>"), "typed result of get_project");
     assert!(code.contains("pub struct UserCreate"), "request types");
 }

@@ -1,5 +1,7 @@
 //! `cargo xtask test`: installs what the tests need (npm packages from the committed lockfile),
-//! then runs every test: the Rust workspace, then the third-party linters over the documents.
+//! then runs every test: the Rust workspace (the cross-language agreement test needs the npm
+//! packages), `tsc --strict` over the generated TypeScript and a consumer program, the
+//! JSON-Schema-Test-Suite against the validator compiler, and Redocly over `openapi.yaml`.
 
 use std::io::Write;
 use std::path::Path;
@@ -15,6 +17,14 @@ pub fn run(root: &Path, out: &mut dyn Write) -> Result<ExitCode> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     run_command(Command::new(&cargo).current_dir(root).args(["test", "--workspace", "--locked"]).env("INSTA_UPDATE", "no"))?;
 
+    step(out, "tsc --strict (generated/typescript + tests/typescript)")?;
+    run_command(Command::new(tools.join("node_modules/.bin/tsc")).current_dir(root).args(["-p", "tests/typescript/tsconfig.json"]))?;
+
+    step(out, "JSON-Schema-Test-Suite conformance of the TypeScript validator compiler")?;
+    if crate::conformance::run(root, None, false, Some(700), out)? != ExitCode::SUCCESS {
+        bail!("the validator compiler passes fewer than 700 suite tests");
+    }
+
     step(out, "redocly lint --extends=minimal openapi.yaml")?;
     let redocly = tools.join("node_modules/.bin/redocly");
     run_command(
@@ -25,7 +35,7 @@ pub fn run(root: &Path, out: &mut dyn Write) -> Result<ExitCode> {
             .env("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true"),
     )?;
 
-    writeln!(out, "\nxtask test: every step succeeded (cargo test, redocly lint)")?;
+    writeln!(out, "\nxtask test: every step succeeded (cargo test, tsc, conformance, redocly lint)")?;
     Ok(ExitCode::SUCCESS)
 }
 

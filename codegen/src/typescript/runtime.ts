@@ -296,6 +296,23 @@ export function isUri(s: string): boolean {
   return true;
 }
 
+const SEGMENT_NZ_NC = `(?:[${UNRESERVED}${SUB_DELIMS}@]|${PCT})+`;
+const RELATIVE_REF = new RegExp(
+  `^(?://(${AUTHORITY})${PATH_ABEMPTY}|${PATH_ABSOLUTE}|${SEGMENT_NZ_NC}(?:/${PCHAR}*)*|)(?:\\?${QUERY})?(?:#${QUERY})?$`,
+);
+/** A URI reference (RFC 3986): an absolute URI or a relative reference. */
+export function isUriReference(s: string): boolean {
+  if (isUri(s)) return true;
+  const match = RELATIVE_REF.exec(s);
+  if (!match) return false;
+  const authority = match[1];
+  if (authority !== undefined) {
+    const literal = /\[([0-9A-Fa-f:.]+)\]/.exec(authority);
+    if (literal && !isIpv6(literal[1] as string)) return false;
+  }
+  return true;
+}
+
 /** The format checkers validators may call, by format name. */
 export const formats: Record<string, (s: string) => boolean> = {
   "date-time": isDateTime,
@@ -304,6 +321,7 @@ export const formats: Record<string, (s: string) => boolean> = {
   email: isEmail,
   uuid: isUuid,
   uri: isUri,
+  "uri-reference": isUriReference,
   ipv4: isIpv4,
   ipv6: isIpv6,
   hostname: isHostname,

@@ -36,7 +36,7 @@ pub enum CompileError {
 /// Options of one compilation.
 #[derive(Clone, Debug, Default)]
 pub struct Options {
-    /// Check `format` (date-time, date, time, email, uuid, uri, ipv4, ipv6, hostname) instead of
+    /// Check `format` (date-time, date, time, email, uuid, uri, uri-reference, ipv4, ipv6, hostname) instead of
     /// treating it as an annotation.
     pub assert_formats: bool,
     /// The module that exports the runtime (`has`, `equal`, format checkers...).
@@ -884,6 +884,7 @@ fn format_checker(format: &str) -> Option<(&str, &'static str)> {
         "email" => "isEmail",
         "uuid" => "isUuid",
         "uri" => "isUri",
+        "uri-reference" => "isUriReference",
         "ipv4" => "isIpv4",
         "ipv6" => "isIpv6",
         "hostname" => "isHostname",
