@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use contract::{Contract, Info, RateLimit, op};
-use contract_tests::{errors, oas31_validator, validator};
+use contract_tests::{errors, oas31_validator, read_json, validator};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -272,4 +272,58 @@ fn a_type_read_and_written_differently_is_split_into_an_input_shape() {
     assert_eq!(create["additionalProperties"]["$ref"], "#/components/schemas/SettingInput");
     let account = &docs.openapi31["components"]["schemas"]["Account"]["properties"]["settings"];
     assert_eq!(account["additionalProperties"]["$ref"], "#/components/schemas/Setting");
+}
+
+/// The TypeScript package of this contract type-checks under the strictest settings, with a
+/// consumer that narrows the tagged unions and walks the recursive type.
+#[test]
+fn typescript_types_of_the_second_contract_type_check() {
+    let root = contract_tests::project_root();
+    let tsc = root.join("tests/node_modules/.bin/tsc");
+    assert!(tsc.exists(), "tests/node_modules is missing: run `cargo xtask test`, which installs the npm packages first");
+    let files = codegen::generate(&contract(), &codegen::Layout::default()).unwrap_or_else(|e| panic!("{e}"));
+    let dir = std::env::temp_dir().join(format!("generality-ts-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("package")).expect("temp dir");
+    for (path, text) in &files {
+        if let Some(name) = path.strip_prefix("generated/typescript/") {
+            std::fs::write(dir.join("package").join(name), text).expect("write");
+        }
+    }
+    let types = &files["generated/typescript/types.ts"];
+    assert!(types.contains("export type Setting = {\n  type: \"toggle\";"), "internally tagged enum as a discriminated union:\n{types}");
+    assert!(types.contains("manager: Account | null;"), "recursive, nullable:\n{types}");
+    assert!(types.contains("nickname?: string;"), "skipped when None: optional, never null:\n{types}");
+    std::fs::write(
+        dir.join("consumer.ts"),
+        r#"import { validateAccount, createClient, type Account, type Setting, type Event, type SettingInput } from "./package/index.js";
+export function describe(setting: Setting): string {
+  switch (setting.type) {
+    case "toggle": return setting.enabled ? "on" : "off";
+    case "limit": return `${setting.max} ${setting.unit ?? ""}`;
+    case "label": return setting.text;
+    case "off": return "off";
+  }
+}
+export function depth(account: Account): number {
+  return account.manager === null ? 0 : 1 + depth(account.manager);
+}
+export function event(e: Event): string {
+  return e.t === "Renamed" ? `${e.c.from} -> ${e.c.to}` : e.t;
+}
+export const input: SettingInput = { type: "limit", max: 3 };
+export async function load(id: string): Promise<number> {
+  const answer = await createClient({ baseUrl: "http://127.0.0.1:1" }).listEvents({ path: { account_id: id }, query: { kinds: ["PERSONAL"] } });
+  return answer.status === 200 ? answer.body.length : -1;
+}
+export const ok: boolean = validateAccount({}).ok;
+"#,
+    )
+    .expect("write consumer");
+    let mut config = read_json(&root.join("tests/typescript/tsconfig.json"));
+    config["include"] = json!(["package/*.ts", "consumer.ts"]);
+    std::fs::write(dir.join("tsconfig.json"), config.to_string()).expect("write tsconfig");
+    let output = std::process::Command::new(&tsc).arg("-p").arg(dir.join("tsconfig.json")).output().expect("tsc runs");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(output.status.success(), "tsc rejects the generated TypeScript:\n{stdout}");
 }
