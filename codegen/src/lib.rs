@@ -4,7 +4,9 @@
 //! (reporting every problem at once), then each emitter reads only the model:
 //! - [`openapi`] — OpenAPI 3.1.0 (`openapi.yaml`) and OpenAPI 3.0.3 (`generated/openapi-3.0.json`);
 //! - [`jsonschema`] — one self-contained JSON Schema 2020-12 file per named type;
-//! - [`typescript`] — types, zero-dependency validators and a typed `fetch` client.
+//! - [`typescript`] — types, zero-dependency validators and a typed `fetch` client;
+//! - [`rust_server`] — server traits, response enums and axum routers (`generated/server`);
+//! - [`rust_client`] — the progenitor client (`generated/client`).
 //!
 //! [`generate`] runs the whole pipeline and returns every file as `path → content`, in a
 //! [`BTreeMap`], byte-for-byte the same on every run. Writing files is the caller's job (`xtask`).
@@ -15,6 +17,8 @@ pub mod jsonschema;
 pub mod lower;
 pub mod model;
 pub mod openapi;
+pub mod rust_client;
+pub mod rust_server;
 pub mod schema;
 pub mod schema30;
 pub mod typescript;
@@ -36,25 +40,30 @@ pub struct Layout {
     pub openapi: String,
     /// The folder that holds everything else; `generate` owns every file in it.
     pub generated: String,
+    /// The generated server crate and the contract crate it uses.
+    pub server: rust_server::Crate,
 }
 
 impl Default for Layout {
     fn default() -> Self {
-        Self { openapi: "openapi.yaml".into(), generated: "generated".into() }
+        Self { openapi: "openapi.yaml".into(), generated: "generated".into(), server: rust_server::Crate::default() }
     }
 }
 
 /// Lowers `contract` and emits every file of `layout`.
 pub fn generate(contract: &contract::Contract, layout: &Layout) -> Result<BTreeMap<String, String>, Errors> {
     let model = lower(contract)?;
-    Ok(emit(&model, layout))
+    emit(&model, layout)
 }
 
-/// Emits every file for an already lowered model.
-pub fn emit(model: &Model, layout: &Layout) -> BTreeMap<String, String> {
+/// Emits every file for an already lowered model. The emitters of this crate cannot fail on a
+/// lowered model; progenitor (a third-party generator behind `rust_client`) can, and its failure
+/// is reported as an error.
+pub fn emit(model: &Model, layout: &Layout) -> Result<BTreeMap<String, String>, Errors> {
     let mut files = BTreeMap::new();
     files.insert(layout.openapi.clone(), render_yaml(&openapi::emit(model, openapi::Version::V3_1)));
-    let mut v30 = openapi::emit(model, openapi::Version::V3_0);
+    let v30_document = openapi::emit(model, openapi::Version::V3_0);
+    let mut v30 = v30_document.clone();
     if let Some(object) = v30.as_object_mut() {
         object.insert("x-generated".into(), HEADER.into());
     }
@@ -65,7 +74,14 @@ pub fn emit(model: &Model, layout: &Layout) -> BTreeMap<String, String> {
     for (name, text) in typescript::emit(model, HEADER) {
         files.insert(format!("{}/typescript/{name}", layout.generated), text);
     }
-    files
+    for (name, text) in rust_server::emit(model, &layout.server, HEADER) {
+        files.insert(format!("{}/server/{name}", layout.generated), text);
+    }
+    let code = rust_client::generate(&v30_document).map_err(|error| Errors(vec![error]))?;
+    for (name, text) in rust_client::emit(&code, &model.info.version, &model.info.title, HEADER) {
+        files.insert(format!("{}/client/{name}", layout.generated), text);
+    }
+    Ok(files)
 }
 
 /// Pretty JSON with a final newline.

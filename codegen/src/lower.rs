@@ -144,6 +144,7 @@ impl Lowering {
         };
         if self.errors.is_empty() {
             self.errors.extend(crate::typescript::check(&model));
+            self.errors.extend(crate::rust_server::check(&model));
         }
         model
     }
@@ -549,6 +550,7 @@ fn implied_errors(op: &contract::Operation, has_body: bool, has_params: bool) ->
     if op.rate_limit.is_some() {
         add(429, "Too many requests; retry after `Retry-After` seconds.".into(), Cause::RateLimit);
     }
+    add(500, "An unexpected server error; nothing the client sent caused it.".into(), Cause::Internal);
     errors.into_values().collect()
 }
 

@@ -151,6 +151,8 @@ pub enum Cause {
     Role,
     /// A rate limit (`429`).
     RateLimit,
+    /// Any operation may fail on the server's side (`500`).
+    Internal,
 }
 
 #[derive(Clone, Debug, PartialEq)]

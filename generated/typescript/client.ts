@@ -119,7 +119,7 @@ export function createClient(options: ClientOptions) {
      * `GET /api/v2`
      */
     async apiRoot(call?: CallOptions): Promise<T.ApiRootResponse> {
-      const raw = await send(options, { method: "GET", path: "/api/v2", hasBody: false, secured: false }, { 200: V.validateApiRoot, 429: V.validateProblem }, call);
+      const raw = await send(options, { method: "GET", path: "/api/v2", hasBody: false, secured: false }, { 200: V.validateApiRoot, 429: V.validateProblem, 500: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.ApiRootResponse;
     },
@@ -129,7 +129,7 @@ export function createClient(options: ClientOptions) {
      * `GET /api/v2/admin/stats`
      */
     async adminStats(call?: CallOptions): Promise<T.AdminStatsResponse> {
-      const raw = await send(options, { method: "GET", path: "/api/v2/admin/stats", hasBody: false, secured: true }, { 200: V.validateAdminStats, 401: V.validateProblem, 403: V.validateProblem, 429: V.validateProblem }, call);
+      const raw = await send(options, { method: "GET", path: "/api/v2/admin/stats", hasBody: false, secured: true }, { 200: V.validateAdminStats, 401: V.validateProblem, 403: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.AdminStatsResponse;
     },
@@ -139,7 +139,7 @@ export function createClient(options: ClientOptions) {
      * `GET /api/v2/admin/users`
      */
     async adminListUsers(request: T.AdminListUsersRequest = {}, call?: CallOptions): Promise<T.AdminListUsersResponse> {
-      const raw = await send(options, { method: "GET", path: "/api/v2/admin/users", query: request.query, hasBody: false, secured: true }, { 200: V.validateUserResponsePage, 401: V.validateProblem, 403: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem }, call);
+      const raw = await send(options, { method: "GET", path: "/api/v2/admin/users", query: request.query, hasBody: false, secured: true }, { 200: V.validateUserResponsePage, 401: V.validateProblem, 403: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.AdminListUsersResponse;
     },
@@ -149,7 +149,7 @@ export function createClient(options: ClientOptions) {
      * `PATCH /api/v2/admin/users/{user_id}`
      */
     async adminUpdateUser(request: T.AdminUpdateUserRequest, call?: CallOptions): Promise<T.AdminUpdateUserResponse> {
-      const raw = await send(options, { method: "PATCH", path: "/api/v2/admin/users/" + encodeURIComponent(String(request.path.user_id)), body: request.body, hasBody: request.body !== undefined, secured: true }, { 200: V.validateUserResponse, 400: V.validateProblem, 401: V.validateProblem, 403: V.validateProblem, 404: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem }, call);
+      const raw = await send(options, { method: "PATCH", path: "/api/v2/admin/users/" + encodeURIComponent(String(request.path.user_id)), body: request.body, hasBody: request.body !== undefined, secured: true }, { 200: V.validateUserResponse, 400: V.validateProblem, 401: V.validateProblem, 403: V.validateProblem, 404: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.AdminUpdateUserResponse;
     },
@@ -159,7 +159,7 @@ export function createClient(options: ClientOptions) {
      * `POST /api/v2/auth/login`
      */
     async login(request: T.LoginRequest, call?: CallOptions): Promise<T.LoginResponse> {
-      const raw = await send(options, { method: "POST", path: "/api/v2/auth/login", body: request.body, hasBody: request.body !== undefined, secured: false }, { 200: V.validateTokenResponse, 400: V.validateProblem, 401: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem }, call);
+      const raw = await send(options, { method: "POST", path: "/api/v2/auth/login", body: request.body, hasBody: request.body !== undefined, secured: false }, { 200: V.validateTokenResponse, 400: V.validateProblem, 401: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.LoginResponse;
     },
@@ -169,7 +169,7 @@ export function createClient(options: ClientOptions) {
      * `POST /api/v2/auth/logout`
      */
     async logout(request: T.LogoutRequest, call?: CallOptions): Promise<T.LogoutResponse> {
-      const raw = await send(options, { method: "POST", path: "/api/v2/auth/logout", body: request.body, hasBody: request.body !== undefined, secured: true }, { 204: null, 400: V.validateProblem, 401: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem }, call);
+      const raw = await send(options, { method: "POST", path: "/api/v2/auth/logout", body: request.body, hasBody: request.body !== undefined, secured: true }, { 204: null, 400: V.validateProblem, 401: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem, 500: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.LogoutResponse;
     },
@@ -179,7 +179,7 @@ export function createClient(options: ClientOptions) {
      * `GET /api/v2/auth/me`
      */
     async getMe(call?: CallOptions): Promise<T.GetMeResponse> {
-      const raw = await send(options, { method: "GET", path: "/api/v2/auth/me", hasBody: false, secured: true }, { 200: V.validateUserResponse, 401: V.validateProblem, 429: V.validateProblem }, call);
+      const raw = await send(options, { method: "GET", path: "/api/v2/auth/me", hasBody: false, secured: true }, { 200: V.validateUserResponse, 401: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.GetMeResponse;
     },
@@ -191,7 +191,7 @@ export function createClient(options: ClientOptions) {
      * `PATCH /api/v2/auth/me`
      */
     async updateMe(request: T.UpdateMeRequest, call?: CallOptions): Promise<T.UpdateMeResponse> {
-      const raw = await send(options, { method: "PATCH", path: "/api/v2/auth/me", body: request.body, hasBody: request.body !== undefined, secured: true }, { 200: V.validateUserResponse, 400: V.validateProblem, 401: V.validateProblem, 403: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem }, call);
+      const raw = await send(options, { method: "PATCH", path: "/api/v2/auth/me", body: request.body, hasBody: request.body !== undefined, secured: true }, { 200: V.validateUserResponse, 400: V.validateProblem, 401: V.validateProblem, 403: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.UpdateMeResponse;
     },
@@ -203,7 +203,7 @@ export function createClient(options: ClientOptions) {
      * `GET /api/v2/auth/oauth/{provider}/authorize`
      */
     async oauthAuthorize(request: T.OauthAuthorizeRequest, call?: CallOptions): Promise<T.OauthAuthorizeResponse> {
-      const raw = await send(options, { method: "GET", path: "/api/v2/auth/oauth/" + encodeURIComponent(String(request.path.provider)) + "/authorize", hasBody: false, secured: false }, { 200: V.validateOAuthAuthorizeResponse, 422: V.validateProblem, 429: V.validateProblem, 503: V.validateProblem }, call);
+      const raw = await send(options, { method: "GET", path: "/api/v2/auth/oauth/" + encodeURIComponent(String(request.path.provider)) + "/authorize", hasBody: false, secured: false }, { 200: V.validateOAuthAuthorizeResponse, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 503: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.OauthAuthorizeResponse;
     },
@@ -215,7 +215,7 @@ export function createClient(options: ClientOptions) {
      * `POST /api/v2/auth/oauth/{provider}/callback`
      */
     async oauthCallback(request: T.OauthCallbackRequest, call?: CallOptions): Promise<T.OauthCallbackResponse> {
-      const raw = await send(options, { method: "POST", path: "/api/v2/auth/oauth/" + encodeURIComponent(String(request.path.provider)) + "/callback", body: request.body, hasBody: request.body !== undefined, secured: false }, { 200: V.validateTokenResponse, 400: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 502: V.validateProblem, 503: V.validateProblem }, call);
+      const raw = await send(options, { method: "POST", path: "/api/v2/auth/oauth/" + encodeURIComponent(String(request.path.provider)) + "/callback", body: request.body, hasBody: request.body !== undefined, secured: false }, { 200: V.validateTokenResponse, 400: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 502: V.validateProblem, 503: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.OauthCallbackResponse;
     },
@@ -225,7 +225,7 @@ export function createClient(options: ClientOptions) {
      * `POST /api/v2/auth/password-reset/confirm`
      */
     async resetPassword(request: T.ResetPasswordRequest, call?: CallOptions): Promise<T.ResetPasswordResponse> {
-      const raw = await send(options, { method: "POST", path: "/api/v2/auth/password-reset/confirm", body: request.body, hasBody: request.body !== undefined, secured: false }, { 204: null, 400: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem }, call);
+      const raw = await send(options, { method: "POST", path: "/api/v2/auth/password-reset/confirm", body: request.body, hasBody: request.body !== undefined, secured: false }, { 204: null, 400: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.ResetPasswordResponse;
     },
@@ -238,7 +238,7 @@ export function createClient(options: ClientOptions) {
      * `POST /api/v2/auth/password-reset/request`
      */
     async requestPasswordReset(request: T.RequestPasswordResetRequest, call?: CallOptions): Promise<T.RequestPasswordResetResponse> {
-      const raw = await send(options, { method: "POST", path: "/api/v2/auth/password-reset/request", body: request.body, hasBody: request.body !== undefined, secured: false }, { 202: null, 400: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem }, call);
+      const raw = await send(options, { method: "POST", path: "/api/v2/auth/password-reset/request", body: request.body, hasBody: request.body !== undefined, secured: false }, { 202: null, 400: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.RequestPasswordResetResponse;
     },
@@ -250,7 +250,7 @@ export function createClient(options: ClientOptions) {
      * `POST /api/v2/auth/refresh`
      */
     async refreshToken(request: T.RefreshTokenRequest, call?: CallOptions): Promise<T.RefreshTokenResponse> {
-      const raw = await send(options, { method: "POST", path: "/api/v2/auth/refresh", body: request.body, hasBody: request.body !== undefined, secured: false }, { 200: V.validateTokenResponse, 400: V.validateProblem, 401: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem }, call);
+      const raw = await send(options, { method: "POST", path: "/api/v2/auth/refresh", body: request.body, hasBody: request.body !== undefined, secured: false }, { 200: V.validateTokenResponse, 400: V.validateProblem, 401: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.RefreshTokenResponse;
     },
@@ -263,7 +263,7 @@ export function createClient(options: ClientOptions) {
      * `POST /api/v2/auth/register`
      */
     async register(request: T.RegisterRequest, call?: CallOptions): Promise<T.RegisterResponse> {
-      const raw = await send(options, { method: "POST", path: "/api/v2/auth/register", body: request.body, hasBody: request.body !== undefined, secured: false }, { 201: V.validateUserResponse, 400: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem }, call);
+      const raw = await send(options, { method: "POST", path: "/api/v2/auth/register", body: request.body, hasBody: request.body !== undefined, secured: false }, { 201: V.validateUserResponse, 400: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.RegisterResponse;
     },
@@ -275,7 +275,7 @@ export function createClient(options: ClientOptions) {
      * `POST /api/v2/billing/checkout`
      */
     async createCheckoutSession(request: T.CreateCheckoutSessionRequest, call?: CallOptions): Promise<T.CreateCheckoutSessionResponse> {
-      const raw = await send(options, { method: "POST", path: "/api/v2/billing/checkout", headers: request.headers, body: request.body, hasBody: request.body !== undefined, secured: true }, { 201: V.validateCheckoutSession, 400: V.validateProblem, 401: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 502: V.validateProblem }, call);
+      const raw = await send(options, { method: "POST", path: "/api/v2/billing/checkout", headers: request.headers, body: request.body, hasBody: request.body !== undefined, secured: true }, { 201: V.validateCheckoutSession, 400: V.validateProblem, 401: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 502: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.CreateCheckoutSessionResponse;
     },
@@ -285,7 +285,7 @@ export function createClient(options: ClientOptions) {
      * `GET /api/v2/billing/invoices`
      */
     async listInvoices(call?: CallOptions): Promise<T.ListInvoicesResponse> {
-      const raw = await send(options, { method: "GET", path: "/api/v2/billing/invoices", hasBody: false, secured: true }, { 200: V.validateInvoiceList, 401: V.validateProblem, 429: V.validateProblem, 502: V.validateProblem }, call);
+      const raw = await send(options, { method: "GET", path: "/api/v2/billing/invoices", hasBody: false, secured: true }, { 200: V.validateInvoiceList, 401: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 502: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.ListInvoicesResponse;
     },
@@ -295,7 +295,7 @@ export function createClient(options: ClientOptions) {
      * `GET /api/v2/billing/plans`
      */
     async listPlans(request: T.ListPlansRequest = {}, call?: CallOptions): Promise<T.ListPlansResponse> {
-      const raw = await send(options, { method: "GET", path: "/api/v2/billing/plans", headers: request.headers, hasBody: false, secured: false }, { 200: V.validateListPlans200, 304: null, 429: V.validateProblem }, call);
+      const raw = await send(options, { method: "GET", path: "/api/v2/billing/plans", headers: request.headers, hasBody: false, secured: false }, { 200: V.validateListPlans200, 304: null, 429: V.validateProblem, 500: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.ListPlansResponse;
     },
@@ -305,7 +305,7 @@ export function createClient(options: ClientOptions) {
      * `POST /api/v2/billing/portal`
      */
     async createPortalSession(request: T.CreatePortalSessionRequest, call?: CallOptions): Promise<T.CreatePortalSessionResponse> {
-      const raw = await send(options, { method: "POST", path: "/api/v2/billing/portal", body: request.body, hasBody: request.body !== undefined, secured: true }, { 201: V.validatePortalSession, 400: V.validateProblem, 401: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 502: V.validateProblem }, call);
+      const raw = await send(options, { method: "POST", path: "/api/v2/billing/portal", body: request.body, hasBody: request.body !== undefined, secured: true }, { 201: V.validatePortalSession, 400: V.validateProblem, 401: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 502: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.CreatePortalSessionResponse;
     },
@@ -315,7 +315,7 @@ export function createClient(options: ClientOptions) {
      * `GET /api/v2/billing/subscription`
      */
     async getSubscription(call?: CallOptions): Promise<T.GetSubscriptionResponse> {
-      const raw = await send(options, { method: "GET", path: "/api/v2/billing/subscription", hasBody: false, secured: true }, { 200: V.validateSubscription, 401: V.validateProblem }, call);
+      const raw = await send(options, { method: "GET", path: "/api/v2/billing/subscription", hasBody: false, secured: true }, { 200: V.validateSubscription, 401: V.validateProblem, 500: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.GetSubscriptionResponse;
     },
@@ -329,7 +329,7 @@ export function createClient(options: ClientOptions) {
      * `POST /api/v2/billing/webhook`
      */
     async billingWebhook(request: T.BillingWebhookRequest, call?: CallOptions): Promise<T.BillingWebhookResponse> {
-      const raw = await send(options, { method: "POST", path: "/api/v2/billing/webhook", headers: request.headers, body: request.body, hasBody: request.body !== undefined, secured: false }, { 200: V.validateWebhookAck, 400: V.validateProblem, 401: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem }, call);
+      const raw = await send(options, { method: "POST", path: "/api/v2/billing/webhook", headers: request.headers, body: request.body, hasBody: request.body !== undefined, secured: false }, { 200: V.validateWebhookAck, 400: V.validateProblem, 401: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem, 500: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.BillingWebhookResponse;
     },
@@ -341,7 +341,7 @@ export function createClient(options: ClientOptions) {
      * `GET /api/v2/docs`
      */
     async docs(request: T.DocsRequest = {}, call?: CallOptions): Promise<T.DocsResponse> {
-      const raw = await send(options, { method: "GET", path: "/api/v2/docs", headers: request.headers, hasBody: false, secured: false }, { 200: null, 304: null, 429: V.validateProblem }, call);
+      const raw = await send(options, { method: "GET", path: "/api/v2/docs", headers: request.headers, hasBody: false, secured: false }, { 200: null, 304: null, 429: V.validateProblem, 500: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.DocsResponse;
     },
@@ -351,7 +351,7 @@ export function createClient(options: ClientOptions) {
      * `POST /api/v2/generate/agentic`
      */
     async generateAgentic(request: T.GenerateAgenticRequest, call?: CallOptions): Promise<T.GenerateAgenticResponse> {
-      const raw = await send(options, { method: "POST", path: "/api/v2/generate/agentic", body: request.body, hasBody: request.body !== undefined, secured: true }, { 202: V.validateGenerationJob, 400: V.validateProblem, 401: V.validateProblem, 402: V.validateProblem, 404: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem }, call);
+      const raw = await send(options, { method: "POST", path: "/api/v2/generate/agentic", body: request.body, hasBody: request.body !== undefined, secured: true }, { 202: V.validateGenerationJob, 400: V.validateProblem, 401: V.validateProblem, 402: V.validateProblem, 404: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.GenerateAgenticResponse;
     },
@@ -361,7 +361,7 @@ export function createClient(options: ClientOptions) {
      * `POST /api/v2/generate/fullstack`
      */
     async generateFullstack(request: T.GenerateFullstackRequest, call?: CallOptions): Promise<T.GenerateFullstackResponse> {
-      const raw = await send(options, { method: "POST", path: "/api/v2/generate/fullstack", body: request.body, hasBody: request.body !== undefined, secured: true }, { 202: V.validateGenerationJob, 400: V.validateProblem, 401: V.validateProblem, 402: V.validateProblem, 404: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem }, call);
+      const raw = await send(options, { method: "POST", path: "/api/v2/generate/fullstack", body: request.body, hasBody: request.body !== undefined, secured: true }, { 202: V.validateGenerationJob, 400: V.validateProblem, 401: V.validateProblem, 402: V.validateProblem, 404: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.GenerateFullstackResponse;
     },
@@ -371,7 +371,7 @@ export function createClient(options: ClientOptions) {
      * `GET /api/v2/generate/jobs/{job_id}`
      */
     async getGenerationJob(request: T.GetGenerationJobRequest, call?: CallOptions): Promise<T.GetGenerationJobResponse> {
-      const raw = await send(options, { method: "GET", path: "/api/v2/generate/jobs/" + encodeURIComponent(String(request.path.job_id)), hasBody: false, secured: true }, { 200: V.validateGenerationJob, 401: V.validateProblem, 404: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem }, call);
+      const raw = await send(options, { method: "GET", path: "/api/v2/generate/jobs/" + encodeURIComponent(String(request.path.job_id)), hasBody: false, secured: true }, { 200: V.validateGenerationJob, 401: V.validateProblem, 404: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.GetGenerationJobResponse;
     },
@@ -381,7 +381,7 @@ export function createClient(options: ClientOptions) {
      * `GET /api/v2/generate/models`
      */
     async listModels(request: T.ListModelsRequest = {}, call?: CallOptions): Promise<T.ListModelsResponse> {
-      const raw = await send(options, { method: "GET", path: "/api/v2/generate/models", headers: request.headers, hasBody: false, secured: true }, { 200: V.validateModelList, 304: null, 401: V.validateProblem }, call);
+      const raw = await send(options, { method: "GET", path: "/api/v2/generate/models", headers: request.headers, hasBody: false, secured: true }, { 200: V.validateModelList, 304: null, 401: V.validateProblem, 500: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.ListModelsResponse;
     },
@@ -391,7 +391,7 @@ export function createClient(options: ClientOptions) {
      * `POST /api/v2/generate/simple`
      */
     async generateSimple(request: T.GenerateSimpleRequest, call?: CallOptions): Promise<T.GenerateSimpleResponse> {
-      const raw = await send(options, { method: "POST", path: "/api/v2/generate/simple", body: request.body, hasBody: request.body !== undefined, secured: true }, { 202: V.validateGenerationJob, 400: V.validateProblem, 401: V.validateProblem, 402: V.validateProblem, 404: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem }, call);
+      const raw = await send(options, { method: "POST", path: "/api/v2/generate/simple", body: request.body, hasBody: request.body !== undefined, secured: true }, { 202: V.validateGenerationJob, 400: V.validateProblem, 401: V.validateProblem, 402: V.validateProblem, 404: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.GenerateSimpleResponse;
     },
@@ -401,7 +401,7 @@ export function createClient(options: ClientOptions) {
      * `GET /api/v2/health`
      */
     async health(call?: CallOptions): Promise<T.HealthResponse> {
-      const raw = await send(options, { method: "GET", path: "/api/v2/health", hasBody: false, secured: false }, { 200: V.validateHealth, 429: V.validateProblem }, call);
+      const raw = await send(options, { method: "GET", path: "/api/v2/health", hasBody: false, secured: false }, { 200: V.validateHealth, 429: V.validateProblem, 500: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.HealthResponse;
     },
@@ -411,7 +411,7 @@ export function createClient(options: ClientOptions) {
      * `GET /api/v2/openapi.json`
      */
     async openapiJson(request: T.OpenapiJsonRequest = {}, call?: CallOptions): Promise<T.OpenapiJsonResponse> {
-      const raw = await send(options, { method: "GET", path: "/api/v2/openapi.json", headers: request.headers, hasBody: false, secured: false }, { 200: V.validateOpenApiDocument, 304: null, 429: V.validateProblem }, call);
+      const raw = await send(options, { method: "GET", path: "/api/v2/openapi.json", headers: request.headers, hasBody: false, secured: false }, { 200: V.validateOpenApiDocument, 304: null, 429: V.validateProblem, 500: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.OpenapiJsonResponse;
     },
@@ -421,7 +421,7 @@ export function createClient(options: ClientOptions) {
      * `GET /api/v2/openapi.yaml`
      */
     async openapiYaml(request: T.OpenapiYamlRequest = {}, call?: CallOptions): Promise<T.OpenapiYamlResponse> {
-      const raw = await send(options, { method: "GET", path: "/api/v2/openapi.yaml", headers: request.headers, hasBody: false, secured: false }, { 200: null, 304: null, 429: V.validateProblem }, call);
+      const raw = await send(options, { method: "GET", path: "/api/v2/openapi.yaml", headers: request.headers, hasBody: false, secured: false }, { 200: null, 304: null, 429: V.validateProblem, 500: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.OpenapiYamlResponse;
     },
@@ -431,7 +431,7 @@ export function createClient(options: ClientOptions) {
      * `GET /api/v2/projects`
      */
     async listProjects(request: T.ListProjectsRequest = {}, call?: CallOptions): Promise<T.ListProjectsResponse> {
-      const raw = await send(options, { method: "GET", path: "/api/v2/projects", query: request.query, headers: request.headers, hasBody: false, secured: true }, { 200: V.validateProjectPage, 304: null, 401: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem }, call);
+      const raw = await send(options, { method: "GET", path: "/api/v2/projects", query: request.query, headers: request.headers, hasBody: false, secured: true }, { 200: V.validateProjectPage, 304: null, 401: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.ListProjectsResponse;
     },
@@ -441,7 +441,7 @@ export function createClient(options: ClientOptions) {
      * `POST /api/v2/projects`
      */
     async createProject(request: T.CreateProjectRequest, call?: CallOptions): Promise<T.CreateProjectResponse> {
-      const raw = await send(options, { method: "POST", path: "/api/v2/projects", body: request.body, hasBody: request.body !== undefined, secured: true }, { 201: V.validateProject, 400: V.validateProblem, 401: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem }, call);
+      const raw = await send(options, { method: "POST", path: "/api/v2/projects", body: request.body, hasBody: request.body !== undefined, secured: true }, { 201: V.validateProject, 400: V.validateProblem, 401: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.CreateProjectResponse;
     },
@@ -453,7 +453,7 @@ export function createClient(options: ClientOptions) {
      * `GET /api/v2/projects/{project_id}`
      */
     async getProject(request: T.GetProjectRequest, call?: CallOptions): Promise<T.GetProjectResponse> {
-      const raw = await send(options, { method: "GET", path: "/api/v2/projects/" + encodeURIComponent(String(request.path.project_id)), headers: request.headers, hasBody: false, secured: true }, { 200: V.validateProject, 304: null, 401: V.validateProblem, 404: V.validateProblem, 422: V.validateProblem }, call);
+      const raw = await send(options, { method: "GET", path: "/api/v2/projects/" + encodeURIComponent(String(request.path.project_id)), headers: request.headers, hasBody: false, secured: true }, { 200: V.validateProject, 304: null, 401: V.validateProblem, 404: V.validateProblem, 422: V.validateProblem, 500: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.GetProjectResponse;
     },
@@ -463,7 +463,7 @@ export function createClient(options: ClientOptions) {
      * `DELETE /api/v2/projects/{project_id}`
      */
     async deleteProject(request: T.DeleteProjectRequest, call?: CallOptions): Promise<T.DeleteProjectResponse> {
-      const raw = await send(options, { method: "DELETE", path: "/api/v2/projects/" + encodeURIComponent(String(request.path.project_id)), hasBody: false, secured: true }, { 204: null, 401: V.validateProblem, 404: V.validateProblem, 422: V.validateProblem }, call);
+      const raw = await send(options, { method: "DELETE", path: "/api/v2/projects/" + encodeURIComponent(String(request.path.project_id)), hasBody: false, secured: true }, { 204: null, 401: V.validateProblem, 404: V.validateProblem, 422: V.validateProblem, 500: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.DeleteProjectResponse;
     },
@@ -473,7 +473,7 @@ export function createClient(options: ClientOptions) {
      * `PATCH /api/v2/projects/{project_id}`
      */
     async updateProject(request: T.UpdateProjectRequest, call?: CallOptions): Promise<T.UpdateProjectResponse> {
-      const raw = await send(options, { method: "PATCH", path: "/api/v2/projects/" + encodeURIComponent(String(request.path.project_id)), body: request.body, hasBody: request.body !== undefined, secured: true }, { 200: V.validateProject, 400: V.validateProblem, 401: V.validateProblem, 404: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem }, call);
+      const raw = await send(options, { method: "PATCH", path: "/api/v2/projects/" + encodeURIComponent(String(request.path.project_id)), body: request.body, hasBody: request.body !== undefined, secured: true }, { 200: V.validateProject, 400: V.validateProblem, 401: V.validateProblem, 404: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.UpdateProjectResponse;
     },
@@ -483,7 +483,7 @@ export function createClient(options: ClientOptions) {
      * `GET /api/v2/projects/{project_id}/files/{file_name}`
      */
     async getFile(request: T.GetFileRequest, call?: CallOptions): Promise<T.GetFileResponse> {
-      const raw = await send(options, { method: "GET", path: "/api/v2/projects/" + encodeURIComponent(String(request.path.project_id)) + "/files/" + encodeURIComponent(String(request.path.file_name)), headers: request.headers, hasBody: false, secured: true }, { 200: V.validateProjectFile, 304: null, 401: V.validateProblem, 404: V.validateProblem, 422: V.validateProblem }, call);
+      const raw = await send(options, { method: "GET", path: "/api/v2/projects/" + encodeURIComponent(String(request.path.project_id)) + "/files/" + encodeURIComponent(String(request.path.file_name)), headers: request.headers, hasBody: false, secured: true }, { 200: V.validateProjectFile, 304: null, 401: V.validateProblem, 404: V.validateProblem, 422: V.validateProblem, 500: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.GetFileResponse;
     },
@@ -493,7 +493,7 @@ export function createClient(options: ClientOptions) {
      * `PUT /api/v2/projects/{project_id}/files/{file_name}`
      */
     async putFile(request: T.PutFileRequest, call?: CallOptions): Promise<T.PutFileResponse> {
-      const raw = await send(options, { method: "PUT", path: "/api/v2/projects/" + encodeURIComponent(String(request.path.project_id)) + "/files/" + encodeURIComponent(String(request.path.file_name)), body: request.body, hasBody: request.body !== undefined, secured: true }, { 200: V.validateProjectFile, 400: V.validateProblem, 401: V.validateProblem, 404: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem }, call);
+      const raw = await send(options, { method: "PUT", path: "/api/v2/projects/" + encodeURIComponent(String(request.path.project_id)) + "/files/" + encodeURIComponent(String(request.path.file_name)), body: request.body, hasBody: request.body !== undefined, secured: true }, { 200: V.validateProjectFile, 400: V.validateProblem, 401: V.validateProblem, 404: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.PutFileResponse;
     },
@@ -503,7 +503,7 @@ export function createClient(options: ClientOptions) {
      * `DELETE /api/v2/projects/{project_id}/files/{file_name}`
      */
     async deleteFile(request: T.DeleteFileRequest, call?: CallOptions): Promise<T.DeleteFileResponse> {
-      const raw = await send(options, { method: "DELETE", path: "/api/v2/projects/" + encodeURIComponent(String(request.path.project_id)) + "/files/" + encodeURIComponent(String(request.path.file_name)), hasBody: false, secured: true }, { 204: null, 401: V.validateProblem, 404: V.validateProblem, 422: V.validateProblem }, call);
+      const raw = await send(options, { method: "DELETE", path: "/api/v2/projects/" + encodeURIComponent(String(request.path.project_id)) + "/files/" + encodeURIComponent(String(request.path.file_name)), hasBody: false, secured: true }, { 204: null, 401: V.validateProblem, 404: V.validateProblem, 422: V.validateProblem, 500: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.DeleteFileResponse;
     },

@@ -829,12 +829,12 @@ export type WebhookOutcome = "processed" | "already_processed" | "ignored";
 /** The answers of `api_root` (GET /api/v2), by status. */
 export type ApiRootResponse =
   | { status: 200; body: ApiRoot; headers: Headers }
-  | { status: 429; body: Problem; headers: Headers };
+  | { status: 429 | 500; body: Problem; headers: Headers };
 
 /** The answers of `admin_stats` (GET /api/v2/admin/stats), by status. */
 export type AdminStatsResponse =
   | { status: 200; body: AdminStats; headers: Headers }
-  | { status: 401 | 403 | 429; body: Problem; headers: Headers };
+  | { status: 401 | 403 | 429 | 500; body: Problem; headers: Headers };
 
 /** Query parameters of `admin_list_users` (GET /api/v2/admin/users). */
 export interface AdminListUsersQuery {
@@ -875,7 +875,7 @@ export interface AdminListUsersRequest {
 /** The answers of `admin_list_users` (GET /api/v2/admin/users), by status. */
 export type AdminListUsersResponse =
   | { status: 200; body: UserResponsePage; headers: Headers }
-  | { status: 401 | 403 | 422 | 429; body: Problem; headers: Headers };
+  | { status: 401 | 403 | 422 | 429 | 500; body: Problem; headers: Headers };
 
 /** Path parameters of `admin_update_user` (PATCH /api/v2/admin/users/{user_id}). */
 export interface AdminUpdateUserPathParams {
@@ -892,7 +892,7 @@ export interface AdminUpdateUserRequest {
 /** The answers of `admin_update_user` (PATCH /api/v2/admin/users/{user_id}), by status. */
 export type AdminUpdateUserResponse =
   | { status: 200; body: UserResponse; headers: Headers }
-  | { status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429; body: Problem; headers: Headers };
+  | { status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 500; body: Problem; headers: Headers };
 
 /** What a call of `login` (POST /api/v2/auth/login) sends. */
 export interface LoginRequest {
@@ -902,7 +902,7 @@ export interface LoginRequest {
 /** The answers of `login` (POST /api/v2/auth/login), by status. */
 export type LoginResponse =
   | { status: 200; body: TokenResponse; headers: Headers }
-  | { status: 400 | 401 | 413 | 422 | 429; body: Problem; headers: Headers };
+  | { status: 400 | 401 | 413 | 422 | 429 | 500; body: Problem; headers: Headers };
 
 /** What a call of `logout` (POST /api/v2/auth/logout) sends. */
 export interface LogoutRequest {
@@ -912,12 +912,12 @@ export interface LogoutRequest {
 /** The answers of `logout` (POST /api/v2/auth/logout), by status. */
 export type LogoutResponse =
   | { status: 204; body: undefined; headers: Headers }
-  | { status: 400 | 401 | 413 | 422; body: Problem; headers: Headers };
+  | { status: 400 | 401 | 413 | 422 | 500; body: Problem; headers: Headers };
 
 /** The answers of `get_me` (GET /api/v2/auth/me), by status. */
 export type GetMeResponse =
   | { status: 200; body: UserResponse; headers: Headers }
-  | { status: 401 | 429; body: Problem; headers: Headers };
+  | { status: 401 | 429 | 500; body: Problem; headers: Headers };
 
 /** What a call of `update_me` (PATCH /api/v2/auth/me) sends. */
 export interface UpdateMeRequest {
@@ -927,7 +927,7 @@ export interface UpdateMeRequest {
 /** The answers of `update_me` (PATCH /api/v2/auth/me), by status. */
 export type UpdateMeResponse =
   | { status: 200; body: UserResponse; headers: Headers }
-  | { status: 400 | 401 | 403 | 413 | 422 | 429; body: Problem; headers: Headers };
+  | { status: 400 | 401 | 403 | 413 | 422 | 429 | 500; body: Problem; headers: Headers };
 
 /** Path parameters of `oauth_authorize` (GET /api/v2/auth/oauth/{provider}/authorize). */
 export interface OauthAuthorizePathParams {
@@ -942,7 +942,7 @@ export interface OauthAuthorizeRequest {
 /** The answers of `oauth_authorize` (GET /api/v2/auth/oauth/{provider}/authorize), by status. */
 export type OauthAuthorizeResponse =
   | { status: 200; body: OAuthAuthorizeResponse; headers: Headers }
-  | { status: 422 | 429 | 503; body: Problem; headers: Headers };
+  | { status: 422 | 429 | 500 | 503; body: Problem; headers: Headers };
 
 /** Path parameters of `oauth_callback` (POST /api/v2/auth/oauth/{provider}/callback). */
 export interface OauthCallbackPathParams {
@@ -958,7 +958,7 @@ export interface OauthCallbackRequest {
 /** The answers of `oauth_callback` (POST /api/v2/auth/oauth/{provider}/callback), by status. */
 export type OauthCallbackResponse =
   | { status: 200; body: TokenResponse; headers: Headers }
-  | { status: 400 | 413 | 422 | 429 | 502 | 503; body: Problem; headers: Headers };
+  | { status: 400 | 413 | 422 | 429 | 500 | 502 | 503; body: Problem; headers: Headers };
 
 /** What a call of `reset_password` (POST /api/v2/auth/password-reset/confirm) sends. */
 export interface ResetPasswordRequest {
@@ -968,7 +968,7 @@ export interface ResetPasswordRequest {
 /** The answers of `reset_password` (POST /api/v2/auth/password-reset/confirm), by status. */
 export type ResetPasswordResponse =
   | { status: 204; body: undefined; headers: Headers }
-  | { status: 400 | 413 | 422 | 429; body: Problem; headers: Headers };
+  | { status: 400 | 413 | 422 | 429 | 500; body: Problem; headers: Headers };
 
 /** What a call of `request_password_reset` (POST /api/v2/auth/password-reset/request) sends. */
 export interface RequestPasswordResetRequest {
@@ -978,7 +978,7 @@ export interface RequestPasswordResetRequest {
 /** The answers of `request_password_reset` (POST /api/v2/auth/password-reset/request), by status. */
 export type RequestPasswordResetResponse =
   | { status: 202; body: undefined; headers: Headers }
-  | { status: 400 | 413 | 422 | 429; body: Problem; headers: Headers };
+  | { status: 400 | 413 | 422 | 429 | 500; body: Problem; headers: Headers };
 
 /** What a call of `refresh_token` (POST /api/v2/auth/refresh) sends. */
 export interface RefreshTokenRequest {
@@ -988,7 +988,7 @@ export interface RefreshTokenRequest {
 /** The answers of `refresh_token` (POST /api/v2/auth/refresh), by status. */
 export type RefreshTokenResponse =
   | { status: 200; body: TokenResponse; headers: Headers }
-  | { status: 400 | 401 | 413 | 422 | 429; body: Problem; headers: Headers };
+  | { status: 400 | 401 | 413 | 422 | 429 | 500; body: Problem; headers: Headers };
 
 /** What a call of `register` (POST /api/v2/auth/register) sends. */
 export interface RegisterRequest {
@@ -998,7 +998,7 @@ export interface RegisterRequest {
 /** The answers of `register` (POST /api/v2/auth/register), by status. */
 export type RegisterResponse =
   | { status: 201; body: UserResponse; headers: Headers }
-  | { status: 400 | 409 | 413 | 422 | 429; body: Problem; headers: Headers };
+  | { status: 400 | 409 | 413 | 422 | 429 | 500; body: Problem; headers: Headers };
 
 /** Request headers of `create_checkout_session` (POST /api/v2/billing/checkout). */
 export interface CreateCheckoutSessionHeaders {
@@ -1021,12 +1021,12 @@ export interface CreateCheckoutSessionRequest {
 /** The answers of `create_checkout_session` (POST /api/v2/billing/checkout), by status. */
 export type CreateCheckoutSessionResponse =
   | { status: 201; body: CheckoutSession; headers: Headers }
-  | { status: 400 | 401 | 409 | 413 | 422 | 429 | 502; body: Problem; headers: Headers };
+  | { status: 400 | 401 | 409 | 413 | 422 | 429 | 500 | 502; body: Problem; headers: Headers };
 
 /** The answers of `list_invoices` (GET /api/v2/billing/invoices), by status. */
 export type ListInvoicesResponse =
   | { status: 200; body: InvoiceList; headers: Headers }
-  | { status: 401 | 429 | 502; body: Problem; headers: Headers };
+  | { status: 401 | 429 | 500 | 502; body: Problem; headers: Headers };
 
 /** Request headers of `list_plans` (GET /api/v2/billing/plans). */
 export interface ListPlansHeaders {
@@ -1043,7 +1043,7 @@ export interface ListPlansRequest {
 export type ListPlansResponse =
   | { status: 200; body: SubscriptionPlan[]; headers: Headers }
   | { status: 304; body: undefined; headers: Headers }
-  | { status: 429; body: Problem; headers: Headers };
+  | { status: 429 | 500; body: Problem; headers: Headers };
 
 /** What a call of `create_portal_session` (POST /api/v2/billing/portal) sends. */
 export interface CreatePortalSessionRequest {
@@ -1053,12 +1053,12 @@ export interface CreatePortalSessionRequest {
 /** The answers of `create_portal_session` (POST /api/v2/billing/portal), by status. */
 export type CreatePortalSessionResponse =
   | { status: 201; body: PortalSession; headers: Headers }
-  | { status: 400 | 401 | 409 | 413 | 422 | 429 | 502; body: Problem; headers: Headers };
+  | { status: 400 | 401 | 409 | 413 | 422 | 429 | 500 | 502; body: Problem; headers: Headers };
 
 /** The answers of `get_subscription` (GET /api/v2/billing/subscription), by status. */
 export type GetSubscriptionResponse =
   | { status: 200; body: Subscription; headers: Headers }
-  | { status: 401; body: Problem; headers: Headers };
+  | { status: 401 | 500; body: Problem; headers: Headers };
 
 /** Request headers of `billing_webhook` (POST /api/v2/billing/webhook). */
 export interface BillingWebhookHeaders {
@@ -1080,7 +1080,7 @@ export interface BillingWebhookRequest {
 /** The answers of `billing_webhook` (POST /api/v2/billing/webhook), by status. */
 export type BillingWebhookResponse =
   | { status: 200; body: WebhookAck; headers: Headers }
-  | { status: 400 | 401 | 413 | 422; body: Problem; headers: Headers };
+  | { status: 400 | 401 | 413 | 422 | 500; body: Problem; headers: Headers };
 
 /** Request headers of `docs` (GET /api/v2/docs). */
 export interface DocsHeaders {
@@ -1097,7 +1097,7 @@ export interface DocsRequest {
 export type DocsResponse =
   | { status: 200; body: string; headers: Headers }
   | { status: 304; body: undefined; headers: Headers }
-  | { status: 429; body: Problem; headers: Headers };
+  | { status: 429 | 500; body: Problem; headers: Headers };
 
 /** What a call of `generate_agentic` (POST /api/v2/generate/agentic) sends. */
 export interface GenerateAgenticRequest {
@@ -1107,7 +1107,7 @@ export interface GenerateAgenticRequest {
 /** The answers of `generate_agentic` (POST /api/v2/generate/agentic), by status. */
 export type GenerateAgenticResponse =
   | { status: 202; body: GenerationJob; headers: Headers }
-  | { status: 400 | 401 | 402 | 404 | 413 | 422 | 429; body: Problem; headers: Headers };
+  | { status: 400 | 401 | 402 | 404 | 413 | 422 | 429 | 500; body: Problem; headers: Headers };
 
 /** What a call of `generate_fullstack` (POST /api/v2/generate/fullstack) sends. */
 export interface GenerateFullstackRequest {
@@ -1117,7 +1117,7 @@ export interface GenerateFullstackRequest {
 /** The answers of `generate_fullstack` (POST /api/v2/generate/fullstack), by status. */
 export type GenerateFullstackResponse =
   | { status: 202; body: GenerationJob; headers: Headers }
-  | { status: 400 | 401 | 402 | 404 | 413 | 422 | 429; body: Problem; headers: Headers };
+  | { status: 400 | 401 | 402 | 404 | 413 | 422 | 429 | 500; body: Problem; headers: Headers };
 
 /** Path parameters of `get_generation_job` (GET /api/v2/generate/jobs/{job_id}). */
 export interface GetGenerationJobPathParams {
@@ -1133,7 +1133,7 @@ export interface GetGenerationJobRequest {
 /** The answers of `get_generation_job` (GET /api/v2/generate/jobs/{job_id}), by status. */
 export type GetGenerationJobResponse =
   | { status: 200; body: GenerationJob; headers: Headers }
-  | { status: 401 | 404 | 422 | 429; body: Problem; headers: Headers };
+  | { status: 401 | 404 | 422 | 429 | 500; body: Problem; headers: Headers };
 
 /** Request headers of `list_models` (GET /api/v2/generate/models). */
 export interface ListModelsHeaders {
@@ -1150,7 +1150,7 @@ export interface ListModelsRequest {
 export type ListModelsResponse =
   | { status: 200; body: ModelList; headers: Headers }
   | { status: 304; body: undefined; headers: Headers }
-  | { status: 401; body: Problem; headers: Headers };
+  | { status: 401 | 500; body: Problem; headers: Headers };
 
 /** What a call of `generate_simple` (POST /api/v2/generate/simple) sends. */
 export interface GenerateSimpleRequest {
@@ -1160,12 +1160,12 @@ export interface GenerateSimpleRequest {
 /** The answers of `generate_simple` (POST /api/v2/generate/simple), by status. */
 export type GenerateSimpleResponse =
   | { status: 202; body: GenerationJob; headers: Headers }
-  | { status: 400 | 401 | 402 | 404 | 413 | 422 | 429; body: Problem; headers: Headers };
+  | { status: 400 | 401 | 402 | 404 | 413 | 422 | 429 | 500; body: Problem; headers: Headers };
 
 /** The answers of `health` (GET /api/v2/health), by status. */
 export type HealthResponse =
   | { status: 200; body: Health; headers: Headers }
-  | { status: 429; body: Problem; headers: Headers };
+  | { status: 429 | 500; body: Problem; headers: Headers };
 
 /** Request headers of `openapi_json` (GET /api/v2/openapi.json). */
 export interface OpenapiJsonHeaders {
@@ -1182,7 +1182,7 @@ export interface OpenapiJsonRequest {
 export type OpenapiJsonResponse =
   | { status: 200; body: OpenApiDocument; headers: Headers }
   | { status: 304; body: undefined; headers: Headers }
-  | { status: 429; body: Problem; headers: Headers };
+  | { status: 429 | 500; body: Problem; headers: Headers };
 
 /** Request headers of `openapi_yaml` (GET /api/v2/openapi.yaml). */
 export interface OpenapiYamlHeaders {
@@ -1199,7 +1199,7 @@ export interface OpenapiYamlRequest {
 export type OpenapiYamlResponse =
   | { status: 200; body: string; headers: Headers }
   | { status: 304; body: undefined; headers: Headers }
-  | { status: 429; body: Problem; headers: Headers };
+  | { status: 429 | 500; body: Problem; headers: Headers };
 
 /** Query parameters of `list_projects` (GET /api/v2/projects). */
 export interface ListProjectsQuery {
@@ -1246,7 +1246,7 @@ export interface ListProjectsRequest {
 export type ListProjectsResponse =
   | { status: 200; body: ProjectPage; headers: Headers }
   | { status: 304; body: undefined; headers: Headers }
-  | { status: 401 | 422 | 429; body: Problem; headers: Headers };
+  | { status: 401 | 422 | 429 | 500; body: Problem; headers: Headers };
 
 /** What a call of `create_project` (POST /api/v2/projects) sends. */
 export interface CreateProjectRequest {
@@ -1256,7 +1256,7 @@ export interface CreateProjectRequest {
 /** The answers of `create_project` (POST /api/v2/projects), by status. */
 export type CreateProjectResponse =
   | { status: 201; body: Project; headers: Headers }
-  | { status: 400 | 401 | 409 | 413 | 422 | 429; body: Problem; headers: Headers };
+  | { status: 400 | 401 | 409 | 413 | 422 | 429 | 500; body: Problem; headers: Headers };
 
 /** Path parameters of `get_project` (GET /api/v2/projects/{project_id}). */
 export interface GetProjectPathParams {
@@ -1280,7 +1280,7 @@ export interface GetProjectRequest {
 export type GetProjectResponse =
   | { status: 200; body: Project; headers: Headers }
   | { status: 304; body: undefined; headers: Headers }
-  | { status: 401 | 404 | 422; body: Problem; headers: Headers };
+  | { status: 401 | 404 | 422 | 500; body: Problem; headers: Headers };
 
 /** Path parameters of `delete_project` (DELETE /api/v2/projects/{project_id}). */
 export interface DeleteProjectPathParams {
@@ -1296,7 +1296,7 @@ export interface DeleteProjectRequest {
 /** The answers of `delete_project` (DELETE /api/v2/projects/{project_id}), by status. */
 export type DeleteProjectResponse =
   | { status: 204; body: undefined; headers: Headers }
-  | { status: 401 | 404 | 422; body: Problem; headers: Headers };
+  | { status: 401 | 404 | 422 | 500; body: Problem; headers: Headers };
 
 /** Path parameters of `update_project` (PATCH /api/v2/projects/{project_id}). */
 export interface UpdateProjectPathParams {
@@ -1313,7 +1313,7 @@ export interface UpdateProjectRequest {
 /** The answers of `update_project` (PATCH /api/v2/projects/{project_id}), by status. */
 export type UpdateProjectResponse =
   | { status: 200; body: Project; headers: Headers }
-  | { status: 400 | 401 | 404 | 409 | 413 | 422 | 429; body: Problem; headers: Headers };
+  | { status: 400 | 401 | 404 | 409 | 413 | 422 | 429 | 500; body: Problem; headers: Headers };
 
 /** Path parameters of `get_file` (GET /api/v2/projects/{project_id}/files/{file_name}). */
 export interface GetFilePathParams {
@@ -1338,7 +1338,7 @@ export interface GetFileRequest {
 export type GetFileResponse =
   | { status: 200; body: ProjectFile; headers: Headers }
   | { status: 304; body: undefined; headers: Headers }
-  | { status: 401 | 404 | 422; body: Problem; headers: Headers };
+  | { status: 401 | 404 | 422 | 500; body: Problem; headers: Headers };
 
 /** Path parameters of `put_file` (PUT /api/v2/projects/{project_id}/files/{file_name}). */
 export interface PutFilePathParams {
@@ -1356,7 +1356,7 @@ export interface PutFileRequest {
 /** The answers of `put_file` (PUT /api/v2/projects/{project_id}/files/{file_name}), by status. */
 export type PutFileResponse =
   | { status: 200; body: ProjectFile; headers: Headers }
-  | { status: 400 | 401 | 404 | 413 | 422 | 429; body: Problem; headers: Headers };
+  | { status: 400 | 401 | 404 | 413 | 422 | 429 | 500; body: Problem; headers: Headers };
 
 /** Path parameters of `delete_file` (DELETE /api/v2/projects/{project_id}/files/{file_name}). */
 export interface DeleteFilePathParams {
@@ -1373,5 +1373,5 @@ export interface DeleteFileRequest {
 /** The answers of `delete_file` (DELETE /api/v2/projects/{project_id}/files/{file_name}), by status. */
 export type DeleteFileResponse =
   | { status: 204; body: undefined; headers: Headers }
-  | { status: 401 | 404 | 422; body: Problem; headers: Headers };
+  | { status: 401 | 404 | 422 | 500; body: Problem; headers: Headers };
 

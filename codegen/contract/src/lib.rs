@@ -44,7 +44,8 @@
 //! - a request body: `413` (body too large);
 //! - [`Security::Bearer`] or [`Security::Role`]: `401`; [`Security::Role`]: `403`;
 //! - a rate limit: `429` with `Retry-After` and `X-RateLimit-*` headers;
-//! - [`Operation::etag`]: an `If-None-Match` header parameter, an `ETag` header on success and a `304`.
+//! - [`Operation::etag`]: an `If-None-Match` header parameter, an `ETag` header on success and a `304`;
+//! - every operation: `500`, a failure on the server's side.
 //!
 //! Every error response carries the contract's problem type ([`Contract::problem`]).
 

@@ -1,0 +1,142 @@
+//! Passwords (argon2id), access tokens (JWT, HS256, with expiry and issuer), opaque tokens
+//! (refresh, reset, OAuth state: random, stored as SHA-256 hashes) and the [`Authenticator`]
+//! the generated routers call.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use argon2::{Argon2, PasswordHasher, PasswordVerifier};
+use contract_server::{AuthError, Authenticator, BoxFuture, Principal};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, errors::ErrorKind};
+use serde::{Deserialize, Serialize};
+use sha2::Digest;
+use sqlx::SqlitePool;
+
+/// The `iss` of every access token.
+pub const ISSUER: &str = "devora-api";
+
+/// A verified password hash of a password nobody has, so that an unknown email costs as much
+/// time as a wrong password.
+static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| hash_password("not a password of anyone").unwrap_or_default());
+
+/// Hashes a password with argon2id and a random salt (CPU-heavy: call from a blocking task).
+pub fn hash_password(password: &str) -> Result<String, String> {
+    Argon2::default().hash_password(password.as_bytes()).map(|hash| hash.to_string()).map_err(|e| e.to_string())
+}
+
+/// Checks a password against a stored hash (or the dummy one when there is none).
+pub fn verify_password(password: &str, hash: Option<&str>) -> bool {
+    let hash = hash.unwrap_or(DUMMY_HASH.as_str());
+    Argon2::default().verify_password(password.as_bytes(), hash).is_ok()
+}
+
+/// A random opaque token with a prefix (`rt_` refresh, `pr_` password reset, `st_` OAuth state).
+pub fn random_token(prefix: &str) -> String {
+    format!("{prefix}{}", hex::encode(crate::config::random_secret()))
+}
+
+/// What is stored of an opaque token.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(sha2::Sha256::digest(token.as_bytes()))
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Claims {
+    sub: String,
+    role: String,
+    iss: String,
+    iat: u64,
+    exp: u64,
+}
+
+/// Issues and verifies access tokens.
+pub struct Tokens {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+    pub access_seconds: u32,
+}
+
+impl Tokens {
+    pub fn new(secret: &[u8], access_seconds: u32) -> Self {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_issuer(&[ISSUER]);
+        validation.set_required_spec_claims(&["exp", "iss", "sub"]);
+        validation.leeway = 0;
+        Self { encoding: EncodingKey::from_secret(secret), decoding: DecodingKey::from_secret(secret), validation, access_seconds }
+    }
+
+    /// An access token for `user_id`, valid `access_seconds`.
+    pub fn issue(&self, user_id: &str, role: &str) -> Result<String, jsonwebtoken::errors::Error> {
+        let now = chrono::Utc::now().timestamp().max(0) as u64;
+        let claims = Claims { sub: user_id.into(), role: role.into(), iss: ISSUER.into(), iat: now, exp: now + u64::from(self.access_seconds) };
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+    }
+
+    /// The user id of a valid token.
+    fn verify(&self, token: &str) -> Result<String, AuthError> {
+        match jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation) {
+            Ok(data) => Ok(data.claims.sub),
+            Err(error) => Err(match error.kind() {
+                ErrorKind::ExpiredSignature => AuthError::Expired,
+                ErrorKind::InvalidToken | ErrorKind::Base64(_) | ErrorKind::Json(_) | ErrorKind::Utf8(_) => AuthError::Malformed,
+                _ => AuthError::Invalid,
+            }),
+        }
+    }
+}
+
+/// Verifies a token, then that its account exists and is enabled (answers cached one second, so
+/// that disabling an account takes effect at once in practice, without a query per request).
+pub struct DbAuthenticator {
+    pub tokens: Arc<Tokens>,
+    pub pool: SqlitePool,
+    cache: Mutex<HashMap<String, (Instant, Option<(String, bool)>)>>,
+}
+
+impl DbAuthenticator {
+    pub fn new(tokens: Arc<Tokens>, pool: SqlitePool) -> Self {
+        Self { tokens, pool, cache: Mutex::new(HashMap::new()) }
+    }
+
+    /// Forgets what is cached of an account (after a role or disabled change).
+    pub fn forget(&self, user_id: &str) {
+        self.cache.lock().unwrap_or_else(|p| p.into_inner()).remove(user_id);
+    }
+
+    async fn account(&self, user_id: &str) -> Result<Option<(String, bool)>, AuthError> {
+        let now = Instant::now();
+        if let Some((at, account)) = self.cache.lock().unwrap_or_else(|p| p.into_inner()).get(user_id) {
+            if now.duration_since(*at) < Duration::from_secs(1) {
+                return Ok(account.clone());
+            }
+        }
+        let row: Option<(String, bool)> = sqlx::query_as("SELECT role, disabled FROM users WHERE id = ?")
+            .bind(user_id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(|error| {
+                tracing::error!(%error, "reading an account to authenticate");
+                AuthError::Invalid
+            })?;
+        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        if cache.len() > 100_000 {
+            cache.clear();
+        }
+        cache.insert(user_id.to_owned(), (now, row.clone()));
+        Ok(row)
+    }
+}
+
+impl Authenticator for DbAuthenticator {
+    fn authenticate<'a>(&'a self, token: &'a str) -> BoxFuture<'a, Result<Principal, AuthError>> {
+        Box::pin(async move {
+            let user_id = self.tokens.verify(token)?;
+            match self.account(&user_id).await? {
+                Some((role, false)) => Ok(Principal { id: user_id, roles: vec![role] }),
+                _ => Err(AuthError::Revoked),
+            }
+        })
+    }
+}

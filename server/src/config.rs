@@ -1,0 +1,81 @@
+//! Configuration from the environment.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+/// How the server runs. [`Config::from_env`] reads it; tests build it directly.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Where to listen (`HOST`, default 127.0.0.1; `PORT`, default 8080).
+    pub address: SocketAddr,
+    /// `DATABASE_URL`, default `sqlite://devora.db` in the working directory (created if missing).
+    pub database_url: String,
+    /// `JWT_SECRET`: signs access tokens. Without it a random secret is made, and tokens die
+    /// with the process.
+    pub jwt_secret: Vec<u8>,
+    /// `ADMIN_EMAILS`: comma-separated addresses that get the admin role when they register.
+    pub admin_emails: Vec<String>,
+    /// `BODY_LIMIT`: the largest request body, in bytes (default 2 MiB).
+    pub body_limit: usize,
+    /// Lifetime of access tokens, in seconds (`ACCESS_TOKEN_SECONDS`, default 900).
+    pub access_token_seconds: u32,
+}
+
+/// A configuration value that cannot be used.
+#[derive(Debug)]
+pub struct ConfigError(pub String);
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Config {
+    /// Reads the environment; returns whether `JWT_SECRET` was missing (the caller warns).
+    pub fn from_env() -> Result<(Self, bool), ConfigError> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let host: IpAddr = match var("HOST") {
+            Some(host) => host.parse().map_err(|_| ConfigError(format!("HOST={host} is not an IP address")))?,
+            None => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        };
+        let port: u16 = match var("PORT") {
+            Some(port) => port.parse().map_err(|_| ConfigError(format!("PORT={port} is not a port number")))?,
+            None => 8080,
+        };
+        let body_limit = match var("BODY_LIMIT") {
+            Some(limit) => limit.parse().map_err(|_| ConfigError(format!("BODY_LIMIT={limit} is not a number of bytes")))?,
+            None => 2 * 1024 * 1024,
+        };
+        let access_token_seconds = match var("ACCESS_TOKEN_SECONDS") {
+            Some(seconds) => seconds.parse().map_err(|_| ConfigError(format!("ACCESS_TOKEN_SECONDS={seconds} is not a number")))?,
+            None => 900,
+        };
+        let (jwt_secret, missing) = match var("JWT_SECRET") {
+            Some(secret) if secret.len() >= 32 => (secret.into_bytes(), false),
+            Some(_) => return Err(ConfigError("JWT_SECRET must have at least 32 characters".into())),
+            None => (random_secret(), true),
+        };
+        let admin_emails = var("ADMIN_EMAILS").map(|v| v.split(',').map(|e| e.trim().to_ascii_lowercase()).filter(|e| !e.is_empty()).collect()).unwrap_or_default();
+        Ok((
+            Self {
+                address: SocketAddr::new(host, port),
+                database_url: var("DATABASE_URL").unwrap_or_else(|| "sqlite://devora.db".into()),
+                jwt_secret,
+                admin_emails,
+                body_limit,
+                access_token_seconds,
+            },
+            missing,
+        ))
+    }
+}
+
+/// 32 random bytes.
+pub fn random_secret() -> Vec<u8> {
+    use rand::RngCore;
+    let mut bytes = vec![0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    bytes
+}

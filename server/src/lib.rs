@@ -1,0 +1,106 @@
+//! The Devora API v2 server: implements the generated traits (`api-server`) on SQLite.
+//!
+//! Mounted tags: auth, projects, admin, meta. Billing and generation are separate work; OAuth
+//! answers `503` until a provider is configured ([`oauth::Providers`]).
+
+pub mod auth;
+pub mod config;
+pub mod mailer;
+pub mod oauth;
+mod problems;
+mod services;
+
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use contract_server::Core;
+use sqlx::SqlitePool;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+
+pub use config::Config;
+
+/// The contract document the server serves.
+pub const OPENAPI_YAML: &str = include_str!("../../openapi.yaml");
+
+/// Everything the handlers share.
+pub struct App {
+    pub pool: SqlitePool,
+    pub tokens: Arc<auth::Tokens>,
+    pub authenticator: Arc<auth::DbAuthenticator>,
+    pub mailer: Arc<dyn mailer::Mailer>,
+    pub providers: oauth::Providers,
+    pub config: Config,
+    started: Instant,
+    openapi_json: serde_json::Map<String, serde_json::Value>,
+    docs_html: String,
+}
+
+/// Why the server could not start.
+#[derive(Debug)]
+pub enum StartError {
+    Database(sqlx::Error),
+    Migration(sqlx::migrate::MigrateError),
+    Contract(String),
+}
+
+impl std::fmt::Display for StartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StartError::Database(e) => write!(f, "database: {e}"),
+            StartError::Migration(e) => write!(f, "migrations: {e}"),
+            StartError::Contract(e) => write!(f, "contract: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for StartError {}
+
+/// Opens (creating if missing) and migrates the database.
+pub async fn open_database(url: &str) -> Result<SqlitePool, StartError> {
+    let options = SqliteConnectOptions::from_str(url)
+        .map_err(StartError::Database)?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(5));
+    let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await.map_err(StartError::Database)?;
+    sqlx::migrate!("./migrations").run(&pool).await.map_err(StartError::Migration)?;
+    Ok(pool)
+}
+
+/// Builds the application: the database, the routers of the mounted tags, the fallbacks.
+pub async fn build(config: Config, mailer: Option<Arc<dyn mailer::Mailer>>, providers: oauth::Providers) -> Result<(Router, Arc<App>), StartError> {
+    let pool = open_database(&config.database_url).await?;
+    let tokens = Arc::new(auth::Tokens::new(&config.jwt_secret, config.access_token_seconds));
+    let authenticator = Arc::new(auth::DbAuthenticator::new(tokens.clone(), pool.clone()));
+    let mailer = mailer.unwrap_or_else(|| Arc::new(mailer::OutboxMailer { pool: pool.clone() }));
+    let document: serde_json::Value = serde_yaml::from_str(OPENAPI_YAML).map_err(|e| StartError::Contract(e.to_string()))?;
+    let docs_html = utoipa_redoc::Redoc::new(document.clone()).to_html();
+    let openapi_json = match document {
+        serde_json::Value::Object(map) => map,
+        _ => return Err(StartError::Contract("openapi.yaml is not an object".into())),
+    };
+    let app = Arc::new(App {
+        pool,
+        tokens,
+        authenticator: authenticator.clone(),
+        mailer,
+        providers,
+        config: config.clone(),
+        started: Instant::now(),
+        openapi_json,
+        docs_html,
+    });
+    let core = Arc::new(Core::new(authenticator, config.body_limit));
+    let contract = |e: contract_server::SpecError| StartError::Contract(e.to_string());
+    let router = Router::new()
+        .merge(api_server::auth_router(app.clone(), core.clone()).map_err(contract)?)
+        .merge(api_server::projects_router(app.clone(), core.clone()).map_err(contract)?)
+        .merge(api_server::admin_router(app.clone(), core.clone()).map_err(contract)?)
+        .merge(api_server::meta_router(app.clone(), core.clone()).map_err(contract)?)
+        .fallback(contract_server::not_found)
+        .layer(tower_http::trace::TraceLayer::new_for_http());
+    Ok((router, app))
+}

@@ -1,0 +1,46 @@
+//! The trait implementations, one module per tag.
+
+mod admin;
+mod auth;
+mod meta;
+mod projects;
+
+use chrono::{DateTime, Utc};
+use schemas::auth::{Role, UserResponse};
+
+use crate::App;
+
+/// A `users` row.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub(crate) struct UserRow {
+    pub id: String,
+    pub email: String,
+    pub password_hash: Option<String>,
+    pub full_name: Option<String>,
+    pub role: String,
+    pub subscription_status: String,
+    pub disabled: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+impl UserRow {
+    pub const SELECT: &'static str = "SELECT id, email, password_hash, full_name, role, subscription_status, disabled, created_at FROM users";
+
+    /// The account as the API shows it.
+    pub fn into_response(self) -> Result<UserResponse, uuid::Error> {
+        Ok(UserResponse {
+            id: self.id.parse()?,
+            email: self.email,
+            full_name: self.full_name,
+            role: if self.role == "admin" { Role::Admin } else { Role::User },
+            subscription_status: auth::subscription_status(&self.subscription_status),
+            disabled: self.disabled,
+            created_at: self.created_at,
+        })
+    }
+}
+
+/// The account with this id.
+pub(crate) async fn current_user(app: &App, id: &str) -> Result<Option<UserRow>, sqlx::Error> {
+    sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(format!("{} WHERE id = ?", UserRow::SELECT))).bind(id).fetch_optional(&app.pool).await
+}

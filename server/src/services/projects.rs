@@ -1,0 +1,275 @@
+//! The `projects` tag. A project is visible to its owner only: another user's project is a 404.
+
+use api_server::*;
+use chrono::{DateTime, Utc};
+use contract_server::RequestContext;
+use schemas::common::Page;
+use schemas::projects::*;
+use url::Url;
+use uuid::Uuid;
+
+use crate::App;
+use crate::problems::{internal, is_unique_violation, problem};
+
+#[derive(sqlx::FromRow)]
+struct ProjectRow {
+    id: String,
+    name: String,
+    description: Option<String>,
+    github_repo_url: Option<String>,
+    vercel_url: Option<String>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct FileRow {
+    project_id: String,
+    name: String,
+    size: i64,
+    updated_at: DateTime<Utc>,
+}
+
+const SELECT_PROJECT: &str = "SELECT id, name, description, github_repo_url, vercel_url, created_at, updated_at FROM projects";
+
+fn url(text: Option<String>) -> Option<Url> {
+    text.and_then(|t| Url::parse(&t).ok())
+}
+
+fn owner(context: &RequestContext) -> String {
+    context.principal.as_ref().map(|p| p.id.clone()).unwrap_or_default()
+}
+
+fn not_found() -> schemas::common::Problem {
+    problem(404, "Not found", "no such project")
+}
+
+fn duplicate(name: &str) -> schemas::common::Problem {
+    problem(409, "Duplicate project name", format!("you already have a project named \"{name}\"; choose another name"))
+}
+
+impl App {
+    /// The projects of `rows`, with their file summaries (one query for all of them).
+    async fn with_files(&self, rows: Vec<ProjectRow>) -> Result<Vec<Project>, String> {
+        let mut files: Vec<FileRow> = Vec::new();
+        if !rows.is_empty() {
+            let marks = vec!["?"; rows.len()].join(", ");
+            let sql = format!("SELECT project_id, name, size, updated_at FROM files WHERE project_id IN ({marks}) ORDER BY name");
+            let mut query = sqlx::query_as::<_, FileRow>(sqlx::AssertSqlSafe(sql));
+            for row in &rows {
+                query = query.bind(&row.id);
+            }
+            files = query.fetch_all(&self.pool).await.map_err(|e| e.to_string())?;
+        }
+        rows.into_iter()
+            .map(|row| {
+                let summaries = files
+                    .iter()
+                    .filter(|f| f.project_id == row.id)
+                    .map(|f| ProjectFileSummary { name: FileName(f.name.clone()), size: f.size.max(0) as u64, updated_at: f.updated_at })
+                    .collect();
+                Ok(Project {
+                    id: row.id.parse().map_err(|e: uuid::Error| e.to_string())?,
+                    name: row.name,
+                    description: row.description,
+                    files: summaries,
+                    github_repo_url: url(row.github_repo_url),
+                    vercel_url: url(row.vercel_url),
+                    created_at: row.created_at,
+                    updated_at: row.updated_at,
+                })
+            })
+            .collect()
+    }
+
+    async fn project(&self, owner: &str, id: Uuid) -> Result<Option<Project>, String> {
+        let row = sqlx::query_as::<_, ProjectRow>(sqlx::AssertSqlSafe(format!("{SELECT_PROJECT} WHERE id = ? AND owner_id = ?")))
+            .bind(id.to_string())
+            .bind(owner)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(|e| e.to_string())?;
+        match row {
+            Some(row) => Ok(self.with_files(vec![row]).await?.pop()),
+            None => Ok(None),
+        }
+    }
+
+    async fn owns(&self, owner: &str, id: Uuid) -> Result<bool, sqlx::Error> {
+        let found: Option<(i64,)> =
+            sqlx::query_as("SELECT 1 FROM projects WHERE id = ? AND owner_id = ?").bind(id.to_string()).bind(owner).fetch_optional(&self.pool).await?;
+        Ok(found.is_some())
+    }
+
+    async fn file(&self, project: Uuid, name: &str) -> Result<Option<ProjectFile>, sqlx::Error> {
+        let row: Option<(String, String, Option<String>, i64, DateTime<Utc>)> =
+            sqlx::query_as("SELECT name, content, language, size, updated_at FROM files WHERE project_id = ? AND name = ?")
+                .bind(project.to_string())
+                .bind(name)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(|(name, content, language, size, updated_at)| ProjectFile { name: FileName(name), content, language, size: size.max(0) as u64, updated_at }))
+    }
+}
+
+/// `%` and `_` in a search are literal.
+fn like_pattern(search: &str) -> String {
+    let escaped = search.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+impl Projects for App {
+    async fn list_projects(&self, context: RequestContext, query: ProjectListQuery) -> ListProjectsResponse {
+        let owner = owner(&context);
+        let (page, per_page) = (query.pagination.page.max(1), query.pagination.per_page.clamp(1, 100));
+        let pattern = query.search.as_deref().map(like_pattern);
+        let filter = "FROM projects WHERE owner_id = ? AND (? IS NULL OR name LIKE ? ESCAPE '\\')";
+        let total: Result<(i64,), _> = sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) {filter}"))).bind(&owner).bind(&pattern).bind(&pattern).fetch_one(&self.pool).await;
+        let rows = sqlx::query_as::<_, ProjectRow>(sqlx::AssertSqlSafe(format!(
+            "SELECT id, name, description, github_repo_url, vercel_url, created_at, updated_at {filter} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?"
+        )))
+        .bind(&owner)
+        .bind(&pattern)
+        .bind(&pattern)
+        .bind(i64::from(per_page))
+        .bind((i64::from(page) - 1) * i64::from(per_page))
+        .fetch_all(&self.pool)
+        .await;
+        let (total, rows) = match (total, rows) {
+            (Ok((total,)), Ok(rows)) => (total, rows),
+            (Err(error), _) | (_, Err(error)) => return ListProjectsResponse::InternalServerError(internal(error)),
+        };
+        match self.with_files(rows).await {
+            Ok(items) => ListProjectsResponse::Ok(Page { items, page, per_page, total: total.max(0) as u64 }),
+            Err(error) => ListProjectsResponse::InternalServerError(internal(error)),
+        }
+    }
+
+    async fn create_project(&self, context: RequestContext, body: ProjectCreate) -> CreateProjectResponse {
+        let id = Uuid::new_v4();
+        let now = Utc::now();
+        let inserted = sqlx::query(
+            "INSERT INTO projects (id, owner_id, name, description, github_repo_url, vercel_url, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id.to_string())
+        .bind(owner(&context))
+        .bind(&body.name)
+        .bind(&body.description)
+        .bind(body.github_repo_url.as_ref().map(Url::as_str))
+        .bind(body.vercel_url.as_ref().map(Url::as_str))
+        .bind(now)
+        .bind(now)
+        .execute(&self.pool)
+        .await;
+        match inserted {
+            Ok(_) => {}
+            Err(error) if is_unique_violation(&error) => return CreateProjectResponse::Conflict(duplicate(&body.name)),
+            Err(error) => return CreateProjectResponse::InternalServerError(internal(error)),
+        }
+        match self.project(&owner(&context), id).await {
+            Ok(Some(project)) => CreateProjectResponse::Created(project),
+            Ok(None) => CreateProjectResponse::InternalServerError(internal("the new project vanished")),
+            Err(error) => CreateProjectResponse::InternalServerError(internal(error)),
+        }
+    }
+
+    async fn get_project(&self, context: RequestContext, path: ProjectPath) -> GetProjectResponse {
+        match self.project(&owner(&context), path.project_id).await {
+            Ok(Some(project)) => GetProjectResponse::Ok(project),
+            Ok(None) => GetProjectResponse::NotFound(not_found()),
+            Err(error) => GetProjectResponse::InternalServerError(internal(error)),
+        }
+    }
+
+    async fn update_project(&self, context: RequestContext, path: ProjectPath, body: ProjectUpdate) -> UpdateProjectResponse {
+        let owner = owner(&context);
+        let updated = sqlx::query(
+            "UPDATE projects SET name = COALESCE(?, name), description = COALESCE(?, description), github_repo_url = COALESCE(?, github_repo_url), vercel_url = COALESCE(?, vercel_url), updated_at = ? WHERE id = ? AND owner_id = ?",
+        )
+        .bind(&body.name)
+        .bind(&body.description)
+        .bind(body.github_repo_url.as_ref().map(Url::as_str))
+        .bind(body.vercel_url.as_ref().map(Url::as_str))
+        .bind(Utc::now())
+        .bind(path.project_id.to_string())
+        .bind(&owner)
+        .execute(&self.pool)
+        .await;
+        match updated {
+            Ok(result) if result.rows_affected() == 0 => return UpdateProjectResponse::NotFound(not_found()),
+            Ok(_) => {}
+            Err(error) if is_unique_violation(&error) => return UpdateProjectResponse::Conflict(duplicate(body.name.as_deref().unwrap_or_default())),
+            Err(error) => return UpdateProjectResponse::InternalServerError(internal(error)),
+        }
+        match self.project(&owner, path.project_id).await {
+            Ok(Some(project)) => UpdateProjectResponse::Ok(project),
+            Ok(None) => UpdateProjectResponse::NotFound(not_found()),
+            Err(error) => UpdateProjectResponse::InternalServerError(internal(error)),
+        }
+    }
+
+    async fn delete_project(&self, context: RequestContext, path: ProjectPath) -> DeleteProjectResponse {
+        let deleted = sqlx::query("DELETE FROM projects WHERE id = ? AND owner_id = ?").bind(path.project_id.to_string()).bind(owner(&context)).execute(&self.pool).await;
+        match deleted {
+            Ok(result) if result.rows_affected() == 0 => DeleteProjectResponse::NotFound(not_found()),
+            Ok(_) => DeleteProjectResponse::NoContent,
+            Err(error) => DeleteProjectResponse::InternalServerError(internal(error)),
+        }
+    }
+
+    async fn get_file(&self, context: RequestContext, path: ProjectFilePath) -> GetFileResponse {
+        match self.owns(&owner(&context), path.project_id).await {
+            Ok(true) => {}
+            Ok(false) => return GetFileResponse::NotFound(not_found()),
+            Err(error) => return GetFileResponse::InternalServerError(internal(error)),
+        }
+        match self.file(path.project_id, &path.file_name.0).await {
+            Ok(Some(file)) => GetFileResponse::Ok(file),
+            Ok(None) => GetFileResponse::NotFound(problem(404, "Not found", format!("no file named \"{}\" in this project", path.file_name.0))),
+            Err(error) => GetFileResponse::InternalServerError(internal(error)),
+        }
+    }
+
+    async fn put_file(&self, context: RequestContext, path: ProjectFilePath, body: FileUpsert) -> PutFileResponse {
+        match self.owns(&owner(&context), path.project_id).await {
+            Ok(true) => {}
+            Ok(false) => return PutFileResponse::NotFound(not_found()),
+            Err(error) => return PutFileResponse::InternalServerError(internal(error)),
+        }
+        let now = Utc::now();
+        let stored = async {
+            sqlx::query(
+                "INSERT INTO files (project_id, name, content, language, size, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (project_id, name) DO UPDATE SET content = excluded.content, language = excluded.language, size = excluded.size, updated_at = excluded.updated_at",
+            )
+            .bind(path.project_id.to_string())
+            .bind(&path.file_name.0)
+            .bind(&body.content)
+            .bind(&body.language)
+            .bind(body.content.len() as i64)
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+            sqlx::query("UPDATE projects SET updated_at = ? WHERE id = ?").bind(now).bind(path.project_id.to_string()).execute(&self.pool).await?;
+            self.file(path.project_id, &path.file_name.0).await
+        };
+        match stored.await {
+            Ok(Some(file)) => PutFileResponse::Ok(file),
+            Ok(None) => PutFileResponse::InternalServerError(internal("the stored file vanished")),
+            Err(error) => PutFileResponse::InternalServerError(internal(error)),
+        }
+    }
+
+    async fn delete_file(&self, context: RequestContext, path: ProjectFilePath) -> DeleteFileResponse {
+        match self.owns(&owner(&context), path.project_id).await {
+            Ok(true) => {}
+            Ok(false) => return DeleteFileResponse::NotFound(not_found()),
+            Err(error) => return DeleteFileResponse::InternalServerError(internal(error)),
+        }
+        let deleted = sqlx::query("DELETE FROM files WHERE project_id = ? AND name = ?").bind(path.project_id.to_string()).bind(&path.file_name.0).execute(&self.pool).await;
+        match deleted {
+            Ok(result) if result.rows_affected() == 0 => DeleteFileResponse::NotFound(problem(404, "Not found", "no such file")),
+            Ok(_) => DeleteFileResponse::NoContent,
+            Err(error) => DeleteFileResponse::InternalServerError(internal(error)),
+        }
+    }
+}
