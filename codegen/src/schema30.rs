@@ -221,6 +221,7 @@ fn convert(schema: &Value, pointer: &mut String, problems: &mut Vec<Unrenderable
         }
         pointer.truncate(len);
     }
+    merge_patterns(&mut out);
     if out.contains_key("$ref") && out.len() > 1 {
         // OpenAPI 3.0 ignores the siblings of `$ref`; move the reference under allOf.
         let reference = out.shift_remove("$ref").unwrap_or_default();
@@ -239,6 +240,23 @@ fn convert(schema: &Value, pointer: &mut String, problems: &mut Vec<Unrenderable
         }
     }
     Value::Object(out)
+}
+
+/// An `allOf` whose members only hold `pattern`s (and descriptions) becomes one `pattern` of
+/// lookaheads: `^(?=[\s\S]*(?:P1))(?=[\s\S]*(?:P2))`, which matches exactly when every `Pi`
+/// matches somewhere, as each unanchored `pattern` does. typify merges such an `allOf` into
+/// lookaheads at one position, which no string satisfies; this form keeps the meaning.
+fn merge_patterns(out: &mut Map<String, Value>) {
+    let Some(Value::Array(members)) = out.get("allOf") else { return };
+    let pattern_only = |m: &Value| m.as_object().is_some_and(|o| o.contains_key("pattern") && o.keys().all(|k| k == "pattern" || k == "description"));
+    if members.is_empty() || !members.iter().all(pattern_only) {
+        return;
+    }
+    let mut patterns: Vec<String> = out.get("pattern").and_then(Value::as_str).map(str::to_owned).into_iter().collect();
+    patterns.extend(members.iter().filter_map(|m| m.get("pattern").and_then(Value::as_str).map(str::to_owned)));
+    let combined: String = patterns.iter().map(|p| format!("(?=[\\s\\S]*(?:{p}))")).collect();
+    out.shift_remove("allOf");
+    out.insert("pattern".into(), Value::String(format!("^{combined}")));
 }
 
 /// Merges the one non-null branch of an `Option` into the schema that held the `anyOf`.
@@ -325,6 +343,14 @@ mod tests {
     fn tuples_cannot_be_rendered() {
         let problems = downgrade(&json!({"properties": {"pair": {"prefixItems": [{}, {}]}}})).unwrap_err();
         assert_eq!(problems, vec![Unrenderable { pointer: "/properties/pair/prefixItems".into(), reason: UNRENDERABLE[0].1.into() }]);
+    }
+
+    #[test]
+    fn pattern_only_all_of_becomes_one_pattern() {
+        check(
+            json!({"type": "string", "allOf": [{"pattern": "[A-Z]", "description": "upper"}, {"pattern": "[0-9]"}]}),
+            json!({"type": "string", "pattern": "^(?=[\\s\\S]*(?:[A-Z]))(?=[\\s\\S]*(?:[0-9]))"}),
+        );
     }
 
     #[test]

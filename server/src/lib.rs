@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod config;
+mod docs;
 pub mod mailer;
 pub mod oauth;
 mod problems;
@@ -77,11 +78,11 @@ pub async fn build(config: Config, mailer: Option<Arc<dyn mailer::Mailer>>, prov
     let authenticator = Arc::new(auth::DbAuthenticator::new(tokens.clone(), pool.clone()));
     let mailer = mailer.unwrap_or_else(|| Arc::new(mailer::OutboxMailer { pool: pool.clone() }));
     let document: serde_json::Value = serde_yaml::from_str(OPENAPI_YAML).map_err(|e| StartError::Contract(e.to_string()))?;
-    let docs_html = utoipa_redoc::Redoc::new(document.clone()).to_html();
     let openapi_json = match document {
         serde_json::Value::Object(map) => map,
         _ => return Err(StartError::Contract("openapi.yaml is not an object".into())),
     };
+    let docs_html = docs::render(&openapi_json);
     let app = Arc::new(App {
         pool,
         tokens,

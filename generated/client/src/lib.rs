@@ -1751,10 +1751,16 @@ pub mod types {
                 return Err("shorter than 8 characters".into());
             }
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("(?=[A-Z])(?=[a-z])(?=[0-9])").unwrap() });
+            {
+                ::regress::Regex::new(
+                        "^(?=[\\s\\S]*(?:[A-Z]))(?=[\\s\\S]*(?:[a-z]))(?=[\\s\\S]*(?:[0-9]))",
+                    )
+                    .unwrap()
+            });
             if PATTERN.find(value).is_none() {
                 return Err(
-                    "doesn't match pattern \"(?=[A-Z])(?=[a-z])(?=[0-9])\"".into(),
+                    "doesn't match pattern \"^(?=[\\s\\S]*(?:[A-Z]))(?=[\\s\\S]*(?:[a-z]))(?=[\\s\\S]*(?:[0-9]))\""
+                        .into(),
                 );
             }
             Ok(Self(value.to_string()))

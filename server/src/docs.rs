@@ -1,0 +1,151 @@
+//! The documentation page: the contract rendered to one self-contained HTML document on the
+//! server, with no script, font or stylesheet from elsewhere, so it works offline.
+
+use std::fmt::Write;
+
+use serde_json::{Map, Value};
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// A schema in a few words: `Project`, `string (uuid)`, `Project[]`, `"a" | "b"`...
+fn describe(schema: &Value) -> String {
+    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+        let name = reference.rsplit('/').next().unwrap_or(reference);
+        return format!("<a href=\"#schema-{0}\">{0}</a>", escape(name));
+    }
+    if let Some(Value::Array(values)) = schema.get("enum") {
+        return values.iter().map(|v| escape(&v.to_string())).collect::<Vec<_>>().join(" | ");
+    }
+    if let Some(value) = schema.get("const") {
+        return escape(&value.to_string());
+    }
+    for keyword in ["anyOf", "oneOf"] {
+        if let Some(Value::Array(branches)) = schema.get(keyword) {
+            return branches.iter().map(describe).collect::<Vec<_>>().join(" | ");
+        }
+    }
+    let types: Vec<String> = match schema.get("type") {
+        Some(Value::String(t)) => vec![t.clone()],
+        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+        _ => return "any".into(),
+    };
+    types
+        .iter()
+        .map(|t| match t.as_str() {
+            "array" => format!("{}[]", schema.get("items").map_or_else(|| "any".into(), describe)),
+            "object" => match schema.get("additionalProperties") {
+                Some(value) if value.is_object() => format!("map of {}", describe(value)),
+                _ => "object".into(),
+            },
+            other => match schema.get("format").and_then(Value::as_str) {
+                Some(format) => format!("{other} ({})", escape(format)),
+                None => other.to_owned(),
+            },
+        })
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+fn constraints(schema: &Value) -> String {
+    let mut parts = Vec::new();
+    for keyword in ["minLength", "maxLength", "minimum", "maximum", "minItems", "maxItems", "pattern", "default"] {
+        if let Some(value) = schema.get(keyword) {
+            parts.push(format!("{keyword}: <code>{}</code>", escape(&value.to_string())));
+        }
+    }
+    parts.join(", ")
+}
+
+fn text(value: Option<&Value>) -> String {
+    value.and_then(Value::as_str).map(escape).unwrap_or_default()
+}
+
+/// The page for an OpenAPI 3.1 document.
+pub fn render(document: &Map<String, Value>) -> String {
+    let info = document.get("info").cloned().unwrap_or(Value::Null);
+    let title = text(info.get("title"));
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title><style>\
+         body{{font:15px/1.5 system-ui,sans-serif;margin:0 auto;max-width:70rem;padding:1rem 2rem;color:#1d2330}}\
+         h2{{border-bottom:1px solid #d0d4dc;padding-bottom:.3rem;margin-top:2.5rem}}\
+         .op{{border:1px solid #d0d4dc;border-radius:6px;padding:.5rem 1rem;margin:1rem 0}}\
+         .method{{display:inline-block;min-width:4.5rem;font-weight:700;text-transform:uppercase}}\
+         code{{background:#f1f3f6;padding:0 .25rem;border-radius:3px}}table{{border-collapse:collapse;width:100%}}\
+         td,th{{border-bottom:1px solid #e6e8ec;padding:.25rem .5rem;text-align:left;vertical-align:top}}\
+         .muted{{color:#5c6473}}</style></head><body><h1>{title} <small class=\"muted\">{}</small></h1><p>{}</p>\
+         <p><a href=\"openapi.yaml\">openapi.yaml</a> · <a href=\"openapi.json\">openapi.json</a></p>",
+        text(info.get("version")),
+        text(info.get("description")).replace("\n\n", "</p><p>")
+    );
+    let paths = document.get("paths").and_then(Value::as_object).cloned().unwrap_or_default();
+    for tag in document.get("tags").and_then(Value::as_array).into_iter().flatten() {
+        let name = tag.get("name").and_then(Value::as_str).unwrap_or_default();
+        let _ = write!(out, "<h2 id=\"tag-{0}\">{0}</h2><p>{1}</p>", escape(name), text(tag.get("description")));
+        for (path, item) in &paths {
+            for (method, operation) in item.as_object().into_iter().flatten() {
+                let tagged = operation.get("tags").and_then(Value::as_array).is_some_and(|t| t.iter().any(|x| x == name));
+                if tagged {
+                    operation_html(&mut out, method, path, operation);
+                }
+            }
+        }
+    }
+    out.push_str("<h2 id=\"schemas\">Schemas</h2>");
+    for (name, schema) in document.get("components").and_then(|c| c.get("schemas")).and_then(Value::as_object).into_iter().flatten() {
+        let _ = write!(out, "<div class=\"op\" id=\"schema-{0}\"><h3>{0}</h3><p>{1}</p><p>{2}</p>", escape(name), text(schema.get("description")), describe(schema));
+        let required: Vec<&str> = schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+        if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
+            out.push_str("<table><tr><th>property</th><th>type</th><th>rules</th><th>description</th></tr>");
+            for (property, value) in properties {
+                let mark = if required.contains(&property.as_str()) { "" } else { " <span class=\"muted\">(optional)</span>" };
+                let _ = write!(out, "<tr><td><code>{}</code>{mark}</td><td>{}</td><td>{}</td><td>{}</td></tr>", escape(property), describe(value), constraints(value), text(value.get("description")));
+            }
+            out.push_str("</table>");
+        }
+        out.push_str("</div>");
+    }
+    out.push_str("</body></html>\n");
+    out
+}
+
+fn operation_html(out: &mut String, method: &str, path: &str, operation: &Value) {
+    let _ = write!(
+        out,
+        "<div class=\"op\" id=\"{}\"><p><span class=\"method\">{}</span><code>{}</code> — {}</p><p>{}</p>",
+        text(operation.get("operationId")),
+        escape(method),
+        escape(path),
+        text(operation.get("summary")),
+        text(operation.get("description")).replace("\n\n", "</p><p>")
+    );
+    if let Some(parameters) = operation.get("parameters").and_then(Value::as_array) {
+        out.push_str("<table><tr><th>parameter</th><th>in</th><th>type</th><th>description</th></tr>");
+        for parameter in parameters {
+            let required = if parameter.get("required") == Some(&Value::Bool(true)) { "" } else { " <span class=\"muted\">(optional)</span>" };
+            let _ = write!(
+                out,
+                "<tr><td><code>{}</code>{required}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                text(parameter.get("name")),
+                text(parameter.get("in")),
+                parameter.get("schema").map(describe).unwrap_or_default(),
+                text(parameter.get("description"))
+            );
+        }
+        out.push_str("</table>");
+    }
+    if let Some(content) = operation.pointer("/requestBody/content").and_then(Value::as_object) {
+        for (media, body) in content {
+            let _ = write!(out, "<p>Body ({}): {}</p>", escape(media), body.get("schema").map(describe).unwrap_or_default());
+        }
+    }
+    out.push_str("<table><tr><th>status</th><th>answer</th></tr>");
+    for (status, response) in operation.get("responses").and_then(Value::as_object).into_iter().flatten() {
+        let body = response.get("content").and_then(Value::as_object).and_then(|c| c.values().next()).and_then(|m| m.get("schema")).map(describe).unwrap_or_default();
+        let _ = write!(out, "<tr><td>{}</td><td>{} {body}</td></tr>", escape(status), text(response.get("description")));
+    }
+    out.push_str("</table></div>");
+}

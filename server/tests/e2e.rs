@@ -1,0 +1,316 @@
+//! End to end: the server on an ephemeral loopback port with a temporary database, driven by the
+//! generated Rust client (progenitor). Mistakes the typed client refuses to even build (a weak
+//! password, a `../` file name, malformed JSON) are sent as raw HTTP.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use api_client::types;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+const SECRET: &[u8] = b"a test secret that is long enough for HS256";
+
+struct Server {
+    base: String,
+    app: Arc<server::App>,
+    dir: std::path::PathBuf,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        std::fs::remove_dir_all(&self.dir).ok();
+    }
+}
+
+async fn start() -> Server {
+    let dir = std::env::temp_dir().join(format!("devora-e2e-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let config = server::Config {
+        address: "127.0.0.1:0".parse().expect("address"),
+        database_url: format!("sqlite://{}", dir.join("test.db").display()),
+        jwt_secret: SECRET.to_vec(),
+        admin_emails: vec!["admin@example.com".into()],
+        body_limit: 64 * 1024,
+        access_token_seconds: 900,
+    };
+    let (router, app) = server::build(config, None, server::oauth::Providers::default()).await.expect("server builds");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+    let address = listener.local_addr().expect("address");
+    tokio::spawn(async move {
+        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.expect("serve");
+    });
+    Server { base: format!("http://{address}"), app, dir }
+}
+
+fn client(server: &Server, token: Option<&str>) -> api_client::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    if let Some(token) = token {
+        headers.insert(reqwest::header::AUTHORIZATION, format!("Bearer {token}").parse().expect("header"));
+    }
+    let http = reqwest::Client::builder().default_headers(headers).build().expect("http client");
+    api_client::Client::new_with_client(&server.base, http)
+}
+
+fn user(email: &str, password: &str) -> types::UserCreate {
+    types::UserCreate { email: email.parse().expect("email"), password: password.parse().expect("password"), full_name: None }
+}
+
+async fn register_and_login(server: &Server, email: &str) -> String {
+    let anonymous = client(server, None);
+    anonymous.register(&user(email, "Sup3rSecret")).await.expect("register");
+    let login = types::UserLogin { email: email.parse().expect("email"), password: "Sup3rSecret".parse().expect("password") };
+    anonymous.login(&login).await.expect("login").into_inner().access_token
+}
+
+/// The status of a client error (a declared problem, or an undeclared status such as 304).
+fn status_of(error: &api_client::Error<types::Problem>) -> Option<StatusCode> {
+    error.status()
+}
+
+fn project(name: &str) -> types::ProjectCreate {
+    types::ProjectCreate { name: name.parse().expect("name"), description: None, github_repo_url: None, vercel_url: None }
+}
+
+#[tokio::test]
+async fn the_core_flow_through_the_generated_client() {
+    let server = start().await;
+    let anonymous = client(&server, None);
+
+    let created = anonymous.register(&user("ada@example.com", "Sup3rSecret")).await.expect("register");
+    assert_eq!(created.status(), StatusCode::CREATED);
+    assert_eq!(created.email.as_str(), "ada@example.com");
+
+    let login = types::UserLogin { email: "ada@example.com".parse().expect("email"), password: "Sup3rSecret".parse().expect("password") };
+    let tokens = anonymous.login(&login).await.expect("login").into_inner();
+    assert_eq!(tokens.expires_in.get(), 900);
+    let ada = client(&server, Some(&tokens.access_token));
+
+    let me = ada.get_me().await.expect("me").into_inner();
+    assert_eq!(me.email.as_str(), "ada@example.com");
+
+    let first = ada.create_project(&project("Landing page")).await.expect("create").into_inner();
+    let file = types::FileUpsert { content: "fn main() {}\n".parse().expect("content"), language: Some("rust".parse().expect("language")) };
+    let stored = ada.put_file(&first.id, &"main.rs".parse().expect("file name"), &file).await.expect("put file").into_inner();
+    assert_eq!(stored.size, 13);
+
+    // Get, then the same with the ETag: 304.
+    let fetched = ada.get_project(&first.id, None).await.expect("get");
+    let etag = fetched.headers().get("etag").expect("an ETag").to_str().expect("ASCII").to_owned();
+    assert_eq!(fetched.files.len(), 1);
+    let again = ada.get_project(&first.id, Some(&etag)).await.expect_err("304 is not a success");
+    assert_eq!(status_of(&again), Some(StatusCode::NOT_MODIFIED));
+
+    // List with pagination.
+    ada.create_project(&project("Blog")).await.expect("create");
+    ada.create_project(&project("Shop")).await.expect("create");
+    let page = ada.list_projects(None, std::num::NonZeroU32::new(2), None, None).await.expect("list").into_inner();
+    assert_eq!((page.items.len(), page.total), (2, 3));
+    let rest = ada.list_projects(std::num::NonZeroU32::new(2), std::num::NonZeroU32::new(2), None, None).await.expect("list").into_inner();
+    assert_eq!(rest.items.len(), 1);
+    assert_eq!(rest.items[0].name, "Landing page", "newest first");
+
+    // Update, then delete.
+    let update = types::ProjectUpdate { name: Some("Landing".parse().expect("name")), description: None, github_repo_url: None, vercel_url: None };
+    let updated = ada.update_project(&first.id, &update).await.expect("update").into_inner();
+    assert_eq!(updated.name, "Landing");
+    let deleted = ada.delete_project(&first.id).await.expect("delete");
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    let gone = ada.get_project(&first.id, None).await.expect_err("deleted");
+    assert_eq!(status_of(&gone), Some(StatusCode::NOT_FOUND));
+
+    // Password reset through the outbox.
+    let reset = types::PasswordResetRequest { email: "ada@example.com".parse().expect("email") };
+    assert_eq!(anonymous.request_password_reset(&reset).await.expect("reset request").status(), StatusCode::ACCEPTED);
+    let unknown = types::PasswordResetRequest { email: "nobody@example.com".parse().expect("email") };
+    assert_eq!(anonymous.request_password_reset(&unknown).await.expect("same answer").status(), StatusCode::ACCEPTED);
+    let (body,): (String,) = sqlx::query_as("SELECT body FROM outbox WHERE recipient = ?").bind("ada@example.com").fetch_one(&server.app.pool).await.expect("one message");
+    let token = body.split_whitespace().find(|w| w.starts_with("pr_")).expect("a token in the message").to_owned();
+    let count: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM outbox").fetch_one(&server.app.pool).await.expect("count");
+    assert_eq!(count.0, 1, "no message for an unknown address");
+    let confirm = types::PasswordReset { token: token.parse().expect("token"), new_password: "N3wPassword".parse().expect("password") };
+    assert_eq!(anonymous.reset_password(&confirm).await.expect("reset").status(), StatusCode::NO_CONTENT);
+    let again = anonymous.reset_password(&confirm).await.expect_err("single use");
+    assert_eq!(status_of(&again), Some(StatusCode::BAD_REQUEST));
+    let old = anonymous.login(&login).await.expect_err("the old password is gone");
+    assert_eq!(status_of(&old), Some(StatusCode::UNAUTHORIZED));
+    let new_login = types::UserLogin { email: "ada@example.com".parse().expect("email"), password: "N3wPassword".parse().expect("password") };
+    anonymous.login(&new_login).await.expect("the new password works");
+}
+
+async fn raw(server: &Server, method: reqwest::Method, path: &str, token: Option<&str>, body: Option<String>) -> (StatusCode, reqwest::header::HeaderMap, Value) {
+    let mut request = reqwest::Client::new().request(method, format!("{}{path}", server.base));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    if let Some(body) = body {
+        request = request.header("content-type", "application/json").body(body);
+    }
+    let response = request.send().await.expect("request");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let text = response.text().await.expect("body");
+    (status, headers, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+}
+
+fn errors(problem: &Value) -> Vec<(String, String)> {
+    problem["errors"].as_array().into_iter().flatten().map(|e| (e["path"].as_str().unwrap_or_default().to_owned(), e["keyword"].as_str().unwrap_or_default().to_owned())).collect()
+}
+
+#[tokio::test]
+async fn a_weak_password_names_each_broken_rule() {
+    let server = start().await;
+    assert!("weak".parse::<types::Password>().is_err(), "the typed client refuses it before sending");
+    let (status, headers, problem) = raw(&server, reqwest::Method::POST, "/api/v2/auth/register", None, Some(json!({"email": "a@example.com", "password": "weak"}).to_string())).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(headers["content-type"], "application/problem+json");
+    let errors = errors(&problem);
+    for rule in [("/body/password", "minLength"), ("/body/password", "pattern")] {
+        assert!(errors.contains(&(rule.0.into(), rule.1.into())), "{errors:?}");
+    }
+    assert_eq!(errors.iter().filter(|e| e.1 == "pattern").count(), 2, "no uppercase, no digit: {errors:?}");
+}
+
+#[tokio::test]
+async fn conflicts_are_409_with_a_clear_message() {
+    let server = start().await;
+    let anonymous = client(&server, None);
+    anonymous.register(&user("ada@example.com", "Sup3rSecret")).await.expect("register");
+    let duplicate = anonymous.register(&user("ADA@example.com", "Sup3rSecret")).await.expect_err("duplicate email");
+    assert_eq!(status_of(&duplicate), Some(StatusCode::CONFLICT));
+
+    let token = register_and_login(&server, "bob@example.com").await;
+    let bob = client(&server, Some(&token));
+    bob.create_project(&project("Blog")).await.expect("create");
+    let again = bob.create_project(&project("Blog")).await.expect_err("duplicate name");
+    assert_eq!(status_of(&again), Some(StatusCode::CONFLICT));
+    if let api_client::Error::ErrorResponse(problem) = again {
+        assert!(problem.detail.as_deref().is_some_and(|d| d.contains("\"Blog\"")), "{problem:?}");
+    }
+}
+
+#[tokio::test]
+async fn file_names_that_traverse_paths_are_422() {
+    let server = start().await;
+    assert!("../etc".parse::<types::FileName>().is_err(), "the typed client refuses it before sending");
+    let token = register_and_login(&server, "ada@example.com").await;
+    let created = client(&server, Some(&token)).create_project(&project("P")).await.expect("create").into_inner();
+    for name in ["..%2Fetc%2Fpasswd", "a..b", "a%5Cb"] {
+        let (status, _, problem) = raw(&server, reqwest::Method::PUT, &format!("/api/v2/projects/{}/files/{name}", created.id), Some(&token), Some(json!({"content": "x"}).to_string())).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{name}: {problem}");
+        assert!(errors(&problem).iter().all(|(path, _)| path == "/path/file_name"), "{problem}");
+    }
+}
+
+#[tokio::test]
+async fn another_users_project_is_404_not_403() {
+    let server = start().await;
+    let ada = client(&server, Some(&register_and_login(&server, "ada@example.com").await));
+    let bob = client(&server, Some(&register_and_login(&server, "bob@example.com").await));
+    let secret = ada.create_project(&project("Secret")).await.expect("create").into_inner();
+    let read = bob.get_project(&secret.id, None).await.expect_err("hidden");
+    assert_eq!(status_of(&read), Some(StatusCode::NOT_FOUND));
+    let delete = bob.delete_project(&secret.id).await.expect_err("hidden");
+    assert_eq!(delete.status(), Some(StatusCode::NOT_FOUND));
+    ada.get_project(&secret.id, None).await.expect("still there for its owner");
+}
+
+#[tokio::test]
+async fn forged_expired_and_disabled_tokens_are_401() {
+    let server = start().await;
+    let token = register_and_login(&server, "ada@example.com").await;
+    let (forged_status, headers, _) = raw(&server, reqwest::Method::GET, "/api/v2/auth/me", Some("not.a.jwt"), None).await;
+    assert_eq!(forged_status, StatusCode::UNAUTHORIZED);
+    assert_eq!(headers["www-authenticate"], "Bearer");
+
+    // Signed with another secret.
+    let other = server::auth::Tokens::new(b"another secret, just as long as the real one", 900).issue("x", "admin").expect("token");
+    assert_eq!(raw(&server, reqwest::Method::GET, "/api/v2/auth/me", Some(&other), None).await.0, StatusCode::UNAUTHORIZED);
+
+    // Expired: the real secret, an `exp` in the past.
+    let claims = json!({"sub": "x", "role": "user", "iss": server::auth::ISSUER, "iat": 1_000, "exp": 2_000});
+    let expired = jsonwebtoken::encode(&jsonwebtoken::Header::default(), &claims, &jsonwebtoken::EncodingKey::from_secret(SECRET)).expect("token");
+    let (status, _, problem) = raw(&server, reqwest::Method::GET, "/api/v2/auth/me", Some(&expired), None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(problem["detail"], "the bearer token has expired");
+
+    // No token at all.
+    assert_eq!(raw(&server, reqwest::Method::GET, "/api/v2/auth/me", None, None).await.0, StatusCode::UNAUTHORIZED);
+    // The valid one works.
+    assert_eq!(raw(&server, reqwest::Method::GET, "/api/v2/auth/me", Some(&token), None).await.0, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn admin_routes_need_the_admin_role() {
+    let server = start().await;
+    let user_token = register_and_login(&server, "ada@example.com").await;
+    let denied = client(&server, Some(&user_token)).admin_stats().await.expect_err("not an admin");
+    assert_eq!(status_of(&denied), Some(StatusCode::FORBIDDEN));
+
+    let admin = client(&server, Some(&register_and_login(&server, "admin@example.com").await));
+    let stats = admin.admin_stats().await.expect("admin").into_inner();
+    assert_eq!(stats.users, 2);
+
+    // Disabling an account stops its tokens at once.
+    let ada_id = client(&server, Some(&user_token)).get_me().await.expect("me").into_inner().id;
+    let disable = types::AdminUserUpdate { disabled: Some(true), role: None };
+    admin.admin_update_user(&ada_id, &disable).await.expect("disable");
+    let refused = client(&server, Some(&user_token)).get_me().await.expect_err("disabled");
+    assert_eq!(status_of(&refused), Some(StatusCode::UNAUTHORIZED));
+}
+
+#[tokio::test]
+async fn the_sixth_login_within_a_minute_is_429() {
+    let server = start().await;
+    let anonymous = client(&server, None);
+    anonymous.register(&user("ada@example.com", "Sup3rSecret")).await.expect("register");
+    let login = types::UserLogin { email: "ada@example.com".parse().expect("email"), password: "wrong password".parse().expect("password") };
+    for attempt in 1..=5 {
+        let refused = anonymous.login(&login).await.expect_err("wrong password");
+        assert_eq!(status_of(&refused), Some(StatusCode::UNAUTHORIZED), "attempt {attempt}");
+    }
+    let body = json!({"email": "ada@example.com", "password": "Sup3rSecret"}).to_string();
+    let (status, headers, problem) = raw(&server, reqwest::Method::POST, "/api/v2/auth/login", None, Some(body)).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{problem}");
+    let retry: u64 = headers["retry-after"].to_str().expect("ASCII").parse().expect("seconds");
+    assert!((1..=60).contains(&retry));
+    assert_eq!(headers["x-ratelimit-limit"], "5");
+    assert_eq!(headers["x-ratelimit-remaining"], "0");
+}
+
+#[tokio::test]
+async fn malformed_and_oversized_bodies() {
+    let server = start().await;
+    let (status, _, problem) = raw(&server, reqwest::Method::POST, "/api/v2/auth/login", None, Some("{\"email\": ".into())).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
+    assert_eq!(problem["title"], "Malformed JSON");
+
+    let token = register_and_login(&server, "ada@example.com").await;
+    let created = client(&server, Some(&token)).create_project(&project("P")).await.expect("create").into_inner();
+    let big = json!({"content": "x".repeat(100 * 1024)}).to_string();
+    let (status, _, problem) = raw(&server, reqwest::Method::PUT, &format!("/api/v2/projects/{}/files/big.txt", created.id), Some(&token), Some(big)).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{problem}");
+
+    let (status, _, _) = raw(&server, reqwest::Method::GET, "/api/v2/no/such/route", None, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, headers, _) = raw(&server, reqwest::Method::PUT, "/api/v2/health", None, None).await;
+    assert_eq!((status, headers["allow"].to_str().expect("ASCII")), (StatusCode::METHOD_NOT_ALLOWED, "GET"));
+}
+
+#[tokio::test]
+async fn meta_serves_the_contract_and_offline_docs() {
+    let server = start().await;
+    let anonymous = client(&server, None);
+    let document = anonymous.openapi_json(None).await.expect("openapi.json").into_inner();
+    assert_eq!(document.get("openapi"), Some(&json!("3.1.0")));
+    let (status, headers, html) = raw(&server, reqwest::Method::GET, "/api/v2/docs", None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers["content-type"].to_str().expect("ASCII").starts_with("text/html"));
+    let html = html.as_str().unwrap_or_default();
+    assert!(html.contains("get_project") && html.contains("id=\"schema-Project\""), "operations and schemas are documented");
+    assert!(!html.contains("<script") && !html.contains("src=\"http") && !html.contains("href=\"http"), "the page loads nothing from elsewhere");
+    let health = anonymous.health().await.expect("health").into_inner();
+    assert!(health.database);
+    let oauth = anonymous.oauth_authorize(types::OAuthProvider::Google).await.expect_err("no provider configured");
+    assert_eq!(status_of(&oauth), Some(StatusCode::SERVICE_UNAVAILABLE));
+}
