@@ -1,6 +1,8 @@
 //! What the API says about itself.
 
-use schemars::JsonSchema;
+use std::borrow::Cow;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Serialize};
 
 /// The API root.
@@ -48,3 +50,29 @@ pub struct Health {
 /// An OpenAPI 3.1 document.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct OpenApiDocument(pub serde_json::Map<String, serde_json::Value>);
+
+/// The OpenAPI document as YAML text. Its schema describes the parsed document (an object), as
+/// OpenAPI describes YAML bodies; the server sends the text as it is.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct OpenApiYaml(pub String);
+
+impl JsonSchema for OpenApiYaml {
+    fn schema_name() -> Cow<'static, str> {
+        "OpenApiYaml".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({ "type": "object", "description": "An OpenAPI 3.1 document, as YAML." })
+    }
+}
+
+impl From<OpenApiYaml> for Vec<u8> {
+    fn from(text: OpenApiYaml) -> Self {
+        text.0.into_bytes()
+    }
+}

@@ -422,7 +422,7 @@ fn meta() -> Vec<contract::Operation> {
             get "/api/v2/openapi.yaml" => openapi_yaml
         }
         .tag("meta")
-        .response_as(200, "The OpenAPI document.", TypeRef::of::<String>(), "application/yaml")
+        .response_as(200, "The OpenAPI document.", TypeRef::of::<OpenApiYaml>(), "application/yaml")
         .etag()
         .rate_limit(RateLimit::per_minute(50)),
         op! {

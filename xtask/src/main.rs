@@ -7,6 +7,7 @@ mod bench;
 mod conformance;
 mod diff;
 mod files;
+mod schemathesis;
 mod synthetic;
 mod test;
 

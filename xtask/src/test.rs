@@ -12,6 +12,7 @@ use anyhow::{Context, Result, bail};
 pub fn run(root: &Path, out: &mut dyn Write) -> Result<ExitCode> {
     let tools = root.join("tests");
     install_npm(&tools, out)?;
+    let venv = install_pip(&tools, out)?;
 
     step(out, "cargo test --workspace")?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
@@ -25,6 +26,9 @@ pub fn run(root: &Path, out: &mut dyn Write) -> Result<ExitCode> {
         bail!("the validator compiler passes fewer than 700 suite tests");
     }
 
+    step(out, "schemathesis against the server")?;
+    crate::schemathesis::run(root, &venv, out)?;
+
     step(out, "redocly lint --extends=minimal openapi.yaml")?;
     let redocly = tools.join("node_modules/.bin/redocly");
     run_command(
@@ -35,7 +39,7 @@ pub fn run(root: &Path, out: &mut dyn Write) -> Result<ExitCode> {
             .env("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true"),
     )?;
 
-    writeln!(out, "\nxtask test: every step succeeded (cargo test, tsc, conformance, redocly lint)")?;
+    writeln!(out, "\nxtask test: every step succeeded (cargo test, tsc, conformance, schemathesis, redocly lint)")?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -51,6 +55,23 @@ fn install_npm(tools: &Path, out: &mut dyn Write) -> Result<()> {
     }
     step(out, "npm ci (tests/)")?;
     run_command(Command::new("npm").current_dir(tools).args(["ci", "--no-audit", "--no-fund"]))
+}
+
+/// A virtual environment in `tests/.venv` with `tests/requirements.txt`, made or refreshed when
+/// the requirements changed.
+fn install_pip(tools: &Path, out: &mut dyn Write) -> Result<std::path::PathBuf> {
+    let venv = tools.join(".venv");
+    let requirements = std::fs::read_to_string(tools.join("requirements.txt")).context("reading tests/requirements.txt")?;
+    let marker = venv.join("installed-requirements.txt");
+    if std::fs::read_to_string(&marker).ok().as_deref() == Some(requirements.as_str()) {
+        writeln!(out, "pip packages in tests/.venv match tests/requirements.txt")?;
+        return Ok(venv);
+    }
+    step(out, "python3 -m venv tests/.venv && pip install -r tests/requirements.txt")?;
+    run_command(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+    run_command(Command::new(venv.join("bin/pip")).args(["install", "--quiet", "--disable-pip-version-check", "-r"]).arg(tools.join("requirements.txt")))?;
+    std::fs::write(&marker, requirements)?;
+    Ok(venv)
 }
 
 /// npm's hidden lockfile omits the root entry; compare the `packages` maps without it.

@@ -7,6 +7,16 @@ use serde_json::Value;
 use super::rules::{self, Rule};
 use super::{Collector, Location, OperationRef, resolve};
 
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn lookahead_patterns_split_into_their_parts() {
+        assert_eq!(super::split_lookaheads("^(?=[\\s\\S]*(?:[A-Z]))(?=[\\s\\S]*(?:a(b)c))"), vec!["[A-Z]", "a(b)c"]);
+        assert_eq!(super::split_lookaheads("^[a-z]+$"), vec!["^[a-z]+$"]);
+        assert_eq!(super::split_lookaheads("^(?=[\\s\\S]*(?:[)]))x"), vec!["^(?=[\\s\\S]*(?:[)]))x"]);
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Direction {
     /// What clients send: may only widen.
@@ -91,7 +101,8 @@ struct Facts<'a> {
     items: Option<&'a Value>,
     variants: Vec<&'a Value>,
     bounds: BTreeMap<&'static str, f64>,
-    pattern: Option<&'a str>,
+    /// Every `pattern` that applies (from `allOf` members too); all must match.
+    patterns: BTreeSet<String>,
     format: Option<&'a str>,
     unique: bool,
 }
@@ -183,7 +194,7 @@ fn add_facts<'a>(document: &'a Value, schema: &'a Value, facts: &mut Facts<'a>, 
         }
     }
     if let Some(pattern) = object.get("pattern").and_then(Value::as_str) {
-        facts.pattern.get_or_insert(pattern);
+        facts.patterns.extend(split_lookaheads(pattern));
     }
     if let Some(format) = object.get("format").and_then(Value::as_str) {
         facts.format.get_or_insert(format);
@@ -454,7 +465,19 @@ fn compare_bounds(o: &Facts<'_>, n: &Facts<'_>, direction: Direction, location: 
         let (a, b) = (old.map(number), new.map(number));
         node.add(rule, &location.at(keyword), a.clone(), b.clone(), format!("{keyword}: {} → {}", show(&a), show(&b)));
     }
-    for (keyword, old, new) in [("pattern", o.pattern, n.pattern), ("format", o.format, n.format)] {
+    let added: Vec<&String> = n.patterns.difference(&o.patterns).collect();
+    let removed: Vec<&String> = o.patterns.difference(&n.patterns).collect();
+    if !added.is_empty() || !removed.is_empty() {
+        let rule = match (added.is_empty(), removed.is_empty()) {
+            (false, true) => tightened(direction),
+            (true, false) => loosened(direction),
+            _ => changed(direction),
+        };
+        let show = |set: &BTreeSet<String>| Value::Array(set.iter().map(|p| Value::from(p.as_str())).collect());
+        let (a, b) = (Some(show(&o.patterns)), Some(show(&n.patterns)));
+        node.add(rule, &location.at("pattern"), a.clone(), b.clone(), format!("pattern: {} → {}", show_set(&o.patterns), show_set(&n.patterns)));
+    }
+    for (keyword, old, new) in [("format", o.format, n.format)] {
         if old == new {
             continue;
         }
@@ -470,6 +493,42 @@ fn compare_bounds(o: &Facts<'_>, n: &Facts<'_>, direction: Direction, location: 
         let rule = if n.unique { tightened(direction) } else { loosened(direction) };
         node.add(rule, &location.at("uniqueItems"), Some(o.unique.into()), Some(n.unique.into()), format!("uniqueItems: {} → {}", o.unique, n.unique));
     }
+}
+
+fn show_set(set: &BTreeSet<String>) -> String {
+    if set.is_empty() { "none".into() } else { set.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ") }
+}
+
+/// The parts of a pattern of the form `^(?=[\s\S]*(?:P1))(?=[\s\S]*(?:P2))…` (how the OpenAPI 3.0
+/// rendering writes several patterns that must all match), or the pattern itself.
+fn split_lookaheads(pattern: &str) -> Vec<String> {
+    const OPEN: &str = "(?=[\\s\\S]*(?:";
+    let Some(mut rest) = pattern.strip_prefix('^') else { return vec![pattern.to_owned()] };
+    let mut parts = Vec::new();
+    while let Some(inner) = rest.strip_prefix(OPEN) {
+        // Find the `)` closing `(?:`, skipping escapes and character classes.
+        let bytes = inner.as_bytes();
+        let (mut depth, mut i, mut class) = (0usize, 0usize, false);
+        let end = loop {
+            match bytes.get(i) {
+                None => return vec![pattern.to_owned()],
+                Some(b'\\') => i += 1,
+                Some(b'[') if !class => class = true,
+                Some(b']') if class => class = false,
+                Some(b'(') if !class => depth += 1,
+                Some(b')') if !class && depth == 0 => break i,
+                Some(b')') if !class => depth -= 1,
+                _ => {}
+            }
+            i += 1;
+        };
+        parts.push(inner[..end].to_owned());
+        match inner[end..].strip_prefix("))") {
+            Some(after) => rest = after,
+            None => return vec![pattern.to_owned()],
+        }
+    }
+    if rest.is_empty() && !parts.is_empty() { parts } else { vec![pattern.to_owned()] }
 }
 
 /// A name for each variant: its discriminator (`tag=value`) when every variant has one, else its position.

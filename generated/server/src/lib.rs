@@ -1624,7 +1624,7 @@ impl ::contract_server::IntoReply for OpenapiJsonResponse {
 #[derive(Debug)]
 pub enum OpenapiYamlResponse {
     /// 200: The OpenAPI document.
-    Ok(alloc::string::String),
+    Ok(schemas::meta::OpenApiYaml),
     /// 429: Too many requests; retry after `Retry-After` seconds.
     TooManyRequests(schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.

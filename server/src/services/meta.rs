@@ -31,7 +31,7 @@ impl Meta for App {
     }
 
     async fn openapi_yaml(&self, _: RequestContext) -> OpenapiYamlResponse {
-        OpenapiYamlResponse::Ok(crate::OPENAPI_YAML.to_owned())
+        OpenapiYamlResponse::Ok(OpenApiYaml(crate::OPENAPI_YAML.to_owned()))
     }
 
     async fn docs(&self, _: RequestContext) -> DocsResponse {

@@ -15,7 +15,7 @@ impl Meta for Service {
         OpenapiJsonResponse::InternalServerError(problem())
     }
     async fn openapi_yaml(&self, _: RequestContext) -> OpenapiYamlResponse {
-        OpenapiYamlResponse::Ok(String::new())
+        OpenapiYamlResponse::Ok(schemas::meta::OpenApiYaml(String::new()))
     }
 }
 
