@@ -41,7 +41,7 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(sha2::Sha256::digest(token.as_bytes()))
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Claims {
     sub: String,
     role: String,
@@ -56,6 +56,9 @@ pub struct Tokens {
     decoding: DecodingKey,
     validation: Validation,
     pub access_seconds: u32,
+    /// Tokens verified recently → (user id, expiry in Unix seconds): a signature is checked once
+    /// per token and minute, never past the token's own expiry.
+    verified: Mutex<HashMap<String, (String, u64, Instant)>>,
 }
 
 impl Tokens {
@@ -64,7 +67,13 @@ impl Tokens {
         validation.set_issuer(&[ISSUER]);
         validation.set_required_spec_claims(&["exp", "iss", "sub"]);
         validation.leeway = 0;
-        Self { encoding: EncodingKey::from_secret(secret), decoding: DecodingKey::from_secret(secret), validation, access_seconds }
+        Self {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            validation,
+            access_seconds,
+            verified: Mutex::new(HashMap::new()),
+        }
     }
 
     /// An access token for `user_id`, valid `access_seconds`.
@@ -76,8 +85,21 @@ impl Tokens {
 
     /// The user id of a valid token.
     fn verify(&self, token: &str) -> Result<String, AuthError> {
+        let now = chrono::Utc::now().timestamp().max(0) as u64;
+        if let Some((user_id, expires, at)) = self.verified.lock().unwrap_or_else(|p| p.into_inner()).get(token) {
+            if now < *expires && at.elapsed() < Duration::from_secs(60) {
+                return Ok(user_id.clone());
+            }
+        }
         match jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation) {
-            Ok(data) => Ok(data.claims.sub),
+            Ok(data) => {
+                let mut verified = self.verified.lock().unwrap_or_else(|p| p.into_inner());
+                if verified.len() > 10_000 {
+                    verified.clear();
+                }
+                verified.insert(token.to_owned(), (data.claims.sub.clone(), data.claims.exp, Instant::now()));
+                Ok(data.claims.sub)
+            }
             Err(error) => Err(match error.kind() {
                 ErrorKind::ExpiredSignature => AuthError::Expired,
                 ErrorKind::InvalidToken | ErrorKind::Base64(_) | ErrorKind::Json(_) | ErrorKind::Utf8(_) => AuthError::Malformed,

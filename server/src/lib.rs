@@ -58,6 +58,12 @@ impl std::fmt::Display for StartError {
 
 impl std::error::Error for StartError {}
 
+/// Reads a project of `owner` with its file summaries: the read `get_project` does, for the load
+/// benchmark's hand-written baseline.
+pub async fn read_project(app: &App, owner: &str, id: uuid::Uuid) -> Result<Option<schemas::projects::Project>, String> {
+    app.project(owner, id).await
+}
+
 /// Opens (creating if missing) and migrates the database.
 pub async fn open_database(url: &str) -> Result<SqlitePool, StartError> {
     let options = SqliteConnectOptions::from_str(url)

@@ -2,45 +2,16 @@
 //! generated Rust client (progenitor). Mistakes the typed client refuses to even build (a weak
 //! password, a `../` file name, malformed JSON) are sent as raw HTTP.
 
-use std::net::SocketAddr;
-use std::sync::Arc;
-
 use api_client::types;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-const SECRET: &[u8] = b"a test secret that is long enough for HS256";
+mod common;
 
-struct Server {
-    base: String,
-    app: Arc<server::App>,
-    dir: std::path::PathBuf,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        std::fs::remove_dir_all(&self.dir).ok();
-    }
-}
+use common::{SECRET, TestServer as Server};
 
 async fn start() -> Server {
-    let dir = std::env::temp_dir().join(format!("devora-e2e-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let config = server::Config {
-        address: "127.0.0.1:0".parse().expect("address"),
-        database_url: format!("sqlite://{}", dir.join("test.db").display()),
-        jwt_secret: SECRET.to_vec(),
-        admin_emails: vec!["admin@example.com".into()],
-        body_limit: 64 * 1024,
-        access_token_seconds: 900,
-    };
-    let (router, app) = server::build(config, None, server::oauth::Providers::default()).await.expect("server builds");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
-    let address = listener.local_addr().expect("address");
-    tokio::spawn(async move {
-        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.expect("serve");
-    });
-    Server { base: format!("http://{address}"), app, dir }
+    common::start(&["admin@example.com"]).await
 }
 
 fn client(server: &Server, token: Option<&str>) -> api_client::Client {

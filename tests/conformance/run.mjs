@@ -2,16 +2,12 @@
 // `bundle.json` ([{ file, description, code, tests: [{ description, data, valid }] }], `code`
 // being a TypeScript module that exports `validate` and `errors`). Each module is transpiled with
 // TypeScript (no type check) and imported; the results go to stdout as one JSON array.
-import { createRequire } from "node:module";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { transpile } from "../typescript/package.mjs";
 
-const require = createRequire(import.meta.url);
-const ts = require("typescript");
 const dir = process.argv[2];
-const transpile = (code) =>
-  ts.transpileModule(code, { compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } }).outputText;
 
 writeFileSync(join(dir, "runtime.mjs"), transpile(readFileSync(join(dir, "runtime.ts"), "utf8")));
 const bundle = JSON.parse(readFileSync(join(dir, "bundle.json"), "utf8"));

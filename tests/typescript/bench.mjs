@@ -3,30 +3,19 @@
 // formats our validators assert. Prints ops/s per case and the ratio, then code sizes: our
 // validators (transpiled to JS) against ajv's standalone code for the same schemas.
 import { createRequire } from "node:module";
-import { readFileSync, readdirSync, writeFileSync, mkdirSync, rmSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { tmpdir } from "node:os";
 import { gzipSync } from "node:zlib";
-import { pathToFileURL } from "node:url";
+import { loadPackage } from "./package.mjs";
 
 const require = createRequire(import.meta.url);
-const ts = require("typescript");
 const Ajv2020 = require("ajv/dist/2020").default;
 const addFormats = require("ajv-formats").default;
 const standaloneCode = require("ajv/dist/standalone").default;
 
 const [packageDir, schemaDir] = process.argv.slice(2);
-const out = join(tmpdir(), `validator-bench-${process.pid}`);
-mkdirSync(out, { recursive: true });
-let ourJs = "";
-for (const file of readdirSync(packageDir).filter((f) => f.endsWith(".ts"))) {
-  const js = ts.transpileModule(readFileSync(join(packageDir, file), "utf8"), {
-    compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 },
-  }).outputText;
-  writeFileSync(join(out, file.replace(/\.ts$/, ".js")), js);
-  if (file === "validators.ts" || file === "runtime.ts") ourJs += js;
-}
-const ours = await import(pathToFileURL(join(out, "validators.js")).href);
+const { module: ours, sources } = await loadPackage(packageDir, "validators.js");
+const ourJs = sources["validators.ts"] + sources["runtime.ts"];
 
 const schemas = {};
 for (const file of readdirSync(schemaDir).filter((f) => f.endsWith(".json"))) {
@@ -96,4 +85,3 @@ for (const [name, schema] of Object.entries(schemas)) {
 const ajvJs = standaloneCode(standalone, exports);
 const kib = (s) => `${(Buffer.byteLength(s) / 1024).toFixed(1)} KiB (gzip ${(gzipSync(s).length / 1024).toFixed(1)} KiB)`;
 console.log(`\ncode for ${Object.keys(schemas).length} schemas: ours ${kib(ourJs)}, ajv standalone ${kib(ajvJs)}`);
-rmSync(out, { recursive: true, force: true });

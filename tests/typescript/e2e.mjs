@@ -1,25 +1,11 @@
 // The core flow from the generated TypeScript client, in node: `node e2e.mjs PACKAGE_DIR BASE_URL`.
 // Exits non-zero with a message on the first broken expectation.
-import { createRequire } from "node:module";
-import { readFileSync, readdirSync, writeFileSync, mkdirSync, rmSync } from "node:fs";
-import { join } from "node:path";
-import { tmpdir } from "node:os";
-import { pathToFileURL } from "node:url";
 import assert from "node:assert/strict";
+import { loadPackage } from "./package.mjs";
 
-const require = createRequire(import.meta.url);
-const ts = require("typescript");
 const [packageDir, baseUrl] = process.argv.slice(2);
-const out = join(tmpdir(), `ts-e2e-${process.pid}`);
-mkdirSync(out, { recursive: true });
-for (const file of readdirSync(packageDir).filter((f) => f.endsWith(".ts"))) {
-  const js = ts.transpileModule(readFileSync(join(packageDir, file), "utf8"), {
-    compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 },
-  }).outputText;
-  writeFileSync(join(out, file.replace(/\.ts$/, ".js")), js);
-}
-const { createClient, validateUserCreate } = await import(pathToFileURL(join(out, "index.js")).href);
-rmSync(out, { recursive: true, force: true });
+const { module: generated } = await loadPackage(packageDir, "index.js");
+const { createClient, validateUserCreate } = generated;
 
 let token;
 const api = createClient({ baseUrl, token: () => token, validateResponses: true });

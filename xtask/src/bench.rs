@@ -19,9 +19,16 @@ pub enum Case {
     Diff,
     /// The generated TypeScript validators against ajv 8, in node.
     Validators,
+    /// `GET /api/v2/projects/{id}` through the generated router against a hand-written handler,
+    /// under load from `wrk` (release build).
+    Server,
 }
 
 pub fn run(root: &Path, iterations: u32, case: Case, out: &mut dyn Write) -> Result<ExitCode> {
+    if case == Case::Server {
+        crate::load::run(root, out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     if case == Case::Validators || (case == Case::All && !cfg!(debug_assertions)) {
         // Node does the timing; a debug or release build of xtask makes no difference to it.
         writeln!(out, "generated TypeScript validators vs ajv 8 (node, one process):")?;

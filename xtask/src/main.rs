@@ -7,6 +7,8 @@ mod bench;
 mod conformance;
 mod diff;
 mod files;
+mod http;
+mod load;
 mod schemathesis;
 mod synthetic;
 mod test;

@@ -1,13 +1,14 @@
 //! Runs schemathesis (from `tests/.venv`) against the server on a loopback port with a temporary
 //! database, over the mounted tags, with a bounded number of examples.
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::io::Write;
+use std::net::{SocketAddr, TcpListener};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
+
+use crate::http;
 
 /// Operations left out: OAuth answers 503 until a provider is configured (a separate issue).
 const EXCLUDED: &[&str] = &["oauth_authorize", "oauth_callback"];
@@ -15,7 +16,7 @@ const EMAIL: &str = "schemathesis@example.com";
 const PASSWORD: &str = "Sup3rSecret";
 
 /// Ends the server when dropped, whatever happened.
-struct Server(Child);
+pub struct Server(pub Child);
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -44,11 +45,10 @@ pub fn run(root: &Path, venv: &Path, out: &mut dyn Write) -> Result<()> {
         .spawn()
         .context("starting the server")?;
     let _server = Server(child);
-    wait_until_up(address)?;
+    http::wait_until_up(address)?;
     let body = format!("{{\"email\":\"{EMAIL}\",\"password\":\"{PASSWORD}\"}}");
-    post(address, "/api/v2/auth/register", &body)?;
-    let login = post(address, "/api/v2/auth/login", &body)?;
-    let login: serde_json::Value = serde_json::from_str(&login).context("reading the login answer")?;
+    http::expect_json(address, "POST", "/api/v2/auth/register", &[], Some(&body))?;
+    let login = http::expect_json(address, "POST", "/api/v2/auth/login", &[], Some(&body))?;
     let token = login["access_token"].as_str().context("no access token in the login answer")?.to_owned();
 
     writeln!(out, "schemathesis against http://{address} (tags auth, projects, admin, meta; OAuth left out)")?;
@@ -72,40 +72,4 @@ pub fn run(root: &Path, venv: &Path, out: &mut dyn Write) -> Result<()> {
         bail!("schemathesis found failures ({status})");
     }
     Ok(())
-}
-
-fn wait_until_up(address: SocketAddr) -> Result<()> {
-    let started = Instant::now();
-    while started.elapsed() < Duration::from_secs(30) {
-        if request(address, "GET", "/api/v2/health", None).is_ok_and(|(status, _)| status == 200) {
-            return Ok(());
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    bail!("the server did not answer /api/v2/health within 30 seconds")
-}
-
-fn post(address: SocketAddr, path: &str, body: &str) -> Result<String> {
-    let (status, text) = request(address, "POST", path, Some(body))?;
-    if !(200..300).contains(&status) {
-        bail!("POST {path} answered {status}: {text}");
-    }
-    Ok(text)
-}
-
-/// A minimal HTTP/1.1 exchange on loopback (`Connection: close`).
-fn request(address: SocketAddr, method: &str, path: &str, body: Option<&str>) -> Result<(u16, String)> {
-    let mut stream = TcpStream::connect_timeout(&address, Duration::from_secs(2))?;
-    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-    let body = body.unwrap_or("");
-    write!(
-        stream,
-        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    )?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response)?;
-    let status = response.split_whitespace().nth(1).and_then(|s| s.parse().ok()).context("no HTTP status")?;
-    let text = response.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
-    Ok((status, text))
 }

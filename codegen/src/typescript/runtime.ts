@@ -306,16 +306,18 @@ const QUERY = `(?:${PCHAR}|[/?])*`;
 const URI = new RegExp(
   `^[A-Za-z][A-Za-z0-9+\\-.]*:(?://(${AUTHORITY})${PATH_ABEMPTY}|${PATH_ABSOLUTE}|${PATH_ROOTLESS}|)(?:\\?${QUERY})?(?:#${QUERY})?$`,
 );
-/** An absolute URI (RFC 3986), IPv6 literals checked. */
-export function isUri(s: string): boolean {
-  const match = URI.exec(s);
+/** Whether the IPv6 literal of a matched authority (if any) is a valid address. */
+function authorityOk(match: RegExpExecArray | null): boolean {
   if (!match) return false;
   const authority = match[1];
-  if (authority !== undefined) {
-    const literal = /\[([0-9A-Fa-f:.]+)\]/.exec(authority);
-    if (literal && !isIpv6(literal[1] as string)) return false;
-  }
-  return true;
+  if (authority === undefined) return true;
+  const literal = /\[([0-9A-Fa-f:.]+)\]/.exec(authority);
+  return !literal || isIpv6(literal[1] as string);
+}
+
+/** An absolute URI (RFC 3986), IPv6 literals checked. */
+export function isUri(s: string): boolean {
+  return authorityOk(URI.exec(s));
 }
 
 const SEGMENT_NZ_NC = `(?:[${UNRESERVED}${SUB_DELIMS}@]|${PCT})+`;
@@ -324,15 +326,7 @@ const RELATIVE_REF = new RegExp(
 );
 /** A URI reference (RFC 3986): an absolute URI or a relative reference. */
 export function isUriReference(s: string): boolean {
-  if (isUri(s)) return true;
-  const match = RELATIVE_REF.exec(s);
-  if (!match) return false;
-  const authority = match[1];
-  if (authority !== undefined) {
-    const literal = /\[([0-9A-Fa-f:.]+)\]/.exec(authority);
-    if (literal && !isIpv6(literal[1] as string)) return false;
-  }
-  return true;
+  return isUri(s) || authorityOk(RELATIVE_REF.exec(s));
 }
 
 /** The format checkers validators may call, by format name. */

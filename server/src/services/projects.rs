@@ -82,7 +82,7 @@ impl App {
             .collect()
     }
 
-    async fn project(&self, owner: &str, id: Uuid) -> Result<Option<Project>, String> {
+    pub(crate) async fn project(&self, owner: &str, id: Uuid) -> Result<Option<Project>, String> {
         let row = sqlx::query_as::<_, ProjectRow>(sqlx::AssertSqlSafe(format!("{SELECT_PROJECT} WHERE id = ? AND owner_id = ?")))
             .bind(id.to_string())
             .bind(owner)

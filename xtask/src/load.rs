@@ -1,0 +1,125 @@
+//! `cargo xtask bench --case server`: `GET /api/v2/projects/{id}` through the generated router
+//! (authentication, validation, ETag) against a minimal hand-written axum handler doing the same
+//! database read, in one release build of `bench-target`, under load from `wrk` on loopback:
+//! 64 connections, alternating the two routes, three rounds each; medians reported.
+
+use std::io::Write;
+use std::net::{SocketAddr, TcpListener};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use anyhow::{Context, Result, bail};
+
+use crate::http;
+use crate::schemathesis::Server;
+
+const CONNECTIONS: &str = "64";
+const SECONDS: &str = "8";
+const ROUNDS: usize = 3;
+
+struct Sample {
+    requests_per_second: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+}
+
+pub fn run(root: &Path, out: &mut dyn Write) -> Result<()> {
+    if Command::new("wrk").arg("--version").output().is_err() {
+        bail!("wrk is not installed: `apt-get install -y wrk`");
+    }
+    writeln!(out, "building the server in release mode...")?;
+    out.flush()?;
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let built = Command::new(cargo).current_dir(root).args(["build", "--quiet", "--release", "-p", "server", "--bins"]).status()?;
+    if !built.success() {
+        bail!("the release build failed");
+    }
+    let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let address: SocketAddr = ([127, 0, 0, 1], port).into();
+    let dir = std::env::temp_dir().join(format!("load-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let child = Command::new(root.join("target/release/bench-target"))
+        .env("PORT", port.to_string())
+        .env("DATABASE_URL", format!("sqlite://{}", dir.join("load.db").display()))
+        .env("JWT_SECRET", "a load-test secret that is long enough")
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::null())
+        .spawn()
+        .context("starting bench-target")?;
+    let server = Server(child);
+    http::wait_until_up(address)?;
+
+    let account = r#"{"email":"load@example.com","password":"Sup3rSecret"}"#;
+    http::expect_json(address, "POST", "/api/v2/auth/register", &[], Some(account))?;
+    let login = http::expect_json(address, "POST", "/api/v2/auth/login", &[], Some(account))?;
+    let token = login["access_token"].as_str().context("no token")?.to_owned();
+    let owner = login["user"]["id"].as_str().context("no user id")?.to_owned();
+    let bearer = format!("Bearer {token}");
+    let project = http::expect_json(address, "POST", "/api/v2/projects", &[("Authorization", &bearer)], Some(r#"{"name":"Load test","description":"A project read under load"}"#))?;
+    let id = project["id"].as_str().context("no project id")?.to_owned();
+    for file in ["index.html", "main.rs", "README.md"] {
+        let path = format!("/api/v2/projects/{id}/files/{file}");
+        http::expect_json(address, "PUT", &path, &[("Authorization", &bearer)], Some(r#"{"content":"fn main() { println!(\"hello\"); }\n","language":"rust"}"#))?;
+    }
+
+    let generated = format!("http://{address}/api/v2/projects/{id}");
+    let raw = format!("http://{address}/bench/raw/projects/{id}");
+    let generated_header = format!("Authorization: {bearer}");
+    let raw_header = format!("x-owner: {owner}");
+    // Warm-up of both paths.
+    wrk(&raw, &raw_header, "2")?;
+    wrk(&generated, &generated_header, "2")?;
+    let mut samples: (Vec<Sample>, Vec<Sample>) = (Vec::new(), Vec::new());
+    for round in 1..=ROUNDS {
+        writeln!(out, "round {round}/{ROUNDS}...")?;
+        out.flush()?;
+        samples.0.push(wrk(&raw, &raw_header, SECONDS)?);
+        samples.1.push(wrk(&generated, &generated_header, SECONDS)?);
+    }
+    drop(server);
+    std::fs::remove_dir_all(&dir).ok();
+
+    let median = |values: &mut Vec<f64>| {
+        values.sort_by(f64::total_cmp);
+        values[values.len() / 2]
+    };
+    let summarize = |samples: &[Sample]| {
+        let mut rps: Vec<f64> = samples.iter().map(|s| s.requests_per_second).collect();
+        let mut p50: Vec<f64> = samples.iter().map(|s| s.p50_ms).collect();
+        let mut p99: Vec<f64> = samples.iter().map(|s| s.p99_ms).collect();
+        (median(&mut rps), median(&mut p50), median(&mut p99))
+    };
+    let (raw_rps, raw_p50, raw_p99) = summarize(&samples.0);
+    let (gen_rps, gen_p50, gen_p99) = summarize(&samples.1);
+    writeln!(out, "\nGET a project, {CONNECTIONS} connections, wrk -t1 -d{SECONDS}s, median of {ROUNDS} alternating rounds (release build)")?;
+    writeln!(out, "{:<44} {:>10} {:>9} {:>9}", "route", "req/s", "p50", "p99")?;
+    writeln!(out, "{:<44} {:>10.0} {:>7.2}ms {:>7.2}ms", "hand-written handler (no auth, no validation)", raw_rps, raw_p50, raw_p99)?;
+    writeln!(out, "{:<44} {:>10.0} {:>7.2}ms {:>7.2}ms", "generated router (auth, validation, ETag)", gen_rps, gen_p50, gen_p99)?;
+    writeln!(out, "generated / hand-written throughput: {:.1}%", 100.0 * gen_rps / raw_rps)?;
+    Ok(())
+}
+
+/// One `wrk` run; fails on any non-2xx answer.
+fn wrk(url: &str, header: &str, seconds: &str) -> Result<Sample> {
+    let output = Command::new("wrk").args(["-t1", "-c", CONNECTIONS, "-d", &format!("{seconds}s"), "--latency", "-H", header, url]).output().context("running wrk")?;
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    if text.contains("Non-2xx or 3xx responses") {
+        bail!("wrk saw error answers from {url}:\n{text}");
+    }
+    let field = |label: &str| text.lines().find_map(|l| l.trim().strip_prefix(label).map(|v| v.trim().to_owned()));
+    let requests_per_second = field("Requests/sec:").and_then(|v| v.parse().ok()).context("no Requests/sec in wrk's output")?;
+    Ok(Sample { requests_per_second, p50_ms: millis(&field("50%").context("no p50")?)?, p99_ms: millis(&field("99%").context("no p99")?)? })
+}
+
+fn millis(text: &str) -> Result<f64> {
+    let (number, factor) = if let Some(v) = text.strip_suffix("us") {
+        (v, 0.001)
+    } else if let Some(v) = text.strip_suffix("ms") {
+        (v, 1.0)
+    } else if let Some(v) = text.strip_suffix('s') {
+        (v, 1000.0)
+    } else {
+        (text, 1.0)
+    };
+    Ok(number.trim().parse::<f64>().context("a latency")? * factor)
+}
