@@ -120,11 +120,13 @@ fn variant(status: u16) -> Ident {
     format_ident!("{}", name)
 }
 
+/// The model's component schemas by name, built once per emission.
+type Components = BTreeMap<String, Value>;
+
 /// A self-contained schema: `schema` with the components it reaches under `$defs`.
-fn standalone(model: &Model, schema: Value) -> Value {
-    let all: BTreeMap<String, Value> = model.schemas.iter().map(|(k, v)| (k.clone(), v.schema.clone())).collect();
+fn standalone(all: &Components, schema: Value) -> Value {
     let mut defs = Map::new();
-    for name in reachable(std::iter::once(&schema), &all) {
+    for name in reachable(std::iter::once(&schema), all) {
         if let Some(component) = all.get(&name) {
             defs.insert(name, rewrite(component.clone()));
         }
@@ -152,7 +154,7 @@ fn rewrite(mut schema: Value) -> Value {
 }
 
 /// The schema of one parameter location: an object of the parameters.
-fn parameters_schema(model: &Model, parameters: &[&Parameter]) -> Value {
+fn parameters_schema(all: &Components, parameters: &[&Parameter]) -> Value {
     let mut properties = Map::new();
     let mut required = Vec::new();
     for parameter in parameters {
@@ -161,7 +163,7 @@ fn parameters_schema(model: &Model, parameters: &[&Parameter]) -> Value {
             required.push(Value::String(parameter.name.clone()));
         }
     }
-    standalone(model, json!({ "type": "object", "properties": properties, "required": required }))
+    standalone(all, json!({ "type": "object", "properties": properties, "required": required }))
 }
 
 /// The files of the crate, by path relative to its folder.
@@ -193,9 +195,10 @@ fn library(model: &Model) -> TokenStream {
     let mut enums = Vec::new();
     let mut handlers = Vec::new();
     let mut by_tag: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
+    let components: Components = model.schemas.iter().map(|(k, v)| (k.clone(), v.schema.clone())).collect();
     for operation in &model.operations {
         by_tag.entry(&operation.tag).or_default().push(operation);
-        specs.push(spec(model, operation));
+        specs.push(spec(&components, operation));
         enums.push(response_enum(operation, &problem));
         handlers.push(handler(operation));
     }
@@ -229,7 +232,7 @@ fn library(model: &Model) -> TokenStream {
     }
 }
 
-fn spec(model: &Model, operation: &Operation) -> TokenStream {
+fn spec(components: &Components, operation: &Operation) -> TokenStream {
     let name = format_ident!("{}", operation.id.to_uppercase());
     let id = &operation.id;
     let text = |location| {
@@ -237,7 +240,7 @@ fn spec(model: &Model, operation: &Operation) -> TokenStream {
         if parameters.is_empty() {
             quote!(::core::option::Option::None)
         } else {
-            let schema = parameters_schema(model, &parameters).to_string();
+            let schema = parameters_schema(components, &parameters).to_string();
             quote!(::core::option::Option::Some(#schema))
         }
     };
@@ -246,7 +249,7 @@ fn spec(model: &Model, operation: &Operation) -> TokenStream {
     let headers = text(Location::Header);
     let body = match &operation.body {
         Some(body) => {
-            let schema = standalone(model, body.body.schema.clone()).to_string();
+            let schema = standalone(components, body.body.schema.clone()).to_string();
             quote!(::core::option::Option::Some(#schema))
         }
         None => quote!(::core::option::Option::None),

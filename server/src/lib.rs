@@ -8,6 +8,7 @@ pub mod config;
 mod docs;
 pub mod mailer;
 pub mod oauth;
+pub mod providers;
 mod problems;
 mod services;
 
