@@ -550,12 +550,14 @@ export interface ProjectPage {
 }
 
 /**
- * Changes to a project; absent fields are left as they are.
+ * Changes to a project: absent fields are left as they are; `null` clears an optional field.
  *
  * @minProperties 1
  */
 export interface ProjectUpdate {
   /**
+   * A new name; `null` leaves the name as it is (a project always has one).
+   *
    * @minLength 1
    * @maxLength 100
    */

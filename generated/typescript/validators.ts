@@ -6227,7 +6227,7 @@ export function isProjectPage(value: unknown): value is T.ProjectPage {
   return v42(value, "", undefined);
 }
 
-/** Checks a value against `ProjectUpdate` (Changes to a project; absent fields are left as they are.), collecting every error. */
+/** Checks a value against `ProjectUpdate` (Changes to a project: absent fields are left as they are; `null` clears an optional field.), collecting every error. */
 export function validateProjectUpdate(value: unknown): ValidationResult<T.ProjectUpdate> {
   if (v43(value, "", undefined)) return { ok: true, value: value as T.ProjectUpdate };
   const errors: ValidationError[] = [];

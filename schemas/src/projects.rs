@@ -68,21 +68,28 @@ impl ProjectCreate {
     }
 }
 
-/// Changes to a project; absent fields are left as they are.
+/// Changes to a project: absent fields are left as they are; `null` clears an optional field.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(extend("minProperties" = 1))]
 pub struct ProjectUpdate {
+    /// A new name; `null` leaves the name as it is (a project always has one).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
     #[schemars(length(max = 2000))]
-    pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub github_repo_url: Option<Url>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vercel_url: Option<Url>,
+    pub description: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    pub github_repo_url: Option<Option<Url>>,
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    pub vercel_url: Option<Option<Url>>,
+}
+
+/// A field that is present: `Some(None)` for `null`, `Some(Some(v))` for a value (absent fields
+/// take the `default`, `None`).
+fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 /// A file of a project, without its content.

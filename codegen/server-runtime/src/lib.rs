@@ -224,7 +224,14 @@ impl RequestContext {
 /// Fixed-window rate limits per (operation, caller), in memory.
 #[derive(Default)]
 pub struct RateLimiter {
-    windows: Mutex<HashMap<(&'static str, String), (Instant, u32)>>,
+    state: Mutex<Windows>,
+}
+
+#[derive(Default)]
+struct Windows {
+    /// (operation, caller) → (window start, count, window length).
+    entries: HashMap<(&'static str, String), (Instant, u32, Duration)>,
+    last_prune: Option<Instant>,
 }
 
 /// The state of a caller's window after admission.
@@ -240,13 +247,15 @@ impl RateLimiter {
     fn admit(&self, operation: &'static str, key: &str, limit: u32, window: u32) -> Result<Admission, Admission> {
         let now = Instant::now();
         let window = Duration::from_secs(u64::from(window));
-        let mut windows = self.windows.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if windows.len() > 50_000 {
-            windows.retain(|_, (start, _)| now.duration_since(*start) < window);
+        let mut state = self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        // Expired windows go at most once a second, each judged by its own length.
+        if state.entries.len() > 10_000 && state.last_prune.is_none_or(|at| now.duration_since(at) >= Duration::from_secs(1)) {
+            state.entries.retain(|_, (start, _, length)| now.duration_since(*start) < *length);
+            state.last_prune = Some(now);
         }
-        let entry = windows.entry((operation, key.to_owned())).or_insert((now, 0));
+        let entry = state.entries.entry((operation, key.to_owned())).or_insert((now, 0, window));
         if now.duration_since(entry.0) >= window {
-            *entry = (now, 0);
+            *entry = (now, 0, window);
         }
         let reset = window.saturating_sub(now.duration_since(entry.0)).as_secs_f64().ceil() as u64;
         if entry.1 >= limit {
@@ -318,6 +327,20 @@ fn next_request_id() -> String {
 
 fn client_ip(parts: &Parts) -> IpAddr {
     parts.extensions.get::<ConnectInfo<SocketAddr>>().map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip())
+}
+
+/// The rate-limit key of an address: IPv4 as it is, IPv6 by its /64 (one subscriber's block).
+fn ip_key(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+    }
 }
 
 fn rate_limited(admission: Admission) -> Response {
@@ -426,7 +449,7 @@ pub async fn prepare(core: &Core, operation: &Operation, request: Request) -> Re
     let admission = match spec.rate_limit {
         None => None,
         Some((limit, window)) => {
-            let key = principal.as_ref().map_or_else(|| format!("ip:{client_ip}"), |p| format!("user:{}", p.id));
+            let key = principal.as_ref().map_or_else(|| format!("ip:{}", ip_key(client_ip)), |p| format!("user:{}", p.id));
             match core.limiter.admit(spec.id, &key, limit, window) {
                 Ok(admission) => Some(admission),
                 Err(admission) => return Err(Box::new(rate_limited(admission))),
@@ -438,7 +461,10 @@ pub async fn prepare(core: &Core, operation: &Operation, request: Request) -> Re
     let mut errors = Vec::new();
     let mut input = Input { path: Value::Object(Map::new()), query: Value::Object(Map::new()), headers: Value::Object(Map::new()), body: None };
     if let Some(part) = &operation.path {
-        let params = RawPathParams::from_request_parts(&mut parts, &()).await.map_err(|e| Box::new(e.into_response()))?;
+        let params = RawPathParams::from_request_parts(&mut parts, &()).await.map_err(|rejection| {
+            let error = FieldError { path: "/path".into(), keyword: "format".into(), message: rejection.body_text() };
+            Box::new(problem(StatusCode::UNPROCESSABLE_ENTITY, "The request is invalid", Some("a path parameter cannot be read".into()), vec![error]))
+        })?;
         let mut object = Map::new();
         for (name, value) in &params {
             let kind = part.kinds.get(name).cloned().unwrap_or(Kind::Text);
@@ -513,8 +539,15 @@ pub async fn prepare(core: &Core, operation: &Operation, request: Request) -> Re
 }
 
 async fn read_body(body: Body, limit: usize) -> Result<Bytes, Response> {
-    axum::body::to_bytes(body, limit).await.map_err(|_| {
-        problem(StatusCode::PAYLOAD_TOO_LARGE, "Payload too large", Some(format!("the body is larger than {limit} bytes")), Vec::new())
+    axum::body::to_bytes(body, limit).await.map_err(|error| {
+        let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&error);
+        while let Some(current) = source {
+            if current.is::<http_body_util::LengthLimitError>() {
+                return problem(StatusCode::PAYLOAD_TOO_LARGE, "Payload too large", Some(format!("the body is larger than {limit} bytes")), Vec::new());
+            }
+            source = current.source();
+        }
+        problem(StatusCode::BAD_REQUEST, "Bad request", Some(format!("the body could not be read: {error}")), Vec::new())
     })
 }
 
@@ -695,6 +728,23 @@ mod tests {
         assert_eq!(read(&Kind::Boolean, "true"), json!(true));
         assert_eq!(read(&Kind::Number, "2.5"), json!(2.5));
         assert_eq!(read(&Kind::Text, "007"), json!("007"));
+    }
+
+    #[test]
+    fn ipv6_clients_share_their_64() {
+        assert_eq!(ip_key("2001:db8:1:2:aaaa::1".parse().expect("ip")), ip_key("2001:db8:1:2:bbbb::9".parse().expect("ip")));
+        assert_ne!(ip_key("2001:db8:1:2::1".parse().expect("ip")), ip_key("2001:db8:1:3::1".parse().expect("ip")));
+        assert_eq!(ip_key("::ffff:10.0.0.1".parse().expect("ip")), "10.0.0.1");
+    }
+
+    #[test]
+    fn pruning_keeps_long_windows() {
+        let limiter = RateLimiter::default();
+        limiter.admit("hourly", "k", 1, 3600).expect("first");
+        for i in 0..10_050 {
+            limiter.admit("short", &format!("other{i}"), 5, 60).expect("admitted");
+        }
+        assert!(limiter.admit("hourly", "k", 1, 3600).is_err(), "the hourly window survives pruning");
     }
 
     #[test]

@@ -2183,7 +2183,7 @@ Every 4xx and 5xx response of the API has this body, served as `application/prob
         ///How many items all pages hold.
         pub total: u64,
     }
-    ///Changes to a project; absent fields are left as they are.
+    ///Changes to a project: absent fields are left as they are; `null` clears an optional field.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[serde(deny_unknown_fields)]
     pub struct ProjectUpdate {
@@ -2191,6 +2191,7 @@ Every 4xx and 5xx response of the API has this body, served as `application/prob
         pub description: ::std::option::Option<ProjectUpdateDescription>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub github_repo_url: ::std::option::Option<::std::string::String>,
+        ///A new name; `null` leaves the name as it is (a project always has one).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<ProjectUpdateName>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2250,7 +2251,7 @@ Every 4xx and 5xx response of the API has this body, served as `application/prob
                 })
         }
     }
-    ///`ProjectUpdateName`
+    ///A new name; `null` leaves the name as it is (a project always has one).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct ProjectUpdateName(::std::string::String);

@@ -500,7 +500,7 @@ pub mod specs {
         query: ::core::option::Option::None,
         headers: ::core::option::Option::None,
         body: ::core::option::Option::Some(
-            "{\"$ref\":\"#/$defs/ProjectUpdate\",\"$defs\":{\"ProjectUpdate\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"name\":{\"type\":[\"string\",\"null\"],\"minLength\":1,\"maxLength\":100},\"description\":{\"type\":[\"string\",\"null\"],\"maxLength\":2000},\"github_repo_url\":{\"type\":[\"string\",\"null\"],\"format\":\"uri\"},\"vercel_url\":{\"type\":[\"string\",\"null\"],\"format\":\"uri\"}},\"description\":\"Changes to a project; absent fields are left as they are.\",\"minProperties\":1}}}",
+            "{\"$ref\":\"#/$defs/ProjectUpdate\",\"$defs\":{\"ProjectUpdate\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"name\":{\"type\":[\"string\",\"null\"],\"description\":\"A new name; `null` leaves the name as it is (a project always has one).\",\"minLength\":1,\"maxLength\":100},\"description\":{\"type\":[\"string\",\"null\"],\"maxLength\":2000},\"github_repo_url\":{\"type\":[\"string\",\"null\"],\"format\":\"uri\"},\"vercel_url\":{\"type\":[\"string\",\"null\"],\"format\":\"uri\"}},\"description\":\"Changes to a project: absent fields are left as they are; `null` clears an optional field.\",\"minProperties\":1}}}",
         ),
         body_required: true,
         security: ::contract_server::Security::Bearer,

@@ -11,6 +11,7 @@ use super::{UserRow, current_user};
 use crate::App;
 use crate::auth::{hash_password, random_token, token_hash, verify_password};
 use crate::mailer::Message;
+
 use crate::problems::{internal, is_unique_violation, problem};
 
 /// How long a refresh token lives.
@@ -179,6 +180,9 @@ impl Auth for App {
             if let Err(error) = sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?").bind(hashed).bind(&user_id).execute(&self.pool).await {
                 return UpdateMeResponse::InternalServerError(internal(error));
             }
+            if let Err(error) = revoke_sessions(&self.pool, &user_id).await {
+                return UpdateMeResponse::InternalServerError(internal(error));
+            }
         }
         if let Some(full_name) = body.full_name {
             if let Err(error) = sqlx::query("UPDATE users SET full_name = ? WHERE id = ?").bind(full_name).bind(&user_id).execute(&self.pool).await {
@@ -194,33 +198,15 @@ impl Auth for App {
     }
 
     async fn request_password_reset(&self, _: RequestContext, body: PasswordResetRequest) -> RequestPasswordResetResponse {
-        // The answer is the same whether or not the address has an account.
-        let user = match self.user_by_email(body.email.trim()).await {
-            Ok(user) => user,
-            Err(error) => return RequestPasswordResetResponse::InternalServerError(internal(error)),
-        };
-        if let Some(user) = user.filter(|u| !u.disabled) {
-            let token = random_token("pr_");
-            let stored = sqlx::query("INSERT INTO password_resets (token_hash, user_id, expires_at) VALUES (?, ?, ?)")
-                .bind(token_hash(&token))
-                .bind(&user.id)
-                .bind(Utc::now() + Duration::minutes(RESET_MINUTES))
-                .execute(&self.pool)
-                .await;
-            if let Err(error) = stored {
-                return RequestPasswordResetResponse::InternalServerError(internal(error));
+        // The answer is the same, and as fast, whether or not the address has an account: the
+        // token and the message are made after it, off the request path.
+        let (pool, mailer) = (self.pool.clone(), self.mailer.clone());
+        let email = body.email.trim().to_owned();
+        tokio::spawn(async move {
+            if let Err(error) = send_reset(&pool, mailer.as_ref(), &email).await {
+                tracing::error!(%error, "sending a password reset message");
             }
-            let message = Message {
-                to: user.email.clone(),
-                subject: "Reset your Devora password".into(),
-                body: format!(
-                    "Someone asked to reset the password of this account. If it was you, use this token within {RESET_MINUTES} minutes; it works once:\n\n{token}\n"
-                ),
-            };
-            if let Err(error) = self.mailer.send(message).await {
-                return RequestPasswordResetResponse::InternalServerError(internal(error));
-            }
-        }
+        });
         RequestPasswordResetResponse::Accepted
     }
 
@@ -244,7 +230,7 @@ impl Auth for App {
         };
         let updated = async {
             sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?").bind(hashed).bind(&user_id).execute(&self.pool).await?;
-            sqlx::query("UPDATE refresh_tokens SET used_at = ? WHERE user_id = ? AND used_at IS NULL").bind(Utc::now()).bind(&user_id).execute(&self.pool).await
+            revoke_sessions(&self.pool, &user_id).await
         };
         match updated.await {
             Ok(_) => ResetPasswordResponse::NoContent,
@@ -323,6 +309,32 @@ impl Auth for App {
             Err(error) => OauthCallbackResponse::InternalServerError(internal(error)),
         }
     }
+}
+
+/// Makes a reset token for the account of `email` (when there is an enabled one) and mails it.
+async fn send_reset(pool: &sqlx::SqlitePool, mailer: &dyn crate::mailer::Mailer, email: &str) -> Result<(), sqlx::Error> {
+    let user: Option<(String, String)> = sqlx::query_as("SELECT id, email FROM users WHERE email = ? AND disabled = 0").bind(email).fetch_optional(pool).await?;
+    let Some((user_id, address)) = user else { return Ok(()) };
+    let token = random_token("pr_");
+    sqlx::query("INSERT INTO password_resets (token_hash, user_id, expires_at) VALUES (?, ?, ?)")
+        .bind(token_hash(&token))
+        .bind(&user_id)
+        .bind(Utc::now() + Duration::minutes(RESET_MINUTES))
+        .execute(pool)
+        .await?;
+    let message = Message {
+        to: address,
+        subject: "Reset your Devora password".into(),
+        body: format!("Someone asked to reset the password of this account. If it was you, use this token within {RESET_MINUTES} minutes; it works once:\n\n{token}\n"),
+    };
+    mailer.send(message).await
+}
+
+/// After a password change: every refresh token and pending reset token of the account stops working.
+async fn revoke_sessions(pool: &sqlx::SqlitePool, user_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE refresh_tokens SET used_at = ? WHERE user_id = ? AND used_at IS NULL").bind(Utc::now()).bind(user_id).execute(pool).await?;
+    sqlx::query("UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL").bind(Utc::now()).bind(user_id).execute(pool).await?;
+    Ok(())
 }
 
 fn provider_name(provider: OAuthProvider) -> &'static str {

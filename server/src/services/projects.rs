@@ -183,13 +183,22 @@ impl Projects for App {
 
     async fn update_project(&self, context: RequestContext, path: ProjectPath, body: ProjectUpdate) -> UpdateProjectResponse {
         let owner = owner(&context);
+        // For each optional field: whether it was sent, then its new value (NULL clears it).
+        let url = |field: &Option<Option<Url>>| field.as_ref().map(|v| v.as_ref().map(|u| u.as_str().to_owned()));
+        let (github, vercel) = (url(&body.github_repo_url), url(&body.vercel_url));
         let updated = sqlx::query(
-            "UPDATE projects SET name = COALESCE(?, name), description = COALESCE(?, description), github_repo_url = COALESCE(?, github_repo_url), vercel_url = COALESCE(?, vercel_url), updated_at = ? WHERE id = ? AND owner_id = ?",
+            "UPDATE projects SET name = COALESCE(?, name), \
+             description = CASE WHEN ? THEN ? ELSE description END, \
+             github_repo_url = CASE WHEN ? THEN ? ELSE github_repo_url END, \
+             vercel_url = CASE WHEN ? THEN ? ELSE vercel_url END, updated_at = ? WHERE id = ? AND owner_id = ?",
         )
         .bind(&body.name)
-        .bind(&body.description)
-        .bind(body.github_repo_url.as_ref().map(Url::as_str))
-        .bind(body.vercel_url.as_ref().map(Url::as_str))
+        .bind(body.description.is_some())
+        .bind(body.description.clone().flatten())
+        .bind(github.is_some())
+        .bind(github.flatten())
+        .bind(vercel.is_some())
+        .bind(vercel.flatten())
         .bind(Utc::now())
         .bind(path.project_id.to_string())
         .bind(&owner)
@@ -254,7 +263,9 @@ impl Projects for App {
         };
         match stored.await {
             Ok(Some(file)) => PutFileResponse::Ok(file),
-            Ok(None) => PutFileResponse::InternalServerError(internal("the stored file vanished")),
+            Ok(None) => PutFileResponse::NotFound(not_found()),
+            // The project was deleted between the ownership check and the write.
+            Err(error) if error.as_database_error().is_some_and(|e| e.is_foreign_key_violation()) => PutFileResponse::NotFound(not_found()),
             Err(error) => PutFileResponse::InternalServerError(internal(error)),
         }
     }
