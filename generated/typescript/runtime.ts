@@ -84,12 +84,23 @@ export function esc(key: string | number): string {
   return s.indexOf("~") < 0 && s.indexOf("/") < 0 ? s : s.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 
-/** `value` is a multiple of `divisor`, with care for binary fractions (0.0075 of 0.0001). */
+/** A finite number as `digits × 10^exponent`, from its shortest decimal form. */
+function decimal(n: number): [bigint, number] {
+  const [mantissa, power] = String(Math.abs(n)).split("e") as [string, string | undefined];
+  const [whole, fraction = ""] = mantissa.split(".") as [string, string | undefined];
+  const digits = BigInt(whole + fraction) * (n < 0 ? -1n : 1n);
+  return [digits, Number(power ?? 0) - fraction.length];
+}
+
+/** `value` is an exact multiple of `divisor` in decimal, as the Rust crate decides (0.0075 of 0.0001 is; 0.30000000001 of 0.01 is not). */
 export function multipleOf(value: number, divisor: number): boolean {
-  if (Number.isInteger(value) && Number.isInteger(divisor)) return value % divisor === 0;
-  const q = value / divisor;
-  if (!Number.isFinite(q)) return false;
-  return Math.abs(q - Math.round(q)) <= 1e-9 * Math.max(1, Math.abs(q));
+  if (Number.isInteger(value) && Number.isInteger(divisor) && Math.abs(value) <= Number.MAX_SAFE_INTEGER) return value % divisor === 0;
+  const [v, ve] = decimal(value);
+  const [d, de] = decimal(divisor);
+  const e = Math.min(ve, de);
+  const scaledValue = v * 10n ** BigInt(ve - e);
+  const scaledDivisor = d * 10n ** BigInt(de - e);
+  return scaledDivisor !== 0n && scaledValue % scaledDivisor === 0n;
 }
 
 function digits(s: string, start: number, count: number): number {
@@ -204,13 +215,110 @@ export function isIpv6(s: string): boolean {
 }
 
 const HOSTNAME_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
-/** An ASCII hostname (RFC 1123 labels), at most 253 characters. */
+
+function punycodeDigit(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48 + 26;
+  if (code >= 65 && code <= 90) return code - 65;
+  if (code >= 97 && code <= 122) return code - 97;
+  return -1;
+}
+
+function punycodeAdapt(delta: number, count: number, first: boolean): number {
+  delta = first ? Math.floor(delta / 700) : Math.floor(delta / 2);
+  delta += Math.floor(delta / count);
+  let k = 0;
+  while (delta > 455) {
+    delta = Math.floor(delta / 35);
+    k += 36;
+  }
+  return k + Math.floor((36 * delta) / (delta + 38));
+}
+
+/** Decodes the payload of an A-label (RFC 3492), with the Rust crate's overflow checks; `null` if invalid. */
+function decodePunycode(input: string): string | null {
+  const MAX = 0xffffffff;
+  const last = input.lastIndexOf("-");
+  const basic = last > 0 ? input.slice(0, last) : "";
+  const encoded = last > 0 ? input.slice(last + 1) : input;
+  const output: number[] = [];
+  for (let j = 0; j < basic.length; j++) output.push(basic.charCodeAt(j));
+  let codePoint = 128;
+  let index = 0;
+  let bias = 72;
+  let position = 0;
+  while (position < encoded.length) {
+    const previous = index;
+    let weight = 1;
+    for (let k = 36; ; k += 36) {
+      if (position >= encoded.length) return null;
+      const digit = punycodeDigit(encoded.charCodeAt(position++));
+      if (digit < 0 || digit * weight > MAX) return null;
+      index += digit * weight;
+      if (index > MAX) return null;
+      const threshold = k <= bias ? 1 : k >= bias + 26 ? 26 : k - bias;
+      if (digit < threshold) break;
+      weight *= 36 - threshold;
+      if (weight > MAX) return null;
+    }
+    const count = output.length + 1;
+    bias = punycodeAdapt(index - previous, count, previous === 0);
+    codePoint += Math.floor(index / count);
+    if (codePoint > 0x10ffff || (codePoint >= 0xd800 && codePoint <= 0xdfff)) return null;
+    index %= count;
+    output.splice(index, 0, codePoint);
+    index++;
+  }
+  return String.fromCodePoint(...output);
+}
+
+const VIRAMAS = new Set([
+  0x094d, 0x09cd, 0x0a4d, 0x0acd, 0x0b4d, 0x0bcd, 0x0c4d, 0x0ccd, 0x0d4d, 0x0dca, 0x0e3a, 0x0f84, 0x1039, 0x1714, 0x1734,
+  0x17d2, 0x1a60, 0x1b44, 0x1baa, 0x1bf2, 0x1bf3, 0x2d7f, 0xa806, 0xa8c4, 0xa953, 0xabed, 0x10a3f, 0x11046, 0x1107f,
+  0x110b9, 0x11133, 0x111c0, 0x11235, 0x112ea, 0x1134d, 0x11442, 0x114c2, 0x115bf, 0x1163f, 0x116b6, 0x1172b, 0x11839,
+  0x119e0, 0x11a34, 0x11a47, 0x11a99, 0x11c3f, 0x11d44, 0x11d45, 0x11d97,
+]);
+const DISALLOWED = new Set([0x0640, 0x07fa, 0x302e, 0x302f, 0x3031, 0x3032, 0x3033, 0x3034, 0x3035, 0x303b]);
+const PVALID_EXCEPTIONS = new Set([0x200c, 0x200d, 0x00b7, 0x0375, 0x05f3, 0x05f4, 0x06fd, 0x06fe, 0x0f0b, 0x3007]);
+const PVALID = /^[\p{Lu}\p{Ll}\p{Lt}\p{Lm}\p{Lo}\p{Mn}\p{Mc}\p{Nd}]$/u;
+const LEADING_MARK = /^[\p{Mn}\p{Mc}\p{Me}]/u;
+
+/** A decoded label under RFC 5892 (categories and contextual rules), as the Rust crate checks it. */
+function isValidUnicodeLabel(label: string): boolean {
+  if (LEADING_MARK.test(label)) return false;
+  const points = Array.from(label, (ch) => ch.codePointAt(0) as number);
+  let katakanaDot = false;
+  let hiraganaKatakanaHan = false;
+  let arabicDigits = false;
+  let extendedArabicDigits = false;
+  for (let i = 0; i < points.length; i++) {
+    const c = points[i] as number;
+    const previous = points[i - 1];
+    const next = points[i + 1];
+    if (c === 0x200d && !(previous !== undefined && VIRAMAS.has(previous))) return false;
+    if (c === 0x00b7 && (previous !== 0x6c || next !== 0x6c)) return false;
+    if (c === 0x0375 && !(next !== undefined && next >= 0x0370 && next <= 0x03ff)) return false;
+    if ((c === 0x05f3 || c === 0x05f4) && !(previous !== undefined && previous >= 0x0590 && previous <= 0x05ff)) return false;
+    if (c === 0x30fb) katakanaDot = true;
+    else if ((c >= 0x3040 && c <= 0x309f) || (c >= 0x30a0 && c <= 0x30ff) || (c >= 0x4e00 && c <= 0x9fff)) hiraganaKatakanaHan = true;
+    else if (c >= 0x0660 && c <= 0x0669) arabicDigits = true;
+    else if (c >= 0x06f0 && c <= 0x06f9) extendedArabicDigits = true;
+    else if (DISALLOWED.has(c)) return false;
+    else if (PVALID_EXCEPTIONS.has(c)) continue;
+    else if (c > 0x7f && !PVALID.test(String.fromCodePoint(c))) return false;
+  }
+  return !((katakanaDot && !hiraganaKatakanaHan) || (arabicDigits && extendedArabicDigits));
+}
+
+/** An ASCII hostname (RFC 1123 labels), at most 253 characters; `xn--` labels must decode to valid IDNA labels. */
 export function isHostname(s: string): boolean {
   if (s.length === 0 || s.length > 253 || s.endsWith(".")) return false;
   for (const label of s.split(".")) {
     if (!HOSTNAME_LABEL.test(label)) return false;
-    // RFC 5891: `xn--` style labels must be A-labels; reject other `??--` labels.
-    if (label.length >= 4 && label[2] === "-" && label[3] === "-" && !/^xn--[A-Za-z0-9-]+$/i.test(label)) return false;
+    if (label.length >= 4 && label[2] === "-" && label[3] === "-") {
+      if (!label.startsWith("xn--")) return false;
+      const decoded = decodePunycode(label.slice(4));
+      if (decoded === null || !isValidUnicodeLabel(decoded)) return false;
+    }
   }
   return true;
 }

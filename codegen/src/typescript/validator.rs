@@ -31,6 +31,10 @@ pub enum CompileError {
     InvalidUri { uri: String },
     #[error("no schema at `{uri}`")]
     NoSchema { uri: String },
+    #[error("pattern `{pattern}` is not a valid ECMA-262 regular expression (with the `u` flag): {reason}")]
+    InvalidPattern { pattern: String, reason: String },
+    #[error("keyword `{keyword}` is not supported by the TypeScript validator compiler")]
+    Unsupported { keyword: &'static str },
 }
 
 /// Options of one compilation.
@@ -314,8 +318,10 @@ impl Compiler<'_, '_> {
         name
     }
 
-    fn regex(&mut self, pattern: &str) -> String {
-        self.constant("r", format!("new RegExp({}, \"u\")", printer::string(pattern)))
+    fn regex(&mut self, pattern: &str) -> Result<String, CompileError> {
+        let pattern = unicode_safe(pattern);
+        regress::Regex::with_flags(&pattern, "u").map_err(|e| CompileError::InvalidPattern { pattern: pattern.clone(), reason: e.to_string() })?;
+        Ok(self.constant("r", format!("new RegExp({}, \"u\")", printer::string(&pattern))))
     }
 
     fn fail(&mut self, fail: Fail<'_>) {
@@ -357,7 +363,7 @@ impl Compiler<'_, '_> {
         match &schema {
             Value::Bool(true) => self.code.line("return true;"),
             Value::Bool(false) => {
-                self.code.line("if (e) e.push({ path: p, keyword: \"false\", message: \"no value is allowed here\" });");
+                self.code.line("if (e) e.push({ path: p, keyword: \"falseSchema\", message: \"no value is allowed here\" });");
                 self.code.line("return false;");
             }
             Value::Object(object) => {
@@ -373,6 +379,9 @@ impl Compiler<'_, '_> {
     }
 
     fn emit_object(&mut self, location: &Location, schema: &serde_json::Map<String, Value>) -> Result<(), CompileError> {
+        if schema.contains_key("unevaluatedItems") {
+            return Err(CompileError::Unsupported { keyword: "unevaluatedItems" });
+        }
         // With `unevaluatedProperties`, this schema gathers what its parts evaluate in `u`;
         // otherwise it passes on the `ev` it got.
         let unevaluated = schema.get("unevaluatedProperties").filter(|_| self.tracks_evaluated);
@@ -388,7 +397,7 @@ impl Compiler<'_, '_> {
 
         self.emit_type(schema);
         self.emit_enum(schema);
-        self.emit_string(schema);
+        self.emit_string(schema)?;
         self.emit_number(schema);
         self.emit_array(location, schema);
         self.emit_object_keywords(location, schema, ev)?;
@@ -489,19 +498,19 @@ impl Compiler<'_, '_> {
         }
     }
 
-    fn emit_string(&mut self, schema: &serde_json::Map<String, Value>) {
+    fn emit_string(&mut self, schema: &serde_json::Map<String, Value>) -> Result<(), CompileError> {
         let min = count(schema.get("minLength"));
         let max = count(schema.get("maxLength"));
         let pattern = schema.get("pattern").and_then(Value::as_str);
         let format = schema.get("format").and_then(Value::as_str).filter(|_| self.options.assert_formats).and_then(format_checker);
         if min.is_none() && max.is_none() && pattern.is_none() && format.is_none() {
-            return;
+            return Ok(());
         }
         self.code.open("if (typeof x === \"string\") {");
         if let Some(min) = min {
             self.use_runtime("length");
             // Code points never outnumber code units, and are at least half of them.
-            self.code.open(format!("if (x.length < {min} || (x.length < {} && length(x) < {min})) {{", min * 2));
+            self.code.open(format!("if (x.length < {min} || (x.length < {} && length(x) < {min})) {{", min.saturating_mul(2)));
             self.fail(Fail { keyword: "minLength", message: printer::string(&format!("must have at least {min} characters")) });
             self.code.close("}");
         }
@@ -512,7 +521,7 @@ impl Compiler<'_, '_> {
             self.code.close("}");
         }
         if let Some(pattern) = pattern {
-            let regex = self.regex(pattern);
+            let regex = self.regex(pattern)?;
             self.code.open(format!("if (!{regex}.test(x)) {{"));
             self.fail(Fail { keyword: "pattern", message: printer::string(&format!("must match the pattern {pattern}")) });
             self.code.close("}");
@@ -524,6 +533,7 @@ impl Compiler<'_, '_> {
             self.code.close("}");
         }
         self.code.close("}");
+        Ok(())
     }
 
     fn emit_number(&mut self, schema: &serde_json::Map<String, Value>) {
@@ -587,8 +597,11 @@ impl Compiler<'_, '_> {
         }
         if let Some(items) = schema.get("items") {
             if items == &Value::Bool(false) {
-                self.code.open(format!("if (x.length > {prefix}) {{"));
-                self.fail(Fail { keyword: "items", message: printer::string(&format!("must have at most {prefix} items")) });
+                // Like the Rust crate: one error per item past the prefix.
+                self.code.open(format!("for (let i = {prefix}; i < x.length; i++) {{"));
+                self.code.line("if (!e) return false;");
+                self.code.line("ok = false;");
+                self.code.line("e.push({ path: p + \"/\" + i, keyword: \"falseSchema\", message: \"no item is allowed here\" });");
                 self.code.close("}");
             } else if items != &Value::Bool(true) {
                 let function = self.sub(location, &["items"]);
@@ -610,7 +623,7 @@ impl Compiler<'_, '_> {
             self.code.close("}");
             if let Some(max) = max {
                 self.code.open(format!("if (matches > {max}) {{"));
-                self.fail(Fail { keyword: "maxContains", message: printer::string(&format!("must contain at most {max} matching items")) });
+                self.fail(Fail { keyword: "contains", message: printer::string(&format!("must contain at most {max} matching items")) });
                 self.code.close("}");
             }
         }
@@ -677,7 +690,7 @@ impl Compiler<'_, '_> {
             if !patterns.is_empty() || additional.is_some() {
                 self.code.line("let matched = false;");
                 for (pattern, _) in &patterns {
-                    let regex = self.regex(pattern);
+                    let regex = self.regex(pattern)?;
                     let function = self.sub(location, &["patternProperties", pattern]);
                     self.code.open(format!("if ({regex}.test(k)) {{"));
                     self.code.line("matched = true;");
@@ -732,7 +745,7 @@ impl Compiler<'_, '_> {
         for (name, required) in schema.get("dependentRequired").and_then(Value::as_object).into_iter().flatten() {
             for other in required.as_array().into_iter().flatten().filter_map(Value::as_str) {
                 self.code.open(format!("if (!({}) && {}) {{", absent(name), absent(other)));
-                self.fail(Fail { keyword: "dependentRequired", message: printer::string(&format!("must have property {other} when {name} is present")) });
+                self.fail(Fail { keyword: "required", message: printer::string(&format!("must have property {other} when {name} is present")) });
                 self.code.close("}");
             }
         }
@@ -843,8 +856,18 @@ impl Compiler<'_, '_> {
             let condition = self.sub(location, &["if"]);
             let then = schema.contains_key("then").then(|| self.sub(location, &["then"]));
             let otherwise = schema.contains_key("else").then(|| self.sub(location, &["else"]));
-            let test = self.test(&condition, "x", ev);
+            // `if` marks properties evaluated only when it passes.
+            self.code.open("{");
+            let test = if ev == "undefined" {
+                self.test(&condition, "x", "undefined")
+            } else {
+                self.code.line(format!("const s = {ev} ? new Set<string>() : undefined;"));
+                self.test(&condition, "x", "s")
+            };
             self.code.open(format!("if ({test}) {{"));
+            if ev != "undefined" {
+                self.code.line(format!("if ({ev} && s) for (const k of s) {ev}.add(k);"));
+            }
             if let Some(then) = then {
                 let call = self.call(&then, "x", "p", ev);
                 self.check_call(call);
@@ -855,9 +878,36 @@ impl Compiler<'_, '_> {
                 self.check_call(call);
             }
             self.code.close("}");
+            self.code.close("}");
         }
         Ok(())
     }
+}
+
+/// `pattern` with identity escapes of punctuation (`\-`, `\_`, `\:`...) written as `\xHH`: the
+/// `u` flag (which JSON Schema's ECMA-262 dialect needs for code points) rejects them, while every
+/// engine reads the hex form alike.
+fn unicode_safe(pattern: &str) -> String {
+    const SYNTAX: &str = "^$\\.*+?()[]{}|/";
+    let mut out = String::with_capacity(pattern.len());
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some(next) if next.is_ascii_punctuation() && !SYNTAX.contains(next) || next == ' ' => {
+                out.push_str(&format!("\\x{:02X}", next as u32));
+            }
+            Some(next) => {
+                out.push('\\');
+                out.push(next);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
 }
 
 /// A non-negative whole number, also when written as a decimal (`2.0`).
@@ -898,4 +948,28 @@ pub fn import_line(module: &Module, from: &str) -> String {
     let names: Vec<String> =
         module.runtime.iter().map(|n| if *n == "ValidationError" { format!("type {n}") } else { (*n).to_owned() }).collect();
     format!("import {{ {} }} from {};", names.join(", "), printer::string(from))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identity_escapes_become_hex() {
+        assert_eq!(unicode_safe(r"^[0-9]{3}\-[0-9]{4}$"), r"^[0-9]{3}\x2D[0-9]{4}$");
+        assert_eq!(unicode_safe(r"[a\-z\_]\d\.\/"), r"[a\x2Dz\x5F]\d\.\/");
+        assert!(regress::Regex::with_flags(&unicode_safe(r"^\:\@\#\ $"), "u").is_ok());
+    }
+
+    #[test]
+    fn unsupported_and_invalid_are_errors_not_silence() {
+        let compile = |schema: Value| {
+            let mut registry = Registry::new(|_| None);
+            registry.add("https://x.invalid/s.json", schema);
+            compile(&mut registry, &["https://x.invalid/s.json".to_owned()], &Options::default()).map(|_| ())
+        };
+        assert_eq!(compile(serde_json::json!({"unevaluatedItems": false})), Err(CompileError::Unsupported { keyword: "unevaluatedItems" }));
+        assert!(matches!(compile(serde_json::json!({"pattern": "(unclosed"})), Err(CompileError::InvalidPattern { .. })));
+        assert!(compile(serde_json::json!({"minLength": 1e19})).is_ok(), "huge bounds do not overflow");
+    }
 }
