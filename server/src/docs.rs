@@ -58,8 +58,15 @@ fn constraints(schema: &Value) -> String {
     parts.join(", ")
 }
 
+/// Escaped text with `code` spans.
 fn text(value: Option<&Value>) -> String {
-    value.and_then(Value::as_str).map(escape).unwrap_or_default()
+    let Some(raw) = value.and_then(Value::as_str) else { return String::new() };
+    let parts: Vec<&str> = raw.split('`').collect();
+    if parts.len() % 2 == 0 {
+        // An unpaired backtick: no spans.
+        return escape(raw);
+    }
+    parts.iter().enumerate().map(|(i, part)| if i % 2 == 1 { format!("<code>{}</code>", escape(part)) } else { escape(part) }).collect()
 }
 
 /// The page for an OpenAPI 3.1 document.
@@ -148,4 +155,16 @@ fn operation_html(out: &mut String, method: &str, path: &str, operation: &Value)
         let _ = write!(out, "<tr><td>{}</td><td>{} {body}</td></tr>", escape(status), text(response.get("description")));
     }
     out.push_str("</table></div>");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_spans_and_escaping() {
+        assert_eq!(text(Some(&Value::from("send `If-None-Match` <now>"))), "send <code>If-None-Match</code> &lt;now&gt;");
+        assert_eq!(text(Some(&Value::from("a ` b"))), "a ` b");
+        assert_eq!(text(Some(&Value::from("`<script>`"))), "<code>&lt;script&gt;</code>");
+    }
 }
