@@ -58,3 +58,67 @@ fn the_expected_verdicts_are_the_rust_crates() {
         assert_eq!(validator.is_valid(&value), expected, "{value} multipleOf {divisor}");
     }
 }
+
+/// Shapes the reference contract does not use, compiled and run in node: the `(path, keyword)`
+/// pairs are the Rust crate's.
+#[test]
+fn rarer_keyword_shapes_report_like_the_rust_crate() {
+    let cases = [
+        (json!({"additionalProperties": false}), json!({"a": 1, "b": 2})),
+        (json!({"additionalProperties": false, "patternProperties": {"^x": {}}}), json!({"a": 1, "x": 2})),
+        (json!({"propertyNames": false}), json!({"a": 1, "b": 2})),
+        (json!({"propertyNames": {"maxLength": 1}}), json!({"ab": 1, "b": 2})),
+        (json!({"properties": {"a": {"type": "string"}}, "unevaluatedProperties": {"type": "string"}}), json!({"a": "x", "b": 1, "c": 2})),
+        (json!({"additionalProperties": false, "properties": {"a": {}}, "unevaluatedProperties": false}), json!({"a": 1, "b": 2})),
+        (json!({"properties": {"a": {"type": "string"}}, "unevaluatedProperties": false}), json!({"a": 1})),
+        (json!({"items": false}), json!([1, 2])),
+        (json!({"contains": {"type": "string"}, "maxContains": 1}), json!(["a", "b"])),
+        (json!({"dependentRequired": {"a": ["b"]}}), json!({"a": 1})),
+        (json!({"if": {"properties": {"a": true}, "minProperties": 2}, "unevaluatedProperties": false}), json!({"a": 1})),
+        (json!({"propertyNames": false, "additionalProperties": false}), json!({"a": 1})),
+    ];
+    let root = project_root();
+    let dir = std::env::temp_dir().join(format!("rare-shapes-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let mut expected = Vec::new();
+    for (index, (schema, value)) in cases.iter().enumerate() {
+        let mut registry = codegen::typescript::validator::Registry::new(|_| None);
+        registry.add("https://x.invalid/s.json", schema.clone());
+        let module = codegen::typescript::validator::compile(&mut registry, &["https://x.invalid/s.json".to_owned()], &Default::default()).expect("compiles");
+        let root_fn = &module.roots[0];
+        let tail = if module.tracks_evaluated { ", undefined" } else { "" };
+        let code = format!(
+            "{}\n{}\nexport function errors(x: unknown): ValidationError[] {{ const e: ValidationError[] = []; {root_fn}(x, \"\", e{tail}); return e; }}\n",
+            codegen::typescript::validator::import_line(&module, "./runtime.js"),
+            module.body
+        );
+        std::fs::write(dir.join(format!("case{index}.ts")), code).expect("write");
+        let rust: std::collections::BTreeSet<(String, String)> = contract_tests::validator(schema).iter_errors(value).map(|e| (e.instance_path().to_string(), e.kind().keyword().to_owned())).collect();
+        expected.push(rust);
+    }
+    std::fs::write(dir.join("runtime.ts"), codegen::typescript::RUNTIME).expect("write runtime");
+    let values: Vec<&serde_json::Value> = cases.iter().map(|(_, v)| v).collect();
+    std::fs::write(dir.join("values.json"), serde_json::to_string(&values).expect("JSON")).expect("write values");
+    let script = r#"
+import { loadPackage } from "TS_DIR/package.mjs";
+import { readFileSync } from "node:fs";
+const dir = process.argv[2];
+const values = JSON.parse(readFileSync(dir + "/values.json", "utf8"));
+const out = [];
+for (let i = 0; i < values.length; i++) {
+  const { module } = await loadPackage(dir, `case${i}.js`);
+  out.push(module.errors(values[i]).map((e) => [e.path, e.keyword]));
+}
+console.log(JSON.stringify(out));
+"#
+    .replace("TS_DIR", &root.join("tests/typescript").display().to_string());
+    std::fs::write(dir.join("run.mjs"), script).expect("write script");
+    let output = std::process::Command::new("node").arg(dir.join("run.mjs")).arg(&dir).output().expect("node runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let got: Vec<Vec<(String, String)>> = serde_json::from_slice(&output.stdout).expect("JSON");
+    std::fs::remove_dir_all(&dir).ok();
+    for (index, (want, got)) in expected.iter().zip(got).enumerate() {
+        let got: std::collections::BTreeSet<(String, String)> = got.into_iter().collect();
+        assert_eq!(&got, want, "case {index}: {}", cases[index].0);
+    }
+}

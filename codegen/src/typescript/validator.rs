@@ -404,13 +404,11 @@ impl Compiler<'_, '_> {
         self.emit_applicators(location, schema, ev)?;
 
         if let Some(unevaluated) = unevaluated {
-            self.use_runtime("esc");
+            // Like the Rust crate: one error at the object naming every unevaluated property that
+            // is not allowed (all of them for `false`, those failing the schema otherwise).
             self.code.open("if (u && isObject(x)) {");
-            let extra = unevaluated == &Value::Bool(false);
-            if extra {
-                self.code.line("const extra: string[] = [];");
-            }
-            let function = if extra { None } else { Some(self.sub(location, &["unevaluatedProperties"])) };
+            self.code.line("const extra: string[] = [];");
+            let function = if unevaluated == &Value::Bool(false) { None } else { Some(self.sub(location, &["unevaluatedProperties"])) };
             self.code.open("for (const k in x) {");
             self.code.line("if (u.has(k)) continue;");
             match function {
@@ -419,17 +417,18 @@ impl Compiler<'_, '_> {
                     self.code.line("extra.push(k);");
                 }
                 Some(function) => {
-                    let call = self.call(&function, "x[k]", "p + \"/\" + esc(k)", "undefined");
-                    self.check_call(call);
-                    self.code.line("if (ev) ev.add(k);");
+                    let test = self.test(&function, "x[k]", "undefined");
+                    self.code.open(format!("if (!{test}) {{"));
+                    self.code.line("if (!e) return false;");
+                    self.code.line("extra.push(k);");
+                    self.code.close("}");
+                    self.code.line("else if (ev) ev.add(k);");
                 }
             }
             self.code.close("}");
-            if extra {
-                self.code.open("if (extra.length > 0) {");
-                self.fail(Fail { keyword: "unevaluatedProperties", message: "\"must not have unevaluated properties: \" + extra.join(\", \")".into() });
-                self.code.close("}");
-            }
+            self.code.open("if (extra.length > 0) {");
+            self.fail(Fail { keyword: "unevaluatedProperties", message: "\"must not have unevaluated properties: \" + extra.join(\", \")".into() });
+            self.code.close("}");
             self.code.line("if (ev) for (const k of u) ev.add(k);");
             self.code.close("}");
         }
@@ -675,10 +674,15 @@ impl Compiler<'_, '_> {
             if closed {
                 self.code.line("const extra: string[] = [];");
             }
+            let names_false = names_schema == Some(&Value::Bool(false));
+            if names_false {
+                self.code.line("let named = false;");
+            }
             self.code.open("for (const k in x) {");
             if let Some(names) = names_schema {
                 if names == &Value::Bool(false) {
-                    self.fail(Fail { keyword: "propertyNames", message: "\"no property is allowed\"".into() });
+                    self.code.line("if (!e) return false;");
+                    self.code.line("named = true;");
                 } else {
                     let function = self.sub(location, &["propertyNames"]);
                     let test = self.test(&function, "k", "undefined");
@@ -713,16 +717,25 @@ impl Compiler<'_, '_> {
                         let call = self.call(&function, "x[k]", "p + \"/\" + esc(k)", "undefined");
                         self.check_call(call);
                     }
-                    if ev != "undefined" && !closed {
+                    if ev != "undefined" {
                         self.code.line(format!("if ({ev}) {ev}.add(k);"));
                     }
                     self.code.close("}");
                 }
             }
             self.code.close("}");
+            if names_false {
+                // Like the Rust crate: `propertyNames: false` is one `falseSchema` error.
+                self.code.open("if (named) {");
+                self.fail(Fail { keyword: "falseSchema", message: "\"no property is allowed\"".into() });
+                self.code.close("}");
+            }
             if closed {
+                // Like the Rust crate: one error naming the extras; a bare `additionalProperties:
+                // false` (no `properties`, no `patternProperties`) is a `falseSchema` error.
+                let keyword = if properties.is_empty() && patterns.is_empty() { "falseSchema" } else { "additionalProperties" };
                 self.code.open("if (extra.length > 0) {");
-                self.fail(Fail { keyword: "additionalProperties", message: "\"must not have additional properties: \" + extra.join(\", \")".into() });
+                self.fail(Fail { keyword, message: "\"must not have additional properties: \" + extra.join(\", \")".into() });
                 self.code.close("}");
             }
         }
