@@ -80,6 +80,14 @@ async fn the_core_flow_through_the_generated_client() {
     let rest = ada.list_projects(std::num::NonZeroU32::new(2), std::num::NonZeroU32::new(2), None, None).await.expect("list").into_inner();
     assert_eq!(rest.items.len(), 1);
     assert_eq!(rest.items[0].name, "Landing page", "newest first");
+    // Search ignores case, and `%` / `_` are literal.
+    let found = ada.list_projects(None, None, Some(&"LANDING".parse().expect("search")), None).await.expect("search").into_inner();
+    assert_eq!((found.total, found.items[0].name.as_str()), (1, "Landing page"));
+    ada.create_project(&project("100% done")).await.expect("create");
+    let percent = ada.list_projects(None, None, Some(&"0%".parse().expect("search")), None).await.expect("search").into_inner();
+    assert_eq!(percent.items.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["100% done"]);
+    let underscore = ada.list_projects(None, None, Some(&"_".parse().expect("search")), None).await.expect("search").into_inner();
+    assert_eq!(underscore.total, 0, "`_` is not a wildcard");
 
     // Update, then delete.
     let update = types::ProjectUpdate { name: Some("Landing".parse().expect("name")), description: None, github_repo_url: None, vercel_url: None };
@@ -235,6 +243,10 @@ async fn admin_routes_need_the_admin_role() {
     let admin = client(&server, Some(&register_and_login(&server, "admin@example.com").await));
     let stats = admin.admin_stats().await.expect("admin").into_inner();
     assert_eq!(stats.users, 2);
+    let admins = admin.admin_list_users(None, None, None, Some(types::Role::Admin), None).await.expect("list").into_inner();
+    assert_eq!(admins.items.iter().map(|u| u.email.as_str()).collect::<Vec<_>>(), ["admin@example.com"]);
+    let searched = admin.admin_list_users(None, None, None, None, Some(&"ADA@".parse().expect("search"))).await.expect("list").into_inner();
+    assert_eq!((searched.total, searched.items[0].email.as_str()), (1, "ada@example.com"));
 
     // Disabling an account stops its tokens at once.
     let ada_id = client(&server, Some(&user_token)).get_me().await.expect("me").into_inner().id;

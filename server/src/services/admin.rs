@@ -7,7 +7,7 @@ use schemas::admin::*;
 use schemas::auth::Role;
 use schemas::common::Page;
 
-use super::{UserRow, current_user};
+use super::{UserRow, current_user, like_pattern, offset};
 use crate::App;
 use crate::problems::{internal, problem};
 
@@ -34,28 +34,20 @@ impl Admin for App {
     async fn admin_list_users(&self, _: RequestContext, query: UserListQuery) -> AdminListUsersResponse {
         let (page, per_page) = (query.pagination.page.max(1), query.pagination.per_page.clamp(1, 100));
         let role = query.role.map(|r| if r == Role::Admin { "admin" } else { "user" });
-        let pattern = query.search.as_deref().map(|s| format!("%{}%", s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
-        let filter = "WHERE (? IS NULL OR role = ?) AND (? IS NULL OR disabled = ?) AND (? IS NULL OR email LIKE ? ESCAPE '\\' OR full_name LIKE ? ESCAPE '\\')";
+        let pattern = query.search.as_deref().map(like_pattern);
+        let filter = "WHERE (?1 IS NULL OR role = ?1) AND (?2 IS NULL OR disabled = ?2) AND (?3 IS NULL OR email LIKE ?3 ESCAPE '\\' OR full_name LIKE ?3 ESCAPE '\\')";
         let total: Result<(i64,), _> = sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM users {filter}")))
             .bind(role)
-            .bind(role)
             .bind(query.disabled)
-            .bind(query.disabled)
-            .bind(&pattern)
-            .bind(&pattern)
             .bind(&pattern)
             .fetch_one(&self.pool)
             .await;
-        let rows = sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(format!("{} {filter} ORDER BY created_at, id LIMIT ? OFFSET ?", UserRow::SELECT)))
-            .bind(role)
+        let rows = sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(format!("{} {filter} ORDER BY created_at, id LIMIT ?4 OFFSET ?5", UserRow::SELECT)))
             .bind(role)
             .bind(query.disabled)
-            .bind(query.disabled)
-            .bind(&pattern)
-            .bind(&pattern)
             .bind(&pattern)
             .bind(i64::from(per_page))
-            .bind((i64::from(page) - 1) * i64::from(per_page))
+            .bind(offset(page, per_page))
             .fetch_all(&self.pool)
             .await;
         let (total, rows) = match (total, rows) {

@@ -40,6 +40,18 @@ impl UserRow {
     }
 }
 
+/// A `LIKE` pattern matching `search` anywhere, with `%`, `_` and `\` taken literally
+/// (queries use `ESCAPE '\'`).
+pub(crate) fn like_pattern(search: &str) -> String {
+    let escaped = search.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// The `OFFSET` of a page (pages start at 1).
+pub(crate) fn offset(page: u32, per_page: u32) -> i64 {
+    (i64::from(page) - 1) * i64::from(per_page)
+}
+
 /// The account with this id.
 pub(crate) async fn current_user(app: &App, id: &str) -> Result<Option<UserRow>, sqlx::Error> {
     sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(format!("{} WHERE id = ?", UserRow::SELECT))).bind(id).fetch_optional(&app.pool).await

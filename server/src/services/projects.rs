@@ -8,6 +8,7 @@ use schemas::projects::*;
 use url::Url;
 use uuid::Uuid;
 
+use super::{like_pattern, offset};
 use crate::App;
 use crate::problems::{internal, is_unique_violation, problem};
 
@@ -112,27 +113,20 @@ impl App {
     }
 }
 
-/// `%` and `_` in a search are literal.
-fn like_pattern(search: &str) -> String {
-    let escaped = search.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-    format!("%{escaped}%")
-}
-
 impl Projects for App {
     async fn list_projects(&self, context: RequestContext, query: ProjectListQuery) -> ListProjectsResponse {
         let owner = owner(&context);
         let (page, per_page) = (query.pagination.page.max(1), query.pagination.per_page.clamp(1, 100));
         let pattern = query.search.as_deref().map(like_pattern);
-        let filter = "FROM projects WHERE owner_id = ? AND (? IS NULL OR name LIKE ? ESCAPE '\\')";
-        let total: Result<(i64,), _> = sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) {filter}"))).bind(&owner).bind(&pattern).bind(&pattern).fetch_one(&self.pool).await;
+        let filter = "FROM projects WHERE owner_id = ?1 AND (?2 IS NULL OR name LIKE ?2 ESCAPE '\\')";
+        let total: Result<(i64,), _> = sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) {filter}"))).bind(&owner).bind(&pattern).fetch_one(&self.pool).await;
         let rows = sqlx::query_as::<_, ProjectRow>(sqlx::AssertSqlSafe(format!(
-            "SELECT id, name, description, github_repo_url, vercel_url, created_at, updated_at {filter} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?"
+            "SELECT id, name, description, github_repo_url, vercel_url, created_at, updated_at {filter} ORDER BY created_at DESC, id DESC LIMIT ?3 OFFSET ?4"
         )))
         .bind(&owner)
         .bind(&pattern)
-        .bind(&pattern)
         .bind(i64::from(per_page))
-        .bind((i64::from(page) - 1) * i64::from(per_page))
+        .bind(offset(page, per_page))
         .fetch_all(&self.pool)
         .await;
         let (total, rows) = match (total, rows) {
