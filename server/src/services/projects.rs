@@ -31,7 +31,6 @@ struct FileRow {
     updated_at: DateTime<Utc>,
 }
 
-const SELECT_PROJECT: &str = "SELECT id, name, description, github_repo_url, vercel_url, created_at, updated_at FROM projects";
 
 fn url(text: Option<String>) -> Option<Url> {
     text.and_then(|t| Url::parse(&t).ok())
@@ -83,17 +82,36 @@ impl App {
             .collect()
     }
 
+    /// One project of `owner` with its file summaries, in one query (the read `get_project` does).
     pub(crate) async fn project(&self, owner: &str, id: Uuid) -> Result<Option<Project>, String> {
-        let row = sqlx::query_as::<_, ProjectRow>(sqlx::AssertSqlSafe(format!("{SELECT_PROJECT} WHERE id = ? AND owner_id = ?")))
-            .bind(id.to_string())
-            .bind(owner)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(|e| e.to_string())?;
-        match row {
-            Some(row) => Ok(self.with_files(vec![row]).await?.pop()),
-            None => Ok(None),
-        }
+        type Row = (String, String, Option<String>, Option<String>, Option<String>, DateTime<Utc>, DateTime<Utc>, Option<String>, Option<i64>, Option<DateTime<Utc>>);
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT p.id, p.name, p.description, p.github_repo_url, p.vercel_url, p.created_at, p.updated_at, f.name, f.size, f.updated_at \
+             FROM projects p LEFT JOIN files f ON f.project_id = p.id WHERE p.id = ? AND p.owner_id = ? ORDER BY f.name",
+        )
+        .bind(id.to_string())
+        .bind(owner)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| e.to_string())?;
+        let Some(first) = rows.first() else { return Ok(None) };
+        let files = rows
+            .iter()
+            .filter_map(|row| match (&row.7, row.8, row.9) {
+                (Some(name), Some(size), Some(updated_at)) => Some(ProjectFileSummary { name: FileName(name.clone()), size: size.max(0) as u64, updated_at }),
+                _ => None,
+            })
+            .collect();
+        Ok(Some(Project {
+            id: first.0.parse().map_err(|e: uuid::Error| e.to_string())?,
+            name: first.1.clone(),
+            description: first.2.clone(),
+            files,
+            github_repo_url: url(first.3.clone()),
+            vercel_url: url(first.4.clone()),
+            created_at: first.5,
+            updated_at: first.6,
+        }))
     }
 
     async fn owns(&self, owner: &str, id: Uuid) -> Result<bool, sqlx::Error> {
