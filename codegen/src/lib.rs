@@ -60,14 +60,14 @@ pub fn generate(contract: &contract::Contract, layout: &Layout) -> Result<BTreeM
 /// lowered model; progenitor (a third-party generator behind `rust_client`) can, and its failure
 /// is reported as an error.
 pub fn emit(model: &Model, layout: &Layout) -> Result<BTreeMap<String, String>, Errors> {
-    let mut files = emit_documents(model, layout);
+    let v30 = openapi::emit(model, openapi::Version::V3_0);
+    let mut files = documents(model, layout, &v30);
     for (name, text) in typescript::emit(model, HEADER) {
         files.insert(format!("{}/typescript/{name}", layout.generated), text);
     }
     for (name, text) in rust_server::emit(model, &layout.server, HEADER) {
         files.insert(format!("{}/server/{name}", layout.generated), text);
     }
-    let v30 = openapi::emit(model, openapi::Version::V3_0);
     let code = rust_client::generate(&v30).map_err(|error| Errors(vec![error]))?;
     for (name, text) in rust_client::emit(&code, &model.info.version, &model.info.title, HEADER) {
         files.insert(format!("{}/client/{name}", layout.generated), text);
@@ -77,9 +77,14 @@ pub fn emit(model: &Model, layout: &Layout) -> Result<BTreeMap<String, String>, 
 
 /// The contract documents only: `openapi.yaml`, the OpenAPI 3.0 rendering and the JSON Schemas.
 pub fn emit_documents(model: &Model, layout: &Layout) -> BTreeMap<String, String> {
+    documents(model, layout, &openapi::emit(model, openapi::Version::V3_0))
+}
+
+/// The documents, given the OpenAPI 3.0 rendering (which `emit` also feeds to progenitor).
+fn documents(model: &Model, layout: &Layout, v30: &serde_json::Value) -> BTreeMap<String, String> {
     let mut files = BTreeMap::new();
     files.insert(layout.openapi.clone(), render_yaml(&openapi::emit(model, openapi::Version::V3_1)));
-    let mut v30 = openapi::emit(model, openapi::Version::V3_0);
+    let mut v30 = v30.clone();
     if let Some(object) = v30.as_object_mut() {
         object.insert("x-generated".into(), HEADER.into());
     }

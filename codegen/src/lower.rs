@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 
 use crate::error::{Error, Errors, Field, RustType};
 use crate::model::{
-    Body, Cause, ErrorResponse, Info, License, Location, Model, NamedSchema, Operation, Parameter, Parameters,
+    Body, ErrorResponse, Info, License, Location, Model, NamedSchema, Operation, Parameter, Parameters,
     RequestBody, Response, Server, Tag,
 };
 use crate::schema::{self, as_ref_name, first_difference, reachable};
@@ -521,36 +521,35 @@ fn operation_schemas(operation: &Operation) -> Vec<&Value> {
 /// The error statuses an operation's traits imply, merged with the declared ones, by status.
 fn implied_errors(op: &contract::Operation, has_body: bool, has_params: bool) -> Vec<ErrorResponse> {
     let mut errors: BTreeMap<u16, ErrorResponse> = BTreeMap::new();
-    let mut add = |status: u16, description: String, cause: Cause| {
-        let entry = errors.entry(status).or_insert_with(|| ErrorResponse { status, description: String::new(), causes: Vec::new() });
+    let mut add = |status: u16, description: String| {
+        let entry = errors.entry(status).or_insert_with(|| ErrorResponse { status, description: String::new() });
         if !entry.description.is_empty() {
             entry.description.push(' ');
         }
         entry.description.push_str(&description);
-        entry.causes.push(cause);
     };
     for error in &op.errors {
-        add(error.status, error.description.to_string(), Cause::Declared);
+        add(error.status, error.description.to_string());
     }
     if has_body {
-        add(400, "The body is not valid JSON.".into(), Cause::Input);
-        add(413, "The body is larger than the server accepts.".into(), Cause::Input);
+        add(400, "The body is not valid JSON.".into());
+        add(413, "The body is larger than the server accepts.".into());
     }
     if has_body || has_params {
-        add(422, "The request breaks the contract; `errors` lists every invalid field.".into(), Cause::Input);
+        add(422, "The request breaks the contract; `errors` lists every invalid field.".into());
     }
     match &op.security {
         Security::Public => {}
-        Security::Bearer => add(401, "The bearer token is missing, malformed, expired or revoked.".into(), Cause::Authentication),
+        Security::Bearer => add(401, "The bearer token is missing, malformed, expired or revoked.".into()),
         Security::Role(role) => {
-            add(401, "The bearer token is missing, malformed, expired or revoked.".into(), Cause::Authentication);
-            add(403, format!("The signed-in user lacks the `{role}` role."), Cause::Role);
+            add(401, "The bearer token is missing, malformed, expired or revoked.".into());
+            add(403, format!("The signed-in user lacks the `{role}` role."));
         }
     }
     if op.rate_limit.is_some() {
-        add(429, "Too many requests; retry after `Retry-After` seconds.".into(), Cause::RateLimit);
+        add(429, "Too many requests; retry after `Retry-After` seconds.".into());
     }
-    add(500, "An unexpected server error; nothing the client sent caused it.".into(), Cause::Internal);
+    add(500, "An unexpected server error; nothing the client sent caused it.".into());
     errors.into_values().collect()
 }
 

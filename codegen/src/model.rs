@@ -138,28 +138,10 @@ pub struct Response {
     pub body: Option<Body>,
 }
 
-/// Why an error status is part of an operation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Cause {
-    /// Declared with `Operation::error`.
-    Declared,
-    /// Input that cannot be read (`400`), is too large (`413`) or is invalid (`422`).
-    Input,
-    /// Missing or bad credentials (`401`).
-    Authentication,
-    /// A role is required (`403`).
-    Role,
-    /// A rate limit (`429`).
-    RateLimit,
-    /// Any operation may fail on the server's side (`500`).
-    Internal,
-}
-
 #[derive(Clone, Debug, PartialEq)]
 pub struct ErrorResponse {
     pub status: u16,
     pub description: String,
-    pub causes: Vec<Cause>,
 }
 
 impl Operation {

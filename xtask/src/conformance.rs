@@ -37,7 +37,7 @@ pub fn run(root: &Path, suite: Option<&Path>, assert_formats: bool, min_passed: 
         bail!("{} holds no .json test files", suite.display());
     }
 
-    let options = validator::Options { assert_formats, runtime_import: "./runtime.js".into() };
+    let options = validator::Options { assert_formats };
     let mut bundle = Vec::new();
     let mut skipped: BTreeMap<String, (usize, String)> = BTreeMap::new();
     let mut file_of_group = Vec::new();
@@ -138,7 +138,7 @@ fn compile_group(schema: &Value, remotes: &Path, metaschemas: &Path, options: &v
     let tail = if module.tracks_evaluated { ", undefined" } else { "" };
     Ok(format!(
         "{}\n{}\nexport function validate(x: unknown): boolean {{\n  return {root}(x, \"\", undefined{tail});\n}}\n\nexport function errors(x: unknown): ValidationError[] {{\n  const e: ValidationError[] = [];\n  {root}(x, \"\", e{tail});\n  return e;\n}}\n",
-        validator::import_line(&module, &options.runtime_import),
+        validator::import_line(&module, "./runtime.js"),
         module.body
     ))
 }

@@ -214,13 +214,6 @@ pub struct RequestContext {
     pub client_ip: IpAddr,
 }
 
-impl RequestContext {
-    /// The principal of an authenticated operation.
-    pub fn principal(&self) -> Option<&Principal> {
-        self.principal.as_ref()
-    }
-}
-
 /// Fixed-window rate limits per (operation, caller), in memory.
 #[derive(Default)]
 pub struct RateLimiter {

@@ -270,7 +270,7 @@ fn emit_validators(model: &Model, names: &Names) -> Result<String, Errors> {
     registry.add(CONTRACT_URI, document);
     let mut roots: Vec<String> = model.schemas.keys().map(|name| format!("{CONTRACT_URI}#/components/schemas/{}", escape(name))).collect();
     roots.extend(bodies.keys().map(|key| format!("{CONTRACT_URI}#/x-bodies/{}", escape(key))));
-    let options = validator::Options { assert_formats: true, runtime_import: "./runtime.js".into() };
+    let options = validator::Options { assert_formats: true };
     let module = validator::compile(&mut registry, &roots, &options).map_err(|e| {
         Errors(vec![Error::Unrenderable {
             name: "TypeScript validators".into(),

@@ -43,8 +43,6 @@ pub struct Options {
     /// Check `format` (date-time, date, time, email, uuid, uri, uri-reference, ipv4, ipv6, hostname) instead of
     /// treating it as an annotation.
     pub assert_formats: bool,
-    /// The module that exports the runtime (`has`, `equal`, format checkers...).
-    pub runtime_import: String,
 }
 
 /// A place in a document: its retrieval URI and a JSON pointer.
