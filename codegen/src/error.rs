@@ -21,7 +21,9 @@ pub enum Error {
     PathParamsWithoutType { operation: String, names: String },
     #[error("operation `{operation}`: field `{field}` of {rust_type} is not a parameter of the path `{path}`")]
     FieldNotInPath { operation: String, field: String, rust_type: String, path: String },
-    #[error("operation `{operation}`: path parameter `{field}` of {rust_type} must be required (not `Option`, no default)")]
+    #[error(
+        "operation `{operation}`: path parameter `{field}` of {rust_type} must be required (not `Option`, no default)"
+    )]
     OptionalPathParam { operation: String, field: String, rust_type: String },
     #[error("operation `{operation}`: {location} type {rust_type} must be a struct with named fields ({reason})")]
     ParamsNotObject { operation: String, location: &'static str, rust_type: String, reason: String },
@@ -37,17 +39,23 @@ pub enum Error {
     InvalidStatus { operation: String, status: u16, reason: &'static str },
     #[error("operation `{operation}` declares no success (2xx) response")]
     NoSuccessResponse { operation: String },
-    #[error("operation `{operation}`: success responses {statuses} have different bodies; typed clients need one success type")]
+    #[error(
+        "operation `{operation}`: success responses {statuses} have different bodies; typed clients need one success type"
+    )]
     MixedSuccessBodies { operation: String, statuses: String },
     #[error("operation `{operation}`: a {method} request cannot have a body")]
     BodyNotAllowed { operation: String, method: &'static str },
     #[error("operation `{operation}`: {what}")]
     InvalidOperation { operation: String, what: String },
-    #[error("two different Rust types are both named `{name}` in the schemas (schemars renamed one to `{renamed}`); give one of them `#[schemars(rename = \"...\")]`")]
+    #[error(
+        "two different Rust types are both named `{name}` in the schemas (schemars renamed one to `{renamed}`); give one of them `#[schemars(rename = \"...\")]`"
+    )]
     SchemaNameCollision { name: String, renamed: String },
     #[error("schema name `{name}` is not a valid component name (letters, digits, `.`, `-`, `_`)")]
     InvalidSchemaName { name: String },
-    #[error("type `{name}`{rust} is read and written differently by serde at `{pointer}` ({detail}), so its request shape needs the name `{input}`, which another type already has; rename one of them")]
+    #[error(
+        "type `{name}`{rust} is read and written differently by serde at `{pointer}` ({detail}), so its request shape needs the name `{input}`, which another type already has; rename one of them"
+    )]
     ShapesDiffer { name: String, rust: RustType, pointer: String, detail: String, input: String },
     #[error("type `{name}`{rust}, at `{pointer}`{field}: {reason}")]
     Unrenderable { name: String, rust: RustType, pointer: String, field: Field, reason: String },

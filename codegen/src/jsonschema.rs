@@ -18,7 +18,8 @@ pub fn emit(model: &Model, comment: &str) -> BTreeMap<String, Value> {
 /// Like [`emit`], turning each document into `T` as soon as it is built (so that a caller that
 /// renders text never holds every document tree at once).
 pub fn emit_with<T>(model: &Model, comment: &str, mut finish: impl FnMut(Value) -> T) -> BTreeMap<String, T> {
-    let all: BTreeMap<String, Value> = model.schemas.iter().map(|(name, named)| (name.clone(), named.schema.clone())).collect();
+    let all: BTreeMap<String, Value> =
+        model.schemas.iter().map(|(name, named)| (name.clone(), named.schema.clone())).collect();
     model.schemas.keys().map(|name| (name.clone(), finish(document(name, &all, comment)))).collect()
 }
 

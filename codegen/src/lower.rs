@@ -14,8 +14,8 @@ use serde_json::{Map, Value};
 
 use crate::error::{Error, Errors, Field, RustType};
 use crate::model::{
-    Body, ErrorResponse, Info, License, Location, Model, NamedSchema, Operation, Parameter, Parameters,
-    RequestBody, Response, Server, Tag,
+    Body, ErrorResponse, Info, License, Location, Model, NamedSchema, Operation, Parameter, Parameters, RequestBody,
+    Response, Server, Tag,
 };
 use crate::schema::{self, as_ref_name, first_difference, reachable};
 use crate::schema30;
@@ -117,7 +117,8 @@ impl Lowering {
         // Keep the schemas the operations reach; parameter structs are spread into parameters.
         let roots = operations.iter().flat_map(operation_schemas).chain(std::iter::once(&problem));
         let used = reachable(roots, &schemas.iter().map(|(k, v)| (k.clone(), v.schema.clone())).collect());
-        let schemas: BTreeMap<String, NamedSchema> = schemas.into_iter().filter(|(name, _)| used.contains(name)).collect();
+        let schemas: BTreeMap<String, NamedSchema> =
+            schemas.into_iter().filter(|(name, _)| used.contains(name)).collect();
 
         self.check_schemas(&schemas, &operations);
 
@@ -171,7 +172,9 @@ impl Lowering {
         }
 
         let mut params = Vec::new();
-        for (location, ty) in [(Location::Path, &op.path_params), (Location::Query, &op.query), (Location::Header, &op.headers)] {
+        for (location, ty) in
+            [(Location::Path, &op.path_params), (Location::Query, &op.query), (Location::Header, &op.headers)]
+        {
             if let Some(ty) = ty {
                 let schema = self.type_schema(ty, true);
                 params.push((location, ty.rust_name.to_string(), schema));
@@ -186,7 +189,9 @@ impl Lowering {
             },
             required: body.required,
         });
-        if body.is_some() && matches!(op.method, contract::Method::Get | contract::Method::Head | contract::Method::Delete) {
+        if body.is_some()
+            && matches!(op.method, contract::Method::Get | contract::Method::Head | contract::Method::Delete)
+        {
             self.errors.push(Error::BodyNotAllowed { operation: id.clone(), method: op.method.as_str() });
         }
 
@@ -250,7 +255,11 @@ impl Lowering {
                 });
             }
             if status == 304 && op.etag {
-                self.errors.push(Error::InvalidStatus { operation: id.into(), status, reason: "is implied by `.etag()`; do not declare it" });
+                self.errors.push(Error::InvalidStatus {
+                    operation: id.into(),
+                    status,
+                    reason: "is implied by `.etag()`; do not declare it",
+                });
             }
             if matches!(status, 204 | 205 | 304) && response.body.is_some() {
                 self.errors.push(Error::InvalidStatus { operation: id.into(), status, reason: "cannot have a body" });
@@ -258,18 +267,28 @@ impl Lowering {
         }
         for error in &op.errors {
             if !(400..600).contains(&error.status) {
-                self.errors.push(Error::InvalidStatus { operation: id.into(), status: error.status, reason: "is not an error status (4xx or 5xx)" });
+                self.errors.push(Error::InvalidStatus {
+                    operation: id.into(),
+                    status: error.status,
+                    reason: "is not an error status (4xx or 5xx)",
+                });
             }
             if !seen.insert(error.status) {
-                self.errors.push(Error::InvalidStatus { operation: id.into(), status: error.status, reason: "is declared twice" });
+                self.errors.push(Error::InvalidStatus {
+                    operation: id.into(),
+                    status: error.status,
+                    reason: "is declared twice",
+                });
             }
         }
         let successes: Vec<&Response> = responses.iter().filter(|r| (200..300).contains(&r.status)).collect();
         if successes.is_empty() {
             self.errors.push(Error::NoSuccessResponse { operation: id.into() });
         }
-        let bodies: BTreeSet<String> =
-            successes.iter().map(|r| r.body.as_ref().map(|b| format!("{} {}", b.media_type, b.schema)).unwrap_or_default()).collect();
+        let bodies: BTreeSet<String> = successes
+            .iter()
+            .map(|r| r.body.as_ref().map(|b| format!("{} {}", b.media_type, b.schema)).unwrap_or_default())
+            .collect();
         if bodies.len() > 1 {
             let statuses = successes.iter().map(|r| r.status.to_string()).collect::<Vec<_>>().join(", ");
             self.errors.push(Error::MixedSuccessBodies { operation: id.into(), statuses });
@@ -300,7 +319,9 @@ impl Lowering {
         loop {
             let renamed: BTreeMap<String, Value> = request
                 .iter()
-                .map(|(name, value)| (renames.get(name).cloned().unwrap_or_else(|| name.clone()), rename_refs(value, &renames)))
+                .map(|(name, value)| {
+                    (renames.get(name).cloned().unwrap_or_else(|| name.clone()), rename_refs(value, &renames))
+                })
                 .collect();
             let differing: Vec<String> = renamed
                 .iter()
@@ -310,16 +331,21 @@ impl Lowering {
             if differing.is_empty() {
                 let mut schemas: BTreeMap<String, NamedSchema> = BTreeMap::new();
                 for (name, value) in renamed {
-                    let original = renames.iter().find(|(_, to)| **to == name).map_or(name.as_str(), |(from, _)| from.as_str());
+                    let original =
+                        renames.iter().find(|(_, to)| **to == name).map_or(name.as_str(), |(from, _)| from.as_str());
                     let rust_type = self.rust_names.get(original).cloned();
-                    schemas.insert(name, NamedSchema { schema: value, rust_type, in_request: true, in_response: false });
+                    schemas
+                        .insert(name, NamedSchema { schema: value, rust_type, in_request: true, in_response: false });
                 }
                 for (name, value) in response {
                     match schemas.get_mut(&name) {
                         Some(existing) => existing.in_response = true,
                         None => {
                             let rust_type = self.rust_names.get(&name).cloned();
-                            schemas.insert(name, NamedSchema { schema: value, rust_type, in_request: false, in_response: true });
+                            schemas.insert(
+                                name,
+                                NamedSchema { schema: value, rust_type, in_request: false, in_response: true },
+                            );
                         }
                     }
                 }
@@ -329,7 +355,13 @@ impl Lowering {
                 let input = format!("{name}Input");
                 if request.contains_key(&input) || response.contains_key(&input) {
                     let (pointer, detail) = first_difference(&request[&name], &response[&name]).unwrap_or_default();
-                    self.errors.push(Error::ShapesDiffer { name: name.clone(), rust: RustType(self.rust_names.get(&name).cloned()), pointer, detail, input });
+                    self.errors.push(Error::ShapesDiffer {
+                        name: name.clone(),
+                        rust: RustType(self.rust_names.get(&name).cloned()),
+                        pointer,
+                        detail,
+                        input,
+                    });
                     // Keep the response shape for both sides so lowering can go on and report more.
                     request.insert(name.clone(), response[&name].clone());
                 } else {
@@ -405,7 +437,11 @@ impl Lowering {
         let names = match template_names(&operation.path) {
             Ok(names) => names,
             Err(reason) => {
-                self.errors.push(Error::InvalidPath { operation: operation.id.clone(), path: operation.path.clone(), reason });
+                self.errors.push(Error::InvalidPath {
+                    operation: operation.id.clone(),
+                    path: operation.path.clone(),
+                    reason,
+                });
                 return;
             }
         };
@@ -456,7 +492,11 @@ impl Lowering {
             // Two templates that differ only in parameter names match the same requests.
             let shape = template_shape(&operation.path);
             if let Some(first) = routes.insert((shape, operation.method.as_str()), operation) {
-                self.errors.push(Error::DuplicateRoute { route, first: first.id.clone(), second: operation.id.clone() });
+                self.errors.push(Error::DuplicateRoute {
+                    route,
+                    first: first.id.clone(),
+                    second: operation.id.clone(),
+                });
             }
         }
     }
@@ -632,7 +672,8 @@ fn strip_null(mut schema: Value) -> Value {
         }
         for keyword in ["anyOf", "oneOf"] {
             if let Some(Value::Array(branches)) = object.get(keyword) {
-                let kept: Vec<Value> = branches.iter().filter(|b| !b.get("type").is_some_and(|t| t == "null")).cloned().collect();
+                let kept: Vec<Value> =
+                    branches.iter().filter(|b| !b.get("type").is_some_and(|t| t == "null")).cloned().collect();
                 if kept.len() == 1 && branches.len() == 2 {
                     object.shift_remove(keyword);
                     let single = kept.into_iter().next().unwrap_or_default();
@@ -652,7 +693,11 @@ fn strip_null(mut schema: Value) -> Value {
 }
 
 /// Parameters are scalars, or (in the query) arrays of scalars.
-fn check_parameter_schema(schema: &Value, location: Location, schemas: &BTreeMap<String, NamedSchema>) -> Result<(), String> {
+fn check_parameter_schema(
+    schema: &Value,
+    location: Location,
+    schemas: &BTreeMap<String, NamedSchema>,
+) -> Result<(), String> {
     let resolved = resolve(schema, schemas);
     let types: Vec<&str> = match resolved.get("type") {
         Some(Value::String(t)) => vec![t.as_str()],
@@ -689,9 +734,10 @@ pub fn template_names(path: &str) -> Result<Vec<String>, String> {
             return Err(format!("segment `{segment}` has unbalanced or several braces"));
         }
         if opens == 1 {
-            let name = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')).ok_or_else(|| {
-                format!("segment `{segment}` must be a whole parameter such as `{{id}}`")
-            })?;
+            let name = segment
+                .strip_prefix('{')
+                .and_then(|s| s.strip_suffix('}'))
+                .ok_or_else(|| format!("segment `{segment}` must be a whole parameter such as `{{id}}`"))?;
             if !is_identifier(name) {
                 return Err(format!("parameter `{name}` is not an identifier"));
             }
@@ -711,7 +757,8 @@ fn template_shape(path: &str) -> String {
 
 fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
-    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_') && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 #[cfg(test)]

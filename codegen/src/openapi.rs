@@ -78,10 +78,12 @@ impl Emitter<'_> {
         }
         doc.insert("info".into(), Value::Object(info));
         if !model.servers.is_empty() {
-            let servers: Vec<Value> = model.servers.iter().map(|s| json!({ "url": s.url, "description": s.description })).collect();
+            let servers: Vec<Value> =
+                model.servers.iter().map(|s| json!({ "url": s.url, "description": s.description })).collect();
             doc.insert("servers".into(), Value::Array(servers));
         }
-        let tags: Vec<Value> = model.tags.iter().map(|t| json!({ "name": t.name, "description": t.description })).collect();
+        let tags: Vec<Value> =
+            model.tags.iter().map(|t| json!({ "name": t.name, "description": t.description })).collect();
         doc.insert("tags".into(), Value::Array(tags));
 
         let mut paths = Map::new();
@@ -106,7 +108,9 @@ impl Emitter<'_> {
                 let mut schema = self.schema(&named.schema);
                 // The Rust type, for tools such as `cargo xtask diff`. Not in 3.0: typify gives
                 // `x-rust-type` a meaning of its own and the 3.0 rendering feeds it.
-                if let (Version::V3_1, Some(rust), Some(object)) = (self.version, &named.rust_type, schema.as_object_mut()) {
+                if let (Version::V3_1, Some(rust), Some(object)) =
+                    (self.version, &named.rust_type, schema.as_object_mut())
+                {
                     object.insert("x-rust-path".into(), rust.clone().into());
                 }
                 (name.clone(), schema)
@@ -164,7 +168,10 @@ impl Emitter<'_> {
             append_paragraph(&mut description, &format!("Requires the `{role}` role."));
         }
         if let Some(limit) = operation.rate_limit {
-            append_paragraph(&mut description, &format!("Rate limit: {} requests per {}.", limit.count, limit.period.as_str()));
+            append_paragraph(
+                &mut description,
+                &format!("Rate limit: {} requests per {}.", limit.count, limit.period.as_str()),
+            );
         }
         if !description.is_empty() {
             out.insert("description".into(), description.into());
@@ -207,7 +214,8 @@ impl Emitter<'_> {
         }
 
         let mut responses = Map::new();
-        let mut statuses: Vec<(u16, Value)> = operation.responses.iter().map(|r| (r.status, self.response(operation, r))).collect();
+        let mut statuses: Vec<(u16, Value)> =
+            operation.responses.iter().map(|r| (r.status, self.response(operation, r))).collect();
         if operation.etag {
             statuses.push((
                 304,

@@ -19,7 +19,8 @@ pub fn generate(document: &Value) -> Result<String, Error> {
         field: Default::default(),
         reason,
     };
-    let spec: openapiv3::OpenAPI = serde_json::from_value(document.clone()).map_err(|e| failure(format!("openapiv3 cannot read the 3.0 rendering: {e}")))?;
+    let spec: openapiv3::OpenAPI = serde_json::from_value(document.clone())
+        .map_err(|e| failure(format!("openapiv3 cannot read the 3.0 rendering: {e}")))?;
     let mut generator = progenitor::Generator::default();
     // progenitor asserts on shapes it does not support; lowering's checks keep it away from them,
     // and a panic would still be reported as an error rather than abort generation.
@@ -39,6 +40,6 @@ pub fn emit(code: &str, version: &str, title: &str, header: &str) -> BTreeMap<St
             "# {header}\n[package]\nname = \"{CRATE}\"\nversion = \"{version}\"\ndescription = \"Rust client of {title} (progenitor)\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\nprogenitor-client = {{ workspace = true }}\nreqwest = {{ workspace = true }}\nserde = {{ workspace = true }}\nserde_json = {{ workspace = true }}\nchrono = {{ workspace = true }}\nregress = {{ workspace = true }}\nuuid = {{ workspace = true }}\nfutures = {{ workspace = true }}\n"
         ),
     );
-    files.insert("src/lib.rs".to_owned(), format!("// {header}\n#![allow(clippy::all, unused, mismatched_lifetime_syntaxes)]\n{code}"));
+    files.insert("src/lib.rs".to_owned(), format!("// {header}\n#![cfg_attr(rustfmt, rustfmt::skip)]\n#![allow(clippy::all, unused, mismatched_lifetime_syntaxes)]\n{code}"));
     files
 }

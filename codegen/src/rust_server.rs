@@ -13,8 +13,8 @@ use quote::{format_ident, quote};
 use serde_json::{Map, Value, json};
 
 use crate::error::Error;
-use crate::model::{Location, Model, Operation, Parameter, Security};
 use crate::model::SCHEMA_REF_PREFIX;
+use crate::model::{Location, Model, Operation, Parameter, Security};
 use crate::schema::{reachable, walk_mut};
 
 /// Names and paths of the generated crate and of the contract crate it uses.
@@ -40,7 +40,10 @@ pub fn check(model: &Model) -> Vec<Error> {
         tags_by_path.entry(&operation.path).or_default().insert(&operation.tag);
         for rust in rust_types(operation) {
             if syn::parse_str::<syn::Type>(rust).is_err() {
-                errors.push(Error::InvalidOperation { operation: operation.id.clone(), what: format!("the Rust type `{rust}` cannot be written as a path") });
+                errors.push(Error::InvalidOperation {
+                    operation: operation.id.clone(),
+                    what: format!("the Rust type `{rust}` cannot be written as a path"),
+                });
             }
         }
     }
@@ -49,7 +52,10 @@ pub fn check(model: &Model) -> Vec<Error> {
             let tags: Vec<&str> = tags.into_iter().collect();
             errors.push(Error::InvalidOperation {
                 operation: path.to_owned(),
-                what: format!("operations of tags {} share this path; a router per tag needs its own paths", tags.join(", ")),
+                what: format!(
+                    "operations of tags {} share this path; a router per tag needs its own paths",
+                    tags.join(", ")
+                ),
             });
         }
     }
@@ -57,7 +63,11 @@ pub fn check(model: &Model) -> Vec<Error> {
 }
 
 fn rust_types(operation: &Operation) -> Vec<&str> {
-    let mut types: Vec<&str> = [&operation.path_params, &operation.query, &operation.headers].into_iter().flatten().map(|p| p.rust_type.as_str()).collect();
+    let mut types: Vec<&str> = [&operation.path_params, &operation.query, &operation.headers]
+        .into_iter()
+        .flatten()
+        .map(|p| p.rust_type.as_str())
+        .collect();
     types.extend(operation.body.iter().map(|b| b.body.rust_type.as_str()));
     types.extend(operation.responses.iter().filter_map(|r| r.body.as_ref()).map(|b| b.rust_type.as_str()));
     types
@@ -79,7 +89,11 @@ fn pascal(id: &str) -> String {
 }
 
 fn ident(name: &str) -> Ident {
-    if syn::parse_str::<Ident>(name).is_ok() { Ident::new(name, Span::call_site()) } else { Ident::new_raw(name, Span::call_site()) }
+    if syn::parse_str::<Ident>(name).is_ok() {
+        Ident::new(name, Span::call_site())
+    } else {
+        Ident::new_raw(name, Span::call_site())
+    }
 }
 
 /// The variant name of a status.
@@ -181,7 +195,7 @@ pub fn emit(model: &Model, krate: &Crate, header: &str) -> BTreeMap<String, Stri
         Ok(file) => prettyplease::unparse(&file),
         Err(error) => format!("compile_error!({:?});\n", error.to_string()),
     };
-    files.insert("src/lib.rs".to_owned(), format!("// {header}\n{text}"));
+    files.insert("src/lib.rs".to_owned(), format!("// {header}\n#![cfg_attr(rustfmt, rustfmt::skip)]\n{text}"));
     files
 }
 
@@ -342,7 +356,11 @@ fn response_enum(operation: &Operation, problem: &TokenStream) -> TokenStream {
 /// The inputs of an operation's trait method: (parameter name, type, how the handler decodes it).
 fn inputs(operation: &Operation) -> Vec<(Ident, TokenStream, TokenStream)> {
     let mut inputs = Vec::new();
-    for (field, parameters, prefix) in [("path", &operation.path_params, "/path"), ("query", &operation.query, "/query"), ("headers", &operation.headers, "/header")] {
+    for (field, parameters, prefix) in [
+        ("path", &operation.path_params, "/path"),
+        ("query", &operation.query, "/query"),
+        ("headers", &operation.headers, "/header"),
+    ] {
         if let Some(parameters) = parameters {
             let ty = rust_type(&parameters.rust_type);
             let name = format_ident!("{}", field);

@@ -10,8 +10,18 @@ use crate::model::SCHEMA_REF_PREFIX;
 pub const MAX_SAFE_INTEGER: i64 = 9_007_199_254_740_991;
 
 /// Keywords whose value is one subschema.
-pub const SCHEMA_KEYWORDS: &[&str] =
-    &["items", "additionalProperties", "unevaluatedProperties", "unevaluatedItems", "not", "contains", "propertyNames", "if", "then", "else"];
+pub const SCHEMA_KEYWORDS: &[&str] = &[
+    "items",
+    "additionalProperties",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "not",
+    "contains",
+    "propertyNames",
+    "if",
+    "then",
+    "else",
+];
 /// Keywords whose value is an array of subschemas.
 pub const SCHEMA_ARRAY_KEYWORDS: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems"];
 /// Keywords whose value is a map of subschemas.
@@ -104,7 +114,10 @@ pub fn refs(schema: &Value) -> BTreeSet<String> {
 }
 
 /// The names reachable from `roots` through `schemas`, roots included.
-pub fn reachable<'a>(roots: impl IntoIterator<Item = &'a Value>, schemas: &BTreeMap<String, Value>) -> BTreeSet<String> {
+pub fn reachable<'a>(
+    roots: impl IntoIterator<Item = &'a Value>,
+    schemas: &BTreeMap<String, Value>,
+) -> BTreeSet<String> {
     let mut seen = BTreeSet::new();
     let mut stack: Vec<String> = roots.into_iter().flat_map(refs).collect();
     while let Some(name) = stack.pop() {

@@ -163,7 +163,9 @@ fn convert(schema: &Value, pointer: &mut String, problems: &mut Vec<Unrenderable
             }
             "anyOf" | "oneOf" => {
                 let branches = value.as_array().map(Vec::as_slice).unwrap_or_default();
-                let is_null = |branch: &&Value| branch.get("type").is_some_and(|t| t == "null") && branch.as_object().is_some_and(|o| o.len() == 1);
+                let is_null = |branch: &&Value| {
+                    branch.get("type").is_some_and(|t| t == "null") && branch.as_object().is_some_and(|o| o.len() == 1)
+                };
                 let mut kept = Vec::new();
                 for (index, branch) in branches.iter().enumerate() {
                     if is_null(&branch) {
@@ -248,7 +250,10 @@ fn convert(schema: &Value, pointer: &mut String, problems: &mut Vec<Unrenderable
 /// lookaheads at one position, which no string satisfies; this form keeps the meaning.
 fn merge_patterns(out: &mut Map<String, Value>) {
     let Some(Value::Array(members)) = out.get("allOf") else { return };
-    let pattern_only = |m: &Value| m.as_object().is_some_and(|o| o.contains_key("pattern") && o.keys().all(|k| k == "pattern" || k == "description"));
+    let pattern_only = |m: &Value| {
+        m.as_object()
+            .is_some_and(|o| o.contains_key("pattern") && o.keys().all(|k| k == "pattern" || k == "description"))
+    };
     if members.is_empty() || !members.iter().all(pattern_only) {
         return;
     }
@@ -296,7 +301,10 @@ mod tests {
 
     #[test]
     fn nullable_type_array() {
-        check(json!({"type": ["string", "null"], "format": "uri"}), json!({"type": "string", "format": "uri", "nullable": true}));
+        check(
+            json!({"type": ["string", "null"], "format": "uri"}),
+            json!({"type": "string", "format": "uri", "nullable": true}),
+        );
     }
 
     #[test]
@@ -336,13 +344,19 @@ mod tests {
 
     #[test]
     fn nullable_enum_gets_null() {
-        check(json!({"type": ["string", "null"], "enum": ["a", "b"]}), json!({"type": "string", "enum": ["a", "b", null], "nullable": true}));
+        check(
+            json!({"type": ["string", "null"], "enum": ["a", "b"]}),
+            json!({"type": "string", "enum": ["a", "b", null], "nullable": true}),
+        );
     }
 
     #[test]
     fn tuples_cannot_be_rendered() {
         let problems = downgrade(&json!({"properties": {"pair": {"prefixItems": [{}, {}]}}})).unwrap_err();
-        assert_eq!(problems, vec![Unrenderable { pointer: "/properties/pair/prefixItems".into(), reason: UNRENDERABLE[0].1.into() }]);
+        assert_eq!(
+            problems,
+            vec![Unrenderable { pointer: "/properties/pair/prefixItems".into(), reason: UNRENDERABLE[0].1.into() }]
+        );
     }
 
     #[test]

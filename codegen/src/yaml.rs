@@ -109,7 +109,9 @@ fn literal_block(s: &str, indent: usize) -> Option<String> {
     if !s.contains('\n') || s.starts_with([' ', '\t', '\n']) || s.ends_with("\n\n") {
         return None;
     }
-    if s.chars().any(|c| (c.is_control() && c != '\n') || c == '\u{feff}' || c == '\u{85}' || c == '\u{2028}' || c == '\u{2029}') {
+    if s.chars().any(|c| {
+        (c.is_control() && c != '\n') || c == '\u{feff}' || c == '\u{85}' || c == '\u{2028}' || c == '\u{2029}'
+    }) {
         return None;
     }
     let (indicator, body) = match s.strip_suffix('\n') {

@@ -105,9 +105,17 @@ fn check_pair(name: &str, rule: &str, mutate_old: impl FnOnce(&mut Value), mutat
     mutate(&mut new);
     let report = report(&old, &new);
     let finding = report.findings.iter().find(|f| f.rule.id == rule);
-    assert!(finding.is_some(), "{name}: expected {rule}, got {:?}", report.findings.iter().map(|f| f.rule.id).collect::<Vec<_>>());
+    assert!(
+        finding.is_some(),
+        "{name}: expected {rule}, got {:?}",
+        report.findings.iter().map(|f| f.rule.id).collect::<Vec<_>>()
+    );
     let json = serde_json::to_string_pretty(&render::json(&report)).expect("JSON");
-    let all = format!("{}\n---- markdown ----\n{}\n---- json ----\n{json}\n", render::text(&report), render::markdown(&report));
+    let all = format!(
+        "{}\n---- markdown ----\n{}\n---- json ----\n{json}\n",
+        render::text(&report),
+        render::markdown(&report)
+    );
     insta::assert_snapshot!(name, all);
 }
 
@@ -117,19 +125,27 @@ fn breaking_rules() {
         d["paths"]["/items"].as_object_mut().map(|o| o.remove("post"));
     });
     check("security_added", "security-added", |d| *at(d, "/paths/~1items/get/security") = json!([{"bearerAuth": []}]));
-    check("role_added", "role-added", |d| *at(d, "/paths/~1items/post") = {
-        let mut op = d["paths"]["/items"]["post"].clone();
-        op["x-required-role"] = "admin".into();
-        op
+    check("role_added", "role-added", |d| {
+        *at(d, "/paths/~1items/post") = {
+            let mut op = d["paths"]["/items"]["post"].clone();
+            op["x-required-role"] = "admin".into();
+            op
+        }
     });
     check("parameter_added_required", "parameter-added-required", |d| {
-        at(d, "/paths/~1items/get/parameters").as_array_mut().expect("array").push(json!({"name": "shop", "in": "query", "required": true, "schema": {"type": "string"}}));
+        at(d, "/paths/~1items/get/parameters")
+            .as_array_mut()
+            .expect("array")
+            .push(json!({"name": "shop", "in": "query", "required": true, "schema": {"type": "string"}}));
     });
-    check("parameter_became_required", "parameter-became-required", |d| *at(d, "/paths/~1items/get/parameters/0/required") = true.into());
+    check("parameter_became_required", "parameter-became-required", |d| {
+        *at(d, "/paths/~1items/get/parameters/0/required") = true.into()
+    });
     check("request_body_added_required", "request-body-added-required", |d| {
         *at(d, "/paths/~1items~1{item_id}/delete") = {
             let mut op = d["paths"]["/items/{item_id}"]["delete"].clone();
-            op["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"type": "object"}}}});
+            op["requestBody"] =
+                json!({"required": true, "content": {"application/json": {"schema": {"type": "object"}}}});
             op
         }
     });
@@ -144,7 +160,10 @@ fn breaking_rules() {
         *content = json!({"application/x-www-form-urlencoded": content["application/json"].clone()});
     });
     check("request_property_added_required", "request-property-added-required", |d| {
-        at(d, "/components/schemas/ItemCreate/properties").as_object_mut().expect("object").insert("sku".into(), json!({"type": "string"}));
+        at(d, "/components/schemas/ItemCreate/properties")
+            .as_object_mut()
+            .expect("object")
+            .insert("sku".into(), json!({"type": "string"}));
         at(d, "/components/schemas/ItemCreate/required").as_array_mut().expect("array").push("sku".into());
     });
     check("request_property_became_required", "request-property-became-required", |d| {
@@ -153,11 +172,18 @@ fn breaking_rules() {
     check("request_property_removed", "request-property-removed", |d| {
         at(d, "/components/schemas/ItemCreate/properties").as_object_mut().expect("object").remove("tags");
     });
-    check("request_type_changed", "request-type-changed", |d| *at(d, "/components/schemas/ItemCreate/properties/note/type") = "string".into());
-    check("request_enum_value_removed", "request-enum-value-removed", |d| *at(d, "/components/schemas/Status/enum") = json!(["live"]));
+    check("request_type_changed", "request-type-changed", |d| {
+        *at(d, "/components/schemas/ItemCreate/properties/note/type") = "string".into()
+    });
+    check("request_enum_value_removed", "request-enum-value-removed", |d| {
+        *at(d, "/components/schemas/Status/enum") = json!(["live"])
+    });
     check("request_constraint_tightened", "request-constraint-tightened", |d| {
         *at(d, "/components/schemas/ItemCreate/properties/name/maxLength") = 50.into();
-        at(d, "/components/schemas/ItemCreate/properties/name").as_object_mut().expect("object").insert("pattern".into(), "^[a-z]+$".into());
+        at(d, "/components/schemas/ItemCreate/properties/name")
+            .as_object_mut()
+            .expect("object")
+            .insert("pattern".into(), "^[a-z]+$".into());
     });
     check_pair(
         "request_object_closed",
@@ -166,11 +192,17 @@ fn breaking_rules() {
             at(old, "/components/schemas/ItemCreate").as_object_mut().expect("object").remove("additionalProperties");
         },
         |new| {
-            at(new, "/components/schemas/ItemCreate").as_object_mut().expect("object").insert("additionalProperties".into(), false.into());
+            at(new, "/components/schemas/ItemCreate")
+                .as_object_mut()
+                .expect("object")
+                .insert("additionalProperties".into(), false.into());
         },
     );
     check("parameter_constraint_tightened", "request-constraint-tightened", |d| {
-        at(d, "/paths/~1items/get/parameters/0/schema").as_object_mut().expect("object").insert("maximum".into(), 100.into());
+        at(d, "/paths/~1items/get/parameters/0/schema")
+            .as_object_mut()
+            .expect("object")
+            .insert("maximum".into(), 100.into());
     });
     check("success_status_removed", "success-status-removed", |d| {
         let responses = at(d, "/paths/~1items~1{item_id}/delete/responses").as_object_mut().expect("object");
@@ -185,10 +217,18 @@ fn breaking_rules() {
         at(d, "/components/schemas/Item/properties").as_object_mut().expect("object").remove("price");
         *at(d, "/components/schemas/Item/required") = json!(["id", "name", "status"]);
     });
-    check("response_property_became_optional", "response-property-became-optional", |d| *at(d, "/components/schemas/Item/required") = json!(["id", "name", "status"]));
-    check("response_property_became_nullable", "response-property-became-nullable", |d| *at(d, "/components/schemas/Item/properties/name/type") = json!(["string", "null"]));
-    check("response_type_changed", "response-type-changed", |d| *at(d, "/components/schemas/Item/properties/price/type") = "number".into());
-    check("response_constraint_loosened", "response-constraint-loosened", |d| *at(d, "/components/schemas/Item/properties/price/maximum") = 2000000.into());
+    check("response_property_became_optional", "response-property-became-optional", |d| {
+        *at(d, "/components/schemas/Item/required") = json!(["id", "name", "status"])
+    });
+    check("response_property_became_nullable", "response-property-became-nullable", |d| {
+        *at(d, "/components/schemas/Item/properties/name/type") = json!(["string", "null"])
+    });
+    check("response_type_changed", "response-type-changed", |d| {
+        *at(d, "/components/schemas/Item/properties/price/type") = "number".into()
+    });
+    check("response_constraint_loosened", "response-constraint-loosened", |d| {
+        *at(d, "/components/schemas/Item/properties/price/maximum") = 2000000.into()
+    });
 }
 
 #[test]
@@ -196,34 +236,62 @@ fn warning_and_info_rules() {
     check("deprecated_operation_removed", "deprecated-operation-removed", |d| {
         d["paths"]["/items/{item_id}"].as_object_mut().map(|o| o.remove("delete"));
     });
-    check("response_enum_value_added", "response-enum-value-added", |d| *at(d, "/components/schemas/Status/enum") = json!(["draft", "live", "archived"]));
-    check("status_added", "status-added", |d| {
-        at(d, "/paths/~1items~1{item_id}/get/responses").as_object_mut().expect("object").insert("203".into(), json!({"description": "Cached"}));
+    check("response_enum_value_added", "response-enum-value-added", |d| {
+        *at(d, "/components/schemas/Status/enum") = json!(["draft", "live", "archived"])
     });
-    check("operation_id_changed", "operation-id-changed", |d| *at(d, "/paths/~1items/get/operationId") = "items".into());
-    check("rate_limit_lowered", "rate-limit-lowered", |d| *at(d, "/paths/~1items/get/x-rate-limit") = json!({"limit": 100, "period": "hour", "window_seconds": 3600}));
+    check("status_added", "status-added", |d| {
+        at(d, "/paths/~1items~1{item_id}/get/responses")
+            .as_object_mut()
+            .expect("object")
+            .insert("203".into(), json!({"description": "Cached"}));
+    });
+    check("operation_id_changed", "operation-id-changed", |d| {
+        *at(d, "/paths/~1items/get/operationId") = "items".into()
+    });
+    check("rate_limit_lowered", "rate-limit-lowered", |d| {
+        *at(d, "/paths/~1items/get/x-rate-limit") = json!({"limit": 100, "period": "hour", "window_seconds": 3600})
+    });
     check("parameter_removed", "parameter-removed", |d| *at(d, "/paths/~1items/get/parameters") = json!([]));
     check("operation_added", "operation-added", |d| {
-        at(d, "/paths").as_object_mut().expect("object").insert("/health".into(), json!({"get": {"operationId": "health", "responses": {"200": {"description": "OK"}}}}));
+        at(d, "/paths").as_object_mut().expect("object").insert(
+            "/health".into(),
+            json!({"get": {"operationId": "health", "responses": {"200": {"description": "OK"}}}}),
+        );
     });
     check("operation_deprecated", "operation-deprecated", |d| {
         at(d, "/paths/~1items/get").as_object_mut().expect("object").insert("deprecated".into(), true.into());
     });
     check("parameter_added", "parameter-added", |d| {
-        at(d, "/paths/~1items/get/parameters").as_array_mut().expect("array").push(json!({"name": "q", "in": "query", "required": false, "schema": {"type": "string"}}));
+        at(d, "/paths/~1items/get/parameters")
+            .as_array_mut()
+            .expect("array")
+            .push(json!({"name": "q", "in": "query", "required": false, "schema": {"type": "string"}}));
     });
     check("request_property_added", "request-property-added", |d| {
-        at(d, "/components/schemas/ItemCreate/properties").as_object_mut().expect("object").insert("color".into(), json!({"type": "string"}));
+        at(d, "/components/schemas/ItemCreate/properties")
+            .as_object_mut()
+            .expect("object")
+            .insert("color".into(), json!({"type": "string"}));
     });
     check("response_property_added", "response-property-added", |d| {
-        at(d, "/components/schemas/Item/properties").as_object_mut().expect("object").insert("color".into(), json!({"type": "string"}));
+        at(d, "/components/schemas/Item/properties")
+            .as_object_mut()
+            .expect("object")
+            .insert("color".into(), json!({"type": "string"}));
     });
-    check("request_widened", "request-widened", |d| *at(d, "/components/schemas/ItemCreate/properties/name/maxLength") = 200.into());
-    check("response_narrowed", "response-narrowed", |d| *at(d, "/components/schemas/Item/properties/price/maximum") = 1000.into());
+    check("request_widened", "request-widened", |d| {
+        *at(d, "/components/schemas/ItemCreate/properties/name/maxLength") = 200.into()
+    });
+    check("response_narrowed", "response-narrowed", |d| {
+        *at(d, "/components/schemas/Item/properties/price/maximum") = 1000.into()
+    });
     check("security_removed", "security-removed", |d| *at(d, "/paths/~1items/post/security") = json!([]));
     check("rate_limit_raised", "rate-limit-raised", |d| *at(d, "/paths/~1items/get/x-rate-limit/limit") = 20.into());
     check("error_status_changed", "error-status-changed", |d| {
-        at(d, "/paths/~1items/get/responses").as_object_mut().expect("object").insert("400".into(), json!({"description": "Bad"}));
+        at(d, "/paths/~1items/get/responses")
+            .as_object_mut()
+            .expect("object")
+            .insert("400".into(), json!({"description": "Bad"}));
     });
 }
 
@@ -241,7 +309,9 @@ fn renames_moves_and_inlining_are_not_changes() {
     let old = base();
 
     // Rename `Item` to `Product` everywhere.
-    let text = serde_json::to_string(&old).expect("JSON").replace("#/components/schemas/Item\"", "#/components/schemas/Product\"");
+    let text = serde_json::to_string(&old)
+        .expect("JSON")
+        .replace("#/components/schemas/Item\"", "#/components/schemas/Product\"");
     let mut renamed: Value = serde_json::from_str(&text).expect("JSON");
     let item = at(&mut renamed, "/components/schemas").as_object_mut().expect("object").remove("Item").expect("Item");
     at(&mut renamed, "/components/schemas").as_object_mut().expect("object").insert("Product".into(), item);
@@ -274,7 +344,8 @@ fn a_shared_schema_change_lists_every_operation() {
     *at(&mut new, "/components/schemas/Item/properties/name/type") = json!(["string", "null"]);
     let report = report(&base(), &new);
     assert_eq!(report.findings.len(), 1);
-    let operations: Vec<String> = report.findings[0].operations.iter().map(|o| o.id.clone().unwrap_or_default()).collect();
+    let operations: Vec<String> =
+        report.findings[0].operations.iter().map(|o| o.id.clone().unwrap_or_default()).collect();
     // Sorted by method, then path.
     assert_eq!(operations, ["list_items", "get_item", "create_item"]);
     assert_eq!(report.findings[0].rust_type.as_deref(), Some("shop::Item"));
@@ -306,10 +377,18 @@ fn warnings_fail_only_when_asked() {
 #[test]
 fn the_3_0_rendering_of_a_contract_is_not_a_change_from_its_3_1_document() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let v31: Value = serde_yaml::from_str(&std::fs::read_to_string(root.join("openapi.yaml")).expect("openapi.yaml")).expect("YAML");
-    let v30: Value = serde_json::from_str(&std::fs::read_to_string(root.join("generated/openapi-3.0.json")).expect("3.0")).expect("JSON");
+    let v31: Value =
+        serde_yaml::from_str(&std::fs::read_to_string(root.join("openapi.yaml")).expect("openapi.yaml")).expect("YAML");
+    let v30: Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("generated/openapi-3.0.json")).expect("3.0"))
+            .expect("JSON");
     let report = report(&v31, &v30);
-    assert_eq!(report.findings.iter().map(|f| f.rule.id).collect::<Vec<_>>(), Vec::<&str>::new(), "{}", render::text(&report));
+    assert_eq!(
+        report.findings.iter().map(|f| f.rule.id).collect::<Vec<_>>(),
+        Vec::<&str>::new(),
+        "{}",
+        render::text(&report)
+    );
 }
 
 #[test]

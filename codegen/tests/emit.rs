@@ -121,7 +121,8 @@ fn openapi_3_0() {
 #[test]
 fn json_schema_files() {
     let files = files();
-    let names: Vec<&str> = files.keys().filter(|k| k.starts_with("generated/jsonschema/")).map(String::as_str).collect();
+    let names: Vec<&str> =
+        files.keys().filter(|k| k.starts_with("generated/jsonschema/")).map(String::as_str).collect();
     assert_eq!(
         names,
         [

@@ -82,7 +82,12 @@ fn every_problem_is_reported_at_once() {
         .operation(Operation::new(contract::Method::Get, "untagged", "/u").summary("S.").response::<Item>(200, "OK."))
         .operation(op("unknown_tag", "/ut").tag("nope"))
         .operation(Operation::new(contract::Method::Get, "no_summary", "/ns").tag("t").response::<Item>(200, "OK."))
-        .operation(op("bad_statuses", "/s").error(200, "Not an error.").empty(204, "Deleted.").response::<Item>(404, "Not a success."))
+        .operation(
+            op("bad_statuses", "/s")
+                .error(200, "Not an error.")
+                .empty(204, "Deleted.")
+                .response::<Item>(404, "Not a success."),
+        )
         .operation(bare("no_success", "/ns2").error(404, "x"))
         .operation(op("get_with_body", "/gb").body::<Item>())
         .operation(op("mixed", "/m").empty(202, "Accepted, no body."))

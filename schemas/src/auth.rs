@@ -75,7 +75,11 @@ pub struct UserCreate {
 
 impl UserCreate {
     fn example() -> Self {
-        Self { email: "ada@example.com".into(), password: Password("Sup3rSecret".into()), full_name: Some("Ada Lovelace".into()) }
+        Self {
+            email: "ada@example.com".into(),
+            password: Password("Sup3rSecret".into()),
+            full_name: Some("Ada Lovelace".into()),
+        }
     }
 }
 

@@ -38,7 +38,11 @@ fn example_problem() -> Problem {
                 keyword: "pattern".into(),
                 message: "must contain at least one digit".into(),
             },
-            FieldError { path: "/body/email".into(), keyword: "format".into(), message: "is not an email address".into() },
+            FieldError {
+                path: "/body/email".into(),
+                keyword: "format".into(),
+                message: "is not an email address".into(),
+            },
         ],
     }
 }

@@ -88,7 +88,9 @@ pub struct ProjectUpdate {
 
 /// A field that is present: `Some(None)` for `null`, `Some(Some(v))` for a value (absent fields
 /// take the `default`, `None`).
-fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Option<Option<T>>, D::Error> {
+fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<Option<T>>, D::Error> {
     Option::<T>::deserialize(deserializer).map(Some)
 }
 

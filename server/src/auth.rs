@@ -18,7 +18,8 @@ pub const ISSUER: &str = "devora-api";
 
 /// A verified password hash of a password nobody has, so that an unknown email costs as much
 /// time as a wrong password.
-static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| hash_password("not a password of anyone").unwrap_or_default());
+static DUMMY_HASH: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| hash_password("not a password of anyone").unwrap_or_default());
 
 /// Hashes a password with argon2id and a random salt (CPU-heavy: call from a blocking task).
 pub fn hash_password(password: &str) -> Result<String, String> {
@@ -79,7 +80,13 @@ impl Tokens {
     /// An access token for `user_id`, valid `access_seconds`.
     pub fn issue(&self, user_id: &str, role: &str) -> Result<String, jsonwebtoken::errors::Error> {
         let now = chrono::Utc::now().timestamp().max(0) as u64;
-        let claims = Claims { sub: user_id.into(), role: role.into(), iss: ISSUER.into(), iat: now, exp: now + u64::from(self.access_seconds) };
+        let claims = Claims {
+            sub: user_id.into(),
+            role: role.into(),
+            iss: ISSUER.into(),
+            iat: now,
+            exp: now + u64::from(self.access_seconds),
+        };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
     }
 
@@ -102,7 +109,9 @@ impl Tokens {
             }
             Err(error) => Err(match error.kind() {
                 ErrorKind::ExpiredSignature => AuthError::Expired,
-                ErrorKind::InvalidToken | ErrorKind::Base64(_) | ErrorKind::Json(_) | ErrorKind::Utf8(_) => AuthError::Malformed,
+                ErrorKind::InvalidToken | ErrorKind::Base64(_) | ErrorKind::Json(_) | ErrorKind::Utf8(_) => {
+                    AuthError::Malformed
+                }
                 _ => AuthError::Invalid,
             }),
         }

@@ -45,11 +45,15 @@ impl Config {
             None => 8080,
         };
         let body_limit = match var("BODY_LIMIT") {
-            Some(limit) => limit.parse().map_err(|_| ConfigError(format!("BODY_LIMIT={limit} is not a number of bytes")))?,
+            Some(limit) => {
+                limit.parse().map_err(|_| ConfigError(format!("BODY_LIMIT={limit} is not a number of bytes")))?
+            }
             None => 2 * 1024 * 1024,
         };
         let access_token_seconds = match var("ACCESS_TOKEN_SECONDS") {
-            Some(seconds) => seconds.parse().map_err(|_| ConfigError(format!("ACCESS_TOKEN_SECONDS={seconds} is not a number")))?,
+            Some(seconds) => {
+                seconds.parse().map_err(|_| ConfigError(format!("ACCESS_TOKEN_SECONDS={seconds} is not a number")))?
+            }
             None => 900,
         };
         let (jwt_secret, missing) = match var("JWT_SECRET") {
@@ -57,7 +61,9 @@ impl Config {
             Some(_) => return Err(ConfigError("JWT_SECRET must have at least 32 characters".into())),
             None => (random_secret(), true),
         };
-        let admin_emails = var("ADMIN_EMAILS").map(|v| v.split(',').map(|e| e.trim().to_ascii_lowercase()).filter(|e| !e.is_empty()).collect()).unwrap_or_default();
+        let admin_emails = var("ADMIN_EMAILS")
+            .map(|v| v.split(',').map(|e| e.trim().to_ascii_lowercase()).filter(|e| !e.is_empty()).collect())
+            .unwrap_or_default();
         Ok((
             Self {
                 address: SocketAddr::new(host, port),

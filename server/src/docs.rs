@@ -66,7 +66,11 @@ fn text(value: Option<&Value>) -> String {
         // An unpaired backtick: no spans.
         return escape(raw);
     }
-    parts.iter().enumerate().map(|(i, part)| if i % 2 == 1 { format!("<code>{}</code>", escape(part)) } else { escape(part) }).collect()
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, part)| if i % 2 == 1 { format!("<code>{}</code>", escape(part)) } else { escape(part) })
+        .collect()
 }
 
 /// The page for an OpenAPI 3.1 document.
@@ -94,7 +98,8 @@ pub fn render(document: &Map<String, Value>) -> String {
         let _ = write!(out, "<h2 id=\"tag-{0}\">{0}</h2><p>{1}</p>", escape(name), text(tag.get("description")));
         for (path, item) in &paths {
             for (method, operation) in item.as_object().into_iter().flatten() {
-                let tagged = operation.get("tags").and_then(Value::as_array).is_some_and(|t| t.iter().any(|x| x == name));
+                let tagged =
+                    operation.get("tags").and_then(Value::as_array).is_some_and(|t| t.iter().any(|x| x == name));
                 if tagged {
                     operation_html(&mut out, method, path, operation);
                 }
@@ -102,14 +107,31 @@ pub fn render(document: &Map<String, Value>) -> String {
         }
     }
     out.push_str("<h2 id=\"schemas\">Schemas</h2>");
-    for (name, schema) in document.get("components").and_then(|c| c.get("schemas")).and_then(Value::as_object).into_iter().flatten() {
-        let _ = write!(out, "<div class=\"op\" id=\"schema-{0}\"><h3>{0}</h3><p>{1}</p><p>{2}</p>", escape(name), text(schema.get("description")), describe(schema));
-        let required: Vec<&str> = schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+    for (name, schema) in
+        document.get("components").and_then(|c| c.get("schemas")).and_then(Value::as_object).into_iter().flatten()
+    {
+        let _ = write!(
+            out,
+            "<div class=\"op\" id=\"schema-{0}\"><h3>{0}</h3><p>{1}</p><p>{2}</p>",
+            escape(name),
+            text(schema.get("description")),
+            describe(schema)
+        );
+        let required: Vec<&str> =
+            schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
         if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
             out.push_str("<table><tr><th>property</th><th>type</th><th>rules</th><th>description</th></tr>");
             for (property, value) in properties {
-                let mark = if required.contains(&property.as_str()) { "" } else { " <span class=\"muted\">(optional)</span>" };
-                let _ = write!(out, "<tr><td><code>{}</code>{mark}</td><td>{}</td><td>{}</td><td>{}</td></tr>", escape(property), describe(value), constraints(value), text(value.get("description")));
+                let mark =
+                    if required.contains(&property.as_str()) { "" } else { " <span class=\"muted\">(optional)</span>" };
+                let _ = write!(
+                    out,
+                    "<tr><td><code>{}</code>{mark}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    escape(property),
+                    describe(value),
+                    constraints(value),
+                    text(value.get("description"))
+                );
             }
             out.push_str("</table>");
         }
@@ -132,7 +154,11 @@ fn operation_html(out: &mut String, method: &str, path: &str, operation: &Value)
     if let Some(parameters) = operation.get("parameters").and_then(Value::as_array) {
         out.push_str("<table><tr><th>parameter</th><th>in</th><th>type</th><th>description</th></tr>");
         for parameter in parameters {
-            let required = if parameter.get("required") == Some(&Value::Bool(true)) { "" } else { " <span class=\"muted\">(optional)</span>" };
+            let required = if parameter.get("required") == Some(&Value::Bool(true)) {
+                ""
+            } else {
+                " <span class=\"muted\">(optional)</span>"
+            };
             let _ = write!(
                 out,
                 "<tr><td><code>{}</code>{required}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
@@ -146,13 +172,25 @@ fn operation_html(out: &mut String, method: &str, path: &str, operation: &Value)
     }
     if let Some(content) = operation.pointer("/requestBody/content").and_then(Value::as_object) {
         for (media, body) in content {
-            let _ = write!(out, "<p>Body ({}): {}</p>", escape(media), body.get("schema").map(describe).unwrap_or_default());
+            let _ = write!(
+                out,
+                "<p>Body ({}): {}</p>",
+                escape(media),
+                body.get("schema").map(describe).unwrap_or_default()
+            );
         }
     }
     out.push_str("<table><tr><th>status</th><th>answer</th></tr>");
     for (status, response) in operation.get("responses").and_then(Value::as_object).into_iter().flatten() {
-        let body = response.get("content").and_then(Value::as_object).and_then(|c| c.values().next()).and_then(|m| m.get("schema")).map(describe).unwrap_or_default();
-        let _ = write!(out, "<tr><td>{}</td><td>{} {body}</td></tr>", escape(status), text(response.get("description")));
+        let body = response
+            .get("content")
+            .and_then(Value::as_object)
+            .and_then(|c| c.values().next())
+            .and_then(|m| m.get("schema"))
+            .map(describe)
+            .unwrap_or_default();
+        let _ =
+            write!(out, "<tr><td>{}</td><td>{} {body}</td></tr>", escape(status), text(response.get("description")));
     }
     out.push_str("</table></div>");
 }
@@ -163,7 +201,10 @@ mod tests {
 
     #[test]
     fn code_spans_and_escaping() {
-        assert_eq!(text(Some(&Value::from("send `If-None-Match` <now>"))), "send <code>If-None-Match</code> &lt;now&gt;");
+        assert_eq!(
+            text(Some(&Value::from("send `If-None-Match` <now>"))),
+            "send <code>If-None-Match</code> &lt;now&gt;"
+        );
         assert_eq!(text(Some(&Value::from("a ` b"))), "a ` b");
         assert_eq!(text(Some(&Value::from("`<script>`"))), "<code>&lt;script&gt;</code>");
     }

@@ -8,8 +8,8 @@ pub mod config;
 mod docs;
 pub mod mailer;
 pub mod oauth;
-pub mod providers;
 mod problems;
+pub mod providers;
 mod services;
 
 use std::str::FromStr;
@@ -61,7 +61,11 @@ impl std::error::Error for StartError {}
 
 /// Reads a project of `owner` with its file summaries: the read `get_project` does, for the load
 /// benchmark's hand-written baseline.
-pub async fn read_project(app: &App, owner: &str, id: uuid::Uuid) -> Result<Option<schemas::projects::Project>, String> {
+pub async fn read_project(
+    app: &App,
+    owner: &str,
+    id: uuid::Uuid,
+) -> Result<Option<schemas::projects::Project>, String> {
     app.project(owner, id).await
 }
 
@@ -79,12 +83,17 @@ pub async fn open_database(url: &str) -> Result<SqlitePool, StartError> {
 }
 
 /// Builds the application: the database, the routers of the mounted tags, the fallbacks.
-pub async fn build(config: Config, mailer: Option<Arc<dyn mailer::Mailer>>, providers: oauth::Providers) -> Result<(Router, Arc<App>), StartError> {
+pub async fn build(
+    config: Config,
+    mailer: Option<Arc<dyn mailer::Mailer>>,
+    providers: oauth::Providers,
+) -> Result<(Router, Arc<App>), StartError> {
     let pool = open_database(&config.database_url).await?;
     let tokens = Arc::new(auth::Tokens::new(&config.jwt_secret, config.access_token_seconds));
     let authenticator = Arc::new(auth::DbAuthenticator::new(tokens.clone(), pool.clone()));
     let mailer = mailer.unwrap_or_else(|| Arc::new(mailer::OutboxMailer { pool: pool.clone() }));
-    let document: serde_json::Value = serde_yaml::from_str(OPENAPI_YAML).map_err(|e| StartError::Contract(e.to_string()))?;
+    let document: serde_json::Value =
+        serde_yaml::from_str(OPENAPI_YAML).map_err(|e| StartError::Contract(e.to_string()))?;
     let openapi_json = match document {
         serde_json::Value::Object(map) => map,
         _ => return Err(StartError::Contract("openapi.yaml is not an object".into())),

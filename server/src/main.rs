@@ -23,7 +23,9 @@ async fn main() -> ExitCode {
         }
     };
     if secret_missing {
-        tracing::warn!("JWT_SECRET is not set: a random secret signs tokens, and every token dies with this process. Set JWT_SECRET (32+ characters) in production.");
+        tracing::warn!(
+            "JWT_SECRET is not set: a random secret signs tokens, and every token dies with this process. Set JWT_SECRET (32+ characters) in production."
+        );
     }
     let address = config.address;
     let database = config.database_url.clone();
@@ -42,7 +44,9 @@ async fn main() -> ExitCode {
         }
     };
     tracing::info!(%address, %database, "Devora API listening; docs at http://{address}/api/v2/docs");
-    let served = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown()).await;
+    let served = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown())
+        .await;
     match served {
         Ok(()) => {
             tracing::info!("stopped");

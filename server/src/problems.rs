@@ -4,7 +4,13 @@ use schemas::common::Problem;
 
 /// A problem with a title and a detail.
 pub fn problem(status: u16, title: &str, detail: impl Into<String>) -> Problem {
-    Problem { type_: "about:blank".into(), title: title.into(), status, detail: Some(detail.into()), errors: Vec::new() }
+    Problem {
+        type_: "about:blank".into(),
+        title: title.into(),
+        status,
+        detail: Some(detail.into()),
+        errors: Vec::new(),
+    }
 }
 
 /// Logs a server-side failure and returns the `500` problem that reports it without details.

@@ -37,9 +37,20 @@ pub struct CheckoutRequest<'a> {
 
 /// A payment provider (Stripe-like).
 pub trait PaymentProvider: Send + Sync + 'static {
-    fn create_checkout_session<'a>(&'a self, request: CheckoutRequest<'a>) -> BoxFuture<'a, Result<CheckoutSession, ProviderError>>;
-    fn create_portal_session<'a>(&'a self, customer_email: &'a str, return_url: &'a Url) -> BoxFuture<'a, Result<PortalSession, ProviderError>>;
-    fn list_invoices<'a>(&'a self, customer_email: &'a str, limit: u32) -> BoxFuture<'a, Result<InvoiceList, ProviderError>>;
+    fn create_checkout_session<'a>(
+        &'a self,
+        request: CheckoutRequest<'a>,
+    ) -> BoxFuture<'a, Result<CheckoutSession, ProviderError>>;
+    fn create_portal_session<'a>(
+        &'a self,
+        customer_email: &'a str,
+        return_url: &'a Url,
+    ) -> BoxFuture<'a, Result<PortalSession, ProviderError>>;
+    fn list_invoices<'a>(
+        &'a self,
+        customer_email: &'a str,
+        limit: u32,
+    ) -> BoxFuture<'a, Result<InvoiceList, ProviderError>>;
 }
 
 /// One step of a generation job.

@@ -24,13 +24,18 @@ fn client(server: &Server, token: Option<&str>) -> api_client::Client {
 }
 
 fn user(email: &str, password: &str) -> types::UserCreate {
-    types::UserCreate { email: email.parse().expect("email"), password: password.parse().expect("password"), full_name: None }
+    types::UserCreate {
+        email: email.parse().expect("email"),
+        password: password.parse().expect("password"),
+        full_name: None,
+    }
 }
 
 async fn register_and_login(server: &Server, email: &str) -> String {
     let anonymous = client(server, None);
     anonymous.register(&user(email, "Sup3rSecret")).await.expect("register");
-    let login = types::UserLogin { email: email.parse().expect("email"), password: "Sup3rSecret".parse().expect("password") };
+    let login =
+        types::UserLogin { email: email.parse().expect("email"), password: "Sup3rSecret".parse().expect("password") };
     anonymous.login(&login).await.expect("login").into_inner().access_token
 }
 
@@ -40,7 +45,12 @@ fn status_of(error: &api_client::Error<types::Problem>) -> Option<StatusCode> {
 }
 
 fn project(name: &str) -> types::ProjectCreate {
-    types::ProjectCreate { name: name.parse().expect("name"), description: None, github_repo_url: None, vercel_url: None }
+    types::ProjectCreate {
+        name: name.parse().expect("name"),
+        description: None,
+        github_repo_url: None,
+        vercel_url: None,
+    }
 }
 
 #[tokio::test]
@@ -52,7 +62,10 @@ async fn the_core_flow_through_the_generated_client() {
     assert_eq!(created.status(), StatusCode::CREATED);
     assert_eq!(created.email.as_str(), "ada@example.com");
 
-    let login = types::UserLogin { email: "ada@example.com".parse().expect("email"), password: "Sup3rSecret".parse().expect("password") };
+    let login = types::UserLogin {
+        email: "ada@example.com".parse().expect("email"),
+        password: "Sup3rSecret".parse().expect("password"),
+    };
     let tokens = anonymous.login(&login).await.expect("login").into_inner();
     assert_eq!(tokens.expires_in.get(), 900);
     let ada = client(&server, Some(&tokens.access_token));
@@ -61,8 +74,12 @@ async fn the_core_flow_through_the_generated_client() {
     assert_eq!(me.email.as_str(), "ada@example.com");
 
     let first = ada.create_project(&project("Landing page")).await.expect("create").into_inner();
-    let file = types::FileUpsert { content: "fn main() {}\n".parse().expect("content"), language: Some("rust".parse().expect("language")) };
-    let stored = ada.put_file(&first.id, &"main.rs".parse().expect("file name"), &file).await.expect("put file").into_inner();
+    let file = types::FileUpsert {
+        content: "fn main() {}\n".parse().expect("content"),
+        language: Some("rust".parse().expect("language")),
+    };
+    let stored =
+        ada.put_file(&first.id, &"main.rs".parse().expect("file name"), &file).await.expect("put file").into_inner();
     assert_eq!(stored.size, 13);
 
     // Get, then the same with the ETag: 304.
@@ -77,26 +94,56 @@ async fn the_core_flow_through_the_generated_client() {
     ada.create_project(&project("Shop")).await.expect("create");
     let page = ada.list_projects(None, std::num::NonZeroU32::new(2), None, None).await.expect("list").into_inner();
     assert_eq!((page.items.len(), page.total), (2, 3));
-    let rest = ada.list_projects(std::num::NonZeroU32::new(2), std::num::NonZeroU32::new(2), None, None).await.expect("list").into_inner();
+    let rest = ada
+        .list_projects(std::num::NonZeroU32::new(2), std::num::NonZeroU32::new(2), None, None)
+        .await
+        .expect("list")
+        .into_inner();
     assert_eq!(rest.items.len(), 1);
     assert_eq!(rest.items[0].name, "Landing page", "newest first");
     // Search ignores case, and `%` / `_` are literal.
-    let found = ada.list_projects(None, None, Some(&"LANDING".parse().expect("search")), None).await.expect("search").into_inner();
+    let found = ada
+        .list_projects(None, None, Some(&"LANDING".parse().expect("search")), None)
+        .await
+        .expect("search")
+        .into_inner();
     assert_eq!((found.total, found.items[0].name.as_str()), (1, "Landing page"));
     ada.create_project(&project("100% done")).await.expect("create");
-    let percent = ada.list_projects(None, None, Some(&"0%".parse().expect("search")), None).await.expect("search").into_inner();
+    let percent =
+        ada.list_projects(None, None, Some(&"0%".parse().expect("search")), None).await.expect("search").into_inner();
     assert_eq!(percent.items.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["100% done"]);
-    let underscore = ada.list_projects(None, None, Some(&"_".parse().expect("search")), None).await.expect("search").into_inner();
+    let underscore =
+        ada.list_projects(None, None, Some(&"_".parse().expect("search")), None).await.expect("search").into_inner();
     assert_eq!(underscore.total, 0, "`_` is not a wildcard");
 
     // Update, then delete.
-    let update = types::ProjectUpdate { name: Some("Landing".parse().expect("name")), description: None, github_repo_url: None, vercel_url: None };
+    let update = types::ProjectUpdate {
+        name: Some("Landing".parse().expect("name")),
+        description: None,
+        github_repo_url: None,
+        vercel_url: None,
+    };
     let updated = ada.update_project(&first.id, &update).await.expect("update").into_inner();
     assert_eq!(updated.name, "Landing");
     // `null` clears an optional field; an absent field stays.
-    let described = types::ProjectUpdate { name: None, description: Some("temporary".parse().expect("description")), github_repo_url: None, vercel_url: None };
-    assert_eq!(ada.update_project(&first.id, &described).await.expect("update").into_inner().description.as_deref(), Some("temporary"));
-    let (status, _, cleared) = raw(&server, reqwest::Method::PATCH, &format!("/api/v2/projects/{}", first.id), Some(&tokens.access_token), Some(json!({"description": null}).to_string())).await;
+    let described = types::ProjectUpdate {
+        name: None,
+        description: Some("temporary".parse().expect("description")),
+        github_repo_url: None,
+        vercel_url: None,
+    };
+    assert_eq!(
+        ada.update_project(&first.id, &described).await.expect("update").into_inner().description.as_deref(),
+        Some("temporary")
+    );
+    let (status, _, cleared) = raw(
+        &server,
+        reqwest::Method::PATCH,
+        &format!("/api/v2/projects/{}", first.id),
+        Some(&tokens.access_token),
+        Some(json!({"description": null}).to_string()),
+    )
+    .await;
     assert_eq!((status, &cleared["description"], &cleared["name"]), (StatusCode::OK, &Value::Null, &json!("Landing")));
     let deleted = ada.delete_project(&first.id).await.expect("delete");
     assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
@@ -111,7 +158,11 @@ async fn the_core_flow_through_the_generated_client() {
     // The message is written after the 202 (off the request path): wait for it.
     let mut message: Option<(String,)> = None;
     for _ in 0..100 {
-        message = sqlx::query_as("SELECT body FROM outbox WHERE recipient = ?").bind("ada@example.com").fetch_optional(&server.app.pool).await.expect("outbox");
+        message = sqlx::query_as("SELECT body FROM outbox WHERE recipient = ?")
+            .bind("ada@example.com")
+            .fetch_optional(&server.app.pool)
+            .await
+            .expect("outbox");
         if message.is_some() {
             break;
         }
@@ -121,17 +172,29 @@ async fn the_core_flow_through_the_generated_client() {
     let token = body.split_whitespace().find(|w| w.starts_with("pr_")).expect("a token in the message").to_owned();
     let count: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM outbox").fetch_one(&server.app.pool).await.expect("count");
     assert_eq!(count.0, 1, "no message for an unknown address");
-    let confirm = types::PasswordReset { token: token.parse().expect("token"), new_password: "N3wPassword".parse().expect("password") };
+    let confirm = types::PasswordReset {
+        token: token.parse().expect("token"),
+        new_password: "N3wPassword".parse().expect("password"),
+    };
     assert_eq!(anonymous.reset_password(&confirm).await.expect("reset").status(), StatusCode::NO_CONTENT);
     let again = anonymous.reset_password(&confirm).await.expect_err("single use");
     assert_eq!(status_of(&again), Some(StatusCode::BAD_REQUEST));
     let old = anonymous.login(&login).await.expect_err("the old password is gone");
     assert_eq!(status_of(&old), Some(StatusCode::UNAUTHORIZED));
-    let new_login = types::UserLogin { email: "ada@example.com".parse().expect("email"), password: "N3wPassword".parse().expect("password") };
+    let new_login = types::UserLogin {
+        email: "ada@example.com".parse().expect("email"),
+        password: "N3wPassword".parse().expect("password"),
+    };
     anonymous.login(&new_login).await.expect("the new password works");
 }
 
-async fn raw(server: &Server, method: reqwest::Method, path: &str, token: Option<&str>, body: Option<String>) -> (StatusCode, reqwest::header::HeaderMap, Value) {
+async fn raw(
+    server: &Server,
+    method: reqwest::Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<String>,
+) -> (StatusCode, reqwest::header::HeaderMap, Value) {
     let mut request = reqwest::Client::new().request(method, format!("{}{path}", server.base));
     if let Some(token) = token {
         request = request.bearer_auth(token);
@@ -147,14 +210,28 @@ async fn raw(server: &Server, method: reqwest::Method, path: &str, token: Option
 }
 
 fn errors(problem: &Value) -> Vec<(String, String)> {
-    problem["errors"].as_array().into_iter().flatten().map(|e| (e["path"].as_str().unwrap_or_default().to_owned(), e["keyword"].as_str().unwrap_or_default().to_owned())).collect()
+    problem["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| {
+            (e["path"].as_str().unwrap_or_default().to_owned(), e["keyword"].as_str().unwrap_or_default().to_owned())
+        })
+        .collect()
 }
 
 #[tokio::test]
 async fn a_weak_password_names_each_broken_rule() {
     let server = start().await;
     assert!("weak".parse::<types::Password>().is_err(), "the typed client refuses it before sending");
-    let (status, headers, problem) = raw(&server, reqwest::Method::POST, "/api/v2/auth/register", None, Some(json!({"email": "a@example.com", "password": "weak"}).to_string())).await;
+    let (status, headers, problem) = raw(
+        &server,
+        reqwest::Method::POST,
+        "/api/v2/auth/register",
+        None,
+        Some(json!({"email": "a@example.com", "password": "weak"}).to_string()),
+    )
+    .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(headers["content-type"], "application/problem+json");
     let errors = errors(&problem);
@@ -189,7 +266,14 @@ async fn file_names_that_traverse_paths_are_422() {
     let token = register_and_login(&server, "ada@example.com").await;
     let created = client(&server, Some(&token)).create_project(&project("P")).await.expect("create").into_inner();
     for name in ["..%2Fetc%2Fpasswd", "a..b", "a%5Cb"] {
-        let (status, _, problem) = raw(&server, reqwest::Method::PUT, &format!("/api/v2/projects/{}/files/{name}", created.id), Some(&token), Some(json!({"content": "x"}).to_string())).await;
+        let (status, _, problem) = raw(
+            &server,
+            reqwest::Method::PUT,
+            &format!("/api/v2/projects/{}/files/{name}", created.id),
+            Some(&token),
+            Some(json!({"content": "x"}).to_string()),
+        )
+        .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{name}: {problem}");
         assert!(errors(&problem).iter().all(|(path, _)| path == "/path/file_name"), "{problem}");
     }
@@ -212,17 +296,28 @@ async fn another_users_project_is_404_not_403() {
 async fn forged_expired_and_disabled_tokens_are_401() {
     let server = start().await;
     let token = register_and_login(&server, "ada@example.com").await;
-    let (forged_status, headers, _) = raw(&server, reqwest::Method::GET, "/api/v2/auth/me", Some("not.a.jwt"), None).await;
+    let (forged_status, headers, _) =
+        raw(&server, reqwest::Method::GET, "/api/v2/auth/me", Some("not.a.jwt"), None).await;
     assert_eq!(forged_status, StatusCode::UNAUTHORIZED);
     assert_eq!(headers["www-authenticate"], "Bearer");
 
     // Signed with another secret.
-    let other = server::auth::Tokens::new(b"another secret, just as long as the real one", 900).issue("x", "admin").expect("token");
-    assert_eq!(raw(&server, reqwest::Method::GET, "/api/v2/auth/me", Some(&other), None).await.0, StatusCode::UNAUTHORIZED);
+    let other = server::auth::Tokens::new(b"another secret, just as long as the real one", 900)
+        .issue("x", "admin")
+        .expect("token");
+    assert_eq!(
+        raw(&server, reqwest::Method::GET, "/api/v2/auth/me", Some(&other), None).await.0,
+        StatusCode::UNAUTHORIZED
+    );
 
     // Expired: the real secret, an `exp` in the past.
     let claims = json!({"sub": "x", "role": "user", "iss": server::auth::ISSUER, "iat": 1_000, "exp": 2_000});
-    let expired = jsonwebtoken::encode(&jsonwebtoken::Header::default(), &claims, &jsonwebtoken::EncodingKey::from_secret(SECRET)).expect("token");
+    let expired = jsonwebtoken::encode(
+        &jsonwebtoken::Header::default(),
+        &claims,
+        &jsonwebtoken::EncodingKey::from_secret(SECRET),
+    )
+    .expect("token");
     let (status, _, problem) = raw(&server, reqwest::Method::GET, "/api/v2/auth/me", Some(&expired), None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(problem["detail"], "the bearer token has expired");
@@ -243,9 +338,14 @@ async fn admin_routes_need_the_admin_role() {
     let admin = client(&server, Some(&register_and_login(&server, "admin@example.com").await));
     let stats = admin.admin_stats().await.expect("admin").into_inner();
     assert_eq!(stats.users, 2);
-    let admins = admin.admin_list_users(None, None, None, Some(types::Role::Admin), None).await.expect("list").into_inner();
+    let admins =
+        admin.admin_list_users(None, None, None, Some(types::Role::Admin), None).await.expect("list").into_inner();
     assert_eq!(admins.items.iter().map(|u| u.email.as_str()).collect::<Vec<_>>(), ["admin@example.com"]);
-    let searched = admin.admin_list_users(None, None, None, None, Some(&"ADA@".parse().expect("search"))).await.expect("list").into_inner();
+    let searched = admin
+        .admin_list_users(None, None, None, None, Some(&"ADA@".parse().expect("search")))
+        .await
+        .expect("list")
+        .into_inner();
     assert_eq!((searched.total, searched.items[0].email.as_str()), (1, "ada@example.com"));
 
     // Disabling an account stops its tokens at once.
@@ -261,7 +361,10 @@ async fn the_sixth_login_within_a_minute_is_429() {
     let server = start().await;
     let anonymous = client(&server, None);
     anonymous.register(&user("ada@example.com", "Sup3rSecret")).await.expect("register");
-    let login = types::UserLogin { email: "ada@example.com".parse().expect("email"), password: "wrong password".parse().expect("password") };
+    let login = types::UserLogin {
+        email: "ada@example.com".parse().expect("email"),
+        password: "wrong password".parse().expect("password"),
+    };
     for attempt in 1..=5 {
         let refused = anonymous.login(&login).await.expect_err("wrong password");
         assert_eq!(status_of(&refused), Some(StatusCode::UNAUTHORIZED), "attempt {attempt}");
@@ -278,14 +381,22 @@ async fn the_sixth_login_within_a_minute_is_429() {
 #[tokio::test]
 async fn malformed_and_oversized_bodies() {
     let server = start().await;
-    let (status, _, problem) = raw(&server, reqwest::Method::POST, "/api/v2/auth/login", None, Some("{\"email\": ".into())).await;
+    let (status, _, problem) =
+        raw(&server, reqwest::Method::POST, "/api/v2/auth/login", None, Some("{\"email\": ".into())).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
     assert_eq!(problem["title"], "Malformed JSON");
 
     let token = register_and_login(&server, "ada@example.com").await;
     let created = client(&server, Some(&token)).create_project(&project("P")).await.expect("create").into_inner();
     let big = json!({"content": "x".repeat(100 * 1024)}).to_string();
-    let (status, _, problem) = raw(&server, reqwest::Method::PUT, &format!("/api/v2/projects/{}/files/big.txt", created.id), Some(&token), Some(big)).await;
+    let (status, _, problem) = raw(
+        &server,
+        reqwest::Method::PUT,
+        &format!("/api/v2/projects/{}/files/big.txt", created.id),
+        Some(&token),
+        Some(big),
+    )
+    .await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{problem}");
 
     let (status, _, _) = raw(&server, reqwest::Method::GET, "/api/v2/no/such/route", None, None).await;
@@ -304,8 +415,14 @@ async fn meta_serves_the_contract_and_offline_docs() {
     assert_eq!(status, StatusCode::OK);
     assert!(headers["content-type"].to_str().expect("ASCII").starts_with("text/html"));
     let html = html.as_str().unwrap_or_default();
-    assert!(html.contains("get_project") && html.contains("id=\"schema-Project\""), "operations and schemas are documented");
-    assert!(!html.contains("<script") && !html.contains("src=\"http") && !html.contains("href=\"http"), "the page loads nothing from elsewhere");
+    assert!(
+        html.contains("get_project") && html.contains("id=\"schema-Project\""),
+        "operations and schemas are documented"
+    );
+    assert!(
+        !html.contains("<script") && !html.contains("src=\"http") && !html.contains("href=\"http"),
+        "the page loads nothing from elsewhere"
+    );
     let health = anonymous.health().await.expect("health").into_inner();
     assert!(health.database);
     let oauth = anonymous.oauth_authorize(types::OAuthProvider::Google).await.expect_err("no provider configured");

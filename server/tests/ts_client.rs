@@ -7,7 +7,10 @@ mod common;
 #[tokio::test]
 async fn the_core_flow_through_the_generated_typescript_client() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    assert!(root.join("tests/node_modules/typescript").exists(), "tests/node_modules is missing: run `cargo xtask test`, which installs the npm packages first");
+    assert!(
+        root.join("tests/node_modules/typescript").exists(),
+        "tests/node_modules is missing: run `cargo xtask test`, which installs the npm packages first"
+    );
     let server = common::start(&[]).await;
     let output = tokio::process::Command::new("node")
         .arg(root.join("tests/typescript/e2e.mjs"))
@@ -17,6 +20,10 @@ async fn the_core_flow_through_the_generated_typescript_client() {
         .await
         .expect("node runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "the TypeScript flow failed:\n{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "the TypeScript flow failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert!(stdout.contains("ts client flow: ok"));
 }

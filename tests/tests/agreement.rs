@@ -153,7 +153,13 @@ impl Generator<'_> {
             }
             _ => {
                 let mut out = Map::new();
-                let required: Vec<&str> = object.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+                let required: Vec<&str> = object
+                    .get("required")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .collect();
                 for (name, property) in object.get("properties").and_then(Value::as_object).into_iter().flatten() {
                     if required.contains(&name.as_str()) || self.rng.chance(60) {
                         let value = self.value(property, depth + 1);
@@ -191,7 +197,8 @@ impl Generator<'_> {
     fn string(&mut self, schema: &Value) -> Value {
         let key = schema.to_string();
         if !self.strings.contains_key(&key) {
-            let validator = jsonschema::options().should_validate_formats(true).build(schema).expect("string schema compiles");
+            let validator =
+                jsonschema::options().should_validate_formats(true).build(schema).expect("string schema compiles");
             self.strings.insert(key.clone(), validator);
         }
         for _ in 0..500 {
@@ -209,8 +216,23 @@ impl Generator<'_> {
             let text = match format {
                 "email" => format!("user{n}@example{}.com", n % 7),
                 "uri" => format!("https://example.com/{}/item-{n}?q={}", self.rng.below(9), self.rng.below(99)),
-                "uuid" => format!("{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}", self.rng.next() as u32, self.rng.below(0x10000), self.rng.below(0x1000), self.rng.below(0x1000), self.rng.next() & 0xFFFF_FFFF_FFFF),
-                "date-time" => format!("20{:02}-{:02}-{:02}T{:02}:{:02}:{:02}Z", self.rng.range(0, 99), self.rng.range(1, 12), self.rng.range(1, 28), self.rng.range(0, 23), self.rng.range(0, 59), self.rng.range(0, 59)),
+                "uuid" => format!(
+                    "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
+                    self.rng.next() as u32,
+                    self.rng.below(0x10000),
+                    self.rng.below(0x1000),
+                    self.rng.below(0x1000),
+                    self.rng.next() & 0xFFFF_FFFF_FFFF
+                ),
+                "date-time" => format!(
+                    "20{:02}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+                    self.rng.range(0, 99),
+                    self.rng.range(1, 12),
+                    self.rng.range(1, 28),
+                    self.rng.range(0, 23),
+                    self.rng.range(0, 59),
+                    self.rng.range(0, 59)
+                ),
                 "uri-reference" => format!("https://devora.dev/problems/{n}"),
                 _ => format!("value-{n}"),
             };
@@ -247,7 +269,8 @@ impl Generator<'_> {
                         j += 1;
                         match chars[j] {
                             'x' => {
-                                let code = u32::from_str_radix(&chars[j + 1..j + 3].iter().collect::<String>(), 16).expect("hex escape");
+                                let code = u32::from_str_radix(&chars[j + 1..j + 3].iter().collect::<String>(), 16)
+                                    .expect("hex escape");
                                 j += 2;
                                 char::from_u32(code).expect("char")
                             }
@@ -262,7 +285,8 @@ impl Generator<'_> {
                         if end == '\\' {
                             j += 1;
                             end = if chars[j] == 'x' {
-                                let code = u32::from_str_radix(&chars[j + 1..j + 3].iter().collect::<String>(), 16).expect("hex escape");
+                                let code = u32::from_str_radix(&chars[j + 1..j + 3].iter().collect::<String>(), 16)
+                                    .expect("hex escape");
                                 j += 2;
                                 char::from_u32(code).expect("char")
                             } else {
@@ -334,7 +358,9 @@ fn sites(generator: &Generator<'_>, schema: &Value, value: &Value, pointer: Stri
     for keyword in ["anyOf", "oneOf"] {
         if let Some(Value::Array(branches)) = schema.get(keyword) {
             // Descend through the branch that accepts the value (the non-null one for `Option`).
-            if let Some(branch) = branches.iter().find(|b| !b.get("type").is_some_and(|t| t == "null") && !value.is_null()) {
+            if let Some(branch) =
+                branches.iter().find(|b| !b.get("type").is_some_and(|t| t == "null") && !value.is_null())
+            {
                 if branches.len() == 2 {
                     sites(generator, branch, value, pointer.clone(), out);
                 }
@@ -344,8 +370,16 @@ fn sites(generator: &Generator<'_>, schema: &Value, value: &Value, pointer: Stri
     match value {
         Value::Object(map) => {
             for (name, item) in map {
-                if let Some(property) = schema.pointer(&format!("/properties/{}", name.replace('~', "~0").replace('/', "~1"))) {
-                    sites(generator, property, item, format!("{pointer}/{}", name.replace('~', "~0").replace('/', "~1")), out);
+                if let Some(property) =
+                    schema.pointer(&format!("/properties/{}", name.replace('~', "~0").replace('/', "~1")))
+                {
+                    sites(
+                        generator,
+                        property,
+                        item,
+                        format!("{pointer}/{}", name.replace('~', "~0").replace('/', "~1")),
+                        out,
+                    );
                 }
             }
         }
@@ -433,7 +467,10 @@ fn rust_errors(validator: &jsonschema::Validator, value: &Value) -> BTreeSet<(St
 fn rust_and_typescript_validators_agree_on_serde_output_and_on_mutants() {
     let root = project_root();
     let tsc = root.join("tests/node_modules/typescript");
-    assert!(tsc.exists(), "tests/node_modules is missing: run `cargo xtask test`, which installs the npm packages first");
+    assert!(
+        tsc.exists(),
+        "tests/node_modules is missing: run `cargo xtask test`, which installs the npm packages first"
+    );
 
     let model = codegen::lower(&schemas::contract()).unwrap_or_else(|e| panic!("{e}"));
     let schemas: BTreeMap<String, Value> = model.schemas.iter().map(|(k, v)| (k.clone(), v.schema.clone())).collect();
@@ -496,7 +533,8 @@ fn rust_and_typescript_validators_agree_on_serde_output_and_on_mutants() {
         .output()
         .expect("node runs");
     assert!(output.status.success(), "node failed: {}", String::from_utf8_lossy(&output.stderr));
-    let results: Vec<Vec<(String, String)>> = serde_json::from_slice(&std::fs::read(dir.join("results.json")).expect("results")).expect("results JSON");
+    let results: Vec<Vec<(String, String)>> =
+        serde_json::from_slice(&std::fs::read(dir.join("results.json")).expect("results")).expect("results JSON");
     std::fs::remove_dir_all(&dir).ok();
     assert_eq!(results.len(), cases.len());
 
@@ -509,13 +547,17 @@ fn rust_and_typescript_validators_agree_on_serde_output_and_on_mutants() {
             None => {
                 valid_total += 1;
                 if !got.is_empty() {
-                    disagreements.push(format!("{}: TypeScript rejects what serde wrote: {} {got:?}", case["type"], case["value"]));
+                    disagreements.push(format!(
+                        "{}: TypeScript rejects what serde wrote: {} {got:?}",
+                        case["type"], case["value"]
+                    ));
                 }
             }
             Some(want) => {
                 mutant_total += 1;
                 if &got != want {
-                    disagreements.push(format!("{}: {}\n    rust: {want:?}\n    ts:   {got:?}", case["type"], case["value"]));
+                    disagreements
+                        .push(format!("{}: {}\n    rust: {want:?}\n    ts:   {got:?}", case["type"], case["value"]));
                 }
             }
         }
@@ -525,5 +567,10 @@ fn rust_and_typescript_validators_agree_on_serde_output_and_on_mutants() {
         println!("{name:<26} {valid:>7} {mutants:>8} {refused:>14}");
     }
     println!("agreement: {valid_total} valid values and {mutant_total} mutants, {} disagreements", disagreements.len());
-    assert!(disagreements.is_empty(), "{} disagreements:\n{}", disagreements.len(), disagreements.iter().take(20).cloned().collect::<Vec<_>>().join("\n"));
+    assert!(
+        disagreements.is_empty(),
+        "{} disagreements:\n{}",
+        disagreements.len(),
+        disagreements.iter().take(20).cloned().collect::<Vec<_>>().join("\n")
+    );
 }

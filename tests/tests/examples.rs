@@ -17,7 +17,8 @@ fn check_examples<T: DeserializeOwned>(name: &str) -> usize {
     for example in &examples {
         let problems = errors(&validator, example);
         assert!(problems.is_empty(), "an example of {name} breaks its schema:\n{}", problems.join("\n"));
-        serde_json::from_value::<T>(example.clone()).unwrap_or_else(|e| panic!("an example of {name} does not deserialize: {e}"));
+        serde_json::from_value::<T>(example.clone())
+            .unwrap_or_else(|e| panic!("an example of {name} does not deserialize: {e}"));
     }
     examples.len()
 }

@@ -187,7 +187,8 @@ fn documents_are_valid() {
     progenitor::Generator::default().generate_tokens(&spec).expect("progenitor accepts it");
     // Parameters come from the struct fields, the `Option` stripped of `null`.
     let parameters = &docs.openapi31["paths"]["/accounts/{account_id}/events"]["get"]["parameters"];
-    let names: Vec<&str> = parameters.as_array().expect("parameters").iter().filter_map(|p| p["name"].as_str()).collect();
+    let names: Vec<&str> =
+        parameters.as_array().expect("parameters").iter().filter_map(|p| p["name"].as_str()).collect();
     assert_eq!(names, ["account_id", "kinds", "limit", "If-None-Match"]);
     assert_eq!(parameters[2]["schema"]["type"], "integer");
 }
@@ -202,11 +203,8 @@ fn schemas_accept_what_serde_writes() {
         assert!(problems.is_empty(), "Account #{i} {value:#}\n{}", problems.join("\n"));
     }
     let event_schema = validator(&docs.schemas["Event"]);
-    let events = [
-        Event::Created(Box::new(account(4))),
-        Event::Renamed { from: "a".into(), to: "b".into() },
-        Event::Closed,
-    ];
+    let events =
+        [Event::Created(Box::new(account(4))), Event::Renamed { from: "a".into(), to: "b".into() }, Event::Closed];
     for event in events {
         let value = serde_json::to_value(&event).expect("serializes");
         assert!(errors(&event_schema, &value).is_empty(), "{value:#}");
@@ -280,7 +278,10 @@ fn a_type_read_and_written_differently_is_split_into_an_input_shape() {
 fn typescript_types_of_the_second_contract_type_check() {
     let root = contract_tests::project_root();
     let tsc = root.join("tests/node_modules/.bin/tsc");
-    assert!(tsc.exists(), "tests/node_modules is missing: run `cargo xtask test`, which installs the npm packages first");
+    assert!(
+        tsc.exists(),
+        "tests/node_modules is missing: run `cargo xtask test`, which installs the npm packages first"
+    );
     let files = codegen::generate(&contract(), &codegen::Layout::default()).unwrap_or_else(|e| panic!("{e}"));
     let dir = std::env::temp_dir().join(format!("generality-ts-{}", std::process::id()));
     std::fs::create_dir_all(dir.join("package")).expect("temp dir");
@@ -290,7 +291,10 @@ fn typescript_types_of_the_second_contract_type_check() {
         }
     }
     let types = &files["generated/typescript/types.ts"];
-    assert!(types.contains("export type Setting = {\n  type: \"toggle\";"), "internally tagged enum as a discriminated union:\n{types}");
+    assert!(
+        types.contains("export type Setting = {\n  type: \"toggle\";"),
+        "internally tagged enum as a discriminated union:\n{types}"
+    );
     assert!(types.contains("manager: Account | null;"), "recursive, nullable:\n{types}");
     assert!(types.contains("nickname?: string;"), "skipped when None: optional, never null:\n{types}");
     std::fs::write(

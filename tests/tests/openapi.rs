@@ -103,7 +103,10 @@ fn find_3_1_constructs(value: &Value, pointer: &str, offenders: &mut Vec<String>
             for (key, child) in map {
                 let here = format!("{pointer}/{key}");
                 let is_type_array = key == "type" && child.is_array();
-                if is_type_array || ["const", "examples", "prefixItems", "$defs", "unevaluatedProperties"].contains(&key.as_str()) && !pointer.ends_with("/properties") {
+                if is_type_array
+                    || ["const", "examples", "prefixItems", "$defs", "unevaluatedProperties"].contains(&key.as_str())
+                        && !pointer.ends_with("/properties")
+                {
                     offenders.push(here.clone());
                 }
                 find_3_1_constructs(child, &here, offenders);
@@ -127,6 +130,9 @@ fn progenitor_generates_a_typed_client_from_the_3_0_rendering() {
     let code = prettyplease::unparse(&file);
     // Typed success and typed problem errors, not raw byte streams.
     assert!(code.contains("pub async fn get_project"), "get_project method");
-    assert!(code.contains("Result<ResponseValue<types::Project>, Error<types::Problem>>"), "typed result of get_project");
+    assert!(
+        code.contains("Result<ResponseValue<types::Project>, Error<types::Problem>>"),
+        "typed result of get_project"
+    );
     assert!(code.contains("pub struct UserCreate"), "request types");
 }

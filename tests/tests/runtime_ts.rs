@@ -7,9 +7,21 @@ use serde_json::json;
 #[test]
 fn the_typescript_runtime_decides_edge_cases_like_the_rust_crate() {
     let root = project_root();
-    assert!(root.join("tests/node_modules/typescript").exists(), "tests/node_modules is missing: run `cargo xtask test`, which installs the npm packages first");
-    let output = std::process::Command::new("node").arg(root.join("tests/typescript/runtime.mjs")).arg(root.join("generated/typescript")).output().expect("node runs");
-    assert!(output.status.success(), "{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    assert!(
+        root.join("tests/node_modules/typescript").exists(),
+        "tests/node_modules is missing: run `cargo xtask test`, which installs the npm packages first"
+    );
+    let output = std::process::Command::new("node")
+        .arg(root.join("tests/typescript/runtime.mjs"))
+        .arg(root.join("generated/typescript"))
+        .output()
+        .expect("node runs");
+    assert!(
+        output.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 #[test]
@@ -18,7 +30,12 @@ fn identity_escapes_in_patterns_compile_for_the_u_flag() {
     let schema = json!({ "type": "string", "pattern": "^[0-9]{3}\\-[0-9]{4}$" });
     let mut registry = codegen::typescript::validator::Registry::new(|_| None);
     registry.add("https://x.invalid/s.json", schema.clone());
-    let module = codegen::typescript::validator::compile(&mut registry, &["https://x.invalid/s.json".to_owned()], &Default::default()).expect("compiles");
+    let module = codegen::typescript::validator::compile(
+        &mut registry,
+        &["https://x.invalid/s.json".to_owned()],
+        &Default::default(),
+    )
+    .expect("compiles");
     assert!(module.body.contains("\\\\x2D"), "{}", module.body);
     let rust = contract_tests::validator(&schema);
     assert!(rust.is_valid(&json!("555-1234")) && !rust.is_valid(&json!("5551234")));
@@ -68,13 +85,22 @@ fn rarer_keyword_shapes_report_like_the_rust_crate() {
         (json!({"additionalProperties": false, "patternProperties": {"^x": {}}}), json!({"a": 1, "x": 2})),
         (json!({"propertyNames": false}), json!({"a": 1, "b": 2})),
         (json!({"propertyNames": {"maxLength": 1}}), json!({"ab": 1, "b": 2})),
-        (json!({"properties": {"a": {"type": "string"}}, "unevaluatedProperties": {"type": "string"}}), json!({"a": "x", "b": 1, "c": 2})),
-        (json!({"additionalProperties": false, "properties": {"a": {}}, "unevaluatedProperties": false}), json!({"a": 1, "b": 2})),
+        (
+            json!({"properties": {"a": {"type": "string"}}, "unevaluatedProperties": {"type": "string"}}),
+            json!({"a": "x", "b": 1, "c": 2}),
+        ),
+        (
+            json!({"additionalProperties": false, "properties": {"a": {}}, "unevaluatedProperties": false}),
+            json!({"a": 1, "b": 2}),
+        ),
         (json!({"properties": {"a": {"type": "string"}}, "unevaluatedProperties": false}), json!({"a": 1})),
         (json!({"items": false}), json!([1, 2])),
         (json!({"contains": {"type": "string"}, "maxContains": 1}), json!(["a", "b"])),
         (json!({"dependentRequired": {"a": ["b"]}}), json!({"a": 1})),
-        (json!({"if": {"properties": {"a": true}, "minProperties": 2}, "unevaluatedProperties": false}), json!({"a": 1})),
+        (
+            json!({"if": {"properties": {"a": true}, "minProperties": 2}, "unevaluatedProperties": false}),
+            json!({"a": 1}),
+        ),
         (json!({"propertyNames": false, "additionalProperties": false}), json!({"a": 1})),
     ];
     let root = project_root();
@@ -84,7 +110,12 @@ fn rarer_keyword_shapes_report_like_the_rust_crate() {
     for (index, (schema, value)) in cases.iter().enumerate() {
         let mut registry = codegen::typescript::validator::Registry::new(|_| None);
         registry.add("https://x.invalid/s.json", schema.clone());
-        let module = codegen::typescript::validator::compile(&mut registry, &["https://x.invalid/s.json".to_owned()], &Default::default()).expect("compiles");
+        let module = codegen::typescript::validator::compile(
+            &mut registry,
+            &["https://x.invalid/s.json".to_owned()],
+            &Default::default(),
+        )
+        .expect("compiles");
         let root_fn = &module.roots[0];
         let tail = if module.tracks_evaluated { ", undefined" } else { "" };
         let code = format!(
@@ -93,7 +124,10 @@ fn rarer_keyword_shapes_report_like_the_rust_crate() {
             module.body
         );
         std::fs::write(dir.join(format!("case{index}.ts")), code).expect("write");
-        let rust: std::collections::BTreeSet<(String, String)> = contract_tests::validator(schema).iter_errors(value).map(|e| (e.instance_path().to_string(), e.kind().keyword().to_owned())).collect();
+        let rust: std::collections::BTreeSet<(String, String)> = contract_tests::validator(schema)
+            .iter_errors(value)
+            .map(|e| (e.instance_path().to_string(), e.kind().keyword().to_owned()))
+            .collect();
         expected.push(rust);
     }
     std::fs::write(dir.join("runtime.ts"), codegen::typescript::RUNTIME).expect("write runtime");

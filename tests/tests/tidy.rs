@@ -11,11 +11,13 @@ fn architecture_code_map_paths_exist() {
         if index % 2 == 0 || piece.contains(' ') || piece.starts_with("../") {
             continue;
         }
-        let looks_like_path = piece.ends_with('/') || [".rs", ".md", ".json", ".yaml"].iter().any(|ext| piece.ends_with(ext));
+        let looks_like_path =
+            piece.ends_with('/') || [".rs", ".md", ".json", ".yaml"].iter().any(|ext| piece.ends_with(ext));
         if !looks_like_path || piece.contains('<') {
             continue;
         }
-        let candidates = ["", "codegen/src", "xtask/src", "schemas/src"].map(|dir| project_root().join(dir).join(piece));
+        let candidates =
+            ["", "codegen/src", "xtask/src", "schemas/src"].map(|dir| project_root().join(dir).join(piece));
         assert!(candidates.iter().any(|p| p.exists()), "ARCHITECTURE.md names `{piece}`, which does not exist");
         checked += 1;
     }
@@ -38,7 +40,8 @@ fn readme_opens_with_the_two_commands() {
 fn readme_documents_the_diff_rule_catalog() {
     let readme = read("README.md");
     let catalog = readme.split("### Rule catalog").nth(1).expect("a rule catalog section");
-    let rows: Vec<&str> = catalog.lines().take_while(|l| !l.starts_with("## ")).filter(|l| l.starts_with("| `")).collect();
+    let rows: Vec<&str> =
+        catalog.lines().take_while(|l| !l.starts_with("## ")).filter(|l| l.starts_with("| `")).collect();
     assert_eq!(rows.len(), codegen::diff::rules::ALL.len(), "one row per rule");
     for (row, rule) in rows.iter().zip(codegen::diff::rules::ALL) {
         let expected = format!("| `{}` | {} | {} |", rule.id, rule.level.as_str(), rule.description);

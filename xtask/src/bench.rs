@@ -80,7 +80,10 @@ pub fn run(root: &Path, iterations: u32, case: Case, out: &mut dyn Write) -> Res
 }
 
 /// Lowering and the contract documents (OpenAPI 3.1, 3.0, JSON Schemas), without the code emitters.
-fn documents(contract: &contract::Contract, layout: &Layout) -> Result<std::collections::BTreeMap<String, String>, codegen::Errors> {
+fn documents(
+    contract: &contract::Contract,
+    layout: &Layout,
+) -> Result<std::collections::BTreeMap<String, String>, codegen::Errors> {
     let model = codegen::lower(contract)?;
     Ok(codegen::emit_documents(&model, layout))
 }

@@ -21,7 +21,13 @@ const REMOTE: &str = "http://localhost:1234/";
 /// The meta-schemas served from `tests/conformance/metaschemas` (see its README).
 const META: &str = "https://json-schema.org/draft/2020-12/";
 
-pub fn run(root: &Path, suite: Option<&Path>, assert_formats: bool, min_passed: Option<usize>, out: &mut dyn Write) -> Result<ExitCode> {
+pub fn run(
+    root: &Path,
+    suite: Option<&Path>,
+    assert_formats: bool,
+    min_passed: Option<usize>,
+    out: &mut dyn Write,
+) -> Result<ExitCode> {
     let suite = match suite {
         Some(dir) => dir.to_path_buf(),
         None => root.join("../shared/data/json-schema-test-suite/draft2020-12"),
@@ -44,11 +50,17 @@ pub fn run(root: &Path, suite: Option<&Path>, assert_formats: bool, min_passed: 
     for path in &files {
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        let groups: Vec<Value> = serde_json::from_str(&text).with_context(|| format!("{} is not a test file", path.display()))?;
+        let groups: Vec<Value> =
+            serde_json::from_str(&text).with_context(|| format!("{} is not a test file", path.display()))?;
         for group in groups {
             let description = group["description"].as_str().unwrap_or_default().to_owned();
             let tests = group["tests"].as_array().cloned().unwrap_or_default();
-            match compile_group(&group["schema"], &remotes, &root.join("tests/conformance/metaschemas/draft2020-12"), &options) {
+            match compile_group(
+                &group["schema"],
+                &remotes,
+                &root.join("tests/conformance/metaschemas/draft2020-12"),
+                &options,
+            ) {
                 Ok(code) => {
                     file_of_group.push(name.clone());
                     bundle.push(json!({"file": name, "description": description, "code": code, "tests": tests}));
@@ -84,7 +96,11 @@ pub fn run(root: &Path, suite: Option<&Path>, assert_formats: bool, min_passed: 
         } else {
             entry.1 += 1;
             let description = bundle[group]["description"].as_str().unwrap_or_default();
-            failures.push(format!("{file}: {description}: {}: {}", result["test"].as_str().unwrap_or_default(), result["reason"].as_str().unwrap_or_default()));
+            failures.push(format!(
+                "{file}: {description}: {}: {}",
+                result["test"].as_str().unwrap_or_default(),
+                result["reason"].as_str().unwrap_or_default()
+            ));
         }
     }
     for (key, (count, _)) in &skipped {
@@ -120,7 +136,12 @@ pub fn run(root: &Path, suite: Option<&Path>, assert_formats: bool, min_passed: 
     })
 }
 
-fn compile_group(schema: &Value, remotes: &Path, metaschemas: &Path, options: &validator::Options) -> Result<String, String> {
+fn compile_group(
+    schema: &Value,
+    remotes: &Path,
+    metaschemas: &Path,
+    options: &validator::Options,
+) -> Result<String, String> {
     let (remotes, metaschemas) = (remotes.to_path_buf(), metaschemas.to_path_buf());
     let mut registry = validator::Registry::new(move |uri| {
         let file = if let Some(relative) = uri.strip_prefix(REMOTE) {

@@ -27,7 +27,14 @@ pub enum FailOn {
     Never,
 }
 
-pub fn run(root: &Path, old: &str, new: Option<&str>, format: Format, fail_on: FailOn, out: &mut dyn Write) -> Result<ExitCode> {
+pub fn run(
+    root: &Path,
+    old: &str,
+    new: Option<&str>,
+    format: Format,
+    fail_on: FailOn,
+    out: &mut dyn Write,
+) -> Result<ExitCode> {
     let old_doc = load(root, old)?;
     let new_doc = load(root, new.unwrap_or("openapi.yaml"))?;
     let report = diff::diff(&old_doc, &new_doc)?;
@@ -119,13 +126,15 @@ mod tests {
     fn bad_inputs_are_errors_with_a_message() {
         let root = scratch("inputs", &document("1.0.0", 10), &document("1.0.0", 10));
         let mut out = Vec::new();
-        let missing = run(&root, "nope.yaml", None, Format::Text, FailOn::Breaking, &mut out).expect_err("missing file");
+        let missing =
+            run(&root, "nope.yaml", None, Format::Text, FailOn::Breaking, &mut out).expect_err("missing file");
         assert!(format!("{missing:#}").contains("nope.yaml"), "{missing:#}");
         std::fs::write(root.join("junk.yaml"), "openapi: [").expect("write");
         let junk = run(&root, "junk.yaml", None, Format::Text, FailOn::Breaking, &mut out).expect_err("not YAML");
         assert!(format!("{junk:#}").contains("is not YAML or JSON"), "{junk:#}");
         std::fs::write(root.join("swagger.json"), r#"{"swagger": "2.0"}"#).expect("write");
-        let swagger = run(&root, "swagger.json", None, Format::Text, FailOn::Breaking, &mut out).expect_err("not OpenAPI 3");
+        let swagger =
+            run(&root, "swagger.json", None, Format::Text, FailOn::Breaking, &mut out).expect_err("not OpenAPI 3");
         assert!(format!("{swagger:#}").contains("not OpenAPI 3.0 or 3.1"), "{swagger:#}");
         let empty_rev = run(&root, "git:", None, Format::Text, FailOn::Breaking, &mut out).expect_err("no revision");
         assert!(format!("{empty_rev:#}").contains("a revision must follow"), "{empty_rev:#}");

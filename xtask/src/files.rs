@@ -112,7 +112,12 @@ pub fn check(root: &Path, out: &mut dyn Write) -> Result<ExitCode> {
         let diff = similar::TextDiff::from_lines(old, new);
         write!(out, "{}", diff.unified_diff().context_radius(3).header(&format!("a/{path}"), &format!("b/{path}")))?;
     }
-    writeln!(out, "\n{} of {} generated files are stale or missing; run `cargo xtask generate` and commit the result", changes.len(), files.len())?;
+    writeln!(
+        out,
+        "\n{} of {} generated files are stale or missing; run `cargo xtask generate` and commit the result",
+        changes.len(),
+        files.len()
+    )?;
     Ok(ExitCode::from(1))
 }
 
@@ -191,11 +196,17 @@ mod tests {
         assert!(out.contains("-  title: Hand edited\n+  title: Devora API\n"), "{out}");
         assert!(out.contains("--- a/generated/jsonschema/Gone.json"), "{out}");
         assert!(out.contains("+++ b/generated/jsonschema/Role.json"), "{out}");
-        assert!(out.contains(&format!("3 of {total} generated files are stale or missing; run `cargo xtask generate`")), "{out}");
+        assert!(
+            out.contains(&format!("3 of {total} generated files are stale or missing; run `cargo xtask generate`")),
+            "{out}"
+        );
         assert!(!out.contains("node_modules"), "foreign folders are not ours: {out}");
 
         let (_, out) = run(generate, &root);
-        assert!(out.contains("updated  openapi.yaml") && out.contains("removed  generated/jsonschema/Gone.json"), "{out}");
+        assert!(
+            out.contains("updated  openapi.yaml") && out.contains("removed  generated/jsonschema/Gone.json"),
+            "{out}"
+        );
         assert!(out.contains("created  generated/jsonschema/Role.json"), "{out}");
         assert!(root.join("generated/node_modules/x/index.js").exists());
         assert_eq!(run(check, &root).0, ExitCode::SUCCESS);

@@ -8,11 +8,20 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 
 /// One exchange: the status and the body.
-pub fn request(address: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)], body: Option<&str>) -> Result<(u16, String)> {
+pub fn request(
+    address: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<&str>,
+) -> Result<(u16, String)> {
     let mut stream = TcpStream::connect_timeout(&address, Duration::from_secs(2))?;
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     let body = body.unwrap_or("");
-    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n", body.len());
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n",
+        body.len()
+    );
     for (name, value) in headers {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
@@ -25,7 +34,13 @@ pub fn request(address: SocketAddr, method: &str, path: &str, headers: &[(&str, 
 }
 
 /// A request that must succeed (2xx); its body as JSON.
-pub fn expect_json(address: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)], body: Option<&str>) -> Result<serde_json::Value> {
+pub fn expect_json(
+    address: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<&str>,
+) -> Result<serde_json::Value> {
     let (status, text) = request(address, method, path, headers, body)?;
     if !(200..300).contains(&status) {
         bail!("{method} {path} answered {status}: {text}");

@@ -30,7 +30,10 @@ pub fn run(root: &Path, out: &mut dyn Write) -> Result<()> {
     writeln!(out, "building the server in release mode...")?;
     out.flush()?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let built = Command::new(cargo).current_dir(root).args(["build", "--quiet", "--release", "-p", "server", "--bins"]).status()?;
+    let built = Command::new(cargo)
+        .current_dir(root)
+        .args(["build", "--quiet", "--release", "-p", "server", "--bins"])
+        .status()?;
     if !built.success() {
         bail!("the release build failed");
     }
@@ -55,11 +58,23 @@ pub fn run(root: &Path, out: &mut dyn Write) -> Result<()> {
     let token = login["access_token"].as_str().context("no token")?.to_owned();
     let owner = login["user"]["id"].as_str().context("no user id")?.to_owned();
     let bearer = format!("Bearer {token}");
-    let project = http::expect_json(address, "POST", "/api/v2/projects", &[("Authorization", &bearer)], Some(r#"{"name":"Load test","description":"A project read under load"}"#))?;
+    let project = http::expect_json(
+        address,
+        "POST",
+        "/api/v2/projects",
+        &[("Authorization", &bearer)],
+        Some(r#"{"name":"Load test","description":"A project read under load"}"#),
+    )?;
     let id = project["id"].as_str().context("no project id")?.to_owned();
     for file in ["index.html", "main.rs", "README.md"] {
         let path = format!("/api/v2/projects/{id}/files/{file}");
-        http::expect_json(address, "PUT", &path, &[("Authorization", &bearer)], Some(r#"{"content":"fn main() { println!(\"hello\"); }\n","language":"rust"}"#))?;
+        http::expect_json(
+            address,
+            "PUT",
+            &path,
+            &[("Authorization", &bearer)],
+            Some(r#"{"content":"fn main() { println!(\"hello\"); }\n","language":"rust"}"#),
+        )?;
     }
 
     let generated = format!("http://{address}/api/v2/projects/{id}");
@@ -91,24 +106,43 @@ pub fn run(root: &Path, out: &mut dyn Write) -> Result<()> {
     };
     let (raw_rps, raw_p50, raw_p99) = summarize(&samples.0);
     let (gen_rps, gen_p50, gen_p99) = summarize(&samples.1);
-    writeln!(out, "\nGET a project, {CONNECTIONS} connections, wrk -t1 -d{SECONDS}s, median of {ROUNDS} alternating rounds (release build)")?;
+    writeln!(
+        out,
+        "\nGET a project, {CONNECTIONS} connections, wrk -t1 -d{SECONDS}s, median of {ROUNDS} alternating rounds (release build)"
+    )?;
     writeln!(out, "{:<44} {:>10} {:>9} {:>9}", "route", "req/s", "p50", "p99")?;
-    writeln!(out, "{:<44} {:>10.0} {:>7.2}ms {:>7.2}ms", "hand-written handler (no auth, no validation)", raw_rps, raw_p50, raw_p99)?;
-    writeln!(out, "{:<44} {:>10.0} {:>7.2}ms {:>7.2}ms", "generated router (auth, validation, ETag)", gen_rps, gen_p50, gen_p99)?;
+    writeln!(
+        out,
+        "{:<44} {:>10.0} {:>7.2}ms {:>7.2}ms",
+        "hand-written handler (no auth, no validation)", raw_rps, raw_p50, raw_p99
+    )?;
+    writeln!(
+        out,
+        "{:<44} {:>10.0} {:>7.2}ms {:>7.2}ms",
+        "generated router (auth, validation, ETag)", gen_rps, gen_p50, gen_p99
+    )?;
     writeln!(out, "generated / hand-written throughput: {:.1}%", 100.0 * gen_rps / raw_rps)?;
     Ok(())
 }
 
 /// One `wrk` run; fails on any non-2xx answer.
 fn wrk(url: &str, header: &str, seconds: &str) -> Result<Sample> {
-    let output = Command::new("wrk").args(["-t1", "-c", CONNECTIONS, "-d", &format!("{seconds}s"), "--latency", "-H", header, url]).output().context("running wrk")?;
+    let output = Command::new("wrk")
+        .args(["-t1", "-c", CONNECTIONS, "-d", &format!("{seconds}s"), "--latency", "-H", header, url])
+        .output()
+        .context("running wrk")?;
     let text = String::from_utf8_lossy(&output.stdout).into_owned();
     if text.contains("Non-2xx or 3xx responses") {
         bail!("wrk saw error answers from {url}:\n{text}");
     }
     let field = |label: &str| text.lines().find_map(|l| l.trim().strip_prefix(label).map(|v| v.trim().to_owned()));
-    let requests_per_second = field("Requests/sec:").and_then(|v| v.parse().ok()).context("no Requests/sec in wrk's output")?;
-    Ok(Sample { requests_per_second, p50_ms: millis(&field("50%").context("no p50")?)?, p99_ms: millis(&field("99%").context("no p99")?)? })
+    let requests_per_second =
+        field("Requests/sec:").and_then(|v| v.parse().ok()).context("no Requests/sec in wrk's output")?;
+    Ok(Sample {
+        requests_per_second,
+        p50_ms: millis(&field("50%").context("no p50")?)?,
+        p99_ms: millis(&field("99%").context("no p99")?)?,
+    })
 }
 
 fn millis(text: &str) -> Result<f64> {

@@ -73,8 +73,10 @@ impl RefParams for Operation {
 
 fn id_params() -> TypeRef {
     TypeRef::from_fn("synthetic::IdPath", |_| {
-        Schema::try_from(json!({"type": "object", "properties": {"id": {"type": "string", "format": "uuid"}}, "required": ["id"]}))
-            .expect("an object is a schema")
+        Schema::try_from(
+            json!({"type": "object", "properties": {"id": {"type": "string", "format": "uuid"}}, "required": ["id"]}),
+        )
+        .expect("an object is a schema")
     })
 }
 
@@ -133,8 +135,10 @@ fn type_schema(i: usize, types: usize) -> Value {
 /// of change (breaking, warning and compatible ones).
 pub fn changed(document: &Value, changes: usize) -> Value {
     let mut new = document.clone();
-    let types = new.pointer("/components/schemas").and_then(Value::as_object).map_or(0, |s| s.len().saturating_sub(1)).max(1);
-    let paths: Vec<String> = new.get("paths").and_then(Value::as_object).map(|p| p.keys().cloned().collect()).unwrap_or_default();
+    let types =
+        new.pointer("/components/schemas").and_then(Value::as_object).map_or(0, |s| s.len().saturating_sub(1)).max(1);
+    let paths: Vec<String> =
+        new.get("paths").and_then(Value::as_object).map(|p| p.keys().cloned().collect()).unwrap_or_default();
     for k in 0..changes {
         let index = (k * 997) % types;
         let schema = format!("/components/schemas/Type{index}");

@@ -16,10 +16,16 @@ pub fn run(root: &Path, out: &mut dyn Write) -> Result<ExitCode> {
 
     step(out, "cargo test --workspace")?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    run_command(Command::new(&cargo).current_dir(root).args(["test", "--workspace", "--locked"]).env("INSTA_UPDATE", "no"))?;
+    run_command(
+        Command::new(&cargo).current_dir(root).args(["test", "--workspace", "--locked"]).env("INSTA_UPDATE", "no"),
+    )?;
 
     step(out, "tsc --strict (generated/typescript + tests/typescript)")?;
-    run_command(Command::new(tools.join("node_modules/.bin/tsc")).current_dir(root).args(["-p", "tests/typescript/tsconfig.json"]))?;
+    run_command(
+        Command::new(tools.join("node_modules/.bin/tsc"))
+            .current_dir(root)
+            .args(["-p", "tests/typescript/tsconfig.json"]),
+    )?;
 
     step(out, "JSON-Schema-Test-Suite conformance of the TypeScript validator compiler")?;
     if crate::conformance::run(root, None, false, Some(700), out)? != ExitCode::SUCCESS {
@@ -61,7 +67,8 @@ fn install_npm(tools: &Path, out: &mut dyn Write) -> Result<()> {
 /// the requirements changed.
 fn install_pip(tools: &Path, out: &mut dyn Write) -> Result<std::path::PathBuf> {
     let venv = tools.join(".venv");
-    let requirements = std::fs::read_to_string(tools.join("requirements.txt")).context("reading tests/requirements.txt")?;
+    let requirements =
+        std::fs::read_to_string(tools.join("requirements.txt")).context("reading tests/requirements.txt")?;
     let marker = venv.join("installed-requirements.txt");
     if std::fs::read_to_string(&marker).ok().as_deref() == Some(requirements.as_str()) {
         writeln!(out, "pip packages in tests/.venv match tests/requirements.txt")?;
@@ -69,7 +76,11 @@ fn install_pip(tools: &Path, out: &mut dyn Write) -> Result<std::path::PathBuf> 
     }
     step(out, "python3 -m venv tests/.venv && pip install -r tests/requirements.txt")?;
     run_command(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
-    run_command(Command::new(venv.join("bin/pip")).args(["install", "--quiet", "--disable-pip-version-check", "-r"]).arg(tools.join("requirements.txt")))?;
+    run_command(
+        Command::new(venv.join("bin/pip"))
+            .args(["install", "--quiet", "--disable-pip-version-check", "-r"])
+            .arg(tools.join("requirements.txt")),
+    )?;
     std::fs::write(&marker, requirements)?;
     Ok(venv)
 }

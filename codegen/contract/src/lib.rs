@@ -159,7 +159,10 @@ pub struct TypeRef {
 
 impl TypeRef {
     pub fn of<T: JsonSchema + ?Sized>() -> Self {
-        Self { rust_name: Cow::Borrowed(std::any::type_name::<T>()), schema: Arc::new(|generator| generator.subschema_for::<T>()) }
+        Self {
+            rust_name: Cow::Borrowed(std::any::type_name::<T>()),
+            schema: Arc::new(|generator| generator.subschema_for::<T>()),
+        }
     }
 
     pub fn from_fn(

@@ -150,7 +150,11 @@ impl Operation {
     pub fn compile(spec: &'static Spec) -> Result<Self, SpecError> {
         let body = match spec.body {
             Some(text) => {
-                let schema: Value = serde_json::from_str(text).map_err(|e| SpecError { operation: spec.id, part: "body", reason: e.to_string() })?;
+                let schema: Value = serde_json::from_str(text).map_err(|e| SpecError {
+                    operation: spec.id,
+                    part: "body",
+                    reason: e.to_string(),
+                })?;
                 Some(compile(&schema).map_err(|reason| SpecError { operation: spec.id, part: "body", reason })?)
             }
             None => None,
@@ -242,7 +246,9 @@ impl RateLimiter {
         let window = Duration::from_secs(u64::from(window));
         let mut state = self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         // Expired windows go at most once a second, each judged by its own length.
-        if state.entries.len() > 10_000 && state.last_prune.is_none_or(|at| now.duration_since(at) >= Duration::from_secs(1)) {
+        if state.entries.len() > 10_000
+            && state.last_prune.is_none_or(|at| now.duration_since(at) >= Duration::from_secs(1))
+        {
             state.entries.retain(|_, (start, _, length)| now.duration_since(*start) < *length);
             state.last_prune = Some(now);
         }
@@ -313,7 +319,8 @@ pub struct Prepared {
 /// A request id: a random per-process prefix and a counter (no system call per request).
 fn next_request_id() -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
-    static PREFIX: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| uuid::Uuid::new_v4().simple().to_string()[..12].to_owned());
+    static PREFIX: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| uuid::Uuid::new_v4().simple().to_string()[..12].to_owned());
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     format!("{}-{:x}", *PREFIX, COUNTER.fetch_add(1, Ordering::Relaxed))
 }
@@ -357,8 +364,16 @@ fn rate_headers(headers: &mut HeaderMap, admission: Admission) {
 
 fn read(kind: &Kind, text: &str) -> Value {
     match kind {
-        Kind::Integer => text.parse::<i64>().map(Value::from).or_else(|_| text.parse::<u64>().map(Value::from)).unwrap_or_else(|_| Value::String(text.to_owned())),
-        Kind::Number => text.parse::<f64>().ok().and_then(serde_json::Number::from_f64).map_or_else(|| Value::String(text.to_owned()), Value::Number),
+        Kind::Integer => text
+            .parse::<i64>()
+            .map(Value::from)
+            .or_else(|_| text.parse::<u64>().map(Value::from))
+            .unwrap_or_else(|_| Value::String(text.to_owned())),
+        Kind::Number => text
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+            .map_or_else(|| Value::String(text.to_owned()), Value::Number),
         Kind::Boolean => match text {
             "true" => Value::Bool(true),
             "false" => Value::Bool(false),
@@ -414,7 +429,9 @@ pub async fn prepare(core: &Core, operation: &Operation, request: Request) -> Re
                 None => Err(AuthError::Missing),
                 Some(Err(_)) => Err(AuthError::Malformed),
                 Some(Ok(value)) => match value.split_once(' ') {
-                    Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => Ok(token.trim()),
+                    Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => {
+                        Ok(token.trim())
+                    }
                     _ => Err(AuthError::Malformed),
                 },
             };
@@ -425,7 +442,12 @@ pub async fn prepare(core: &Core, operation: &Operation, request: Request) -> Re
             match result {
                 Ok(principal) => Some(principal),
                 Err(error) => {
-                    let mut response = problem(StatusCode::UNAUTHORIZED, "Authentication required", Some(error.detail().into()), Vec::new());
+                    let mut response = problem(
+                        StatusCode::UNAUTHORIZED,
+                        "Authentication required",
+                        Some(error.detail().into()),
+                        Vec::new(),
+                    );
                     response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
                     return Err(Box::new(response));
                 }
@@ -434,7 +456,12 @@ pub async fn prepare(core: &Core, operation: &Operation, request: Request) -> Re
     };
     if let (Security::Role(role), Some(principal)) = (spec.security, &principal) {
         if !principal.roles.iter().any(|r| r == role) {
-            return Err(Box::new(problem(StatusCode::FORBIDDEN, "Forbidden", Some(format!("this operation needs the `{role}` role")), Vec::new())));
+            return Err(Box::new(problem(
+                StatusCode::FORBIDDEN,
+                "Forbidden",
+                Some(format!("this operation needs the `{role}` role")),
+                Vec::new(),
+            )));
         }
     }
 
@@ -442,7 +469,8 @@ pub async fn prepare(core: &Core, operation: &Operation, request: Request) -> Re
     let admission = match spec.rate_limit {
         None => None,
         Some((limit, window)) => {
-            let key = principal.as_ref().map_or_else(|| format!("ip:{}", ip_key(client_ip)), |p| format!("user:{}", p.id));
+            let key =
+                principal.as_ref().map_or_else(|| format!("ip:{}", ip_key(client_ip)), |p| format!("user:{}", p.id));
             match core.limiter.admit(spec.id, &key, limit, window) {
                 Ok(admission) => Some(admission),
                 Err(admission) => return Err(Box::new(rate_limited(admission))),
@@ -452,11 +480,21 @@ pub async fn prepare(core: &Core, operation: &Operation, request: Request) -> Re
 
     // 3. Parameters and body.
     let mut errors = Vec::new();
-    let mut input = Input { path: Value::Object(Map::new()), query: Value::Object(Map::new()), headers: Value::Object(Map::new()), body: None };
+    let mut input = Input {
+        path: Value::Object(Map::new()),
+        query: Value::Object(Map::new()),
+        headers: Value::Object(Map::new()),
+        body: None,
+    };
     if let Some(part) = &operation.path {
         let params = RawPathParams::from_request_parts(&mut parts, &()).await.map_err(|rejection| {
             let error = FieldError { path: "/path".into(), keyword: "format".into(), message: rejection.body_text() };
-            Box::new(problem(StatusCode::UNPROCESSABLE_ENTITY, "The request is invalid", Some("a path parameter cannot be read".into()), vec![error]))
+            Box::new(problem(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "The request is invalid",
+                Some("a path parameter cannot be read".into()),
+                vec![error],
+            ))
         })?;
         let mut object = Map::new();
         for (name, value) in &params {
@@ -503,7 +541,11 @@ pub async fn prepare(core: &Core, operation: &Operation, request: Request) -> Re
         let bytes = read_body(body, core.body_limit).await.map_err(Box::new)?;
         if bytes.is_empty() {
             if spec.body_required {
-                errors.push(FieldError { path: "/body".into(), keyword: "required".into(), message: "a JSON body is required".into() });
+                errors.push(FieldError {
+                    path: "/body".into(),
+                    keyword: "required".into(),
+                    message: "a JSON body is required".into(),
+                });
             }
         } else {
             let json_type = parts
@@ -513,10 +555,20 @@ pub async fn prepare(core: &Core, operation: &Operation, request: Request) -> Re
                 .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
                 .is_some_and(|t| t == "application/json" || t.ends_with("+json"));
             if !json_type {
-                return Err(Box::new(problem(StatusCode::BAD_REQUEST, "Bad request", Some("the body must be sent as `Content-Type: application/json`".into()), Vec::new())));
+                return Err(Box::new(problem(
+                    StatusCode::BAD_REQUEST,
+                    "Bad request",
+                    Some("the body must be sent as `Content-Type: application/json`".into()),
+                    Vec::new(),
+                )));
             }
             let value: Value = serde_json::from_slice(&bytes).map_err(|e| {
-                Box::new(problem(StatusCode::BAD_REQUEST, "Malformed JSON", Some(format!("the body is not valid JSON: {e}")), Vec::new()))
+                Box::new(problem(
+                    StatusCode::BAD_REQUEST,
+                    "Malformed JSON",
+                    Some(format!("the body is not valid JSON: {e}")),
+                    Vec::new(),
+                ))
             })?;
             validate(validator, &value, "/body", &mut errors);
             input.body = Some(value);
@@ -524,8 +576,17 @@ pub async fn prepare(core: &Core, operation: &Operation, request: Request) -> Re
     }
     if !errors.is_empty() {
         let count = errors.len();
-        let detail = format!("{count} rule{} of the contract {} broken", if count == 1 { "" } else { "s" }, if count == 1 { "is" } else { "are" });
-        return Err(Box::new(problem(StatusCode::UNPROCESSABLE_ENTITY, "The request is invalid", Some(detail), errors)));
+        let detail = format!(
+            "{count} rule{} of the contract {} broken",
+            if count == 1 { "" } else { "s" },
+            if count == 1 { "is" } else { "are" }
+        );
+        return Err(Box::new(problem(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "The request is invalid",
+            Some(detail),
+            errors,
+        )));
     }
     let if_none_match = parts.headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).map(str::to_owned);
     Ok(Prepared { context: RequestContext { principal, request_id, client_ip }, input, admission, if_none_match })
@@ -536,11 +597,21 @@ async fn read_body(body: Body, limit: usize) -> Result<Bytes, Response> {
         let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&error);
         while let Some(current) = source {
             if current.is::<http_body_util::LengthLimitError>() {
-                return problem(StatusCode::PAYLOAD_TOO_LARGE, "Payload too large", Some(format!("the body is larger than {limit} bytes")), Vec::new());
+                return problem(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "Payload too large",
+                    Some(format!("the body is larger than {limit} bytes")),
+                    Vec::new(),
+                );
             }
             source = current.source();
         }
-        problem(StatusCode::BAD_REQUEST, "Bad request", Some(format!("the body could not be read: {error}")), Vec::new())
+        problem(
+            StatusCode::BAD_REQUEST,
+            "Bad request",
+            Some(format!("the body could not be read: {error}")),
+            Vec::new(),
+        )
     })
 }
 
@@ -563,13 +634,15 @@ fn percent_decode(text: &str) -> String {
     while i < bytes.len() {
         match bytes[i] {
             b'+' => out.push(b' '),
-            b'%' if i + 3 <= bytes.len() => match std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|hex| u8::from_str_radix(hex, 16).ok()) {
-                Some(byte) => {
-                    out.push(byte);
-                    i += 2;
+            b'%' if i + 3 <= bytes.len() => {
+                match std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|hex| u8::from_str_radix(hex, 16).ok()) {
+                    Some(byte) => {
+                        out.push(byte);
+                        i += 2;
+                    }
+                    None => out.push(b'%'),
                 }
-                None => out.push(b'%'),
-            },
+            }
             byte => out.push(byte),
         }
         i += 1;
@@ -638,7 +711,10 @@ pub fn etag_of(bytes: &[u8]) -> String {
 }
 
 fn etag_matches(if_none_match: &str, etag: &str) -> bool {
-    if_none_match.split(',').map(str::trim).any(|candidate| candidate == "*" || candidate.trim_start_matches("W/") == etag)
+    if_none_match
+        .split(',')
+        .map(str::trim)
+        .any(|candidate| candidate == "*" || candidate.trim_start_matches("W/") == etag)
 }
 
 /// Turns a typed answer into the response (see the module docs).
@@ -649,12 +725,20 @@ pub fn finish(operation: &Operation, prepared: &Prepared, reply: Reply) -> Respo
         ReplyBody::Empty => (reply.status.into_response(), None),
         ReplyBody::Json(bytes) => {
             let etag = (spec.etag && success).then(|| etag_of(&bytes));
-            ((reply.status, [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], bytes).into_response(), etag)
+            (
+                (reply.status, [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], bytes)
+                    .into_response(),
+                etag,
+            )
         }
-        ReplyBody::Problem(bytes) => ((reply.status, [(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON))], bytes).into_response(), None),
+        ReplyBody::Problem(bytes) => (
+            (reply.status, [(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON))], bytes).into_response(),
+            None,
+        ),
         ReplyBody::Raw { bytes, media_type } => {
             let etag = (spec.etag && success).then(|| etag_of(&bytes));
-            let content_type = HeaderValue::from_str(media_type).unwrap_or(HeaderValue::from_static("application/octet-stream"));
+            let content_type =
+                HeaderValue::from_str(media_type).unwrap_or(HeaderValue::from_static("application/octet-stream"));
             ((reply.status, [(header::CONTENT_TYPE, content_type)], bytes).into_response(), etag)
         }
     };
@@ -698,7 +782,12 @@ pub async fn not_found(request: Request) -> Response {
 
 /// `405` for a path that exists with another method; `allow` lists the methods it has.
 pub fn method_not_allowed(allow: &'static str) -> Response {
-    let mut response = problem(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed", Some(format!("this path answers {allow}")), Vec::new());
+    let mut response = problem(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "Method not allowed",
+        Some(format!("this path answers {allow}")),
+        Vec::new(),
+    );
     response.headers_mut().insert(header::ALLOW, HeaderValue::from_static(allow));
     response
 }
@@ -709,7 +798,15 @@ mod tests {
 
     #[test]
     fn query_pairs_are_decoded() {
-        assert_eq!(form_pairs("a=1&b=x%20y&c=+&d"), vec![("a".into(), "1".into()), ("b".into(), "x y".into()), ("c".into(), " ".into()), ("d".into(), "".into())]);
+        assert_eq!(
+            form_pairs("a=1&b=x%20y&c=+&d"),
+            vec![
+                ("a".into(), "1".into()),
+                ("b".into(), "x y".into()),
+                ("c".into(), " ".into()),
+                ("d".into(), "".into())
+            ]
+        );
         assert_eq!(percent_decode("%zz%4"), "%zz%4");
         assert_eq!(percent_decode("%é1"), "%é1");
     }
@@ -725,7 +822,10 @@ mod tests {
 
     #[test]
     fn ipv6_clients_share_their_64() {
-        assert_eq!(ip_key("2001:db8:1:2:aaaa::1".parse().expect("ip")), ip_key("2001:db8:1:2:bbbb::9".parse().expect("ip")));
+        assert_eq!(
+            ip_key("2001:db8:1:2:aaaa::1".parse().expect("ip")),
+            ip_key("2001:db8:1:2:bbbb::9".parse().expect("ip"))
+        );
         assert_ne!(ip_key("2001:db8:1:2::1".parse().expect("ip")), ip_key("2001:db8:1:3::1".parse().expect("ip")));
         assert_eq!(ip_key("::ffff:10.0.0.1".parse().expect("ip")), "10.0.0.1");
     }

@@ -84,9 +84,15 @@ pub fn markdown(report: &Report) -> String {
         if findings.is_empty() {
             continue;
         }
-        let _ = write!(out, "\n### {} ({})\n\n| rule | change | where | operations |\n|---|---|---|---|\n", capitalized(level.as_str()), findings.len());
+        let _ = write!(
+            out,
+            "\n### {} ({})\n\n| rule | change | where | operations |\n|---|---|---|---|\n",
+            capitalized(level.as_str()),
+            findings.len()
+        );
         for finding in findings {
-            let operations: Vec<String> = finding.operations.iter().map(|o| format!("`{} {}`", o.method, o.path)).collect();
+            let operations: Vec<String> =
+                finding.operations.iter().map(|o| format!("`{} {}`", o.method, o.path)).collect();
             let _ = writeln!(
                 out,
                 "| `{}` | {} ({}) | `{}` | {} |",

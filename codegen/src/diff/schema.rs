@@ -56,7 +56,12 @@ pub(crate) struct Engine<'a> {
 
 impl<'a> Engine<'a> {
     pub(crate) fn new(old_doc: &'a Value, new_doc: &'a Value) -> Self {
-        Self { old_doc, new_doc, same_components: old_doc.get("components") == new_doc.get("components"), nodes: HashMap::new() }
+        Self {
+            old_doc,
+            new_doc,
+            same_components: old_doc.get("components") == new_doc.get("components"),
+            nodes: HashMap::new(),
+        }
     }
 
     /// Compares `old` and `new` (schemas of an operation) and records what changed for `operation`.
@@ -111,7 +116,8 @@ const LOWER_BOUNDS: &[&str] = &["minLength", "minimum", "exclusiveMinimum", "min
 const UPPER_BOUNDS: &[&str] = &["maxLength", "maximum", "exclusiveMaximum", "maxItems", "maxProperties"];
 
 fn is_null_schema(schema: &Value) -> bool {
-    schema.get("type").is_some_and(|t| t == "null") || schema.get("enum").is_some_and(|e| e == &Value::Array(vec![Value::Null]))
+    schema.get("type").is_some_and(|t| t == "null")
+        || schema.get("enum").is_some_and(|e| e == &Value::Array(vec![Value::Null]))
 }
 
 /// Reads the facts of `schema` (whose own `$ref`, if any, is already resolved) in `document`.
@@ -152,7 +158,9 @@ fn add_facts<'a>(document: &'a Value, schema: &'a Value, facts: &mut Facts<'a>, 
     }
     match object.get("type") {
         Some(Value::String(t)) => intersect_types(facts, [t.clone()].into()),
-        Some(Value::Array(ts)) => intersect_types(facts, ts.iter().filter_map(Value::as_str).map(str::to_owned).collect()),
+        Some(Value::Array(ts)) => {
+            intersect_types(facts, ts.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+        }
         _ => {}
     }
     if let Some(value) = object.get("const") {
@@ -189,7 +197,9 @@ fn add_facts<'a>(document: &'a Value, schema: &'a Value, facts: &mut Facts<'a>, 
     for (flag, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
         if object.get(flag) == Some(&Value::Bool(true)) {
             if let Some(value) = facts.bounds.remove(bound) {
-                facts.bounds.insert(if flag == "exclusiveMinimum" { "exclusiveMinimum" } else { "exclusiveMaximum" }, value);
+                facts
+                    .bounds
+                    .insert(if flag == "exclusiveMinimum" { "exclusiveMinimum" } else { "exclusiveMaximum" }, value);
             }
         }
     }
@@ -263,7 +273,14 @@ fn changed(direction: Direction) -> &'static Rule {
 }
 
 impl Node {
-    fn add(&mut self, rule: &'static Rule, location: &Location, old: Option<Value>, new: Option<Value>, message: String) {
+    fn add(
+        &mut self,
+        rule: &'static Rule,
+        location: &Location,
+        old: Option<Value>,
+        new: Option<Value>,
+        message: String,
+    ) {
         self.findings.push(Pending { rule, location: location.clone(), old, new, message });
     }
 }
@@ -288,7 +305,10 @@ impl<'a> Engine<'a> {
                     pointer: super::push("#/components/schemas", name),
                     rust_type: self
                         .old_doc
-                        .pointer(&format!("/components/schemas/{}/x-rust-path", name.replace('~', "~0").replace('/', "~1")))
+                        .pointer(&format!(
+                            "/components/schemas/{}/x-rust-path",
+                            name.replace('~', "~0").replace('/', "~1")
+                        ))
                         .and_then(Value::as_str)
                         .map(str::to_owned),
                     field: None,
@@ -308,7 +328,14 @@ impl<'a> Engine<'a> {
         key
     }
 
-    fn compare_object(&mut self, o: &Facts<'a>, n: &Facts<'a>, direction: Direction, location: &Location, node: &mut Node) {
+    fn compare_object(
+        &mut self,
+        o: &Facts<'a>,
+        n: &Facts<'a>,
+        direction: Direction,
+        location: &Location,
+        node: &mut Node,
+    ) {
         let new_properties: BTreeMap<&str, &'a Value> = n.properties.iter().map(|(k, v)| (k.as_str(), *v)).collect();
         let old_properties: BTreeMap<&str, &'a Value> = o.properties.iter().map(|(k, v)| (k.as_str(), *v)).collect();
         let closed = |facts: &Facts<'_>| facts.additional == Some(&Value::Bool(false));
@@ -319,18 +346,66 @@ impl<'a> Engine<'a> {
             match new_properties.get(name.as_str()) {
                 Some(new_property) => {
                     match (request, was_required, is_required) {
-                        (true, false, true) => node.add(rules::REQUEST_PROPERTY_BECAME_REQUIRED, &here, Some(false.into()), Some(true.into()), format!("`{name}` became required")),
-                        (true, true, false) => node.add(rules::REQUEST_WIDENED, &here, Some(true.into()), Some(false.into()), format!("`{name}` became optional")),
-                        (false, true, false) => node.add(rules::RESPONSE_PROPERTY_BECAME_OPTIONAL, &here, Some(true.into()), Some(false.into()), format!("`{name}` may now be absent")),
-                        (false, false, true) => node.add(rules::RESPONSE_NARROWED, &here, Some(false.into()), Some(true.into()), format!("`{name}` is now always present")),
+                        (true, false, true) => node.add(
+                            rules::REQUEST_PROPERTY_BECAME_REQUIRED,
+                            &here,
+                            Some(false.into()),
+                            Some(true.into()),
+                            format!("`{name}` became required"),
+                        ),
+                        (true, true, false) => node.add(
+                            rules::REQUEST_WIDENED,
+                            &here,
+                            Some(true.into()),
+                            Some(false.into()),
+                            format!("`{name}` became optional"),
+                        ),
+                        (false, true, false) => node.add(
+                            rules::RESPONSE_PROPERTY_BECAME_OPTIONAL,
+                            &here,
+                            Some(true.into()),
+                            Some(false.into()),
+                            format!("`{name}` may now be absent"),
+                        ),
+                        (false, false, true) => node.add(
+                            rules::RESPONSE_NARROWED,
+                            &here,
+                            Some(false.into()),
+                            Some(true.into()),
+                            format!("`{name}` is now always present"),
+                        ),
                         _ => {}
                     }
                     node.children.push(self.compare(old_property, new_property, direction, &here));
                 }
-                None if request && closed(n) => node.add(rules::REQUEST_PROPERTY_REMOVED, &here, Some(name.as_str().into()), None, format!("`{name}` is no longer accepted")),
-                None if request => node.add(rules::REQUEST_WIDENED, &here, Some(name.as_str().into()), None, format!("`{name}` is no longer read")),
-                None if was_required => node.add(rules::RESPONSE_PROPERTY_REMOVED, &here, Some(name.as_str().into()), None, format!("`{name}` is no longer returned")),
-                None => node.add(rules::RESPONSE_NARROWED, &here, Some(name.as_str().into()), None, format!("optional `{name}` is no longer returned")),
+                None if request && closed(n) => node.add(
+                    rules::REQUEST_PROPERTY_REMOVED,
+                    &here,
+                    Some(name.as_str().into()),
+                    None,
+                    format!("`{name}` is no longer accepted"),
+                ),
+                None if request => node.add(
+                    rules::REQUEST_WIDENED,
+                    &here,
+                    Some(name.as_str().into()),
+                    None,
+                    format!("`{name}` is no longer read"),
+                ),
+                None if was_required => node.add(
+                    rules::RESPONSE_PROPERTY_REMOVED,
+                    &here,
+                    Some(name.as_str().into()),
+                    None,
+                    format!("`{name}` is no longer returned"),
+                ),
+                None => node.add(
+                    rules::RESPONSE_NARROWED,
+                    &here,
+                    Some(name.as_str().into()),
+                    None,
+                    format!("optional `{name}` is no longer returned"),
+                ),
             }
         }
         for (name, _) in &n.properties {
@@ -346,8 +421,20 @@ impl<'a> Engine<'a> {
             node.add(rule, &here, None, Some(name.as_str().into()), format!("new property `{name}`"));
         }
         match (closed(o), closed(n)) {
-            (false, true) => node.add(tightened(direction), &location.at("additionalProperties"), None, Some(false.into()), "unknown properties are now rejected".into()),
-            (true, false) => node.add(loosened(direction), &location.at("additionalProperties"), Some(false.into()), None, "unknown properties are now allowed".into()),
+            (false, true) => node.add(
+                tightened(direction),
+                &location.at("additionalProperties"),
+                None,
+                Some(false.into()),
+                "unknown properties are now rejected".into(),
+            ),
+            (true, false) => node.add(
+                loosened(direction),
+                &location.at("additionalProperties"),
+                Some(false.into()),
+                None,
+                "unknown properties are now allowed".into(),
+            ),
             _ => {}
         }
         if let (Some(a), Some(b)) = (o.additional, n.additional) {
@@ -357,7 +444,14 @@ impl<'a> Engine<'a> {
         }
     }
 
-    fn compare_variants(&mut self, o: &Facts<'a>, n: &Facts<'a>, direction: Direction, location: &Location, node: &mut Node) {
+    fn compare_variants(
+        &mut self,
+        o: &Facts<'a>,
+        n: &Facts<'a>,
+        direction: Direction,
+        location: &Location,
+        node: &mut Node,
+    ) {
         if o.variants.is_empty() && n.variants.is_empty() {
             return;
         }
@@ -366,17 +460,42 @@ impl<'a> Engine<'a> {
         let here = location.at("oneOf");
         for (index, key) in old_keys.iter().enumerate() {
             match new_keys.iter().position(|k| k == key) {
-                Some(position) => node.children.push(self.compare(o.variants[index], n.variants[position], direction, &here.at(&index.to_string()))),
+                Some(position) => node.children.push(self.compare(
+                    o.variants[index],
+                    n.variants[position],
+                    direction,
+                    &here.at(&index.to_string()),
+                )),
                 None => {
-                    let rule = if direction == Direction::Request { rules::REQUEST_ENUM_VALUE_REMOVED } else { rules::RESPONSE_NARROWED };
-                    node.add(rule, &here.at(&index.to_string()), Some(key.clone().into()), None, format!("variant {key} removed"));
+                    let rule = if direction == Direction::Request {
+                        rules::REQUEST_ENUM_VALUE_REMOVED
+                    } else {
+                        rules::RESPONSE_NARROWED
+                    };
+                    node.add(
+                        rule,
+                        &here.at(&index.to_string()),
+                        Some(key.clone().into()),
+                        None,
+                        format!("variant {key} removed"),
+                    );
                 }
             }
         }
         for (index, key) in new_keys.iter().enumerate() {
             if !old_keys.contains(key) {
-                let rule = if direction == Direction::Request { rules::REQUEST_WIDENED } else { rules::RESPONSE_ENUM_VALUE_ADDED };
-                node.add(rule, &here.at(&index.to_string()), None, Some(key.clone().into()), format!("variant {key} added"));
+                let rule = if direction == Direction::Request {
+                    rules::REQUEST_WIDENED
+                } else {
+                    rules::RESPONSE_ENUM_VALUE_ADDED
+                };
+                node.add(
+                    rule,
+                    &here.at(&index.to_string()),
+                    None,
+                    Some(key.clone().into()),
+                    format!("variant {key} added"),
+                );
             }
         }
     }
@@ -390,22 +509,32 @@ fn compare_types(o: &Facts<'_>, n: &Facts<'_>, direction: Direction, location: &
             let removed: BTreeSet<String> = old.iter().filter(|t| !accepts(new, t)).cloned().collect();
             let (a, b) = (Some(set_value(old)), Some(set_value(new)));
             match direction {
-                Direction::Request if !removed.is_empty() => node.add(rules::REQUEST_TYPE_CHANGED, &here, a, b, format!("no longer accepts {}", list(&removed))),
-                Direction::Request if !added.is_empty() => node.add(rules::REQUEST_WIDENED, &here, a, b, format!("now also accepts {}", list(&added))),
+                Direction::Request if !removed.is_empty() => {
+                    node.add(rules::REQUEST_TYPE_CHANGED, &here, a, b, format!("no longer accepts {}", list(&removed)))
+                }
+                Direction::Request if !added.is_empty() => {
+                    node.add(rules::REQUEST_WIDENED, &here, a, b, format!("now also accepts {}", list(&added)))
+                }
                 Direction::Response if added.len() == 1 && added.contains("null") => {
                     node.add(rules::RESPONSE_PROPERTY_BECAME_NULLABLE, &here, a, b, "may now be null".into())
                 }
-                Direction::Response if !added.is_empty() => node.add(rules::RESPONSE_TYPE_CHANGED, &here, a, b, format!("may now be {}", list(&added))),
-                Direction::Response if !removed.is_empty() => node.add(rules::RESPONSE_NARROWED, &here, a, b, format!("is no longer {}", list(&removed))),
+                Direction::Response if !added.is_empty() => {
+                    node.add(rules::RESPONSE_TYPE_CHANGED, &here, a, b, format!("may now be {}", list(&added)))
+                }
+                Direction::Response if !removed.is_empty() => {
+                    node.add(rules::RESPONSE_NARROWED, &here, a, b, format!("is no longer {}", list(&removed)))
+                }
                 _ => {}
             }
         }
         (None, Some(new)) => {
-            let rule = if direction == Direction::Request { rules::REQUEST_TYPE_CHANGED } else { rules::RESPONSE_NARROWED };
+            let rule =
+                if direction == Direction::Request { rules::REQUEST_TYPE_CHANGED } else { rules::RESPONSE_NARROWED };
             node.add(rule, &here, None, Some(set_value(new)), format!("now restricted to {}", list(new)));
         }
         (Some(old), None) => {
-            let rule = if direction == Direction::Request { rules::REQUEST_WIDENED } else { rules::RESPONSE_TYPE_CHANGED };
+            let rule =
+                if direction == Direction::Request { rules::REQUEST_WIDENED } else { rules::RESPONSE_TYPE_CHANGED };
             node.add(rule, &here, Some(set_value(old)), None, "now any type".into());
         }
         (None, None) => {}
@@ -421,15 +550,39 @@ fn compare_enums(o: &Facts<'_>, n: &Facts<'_>, direction: Direction, location: &
             let added: Vec<Value> = new.iter().filter(|v| !old.contains(v)).cloned().collect();
             if !removed.is_empty() {
                 let rule = if request { rules::REQUEST_ENUM_VALUE_REMOVED } else { rules::RESPONSE_NARROWED };
-                node.add(rule, &here, Some(Value::Array(removed.clone())), None, format!("values removed: {}", values(&removed)));
+                node.add(
+                    rule,
+                    &here,
+                    Some(Value::Array(removed.clone())),
+                    None,
+                    format!("values removed: {}", values(&removed)),
+                );
             }
             if !added.is_empty() {
                 let rule = if request { rules::REQUEST_WIDENED } else { rules::RESPONSE_ENUM_VALUE_ADDED };
-                node.add(rule, &here, None, Some(Value::Array(added.clone())), format!("values added: {}", values(&added)));
+                node.add(
+                    rule,
+                    &here,
+                    None,
+                    Some(Value::Array(added.clone())),
+                    format!("values added: {}", values(&added)),
+                );
             }
         }
-        (None, Some(new)) => node.add(tightened(direction), &here, None, Some(Value::Array(new.clone())), "now limited to an enumeration".into()),
-        (Some(old), None) => node.add(loosened(direction), &here, Some(Value::Array(old.clone())), None, "no longer limited to an enumeration".into()),
+        (None, Some(new)) => node.add(
+            tightened(direction),
+            &here,
+            None,
+            Some(Value::Array(new.clone())),
+            "now limited to an enumeration".into(),
+        ),
+        (Some(old), None) => node.add(
+            loosened(direction),
+            &here,
+            Some(Value::Array(old.clone())),
+            None,
+            "no longer limited to an enumeration".into(),
+        ),
         (None, None) => {}
     }
 }
@@ -475,7 +628,13 @@ fn compare_bounds(o: &Facts<'_>, n: &Facts<'_>, direction: Direction, location: 
         };
         let show = |set: &BTreeSet<String>| Value::Array(set.iter().map(|p| Value::from(p.as_str())).collect());
         let (a, b) = (Some(show(&o.patterns)), Some(show(&n.patterns)));
-        node.add(rule, &location.at("pattern"), a.clone(), b.clone(), format!("pattern: {} → {}", show_set(&o.patterns), show_set(&n.patterns)));
+        node.add(
+            rule,
+            &location.at("pattern"),
+            a.clone(),
+            b.clone(),
+            format!("pattern: {} → {}", show_set(&o.patterns), show_set(&n.patterns)),
+        );
     }
     for (keyword, old, new) in [("format", o.format, n.format)] {
         if old == new {
@@ -491,7 +650,13 @@ fn compare_bounds(o: &Facts<'_>, n: &Facts<'_>, direction: Direction, location: 
     }
     if o.unique != n.unique {
         let rule = if n.unique { tightened(direction) } else { loosened(direction) };
-        node.add(rule, &location.at("uniqueItems"), Some(o.unique.into()), Some(n.unique.into()), format!("uniqueItems: {} → {}", o.unique, n.unique));
+        node.add(
+            rule,
+            &location.at("uniqueItems"),
+            Some(o.unique.into()),
+            Some(n.unique.into()),
+            format!("uniqueItems: {} → {}", o.unique, n.unique),
+        );
     }
 }
 

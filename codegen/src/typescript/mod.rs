@@ -76,7 +76,8 @@ pub fn emit(model: &Model, header: &str) -> BTreeMap<String, String> {
 }
 
 fn package_name(title: &str) -> String {
-    let slug: String = title.to_ascii_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+    let slug: String =
+        title.to_ascii_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
     let slug = slug.split('-').filter(|s| !s.is_empty()).collect::<Vec<_>>().join("-");
     format!("{}-client", if slug.is_empty() { "api" } else { &slug })
 }
@@ -141,7 +142,12 @@ fn parameters_type(parameters: &[&Parameter], extra: Vec<Property>) -> Type {
             name: p.name.clone(),
             optional: !p.required,
             ty: types::lower(&p.schema),
-            doc: [p.description.clone().unwrap_or_default(), types::doc_of(&p.schema)].iter().filter(|s| !s.is_empty()).cloned().collect::<Vec<_>>().join("\n\n"),
+            doc: [p.description.clone().unwrap_or_default(), types::doc_of(&p.schema)]
+                .iter()
+                .filter(|s| !s.is_empty())
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("\n\n"),
         })
         .collect();
     properties.extend(extra);
@@ -187,12 +193,18 @@ fn emit_types(model: &Model, names: &Names) -> String {
         let inputs = inputs(operation);
         if inputs.path {
             out.raw(&printer::doc(&format!("Path parameters of {title}."), ""));
-            out.line(format!("export interface {prefix}PathParams {}", types::print(&parameters_type(&located(operation, Location::Path), Vec::new()), "")));
+            out.line(format!(
+                "export interface {prefix}PathParams {}",
+                types::print(&parameters_type(&located(operation, Location::Path), Vec::new()), "")
+            ));
             out.line("");
         }
         if inputs.query.is_some() {
             out.raw(&printer::doc(&format!("Query parameters of {title}."), ""));
-            out.line(format!("export interface {prefix}Query {}", types::print(&parameters_type(&located(operation, Location::Query), Vec::new()), "")));
+            out.line(format!(
+                "export interface {prefix}Query {}",
+                types::print(&parameters_type(&located(operation, Location::Query), Vec::new()), "")
+            ));
             out.line("");
         }
         if inputs.headers.is_some() {
@@ -201,27 +213,52 @@ fn emit_types(model: &Model, names: &Names) -> String {
                     name: "If-None-Match".into(),
                     optional: true,
                     ty: Type::Keyword("string"),
-                    doc: "The `ETag` of a representation the client holds; the answer is `304` when it is still current.".into(),
+                    doc:
+                        "The `ETag` of a representation the client holds; the answer is `304` when it is still current."
+                            .into(),
                 }]
             } else {
                 Vec::new()
             };
             out.raw(&printer::doc(&format!("Request headers of {title}."), ""));
-            out.line(format!("export interface {prefix}Headers {}", types::print(&parameters_type(&located(operation, Location::Header), extra), "")));
+            out.line(format!(
+                "export interface {prefix}Headers {}",
+                types::print(&parameters_type(&located(operation, Location::Header), extra), "")
+            ));
             out.line("");
         }
         let mut request = Vec::new();
         if inputs.path {
-            request.push(Property { name: "path".into(), optional: false, ty: Type::Named(format!("{prefix}PathParams")), doc: String::new() });
+            request.push(Property {
+                name: "path".into(),
+                optional: false,
+                ty: Type::Named(format!("{prefix}PathParams")),
+                doc: String::new(),
+            });
         }
         if let Some(required) = inputs.query {
-            request.push(Property { name: "query".into(), optional: !required, ty: Type::Named(format!("{prefix}Query")), doc: String::new() });
+            request.push(Property {
+                name: "query".into(),
+                optional: !required,
+                ty: Type::Named(format!("{prefix}Query")),
+                doc: String::new(),
+            });
         }
         if let Some(required) = inputs.headers {
-            request.push(Property { name: "headers".into(), optional: !required, ty: Type::Named(format!("{prefix}Headers")), doc: String::new() });
+            request.push(Property {
+                name: "headers".into(),
+                optional: !required,
+                ty: Type::Named(format!("{prefix}Headers")),
+                doc: String::new(),
+            });
         }
         if let (Some(required), Some(body)) = (inputs.body, &operation.body) {
-            request.push(Property { name: "body".into(), optional: !required, ty: body_type(&body.body.schema, &body.body.media_type), doc: String::new() });
+            request.push(Property {
+                name: "body".into(),
+                optional: !required,
+                ty: body_type(&body.body.schema, &body.body.media_type),
+                doc: String::new(),
+            });
         }
         if !request.is_empty() {
             out.raw(&printer::doc(&format!("What a call of {title} sends."), ""));
@@ -232,7 +269,10 @@ fn emit_types(model: &Model, names: &Names) -> String {
         out.open(format!("export type {prefix}Response ="));
         let mut variants: Vec<(String, String)> = Vec::new();
         for response in &operation.responses {
-            let body = response.body.as_ref().map_or_else(|| "undefined".to_owned(), |b| types::print(&body_type(&b.schema, &b.media_type), "  "));
+            let body = response
+                .body
+                .as_ref()
+                .map_or_else(|| "undefined".to_owned(), |b| types::print(&body_type(&b.schema, &b.media_type), "  "));
             variants.push((response.status.to_string(), body));
         }
         if operation.etag {
@@ -268,7 +308,8 @@ fn emit_validators(model: &Model, names: &Names) -> Result<String, Errors> {
     let document = json!({ "components": { "schemas": schemas }, "x-bodies": bodies });
     let mut registry = validator::Registry::new(|_| None);
     registry.add(CONTRACT_URI, document);
-    let mut roots: Vec<String> = model.schemas.keys().map(|name| format!("{CONTRACT_URI}#/components/schemas/{}", escape(name))).collect();
+    let mut roots: Vec<String> =
+        model.schemas.keys().map(|name| format!("{CONTRACT_URI}#/components/schemas/{}", escape(name))).collect();
     roots.extend(bodies.keys().map(|key| format!("{CONTRACT_URI}#/x-bodies/{}", escape(key))));
     let options = validator::Options { assert_formats: true };
     let module = validator::compile(&mut registry, &roots, &options).map_err(|e| {
@@ -287,7 +328,13 @@ fn emit_validators(model: &Model, names: &Names) -> Result<String, Errors> {
     imports.push("ValidationResult");
     imports.sort();
     imports.dedup();
-    let list: Vec<String> = imports.iter().map(|n| if matches!(*n, "ValidationError" | "ValidationResult") { format!("type {n}") } else { (*n).to_owned() }).collect();
+    let list: Vec<String> =
+        imports
+            .iter()
+            .map(|n| {
+                if matches!(*n, "ValidationError" | "ValidationResult") { format!("type {n}") } else { (*n).to_owned() }
+            })
+            .collect();
     out.line(format!("import {{ {} }} from \"./runtime.js\";", list.join(", ")));
     out.line("import type * as T from \"./types.js\";");
     out.line("");
@@ -299,7 +346,9 @@ fn emit_validators(model: &Model, names: &Names) -> Result<String, Errors> {
         let summary = doc.lines().next().filter(|l| !l.starts_with('@')).map(|l| format!(" ({l})")).unwrap_or_default();
         out.raw(&printer::doc(&format!("Checks a value against `{ts}`{summary}, collecting every error."), ""));
         out.open(format!("export function validate{ts}(value: unknown): ValidationResult<T.{ts}> {{"));
-        out.line(format!("if ({function}(value, \"\", undefined{tail})) return {{ ok: true, value: value as T.{ts} }};"));
+        out.line(format!(
+            "if ({function}(value, \"\", undefined{tail})) return {{ ok: true, value: value as T.{ts} }};"
+        ));
         out.line("const errors: ValidationError[] = [];");
         out.line(format!("{function}(value, \"\", errors{tail});"));
         out.line("return { ok: false, errors };");
@@ -318,7 +367,9 @@ fn emit_validators(model: &Model, names: &Names) -> Result<String, Errors> {
         out.raw(&printer::doc(&format!("Checks the {status} response body of `{id}`."), ""));
         out.open(format!("export function validate{prefix}{status}(value: unknown): ValidationResult<unknown> {{"));
         out.line("const errors: ValidationError[] = [];");
-        out.line(format!("return {function}(value, \"\", errors{tail}) ? {{ ok: true, value }} : {{ ok: false, errors }};"));
+        out.line(format!(
+            "return {function}(value, \"\", errors{tail}) ? {{ ok: true, value }} : {{ ok: false, errors }};"
+        ));
         out.close("}");
         out.line("");
     }
@@ -338,7 +389,10 @@ fn emit_client(model: &Model, names: &Names) -> String {
     out.line("");
     out.raw(CLIENT_RUNTIME);
     out.line("");
-    out.raw(&printer::doc(&format!("A client of {} {}: one method per operation.", model.info.title, model.info.version), ""));
+    out.raw(&printer::doc(
+        &format!("A client of {} {}: one method per operation.", model.info.title, model.info.version),
+        "",
+    ));
     out.open("export function createClient(options: ClientOptions) {");
     out.open("return {");
     for operation in &model.operations {
@@ -346,7 +400,8 @@ fn emit_client(model: &Model, names: &Names) -> String {
         let method = names.method(operation);
         let inputs = inputs(operation);
         let has_request = inputs.path || inputs.query.is_some() || inputs.headers.is_some() || inputs.body.is_some();
-        let required = inputs.path || inputs.query == Some(true) || inputs.headers == Some(true) || inputs.body == Some(true);
+        let required =
+            inputs.path || inputs.query == Some(true) || inputs.headers == Some(true) || inputs.body == Some(true);
         let mut doc = operation.summary.clone();
         if let Some(description) = &operation.description {
             doc.push_str("\n\n");
@@ -362,11 +417,16 @@ fn emit_client(model: &Model, names: &Names) -> String {
         } else if required {
             format!("async {method}(request: T.{prefix}Request, call?: CallOptions): Promise<T.{prefix}Response> {{")
         } else {
-            format!("async {method}(request: T.{prefix}Request = {{}}, call?: CallOptions): Promise<T.{prefix}Response> {{")
+            format!(
+                "async {method}(request: T.{prefix}Request = {{}}, call?: CallOptions): Promise<T.{prefix}Response> {{"
+            )
         };
         out.open(signature);
         let path = path_expression(&operation.path);
-        let mut fields = vec![format!("method: {}", printer::string(&operation.method.as_str().to_uppercase())), format!("path: {path}")];
+        let mut fields = vec![
+            format!("method: {}", printer::string(&operation.method.as_str().to_uppercase())),
+            format!("path: {path}"),
+        ];
         if inputs.query.is_some() {
             fields.push("query: request.query".into());
         }
@@ -395,7 +455,11 @@ fn emit_client(model: &Model, names: &Names) -> String {
         for error in &operation.errors {
             checks.push(format!("{}: V.validate{}", error.status, names.types[&model.problem]));
         }
-        out.line(format!("const raw = await send(options, {{ {} }}, {{ {} }}, call);", fields.join(", "), checks.join(", ")));
+        out.line(format!(
+            "const raw = await send(options, {{ {} }}, {{ {} }}, call);",
+            fields.join(", "),
+            checks.join(", ")
+        ));
         out.line("// The status was checked against the declared ones; the body too with `validateResponses`.");
         out.line(format!("return raw as T.{prefix}Response;"));
         out.close("},");

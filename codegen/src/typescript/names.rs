@@ -8,7 +8,8 @@ use super::printer::is_identifier;
 /// A type name for a schema name: invalid characters become `_`, a leading digit or a reserved
 /// word gets a `_` prefix.
 pub fn type_name(schema: &str) -> String {
-    let mut name: String = schema.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '$' { c } else { '_' }).collect();
+    let mut name: String =
+        schema.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '$' { c } else { '_' }).collect();
     if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) || !is_identifier(&name) {
         name.insert(0, '_');
     }

@@ -97,7 +97,13 @@ fn lower_type(t: &str, object: &serde_json::Map<String, Value>) -> Type {
             }
         }
         "object" => {
-            let required: Vec<&str> = object.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+            let required: Vec<&str> = object
+                .get("required")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
             let properties: Vec<Property> = object
                 .get("properties")
                 .and_then(Value::as_object)
@@ -111,7 +117,9 @@ fn lower_type(t: &str, object: &serde_json::Map<String, Value>) -> Type {
                 })
                 .collect();
             match object.get("additionalProperties") {
-                Some(additional) if additional.is_object() && properties.is_empty() => Type::Record(Box::new(lower(additional))),
+                Some(additional) if additional.is_object() && properties.is_empty() => {
+                    Type::Record(Box::new(lower(additional)))
+                }
                 Some(additional) if additional.is_object() => {
                     Type::Intersection(vec![Type::Object(properties), Type::Record(Box::new(Type::Keyword("unknown")))])
                 }
@@ -141,9 +149,22 @@ pub fn doc_of(schema: &Value) -> String {
     if let Some(format) = object.get("format").and_then(Value::as_str) {
         tags.push(format!("@format {format}"));
     }
-    for keyword in
-        ["minLength", "maxLength", "pattern", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minItems", "maxItems", "uniqueItems", "minProperties", "maxProperties", "default"]
-    {
+    for keyword in [
+        "minLength",
+        "maxLength",
+        "pattern",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "multipleOf",
+        "minItems",
+        "maxItems",
+        "uniqueItems",
+        "minProperties",
+        "maxProperties",
+        "default",
+    ] {
         if let Some(value) = object.get(keyword) {
             let shown = match value {
                 Value::String(s) => s.clone(),
@@ -154,7 +175,9 @@ pub fn doc_of(schema: &Value) -> String {
     }
     if let Some(Value::Array(all)) = object.get("allOf") {
         for member in all {
-            if let (Some(pattern), Some(description)) = (member.get("pattern").and_then(Value::as_str), member.get("description").and_then(Value::as_str)) {
+            if let (Some(pattern), Some(description)) =
+                (member.get("pattern").and_then(Value::as_str), member.get("description").and_then(Value::as_str))
+            {
                 tags.push(format!("@pattern {pattern} ({description})"));
             }
         }
@@ -207,7 +230,11 @@ pub fn print(ty: &Type, indent: &str) -> String {
             for property in properties {
                 out.push_str(&printer::doc(&property.doc, &inner));
                 let mark = if property.optional { "?" } else { "" };
-                out.push_str(&format!("{inner}{}{mark}: {};\n", printer::property_key(&property.name), print(&property.ty, &inner)));
+                out.push_str(&format!(
+                    "{inner}{}{mark}: {};\n",
+                    printer::property_key(&property.name),
+                    print(&property.ty, &inner)
+                ));
             }
             out.push_str(indent);
             out.push('}');
@@ -220,7 +247,9 @@ pub fn print(ty: &Type, indent: &str) -> String {
 pub fn declare(writer: &mut Writer, name: &str, schema: &Value) {
     writer.raw(&printer::doc(&doc_of(schema), ""));
     match lower(schema) {
-        Type::Object(properties) => writer.line(format!("export interface {name} {}", print(&Type::Object(properties), ""))),
+        Type::Object(properties) => {
+            writer.line(format!("export interface {name} {}", print(&Type::Object(properties), "")))
+        }
         other => writer.line(format!("export type {name} = {};", print(&other, ""))),
     }
     writer.line("");

@@ -62,8 +62,19 @@ pub struct Registry<'l> {
     loader: Box<dyn Fn(&str) -> Option<Value> + 'l>,
 }
 
-const SUBSCHEMA: &[&str] =
-    &["items", "additionalProperties", "unevaluatedProperties", "unevaluatedItems", "not", "contains", "propertyNames", "if", "then", "else", "additionalItems"];
+const SUBSCHEMA: &[&str] = &[
+    "items",
+    "additionalProperties",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "not",
+    "contains",
+    "propertyNames",
+    "if",
+    "then",
+    "else",
+    "additionalItems",
+];
 const SUBSCHEMA_ARRAY: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems"];
 const SUBSCHEMA_MAP: &[&str] = &["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"];
 
@@ -134,13 +145,17 @@ impl<'l> Registry<'l> {
             let loaded = (self.loader)(resource).ok_or_else(|| CompileError::NoSchema { uri: uri.to_owned() })?;
             self.add(resource, loaded);
         }
-        let (doc, root) = self.resources.get(resource).cloned().ok_or_else(|| CompileError::NoSchema { uri: uri.to_owned() })?;
+        let (doc, root) =
+            self.resources.get(resource).cloned().ok_or_else(|| CompileError::NoSchema { uri: uri.to_owned() })?;
         let location = if fragment.is_empty() {
             (doc, root)
         } else if fragment.starts_with('/') {
             (doc, format!("{root}{}", percent_decode(fragment)))
         } else {
-            self.anchors.get(&format!("{resource}#{fragment}")).cloned().ok_or_else(|| CompileError::NoSchema { uri: uri.to_owned() })?
+            self.anchors
+                .get(&format!("{resource}#{fragment}"))
+                .cloned()
+                .ok_or_else(|| CompileError::NoSchema { uri: uri.to_owned() })?
         };
         if self.schema(&location).is_none() {
             return Err(CompileError::NoSchema { uri: uri.to_owned() });
@@ -196,7 +211,9 @@ fn percent_decode(s: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' && i + 3 <= bytes.len() {
-            if let Some(byte) = std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|hex| u8::from_str_radix(hex, 16).ok()) {
+            if let Some(byte) =
+                std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|hex| u8::from_str_radix(hex, 16).ok())
+            {
                 out.push(byte);
                 i += 3;
                 continue;
@@ -255,7 +272,9 @@ pub fn compile(registry: &mut Registry<'_>, roots: &[String], options: &Options)
 
 fn uses_unevaluated(value: &Value) -> bool {
     match value {
-        Value::Object(map) => map.iter().any(|(k, v)| (k == "unevaluatedProperties" && v != &Value::Bool(true)) || uses_unevaluated(v)),
+        Value::Object(map) => {
+            map.iter().any(|(k, v)| (k == "unevaluatedProperties" && v != &Value::Bool(true)) || uses_unevaluated(v))
+        }
         Value::Array(items) => items.iter().any(uses_unevaluated),
         _ => false,
     }
@@ -318,14 +337,19 @@ impl Compiler<'_, '_> {
 
     fn regex(&mut self, pattern: &str) -> Result<String, CompileError> {
         let pattern = unicode_safe(pattern);
-        regress::Regex::with_flags(&pattern, "u").map_err(|e| CompileError::InvalidPattern { pattern: pattern.clone(), reason: e.to_string() })?;
+        regress::Regex::with_flags(&pattern, "u")
+            .map_err(|e| CompileError::InvalidPattern { pattern: pattern.clone(), reason: e.to_string() })?;
         Ok(self.constant("r", format!("new RegExp({}, \"u\")", printer::string(&pattern))))
     }
 
     fn fail(&mut self, fail: Fail<'_>) {
         self.code.line("if (!e) return false;");
         self.code.line("ok = false;");
-        self.code.line(format!("e.push({{ path: p, keyword: {}, message: {} }});", printer::string(fail.keyword), fail.message));
+        self.code.line(format!(
+            "e.push({{ path: p, keyword: {}, message: {} }});",
+            printer::string(fail.keyword),
+            fail.message
+        ));
     }
 
     /// A call of a subschema function on `value` at `path` (an expression used only when collecting).
@@ -339,7 +363,11 @@ impl Compiler<'_, '_> {
 
     /// A yes/no call (no errors, no path).
     fn test(&self, function: &str, value: &str, ev: &str) -> String {
-        if self.tracks_evaluated { format!("{function}({value}, \"\", undefined, {ev})") } else { format!("{function}({value}, \"\", undefined)") }
+        if self.tracks_evaluated {
+            format!("{function}({value}, \"\", undefined, {ev})")
+        } else {
+            format!("{function}({value}, \"\", undefined)")
+        }
     }
 
     fn check_call(&mut self, call: String) {
@@ -350,9 +378,15 @@ impl Compiler<'_, '_> {
     }
 
     fn emit_function(&mut self, location: &Location, name: &str) -> Result<(), CompileError> {
-        let schema = self.registry.schema(location).cloned().ok_or_else(|| CompileError::NoSchema { uri: format!("{}#{}", location.0, location.1) })?;
+        let schema = self
+            .registry
+            .schema(location)
+            .cloned()
+            .ok_or_else(|| CompileError::NoSchema { uri: format!("{}#{}", location.0, location.1) })?;
         let signature = if self.tracks_evaluated {
-            format!("function {name}(x: unknown, p: string, e: ValidationError[] | undefined, ev: Set<string> | undefined): boolean {{")
+            format!(
+                "function {name}(x: unknown, p: string, e: ValidationError[] | undefined, ev: Set<string> | undefined): boolean {{"
+            )
         } else {
             format!("function {name}(x: unknown, p: string, e: ValidationError[] | undefined): boolean {{")
         };
@@ -361,7 +395,9 @@ impl Compiler<'_, '_> {
         match &schema {
             Value::Bool(true) => self.code.line("return true;"),
             Value::Bool(false) => {
-                self.code.line("if (e) e.push({ path: p, keyword: \"falseSchema\", message: \"no value is allowed here\" });");
+                self.code.line(
+                    "if (e) e.push({ path: p, keyword: \"falseSchema\", message: \"no value is allowed here\" });",
+                );
                 self.code.line("return false;");
             }
             Value::Object(object) => {
@@ -376,7 +412,11 @@ impl Compiler<'_, '_> {
         Ok(())
     }
 
-    fn emit_object(&mut self, location: &Location, schema: &serde_json::Map<String, Value>) -> Result<(), CompileError> {
+    fn emit_object(
+        &mut self,
+        location: &Location,
+        schema: &serde_json::Map<String, Value>,
+    ) -> Result<(), CompileError> {
         if schema.contains_key("unevaluatedItems") {
             return Err(CompileError::Unsupported { keyword: "unevaluatedItems" });
         }
@@ -406,7 +446,11 @@ impl Compiler<'_, '_> {
             // is not allowed (all of them for `false`, those failing the schema otherwise).
             self.code.open("if (u && isObject(x)) {");
             self.code.line("const extra: string[] = [];");
-            let function = if unevaluated == &Value::Bool(false) { None } else { Some(self.sub(location, &["unevaluatedProperties"])) };
+            let function = if unevaluated == &Value::Bool(false) {
+                None
+            } else {
+                Some(self.sub(location, &["unevaluatedProperties"]))
+            };
             self.code.open("for (const k in x) {");
             self.code.line("if (u.has(k)) continue;");
             match function {
@@ -425,7 +469,10 @@ impl Compiler<'_, '_> {
             }
             self.code.close("}");
             self.code.open("if (extra.length > 0) {");
-            self.fail(Fail { keyword: "unevaluatedProperties", message: "\"must not have unevaluated properties: \" + extra.join(\", \")".into() });
+            self.fail(Fail {
+                keyword: "unevaluatedProperties",
+                message: "\"must not have unevaluated properties: \" + extra.join(\", \")".into(),
+            });
             self.code.close("}");
             self.code.line("if (ev) for (const k of u) ev.add(k);");
             self.code.close("}");
@@ -490,7 +537,10 @@ impl Compiler<'_, '_> {
             };
             self.code.open(format!("if ({condition}) {{"));
             let shown: Vec<String> = values.iter().map(Value::to_string).collect();
-            self.fail(Fail { keyword: "enum", message: printer::string(&format!("must be one of {}", shown.join(", "))) });
+            self.fail(Fail {
+                keyword: "enum",
+                message: printer::string(&format!("must be one of {}", shown.join(", "))),
+            });
             self.code.close("}");
         }
     }
@@ -499,7 +549,11 @@ impl Compiler<'_, '_> {
         let min = count(schema.get("minLength"));
         let max = count(schema.get("maxLength"));
         let pattern = schema.get("pattern").and_then(Value::as_str);
-        let format = schema.get("format").and_then(Value::as_str).filter(|_| self.options.assert_formats).and_then(format_checker);
+        let format = schema
+            .get("format")
+            .and_then(Value::as_str)
+            .filter(|_| self.options.assert_formats)
+            .and_then(format_checker);
         if min.is_none() && max.is_none() && pattern.is_none() && format.is_none() {
             return Ok(());
         }
@@ -507,20 +561,32 @@ impl Compiler<'_, '_> {
         if let Some(min) = min {
             self.use_runtime("length");
             // Code points never outnumber code units, and are at least half of them.
-            self.code.open(format!("if (x.length < {min} || (x.length < {} && length(x) < {min})) {{", min.saturating_mul(2)));
-            self.fail(Fail { keyword: "minLength", message: printer::string(&format!("must have at least {min} characters")) });
+            self.code.open(format!(
+                "if (x.length < {min} || (x.length < {} && length(x) < {min})) {{",
+                min.saturating_mul(2)
+            ));
+            self.fail(Fail {
+                keyword: "minLength",
+                message: printer::string(&format!("must have at least {min} characters")),
+            });
             self.code.close("}");
         }
         if let Some(max) = max {
             self.use_runtime("length");
             self.code.open(format!("if (x.length > {max} && length(x) > {max}) {{"));
-            self.fail(Fail { keyword: "maxLength", message: printer::string(&format!("must have at most {max} characters")) });
+            self.fail(Fail {
+                keyword: "maxLength",
+                message: printer::string(&format!("must have at most {max} characters")),
+            });
             self.code.close("}");
         }
         if let Some(pattern) = pattern {
             let regex = self.regex(pattern)?;
             self.code.open(format!("if (!{regex}.test(x)) {{"));
-            self.fail(Fail { keyword: "pattern", message: printer::string(&format!("must match the pattern {pattern}")) });
+            self.fail(Fail {
+                keyword: "pattern",
+                message: printer::string(&format!("must match the pattern {pattern}")),
+            });
             self.code.close("}");
         }
         if let Some((name, checker)) = format {
@@ -540,8 +606,10 @@ impl Compiler<'_, '_> {
             ("exclusiveMinimum", "<=", "must be greater than"),
             ("exclusiveMaximum", ">=", "must be less than"),
         ];
-        let present: Vec<(&str, &str, &str, &Value)> =
-            checks.into_iter().filter_map(|(k, op, text)| schema.get(k).filter(|v| v.is_number()).map(|v| (k, op, text, v))).collect();
+        let present: Vec<(&str, &str, &str, &Value)> = checks
+            .into_iter()
+            .filter_map(|(k, op, text)| schema.get(k).filter(|v| v.is_number()).map(|v| (k, op, text, v)))
+            .collect();
         let multiple = schema.get("multipleOf").filter(|v| v.is_number());
         if present.is_empty() && multiple.is_none() {
             return;
@@ -555,7 +623,10 @@ impl Compiler<'_, '_> {
         if let Some(value) = multiple {
             self.use_runtime("multipleOf");
             self.code.open(format!("if (!multipleOf(x, {value})) {{"));
-            self.fail(Fail { keyword: "multipleOf", message: printer::string(&format!("must be a multiple of {value}")) });
+            self.fail(Fail {
+                keyword: "multipleOf",
+                message: printer::string(&format!("must be a multiple of {value}")),
+            });
             self.code.close("}");
         }
         self.code.close("}");
@@ -571,12 +642,18 @@ impl Compiler<'_, '_> {
         self.code.open("if (Array.isArray(x)) {");
         if let Some(min) = count(schema.get("minItems")) {
             self.code.open(format!("if (x.length < {min}) {{"));
-            self.fail(Fail { keyword: "minItems", message: printer::string(&format!("must have at least {min} items")) });
+            self.fail(Fail {
+                keyword: "minItems",
+                message: printer::string(&format!("must have at least {min} items")),
+            });
             self.code.close("}");
         }
         if let Some(max) = count(schema.get("maxItems")) {
             self.code.open(format!("if (x.length > {max}) {{"));
-            self.fail(Fail { keyword: "maxItems", message: printer::string(&format!("must have at most {max} items")) });
+            self.fail(Fail {
+                keyword: "maxItems",
+                message: printer::string(&format!("must have at most {max} items")),
+            });
             self.code.close("}");
         }
         if schema.get("uniqueItems") == Some(&Value::Bool(true)) {
@@ -598,7 +675,9 @@ impl Compiler<'_, '_> {
                 self.code.open(format!("for (let i = {prefix}; i < x.length; i++) {{"));
                 self.code.line("if (!e) return false;");
                 self.code.line("ok = false;");
-                self.code.line("e.push({ path: p + \"/\" + i, keyword: \"falseSchema\", message: \"no item is allowed here\" });");
+                self.code.line(
+                    "e.push({ path: p + \"/\" + i, keyword: \"falseSchema\", message: \"no item is allowed here\" });",
+                );
                 self.code.close("}");
             } else if items != &Value::Bool(true) {
                 let function = self.sub(location, &["items"]);
@@ -616,21 +695,39 @@ impl Compiler<'_, '_> {
             let test = self.test(&function, "y", "undefined");
             self.code.line(format!("for (const y of x) if ({test}) matches++;"));
             self.code.open(format!("if (matches < {min}) {{"));
-            self.fail(Fail { keyword: "contains", message: printer::string(&format!("must contain at least {min} matching items")) });
+            self.fail(Fail {
+                keyword: "contains",
+                message: printer::string(&format!("must contain at least {min} matching items")),
+            });
             self.code.close("}");
             if let Some(max) = max {
                 self.code.open(format!("if (matches > {max}) {{"));
-                self.fail(Fail { keyword: "contains", message: printer::string(&format!("must contain at most {max} matching items")) });
+                self.fail(Fail {
+                    keyword: "contains",
+                    message: printer::string(&format!("must contain at most {max} matching items")),
+                });
                 self.code.close("}");
             }
         }
         self.code.close("}");
     }
 
-    fn emit_object_keywords(&mut self, location: &Location, schema: &serde_json::Map<String, Value>, ev: &str) -> Result<(), CompileError> {
+    fn emit_object_keywords(
+        &mut self,
+        location: &Location,
+        schema: &serde_json::Map<String, Value>,
+        ev: &str,
+    ) -> Result<(), CompileError> {
         let keywords = [
-            "required", "properties", "patternProperties", "additionalProperties", "propertyNames", "minProperties",
-            "maxProperties", "dependentRequired", "dependentSchemas",
+            "required",
+            "properties",
+            "patternProperties",
+            "additionalProperties",
+            "propertyNames",
+            "minProperties",
+            "maxProperties",
+            "dependentRequired",
+            "dependentSchemas",
         ];
         if !keywords.iter().any(|k| schema.contains_key(*k)) {
             return Ok(());
@@ -644,8 +741,11 @@ impl Compiler<'_, '_> {
             self.fail(Fail { keyword: "required", message: printer::string(&format!("must have property {name}")) });
             self.code.close("}");
         }
-        let properties: Vec<(String, Value)> =
-            schema.get("properties").and_then(Value::as_object).map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default();
+        let properties: Vec<(String, Value)> = schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default();
         for (name, property) in &properties {
             if property == &Value::Bool(true) {
                 continue;
@@ -663,11 +763,18 @@ impl Compiler<'_, '_> {
                 self.code.line(format!("if ({ev} && !({})) {ev}.add({});", absent(name), printer::string(name)));
             }
         }
-        let patterns: Vec<(String, Value)> =
-            schema.get("patternProperties").and_then(Value::as_object).map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default();
+        let patterns: Vec<(String, Value)> = schema
+            .get("patternProperties")
+            .and_then(Value::as_object)
+            .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default();
         let additional = schema.get("additionalProperties");
         let names_schema = schema.get("propertyNames");
-        if !patterns.is_empty() || additional.is_some_and(|a| a != &Value::Bool(true)) || names_schema.is_some() || (ev != "undefined" && additional.is_some()) {
+        if !patterns.is_empty()
+            || additional.is_some_and(|a| a != &Value::Bool(true))
+            || names_schema.is_some()
+            || (ev != "undefined" && additional.is_some())
+        {
             let closed = additional == Some(&Value::Bool(false));
             if closed {
                 self.code.line("const extra: string[] = [];");
@@ -685,7 +792,10 @@ impl Compiler<'_, '_> {
                     let function = self.sub(location, &["propertyNames"]);
                     let test = self.test(&function, "k", "undefined");
                     self.code.open(format!("if (!{test}) {{"));
-                    self.fail(Fail { keyword: "propertyNames", message: "\"has an invalid property name: \" + k".into() });
+                    self.fail(Fail {
+                        keyword: "propertyNames",
+                        message: "\"has an invalid property name: \" + k".into(),
+                    });
                     self.code.close("}");
                 }
             }
@@ -704,7 +814,8 @@ impl Compiler<'_, '_> {
                     self.code.close("}");
                 }
                 if let Some(additional) = additional {
-                    let known: Vec<String> = properties.iter().map(|(k, _)| format!("k === {}", printer::string(k))).collect();
+                    let known: Vec<String> =
+                        properties.iter().map(|(k, _)| format!("k === {}", printer::string(k))).collect();
                     let known = if known.is_empty() { "false".to_owned() } else { known.join(" || ") };
                     self.code.open(format!("if (!matched && !({known})) {{"));
                     if closed {
@@ -731,9 +842,13 @@ impl Compiler<'_, '_> {
             if closed {
                 // Like the Rust crate: one error naming the extras; a bare `additionalProperties:
                 // false` (no `properties`, no `patternProperties`) is a `falseSchema` error.
-                let keyword = if properties.is_empty() && patterns.is_empty() { "falseSchema" } else { "additionalProperties" };
+                let keyword =
+                    if properties.is_empty() && patterns.is_empty() { "falseSchema" } else { "additionalProperties" };
                 self.code.open("if (extra.length > 0) {");
-                self.fail(Fail { keyword, message: "\"must not have additional properties: \" + extra.join(\", \")".into() });
+                self.fail(Fail {
+                    keyword,
+                    message: "\"must not have additional properties: \" + extra.join(\", \")".into(),
+                });
                 self.code.close("}");
             }
         }
@@ -744,23 +859,36 @@ impl Compiler<'_, '_> {
             self.code.line("for (const k in x) if (has(x, k)) count++;");
             if let Some(min) = min {
                 self.code.open(format!("if (count < {min}) {{"));
-                self.fail(Fail { keyword: "minProperties", message: printer::string(&format!("must have at least {min} properties")) });
+                self.fail(Fail {
+                    keyword: "minProperties",
+                    message: printer::string(&format!("must have at least {min} properties")),
+                });
                 self.code.close("}");
             }
             if let Some(max) = max {
                 self.code.open(format!("if (count > {max}) {{"));
-                self.fail(Fail { keyword: "maxProperties", message: printer::string(&format!("must have at most {max} properties")) });
+                self.fail(Fail {
+                    keyword: "maxProperties",
+                    message: printer::string(&format!("must have at most {max} properties")),
+                });
                 self.code.close("}");
             }
         }
         for (name, required) in schema.get("dependentRequired").and_then(Value::as_object).into_iter().flatten() {
             for other in required.as_array().into_iter().flatten().filter_map(Value::as_str) {
                 self.code.open(format!("if (!({}) && {}) {{", absent(name), absent(other)));
-                self.fail(Fail { keyword: "required", message: printer::string(&format!("must have property {other} when {name} is present")) });
+                self.fail(Fail {
+                    keyword: "required",
+                    message: printer::string(&format!("must have property {other} when {name} is present")),
+                });
                 self.code.close("}");
             }
         }
-        let dependent: Vec<String> = schema.get("dependentSchemas").and_then(Value::as_object).map(|m| m.keys().cloned().collect()).unwrap_or_default();
+        let dependent: Vec<String> = schema
+            .get("dependentSchemas")
+            .and_then(Value::as_object)
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default();
         for name in dependent {
             let function = self.sub(location, &["dependentSchemas", &name]);
             let call = self.call(&function, "x", "p", ev);
@@ -772,21 +900,34 @@ impl Compiler<'_, '_> {
         Ok(())
     }
 
-    fn emit_applicators(&mut self, location: &Location, schema: &serde_json::Map<String, Value>, ev: &str) -> Result<(), CompileError> {
+    fn emit_applicators(
+        &mut self,
+        location: &Location,
+        schema: &serde_json::Map<String, Value>,
+        ev: &str,
+    ) -> Result<(), CompileError> {
         for keyword in ["$ref", "$dynamicRef"] {
             if let Some(reference) = schema.get(keyword).and_then(Value::as_str) {
                 let base = self.registry.base(location);
-                let target = join(&base, reference).ok_or_else(|| CompileError::InvalidUri { uri: reference.to_owned() })?;
-                let mut target = self.registry.locate(&target).map_err(|_| CompileError::UnresolvedReference { reference: reference.to_owned(), base: base.clone() })?;
+                let target =
+                    join(&base, reference).ok_or_else(|| CompileError::InvalidUri { uri: reference.to_owned() })?;
+                let mut target = self.registry.locate(&target).map_err(|_| CompileError::UnresolvedReference {
+                    reference: reference.to_owned(),
+                    base: base.clone(),
+                })?;
                 // `$dynamicRef: "#name"` whose static target declares `$dynamicAnchor: name` goes to
                 // the outermost resource declaring it. A compiled function cannot depend on the
                 // dynamic scope, so "outermost" is the first such resource the compilation entered,
                 // which is what meta-schema extension (the use `$dynamicRef` exists for) needs.
                 if keyword == "$dynamicRef" {
                     if let Some(anchor) = reference.strip_prefix('#') {
-                        let declares = self.registry.schema(&target).and_then(|s| s.get("$dynamicAnchor")).and_then(Value::as_str) == Some(anchor);
+                        let declares =
+                            self.registry.schema(&target).and_then(|s| s.get("$dynamicAnchor")).and_then(Value::as_str)
+                                == Some(anchor);
                         if declares {
-                            if let Some((_, outermost)) = self.registry.dynamic_anchors.iter().find(|(name, _)| name == anchor) {
+                            if let Some((_, outermost)) =
+                                self.registry.dynamic_anchors.iter().find(|(name, _)| name == anchor)
+                            {
                                 target = outermost.clone();
                             }
                         }
@@ -805,7 +946,8 @@ impl Compiler<'_, '_> {
             }
         }
         if let Some(Value::Array(branches)) = schema.get("anyOf") {
-            let functions: Vec<String> = (0..branches.len()).map(|i| self.sub(location, &["anyOf", &i.to_string()])).collect();
+            let functions: Vec<String> =
+                (0..branches.len()).map(|i| self.sub(location, &["anyOf", &i.to_string()])).collect();
             self.code.open("{");
             if ev != "undefined" {
                 // Every valid branch contributes its evaluated properties.
@@ -814,7 +956,8 @@ impl Compiler<'_, '_> {
                     self.code.open("{");
                     self.code.line(format!("const s = {ev} ? new Set<string>() : undefined;"));
                     let test = self.test(function, "x", "s");
-                    self.code.line(format!("if ({test}) {{ any = true; if ({ev} && s) for (const k of s) {ev}.add(k); }}"));
+                    self.code
+                        .line(format!("if ({test}) {{ any = true; if ({ev} && s) for (const k of s) {ev}.add(k); }}"));
                     self.code.close("}");
                 }
                 self.code.open("if (!any) {");
@@ -827,7 +970,8 @@ impl Compiler<'_, '_> {
             self.code.close("}");
         }
         if let Some(Value::Array(branches)) = schema.get("oneOf") {
-            let functions: Vec<String> = (0..branches.len()).map(|i| self.sub(location, &["oneOf", &i.to_string()])).collect();
+            let functions: Vec<String> =
+                (0..branches.len()).map(|i| self.sub(location, &["oneOf", &i.to_string()])).collect();
             self.code.open("{");
             self.code.line("let matches = 0;");
             if ev != "undefined" {
@@ -848,7 +992,8 @@ impl Compiler<'_, '_> {
             self.code.open("if (matches !== 1) {");
             self.fail(Fail {
                 keyword: "oneOf",
-                message: "matches === 0 ? \"must match a schema in oneOf\" : \"must match only one schema in oneOf\"".into(),
+                message: "matches === 0 ? \"must match a schema in oneOf\" : \"must match only one schema in oneOf\""
+                    .into(),
             });
             self.code.close("}");
             if ev != "undefined" {
@@ -956,8 +1101,11 @@ fn format_checker(format: &str) -> Option<(&str, &'static str)> {
 
 /// The import line of a compiled module.
 pub fn import_line(module: &Module, from: &str) -> String {
-    let names: Vec<String> =
-        module.runtime.iter().map(|n| if *n == "ValidationError" { format!("type {n}") } else { (*n).to_owned() }).collect();
+    let names: Vec<String> = module
+        .runtime
+        .iter()
+        .map(|n| if *n == "ValidationError" { format!("type {n}") } else { (*n).to_owned() })
+        .collect();
     format!("import {{ {} }} from {};", names.join(", "), printer::string(from))
 }
 
@@ -979,8 +1127,14 @@ mod tests {
             registry.add("https://x.invalid/s.json", schema);
             compile(&mut registry, &["https://x.invalid/s.json".to_owned()], &Options::default()).map(|_| ())
         };
-        assert_eq!(compile(serde_json::json!({"unevaluatedItems": false})), Err(CompileError::Unsupported { keyword: "unevaluatedItems" }));
-        assert!(matches!(compile(serde_json::json!({"pattern": "(unclosed"})), Err(CompileError::InvalidPattern { .. })));
+        assert_eq!(
+            compile(serde_json::json!({"unevaluatedItems": false})),
+            Err(CompileError::Unsupported { keyword: "unevaluatedItems" })
+        );
+        assert!(matches!(
+            compile(serde_json::json!({"pattern": "(unclosed"})),
+            Err(CompileError::InvalidPattern { .. })
+        ));
         assert!(compile(serde_json::json!({"minLength": 1e19})).is_ok(), "huge bounds do not overflow");
     }
 }

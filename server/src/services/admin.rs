@@ -13,7 +13,9 @@ use crate::problems::{internal, problem};
 
 impl Admin for App {
     async fn admin_stats(&self, _: RequestContext) -> AdminStatsResponse {
-        let count = |sql: &'static str| async move { sqlx::query_as::<_, (i64,)>(sql).fetch_one(&self.pool).await.map(|(n,)| n.max(0) as u64) };
+        let count = |sql: &'static str| async move {
+            sqlx::query_as::<_, (i64,)>(sql).fetch_one(&self.pool).await.map(|(n,)| n.max(0) as u64)
+        };
         let counts = async {
             Ok::<_, sqlx::Error>(AdminStats {
                 users: count("SELECT COUNT(*) FROM users").await?,
@@ -36,20 +38,24 @@ impl Admin for App {
         let role = query.role.map(|r| if r == Role::Admin { "admin" } else { "user" });
         let pattern = query.search.as_deref().map(like_pattern);
         let filter = "WHERE (?1 IS NULL OR role = ?1) AND (?2 IS NULL OR disabled = ?2) AND (?3 IS NULL OR email LIKE ?3 ESCAPE '\\' OR full_name LIKE ?3 ESCAPE '\\')";
-        let total: Result<(i64,), _> = sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM users {filter}")))
-            .bind(role)
-            .bind(query.disabled)
-            .bind(&pattern)
-            .fetch_one(&self.pool)
-            .await;
-        let rows = sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(format!("{} {filter} ORDER BY created_at, id LIMIT ?4 OFFSET ?5", UserRow::SELECT)))
-            .bind(role)
-            .bind(query.disabled)
-            .bind(&pattern)
-            .bind(i64::from(per_page))
-            .bind(offset(page, per_page))
-            .fetch_all(&self.pool)
-            .await;
+        let total: Result<(i64,), _> =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM users {filter}")))
+                .bind(role)
+                .bind(query.disabled)
+                .bind(&pattern)
+                .fetch_one(&self.pool)
+                .await;
+        let rows = sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(format!(
+            "{} {filter} ORDER BY created_at, id LIMIT ?4 OFFSET ?5",
+            UserRow::SELECT
+        )))
+        .bind(role)
+        .bind(query.disabled)
+        .bind(&pattern)
+        .bind(i64::from(per_page))
+        .bind(offset(page, per_page))
+        .fetch_all(&self.pool)
+        .await;
         let (total, rows) = match (total, rows) {
             (Ok((total,)), Ok(rows)) => (total, rows),
             (Err(error), _) | (_, Err(error)) => return AdminListUsersResponse::InternalServerError(internal(error)),
@@ -60,26 +66,42 @@ impl Admin for App {
         }
     }
 
-    async fn admin_update_user(&self, context: RequestContext, path: UserPath, body: AdminUserUpdate) -> AdminUpdateUserResponse {
+    async fn admin_update_user(
+        &self,
+        context: RequestContext,
+        path: UserPath,
+        body: AdminUserUpdate,
+    ) -> AdminUpdateUserResponse {
         let id = path.user_id.to_string();
         let me = context.principal.as_ref().map(|p| p.id.as_str()) == Some(id.as_str());
         if me && (body.role == Some(Role::User) || body.disabled == Some(true)) {
-            return AdminUpdateUserResponse::Conflict(problem(409, "Not on yourself", "an admin cannot demote or disable their own account"));
+            return AdminUpdateUserResponse::Conflict(problem(
+                409,
+                "Not on yourself",
+                "an admin cannot demote or disable their own account",
+            ));
         }
         let role = body.role.map(|r| if r == Role::Admin { "admin" } else { "user" });
-        let updated = sqlx::query("UPDATE users SET role = COALESCE(?, role), disabled = COALESCE(?, disabled) WHERE id = ?")
-            .bind(role)
-            .bind(body.disabled)
-            .bind(&id)
-            .execute(&self.pool)
-            .await;
+        let updated =
+            sqlx::query("UPDATE users SET role = COALESCE(?, role), disabled = COALESCE(?, disabled) WHERE id = ?")
+                .bind(role)
+                .bind(body.disabled)
+                .bind(&id)
+                .execute(&self.pool)
+                .await;
         match updated {
-            Ok(result) if result.rows_affected() == 0 => return AdminUpdateUserResponse::NotFound(problem(404, "Not found", "no such account")),
+            Ok(result) if result.rows_affected() == 0 => {
+                return AdminUpdateUserResponse::NotFound(problem(404, "Not found", "no such account"));
+            }
             Ok(_) => self.authenticator.forget(&id),
             Err(error) => return AdminUpdateUserResponse::InternalServerError(internal(error)),
         }
         if body.disabled == Some(true) {
-            let revoked = sqlx::query("UPDATE refresh_tokens SET used_at = ? WHERE user_id = ? AND used_at IS NULL").bind(Utc::now()).bind(&id).execute(&self.pool).await;
+            let revoked = sqlx::query("UPDATE refresh_tokens SET used_at = ? WHERE user_id = ? AND used_at IS NULL")
+                .bind(Utc::now())
+                .bind(&id)
+                .execute(&self.pool)
+                .await;
             if let Err(error) = revoked {
                 return AdminUpdateUserResponse::InternalServerError(internal(error));
             }

@@ -51,7 +51,10 @@ impl App {
     }
 
     async fn user_by_email(&self, email: &str) -> Result<Option<UserRow>, sqlx::Error> {
-        sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(format!("{} WHERE email = ?", UserRow::SELECT))).bind(email).fetch_optional(&self.pool).await
+        sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(format!("{} WHERE email = ?", UserRow::SELECT)))
+            .bind(email)
+            .fetch_optional(&self.pool)
+            .await
     }
 }
 
@@ -64,19 +67,25 @@ impl Auth for App {
         };
         let role = if self.config.admin_emails.contains(&email.to_ascii_lowercase()) { "admin" } else { "user" };
         let id = Uuid::new_v4().to_string();
-        let inserted = sqlx::query("INSERT INTO users (id, email, password_hash, full_name, role, created_at) VALUES (?, ?, ?, ?, ?, ?)")
-            .bind(&id)
-            .bind(&email)
-            .bind(&password_hash)
-            .bind(&body.full_name)
-            .bind(role)
-            .bind(Utc::now())
-            .execute(&self.pool)
-            .await;
+        let inserted = sqlx::query(
+            "INSERT INTO users (id, email, password_hash, full_name, role, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&id)
+        .bind(&email)
+        .bind(&password_hash)
+        .bind(&body.full_name)
+        .bind(role)
+        .bind(Utc::now())
+        .execute(&self.pool)
+        .await;
         match inserted {
             Ok(_) => {}
             Err(error) if is_unique_violation(&error) => {
-                return RegisterResponse::Conflict(problem(409, "Email already registered", format!("an account with {email} already exists")));
+                return RegisterResponse::Conflict(problem(
+                    409,
+                    "Email already registered",
+                    format!("an account with {email} already exists"),
+                ));
             }
             Err(error) => return RegisterResponse::InternalServerError(internal(error)),
         }
@@ -97,7 +106,13 @@ impl Auth for App {
         };
         let stored = user.as_ref().and_then(|u| u.password_hash.clone());
         let valid = verify(body.password, stored).await;
-        let refused = || LoginResponse::Unauthorized(problem(401, "Sign-in refused", "wrong email or password, or a disabled account"));
+        let refused = || {
+            LoginResponse::Unauthorized(problem(
+                401,
+                "Sign-in refused",
+                "wrong email or password, or a disabled account",
+            ))
+        };
         match user {
             Some(user) if valid && !user.disabled => match self.token_pair(user).await {
                 Ok(tokens) => LoginResponse::Ok(tokens),
@@ -118,7 +133,13 @@ impl Auth for App {
         .bind(Utc::now())
         .fetch_optional(&self.pool)
         .await;
-        let refused = || RefreshTokenResponse::Unauthorized(problem(401, "Refresh refused", "the refresh token is unknown, used or expired"));
+        let refused = || {
+            RefreshTokenResponse::Unauthorized(problem(
+                401,
+                "Refresh refused",
+                "the refresh token is unknown, used or expired",
+            ))
+        };
         let user_id = match claimed {
             Ok(Some((user_id,))) => user_id,
             Ok(None) => return refused(),
@@ -136,12 +157,14 @@ impl Auth for App {
 
     async fn logout(&self, context: RequestContext, body: RefreshRequest) -> LogoutResponse {
         let user_id = context.principal.map(|p| p.id).unwrap_or_default();
-        let revoked = sqlx::query("UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ? AND user_id = ? AND used_at IS NULL")
-            .bind(Utc::now())
-            .bind(token_hash(&body.refresh_token))
-            .bind(&user_id)
-            .execute(&self.pool)
-            .await;
+        let revoked = sqlx::query(
+            "UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ? AND user_id = ? AND used_at IS NULL",
+        )
+        .bind(Utc::now())
+        .bind(token_hash(&body.refresh_token))
+        .bind(&user_id)
+        .execute(&self.pool)
+        .await;
         match revoked {
             Ok(_) => LogoutResponse::NoContent,
             Err(error) => LogoutResponse::InternalServerError(internal(error)),
@@ -162,13 +185,21 @@ impl Auth for App {
         let user_id = context.principal.map(|p| p.id).unwrap_or_default();
         let user = match current_user(self, &user_id).await {
             Ok(Some(user)) => user,
-            Ok(None) => return UpdateMeResponse::Unauthorized(problem(401, "Authentication required", "the account is gone")),
+            Ok(None) => {
+                return UpdateMeResponse::Unauthorized(problem(401, "Authentication required", "the account is gone"));
+            }
             Err(error) => return UpdateMeResponse::InternalServerError(internal(error)),
         };
         if let Some(password) = body.password {
             let current = match body.current_password {
                 Some(current) => current,
-                None => return UpdateMeResponse::Forbidden(problem(403, "Current password required", "send `current_password` to change the password")),
+                None => {
+                    return UpdateMeResponse::Forbidden(problem(
+                        403,
+                        "Current password required",
+                        "send `current_password` to change the password",
+                    ));
+                }
             };
             if !verify(current, user.password_hash.clone()).await {
                 return UpdateMeResponse::Forbidden(problem(403, "Wrong password", "`current_password` is wrong"));
@@ -177,7 +208,12 @@ impl Auth for App {
                 Ok(hashed) => hashed,
                 Err(error) => return UpdateMeResponse::InternalServerError(internal(error)),
             };
-            if let Err(error) = sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?").bind(hashed).bind(&user_id).execute(&self.pool).await {
+            if let Err(error) = sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
+                .bind(hashed)
+                .bind(&user_id)
+                .execute(&self.pool)
+                .await
+            {
                 return UpdateMeResponse::InternalServerError(internal(error));
             }
             if let Err(error) = revoke_sessions(&self.pool, &user_id).await {
@@ -185,7 +221,12 @@ impl Auth for App {
             }
         }
         if let Some(full_name) = body.full_name {
-            if let Err(error) = sqlx::query("UPDATE users SET full_name = ? WHERE id = ?").bind(full_name).bind(&user_id).execute(&self.pool).await {
+            if let Err(error) = sqlx::query("UPDATE users SET full_name = ? WHERE id = ?")
+                .bind(full_name)
+                .bind(&user_id)
+                .execute(&self.pool)
+                .await
+            {
                 return UpdateMeResponse::InternalServerError(internal(error));
             }
         }
@@ -197,7 +238,11 @@ impl Auth for App {
         }
     }
 
-    async fn request_password_reset(&self, _: RequestContext, body: PasswordResetRequest) -> RequestPasswordResetResponse {
+    async fn request_password_reset(
+        &self,
+        _: RequestContext,
+        body: PasswordResetRequest,
+    ) -> RequestPasswordResetResponse {
         // The answer is the same, and as fast, whether or not the address has an account: the
         // token and the message are made after it, off the request path.
         let (pool, mailer) = (self.pool.clone(), self.mailer.clone());
@@ -221,7 +266,13 @@ impl Auth for App {
         .await;
         let user_id = match claimed {
             Ok(Some((user_id,))) => user_id,
-            Ok(None) => return ResetPasswordResponse::BadRequest(problem(400, "Reset refused", "the reset token is unknown, used or expired")),
+            Ok(None) => {
+                return ResetPasswordResponse::BadRequest(problem(
+                    400,
+                    "Reset refused",
+                    "the reset token is unknown, used or expired",
+                ));
+            }
             Err(error) => return ResetPasswordResponse::InternalServerError(internal(error)),
         };
         let hashed = match hash(body.new_password.0).await {
@@ -229,7 +280,11 @@ impl Auth for App {
             Err(error) => return ResetPasswordResponse::InternalServerError(internal(error)),
         };
         let updated = async {
-            sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?").bind(hashed).bind(&user_id).execute(&self.pool).await?;
+            sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
+                .bind(hashed)
+                .bind(&user_id)
+                .execute(&self.pool)
+                .await?;
             revoke_sessions(&self.pool, &user_id).await
         };
         match updated.await {
@@ -251,12 +306,21 @@ impl Auth for App {
             .execute(&self.pool)
             .await;
         match stored {
-            Ok(_) => OauthAuthorizeResponse::Ok(OAuthAuthorizeResponse { authorization_url: client.authorization_url(&state), state, expires_at }),
+            Ok(_) => OauthAuthorizeResponse::Ok(OAuthAuthorizeResponse {
+                authorization_url: client.authorization_url(&state),
+                state,
+                expires_at,
+            }),
             Err(error) => OauthAuthorizeResponse::InternalServerError(internal(error)),
         }
     }
 
-    async fn oauth_callback(&self, _: RequestContext, path: OAuthProviderPath, body: OAuthCallback) -> OauthCallbackResponse {
+    async fn oauth_callback(
+        &self,
+        _: RequestContext,
+        path: OAuthProviderPath,
+        body: OAuthCallback,
+    ) -> OauthCallbackResponse {
         let Some(client) = self.providers.get(path.provider) else {
             return OauthCallbackResponse::ServiceUnavailable(not_configured(path.provider));
         };
@@ -271,13 +335,23 @@ impl Auth for App {
         .await;
         match claimed {
             Ok(Some(_)) => {}
-            Ok(None) => return OauthCallbackResponse::BadRequest(problem(400, "Sign-in refused", "the state is unknown, used or expired")),
+            Ok(None) => {
+                return OauthCallbackResponse::BadRequest(problem(
+                    400,
+                    "Sign-in refused",
+                    "the state is unknown, used or expired",
+                ));
+            }
             Err(error) => return OauthCallbackResponse::InternalServerError(internal(error)),
         }
         let identity = match client.exchange(&body.code).await {
             Ok(identity) => identity,
-            Err(crate::oauth::OAuthError::Refused(reason)) => return OauthCallbackResponse::BadRequest(problem(400, "Sign-in refused", reason)),
-            Err(crate::oauth::OAuthError::Unreachable(reason)) => return OauthCallbackResponse::BadGateway(problem(502, "Provider unreachable", reason)),
+            Err(crate::oauth::OAuthError::Refused(reason)) => {
+                return OauthCallbackResponse::BadRequest(problem(400, "Sign-in refused", reason));
+            }
+            Err(crate::oauth::OAuthError::Unreachable(reason)) => {
+                return OauthCallbackResponse::BadGateway(problem(502, "Provider unreachable", reason));
+            }
         };
         let user = match self.user_by_email(&identity.email).await {
             Ok(Some(user)) => user,
@@ -295,7 +369,9 @@ impl Auth for App {
                 }
                 match current_user(self, &id).await {
                     Ok(Some(user)) => user,
-                    Ok(None) => return OauthCallbackResponse::InternalServerError(internal("the new account vanished")),
+                    Ok(None) => {
+                        return OauthCallbackResponse::InternalServerError(internal("the new account vanished"));
+                    }
                     Err(error) => return OauthCallbackResponse::InternalServerError(internal(error)),
                 }
             }
@@ -312,8 +388,15 @@ impl Auth for App {
 }
 
 /// Makes a reset token for the account of `email` (when there is an enabled one) and mails it.
-async fn send_reset(pool: &sqlx::SqlitePool, mailer: &dyn crate::mailer::Mailer, email: &str) -> Result<(), sqlx::Error> {
-    let user: Option<(String, String)> = sqlx::query_as("SELECT id, email FROM users WHERE email = ? AND disabled = 0").bind(email).fetch_optional(pool).await?;
+async fn send_reset(
+    pool: &sqlx::SqlitePool,
+    mailer: &dyn crate::mailer::Mailer,
+    email: &str,
+) -> Result<(), sqlx::Error> {
+    let user: Option<(String, String)> = sqlx::query_as("SELECT id, email FROM users WHERE email = ? AND disabled = 0")
+        .bind(email)
+        .fetch_optional(pool)
+        .await?;
     let Some((user_id, address)) = user else { return Ok(()) };
     let token = random_token("pr_");
     sqlx::query("INSERT INTO password_resets (token_hash, user_id, expires_at) VALUES (?, ?, ?)")
@@ -325,15 +408,25 @@ async fn send_reset(pool: &sqlx::SqlitePool, mailer: &dyn crate::mailer::Mailer,
     let message = Message {
         to: address,
         subject: "Reset your Devora password".into(),
-        body: format!("Someone asked to reset the password of this account. If it was you, use this token within {RESET_MINUTES} minutes; it works once:\n\n{token}\n"),
+        body: format!(
+            "Someone asked to reset the password of this account. If it was you, use this token within {RESET_MINUTES} minutes; it works once:\n\n{token}\n"
+        ),
     };
     mailer.send(message).await
 }
 
 /// After a password change: every refresh token and pending reset token of the account stops working.
 async fn revoke_sessions(pool: &sqlx::SqlitePool, user_id: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE refresh_tokens SET used_at = ? WHERE user_id = ? AND used_at IS NULL").bind(Utc::now()).bind(user_id).execute(pool).await?;
-    sqlx::query("UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL").bind(Utc::now()).bind(user_id).execute(pool).await?;
+    sqlx::query("UPDATE refresh_tokens SET used_at = ? WHERE user_id = ? AND used_at IS NULL")
+        .bind(Utc::now())
+        .bind(user_id)
+        .execute(pool)
+        .await?;
+    sqlx::query("UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL")
+        .bind(Utc::now())
+        .bind(user_id)
+        .execute(pool)
+        .await?;
     Ok(())
 }
 
@@ -345,7 +438,11 @@ fn provider_name(provider: OAuthProvider) -> &'static str {
 }
 
 fn not_configured(provider: OAuthProvider) -> schemas::common::Problem {
-    problem(503, "Provider not configured", format!("sign-in with {} is not configured on this server", provider_name(provider)))
+    problem(
+        503,
+        "Provider not configured",
+        format!("sign-in with {} is not configured on this server", provider_name(provider)),
+    )
 }
 
 /// Parses the stored subscription status.

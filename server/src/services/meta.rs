@@ -10,7 +10,13 @@ impl Meta for App {
     async fn api_root(&self, _: RequestContext) -> ApiRootResponse {
         ApiRootResponse::Ok(ApiRoot {
             name: "Devora API".into(),
-            version: self.openapi_json.get("info").and_then(|i| i.get("version")).and_then(|v| v.as_str()).unwrap_or_default().into(),
+            version: self
+                .openapi_json
+                .get("info")
+                .and_then(|i| i.get("version"))
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .into(),
             openapi: "/api/v2/openapi.json".into(),
             docs: "/api/v2/docs".into(),
         })

@@ -24,7 +24,8 @@ pub(crate) struct UserRow {
 }
 
 impl UserRow {
-    pub const SELECT: &'static str = "SELECT id, email, password_hash, full_name, role, subscription_status, disabled, created_at FROM users";
+    pub const SELECT: &'static str =
+        "SELECT id, email, password_hash, full_name, role, subscription_status, disabled, created_at FROM users";
 
     /// The account as the API shows it.
     pub fn into_response(self) -> Result<UserResponse, uuid::Error> {
@@ -54,5 +55,8 @@ pub(crate) fn offset(page: u32, per_page: u32) -> i64 {
 
 /// The account with this id.
 pub(crate) async fn current_user(app: &App, id: &str) -> Result<Option<UserRow>, sqlx::Error> {
-    sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(format!("{} WHERE id = ?", UserRow::SELECT))).bind(id).fetch_optional(&app.pool).await
+    sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(format!("{} WHERE id = ?", UserRow::SELECT)))
+        .bind(id)
+        .fetch_optional(&app.pool)
+        .await
 }

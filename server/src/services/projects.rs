@@ -31,7 +31,6 @@ struct FileRow {
     updated_at: DateTime<Utc>,
 }
 
-
 fn url(text: Option<String>) -> Option<Url> {
     text.and_then(|t| Url::parse(&t).ok())
 }
@@ -54,7 +53,9 @@ impl App {
         let mut files: Vec<FileRow> = Vec::new();
         if !rows.is_empty() {
             let marks = vec!["?"; rows.len()].join(", ");
-            let sql = format!("SELECT project_id, name, size, updated_at FROM files WHERE project_id IN ({marks}) ORDER BY name");
+            let sql = format!(
+                "SELECT project_id, name, size, updated_at FROM files WHERE project_id IN ({marks}) ORDER BY name"
+            );
             let mut query = sqlx::query_as::<_, FileRow>(sqlx::AssertSqlSafe(sql));
             for row in &rows {
                 query = query.bind(&row.id);
@@ -66,7 +67,11 @@ impl App {
                 let summaries = files
                     .iter()
                     .filter(|f| f.project_id == row.id)
-                    .map(|f| ProjectFileSummary { name: FileName(f.name.clone()), size: f.size.max(0) as u64, updated_at: f.updated_at })
+                    .map(|f| ProjectFileSummary {
+                        name: FileName(f.name.clone()),
+                        size: f.size.max(0) as u64,
+                        updated_at: f.updated_at,
+                    })
                     .collect();
                 Ok(Project {
                     id: row.id.parse().map_err(|e: uuid::Error| e.to_string())?,
@@ -84,7 +89,18 @@ impl App {
 
     /// One project of `owner` with its file summaries, in one query (the read `get_project` does).
     pub(crate) async fn project(&self, owner: &str, id: Uuid) -> Result<Option<Project>, String> {
-        type Row = (String, String, Option<String>, Option<String>, Option<String>, DateTime<Utc>, DateTime<Utc>, Option<String>, Option<i64>, Option<DateTime<Utc>>);
+        type Row = (
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            DateTime<Utc>,
+            DateTime<Utc>,
+            Option<String>,
+            Option<i64>,
+            Option<DateTime<Utc>>,
+        );
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT p.id, p.name, p.description, p.github_repo_url, p.vercel_url, p.created_at, p.updated_at, f.name, f.size, f.updated_at \
              FROM projects p LEFT JOIN files f ON f.project_id = p.id WHERE p.id = ? AND p.owner_id = ? ORDER BY f.name",
@@ -98,7 +114,9 @@ impl App {
         let files = rows
             .iter()
             .filter_map(|row| match (&row.7, row.8, row.9) {
-                (Some(name), Some(size), Some(updated_at)) => Some(ProjectFileSummary { name: FileName(name.clone()), size: size.max(0) as u64, updated_at }),
+                (Some(name), Some(size), Some(updated_at)) => {
+                    Some(ProjectFileSummary { name: FileName(name.clone()), size: size.max(0) as u64, updated_at })
+                }
                 _ => None,
             })
             .collect();
@@ -115,19 +133,29 @@ impl App {
     }
 
     async fn owns(&self, owner: &str, id: Uuid) -> Result<bool, sqlx::Error> {
-        let found: Option<(i64,)> =
-            sqlx::query_as("SELECT 1 FROM projects WHERE id = ? AND owner_id = ?").bind(id.to_string()).bind(owner).fetch_optional(&self.pool).await?;
+        let found: Option<(i64,)> = sqlx::query_as("SELECT 1 FROM projects WHERE id = ? AND owner_id = ?")
+            .bind(id.to_string())
+            .bind(owner)
+            .fetch_optional(&self.pool)
+            .await?;
         Ok(found.is_some())
     }
 
     async fn file(&self, project: Uuid, name: &str) -> Result<Option<ProjectFile>, sqlx::Error> {
-        let row: Option<(String, String, Option<String>, i64, DateTime<Utc>)> =
-            sqlx::query_as("SELECT name, content, language, size, updated_at FROM files WHERE project_id = ? AND name = ?")
-                .bind(project.to_string())
-                .bind(name)
-                .fetch_optional(&self.pool)
-                .await?;
-        Ok(row.map(|(name, content, language, size, updated_at)| ProjectFile { name: FileName(name), content, language, size: size.max(0) as u64, updated_at }))
+        let row: Option<(String, String, Option<String>, i64, DateTime<Utc>)> = sqlx::query_as(
+            "SELECT name, content, language, size, updated_at FROM files WHERE project_id = ? AND name = ?",
+        )
+        .bind(project.to_string())
+        .bind(name)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|(name, content, language, size, updated_at)| ProjectFile {
+            name: FileName(name),
+            content,
+            language,
+            size: size.max(0) as u64,
+            updated_at,
+        }))
     }
 }
 
@@ -137,7 +165,11 @@ impl Projects for App {
         let (page, per_page) = (query.pagination.page.max(1), query.pagination.per_page.clamp(1, 100));
         let pattern = query.search.as_deref().map(like_pattern);
         let filter = "FROM projects WHERE owner_id = ?1 AND (?2 IS NULL OR name LIKE ?2 ESCAPE '\\')";
-        let total: Result<(i64,), _> = sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) {filter}"))).bind(&owner).bind(&pattern).fetch_one(&self.pool).await;
+        let total: Result<(i64,), _> = sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) {filter}")))
+            .bind(&owner)
+            .bind(&pattern)
+            .fetch_one(&self.pool)
+            .await;
         let rows = sqlx::query_as::<_, ProjectRow>(sqlx::AssertSqlSafe(format!(
             "SELECT id, name, description, github_repo_url, vercel_url, created_at, updated_at {filter} ORDER BY created_at DESC, id DESC LIMIT ?3 OFFSET ?4"
         )))
@@ -193,7 +225,12 @@ impl Projects for App {
         }
     }
 
-    async fn update_project(&self, context: RequestContext, path: ProjectPath, body: ProjectUpdate) -> UpdateProjectResponse {
+    async fn update_project(
+        &self,
+        context: RequestContext,
+        path: ProjectPath,
+        body: ProjectUpdate,
+    ) -> UpdateProjectResponse {
         let owner = owner(&context);
         // For each optional field: whether it was sent, then its new value (NULL clears it).
         let url = |field: &Option<Option<Url>>| field.as_ref().map(|v| v.as_ref().map(|u| u.as_str().to_owned()));
@@ -219,7 +256,9 @@ impl Projects for App {
         match updated {
             Ok(result) if result.rows_affected() == 0 => return UpdateProjectResponse::NotFound(not_found()),
             Ok(_) => {}
-            Err(error) if is_unique_violation(&error) => return UpdateProjectResponse::Conflict(duplicate(body.name.as_deref().unwrap_or_default())),
+            Err(error) if is_unique_violation(&error) => {
+                return UpdateProjectResponse::Conflict(duplicate(body.name.as_deref().unwrap_or_default()));
+            }
             Err(error) => return UpdateProjectResponse::InternalServerError(internal(error)),
         }
         match self.project(&owner, path.project_id).await {
@@ -230,7 +269,11 @@ impl Projects for App {
     }
 
     async fn delete_project(&self, context: RequestContext, path: ProjectPath) -> DeleteProjectResponse {
-        let deleted = sqlx::query("DELETE FROM projects WHERE id = ? AND owner_id = ?").bind(path.project_id.to_string()).bind(owner(&context)).execute(&self.pool).await;
+        let deleted = sqlx::query("DELETE FROM projects WHERE id = ? AND owner_id = ?")
+            .bind(path.project_id.to_string())
+            .bind(owner(&context))
+            .execute(&self.pool)
+            .await;
         match deleted {
             Ok(result) if result.rows_affected() == 0 => DeleteProjectResponse::NotFound(not_found()),
             Ok(_) => DeleteProjectResponse::NoContent,
@@ -246,7 +289,11 @@ impl Projects for App {
         }
         match self.file(path.project_id, &path.file_name.0).await {
             Ok(Some(file)) => GetFileResponse::Ok(file),
-            Ok(None) => GetFileResponse::NotFound(problem(404, "Not found", format!("no file named \"{}\" in this project", path.file_name.0))),
+            Ok(None) => GetFileResponse::NotFound(problem(
+                404,
+                "Not found",
+                format!("no file named \"{}\" in this project", path.file_name.0),
+            )),
             Err(error) => GetFileResponse::InternalServerError(internal(error)),
         }
     }
@@ -270,14 +317,20 @@ impl Projects for App {
             .bind(now)
             .execute(&self.pool)
             .await?;
-            sqlx::query("UPDATE projects SET updated_at = ? WHERE id = ?").bind(now).bind(path.project_id.to_string()).execute(&self.pool).await?;
+            sqlx::query("UPDATE projects SET updated_at = ? WHERE id = ?")
+                .bind(now)
+                .bind(path.project_id.to_string())
+                .execute(&self.pool)
+                .await?;
             self.file(path.project_id, &path.file_name.0).await
         };
         match stored.await {
             Ok(Some(file)) => PutFileResponse::Ok(file),
             Ok(None) => PutFileResponse::NotFound(not_found()),
             // The project was deleted between the ownership check and the write.
-            Err(error) if error.as_database_error().is_some_and(|e| e.is_foreign_key_violation()) => PutFileResponse::NotFound(not_found()),
+            Err(error) if error.as_database_error().is_some_and(|e| e.is_foreign_key_violation()) => {
+                PutFileResponse::NotFound(not_found())
+            }
             Err(error) => PutFileResponse::InternalServerError(internal(error)),
         }
     }
@@ -288,9 +341,15 @@ impl Projects for App {
             Ok(false) => return DeleteFileResponse::NotFound(not_found()),
             Err(error) => return DeleteFileResponse::InternalServerError(internal(error)),
         }
-        let deleted = sqlx::query("DELETE FROM files WHERE project_id = ? AND name = ?").bind(path.project_id.to_string()).bind(&path.file_name.0).execute(&self.pool).await;
+        let deleted = sqlx::query("DELETE FROM files WHERE project_id = ? AND name = ?")
+            .bind(path.project_id.to_string())
+            .bind(&path.file_name.0)
+            .execute(&self.pool)
+            .await;
         match deleted {
-            Ok(result) if result.rows_affected() == 0 => DeleteFileResponse::NotFound(problem(404, "Not found", "no such file")),
+            Ok(result) if result.rows_affected() == 0 => {
+                DeleteFileResponse::NotFound(problem(404, "Not found", "no such file"))
+            }
             Ok(_) => DeleteFileResponse::NoContent,
             Err(error) => DeleteFileResponse::InternalServerError(internal(error)),
         }
