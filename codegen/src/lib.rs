@@ -5,8 +5,8 @@
 //! - [`openapi`] — OpenAPI 3.1.0 (`openapi.yaml`) and OpenAPI 3.0.3 (`generated/openapi-3.0.json`);
 //! - [`jsonschema`] — one self-contained JSON Schema 2020-12 file per named type;
 //! - [`typescript`] — types, zero-dependency validators and a typed `fetch` client;
-//! - [`rust_server`] — server traits, response enums and axum routers (`generated/server`);
-//! - [`rust_client`] — the progenitor client (`generated/client`).
+//! - [`rust_server`] — server traits, response enums and axum routers (`generated/api-server`);
+//! - [`rust_client`] — the progenitor client (`generated/api-client`).
 //!
 //! [`generate`] runs the whole pipeline and returns every file as `path → content`, in a
 //! [`BTreeMap`], byte-for-byte the same on every run. Writing files is the caller's job (`xtask`).
@@ -66,11 +66,11 @@ pub fn emit(model: &Model, layout: &Layout) -> Result<BTreeMap<String, String>, 
         files.insert(format!("{}/typescript/{name}", layout.generated), text);
     }
     for (name, text) in rust_server::emit(model, &layout.server, HEADER) {
-        files.insert(format!("{}/server/{name}", layout.generated), text);
+        files.insert(format!("{}/{}/{name}", layout.generated, layout.server.name), text);
     }
     let code = rust_client::generate(&v30).map_err(|error| Errors(vec![error]))?;
     for (name, text) in rust_client::emit(&code, &model.info.version, &model.info.title, HEADER) {
-        files.insert(format!("{}/client/{name}", layout.generated), text);
+        files.insert(format!("{}/{}/{name}", layout.generated, rust_client::CRATE), text);
     }
     Ok(files)
 }

@@ -1,4 +1,4 @@
-//! Emits the Rust client crate (`generated/client`): progenitor's output for the OpenAPI 3.0
+//! Emits the Rust client crate (`generated/api-client`): progenitor's output for the OpenAPI 3.0
 //! rendering, compiled as a workspace member.
 
 use std::collections::BTreeMap;

@@ -1,4 +1,4 @@
-//! Emits the server crate (`generated/server`): one trait per tag with a method per operation,
+//! Emits the server crate (`generated/api-server`): one trait per tag with a method per operation,
 //! a response enum per operation whose variants are exactly its statuses, and a router function
 //! per tag that runs every request through the `contract-server` runtime.
 //!

@@ -11,7 +11,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
 
-use contract_tests::{project_root, read_json};
+use tests::{project_root, read_json};
 use serde_json::{Map, Value, json};
 
 const VALUES_PER_TYPE: usize = 1000;
@@ -480,7 +480,7 @@ fn rust_and_typescript_validators_agree_on_serde_output_and_on_mutants() {
     let mut expected: Vec<Option<BTreeSet<(String, String)>>> = Vec::new();
     let mut per_type: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new();
     for name in schemas.keys() {
-        let validator = contract_tests::validator(&read_json(&root.join(format!("generated/jsonschema/{name}.json"))));
+        let validator = tests::validator(&read_json(&root.join(format!("generated/jsonschema/{name}.json"))));
         let root_schema = json!({ "$ref": format!("#/components/schemas/{name}") });
         let mut accepted = 0;
         let mut rejected_by_serde = 0;

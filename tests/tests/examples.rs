@@ -1,7 +1,7 @@
 //! Every example in the contract validates against its own schema, with formats asserted, and
 //! deserializes into its Rust type.
 
-use contract_tests::{errors, project_root, read_json, validator};
+use tests::{errors, project_root, read_json, validator};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use contract::{Contract, Info, RateLimit, op};
-use contract_tests::{errors, oas31_validator, read_json, validator};
+use tests::{errors, oas31_validator, read_json, validator};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -276,7 +276,7 @@ fn a_type_read_and_written_differently_is_split_into_an_input_shape() {
 /// consumer that narrows the tagged unions and walks the recursive type.
 #[test]
 fn typescript_types_of_the_second_contract_type_check() {
-    let root = contract_tests::project_root();
+    let root = tests::project_root();
     let tsc = root.join("tests/node_modules/.bin/tsc");
     assert!(
         tsc.exists(),

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use contract_tests::{committed_openapi, errors, oas31_validator, project_root, read};
+use tests::{committed_openapi, errors, oas31_validator, project_root, read};
 use serde_json::{Value, json};
 
 fn generated() -> BTreeMap<String, String> {

@@ -1,7 +1,7 @@
 //! Edge cases of the TypeScript validators' runtime (`tests/typescript/runtime.mjs`) and of
 //! patterns the `u` flag would reject, run in node.
 
-use contract_tests::project_root;
+use tests::project_root;
 use serde_json::json;
 
 #[test]
@@ -37,14 +37,14 @@ fn identity_escapes_in_patterns_compile_for_the_u_flag() {
     )
     .expect("compiles");
     assert!(module.body.contains("\\\\x2D"), "{}", module.body);
-    let rust = contract_tests::validator(&schema);
+    let rust = tests::validator(&schema);
     assert!(rust.is_valid(&json!("555-1234")) && !rust.is_valid(&json!("5551234")));
 }
 
 /// The hostname and multipleOf verdicts `tests/typescript/runtime.mjs` expects are the Rust crate's.
 #[test]
 fn the_expected_verdicts_are_the_rust_crates() {
-    let hostname = contract_tests::validator(&json!({ "type": "string", "format": "hostname" }));
+    let hostname = tests::validator(&json!({ "type": "string", "format": "hostname" }));
     for (host, expected) in [
         ("example.com", true),
         ("xn--bcher-kva.example", true),
@@ -57,7 +57,7 @@ fn the_expected_verdicts_are_the_rust_crates() {
     ] {
         assert_eq!(hostname.is_valid(&json!(host)), expected, "{host}");
     }
-    let email = contract_tests::validator(&json!({ "type": "string", "format": "email" }));
+    let email = tests::validator(&json!({ "type": "string", "format": "email" }));
     assert!(!email.is_valid(&json!("test@xn--abc")));
     assert!(email.is_valid(&json!("ada@xn--bcher-kva.example")));
     for (value, divisor, expected) in [
@@ -71,7 +71,7 @@ fn the_expected_verdicts_are_the_rust_crates() {
         (json!(4.5), json!(1.5), true),
         (json!(-0.3), json!(0.1), true),
     ] {
-        let validator = contract_tests::validator(&json!({ "multipleOf": divisor }));
+        let validator = tests::validator(&json!({ "multipleOf": divisor }));
         assert_eq!(validator.is_valid(&value), expected, "{value} multipleOf {divisor}");
     }
 }
@@ -124,7 +124,7 @@ fn rarer_keyword_shapes_report_like_the_rust_crate() {
             module.body
         );
         std::fs::write(dir.join(format!("case{index}.ts")), code).expect("write");
-        let rust: std::collections::BTreeSet<(String, String)> = contract_tests::validator(schema)
+        let rust: std::collections::BTreeSet<(String, String)> = tests::validator(schema)
             .iter_errors(value)
             .map(|e| (e.instance_path().to_string(), e.kind().keyword().to_owned()))
             .collect();

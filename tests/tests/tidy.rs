@@ -1,6 +1,6 @@
 //! Tidy checks over the repository's own text.
 
-use contract_tests::{project_root, read};
+use tests::{project_root, read};
 
 /// Every path ARCHITECTURE.md's code map names (in backticks, ending in `/` or `.rs`/`.md`/`.json`) exists.
 #[test]
