@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use crate::model::{Model, SCHEMA_REF_PREFIX};
-use crate::schema::{reachable, ref_to, walk_mut};
+use crate::model::Model;
+use crate::schema::{Bundle, Components, bundle};
 
 pub const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
 
@@ -18,27 +18,17 @@ pub fn emit(model: &Model, comment: &str) -> BTreeMap<String, Value> {
 /// Like [`emit`], turning each document into `T` as soon as it is built (so that a caller that
 /// renders text never holds every document tree at once).
 pub fn emit_with<T>(model: &Model, comment: &str, mut finish: impl FnMut(Value) -> T) -> BTreeMap<String, T> {
-    let all: BTreeMap<String, Value> =
-        model.schemas.iter().map(|(name, named)| (name.clone(), named.schema.clone())).collect();
-    model.schemas.keys().map(|name| (name.clone(), finish(document(name, &all, comment)))).collect()
+    model.schemas.keys().map(|name| (name.clone(), finish(document(name, &model.schemas, comment)))).collect()
 }
 
 /// The standalone document of `name`.
-pub fn document(name: &str, schemas: &BTreeMap<String, Value>, comment: &str) -> Value {
-    let root = ref_to(name);
-    let mut defs = Map::new();
-    for reached in reachable(std::iter::once(&root), schemas) {
-        if reached != name {
-            if let Some(schema) = schemas.get(&reached) {
-                defs.insert(reached.clone(), rewrite(schema, name));
-            }
-        }
-    }
+pub fn document(name: &str, schemas: &impl Components, comment: &str) -> Value {
+    let Bundle { root, defs } = bundle(schemas.schema(name).unwrap_or(&Value::Bool(true)), Some(name), schemas);
     let mut out = Map::new();
     out.insert("$schema".into(), DIALECT.into());
     out.insert("$comment".into(), comment.into());
     out.insert("title".into(), name.into());
-    match rewrite(schemas.get(name).unwrap_or(&Value::Bool(true)), name) {
+    match root {
         Value::Object(object) => {
             for (key, value) in object {
                 out.entry(key).or_insert(value);
@@ -53,16 +43,4 @@ pub fn document(name: &str, schemas: &BTreeMap<String, Value>, comment: &str) ->
         out.insert("$defs".into(), Value::Object(defs));
     }
     Value::Object(out)
-}
-
-fn rewrite(schema: &Value, root: &str) -> Value {
-    let mut schema = schema.clone();
-    walk_mut(&mut schema, &mut |subschema| {
-        if let Some(Value::String(reference)) = subschema.get_mut("$ref") {
-            if let Some(name) = reference.strip_prefix(SCHEMA_REF_PREFIX) {
-                *reference = if name == root { "#".to_owned() } else { format!("#/$defs/{name}") };
-            }
-        }
-    });
-    schema
 }

@@ -116,7 +116,7 @@ impl Lowering {
 
         // Keep the schemas the operations reach; parameter structs are spread into parameters.
         let roots = operations.iter().flat_map(operation_schemas).chain(std::iter::once(&problem));
-        let used = reachable(roots, &schemas.iter().map(|(k, v)| (k.clone(), v.schema.clone())).collect());
+        let used = reachable(roots, &schemas);
         let schemas: BTreeMap<String, NamedSchema> =
             schemas.into_iter().filter(|(name, _)| used.contains(name)).collect();
 

@@ -13,9 +13,8 @@ use quote::{format_ident, quote};
 use serde_json::{Map, Value, json};
 
 use crate::error::Error;
-use crate::model::SCHEMA_REF_PREFIX;
 use crate::model::{Location, Model, Operation, Parameter, Security};
-use crate::schema::{reachable, walk_mut};
+use crate::schema::{Components, bundle};
 
 /// Names and paths of the generated crate and of the contract crate it uses.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -134,41 +133,13 @@ fn variant(status: u16) -> Ident {
     format_ident!("{}", name)
 }
 
-/// The model's component schemas by name, built once per emission.
-type Components = BTreeMap<String, Value>;
-
 /// A self-contained schema: `schema` with the components it reaches under `$defs`.
-fn standalone(all: &Components, schema: Value) -> Value {
-    let mut defs = Map::new();
-    for name in reachable(std::iter::once(&schema), all) {
-        if let Some(component) = all.get(&name) {
-            defs.insert(name, rewrite(component.clone()));
-        }
-    }
-    let mut schema = rewrite(schema);
-    if !defs.is_empty() {
-        if let Some(object) = schema.as_object_mut() {
-            object.insert("$defs".into(), Value::Object(defs));
-        } else {
-            schema = json!({ "allOf": [schema], "$defs": defs });
-        }
-    }
-    schema
-}
-
-fn rewrite(mut schema: Value) -> Value {
-    walk_mut(&mut schema, &mut |subschema| {
-        if let Some(Value::String(reference)) = subschema.get_mut("$ref") {
-            if let Some(name) = reference.strip_prefix(SCHEMA_REF_PREFIX) {
-                *reference = format!("#/$defs/{name}");
-            }
-        }
-    });
-    schema
+fn standalone(components: &impl Components, schema: &Value) -> Value {
+    bundle(schema, None, components).into_document()
 }
 
 /// The schema of one parameter location: an object of the parameters.
-fn parameters_schema(all: &Components, parameters: &[&Parameter]) -> Value {
+fn parameters_schema(components: &impl Components, parameters: &[&Parameter]) -> Value {
     let mut properties = Map::new();
     let mut required = Vec::new();
     for parameter in parameters {
@@ -177,7 +148,7 @@ fn parameters_schema(all: &Components, parameters: &[&Parameter]) -> Value {
             required.push(Value::String(parameter.name.clone()));
         }
     }
-    standalone(all, json!({ "type": "object", "properties": properties, "required": required }))
+    standalone(components, &json!({ "type": "object", "properties": properties, "required": required }))
 }
 
 /// The files of the crate, by path relative to its folder.
@@ -209,10 +180,10 @@ fn library(model: &Model) -> TokenStream {
     let mut enums = Vec::new();
     let mut handlers = Vec::new();
     let mut by_tag: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
-    let components: Components = model.schemas.iter().map(|(k, v)| (k.clone(), v.schema.clone())).collect();
+    let components = &model.schemas;
     for operation in &model.operations {
         by_tag.entry(&operation.tag).or_default().push(operation);
-        specs.push(spec(&components, operation));
+        specs.push(spec(components, operation));
         enums.push(response_enum(operation, &problem));
         handlers.push(handler(operation));
     }
@@ -246,7 +217,7 @@ fn library(model: &Model) -> TokenStream {
     }
 }
 
-fn spec(components: &Components, operation: &Operation) -> TokenStream {
+fn spec(components: &impl Components, operation: &Operation) -> TokenStream {
     let name = format_ident!("{}", operation.id.to_uppercase());
     let id = &operation.id;
     let text = |location| {
@@ -263,7 +234,7 @@ fn spec(components: &Components, operation: &Operation) -> TokenStream {
     let headers = text(Location::Header);
     let body = match &operation.body {
         Some(body) => {
-            let schema = standalone(components, body.body.schema.clone()).to_string();
+            let schema = standalone(components, &body.body.schema).to_string();
             quote!(::core::option::Option::Some(#schema))
         }
         None => quote!(::core::option::Option::None),

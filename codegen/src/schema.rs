@@ -1,10 +1,15 @@
-//! Helpers over JSON Schema values: references, reachability, the integer policy, differences.
+//! The one view of JSON Schema values every emitter shares: type sets, JSON pointers, references,
+//! reachability, standalone documents (`$defs` bundles), the integer policy and differences.
+//!
+//! Emitters never parse `type`, escape a pointer segment or gather `$defs` on their own: they
+//! call this module, so each of those rules exists once.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value, json};
 
-use crate::model::SCHEMA_REF_PREFIX;
+use crate::model::{NamedSchema, SCHEMA_REF_PREFIX};
 
 /// The largest integer a JavaScript number holds exactly: 2^53 - 1.
 pub const MAX_SAFE_INTEGER: i64 = 9_007_199_254_740_991;
@@ -26,6 +31,150 @@ pub const SCHEMA_KEYWORDS: &[&str] = &[
 pub const SCHEMA_ARRAY_KEYWORDS: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems"];
 /// Keywords whose value is a map of subschemas.
 pub const SCHEMA_MAP_KEYWORDS: &[&str] = &["properties", "patternProperties", "$defs", "dependentSchemas"];
+
+/// The JSON types a schema's `type` keyword allows, in the order the keyword lists them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Types<'a>(Vec<&'a str>);
+
+impl<'a> Types<'a> {
+    /// The `type` keyword of `schema`; `None` when it has none (every type is allowed).
+    pub fn of(schema: &'a Value) -> Option<Self> {
+        match schema.get("type")? {
+            Value::String(name) => Some(Self(vec![name.as_str()])),
+            Value::Array(names) => Some(Self(names.iter().filter_map(Value::as_str).collect())),
+            _ => None,
+        }
+    }
+
+    /// The `type` keyword of `schema`, empty when it has none.
+    pub fn listed(schema: &'a Value) -> Self {
+        Self::of(schema).unwrap_or_default()
+    }
+
+    pub fn contains(&self, name: &str) -> bool {
+        self.0.contains(&name)
+    }
+
+    /// Exactly one type, `name`.
+    pub fn is_only(&self, name: &str) -> bool {
+        self.0 == [name]
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.0.iter().copied()
+    }
+}
+
+/// Whether `schema` is `{"type": "null"}` (or lists only `null`).
+pub fn is_null_type(schema: &Value) -> bool {
+    Types::of(schema).is_some_and(|types| types.is_only("null"))
+}
+
+/// One JSON pointer segment, escaped (`~` → `~0`, `/` → `~1`).
+pub fn escape(segment: &str) -> Cow<'_, str> {
+    if segment.contains(['~', '/']) {
+        Cow::Owned(segment.replace('~', "~0").replace('/', "~1"))
+    } else {
+        Cow::Borrowed(segment)
+    }
+}
+
+/// One JSON pointer segment, unescaped (`~1` → `/`, `~0` → `~`).
+pub fn unescape(segment: &str) -> Cow<'_, str> {
+    if segment.contains('~') {
+        Cow::Owned(segment.replace("~1", "/").replace("~0", "~"))
+    } else {
+        Cow::Borrowed(segment)
+    }
+}
+
+/// `pointer` followed by one escaped segment.
+pub fn join(pointer: &str, segment: &str) -> String {
+    format!("{pointer}/{}", escape(segment))
+}
+
+/// Named schemas by name: the model's components, or a plain map of schemas.
+pub trait Components {
+    fn schema(&self, name: &str) -> Option<&Value>;
+}
+
+impl Components for BTreeMap<String, Value> {
+    fn schema(&self, name: &str) -> Option<&Value> {
+        self.get(name)
+    }
+}
+
+impl Components for BTreeMap<String, NamedSchema> {
+    fn schema(&self, name: &str) -> Option<&Value> {
+        self.get(name).map(|named| &named.schema)
+    }
+}
+
+impl Components for Map<String, Value> {
+    fn schema(&self, name: &str) -> Option<&Value> {
+        self.get(name)
+    }
+}
+
+/// A schema made self-contained: its references point into its own `$defs`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bundle {
+    /// The schema, references rewritten (`#` for the schema's own name, `#/$defs/<name>` else).
+    pub root: Value,
+    /// Every component the schema reaches (but its own name), references rewritten.
+    pub defs: Map<String, Value>,
+}
+
+/// Bundles `schema` with what it reaches in `components`; `own` is the schema's own component
+/// name, when it has one (references to it become `#`).
+pub fn bundle(schema: &Value, own: Option<&str>, components: &impl Components) -> Bundle {
+    let mut defs = Map::new();
+    for name in reachable(std::iter::once(schema), components) {
+        if Some(name.as_str()) != own {
+            if let Some(component) = components.schema(&name) {
+                defs.insert(name.clone(), local_refs(component, own));
+            }
+        }
+    }
+    Bundle { root: local_refs(schema, own), defs }
+}
+
+impl Bundle {
+    /// The root with its `$defs` inside (wrapped in `allOf` when the root is not an object).
+    pub fn into_document(self) -> Value {
+        if self.defs.is_empty() {
+            return self.root;
+        }
+        match self.root {
+            Value::Object(mut object) => {
+                object.insert("$defs".into(), Value::Object(self.defs));
+                Value::Object(object)
+            }
+            root => json!({ "allOf": [root], "$defs": self.defs }),
+        }
+    }
+}
+
+/// `schema` with its component references pointing into a bundle's `$defs`.
+fn local_refs(schema: &Value, own: Option<&str>) -> Value {
+    let mut schema = schema.clone();
+    walk_mut(&mut schema, &mut |subschema| {
+        if let Some(Value::String(reference)) = subschema.get_mut("$ref") {
+            if let Some(name) = reference.strip_prefix(SCHEMA_REF_PREFIX) {
+                *reference = if Some(name) == own { "#".to_owned() } else { format!("#/$defs/{name}") };
+            }
+        }
+    });
+    schema
+}
 
 /// The name a `$ref` to a component schema points at.
 pub fn ref_name(reference: &str) -> Option<&str> {
@@ -99,7 +248,7 @@ pub fn walk_mut(schema: &mut Value, visit: &mut dyn FnMut(&mut Value)) {
 /// Appends one escaped segment to a JSON pointer.
 pub fn push(pointer: &mut String, segment: &str) {
     pointer.push('/');
-    pointer.push_str(&segment.replace('~', "~0").replace('/', "~1"));
+    pointer.push_str(&escape(segment));
 }
 
 /// The names of the component schemas `schema` references directly.
@@ -114,15 +263,12 @@ pub fn refs(schema: &Value) -> BTreeSet<String> {
 }
 
 /// The names reachable from `roots` through `schemas`, roots included.
-pub fn reachable<'a>(
-    roots: impl IntoIterator<Item = &'a Value>,
-    schemas: &BTreeMap<String, Value>,
-) -> BTreeSet<String> {
+pub fn reachable<'a>(roots: impl IntoIterator<Item = &'a Value>, schemas: &impl Components) -> BTreeSet<String> {
     let mut seen = BTreeSet::new();
     let mut stack: Vec<String> = roots.into_iter().flat_map(refs).collect();
     while let Some(name) = stack.pop() {
         if seen.insert(name.clone()) {
-            if let Some(schema) = schemas.get(&name) {
+            if let Some(schema) = schemas.schema(&name) {
                 stack.extend(refs(schema).into_iter().filter(|n| !seen.contains(n)));
             }
         }

@@ -11,8 +11,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
 
-use tests::{project_root, read_json};
 use serde_json::{Map, Value, json};
+use tests::{project_root, read_json};
 
 const VALUES_PER_TYPE: usize = 1000;
 const MUTANTS_PER_TYPE: usize = 300;

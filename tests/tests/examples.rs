@@ -1,9 +1,9 @@
 //! Every example in the contract validates against its own schema, with formats asserted, and
 //! deserializes into its Rust type.
 
-use tests::{errors, project_root, read_json, validator};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use tests::{errors, project_root, read_json, validator};
 
 fn schema_of(name: &str) -> Value {
     read_json(&project_root().join(format!("generated/jsonschema/{name}.json")))

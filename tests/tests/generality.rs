@@ -5,10 +5,10 @@
 use std::collections::BTreeMap;
 
 use contract::{Contract, Info, RateLimit, op};
-use tests::{errors, oas31_validator, read_json, validator};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+use tests::{errors, oas31_validator, read_json, validator};
 
 /// An account, written by the server.
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]

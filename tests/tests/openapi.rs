@@ -2,8 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use tests::{committed_openapi, errors, oas31_validator, project_root, read};
 use serde_json::{Value, json};
+use tests::{committed_openapi, errors, oas31_validator, project_root, read};
 
 fn generated() -> BTreeMap<String, String> {
     codegen::generate(&schemas::contract(), &codegen::Layout::default()).unwrap_or_else(|e| panic!("{e}"))

@@ -1,8 +1,8 @@
 //! Edge cases of the TypeScript validators' runtime (`tests/typescript/runtime.mjs`) and of
 //! patterns the `u` flag would reject, run in node.
 
-use tests::project_root;
 use serde_json::json;
+use tests::project_root;
 
 #[test]
 fn the_typescript_runtime_decides_edge_cases_like_the_rust_crate() {
