@@ -1,4 +1,8 @@
 //! Every problem `codegen` can find in a contract. Lowering collects all of them before it fails.
+//!
+//! Each variant names what to fix: the operation (by id), or the schema with its Rust type, the
+//! JSON pointer into the schema and the field the pointer goes through (``type `X` (crate::X), at
+//! `/properties/y` (field `y`): reason``).
 
 use std::fmt;
 
@@ -45,8 +49,21 @@ pub enum Error {
     MixedSuccessBodies { operation: String, statuses: String },
     #[error("operation `{operation}`: a {method} request cannot have a body")]
     BodyNotAllowed { operation: String, method: &'static str },
-    #[error("operation `{operation}`: {what}")]
-    InvalidOperation { operation: String, what: String },
+    #[error("the {language} name `{name}` of {second} is already taken by {first}; rename one of them")]
+    NameClash { language: Language, name: String, first: String, second: String },
+    #[error("operations of tags {tags} share the path `{path}`; a router per tag needs paths of its own")]
+    TagsSharePath { path: String, tags: String },
+    #[error("operation `{operation}`: the Rust type `{rust_type}` cannot be written in generated code: {reason}")]
+    UnwritableRustType { operation: String, rust_type: String, reason: String },
+    #[error("the TypeScript validators cannot be compiled: {source}")]
+    Validators {
+        #[source]
+        source: crate::typescript::validator::CompileError,
+    },
+    #[error("the generated Rust of crate `{krate}` does not parse: {reason}")]
+    UnparsableRust { krate: String, reason: String },
+    #[error("the Rust client (progenitor) cannot be generated: {reason}")]
+    Progenitor { reason: String },
     #[error(
         "two different Rust types are both named `{name}` in the schemas (schemars renamed one to `{renamed}`); give one of them `#[schemars(rename = \"...\")]`"
     )]
@@ -61,6 +78,22 @@ pub enum Error {
     Unrenderable { name: String, rust: RustType, pointer: String, field: Field, reason: String },
     #[error("contract tag `{tag}` is declared twice")]
     DuplicateTag { tag: String },
+}
+
+/// The language of a generated name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Language {
+    TypeScript,
+    Rust,
+}
+
+impl fmt::Display for Language {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Language::TypeScript => "TypeScript",
+            Language::Rust => "Rust",
+        })
+    }
 }
 
 /// The Rust path of a type, when the contract knows it; printed as ` (rust::path)`.
@@ -88,7 +121,7 @@ impl Field {
             .windows(2)
             .rev()
             .find(|pair| pair[0] == "properties")
-            .map(|pair| pair[1].replace("~1", "/").replace("~0", "~"));
+            .map(|pair| crate::schema::unescape(pair[1]).into_owned());
         Field(field)
     }
 }

@@ -26,7 +26,7 @@ pub mod yaml;
 
 use std::collections::BTreeMap;
 
-pub use error::{Error, Errors};
+pub use error::{Error, Errors, Language};
 pub use lower::lower;
 pub use model::Model;
 
@@ -56,16 +56,16 @@ pub fn generate(contract: &contract::Contract, layout: &Layout) -> Result<BTreeM
     emit(&model, layout)
 }
 
-/// Emits every file for an already lowered model. The emitters of this crate cannot fail on a
-/// lowered model; progenitor (a third-party generator behind `rust_client`) can, and its failure
-/// is reported as an error.
+/// Emits every file for an already lowered model. The emitters of this crate do not fail on a
+/// lowered model; progenitor (a third-party generator behind `rust_client`) can, and so could a
+/// generator bug that makes Rust tokens that do not parse: both are reported as errors.
 pub fn emit(model: &Model, layout: &Layout) -> Result<BTreeMap<String, String>, Errors> {
     let v30 = openapi::emit(model, openapi::Version::V3_0);
     let mut files = documents(model, layout, &v30);
     for (name, text) in typescript::emit(model, HEADER) {
         files.insert(format!("{}/typescript/{name}", layout.generated), text);
     }
-    for (name, text) in rust_server::emit(model, &layout.server, HEADER) {
+    for (name, text) in rust_server::emit(model, &layout.server, HEADER).map_err(|error| Errors(vec![error]))? {
         files.insert(format!("{}/{}/{name}", layout.generated, layout.server.name), text);
     }
     let code = rust_client::generate(&v30).map_err(|error| Errors(vec![error]))?;

@@ -12,13 +12,7 @@ pub const CRATE: &str = "api-client";
 
 /// Runs progenitor over the 3.0 document; its problems as contract errors.
 pub fn generate(document: &Value) -> Result<String, Error> {
-    let failure = |reason: String| Error::Unrenderable {
-        name: "Rust client".into(),
-        rust: Default::default(),
-        pointer: String::new(),
-        field: Default::default(),
-        reason,
-    };
+    let failure = |reason: String| Error::Progenitor { reason };
     let spec: openapiv3::OpenAPI = serde_json::from_value(document.clone())
         .map_err(|e| failure(format!("openapiv3 cannot read the 3.0 rendering: {e}")))?;
     let mut generator = progenitor::Generator::default();

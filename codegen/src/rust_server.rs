@@ -38,10 +38,11 @@ pub fn check(model: &Model) -> Vec<Error> {
     for operation in &model.operations {
         tags_by_path.entry(&operation.path).or_default().insert(&operation.tag);
         for rust in rust_types(operation) {
-            if syn::parse_str::<syn::Type>(rust).is_err() {
-                errors.push(Error::InvalidOperation {
+            if let Err(error) = syn::parse_str::<syn::Type>(rust) {
+                errors.push(Error::UnwritableRustType {
                     operation: operation.id.clone(),
-                    what: format!("the Rust type `{rust}` cannot be written as a path"),
+                    rust_type: rust.to_owned(),
+                    reason: format!("it does not parse as a Rust type ({error})"),
                 });
             }
         }
@@ -49,13 +50,7 @@ pub fn check(model: &Model) -> Vec<Error> {
     for (path, tags) in tags_by_path {
         if tags.len() > 1 {
             let tags: Vec<&str> = tags.into_iter().collect();
-            errors.push(Error::InvalidOperation {
-                operation: path.to_owned(),
-                what: format!(
-                    "operations of tags {} share this path; a router per tag needs its own paths",
-                    tags.join(", ")
-                ),
-            });
+            errors.push(Error::TagsSharePath { path: path.to_owned(), tags: tags.join(", ") });
         }
     }
     errors
@@ -152,7 +147,7 @@ fn parameters_schema(components: &impl Components, parameters: &[&Parameter]) ->
 }
 
 /// The files of the crate, by path relative to its folder.
-pub fn emit(model: &Model, krate: &Crate, header: &str) -> BTreeMap<String, String> {
+pub fn emit(model: &Model, krate: &Crate, header: &str) -> Result<BTreeMap<String, String>, Error> {
     let mut files = BTreeMap::new();
     files.insert(
         "Cargo.toml".to_owned(),
@@ -162,12 +157,11 @@ pub fn emit(model: &Model, krate: &Crate, header: &str) -> BTreeMap<String, Stri
         ),
     );
     let tokens = library(model);
-    let text = match syn::parse2::<syn::File>(tokens) {
-        Ok(file) => prettyplease::unparse(&file),
-        Err(error) => format!("compile_error!({:?});\n", error.to_string()),
-    };
+    let file = syn::parse2::<syn::File>(tokens)
+        .map_err(|error| Error::UnparsableRust { krate: krate.name.clone(), reason: error.to_string() })?;
+    let text = prettyplease::unparse(&file);
     files.insert("src/lib.rs".to_owned(), format!("// {header}\n#![cfg_attr(rustfmt, rustfmt::skip)]\n{text}"));
-    files
+    Ok(files)
 }
 
 fn library(model: &Model) -> TokenStream {

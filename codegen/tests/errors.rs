@@ -105,3 +105,36 @@ fn a_contract_without_problem_type_is_rejected() {
     let errors = codegen::lower(&contract).expect_err("no problem type");
     assert_eq!(errors.0, vec![codegen::Error::MissingProblemType]);
 }
+
+/// A schema whose TypeScript name is also an operation's response type.
+#[derive(Serialize, Deserialize, JsonSchema)]
+struct GetItemResponse {
+    id: u32,
+}
+
+#[test]
+fn emitter_checks_are_reported_with_the_others() {
+    let contract = Contract::new(Info::new("Clashing", "1.0.0"))
+        .problem::<Problem>()
+        .tag("t", "T.")
+        .tag("u", "U.")
+        .operation(op("get_item", "/items"))
+        .operation(bare("item_page", "/page").response::<GetItemResponse>(200, "A clash."))
+        .operation(Operation::new(contract::Method::Get, "no_summary", "/ns").tag("t").response::<Item>(200, "OK."))
+        .operation(
+            Operation::new(contract::Method::Post, "other_tag", "/items").tag("u").summary("S.").empty(204, "Done."),
+        );
+    let errors = codegen::lower(&contract).expect_err("the contract is broken").0;
+    let clash = codegen::Error::NameClash {
+        language: codegen::Language::TypeScript,
+        name: "GetItemResponse".into(),
+        first: "schema `GetItemResponse`".into(),
+        second: "operation `get_item`".into(),
+    };
+    assert!(errors.contains(&codegen::Error::MissingSummary { operation: "no_summary".into() }), "{errors:?}");
+    assert!(errors.contains(&clash), "{errors:?}");
+    assert!(
+        errors.contains(&codegen::Error::TagsSharePath { path: "/items".into(), tags: "t, u".into() }),
+        "{errors:?}"
+    );
+}

@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
-use crate::error::{Error, Errors};
+use crate::error::{Error, Errors, Language};
 use crate::model::{Location, Model, Operation, Parameter, Security};
 use crate::schema::as_ref_name;
 use names::Scope;
@@ -95,11 +95,13 @@ impl Names {
         let mut scope = Scope::default();
         let mut methods = Scope::default();
         let mut errors = Vec::new();
-        let mut clash = |result: Result<(), (String, String)>, what: &str| {
-            if let Err((name, owner)) = result {
-                errors.push(Error::InvalidOperation {
-                    operation: what.to_owned(),
-                    what: format!("its TypeScript name `{name}` is already used by {owner}"),
+        let mut clash = |result: Result<(), (String, String)>, second: &str| {
+            if let Err((name, first)) = result {
+                errors.push(Error::NameClash {
+                    language: Language::TypeScript,
+                    name,
+                    first,
+                    second: second.to_owned(),
                 });
             }
         };
@@ -107,7 +109,8 @@ impl Names {
         for name in model.schemas.keys() {
             let ts = names::type_name(name);
             for export in [ts.clone(), format!("validate{ts}"), format!("is{ts}")] {
-                clash(scope.claim(&export, &format!("schema `{name}`")), name);
+                let owner = format!("schema `{name}`");
+                clash(scope.claim(&export, &owner), &owner);
             }
             types.insert(name.clone(), ts);
         }
@@ -117,9 +120,9 @@ impl Names {
             let method = names::camel(&operation.id);
             let owner = format!("operation `{}`", operation.id);
             for suffix in ["PathParams", "Query", "Headers", "Request", "Response"] {
-                clash(scope.claim(&format!("{prefix}{suffix}"), &owner), &operation.id);
+                clash(scope.claim(&format!("{prefix}{suffix}"), &owner), &owner);
             }
-            clash(methods.claim(&method, &owner), &operation.id);
+            clash(methods.claim(&method, &owner), &owner);
             operations.insert(operation.id.clone(), (prefix, method));
         }
         if errors.is_empty() { Ok(Self { types, operations }) } else { Err(Errors(errors)) }
@@ -312,15 +315,8 @@ fn emit_validators(model: &Model, names: &Names) -> Result<String, Errors> {
         model.schemas.keys().map(|name| format!("{CONTRACT_URI}#/components/schemas/{}", escape(name))).collect();
     roots.extend(bodies.keys().map(|key| format!("{CONTRACT_URI}#/x-bodies/{}", escape(key))));
     let options = validator::Options { assert_formats: true };
-    let module = validator::compile(&mut registry, &roots, &options).map_err(|e| {
-        Errors(vec![Error::Unrenderable {
-            name: "TypeScript validators".into(),
-            rust: Default::default(),
-            pointer: String::new(),
-            field: Default::default(),
-            reason: e.to_string(),
-        }])
-    })?;
+    let module = validator::compile(&mut registry, &roots, &options)
+        .map_err(|source| Errors(vec![Error::Validators { source }]))?;
     let tail = if module.tracks_evaluated { ", undefined" } else { "" };
     let mut out = Writer::default();
     out.raw("// Validators compiled from the contract's JSON Schemas: the rules the server checks, with\n// formats asserted. Errors are `{ path, keyword, message }`, as in the server's 422 problems.\n");

@@ -1,0 +1,183 @@
+//! Lowers a [`contract::Contract`] into the [`Model`], collecting every problem on the way.
+//!
+//! Request types are described as serde *reads* them (schemars' deserialize contract) and response
+//! types as serde *writes* them (serialize contract). A type reached from both sides must have one
+//! shape, or lowering reports where the two differ. Schemas get the 64-bit integer policy, and every
+//! schema is test-rendered in OpenAPI 3.0 so that emitters cannot fail later.
+//!
+//! Lowering runs in phases, one module each; every phase returns its result and its problems, and
+//! every phase runs whatever the earlier ones found, so one run reports every problem:
+//! 1. [`operations`] — each operation with its bodies, responses and implied errors;
+//! 2. [`definitions`] — the request and response definitions merged (differing shapes split);
+//! 3. [`parameters`] — parameter structs spread into parameters;
+//! 4. [`paths`] — path templates against path parameters, unique ids and routes;
+//! 5. [`checks`] — schema names and their OpenAPI 3.0 rendering;
+//! 6. the emitters' own checks: TypeScript names and validators, Rust paths and routers.
+
+mod checks;
+mod definitions;
+mod operations;
+mod parameters;
+mod paths;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use contract::{Contract, TypeRef};
+use schemars::SchemaGenerator;
+use schemars::generate::SchemaSettings;
+use serde_json::Value;
+
+use crate::error::{Error, Errors, Field, RustType};
+use crate::model::{Info, License, Location, Model, NamedSchema, Operation, Server, Tag};
+use crate::schema::{as_ref_name, reachable};
+
+pub use paths::template_names;
+
+/// Lowers and validates `contract`: the model, or every problem found.
+pub fn lower(contract: &Contract) -> Result<Model, Errors> {
+    let mut problems = Vec::new();
+    let mut generators = Generators::new();
+
+    let (problem, found) = lower_problem(contract, &mut generators);
+    problems.extend(found);
+    let (tags, found) = lower_tags(contract);
+    problems.extend(found);
+    let declared: BTreeSet<String> = tags.iter().map(|tag| tag.name.clone()).collect();
+
+    let mut pending = Vec::new();
+    for op in &contract.operations {
+        let (operation, found) = operations::lower_operation(op, &declared, &mut generators);
+        pending.push(operation);
+        problems.extend(found);
+    }
+
+    let (schemas, renames, found) = definitions::merge(generators);
+    problems.extend(found);
+
+    let mut operations = Vec::new();
+    for pending in pending {
+        let (operation, found) = parameters::spread(pending, &renames, &schemas);
+        problems.extend(found);
+        problems.extend(paths::check_template(&operation));
+        operations.push(operation);
+    }
+    problems.extend(paths::check_unique(&operations));
+    operations.sort_by(|a, b| (a.path.as_str(), a.method).cmp(&(b.path.as_str(), b.method)));
+
+    // Keep the schemas the operations reach; parameter structs are spread into parameters.
+    let roots = operations.iter().flat_map(operation_schemas).chain(std::iter::once(&problem));
+    let used = reachable(roots, &schemas);
+    let schemas: BTreeMap<String, NamedSchema> = schemas.into_iter().filter(|(name, _)| used.contains(name)).collect();
+    problems.extend(checks::check_schemas(&schemas, &operations));
+
+    let model = Model {
+        info: lower_info(contract),
+        servers: contract
+            .servers
+            .iter()
+            .map(|s| Server { url: s.url.to_string(), description: s.description.to_string() })
+            .collect(),
+        tags,
+        problem: as_ref_name(&problem).map(str::to_owned).unwrap_or_default(),
+        schemas,
+        operations,
+    };
+    problems.extend(crate::typescript::check(&model));
+    problems.extend(crate::rust_server::check(&model));
+    if problems.is_empty() { Ok(model) } else { Err(Errors(problems)) }
+}
+
+/// The two schemars generators (what serde reads, what it writes) and the Rust path of every type
+/// the contract names directly. schemars collects definitions as it goes, so this is the one piece
+/// of state the phases share.
+pub(crate) struct Generators {
+    request: SchemaGenerator,
+    response: SchemaGenerator,
+    /// Schema name to Rust path, for the types the contract names directly.
+    rust_names: BTreeMap<String, String>,
+}
+
+fn generator(serialize: bool) -> SchemaGenerator {
+    let settings = SchemaSettings::draft2020_12().with(|settings| {
+        settings.definitions_path = "/components/schemas".into();
+        settings.meta_schema = None;
+    });
+    if serialize { settings.for_serialize() } else { settings.for_deserialize() }.into_generator()
+}
+
+impl Generators {
+    fn new() -> Self {
+        Self { request: generator(false), response: generator(true), rust_names: BTreeMap::new() }
+    }
+
+    /// The schema of `ty` as serde reads it (`request`) or writes it; records its Rust path.
+    fn type_schema(&mut self, ty: &TypeRef, request: bool) -> Value {
+        let generator = if request { &mut self.request } else { &mut self.response };
+        let schema = ty.schema(generator).to_value();
+        if let Some(name) = as_ref_name(&schema) {
+            self.rust_names.entry(name.to_owned()).or_insert_with(|| ty.rust_name.to_string());
+        }
+        schema
+    }
+}
+
+/// The problem type's schema (a reference to a named struct).
+fn lower_problem(contract: &Contract, generators: &mut Generators) -> (Value, Vec<Error>) {
+    let Some(ty) = &contract.problem else {
+        return (Value::Null, vec![Error::MissingProblemType]);
+    };
+    let schema = generators.type_schema(ty, false);
+    let mut problems = Vec::new();
+    if as_ref_name(&schema).is_none() {
+        problems.push(Error::Unrenderable {
+            name: ty.rust_name.to_string(),
+            rust: RustType(None),
+            pointer: String::new(),
+            field: Field(None),
+            reason: "the problem type must be a named struct, not an inlined schema".into(),
+        });
+    }
+    (schema, problems)
+}
+
+fn lower_tags(contract: &Contract) -> (Vec<Tag>, Vec<Error>) {
+    let mut tags = Vec::new();
+    let mut problems = Vec::new();
+    let mut seen = BTreeSet::new();
+    for tag in &contract.tags {
+        if !seen.insert(tag.name.to_string()) {
+            problems.push(Error::DuplicateTag { tag: tag.name.to_string() });
+        }
+        tags.push(Tag { name: tag.name.to_string(), description: tag.description.to_string() });
+    }
+    (tags, problems)
+}
+
+fn lower_info(contract: &Contract) -> Info {
+    Info {
+        title: contract.info.title.to_string(),
+        version: contract.info.version.to_string(),
+        description: contract.info.description.as_ref().map(ToString::to_string),
+        license: contract
+            .info
+            .license
+            .as_ref()
+            .map(|l| License { name: l.name.to_string(), identifier: l.identifier.to_string() }),
+    }
+}
+
+/// Every schema an operation uses directly (parameters, bodies).
+fn operation_schemas(operation: &Operation) -> Vec<&Value> {
+    operation
+        .parameters()
+        .map(|p| &p.schema)
+        .chain(operation.body.iter().map(|b| &b.body.schema))
+        .chain(operation.responses.iter().filter_map(|r| r.body.as_ref()).map(|b| &b.schema))
+        .collect()
+}
+
+/// An operation before its parameter types are resolved: each location's Rust type and schema.
+pub(crate) struct Pending {
+    operation: Operation,
+    params: Vec<(Location, String, Value)>,
+}
