@@ -109,7 +109,7 @@ impl fmt::Display for RustType {
     }
 }
 
-/// The field a schema problem sits in, when the pointer goes through a property; printed as `, field `x``.
+/// The field a schema problem sits in, when the pointer goes through a property; printed as `` (field `x`)``.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Field(pub Option<String>);
 

@@ -61,7 +61,7 @@ pub fn run(root: &Path, iterations: u32, case: Case, out: &mut dyn Write) -> Res
             .arg(format!("{case:?}").to_lowercase())
             .status()
             .context("running the release build of xtask")?;
-        return Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::from(2) });
+        return Ok(if status.success() { ExitCode::SUCCESS } else { crate::exit::code(crate::exit::FAILURE) });
     }
 
     writeln!(out, "release build, {iterations} timed runs per case (after one warm-up)")?;

@@ -130,7 +130,7 @@ pub fn run(
     Ok(match min_passed {
         Some(min) if passed < min => {
             writeln!(out, "fewer than the required {min} passed")?;
-            ExitCode::from(1)
+            crate::exit::code(crate::exit::BELOW_MINIMUM)
         }
         _ => ExitCode::SUCCESS,
     })

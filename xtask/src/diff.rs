@@ -48,7 +48,7 @@ pub fn run(
         FailOn::Warning => Some(Level::Warning),
         FailOn::Never => None,
     };
-    Ok(if report.fails(threshold) { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if report.fails(threshold) { crate::exit::code(crate::exit::FINDINGS) } else { ExitCode::SUCCESS })
 }
 
 /// Reads a document from a file (relative to the project root) or from `git:<rev>`.
@@ -110,7 +110,7 @@ mod tests {
     fn exit_codes_follow_fail_on_and_the_major_version() {
         let root = scratch("codes", &document("1.0.0", 10), &document("1.1.0", 5));
         let (code, out) = run_diff(&root, Format::Text, FailOn::Breaking);
-        assert_eq!(code.expect("runs"), ExitCode::from(1));
+        assert_eq!(code.expect("runs"), ExitCode::from(crate::exit::FINDINGS));
         assert!(out.starts_with("contract diff: 1 breaking, 0 warnings, 0 info (1.0.0 → 1.1.0)\n"), "{out}");
         assert_eq!(run_diff(&root, Format::Json, FailOn::Never).0.expect("runs"), ExitCode::SUCCESS);
 

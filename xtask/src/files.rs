@@ -118,7 +118,7 @@ pub fn check(root: &Path, out: &mut dyn Write) -> Result<ExitCode> {
         changes.len(),
         files.len()
     )?;
-    Ok(ExitCode::from(1))
+    Ok(crate::exit::code(crate::exit::STALE))
 }
 
 /// Writes through a temporary file in the same folder and a rename, so readers never see half a file.
@@ -191,7 +191,7 @@ mod tests {
         fs::write(root.join("generated/node_modules/x/index.js"), "").expect("write");
 
         let (code, out) = run(check, &root);
-        assert_eq!(code, ExitCode::from(1));
+        assert_eq!(code, ExitCode::from(crate::exit::STALE));
         assert!(out.contains("--- a/openapi.yaml\n+++ b/openapi.yaml\n"), "{out}");
         assert!(out.contains("-  title: Hand edited\n+  title: Devora API\n"), "{out}");
         assert!(out.contains("--- a/generated/jsonschema/Gone.json"), "{out}");

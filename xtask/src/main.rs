@@ -1,11 +1,13 @@
 //! Project tasks: `cargo xtask <task>`. One module per task; output goes to an injected writer.
 //!
-//! Exit codes: 0 success, 1 "generated files need an update" (`check`), 2 failure (an invalid
-//! contract, a usage error, an IO error).
+//! Exit codes are named in [`exit`]: 0 success, 1 stale generated files (`check`), 2 failure (an
+//! invalid contract, a usage or IO error, a failing step), 3 diff findings, 4 conformance below the
+//! required minimum.
 
 mod bench;
 mod conformance;
 mod diff;
+mod exit;
 mod files;
 mod http;
 mod load;
@@ -40,7 +42,7 @@ enum Task {
         new: Option<String>,
         #[arg(long, value_enum, default_value = "text")]
         format: diff::Format,
-        /// The lowest level that makes the command fail (exit 1).
+        /// The lowest level that makes the command fail (exit 3).
         #[arg(long, value_enum, default_value = "breaking")]
         fail_on: diff::FailOn,
     },
@@ -52,7 +54,7 @@ enum Task {
         /// Assert `format` (by default it is an annotation, as 2020-12 says).
         #[arg(long)]
         format_assertion: bool,
-        /// Fail (exit 1) when fewer tests pass.
+        /// Fail (exit 4) when fewer tests pass.
         #[arg(long)]
         min_passed: Option<usize>,
     },
@@ -88,7 +90,7 @@ fn main() -> ExitCode {
         Err(error) => {
             let _ = out.flush();
             eprintln!("error: {error:#}");
-            ExitCode::from(2)
+            exit::code(exit::FAILURE)
         }
     }
 }
