@@ -18,6 +18,7 @@ pub mod lower;
 pub mod model;
 pub mod openapi;
 pub mod rust_client;
+pub mod rust_path;
 pub mod rust_server;
 pub mod schema;
 pub mod schema30;

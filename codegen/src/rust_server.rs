@@ -14,6 +14,7 @@ use serde_json::{Map, Value, json};
 
 use crate::error::Error;
 use crate::model::{Location, Model, Operation, Parameter, Security};
+use crate::rust_path;
 use crate::schema::{Components, bundle};
 
 /// Names and paths of the generated crate and of the contract crate it uses.
@@ -38,11 +39,11 @@ pub fn check(model: &Model) -> Vec<Error> {
     for operation in &model.operations {
         tags_by_path.entry(&operation.path).or_default().insert(&operation.tag);
         for rust in rust_types(operation) {
-            if let Err(error) = syn::parse_str::<syn::Type>(rust) {
+            if let Err(reason) = rust_path::absolute(rust) {
                 errors.push(Error::UnwritableRustType {
                     operation: operation.id.clone(),
                     rust_type: rust.to_owned(),
-                    reason: format!("it does not parse as a Rust type ({error})"),
+                    reason,
                 });
             }
         }
@@ -67,9 +68,9 @@ fn rust_types(operation: &Operation) -> Vec<&str> {
     types
 }
 
+/// The absolute path of a contract type (`check` proved it has one).
 fn rust_type(path: &str) -> TokenStream {
-    // `check` proved it parses.
-    syn::parse_str::<syn::Type>(path).map(|t| quote!(#t)).unwrap_or_else(|_| quote!(()))
+    rust_path::absolute(path).map(|t| quote!(#t)).unwrap_or_else(|_| quote!(()))
 }
 
 fn pascal(id: &str) -> String {
@@ -195,8 +196,6 @@ fn library(model: &Model) -> TokenStream {
     );
     quote! {
         #![doc = #doc]
-        extern crate alloc;
-
         pub use ::contract_server::{Authenticator, AuthError, BoxFuture, Core, Principal, RequestContext, SpecError};
 
         /// What the runtime knows of each operation.

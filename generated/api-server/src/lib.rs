@@ -5,7 +5,6 @@
  Every request goes through `contract_server::prepare` (authentication, rate limit, validation
  against the contract's JSON Schemas) before it reaches a trait method, and its typed answer
  through `contract_server::finish` (ETag, 304, rate-limit and deprecation headers).*/
-extern crate alloc;
 pub use ::contract_server::{
     Authenticator, AuthError, BoxFuture, Core, Principal, RequestContext, SpecError,
 };
@@ -561,11 +560,11 @@ pub mod specs {
 #[derive(Debug)]
 pub enum ApiRootResponse {
     /// 200: Name, version and where the documentation is.
-    Ok(schemas::meta::ApiRoot),
+    Ok(::schemas::meta::ApiRoot),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
-    InternalServerError(schemas::common::Problem),
+    InternalServerError(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for ApiRootResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -584,15 +583,15 @@ impl ::contract_server::IntoReply for ApiRootResponse {
 #[derive(Debug)]
 pub enum AdminStatsResponse {
     /// 200: The counts.
-    Ok(schemas::admin::AdminStats),
+    Ok(::schemas::admin::AdminStats),
     /// 401: The bearer token is missing, malformed, expired or revoked.
-    Unauthorized(schemas::common::Problem),
+    Unauthorized(::schemas::common::Problem),
     /// 403: The signed-in user lacks the `admin` role.
-    Forbidden(schemas::common::Problem),
+    Forbidden(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
-    InternalServerError(schemas::common::Problem),
+    InternalServerError(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for AdminStatsResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -617,17 +616,17 @@ impl ::contract_server::IntoReply for AdminStatsResponse {
 #[derive(Debug)]
 pub enum AdminListUsersResponse {
     /// 200: One page of accounts, oldest first.
-    Ok(schemas::common::Page<schemas::auth::UserResponse>),
+    Ok(::schemas::common::Page<::schemas::auth::UserResponse>),
     /// 401: The bearer token is missing, malformed, expired or revoked.
-    Unauthorized(schemas::common::Problem),
+    Unauthorized(::schemas::common::Problem),
     /// 403: The signed-in user lacks the `admin` role.
-    Forbidden(schemas::common::Problem),
+    Forbidden(::schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
-    UnprocessableEntity(schemas::common::Problem),
+    UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
-    InternalServerError(schemas::common::Problem),
+    InternalServerError(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for AdminListUsersResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -655,25 +654,25 @@ impl ::contract_server::IntoReply for AdminListUsersResponse {
 #[derive(Debug)]
 pub enum AdminUpdateUserResponse {
     /// 200: The updated account.
-    Ok(schemas::auth::UserResponse),
+    Ok(::schemas::auth::UserResponse),
     /// 400: The body is not valid JSON.
-    BadRequest(schemas::common::Problem),
+    BadRequest(::schemas::common::Problem),
     /// 401: The bearer token is missing, malformed, expired or revoked.
-    Unauthorized(schemas::common::Problem),
+    Unauthorized(::schemas::common::Problem),
     /// 403: The signed-in user lacks the `admin` role.
-    Forbidden(schemas::common::Problem),
+    Forbidden(::schemas::common::Problem),
     /// 404: No such account.
-    NotFound(schemas::common::Problem),
+    NotFound(::schemas::common::Problem),
     /// 409: An admin cannot demote or disable their own account.
-    Conflict(schemas::common::Problem),
+    Conflict(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
-    PayloadTooLarge(schemas::common::Problem),
+    PayloadTooLarge(::schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
-    UnprocessableEntity(schemas::common::Problem),
+    UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
-    InternalServerError(schemas::common::Problem),
+    InternalServerError(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for AdminUpdateUserResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -713,19 +712,19 @@ impl ::contract_server::IntoReply for AdminUpdateUserResponse {
 #[derive(Debug)]
 pub enum LoginResponse {
     /// 200: An access token and a refresh token.
-    Ok(schemas::auth::TokenResponse),
+    Ok(::schemas::auth::TokenResponse),
     /// 400: The body is not valid JSON.
-    BadRequest(schemas::common::Problem),
+    BadRequest(::schemas::common::Problem),
     /// 401: Wrong email or password, or a disabled account.
-    Unauthorized(schemas::common::Problem),
+    Unauthorized(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
-    PayloadTooLarge(schemas::common::Problem),
+    PayloadTooLarge(::schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
-    UnprocessableEntity(schemas::common::Problem),
+    UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
-    InternalServerError(schemas::common::Problem),
+    InternalServerError(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for LoginResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -758,15 +757,15 @@ pub enum LogoutResponse {
     /// 204: The refresh token no longer works.
     NoContent,
     /// 400: The body is not valid JSON.
-    BadRequest(schemas::common::Problem),
+    BadRequest(::schemas::common::Problem),
     /// 401: The bearer token is missing, malformed, expired or revoked.
-    Unauthorized(schemas::common::Problem),
+    Unauthorized(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
-    PayloadTooLarge(schemas::common::Problem),
+    PayloadTooLarge(::schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
-    UnprocessableEntity(schemas::common::Problem),
+    UnprocessableEntity(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
-    InternalServerError(schemas::common::Problem),
+    InternalServerError(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for LogoutResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -794,13 +793,13 @@ impl ::contract_server::IntoReply for LogoutResponse {
 #[derive(Debug)]
 pub enum GetMeResponse {
     /// 200: The signed-in account.
-    Ok(schemas::auth::UserResponse),
+    Ok(::schemas::auth::UserResponse),
     /// 401: The bearer token is missing, malformed, expired or revoked.
-    Unauthorized(schemas::common::Problem),
+    Unauthorized(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
-    InternalServerError(schemas::common::Problem),
+    InternalServerError(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for GetMeResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -822,21 +821,21 @@ impl ::contract_server::IntoReply for GetMeResponse {
 #[derive(Debug)]
 pub enum UpdateMeResponse {
     /// 200: The updated account.
-    Ok(schemas::auth::UserResponse),
+    Ok(::schemas::auth::UserResponse),
     /// 400: The body is not valid JSON.
-    BadRequest(schemas::common::Problem),
+    BadRequest(::schemas::common::Problem),
     /// 401: The bearer token is missing, malformed, expired or revoked.
-    Unauthorized(schemas::common::Problem),
+    Unauthorized(::schemas::common::Problem),
     /// 403: `current_password` is missing or wrong.
-    Forbidden(schemas::common::Problem),
+    Forbidden(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
-    PayloadTooLarge(schemas::common::Problem),
+    PayloadTooLarge(::schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
-    UnprocessableEntity(schemas::common::Problem),
+    UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
-    InternalServerError(schemas::common::Problem),
+    InternalServerError(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for UpdateMeResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -870,15 +869,15 @@ impl ::contract_server::IntoReply for UpdateMeResponse {
 #[derive(Debug)]
 pub enum OauthAuthorizeResponse {
     /// 200: The provider's consent page.
-    Ok(schemas::auth::OAuthAuthorizeResponse),
+    Ok(::schemas::auth::OAuthAuthorizeResponse),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
-    UnprocessableEntity(schemas::common::Problem),
+    UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
-    InternalServerError(schemas::common::Problem),
+    InternalServerError(::schemas::common::Problem),
     /// 503: The provider is not configured on this server.
-    ServiceUnavailable(schemas::common::Problem),
+    ServiceUnavailable(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for OauthAuthorizeResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -903,21 +902,21 @@ impl ::contract_server::IntoReply for OauthAuthorizeResponse {
 #[derive(Debug)]
 pub enum OauthCallbackResponse {
     /// 200: An access token and a refresh token.
-    Ok(schemas::auth::TokenResponse),
+    Ok(::schemas::auth::TokenResponse),
     /// 400: The state is unknown, used or expired, or the provider refused the code. The body is not valid JSON.
-    BadRequest(schemas::common::Problem),
+    BadRequest(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
-    PayloadTooLarge(schemas::common::Problem),
+    PayloadTooLarge(::schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
-    UnprocessableEntity(schemas::common::Problem),
+    UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
-    InternalServerError(schemas::common::Problem),
+    InternalServerError(::schemas::common::Problem),
     /// 502: The provider could not be reached.
-    BadGateway(schemas::common::Problem),
+    BadGateway(::schemas::common::Problem),
     /// 503: The provider is not configured on this server.
-    ServiceUnavailable(schemas::common::Problem),
+    ServiceUnavailable(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for OauthCallbackResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -953,15 +952,15 @@ pub enum ResetPasswordResponse {
     /// 204: The password was changed; existing refresh tokens are revoked.
     NoContent,
     /// 400: The token is unknown, used or expired. The body is not valid JSON.
-    BadRequest(schemas::common::Problem),
+    BadRequest(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
-    PayloadTooLarge(schemas::common::Problem),
+    PayloadTooLarge(::schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
-    UnprocessableEntity(schemas::common::Problem),
+    UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
-    InternalServerError(schemas::common::Problem),
+    InternalServerError(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for ResetPasswordResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -991,15 +990,15 @@ pub enum RequestPasswordResetResponse {
     /// 202: If the address has an account, a reset link was sent.
     Accepted,
     /// 400: The body is not valid JSON.
-    BadRequest(schemas::common::Problem),
+    BadRequest(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
-    PayloadTooLarge(schemas::common::Problem),
+    PayloadTooLarge(::schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
-    UnprocessableEntity(schemas::common::Problem),
+    UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
-    InternalServerError(schemas::common::Problem),
+    InternalServerError(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for RequestPasswordResetResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -1027,19 +1026,19 @@ impl ::contract_server::IntoReply for RequestPasswordResetResponse {
 #[derive(Debug)]
 pub enum RefreshTokenResponse {
     /// 200: A new access token and refresh token.
-    Ok(schemas::auth::TokenResponse),
+    Ok(::schemas::auth::TokenResponse),
     /// 400: The body is not valid JSON.
-    BadRequest(schemas::common::Problem),
+    BadRequest(::schemas::common::Problem),
     /// 401: The refresh token is unknown, used or expired.
-    Unauthorized(schemas::common::Problem),
+    Unauthorized(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
-    PayloadTooLarge(schemas::common::Problem),
+    PayloadTooLarge(::schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
-    UnprocessableEntity(schemas::common::Problem),
+    UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
-    InternalServerError(schemas::common::Problem),
+    InternalServerError(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for RefreshTokenResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -1070,19 +1069,19 @@ impl ::contract_server::IntoReply for RefreshTokenResponse {
 #[derive(Debug)]
 pub enum RegisterResponse {
     /// 201: The new account.
-    Created(schemas::auth::UserResponse),
+    Created(::schemas::auth::UserResponse),
     /// 400: The body is not valid JSON.
-    BadRequest(schemas::common::Problem),
+    BadRequest(::schemas::common::Problem),
     /// 409: An account with this email already exists.
-    Conflict(schemas::common::Problem),
+    Conflict(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
-    PayloadTooLarge(schemas::common::Problem),
+    PayloadTooLarge(::schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
-    UnprocessableEntity(schemas::common::Problem),
+    UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
-    InternalServerError(schemas::common::Problem),
+    InternalServerError(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for RegisterResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -1113,23 +1112,23 @@ impl ::contract_server::IntoReply for RegisterResponse {
 #[derive(Debug)]
 pub enum CreateCheckoutSessionResponse {
     /// 201: The hosted checkout page.
-    Created(schemas::billing::CheckoutSession),
+    Created(::schemas::billing::CheckoutSession),
     /// 400: The body is not valid JSON.
-    BadRequest(schemas::common::Problem),
+    BadRequest(::schemas::common::Problem),
     /// 401: The bearer token is missing, malformed, expired or revoked.
-    Unauthorized(schemas::common::Problem),
+    Unauthorized(::schemas::common::Problem),
     /// 409: The user already has an active subscription, or the key was used with another body.
-    Conflict(schemas::common::Problem),
+    Conflict(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
-    PayloadTooLarge(schemas::common::Problem),
+    PayloadTooLarge(::schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
-    UnprocessableEntity(schemas::common::Problem),
+    UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
-    InternalServerError(schemas::common::Problem),
+    InternalServerError(::schemas::common::Problem),
     /// 502: The payment provider could not be reached.
-    BadGateway(schemas::common::Problem),
+    BadGateway(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for CreateCheckoutSessionResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -1166,15 +1165,15 @@ impl ::contract_server::IntoReply for CreateCheckoutSessionResponse {
 #[derive(Debug)]
 pub enum ListInvoicesResponse {
     /// 200: Invoices, newest first.
-    Ok(schemas::billing::InvoiceList),
+    Ok(::schemas::billing::InvoiceList),
     /// 401: The bearer token is missing, malformed, expired or revoked.
-    Unauthorized(schemas::common::Problem),
+    Unauthorized(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
-    InternalServerError(schemas::common::Problem),
+    InternalServerError(::schemas::common::Problem),
     /// 502: The payment provider could not be reached.
-    BadGateway(schemas::common::Problem),
+    BadGateway(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for ListInvoicesResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -1199,11 +1198,11 @@ impl ::contract_server::IntoReply for ListInvoicesResponse {
 #[derive(Debug)]
 pub enum ListPlansResponse {
     /// 200: Every plan, cheapest first.
-    Ok(alloc::vec::Vec<schemas::billing::SubscriptionPlan>),
+    Ok(::std::vec::Vec<::schemas::billing::SubscriptionPlan>),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
-    InternalServerError(schemas::common::Problem),
+    InternalServerError(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for ListPlansResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -1222,23 +1221,23 @@ impl ::contract_server::IntoReply for ListPlansResponse {
 #[derive(Debug)]
 pub enum CreatePortalSessionResponse {
     /// 201: The portal link.
-    Created(schemas::billing::PortalSession),
+    Created(::schemas::billing::PortalSession),
     /// 400: The body is not valid JSON.
-    BadRequest(schemas::common::Problem),
+    BadRequest(::schemas::common::Problem),
     /// 401: The bearer token is missing, malformed, expired or revoked.
-    Unauthorized(schemas::common::Problem),
+    Unauthorized(::schemas::common::Problem),
     /// 409: The user has no billing account yet.
-    Conflict(schemas::common::Problem),
+    Conflict(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
-    PayloadTooLarge(schemas::common::Problem),
+    PayloadTooLarge(::schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
-    UnprocessableEntity(schemas::common::Problem),
+    UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
-    InternalServerError(schemas::common::Problem),
+    InternalServerError(::schemas::common::Problem),
     /// 502: The payment provider could not be reached.
-    BadGateway(schemas::common::Problem),
+    BadGateway(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for CreatePortalSessionResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -1275,11 +1274,11 @@ impl ::contract_server::IntoReply for CreatePortalSessionResponse {
 #[derive(Debug)]
 pub enum GetSubscriptionResponse {
     /// 200: The subscription; `inactive` when there is none.
-    Ok(schemas::billing::Subscription),
+    Ok(::schemas::billing::Subscription),
     /// 401: The bearer token is missing, malformed, expired or revoked.
-    Unauthorized(schemas::common::Problem),
+    Unauthorized(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
-    InternalServerError(schemas::common::Problem),
+    InternalServerError(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for GetSubscriptionResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -1298,17 +1297,17 @@ impl ::contract_server::IntoReply for GetSubscriptionResponse {
 #[derive(Debug)]
 pub enum BillingWebhookResponse {
     /// 200: The event was received.
-    Ok(schemas::billing::WebhookAck),
+    Ok(::schemas::billing::WebhookAck),
     /// 400: The body is not valid JSON.
-    BadRequest(schemas::common::Problem),
+    BadRequest(::schemas::common::Problem),
     /// 401: The signature is missing, wrong or too old.
-    Unauthorized(schemas::common::Problem),
+    Unauthorized(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
-    PayloadTooLarge(schemas::common::Problem),
+    PayloadTooLarge(::schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
-    UnprocessableEntity(schemas::common::Problem),
+    UnprocessableEntity(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
-    InternalServerError(schemas::common::Problem),
+    InternalServerError(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for BillingWebhookResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -1336,11 +1335,11 @@ impl ::contract_server::IntoReply for BillingWebhookResponse {
 #[derive(Debug)]
 pub enum DocsResponse {
     /// 200: The documentation page.
-    Ok(alloc::string::String),
+    Ok(::std::string::String),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
-    InternalServerError(schemas::common::Problem),
+    InternalServerError(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for DocsResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -1359,23 +1358,23 @@ impl ::contract_server::IntoReply for DocsResponse {
 #[derive(Debug)]
 pub enum GenerateAgenticResponse {
     /// 202: The job was queued; poll it by id.
-    Accepted(schemas::generation::GenerationJob),
+    Accepted(::schemas::generation::GenerationJob),
     /// 400: The body is not valid JSON.
-    BadRequest(schemas::common::Problem),
+    BadRequest(::schemas::common::Problem),
     /// 401: The bearer token is missing, malformed, expired or revoked.
-    Unauthorized(schemas::common::Problem),
+    Unauthorized(::schemas::common::Problem),
     /// 402: The plan's monthly generations are used up.
-    PaymentRequired(schemas::common::Problem),
+    PaymentRequired(::schemas::common::Problem),
     /// 404: `project_id` names no project of the user.
-    NotFound(schemas::common::Problem),
+    NotFound(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
-    PayloadTooLarge(schemas::common::Problem),
+    PayloadTooLarge(::schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
-    UnprocessableEntity(schemas::common::Problem),
+    UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
-    InternalServerError(schemas::common::Problem),
+    InternalServerError(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for GenerateAgenticResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -1412,23 +1411,23 @@ impl ::contract_server::IntoReply for GenerateAgenticResponse {
 #[derive(Debug)]
 pub enum GenerateFullstackResponse {
     /// 202: The job was queued; poll it by id.
-    Accepted(schemas::generation::GenerationJob),
+    Accepted(::schemas::generation::GenerationJob),
     /// 400: The body is not valid JSON.
-    BadRequest(schemas::common::Problem),
+    BadRequest(::schemas::common::Problem),
     /// 401: The bearer token is missing, malformed, expired or revoked.
-    Unauthorized(schemas::common::Problem),
+    Unauthorized(::schemas::common::Problem),
     /// 402: The plan's monthly generations are used up.
-    PaymentRequired(schemas::common::Problem),
+    PaymentRequired(::schemas::common::Problem),
     /// 404: `project_id` names no project of the user.
-    NotFound(schemas::common::Problem),
+    NotFound(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
-    PayloadTooLarge(schemas::common::Problem),
+    PayloadTooLarge(::schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
-    UnprocessableEntity(schemas::common::Problem),
+    UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
-    InternalServerError(schemas::common::Problem),
+    InternalServerError(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for GenerateFullstackResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -1465,17 +1464,17 @@ impl ::contract_server::IntoReply for GenerateFullstackResponse {
 #[derive(Debug)]
 pub enum GetGenerationJobResponse {
     /// 200: The job.
-    Ok(schemas::generation::GenerationJob),
+    Ok(::schemas::generation::GenerationJob),
     /// 401: The bearer token is missing, malformed, expired or revoked.
-    Unauthorized(schemas::common::Problem),
+    Unauthorized(::schemas::common::Problem),
     /// 404: No such job.
-    NotFound(schemas::common::Problem),
+    NotFound(::schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
-    UnprocessableEntity(schemas::common::Problem),
+    UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
-    InternalServerError(schemas::common::Problem),
+    InternalServerError(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for GetGenerationJobResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -1503,11 +1502,11 @@ impl ::contract_server::IntoReply for GetGenerationJobResponse {
 #[derive(Debug)]
 pub enum ListModelsResponse {
     /// 200: The model catalogue.
-    Ok(schemas::generation::ModelList),
+    Ok(::schemas::generation::ModelList),
     /// 401: The bearer token is missing, malformed, expired or revoked.
-    Unauthorized(schemas::common::Problem),
+    Unauthorized(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
-    InternalServerError(schemas::common::Problem),
+    InternalServerError(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for ListModelsResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -1526,23 +1525,23 @@ impl ::contract_server::IntoReply for ListModelsResponse {
 #[derive(Debug)]
 pub enum GenerateSimpleResponse {
     /// 202: The job was queued; poll it by id.
-    Accepted(schemas::generation::GenerationJob),
+    Accepted(::schemas::generation::GenerationJob),
     /// 400: The body is not valid JSON.
-    BadRequest(schemas::common::Problem),
+    BadRequest(::schemas::common::Problem),
     /// 401: The bearer token is missing, malformed, expired or revoked.
-    Unauthorized(schemas::common::Problem),
+    Unauthorized(::schemas::common::Problem),
     /// 402: The plan's monthly generations are used up.
-    PaymentRequired(schemas::common::Problem),
+    PaymentRequired(::schemas::common::Problem),
     /// 404: `project_id` names no project of the user.
-    NotFound(schemas::common::Problem),
+    NotFound(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
-    PayloadTooLarge(schemas::common::Problem),
+    PayloadTooLarge(::schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
-    UnprocessableEntity(schemas::common::Problem),
+    UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
-    InternalServerError(schemas::common::Problem),
+    InternalServerError(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for GenerateSimpleResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -1579,11 +1578,11 @@ impl ::contract_server::IntoReply for GenerateSimpleResponse {
 #[derive(Debug)]
 pub enum HealthResponse {
     /// 200: The server is up; `status` tells whether the database answers.
-    Ok(schemas::meta::Health),
+    Ok(::schemas::meta::Health),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
-    InternalServerError(schemas::common::Problem),
+    InternalServerError(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for HealthResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -1602,11 +1601,11 @@ impl ::contract_server::IntoReply for HealthResponse {
 #[derive(Debug)]
 pub enum OpenapiJsonResponse {
     /// 200: The OpenAPI document.
-    Ok(schemas::meta::OpenApiDocument),
+    Ok(::schemas::meta::OpenApiDocument),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
-    InternalServerError(schemas::common::Problem),
+    InternalServerError(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for OpenapiJsonResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -1625,11 +1624,11 @@ impl ::contract_server::IntoReply for OpenapiJsonResponse {
 #[derive(Debug)]
 pub enum OpenapiYamlResponse {
     /// 200: The OpenAPI document.
-    Ok(schemas::meta::OpenApiYaml),
+    Ok(::schemas::meta::OpenApiYaml),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
-    InternalServerError(schemas::common::Problem),
+    InternalServerError(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for OpenapiYamlResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -1650,15 +1649,15 @@ impl ::contract_server::IntoReply for OpenapiYamlResponse {
 #[derive(Debug)]
 pub enum ListProjectsResponse {
     /// 200: One page of projects, newest first.
-    Ok(schemas::common::Page<schemas::projects::Project>),
+    Ok(::schemas::common::Page<::schemas::projects::Project>),
     /// 401: The bearer token is missing, malformed, expired or revoked.
-    Unauthorized(schemas::common::Problem),
+    Unauthorized(::schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
-    UnprocessableEntity(schemas::common::Problem),
+    UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
-    InternalServerError(schemas::common::Problem),
+    InternalServerError(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for ListProjectsResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -1683,21 +1682,21 @@ impl ::contract_server::IntoReply for ListProjectsResponse {
 #[derive(Debug)]
 pub enum CreateProjectResponse {
     /// 201: The new project.
-    Created(schemas::projects::Project),
+    Created(::schemas::projects::Project),
     /// 400: The body is not valid JSON.
-    BadRequest(schemas::common::Problem),
+    BadRequest(::schemas::common::Problem),
     /// 401: The bearer token is missing, malformed, expired or revoked.
-    Unauthorized(schemas::common::Problem),
+    Unauthorized(::schemas::common::Problem),
     /// 409: The user already has a project with this name.
-    Conflict(schemas::common::Problem),
+    Conflict(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
-    PayloadTooLarge(schemas::common::Problem),
+    PayloadTooLarge(::schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
-    UnprocessableEntity(schemas::common::Problem),
+    UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
-    InternalServerError(schemas::common::Problem),
+    InternalServerError(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for CreateProjectResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -1731,15 +1730,15 @@ impl ::contract_server::IntoReply for CreateProjectResponse {
 #[derive(Debug)]
 pub enum GetProjectResponse {
     /// 200: The project.
-    Ok(schemas::projects::Project),
+    Ok(::schemas::projects::Project),
     /// 401: The bearer token is missing, malformed, expired or revoked.
-    Unauthorized(schemas::common::Problem),
+    Unauthorized(::schemas::common::Problem),
     /// 404: No such project.
-    NotFound(schemas::common::Problem),
+    NotFound(::schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
-    UnprocessableEntity(schemas::common::Problem),
+    UnprocessableEntity(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
-    InternalServerError(schemas::common::Problem),
+    InternalServerError(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for GetProjectResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -1766,13 +1765,13 @@ pub enum DeleteProjectResponse {
     /// 204: The project is gone.
     NoContent,
     /// 401: The bearer token is missing, malformed, expired or revoked.
-    Unauthorized(schemas::common::Problem),
+    Unauthorized(::schemas::common::Problem),
     /// 404: No such project.
-    NotFound(schemas::common::Problem),
+    NotFound(::schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
-    UnprocessableEntity(schemas::common::Problem),
+    UnprocessableEntity(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
-    InternalServerError(schemas::common::Problem),
+    InternalServerError(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for DeleteProjectResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -1797,23 +1796,23 @@ impl ::contract_server::IntoReply for DeleteProjectResponse {
 #[derive(Debug)]
 pub enum UpdateProjectResponse {
     /// 200: The updated project.
-    Ok(schemas::projects::Project),
+    Ok(::schemas::projects::Project),
     /// 400: The body is not valid JSON.
-    BadRequest(schemas::common::Problem),
+    BadRequest(::schemas::common::Problem),
     /// 401: The bearer token is missing, malformed, expired or revoked.
-    Unauthorized(schemas::common::Problem),
+    Unauthorized(::schemas::common::Problem),
     /// 404: No such project.
-    NotFound(schemas::common::Problem),
+    NotFound(::schemas::common::Problem),
     /// 409: The user already has a project with this name.
-    Conflict(schemas::common::Problem),
+    Conflict(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
-    PayloadTooLarge(schemas::common::Problem),
+    PayloadTooLarge(::schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
-    UnprocessableEntity(schemas::common::Problem),
+    UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
-    InternalServerError(schemas::common::Problem),
+    InternalServerError(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for UpdateProjectResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -1850,15 +1849,15 @@ impl ::contract_server::IntoReply for UpdateProjectResponse {
 #[derive(Debug)]
 pub enum GetFileResponse {
     /// 200: The file and its content.
-    Ok(schemas::projects::ProjectFile),
+    Ok(::schemas::projects::ProjectFile),
     /// 401: The bearer token is missing, malformed, expired or revoked.
-    Unauthorized(schemas::common::Problem),
+    Unauthorized(::schemas::common::Problem),
     /// 404: No such project or file.
-    NotFound(schemas::common::Problem),
+    NotFound(::schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
-    UnprocessableEntity(schemas::common::Problem),
+    UnprocessableEntity(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
-    InternalServerError(schemas::common::Problem),
+    InternalServerError(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for GetFileResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -1883,21 +1882,21 @@ impl ::contract_server::IntoReply for GetFileResponse {
 #[derive(Debug)]
 pub enum PutFileResponse {
     /// 200: The stored file.
-    Ok(schemas::projects::ProjectFile),
+    Ok(::schemas::projects::ProjectFile),
     /// 400: The body is not valid JSON.
-    BadRequest(schemas::common::Problem),
+    BadRequest(::schemas::common::Problem),
     /// 401: The bearer token is missing, malformed, expired or revoked.
-    Unauthorized(schemas::common::Problem),
+    Unauthorized(::schemas::common::Problem),
     /// 404: No such project.
-    NotFound(schemas::common::Problem),
+    NotFound(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
-    PayloadTooLarge(schemas::common::Problem),
+    PayloadTooLarge(::schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
-    UnprocessableEntity(schemas::common::Problem),
+    UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
-    InternalServerError(schemas::common::Problem),
+    InternalServerError(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for PutFileResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -1933,13 +1932,13 @@ pub enum DeleteFileResponse {
     /// 204: The file is gone.
     NoContent,
     /// 401: The bearer token is missing, malformed, expired or revoked.
-    Unauthorized(schemas::common::Problem),
+    Unauthorized(::schemas::common::Problem),
     /// 404: No such project or file.
-    NotFound(schemas::common::Problem),
+    NotFound(::schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
-    UnprocessableEntity(schemas::common::Problem),
+    UnprocessableEntity(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
-    InternalServerError(schemas::common::Problem),
+    InternalServerError(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for DeleteFileResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -1968,7 +1967,7 @@ pub trait Auth: ::core::marker::Send + ::core::marker::Sync + 'static {
     fn login(
         &self,
         context: ::contract_server::RequestContext,
-        body: schemas::auth::UserLogin,
+        body: ::schemas::auth::UserLogin,
     ) -> impl ::core::future::Future<Output = LoginResponse> + ::core::marker::Send;
     /** Revoke a refresh token.
 
@@ -1976,7 +1975,7 @@ pub trait Auth: ::core::marker::Send + ::core::marker::Sync + 'static {
     fn logout(
         &self,
         context: ::contract_server::RequestContext,
-        body: schemas::auth::RefreshRequest,
+        body: ::schemas::auth::RefreshRequest,
     ) -> impl ::core::future::Future<Output = LogoutResponse> + ::core::marker::Send;
     /** Get the signed-in account.
 
@@ -1992,7 +1991,7 @@ pub trait Auth: ::core::marker::Send + ::core::marker::Sync + 'static {
     fn update_me(
         &self,
         context: ::contract_server::RequestContext,
-        body: schemas::auth::UserUpdate,
+        body: ::schemas::auth::UserUpdate,
     ) -> impl ::core::future::Future<Output = UpdateMeResponse> + ::core::marker::Send;
     /** Get the URL that starts an OAuth sign-in.
  The answer carries a CSRF `state`, valid 10 minutes, to hand back to the callback.
@@ -2001,7 +2000,7 @@ pub trait Auth: ::core::marker::Send + ::core::marker::Sync + 'static {
     fn oauth_authorize(
         &self,
         context: ::contract_server::RequestContext,
-        path: schemas::auth::OAuthProviderPath,
+        path: ::schemas::auth::OAuthProviderPath,
     ) -> impl ::core::future::Future<
         Output = OauthAuthorizeResponse,
     > + ::core::marker::Send;
@@ -2012,8 +2011,8 @@ pub trait Auth: ::core::marker::Send + ::core::marker::Sync + 'static {
     fn oauth_callback(
         &self,
         context: ::contract_server::RequestContext,
-        path: schemas::auth::OAuthProviderPath,
-        body: schemas::auth::OAuthCallback,
+        path: ::schemas::auth::OAuthProviderPath,
+        body: ::schemas::auth::OAuthCallback,
     ) -> impl ::core::future::Future<
         Output = OauthCallbackResponse,
     > + ::core::marker::Send;
@@ -2023,7 +2022,7 @@ pub trait Auth: ::core::marker::Send + ::core::marker::Sync + 'static {
     fn reset_password(
         &self,
         context: ::contract_server::RequestContext,
-        body: schemas::auth::PasswordReset,
+        body: ::schemas::auth::PasswordReset,
     ) -> impl ::core::future::Future<
         Output = ResetPasswordResponse,
     > + ::core::marker::Send;
@@ -2035,7 +2034,7 @@ pub trait Auth: ::core::marker::Send + ::core::marker::Sync + 'static {
     fn request_password_reset(
         &self,
         context: ::contract_server::RequestContext,
-        body: schemas::auth::PasswordResetRequest,
+        body: ::schemas::auth::PasswordResetRequest,
     ) -> impl ::core::future::Future<
         Output = RequestPasswordResetResponse,
     > + ::core::marker::Send;
@@ -2046,7 +2045,7 @@ pub trait Auth: ::core::marker::Send + ::core::marker::Sync + 'static {
     fn refresh_token(
         &self,
         context: ::contract_server::RequestContext,
-        body: schemas::auth::RefreshRequest,
+        body: ::schemas::auth::RefreshRequest,
     ) -> impl ::core::future::Future<
         Output = RefreshTokenResponse,
     > + ::core::marker::Send;
@@ -2058,7 +2057,7 @@ pub trait Auth: ::core::marker::Send + ::core::marker::Sync + 'static {
     fn register(
         &self,
         context: ::contract_server::RequestContext,
-        body: schemas::auth::UserCreate,
+        body: ::schemas::auth::UserCreate,
     ) -> impl ::core::future::Future<Output = RegisterResponse> + ::core::marker::Send;
 }
 /// The `projects` operations: Projects of the signed-in user and their files.
@@ -2069,7 +2068,7 @@ pub trait Projects: ::core::marker::Send + ::core::marker::Sync + 'static {
     fn list_projects(
         &self,
         context: ::contract_server::RequestContext,
-        query: schemas::projects::ProjectListQuery,
+        query: ::schemas::projects::ProjectListQuery,
     ) -> impl ::core::future::Future<
         Output = ListProjectsResponse,
     > + ::core::marker::Send;
@@ -2079,7 +2078,7 @@ pub trait Projects: ::core::marker::Send + ::core::marker::Sync + 'static {
     fn create_project(
         &self,
         context: ::contract_server::RequestContext,
-        body: schemas::projects::ProjectCreate,
+        body: ::schemas::projects::ProjectCreate,
     ) -> impl ::core::future::Future<
         Output = CreateProjectResponse,
     > + ::core::marker::Send;
@@ -2090,7 +2089,7 @@ pub trait Projects: ::core::marker::Send + ::core::marker::Sync + 'static {
     fn get_project(
         &self,
         context: ::contract_server::RequestContext,
-        path: schemas::projects::ProjectPath,
+        path: ::schemas::projects::ProjectPath,
     ) -> impl ::core::future::Future<Output = GetProjectResponse> + ::core::marker::Send;
     /** Delete a project and its files.
 
@@ -2098,7 +2097,7 @@ pub trait Projects: ::core::marker::Send + ::core::marker::Sync + 'static {
     fn delete_project(
         &self,
         context: ::contract_server::RequestContext,
-        path: schemas::projects::ProjectPath,
+        path: ::schemas::projects::ProjectPath,
     ) -> impl ::core::future::Future<
         Output = DeleteProjectResponse,
     > + ::core::marker::Send;
@@ -2108,8 +2107,8 @@ pub trait Projects: ::core::marker::Send + ::core::marker::Sync + 'static {
     fn update_project(
         &self,
         context: ::contract_server::RequestContext,
-        path: schemas::projects::ProjectPath,
-        body: schemas::projects::ProjectUpdate,
+        path: ::schemas::projects::ProjectPath,
+        body: ::schemas::projects::ProjectUpdate,
     ) -> impl ::core::future::Future<
         Output = UpdateProjectResponse,
     > + ::core::marker::Send;
@@ -2119,7 +2118,7 @@ pub trait Projects: ::core::marker::Send + ::core::marker::Sync + 'static {
     fn get_file(
         &self,
         context: ::contract_server::RequestContext,
-        path: schemas::projects::ProjectFilePath,
+        path: ::schemas::projects::ProjectFilePath,
     ) -> impl ::core::future::Future<Output = GetFileResponse> + ::core::marker::Send;
     /** Create or replace a file of a project.
 
@@ -2127,8 +2126,8 @@ pub trait Projects: ::core::marker::Send + ::core::marker::Sync + 'static {
     fn put_file(
         &self,
         context: ::contract_server::RequestContext,
-        path: schemas::projects::ProjectFilePath,
-        body: schemas::projects::FileUpsert,
+        path: ::schemas::projects::ProjectFilePath,
+        body: ::schemas::projects::FileUpsert,
     ) -> impl ::core::future::Future<Output = PutFileResponse> + ::core::marker::Send;
     /** Delete a file of a project.
 
@@ -2136,7 +2135,7 @@ pub trait Projects: ::core::marker::Send + ::core::marker::Sync + 'static {
     fn delete_file(
         &self,
         context: ::contract_server::RequestContext,
-        path: schemas::projects::ProjectFilePath,
+        path: ::schemas::projects::ProjectFilePath,
     ) -> impl ::core::future::Future<Output = DeleteFileResponse> + ::core::marker::Send;
 }
 /// The `generation` operations: AI code generation jobs.
@@ -2147,7 +2146,7 @@ pub trait Generation: ::core::marker::Send + ::core::marker::Sync + 'static {
     fn generate_agentic(
         &self,
         context: ::contract_server::RequestContext,
-        body: schemas::generation::AgenticRequest,
+        body: ::schemas::generation::AgenticRequest,
     ) -> impl ::core::future::Future<
         Output = GenerateAgenticResponse,
     > + ::core::marker::Send;
@@ -2157,7 +2156,7 @@ pub trait Generation: ::core::marker::Send + ::core::marker::Sync + 'static {
     fn generate_fullstack(
         &self,
         context: ::contract_server::RequestContext,
-        body: schemas::generation::FullStackRequest,
+        body: ::schemas::generation::FullStackRequest,
     ) -> impl ::core::future::Future<
         Output = GenerateFullstackResponse,
     > + ::core::marker::Send;
@@ -2167,7 +2166,7 @@ pub trait Generation: ::core::marker::Send + ::core::marker::Sync + 'static {
     fn get_generation_job(
         &self,
         context: ::contract_server::RequestContext,
-        path: schemas::generation::JobPath,
+        path: ::schemas::generation::JobPath,
     ) -> impl ::core::future::Future<
         Output = GetGenerationJobResponse,
     > + ::core::marker::Send;
@@ -2184,7 +2183,7 @@ pub trait Generation: ::core::marker::Send + ::core::marker::Sync + 'static {
     fn generate_simple(
         &self,
         context: ::contract_server::RequestContext,
-        body: schemas::generation::SimpleGenerationRequest,
+        body: ::schemas::generation::SimpleGenerationRequest,
     ) -> impl ::core::future::Future<
         Output = GenerateSimpleResponse,
     > + ::core::marker::Send;
@@ -2198,8 +2197,8 @@ pub trait Billing: ::core::marker::Send + ::core::marker::Sync + 'static {
     fn create_checkout_session(
         &self,
         context: ::contract_server::RequestContext,
-        headers: schemas::billing::IdempotencyHeaders,
-        body: schemas::billing::CheckoutSessionCreate,
+        headers: ::schemas::billing::IdempotencyHeaders,
+        body: ::schemas::billing::CheckoutSessionCreate,
     ) -> impl ::core::future::Future<
         Output = CreateCheckoutSessionResponse,
     > + ::core::marker::Send;
@@ -2225,7 +2224,7 @@ pub trait Billing: ::core::marker::Send + ::core::marker::Sync + 'static {
     fn create_portal_session(
         &self,
         context: ::contract_server::RequestContext,
-        body: schemas::billing::PortalSessionCreate,
+        body: ::schemas::billing::PortalSessionCreate,
     ) -> impl ::core::future::Future<
         Output = CreatePortalSessionResponse,
     > + ::core::marker::Send;
@@ -2247,8 +2246,8 @@ pub trait Billing: ::core::marker::Send + ::core::marker::Sync + 'static {
     fn billing_webhook(
         &self,
         context: ::contract_server::RequestContext,
-        headers: schemas::billing::WebhookHeaders,
-        body: schemas::billing::WebhookEvent,
+        headers: ::schemas::billing::WebhookHeaders,
+        body: ::schemas::billing::WebhookEvent,
     ) -> impl ::core::future::Future<
         Output = BillingWebhookResponse,
     > + ::core::marker::Send;
@@ -2268,7 +2267,7 @@ pub trait Admin: ::core::marker::Send + ::core::marker::Sync + 'static {
     fn admin_list_users(
         &self,
         context: ::contract_server::RequestContext,
-        query: schemas::admin::UserListQuery,
+        query: ::schemas::admin::UserListQuery,
     ) -> impl ::core::future::Future<
         Output = AdminListUsersResponse,
     > + ::core::marker::Send;
@@ -2278,8 +2277,8 @@ pub trait Admin: ::core::marker::Send + ::core::marker::Sync + 'static {
     fn admin_update_user(
         &self,
         context: ::contract_server::RequestContext,
-        path: schemas::admin::UserPath,
-        body: schemas::admin::AdminUserUpdate,
+        path: ::schemas::admin::UserPath,
+        body: ::schemas::admin::AdminUserUpdate,
     ) -> impl ::core::future::Future<
         Output = AdminUpdateUserResponse,
     > + ::core::marker::Send;
@@ -3153,7 +3152,7 @@ async fn handle_admin_list_users<S: Admin>(
         }
     };
     let query = match ::contract_server::decode::<
-        schemas::admin::UserListQuery,
+        ::schemas::admin::UserListQuery,
     >(::core::mem::take(&mut prepared.input.query), "/query") {
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(response) => {
@@ -3180,7 +3179,7 @@ async fn handle_admin_update_user<S: Admin>(
         }
     };
     let path = match ::contract_server::decode::<
-        schemas::admin::UserPath,
+        ::schemas::admin::UserPath,
     >(::core::mem::take(&mut prepared.input.path), "/path") {
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(response) => {
@@ -3188,7 +3187,7 @@ async fn handle_admin_update_user<S: Admin>(
         }
     };
     let body = match ::contract_server::decode::<
-        schemas::admin::AdminUserUpdate,
+        ::schemas::admin::AdminUserUpdate,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(response) => {
@@ -3215,7 +3214,7 @@ async fn handle_login<S: Auth>(
         }
     };
     let body = match ::contract_server::decode::<
-        schemas::auth::UserLogin,
+        ::schemas::auth::UserLogin,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(response) => {
@@ -3242,7 +3241,7 @@ async fn handle_logout<S: Auth>(
         }
     };
     let body = match ::contract_server::decode::<
-        schemas::auth::RefreshRequest,
+        ::schemas::auth::RefreshRequest,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(response) => {
@@ -3288,7 +3287,7 @@ async fn handle_update_me<S: Auth>(
         }
     };
     let body = match ::contract_server::decode::<
-        schemas::auth::UserUpdate,
+        ::schemas::auth::UserUpdate,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(response) => {
@@ -3315,7 +3314,7 @@ async fn handle_oauth_authorize<S: Auth>(
         }
     };
     let path = match ::contract_server::decode::<
-        schemas::auth::OAuthProviderPath,
+        ::schemas::auth::OAuthProviderPath,
     >(::core::mem::take(&mut prepared.input.path), "/path") {
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(response) => {
@@ -3342,7 +3341,7 @@ async fn handle_oauth_callback<S: Auth>(
         }
     };
     let path = match ::contract_server::decode::<
-        schemas::auth::OAuthProviderPath,
+        ::schemas::auth::OAuthProviderPath,
     >(::core::mem::take(&mut prepared.input.path), "/path") {
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(response) => {
@@ -3350,7 +3349,7 @@ async fn handle_oauth_callback<S: Auth>(
         }
     };
     let body = match ::contract_server::decode::<
-        schemas::auth::OAuthCallback,
+        ::schemas::auth::OAuthCallback,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(response) => {
@@ -3377,7 +3376,7 @@ async fn handle_reset_password<S: Auth>(
         }
     };
     let body = match ::contract_server::decode::<
-        schemas::auth::PasswordReset,
+        ::schemas::auth::PasswordReset,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(response) => {
@@ -3404,7 +3403,7 @@ async fn handle_request_password_reset<S: Auth>(
         }
     };
     let body = match ::contract_server::decode::<
-        schemas::auth::PasswordResetRequest,
+        ::schemas::auth::PasswordResetRequest,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(response) => {
@@ -3431,7 +3430,7 @@ async fn handle_refresh_token<S: Auth>(
         }
     };
     let body = match ::contract_server::decode::<
-        schemas::auth::RefreshRequest,
+        ::schemas::auth::RefreshRequest,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(response) => {
@@ -3458,7 +3457,7 @@ async fn handle_register<S: Auth>(
         }
     };
     let body = match ::contract_server::decode::<
-        schemas::auth::UserCreate,
+        ::schemas::auth::UserCreate,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(response) => {
@@ -3485,7 +3484,7 @@ async fn handle_create_checkout_session<S: Billing>(
         }
     };
     let headers = match ::contract_server::decode::<
-        schemas::billing::IdempotencyHeaders,
+        ::schemas::billing::IdempotencyHeaders,
     >(::core::mem::take(&mut prepared.input.headers), "/header") {
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(response) => {
@@ -3493,7 +3492,7 @@ async fn handle_create_checkout_session<S: Billing>(
         }
     };
     let body = match ::contract_server::decode::<
-        schemas::billing::CheckoutSessionCreate,
+        ::schemas::billing::CheckoutSessionCreate,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(response) => {
@@ -3560,7 +3559,7 @@ async fn handle_create_portal_session<S: Billing>(
         }
     };
     let body = match ::contract_server::decode::<
-        schemas::billing::PortalSessionCreate,
+        ::schemas::billing::PortalSessionCreate,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(response) => {
@@ -3606,7 +3605,7 @@ async fn handle_billing_webhook<S: Billing>(
         }
     };
     let headers = match ::contract_server::decode::<
-        schemas::billing::WebhookHeaders,
+        ::schemas::billing::WebhookHeaders,
     >(::core::mem::take(&mut prepared.input.headers), "/header") {
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(response) => {
@@ -3614,7 +3613,7 @@ async fn handle_billing_webhook<S: Billing>(
         }
     };
     let body = match ::contract_server::decode::<
-        schemas::billing::WebhookEvent,
+        ::schemas::billing::WebhookEvent,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(response) => {
@@ -3660,7 +3659,7 @@ async fn handle_generate_agentic<S: Generation>(
         }
     };
     let body = match ::contract_server::decode::<
-        schemas::generation::AgenticRequest,
+        ::schemas::generation::AgenticRequest,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(response) => {
@@ -3687,7 +3686,7 @@ async fn handle_generate_fullstack<S: Generation>(
         }
     };
     let body = match ::contract_server::decode::<
-        schemas::generation::FullStackRequest,
+        ::schemas::generation::FullStackRequest,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(response) => {
@@ -3714,7 +3713,7 @@ async fn handle_get_generation_job<S: Generation>(
         }
     };
     let path = match ::contract_server::decode::<
-        schemas::generation::JobPath,
+        ::schemas::generation::JobPath,
     >(::core::mem::take(&mut prepared.input.path), "/path") {
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(response) => {
@@ -3760,7 +3759,7 @@ async fn handle_generate_simple<S: Generation>(
         }
     };
     let body = match ::contract_server::decode::<
-        schemas::generation::SimpleGenerationRequest,
+        ::schemas::generation::SimpleGenerationRequest,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(response) => {
@@ -3844,7 +3843,7 @@ async fn handle_list_projects<S: Projects>(
         }
     };
     let query = match ::contract_server::decode::<
-        schemas::projects::ProjectListQuery,
+        ::schemas::projects::ProjectListQuery,
     >(::core::mem::take(&mut prepared.input.query), "/query") {
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(response) => {
@@ -3871,7 +3870,7 @@ async fn handle_create_project<S: Projects>(
         }
     };
     let body = match ::contract_server::decode::<
-        schemas::projects::ProjectCreate,
+        ::schemas::projects::ProjectCreate,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(response) => {
@@ -3898,7 +3897,7 @@ async fn handle_get_project<S: Projects>(
         }
     };
     let path = match ::contract_server::decode::<
-        schemas::projects::ProjectPath,
+        ::schemas::projects::ProjectPath,
     >(::core::mem::take(&mut prepared.input.path), "/path") {
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(response) => {
@@ -3925,7 +3924,7 @@ async fn handle_delete_project<S: Projects>(
         }
     };
     let path = match ::contract_server::decode::<
-        schemas::projects::ProjectPath,
+        ::schemas::projects::ProjectPath,
     >(::core::mem::take(&mut prepared.input.path), "/path") {
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(response) => {
@@ -3952,7 +3951,7 @@ async fn handle_update_project<S: Projects>(
         }
     };
     let path = match ::contract_server::decode::<
-        schemas::projects::ProjectPath,
+        ::schemas::projects::ProjectPath,
     >(::core::mem::take(&mut prepared.input.path), "/path") {
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(response) => {
@@ -3960,7 +3959,7 @@ async fn handle_update_project<S: Projects>(
         }
     };
     let body = match ::contract_server::decode::<
-        schemas::projects::ProjectUpdate,
+        ::schemas::projects::ProjectUpdate,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(response) => {
@@ -3987,7 +3986,7 @@ async fn handle_get_file<S: Projects>(
         }
     };
     let path = match ::contract_server::decode::<
-        schemas::projects::ProjectFilePath,
+        ::schemas::projects::ProjectFilePath,
     >(::core::mem::take(&mut prepared.input.path), "/path") {
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(response) => {
@@ -4014,7 +4013,7 @@ async fn handle_put_file<S: Projects>(
         }
     };
     let path = match ::contract_server::decode::<
-        schemas::projects::ProjectFilePath,
+        ::schemas::projects::ProjectFilePath,
     >(::core::mem::take(&mut prepared.input.path), "/path") {
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(response) => {
@@ -4022,7 +4021,7 @@ async fn handle_put_file<S: Projects>(
         }
     };
     let body = match ::contract_server::decode::<
-        schemas::projects::FileUpsert,
+        ::schemas::projects::FileUpsert,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(response) => {
@@ -4049,7 +4048,7 @@ async fn handle_delete_file<S: Projects>(
         }
     };
     let path = match ::contract_server::decode::<
-        schemas::projects::ProjectFilePath,
+        ::schemas::projects::ProjectFilePath,
     >(::core::mem::take(&mut prepared.input.path), "/path") {
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(response) => {
