@@ -43,11 +43,18 @@ pub struct Layout {
     pub generated: String,
     /// The generated server crate and the contract crate it uses.
     pub server: rust_server::Crate,
+    /// The package name of the generated client crate (its folder inside `generated`).
+    pub client: String,
 }
 
 impl Default for Layout {
     fn default() -> Self {
-        Self { openapi: "openapi.yaml".into(), generated: "generated".into(), server: rust_server::Crate::default() }
+        Self {
+            openapi: "openapi.yaml".into(),
+            generated: "generated".into(),
+            server: rust_server::Crate::default(),
+            client: rust_client::CRATE.into(),
+        }
     }
 }
 
@@ -70,8 +77,8 @@ pub fn emit(model: &Model, layout: &Layout) -> Result<BTreeMap<String, String>, 
         files.insert(format!("{}/{}/{name}", layout.generated, layout.server.name), text);
     }
     let code = rust_client::generate(&v30).map_err(|error| Errors(vec![error]))?;
-    for (name, text) in rust_client::emit(&code, &model.info.version, &model.info.title, HEADER) {
-        files.insert(format!("{}/{}/{name}", layout.generated, rust_client::CRATE), text);
+    for (name, text) in rust_client::emit(&code, &layout.client, &model.info.version, &model.info.title, HEADER) {
+        files.insert(format!("{}/{}/{name}", layout.generated, layout.client), text);
     }
     Ok(files)
 }

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::error::Error;
 
-/// The name of the generated client crate.
+/// The default name of the generated client crate.
 pub const CRATE: &str = "api-client";
 
 /// Runs progenitor over the 3.0 document; its problems as contract errors.
@@ -26,12 +26,12 @@ pub fn generate(document: &Value) -> Result<String, Error> {
 }
 
 /// The files of the crate, by path relative to its folder.
-pub fn emit(code: &str, version: &str, title: &str, header: &str) -> BTreeMap<String, String> {
+pub fn emit(code: &str, name: &str, version: &str, title: &str, header: &str) -> BTreeMap<String, String> {
     let mut files = BTreeMap::new();
     files.insert(
         "Cargo.toml".to_owned(),
         format!(
-            "# {header}\n[package]\nname = \"{CRATE}\"\nversion = \"{version}\"\ndescription = \"Rust client of {title} (progenitor)\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\nprogenitor-client = {{ workspace = true }}\nreqwest = {{ workspace = true }}\nserde = {{ workspace = true }}\nserde_json = {{ workspace = true }}\nchrono = {{ workspace = true }}\nregress = {{ workspace = true }}\nuuid = {{ workspace = true }}\nfutures = {{ workspace = true }}\n"
+            "# {header}\n[package]\nname = \"{name}\"\nversion = \"{version}\"\ndescription = \"Rust client of {title} (progenitor)\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\nprogenitor-client = {{ workspace = true }}\nreqwest = {{ workspace = true }}\nserde = {{ workspace = true }}\nserde_json = {{ workspace = true }}\nchrono = {{ workspace = true }}\nregress = {{ workspace = true }}\nuuid = {{ workspace = true }}\nfutures = {{ workspace = true }}\n"
         ),
     );
     files.insert("src/lib.rs".to_owned(), format!("// {header}\n#![cfg_attr(rustfmt, rustfmt::skip)]\n#![allow(clippy::all, unused, mismatched_lifetime_syntaxes)]\n{code}"));

@@ -20,16 +20,34 @@ pub enum Change {
     Removed { path: String, old: String },
 }
 
+/// What `generate` writes: the reference contract, and the fixture contract whose generated Rust
+/// crates the workspace compiles (so every emitter's Rust output is proven to build).
+fn targets() -> Vec<(&'static str, contract::Contract, Layout)> {
+    let fixture = Layout {
+        openapi: "codegen/fixture/openapi.yaml".into(),
+        generated: "codegen/fixture/generated".into(),
+        server: codegen::rust_server::Crate { name: "fixture-server".into(), contract: "fixture".into() },
+        client: "fixture-client".into(),
+    };
+    vec![
+        ("the contract", schemas::contract(), Layout::default()),
+        ("the fixture contract", fixture::contract(), fixture),
+    ]
+}
+
 /// Generates every file in memory and lists what differs on disk under `root`.
 pub fn plan(root: &Path) -> Result<(BTreeMap<String, String>, Vec<Change>)> {
-    let layout = Layout::default();
-    let files = codegen::generate(&schemas::contract(), &layout).map_err(|errors| anyhow!("{errors}"))?;
+    let mut files = BTreeMap::new();
     let mut existing = BTreeSet::new();
-    let openapi = root.join(&layout.openapi);
-    if openapi.exists() {
-        existing.insert(layout.openapi.clone());
+    for (what, contract, layout) in targets() {
+        let generated = codegen::generate(&contract, &layout).map_err(|errors| anyhow!("{what}: {errors}"))?;
+        files.extend(generated);
+        let openapi = root.join(&layout.openapi);
+        if openapi.exists() {
+            existing.insert(layout.openapi.clone());
+        }
+        list_files(root, &root.join(&layout.generated), &mut existing)?;
     }
-    list_files(root, &root.join(&layout.generated), &mut existing)?;
 
     let mut changes = Vec::new();
     for (path, content) in &files {
