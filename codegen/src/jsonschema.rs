@@ -35,7 +35,8 @@ pub fn document(name: &str, schemas: &impl Components, comment: &str) -> Value {
             }
         }
         Value::Bool(true) => {}
-        Value::Bool(false) | _ => {
+        // `false`, or a value that is no schema: nothing is valid.
+        _ => {
             out.insert("not".into(), Value::Object(Map::new()));
         }
     }

@@ -138,10 +138,10 @@ pub struct Bundle {
 pub fn bundle(schema: &Value, own: Option<&str>, components: &impl Components) -> Bundle {
     let mut defs = Map::new();
     for name in reachable(std::iter::once(schema), components) {
-        if Some(name.as_str()) != own {
-            if let Some(component) = components.schema(&name) {
-                defs.insert(name.clone(), local_refs(component, own));
-            }
+        if Some(name.as_str()) != own
+            && let Some(component) = components.schema(&name)
+        {
+            defs.insert(name.clone(), local_refs(component, own));
         }
     }
     Bundle { root: local_refs(schema, own), defs }
@@ -167,10 +167,10 @@ impl Bundle {
 fn local_refs(schema: &Value, own: Option<&str>) -> Value {
     let mut schema = schema.clone();
     walk_mut(&mut schema, &mut |subschema| {
-        if let Some(Value::String(reference)) = subschema.get_mut("$ref") {
-            if let Some(name) = reference.strip_prefix(SCHEMA_REF_PREFIX) {
-                *reference = if Some(name) == own { "#".to_owned() } else { format!("#/$defs/{name}") };
-            }
+        if let Some(Value::String(reference)) = subschema.get_mut("$ref")
+            && let Some(name) = reference.strip_prefix(SCHEMA_REF_PREFIX)
+        {
+            *reference = if Some(name) == own { "#".to_owned() } else { format!("#/$defs/{name}") };
         }
     });
     schema
@@ -211,14 +211,14 @@ pub fn walk<'a>(schema: &'a Value, pointer: &mut String, visit: &mut dyn FnMut(&
                     pointer.truncate(len);
                 }
             }
-        } else if SCHEMA_MAP_KEYWORDS.contains(&key.as_str()) {
-            if let Some(map) = value.as_object() {
-                for (name, item) in map {
-                    push(pointer, key);
-                    push(pointer, name);
-                    walk(item, pointer, visit);
-                    pointer.truncate(len);
-                }
+        } else if SCHEMA_MAP_KEYWORDS.contains(&key.as_str())
+            && let Some(map) = value.as_object()
+        {
+            for (name, item) in map {
+                push(pointer, key);
+                push(pointer, name);
+                walk(item, pointer, visit);
+                pointer.truncate(len);
             }
         }
         pointer.truncate(len);
@@ -235,10 +235,10 @@ pub fn walk_mut(schema: &mut Value, visit: &mut dyn FnMut(&mut Value)) {
                 if let Some(items) = value.as_array_mut() {
                     items.iter_mut().for_each(|item| walk_mut(item, visit));
                 }
-            } else if SCHEMA_MAP_KEYWORDS.contains(&key.as_str()) {
-                if let Some(map) = value.as_object_mut() {
-                    map.values_mut().for_each(|item| walk_mut(item, visit));
-                }
+            } else if SCHEMA_MAP_KEYWORDS.contains(&key.as_str())
+                && let Some(map) = value.as_object_mut()
+            {
+                map.values_mut().for_each(|item| walk_mut(item, visit));
             }
         }
     }
@@ -267,10 +267,10 @@ pub fn reachable<'a>(roots: impl IntoIterator<Item = &'a Value>, schemas: &impl 
     let mut seen = BTreeSet::new();
     let mut stack: Vec<String> = roots.into_iter().flat_map(refs).collect();
     while let Some(name) = stack.pop() {
-        if seen.insert(name.clone()) {
-            if let Some(schema) = schemas.schema(&name) {
-                stack.extend(refs(schema).into_iter().filter(|n| !seen.contains(n)));
-            }
+        if seen.insert(name.clone())
+            && let Some(schema) = schemas.schema(&name)
+        {
+            stack.extend(refs(schema).into_iter().filter(|n| !seen.contains(n)));
         }
     }
     seen

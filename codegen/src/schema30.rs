@@ -235,10 +235,10 @@ fn convert(schema: &Value, pointer: &mut String, problems: &mut Vec<Unrenderable
             append_all_of(&mut out, vec![json!({ "$ref": reference })]);
         }
         out.insert("nullable".into(), Value::Bool(true));
-        if let Some(Value::Array(values)) = out.get_mut("enum") {
-            if !values.iter().any(Value::is_null) {
-                values.push(Value::Null);
-            }
+        if let Some(Value::Array(values)) = out.get_mut("enum")
+            && !values.iter().any(Value::is_null)
+        {
+            values.push(Value::Null);
         }
     }
     Value::Object(out)

@@ -164,10 +164,10 @@ pub fn changed(document: &Value, changes: usize) -> Value {
                 }
             }
             _ => {
-                if let Some(path) = paths.get((k * 131) % paths.len().max(1)) {
-                    if let Some(Value::Object(paths)) = new.get_mut("paths") {
-                        paths.remove(path);
-                    }
+                if let Some(path) = paths.get((k * 131) % paths.len().max(1))
+                    && let Some(Value::Object(paths)) = new.get_mut("paths")
+                {
+                    paths.remove(path);
                 }
             }
         }

@@ -132,13 +132,13 @@ fn facts<'a>(document: &'a Value, schema: &'a Value) -> Facts<'a> {
             types.remove("integer");
         }
     }
-    if let Some(values) = &mut facts.enumeration {
-        if values.iter().any(Value::is_null) {
-            facts.nullable = true;
-            values.retain(|v| !v.is_null());
-            if let Some(types) = &mut facts.types {
-                types.insert("null".into());
-            }
+    if let Some(values) = &mut facts.enumeration
+        && values.iter().any(Value::is_null)
+    {
+        facts.nullable = true;
+        values.retain(|v| !v.is_null());
+        if let Some(types) = &mut facts.types {
+            types.insert("null".into());
         }
     }
     facts
@@ -179,10 +179,11 @@ fn add_facts<'a>(document: &'a Value, schema: &'a Value, facts: &mut Facts<'a>, 
         facts.required.extend(names.iter().filter_map(Value::as_str).map(str::to_owned));
     }
     for keyword in ["additionalProperties", "unevaluatedProperties"] {
-        if let Some(value) = object.get(keyword) {
-            if value != &Value::Bool(true) && value.as_object().is_none_or(|o| !o.is_empty()) {
-                facts.additional.get_or_insert(value);
-            }
+        if let Some(value) = object.get(keyword)
+            && value != &Value::Bool(true)
+            && value.as_object().is_none_or(|o| !o.is_empty())
+        {
+            facts.additional.get_or_insert(value);
         }
     }
     if let Some(items) = object.get("items") {
@@ -195,12 +196,12 @@ fn add_facts<'a>(document: &'a Value, schema: &'a Value, facts: &mut Facts<'a>, 
     }
     // OpenAPI 3.0: boolean exclusive bounds qualify minimum/maximum.
     for (flag, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
-        if object.get(flag) == Some(&Value::Bool(true)) {
-            if let Some(value) = facts.bounds.remove(bound) {
-                facts
-                    .bounds
-                    .insert(if flag == "exclusiveMinimum" { "exclusiveMinimum" } else { "exclusiveMaximum" }, value);
-            }
+        if object.get(flag) == Some(&Value::Bool(true))
+            && let Some(value) = facts.bounds.remove(bound)
+        {
+            facts
+                .bounds
+                .insert(if flag == "exclusiveMinimum" { "exclusiveMinimum" } else { "exclusiveMaximum" }, value);
         }
     }
     if let Some(pattern) = object.get("pattern").and_then(Value::as_str) {
@@ -437,10 +438,11 @@ impl<'a> Engine<'a> {
             ),
             _ => {}
         }
-        if let (Some(a), Some(b)) = (o.additional, n.additional) {
-            if a.is_object() && b.is_object() {
-                node.children.push(self.compare(a, b, direction, &location.at("additionalProperties")));
-            }
+        if let (Some(a), Some(b)) = (o.additional, n.additional)
+            && a.is_object()
+            && b.is_object()
+        {
+            node.children.push(self.compare(a, b, direction, &location.at("additionalProperties")));
         }
     }
 

@@ -98,10 +98,10 @@ pub(super) fn rename_refs(schema: &Value, renames: &BTreeMap<String, String>) ->
         return schema;
     }
     schema::walk_mut(&mut schema, &mut |subschema| {
-        if let Some(Value::String(reference)) = subschema.get_mut("$ref") {
-            if let Some(to) = schema::ref_name(reference).and_then(|name| renames.get(name)) {
-                *reference = format!("{SCHEMA_REF_PREFIX}{to}");
-            }
+        if let Some(Value::String(reference)) = subschema.get_mut("$ref")
+            && let Some(to) = schema::ref_name(reference).and_then(|name| renames.get(name))
+        {
+            *reference = format!("{SCHEMA_REF_PREFIX}{to}");
         }
     });
     schema

@@ -241,10 +241,11 @@ impl Generator<'_> {
         let min = schema.get("minLength").and_then(Value::as_u64).unwrap_or(0) as i64;
         let max = schema.get("maxLength").and_then(Value::as_u64).unwrap_or(40).min(40) as i64;
         let max = max.max(min);
-        if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {
-            if pattern.starts_with('^') && pattern.ends_with('$') {
-                return json!(self.from_pattern(&pattern[1..pattern.len() - 1], min as usize, max as usize));
-            }
+        if let Some(pattern) = schema.get("pattern").and_then(Value::as_str)
+            && pattern.starts_with('^')
+            && pattern.ends_with('$')
+        {
+            return json!(self.string_matching(&pattern[1..pattern.len() - 1], min as usize, max as usize));
         }
         let length = self.rng.range(min, max) as usize;
         const ALPHABET: &[char] = &['a', 'b', 'Z', 'Q', '3', '7', 'é', ' ', '-', '_', 'ß', '😀', 'k', 'M', '0'];
@@ -252,7 +253,7 @@ impl Generator<'_> {
     }
 
     /// A string matching a regular expression of atoms (literals, escapes, classes) with quantifiers.
-    fn from_pattern(&mut self, pattern: &str, min: usize, max: usize) -> String {
+    fn string_matching(&mut self, pattern: &str, min: usize, max: usize) -> String {
         let chars: Vec<char> = pattern.chars().collect();
         let mut atoms: Vec<(Vec<char>, bool, usize, usize)> = Vec::new();
         let mut i = 0;
@@ -360,10 +361,9 @@ fn sites(generator: &Generator<'_>, schema: &Value, value: &Value, pointer: Stri
             // Descend through the branch that accepts the value (the non-null one for `Option`).
             if let Some(branch) =
                 branches.iter().find(|b| !b.get("type").is_some_and(|t| t == "null") && !value.is_null())
+                && branches.len() == 2
             {
-                if branches.len() == 2 {
-                    sites(generator, branch, value, pointer.clone(), out);
-                }
+                sites(generator, branch, value, pointer.clone(), out);
             }
         }
     }
@@ -401,12 +401,12 @@ fn mutate(rng: &mut Rng, value: &Value, pointer: &str, schema: &Value) -> Option
     let object = schema.as_object()?;
     let mut options: Vec<Value> = Vec::new();
     if let Value::Object(map) = target {
-        if let Some(Value::Array(required)) = object.get("required") {
-            if let Some(name) = required.iter().filter_map(Value::as_str).find(|n| map.contains_key(*n)) {
-                let mut smaller = map.clone();
-                smaller.remove(name);
-                options.push(Value::Object(smaller));
-            }
+        if let Some(Value::Array(required)) = object.get("required")
+            && let Some(name) = required.iter().filter_map(Value::as_str).find(|n| map.contains_key(*n))
+        {
+            let mut smaller = map.clone();
+            smaller.remove(name);
+            options.push(Value::Object(smaller));
         }
         if object.get("additionalProperties") == Some(&Value::Bool(false)) {
             let mut larger = map.clone();
@@ -443,14 +443,14 @@ fn mutate(rng: &mut Rng, value: &Value, pointer: &str, schema: &Value) -> Option
     if let Some(min) = object.get("minimum").and_then(Value::as_i64) {
         options.push(json!(min - 1));
     }
-    if let (Some(max), Value::Array(items)) = (object.get("maxItems").and_then(Value::as_u64), &*target) {
-        if let Some(first) = items.first() {
-            let mut longer = items.clone();
-            while longer.len() as u64 <= max {
-                longer.push(first.clone());
-            }
-            options.push(Value::Array(longer));
+    if let (Some(max), Value::Array(items)) = (object.get("maxItems").and_then(Value::as_u64), &*target)
+        && let Some(first) = items.first()
+    {
+        let mut longer = items.clone();
+        while longer.len() as u64 <= max {
+            longer.push(first.clone());
         }
+        options.push(Value::Array(longer));
     }
     if options.is_empty() {
         return None;

@@ -160,19 +160,22 @@ fn documents() -> Documents {
 
 fn account(i: usize) -> Account {
     let mut settings = BTreeMap::new();
-    settings.insert("beta".to_owned(), Setting::Toggle { enabled: i % 2 == 0 });
-    settings.insert("quota".to_owned(), Setting::Limit { max: i as u32, unit: (i % 3 == 0).then(|| "GB".to_owned()) });
+    settings.insert("beta".to_owned(), Setting::Toggle { enabled: i.is_multiple_of(2) });
+    settings.insert(
+        "quota".to_owned(),
+        Setting::Limit { max: i as u32, unit: i.is_multiple_of(3).then(|| "GB".to_owned()) },
+    );
     settings.insert("badge".to_owned(), Setting::Label(LabelSetting { text: format!("#{i}") }));
     settings.insert("legacy".to_owned(), Setting::Off);
     Account {
         account_id: uuid::Uuid::from_u128(i as u128 + 1),
         display_name: format!("Account {i}"),
         nickname: (i % 2 == 1).then(|| format!("n{i}")),
-        manager: (i % 4 == 0 && i > 0).then(|| Box::new(account(i - 1))),
+        manager: (i.is_multiple_of(4) && i > 0).then(|| Box::new(account(i - 1))),
         audit: Audit { created_by: "test".into(), revision: i as u64 },
         settings,
         balance: Cents(-(i as i64) * 1000),
-        kind: if i % 2 == 0 { AccountKind::Personal } else { AccountKind::SmallBusiness },
+        kind: if i.is_multiple_of(2) { AccountKind::Personal } else { AccountKind::SmallBusiness },
         contacts: vec![Contact::Email { email: format!("a{i}@example.com") }, Contact::Phone(format!("+33 6 {i:08}"))],
         created_at: chrono::DateTime::from_timestamp(1_700_000_000 + i as i64, 0).expect("valid time"),
     }
@@ -216,7 +219,8 @@ fn schemas_reject_what_serde_would_not_write() {
     let docs = documents();
     let account_schema = validator(&docs.schemas["Account"]);
     let good = serde_json::to_value(account(3)).expect("serializes");
-    let mutations: [(&str, fn(&mut Value)); 5] = [
+    type Mutation = (&'static str, fn(&mut Value));
+    let mutations: [Mutation; 5] = [
         ("missing flattened field", |v| {
             v.as_object_mut().map(|o| o.remove("createdBy"));
         }),
