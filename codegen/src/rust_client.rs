@@ -34,6 +34,6 @@ pub fn emit(code: &str, name: &str, version: &str, title: &str, header: &str) ->
             "# {header}\n[package]\nname = \"{name}\"\nversion = \"{version}\"\ndescription = \"Rust client of {title} (progenitor)\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\nprogenitor-client = {{ workspace = true }}\nreqwest = {{ workspace = true }}\nserde = {{ workspace = true }}\nserde_json = {{ workspace = true }}\nchrono = {{ workspace = true }}\nregress = {{ workspace = true }}\nuuid = {{ workspace = true }}\nfutures = {{ workspace = true }}\n"
         ),
     );
-    files.insert("src/lib.rs".to_owned(), format!("// {header}\n#![cfg_attr(rustfmt, rustfmt::skip)]\n#![allow(clippy::all, unused, mismatched_lifetime_syntaxes)]\n{code}"));
+    files.insert("src/lib.rs".to_owned(), format!("// {header}\n#![cfg_attr(rustfmt, rustfmt::skip)]\n{code}"));
     files
 }
