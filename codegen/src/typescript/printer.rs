@@ -4,101 +4,27 @@
 use serde_json::Value;
 
 use super::ast::{
-    BinaryOp, Binding, Block, Expr, Function, ImportClause, Iteration, Key, Member, Param, Stmt, Type, UnaryOp,
+    BinaryOp, Binding, Block, Expr, Function, ImportClause, Iteration, Key, Member, Param, Property, Stmt, Type,
+    UnaryOp,
 };
 
 /// Words that cannot be identifiers (ECMAScript reserved words, strict-mode and TypeScript ones).
+#[rustfmt::skip]
 const RESERVED: &[&str] = &[
-    "any",
-    "arguments",
-    "as",
-    "async",
-    "await",
-    "boolean",
-    "break",
-    "case",
-    "catch",
-    "class",
-    "const",
-    "constructor",
-    "continue",
-    "debugger",
-    "declare",
-    "default",
-    "delete",
-    "do",
-    "else",
-    "enum",
-    "eval",
-    "export",
-    "extends",
-    "false",
-    "finally",
-    "for",
-    "from",
-    "function",
-    "get",
-    "if",
-    "implements",
-    "import",
-    "in",
-    "infer",
-    "instanceof",
-    "interface",
-    "is",
-    "keyof",
-    "let",
-    "module",
-    "namespace",
-    "never",
-    "new",
-    "null",
-    "number",
-    "object",
-    "of",
-    "package",
-    "private",
-    "protected",
-    "public",
-    "readonly",
-    "require",
-    "return",
-    "set",
-    "static",
-    "string",
-    "super",
-    "switch",
-    "symbol",
-    "this",
-    "throw",
-    "true",
-    "try",
-    "type",
-    "typeof",
-    "undefined",
-    "unique",
-    "unknown",
-    "var",
-    "void",
-    "while",
-    "with",
-    "yield",
+    "any", "arguments", "as", "async", "await", "boolean", "break", "case", "catch", "class", "const", "constructor",
+    "continue", "debugger", "declare", "default", "delete", "do", "else", "enum", "eval", "export", "extends",
+    "false", "finally", "for", "from", "function", "get", "if", "implements", "import", "in", "infer", "instanceof",
+    "interface", "is", "keyof", "let", "module", "namespace", "never", "new", "null", "number", "object", "of",
+    "package", "private", "protected", "public", "readonly", "require", "return", "set", "static", "string", "super",
+    "switch", "symbol", "this", "throw", "true", "try", "type", "typeof", "undefined", "unique", "unknown", "var",
+    "void", "while", "with", "yield",
 ];
 
 /// Names inherited from `Object.prototype`: `x[name]` is not `undefined` on a plain object.
+#[rustfmt::skip]
 pub const PROTOTYPE_NAMES: &[&str] = &[
-    "__proto__",
-    "__defineGetter__",
-    "__defineSetter__",
-    "__lookupGetter__",
-    "__lookupSetter__",
-    "constructor",
-    "hasOwnProperty",
-    "isPrototypeOf",
-    "propertyIsEnumerable",
-    "toLocaleString",
-    "toString",
-    "valueOf",
+    "__proto__", "__defineGetter__", "__defineSetter__", "__lookupGetter__", "__lookupSetter__", "constructor",
+    "hasOwnProperty", "isPrototypeOf", "propertyIsEnumerable", "toLocaleString", "toString", "valueOf",
 ];
 
 /// A string literal (JSON's escaping is valid TypeScript).
@@ -198,25 +124,30 @@ pub fn print_type(ty: &Type, indent: &str) -> String {
         Type::Row(properties) => {
             format!("{{ {} }}", list(properties.iter().map(|p| property_signature(p, indent)), "; "))
         }
-        Type::Object(properties) if properties.is_empty() => "{}".to_owned(),
-        Type::Object(properties) => {
-            let inner = format!("{indent}  ");
-            let mut out = String::from("{\n");
-            for property in properties {
-                out.push_str(&doc(&property.doc, &inner));
-                out.push_str(&inner);
-                out.push_str(&property_signature(property, &inner));
-                out.push_str(";\n");
-            }
-            out.push_str(indent);
-            out.push('}');
-            out
-        }
+        Type::Object(properties) => object_type(properties, indent),
     }
 }
 
+/// An object type, one member per line (after its JSDoc) one level deeper than `indent`.
+fn object_type(properties: &[Property], indent: &str) -> String {
+    if properties.is_empty() {
+        return "{}".to_owned();
+    }
+    let inner = format!("{indent}  ");
+    let mut out = String::from("{\n");
+    for property in properties {
+        out.push_str(&doc(&property.doc, &inner));
+        out.push_str(&inner);
+        out.push_str(&property_signature(property, &inner));
+        out.push_str(";\n");
+    }
+    out.push_str(indent);
+    out.push('}');
+    out
+}
+
 /// `name?: Type` of an object type member.
-fn property_signature(property: &super::ast::Property, indent: &str) -> String {
+fn property_signature(property: &Property, indent: &str) -> String {
     let mark = if property.optional { "?" } else { "" };
     format!("{}{mark}: {}", property_key(&property.name), print_type(&property.ty, indent))
 }
@@ -350,7 +281,7 @@ impl Printer {
             }
             Stmt::Function(function) => self.function(function, prefix, "}"),
             Stmt::Interface { name, members } => {
-                let body = print_type(&Type::Object(members.clone()), &self.indent());
+                let body = object_type(members, &self.indent());
                 self.line(&format!("{prefix}interface {name} {body}"));
             }
             Stmt::TypeAlias { name, ty } => {
@@ -644,19 +575,4 @@ impl Printer {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quoting_and_names() {
-        assert_eq!(string("a\"b\n"), r#""a\"b\n""#);
-        assert_eq!(json(&serde_json::json!({"__proto__": 1})), r#"JSON.parse("{\"__proto__\":1}")"#);
-        assert_eq!(json(&serde_json::json!(1.5)), "1.5");
-        assert!(is_identifier("userId") && !is_identifier("class") && !is_identifier("1a") && !is_identifier("a-b"));
-        assert_eq!(property_key("content-type"), "\"content-type\"");
-        assert_eq!(property_key("default"), "default");
-        assert_eq!(member("x", "a"), "x.a");
-        assert_eq!(member("x", "a b"), "x[\"a b\"]");
-        assert_eq!(doc("a */ b", ""), "/** a *\\/ b */\n");
-    }
-}
+mod tests;

@@ -16,7 +16,7 @@
 //!
 //! | module | what |
 //! |---|---|
-//! | [`registry`] | documents, `$id`/`$anchor` resources, base URIs, the loader |
+//! | `registry` | documents, `$id`/`$anchor` resources, base URIs, the loader |
 //! | `compile` | the compiler core: one function per subschema, errors, calls, `unevaluatedProperties` |
 //! | `keywords` | the assertion keywords: type, enum, string, number, array, object |
 //! | `applicators` | `$ref`, `$dynamicRef`, `allOf`, `anyOf`, `oneOf`, `not`, `if` |
@@ -62,8 +62,6 @@ pub struct Options {
 /// A compiled module: TypeScript code and, per root, the name of its function.
 pub struct Module {
     /// Module-level constants and the functions, without imports or exports.
-    pub statements: Vec<Stmt>,
-    /// [`Module::statements`] printed.
     pub body: String,
     /// The names the runtime module must export for `body`.
     pub runtime: Vec<&'static str>,
@@ -75,14 +73,33 @@ pub struct Module {
 
 /// Compiles the schemas at `roots` (absolute URIs) and everything they reference.
 pub fn compile(registry: &mut Registry<'_>, roots: &[String], options: &Options) -> Result<Module, CompileError> {
+    let tree = compile_tree(registry, roots, options)?;
+    let body = printer::print(&tree.statements);
+    Ok(Module { body, runtime: tree.runtime, roots: tree.roots, tracks_evaluated: tree.tracks_evaluated })
+}
+
+/// A compiled module as a syntax tree, for an emitter that adds to it (`validators.ts`).
+pub(crate) struct Tree {
+    /// Module-level constants and the functions, without imports or exports.
+    pub statements: Vec<Stmt>,
+    pub runtime: Vec<&'static str>,
+    pub roots: Vec<String>,
+    pub tracks_evaluated: bool,
+}
+
+/// [`compile`], without printing.
+pub(crate) fn compile_tree(
+    registry: &mut Registry<'_>,
+    roots: &[String],
+    options: &Options,
+) -> Result<Tree, CompileError> {
     let mut locations = Vec::new();
     for root in roots {
         locations.push(registry.locate(root)?);
     }
     let tracks_evaluated = registry.documents.values().any(uses_unevaluated);
     let (statements, roots, runtime) = compile::Compiler::run(registry, locations, options, tracks_evaluated)?;
-    let body = printer::print(&statements);
-    Ok(Module { statements, body, runtime, roots, tracks_evaluated })
+    Ok(Tree { statements, runtime, roots, tracks_evaluated })
 }
 
 fn uses_unevaluated(value: &Value) -> bool {

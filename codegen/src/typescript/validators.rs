@@ -34,7 +34,7 @@ pub(super) fn emit(model: &Model, names: &Names) -> Result<Vec<Stmt>, Errors> {
         model.schemas.keys().map(|name| format!("{CONTRACT_URI}#/components/schemas/{}", escape(name))).collect();
     roots.extend(bodies.keys().map(|key| format!("{CONTRACT_URI}#/x-bodies/{}", escape(key))));
     let options = validator::Options { assert_formats: true };
-    let module = validator::compile(&mut registry, &roots, &options).map_err(|e| {
+    let module = validator::compile_tree(&mut registry, &roots, &options).map_err(|e| {
         Errors(vec![Error::Unrenderable {
             name: "TypeScript validators".into(),
             rust: Default::default(),

@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::CompileError;
 use super::compile::{Compiler, id, merge, new_set_if};
 use super::registry::{Location, resolve};
-use crate::typescript::ast::{BinaryOp, Block, Expr, Stmt, Type};
+use crate::typescript::ast::{BinaryOp, Binding, Block, Expr, Stmt, Type};
 
 impl Compiler<'_, '_> {
     pub(super) fn emit_applicators(
@@ -68,12 +68,7 @@ impl Compiler<'_, '_> {
             if ev.is_some() {
                 let ty =
                     Type::Union(vec![Type::generic("Set", vec![Type::Keyword("string")]), Type::Keyword("undefined")]);
-                block.push(Stmt::Let {
-                    binding: crate::typescript::ast::Binding::Let,
-                    name: "winner".into(),
-                    ty: Some(ty),
-                    init: None,
-                });
+                block.push(Stmt::Let { binding: Binding::Let, name: "winner".into(), ty: Some(ty), init: None });
             }
             for function in &functions {
                 if let Some(ev) = ev {
