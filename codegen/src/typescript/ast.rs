@@ -350,10 +350,6 @@ impl Expr {
         self.member(name).call(arguments)
     }
 
-    pub fn not(self) -> Self {
-        Self::Unary(UnaryOp::Not, Box::new(self))
-    }
-
     pub fn type_of(self) -> Self {
         Self::Unary(UnaryOp::TypeOf, Box::new(self))
     }
@@ -418,6 +414,15 @@ impl Expr {
     /// The statement `self;`.
     pub fn stmt(self) -> Stmt {
         Stmt::Expr(self)
+    }
+}
+
+/// `!expression` (call it as `expression.not()`, with `std::ops::Not` in scope).
+impl std::ops::Not for Expr {
+    type Output = Expr;
+
+    fn not(self) -> Expr {
+        Expr::Unary(UnaryOp::Not, Box::new(self))
     }
 }
 

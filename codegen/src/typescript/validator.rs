@@ -82,6 +82,7 @@ pub fn compile(registry: &mut Registry<'_>, roots: &[String], options: &Options)
 pub(crate) struct Tree {
     /// Module-level constants and the functions, without imports or exports.
     pub statements: Vec<Stmt>,
+    /// As in [`Module`].
     pub runtime: Vec<&'static str>,
     pub roots: Vec<String>,
     pub tracks_evaluated: bool,
@@ -98,8 +99,7 @@ pub(crate) fn compile_tree(
         locations.push(registry.locate(root)?);
     }
     let tracks_evaluated = registry.documents.values().any(uses_unevaluated);
-    let (statements, roots, runtime) = compile::Compiler::run(registry, locations, options, tracks_evaluated)?;
-    Ok(Tree { statements, runtime, roots, tracks_evaluated })
+    compile::Compiler::run(registry, locations, options, tracks_evaluated)
 }
 
 fn uses_unevaluated(value: &Value) -> bool {

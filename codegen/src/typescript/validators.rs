@@ -19,10 +19,11 @@ pub(super) fn emit(model: &Model, names: &Names) -> Result<Vec<Stmt>, Errors> {
     let mut bodies = Map::new();
     for operation in &model.operations {
         for response in &operation.responses {
-            if let Some(body) = &response.body {
-                if as_ref_name(&body.schema).is_none() && body.media_type.contains("json") {
-                    bodies.insert(format!("{}_{}", operation.id, response.status), body.schema.clone());
-                }
+            if let Some(body) = &response.body
+                && as_ref_name(&body.schema).is_none()
+                && body.media_type.contains("json")
+            {
+                bodies.insert(format!("{}_{}", operation.id, response.status), body.schema.clone());
             }
         }
     }

@@ -1,5 +1,7 @@
 //! The printer's rules, one table per kind of tree: quoting, precedence, layouts of statements.
 
+use std::ops::Not;
+
 use serde_json::json;
 
 use super::*;

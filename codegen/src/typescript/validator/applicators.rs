@@ -4,6 +4,8 @@
 //! error of their own. With `unevaluatedProperties` in play, each passes up the properties its
 //! valid branches evaluated.
 
+use std::ops::Not;
+
 use serde_json::Value;
 
 use super::CompileError;
@@ -146,18 +148,13 @@ impl Compiler<'_, '_> {
         // outermost resource declaring it. A compiled function cannot depend on the dynamic scope,
         // so "outermost" is the first such resource the compilation entered, which is what
         // meta-schema extension (the use `$dynamicRef` exists for) needs.
-        if keyword == "$dynamicRef" {
-            if let Some(anchor) = reference.strip_prefix('#') {
-                let declares =
-                    self.registry.schema(&target).and_then(|s| s.get("$dynamicAnchor")).and_then(Value::as_str)
-                        == Some(anchor);
-                if declares {
-                    if let Some((_, outermost)) = self.registry.dynamic_anchors.iter().find(|(name, _)| name == anchor)
-                    {
-                        target = outermost.clone();
-                    }
-                }
-            }
+        if keyword == "$dynamicRef"
+            && let Some(anchor) = reference.strip_prefix('#')
+            && self.registry.schema(&target).and_then(|s| s.get("$dynamicAnchor")).and_then(Value::as_str)
+                == Some(anchor)
+            && let Some((_, outermost)) = self.registry.dynamic_anchors.iter().find(|(name, _)| name == anchor)
+        {
+            target = outermost.clone();
         }
         Ok(target)
     }

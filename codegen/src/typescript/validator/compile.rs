@@ -4,12 +4,14 @@
 //! how a subschema is called (collecting errors or as a yes/no test), module-level constants, and
 //! the `unevaluatedProperties` bookkeeping around an object schema.
 
+use std::ops::Not;
+
 use std::collections::{BTreeSet, HashMap};
 
 use serde_json::Value;
 
 use super::registry::{Location, Registry};
-use super::{CompileError, Options};
+use super::{CompileError, Options, Tree};
 use crate::schema::join;
 use crate::typescript::ast::{Block, Expr, Function, Iteration, Member, Param, Stmt, Type};
 use crate::typescript::printer;
@@ -58,14 +60,13 @@ pub(super) struct Compiler<'r, 'l> {
 }
 
 impl<'r, 'l> Compiler<'r, 'l> {
-    /// Compiles the schemas at `roots` and what they reach: the statements of the module, the
-    /// function of each root, the runtime names the module uses.
+    /// Compiles the schemas at `roots` and what they reach.
     pub(super) fn run(
         registry: &'r mut Registry<'l>,
         roots: Vec<Location>,
         options: &'r Options,
         tracks_evaluated: bool,
-    ) -> Result<(Vec<Stmt>, Vec<String>, Vec<&'static str>), CompileError> {
+    ) -> Result<Tree, CompileError> {
         let mut compiler = Compiler {
             registry,
             options,
@@ -87,7 +88,7 @@ impl<'r, 'l> Compiler<'r, 'l> {
             statements.push(Stmt::Blank);
         }
         statements.extend(compiler.code);
-        Ok((statements, roots, compiler.runtime.into_iter().collect()))
+        Ok(Tree { statements, runtime: compiler.runtime.into_iter().collect(), roots, tracks_evaluated })
     }
 
     /// Records that the module imports `name` from the runtime.

@@ -2,6 +2,8 @@
 //! object keywords. Each adds its checks to the function body under a guard on the value's type,
 //! with the messages and `(path, keyword)` pairs of the Rust `jsonschema` crate.
 
+use std::ops::Not;
+
 use serde_json::Value;
 
 use super::CompileError;

@@ -14,6 +14,9 @@ use crate::schema::join;
 /// A place in a document: its retrieval URI and a JSON pointer.
 pub(super) type Location = (String, String);
 
+/// Asks for a document by its URI (without fragment).
+type Loader<'l> = Box<dyn Fn(&str) -> Option<Value> + 'l>;
+
 /// Every schema document and what identifies its subschemas.
 pub struct Registry<'l> {
     pub(super) documents: HashMap<String, Value>,
@@ -25,7 +28,7 @@ pub struct Registry<'l> {
     bases: HashMap<Location, String>,
     /// `$dynamicAnchor` names in the order their resources were added (the first is outermost).
     pub(super) dynamic_anchors: Vec<(String, Location)>,
-    loader: Box<dyn Fn(&str) -> Option<Value> + 'l>,
+    loader: Loader<'l>,
 }
 
 const SUBSCHEMA: &[&str] = &[
@@ -71,11 +74,11 @@ impl<'l> Registry<'l> {
             return;
         };
         let mut base = base.to_owned();
-        if let Some(id) = object.get("$id").and_then(Value::as_str) {
-            if let Some(resolved) = resolve(&base, id) {
-                base = strip_fragment(&resolved).to_owned();
-                self.resources.insert(base.clone(), (doc.to_owned(), pointer.to_owned()));
-            }
+        if let Some(id) = object.get("$id").and_then(Value::as_str)
+            && let Some(resolved) = resolve(&base, id)
+        {
+            base = strip_fragment(&resolved).to_owned();
+            self.resources.insert(base.clone(), (doc.to_owned(), pointer.to_owned()));
         }
         for keyword in ["$anchor", "$dynamicAnchor"] {
             if let Some(anchor) = object.get(keyword).and_then(Value::as_str) {
@@ -172,14 +175,14 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 3 <= bytes.len() {
-            if let Some(byte) =
+        if bytes[i] == b'%'
+            && i + 3 <= bytes.len()
+            && let Some(byte) =
                 std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|hex| u8::from_str_radix(hex, 16).ok())
-            {
-                out.push(byte);
-                i += 3;
-                continue;
-            }
+        {
+            out.push(byte);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;
