@@ -28,13 +28,13 @@ pub const PROTOTYPE_NAMES: &[&str] = &[
 ];
 
 /// A string literal (JSON's escaping is valid TypeScript).
-pub fn string(s: &str) -> String {
+fn string(s: &str) -> String {
     serde_json::to_string(s).expect("a string always serializes")
 }
 
 /// A JSON value as a TypeScript expression. Objects go through `JSON.parse` so that keys such as
 /// `__proto__` stay data.
-pub fn json(value: &Value) -> String {
+fn json(value: &Value) -> String {
     match value {
         Value::Object(_) | Value::Array(_) => format!("JSON.parse({})", string(&value.to_string())),
         other => other.to_string(),
@@ -50,7 +50,7 @@ pub fn is_identifier(s: &str) -> bool {
 }
 
 /// A property name in an object type or literal: bare when possible, quoted otherwise.
-pub fn property_key(name: &str) -> String {
+fn property_key(name: &str) -> String {
     let bare = {
         let mut chars = name.chars();
         matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_' || c == '$')
@@ -60,7 +60,7 @@ pub fn property_key(name: &str) -> String {
 }
 
 /// `object.name` or `object["name"]`.
-pub fn member(object: &str, name: &str) -> String {
+fn member(object: &str, name: &str) -> String {
     if is_identifier(name) || (RESERVED.contains(&name) && property_key(name) == name) {
         format!("{object}.{name}")
     } else {
@@ -69,7 +69,7 @@ pub fn member(object: &str, name: &str) -> String {
 }
 
 /// A JSDoc block for `text` (may be several lines), or nothing for empty text.
-pub fn doc(text: &str, indent: &str) -> String {
+fn doc(text: &str, indent: &str) -> String {
     let text = text.trim();
     if text.is_empty() {
         return String::new();

@@ -1,5 +1,5 @@
-//! TypeScript types for the model's schemas and operations: a small type AST, lowered from JSON
-//! Schema, printed by one printer.
+//! `types.ts`: TypeScript types for the model's schemas and operations, lowered from JSON Schema
+//! into [`Type`] trees (printed by `printer`). The validators and the client name these types.
 //!
 //! Mapping: `string`/`number`/`integer`/`boolean`/`null`; `const`/`enum` → literal unions;
 //! `oneOf`/`anyOf` → unions (tagged enums become discriminated unions, their tag being a literal

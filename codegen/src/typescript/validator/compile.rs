@@ -4,9 +4,8 @@
 //! how a subschema is called (collecting errors or as a yes/no test), module-level constants, and
 //! the `unevaluatedProperties` bookkeeping around an object schema.
 
-use std::ops::Not;
-
 use std::collections::{BTreeSet, HashMap};
+use std::ops::Not;
 
 use serde_json::Value;
 
