@@ -1,110 +1,40 @@
-//! The one place where TypeScript text is quoted, escaped and indented. Emitters build code
-//! through these helpers, never by pasting unescaped strings into source.
+//! The one place where TypeScript text is quoted, escaped, parenthesized and indented: it turns
+//! the trees of [`super::ast`] into source. Emitters build trees, never text.
 
 use serde_json::Value;
 
+use super::ast::{
+    BinaryOp, Binding, Block, Expr, Function, ImportClause, Iteration, Key, Member, Param, Property, Stmt, Type,
+    UnaryOp,
+};
+
 /// Words that cannot be identifiers (ECMAScript reserved words, strict-mode and TypeScript ones).
+#[rustfmt::skip]
 const RESERVED: &[&str] = &[
-    "any",
-    "arguments",
-    "as",
-    "async",
-    "await",
-    "boolean",
-    "break",
-    "case",
-    "catch",
-    "class",
-    "const",
-    "constructor",
-    "continue",
-    "debugger",
-    "declare",
-    "default",
-    "delete",
-    "do",
-    "else",
-    "enum",
-    "eval",
-    "export",
-    "extends",
-    "false",
-    "finally",
-    "for",
-    "from",
-    "function",
-    "get",
-    "if",
-    "implements",
-    "import",
-    "in",
-    "infer",
-    "instanceof",
-    "interface",
-    "is",
-    "keyof",
-    "let",
-    "module",
-    "namespace",
-    "never",
-    "new",
-    "null",
-    "number",
-    "object",
-    "of",
-    "package",
-    "private",
-    "protected",
-    "public",
-    "readonly",
-    "require",
-    "return",
-    "set",
-    "static",
-    "string",
-    "super",
-    "switch",
-    "symbol",
-    "this",
-    "throw",
-    "true",
-    "try",
-    "type",
-    "typeof",
-    "undefined",
-    "unique",
-    "unknown",
-    "var",
-    "void",
-    "while",
-    "with",
-    "yield",
+    "any", "arguments", "as", "async", "await", "boolean", "break", "case", "catch", "class", "const", "constructor",
+    "continue", "debugger", "declare", "default", "delete", "do", "else", "enum", "eval", "export", "extends",
+    "false", "finally", "for", "from", "function", "get", "if", "implements", "import", "in", "infer", "instanceof",
+    "interface", "is", "keyof", "let", "module", "namespace", "never", "new", "null", "number", "object", "of",
+    "package", "private", "protected", "public", "readonly", "require", "return", "set", "static", "string", "super",
+    "switch", "symbol", "this", "throw", "true", "try", "type", "typeof", "undefined", "unique", "unknown", "var",
+    "void", "while", "with", "yield",
 ];
 
 /// Names inherited from `Object.prototype`: `x[name]` is not `undefined` on a plain object.
+#[rustfmt::skip]
 pub const PROTOTYPE_NAMES: &[&str] = &[
-    "__proto__",
-    "__defineGetter__",
-    "__defineSetter__",
-    "__lookupGetter__",
-    "__lookupSetter__",
-    "constructor",
-    "hasOwnProperty",
-    "isPrototypeOf",
-    "propertyIsEnumerable",
-    "toLocaleString",
-    "toString",
-    "valueOf",
+    "__proto__", "__defineGetter__", "__defineSetter__", "__lookupGetter__", "__lookupSetter__", "constructor",
+    "hasOwnProperty", "isPrototypeOf", "propertyIsEnumerable", "toLocaleString", "toString", "valueOf",
 ];
 
 /// A string literal (JSON's escaping is valid TypeScript).
-pub fn string(s: &str) -> String {
+fn string(s: &str) -> String {
     serde_json::to_string(s).expect("a string always serializes")
 }
 
 /// A JSON value as a TypeScript expression. Objects go through `JSON.parse` so that keys such as
 /// `__proto__` stay data.
-pub fn json(value: &Value) -> String {
+fn json(value: &Value) -> String {
     match value {
         Value::Object(_) | Value::Array(_) => format!("JSON.parse({})", string(&value.to_string())),
         other => other.to_string(),
@@ -120,7 +50,7 @@ pub fn is_identifier(s: &str) -> bool {
 }
 
 /// A property name in an object type or literal: bare when possible, quoted otherwise.
-pub fn property_key(name: &str) -> String {
+fn property_key(name: &str) -> String {
     let bare = {
         let mut chars = name.chars();
         matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_' || c == '$')
@@ -130,7 +60,7 @@ pub fn property_key(name: &str) -> String {
 }
 
 /// `object.name` or `object["name"]`.
-pub fn member(object: &str, name: &str) -> String {
+fn member(object: &str, name: &str) -> String {
     if is_identifier(name) || (RESERVED.contains(&name) && property_key(name) == name) {
         format!("{object}.{name}")
     } else {
@@ -139,7 +69,7 @@ pub fn member(object: &str, name: &str) -> String {
 }
 
 /// A JSDoc block for `text` (may be several lines), or nothing for empty text.
-pub fn doc(text: &str, indent: &str) -> String {
+fn doc(text: &str, indent: &str) -> String {
     let text = text.trim();
     if text.is_empty() {
         return String::new();
@@ -161,17 +91,126 @@ pub fn doc(text: &str, indent: &str) -> String {
     out
 }
 
-/// Lines of code with indentation.
+/// A type, its object members one level deeper than `indent`.
+pub fn print_type(ty: &Type, indent: &str) -> String {
+    match ty {
+        Type::Named(name) => name.clone(),
+        Type::Qualified(namespace, name) => format!("{namespace}.{name}"),
+        Type::Keyword(keyword) => (*keyword).to_owned(),
+        Type::Literal(value) => match value {
+            Value::Object(_) | Value::Array(_) => "unknown".to_owned(),
+            other => json(other),
+        },
+        Type::Array(item) => match item.as_ref() {
+            Type::Union(_) | Type::Intersection(_) => format!("({})[]", print_type(item, indent)),
+            _ => format!("{}[]", print_type(item, indent)),
+        },
+        Type::Tuple(items) => format!("[{}]", list(items.iter().map(|t| print_type(t, indent)), ", ")),
+        Type::Union(types) => list(types.iter().map(|t| print_type(t, indent)), " | "),
+        Type::Intersection(types) => list(
+            types.iter().map(|t| match t {
+                Type::Union(_) => format!("({})", print_type(t, indent)),
+                _ => print_type(t, indent),
+            }),
+            " & ",
+        ),
+        Type::Record(value) => format!("Record<string, {}>", print_type(value, indent)),
+        Type::Generic(name, arguments) => {
+            format!("{name}<{}>", list(arguments.iter().map(|t| print_type(t, indent)), ", "))
+        }
+        Type::TypeOf(name) => format!("typeof {name}"),
+        Type::Predicate(parameter, ty) => format!("{parameter} is {}", print_type(ty, indent)),
+        Type::Row(properties) if properties.is_empty() => "{}".to_owned(),
+        Type::Row(properties) => {
+            format!("{{ {} }}", list(properties.iter().map(|p| property_signature(p, indent)), "; "))
+        }
+        Type::Object(properties) => object_type(properties, indent),
+    }
+}
+
+/// An object type, one member per line (after its JSDoc) one level deeper than `indent`.
+fn object_type(properties: &[Property], indent: &str) -> String {
+    if properties.is_empty() {
+        return "{}".to_owned();
+    }
+    let inner = format!("{indent}  ");
+    let mut out = String::from("{\n");
+    for property in properties {
+        out.push_str(&doc(&property.doc, &inner));
+        out.push_str(&inner);
+        out.push_str(&property_signature(property, &inner));
+        out.push_str(";\n");
+    }
+    out.push_str(indent);
+    out.push('}');
+    out
+}
+
+/// `name?: Type` of an object type member.
+fn property_signature(property: &Property, indent: &str) -> String {
+    let mark = if property.optional { "?" } else { "" };
+    format!("{}{mark}: {}", property_key(&property.name), print_type(&property.ty, indent))
+}
+
+fn list(items: impl Iterator<Item = String>, separator: &str) -> String {
+    items.collect::<Vec<_>>().join(separator)
+}
+
+/// Statements as source text, starting at the left margin.
+pub fn print(statements: &[Stmt]) -> String {
+    let mut printer = Printer::default();
+    printer.statements(statements);
+    printer.text
+}
+
+/// One expression as source text.
+pub fn print_expr(expr: &Expr) -> String {
+    Printer::default().expr(expr)
+}
+
+/// How tightly an expression binds (ECMAScript's operator precedence; higher binds tighter).
+fn precedence(expr: &Expr) -> u8 {
+    match expr {
+        Expr::Arrow(..) | Expr::Assign(..) => 2,
+        Expr::Conditional(..) => 3,
+        Expr::Binary(_, op, _) => operator(*op).1,
+        Expr::As(..) => 10,
+        Expr::Unary(..) => 15,
+        Expr::Increment(..) => 16,
+        Expr::Call(..) | Expr::Member(..) | Expr::Index(..) | Expr::New(..) => 19,
+        _ => 20,
+    }
+}
+
+/// The symbol and precedence of a binary operator.
+fn operator(op: BinaryOp) -> (&'static str, u8) {
+    match op {
+        BinaryOp::Or => ("||", 4),
+        BinaryOp::And => ("&&", 5),
+        BinaryOp::StrictEq => ("===", 9),
+        BinaryOp::StrictNe => ("!==", 9),
+        BinaryOp::Lt => ("<", 10),
+        BinaryOp::Gt => (">", 10),
+        BinaryOp::Le => ("<=", 10),
+        BinaryOp::Ge => (">=", 10),
+        BinaryOp::Add => ("+", 12),
+    }
+}
+
+/// Text at a depth of indentation (two spaces a level).
 #[derive(Default)]
-pub struct Writer {
+struct Printer {
     text: String,
     depth: usize,
 }
 
-impl Writer {
-    /// One line at the current depth.
-    pub fn line(&mut self, line: impl AsRef<str>) {
-        let line = line.as_ref();
+impl Printer {
+    fn indent(&self) -> String {
+        "  ".repeat(self.depth)
+    }
+
+    /// One line at the current depth (an empty line has no indentation).
+    fn line(&mut self, line: &str) {
         if !line.is_empty() {
             for _ in 0..self.depth {
                 self.text.push_str("  ");
@@ -181,49 +220,359 @@ impl Writer {
         self.text.push('\n');
     }
 
-    /// A line that opens a block (`... {`), then one level deeper.
-    pub fn open(&mut self, line: impl AsRef<str>) {
-        self.line(line);
+    fn statements(&mut self, statements: &[Stmt]) {
+        for statement in statements {
+            self.statement(statement, "");
+        }
+    }
+
+    /// `statements` one level deeper.
+    fn nested(&mut self, statements: &[Stmt]) {
         self.depth += 1;
+        self.statements(statements);
+        self.depth -= 1;
     }
 
-    /// One level shallower, then a line that closes a block.
-    pub fn close(&mut self, line: impl AsRef<str>) {
-        self.depth = self.depth.saturating_sub(1);
-        self.line(line);
+    /// One statement; `prefix` goes in front of its first line (`export `).
+    fn statement(&mut self, statement: &Stmt, prefix: &str) {
+        match statement {
+            Stmt::Expr(_) | Stmt::Let { .. } | Stmt::Return(_) | Stmt::Continue => {
+                let text = self.simple(statement);
+                self.line(&format!("{prefix}{text};"));
+            }
+            Stmt::If { test, then, otherwise } => {
+                let head = format!("{prefix}if ({})", self.expr(test));
+                match (then, otherwise) {
+                    (Block::Lines(then), otherwise) => {
+                        self.line(&format!("{head} {{"));
+                        self.nested(then);
+                        match otherwise {
+                            None => self.line("}"),
+                            Some(Block::Lines(otherwise)) => {
+                                self.line("} else {");
+                                self.nested(otherwise);
+                                self.line("}");
+                            }
+                            Some(inline) => {
+                                self.line("}");
+                                let text = self.inline_block(inline);
+                                self.line(&format!("else {text}"));
+                            }
+                        }
+                    }
+                    (inline, otherwise) => {
+                        let mut text = format!("{head} {}", self.inline_block(inline));
+                        if let Some(otherwise) = otherwise {
+                            text.push_str(" else ");
+                            text.push_str(&self.inline_block(otherwise));
+                        }
+                        self.line(&text);
+                    }
+                }
+            }
+            Stmt::For { .. } | Stmt::ForEach { .. } => {
+                let (head, body) = self.loop_head(statement);
+                self.body(format!("{prefix}{head}"), body);
+            }
+            Stmt::Block(statements) => {
+                self.line(&format!("{prefix}{{"));
+                self.nested(statements);
+                self.line("}");
+            }
+            Stmt::Function(function) => self.function(function, prefix, "}"),
+            Stmt::Interface { name, members } => {
+                let body = object_type(members, &self.indent());
+                self.line(&format!("{prefix}interface {name} {body}"));
+            }
+            Stmt::TypeAlias { name, ty } => {
+                let ty = print_type(ty, &self.indent());
+                self.line(&format!("{prefix}type {name} = {ty};"));
+            }
+            Stmt::UnionAlias { name, members } => {
+                self.line(&format!("{prefix}type {name} ="));
+                self.depth += 1;
+                let indent = self.indent();
+                for (index, member) in members.iter().enumerate() {
+                    let end = if index + 1 == members.len() { ";" } else { "" };
+                    self.line(&format!("| {}{end}", print_type(member, &indent)));
+                }
+                self.depth -= 1;
+            }
+            Stmt::Import { type_only, clause, from } => {
+                let clause = match clause {
+                    ImportClause::Named(specifiers) => {
+                        let names = specifiers
+                            .iter()
+                            .map(|s| if s.type_only { format!("type {}", s.name) } else { s.name.clone() });
+                        format!("{{ {} }}", list(names, ", "))
+                    }
+                    ImportClause::Namespace(alias) => format!("* as {alias}"),
+                };
+                let kind = if *type_only { "type " } else { "" };
+                self.line(&format!("{prefix}import {kind}{clause} from {};", string(from)));
+            }
+            Stmt::Reexport { type_only, names, from } => {
+                let kind = if *type_only { "type " } else { "" };
+                let what = match names {
+                    None => "*".to_owned(),
+                    Some(names) => format!("{{ {} }}", names.join(", ")),
+                };
+                self.line(&format!("{prefix}export {kind}{what} from {};", string(from)));
+            }
+            Stmt::Export(inner) => self.statement(inner, &format!("{prefix}export ")),
+            Stmt::Doc(text) => {
+                let block = doc(text, &self.indent());
+                self.text.push_str(&block);
+            }
+            Stmt::Comment(text) => {
+                for line in text.lines() {
+                    self.line(&if line.is_empty() { "//".to_owned() } else { format!("// {line}") });
+                }
+            }
+            Stmt::Blank => self.text.push('\n'),
+            Stmt::Source(text) => self.text.push_str(text),
+        }
     }
 
-    /// A line between two blocks (`} else {`), at the outer depth.
-    pub fn middle(&mut self, line: impl AsRef<str>) {
-        self.depth = self.depth.saturating_sub(1);
-        self.line(line);
-        self.depth += 1;
+    /// A statement that fits on one line, without its `;`.
+    fn simple(&self, statement: &Stmt) -> String {
+        match statement {
+            Stmt::Expr(expr) => self.expr(expr),
+            Stmt::Let { binding, name, ty, init } => {
+                let binding = match binding {
+                    Binding::Const => "const",
+                    Binding::Let => "let",
+                };
+                let mut text = format!("{binding} {name}");
+                if let Some(ty) = ty {
+                    text.push_str(": ");
+                    text.push_str(&print_type(ty, &self.indent()));
+                }
+                if let Some(init) = init {
+                    text.push_str(" = ");
+                    text.push_str(&self.expr(init));
+                }
+                text
+            }
+            Stmt::Return(expr) => format!("return {}", self.expr(expr)),
+            Stmt::Continue => "continue".to_owned(),
+            other => {
+                let mut printer = Printer { text: String::new(), depth: 0 };
+                printer.statement(other, "");
+                printer.text.trim_end().to_owned()
+            }
+        }
     }
 
-    /// Raw text (already indented, such as a JSDoc block).
-    pub fn raw(&mut self, text: &str) {
-        self.text.push_str(text);
+    /// A statement on the line of its head (`if (...) return false;`).
+    fn inline(&self, statement: &Stmt) -> String {
+        match statement {
+            Stmt::Expr(_) | Stmt::Let { .. } | Stmt::Return(_) | Stmt::Continue => {
+                format!("{};", self.simple(statement))
+            }
+            Stmt::If { test, then, otherwise } => {
+                let mut text = format!("if ({}) {}", self.expr(test), self.inline_block(then));
+                if let Some(otherwise) = otherwise {
+                    text.push_str(" else ");
+                    text.push_str(&self.inline_block(otherwise));
+                }
+                text
+            }
+            Stmt::For { .. } | Stmt::ForEach { .. } => {
+                let (head, body) = self.loop_head(statement);
+                format!("{head} {}", self.inline_block(body))
+            }
+            Stmt::Block(statements) => self.inline_statements(statements),
+            other => self.simple(other),
+        }
     }
 
-    pub fn finish(self) -> String {
-        self.text
+    fn inline_block(&self, block: &Block) -> String {
+        match block {
+            Block::Inline(statements) if statements.len() == 1 => self.inline(&statements[0]),
+            Block::Inline(statements) | Block::Lines(statements) => self.inline_statements(statements),
+        }
+    }
+
+    /// `{ a; b; }` on one line.
+    fn inline_statements(&self, statements: &[Stmt]) -> String {
+        if statements.is_empty() {
+            return "{}".to_owned();
+        }
+        format!("{{ {} }}", list(statements.iter().map(|s| self.inline(s)), " "))
+    }
+
+    /// The head of a loop (`for (...)`) and its body.
+    fn loop_head<'s>(&self, statement: &'s Stmt) -> (String, &'s Block) {
+        match statement {
+            Stmt::For { init, test, update, body } => {
+                let head = format!("for ({}; {}; {})", self.simple(init), self.expr(test), self.expr(update));
+                (head, body)
+            }
+            Stmt::ForEach { name, iteration, object, body } => {
+                let word = match iteration {
+                    Iteration::In => "in",
+                    Iteration::Of => "of",
+                };
+                (format!("for (const {name} {word} {})", self.expr(object)), body)
+            }
+            _ => unreachable!("loop_head is called on loops only"),
+        }
+    }
+
+    fn body(&mut self, head: String, body: &Block) {
+        match body {
+            Block::Lines(statements) => {
+                self.line(&format!("{head} {{"));
+                self.nested(statements);
+                self.line("}");
+            }
+            inline => {
+                let text = self.inline_block(inline);
+                self.line(&format!("{head} {text}"));
+            }
+        }
+    }
+
+    /// A function declaration (`close` = `}`) or a method (`close` = `},`).
+    fn function(&mut self, function: &Function, prefix: &str, close: &str) {
+        let block = doc(&function.doc, &self.indent());
+        self.text.push_str(&block);
+        let asynchronous = if function.is_async { "async " } else { "" };
+        let keyword = if close == "}" { "function " } else { "" };
+        let mut head = format!("{prefix}{asynchronous}{keyword}{}({})", function.name, self.params(&function.params));
+        if let Some(returns) = &function.returns {
+            head.push_str(": ");
+            head.push_str(&print_type(returns, &self.indent()));
+        }
+        self.line(&format!("{head} {{"));
+        self.nested(&function.body);
+        self.line(close);
+    }
+
+    fn params(&self, params: &[Param]) -> String {
+        let params = params.iter().map(|param| {
+            let mut text = param.name.clone();
+            if param.optional {
+                text.push('?');
+            }
+            if let Some(ty) = &param.ty {
+                text.push_str(": ");
+                text.push_str(&print_type(ty, &self.indent()));
+            }
+            if let Some(default) = &param.default {
+                text.push_str(" = ");
+                text.push_str(&self.operand(default, 2));
+            }
+            text
+        });
+        list(params, ", ")
+    }
+
+    /// `expr`, parenthesized when it binds less tightly than `min`.
+    fn operand(&self, expr: &Expr, min: u8) -> String {
+        let text = self.expr(expr);
+        if precedence(expr) < min { format!("({text})") } else { text }
+    }
+
+    fn expr(&self, expr: &Expr) -> String {
+        match expr {
+            Expr::Ident(name) => name.clone(),
+            Expr::Str(text) => string(text),
+            Expr::Json(value) => json(value),
+            Expr::Member(object, name) => member(&self.operand(object, 19), name),
+            Expr::Index(object, index) => format!("{}[{}]", self.operand(object, 19), self.expr(index)),
+            Expr::Call(callee, arguments) => {
+                format!("{}({})", self.operand(callee, 19), self.arguments(arguments))
+            }
+            Expr::New(class, types, arguments) => {
+                let types = if types.is_empty() {
+                    String::new()
+                } else {
+                    format!("<{}>", list(types.iter().map(|t| print_type(t, &self.indent())), ", "))
+                };
+                format!("new {class}{types}({})", self.arguments(arguments))
+            }
+            Expr::Unary(op, operand) => {
+                let symbol = match op {
+                    UnaryOp::Not => "!",
+                    UnaryOp::TypeOf => "typeof ",
+                    UnaryOp::Await => "await ",
+                };
+                format!("{symbol}{}", self.operand(operand, 15))
+            }
+            Expr::Increment(target) => format!("{}++", self.operand(target, 17)),
+            Expr::Binary(left, op, right) => {
+                let (symbol, level) = operator(*op);
+                // `&&` inside `||` is parenthesized for the reader (ESLint's `no-mixed-operators`).
+                let side = |operand: &Expr, min: u8| match operand {
+                    Expr::Binary(_, BinaryOp::And, _) if *op == BinaryOp::Or => format!("({})", self.expr(operand)),
+                    _ => self.operand(operand, min),
+                };
+                format!("{} {symbol} {}", side(left, level), side(right, level + 1))
+            }
+            Expr::Assign(target, value) => format!("{} = {}", self.operand(target, 3), self.operand(value, 2)),
+            Expr::Conditional(test, then, otherwise) => {
+                format!("{} ? {} : {}", self.operand(test, 4), self.operand(then, 2), self.operand(otherwise, 2))
+            }
+            Expr::Array(items) => format!("[{}]", self.arguments(items)),
+            Expr::Object(members) => self.object(members),
+            Expr::ObjectLines(members) => self.object_lines(members),
+            Expr::Arrow(params, body) => {
+                let body = match body.as_ref() {
+                    Expr::Object(_) | Expr::ObjectLines(_) => format!("({})", self.expr(body)),
+                    other => self.operand(other, 2),
+                };
+                format!("({}) => {body}", self.params(params))
+            }
+            Expr::As(expr, ty) => format!("{} as {}", self.operand(expr, 10), print_type(ty, &self.indent())),
+            Expr::Paren(expr) => format!("({})", self.expr(expr)),
+        }
+    }
+
+    fn arguments(&self, arguments: &[Expr]) -> String {
+        list(arguments.iter().map(|a| self.operand(a, 2)), ", ")
+    }
+
+    fn key(key: &Key) -> String {
+        match key {
+            Key::Name(name) => property_key(name),
+            Key::Number(number) => number.to_string(),
+        }
+    }
+
+    /// An object literal on one line (`{ a: b, c }`).
+    fn object(&self, members: &[Member]) -> String {
+        if members.is_empty() {
+            return "{}".to_owned();
+        }
+        if members.iter().any(|m| matches!(m, Member::Method(_))) {
+            return self.object_lines(members);
+        }
+        let members = members.iter().map(|member| match member {
+            Member::Property(key, value) => format!("{}: {}", Self::key(key), self.operand(value, 2)),
+            Member::Shorthand(name) => name.clone(),
+            Member::Method(_) => String::new(),
+        });
+        format!("{{ {} }}", list(members, ", "))
+    }
+
+    /// An object literal with one member per line, each followed by a comma.
+    fn object_lines(&self, members: &[Member]) -> String {
+        let mut inner = Printer { text: String::new(), depth: self.depth + 1 };
+        for member in members {
+            match member {
+                Member::Property(key, value) => {
+                    let text = format!("{}: {},", Self::key(key), inner.operand(value, 2));
+                    inner.line(&text);
+                }
+                Member::Shorthand(name) => inner.line(&format!("{name},")),
+                Member::Method(function) => inner.function(function, "", "},"),
+            }
+        }
+        format!("{{\n{}{}}}", inner.text, self.indent())
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quoting_and_names() {
-        assert_eq!(string("a\"b\n"), r#""a\"b\n""#);
-        assert_eq!(json(&serde_json::json!({"__proto__": 1})), r#"JSON.parse("{\"__proto__\":1}")"#);
-        assert_eq!(json(&serde_json::json!(1.5)), "1.5");
-        assert!(is_identifier("userId") && !is_identifier("class") && !is_identifier("1a") && !is_identifier("a-b"));
-        assert_eq!(property_key("content-type"), "\"content-type\"");
-        assert_eq!(property_key("default"), "default");
-        assert_eq!(member("x", "a"), "x.a");
-        assert_eq!(member("x", "a b"), "x[\"a b\"]");
-        assert_eq!(doc("a */ b", ""), "/** a *\\/ b */\n");
-    }
-}
+mod tests;

@@ -1,5 +1,5 @@
-//! TypeScript types for the model's schemas and operations: a small type AST, lowered from JSON
-//! Schema, printed by one printer.
+//! `types.ts`: TypeScript types for the model's schemas and operations, lowered from JSON Schema
+//! into [`Type`] trees (printed by `printer`). The validators and the client name these types.
 //!
 //! Mapping: `string`/`number`/`integer`/`boolean`/`null`; `const`/`enum` → literal unions;
 //! `oneOf`/`anyOf` → unions (tagged enums become discriminated unions, their tag being a literal
@@ -11,31 +11,12 @@
 
 use serde_json::Value;
 
+use super::Names;
+use super::ast::{Property, Stmt, Type};
 use super::names;
-use super::printer::{self, Writer};
-use crate::schema::ref_name;
-
-/// A TypeScript type.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Type {
-    Named(String),
-    Keyword(&'static str),
-    Literal(Value),
-    Array(Box<Type>),
-    Tuple(Vec<Type>),
-    Union(Vec<Type>),
-    Intersection(Vec<Type>),
-    Object(Vec<Property>),
-    Record(Box<Type>),
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Property {
-    pub name: String,
-    pub optional: bool,
-    pub ty: Type,
-    pub doc: String,
-}
+use super::operation::{Inputs, located};
+use crate::model::{Location, Model, Parameter};
+use crate::schema::{Types, ref_name};
 
 /// The TypeScript type of a JSON Schema value (references point at `#/components/schemas/`).
 pub fn lower(schema: &Value) -> Type {
@@ -53,7 +34,7 @@ pub fn lower(schema: &Value) -> Type {
         parts.push(Type::Literal(value.clone()));
     } else if let Some(Value::Array(values)) = object.get("enum") {
         parts.push(union(values.iter().map(|v| Type::Literal(v.clone())).collect()));
-    } else if let Some(types) = types_of(object) {
+    } else if let Some(types) = Types::of(schema) {
         parts.push(union(types.iter().map(|t| lower_type(t, object)).collect()));
     } else if object.contains_key("properties") || object.contains_key("additionalProperties") {
         parts.push(lower_type("object", object));
@@ -72,14 +53,6 @@ pub fn lower(schema: &Value) -> Type {
         0 => Type::Keyword("unknown"),
         1 => parts.pop().unwrap_or(Type::Keyword("unknown")),
         _ => Type::Intersection(parts),
-    }
-}
-
-fn types_of(object: &serde_json::Map<String, Value>) -> Option<Vec<String>> {
-    match object.get("type")? {
-        Value::String(t) => Some(vec![t.clone()]),
-        Value::Array(ts) => Some(ts.iter().filter_map(Value::as_str).map(str::to_owned).collect()),
-        _ => None,
     }
 }
 
@@ -197,72 +170,141 @@ pub fn doc_of(schema: &Value) -> String {
     lines.join("\n")
 }
 
-/// Prints a type at `indent` (object members one level deeper).
-pub fn print(ty: &Type, indent: &str) -> String {
-    match ty {
-        Type::Named(name) => name.clone(),
-        Type::Keyword(keyword) => (*keyword).to_owned(),
-        Type::Literal(value) => match value {
-            Value::Object(_) | Value::Array(_) => "unknown".to_owned(),
-            other => printer::json(other),
-        },
-        Type::Array(item) => match item.as_ref() {
-            Type::Union(_) | Type::Intersection(_) => format!("({})[]", print(item, indent)),
-            _ => format!("{}[]", print(item, indent)),
-        },
-        Type::Tuple(items) => format!("[{}]", items.iter().map(|t| print(t, indent)).collect::<Vec<_>>().join(", ")),
-        Type::Union(types) => types.iter().map(|t| print(t, indent)).collect::<Vec<_>>().join(" | "),
-        Type::Intersection(types) => types
-            .iter()
-            .map(|t| match t {
-                Type::Union(_) => format!("({})", print(t, indent)),
-                _ => print(t, indent),
-            })
-            .collect::<Vec<_>>()
-            .join(" & "),
-        Type::Record(value) => format!("Record<string, {}>", print(value, indent)),
-        Type::Object(properties) => {
-            if properties.is_empty() {
-                return "{}".to_owned();
-            }
-            let inner = format!("{indent}  ");
-            let mut out = String::from("{\n");
-            for property in properties {
-                out.push_str(&printer::doc(&property.doc, &inner));
-                let mark = if property.optional { "?" } else { "" };
-                out.push_str(&format!(
-                    "{inner}{}{mark}: {};\n",
-                    printer::property_key(&property.name),
-                    print(&property.ty, &inner)
-                ));
-            }
-            out.push_str(indent);
-            out.push('}');
-            out
-        }
-    }
+/// The declaration of a named schema: `export interface` for a plain object, `export type`
+/// otherwise, after its JSDoc and before a blank line.
+pub fn declare(name: &str, schema: &Value) -> [Stmt; 3] {
+    let declaration = match lower(schema) {
+        Type::Object(members) => Stmt::Interface { name: name.to_owned(), members },
+        ty => Stmt::TypeAlias { name: name.to_owned(), ty },
+    };
+    [Stmt::Doc(doc_of(schema)), declaration.export(), Stmt::Blank]
 }
 
-/// Writes `export interface` (plain objects) or `export type` for a named schema.
-pub fn declare(writer: &mut Writer, name: &str, schema: &Value) {
-    writer.raw(&printer::doc(&doc_of(schema), ""));
-    match lower(schema) {
-        Type::Object(properties) => {
-            writer.line(format!("export interface {name} {}", print(&Type::Object(properties), "")))
-        }
-        other => writer.line(format!("export type {name} = {};", print(&other, ""))),
+/// `types.ts`: one declaration per named schema, then per operation its parameters, what a call
+/// sends and the answers by status.
+pub(super) fn emit(model: &Model, names: &Names) -> Vec<Stmt> {
+    let mut out = vec![
+        Stmt::Comment(
+            "Types of the contract's schemas and operations. Integers are `number`: the contract bounds\n\
+             them to ±(2^53 - 1), which JavaScript numbers hold exactly."
+                .into(),
+        ),
+        Stmt::Blank,
+    ];
+    for (name, named) in &model.schemas {
+        out.extend(declare(&names.types[name], &named.schema));
     }
-    writer.line("");
+    for operation in &model.operations {
+        let prefix = names.prefix(operation);
+        let title = format!("`{}` ({} {})", operation.id, operation.method.as_str().to_uppercase(), operation.path);
+        let inputs = Inputs::of(operation);
+        let mut interface = |suffix: &str, doc: String, members: Vec<Property>| {
+            out.push(Stmt::Doc(doc));
+            out.push(Stmt::Interface { name: format!("{prefix}{suffix}"), members }.export());
+            out.push(Stmt::Blank);
+        };
+        if inputs.path {
+            let members = parameters(&located(operation, Location::Path));
+            interface("PathParams", format!("Path parameters of {title}."), members);
+        }
+        if inputs.query.is_some() {
+            let members = parameters(&located(operation, Location::Query));
+            interface("Query", format!("Query parameters of {title}."), members);
+        }
+        if inputs.headers.is_some() {
+            let mut members = parameters(&located(operation, Location::Header));
+            if operation.etag {
+                members.push(Property {
+                    name: "If-None-Match".into(),
+                    optional: true,
+                    ty: Type::Keyword("string"),
+                    doc:
+                        "The `ETag` of a representation the client holds; the answer is `304` when it is still current."
+                            .into(),
+                });
+            }
+            interface("Headers", format!("Request headers of {title}."), members);
+        }
+        let part =
+            |name: &str, optional: bool, ty: Type| Property { name: name.into(), optional, ty, doc: String::new() };
+        let mut request = Vec::new();
+        if inputs.path {
+            request.push(part("path", false, Type::named(format!("{prefix}PathParams"))));
+        }
+        if let Some(required) = inputs.query {
+            request.push(part("query", !required, Type::named(format!("{prefix}Query"))));
+        }
+        if let Some(required) = inputs.headers {
+            request.push(part("headers", !required, Type::named(format!("{prefix}Headers"))));
+        }
+        if let (Some(required), Some(body)) = (inputs.body, &operation.body) {
+            request.push(part("body", !required, body_type(&body.body.schema, &body.body.media_type)));
+        }
+        if !request.is_empty() {
+            interface("Request", format!("What a call of {title} sends."), request);
+        }
+        let answer = |status: Type, body: Type| {
+            Type::Row(vec![
+                part("status", false, status),
+                part("body", false, body),
+                part("headers", false, Type::named("Headers")),
+            ])
+        };
+        let mut members: Vec<Type> = operation
+            .responses
+            .iter()
+            .map(|response| {
+                let body =
+                    response.body.as_ref().map_or(Type::Keyword("undefined"), |b| body_type(&b.schema, &b.media_type));
+                answer(Type::Literal(response.status.into()), body)
+            })
+            .collect();
+        if operation.etag {
+            members.push(answer(Type::Literal(304.into()), Type::Keyword("undefined")));
+        }
+        if !operation.errors.is_empty() {
+            let statuses = operation.errors.iter().map(|e| Type::Literal(e.status.into())).collect();
+            members.push(answer(Type::Union(statuses), Type::named(names.types[&model.problem].clone())));
+        }
+        out.push(Stmt::Doc(format!("The answers of {title}, by status.")));
+        out.push(Stmt::UnionAlias { name: format!("{prefix}Response"), members }.export());
+        out.push(Stmt::Blank);
+    }
+    out
+}
+
+/// The members of a parameters type (`PathParams`, `Query`, `Headers`).
+fn parameters(parameters: &[&Parameter]) -> Vec<Property> {
+    parameters
+        .iter()
+        .map(|p| Property {
+            name: p.name.clone(),
+            optional: !p.required,
+            ty: lower(&p.schema),
+            doc: [p.description.clone().unwrap_or_default(), doc_of(&p.schema)]
+                .iter()
+                .filter(|s| !s.is_empty())
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("\n\n"),
+        })
+        .collect()
+}
+
+/// The type of a request or response body: its schema's for JSON, `string` otherwise.
+pub(super) fn body_type(schema: &Value, media_type: &str) -> Type {
+    if media_type.contains("json") { lower(schema) } else { Type::Keyword("string") }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::typescript::printer::print_type;
     use serde_json::json;
 
     #[track_caller]
     fn check(schema: Value, want: &str) {
-        assert_eq!(print(&lower(&schema), ""), want);
+        assert_eq!(print_type(&lower(&schema), ""), want);
     }
 
     #[test]

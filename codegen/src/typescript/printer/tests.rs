@@ -1,0 +1,195 @@
+//! The printer's rules, one table per kind of tree: quoting, precedence, layouts of statements.
+
+use std::ops::Not;
+
+use serde_json::json;
+
+use super::*;
+use crate::typescript::ast::Specifier;
+
+#[test]
+fn quoting_and_names() {
+    assert_eq!(string("a\"b\n"), r#""a\"b\n""#);
+    assert_eq!(json(&json!({"__proto__": 1})), r#"JSON.parse("{\"__proto__\":1}")"#);
+    assert_eq!(json(&json!(1.5)), "1.5");
+    assert!(is_identifier("userId") && !is_identifier("class") && !is_identifier("1a") && !is_identifier("a-b"));
+    assert_eq!(property_key("content-type"), "\"content-type\"");
+    assert_eq!(property_key("default"), "default");
+    assert_eq!(member("x", "a"), "x.a");
+    assert_eq!(member("x", "a b"), "x[\"a b\"]");
+    assert_eq!(doc("a */ b", ""), "/** a *\\/ b */\n");
+}
+
+fn id(name: &str) -> Expr {
+    Expr::ident(name)
+}
+
+#[test]
+fn expressions() {
+    let x = || id("x");
+    let table: Vec<(Expr, &str)> = vec![
+        // Parentheses come from precedence...
+        (x().eq(Expr::int(1)).not(), "!(x === 1)"),
+        (x().or(id("y")).and(id("z")), "(x || y) && z"),
+        (x().plus(id("y")).plus(id("z")), "x + y + z"),
+        (x().plus(id("y").plus(id("z"))), "x + (y + z)"),
+        (x().type_of().eq(Expr::str("string")), "typeof x === \"string\""),
+        (Expr::conditional(id("e"), id("p").plus(Expr::str("/")), Expr::str("")), "e ? p + \"/\" : \"\""),
+        (id("f").call(vec![Expr::conditional(id("a"), id("b"), id("c"))]), "f(a ? b : c)"),
+        (id("a").assign(Expr::bool(false)), "a = false"),
+        (id("matches").increment(), "matches++"),
+        // ...`&&` inside `||` is grouped for the reader, and `Paren` keeps a grouping the
+        // precedence does not need.
+        (x().or(id("y").and(id("z"))), "x || (y && z)"),
+        (id("f").call(vec![]).paren().not(), "!(f())"),
+        // Members, literals, objects.
+        (x().member("a").member("b-c").index(Expr::int(0)), "x.a[\"b-c\"][0]"),
+        (x().index(Expr::str("__proto__")), "x[\"__proto__\"]"),
+        (Expr::Json(json!({"a": [1]})), "JSON.parse(\"{\\\"a\\\":[1]}\")"),
+        (Expr::new("Set", vec![Type::Keyword("string")], vec![]), "new Set<string>()"),
+        (Expr::Array(vec![Expr::int(1), Expr::str("a")]), "[1, \"a\"]"),
+        (
+            Expr::object(vec![
+                Member::property("ok", Expr::bool(true)),
+                Member::Shorthand("value".into()),
+                Member::Property(Key::Number(200), Expr::Json(json!(null))),
+                Member::property("content-type", id("t")),
+            ]),
+            "{ ok: true, value, 200: null, \"content-type\": t }",
+        ),
+        (Expr::object(vec![]), "{}"),
+        (
+            Expr::arrow(vec![Param::typed("y", Type::Keyword("unknown"))], id("equal").call(vec![x(), id("y")])),
+            "(y: unknown) => equal(x, y)",
+        ),
+        (id("value").as_type(Type::qualified("T", "A")), "value as T.A"),
+        (id("send").call(vec![]).awaited(), "await send()"),
+    ];
+    for (given, want) in table {
+        assert_eq!(print_expr(&given), want, "{given:?}");
+    }
+}
+
+#[test]
+fn types() {
+    let table: Vec<(Type, &str)> = vec![
+        (Type::array(Type::Union(vec![Type::Keyword("string"), Type::Keyword("null")])), "(string | null)[]"),
+        (Type::generic("Promise", vec![Type::qualified("T", "A")]), "Promise<T.A>"),
+        (Type::generic("ReturnType", vec![Type::TypeOf("f".into())]), "ReturnType<typeof f>"),
+        (Type::Predicate("value".into(), Box::new(Type::named("A"))), "value is A"),
+        (
+            Type::Row(vec![
+                Property { name: "status".into(), optional: false, ty: Type::Literal(json!(200)), doc: String::new() },
+                Property { name: "body".into(), optional: true, ty: Type::named("A"), doc: "ignored".into() },
+            ]),
+            "{ status: 200; body?: A }",
+        ),
+    ];
+    for (given, want) in table {
+        assert_eq!(print_type(&given, ""), want, "{given:?}");
+    }
+}
+
+#[test]
+fn statements() {
+    let stop = || Stmt::if_inline(id("e").not(), Stmt::Return(Expr::bool(false)));
+    let table: Vec<(Vec<Stmt>, &str)> = vec![
+        (vec![stop()], "if (!e) return false;\n"),
+        (
+            vec![Stmt::if_then(id("a"), vec![stop(), Stmt::Continue])],
+            "if (a) {\n  if (!e) return false;\n  continue;\n}\n",
+        ),
+        (
+            vec![Stmt::If {
+                test: id("a"),
+                then: Block::Lines(vec![]),
+                otherwise: Some(Block::Inline(vec![Stmt::if_inline(id("b"), id("c").stmt())])),
+            }],
+            "if (a) {\n}\nelse if (b) c;\n",
+        ),
+        (
+            vec![Stmt::If { test: id("a"), then: Block::Lines(vec![]), otherwise: Some(Block::Lines(vec![])) }],
+            "if (a) {\n} else {\n}\n",
+        ),
+        (
+            vec![Stmt::If {
+                test: id("a"),
+                then: Block::Inline(vec![id("b").increment().stmt(), id("c").assign(id("d")).stmt()]),
+                otherwise: None,
+            }],
+            "if (a) { b++; c = d; }\n",
+        ),
+        (
+            vec![Stmt::For {
+                init: Box::new(Stmt::let_("i", Expr::int(0))),
+                test: id("i").lt(id("n")),
+                update: id("i").increment(),
+                body: Block::Inline(vec![id("f").call(vec![id("i")]).stmt()]),
+            }],
+            "for (let i = 0; i < n; i++) f(i);\n",
+        ),
+        (
+            vec![Stmt::for_each("k", Iteration::In, id("x"), Block::Lines(vec![Stmt::Blank]))],
+            "for (const k in x) {\n\n}\n",
+        ),
+        (
+            vec![Stmt::Block(vec![Stmt::const_typed("s", Type::array(Type::Keyword("string")), Expr::Array(vec![]))])],
+            "{\n  const s: string[] = [];\n}\n",
+        ),
+        (
+            vec![Stmt::Import {
+                type_only: false,
+                clause: ImportClause::Named(vec![
+                    Specifier { name: "A".into(), type_only: true },
+                    Specifier { name: "b".into(), type_only: false },
+                ]),
+                from: "./x.js".into(),
+            }],
+            "import { type A, b } from \"./x.js\";\n",
+        ),
+        (
+            vec![Stmt::Import { type_only: true, clause: ImportClause::Namespace("T".into()), from: "./t.js".into() }],
+            "import type * as T from \"./t.js\";\n",
+        ),
+        (
+            vec![Stmt::Reexport { type_only: true, names: Some(vec!["A".into(), "B".into()]), from: "./a.js".into() }],
+            "export type { A, B } from \"./a.js\";\n",
+        ),
+        (
+            vec![Stmt::UnionAlias { name: "R".into(), members: vec![Type::named("A"), Type::named("B")] }.export()],
+            "export type R =\n  | A\n  | B;\n",
+        ),
+        (vec![Stmt::Comment("a\nb".into()), Stmt::Doc(String::new())], "// a\n// b\n"),
+    ];
+    for (given, want) in table {
+        assert_eq!(print(&given), want, "{given:?}");
+    }
+}
+
+#[test]
+fn functions_and_methods() {
+    let method = Function {
+        doc: "Gets.".into(),
+        is_async: true,
+        name: "get".into(),
+        params: vec![
+            Param::defaulted("request", Type::named("R"), Expr::object(vec![])),
+            Param::optional("call", Type::named("C")),
+        ],
+        returns: Some(Type::generic("Promise", vec![Type::named("A")])),
+        body: vec![Stmt::Return(id("raw").as_type(Type::named("A")))],
+    };
+    let outer = Function {
+        doc: String::new(),
+        is_async: false,
+        name: "create".into(),
+        params: vec![],
+        returns: None,
+        body: vec![Stmt::Return(Expr::ObjectLines(vec![Member::Method(method)]))],
+    };
+    assert_eq!(
+        print(&[Stmt::Function(outer).export()]),
+        "export function create() {\n  return {\n    /** Gets. */\n    async get(request: R = {}, call?: C): Promise<A> {\n      return raw as A;\n    },\n  };\n}\n"
+    );
+    assert_eq!(print_expr(&Expr::ObjectLines(vec![])), "{\n}");
+}

@@ -1,0 +1,273 @@
+//! The compiler core: one TypeScript function per reachable subschema, named in the order they
+//! are first referenced and emitted from a work queue, so references (and recursion) are calls.
+//! Here live what every keyword emitter shares: the function signature, how a failure is reported,
+//! how a subschema is called (collecting errors or as a yes/no test), module-level constants, and
+//! the `unevaluatedProperties` bookkeeping around an object schema.
+
+use std::collections::{BTreeSet, HashMap};
+use std::ops::Not;
+
+use serde_json::Value;
+
+use super::registry::{Location, Registry};
+use super::{CompileError, Options, Tree};
+use crate::schema::join;
+use crate::typescript::ast::{Block, Expr, Function, Iteration, Member, Param, Stmt, Type};
+use crate::typescript::printer;
+
+/// A name in the generated code (`x`, `p`, `e`, `ev`, `ok`, ...).
+pub(super) fn id(name: &str) -> Expr {
+    Expr::ident(name)
+}
+
+/// `if (!e) return false;`: a yes/no check stops at the first failure.
+pub(super) fn stop() -> Stmt {
+    Stmt::if_inline(id("e").not(), Stmt::Return(Expr::bool(false)))
+}
+
+/// `ok = false;`.
+pub(super) fn failed() -> Stmt {
+    id("ok").assign(Expr::bool(false)).stmt()
+}
+
+/// `name.add(key);`.
+pub(super) fn add(set: &str, key: Expr) -> Stmt {
+    id(set).method("add", vec![key]).stmt()
+}
+
+/// `{ev} ? new Set<string>() : undefined`: a set when the caller tracks evaluated properties.
+pub(super) fn new_set_if(condition: Expr) -> Expr {
+    Expr::conditional(condition, Expr::new("Set", vec![Type::Keyword("string")], Vec::new()), Expr::undefined())
+}
+
+/// `if (guard) for (const k of set) target.add(k);`: evaluated properties passed up.
+pub(super) fn merge(guard: Expr, set: &str, target: &str) -> Stmt {
+    Stmt::if_inline(guard, Stmt::for_each("k", Iteration::Of, id(set), Block::Inline(vec![add(target, id("k"))])))
+}
+
+pub(super) struct Compiler<'r, 'l> {
+    pub(super) registry: &'r mut Registry<'l>,
+    pub(super) options: &'r Options,
+    functions: HashMap<Location, String>,
+    queue: Vec<(Location, String)>,
+    /// Module-level constants in order, and their names by printed expression (equal ones share).
+    constants: Vec<(String, Expr)>,
+    constant_names: HashMap<String, String>,
+    code: Vec<Stmt>,
+    runtime: BTreeSet<&'static str>,
+    pub(super) tracks_evaluated: bool,
+}
+
+impl<'r, 'l> Compiler<'r, 'l> {
+    /// Compiles the schemas at `roots` and what they reach.
+    pub(super) fn run(
+        registry: &'r mut Registry<'l>,
+        roots: Vec<Location>,
+        options: &'r Options,
+        tracks_evaluated: bool,
+    ) -> Result<Tree, CompileError> {
+        let mut compiler = Compiler {
+            registry,
+            options,
+            functions: HashMap::new(),
+            queue: Vec::new(),
+            constants: Vec::new(),
+            constant_names: HashMap::new(),
+            code: Vec::new(),
+            runtime: BTreeSet::new(),
+            tracks_evaluated,
+        };
+        let roots: Vec<String> = roots.into_iter().map(|l| compiler.function(l)).collect();
+        while let Some((location, name)) = compiler.queue.pop() {
+            compiler.emit_function(&location, &name)?;
+        }
+        let mut statements: Vec<Stmt> =
+            compiler.constants.into_iter().map(|(name, expression)| Stmt::const_(&name, expression)).collect();
+        if !statements.is_empty() {
+            statements.push(Stmt::Blank);
+        }
+        statements.extend(compiler.code);
+        Ok(Tree { statements, runtime: compiler.runtime.into_iter().collect(), roots, tracks_evaluated })
+    }
+
+    /// Records that the module imports `name` from the runtime.
+    pub(super) fn use_runtime(&mut self, name: &'static str) -> &'static str {
+        self.runtime.insert(name);
+        name
+    }
+
+    /// The function name for the schema at `location`, queued for emission once.
+    pub(super) fn function(&mut self, location: Location) -> String {
+        if let Some(name) = self.functions.get(&location) {
+            return name.clone();
+        }
+        let name = format!("v{}", self.functions.len());
+        self.functions.insert(location.clone(), name.clone());
+        self.queue.push((location, name.clone()));
+        name
+    }
+
+    /// The function of the subschema at `segments` below `location`.
+    pub(super) fn sub(&mut self, location: &Location, segments: &[&str]) -> String {
+        let mut pointer = location.1.clone();
+        for segment in segments {
+            pointer = join(&pointer, segment);
+        }
+        self.function((location.0.clone(), pointer))
+    }
+
+    /// A module-level constant for `expression`, shared by equal expressions.
+    pub(super) fn constant(&mut self, prefix: &str, expression: Expr) -> String {
+        let key = printer::print_expr(&expression);
+        if let Some(name) = self.constant_names.get(&key) {
+            return name.clone();
+        }
+        let name = format!("{prefix}{}", self.constants.len());
+        self.constant_names.insert(key, name.clone());
+        self.constants.push((name.clone(), expression));
+        name
+    }
+
+    /// How a failure is reported: stop a yes/no check, else record an error at `p`.
+    pub(super) fn fail(&self, keyword: &str, message: Expr) -> Vec<Stmt> {
+        let error = Expr::object(vec![
+            Member::property("path", id("p")),
+            Member::property("keyword", Expr::str(keyword)),
+            Member::property("message", message),
+        ]);
+        vec![stop(), failed(), id("e").method("push", vec![error]).stmt()]
+    }
+
+    /// `if (test) { <fail> }`.
+    pub(super) fn fail_if(&self, test: Expr, keyword: &str, message: Expr) -> Stmt {
+        Stmt::if_then(test, self.fail(keyword, message))
+    }
+
+    /// A call of a subschema function on `value` at `path` (an expression used only when
+    /// collecting errors), passing on `ev`.
+    pub(super) fn call(&self, function: &str, value: Expr, path: Expr, ev: Expr) -> Expr {
+        let mut arguments = vec![value, Expr::conditional(id("e"), path, Expr::str("")), id("e")];
+        if self.tracks_evaluated {
+            arguments.push(ev);
+        }
+        id(function).call(arguments)
+    }
+
+    /// A yes/no call (no errors, no path).
+    pub(super) fn test(&self, function: &str, value: Expr, ev: Expr) -> Expr {
+        let mut arguments = vec![value, Expr::str(""), Expr::undefined()];
+        if self.tracks_evaluated {
+            arguments.push(ev);
+        }
+        id(function).call(arguments)
+    }
+
+    /// `if (!call) { stop; ok = false; }`: a subschema's errors are its own.
+    pub(super) fn check_call(&self, call: Expr) -> Stmt {
+        Stmt::if_then(call.not(), vec![stop(), failed()])
+    }
+
+    fn emit_function(&mut self, location: &Location, name: &str) -> Result<(), CompileError> {
+        let schema = self
+            .registry
+            .schema(location)
+            .cloned()
+            .ok_or_else(|| CompileError::NoSchema { uri: format!("{}#{}", location.0, location.1) })?;
+        let or_undefined = |ty: Type| Type::Union(vec![ty, Type::Keyword("undefined")]);
+        let mut params = vec![
+            Param::typed("x", Type::Keyword("unknown")),
+            Param::typed("p", Type::Keyword("string")),
+            Param::typed("e", or_undefined(Type::array(Type::named("ValidationError")))),
+        ];
+        if self.tracks_evaluated {
+            params.push(Param::typed("ev", or_undefined(Type::generic("Set", vec![Type::Keyword("string")]))));
+        }
+        self.use_runtime("ValidationError");
+        let body = match &schema {
+            Value::Bool(false) => {
+                let error = Expr::object(vec![
+                    Member::property("path", id("p")),
+                    Member::property("keyword", Expr::str("falseSchema")),
+                    Member::property("message", Expr::str("no value is allowed here")),
+                ]);
+                vec![
+                    Stmt::if_inline(id("e"), id("e").method("push", vec![error]).stmt()),
+                    Stmt::Return(Expr::bool(false)),
+                ]
+            }
+            Value::Object(_) => {
+                let mut body = vec![Stmt::let_("ok", Expr::bool(true))];
+                self.emit_object(location, &schema, &mut body)?;
+                body.push(Stmt::Return(id("ok")));
+                body
+            }
+            _ => vec![Stmt::Return(Expr::bool(true))],
+        };
+        let function = Function {
+            doc: String::new(),
+            is_async: false,
+            name: name.to_owned(),
+            params,
+            returns: Some(Type::Keyword("boolean")),
+            body,
+        };
+        self.code.push(Stmt::Function(function));
+        self.code.push(Stmt::Blank);
+        Ok(())
+    }
+
+    /// The checks of an object schema, keyword group by keyword group.
+    fn emit_object(&mut self, location: &Location, schema: &Value, out: &mut Vec<Stmt>) -> Result<(), CompileError> {
+        if schema.get("unevaluatedItems").is_some() {
+            return Err(CompileError::Unsupported { keyword: "unevaluatedItems" });
+        }
+        // With `unevaluatedProperties`, this schema gathers what its parts evaluate in `u`;
+        // otherwise it passes on the `ev` it got.
+        let unevaluated = schema.get("unevaluatedProperties").filter(|_| self.tracks_evaluated);
+        let ev = if !self.tracks_evaluated {
+            None
+        } else if unevaluated.is_some() {
+            self.use_runtime("isObject");
+            out.push(Stmt::const_("u", new_set_if(id("isObject").call(vec![id("x")]))));
+            Some("u")
+        } else {
+            Some("ev")
+        };
+
+        self.emit_type(schema, out);
+        self.emit_enum(schema, out);
+        self.emit_string(schema, out)?;
+        self.emit_number(schema, out);
+        self.emit_array(location, schema, out);
+        self.emit_object_keywords(location, schema, ev, out)?;
+        self.emit_applicators(location, schema, ev, out)?;
+
+        if let Some(unevaluated) = unevaluated {
+            // Like the Rust crate: one error at the object naming every unevaluated property that
+            // is not allowed (all of them for `false`, those failing the schema otherwise).
+            let extra = || vec![stop(), id("extra").method("push", vec![id("k")]).stmt()];
+            let mut each = vec![Stmt::if_inline(id("u").method("has", vec![id("k")]), Stmt::Continue)];
+            if unevaluated == &Value::Bool(false) {
+                each.extend(extra());
+            } else {
+                let function = self.sub(location, &["unevaluatedProperties"]);
+                let test = self.test(&function, id("x").index(id("k")), Expr::undefined());
+                each.push(Stmt::If {
+                    test: test.not(),
+                    then: Block::Lines(extra()),
+                    otherwise: Some(Block::Inline(vec![Stmt::if_inline(id("ev"), add("ev", id("k")))])),
+                });
+            }
+            let message = Expr::str("must not have unevaluated properties: ")
+                .plus(id("extra").method("join", vec![Expr::str(", ")]));
+            let body = vec![
+                Stmt::const_typed("extra", Type::array(Type::Keyword("string")), Expr::Array(Vec::new())),
+                Stmt::for_each("k", Iteration::In, id("x"), Block::Lines(each)),
+                self.fail_if(id("extra").member("length").gt(Expr::int(0)), "unevaluatedProperties", message),
+                merge(id("ev"), "u", "ev"),
+            ];
+            out.push(Stmt::if_then(id("u").and(id("isObject").call(vec![id("x")])), body));
+        }
+        Ok(())
+    }
+}

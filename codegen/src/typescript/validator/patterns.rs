@@ -1,0 +1,74 @@
+//! Regular expressions and formats: `pattern` and `patternProperties` become module-level
+//! `RegExp` constants with the `u` flag (checked with `regress`, an ECMA-262 engine, at compile
+//! time), and asserted formats map to the runtime's checkers.
+
+use super::CompileError;
+use super::compile::Compiler;
+use crate::typescript::ast::{Expr, Type};
+
+impl Compiler<'_, '_> {
+    /// The constant holding `pattern` as a `RegExp` with the `u` flag.
+    pub(super) fn regex(&mut self, pattern: &str) -> Result<String, CompileError> {
+        let pattern = unicode_safe(pattern);
+        regress::Regex::with_flags(&pattern, "u")
+            .map_err(|e| CompileError::InvalidPattern { pattern: pattern.clone(), reason: e.to_string() })?;
+        let regex = Expr::new("RegExp", Vec::<Type>::new(), vec![Expr::str(pattern), Expr::str("u")]);
+        Ok(self.constant("r", regex))
+    }
+}
+
+/// `pattern` with identity escapes of punctuation (`\-`, `\_`, `\:`...) written as `\xHH`: the
+/// `u` flag (which JSON Schema's ECMA-262 dialect needs for code points) rejects them, while every
+/// engine reads the hex form alike.
+fn unicode_safe(pattern: &str) -> String {
+    const SYNTAX: &str = "^$\\.*+?()[]{}|/";
+    let mut out = String::with_capacity(pattern.len());
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some(next) if next.is_ascii_punctuation() && !SYNTAX.contains(next) || next == ' ' => {
+                out.push_str(&format!("\\x{:02X}", next as u32));
+            }
+            Some(next) => {
+                out.push('\\');
+                out.push(next);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+/// The runtime checker of an asserted format, if the compiler knows it.
+pub(super) fn format_checker(format: &str) -> Option<(&str, &'static str)> {
+    let checker = match format {
+        "date-time" => "isDateTime",
+        "date" => "isDate",
+        "time" => "isTime",
+        "email" => "isEmail",
+        "uuid" => "isUuid",
+        "uri" => "isUri",
+        "uri-reference" => "isUriReference",
+        "ipv4" => "isIpv4",
+        "ipv6" => "isIpv6",
+        "hostname" => "isHostname",
+        _ => return None,
+    };
+    Some((format, checker))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identity_escapes_become_hex() {
+        assert_eq!(unicode_safe(r"^[0-9]{3}\-[0-9]{4}$"), r"^[0-9]{3}\x2D[0-9]{4}$");
+        assert_eq!(unicode_safe(r"[a\-z\_]\d\.\/"), r"[a\x2Dz\x5F]\d\.\/");
+        assert!(regress::Regex::with_flags(&unicode_safe(r"^\:\@\#\ $"), "u").is_ok());
+    }
+}

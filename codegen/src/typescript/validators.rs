@@ -1,0 +1,130 @@
+//! `validators.ts`: the model's schemas (and the operations' inline response bodies) compiled by
+//! [`super::validator`] into one document, then per schema the exported `validateX` (every error)
+//! and `isX` (a type guard), and per inline body `validate<Operation><status>`.
+
+use serde_json::{Map, Value, json};
+
+use super::Names;
+use super::ast::{Expr, Function, ImportClause, Member, Param, Specifier, Stmt, Type};
+use super::{names, types, validator};
+use crate::error::{Error, Errors};
+use crate::model::Model;
+use crate::schema::{as_ref_name, escape};
+
+/// The base URI under which the model's schemas are compiled.
+const CONTRACT_URI: &str = "https://contract.invalid/openapi.json";
+
+pub(super) fn emit(model: &Model, names: &Names) -> Result<Vec<Stmt>, Errors> {
+    // One document holds the named schemas and the inline response bodies of the operations.
+    let mut bodies = Map::new();
+    for operation in &model.operations {
+        for response in &operation.responses {
+            if let Some(body) = &response.body
+                && as_ref_name(&body.schema).is_none()
+                && body.media_type.contains("json")
+            {
+                bodies.insert(format!("{}_{}", operation.id, response.status), body.schema.clone());
+            }
+        }
+    }
+    let schemas: Map<String, Value> = model.schemas.iter().map(|(k, v)| (k.clone(), v.schema.clone())).collect();
+    let document = json!({ "components": { "schemas": schemas }, "x-bodies": bodies });
+    let mut registry = validator::Registry::new(|_| None);
+    registry.add(CONTRACT_URI, document);
+    let mut roots: Vec<String> =
+        model.schemas.keys().map(|name| format!("{CONTRACT_URI}#/components/schemas/{}", escape(name))).collect();
+    roots.extend(bodies.keys().map(|key| format!("{CONTRACT_URI}#/x-bodies/{}", escape(key))));
+    let options = validator::Options { assert_formats: true };
+    let module = validator::compile_tree(&mut registry, &roots, &options)
+        .map_err(|source| Errors(vec![Error::Validators { source }]))?;
+
+    let mut imports = module.runtime.clone();
+    imports.push("ValidationResult");
+    imports.sort();
+    imports.dedup();
+    let specifiers = imports
+        .iter()
+        .map(|name| Specifier {
+            name: (*name).to_owned(),
+            type_only: matches!(*name, "ValidationError" | "ValidationResult"),
+        })
+        .collect();
+    let mut out = vec![
+        Stmt::Comment(
+            "Validators compiled from the contract's JSON Schemas: the rules the server checks, with\n\
+             formats asserted. Errors are `{ path, keyword, message }`, as in the server's 422 problems."
+                .into(),
+        ),
+        Stmt::Import { type_only: false, clause: ImportClause::Named(specifiers), from: "./runtime.js".into() },
+        Stmt::Import { type_only: true, clause: ImportClause::Namespace("T".into()), from: "./types.js".into() },
+        Stmt::Blank,
+    ];
+    out.extend(module.statements);
+
+    // `root(value, "", errors)`, with the evaluated-properties argument when the functions take it.
+    let check = |function: &str, errors: Expr| {
+        let mut arguments = vec![Expr::ident("value"), Expr::str(""), errors];
+        if module.tracks_evaluated {
+            arguments.push(Expr::undefined());
+        }
+        Expr::ident(function).call(arguments)
+    };
+    let value = || Param::typed("value", Type::Keyword("unknown"));
+    let no_errors =
+        || Stmt::const_typed("errors", Type::array(Type::named("ValidationError")), Expr::Array(Vec::new()));
+    let valid =
+        |value: Expr| Expr::object(vec![Member::property("ok", Expr::bool(true)), Member::property("value", value)]);
+    let invalid = || Expr::object(vec![Member::property("ok", Expr::bool(false)), Member::Shorthand("errors".into())]);
+    let export = |function: Function| [Stmt::Function(function).export(), Stmt::Blank];
+
+    let entries: Vec<(&String, &String)> = model.schemas.keys().map(|name| (&names.types[name], name)).collect();
+    for ((ts, name), function) in entries.iter().zip(&module.roots) {
+        let doc = types::doc_of(&model.schemas[*name].schema);
+        let summary = doc.lines().next().filter(|l| !l.starts_with('@')).map(|l| format!(" ({l})")).unwrap_or_default();
+        let ty = Type::qualified("T", ts.as_str());
+        out.extend(export(Function {
+            doc: format!("Checks a value against `{ts}`{summary}, collecting every error."),
+            is_async: false,
+            name: format!("validate{ts}"),
+            params: vec![value()],
+            returns: Some(Type::generic("ValidationResult", vec![ty.clone()])),
+            body: vec![
+                Stmt::if_inline(
+                    check(function, Expr::undefined()),
+                    Stmt::Return(valid(Expr::ident("value").as_type(ty.clone()))),
+                ),
+                no_errors(),
+                check(function, Expr::ident("errors")).stmt(),
+                Stmt::Return(invalid()),
+            ],
+        }));
+        out.extend(export(Function {
+            doc: format!("Whether a value is a valid `{ts}`."),
+            is_async: false,
+            name: format!("is{ts}"),
+            params: vec![value()],
+            returns: Some(Type::Predicate("value".into(), Box::new(ty))),
+            body: vec![Stmt::Return(check(function, Expr::undefined()))],
+        }));
+    }
+    for (key, function) in bodies.keys().zip(&module.roots[entries.len()..]) {
+        let (id, status) = key.rsplit_once('_').unwrap_or((key, ""));
+        let prefix = names.operations.get(id).map(|(p, _)| p.clone()).unwrap_or_else(|| names::pascal(id));
+        out.extend(export(Function {
+            doc: format!("Checks the {status} response body of `{id}`."),
+            is_async: false,
+            name: format!("validate{prefix}{status}"),
+            params: vec![value()],
+            returns: Some(Type::generic("ValidationResult", vec![Type::Keyword("unknown")])),
+            body: vec![
+                no_errors(),
+                Stmt::Return(Expr::conditional(
+                    check(function, Expr::ident("errors")),
+                    Expr::object(vec![Member::property("ok", Expr::bool(true)), Member::Shorthand("value".into())]),
+                    invalid(),
+                )),
+            ],
+        }));
+    }
+    Ok(out)
+}
