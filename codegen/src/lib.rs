@@ -16,6 +16,7 @@ pub mod error;
 pub mod jsonschema;
 pub mod lower;
 pub mod model;
+pub mod names;
 pub mod openapi;
 pub mod rust_client;
 pub mod rust_path;

@@ -13,6 +13,8 @@ pub const SCHEMA_REF_PREFIX: &str = "#/components/schemas/";
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Model {
+    /// What lowering prepared for the emitters: names claimed once, validators compiled once.
+    pub(crate) prepared: Prepared,
     pub info: Info,
     pub servers: Vec<Server>,
     pub tags: Vec<Tag>,
@@ -20,6 +22,15 @@ pub struct Model {
     pub problem: String,
     pub schemas: BTreeMap<String, NamedSchema>,
     pub operations: Vec<Operation>,
+}
+
+/// What lowering computed once so that emitters do not compute it again.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Prepared {
+    /// Every name of the generated code, claimed in both languages.
+    pub names: crate::names::Names,
+    /// The TypeScript validators, compiled.
+    pub validators: Vec<crate::typescript::ast::Stmt>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -12,7 +12,8 @@
 //! 3. [`parameters`] — parameter structs spread into parameters;
 //! 4. [`paths`] — path templates against path parameters, unique ids and routes;
 //! 5. [`checks`] — schema names and their OpenAPI 3.0 rendering;
-//! 6. the emitters' own checks: TypeScript names and validators, Rust paths and routers.
+//! 6. every generated name claimed once ([`crate::names`]), the TypeScript validators compiled
+//!    (once: the model keeps them), the Rust paths and routers checked.
 
 mod checks;
 mod definitions;
@@ -28,7 +29,8 @@ use schemars::generate::SchemaSettings;
 use serde_json::Value;
 
 use crate::error::{Error, Errors, Field, RustType};
-use crate::model::{Info, License, Location, Model, NamedSchema, Operation, Server, Tag};
+use crate::model::{Info, License, Location, Model, NamedSchema, Operation, Prepared, Server, Tag};
+use crate::names::Names;
 use crate::schema::{as_ref_name, reachable};
 
 pub use paths::template_names;
@@ -70,7 +72,8 @@ pub fn lower(contract: &Contract) -> Result<Model, Errors> {
     let schemas: BTreeMap<String, NamedSchema> = schemas.into_iter().filter(|(name, _)| used.contains(name)).collect();
     problems.extend(checks::check_schemas(&schemas, &operations));
 
-    let model = Model {
+    let mut model = Model {
+        prepared: Prepared::default(),
         info: lower_info(contract),
         servers: contract
             .servers
@@ -82,7 +85,12 @@ pub fn lower(contract: &Contract) -> Result<Model, Errors> {
         schemas,
         operations,
     };
-    problems.extend(crate::typescript::check(&model));
+    let (names, clashes) = Names::claim(&model);
+    problems.extend(clashes);
+    match crate::typescript::compile_validators(&model, &names) {
+        Ok(validators) => model.prepared = Prepared { names, validators },
+        Err(error) => problems.push(error),
+    }
     problems.extend(crate::rust_server::check(&model));
     if problems.is_empty() { Ok(model) } else { Err(Errors(problems)) }
 }

@@ -3,10 +3,10 @@
 //! module builds the methods: their signatures from the request types, their calls of `send`
 //! with the path, the parts of the request and a validator per declared status.
 
-use super::Names;
 use super::ast::{BinaryOp, Expr, Function, ImportClause, Key, Member, Param, Specifier, Stmt, Type};
 use super::operation::Inputs;
 use crate::model::{Model, Operation, Security};
+use crate::names::Names;
 use crate::schema::as_ref_name;
 
 const CLIENT_RUNTIME: &str = include_str!("client_runtime.ts");
@@ -48,7 +48,7 @@ pub(super) fn emit(model: &Model, names: &Names) -> Vec<Stmt> {
 
 /// The method of one operation: `send` the request, answer the typed union.
 fn method(model: &Model, names: &Names, operation: &Operation) -> Function {
-    let prefix = names.prefix(operation);
+    let prefix = names.ts_prefix(operation);
     let inputs = Inputs::of(operation);
     let mut doc = operation.summary.clone();
     if let Some(description) = &operation.description {
@@ -90,7 +90,7 @@ fn method(model: &Model, names: &Names, operation: &Operation) -> Function {
     for response in &operation.responses {
         let check = match &response.body {
             Some(body) if body.media_type.contains("json") => match as_ref_name(&body.schema) {
-                Some(name) => validator(names.types[name].clone()),
+                Some(name) => validator(names.ts_type(name).to_owned()),
                 None => validator(format!("{prefix}{}", response.status)),
             },
             _ => Expr::Json(serde_json::Value::Null),
@@ -101,7 +101,10 @@ fn method(model: &Model, names: &Names, operation: &Operation) -> Function {
         checks.push(Member::Property(Key::Number(304), Expr::Json(serde_json::Value::Null)));
     }
     for error in &operation.errors {
-        checks.push(Member::Property(Key::Number(error.status.into()), validator(names.types[&model.problem].clone())));
+        checks.push(Member::Property(
+            Key::Number(error.status.into()),
+            validator(names.ts_type(&model.problem).to_owned()),
+        ));
     }
     let send = Expr::ident("send")
         .call(vec![Expr::ident("options"), Expr::object(fields), Expr::object(checks), Expr::ident("call")])
@@ -110,7 +113,7 @@ fn method(model: &Model, names: &Names, operation: &Operation) -> Function {
     Function {
         doc,
         is_async: true,
-        name: names.method(operation).to_owned(),
+        name: names.ts_method(operation).to_owned(),
         params,
         returns: Some(Type::generic("Promise", vec![response_type.clone()])),
         body: vec![

@@ -11,11 +11,10 @@
 
 use serde_json::Value;
 
-use super::Names;
 use super::ast::{Property, Stmt, Type};
-use super::names;
 use super::operation::{Inputs, located};
 use crate::model::{Location, Model, Parameter};
+use crate::names::{self, Names};
 use crate::schema::{Types, ref_name};
 
 /// The TypeScript type of a JSON Schema value (references point at `#/components/schemas/`).
@@ -28,7 +27,7 @@ pub fn lower(schema: &Value) -> Type {
     };
     let mut parts = Vec::new();
     if let Some(name) = object.get("$ref").and_then(Value::as_str).and_then(ref_name) {
-        parts.push(Type::Named(names::type_name(name)));
+        parts.push(Type::Named(names::ts_type(name)));
     }
     if let Some(value) = object.get("const") {
         parts.push(Type::Literal(value.clone()));
@@ -192,10 +191,10 @@ pub(super) fn emit(model: &Model, names: &Names) -> Vec<Stmt> {
         Stmt::Blank,
     ];
     for (name, named) in &model.schemas {
-        out.extend(declare(&names.types[name], &named.schema));
+        out.extend(declare(names.ts_type(name), &named.schema));
     }
     for operation in &model.operations {
-        let prefix = names.prefix(operation);
+        let prefix = names.ts_prefix(operation);
         let title = format!("`{}` ({} {})", operation.id, operation.method.as_str().to_uppercase(), operation.path);
         let inputs = Inputs::of(operation);
         let mut interface = |suffix: &str, doc: String, members: Vec<Property>| {
@@ -264,7 +263,7 @@ pub(super) fn emit(model: &Model, names: &Names) -> Vec<Stmt> {
         }
         if !operation.errors.is_empty() {
             let statuses = operation.errors.iter().map(|e| Type::Literal(e.status.into())).collect();
-            members.push(answer(Type::Union(statuses), Type::named(names.types[&model.problem].clone())));
+            members.push(answer(Type::Union(statuses), Type::named(names.ts_type(&model.problem).to_owned())));
         }
         out.push(Stmt::Doc(format!("The answers of {title}, by status.")));
         out.push(Stmt::UnionAlias { name: format!("{prefix}Response"), members }.export());

@@ -4,19 +4,21 @@
 
 use serde_json::{Map, Value, json};
 
-use super::Names;
 use super::ast::{Expr, Function, ImportClause, Member, Param, Specifier, Stmt, Type};
-use super::{names, types, validator};
-use crate::error::{Error, Errors};
-use crate::model::Model;
+use super::{types, validator};
+use crate::error::Error;
+use crate::model::{Model, Operation};
+use crate::names::Names;
 use crate::schema::{as_ref_name, escape};
 
 /// The base URI under which the model's schemas are compiled.
 const CONTRACT_URI: &str = "https://contract.invalid/openapi.json";
 
-pub(super) fn emit(model: &Model, names: &Names) -> Result<Vec<Stmt>, Errors> {
+/// Compiles the validators (once per generation: lowering calls it and keeps the statements).
+pub(crate) fn compile(model: &Model, names: &Names) -> Result<Vec<Stmt>, Error> {
     // One document holds the named schemas and the inline response bodies of the operations.
     let mut bodies = Map::new();
+    let mut owners: Vec<(&Operation, u16)> = Vec::new();
     for operation in &model.operations {
         for response in &operation.responses {
             if let Some(body) = &response.body
@@ -24,6 +26,7 @@ pub(super) fn emit(model: &Model, names: &Names) -> Result<Vec<Stmt>, Errors> {
                 && body.media_type.contains("json")
             {
                 bodies.insert(format!("{}_{}", operation.id, response.status), body.schema.clone());
+                owners.push((operation, response.status));
             }
         }
     }
@@ -35,8 +38,8 @@ pub(super) fn emit(model: &Model, names: &Names) -> Result<Vec<Stmt>, Errors> {
         model.schemas.keys().map(|name| format!("{CONTRACT_URI}#/components/schemas/{}", escape(name))).collect();
     roots.extend(bodies.keys().map(|key| format!("{CONTRACT_URI}#/x-bodies/{}", escape(key))));
     let options = validator::Options { assert_formats: true };
-    let module = validator::compile_tree(&mut registry, &roots, &options)
-        .map_err(|source| Errors(vec![Error::Validators { source }]))?;
+    let module =
+        validator::compile_tree(&mut registry, &roots, &options).map_err(|source| Error::Validators { source })?;
 
     let mut imports = module.runtime.clone();
     imports.push("ValidationResult");
@@ -77,11 +80,11 @@ pub(super) fn emit(model: &Model, names: &Names) -> Result<Vec<Stmt>, Errors> {
     let invalid = || Expr::object(vec![Member::property("ok", Expr::bool(false)), Member::Shorthand("errors".into())]);
     let export = |function: Function| [Stmt::Function(function).export(), Stmt::Blank];
 
-    let entries: Vec<(&String, &String)> = model.schemas.keys().map(|name| (&names.types[name], name)).collect();
+    let entries: Vec<(&str, &String)> = model.schemas.keys().map(|name| (names.ts_type(name), name)).collect();
     for ((ts, name), function) in entries.iter().zip(&module.roots) {
         let doc = types::doc_of(&model.schemas[*name].schema);
         let summary = doc.lines().next().filter(|l| !l.starts_with('@')).map(|l| format!(" ({l})")).unwrap_or_default();
-        let ty = Type::qualified("T", ts.as_str());
+        let ty = Type::qualified("T", *ts);
         out.extend(export(Function {
             doc: format!("Checks a value against `{ts}`{summary}, collecting every error."),
             is_async: false,
@@ -107,9 +110,8 @@ pub(super) fn emit(model: &Model, names: &Names) -> Result<Vec<Stmt>, Errors> {
             body: vec![Stmt::Return(check(function, Expr::undefined()))],
         }));
     }
-    for (key, function) in bodies.keys().zip(&module.roots[entries.len()..]) {
-        let (id, status) = key.rsplit_once('_').unwrap_or((key, ""));
-        let prefix = names.operations.get(id).map(|(p, _)| p.clone()).unwrap_or_else(|| names::pascal(id));
+    for ((operation, status), function) in owners.into_iter().zip(&module.roots[entries.len()..]) {
+        let (id, prefix) = (&operation.id, names.ts_prefix(operation));
         out.extend(export(Function {
             doc: format!("Checks the {status} response body of `{id}`."),
             is_async: false,

@@ -138,3 +138,37 @@ fn emitter_checks_are_reported_with_the_others() {
         "{errors:?}"
     );
 }
+
+/// A schema named like the validator of an operation's inline response body.
+#[derive(Serialize, Deserialize, JsonSchema)]
+#[allow(non_camel_case_types)]
+struct ListItems200 {
+    id: u32,
+}
+
+#[test]
+fn inline_body_validators_and_rust_items_are_claimed_too() {
+    let contract = Contract::new(Info::new("Clashing", "1.0.0"))
+        .problem::<Problem>()
+        .tag("core", "A tag whose trait would be called `Core`.")
+        .operation(bare("list_items", "/items").tag("core").response::<Vec<Item>>(200, "An inline array body."))
+        .operation(bare("other", "/other").tag("core").response::<ListItems200>(200, "A clash."));
+    let errors = codegen::lower(&contract).expect_err("the contract is broken").0;
+    assert_eq!(
+        errors,
+        vec![
+            codegen::Error::NameClash {
+                language: codegen::Language::TypeScript,
+                name: "validateListItems200".into(),
+                first: "schema `ListItems200`".into(),
+                second: "operation `list_items` (200 body)".into(),
+            },
+            codegen::Error::NameClash {
+                language: codegen::Language::Rust,
+                name: "Core".into(),
+                first: "the runtime's re-export".into(),
+                second: "tag `core` (its trait)".into(),
+            },
+        ]
+    );
+}

@@ -1,0 +1,293 @@
+//! Every name the generated code declares, in one place: how a schema name, an operation id or a
+//! tag becomes a TypeScript or Rust identifier (words, PascalCase, camelCase, keyword escaping),
+//! and one clash check that claims every export of both languages before anything is emitted.
+//!
+//! [`Names::claim`] runs during lowering; a clash is an [`Error::NameClash`] naming both owners and
+//! the language, reported with every other problem. The emitters then only look names up.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::{Ident, Span};
+
+use crate::error::{Error, Language};
+use crate::model::{Model, Operation};
+use crate::schema::as_ref_name;
+use crate::typescript::printer::is_identifier;
+
+/// What the generated Rust crate re-exports from the runtime at its root (claimed before any
+/// generated name, so a tag called `core` cannot shadow `Core`).
+pub const RUST_RUNTIME_EXPORTS: &[&str] =
+    &["Authenticator", "AuthError", "BoxFuture", "Core", "Principal", "RequestContext", "SpecError"];
+
+/// The words of an identifier: split at anything not alphanumeric and where a lowercase letter or
+/// digit meets an uppercase one (`getHTTPThing` → `get`, `HTTPThing`).
+fn words(id: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let mut previous_lower = false;
+    for c in id.chars() {
+        if !c.is_ascii_alphanumeric() {
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            previous_lower = false;
+            continue;
+        }
+        if c.is_ascii_uppercase() && previous_lower && !current.is_empty() {
+            words.push(std::mem::take(&mut current));
+        }
+        previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        current.push(c);
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words
+}
+
+fn capitalize(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map(|c| c.to_ascii_uppercase().to_string() + &chars.as_str().to_ascii_lowercase()).unwrap_or_default()
+}
+
+/// `get_project` → `GetProject` (the words, capitalized; no escaping).
+pub fn pascal(id: &str) -> String {
+    words(id).iter().map(|w| capitalize(w)).collect()
+}
+
+/// A TypeScript type name for a schema name: invalid characters become `_`, a leading digit or a
+/// reserved word gets a `_` prefix.
+pub fn ts_type(schema: &str) -> String {
+    let mut name: String =
+        schema.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '$' { c } else { '_' }).collect();
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) || !is_identifier(&name) {
+        name.insert(0, '_');
+    }
+    name
+}
+
+/// `get_project` → `GetProject`, escaped as a TypeScript type name.
+pub fn ts_pascal(id: &str) -> String {
+    ts_type(&pascal(id))
+}
+
+/// `get_project` → `getProject` (a method name; reserved words are fine as method names but get a
+/// `_` suffix to stay usable as plain identifiers).
+pub fn camel(id: &str) -> String {
+    let words = words(id);
+    let mut name = String::new();
+    for (index, word) in words.iter().enumerate() {
+        if index == 0 {
+            name.push_str(&word.to_ascii_lowercase());
+        } else {
+            name.push_str(&capitalize(word));
+        }
+    }
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, '_');
+    }
+    if !is_identifier(&name) {
+        name.push('_');
+    }
+    name
+}
+
+/// A Rust identifier for `name`: raw (`r#type`) when it is a keyword, `_`-prefixed when it does
+/// not start like an identifier.
+pub fn rust_ident(name: &str) -> Ident {
+    let mut name: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect();
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, '_');
+    }
+    if syn::parse_str::<Ident>(&name).is_ok() {
+        Ident::new(&name, Span::call_site())
+    } else if matches!(name.as_str(), "self" | "Self" | "super" | "crate" | "_") {
+        // These cannot be raw identifiers.
+        Ident::new(&format!("{name}_"), Span::call_site())
+    } else {
+        Ident::new_raw(&name, Span::call_site())
+    }
+}
+
+/// `get_project` → `GetProject` as a Rust type identifier (never empty).
+pub fn rust_type(id: &str) -> String {
+    let name = pascal(id);
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) { format!("_{name}") } else { name }
+}
+
+/// Records every name of one namespace with what it stands for.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Scope {
+    names: BTreeMap<String, String>,
+}
+
+impl Scope {
+    /// Claims `name` for `what`; returns the clash as (`name`, the earlier owner) when taken.
+    pub fn claim(&mut self, name: &str, what: &str) -> Result<(), (String, String)> {
+        match self.names.get(name) {
+            Some(owner) if owner != what => Err((name.to_owned(), owner.clone())),
+            _ => {
+                self.names.insert(name.to_owned(), what.to_owned());
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Every name the generated code declares, claimed once.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Names {
+    /// Schema name → TypeScript type name.
+    ts_types: BTreeMap<String, String>,
+    /// Operation id → (TypeScript PascalCase prefix, client method name).
+    ts_operations: BTreeMap<String, (String, String)>,
+}
+
+/// Claims names in one language's scopes, collecting clashes.
+struct Claims {
+    language: Language,
+    errors: Vec<Error>,
+}
+
+impl Claims {
+    fn claim(&mut self, scope: &mut Scope, name: &str, owner: &str) {
+        if let Err((name, first)) = scope.claim(name, owner) {
+            self.errors.push(Error::NameClash { language: self.language, name, first, second: owner.to_owned() });
+        }
+    }
+}
+
+fn owner(operation: &Operation) -> String {
+    format!("operation `{}`", operation.id)
+}
+
+impl Names {
+    /// Every export of the TypeScript package and of the Rust server crate, or the clashes.
+    pub fn claim(model: &Model) -> (Self, Vec<Error>) {
+        let mut names = Names::default();
+        let mut ts = Claims { language: Language::TypeScript, errors: Vec::new() };
+        let mut exports = Scope::default();
+        let mut methods = Scope::default();
+        for name in model.schemas.keys() {
+            let ty = ts_type(name);
+            let owner = format!("schema `{name}`");
+            for export in [ty.clone(), format!("validate{ty}"), format!("is{ty}")] {
+                ts.claim(&mut exports, &export, &owner);
+            }
+            names.ts_types.insert(name.clone(), ty);
+        }
+        for operation in &model.operations {
+            let prefix = ts_pascal(&operation.id);
+            let method = camel(&operation.id);
+            let owner = owner(operation);
+            for suffix in ["PathParams", "Query", "Headers", "Request", "Response"] {
+                ts.claim(&mut exports, &format!("{prefix}{suffix}"), &owner);
+            }
+            for status in inline_bodies(operation) {
+                ts.claim(&mut exports, &format!("validate{prefix}{status}"), &format!("{owner} ({status} body)"));
+            }
+            ts.claim(&mut methods, &method, &owner);
+            names.ts_operations.insert(operation.id.clone(), (prefix, method));
+        }
+
+        let mut rust = Claims { language: Language::Rust, errors: Vec::new() };
+        let mut root = Scope::default();
+        let mut specs = Scope::default();
+        let mut handlers = Scope::default();
+        for export in RUST_RUNTIME_EXPORTS {
+            rust.claim(&mut root, export, "the runtime's re-export");
+        }
+        let tags: BTreeSet<&str> = model.operations.iter().map(|o| o.tag.as_str()).collect();
+        for tag in tags {
+            let owner = format!("tag `{tag}`");
+            rust.claim(&mut root, &rust_type(tag), &format!("{owner} (its trait)"));
+            rust.claim(&mut root, &rust_router(tag), &format!("{owner} (its router)"));
+        }
+        let mut trait_methods: BTreeMap<&str, Scope> = BTreeMap::new();
+        for operation in &model.operations {
+            let owner = owner(operation);
+            rust.claim(&mut root, &rust_response(&operation.id), &owner);
+            rust.claim(&mut specs, &rust_spec(&operation.id), &owner);
+            rust.claim(&mut handlers, &format!("handle_{}", operation.id), &owner);
+            let methods = trait_methods.entry(&operation.tag).or_default();
+            rust.claim(methods, &rust_ident(&operation.id).to_string(), &owner);
+        }
+
+        let mut errors = ts.errors;
+        errors.extend(rust.errors);
+        (names, errors)
+    }
+
+    /// The TypeScript type of a schema.
+    pub fn ts_type(&self, schema: &str) -> &str {
+        self.ts_types.get(schema).map_or("unknown", String::as_str)
+    }
+
+    /// The TypeScript PascalCase prefix of an operation's types (`GetProject`).
+    pub fn ts_prefix(&self, operation: &Operation) -> &str {
+        self.ts_operations.get(&operation.id).map_or("", |(prefix, _)| prefix.as_str())
+    }
+
+    /// The client method of an operation (`getProject`).
+    pub fn ts_method(&self, operation: &Operation) -> &str {
+        self.ts_operations.get(&operation.id).map_or("", |(_, method)| method.as_str())
+    }
+}
+
+/// The statuses whose JSON body is an inline schema (they get their own validator).
+pub fn inline_bodies(operation: &Operation) -> Vec<u16> {
+    operation
+        .responses
+        .iter()
+        .filter(|r| r.body.as_ref().is_some_and(|b| as_ref_name(&b.schema).is_none() && b.media_type.contains("json")))
+        .map(|r| r.status)
+        .collect()
+}
+
+/// The response enum of an operation (`GetProjectResponse`).
+pub fn rust_response(id: &str) -> String {
+    format!("{}Response", rust_type(id))
+}
+
+/// The static holding an operation's spec (`GET_PROJECT`).
+pub fn rust_spec(id: &str) -> String {
+    id.to_ascii_uppercase()
+}
+
+/// The router function of a tag (`projects_router`).
+pub fn rust_router(tag: &str) -> String {
+    format!("{}_router", tag.replace(|c: char| !c.is_ascii_alphanumeric(), "_").to_ascii_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mappings() {
+        assert_eq!(pascal("get_project"), "GetProject");
+        assert_eq!(ts_pascal("admin_list_users"), "AdminListUsers");
+        assert_eq!(rust_type("admin_list_users"), "AdminListUsers");
+        assert_eq!(camel("get_project"), "getProject");
+        assert_eq!(camel("getHTTPThing"), "getHttpthing");
+        assert_eq!(camel("delete"), "delete_");
+        assert_eq!(camel("9lives"), "_9lives");
+        assert_eq!(ts_type("Page_for_X"), "Page_for_X");
+        assert_eq!(ts_type("a-b"), "a_b");
+        assert_eq!(ts_type("string"), "_string");
+        assert_eq!(ts_type("1x"), "_1x");
+        assert_eq!(rust_ident("type").to_string(), "r#type");
+        assert_eq!(rust_ident("self").to_string(), "self_");
+        assert_eq!(rust_ident("get_project").to_string(), "get_project");
+        assert_eq!(rust_router("Billing-v2"), "billing_v2_router");
+        assert_eq!(rust_spec("get_project"), "GET_PROJECT");
+    }
+
+    #[test]
+    fn scopes_report_the_first_owner() {
+        let mut scope = Scope::default();
+        assert!(scope.claim("A", "schema A").is_ok());
+        assert!(scope.claim("A", "schema A").is_ok(), "an owner may claim its name again");
+        assert_eq!(scope.claim("A", "operation a"), Err(("A".into(), "schema A".into())));
+    }
+}
