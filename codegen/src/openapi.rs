@@ -245,7 +245,7 @@ impl Emitter<'_> {
         if parameter.deprecated {
             out.insert("deprecated".into(), true.into());
         }
-        if parameter.location == Location::Query && parameter.schema.get("type").is_some_and(|t| t == "array") {
+        if parameter.location == Location::Query && crate::schema::Types::listed(&parameter.schema).contains("array") {
             out.insert("style".into(), "form".into());
             out.insert("explode".into(), true.into());
         }

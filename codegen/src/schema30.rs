@@ -164,7 +164,7 @@ fn convert(schema: &Value, pointer: &mut String, problems: &mut Vec<Unrenderable
             "anyOf" | "oneOf" => {
                 let branches = value.as_array().map(Vec::as_slice).unwrap_or_default();
                 let is_null = |branch: &&Value| {
-                    branch.get("type").is_some_and(|t| t == "null") && branch.as_object().is_some_and(|o| o.len() == 1)
+                    crate::schema::is_null_type(branch) && branch.as_object().is_some_and(|o| o.len() == 1)
                 };
                 let mut kept = Vec::new();
                 for (index, branch) in branches.iter().enumerate() {

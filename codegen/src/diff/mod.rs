@@ -225,7 +225,7 @@ fn unescape_fragment(pointer: &str) -> String {
 
 /// Appends one escaped segment to a JSON pointer.
 pub(crate) fn push(pointer: &str, segment: &str) -> String {
-    format!("{pointer}/{}", segment.replace('~', "~0").replace('/', "~1"))
+    crate::schema::join(pointer, segment)
 }
 
 /// Where a finding is.

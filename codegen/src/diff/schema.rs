@@ -116,8 +116,7 @@ const LOWER_BOUNDS: &[&str] = &["minLength", "minimum", "exclusiveMinimum", "min
 const UPPER_BOUNDS: &[&str] = &["maxLength", "maximum", "exclusiveMaximum", "maxItems", "maxProperties"];
 
 fn is_null_schema(schema: &Value) -> bool {
-    schema.get("type").is_some_and(|t| t == "null")
-        || schema.get("enum").is_some_and(|e| e == &Value::Array(vec![Value::Null]))
+    crate::schema::is_null_type(schema) || schema.get("enum").is_some_and(|e| e == &Value::Array(vec![Value::Null]))
 }
 
 /// Reads the facts of `schema` (whose own `$ref`, if any, is already resolved) in `document`.
@@ -156,12 +155,8 @@ fn add_facts<'a>(document: &'a Value, schema: &'a Value, facts: &mut Facts<'a>, 
     if object.get("nullable") == Some(&Value::Bool(true)) {
         facts.nullable = true;
     }
-    match object.get("type") {
-        Some(Value::String(t)) => intersect_types(facts, [t.clone()].into()),
-        Some(Value::Array(ts)) => {
-            intersect_types(facts, ts.iter().filter_map(Value::as_str).map(str::to_owned).collect())
-        }
-        _ => {}
+    if let Some(types) = crate::schema::Types::of(schema) {
+        intersect_types(facts, types.iter().map(str::to_owned).collect());
     }
     if let Some(value) = object.get("const") {
         facts.enumeration = Some(vec![value.clone()]);
@@ -306,10 +301,7 @@ impl<'a> Engine<'a> {
                     pointer: super::push("#/components/schemas", name),
                     rust_type: self
                         .old_doc
-                        .pointer(&format!(
-                            "/components/schemas/{}/x-rust-path",
-                            name.replace('~', "~0").replace('/', "~1")
-                        ))
+                        .pointer(&format!("/components/schemas/{}/x-rust-path", crate::schema::escape(name)))
                         .and_then(Value::as_str)
                         .map(str::to_owned),
                     field: None,
@@ -736,7 +728,7 @@ fn facts_single(document: &Value, schema: &Value) -> Option<String> {
 fn component_name(schema: &Value) -> Option<String> {
     let reference = schema.get("$ref")?.as_str()?;
     let name = reference.strip_prefix("#/components/schemas/").or_else(|| reference.strip_prefix("#/$defs/"))?;
-    Some(name.replace("~1", "/").replace("~0", "~"))
+    Some(crate::schema::unescape(name).into_owned())
 }
 
 fn number(n: f64) -> Value {
