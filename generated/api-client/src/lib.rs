@@ -3708,6 +3708,9 @@ Sends a `PATCH` request to `/api/v2/admin/users/{user_id}`
             413u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
+            415u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             422u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -3767,6 +3770,9 @@ Sends a `POST` request to `/api/v2/auth/login`
             413u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
+            415u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             422u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -3822,6 +3828,9 @@ Sends a `POST` request to `/api/v2/auth/logout`
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             413u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            415u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             422u16 => {
@@ -3931,6 +3940,9 @@ Sends a `PATCH` request to `/api/v2/auth/me`
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             413u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            415u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             422u16 => {
@@ -4052,6 +4064,9 @@ Sends a `POST` request to `/api/v2/auth/oauth/{provider}/callback`
             413u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
+            415u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             422u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -4114,6 +4129,9 @@ Sends a `POST` request to `/api/v2/auth/password-reset/confirm`
             413u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
+            415u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             422u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -4171,6 +4189,9 @@ Sends a `POST` request to `/api/v2/auth/password-reset/request`
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             413u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            415u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             422u16 => {
@@ -4234,6 +4255,9 @@ Sends a `POST` request to `/api/v2/auth/refresh`
             413u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
+            415u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             422u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -4294,6 +4318,9 @@ Sends a `POST` request to `/api/v2/auth/register`
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             413u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            415u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             422u16 => {
@@ -4363,6 +4390,9 @@ Arguments:
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             413u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            415u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             422u16 => {
@@ -4535,6 +4565,9 @@ Sends a `POST` request to `/api/v2/billing/portal`
             413u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
+            415u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             422u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -4647,6 +4680,9 @@ Arguments:
             413u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
+            415u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             422u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -4754,6 +4790,9 @@ Sends a `POST` request to `/api/v2/generate/agentic`
             413u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
+            415u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             422u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -4817,6 +4856,9 @@ Sends a `POST` request to `/api/v2/generate/fullstack`
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             413u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            415u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             422u16 => {
@@ -4989,6 +5031,9 @@ Sends a `POST` request to `/api/v2/generate/simple`
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             413u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            415u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             422u16 => {
@@ -5258,6 +5303,9 @@ Sends a `POST` request to `/api/v2/projects`
             413u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
+            415u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             422u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -5439,6 +5487,9 @@ Sends a `PATCH` request to `/api/v2/projects/{project_id}`
             413u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
+            415u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             422u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -5566,6 +5617,9 @@ Sends a `PUT` request to `/api/v2/projects/{project_id}/files/{file_name}`
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             413u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            415u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             422u16 => {

@@ -20,7 +20,10 @@ pub mod specs {
         body: ::core::option::Option::None,
         body_required: false,
         security: ::contract_server::Security::Public,
-        rate_limit: ::core::option::Option::Some((100u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 100u32,
+            window_seconds: 60u32,
+        }),
         etag: false,
         deprecated: false,
     };
@@ -33,7 +36,10 @@ pub mod specs {
         body: ::core::option::Option::None,
         body_required: false,
         security: ::contract_server::Security::Role("admin"),
-        rate_limit: ::core::option::Option::Some((30u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 30u32,
+            window_seconds: 60u32,
+        }),
         etag: false,
         deprecated: false,
     };
@@ -41,23 +47,54 @@ pub mod specs {
     pub static ADMIN_LIST_USERS: ::contract_server::Spec = ::contract_server::Spec {
         id: "admin_list_users",
         path: ::core::option::Option::None,
-        query: ::core::option::Option::Some(
-            "{\"type\":\"object\",\"properties\":{\"page\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":1,\"maximum\":100000,\"default\":1},\"per_page\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":1,\"maximum\":100,\"default\":20},\"role\":{\"$ref\":\"#/$defs/Role\"},\"disabled\":{\"type\":\"boolean\"},\"search\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":100}},\"required\":[],\"$defs\":{\"Role\":{\"type\":\"string\",\"enum\":[\"user\",\"admin\"],\"description\":\"What a user may do.\"}}}",
-        ),
+        query: ::core::option::Option::Some(::contract_server::Parameters {
+            schema: "{\"type\":\"object\",\"properties\":{\"page\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":1,\"maximum\":100000,\"default\":1},\"per_page\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":1,\"maximum\":100,\"default\":20},\"role\":{\"$ref\":\"#/$defs/Role\"},\"disabled\":{\"type\":\"boolean\"},\"search\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":100}},\"required\":[],\"$defs\":{\"Role\":{\"type\":\"string\",\"enum\":[\"user\",\"admin\"],\"description\":\"What a user may do.\"}}}",
+            params: &[
+                ::contract_server::Param {
+                    name: "page",
+                    kind: ::contract_server::Kind::Integer,
+                },
+                ::contract_server::Param {
+                    name: "per_page",
+                    kind: ::contract_server::Kind::Integer,
+                },
+                ::contract_server::Param {
+                    name: "role",
+                    kind: ::contract_server::Kind::Text,
+                },
+                ::contract_server::Param {
+                    name: "disabled",
+                    kind: ::contract_server::Kind::Boolean,
+                },
+                ::contract_server::Param {
+                    name: "search",
+                    kind: ::contract_server::Kind::Text,
+                },
+            ],
+        }),
         headers: ::core::option::Option::None,
         body: ::core::option::Option::None,
         body_required: false,
         security: ::contract_server::Security::Role("admin"),
-        rate_limit: ::core::option::Option::Some((60u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 60u32,
+            window_seconds: 60u32,
+        }),
         etag: false,
         deprecated: false,
     };
     /// `PATCH /api/v2/admin/users/{user_id}`
     pub static ADMIN_UPDATE_USER: ::contract_server::Spec = ::contract_server::Spec {
         id: "admin_update_user",
-        path: ::core::option::Option::Some(
-            "{\"type\":\"object\",\"properties\":{\"user_id\":{\"type\":\"string\",\"format\":\"uuid\"}},\"required\":[\"user_id\"]}",
-        ),
+        path: ::core::option::Option::Some(::contract_server::Parameters {
+            schema: "{\"type\":\"object\",\"properties\":{\"user_id\":{\"type\":\"string\",\"format\":\"uuid\"}},\"required\":[\"user_id\"]}",
+            params: &[
+                ::contract_server::Param {
+                    name: "user_id",
+                    kind: ::contract_server::Kind::Text,
+                },
+            ],
+        }),
         query: ::core::option::Option::None,
         headers: ::core::option::Option::None,
         body: ::core::option::Option::Some(
@@ -65,7 +102,10 @@ pub mod specs {
         ),
         body_required: true,
         security: ::contract_server::Security::Role("admin"),
-        rate_limit: ::core::option::Option::Some((30u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 30u32,
+            window_seconds: 60u32,
+        }),
         etag: false,
         deprecated: false,
     };
@@ -80,7 +120,10 @@ pub mod specs {
         ),
         body_required: true,
         security: ::contract_server::Security::Public,
-        rate_limit: ::core::option::Option::Some((5u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 5u32,
+            window_seconds: 60u32,
+        }),
         etag: false,
         deprecated: false,
     };
@@ -108,7 +151,10 @@ pub mod specs {
         body: ::core::option::Option::None,
         body_required: false,
         security: ::contract_server::Security::Bearer,
-        rate_limit: ::core::option::Option::Some((20u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 20u32,
+            window_seconds: 60u32,
+        }),
         etag: false,
         deprecated: false,
     };
@@ -123,31 +169,49 @@ pub mod specs {
         ),
         body_required: true,
         security: ::contract_server::Security::Bearer,
-        rate_limit: ::core::option::Option::Some((20u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 20u32,
+            window_seconds: 60u32,
+        }),
         etag: false,
         deprecated: false,
     };
     /// `GET /api/v2/auth/oauth/{provider}/authorize`
     pub static OAUTH_AUTHORIZE: ::contract_server::Spec = ::contract_server::Spec {
         id: "oauth_authorize",
-        path: ::core::option::Option::Some(
-            "{\"type\":\"object\",\"properties\":{\"provider\":{\"$ref\":\"#/$defs/OAuthProvider\"}},\"required\":[\"provider\"],\"$defs\":{\"OAuthProvider\":{\"type\":\"string\",\"enum\":[\"google\",\"github\"],\"description\":\"A supported OAuth provider.\"}}}",
-        ),
+        path: ::core::option::Option::Some(::contract_server::Parameters {
+            schema: "{\"type\":\"object\",\"properties\":{\"provider\":{\"$ref\":\"#/$defs/OAuthProvider\"}},\"required\":[\"provider\"],\"$defs\":{\"OAuthProvider\":{\"type\":\"string\",\"enum\":[\"google\",\"github\"],\"description\":\"A supported OAuth provider.\"}}}",
+            params: &[
+                ::contract_server::Param {
+                    name: "provider",
+                    kind: ::contract_server::Kind::Text,
+                },
+            ],
+        }),
         query: ::core::option::Option::None,
         headers: ::core::option::Option::None,
         body: ::core::option::Option::None,
         body_required: false,
         security: ::contract_server::Security::Public,
-        rate_limit: ::core::option::Option::Some((10u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 10u32,
+            window_seconds: 60u32,
+        }),
         etag: false,
         deprecated: false,
     };
     /// `POST /api/v2/auth/oauth/{provider}/callback`
     pub static OAUTH_CALLBACK: ::contract_server::Spec = ::contract_server::Spec {
         id: "oauth_callback",
-        path: ::core::option::Option::Some(
-            "{\"type\":\"object\",\"properties\":{\"provider\":{\"$ref\":\"#/$defs/OAuthProvider\"}},\"required\":[\"provider\"],\"$defs\":{\"OAuthProvider\":{\"type\":\"string\",\"enum\":[\"google\",\"github\"],\"description\":\"A supported OAuth provider.\"}}}",
-        ),
+        path: ::core::option::Option::Some(::contract_server::Parameters {
+            schema: "{\"type\":\"object\",\"properties\":{\"provider\":{\"$ref\":\"#/$defs/OAuthProvider\"}},\"required\":[\"provider\"],\"$defs\":{\"OAuthProvider\":{\"type\":\"string\",\"enum\":[\"google\",\"github\"],\"description\":\"A supported OAuth provider.\"}}}",
+            params: &[
+                ::contract_server::Param {
+                    name: "provider",
+                    kind: ::contract_server::Kind::Text,
+                },
+            ],
+        }),
         query: ::core::option::Option::None,
         headers: ::core::option::Option::None,
         body: ::core::option::Option::Some(
@@ -155,7 +219,10 @@ pub mod specs {
         ),
         body_required: true,
         security: ::contract_server::Security::Public,
-        rate_limit: ::core::option::Option::Some((10u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 10u32,
+            window_seconds: 60u32,
+        }),
         etag: false,
         deprecated: false,
     };
@@ -170,7 +237,10 @@ pub mod specs {
         ),
         body_required: true,
         security: ::contract_server::Security::Public,
-        rate_limit: ::core::option::Option::Some((5u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 5u32,
+            window_seconds: 60u32,
+        }),
         etag: false,
         deprecated: false,
     };
@@ -185,7 +255,10 @@ pub mod specs {
         ),
         body_required: true,
         security: ::contract_server::Security::Public,
-        rate_limit: ::core::option::Option::Some((3u32, 3600u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 3u32,
+            window_seconds: 3600u32,
+        }),
         etag: false,
         deprecated: false,
     };
@@ -200,7 +273,10 @@ pub mod specs {
         ),
         body_required: true,
         security: ::contract_server::Security::Public,
-        rate_limit: ::core::option::Option::Some((10u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 10u32,
+            window_seconds: 60u32,
+        }),
         etag: false,
         deprecated: false,
     };
@@ -215,7 +291,10 @@ pub mod specs {
         ),
         body_required: true,
         security: ::contract_server::Security::Public,
-        rate_limit: ::core::option::Option::Some((3u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 3u32,
+            window_seconds: 60u32,
+        }),
         etag: false,
         deprecated: false,
     };
@@ -224,15 +303,24 @@ pub mod specs {
         id: "create_checkout_session",
         path: ::core::option::Option::None,
         query: ::core::option::Option::None,
-        headers: ::core::option::Option::Some(
-            "{\"type\":\"object\",\"properties\":{\"Idempotency-Key\":{\"type\":\"string\",\"minLength\":8,\"maxLength\":255,\"pattern\":\"^[A-Za-z0-9_.:-]+$\"}},\"required\":[\"Idempotency-Key\"]}",
-        ),
+        headers: ::core::option::Option::Some(::contract_server::Parameters {
+            schema: "{\"type\":\"object\",\"properties\":{\"Idempotency-Key\":{\"type\":\"string\",\"minLength\":8,\"maxLength\":255,\"pattern\":\"^[A-Za-z0-9_.:-]+$\"}},\"required\":[\"Idempotency-Key\"]}",
+            params: &[
+                ::contract_server::Param {
+                    name: "Idempotency-Key",
+                    kind: ::contract_server::Kind::Text,
+                },
+            ],
+        }),
         body: ::core::option::Option::Some(
             "{\"$ref\":\"#/$defs/CheckoutSessionCreate\",\"$defs\":{\"BillingInterval\":{\"type\":\"string\",\"enum\":[\"month\",\"year\"],\"description\":\"How often a subscription is billed.\"},\"CheckoutSessionCreate\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"plan\":{\"$ref\":\"#/$defs/PlanId\"},\"interval\":{\"$ref\":\"#/$defs/BillingInterval\"},\"success_url\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"Where the provider sends the user after paying.\"},\"cancel_url\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"Where the provider sends the user after giving up.\"}},\"required\":[\"plan\",\"interval\",\"success_url\",\"cancel_url\"],\"description\":\"Starts a checkout for a plan.\",\"examples\":[{\"plan\":\"pro\",\"interval\":\"month\",\"success_url\":\"https://app.devora.dev/billing/success\",\"cancel_url\":\"https://app.devora.dev/billing\"}]},\"PlanId\":{\"type\":\"string\",\"enum\":[\"free\",\"pro\",\"team\"],\"description\":\"A plan one can subscribe to.\"}}}",
         ),
         body_required: true,
         security: ::contract_server::Security::Bearer,
-        rate_limit: ::core::option::Option::Some((10u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 10u32,
+            window_seconds: 60u32,
+        }),
         etag: false,
         deprecated: false,
     };
@@ -245,7 +333,10 @@ pub mod specs {
         body: ::core::option::Option::None,
         body_required: false,
         security: ::contract_server::Security::Bearer,
-        rate_limit: ::core::option::Option::Some((30u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 30u32,
+            window_seconds: 60u32,
+        }),
         etag: false,
         deprecated: false,
     };
@@ -258,7 +349,10 @@ pub mod specs {
         body: ::core::option::Option::None,
         body_required: false,
         security: ::contract_server::Security::Public,
-        rate_limit: ::core::option::Option::Some((60u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 60u32,
+            window_seconds: 60u32,
+        }),
         etag: true,
         deprecated: false,
     };
@@ -273,7 +367,10 @@ pub mod specs {
         ),
         body_required: true,
         security: ::contract_server::Security::Bearer,
-        rate_limit: ::core::option::Option::Some((10u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 10u32,
+            window_seconds: 60u32,
+        }),
         etag: false,
         deprecated: false,
     };
@@ -295,9 +392,15 @@ pub mod specs {
         id: "billing_webhook",
         path: ::core::option::Option::None,
         query: ::core::option::Option::None,
-        headers: ::core::option::Option::Some(
-            "{\"type\":\"object\",\"properties\":{\"Stripe-Signature\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":1024}},\"required\":[\"Stripe-Signature\"]}",
-        ),
+        headers: ::core::option::Option::Some(::contract_server::Parameters {
+            schema: "{\"type\":\"object\",\"properties\":{\"Stripe-Signature\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":1024}},\"required\":[\"Stripe-Signature\"]}",
+            params: &[
+                ::contract_server::Param {
+                    name: "Stripe-Signature",
+                    kind: ::contract_server::Kind::Text,
+                },
+            ],
+        }),
         body: ::core::option::Option::Some(
             "{\"$ref\":\"#/$defs/WebhookEvent\",\"$defs\":{\"WebhookEvent\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"description\":\"The provider's event id; an event is applied once.\",\"minLength\":1,\"maxLength\":255},\"type\":{\"type\":\"string\",\"description\":\"Such as `checkout.session.completed` or `customer.subscription.updated`.\",\"minLength\":1,\"maxLength\":255},\"created\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"Unix time of the event, in seconds.\",\"minimum\":-9007199254740991,\"maximum\":9007199254740991},\"data\":{\"$ref\":\"#/$defs/WebhookEventData\",\"description\":\"The object the event is about.\"}},\"required\":[\"id\",\"type\",\"created\",\"data\"],\"description\":\"An event sent by the payment provider. Only the fields the API reads are listed; others are allowed.\"},\"WebhookEventData\":{\"type\":\"object\",\"properties\":{\"object\":{\"type\":\"object\",\"additionalProperties\":true}},\"required\":[\"object\"],\"description\":\"The payload of a webhook event.\"}}}",
         ),
@@ -316,7 +419,10 @@ pub mod specs {
         body: ::core::option::Option::None,
         body_required: false,
         security: ::contract_server::Security::Public,
-        rate_limit: ::core::option::Option::Some((50u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 50u32,
+            window_seconds: 60u32,
+        }),
         etag: true,
         deprecated: false,
     };
@@ -331,7 +437,10 @@ pub mod specs {
         ),
         body_required: true,
         security: ::contract_server::Security::Bearer,
-        rate_limit: ::core::option::Option::Some((10u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 10u32,
+            window_seconds: 60u32,
+        }),
         etag: false,
         deprecated: false,
     };
@@ -346,22 +455,34 @@ pub mod specs {
         ),
         body_required: true,
         security: ::contract_server::Security::Bearer,
-        rate_limit: ::core::option::Option::Some((5u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 5u32,
+            window_seconds: 60u32,
+        }),
         etag: false,
         deprecated: false,
     };
     /// `GET /api/v2/generate/jobs/{job_id}`
     pub static GET_GENERATION_JOB: ::contract_server::Spec = ::contract_server::Spec {
         id: "get_generation_job",
-        path: ::core::option::Option::Some(
-            "{\"type\":\"object\",\"properties\":{\"job_id\":{\"type\":\"string\",\"format\":\"uuid\"}},\"required\":[\"job_id\"]}",
-        ),
+        path: ::core::option::Option::Some(::contract_server::Parameters {
+            schema: "{\"type\":\"object\",\"properties\":{\"job_id\":{\"type\":\"string\",\"format\":\"uuid\"}},\"required\":[\"job_id\"]}",
+            params: &[
+                ::contract_server::Param {
+                    name: "job_id",
+                    kind: ::contract_server::Kind::Text,
+                },
+            ],
+        }),
         query: ::core::option::Option::None,
         headers: ::core::option::Option::None,
         body: ::core::option::Option::None,
         body_required: false,
         security: ::contract_server::Security::Bearer,
-        rate_limit: ::core::option::Option::Some((60u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 60u32,
+            window_seconds: 60u32,
+        }),
         etag: false,
         deprecated: false,
     };
@@ -389,7 +510,10 @@ pub mod specs {
         ),
         body_required: true,
         security: ::contract_server::Security::Bearer,
-        rate_limit: ::core::option::Option::Some((20u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 20u32,
+            window_seconds: 60u32,
+        }),
         etag: false,
         deprecated: false,
     };
@@ -402,7 +526,10 @@ pub mod specs {
         body: ::core::option::Option::None,
         body_required: false,
         security: ::contract_server::Security::Public,
-        rate_limit: ::core::option::Option::Some((100u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 100u32,
+            window_seconds: 60u32,
+        }),
         etag: false,
         deprecated: false,
     };
@@ -415,7 +542,10 @@ pub mod specs {
         body: ::core::option::Option::None,
         body_required: false,
         security: ::contract_server::Security::Public,
-        rate_limit: ::core::option::Option::Some((50u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 50u32,
+            window_seconds: 60u32,
+        }),
         etag: true,
         deprecated: false,
     };
@@ -428,7 +558,10 @@ pub mod specs {
         body: ::core::option::Option::None,
         body_required: false,
         security: ::contract_server::Security::Public,
-        rate_limit: ::core::option::Option::Some((50u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 50u32,
+            window_seconds: 60u32,
+        }),
         etag: true,
         deprecated: false,
     };
@@ -436,14 +569,31 @@ pub mod specs {
     pub static LIST_PROJECTS: ::contract_server::Spec = ::contract_server::Spec {
         id: "list_projects",
         path: ::core::option::Option::None,
-        query: ::core::option::Option::Some(
-            "{\"type\":\"object\",\"properties\":{\"page\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":1,\"maximum\":100000,\"default\":1},\"per_page\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":1,\"maximum\":100,\"default\":20},\"search\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":100}},\"required\":[]}",
-        ),
+        query: ::core::option::Option::Some(::contract_server::Parameters {
+            schema: "{\"type\":\"object\",\"properties\":{\"page\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":1,\"maximum\":100000,\"default\":1},\"per_page\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":1,\"maximum\":100,\"default\":20},\"search\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":100}},\"required\":[]}",
+            params: &[
+                ::contract_server::Param {
+                    name: "page",
+                    kind: ::contract_server::Kind::Integer,
+                },
+                ::contract_server::Param {
+                    name: "per_page",
+                    kind: ::contract_server::Kind::Integer,
+                },
+                ::contract_server::Param {
+                    name: "search",
+                    kind: ::contract_server::Kind::Text,
+                },
+            ],
+        }),
         headers: ::core::option::Option::None,
         body: ::core::option::Option::None,
         body_required: false,
         security: ::contract_server::Security::Bearer,
-        rate_limit: ::core::option::Option::Some((100u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 100u32,
+            window_seconds: 60u32,
+        }),
         etag: true,
         deprecated: false,
     };
@@ -458,16 +608,25 @@ pub mod specs {
         ),
         body_required: true,
         security: ::contract_server::Security::Bearer,
-        rate_limit: ::core::option::Option::Some((30u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 30u32,
+            window_seconds: 60u32,
+        }),
         etag: false,
         deprecated: false,
     };
     /// `GET /api/v2/projects/{project_id}`
     pub static GET_PROJECT: ::contract_server::Spec = ::contract_server::Spec {
         id: "get_project",
-        path: ::core::option::Option::Some(
-            "{\"type\":\"object\",\"properties\":{\"project_id\":{\"type\":\"string\",\"format\":\"uuid\"}},\"required\":[\"project_id\"]}",
-        ),
+        path: ::core::option::Option::Some(::contract_server::Parameters {
+            schema: "{\"type\":\"object\",\"properties\":{\"project_id\":{\"type\":\"string\",\"format\":\"uuid\"}},\"required\":[\"project_id\"]}",
+            params: &[
+                ::contract_server::Param {
+                    name: "project_id",
+                    kind: ::contract_server::Kind::Text,
+                },
+            ],
+        }),
         query: ::core::option::Option::None,
         headers: ::core::option::Option::None,
         body: ::core::option::Option::None,
@@ -480,9 +639,15 @@ pub mod specs {
     /// `DELETE /api/v2/projects/{project_id}`
     pub static DELETE_PROJECT: ::contract_server::Spec = ::contract_server::Spec {
         id: "delete_project",
-        path: ::core::option::Option::Some(
-            "{\"type\":\"object\",\"properties\":{\"project_id\":{\"type\":\"string\",\"format\":\"uuid\"}},\"required\":[\"project_id\"]}",
-        ),
+        path: ::core::option::Option::Some(::contract_server::Parameters {
+            schema: "{\"type\":\"object\",\"properties\":{\"project_id\":{\"type\":\"string\",\"format\":\"uuid\"}},\"required\":[\"project_id\"]}",
+            params: &[
+                ::contract_server::Param {
+                    name: "project_id",
+                    kind: ::contract_server::Kind::Text,
+                },
+            ],
+        }),
         query: ::core::option::Option::None,
         headers: ::core::option::Option::None,
         body: ::core::option::Option::None,
@@ -495,9 +660,15 @@ pub mod specs {
     /// `PATCH /api/v2/projects/{project_id}`
     pub static UPDATE_PROJECT: ::contract_server::Spec = ::contract_server::Spec {
         id: "update_project",
-        path: ::core::option::Option::Some(
-            "{\"type\":\"object\",\"properties\":{\"project_id\":{\"type\":\"string\",\"format\":\"uuid\"}},\"required\":[\"project_id\"]}",
-        ),
+        path: ::core::option::Option::Some(::contract_server::Parameters {
+            schema: "{\"type\":\"object\",\"properties\":{\"project_id\":{\"type\":\"string\",\"format\":\"uuid\"}},\"required\":[\"project_id\"]}",
+            params: &[
+                ::contract_server::Param {
+                    name: "project_id",
+                    kind: ::contract_server::Kind::Text,
+                },
+            ],
+        }),
         query: ::core::option::Option::None,
         headers: ::core::option::Option::None,
         body: ::core::option::Option::Some(
@@ -505,16 +676,29 @@ pub mod specs {
         ),
         body_required: true,
         security: ::contract_server::Security::Bearer,
-        rate_limit: ::core::option::Option::Some((60u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 60u32,
+            window_seconds: 60u32,
+        }),
         etag: false,
         deprecated: false,
     };
     /// `GET /api/v2/projects/{project_id}/files/{file_name}`
     pub static GET_FILE: ::contract_server::Spec = ::contract_server::Spec {
         id: "get_file",
-        path: ::core::option::Option::Some(
-            "{\"type\":\"object\",\"properties\":{\"project_id\":{\"type\":\"string\",\"format\":\"uuid\"},\"file_name\":{\"$ref\":\"#/$defs/FileName\"}},\"required\":[\"project_id\",\"file_name\"],\"$defs\":{\"FileName\":{\"description\":\"A file name inside a project: no `/`, `\\\\`, control character or `..`.\",\"type\":\"string\",\"minLength\":1,\"maxLength\":255,\"pattern\":\"^[^/\\\\\\\\\\\\x00-\\\\x1F]+$\",\"not\":{\"pattern\":\"\\\\.\\\\.\"},\"examples\":[\"main.rs\"]}}}",
-        ),
+        path: ::core::option::Option::Some(::contract_server::Parameters {
+            schema: "{\"type\":\"object\",\"properties\":{\"project_id\":{\"type\":\"string\",\"format\":\"uuid\"},\"file_name\":{\"$ref\":\"#/$defs/FileName\"}},\"required\":[\"project_id\",\"file_name\"],\"$defs\":{\"FileName\":{\"description\":\"A file name inside a project: no `/`, `\\\\`, control character or `..`.\",\"type\":\"string\",\"minLength\":1,\"maxLength\":255,\"pattern\":\"^[^/\\\\\\\\\\\\x00-\\\\x1F]+$\",\"not\":{\"pattern\":\"\\\\.\\\\.\"},\"examples\":[\"main.rs\"]}}}",
+            params: &[
+                ::contract_server::Param {
+                    name: "project_id",
+                    kind: ::contract_server::Kind::Text,
+                },
+                ::contract_server::Param {
+                    name: "file_name",
+                    kind: ::contract_server::Kind::Text,
+                },
+            ],
+        }),
         query: ::core::option::Option::None,
         headers: ::core::option::Option::None,
         body: ::core::option::Option::None,
@@ -527,9 +711,19 @@ pub mod specs {
     /// `PUT /api/v2/projects/{project_id}/files/{file_name}`
     pub static PUT_FILE: ::contract_server::Spec = ::contract_server::Spec {
         id: "put_file",
-        path: ::core::option::Option::Some(
-            "{\"type\":\"object\",\"properties\":{\"project_id\":{\"type\":\"string\",\"format\":\"uuid\"},\"file_name\":{\"$ref\":\"#/$defs/FileName\"}},\"required\":[\"project_id\",\"file_name\"],\"$defs\":{\"FileName\":{\"description\":\"A file name inside a project: no `/`, `\\\\`, control character or `..`.\",\"type\":\"string\",\"minLength\":1,\"maxLength\":255,\"pattern\":\"^[^/\\\\\\\\\\\\x00-\\\\x1F]+$\",\"not\":{\"pattern\":\"\\\\.\\\\.\"},\"examples\":[\"main.rs\"]}}}",
-        ),
+        path: ::core::option::Option::Some(::contract_server::Parameters {
+            schema: "{\"type\":\"object\",\"properties\":{\"project_id\":{\"type\":\"string\",\"format\":\"uuid\"},\"file_name\":{\"$ref\":\"#/$defs/FileName\"}},\"required\":[\"project_id\",\"file_name\"],\"$defs\":{\"FileName\":{\"description\":\"A file name inside a project: no `/`, `\\\\`, control character or `..`.\",\"type\":\"string\",\"minLength\":1,\"maxLength\":255,\"pattern\":\"^[^/\\\\\\\\\\\\x00-\\\\x1F]+$\",\"not\":{\"pattern\":\"\\\\.\\\\.\"},\"examples\":[\"main.rs\"]}}}",
+            params: &[
+                ::contract_server::Param {
+                    name: "project_id",
+                    kind: ::contract_server::Kind::Text,
+                },
+                ::contract_server::Param {
+                    name: "file_name",
+                    kind: ::contract_server::Kind::Text,
+                },
+            ],
+        }),
         query: ::core::option::Option::None,
         headers: ::core::option::Option::None,
         body: ::core::option::Option::Some(
@@ -537,16 +731,29 @@ pub mod specs {
         ),
         body_required: true,
         security: ::contract_server::Security::Bearer,
-        rate_limit: ::core::option::Option::Some((60u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 60u32,
+            window_seconds: 60u32,
+        }),
         etag: false,
         deprecated: false,
     };
     /// `DELETE /api/v2/projects/{project_id}/files/{file_name}`
     pub static DELETE_FILE: ::contract_server::Spec = ::contract_server::Spec {
         id: "delete_file",
-        path: ::core::option::Option::Some(
-            "{\"type\":\"object\",\"properties\":{\"project_id\":{\"type\":\"string\",\"format\":\"uuid\"},\"file_name\":{\"$ref\":\"#/$defs/FileName\"}},\"required\":[\"project_id\",\"file_name\"],\"$defs\":{\"FileName\":{\"description\":\"A file name inside a project: no `/`, `\\\\`, control character or `..`.\",\"type\":\"string\",\"minLength\":1,\"maxLength\":255,\"pattern\":\"^[^/\\\\\\\\\\\\x00-\\\\x1F]+$\",\"not\":{\"pattern\":\"\\\\.\\\\.\"},\"examples\":[\"main.rs\"]}}}",
-        ),
+        path: ::core::option::Option::Some(::contract_server::Parameters {
+            schema: "{\"type\":\"object\",\"properties\":{\"project_id\":{\"type\":\"string\",\"format\":\"uuid\"},\"file_name\":{\"$ref\":\"#/$defs/FileName\"}},\"required\":[\"project_id\",\"file_name\"],\"$defs\":{\"FileName\":{\"description\":\"A file name inside a project: no `/`, `\\\\`, control character or `..`.\",\"type\":\"string\",\"minLength\":1,\"maxLength\":255,\"pattern\":\"^[^/\\\\\\\\\\\\x00-\\\\x1F]+$\",\"not\":{\"pattern\":\"\\\\.\\\\.\"},\"examples\":[\"main.rs\"]}}}",
+            params: &[
+                ::contract_server::Param {
+                    name: "project_id",
+                    kind: ::contract_server::Kind::Text,
+                },
+                ::contract_server::Param {
+                    name: "file_name",
+                    kind: ::contract_server::Kind::Text,
+                },
+            ],
+        }),
         query: ::core::option::Option::None,
         headers: ::core::option::Option::None,
         body: ::core::option::Option::None,
@@ -668,6 +875,8 @@ pub enum AdminUpdateUserResponse {
     Conflict(schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
     PayloadTooLarge(schemas::common::Problem),
+    /// 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+    UnsupportedMediaType(schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
@@ -697,6 +906,9 @@ impl ::contract_server::IntoReply for AdminUpdateUserResponse {
             Self::PayloadTooLarge(problem) => {
                 ::contract_server::Reply::problem(413u16, &problem)
             }
+            Self::UnsupportedMediaType(problem) => {
+                ::contract_server::Reply::problem(415u16, &problem)
+            }
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
             }
@@ -720,6 +932,8 @@ pub enum LoginResponse {
     Unauthorized(schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
     PayloadTooLarge(schemas::common::Problem),
+    /// 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+    UnsupportedMediaType(schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
@@ -739,6 +953,9 @@ impl ::contract_server::IntoReply for LoginResponse {
             }
             Self::PayloadTooLarge(problem) => {
                 ::contract_server::Reply::problem(413u16, &problem)
+            }
+            Self::UnsupportedMediaType(problem) => {
+                ::contract_server::Reply::problem(415u16, &problem)
             }
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
@@ -763,6 +980,8 @@ pub enum LogoutResponse {
     Unauthorized(schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
     PayloadTooLarge(schemas::common::Problem),
+    /// 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+    UnsupportedMediaType(schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
@@ -780,6 +999,9 @@ impl ::contract_server::IntoReply for LogoutResponse {
             }
             Self::PayloadTooLarge(problem) => {
                 ::contract_server::Reply::problem(413u16, &problem)
+            }
+            Self::UnsupportedMediaType(problem) => {
+                ::contract_server::Reply::problem(415u16, &problem)
             }
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
@@ -831,6 +1053,8 @@ pub enum UpdateMeResponse {
     Forbidden(schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
     PayloadTooLarge(schemas::common::Problem),
+    /// 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+    UnsupportedMediaType(schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
@@ -853,6 +1077,9 @@ impl ::contract_server::IntoReply for UpdateMeResponse {
             }
             Self::PayloadTooLarge(problem) => {
                 ::contract_server::Reply::problem(413u16, &problem)
+            }
+            Self::UnsupportedMediaType(problem) => {
+                ::contract_server::Reply::problem(415u16, &problem)
             }
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
@@ -908,6 +1135,8 @@ pub enum OauthCallbackResponse {
     BadRequest(schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
     PayloadTooLarge(schemas::common::Problem),
+    /// 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+    UnsupportedMediaType(schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
@@ -928,6 +1157,9 @@ impl ::contract_server::IntoReply for OauthCallbackResponse {
             }
             Self::PayloadTooLarge(problem) => {
                 ::contract_server::Reply::problem(413u16, &problem)
+            }
+            Self::UnsupportedMediaType(problem) => {
+                ::contract_server::Reply::problem(415u16, &problem)
             }
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
@@ -956,6 +1188,8 @@ pub enum ResetPasswordResponse {
     BadRequest(schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
     PayloadTooLarge(schemas::common::Problem),
+    /// 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+    UnsupportedMediaType(schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
@@ -972,6 +1206,9 @@ impl ::contract_server::IntoReply for ResetPasswordResponse {
             }
             Self::PayloadTooLarge(problem) => {
                 ::contract_server::Reply::problem(413u16, &problem)
+            }
+            Self::UnsupportedMediaType(problem) => {
+                ::contract_server::Reply::problem(415u16, &problem)
             }
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
@@ -994,6 +1231,8 @@ pub enum RequestPasswordResetResponse {
     BadRequest(schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
     PayloadTooLarge(schemas::common::Problem),
+    /// 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+    UnsupportedMediaType(schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
@@ -1010,6 +1249,9 @@ impl ::contract_server::IntoReply for RequestPasswordResetResponse {
             }
             Self::PayloadTooLarge(problem) => {
                 ::contract_server::Reply::problem(413u16, &problem)
+            }
+            Self::UnsupportedMediaType(problem) => {
+                ::contract_server::Reply::problem(415u16, &problem)
             }
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
@@ -1034,6 +1276,8 @@ pub enum RefreshTokenResponse {
     Unauthorized(schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
     PayloadTooLarge(schemas::common::Problem),
+    /// 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+    UnsupportedMediaType(schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
@@ -1053,6 +1297,9 @@ impl ::contract_server::IntoReply for RefreshTokenResponse {
             }
             Self::PayloadTooLarge(problem) => {
                 ::contract_server::Reply::problem(413u16, &problem)
+            }
+            Self::UnsupportedMediaType(problem) => {
+                ::contract_server::Reply::problem(415u16, &problem)
             }
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
@@ -1077,6 +1324,8 @@ pub enum RegisterResponse {
     Conflict(schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
     PayloadTooLarge(schemas::common::Problem),
+    /// 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+    UnsupportedMediaType(schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
@@ -1096,6 +1345,9 @@ impl ::contract_server::IntoReply for RegisterResponse {
             }
             Self::PayloadTooLarge(problem) => {
                 ::contract_server::Reply::problem(413u16, &problem)
+            }
+            Self::UnsupportedMediaType(problem) => {
+                ::contract_server::Reply::problem(415u16, &problem)
             }
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
@@ -1122,6 +1374,8 @@ pub enum CreateCheckoutSessionResponse {
     Conflict(schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
     PayloadTooLarge(schemas::common::Problem),
+    /// 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+    UnsupportedMediaType(schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
@@ -1146,6 +1400,9 @@ impl ::contract_server::IntoReply for CreateCheckoutSessionResponse {
             }
             Self::PayloadTooLarge(problem) => {
                 ::contract_server::Reply::problem(413u16, &problem)
+            }
+            Self::UnsupportedMediaType(problem) => {
+                ::contract_server::Reply::problem(415u16, &problem)
             }
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
@@ -1231,6 +1488,8 @@ pub enum CreatePortalSessionResponse {
     Conflict(schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
     PayloadTooLarge(schemas::common::Problem),
+    /// 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+    UnsupportedMediaType(schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
@@ -1255,6 +1514,9 @@ impl ::contract_server::IntoReply for CreatePortalSessionResponse {
             }
             Self::PayloadTooLarge(problem) => {
                 ::contract_server::Reply::problem(413u16, &problem)
+            }
+            Self::UnsupportedMediaType(problem) => {
+                ::contract_server::Reply::problem(415u16, &problem)
             }
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
@@ -1305,6 +1567,8 @@ pub enum BillingWebhookResponse {
     Unauthorized(schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
     PayloadTooLarge(schemas::common::Problem),
+    /// 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+    UnsupportedMediaType(schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
@@ -1322,6 +1586,9 @@ impl ::contract_server::IntoReply for BillingWebhookResponse {
             }
             Self::PayloadTooLarge(problem) => {
                 ::contract_server::Reply::problem(413u16, &problem)
+            }
+            Self::UnsupportedMediaType(problem) => {
+                ::contract_server::Reply::problem(415u16, &problem)
             }
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
@@ -1370,6 +1637,8 @@ pub enum GenerateAgenticResponse {
     NotFound(schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
     PayloadTooLarge(schemas::common::Problem),
+    /// 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+    UnsupportedMediaType(schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
@@ -1395,6 +1664,9 @@ impl ::contract_server::IntoReply for GenerateAgenticResponse {
             }
             Self::PayloadTooLarge(problem) => {
                 ::contract_server::Reply::problem(413u16, &problem)
+            }
+            Self::UnsupportedMediaType(problem) => {
+                ::contract_server::Reply::problem(415u16, &problem)
             }
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
@@ -1423,6 +1695,8 @@ pub enum GenerateFullstackResponse {
     NotFound(schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
     PayloadTooLarge(schemas::common::Problem),
+    /// 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+    UnsupportedMediaType(schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
@@ -1448,6 +1722,9 @@ impl ::contract_server::IntoReply for GenerateFullstackResponse {
             }
             Self::PayloadTooLarge(problem) => {
                 ::contract_server::Reply::problem(413u16, &problem)
+            }
+            Self::UnsupportedMediaType(problem) => {
+                ::contract_server::Reply::problem(415u16, &problem)
             }
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
@@ -1537,6 +1814,8 @@ pub enum GenerateSimpleResponse {
     NotFound(schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
     PayloadTooLarge(schemas::common::Problem),
+    /// 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+    UnsupportedMediaType(schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
@@ -1562,6 +1841,9 @@ impl ::contract_server::IntoReply for GenerateSimpleResponse {
             }
             Self::PayloadTooLarge(problem) => {
                 ::contract_server::Reply::problem(413u16, &problem)
+            }
+            Self::UnsupportedMediaType(problem) => {
+                ::contract_server::Reply::problem(415u16, &problem)
             }
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
@@ -1692,6 +1974,8 @@ pub enum CreateProjectResponse {
     Conflict(schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
     PayloadTooLarge(schemas::common::Problem),
+    /// 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+    UnsupportedMediaType(schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
@@ -1714,6 +1998,9 @@ impl ::contract_server::IntoReply for CreateProjectResponse {
             }
             Self::PayloadTooLarge(problem) => {
                 ::contract_server::Reply::problem(413u16, &problem)
+            }
+            Self::UnsupportedMediaType(problem) => {
+                ::contract_server::Reply::problem(415u16, &problem)
             }
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
@@ -1808,6 +2095,8 @@ pub enum UpdateProjectResponse {
     Conflict(schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
     PayloadTooLarge(schemas::common::Problem),
+    /// 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+    UnsupportedMediaType(schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
@@ -1833,6 +2122,9 @@ impl ::contract_server::IntoReply for UpdateProjectResponse {
             }
             Self::PayloadTooLarge(problem) => {
                 ::contract_server::Reply::problem(413u16, &problem)
+            }
+            Self::UnsupportedMediaType(problem) => {
+                ::contract_server::Reply::problem(415u16, &problem)
             }
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
@@ -1892,6 +2184,8 @@ pub enum PutFileResponse {
     NotFound(schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
     PayloadTooLarge(schemas::common::Problem),
+    /// 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+    UnsupportedMediaType(schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
@@ -1914,6 +2208,9 @@ impl ::contract_server::IntoReply for PutFileResponse {
             }
             Self::PayloadTooLarge(problem) => {
                 ::contract_server::Reply::problem(413u16, &problem)
+            }
+            Self::UnsupportedMediaType(problem) => {
+                ::contract_server::Reply::problem(415u16, &problem)
             }
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
@@ -2349,7 +2646,9 @@ pub fn auth_router<S: Auth>(
                             handle_login(&*service, &core, &operation, request).await
                         }
                     })
-                    .fallback(|| async { ::contract_server::method_not_allowed("POST") }),
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("POST", &request)
+                    }),
             )
             .route(
                 "/api/v2/auth/logout",
@@ -2366,7 +2665,9 @@ pub fn auth_router<S: Auth>(
                             handle_logout(&*service, &core, &operation, request).await
                         }
                     })
-                    .fallback(|| async { ::contract_server::method_not_allowed("POST") }),
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("POST", &request)
+                    }),
             )
             .route(
                 "/api/v2/auth/me",
@@ -2395,8 +2696,8 @@ pub fn auth_router<S: Auth>(
                             handle_update_me(&*service, &core, &operation, request).await
                         }
                     })
-                    .fallback(|| async {
-                        ::contract_server::method_not_allowed("GET, PATCH")
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("GET, PATCH", &request)
                     }),
             )
             .route(
@@ -2417,7 +2718,9 @@ pub fn auth_router<S: Auth>(
                                 .await
                         }
                     })
-                    .fallback(|| async { ::contract_server::method_not_allowed("GET") }),
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("GET", &request)
+                    }),
             )
             .route(
                 "/api/v2/auth/oauth/{provider}/callback",
@@ -2437,7 +2740,9 @@ pub fn auth_router<S: Auth>(
                                 .await
                         }
                     })
-                    .fallback(|| async { ::contract_server::method_not_allowed("POST") }),
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("POST", &request)
+                    }),
             )
             .route(
                 "/api/v2/auth/password-reset/confirm",
@@ -2457,7 +2762,9 @@ pub fn auth_router<S: Auth>(
                                 .await
                         }
                     })
-                    .fallback(|| async { ::contract_server::method_not_allowed("POST") }),
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("POST", &request)
+                    }),
             )
             .route(
                 "/api/v2/auth/password-reset/request",
@@ -2482,7 +2789,9 @@ pub fn auth_router<S: Auth>(
                                 .await
                         }
                     })
-                    .fallback(|| async { ::contract_server::method_not_allowed("POST") }),
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("POST", &request)
+                    }),
             )
             .route(
                 "/api/v2/auth/refresh",
@@ -2502,7 +2811,9 @@ pub fn auth_router<S: Auth>(
                                 .await
                         }
                     })
-                    .fallback(|| async { ::contract_server::method_not_allowed("POST") }),
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("POST", &request)
+                    }),
             )
             .route(
                 "/api/v2/auth/register",
@@ -2519,7 +2830,9 @@ pub fn auth_router<S: Auth>(
                             handle_register(&*service, &core, &operation, request).await
                         }
                     })
-                    .fallback(|| async { ::contract_server::method_not_allowed("POST") }),
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("POST", &request)
+                    }),
             ),
     )
 }
@@ -2563,8 +2876,8 @@ pub fn projects_router<S: Projects>(
                                 .await
                         }
                     })
-                    .fallback(|| async {
-                        ::contract_server::method_not_allowed("GET, POST")
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("GET, POST", &request)
                     }),
             )
             .route(
@@ -2613,8 +2926,11 @@ pub fn projects_router<S: Projects>(
                                 .await
                         }
                     })
-                    .fallback(|| async {
-                        ::contract_server::method_not_allowed("GET, DELETE, PATCH")
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed(
+                            "GET, DELETE, PATCH",
+                            &request,
+                        )
                     }),
             )
             .route(
@@ -2657,8 +2973,11 @@ pub fn projects_router<S: Projects>(
                                 .await
                         }
                     })
-                    .fallback(|| async {
-                        ::contract_server::method_not_allowed("GET, PUT, DELETE")
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed(
+                            "GET, PUT, DELETE",
+                            &request,
+                        )
                     }),
             ),
     )
@@ -2693,7 +3012,9 @@ pub fn generation_router<S: Generation>(
                                 .await
                         }
                     })
-                    .fallback(|| async { ::contract_server::method_not_allowed("POST") }),
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("POST", &request)
+                    }),
             )
             .route(
                 "/api/v2/generate/fullstack",
@@ -2718,7 +3039,9 @@ pub fn generation_router<S: Generation>(
                                 .await
                         }
                     })
-                    .fallback(|| async { ::contract_server::method_not_allowed("POST") }),
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("POST", &request)
+                    }),
             )
             .route(
                 "/api/v2/generate/jobs/{job_id}",
@@ -2743,7 +3066,9 @@ pub fn generation_router<S: Generation>(
                                 .await
                         }
                     })
-                    .fallback(|| async { ::contract_server::method_not_allowed("GET") }),
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("GET", &request)
+                    }),
             )
             .route(
                 "/api/v2/generate/models",
@@ -2761,7 +3086,9 @@ pub fn generation_router<S: Generation>(
                                 .await
                         }
                     })
-                    .fallback(|| async { ::contract_server::method_not_allowed("GET") }),
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("GET", &request)
+                    }),
             )
             .route(
                 "/api/v2/generate/simple",
@@ -2781,7 +3108,9 @@ pub fn generation_router<S: Generation>(
                                 .await
                         }
                     })
-                    .fallback(|| async { ::contract_server::method_not_allowed("POST") }),
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("POST", &request)
+                    }),
             ),
     )
 }
@@ -2815,7 +3144,9 @@ pub fn billing_router<S: Billing>(
                                 .await
                         }
                     })
-                    .fallback(|| async { ::contract_server::method_not_allowed("POST") }),
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("POST", &request)
+                    }),
             )
             .route(
                 "/api/v2/billing/invoices",
@@ -2835,7 +3166,9 @@ pub fn billing_router<S: Billing>(
                                 .await
                         }
                     })
-                    .fallback(|| async { ::contract_server::method_not_allowed("GET") }),
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("GET", &request)
+                    }),
             )
             .route(
                 "/api/v2/billing/plans",
@@ -2853,7 +3186,9 @@ pub fn billing_router<S: Billing>(
                                 .await
                         }
                     })
-                    .fallback(|| async { ::contract_server::method_not_allowed("GET") }),
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("GET", &request)
+                    }),
             )
             .route(
                 "/api/v2/billing/portal",
@@ -2878,7 +3213,9 @@ pub fn billing_router<S: Billing>(
                                 .await
                         }
                     })
-                    .fallback(|| async { ::contract_server::method_not_allowed("POST") }),
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("POST", &request)
+                    }),
             )
             .route(
                 "/api/v2/billing/subscription",
@@ -2903,7 +3240,9 @@ pub fn billing_router<S: Billing>(
                                 .await
                         }
                     })
-                    .fallback(|| async { ::contract_server::method_not_allowed("GET") }),
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("GET", &request)
+                    }),
             )
             .route(
                 "/api/v2/billing/webhook",
@@ -2923,7 +3262,9 @@ pub fn billing_router<S: Billing>(
                                 .await
                         }
                     })
-                    .fallback(|| async { ::contract_server::method_not_allowed("POST") }),
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("POST", &request)
+                    }),
             ),
     )
 }
@@ -2950,7 +3291,9 @@ pub fn admin_router<S: Admin>(
                                 .await
                         }
                     })
-                    .fallback(|| async { ::contract_server::method_not_allowed("GET") }),
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("GET", &request)
+                    }),
             )
             .route(
                 "/api/v2/admin/users",
@@ -2975,7 +3318,9 @@ pub fn admin_router<S: Admin>(
                                 .await
                         }
                     })
-                    .fallback(|| async { ::contract_server::method_not_allowed("GET") }),
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("GET", &request)
+                    }),
             )
             .route(
                 "/api/v2/admin/users/{user_id}",
@@ -3000,8 +3345,8 @@ pub fn admin_router<S: Admin>(
                                 .await
                         }
                     })
-                    .fallback(|| async {
-                        ::contract_server::method_not_allowed("PATCH")
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("PATCH", &request)
                     }),
             ),
     )
@@ -3028,7 +3373,9 @@ pub fn meta_router<S: Meta>(
                             handle_api_root(&*service, &core, &operation, request).await
                         }
                     })
-                    .fallback(|| async { ::contract_server::method_not_allowed("GET") }),
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("GET", &request)
+                    }),
             )
             .route(
                 "/api/v2/docs",
@@ -3045,7 +3392,9 @@ pub fn meta_router<S: Meta>(
                             handle_docs(&*service, &core, &operation, request).await
                         }
                     })
-                    .fallback(|| async { ::contract_server::method_not_allowed("GET") }),
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("GET", &request)
+                    }),
             )
             .route(
                 "/api/v2/health",
@@ -3062,7 +3411,9 @@ pub fn meta_router<S: Meta>(
                             handle_health(&*service, &core, &operation, request).await
                         }
                     })
-                    .fallback(|| async { ::contract_server::method_not_allowed("GET") }),
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("GET", &request)
+                    }),
             )
             .route(
                 "/api/v2/openapi.json",
@@ -3080,7 +3431,9 @@ pub fn meta_router<S: Meta>(
                                 .await
                         }
                     })
-                    .fallback(|| async { ::contract_server::method_not_allowed("GET") }),
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("GET", &request)
+                    }),
             )
             .route(
                 "/api/v2/openapi.yaml",
@@ -3098,7 +3451,9 @@ pub fn meta_router<S: Meta>(
                                 .await
                         }
                     })
-                    .fallback(|| async { ::contract_server::method_not_allowed("GET") }),
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("GET", &request)
+                    }),
             ),
     )
 }
@@ -3110,8 +3465,8 @@ async fn handle_api_root<S: Meta>(
 ) -> ::axum::response::Response {
     let prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let answer = service.api_root(prepared.context.clone()).await;
@@ -3129,8 +3484,8 @@ async fn handle_admin_stats<S: Admin>(
 ) -> ::axum::response::Response {
     let prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let answer = service.admin_stats(prepared.context.clone()).await;
@@ -3148,17 +3503,15 @@ async fn handle_admin_list_users<S: Admin>(
 ) -> ::axum::response::Response {
     let mut prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let query = match ::contract_server::decode::<
         schemas::admin::UserListQuery,
     >(::core::mem::take(&mut prepared.input.query), "/query") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let answer = service.admin_list_users(prepared.context.clone(), query).await;
     ::contract_server::finish(
@@ -3175,25 +3528,21 @@ async fn handle_admin_update_user<S: Admin>(
 ) -> ::axum::response::Response {
     let mut prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let path = match ::contract_server::decode::<
         schemas::admin::UserPath,
     >(::core::mem::take(&mut prepared.input.path), "/path") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let body = match ::contract_server::decode::<
         schemas::admin::AdminUserUpdate,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let answer = service.admin_update_user(prepared.context.clone(), path, body).await;
     ::contract_server::finish(
@@ -3210,17 +3559,15 @@ async fn handle_login<S: Auth>(
 ) -> ::axum::response::Response {
     let mut prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let body = match ::contract_server::decode::<
         schemas::auth::UserLogin,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let answer = service.login(prepared.context.clone(), body).await;
     ::contract_server::finish(
@@ -3237,17 +3584,15 @@ async fn handle_logout<S: Auth>(
 ) -> ::axum::response::Response {
     let mut prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let body = match ::contract_server::decode::<
         schemas::auth::RefreshRequest,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let answer = service.logout(prepared.context.clone(), body).await;
     ::contract_server::finish(
@@ -3264,8 +3609,8 @@ async fn handle_get_me<S: Auth>(
 ) -> ::axum::response::Response {
     let prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let answer = service.get_me(prepared.context.clone()).await;
@@ -3283,17 +3628,15 @@ async fn handle_update_me<S: Auth>(
 ) -> ::axum::response::Response {
     let mut prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let body = match ::contract_server::decode::<
         schemas::auth::UserUpdate,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let answer = service.update_me(prepared.context.clone(), body).await;
     ::contract_server::finish(
@@ -3310,17 +3653,15 @@ async fn handle_oauth_authorize<S: Auth>(
 ) -> ::axum::response::Response {
     let mut prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let path = match ::contract_server::decode::<
         schemas::auth::OAuthProviderPath,
     >(::core::mem::take(&mut prepared.input.path), "/path") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let answer = service.oauth_authorize(prepared.context.clone(), path).await;
     ::contract_server::finish(
@@ -3337,25 +3678,21 @@ async fn handle_oauth_callback<S: Auth>(
 ) -> ::axum::response::Response {
     let mut prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let path = match ::contract_server::decode::<
         schemas::auth::OAuthProviderPath,
     >(::core::mem::take(&mut prepared.input.path), "/path") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let body = match ::contract_server::decode::<
         schemas::auth::OAuthCallback,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let answer = service.oauth_callback(prepared.context.clone(), path, body).await;
     ::contract_server::finish(
@@ -3372,17 +3709,15 @@ async fn handle_reset_password<S: Auth>(
 ) -> ::axum::response::Response {
     let mut prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let body = match ::contract_server::decode::<
         schemas::auth::PasswordReset,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let answer = service.reset_password(prepared.context.clone(), body).await;
     ::contract_server::finish(
@@ -3399,17 +3734,15 @@ async fn handle_request_password_reset<S: Auth>(
 ) -> ::axum::response::Response {
     let mut prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let body = match ::contract_server::decode::<
         schemas::auth::PasswordResetRequest,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let answer = service.request_password_reset(prepared.context.clone(), body).await;
     ::contract_server::finish(
@@ -3426,17 +3759,15 @@ async fn handle_refresh_token<S: Auth>(
 ) -> ::axum::response::Response {
     let mut prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let body = match ::contract_server::decode::<
         schemas::auth::RefreshRequest,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let answer = service.refresh_token(prepared.context.clone(), body).await;
     ::contract_server::finish(
@@ -3453,17 +3784,15 @@ async fn handle_register<S: Auth>(
 ) -> ::axum::response::Response {
     let mut prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let body = match ::contract_server::decode::<
         schemas::auth::UserCreate,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let answer = service.register(prepared.context.clone(), body).await;
     ::contract_server::finish(
@@ -3480,25 +3809,21 @@ async fn handle_create_checkout_session<S: Billing>(
 ) -> ::axum::response::Response {
     let mut prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let headers = match ::contract_server::decode::<
         schemas::billing::IdempotencyHeaders,
     >(::core::mem::take(&mut prepared.input.headers), "/header") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let body = match ::contract_server::decode::<
         schemas::billing::CheckoutSessionCreate,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let answer = service
         .create_checkout_session(prepared.context.clone(), headers, body)
@@ -3517,8 +3842,8 @@ async fn handle_list_invoices<S: Billing>(
 ) -> ::axum::response::Response {
     let prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let answer = service.list_invoices(prepared.context.clone()).await;
@@ -3536,8 +3861,8 @@ async fn handle_list_plans<S: Billing>(
 ) -> ::axum::response::Response {
     let prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let answer = service.list_plans(prepared.context.clone()).await;
@@ -3555,17 +3880,15 @@ async fn handle_create_portal_session<S: Billing>(
 ) -> ::axum::response::Response {
     let mut prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let body = match ::contract_server::decode::<
         schemas::billing::PortalSessionCreate,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let answer = service.create_portal_session(prepared.context.clone(), body).await;
     ::contract_server::finish(
@@ -3582,8 +3905,8 @@ async fn handle_get_subscription<S: Billing>(
 ) -> ::axum::response::Response {
     let prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let answer = service.get_subscription(prepared.context.clone()).await;
@@ -3601,25 +3924,21 @@ async fn handle_billing_webhook<S: Billing>(
 ) -> ::axum::response::Response {
     let mut prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let headers = match ::contract_server::decode::<
         schemas::billing::WebhookHeaders,
     >(::core::mem::take(&mut prepared.input.headers), "/header") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let body = match ::contract_server::decode::<
         schemas::billing::WebhookEvent,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let answer = service.billing_webhook(prepared.context.clone(), headers, body).await;
     ::contract_server::finish(
@@ -3636,8 +3955,8 @@ async fn handle_docs<S: Meta>(
 ) -> ::axum::response::Response {
     let prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let answer = service.docs(prepared.context.clone()).await;
@@ -3655,17 +3974,15 @@ async fn handle_generate_agentic<S: Generation>(
 ) -> ::axum::response::Response {
     let mut prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let body = match ::contract_server::decode::<
         schemas::generation::AgenticRequest,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let answer = service.generate_agentic(prepared.context.clone(), body).await;
     ::contract_server::finish(
@@ -3682,17 +3999,15 @@ async fn handle_generate_fullstack<S: Generation>(
 ) -> ::axum::response::Response {
     let mut prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let body = match ::contract_server::decode::<
         schemas::generation::FullStackRequest,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let answer = service.generate_fullstack(prepared.context.clone(), body).await;
     ::contract_server::finish(
@@ -3709,17 +4024,15 @@ async fn handle_get_generation_job<S: Generation>(
 ) -> ::axum::response::Response {
     let mut prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let path = match ::contract_server::decode::<
         schemas::generation::JobPath,
     >(::core::mem::take(&mut prepared.input.path), "/path") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let answer = service.get_generation_job(prepared.context.clone(), path).await;
     ::contract_server::finish(
@@ -3736,8 +4049,8 @@ async fn handle_list_models<S: Generation>(
 ) -> ::axum::response::Response {
     let prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let answer = service.list_models(prepared.context.clone()).await;
@@ -3755,17 +4068,15 @@ async fn handle_generate_simple<S: Generation>(
 ) -> ::axum::response::Response {
     let mut prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let body = match ::contract_server::decode::<
         schemas::generation::SimpleGenerationRequest,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let answer = service.generate_simple(prepared.context.clone(), body).await;
     ::contract_server::finish(
@@ -3782,8 +4093,8 @@ async fn handle_health<S: Meta>(
 ) -> ::axum::response::Response {
     let prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let answer = service.health(prepared.context.clone()).await;
@@ -3801,8 +4112,8 @@ async fn handle_openapi_json<S: Meta>(
 ) -> ::axum::response::Response {
     let prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let answer = service.openapi_json(prepared.context.clone()).await;
@@ -3820,8 +4131,8 @@ async fn handle_openapi_yaml<S: Meta>(
 ) -> ::axum::response::Response {
     let prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let answer = service.openapi_yaml(prepared.context.clone()).await;
@@ -3839,17 +4150,15 @@ async fn handle_list_projects<S: Projects>(
 ) -> ::axum::response::Response {
     let mut prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let query = match ::contract_server::decode::<
         schemas::projects::ProjectListQuery,
     >(::core::mem::take(&mut prepared.input.query), "/query") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let answer = service.list_projects(prepared.context.clone(), query).await;
     ::contract_server::finish(
@@ -3866,17 +4175,15 @@ async fn handle_create_project<S: Projects>(
 ) -> ::axum::response::Response {
     let mut prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let body = match ::contract_server::decode::<
         schemas::projects::ProjectCreate,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let answer = service.create_project(prepared.context.clone(), body).await;
     ::contract_server::finish(
@@ -3893,17 +4200,15 @@ async fn handle_get_project<S: Projects>(
 ) -> ::axum::response::Response {
     let mut prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let path = match ::contract_server::decode::<
         schemas::projects::ProjectPath,
     >(::core::mem::take(&mut prepared.input.path), "/path") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let answer = service.get_project(prepared.context.clone(), path).await;
     ::contract_server::finish(
@@ -3920,17 +4225,15 @@ async fn handle_delete_project<S: Projects>(
 ) -> ::axum::response::Response {
     let mut prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let path = match ::contract_server::decode::<
         schemas::projects::ProjectPath,
     >(::core::mem::take(&mut prepared.input.path), "/path") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let answer = service.delete_project(prepared.context.clone(), path).await;
     ::contract_server::finish(
@@ -3947,25 +4250,21 @@ async fn handle_update_project<S: Projects>(
 ) -> ::axum::response::Response {
     let mut prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let path = match ::contract_server::decode::<
         schemas::projects::ProjectPath,
     >(::core::mem::take(&mut prepared.input.path), "/path") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let body = match ::contract_server::decode::<
         schemas::projects::ProjectUpdate,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let answer = service.update_project(prepared.context.clone(), path, body).await;
     ::contract_server::finish(
@@ -3982,17 +4281,15 @@ async fn handle_get_file<S: Projects>(
 ) -> ::axum::response::Response {
     let mut prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let path = match ::contract_server::decode::<
         schemas::projects::ProjectFilePath,
     >(::core::mem::take(&mut prepared.input.path), "/path") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let answer = service.get_file(prepared.context.clone(), path).await;
     ::contract_server::finish(
@@ -4009,25 +4306,21 @@ async fn handle_put_file<S: Projects>(
 ) -> ::axum::response::Response {
     let mut prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let path = match ::contract_server::decode::<
         schemas::projects::ProjectFilePath,
     >(::core::mem::take(&mut prepared.input.path), "/path") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let body = match ::contract_server::decode::<
         schemas::projects::FileUpsert,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let answer = service.put_file(prepared.context.clone(), path, body).await;
     ::contract_server::finish(
@@ -4044,17 +4337,15 @@ async fn handle_delete_file<S: Projects>(
 ) -> ::axum::response::Response {
     let mut prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let path = match ::contract_server::decode::<
         schemas::projects::ProjectFilePath,
     >(::core::mem::take(&mut prepared.input.path), "/path") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let answer = service.delete_file(prepared.context.clone(), path).await;
     ::contract_server::finish(
