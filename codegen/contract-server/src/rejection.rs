@@ -1,5 +1,5 @@
 //! Why the runtime refuses a request before (or instead of) a handler: one [`Rejection`] per
-//! cause, each with a fixed status and title, its message the problem's `detail`. A rejection
+//! cause, each with a fixed status and title, its message (and cause) the problem's `detail`. A rejection
 //! reaches the wire only as a [`Rejected`], which carries what every answer to the request
 //! carries (request id, rate-limit state, deprecation), so no refusal can leave them out.
 
@@ -17,7 +17,7 @@ use crate::reply::stamp;
 #[derive(Debug, thiserror::Error)]
 pub enum Rejection {
     /// `401` with `WWW-Authenticate: Bearer`.
-    #[error("{0}")]
+    #[error(transparent)]
     Unauthorized(#[from] AuthError),
     /// `403`: the principal lacks the operation's role.
     #[error("this operation needs the `{role}` role")]
@@ -26,10 +26,10 @@ pub enum Rejection {
     #[error("the limit is {} requests per window; retry in {} seconds", .0.limit, .0.reset)]
     TooManyRequests(Admission),
     /// `400`: the body is not JSON.
-    #[error("the body is not valid JSON: {0}")]
+    #[error("the body is not valid JSON")]
     MalformedJson(#[source] serde_json::Error),
     /// `400`: the body could not be received.
-    #[error("the body could not be read: {0}")]
+    #[error("the body could not be read")]
     UnreadableBody(#[source] axum::Error),
     /// `413`: the body is larger than [`Core`](crate::Core) accepts.
     #[error("the body is larger than {limit} bytes")]
@@ -97,9 +97,18 @@ impl Rejection {
         }
     }
 
+    /// The problem's `detail`: the message, and where the client can act on it, its cause.
+    pub fn detail(&self) -> String {
+        match self {
+            Rejection::MalformedJson(source) => format!("{self}: {source}"),
+            Rejection::UnreadableBody(source) => format!("{self}: {source}"),
+            _ => self.to_string(),
+        }
+    }
+
     /// The problem, with the headers this kind of refusal implies.
     fn into_problem(self) -> Response {
-        let detail = self.to_string();
+        let detail = self.detail();
         let (status, title) = (self.status(), self.title());
         let mut headers = HeaderMap::new();
         match &self {
@@ -347,6 +356,21 @@ mod tests {
         assert_eq!(headers["x-ratelimit-remaining"], "1");
         assert_eq!(problem["errors"][0]["path"], "/body");
         assert_eq!(problem["detail"], "/body does not fit the contract type");
+    }
+
+    #[tokio::test]
+    async fn malformed_json_says_where_and_keeps_its_cause() {
+        let (status, _, problem) = refused(&core(), request(Some("admin"), "application/json", "{\"name\": ")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        let detail = problem["detail"].as_str().expect("detail");
+        assert!(detail.starts_with("the body is not valid JSON: EOF while parsing"), "{detail}");
+
+        let cause = serde_json::from_str::<Value>("{").expect_err("not JSON");
+        let rejection = Rejection::MalformedJson(cause);
+        assert_eq!(rejection.to_string(), "the body is not valid JSON");
+        assert!(std::error::Error::source(&rejection).is_some());
+        let unauthorized = Rejection::from(AuthError::Revoked);
+        assert_eq!(unauthorized.detail(), "the account behind the token is disabled");
     }
 
     /// Refuses everyone, after a pause, as a store across the network would answer.
