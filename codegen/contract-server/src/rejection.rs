@@ -15,6 +15,7 @@ use crate::reply::stamp;
 
 /// A refused request.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Rejection {
     /// `401` with `WWW-Authenticate: Bearer`.
     #[error(transparent)]
