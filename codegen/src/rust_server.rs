@@ -15,7 +15,7 @@ use serde_json::{Map, Value, json};
 use crate::error::Error;
 use crate::model::{Location, Model, Operation, Parameter, Security};
 use crate::rust_path;
-use crate::schema::{Components, bundle};
+use crate::schema::{Components, Types, bundle, ref_name};
 
 /// Names and paths of the generated crate and of the contract crate it uses.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -147,6 +147,31 @@ fn parameters_schema(components: &impl Components, parameters: &[&Parameter]) ->
     standalone(components, &json!({ "type": "object", "properties": properties, "required": required }))
 }
 
+/// How the runtime reads a parameter's text (`contract_server::Kind`), from the `type` of its
+/// schema (a reference to a component followed once): arrays are lists of their items' kind.
+fn kind(components: &impl Components, schema: &Value) -> TokenStream {
+    let schema = schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(ref_name)
+        .and_then(|name| components.schema(name))
+        .unwrap_or(schema);
+    let types = Types::listed(schema);
+    if types.contains("array") {
+        let item =
+            schema.get("items").map_or_else(|| quote!(::contract_server::Kind::Text), |items| kind(components, items));
+        quote!(::contract_server::Kind::List(&#item))
+    } else if types.contains("integer") {
+        quote!(::contract_server::Kind::Integer)
+    } else if types.contains("number") {
+        quote!(::contract_server::Kind::Number)
+    } else if types.contains("boolean") {
+        quote!(::contract_server::Kind::Boolean)
+    } else {
+        quote!(::contract_server::Kind::Text)
+    }
+}
+
 /// The files of the crate, by path relative to its folder.
 pub fn emit(model: &Model, krate: &Crate, header: &str) -> Result<BTreeMap<String, String>, Error> {
     let mut files = BTreeMap::new();
@@ -213,18 +238,21 @@ fn library(model: &Model) -> TokenStream {
 fn spec(components: &impl Components, operation: &Operation) -> TokenStream {
     let name = format_ident!("{}", operation.id.to_uppercase());
     let id = &operation.id;
-    let text = |location| {
+    let location = |location| {
         let parameters: Vec<&Parameter> = operation.parameters().filter(|p| p.location == location).collect();
         if parameters.is_empty() {
-            quote!(::core::option::Option::None)
-        } else {
-            let schema = parameters_schema(components, &parameters).to_string();
-            quote!(::core::option::Option::Some(#schema))
+            return quote!(::core::option::Option::None);
         }
+        let schema = parameters_schema(components, &parameters).to_string();
+        let params = parameters.iter().map(|parameter| {
+            let (name, kind) = (&parameter.name, kind(components, &parameter.schema));
+            quote!(::contract_server::Param { name: #name, kind: #kind })
+        });
+        quote!(::core::option::Option::Some(::contract_server::Parameters { schema: #schema, params: &[#(#params),*] }))
     };
-    let path = text(Location::Path);
-    let query = text(Location::Query);
-    let headers = text(Location::Header);
+    let path = location(Location::Path);
+    let query = location(Location::Query);
+    let headers = location(Location::Header);
     let body = match &operation.body {
         Some(body) => {
             let schema = standalone(components, &body.body.schema).to_string();
@@ -244,7 +272,7 @@ fn spec(components: &impl Components, operation: &Operation) -> TokenStream {
     let rate_limit = match operation.rate_limit {
         Some(limit) => {
             let (count, window) = (limit.count, limit.period.seconds());
-            quote!(::core::option::Option::Some((#count, #window)))
+            quote!(::core::option::Option::Some(::contract_server::RateLimit { requests: #count, window_seconds: #window }))
         }
         None => quote!(::core::option::Option::None),
     };
@@ -331,7 +359,7 @@ fn inputs(operation: &Operation) -> Vec<(Ident, TokenStream, TokenStream)> {
             let decode = quote! {
                 match ::contract_server::decode::<#ty>(::core::mem::take(&mut prepared.input.#name), #prefix) {
                     ::core::result::Result::Ok(value) => value,
-                    ::core::result::Result::Err(response) => return ::contract_server::decorate_error(operation, *response),
+                    ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
                 }
             };
             inputs.push((name, ty, decode));
@@ -343,7 +371,7 @@ fn inputs(operation: &Operation) -> Vec<(Ident, TokenStream, TokenStream)> {
             let decode = quote! {
                 match ::contract_server::decode::<#ty>(prepared.input.body.take().unwrap_or_default(), "/body") {
                     ::core::result::Result::Ok(value) => value,
-                    ::core::result::Result::Err(response) => return ::contract_server::decorate_error(operation, *response),
+                    ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
                 }
             };
             inputs.push((format_ident!("body"), ty, decode));
@@ -353,7 +381,7 @@ fn inputs(operation: &Operation) -> Vec<(Ident, TokenStream, TokenStream)> {
                     ::core::option::Option::None => ::core::option::Option::None,
                     ::core::option::Option::Some(value) => match ::contract_server::decode::<#ty>(value, "/body") {
                         ::core::result::Result::Ok(value) => ::core::option::Option::Some(value),
-                        ::core::result::Result::Err(response) => return ::contract_server::decorate_error(operation, *response),
+                        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
                     },
                 }
             };
@@ -421,7 +449,7 @@ fn handler(operation: &Operation) -> TokenStream {
         ) -> ::axum::response::Response {
             let #mutability prepared = match ::contract_server::prepare(core, operation, request).await {
                 ::core::result::Result::Ok(prepared) => prepared,
-                ::core::result::Result::Err(response) => return ::contract_server::decorate_error(operation, *response),
+                ::core::result::Result::Err(rejected) => return ::axum::response::IntoResponse::into_response(rejected),
             };
             #(#decodes)*
             #call
@@ -454,7 +482,7 @@ fn tag_router(tag: &str, operations: &[&Operation]) -> TokenStream {
             };
         }
         quote! {
-            .route(#path, #chain.fallback(|| async { ::contract_server::method_not_allowed(#allow) }))
+            .route(#path, #chain.fallback(|request: ::axum::extract::Request| async move { ::contract_server::method_not_allowed(#allow, &request) }))
         }
     });
     quote! {

@@ -149,7 +149,7 @@ export function createClient(options: ClientOptions) {
      * `PATCH /api/v2/admin/users/{user_id}`
      */
     async adminUpdateUser(request: T.AdminUpdateUserRequest, call?: CallOptions): Promise<T.AdminUpdateUserResponse> {
-      const raw = await send(options, { method: "PATCH", path: "/api/v2/admin/users/" + encodeURIComponent(String(request.path.user_id)), body: request.body, hasBody: request.body !== undefined, secured: true }, { 200: V.validateUserResponse, 400: V.validateProblem, 401: V.validateProblem, 403: V.validateProblem, 404: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
+      const raw = await send(options, { method: "PATCH", path: "/api/v2/admin/users/" + encodeURIComponent(String(request.path.user_id)), body: request.body, hasBody: request.body !== undefined, secured: true }, { 200: V.validateUserResponse, 400: V.validateProblem, 401: V.validateProblem, 403: V.validateProblem, 404: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.AdminUpdateUserResponse;
     },
@@ -159,7 +159,7 @@ export function createClient(options: ClientOptions) {
      * `POST /api/v2/auth/login`
      */
     async login(request: T.LoginRequest, call?: CallOptions): Promise<T.LoginResponse> {
-      const raw = await send(options, { method: "POST", path: "/api/v2/auth/login", body: request.body, hasBody: request.body !== undefined, secured: false }, { 200: V.validateTokenResponse, 400: V.validateProblem, 401: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
+      const raw = await send(options, { method: "POST", path: "/api/v2/auth/login", body: request.body, hasBody: request.body !== undefined, secured: false }, { 200: V.validateTokenResponse, 400: V.validateProblem, 401: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.LoginResponse;
     },
@@ -169,7 +169,7 @@ export function createClient(options: ClientOptions) {
      * `POST /api/v2/auth/logout`
      */
     async logout(request: T.LogoutRequest, call?: CallOptions): Promise<T.LogoutResponse> {
-      const raw = await send(options, { method: "POST", path: "/api/v2/auth/logout", body: request.body, hasBody: request.body !== undefined, secured: true }, { 204: null, 400: V.validateProblem, 401: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem, 500: V.validateProblem }, call);
+      const raw = await send(options, { method: "POST", path: "/api/v2/auth/logout", body: request.body, hasBody: request.body !== undefined, secured: true }, { 204: null, 400: V.validateProblem, 401: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 500: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.LogoutResponse;
     },
@@ -191,7 +191,7 @@ export function createClient(options: ClientOptions) {
      * `PATCH /api/v2/auth/me`
      */
     async updateMe(request: T.UpdateMeRequest, call?: CallOptions): Promise<T.UpdateMeResponse> {
-      const raw = await send(options, { method: "PATCH", path: "/api/v2/auth/me", body: request.body, hasBody: request.body !== undefined, secured: true }, { 200: V.validateUserResponse, 400: V.validateProblem, 401: V.validateProblem, 403: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
+      const raw = await send(options, { method: "PATCH", path: "/api/v2/auth/me", body: request.body, hasBody: request.body !== undefined, secured: true }, { 200: V.validateUserResponse, 400: V.validateProblem, 401: V.validateProblem, 403: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.UpdateMeResponse;
     },
@@ -215,7 +215,7 @@ export function createClient(options: ClientOptions) {
      * `POST /api/v2/auth/oauth/{provider}/callback`
      */
     async oauthCallback(request: T.OauthCallbackRequest, call?: CallOptions): Promise<T.OauthCallbackResponse> {
-      const raw = await send(options, { method: "POST", path: "/api/v2/auth/oauth/" + encodeURIComponent(String(request.path.provider)) + "/callback", body: request.body, hasBody: request.body !== undefined, secured: false }, { 200: V.validateTokenResponse, 400: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 502: V.validateProblem, 503: V.validateProblem }, call);
+      const raw = await send(options, { method: "POST", path: "/api/v2/auth/oauth/" + encodeURIComponent(String(request.path.provider)) + "/callback", body: request.body, hasBody: request.body !== undefined, secured: false }, { 200: V.validateTokenResponse, 400: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 502: V.validateProblem, 503: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.OauthCallbackResponse;
     },
@@ -225,7 +225,7 @@ export function createClient(options: ClientOptions) {
      * `POST /api/v2/auth/password-reset/confirm`
      */
     async resetPassword(request: T.ResetPasswordRequest, call?: CallOptions): Promise<T.ResetPasswordResponse> {
-      const raw = await send(options, { method: "POST", path: "/api/v2/auth/password-reset/confirm", body: request.body, hasBody: request.body !== undefined, secured: false }, { 204: null, 400: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
+      const raw = await send(options, { method: "POST", path: "/api/v2/auth/password-reset/confirm", body: request.body, hasBody: request.body !== undefined, secured: false }, { 204: null, 400: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.ResetPasswordResponse;
     },
@@ -238,7 +238,7 @@ export function createClient(options: ClientOptions) {
      * `POST /api/v2/auth/password-reset/request`
      */
     async requestPasswordReset(request: T.RequestPasswordResetRequest, call?: CallOptions): Promise<T.RequestPasswordResetResponse> {
-      const raw = await send(options, { method: "POST", path: "/api/v2/auth/password-reset/request", body: request.body, hasBody: request.body !== undefined, secured: false }, { 202: null, 400: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
+      const raw = await send(options, { method: "POST", path: "/api/v2/auth/password-reset/request", body: request.body, hasBody: request.body !== undefined, secured: false }, { 202: null, 400: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.RequestPasswordResetResponse;
     },
@@ -250,7 +250,7 @@ export function createClient(options: ClientOptions) {
      * `POST /api/v2/auth/refresh`
      */
     async refreshToken(request: T.RefreshTokenRequest, call?: CallOptions): Promise<T.RefreshTokenResponse> {
-      const raw = await send(options, { method: "POST", path: "/api/v2/auth/refresh", body: request.body, hasBody: request.body !== undefined, secured: false }, { 200: V.validateTokenResponse, 400: V.validateProblem, 401: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
+      const raw = await send(options, { method: "POST", path: "/api/v2/auth/refresh", body: request.body, hasBody: request.body !== undefined, secured: false }, { 200: V.validateTokenResponse, 400: V.validateProblem, 401: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.RefreshTokenResponse;
     },
@@ -263,7 +263,7 @@ export function createClient(options: ClientOptions) {
      * `POST /api/v2/auth/register`
      */
     async register(request: T.RegisterRequest, call?: CallOptions): Promise<T.RegisterResponse> {
-      const raw = await send(options, { method: "POST", path: "/api/v2/auth/register", body: request.body, hasBody: request.body !== undefined, secured: false }, { 201: V.validateUserResponse, 400: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
+      const raw = await send(options, { method: "POST", path: "/api/v2/auth/register", body: request.body, hasBody: request.body !== undefined, secured: false }, { 201: V.validateUserResponse, 400: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.RegisterResponse;
     },
@@ -275,7 +275,7 @@ export function createClient(options: ClientOptions) {
      * `POST /api/v2/billing/checkout`
      */
     async createCheckoutSession(request: T.CreateCheckoutSessionRequest, call?: CallOptions): Promise<T.CreateCheckoutSessionResponse> {
-      const raw = await send(options, { method: "POST", path: "/api/v2/billing/checkout", headers: request.headers, body: request.body, hasBody: request.body !== undefined, secured: true }, { 201: V.validateCheckoutSession, 400: V.validateProblem, 401: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 502: V.validateProblem }, call);
+      const raw = await send(options, { method: "POST", path: "/api/v2/billing/checkout", headers: request.headers, body: request.body, hasBody: request.body !== undefined, secured: true }, { 201: V.validateCheckoutSession, 400: V.validateProblem, 401: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 502: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.CreateCheckoutSessionResponse;
     },
@@ -305,7 +305,7 @@ export function createClient(options: ClientOptions) {
      * `POST /api/v2/billing/portal`
      */
     async createPortalSession(request: T.CreatePortalSessionRequest, call?: CallOptions): Promise<T.CreatePortalSessionResponse> {
-      const raw = await send(options, { method: "POST", path: "/api/v2/billing/portal", body: request.body, hasBody: request.body !== undefined, secured: true }, { 201: V.validatePortalSession, 400: V.validateProblem, 401: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 502: V.validateProblem }, call);
+      const raw = await send(options, { method: "POST", path: "/api/v2/billing/portal", body: request.body, hasBody: request.body !== undefined, secured: true }, { 201: V.validatePortalSession, 400: V.validateProblem, 401: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 502: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.CreatePortalSessionResponse;
     },
@@ -329,7 +329,7 @@ export function createClient(options: ClientOptions) {
      * `POST /api/v2/billing/webhook`
      */
     async billingWebhook(request: T.BillingWebhookRequest, call?: CallOptions): Promise<T.BillingWebhookResponse> {
-      const raw = await send(options, { method: "POST", path: "/api/v2/billing/webhook", headers: request.headers, body: request.body, hasBody: request.body !== undefined, secured: false }, { 200: V.validateWebhookAck, 400: V.validateProblem, 401: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem, 500: V.validateProblem }, call);
+      const raw = await send(options, { method: "POST", path: "/api/v2/billing/webhook", headers: request.headers, body: request.body, hasBody: request.body !== undefined, secured: false }, { 200: V.validateWebhookAck, 400: V.validateProblem, 401: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 500: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.BillingWebhookResponse;
     },
@@ -351,7 +351,7 @@ export function createClient(options: ClientOptions) {
      * `POST /api/v2/generate/agentic`
      */
     async generateAgentic(request: T.GenerateAgenticRequest, call?: CallOptions): Promise<T.GenerateAgenticResponse> {
-      const raw = await send(options, { method: "POST", path: "/api/v2/generate/agentic", body: request.body, hasBody: request.body !== undefined, secured: true }, { 202: V.validateGenerationJob, 400: V.validateProblem, 401: V.validateProblem, 402: V.validateProblem, 404: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
+      const raw = await send(options, { method: "POST", path: "/api/v2/generate/agentic", body: request.body, hasBody: request.body !== undefined, secured: true }, { 202: V.validateGenerationJob, 400: V.validateProblem, 401: V.validateProblem, 402: V.validateProblem, 404: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.GenerateAgenticResponse;
     },
@@ -361,7 +361,7 @@ export function createClient(options: ClientOptions) {
      * `POST /api/v2/generate/fullstack`
      */
     async generateFullstack(request: T.GenerateFullstackRequest, call?: CallOptions): Promise<T.GenerateFullstackResponse> {
-      const raw = await send(options, { method: "POST", path: "/api/v2/generate/fullstack", body: request.body, hasBody: request.body !== undefined, secured: true }, { 202: V.validateGenerationJob, 400: V.validateProblem, 401: V.validateProblem, 402: V.validateProblem, 404: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
+      const raw = await send(options, { method: "POST", path: "/api/v2/generate/fullstack", body: request.body, hasBody: request.body !== undefined, secured: true }, { 202: V.validateGenerationJob, 400: V.validateProblem, 401: V.validateProblem, 402: V.validateProblem, 404: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.GenerateFullstackResponse;
     },
@@ -391,7 +391,7 @@ export function createClient(options: ClientOptions) {
      * `POST /api/v2/generate/simple`
      */
     async generateSimple(request: T.GenerateSimpleRequest, call?: CallOptions): Promise<T.GenerateSimpleResponse> {
-      const raw = await send(options, { method: "POST", path: "/api/v2/generate/simple", body: request.body, hasBody: request.body !== undefined, secured: true }, { 202: V.validateGenerationJob, 400: V.validateProblem, 401: V.validateProblem, 402: V.validateProblem, 404: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
+      const raw = await send(options, { method: "POST", path: "/api/v2/generate/simple", body: request.body, hasBody: request.body !== undefined, secured: true }, { 202: V.validateGenerationJob, 400: V.validateProblem, 401: V.validateProblem, 402: V.validateProblem, 404: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.GenerateSimpleResponse;
     },
@@ -441,7 +441,7 @@ export function createClient(options: ClientOptions) {
      * `POST /api/v2/projects`
      */
     async createProject(request: T.CreateProjectRequest, call?: CallOptions): Promise<T.CreateProjectResponse> {
-      const raw = await send(options, { method: "POST", path: "/api/v2/projects", body: request.body, hasBody: request.body !== undefined, secured: true }, { 201: V.validateProject, 400: V.validateProblem, 401: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
+      const raw = await send(options, { method: "POST", path: "/api/v2/projects", body: request.body, hasBody: request.body !== undefined, secured: true }, { 201: V.validateProject, 400: V.validateProblem, 401: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.CreateProjectResponse;
     },
@@ -473,7 +473,7 @@ export function createClient(options: ClientOptions) {
      * `PATCH /api/v2/projects/{project_id}`
      */
     async updateProject(request: T.UpdateProjectRequest, call?: CallOptions): Promise<T.UpdateProjectResponse> {
-      const raw = await send(options, { method: "PATCH", path: "/api/v2/projects/" + encodeURIComponent(String(request.path.project_id)), body: request.body, hasBody: request.body !== undefined, secured: true }, { 200: V.validateProject, 400: V.validateProblem, 401: V.validateProblem, 404: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
+      const raw = await send(options, { method: "PATCH", path: "/api/v2/projects/" + encodeURIComponent(String(request.path.project_id)), body: request.body, hasBody: request.body !== undefined, secured: true }, { 200: V.validateProject, 400: V.validateProblem, 401: V.validateProblem, 404: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.UpdateProjectResponse;
     },
@@ -493,7 +493,7 @@ export function createClient(options: ClientOptions) {
      * `PUT /api/v2/projects/{project_id}/files/{file_name}`
      */
     async putFile(request: T.PutFileRequest, call?: CallOptions): Promise<T.PutFileResponse> {
-      const raw = await send(options, { method: "PUT", path: "/api/v2/projects/" + encodeURIComponent(String(request.path.project_id)) + "/files/" + encodeURIComponent(String(request.path.file_name)), body: request.body, hasBody: request.body !== undefined, secured: true }, { 200: V.validateProjectFile, 400: V.validateProblem, 401: V.validateProblem, 404: V.validateProblem, 413: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
+      const raw = await send(options, { method: "PUT", path: "/api/v2/projects/" + encodeURIComponent(String(request.path.project_id)) + "/files/" + encodeURIComponent(String(request.path.file_name)), body: request.body, hasBody: request.body !== undefined, secured: true }, { 200: V.validateProjectFile, 400: V.validateProblem, 401: V.validateProblem, 404: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.PutFileResponse;
     },

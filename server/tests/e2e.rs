@@ -381,10 +381,26 @@ async fn the_sixth_login_within_a_minute_is_429() {
 #[tokio::test]
 async fn malformed_and_oversized_bodies() {
     let server = start().await;
-    let (status, _, problem) =
+    let (status, headers, problem) =
         raw(&server, reqwest::Method::POST, "/api/v2/auth/login", None, Some("{\"email\": ".into())).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
     assert_eq!(problem["title"], "Malformed JSON");
+    assert!(headers.contains_key("x-request-id"), "refusals carry the request id too");
+    assert_eq!(headers["x-ratelimit-limit"], "5", "a refusal after counting says what is left");
+    assert_eq!(headers["x-ratelimit-remaining"], "4");
+
+    // A JSON text sent as another media type.
+    let response = reqwest::Client::new()
+        .post(format!("{}/api/v2/auth/login", server.base))
+        .header("content-type", "text/plain")
+        .body(json!({"email": "ada@example.com", "password": "Sup3rSecret"}).to_string())
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(response.headers()["content-type"], "application/problem+json");
+    let problem: Value = response.json().await.expect("a problem");
+    assert_eq!(problem["title"], "Unsupported media type");
 
     let token = register_and_login(&server, "ada@example.com").await;
     let created = client(&server, Some(&token)).create_project(&project("P")).await.expect("create").into_inner();
@@ -399,10 +415,12 @@ async fn malformed_and_oversized_bodies() {
     .await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{problem}");
 
-    let (status, _, _) = raw(&server, reqwest::Method::GET, "/api/v2/no/such/route", None, None).await;
+    let (status, headers, _) = raw(&server, reqwest::Method::GET, "/api/v2/no/such/route", None, None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(headers.contains_key("x-request-id"));
     let (status, headers, _) = raw(&server, reqwest::Method::PUT, "/api/v2/health", None, None).await;
     assert_eq!((status, headers["allow"].to_str().expect("ASCII")), (StatusCode::METHOD_NOT_ALLOWED, "GET"));
+    assert!(headers.contains_key("x-request-id"));
 }
 
 #[tokio::test]

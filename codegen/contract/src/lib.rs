@@ -40,8 +40,8 @@
 //! # What an operation implies
 //! `codegen` adds the error responses that an operation's traits make possible, so that every
 //! document and every generated router agree on them:
-//! - a request body: `400` (not JSON), `413` (body too large) and `415` (not sent as JSON);
-//! - a request body, path, query or header parameters: `422` (input that breaks the contract);
+//! - a request body: `400` (malformed JSON), `413` (body too large) and `415` (a body not sent as JSON);
+//! - a request body, path, query or header parameters: `422` (invalid input);
 //! - [`Security::Bearer`] or [`Security::Role`]: `401`; [`Security::Role`]: `403`;
 //! - a rate limit: `429` with `Retry-After` and `X-RateLimit-*` headers;
 //! - [`Operation::etag`]: an `If-None-Match` header parameter, an `ETag` header on success and a `304`;

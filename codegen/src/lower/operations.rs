@@ -178,6 +178,7 @@ fn implied_errors(op: &contract::Operation, has_body: bool, has_params: bool) ->
     if has_body {
         add(400, "The body is not valid JSON.".into());
         add(413, "The body is larger than the server accepts.".into());
+        add(415, "The body's `Content-Type` is not JSON (`application/json` or a `+json` type).".into());
     }
     if has_body || has_params {
         add(422, "The request breaks the contract; `errors` lists every invalid field.".into());

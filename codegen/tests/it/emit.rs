@@ -54,3 +54,16 @@ fn typescript_package() {
         insta::assert_snapshot!(snapshot, files[&format!("generated/typescript/{name}")]);
     }
 }
+
+#[test]
+fn parameter_kinds_come_with_the_spec() {
+    let files = files();
+    let server: String = files["generated/api-server/src/lib.rs"].split_whitespace().collect();
+    for param in [
+        r#"Param{name:"priority",kind:::contract_server::Kind::List(&::contract_server::Kind::Text),}"#,
+        r#"Param{name:"limit",kind:::contract_server::Kind::Integer,}"#,
+        r#"Param{name:"todo_id",kind:::contract_server::Kind::Integer,}"#,
+    ] {
+        assert!(server.contains(param), "{param} in {server}");
+    }
+}

@@ -3707,6 +3707,9 @@ Sends a `PATCH` request to `/api/v2/admin/users/{user_id}`
             413u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
+            415u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             422u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -3766,6 +3769,9 @@ Sends a `POST` request to `/api/v2/auth/login`
             413u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
+            415u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             422u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -3821,6 +3827,9 @@ Sends a `POST` request to `/api/v2/auth/logout`
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             413u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            415u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             422u16 => {
@@ -3930,6 +3939,9 @@ Sends a `PATCH` request to `/api/v2/auth/me`
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             413u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            415u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             422u16 => {
@@ -4051,6 +4063,9 @@ Sends a `POST` request to `/api/v2/auth/oauth/{provider}/callback`
             413u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
+            415u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             422u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -4113,6 +4128,9 @@ Sends a `POST` request to `/api/v2/auth/password-reset/confirm`
             413u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
+            415u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             422u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -4170,6 +4188,9 @@ Sends a `POST` request to `/api/v2/auth/password-reset/request`
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             413u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            415u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             422u16 => {
@@ -4233,6 +4254,9 @@ Sends a `POST` request to `/api/v2/auth/refresh`
             413u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
+            415u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             422u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -4293,6 +4317,9 @@ Sends a `POST` request to `/api/v2/auth/register`
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             413u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            415u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             422u16 => {
@@ -4362,6 +4389,9 @@ Arguments:
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             413u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            415u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             422u16 => {
@@ -4534,6 +4564,9 @@ Sends a `POST` request to `/api/v2/billing/portal`
             413u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
+            415u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             422u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -4646,6 +4679,9 @@ Arguments:
             413u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
+            415u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             422u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -4753,6 +4789,9 @@ Sends a `POST` request to `/api/v2/generate/agentic`
             413u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
+            415u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             422u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -4816,6 +4855,9 @@ Sends a `POST` request to `/api/v2/generate/fullstack`
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             413u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            415u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             422u16 => {
@@ -4988,6 +5030,9 @@ Sends a `POST` request to `/api/v2/generate/simple`
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             413u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            415u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             422u16 => {
@@ -5257,6 +5302,9 @@ Sends a `POST` request to `/api/v2/projects`
             413u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
+            415u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             422u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -5438,6 +5486,9 @@ Sends a `PATCH` request to `/api/v2/projects/{project_id}`
             413u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
+            415u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             422u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -5565,6 +5616,9 @@ Sends a `PUT` request to `/api/v2/projects/{project_id}/files/{file_name}`
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             413u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            415u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             422u16 => {

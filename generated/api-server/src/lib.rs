@@ -19,7 +19,10 @@ pub mod specs {
         body: ::core::option::Option::None,
         body_required: false,
         security: ::contract_server::Security::Public,
-        rate_limit: ::core::option::Option::Some((100u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 100u32,
+            window_seconds: 60u32,
+        }),
         etag: false,
         deprecated: false,
     };
@@ -32,7 +35,10 @@ pub mod specs {
         body: ::core::option::Option::None,
         body_required: false,
         security: ::contract_server::Security::Role("admin"),
-        rate_limit: ::core::option::Option::Some((30u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 30u32,
+            window_seconds: 60u32,
+        }),
         etag: false,
         deprecated: false,
     };
@@ -40,23 +46,54 @@ pub mod specs {
     pub static ADMIN_LIST_USERS: ::contract_server::Spec = ::contract_server::Spec {
         id: "admin_list_users",
         path: ::core::option::Option::None,
-        query: ::core::option::Option::Some(
-            "{\"type\":\"object\",\"properties\":{\"page\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":1,\"maximum\":100000,\"default\":1},\"per_page\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":1,\"maximum\":100,\"default\":20},\"role\":{\"$ref\":\"#/$defs/Role\"},\"disabled\":{\"type\":\"boolean\"},\"search\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":100}},\"required\":[],\"$defs\":{\"Role\":{\"type\":\"string\",\"enum\":[\"user\",\"admin\"],\"description\":\"What a user may do.\"}}}",
-        ),
+        query: ::core::option::Option::Some(::contract_server::Parameters {
+            schema: "{\"type\":\"object\",\"properties\":{\"page\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":1,\"maximum\":100000,\"default\":1},\"per_page\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":1,\"maximum\":100,\"default\":20},\"role\":{\"$ref\":\"#/$defs/Role\"},\"disabled\":{\"type\":\"boolean\"},\"search\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":100}},\"required\":[],\"$defs\":{\"Role\":{\"type\":\"string\",\"enum\":[\"user\",\"admin\"],\"description\":\"What a user may do.\"}}}",
+            params: &[
+                ::contract_server::Param {
+                    name: "page",
+                    kind: ::contract_server::Kind::Integer,
+                },
+                ::contract_server::Param {
+                    name: "per_page",
+                    kind: ::contract_server::Kind::Integer,
+                },
+                ::contract_server::Param {
+                    name: "role",
+                    kind: ::contract_server::Kind::Text,
+                },
+                ::contract_server::Param {
+                    name: "disabled",
+                    kind: ::contract_server::Kind::Boolean,
+                },
+                ::contract_server::Param {
+                    name: "search",
+                    kind: ::contract_server::Kind::Text,
+                },
+            ],
+        }),
         headers: ::core::option::Option::None,
         body: ::core::option::Option::None,
         body_required: false,
         security: ::contract_server::Security::Role("admin"),
-        rate_limit: ::core::option::Option::Some((60u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 60u32,
+            window_seconds: 60u32,
+        }),
         etag: false,
         deprecated: false,
     };
     /// `PATCH /api/v2/admin/users/{user_id}`
     pub static ADMIN_UPDATE_USER: ::contract_server::Spec = ::contract_server::Spec {
         id: "admin_update_user",
-        path: ::core::option::Option::Some(
-            "{\"type\":\"object\",\"properties\":{\"user_id\":{\"type\":\"string\",\"format\":\"uuid\"}},\"required\":[\"user_id\"]}",
-        ),
+        path: ::core::option::Option::Some(::contract_server::Parameters {
+            schema: "{\"type\":\"object\",\"properties\":{\"user_id\":{\"type\":\"string\",\"format\":\"uuid\"}},\"required\":[\"user_id\"]}",
+            params: &[
+                ::contract_server::Param {
+                    name: "user_id",
+                    kind: ::contract_server::Kind::Text,
+                },
+            ],
+        }),
         query: ::core::option::Option::None,
         headers: ::core::option::Option::None,
         body: ::core::option::Option::Some(
@@ -64,7 +101,10 @@ pub mod specs {
         ),
         body_required: true,
         security: ::contract_server::Security::Role("admin"),
-        rate_limit: ::core::option::Option::Some((30u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 30u32,
+            window_seconds: 60u32,
+        }),
         etag: false,
         deprecated: false,
     };
@@ -79,7 +119,10 @@ pub mod specs {
         ),
         body_required: true,
         security: ::contract_server::Security::Public,
-        rate_limit: ::core::option::Option::Some((5u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 5u32,
+            window_seconds: 60u32,
+        }),
         etag: false,
         deprecated: false,
     };
@@ -107,7 +150,10 @@ pub mod specs {
         body: ::core::option::Option::None,
         body_required: false,
         security: ::contract_server::Security::Bearer,
-        rate_limit: ::core::option::Option::Some((20u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 20u32,
+            window_seconds: 60u32,
+        }),
         etag: false,
         deprecated: false,
     };
@@ -122,31 +168,49 @@ pub mod specs {
         ),
         body_required: true,
         security: ::contract_server::Security::Bearer,
-        rate_limit: ::core::option::Option::Some((20u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 20u32,
+            window_seconds: 60u32,
+        }),
         etag: false,
         deprecated: false,
     };
     /// `GET /api/v2/auth/oauth/{provider}/authorize`
     pub static OAUTH_AUTHORIZE: ::contract_server::Spec = ::contract_server::Spec {
         id: "oauth_authorize",
-        path: ::core::option::Option::Some(
-            "{\"type\":\"object\",\"properties\":{\"provider\":{\"$ref\":\"#/$defs/OAuthProvider\"}},\"required\":[\"provider\"],\"$defs\":{\"OAuthProvider\":{\"type\":\"string\",\"enum\":[\"google\",\"github\"],\"description\":\"A supported OAuth provider.\"}}}",
-        ),
+        path: ::core::option::Option::Some(::contract_server::Parameters {
+            schema: "{\"type\":\"object\",\"properties\":{\"provider\":{\"$ref\":\"#/$defs/OAuthProvider\"}},\"required\":[\"provider\"],\"$defs\":{\"OAuthProvider\":{\"type\":\"string\",\"enum\":[\"google\",\"github\"],\"description\":\"A supported OAuth provider.\"}}}",
+            params: &[
+                ::contract_server::Param {
+                    name: "provider",
+                    kind: ::contract_server::Kind::Text,
+                },
+            ],
+        }),
         query: ::core::option::Option::None,
         headers: ::core::option::Option::None,
         body: ::core::option::Option::None,
         body_required: false,
         security: ::contract_server::Security::Public,
-        rate_limit: ::core::option::Option::Some((10u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 10u32,
+            window_seconds: 60u32,
+        }),
         etag: false,
         deprecated: false,
     };
     /// `POST /api/v2/auth/oauth/{provider}/callback`
     pub static OAUTH_CALLBACK: ::contract_server::Spec = ::contract_server::Spec {
         id: "oauth_callback",
-        path: ::core::option::Option::Some(
-            "{\"type\":\"object\",\"properties\":{\"provider\":{\"$ref\":\"#/$defs/OAuthProvider\"}},\"required\":[\"provider\"],\"$defs\":{\"OAuthProvider\":{\"type\":\"string\",\"enum\":[\"google\",\"github\"],\"description\":\"A supported OAuth provider.\"}}}",
-        ),
+        path: ::core::option::Option::Some(::contract_server::Parameters {
+            schema: "{\"type\":\"object\",\"properties\":{\"provider\":{\"$ref\":\"#/$defs/OAuthProvider\"}},\"required\":[\"provider\"],\"$defs\":{\"OAuthProvider\":{\"type\":\"string\",\"enum\":[\"google\",\"github\"],\"description\":\"A supported OAuth provider.\"}}}",
+            params: &[
+                ::contract_server::Param {
+                    name: "provider",
+                    kind: ::contract_server::Kind::Text,
+                },
+            ],
+        }),
         query: ::core::option::Option::None,
         headers: ::core::option::Option::None,
         body: ::core::option::Option::Some(
@@ -154,7 +218,10 @@ pub mod specs {
         ),
         body_required: true,
         security: ::contract_server::Security::Public,
-        rate_limit: ::core::option::Option::Some((10u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 10u32,
+            window_seconds: 60u32,
+        }),
         etag: false,
         deprecated: false,
     };
@@ -169,7 +236,10 @@ pub mod specs {
         ),
         body_required: true,
         security: ::contract_server::Security::Public,
-        rate_limit: ::core::option::Option::Some((5u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 5u32,
+            window_seconds: 60u32,
+        }),
         etag: false,
         deprecated: false,
     };
@@ -184,7 +254,10 @@ pub mod specs {
         ),
         body_required: true,
         security: ::contract_server::Security::Public,
-        rate_limit: ::core::option::Option::Some((3u32, 3600u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 3u32,
+            window_seconds: 3600u32,
+        }),
         etag: false,
         deprecated: false,
     };
@@ -199,7 +272,10 @@ pub mod specs {
         ),
         body_required: true,
         security: ::contract_server::Security::Public,
-        rate_limit: ::core::option::Option::Some((10u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 10u32,
+            window_seconds: 60u32,
+        }),
         etag: false,
         deprecated: false,
     };
@@ -214,7 +290,10 @@ pub mod specs {
         ),
         body_required: true,
         security: ::contract_server::Security::Public,
-        rate_limit: ::core::option::Option::Some((3u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 3u32,
+            window_seconds: 60u32,
+        }),
         etag: false,
         deprecated: false,
     };
@@ -223,15 +302,24 @@ pub mod specs {
         id: "create_checkout_session",
         path: ::core::option::Option::None,
         query: ::core::option::Option::None,
-        headers: ::core::option::Option::Some(
-            "{\"type\":\"object\",\"properties\":{\"Idempotency-Key\":{\"type\":\"string\",\"minLength\":8,\"maxLength\":255,\"pattern\":\"^[A-Za-z0-9_.:-]+$\"}},\"required\":[\"Idempotency-Key\"]}",
-        ),
+        headers: ::core::option::Option::Some(::contract_server::Parameters {
+            schema: "{\"type\":\"object\",\"properties\":{\"Idempotency-Key\":{\"type\":\"string\",\"minLength\":8,\"maxLength\":255,\"pattern\":\"^[A-Za-z0-9_.:-]+$\"}},\"required\":[\"Idempotency-Key\"]}",
+            params: &[
+                ::contract_server::Param {
+                    name: "Idempotency-Key",
+                    kind: ::contract_server::Kind::Text,
+                },
+            ],
+        }),
         body: ::core::option::Option::Some(
             "{\"$ref\":\"#/$defs/CheckoutSessionCreate\",\"$defs\":{\"BillingInterval\":{\"type\":\"string\",\"enum\":[\"month\",\"year\"],\"description\":\"How often a subscription is billed.\"},\"CheckoutSessionCreate\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"plan\":{\"$ref\":\"#/$defs/PlanId\"},\"interval\":{\"$ref\":\"#/$defs/BillingInterval\"},\"success_url\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"Where the provider sends the user after paying.\"},\"cancel_url\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"Where the provider sends the user after giving up.\"}},\"required\":[\"plan\",\"interval\",\"success_url\",\"cancel_url\"],\"description\":\"Starts a checkout for a plan.\",\"examples\":[{\"plan\":\"pro\",\"interval\":\"month\",\"success_url\":\"https://app.devora.dev/billing/success\",\"cancel_url\":\"https://app.devora.dev/billing\"}]},\"PlanId\":{\"type\":\"string\",\"enum\":[\"free\",\"pro\",\"team\"],\"description\":\"A plan one can subscribe to.\"}}}",
         ),
         body_required: true,
         security: ::contract_server::Security::Bearer,
-        rate_limit: ::core::option::Option::Some((10u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 10u32,
+            window_seconds: 60u32,
+        }),
         etag: false,
         deprecated: false,
     };
@@ -244,7 +332,10 @@ pub mod specs {
         body: ::core::option::Option::None,
         body_required: false,
         security: ::contract_server::Security::Bearer,
-        rate_limit: ::core::option::Option::Some((30u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 30u32,
+            window_seconds: 60u32,
+        }),
         etag: false,
         deprecated: false,
     };
@@ -257,7 +348,10 @@ pub mod specs {
         body: ::core::option::Option::None,
         body_required: false,
         security: ::contract_server::Security::Public,
-        rate_limit: ::core::option::Option::Some((60u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 60u32,
+            window_seconds: 60u32,
+        }),
         etag: true,
         deprecated: false,
     };
@@ -272,7 +366,10 @@ pub mod specs {
         ),
         body_required: true,
         security: ::contract_server::Security::Bearer,
-        rate_limit: ::core::option::Option::Some((10u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 10u32,
+            window_seconds: 60u32,
+        }),
         etag: false,
         deprecated: false,
     };
@@ -294,9 +391,15 @@ pub mod specs {
         id: "billing_webhook",
         path: ::core::option::Option::None,
         query: ::core::option::Option::None,
-        headers: ::core::option::Option::Some(
-            "{\"type\":\"object\",\"properties\":{\"Stripe-Signature\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":1024}},\"required\":[\"Stripe-Signature\"]}",
-        ),
+        headers: ::core::option::Option::Some(::contract_server::Parameters {
+            schema: "{\"type\":\"object\",\"properties\":{\"Stripe-Signature\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":1024}},\"required\":[\"Stripe-Signature\"]}",
+            params: &[
+                ::contract_server::Param {
+                    name: "Stripe-Signature",
+                    kind: ::contract_server::Kind::Text,
+                },
+            ],
+        }),
         body: ::core::option::Option::Some(
             "{\"$ref\":\"#/$defs/WebhookEvent\",\"$defs\":{\"WebhookEvent\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"description\":\"The provider's event id; an event is applied once.\",\"minLength\":1,\"maxLength\":255},\"type\":{\"type\":\"string\",\"description\":\"Such as `checkout.session.completed` or `customer.subscription.updated`.\",\"minLength\":1,\"maxLength\":255},\"created\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"Unix time of the event, in seconds.\",\"minimum\":-9007199254740991,\"maximum\":9007199254740991},\"data\":{\"$ref\":\"#/$defs/WebhookEventData\",\"description\":\"The object the event is about.\"}},\"required\":[\"id\",\"type\",\"created\",\"data\"],\"description\":\"An event sent by the payment provider. Only the fields the API reads are listed; others are allowed.\"},\"WebhookEventData\":{\"type\":\"object\",\"properties\":{\"object\":{\"type\":\"object\",\"additionalProperties\":true}},\"required\":[\"object\"],\"description\":\"The payload of a webhook event.\"}}}",
         ),
@@ -315,7 +418,10 @@ pub mod specs {
         body: ::core::option::Option::None,
         body_required: false,
         security: ::contract_server::Security::Public,
-        rate_limit: ::core::option::Option::Some((50u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 50u32,
+            window_seconds: 60u32,
+        }),
         etag: true,
         deprecated: false,
     };
@@ -330,7 +436,10 @@ pub mod specs {
         ),
         body_required: true,
         security: ::contract_server::Security::Bearer,
-        rate_limit: ::core::option::Option::Some((10u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 10u32,
+            window_seconds: 60u32,
+        }),
         etag: false,
         deprecated: false,
     };
@@ -345,22 +454,34 @@ pub mod specs {
         ),
         body_required: true,
         security: ::contract_server::Security::Bearer,
-        rate_limit: ::core::option::Option::Some((5u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 5u32,
+            window_seconds: 60u32,
+        }),
         etag: false,
         deprecated: false,
     };
     /// `GET /api/v2/generate/jobs/{job_id}`
     pub static GET_GENERATION_JOB: ::contract_server::Spec = ::contract_server::Spec {
         id: "get_generation_job",
-        path: ::core::option::Option::Some(
-            "{\"type\":\"object\",\"properties\":{\"job_id\":{\"type\":\"string\",\"format\":\"uuid\"}},\"required\":[\"job_id\"]}",
-        ),
+        path: ::core::option::Option::Some(::contract_server::Parameters {
+            schema: "{\"type\":\"object\",\"properties\":{\"job_id\":{\"type\":\"string\",\"format\":\"uuid\"}},\"required\":[\"job_id\"]}",
+            params: &[
+                ::contract_server::Param {
+                    name: "job_id",
+                    kind: ::contract_server::Kind::Text,
+                },
+            ],
+        }),
         query: ::core::option::Option::None,
         headers: ::core::option::Option::None,
         body: ::core::option::Option::None,
         body_required: false,
         security: ::contract_server::Security::Bearer,
-        rate_limit: ::core::option::Option::Some((60u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 60u32,
+            window_seconds: 60u32,
+        }),
         etag: false,
         deprecated: false,
     };
@@ -388,7 +509,10 @@ pub mod specs {
         ),
         body_required: true,
         security: ::contract_server::Security::Bearer,
-        rate_limit: ::core::option::Option::Some((20u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 20u32,
+            window_seconds: 60u32,
+        }),
         etag: false,
         deprecated: false,
     };
@@ -401,7 +525,10 @@ pub mod specs {
         body: ::core::option::Option::None,
         body_required: false,
         security: ::contract_server::Security::Public,
-        rate_limit: ::core::option::Option::Some((100u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 100u32,
+            window_seconds: 60u32,
+        }),
         etag: false,
         deprecated: false,
     };
@@ -414,7 +541,10 @@ pub mod specs {
         body: ::core::option::Option::None,
         body_required: false,
         security: ::contract_server::Security::Public,
-        rate_limit: ::core::option::Option::Some((50u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 50u32,
+            window_seconds: 60u32,
+        }),
         etag: true,
         deprecated: false,
     };
@@ -427,7 +557,10 @@ pub mod specs {
         body: ::core::option::Option::None,
         body_required: false,
         security: ::contract_server::Security::Public,
-        rate_limit: ::core::option::Option::Some((50u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 50u32,
+            window_seconds: 60u32,
+        }),
         etag: true,
         deprecated: false,
     };
@@ -435,14 +568,31 @@ pub mod specs {
     pub static LIST_PROJECTS: ::contract_server::Spec = ::contract_server::Spec {
         id: "list_projects",
         path: ::core::option::Option::None,
-        query: ::core::option::Option::Some(
-            "{\"type\":\"object\",\"properties\":{\"page\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":1,\"maximum\":100000,\"default\":1},\"per_page\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":1,\"maximum\":100,\"default\":20},\"search\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":100}},\"required\":[]}",
-        ),
+        query: ::core::option::Option::Some(::contract_server::Parameters {
+            schema: "{\"type\":\"object\",\"properties\":{\"page\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":1,\"maximum\":100000,\"default\":1},\"per_page\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":1,\"maximum\":100,\"default\":20},\"search\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":100}},\"required\":[]}",
+            params: &[
+                ::contract_server::Param {
+                    name: "page",
+                    kind: ::contract_server::Kind::Integer,
+                },
+                ::contract_server::Param {
+                    name: "per_page",
+                    kind: ::contract_server::Kind::Integer,
+                },
+                ::contract_server::Param {
+                    name: "search",
+                    kind: ::contract_server::Kind::Text,
+                },
+            ],
+        }),
         headers: ::core::option::Option::None,
         body: ::core::option::Option::None,
         body_required: false,
         security: ::contract_server::Security::Bearer,
-        rate_limit: ::core::option::Option::Some((100u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 100u32,
+            window_seconds: 60u32,
+        }),
         etag: true,
         deprecated: false,
     };
@@ -457,16 +607,25 @@ pub mod specs {
         ),
         body_required: true,
         security: ::contract_server::Security::Bearer,
-        rate_limit: ::core::option::Option::Some((30u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 30u32,
+            window_seconds: 60u32,
+        }),
         etag: false,
         deprecated: false,
     };
     /// `GET /api/v2/projects/{project_id}`
     pub static GET_PROJECT: ::contract_server::Spec = ::contract_server::Spec {
         id: "get_project",
-        path: ::core::option::Option::Some(
-            "{\"type\":\"object\",\"properties\":{\"project_id\":{\"type\":\"string\",\"format\":\"uuid\"}},\"required\":[\"project_id\"]}",
-        ),
+        path: ::core::option::Option::Some(::contract_server::Parameters {
+            schema: "{\"type\":\"object\",\"properties\":{\"project_id\":{\"type\":\"string\",\"format\":\"uuid\"}},\"required\":[\"project_id\"]}",
+            params: &[
+                ::contract_server::Param {
+                    name: "project_id",
+                    kind: ::contract_server::Kind::Text,
+                },
+            ],
+        }),
         query: ::core::option::Option::None,
         headers: ::core::option::Option::None,
         body: ::core::option::Option::None,
@@ -479,9 +638,15 @@ pub mod specs {
     /// `DELETE /api/v2/projects/{project_id}`
     pub static DELETE_PROJECT: ::contract_server::Spec = ::contract_server::Spec {
         id: "delete_project",
-        path: ::core::option::Option::Some(
-            "{\"type\":\"object\",\"properties\":{\"project_id\":{\"type\":\"string\",\"format\":\"uuid\"}},\"required\":[\"project_id\"]}",
-        ),
+        path: ::core::option::Option::Some(::contract_server::Parameters {
+            schema: "{\"type\":\"object\",\"properties\":{\"project_id\":{\"type\":\"string\",\"format\":\"uuid\"}},\"required\":[\"project_id\"]}",
+            params: &[
+                ::contract_server::Param {
+                    name: "project_id",
+                    kind: ::contract_server::Kind::Text,
+                },
+            ],
+        }),
         query: ::core::option::Option::None,
         headers: ::core::option::Option::None,
         body: ::core::option::Option::None,
@@ -494,9 +659,15 @@ pub mod specs {
     /// `PATCH /api/v2/projects/{project_id}`
     pub static UPDATE_PROJECT: ::contract_server::Spec = ::contract_server::Spec {
         id: "update_project",
-        path: ::core::option::Option::Some(
-            "{\"type\":\"object\",\"properties\":{\"project_id\":{\"type\":\"string\",\"format\":\"uuid\"}},\"required\":[\"project_id\"]}",
-        ),
+        path: ::core::option::Option::Some(::contract_server::Parameters {
+            schema: "{\"type\":\"object\",\"properties\":{\"project_id\":{\"type\":\"string\",\"format\":\"uuid\"}},\"required\":[\"project_id\"]}",
+            params: &[
+                ::contract_server::Param {
+                    name: "project_id",
+                    kind: ::contract_server::Kind::Text,
+                },
+            ],
+        }),
         query: ::core::option::Option::None,
         headers: ::core::option::Option::None,
         body: ::core::option::Option::Some(
@@ -504,16 +675,29 @@ pub mod specs {
         ),
         body_required: true,
         security: ::contract_server::Security::Bearer,
-        rate_limit: ::core::option::Option::Some((60u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 60u32,
+            window_seconds: 60u32,
+        }),
         etag: false,
         deprecated: false,
     };
     /// `GET /api/v2/projects/{project_id}/files/{file_name}`
     pub static GET_FILE: ::contract_server::Spec = ::contract_server::Spec {
         id: "get_file",
-        path: ::core::option::Option::Some(
-            "{\"type\":\"object\",\"properties\":{\"project_id\":{\"type\":\"string\",\"format\":\"uuid\"},\"file_name\":{\"$ref\":\"#/$defs/FileName\"}},\"required\":[\"project_id\",\"file_name\"],\"$defs\":{\"FileName\":{\"description\":\"A file name inside a project: no `/`, `\\\\`, control character or `..`.\",\"type\":\"string\",\"minLength\":1,\"maxLength\":255,\"pattern\":\"^[^/\\\\\\\\\\\\x00-\\\\x1F]+$\",\"not\":{\"pattern\":\"\\\\.\\\\.\"},\"examples\":[\"main.rs\"]}}}",
-        ),
+        path: ::core::option::Option::Some(::contract_server::Parameters {
+            schema: "{\"type\":\"object\",\"properties\":{\"project_id\":{\"type\":\"string\",\"format\":\"uuid\"},\"file_name\":{\"$ref\":\"#/$defs/FileName\"}},\"required\":[\"project_id\",\"file_name\"],\"$defs\":{\"FileName\":{\"description\":\"A file name inside a project: no `/`, `\\\\`, control character or `..`.\",\"type\":\"string\",\"minLength\":1,\"maxLength\":255,\"pattern\":\"^[^/\\\\\\\\\\\\x00-\\\\x1F]+$\",\"not\":{\"pattern\":\"\\\\.\\\\.\"},\"examples\":[\"main.rs\"]}}}",
+            params: &[
+                ::contract_server::Param {
+                    name: "project_id",
+                    kind: ::contract_server::Kind::Text,
+                },
+                ::contract_server::Param {
+                    name: "file_name",
+                    kind: ::contract_server::Kind::Text,
+                },
+            ],
+        }),
         query: ::core::option::Option::None,
         headers: ::core::option::Option::None,
         body: ::core::option::Option::None,
@@ -526,9 +710,19 @@ pub mod specs {
     /// `PUT /api/v2/projects/{project_id}/files/{file_name}`
     pub static PUT_FILE: ::contract_server::Spec = ::contract_server::Spec {
         id: "put_file",
-        path: ::core::option::Option::Some(
-            "{\"type\":\"object\",\"properties\":{\"project_id\":{\"type\":\"string\",\"format\":\"uuid\"},\"file_name\":{\"$ref\":\"#/$defs/FileName\"}},\"required\":[\"project_id\",\"file_name\"],\"$defs\":{\"FileName\":{\"description\":\"A file name inside a project: no `/`, `\\\\`, control character or `..`.\",\"type\":\"string\",\"minLength\":1,\"maxLength\":255,\"pattern\":\"^[^/\\\\\\\\\\\\x00-\\\\x1F]+$\",\"not\":{\"pattern\":\"\\\\.\\\\.\"},\"examples\":[\"main.rs\"]}}}",
-        ),
+        path: ::core::option::Option::Some(::contract_server::Parameters {
+            schema: "{\"type\":\"object\",\"properties\":{\"project_id\":{\"type\":\"string\",\"format\":\"uuid\"},\"file_name\":{\"$ref\":\"#/$defs/FileName\"}},\"required\":[\"project_id\",\"file_name\"],\"$defs\":{\"FileName\":{\"description\":\"A file name inside a project: no `/`, `\\\\`, control character or `..`.\",\"type\":\"string\",\"minLength\":1,\"maxLength\":255,\"pattern\":\"^[^/\\\\\\\\\\\\x00-\\\\x1F]+$\",\"not\":{\"pattern\":\"\\\\.\\\\.\"},\"examples\":[\"main.rs\"]}}}",
+            params: &[
+                ::contract_server::Param {
+                    name: "project_id",
+                    kind: ::contract_server::Kind::Text,
+                },
+                ::contract_server::Param {
+                    name: "file_name",
+                    kind: ::contract_server::Kind::Text,
+                },
+            ],
+        }),
         query: ::core::option::Option::None,
         headers: ::core::option::Option::None,
         body: ::core::option::Option::Some(
@@ -536,16 +730,29 @@ pub mod specs {
         ),
         body_required: true,
         security: ::contract_server::Security::Bearer,
-        rate_limit: ::core::option::Option::Some((60u32, 60u32)),
+        rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
+            requests: 60u32,
+            window_seconds: 60u32,
+        }),
         etag: false,
         deprecated: false,
     };
     /// `DELETE /api/v2/projects/{project_id}/files/{file_name}`
     pub static DELETE_FILE: ::contract_server::Spec = ::contract_server::Spec {
         id: "delete_file",
-        path: ::core::option::Option::Some(
-            "{\"type\":\"object\",\"properties\":{\"project_id\":{\"type\":\"string\",\"format\":\"uuid\"},\"file_name\":{\"$ref\":\"#/$defs/FileName\"}},\"required\":[\"project_id\",\"file_name\"],\"$defs\":{\"FileName\":{\"description\":\"A file name inside a project: no `/`, `\\\\`, control character or `..`.\",\"type\":\"string\",\"minLength\":1,\"maxLength\":255,\"pattern\":\"^[^/\\\\\\\\\\\\x00-\\\\x1F]+$\",\"not\":{\"pattern\":\"\\\\.\\\\.\"},\"examples\":[\"main.rs\"]}}}",
-        ),
+        path: ::core::option::Option::Some(::contract_server::Parameters {
+            schema: "{\"type\":\"object\",\"properties\":{\"project_id\":{\"type\":\"string\",\"format\":\"uuid\"},\"file_name\":{\"$ref\":\"#/$defs/FileName\"}},\"required\":[\"project_id\",\"file_name\"],\"$defs\":{\"FileName\":{\"description\":\"A file name inside a project: no `/`, `\\\\`, control character or `..`.\",\"type\":\"string\",\"minLength\":1,\"maxLength\":255,\"pattern\":\"^[^/\\\\\\\\\\\\x00-\\\\x1F]+$\",\"not\":{\"pattern\":\"\\\\.\\\\.\"},\"examples\":[\"main.rs\"]}}}",
+            params: &[
+                ::contract_server::Param {
+                    name: "project_id",
+                    kind: ::contract_server::Kind::Text,
+                },
+                ::contract_server::Param {
+                    name: "file_name",
+                    kind: ::contract_server::Kind::Text,
+                },
+            ],
+        }),
         query: ::core::option::Option::None,
         headers: ::core::option::Option::None,
         body: ::core::option::Option::None,
@@ -667,6 +874,8 @@ pub enum AdminUpdateUserResponse {
     Conflict(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
     PayloadTooLarge(::schemas::common::Problem),
+    /// 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+    UnsupportedMediaType(::schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
@@ -696,6 +905,9 @@ impl ::contract_server::IntoReply for AdminUpdateUserResponse {
             Self::PayloadTooLarge(problem) => {
                 ::contract_server::Reply::problem(413u16, &problem)
             }
+            Self::UnsupportedMediaType(problem) => {
+                ::contract_server::Reply::problem(415u16, &problem)
+            }
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
             }
@@ -719,6 +931,8 @@ pub enum LoginResponse {
     Unauthorized(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
     PayloadTooLarge(::schemas::common::Problem),
+    /// 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+    UnsupportedMediaType(::schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
@@ -738,6 +952,9 @@ impl ::contract_server::IntoReply for LoginResponse {
             }
             Self::PayloadTooLarge(problem) => {
                 ::contract_server::Reply::problem(413u16, &problem)
+            }
+            Self::UnsupportedMediaType(problem) => {
+                ::contract_server::Reply::problem(415u16, &problem)
             }
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
@@ -762,6 +979,8 @@ pub enum LogoutResponse {
     Unauthorized(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
     PayloadTooLarge(::schemas::common::Problem),
+    /// 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+    UnsupportedMediaType(::schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
@@ -779,6 +998,9 @@ impl ::contract_server::IntoReply for LogoutResponse {
             }
             Self::PayloadTooLarge(problem) => {
                 ::contract_server::Reply::problem(413u16, &problem)
+            }
+            Self::UnsupportedMediaType(problem) => {
+                ::contract_server::Reply::problem(415u16, &problem)
             }
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
@@ -830,6 +1052,8 @@ pub enum UpdateMeResponse {
     Forbidden(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
     PayloadTooLarge(::schemas::common::Problem),
+    /// 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+    UnsupportedMediaType(::schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
@@ -852,6 +1076,9 @@ impl ::contract_server::IntoReply for UpdateMeResponse {
             }
             Self::PayloadTooLarge(problem) => {
                 ::contract_server::Reply::problem(413u16, &problem)
+            }
+            Self::UnsupportedMediaType(problem) => {
+                ::contract_server::Reply::problem(415u16, &problem)
             }
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
@@ -907,6 +1134,8 @@ pub enum OauthCallbackResponse {
     BadRequest(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
     PayloadTooLarge(::schemas::common::Problem),
+    /// 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+    UnsupportedMediaType(::schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
@@ -927,6 +1156,9 @@ impl ::contract_server::IntoReply for OauthCallbackResponse {
             }
             Self::PayloadTooLarge(problem) => {
                 ::contract_server::Reply::problem(413u16, &problem)
+            }
+            Self::UnsupportedMediaType(problem) => {
+                ::contract_server::Reply::problem(415u16, &problem)
             }
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
@@ -955,6 +1187,8 @@ pub enum ResetPasswordResponse {
     BadRequest(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
     PayloadTooLarge(::schemas::common::Problem),
+    /// 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+    UnsupportedMediaType(::schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
@@ -971,6 +1205,9 @@ impl ::contract_server::IntoReply for ResetPasswordResponse {
             }
             Self::PayloadTooLarge(problem) => {
                 ::contract_server::Reply::problem(413u16, &problem)
+            }
+            Self::UnsupportedMediaType(problem) => {
+                ::contract_server::Reply::problem(415u16, &problem)
             }
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
@@ -993,6 +1230,8 @@ pub enum RequestPasswordResetResponse {
     BadRequest(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
     PayloadTooLarge(::schemas::common::Problem),
+    /// 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+    UnsupportedMediaType(::schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
@@ -1009,6 +1248,9 @@ impl ::contract_server::IntoReply for RequestPasswordResetResponse {
             }
             Self::PayloadTooLarge(problem) => {
                 ::contract_server::Reply::problem(413u16, &problem)
+            }
+            Self::UnsupportedMediaType(problem) => {
+                ::contract_server::Reply::problem(415u16, &problem)
             }
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
@@ -1033,6 +1275,8 @@ pub enum RefreshTokenResponse {
     Unauthorized(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
     PayloadTooLarge(::schemas::common::Problem),
+    /// 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+    UnsupportedMediaType(::schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
@@ -1052,6 +1296,9 @@ impl ::contract_server::IntoReply for RefreshTokenResponse {
             }
             Self::PayloadTooLarge(problem) => {
                 ::contract_server::Reply::problem(413u16, &problem)
+            }
+            Self::UnsupportedMediaType(problem) => {
+                ::contract_server::Reply::problem(415u16, &problem)
             }
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
@@ -1076,6 +1323,8 @@ pub enum RegisterResponse {
     Conflict(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
     PayloadTooLarge(::schemas::common::Problem),
+    /// 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+    UnsupportedMediaType(::schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
@@ -1095,6 +1344,9 @@ impl ::contract_server::IntoReply for RegisterResponse {
             }
             Self::PayloadTooLarge(problem) => {
                 ::contract_server::Reply::problem(413u16, &problem)
+            }
+            Self::UnsupportedMediaType(problem) => {
+                ::contract_server::Reply::problem(415u16, &problem)
             }
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
@@ -1121,6 +1373,8 @@ pub enum CreateCheckoutSessionResponse {
     Conflict(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
     PayloadTooLarge(::schemas::common::Problem),
+    /// 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+    UnsupportedMediaType(::schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
@@ -1145,6 +1399,9 @@ impl ::contract_server::IntoReply for CreateCheckoutSessionResponse {
             }
             Self::PayloadTooLarge(problem) => {
                 ::contract_server::Reply::problem(413u16, &problem)
+            }
+            Self::UnsupportedMediaType(problem) => {
+                ::contract_server::Reply::problem(415u16, &problem)
             }
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
@@ -1230,6 +1487,8 @@ pub enum CreatePortalSessionResponse {
     Conflict(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
     PayloadTooLarge(::schemas::common::Problem),
+    /// 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+    UnsupportedMediaType(::schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
@@ -1254,6 +1513,9 @@ impl ::contract_server::IntoReply for CreatePortalSessionResponse {
             }
             Self::PayloadTooLarge(problem) => {
                 ::contract_server::Reply::problem(413u16, &problem)
+            }
+            Self::UnsupportedMediaType(problem) => {
+                ::contract_server::Reply::problem(415u16, &problem)
             }
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
@@ -1304,6 +1566,8 @@ pub enum BillingWebhookResponse {
     Unauthorized(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
     PayloadTooLarge(::schemas::common::Problem),
+    /// 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+    UnsupportedMediaType(::schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
@@ -1321,6 +1585,9 @@ impl ::contract_server::IntoReply for BillingWebhookResponse {
             }
             Self::PayloadTooLarge(problem) => {
                 ::contract_server::Reply::problem(413u16, &problem)
+            }
+            Self::UnsupportedMediaType(problem) => {
+                ::contract_server::Reply::problem(415u16, &problem)
             }
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
@@ -1369,6 +1636,8 @@ pub enum GenerateAgenticResponse {
     NotFound(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
     PayloadTooLarge(::schemas::common::Problem),
+    /// 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+    UnsupportedMediaType(::schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
@@ -1394,6 +1663,9 @@ impl ::contract_server::IntoReply for GenerateAgenticResponse {
             }
             Self::PayloadTooLarge(problem) => {
                 ::contract_server::Reply::problem(413u16, &problem)
+            }
+            Self::UnsupportedMediaType(problem) => {
+                ::contract_server::Reply::problem(415u16, &problem)
             }
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
@@ -1422,6 +1694,8 @@ pub enum GenerateFullstackResponse {
     NotFound(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
     PayloadTooLarge(::schemas::common::Problem),
+    /// 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+    UnsupportedMediaType(::schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
@@ -1447,6 +1721,9 @@ impl ::contract_server::IntoReply for GenerateFullstackResponse {
             }
             Self::PayloadTooLarge(problem) => {
                 ::contract_server::Reply::problem(413u16, &problem)
+            }
+            Self::UnsupportedMediaType(problem) => {
+                ::contract_server::Reply::problem(415u16, &problem)
             }
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
@@ -1536,6 +1813,8 @@ pub enum GenerateSimpleResponse {
     NotFound(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
     PayloadTooLarge(::schemas::common::Problem),
+    /// 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+    UnsupportedMediaType(::schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
@@ -1561,6 +1840,9 @@ impl ::contract_server::IntoReply for GenerateSimpleResponse {
             }
             Self::PayloadTooLarge(problem) => {
                 ::contract_server::Reply::problem(413u16, &problem)
+            }
+            Self::UnsupportedMediaType(problem) => {
+                ::contract_server::Reply::problem(415u16, &problem)
             }
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
@@ -1691,6 +1973,8 @@ pub enum CreateProjectResponse {
     Conflict(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
     PayloadTooLarge(::schemas::common::Problem),
+    /// 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+    UnsupportedMediaType(::schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
@@ -1713,6 +1997,9 @@ impl ::contract_server::IntoReply for CreateProjectResponse {
             }
             Self::PayloadTooLarge(problem) => {
                 ::contract_server::Reply::problem(413u16, &problem)
+            }
+            Self::UnsupportedMediaType(problem) => {
+                ::contract_server::Reply::problem(415u16, &problem)
             }
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
@@ -1807,6 +2094,8 @@ pub enum UpdateProjectResponse {
     Conflict(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
     PayloadTooLarge(::schemas::common::Problem),
+    /// 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+    UnsupportedMediaType(::schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
@@ -1832,6 +2121,9 @@ impl ::contract_server::IntoReply for UpdateProjectResponse {
             }
             Self::PayloadTooLarge(problem) => {
                 ::contract_server::Reply::problem(413u16, &problem)
+            }
+            Self::UnsupportedMediaType(problem) => {
+                ::contract_server::Reply::problem(415u16, &problem)
             }
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
@@ -1891,6 +2183,8 @@ pub enum PutFileResponse {
     NotFound(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
     PayloadTooLarge(::schemas::common::Problem),
+    /// 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+    UnsupportedMediaType(::schemas::common::Problem),
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
@@ -1913,6 +2207,9 @@ impl ::contract_server::IntoReply for PutFileResponse {
             }
             Self::PayloadTooLarge(problem) => {
                 ::contract_server::Reply::problem(413u16, &problem)
+            }
+            Self::UnsupportedMediaType(problem) => {
+                ::contract_server::Reply::problem(415u16, &problem)
             }
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
@@ -2348,7 +2645,9 @@ pub fn auth_router<S: Auth>(
                             handle_login(&*service, &core, &operation, request).await
                         }
                     })
-                    .fallback(|| async { ::contract_server::method_not_allowed("POST") }),
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("POST", &request)
+                    }),
             )
             .route(
                 "/api/v2/auth/logout",
@@ -2365,7 +2664,9 @@ pub fn auth_router<S: Auth>(
                             handle_logout(&*service, &core, &operation, request).await
                         }
                     })
-                    .fallback(|| async { ::contract_server::method_not_allowed("POST") }),
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("POST", &request)
+                    }),
             )
             .route(
                 "/api/v2/auth/me",
@@ -2394,8 +2695,8 @@ pub fn auth_router<S: Auth>(
                             handle_update_me(&*service, &core, &operation, request).await
                         }
                     })
-                    .fallback(|| async {
-                        ::contract_server::method_not_allowed("GET, PATCH")
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("GET, PATCH", &request)
                     }),
             )
             .route(
@@ -2416,7 +2717,9 @@ pub fn auth_router<S: Auth>(
                                 .await
                         }
                     })
-                    .fallback(|| async { ::contract_server::method_not_allowed("GET") }),
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("GET", &request)
+                    }),
             )
             .route(
                 "/api/v2/auth/oauth/{provider}/callback",
@@ -2436,7 +2739,9 @@ pub fn auth_router<S: Auth>(
                                 .await
                         }
                     })
-                    .fallback(|| async { ::contract_server::method_not_allowed("POST") }),
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("POST", &request)
+                    }),
             )
             .route(
                 "/api/v2/auth/password-reset/confirm",
@@ -2456,7 +2761,9 @@ pub fn auth_router<S: Auth>(
                                 .await
                         }
                     })
-                    .fallback(|| async { ::contract_server::method_not_allowed("POST") }),
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("POST", &request)
+                    }),
             )
             .route(
                 "/api/v2/auth/password-reset/request",
@@ -2481,7 +2788,9 @@ pub fn auth_router<S: Auth>(
                                 .await
                         }
                     })
-                    .fallback(|| async { ::contract_server::method_not_allowed("POST") }),
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("POST", &request)
+                    }),
             )
             .route(
                 "/api/v2/auth/refresh",
@@ -2501,7 +2810,9 @@ pub fn auth_router<S: Auth>(
                                 .await
                         }
                     })
-                    .fallback(|| async { ::contract_server::method_not_allowed("POST") }),
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("POST", &request)
+                    }),
             )
             .route(
                 "/api/v2/auth/register",
@@ -2518,7 +2829,9 @@ pub fn auth_router<S: Auth>(
                             handle_register(&*service, &core, &operation, request).await
                         }
                     })
-                    .fallback(|| async { ::contract_server::method_not_allowed("POST") }),
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("POST", &request)
+                    }),
             ),
     )
 }
@@ -2562,8 +2875,8 @@ pub fn projects_router<S: Projects>(
                                 .await
                         }
                     })
-                    .fallback(|| async {
-                        ::contract_server::method_not_allowed("GET, POST")
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("GET, POST", &request)
                     }),
             )
             .route(
@@ -2612,8 +2925,11 @@ pub fn projects_router<S: Projects>(
                                 .await
                         }
                     })
-                    .fallback(|| async {
-                        ::contract_server::method_not_allowed("GET, DELETE, PATCH")
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed(
+                            "GET, DELETE, PATCH",
+                            &request,
+                        )
                     }),
             )
             .route(
@@ -2656,8 +2972,11 @@ pub fn projects_router<S: Projects>(
                                 .await
                         }
                     })
-                    .fallback(|| async {
-                        ::contract_server::method_not_allowed("GET, PUT, DELETE")
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed(
+                            "GET, PUT, DELETE",
+                            &request,
+                        )
                     }),
             ),
     )
@@ -2692,7 +3011,9 @@ pub fn generation_router<S: Generation>(
                                 .await
                         }
                     })
-                    .fallback(|| async { ::contract_server::method_not_allowed("POST") }),
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("POST", &request)
+                    }),
             )
             .route(
                 "/api/v2/generate/fullstack",
@@ -2717,7 +3038,9 @@ pub fn generation_router<S: Generation>(
                                 .await
                         }
                     })
-                    .fallback(|| async { ::contract_server::method_not_allowed("POST") }),
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("POST", &request)
+                    }),
             )
             .route(
                 "/api/v2/generate/jobs/{job_id}",
@@ -2742,7 +3065,9 @@ pub fn generation_router<S: Generation>(
                                 .await
                         }
                     })
-                    .fallback(|| async { ::contract_server::method_not_allowed("GET") }),
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("GET", &request)
+                    }),
             )
             .route(
                 "/api/v2/generate/models",
@@ -2760,7 +3085,9 @@ pub fn generation_router<S: Generation>(
                                 .await
                         }
                     })
-                    .fallback(|| async { ::contract_server::method_not_allowed("GET") }),
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("GET", &request)
+                    }),
             )
             .route(
                 "/api/v2/generate/simple",
@@ -2780,7 +3107,9 @@ pub fn generation_router<S: Generation>(
                                 .await
                         }
                     })
-                    .fallback(|| async { ::contract_server::method_not_allowed("POST") }),
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("POST", &request)
+                    }),
             ),
     )
 }
@@ -2814,7 +3143,9 @@ pub fn billing_router<S: Billing>(
                                 .await
                         }
                     })
-                    .fallback(|| async { ::contract_server::method_not_allowed("POST") }),
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("POST", &request)
+                    }),
             )
             .route(
                 "/api/v2/billing/invoices",
@@ -2834,7 +3165,9 @@ pub fn billing_router<S: Billing>(
                                 .await
                         }
                     })
-                    .fallback(|| async { ::contract_server::method_not_allowed("GET") }),
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("GET", &request)
+                    }),
             )
             .route(
                 "/api/v2/billing/plans",
@@ -2852,7 +3185,9 @@ pub fn billing_router<S: Billing>(
                                 .await
                         }
                     })
-                    .fallback(|| async { ::contract_server::method_not_allowed("GET") }),
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("GET", &request)
+                    }),
             )
             .route(
                 "/api/v2/billing/portal",
@@ -2877,7 +3212,9 @@ pub fn billing_router<S: Billing>(
                                 .await
                         }
                     })
-                    .fallback(|| async { ::contract_server::method_not_allowed("POST") }),
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("POST", &request)
+                    }),
             )
             .route(
                 "/api/v2/billing/subscription",
@@ -2902,7 +3239,9 @@ pub fn billing_router<S: Billing>(
                                 .await
                         }
                     })
-                    .fallback(|| async { ::contract_server::method_not_allowed("GET") }),
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("GET", &request)
+                    }),
             )
             .route(
                 "/api/v2/billing/webhook",
@@ -2922,7 +3261,9 @@ pub fn billing_router<S: Billing>(
                                 .await
                         }
                     })
-                    .fallback(|| async { ::contract_server::method_not_allowed("POST") }),
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("POST", &request)
+                    }),
             ),
     )
 }
@@ -2949,7 +3290,9 @@ pub fn admin_router<S: Admin>(
                                 .await
                         }
                     })
-                    .fallback(|| async { ::contract_server::method_not_allowed("GET") }),
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("GET", &request)
+                    }),
             )
             .route(
                 "/api/v2/admin/users",
@@ -2974,7 +3317,9 @@ pub fn admin_router<S: Admin>(
                                 .await
                         }
                     })
-                    .fallback(|| async { ::contract_server::method_not_allowed("GET") }),
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("GET", &request)
+                    }),
             )
             .route(
                 "/api/v2/admin/users/{user_id}",
@@ -2999,8 +3344,8 @@ pub fn admin_router<S: Admin>(
                                 .await
                         }
                     })
-                    .fallback(|| async {
-                        ::contract_server::method_not_allowed("PATCH")
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("PATCH", &request)
                     }),
             ),
     )
@@ -3027,7 +3372,9 @@ pub fn meta_router<S: Meta>(
                             handle_api_root(&*service, &core, &operation, request).await
                         }
                     })
-                    .fallback(|| async { ::contract_server::method_not_allowed("GET") }),
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("GET", &request)
+                    }),
             )
             .route(
                 "/api/v2/docs",
@@ -3044,7 +3391,9 @@ pub fn meta_router<S: Meta>(
                             handle_docs(&*service, &core, &operation, request).await
                         }
                     })
-                    .fallback(|| async { ::contract_server::method_not_allowed("GET") }),
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("GET", &request)
+                    }),
             )
             .route(
                 "/api/v2/health",
@@ -3061,7 +3410,9 @@ pub fn meta_router<S: Meta>(
                             handle_health(&*service, &core, &operation, request).await
                         }
                     })
-                    .fallback(|| async { ::contract_server::method_not_allowed("GET") }),
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("GET", &request)
+                    }),
             )
             .route(
                 "/api/v2/openapi.json",
@@ -3079,7 +3430,9 @@ pub fn meta_router<S: Meta>(
                                 .await
                         }
                     })
-                    .fallback(|| async { ::contract_server::method_not_allowed("GET") }),
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("GET", &request)
+                    }),
             )
             .route(
                 "/api/v2/openapi.yaml",
@@ -3097,7 +3450,9 @@ pub fn meta_router<S: Meta>(
                                 .await
                         }
                     })
-                    .fallback(|| async { ::contract_server::method_not_allowed("GET") }),
+                    .fallback(|request: ::axum::extract::Request| async move {
+                        ::contract_server::method_not_allowed("GET", &request)
+                    }),
             ),
     )
 }
@@ -3109,8 +3464,8 @@ async fn handle_api_root<S: Meta>(
 ) -> ::axum::response::Response {
     let prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let answer = service.api_root(prepared.context.clone()).await;
@@ -3128,8 +3483,8 @@ async fn handle_admin_stats<S: Admin>(
 ) -> ::axum::response::Response {
     let prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let answer = service.admin_stats(prepared.context.clone()).await;
@@ -3147,17 +3502,15 @@ async fn handle_admin_list_users<S: Admin>(
 ) -> ::axum::response::Response {
     let mut prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let query = match ::contract_server::decode::<
         ::schemas::admin::UserListQuery,
     >(::core::mem::take(&mut prepared.input.query), "/query") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let answer = service.admin_list_users(prepared.context.clone(), query).await;
     ::contract_server::finish(
@@ -3174,25 +3527,21 @@ async fn handle_admin_update_user<S: Admin>(
 ) -> ::axum::response::Response {
     let mut prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let path = match ::contract_server::decode::<
         ::schemas::admin::UserPath,
     >(::core::mem::take(&mut prepared.input.path), "/path") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let body = match ::contract_server::decode::<
         ::schemas::admin::AdminUserUpdate,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let answer = service.admin_update_user(prepared.context.clone(), path, body).await;
     ::contract_server::finish(
@@ -3209,17 +3558,15 @@ async fn handle_login<S: Auth>(
 ) -> ::axum::response::Response {
     let mut prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let body = match ::contract_server::decode::<
         ::schemas::auth::UserLogin,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let answer = service.login(prepared.context.clone(), body).await;
     ::contract_server::finish(
@@ -3236,17 +3583,15 @@ async fn handle_logout<S: Auth>(
 ) -> ::axum::response::Response {
     let mut prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let body = match ::contract_server::decode::<
         ::schemas::auth::RefreshRequest,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let answer = service.logout(prepared.context.clone(), body).await;
     ::contract_server::finish(
@@ -3263,8 +3608,8 @@ async fn handle_get_me<S: Auth>(
 ) -> ::axum::response::Response {
     let prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let answer = service.get_me(prepared.context.clone()).await;
@@ -3282,17 +3627,15 @@ async fn handle_update_me<S: Auth>(
 ) -> ::axum::response::Response {
     let mut prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let body = match ::contract_server::decode::<
         ::schemas::auth::UserUpdate,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let answer = service.update_me(prepared.context.clone(), body).await;
     ::contract_server::finish(
@@ -3309,17 +3652,15 @@ async fn handle_oauth_authorize<S: Auth>(
 ) -> ::axum::response::Response {
     let mut prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let path = match ::contract_server::decode::<
         ::schemas::auth::OAuthProviderPath,
     >(::core::mem::take(&mut prepared.input.path), "/path") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let answer = service.oauth_authorize(prepared.context.clone(), path).await;
     ::contract_server::finish(
@@ -3336,25 +3677,21 @@ async fn handle_oauth_callback<S: Auth>(
 ) -> ::axum::response::Response {
     let mut prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let path = match ::contract_server::decode::<
         ::schemas::auth::OAuthProviderPath,
     >(::core::mem::take(&mut prepared.input.path), "/path") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let body = match ::contract_server::decode::<
         ::schemas::auth::OAuthCallback,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let answer = service.oauth_callback(prepared.context.clone(), path, body).await;
     ::contract_server::finish(
@@ -3371,17 +3708,15 @@ async fn handle_reset_password<S: Auth>(
 ) -> ::axum::response::Response {
     let mut prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let body = match ::contract_server::decode::<
         ::schemas::auth::PasswordReset,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let answer = service.reset_password(prepared.context.clone(), body).await;
     ::contract_server::finish(
@@ -3398,17 +3733,15 @@ async fn handle_request_password_reset<S: Auth>(
 ) -> ::axum::response::Response {
     let mut prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let body = match ::contract_server::decode::<
         ::schemas::auth::PasswordResetRequest,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let answer = service.request_password_reset(prepared.context.clone(), body).await;
     ::contract_server::finish(
@@ -3425,17 +3758,15 @@ async fn handle_refresh_token<S: Auth>(
 ) -> ::axum::response::Response {
     let mut prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let body = match ::contract_server::decode::<
         ::schemas::auth::RefreshRequest,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let answer = service.refresh_token(prepared.context.clone(), body).await;
     ::contract_server::finish(
@@ -3452,17 +3783,15 @@ async fn handle_register<S: Auth>(
 ) -> ::axum::response::Response {
     let mut prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let body = match ::contract_server::decode::<
         ::schemas::auth::UserCreate,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let answer = service.register(prepared.context.clone(), body).await;
     ::contract_server::finish(
@@ -3479,25 +3808,21 @@ async fn handle_create_checkout_session<S: Billing>(
 ) -> ::axum::response::Response {
     let mut prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let headers = match ::contract_server::decode::<
         ::schemas::billing::IdempotencyHeaders,
     >(::core::mem::take(&mut prepared.input.headers), "/header") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let body = match ::contract_server::decode::<
         ::schemas::billing::CheckoutSessionCreate,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let answer = service
         .create_checkout_session(prepared.context.clone(), headers, body)
@@ -3516,8 +3841,8 @@ async fn handle_list_invoices<S: Billing>(
 ) -> ::axum::response::Response {
     let prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let answer = service.list_invoices(prepared.context.clone()).await;
@@ -3535,8 +3860,8 @@ async fn handle_list_plans<S: Billing>(
 ) -> ::axum::response::Response {
     let prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let answer = service.list_plans(prepared.context.clone()).await;
@@ -3554,17 +3879,15 @@ async fn handle_create_portal_session<S: Billing>(
 ) -> ::axum::response::Response {
     let mut prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let body = match ::contract_server::decode::<
         ::schemas::billing::PortalSessionCreate,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let answer = service.create_portal_session(prepared.context.clone(), body).await;
     ::contract_server::finish(
@@ -3581,8 +3904,8 @@ async fn handle_get_subscription<S: Billing>(
 ) -> ::axum::response::Response {
     let prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let answer = service.get_subscription(prepared.context.clone()).await;
@@ -3600,25 +3923,21 @@ async fn handle_billing_webhook<S: Billing>(
 ) -> ::axum::response::Response {
     let mut prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let headers = match ::contract_server::decode::<
         ::schemas::billing::WebhookHeaders,
     >(::core::mem::take(&mut prepared.input.headers), "/header") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let body = match ::contract_server::decode::<
         ::schemas::billing::WebhookEvent,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let answer = service.billing_webhook(prepared.context.clone(), headers, body).await;
     ::contract_server::finish(
@@ -3635,8 +3954,8 @@ async fn handle_docs<S: Meta>(
 ) -> ::axum::response::Response {
     let prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let answer = service.docs(prepared.context.clone()).await;
@@ -3654,17 +3973,15 @@ async fn handle_generate_agentic<S: Generation>(
 ) -> ::axum::response::Response {
     let mut prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let body = match ::contract_server::decode::<
         ::schemas::generation::AgenticRequest,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let answer = service.generate_agentic(prepared.context.clone(), body).await;
     ::contract_server::finish(
@@ -3681,17 +3998,15 @@ async fn handle_generate_fullstack<S: Generation>(
 ) -> ::axum::response::Response {
     let mut prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let body = match ::contract_server::decode::<
         ::schemas::generation::FullStackRequest,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let answer = service.generate_fullstack(prepared.context.clone(), body).await;
     ::contract_server::finish(
@@ -3708,17 +4023,15 @@ async fn handle_get_generation_job<S: Generation>(
 ) -> ::axum::response::Response {
     let mut prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let path = match ::contract_server::decode::<
         ::schemas::generation::JobPath,
     >(::core::mem::take(&mut prepared.input.path), "/path") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let answer = service.get_generation_job(prepared.context.clone(), path).await;
     ::contract_server::finish(
@@ -3735,8 +4048,8 @@ async fn handle_list_models<S: Generation>(
 ) -> ::axum::response::Response {
     let prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let answer = service.list_models(prepared.context.clone()).await;
@@ -3754,17 +4067,15 @@ async fn handle_generate_simple<S: Generation>(
 ) -> ::axum::response::Response {
     let mut prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let body = match ::contract_server::decode::<
         ::schemas::generation::SimpleGenerationRequest,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let answer = service.generate_simple(prepared.context.clone(), body).await;
     ::contract_server::finish(
@@ -3781,8 +4092,8 @@ async fn handle_health<S: Meta>(
 ) -> ::axum::response::Response {
     let prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let answer = service.health(prepared.context.clone()).await;
@@ -3800,8 +4111,8 @@ async fn handle_openapi_json<S: Meta>(
 ) -> ::axum::response::Response {
     let prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let answer = service.openapi_json(prepared.context.clone()).await;
@@ -3819,8 +4130,8 @@ async fn handle_openapi_yaml<S: Meta>(
 ) -> ::axum::response::Response {
     let prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let answer = service.openapi_yaml(prepared.context.clone()).await;
@@ -3838,17 +4149,15 @@ async fn handle_list_projects<S: Projects>(
 ) -> ::axum::response::Response {
     let mut prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let query = match ::contract_server::decode::<
         ::schemas::projects::ProjectListQuery,
     >(::core::mem::take(&mut prepared.input.query), "/query") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let answer = service.list_projects(prepared.context.clone(), query).await;
     ::contract_server::finish(
@@ -3865,17 +4174,15 @@ async fn handle_create_project<S: Projects>(
 ) -> ::axum::response::Response {
     let mut prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let body = match ::contract_server::decode::<
         ::schemas::projects::ProjectCreate,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let answer = service.create_project(prepared.context.clone(), body).await;
     ::contract_server::finish(
@@ -3892,17 +4199,15 @@ async fn handle_get_project<S: Projects>(
 ) -> ::axum::response::Response {
     let mut prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let path = match ::contract_server::decode::<
         ::schemas::projects::ProjectPath,
     >(::core::mem::take(&mut prepared.input.path), "/path") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let answer = service.get_project(prepared.context.clone(), path).await;
     ::contract_server::finish(
@@ -3919,17 +4224,15 @@ async fn handle_delete_project<S: Projects>(
 ) -> ::axum::response::Response {
     let mut prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let path = match ::contract_server::decode::<
         ::schemas::projects::ProjectPath,
     >(::core::mem::take(&mut prepared.input.path), "/path") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let answer = service.delete_project(prepared.context.clone(), path).await;
     ::contract_server::finish(
@@ -3946,25 +4249,21 @@ async fn handle_update_project<S: Projects>(
 ) -> ::axum::response::Response {
     let mut prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let path = match ::contract_server::decode::<
         ::schemas::projects::ProjectPath,
     >(::core::mem::take(&mut prepared.input.path), "/path") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let body = match ::contract_server::decode::<
         ::schemas::projects::ProjectUpdate,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let answer = service.update_project(prepared.context.clone(), path, body).await;
     ::contract_server::finish(
@@ -3981,17 +4280,15 @@ async fn handle_get_file<S: Projects>(
 ) -> ::axum::response::Response {
     let mut prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let path = match ::contract_server::decode::<
         ::schemas::projects::ProjectFilePath,
     >(::core::mem::take(&mut prepared.input.path), "/path") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let answer = service.get_file(prepared.context.clone(), path).await;
     ::contract_server::finish(
@@ -4008,25 +4305,21 @@ async fn handle_put_file<S: Projects>(
 ) -> ::axum::response::Response {
     let mut prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let path = match ::contract_server::decode::<
         ::schemas::projects::ProjectFilePath,
     >(::core::mem::take(&mut prepared.input.path), "/path") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let body = match ::contract_server::decode::<
         ::schemas::projects::FileUpsert,
     >(prepared.input.body.take().unwrap_or_default(), "/body") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let answer = service.put_file(prepared.context.clone(), path, body).await;
     ::contract_server::finish(
@@ -4043,17 +4336,15 @@ async fn handle_delete_file<S: Projects>(
 ) -> ::axum::response::Response {
     let mut prepared = match ::contract_server::prepare(core, operation, request).await {
         ::core::result::Result::Ok(prepared) => prepared,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
+        ::core::result::Result::Err(rejected) => {
+            return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
     let path = match ::contract_server::decode::<
         ::schemas::projects::ProjectFilePath,
     >(::core::mem::take(&mut prepared.input.path), "/path") {
         ::core::result::Result::Ok(value) => value,
-        ::core::result::Result::Err(response) => {
-            return ::contract_server::decorate_error(operation, *response);
-        }
+        ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
     let answer = service.delete_file(prepared.context.clone(), path).await;
     ::contract_server::finish(

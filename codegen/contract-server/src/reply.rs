@@ -1,0 +1,146 @@
+//! Writing an answer: a handler's typed answer becomes a [`Reply`] (status and bytes, through
+//! [`IntoReply`], which the generated response enums implement), and [`finish`] turns it into the
+//! response with the headers every answer carries and the `ETag`/`304` of cacheable operations.
+
+use axum::http::StatusCode;
+use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::limit::Admission;
+use crate::problem::PROBLEM_JSON;
+use crate::request::Prepared;
+use crate::spec::Operation;
+
+/// The body of a typed answer.
+pub enum ReplyBody {
+    Empty,
+    Json(Vec<u8>),
+    Problem(Vec<u8>),
+    Raw { bytes: Vec<u8>, media_type: &'static str },
+}
+
+/// A typed answer turned into status and bytes by the generated code.
+pub struct Reply {
+    pub status: StatusCode,
+    pub body: ReplyBody,
+}
+
+impl Reply {
+    pub fn empty(status: u16) -> Self {
+        Self { status: status_code(status), body: ReplyBody::Empty }
+    }
+
+    pub fn json<T: Serialize>(status: u16, value: &T) -> Self {
+        match serde_json::to_vec(value) {
+            Ok(bytes) => Self { status: status_code(status), body: ReplyBody::Json(bytes) },
+            Err(error) => Self::serialization_failure(&error),
+        }
+    }
+
+    pub fn problem<T: Serialize>(status: u16, value: &T) -> Self {
+        match serde_json::to_vec(value) {
+            Ok(bytes) => Self { status: status_code(status), body: ReplyBody::Problem(bytes) },
+            Err(error) => Self::serialization_failure(&error),
+        }
+    }
+
+    pub fn raw(status: u16, text: impl Into<Vec<u8>>, media_type: &'static str) -> Self {
+        Self { status: status_code(status), body: ReplyBody::Raw { bytes: text.into(), media_type } }
+    }
+
+    fn serialization_failure(error: &serde_json::Error) -> Self {
+        tracing::error!(%error, "a response body does not serialize");
+        let body = json!({ "type": "about:blank", "title": "Internal error", "status": 500 });
+        Self { status: StatusCode::INTERNAL_SERVER_ERROR, body: ReplyBody::Problem(body.to_string().into_bytes()) }
+    }
+}
+
+fn status_code(status: u16) -> StatusCode {
+    StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+/// A typed answer of an operation (implemented by the generated response enums).
+pub trait IntoReply {
+    fn into_reply(self) -> Reply;
+}
+
+/// A strong `ETag` of a body: its SHA-256, shortened.
+pub fn etag_of(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(bytes);
+    format!("\"{}\"", hex::encode(&digest[..16]))
+}
+
+fn etag_matches(if_none_match: &str, etag: &str) -> bool {
+    if_none_match
+        .split(',')
+        .map(str::trim)
+        .any(|candidate| candidate == "*" || candidate.trim_start_matches("W/") == etag)
+}
+
+/// Turns a typed answer into the response (see the crate docs).
+pub fn finish(operation: &Operation, prepared: &Prepared, reply: Reply) -> Response {
+    let spec = operation.spec;
+    let success = reply.status.is_success();
+    let (mut response, etag) = match reply.body {
+        ReplyBody::Empty => (reply.status.into_response(), None),
+        ReplyBody::Json(bytes) => {
+            let etag = (spec.etag && success).then(|| etag_of(&bytes));
+            (
+                (reply.status, [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], bytes)
+                    .into_response(),
+                etag,
+            )
+        }
+        ReplyBody::Problem(bytes) => (
+            (reply.status, [(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON))], bytes).into_response(),
+            None,
+        ),
+        ReplyBody::Raw { bytes, media_type } => {
+            let etag = (spec.etag && success).then(|| etag_of(&bytes));
+            let content_type =
+                HeaderValue::from_str(media_type).unwrap_or(HeaderValue::from_static("application/octet-stream"));
+            ((reply.status, [(header::CONTENT_TYPE, content_type)], bytes).into_response(), etag)
+        }
+    };
+    if let Some(etag) = etag {
+        if prepared.if_none_match.as_deref().is_some_and(|inm| etag_matches(inm, &etag)) {
+            response = StatusCode::NOT_MODIFIED.into_response();
+        }
+        if let Ok(value) = HeaderValue::from_str(&etag) {
+            response.headers_mut().insert(header::ETAG, value);
+        }
+    }
+    stamp(response.headers_mut(), &prepared.context.request_id, prepared.admission, prepared.deprecated);
+    response
+}
+
+/// The headers every answer to a request carries, success or refusal: `X-Request-Id`, the
+/// `X-RateLimit-*` state when the request was counted, and `Deprecation` on deprecated operations.
+pub(crate) fn stamp(headers: &mut HeaderMap, request_id: &str, admission: Option<Admission>, deprecated: bool) {
+    if let Some(admission) = admission {
+        admission.write_headers(headers);
+    }
+    if deprecated {
+        headers.insert(HeaderName::from_static("deprecation"), HeaderValue::from_static("true"));
+    }
+    if let Ok(value) = HeaderValue::from_str(request_id) {
+        headers.insert(HeaderName::from_static("x-request-id"), value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn etags_match_lists_weak_forms_and_star() {
+        let etag = etag_of(b"x");
+        assert!(etag_matches(&etag, &etag));
+        assert!(etag_matches(&format!("\"a\", W/{etag}"), &etag));
+        assert!(etag_matches("*", &etag));
+        assert!(!etag_matches("\"other\"", &etag));
+    }
+}

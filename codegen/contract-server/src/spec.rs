@@ -1,0 +1,180 @@
+//! What the generated code tells the runtime about an operation ([`Spec`], a `static` written by
+//! the generator: security, rate limit, schemas, and how each parameter is read), and the same
+//! operation with its validators compiled once ([`Operation`]).
+
+use jsonschema::Validator;
+use serde_json::Value;
+
+use crate::limit::RateLimit;
+
+/// Who may call an operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Security {
+    Public,
+    Bearer,
+    Role(&'static str),
+}
+
+/// How a parameter's text is read before validation. The generator derives it from the
+/// parameter's schema (its `type`); text that does not read as the kind stays a string, so the
+/// validator reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Integer,
+    Number,
+    Boolean,
+    Text,
+    /// A query parameter that may repeat (`?tag=a&tag=b`); each value is read as the item kind.
+    List(&'static Kind),
+}
+
+/// One parameter: its name on the wire and how its text is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Param {
+    pub name: &'static str,
+    pub kind: Kind,
+}
+
+/// The parameters of one location (path, query or headers).
+#[derive(Debug)]
+pub struct Parameters {
+    /// The schema of the location as JSON text: an object with one property per parameter,
+    /// self-contained (`$defs` inside).
+    pub schema: &'static str,
+    /// Every declared parameter; header names are matched case-insensitively.
+    pub params: &'static [Param],
+}
+
+impl Parameters {
+    /// How the parameter `name` is read; `None` for a name the contract does not declare.
+    pub fn kind(&self, name: &str) -> Option<Kind> {
+        self.params.iter().find(|param| param.name == name).map(|param| param.kind)
+    }
+}
+
+/// What the generated code knows of an operation; the schemas are JSON texts (self-contained,
+/// `$defs` inside).
+#[derive(Debug)]
+pub struct Spec {
+    pub id: &'static str,
+    pub path: Option<Parameters>,
+    pub query: Option<Parameters>,
+    pub headers: Option<Parameters>,
+    pub body: Option<&'static str>,
+    pub body_required: bool,
+    pub security: Security,
+    pub rate_limit: Option<RateLimit>,
+    pub etag: bool,
+    pub deprecated: bool,
+}
+
+/// Why an operation's schemas could not be compiled: a generator bug, reported when the router
+/// is built, never while serving.
+#[derive(Debug, thiserror::Error)]
+pub enum SpecError {
+    #[error("operation `{operation}`: the {part} schema is not JSON")]
+    NotJson {
+        operation: &'static str,
+        part: &'static str,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("operation `{operation}`: the {part} schema does not compile")]
+    Invalid {
+        operation: &'static str,
+        part: &'static str,
+        #[source]
+        source: jsonschema::ValidationError<'static>,
+    },
+}
+
+/// A parameter location, compiled.
+pub(crate) struct Part {
+    pub(crate) parameters: &'static Parameters,
+    pub(crate) validator: Validator,
+}
+
+/// An operation with its validators compiled.
+pub struct Operation {
+    pub spec: &'static Spec,
+    pub(crate) path: Option<Part>,
+    pub(crate) query: Option<Part>,
+    pub(crate) headers: Option<Part>,
+    pub(crate) body: Option<Validator>,
+}
+
+impl Operation {
+    /// Compiles the validators of `spec` (once, when the router is built).
+    pub fn compile(spec: &'static Spec) -> Result<Self, SpecError> {
+        let part = |parameters: &'static Option<Parameters>, name: &'static str| {
+            parameters
+                .as_ref()
+                .map(|parameters| Ok(Part { parameters, validator: validator(spec.id, name, parameters.schema)? }))
+                .transpose()
+        };
+        Ok(Self {
+            spec,
+            path: part(&spec.path, "path")?,
+            query: part(&spec.query, "query")?,
+            headers: part(&spec.headers, "headers")?,
+            body: spec.body.map(|text| validator(spec.id, "body", text)).transpose()?,
+        })
+    }
+}
+
+fn validator(operation: &'static str, part: &'static str, text: &str) -> Result<Validator, SpecError> {
+    let schema: Value = serde_json::from_str(text).map_err(|source| SpecError::NotJson { operation, part, source })?;
+    jsonschema::options().should_validate_formats(true).build(&schema).map_err(|source| SpecError::Invalid {
+        operation,
+        part,
+        source,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(query: &'static str, body: &'static str) -> &'static Spec {
+        Box::leak(Box::new(Spec {
+            id: "op",
+            path: None,
+            query: Some(Parameters { schema: query, params: &[] }),
+            headers: None,
+            body: Some(body),
+            body_required: true,
+            security: Security::Public,
+            rate_limit: None,
+            etag: false,
+            deprecated: false,
+        }))
+    }
+
+    #[test]
+    fn schemas_that_do_not_compile_name_the_operation_and_part() {
+        let error = Operation::compile(spec("{\"type\": \"object\"}", "{not json")).err().expect("not JSON");
+        assert!(matches!(error, SpecError::NotJson { operation: "op", part: "body", .. }), "{error:?}");
+        assert_eq!(error.to_string(), "operation `op`: the body schema is not JSON");
+        assert!(std::error::Error::source(&error).is_some(), "the parse error is kept as the source");
+
+        let error = Operation::compile(spec("{\"type\": 12}", "{}")).err().expect("not a schema");
+        assert!(matches!(error, SpecError::Invalid { operation: "op", part: "query", .. }), "{error:?}");
+        assert!(std::error::Error::source(&error).is_some(), "the compiler's error is kept as the source");
+    }
+
+    #[test]
+    fn kinds_are_looked_up_by_name() {
+        // The shape the generator writes: a `static`, list items by reference.
+        static PARAMETERS: Parameters = Parameters {
+            schema: "{}",
+            params: &[
+                Param { name: "page", kind: Kind::Integer },
+                Param { name: "ids", kind: Kind::List(&Kind::Integer) },
+            ],
+        };
+        let parameters = &PARAMETERS;
+        assert_eq!(parameters.kind("page"), Some(Kind::Integer));
+        assert_eq!(parameters.kind("ids"), Some(Kind::List(&Kind::Integer)));
+        assert_eq!(parameters.kind("other"), None);
+    }
+}
