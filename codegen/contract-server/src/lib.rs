@@ -34,6 +34,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
+mod internal;
+pub use internal::{INTERNAL_ERROR_DETAIL, InternalError, request_span};
+
 /// The media type of every error body.
 pub const PROBLEM_JSON: &str = "application/problem+json";
 

@@ -53,6 +53,9 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
+mod problem;
+
+pub use problem::ProblemDetails;
 pub use schemars;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 

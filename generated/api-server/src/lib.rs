@@ -4,7 +4,30 @@
 
  Every request goes through `contract_server::prepare` (authentication, rate limit, validation
  against the contract's JSON Schemas) before it reaches a trait method, and its typed answer
- through `contract_server::finish` (ETag, 304, rate-limit and deprecation headers).*/
+ through `contract_server::finish` (ETag, 304, rate-limit and deprecation headers).
+
+ # Answering
+
+ A trait method returns its operation's response enum, whose variants are exactly the statuses the
+ contract declares: an undeclared status does not compile.
+
+ - **Errors are built by status.** Every error variant has a constructor named after it that takes
+   the detail and writes the status once: `GetProjectResponse::not_found("No project with this
+   id.")` is `NotFound` with the contract's problem `{status: 404, title: "Not Found", detail}`
+   (built through `contract::ProblemDetails`, which the contract's problem type implements). The
+   title is always the status's reason phrase; what is specific goes in the detail.
+ - **Internal failures are `500`s.** Every response enum with a `500` converts from any error that
+   implements `contract_server::InternalError`: the conversion logs the error and its sources, and
+   answers the generic problem `contract_server::INTERNAL_ERROR_DETAIL`, never the error's message.
+   `?` needs a `Result`, so a method written with `?` computes `Result<XResponse, E>` and ends with
+   `.unwrap_or_else(XResponse::from)`.
+ - **Logs name the request.** Each method runs inside an `ERROR`-level `tracing` span `request`
+   with the fields `operation` (the operation id) and `request_id` (the answer's `X-Request-Id`).
+
+ ## Limitations
+
+ - The constructors take a detail only; a `422` listing field errors (`errors`) is what the runtime
+   answers for invalid input, and a method that needs one builds the variant itself.*/
 extern crate alloc;
 pub use ::contract_server::{
     Authenticator, AuthError, BoxFuture, Core, Principal, RequestContext, SpecError,
@@ -580,6 +603,43 @@ impl ::contract_server::IntoReply for ApiRootResponse {
         }
     }
 }
+impl ApiRootResponse {
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E> for ApiRootResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
+    }
+}
 /// The answers of `admin_stats`: exactly the statuses the contract declares for it.
 #[derive(Debug)]
 pub enum AdminStatsResponse {
@@ -611,6 +671,70 @@ impl ::contract_server::IntoReply for AdminStatsResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+}
+impl AdminStatsResponse {
+    /** 401: The bearer token is missing, malformed, expired or revoked.
+
+ The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+    pub fn unauthorized(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Unauthorized(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                401u16,
+                "Unauthorized",
+                detail.into(),
+            ),
+        )
+    }
+    /** 403: The signed-in user lacks the `admin` role.
+
+ The contract's problem with `status: 403`, `title: "Forbidden"` and `detail`.*/
+    pub fn forbidden(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
+        Self::Forbidden(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                403u16,
+                "Forbidden",
+                detail.into(),
+            ),
+        )
+    }
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for AdminStatsResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
     }
 }
 /// The answers of `admin_list_users`: exactly the statuses the contract declares for it.
@@ -649,6 +773,84 @@ impl ::contract_server::IntoReply for AdminListUsersResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+}
+impl AdminListUsersResponse {
+    /** 401: The bearer token is missing, malformed, expired or revoked.
+
+ The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+    pub fn unauthorized(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Unauthorized(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                401u16,
+                "Unauthorized",
+                detail.into(),
+            ),
+        )
+    }
+    /** 403: The signed-in user lacks the `admin` role.
+
+ The contract's problem with `status: 403`, `title: "Forbidden"` and `detail`.*/
+    pub fn forbidden(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
+        Self::Forbidden(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                403u16,
+                "Forbidden",
+                detail.into(),
+            ),
+        )
+    }
+    /** 422: The request breaks the contract; `errors` lists every invalid field.
+
+ The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+    pub fn unprocessable_entity(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnprocessableEntity(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                422u16,
+                "Unprocessable Content",
+                detail.into(),
+            ),
+        )
+    }
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for AdminListUsersResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
     }
 }
 /// The answers of `admin_update_user`: exactly the statuses the contract declares for it.
@@ -709,6 +911,136 @@ impl ::contract_server::IntoReply for AdminUpdateUserResponse {
         }
     }
 }
+impl AdminUpdateUserResponse {
+    /** 400: The body is not valid JSON.
+
+ The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+    pub fn bad_request(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::BadRequest(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                400u16,
+                "Bad Request",
+                detail.into(),
+            ),
+        )
+    }
+    /** 401: The bearer token is missing, malformed, expired or revoked.
+
+ The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+    pub fn unauthorized(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Unauthorized(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                401u16,
+                "Unauthorized",
+                detail.into(),
+            ),
+        )
+    }
+    /** 403: The signed-in user lacks the `admin` role.
+
+ The contract's problem with `status: 403`, `title: "Forbidden"` and `detail`.*/
+    pub fn forbidden(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
+        Self::Forbidden(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                403u16,
+                "Forbidden",
+                detail.into(),
+            ),
+        )
+    }
+    /** 404: No such account.
+
+ The contract's problem with `status: 404`, `title: "Not Found"` and `detail`.*/
+    pub fn not_found(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
+        Self::NotFound(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                404u16,
+                "Not Found",
+                detail.into(),
+            ),
+        )
+    }
+    /** 409: An admin cannot demote or disable their own account.
+
+ The contract's problem with `status: 409`, `title: "Conflict"` and `detail`.*/
+    pub fn conflict(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
+        Self::Conflict(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                409u16,
+                "Conflict",
+                detail.into(),
+            ),
+        )
+    }
+    /** 413: The body is larger than the server accepts.
+
+ The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+    pub fn payload_too_large(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::PayloadTooLarge(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                413u16,
+                "Content Too Large",
+                detail.into(),
+            ),
+        )
+    }
+    /** 422: The request breaks the contract; `errors` lists every invalid field.
+
+ The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+    pub fn unprocessable_entity(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnprocessableEntity(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                422u16,
+                "Unprocessable Content",
+                detail.into(),
+            ),
+        )
+    }
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for AdminUpdateUserResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
+    }
+}
 /// The answers of `login`: exactly the statuses the contract declares for it.
 #[derive(Debug)]
 pub enum LoginResponse {
@@ -752,6 +1084,99 @@ impl ::contract_server::IntoReply for LoginResponse {
         }
     }
 }
+impl LoginResponse {
+    /** 400: The body is not valid JSON.
+
+ The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+    pub fn bad_request(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::BadRequest(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                400u16,
+                "Bad Request",
+                detail.into(),
+            ),
+        )
+    }
+    /** 401: Wrong email or password, or a disabled account.
+
+ The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+    pub fn unauthorized(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Unauthorized(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                401u16,
+                "Unauthorized",
+                detail.into(),
+            ),
+        )
+    }
+    /** 413: The body is larger than the server accepts.
+
+ The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+    pub fn payload_too_large(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::PayloadTooLarge(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                413u16,
+                "Content Too Large",
+                detail.into(),
+            ),
+        )
+    }
+    /** 422: The request breaks the contract; `errors` lists every invalid field.
+
+ The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+    pub fn unprocessable_entity(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnprocessableEntity(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                422u16,
+                "Unprocessable Content",
+                detail.into(),
+            ),
+        )
+    }
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E> for LoginResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
+    }
+}
 /// The answers of `logout`: exactly the statuses the contract declares for it.
 #[derive(Debug)]
 pub enum LogoutResponse {
@@ -790,6 +1215,85 @@ impl ::contract_server::IntoReply for LogoutResponse {
         }
     }
 }
+impl LogoutResponse {
+    /** 400: The body is not valid JSON.
+
+ The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+    pub fn bad_request(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::BadRequest(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                400u16,
+                "Bad Request",
+                detail.into(),
+            ),
+        )
+    }
+    /** 401: The bearer token is missing, malformed, expired or revoked.
+
+ The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+    pub fn unauthorized(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Unauthorized(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                401u16,
+                "Unauthorized",
+                detail.into(),
+            ),
+        )
+    }
+    /** 413: The body is larger than the server accepts.
+
+ The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+    pub fn payload_too_large(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::PayloadTooLarge(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                413u16,
+                "Content Too Large",
+                detail.into(),
+            ),
+        )
+    }
+    /** 422: The request breaks the contract; `errors` lists every invalid field.
+
+ The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+    pub fn unprocessable_entity(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnprocessableEntity(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                422u16,
+                "Unprocessable Content",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E> for LogoutResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
+    }
+}
 /// The answers of `get_me`: exactly the statuses the contract declares for it.
 #[derive(Debug)]
 pub enum GetMeResponse {
@@ -816,6 +1320,57 @@ impl ::contract_server::IntoReply for GetMeResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+}
+impl GetMeResponse {
+    /** 401: The bearer token is missing, malformed, expired or revoked.
+
+ The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+    pub fn unauthorized(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Unauthorized(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                401u16,
+                "Unauthorized",
+                detail.into(),
+            ),
+        )
+    }
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E> for GetMeResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
     }
 }
 /// The answers of `update_me`: exactly the statuses the contract declares for it.
@@ -866,6 +1421,111 @@ impl ::contract_server::IntoReply for UpdateMeResponse {
         }
     }
 }
+impl UpdateMeResponse {
+    /** 400: The body is not valid JSON.
+
+ The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+    pub fn bad_request(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::BadRequest(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                400u16,
+                "Bad Request",
+                detail.into(),
+            ),
+        )
+    }
+    /** 401: The bearer token is missing, malformed, expired or revoked.
+
+ The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+    pub fn unauthorized(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Unauthorized(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                401u16,
+                "Unauthorized",
+                detail.into(),
+            ),
+        )
+    }
+    /** 403: `current_password` is missing or wrong.
+
+ The contract's problem with `status: 403`, `title: "Forbidden"` and `detail`.*/
+    pub fn forbidden(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
+        Self::Forbidden(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                403u16,
+                "Forbidden",
+                detail.into(),
+            ),
+        )
+    }
+    /** 413: The body is larger than the server accepts.
+
+ The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+    pub fn payload_too_large(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::PayloadTooLarge(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                413u16,
+                "Content Too Large",
+                detail.into(),
+            ),
+        )
+    }
+    /** 422: The request breaks the contract; `errors` lists every invalid field.
+
+ The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+    pub fn unprocessable_entity(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnprocessableEntity(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                422u16,
+                "Unprocessable Content",
+                detail.into(),
+            ),
+        )
+    }
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E> for UpdateMeResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
+    }
+}
 /// The answers of `oauth_authorize`: exactly the statuses the contract declares for it.
 #[derive(Debug)]
 pub enum OauthAuthorizeResponse {
@@ -897,6 +1557,72 @@ impl ::contract_server::IntoReply for OauthAuthorizeResponse {
                 ::contract_server::Reply::problem(503u16, &problem)
             }
         }
+    }
+}
+impl OauthAuthorizeResponse {
+    /** 422: The request breaks the contract; `errors` lists every invalid field.
+
+ The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+    pub fn unprocessable_entity(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnprocessableEntity(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                422u16,
+                "Unprocessable Content",
+                detail.into(),
+            ),
+        )
+    }
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+    /** 503: The provider is not configured on this server.
+
+ The contract's problem with `status: 503`, `title: "Service Unavailable"` and `detail`.*/
+    pub fn service_unavailable(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::ServiceUnavailable(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                503u16,
+                "Service Unavailable",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for OauthAuthorizeResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
     }
 }
 /// The answers of `oauth_callback`: exactly the statuses the contract declares for it.
@@ -947,6 +1673,114 @@ impl ::contract_server::IntoReply for OauthCallbackResponse {
         }
     }
 }
+impl OauthCallbackResponse {
+    /** 400: The state is unknown, used or expired, or the provider refused the code. The body is not valid JSON.
+
+ The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+    pub fn bad_request(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::BadRequest(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                400u16,
+                "Bad Request",
+                detail.into(),
+            ),
+        )
+    }
+    /** 413: The body is larger than the server accepts.
+
+ The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+    pub fn payload_too_large(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::PayloadTooLarge(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                413u16,
+                "Content Too Large",
+                detail.into(),
+            ),
+        )
+    }
+    /** 422: The request breaks the contract; `errors` lists every invalid field.
+
+ The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+    pub fn unprocessable_entity(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnprocessableEntity(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                422u16,
+                "Unprocessable Content",
+                detail.into(),
+            ),
+        )
+    }
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+    /** 502: The provider could not be reached.
+
+ The contract's problem with `status: 502`, `title: "Bad Gateway"` and `detail`.*/
+    pub fn bad_gateway(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::BadGateway(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                502u16,
+                "Bad Gateway",
+                detail.into(),
+            ),
+        )
+    }
+    /** 503: The provider is not configured on this server.
+
+ The contract's problem with `status: 503`, `title: "Service Unavailable"` and `detail`.*/
+    pub fn service_unavailable(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::ServiceUnavailable(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                503u16,
+                "Service Unavailable",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for OauthCallbackResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
+    }
+}
 /// The answers of `reset_password`: exactly the statuses the contract declares for it.
 #[derive(Debug)]
 pub enum ResetPasswordResponse {
@@ -985,6 +1819,86 @@ impl ::contract_server::IntoReply for ResetPasswordResponse {
         }
     }
 }
+impl ResetPasswordResponse {
+    /** 400: The token is unknown, used or expired. The body is not valid JSON.
+
+ The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+    pub fn bad_request(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::BadRequest(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                400u16,
+                "Bad Request",
+                detail.into(),
+            ),
+        )
+    }
+    /** 413: The body is larger than the server accepts.
+
+ The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+    pub fn payload_too_large(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::PayloadTooLarge(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                413u16,
+                "Content Too Large",
+                detail.into(),
+            ),
+        )
+    }
+    /** 422: The request breaks the contract; `errors` lists every invalid field.
+
+ The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+    pub fn unprocessable_entity(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnprocessableEntity(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                422u16,
+                "Unprocessable Content",
+                detail.into(),
+            ),
+        )
+    }
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for ResetPasswordResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
+    }
+}
 /// The answers of `request_password_reset`: exactly the statuses the contract declares for it.
 #[derive(Debug)]
 pub enum RequestPasswordResetResponse {
@@ -1021,6 +1935,86 @@ impl ::contract_server::IntoReply for RequestPasswordResetResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+}
+impl RequestPasswordResetResponse {
+    /** 400: The body is not valid JSON.
+
+ The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+    pub fn bad_request(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::BadRequest(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                400u16,
+                "Bad Request",
+                detail.into(),
+            ),
+        )
+    }
+    /** 413: The body is larger than the server accepts.
+
+ The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+    pub fn payload_too_large(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::PayloadTooLarge(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                413u16,
+                "Content Too Large",
+                detail.into(),
+            ),
+        )
+    }
+    /** 422: The request breaks the contract; `errors` lists every invalid field.
+
+ The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+    pub fn unprocessable_entity(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnprocessableEntity(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                422u16,
+                "Unprocessable Content",
+                detail.into(),
+            ),
+        )
+    }
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for RequestPasswordResetResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
     }
 }
 /// The answers of `refresh_token`: exactly the statuses the contract declares for it.
@@ -1066,6 +2060,100 @@ impl ::contract_server::IntoReply for RefreshTokenResponse {
         }
     }
 }
+impl RefreshTokenResponse {
+    /** 400: The body is not valid JSON.
+
+ The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+    pub fn bad_request(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::BadRequest(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                400u16,
+                "Bad Request",
+                detail.into(),
+            ),
+        )
+    }
+    /** 401: The refresh token is unknown, used or expired.
+
+ The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+    pub fn unauthorized(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Unauthorized(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                401u16,
+                "Unauthorized",
+                detail.into(),
+            ),
+        )
+    }
+    /** 413: The body is larger than the server accepts.
+
+ The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+    pub fn payload_too_large(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::PayloadTooLarge(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                413u16,
+                "Content Too Large",
+                detail.into(),
+            ),
+        )
+    }
+    /** 422: The request breaks the contract; `errors` lists every invalid field.
+
+ The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+    pub fn unprocessable_entity(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnprocessableEntity(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                422u16,
+                "Unprocessable Content",
+                detail.into(),
+            ),
+        )
+    }
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for RefreshTokenResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
+    }
+}
 /// The answers of `register`: exactly the statuses the contract declares for it.
 #[derive(Debug)]
 pub enum RegisterResponse {
@@ -1107,6 +2195,97 @@ impl ::contract_server::IntoReply for RegisterResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+}
+impl RegisterResponse {
+    /** 400: The body is not valid JSON.
+
+ The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+    pub fn bad_request(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::BadRequest(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                400u16,
+                "Bad Request",
+                detail.into(),
+            ),
+        )
+    }
+    /** 409: An account with this email already exists.
+
+ The contract's problem with `status: 409`, `title: "Conflict"` and `detail`.*/
+    pub fn conflict(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
+        Self::Conflict(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                409u16,
+                "Conflict",
+                detail.into(),
+            ),
+        )
+    }
+    /** 413: The body is larger than the server accepts.
+
+ The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+    pub fn payload_too_large(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::PayloadTooLarge(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                413u16,
+                "Content Too Large",
+                detail.into(),
+            ),
+        )
+    }
+    /** 422: The request breaks the contract; `errors` lists every invalid field.
+
+ The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+    pub fn unprocessable_entity(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnprocessableEntity(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                422u16,
+                "Unprocessable Content",
+                detail.into(),
+            ),
+        )
+    }
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E> for RegisterResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
     }
 }
 /// The answers of `create_checkout_session`: exactly the statuses the contract declares for it.
@@ -1162,6 +2341,126 @@ impl ::contract_server::IntoReply for CreateCheckoutSessionResponse {
         }
     }
 }
+impl CreateCheckoutSessionResponse {
+    /** 400: The body is not valid JSON.
+
+ The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+    pub fn bad_request(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::BadRequest(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                400u16,
+                "Bad Request",
+                detail.into(),
+            ),
+        )
+    }
+    /** 401: The bearer token is missing, malformed, expired or revoked.
+
+ The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+    pub fn unauthorized(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Unauthorized(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                401u16,
+                "Unauthorized",
+                detail.into(),
+            ),
+        )
+    }
+    /** 409: The user already has an active subscription, or the key was used with another body.
+
+ The contract's problem with `status: 409`, `title: "Conflict"` and `detail`.*/
+    pub fn conflict(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
+        Self::Conflict(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                409u16,
+                "Conflict",
+                detail.into(),
+            ),
+        )
+    }
+    /** 413: The body is larger than the server accepts.
+
+ The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+    pub fn payload_too_large(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::PayloadTooLarge(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                413u16,
+                "Content Too Large",
+                detail.into(),
+            ),
+        )
+    }
+    /** 422: The request breaks the contract; `errors` lists every invalid field.
+
+ The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+    pub fn unprocessable_entity(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnprocessableEntity(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                422u16,
+                "Unprocessable Content",
+                detail.into(),
+            ),
+        )
+    }
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+    /** 502: The payment provider could not be reached.
+
+ The contract's problem with `status: 502`, `title: "Bad Gateway"` and `detail`.*/
+    pub fn bad_gateway(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::BadGateway(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                502u16,
+                "Bad Gateway",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for CreateCheckoutSessionResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
+    }
+}
 /// The answers of `list_invoices`: exactly the statuses the contract declares for it.
 #[derive(Debug)]
 pub enum ListInvoicesResponse {
@@ -1195,6 +2494,72 @@ impl ::contract_server::IntoReply for ListInvoicesResponse {
         }
     }
 }
+impl ListInvoicesResponse {
+    /** 401: The bearer token is missing, malformed, expired or revoked.
+
+ The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+    pub fn unauthorized(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Unauthorized(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                401u16,
+                "Unauthorized",
+                detail.into(),
+            ),
+        )
+    }
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+    /** 502: The payment provider could not be reached.
+
+ The contract's problem with `status: 502`, `title: "Bad Gateway"` and `detail`.*/
+    pub fn bad_gateway(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::BadGateway(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                502u16,
+                "Bad Gateway",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for ListInvoicesResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
+    }
+}
 /// The answers of `list_plans`: exactly the statuses the contract declares for it.
 #[derive(Debug)]
 pub enum ListPlansResponse {
@@ -1216,6 +2581,44 @@ impl ::contract_server::IntoReply for ListPlansResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+}
+impl ListPlansResponse {
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for ListPlansResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
     }
 }
 /// The answers of `create_portal_session`: exactly the statuses the contract declares for it.
@@ -1271,6 +2674,126 @@ impl ::contract_server::IntoReply for CreatePortalSessionResponse {
         }
     }
 }
+impl CreatePortalSessionResponse {
+    /** 400: The body is not valid JSON.
+
+ The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+    pub fn bad_request(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::BadRequest(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                400u16,
+                "Bad Request",
+                detail.into(),
+            ),
+        )
+    }
+    /** 401: The bearer token is missing, malformed, expired or revoked.
+
+ The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+    pub fn unauthorized(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Unauthorized(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                401u16,
+                "Unauthorized",
+                detail.into(),
+            ),
+        )
+    }
+    /** 409: The user has no billing account yet.
+
+ The contract's problem with `status: 409`, `title: "Conflict"` and `detail`.*/
+    pub fn conflict(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
+        Self::Conflict(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                409u16,
+                "Conflict",
+                detail.into(),
+            ),
+        )
+    }
+    /** 413: The body is larger than the server accepts.
+
+ The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+    pub fn payload_too_large(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::PayloadTooLarge(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                413u16,
+                "Content Too Large",
+                detail.into(),
+            ),
+        )
+    }
+    /** 422: The request breaks the contract; `errors` lists every invalid field.
+
+ The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+    pub fn unprocessable_entity(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnprocessableEntity(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                422u16,
+                "Unprocessable Content",
+                detail.into(),
+            ),
+        )
+    }
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+    /** 502: The payment provider could not be reached.
+
+ The contract's problem with `status: 502`, `title: "Bad Gateway"` and `detail`.*/
+    pub fn bad_gateway(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::BadGateway(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                502u16,
+                "Bad Gateway",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for CreatePortalSessionResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
+    }
+}
 /// The answers of `get_subscription`: exactly the statuses the contract declares for it.
 #[derive(Debug)]
 pub enum GetSubscriptionResponse {
@@ -1292,6 +2815,44 @@ impl ::contract_server::IntoReply for GetSubscriptionResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+}
+impl GetSubscriptionResponse {
+    /** 401: The bearer token is missing, malformed, expired or revoked.
+
+ The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+    pub fn unauthorized(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Unauthorized(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                401u16,
+                "Unauthorized",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for GetSubscriptionResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
     }
 }
 /// The answers of `billing_webhook`: exactly the statuses the contract declares for it.
@@ -1332,6 +2893,86 @@ impl ::contract_server::IntoReply for BillingWebhookResponse {
         }
     }
 }
+impl BillingWebhookResponse {
+    /** 400: The body is not valid JSON.
+
+ The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+    pub fn bad_request(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::BadRequest(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                400u16,
+                "Bad Request",
+                detail.into(),
+            ),
+        )
+    }
+    /** 401: The signature is missing, wrong or too old.
+
+ The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+    pub fn unauthorized(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Unauthorized(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                401u16,
+                "Unauthorized",
+                detail.into(),
+            ),
+        )
+    }
+    /** 413: The body is larger than the server accepts.
+
+ The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+    pub fn payload_too_large(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::PayloadTooLarge(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                413u16,
+                "Content Too Large",
+                detail.into(),
+            ),
+        )
+    }
+    /** 422: The request breaks the contract; `errors` lists every invalid field.
+
+ The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+    pub fn unprocessable_entity(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnprocessableEntity(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                422u16,
+                "Unprocessable Content",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for BillingWebhookResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
+    }
+}
 /// The answers of `docs`: exactly the statuses the contract declares for it.
 #[derive(Debug)]
 pub enum DocsResponse {
@@ -1353,6 +2994,43 @@ impl ::contract_server::IntoReply for DocsResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+}
+impl DocsResponse {
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E> for DocsResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
     }
 }
 /// The answers of `generate_agentic`: exactly the statuses the contract declares for it.
@@ -1408,6 +3086,126 @@ impl ::contract_server::IntoReply for GenerateAgenticResponse {
         }
     }
 }
+impl GenerateAgenticResponse {
+    /** 400: The body is not valid JSON.
+
+ The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+    pub fn bad_request(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::BadRequest(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                400u16,
+                "Bad Request",
+                detail.into(),
+            ),
+        )
+    }
+    /** 401: The bearer token is missing, malformed, expired or revoked.
+
+ The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+    pub fn unauthorized(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Unauthorized(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                401u16,
+                "Unauthorized",
+                detail.into(),
+            ),
+        )
+    }
+    /** 402: The plan's monthly generations are used up.
+
+ The contract's problem with `status: 402`, `title: "Payment Required"` and `detail`.*/
+    pub fn payment_required(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::PaymentRequired(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                402u16,
+                "Payment Required",
+                detail.into(),
+            ),
+        )
+    }
+    /** 404: `project_id` names no project of the user.
+
+ The contract's problem with `status: 404`, `title: "Not Found"` and `detail`.*/
+    pub fn not_found(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
+        Self::NotFound(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                404u16,
+                "Not Found",
+                detail.into(),
+            ),
+        )
+    }
+    /** 413: The body is larger than the server accepts.
+
+ The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+    pub fn payload_too_large(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::PayloadTooLarge(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                413u16,
+                "Content Too Large",
+                detail.into(),
+            ),
+        )
+    }
+    /** 422: The request breaks the contract; `errors` lists every invalid field.
+
+ The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+    pub fn unprocessable_entity(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnprocessableEntity(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                422u16,
+                "Unprocessable Content",
+                detail.into(),
+            ),
+        )
+    }
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for GenerateAgenticResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
+    }
+}
 /// The answers of `generate_fullstack`: exactly the statuses the contract declares for it.
 #[derive(Debug)]
 pub enum GenerateFullstackResponse {
@@ -1461,6 +3259,126 @@ impl ::contract_server::IntoReply for GenerateFullstackResponse {
         }
     }
 }
+impl GenerateFullstackResponse {
+    /** 400: The body is not valid JSON.
+
+ The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+    pub fn bad_request(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::BadRequest(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                400u16,
+                "Bad Request",
+                detail.into(),
+            ),
+        )
+    }
+    /** 401: The bearer token is missing, malformed, expired or revoked.
+
+ The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+    pub fn unauthorized(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Unauthorized(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                401u16,
+                "Unauthorized",
+                detail.into(),
+            ),
+        )
+    }
+    /** 402: The plan's monthly generations are used up.
+
+ The contract's problem with `status: 402`, `title: "Payment Required"` and `detail`.*/
+    pub fn payment_required(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::PaymentRequired(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                402u16,
+                "Payment Required",
+                detail.into(),
+            ),
+        )
+    }
+    /** 404: `project_id` names no project of the user.
+
+ The contract's problem with `status: 404`, `title: "Not Found"` and `detail`.*/
+    pub fn not_found(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
+        Self::NotFound(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                404u16,
+                "Not Found",
+                detail.into(),
+            ),
+        )
+    }
+    /** 413: The body is larger than the server accepts.
+
+ The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+    pub fn payload_too_large(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::PayloadTooLarge(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                413u16,
+                "Content Too Large",
+                detail.into(),
+            ),
+        )
+    }
+    /** 422: The request breaks the contract; `errors` lists every invalid field.
+
+ The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+    pub fn unprocessable_entity(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnprocessableEntity(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                422u16,
+                "Unprocessable Content",
+                detail.into(),
+            ),
+        )
+    }
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for GenerateFullstackResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
+    }
+}
 /// The answers of `get_generation_job`: exactly the statuses the contract declares for it.
 #[derive(Debug)]
 pub enum GetGenerationJobResponse {
@@ -1499,6 +3417,84 @@ impl ::contract_server::IntoReply for GetGenerationJobResponse {
         }
     }
 }
+impl GetGenerationJobResponse {
+    /** 401: The bearer token is missing, malformed, expired or revoked.
+
+ The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+    pub fn unauthorized(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Unauthorized(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                401u16,
+                "Unauthorized",
+                detail.into(),
+            ),
+        )
+    }
+    /** 404: No such job.
+
+ The contract's problem with `status: 404`, `title: "Not Found"` and `detail`.*/
+    pub fn not_found(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
+        Self::NotFound(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                404u16,
+                "Not Found",
+                detail.into(),
+            ),
+        )
+    }
+    /** 422: The request breaks the contract; `errors` lists every invalid field.
+
+ The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+    pub fn unprocessable_entity(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnprocessableEntity(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                422u16,
+                "Unprocessable Content",
+                detail.into(),
+            ),
+        )
+    }
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for GetGenerationJobResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
+    }
+}
 /// The answers of `list_models`: exactly the statuses the contract declares for it.
 #[derive(Debug)]
 pub enum ListModelsResponse {
@@ -1520,6 +3516,44 @@ impl ::contract_server::IntoReply for ListModelsResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+}
+impl ListModelsResponse {
+    /** 401: The bearer token is missing, malformed, expired or revoked.
+
+ The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+    pub fn unauthorized(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Unauthorized(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                401u16,
+                "Unauthorized",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for ListModelsResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
     }
 }
 /// The answers of `generate_simple`: exactly the statuses the contract declares for it.
@@ -1575,6 +3609,126 @@ impl ::contract_server::IntoReply for GenerateSimpleResponse {
         }
     }
 }
+impl GenerateSimpleResponse {
+    /** 400: The body is not valid JSON.
+
+ The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+    pub fn bad_request(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::BadRequest(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                400u16,
+                "Bad Request",
+                detail.into(),
+            ),
+        )
+    }
+    /** 401: The bearer token is missing, malformed, expired or revoked.
+
+ The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+    pub fn unauthorized(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Unauthorized(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                401u16,
+                "Unauthorized",
+                detail.into(),
+            ),
+        )
+    }
+    /** 402: The plan's monthly generations are used up.
+
+ The contract's problem with `status: 402`, `title: "Payment Required"` and `detail`.*/
+    pub fn payment_required(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::PaymentRequired(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                402u16,
+                "Payment Required",
+                detail.into(),
+            ),
+        )
+    }
+    /** 404: `project_id` names no project of the user.
+
+ The contract's problem with `status: 404`, `title: "Not Found"` and `detail`.*/
+    pub fn not_found(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
+        Self::NotFound(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                404u16,
+                "Not Found",
+                detail.into(),
+            ),
+        )
+    }
+    /** 413: The body is larger than the server accepts.
+
+ The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+    pub fn payload_too_large(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::PayloadTooLarge(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                413u16,
+                "Content Too Large",
+                detail.into(),
+            ),
+        )
+    }
+    /** 422: The request breaks the contract; `errors` lists every invalid field.
+
+ The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+    pub fn unprocessable_entity(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnprocessableEntity(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                422u16,
+                "Unprocessable Content",
+                detail.into(),
+            ),
+        )
+    }
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for GenerateSimpleResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
+    }
+}
 /// The answers of `health`: exactly the statuses the contract declares for it.
 #[derive(Debug)]
 pub enum HealthResponse {
@@ -1596,6 +3750,43 @@ impl ::contract_server::IntoReply for HealthResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+}
+impl HealthResponse {
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E> for HealthResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
     }
 }
 /// The answers of `openapi_json`: exactly the statuses the contract declares for it.
@@ -1621,6 +3812,44 @@ impl ::contract_server::IntoReply for OpenapiJsonResponse {
         }
     }
 }
+impl OpenapiJsonResponse {
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for OpenapiJsonResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
+    }
+}
 /// The answers of `openapi_yaml`: exactly the statuses the contract declares for it.
 #[derive(Debug)]
 pub enum OpenapiYamlResponse {
@@ -1644,6 +3873,44 @@ impl ::contract_server::IntoReply for OpenapiYamlResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+}
+impl OpenapiYamlResponse {
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for OpenapiYamlResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
     }
 }
 /// The answers of `list_projects`: exactly the statuses the contract declares for it.
@@ -1677,6 +3944,72 @@ impl ::contract_server::IntoReply for ListProjectsResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+}
+impl ListProjectsResponse {
+    /** 401: The bearer token is missing, malformed, expired or revoked.
+
+ The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+    pub fn unauthorized(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Unauthorized(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                401u16,
+                "Unauthorized",
+                detail.into(),
+            ),
+        )
+    }
+    /** 422: The request breaks the contract; `errors` lists every invalid field.
+
+ The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+    pub fn unprocessable_entity(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnprocessableEntity(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                422u16,
+                "Unprocessable Content",
+                detail.into(),
+            ),
+        )
+    }
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for ListProjectsResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
     }
 }
 /// The answers of `create_project`: exactly the statuses the contract declares for it.
@@ -1727,6 +4060,112 @@ impl ::contract_server::IntoReply for CreateProjectResponse {
         }
     }
 }
+impl CreateProjectResponse {
+    /** 400: The body is not valid JSON.
+
+ The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+    pub fn bad_request(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::BadRequest(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                400u16,
+                "Bad Request",
+                detail.into(),
+            ),
+        )
+    }
+    /** 401: The bearer token is missing, malformed, expired or revoked.
+
+ The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+    pub fn unauthorized(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Unauthorized(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                401u16,
+                "Unauthorized",
+                detail.into(),
+            ),
+        )
+    }
+    /** 409: The user already has a project with this name.
+
+ The contract's problem with `status: 409`, `title: "Conflict"` and `detail`.*/
+    pub fn conflict(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
+        Self::Conflict(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                409u16,
+                "Conflict",
+                detail.into(),
+            ),
+        )
+    }
+    /** 413: The body is larger than the server accepts.
+
+ The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+    pub fn payload_too_large(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::PayloadTooLarge(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                413u16,
+                "Content Too Large",
+                detail.into(),
+            ),
+        )
+    }
+    /** 422: The request breaks the contract; `errors` lists every invalid field.
+
+ The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+    pub fn unprocessable_entity(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnprocessableEntity(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                422u16,
+                "Unprocessable Content",
+                detail.into(),
+            ),
+        )
+    }
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for CreateProjectResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
+    }
+}
 /// The answers of `get_project`: exactly the statuses the contract declares for it.
 #[derive(Debug)]
 pub enum GetProjectResponse {
@@ -1760,6 +4199,70 @@ impl ::contract_server::IntoReply for GetProjectResponse {
         }
     }
 }
+impl GetProjectResponse {
+    /** 401: The bearer token is missing, malformed, expired or revoked.
+
+ The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+    pub fn unauthorized(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Unauthorized(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                401u16,
+                "Unauthorized",
+                detail.into(),
+            ),
+        )
+    }
+    /** 404: No such project.
+
+ The contract's problem with `status: 404`, `title: "Not Found"` and `detail`.*/
+    pub fn not_found(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
+        Self::NotFound(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                404u16,
+                "Not Found",
+                detail.into(),
+            ),
+        )
+    }
+    /** 422: The request breaks the contract; `errors` lists every invalid field.
+
+ The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+    pub fn unprocessable_entity(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnprocessableEntity(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                422u16,
+                "Unprocessable Content",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for GetProjectResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
+    }
+}
 /// The answers of `delete_project`: exactly the statuses the contract declares for it.
 #[derive(Debug)]
 pub enum DeleteProjectResponse {
@@ -1791,6 +4294,70 @@ impl ::contract_server::IntoReply for DeleteProjectResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+}
+impl DeleteProjectResponse {
+    /** 401: The bearer token is missing, malformed, expired or revoked.
+
+ The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+    pub fn unauthorized(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Unauthorized(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                401u16,
+                "Unauthorized",
+                detail.into(),
+            ),
+        )
+    }
+    /** 404: No such project.
+
+ The contract's problem with `status: 404`, `title: "Not Found"` and `detail`.*/
+    pub fn not_found(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
+        Self::NotFound(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                404u16,
+                "Not Found",
+                detail.into(),
+            ),
+        )
+    }
+    /** 422: The request breaks the contract; `errors` lists every invalid field.
+
+ The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+    pub fn unprocessable_entity(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnprocessableEntity(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                422u16,
+                "Unprocessable Content",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for DeleteProjectResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
     }
 }
 /// The answers of `update_project`: exactly the statuses the contract declares for it.
@@ -1846,6 +4413,124 @@ impl ::contract_server::IntoReply for UpdateProjectResponse {
         }
     }
 }
+impl UpdateProjectResponse {
+    /** 400: The body is not valid JSON.
+
+ The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+    pub fn bad_request(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::BadRequest(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                400u16,
+                "Bad Request",
+                detail.into(),
+            ),
+        )
+    }
+    /** 401: The bearer token is missing, malformed, expired or revoked.
+
+ The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+    pub fn unauthorized(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Unauthorized(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                401u16,
+                "Unauthorized",
+                detail.into(),
+            ),
+        )
+    }
+    /** 404: No such project.
+
+ The contract's problem with `status: 404`, `title: "Not Found"` and `detail`.*/
+    pub fn not_found(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
+        Self::NotFound(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                404u16,
+                "Not Found",
+                detail.into(),
+            ),
+        )
+    }
+    /** 409: The user already has a project with this name.
+
+ The contract's problem with `status: 409`, `title: "Conflict"` and `detail`.*/
+    pub fn conflict(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
+        Self::Conflict(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                409u16,
+                "Conflict",
+                detail.into(),
+            ),
+        )
+    }
+    /** 413: The body is larger than the server accepts.
+
+ The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+    pub fn payload_too_large(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::PayloadTooLarge(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                413u16,
+                "Content Too Large",
+                detail.into(),
+            ),
+        )
+    }
+    /** 422: The request breaks the contract; `errors` lists every invalid field.
+
+ The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+    pub fn unprocessable_entity(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnprocessableEntity(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                422u16,
+                "Unprocessable Content",
+                detail.into(),
+            ),
+        )
+    }
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for UpdateProjectResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
+    }
+}
 /// The answers of `get_file`: exactly the statuses the contract declares for it.
 #[derive(Debug)]
 pub enum GetFileResponse {
@@ -1877,6 +4562,69 @@ impl ::contract_server::IntoReply for GetFileResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+}
+impl GetFileResponse {
+    /** 401: The bearer token is missing, malformed, expired or revoked.
+
+ The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+    pub fn unauthorized(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Unauthorized(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                401u16,
+                "Unauthorized",
+                detail.into(),
+            ),
+        )
+    }
+    /** 404: No such project or file.
+
+ The contract's problem with `status: 404`, `title: "Not Found"` and `detail`.*/
+    pub fn not_found(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
+        Self::NotFound(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                404u16,
+                "Not Found",
+                detail.into(),
+            ),
+        )
+    }
+    /** 422: The request breaks the contract; `errors` lists every invalid field.
+
+ The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+    pub fn unprocessable_entity(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnprocessableEntity(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                422u16,
+                "Unprocessable Content",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E> for GetFileResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
     }
 }
 /// The answers of `put_file`: exactly the statuses the contract declares for it.
@@ -1927,6 +4675,111 @@ impl ::contract_server::IntoReply for PutFileResponse {
         }
     }
 }
+impl PutFileResponse {
+    /** 400: The body is not valid JSON.
+
+ The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+    pub fn bad_request(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::BadRequest(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                400u16,
+                "Bad Request",
+                detail.into(),
+            ),
+        )
+    }
+    /** 401: The bearer token is missing, malformed, expired or revoked.
+
+ The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+    pub fn unauthorized(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Unauthorized(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                401u16,
+                "Unauthorized",
+                detail.into(),
+            ),
+        )
+    }
+    /** 404: No such project.
+
+ The contract's problem with `status: 404`, `title: "Not Found"` and `detail`.*/
+    pub fn not_found(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
+        Self::NotFound(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                404u16,
+                "Not Found",
+                detail.into(),
+            ),
+        )
+    }
+    /** 413: The body is larger than the server accepts.
+
+ The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+    pub fn payload_too_large(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::PayloadTooLarge(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                413u16,
+                "Content Too Large",
+                detail.into(),
+            ),
+        )
+    }
+    /** 422: The request breaks the contract; `errors` lists every invalid field.
+
+ The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+    pub fn unprocessable_entity(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnprocessableEntity(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                422u16,
+                "Unprocessable Content",
+                detail.into(),
+            ),
+        )
+    }
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E> for PutFileResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
+    }
+}
 /// The answers of `delete_file`: exactly the statuses the contract declares for it.
 #[derive(Debug)]
 pub enum DeleteFileResponse {
@@ -1958,6 +4811,70 @@ impl ::contract_server::IntoReply for DeleteFileResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+}
+impl DeleteFileResponse {
+    /** 401: The bearer token is missing, malformed, expired or revoked.
+
+ The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+    pub fn unauthorized(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Unauthorized(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                401u16,
+                "Unauthorized",
+                detail.into(),
+            ),
+        )
+    }
+    /** 404: No such project or file.
+
+ The contract's problem with `status: 404`, `title: "Not Found"` and `detail`.*/
+    pub fn not_found(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
+        Self::NotFound(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                404u16,
+                "Not Found",
+                detail.into(),
+            ),
+        )
+    }
+    /** 422: The request breaks the contract; `errors` lists every invalid field.
+
+ The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+    pub fn unprocessable_entity(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnprocessableEntity(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                422u16,
+                "Unprocessable Content",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for DeleteFileResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
     }
 }
 /// The `auth` operations: Accounts, sign-in, tokens, password reset and OAuth.
@@ -3114,7 +6031,12 @@ async fn handle_api_root<S: Meta>(
             return ::contract_server::decorate_error(operation, *response);
         }
     };
-    let answer = service.api_root(prepared.context.clone()).await;
+    let answer = ::contract_server::request_span(
+            "api_root",
+            &prepared.context.request_id,
+            service.api_root(prepared.context.clone()),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3133,7 +6055,12 @@ async fn handle_admin_stats<S: Admin>(
             return ::contract_server::decorate_error(operation, *response);
         }
     };
-    let answer = service.admin_stats(prepared.context.clone()).await;
+    let answer = ::contract_server::request_span(
+            "admin_stats",
+            &prepared.context.request_id,
+            service.admin_stats(prepared.context.clone()),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3160,7 +6087,12 @@ async fn handle_admin_list_users<S: Admin>(
             return ::contract_server::decorate_error(operation, *response);
         }
     };
-    let answer = service.admin_list_users(prepared.context.clone(), query).await;
+    let answer = ::contract_server::request_span(
+            "admin_list_users",
+            &prepared.context.request_id,
+            service.admin_list_users(prepared.context.clone(), query),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3195,7 +6127,12 @@ async fn handle_admin_update_user<S: Admin>(
             return ::contract_server::decorate_error(operation, *response);
         }
     };
-    let answer = service.admin_update_user(prepared.context.clone(), path, body).await;
+    let answer = ::contract_server::request_span(
+            "admin_update_user",
+            &prepared.context.request_id,
+            service.admin_update_user(prepared.context.clone(), path, body),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3222,7 +6159,12 @@ async fn handle_login<S: Auth>(
             return ::contract_server::decorate_error(operation, *response);
         }
     };
-    let answer = service.login(prepared.context.clone(), body).await;
+    let answer = ::contract_server::request_span(
+            "login",
+            &prepared.context.request_id,
+            service.login(prepared.context.clone(), body),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3249,7 +6191,12 @@ async fn handle_logout<S: Auth>(
             return ::contract_server::decorate_error(operation, *response);
         }
     };
-    let answer = service.logout(prepared.context.clone(), body).await;
+    let answer = ::contract_server::request_span(
+            "logout",
+            &prepared.context.request_id,
+            service.logout(prepared.context.clone(), body),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3268,7 +6215,12 @@ async fn handle_get_me<S: Auth>(
             return ::contract_server::decorate_error(operation, *response);
         }
     };
-    let answer = service.get_me(prepared.context.clone()).await;
+    let answer = ::contract_server::request_span(
+            "get_me",
+            &prepared.context.request_id,
+            service.get_me(prepared.context.clone()),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3295,7 +6247,12 @@ async fn handle_update_me<S: Auth>(
             return ::contract_server::decorate_error(operation, *response);
         }
     };
-    let answer = service.update_me(prepared.context.clone(), body).await;
+    let answer = ::contract_server::request_span(
+            "update_me",
+            &prepared.context.request_id,
+            service.update_me(prepared.context.clone(), body),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3322,7 +6279,12 @@ async fn handle_oauth_authorize<S: Auth>(
             return ::contract_server::decorate_error(operation, *response);
         }
     };
-    let answer = service.oauth_authorize(prepared.context.clone(), path).await;
+    let answer = ::contract_server::request_span(
+            "oauth_authorize",
+            &prepared.context.request_id,
+            service.oauth_authorize(prepared.context.clone(), path),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3357,7 +6319,12 @@ async fn handle_oauth_callback<S: Auth>(
             return ::contract_server::decorate_error(operation, *response);
         }
     };
-    let answer = service.oauth_callback(prepared.context.clone(), path, body).await;
+    let answer = ::contract_server::request_span(
+            "oauth_callback",
+            &prepared.context.request_id,
+            service.oauth_callback(prepared.context.clone(), path, body),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3384,7 +6351,12 @@ async fn handle_reset_password<S: Auth>(
             return ::contract_server::decorate_error(operation, *response);
         }
     };
-    let answer = service.reset_password(prepared.context.clone(), body).await;
+    let answer = ::contract_server::request_span(
+            "reset_password",
+            &prepared.context.request_id,
+            service.reset_password(prepared.context.clone(), body),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3411,7 +6383,12 @@ async fn handle_request_password_reset<S: Auth>(
             return ::contract_server::decorate_error(operation, *response);
         }
     };
-    let answer = service.request_password_reset(prepared.context.clone(), body).await;
+    let answer = ::contract_server::request_span(
+            "request_password_reset",
+            &prepared.context.request_id,
+            service.request_password_reset(prepared.context.clone(), body),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3438,7 +6415,12 @@ async fn handle_refresh_token<S: Auth>(
             return ::contract_server::decorate_error(operation, *response);
         }
     };
-    let answer = service.refresh_token(prepared.context.clone(), body).await;
+    let answer = ::contract_server::request_span(
+            "refresh_token",
+            &prepared.context.request_id,
+            service.refresh_token(prepared.context.clone(), body),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3465,7 +6447,12 @@ async fn handle_register<S: Auth>(
             return ::contract_server::decorate_error(operation, *response);
         }
     };
-    let answer = service.register(prepared.context.clone(), body).await;
+    let answer = ::contract_server::request_span(
+            "register",
+            &prepared.context.request_id,
+            service.register(prepared.context.clone(), body),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3500,8 +6487,11 @@ async fn handle_create_checkout_session<S: Billing>(
             return ::contract_server::decorate_error(operation, *response);
         }
     };
-    let answer = service
-        .create_checkout_session(prepared.context.clone(), headers, body)
+    let answer = ::contract_server::request_span(
+            "create_checkout_session",
+            &prepared.context.request_id,
+            service.create_checkout_session(prepared.context.clone(), headers, body),
+        )
         .await;
     ::contract_server::finish(
         operation,
@@ -3521,7 +6511,12 @@ async fn handle_list_invoices<S: Billing>(
             return ::contract_server::decorate_error(operation, *response);
         }
     };
-    let answer = service.list_invoices(prepared.context.clone()).await;
+    let answer = ::contract_server::request_span(
+            "list_invoices",
+            &prepared.context.request_id,
+            service.list_invoices(prepared.context.clone()),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3540,7 +6535,12 @@ async fn handle_list_plans<S: Billing>(
             return ::contract_server::decorate_error(operation, *response);
         }
     };
-    let answer = service.list_plans(prepared.context.clone()).await;
+    let answer = ::contract_server::request_span(
+            "list_plans",
+            &prepared.context.request_id,
+            service.list_plans(prepared.context.clone()),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3567,7 +6567,12 @@ async fn handle_create_portal_session<S: Billing>(
             return ::contract_server::decorate_error(operation, *response);
         }
     };
-    let answer = service.create_portal_session(prepared.context.clone(), body).await;
+    let answer = ::contract_server::request_span(
+            "create_portal_session",
+            &prepared.context.request_id,
+            service.create_portal_session(prepared.context.clone(), body),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3586,7 +6591,12 @@ async fn handle_get_subscription<S: Billing>(
             return ::contract_server::decorate_error(operation, *response);
         }
     };
-    let answer = service.get_subscription(prepared.context.clone()).await;
+    let answer = ::contract_server::request_span(
+            "get_subscription",
+            &prepared.context.request_id,
+            service.get_subscription(prepared.context.clone()),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3621,7 +6631,12 @@ async fn handle_billing_webhook<S: Billing>(
             return ::contract_server::decorate_error(operation, *response);
         }
     };
-    let answer = service.billing_webhook(prepared.context.clone(), headers, body).await;
+    let answer = ::contract_server::request_span(
+            "billing_webhook",
+            &prepared.context.request_id,
+            service.billing_webhook(prepared.context.clone(), headers, body),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3640,7 +6655,12 @@ async fn handle_docs<S: Meta>(
             return ::contract_server::decorate_error(operation, *response);
         }
     };
-    let answer = service.docs(prepared.context.clone()).await;
+    let answer = ::contract_server::request_span(
+            "docs",
+            &prepared.context.request_id,
+            service.docs(prepared.context.clone()),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3667,7 +6687,12 @@ async fn handle_generate_agentic<S: Generation>(
             return ::contract_server::decorate_error(operation, *response);
         }
     };
-    let answer = service.generate_agentic(prepared.context.clone(), body).await;
+    let answer = ::contract_server::request_span(
+            "generate_agentic",
+            &prepared.context.request_id,
+            service.generate_agentic(prepared.context.clone(), body),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3694,7 +6719,12 @@ async fn handle_generate_fullstack<S: Generation>(
             return ::contract_server::decorate_error(operation, *response);
         }
     };
-    let answer = service.generate_fullstack(prepared.context.clone(), body).await;
+    let answer = ::contract_server::request_span(
+            "generate_fullstack",
+            &prepared.context.request_id,
+            service.generate_fullstack(prepared.context.clone(), body),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3721,7 +6751,12 @@ async fn handle_get_generation_job<S: Generation>(
             return ::contract_server::decorate_error(operation, *response);
         }
     };
-    let answer = service.get_generation_job(prepared.context.clone(), path).await;
+    let answer = ::contract_server::request_span(
+            "get_generation_job",
+            &prepared.context.request_id,
+            service.get_generation_job(prepared.context.clone(), path),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3740,7 +6775,12 @@ async fn handle_list_models<S: Generation>(
             return ::contract_server::decorate_error(operation, *response);
         }
     };
-    let answer = service.list_models(prepared.context.clone()).await;
+    let answer = ::contract_server::request_span(
+            "list_models",
+            &prepared.context.request_id,
+            service.list_models(prepared.context.clone()),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3767,7 +6807,12 @@ async fn handle_generate_simple<S: Generation>(
             return ::contract_server::decorate_error(operation, *response);
         }
     };
-    let answer = service.generate_simple(prepared.context.clone(), body).await;
+    let answer = ::contract_server::request_span(
+            "generate_simple",
+            &prepared.context.request_id,
+            service.generate_simple(prepared.context.clone(), body),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3786,7 +6831,12 @@ async fn handle_health<S: Meta>(
             return ::contract_server::decorate_error(operation, *response);
         }
     };
-    let answer = service.health(prepared.context.clone()).await;
+    let answer = ::contract_server::request_span(
+            "health",
+            &prepared.context.request_id,
+            service.health(prepared.context.clone()),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3805,7 +6855,12 @@ async fn handle_openapi_json<S: Meta>(
             return ::contract_server::decorate_error(operation, *response);
         }
     };
-    let answer = service.openapi_json(prepared.context.clone()).await;
+    let answer = ::contract_server::request_span(
+            "openapi_json",
+            &prepared.context.request_id,
+            service.openapi_json(prepared.context.clone()),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3824,7 +6879,12 @@ async fn handle_openapi_yaml<S: Meta>(
             return ::contract_server::decorate_error(operation, *response);
         }
     };
-    let answer = service.openapi_yaml(prepared.context.clone()).await;
+    let answer = ::contract_server::request_span(
+            "openapi_yaml",
+            &prepared.context.request_id,
+            service.openapi_yaml(prepared.context.clone()),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3851,7 +6911,12 @@ async fn handle_list_projects<S: Projects>(
             return ::contract_server::decorate_error(operation, *response);
         }
     };
-    let answer = service.list_projects(prepared.context.clone(), query).await;
+    let answer = ::contract_server::request_span(
+            "list_projects",
+            &prepared.context.request_id,
+            service.list_projects(prepared.context.clone(), query),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3878,7 +6943,12 @@ async fn handle_create_project<S: Projects>(
             return ::contract_server::decorate_error(operation, *response);
         }
     };
-    let answer = service.create_project(prepared.context.clone(), body).await;
+    let answer = ::contract_server::request_span(
+            "create_project",
+            &prepared.context.request_id,
+            service.create_project(prepared.context.clone(), body),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3905,7 +6975,12 @@ async fn handle_get_project<S: Projects>(
             return ::contract_server::decorate_error(operation, *response);
         }
     };
-    let answer = service.get_project(prepared.context.clone(), path).await;
+    let answer = ::contract_server::request_span(
+            "get_project",
+            &prepared.context.request_id,
+            service.get_project(prepared.context.clone(), path),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3932,7 +7007,12 @@ async fn handle_delete_project<S: Projects>(
             return ::contract_server::decorate_error(operation, *response);
         }
     };
-    let answer = service.delete_project(prepared.context.clone(), path).await;
+    let answer = ::contract_server::request_span(
+            "delete_project",
+            &prepared.context.request_id,
+            service.delete_project(prepared.context.clone(), path),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3967,7 +7047,12 @@ async fn handle_update_project<S: Projects>(
             return ::contract_server::decorate_error(operation, *response);
         }
     };
-    let answer = service.update_project(prepared.context.clone(), path, body).await;
+    let answer = ::contract_server::request_span(
+            "update_project",
+            &prepared.context.request_id,
+            service.update_project(prepared.context.clone(), path, body),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3994,7 +7079,12 @@ async fn handle_get_file<S: Projects>(
             return ::contract_server::decorate_error(operation, *response);
         }
     };
-    let answer = service.get_file(prepared.context.clone(), path).await;
+    let answer = ::contract_server::request_span(
+            "get_file",
+            &prepared.context.request_id,
+            service.get_file(prepared.context.clone(), path),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -4029,7 +7119,12 @@ async fn handle_put_file<S: Projects>(
             return ::contract_server::decorate_error(operation, *response);
         }
     };
-    let answer = service.put_file(prepared.context.clone(), path, body).await;
+    let answer = ::contract_server::request_span(
+            "put_file",
+            &prepared.context.request_id,
+            service.put_file(prepared.context.clone(), path, body),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -4056,7 +7151,12 @@ async fn handle_delete_file<S: Projects>(
             return ::contract_server::decorate_error(operation, *response);
         }
     };
-    let answer = service.delete_file(prepared.context.clone(), path).await;
+    let answer = ::contract_server::request_span(
+            "delete_file",
+            &prepared.context.request_id,
+            service.delete_file(prepared.context.clone(), path),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
