@@ -86,7 +86,8 @@ impl Contract {
         self
     }
 
-    /// Sets the body type of every error response.
+    /// Sets the body type of every error response. A generated server also needs it to implement
+    /// [`ProblemDetails`] (its response constructors build problems through it).
     pub fn problem<T: JsonSchema + ?Sized>(mut self) -> Self {
         self.problem = Some(TypeRef::of::<T>());
         self
