@@ -615,3 +615,28 @@ fn tag_router(tag: &str, operations: &[&Operation]) -> TokenStream {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constructors_are_named_after_their_variants() {
+        let name = |status| snake(&variant(status).to_string());
+        assert_eq!(name(404), "not_found");
+        assert_eq!(name(500), "internal_server_error");
+        assert_eq!(name(429), "too_many_requests");
+        assert_eq!(name(418), "status_418");
+    }
+
+    #[test]
+    fn every_named_error_status_has_its_own_reason_phrase() {
+        for status in 400..600 {
+            if !variant(status).to_string().starts_with("Status") {
+                assert!(!reason_phrase(status).ends_with(" Error") || status == 500, "{status}");
+            }
+        }
+        assert_eq!(reason_phrase(499), "Client Error");
+        assert_eq!(reason_phrase(599), "Server Error");
+    }
+}
