@@ -457,7 +457,7 @@ fn reason_phrase(status: u16) -> &'static str {
         507 => "Insufficient Storage",
         508 => "Loop Detected",
         511 => "Network Authentication Required",
-        400..=499 => "Client Error",
+        other if other < 500 => "Client Error",
         _ => "Server Error",
     }
 }
