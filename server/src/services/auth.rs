@@ -8,7 +8,7 @@ use schemas::billing::SubscriptionStatus;
 use tracing::Instrument;
 use uuid::Uuid;
 
-use super::{UserRow, answer, current_user};
+use super::{UserRow, answer, caller, current_user};
 use crate::App;
 use crate::auth::{hash_password, verify_password};
 use crate::error::{ApiError, is_unique_violation};
@@ -23,11 +23,6 @@ async fn hash(password: String) -> Result<String, ApiError> {
 
 async fn verify(password: String, hash: Option<String>) -> bool {
     tokio::task::spawn_blocking(move || verify_password(&password, hash.as_deref())).await.unwrap_or(false)
-}
-
-/// The id of the signed-in caller (the router only calls authenticated operations with one).
-fn caller(context: &RequestContext) -> String {
-    context.principal.as_ref().map(|p| p.id.clone()).unwrap_or_default()
 }
 
 impl App {

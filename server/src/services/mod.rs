@@ -20,6 +20,11 @@ pub(crate) async fn answer<R: From<ApiError>>(body: impl Future<Output = Result<
     body.await.unwrap_or_else(R::from)
 }
 
+/// The id of the signed-in caller (the router calls authenticated operations with one only).
+pub(crate) fn caller(context: &contract_server::RequestContext) -> String {
+    context.principal.as_ref().map(|p| p.id.clone()).unwrap_or_default()
+}
+
 /// A `users` row.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub(crate) struct UserRow {

@@ -7,8 +7,8 @@ use schemas::projects::*;
 use url::Url;
 use uuid::Uuid;
 
-use super::answer;
 use super::listing::{List, like_pattern};
+use super::{answer, caller};
 use crate::App;
 use crate::error::{ApiError, is_foreign_key_violation, is_unique_violation};
 
@@ -33,10 +33,6 @@ struct FileRow {
 
 fn url(text: Option<String>) -> Option<Url> {
     text.and_then(|t| Url::parse(&t).ok())
-}
-
-fn owner(context: &RequestContext) -> String {
-    context.principal.as_ref().map(|p| p.id.clone()).unwrap_or_default()
 }
 
 /// The detail of a `404` for a project that is not the caller's (or does not exist).
@@ -166,7 +162,7 @@ impl Projects for App {
                 "WHERE owner_id = ?1 AND (?2 IS NULL OR name LIKE ?2 ESCAPE '\\')",
                 "ORDER BY created_at DESC, id DESC",
             )
-            .bind(owner(&context))
+            .bind(caller(&context))
             .bind(query.search.as_deref().map(like_pattern))
             .fetch_page::<ProjectRow>(&self.pool, &query.pagination)
             .await?;
@@ -183,7 +179,7 @@ impl Projects for App {
                 "INSERT INTO projects (id, owner_id, name, description, github_repo_url, vercel_url, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(id.to_string())
-            .bind(owner(&context))
+            .bind(caller(&context))
             .bind(&body.name)
             .bind(&body.description)
             .bind(body.github_repo_url.as_ref().map(Url::as_str))
@@ -198,7 +194,7 @@ impl Projects for App {
                 }
                 inserted => inserted?,
             };
-            let project = self.project(&owner(&context), id).await?.ok_or(ApiError::Vanished("project"))?;
+            let project = self.project(&caller(&context), id).await?.ok_or(ApiError::Vanished("project"))?;
             Ok(CreateProjectResponse::Created(project))
         })
         .await
@@ -206,7 +202,7 @@ impl Projects for App {
 
     async fn get_project(&self, context: RequestContext, path: ProjectPath) -> GetProjectResponse {
         answer(async {
-            Ok(match self.project(&owner(&context), path.project_id).await? {
+            Ok(match self.project(&caller(&context), path.project_id).await? {
                 Some(project) => GetProjectResponse::Ok(project),
                 None => GetProjectResponse::not_found(NO_PROJECT),
             })
@@ -221,7 +217,7 @@ impl Projects for App {
         body: ProjectUpdate,
     ) -> UpdateProjectResponse {
         answer(async {
-            let owner = owner(&context);
+            let owner = caller(&context);
             // For each optional field: whether it was sent, then its new value (NULL clears it).
             let url = |field: &Option<Option<Url>>| field.as_ref().map(|v| v.as_ref().map(|u| u.as_str().to_owned()));
             let (github, vercel) = (url(&body.github_repo_url), url(&body.vercel_url));
@@ -264,7 +260,7 @@ impl Projects for App {
         answer(async {
             let deleted = sqlx::query("DELETE FROM projects WHERE id = ? AND owner_id = ?")
                 .bind(path.project_id.to_string())
-                .bind(owner(&context))
+                .bind(caller(&context))
                 .execute(&self.pool)
                 .await?;
             Ok(if deleted.rows_affected() == 0 {
@@ -278,7 +274,7 @@ impl Projects for App {
 
     async fn get_file(&self, context: RequestContext, path: ProjectFilePath) -> GetFileResponse {
         answer(async {
-            if !self.owns(&owner(&context), path.project_id).await? {
+            if !self.owns(&caller(&context), path.project_id).await? {
                 return Ok(GetFileResponse::not_found(NO_PROJECT));
             }
             Ok(match self.file(path.project_id, &path.file_name.0).await? {
@@ -291,7 +287,7 @@ impl Projects for App {
 
     async fn put_file(&self, context: RequestContext, path: ProjectFilePath, body: FileUpsert) -> PutFileResponse {
         answer(async {
-            if !self.owns(&owner(&context), path.project_id).await? {
+            if !self.owns(&caller(&context), path.project_id).await? {
                 return Ok(PutFileResponse::not_found(NO_PROJECT));
             }
             let now = Utc::now();
@@ -327,7 +323,7 @@ impl Projects for App {
 
     async fn delete_file(&self, context: RequestContext, path: ProjectFilePath) -> DeleteFileResponse {
         answer(async {
-            if !self.owns(&owner(&context), path.project_id).await? {
+            if !self.owns(&caller(&context), path.project_id).await? {
                 return Ok(DeleteFileResponse::not_found(NO_PROJECT));
             }
             let deleted = sqlx::query("DELETE FROM files WHERE project_id = ? AND name = ?")
