@@ -178,7 +178,7 @@ pub fn emit(model: &Model, krate: &Crate, header: &str) -> Result<BTreeMap<Strin
     files.insert(
         "Cargo.toml".to_owned(),
         format!(
-            "# {header}\n[package]\nname = \"{}\"\nversion = \"{}\"\ndescription = \"Server traits and axum routers of {}\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\naxum = {{ workspace = true }}\ncontract-server = {{ workspace = true }}\n{} = {{ workspace = true }}\n",
+            "# {header}\n[package]\nname = \"{}\"\nversion = \"{}\"\ndescription = \"Server traits and axum routers of {}\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\naxum = {{ workspace = true }}\ncontract = {{ workspace = true }}\ncontract-server = {{ workspace = true }}\n{} = {{ workspace = true }}\n",
             krate.name, model.info.version, model.info.title, krate.contract
         ),
     );
@@ -189,6 +189,32 @@ pub fn emit(model: &Model, krate: &Crate, header: &str) -> Result<BTreeMap<Strin
     files.insert("src/lib.rs".to_owned(), format!("// {header}\n#![cfg_attr(rustfmt, rustfmt::skip)]\n{text}"));
     Ok(files)
 }
+
+/// The part of the generated crate's docs that says how a trait method answers.
+const ANSWERS_DOC: &str = "
+
+ # Answering
+
+ A trait method returns its operation's response enum, whose variants are exactly the statuses the
+ contract declares: an undeclared status does not compile.
+
+ - **Errors are built by status.** Every error variant has a constructor named after it that takes
+   the detail and writes the status once: `GetProjectResponse::not_found(\"No project with this
+   id.\")` is `NotFound` with the contract's problem `{status: 404, title: \"Not Found\", detail}`
+   (built through `contract::ProblemDetails`, which the contract's problem type implements). The
+   title is always the status's reason phrase; what is specific goes in the detail.
+ - **Internal failures are `500`s.** Every response enum with a `500` converts from any error that
+   implements `contract_server::InternalError`: the conversion logs the error and its sources, and
+   answers the generic problem `contract_server::INTERNAL_ERROR_DETAIL`, never the error's message.
+   `?` needs a `Result`, so a method written with `?` computes `Result<XResponse, E>` and ends with
+   `.unwrap_or_else(XResponse::from)`.
+ - **Logs name the request.** Each method runs inside an `ERROR`-level `tracing` span `request`
+   with the fields `operation` (the operation id) and `request_id` (the answer's `X-Request-Id`).
+
+ ## Limitations
+
+ - The constructors take a detail only; a `422` listing field errors (`errors`) is what the runtime
+   answers for invalid input, and a method that needs one builds the variant itself.";
 
 fn library(model: &Model) -> TokenStream {
     let problem = model
@@ -218,7 +244,7 @@ fn library(model: &Model) -> TokenStream {
     let doc = format!(
         " Server traits and axum routers of {} {}: implement a tag's trait, then mount its router.\n\n Every request goes through `contract_server::prepare` (authentication, rate limit, validation\n against the contract's JSON Schemas) before it reaches a trait method, and its typed answer\n through `contract_server::finish` (ETag, 304, rate-limit and deprecation headers).",
         model.info.title, model.info.version
-    );
+    ) + ANSWERS_DOC;
     quote! {
         #![doc = #doc]
         pub use ::contract_server::{Authenticator, AuthError, BoxFuture, Core, Principal, RequestContext, SpecError};
@@ -328,6 +354,8 @@ fn response_enum(operation: &Operation, problem: &TokenStream) -> TokenStream {
         arms.push(quote! { Self::#variant(problem) => ::contract_server::Reply::problem(#status, &problem) });
     }
     let doc = format!(" The answers of `{}`: exactly the statuses the contract declares for it.", operation.id);
+    let constructors = problem_constructors(operation, &name, problem);
+    let internal = internal_error_conversion(operation, &name);
     quote! {
         #[doc = #doc]
         #[derive(Debug)]
@@ -342,6 +370,116 @@ fn response_enum(operation: &Operation, problem: &TokenStream) -> TokenStream {
                 }
             }
         }
+
+        #constructors
+        #internal
+    }
+}
+
+/// One constructor per error variant (`not_found(detail)`): the problem's `status` is the variant's
+/// and its title the status's reason phrase, so a body cannot disagree with the HTTP status.
+fn problem_constructors(operation: &Operation, name: &Ident, problem: &TokenStream) -> TokenStream {
+    let constructors = operation.errors.iter().map(|error| {
+        let status = error.status;
+        let variant = variant(status);
+        let method = format_ident!("{}", snake(&variant.to_string()));
+        let title = reason_phrase(status);
+        let doc = format!(
+            " {status}: {}\n\n The contract's problem with `status: {status}`, `title: \"{title}\"` and `detail`.",
+            error.description
+        );
+        quote! {
+            #[doc = #doc]
+            pub fn #method(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
+                Self::#variant(<#problem as ::contract::ProblemDetails>::from_status(#status, #title, detail.into()))
+            }
+        }
+    });
+    quote! {
+        impl #name {
+            #(#constructors)*
+        }
+    }
+}
+
+/// For an operation with a `500`: any [`contract_server::InternalError`] converts into it, logged
+/// (inside the handler's request span) and answered with a generic problem, never its message.
+fn internal_error_conversion(operation: &Operation, name: &Ident) -> TokenStream {
+    if !operation.errors.iter().any(|error| error.status == 500) {
+        return TokenStream::new();
+    }
+    let method = format_ident!("{}", snake(&variant(500).to_string()));
+    quote! {
+        impl<E: ::contract_server::InternalError> ::core::convert::From<E> for #name {
+            /// Logs `error` with its sources and answers the generic `500` problem.
+            fn from(error: E) -> Self {
+                ::contract_server::InternalError::log(&error);
+                Self::#method(::contract_server::INTERNAL_ERROR_DETAIL)
+            }
+        }
+    }
+}
+
+/// `NotFound` → `not_found`, `Status418` → `status_418`.
+fn snake(pascal: &str) -> String {
+    let mut out = String::new();
+    let mut previous: Option<char> = None;
+    for c in pascal.chars() {
+        let boundary = previous.is_some_and(|p| {
+            (c.is_ascii_uppercase() && !p.is_ascii_uppercase()) || (c.is_ascii_digit() && !p.is_ascii_digit())
+        });
+        if boundary {
+            out.push('_');
+        }
+        out.push(c.to_ascii_lowercase());
+        previous = Some(c);
+    }
+    out
+}
+
+/// The reason phrase of an error status (RFC 9110 and the IANA registry), the title of its problems.
+fn reason_phrase(status: u16) -> &'static str {
+    match status {
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        402 => "Payment Required",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        406 => "Not Acceptable",
+        407 => "Proxy Authentication Required",
+        408 => "Request Timeout",
+        409 => "Conflict",
+        410 => "Gone",
+        411 => "Length Required",
+        412 => "Precondition Failed",
+        413 => "Content Too Large",
+        414 => "URI Too Long",
+        415 => "Unsupported Media Type",
+        416 => "Range Not Satisfiable",
+        417 => "Expectation Failed",
+        421 => "Misdirected Request",
+        422 => "Unprocessable Content",
+        423 => "Locked",
+        424 => "Failed Dependency",
+        425 => "Too Early",
+        426 => "Upgrade Required",
+        428 => "Precondition Required",
+        429 => "Too Many Requests",
+        431 => "Request Header Fields Too Large",
+        451 => "Unavailable For Legal Reasons",
+        500 => "Internal Server Error",
+        501 => "Not Implemented",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        505 => "HTTP Version Not Supported",
+        506 => "Variant Also Negotiates",
+        507 => "Insufficient Storage",
+        508 => "Loop Detected",
+        511 => "Network Authentication Required",
+        other if other < 500 => "Client Error",
+        _ => "Server Error",
     }
 }
 
@@ -431,13 +569,16 @@ fn handler(operation: &Operation) -> TokenStream {
     let inputs = inputs(operation);
     let decodes = inputs.iter().map(|(name, _, decode)| quote!(let #name = #decode;));
     let names = inputs.iter().map(|(name, _, _)| name);
+    let id = &operation.id;
     let call = if operation.deprecated {
         quote! {
             #[allow(deprecated)]
-            let answer = service.#method(prepared.context.clone(), #(#names),*).await;
+            let answer = ::contract_server::request_span(#id, &prepared.context.request_id, service.#method(prepared.context.clone(), #(#names),*)).await;
         }
     } else {
-        quote! { let answer = service.#method(prepared.context.clone(), #(#names),*).await; }
+        quote! {
+            let answer = ::contract_server::request_span(#id, &prepared.context.request_id, service.#method(prepared.context.clone(), #(#names),*)).await;
+        }
     };
     let mutability = if inputs.is_empty() { quote!() } else { quote!(mut) };
     quote! {
@@ -493,5 +634,30 @@ fn tag_router(tag: &str, operations: &[&Operation]) -> TokenStream {
         ) -> ::core::result::Result<::axum::Router, ::contract_server::SpecError> {
             ::core::result::Result::Ok(::axum::Router::new() #(#routes)*)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constructors_are_named_after_their_variants() {
+        let name = |status| snake(&variant(status).to_string());
+        assert_eq!(name(404), "not_found");
+        assert_eq!(name(500), "internal_server_error");
+        assert_eq!(name(429), "too_many_requests");
+        assert_eq!(name(418), "status_418");
+    }
+
+    #[test]
+    fn every_named_error_status_has_its_own_reason_phrase() {
+        for status in 400..600 {
+            if !variant(status).to_string().starts_with("Status") {
+                assert!(!reason_phrase(status).ends_with(" Error") || status == 500, "{status}");
+            }
+        }
+        assert_eq!(reason_phrase(499), "Client Error");
+        assert_eq!(reason_phrase(599), "Server Error");
     }
 }

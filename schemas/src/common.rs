@@ -26,6 +26,14 @@ pub struct Problem {
     pub errors: Vec<FieldError>,
 }
 
+/// How the generated server's response constructors build a problem (`type` is `about:blank`: the
+/// title is the status's reason phrase, as RFC 9457 asks).
+impl contract::ProblemDetails for Problem {
+    fn from_status(status: u16, title: &'static str, detail: String) -> Self {
+        Problem { type_: "about:blank".into(), title: title.into(), status, detail: Some(detail), errors: Vec::new() }
+    }
+}
+
 fn example_problem() -> Problem {
     Problem {
         type_: "https://devora.dev/problems/validation".into(),

@@ -1,6 +1,6 @@
-//! Passwords (argon2id), access tokens (JWT, HS256, with expiry and issuer), opaque tokens
-//! (refresh, reset, OAuth state: random, stored as SHA-256 hashes) and the [`Authenticator`]
-//! the generated routers call.
+//! Passwords (argon2id), access tokens (JWT, HS256, with expiry and issuer) and the
+//! [`Authenticator`] the generated routers call. Opaque single-use tokens (refresh, reset, OAuth
+//! state) are [`crate::single_use`]'s.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -10,7 +10,6 @@ use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 use contract_server::{AuthError, Authenticator, BoxFuture, Principal};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, errors::ErrorKind};
 use serde::{Deserialize, Serialize};
-use sha2::Digest;
 use sqlx::SqlitePool;
 
 /// The `iss` of every access token.
@@ -22,24 +21,14 @@ static DUMMY_HASH: std::sync::LazyLock<String> =
     std::sync::LazyLock::new(|| hash_password("not a password of anyone").unwrap_or_default());
 
 /// Hashes a password with argon2id and a random salt (CPU-heavy: call from a blocking task).
-pub fn hash_password(password: &str) -> Result<String, String> {
-    Argon2::default().hash_password(password.as_bytes()).map(|hash| hash.to_string()).map_err(|e| e.to_string())
+pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Error> {
+    Argon2::default().hash_password(password.as_bytes()).map(|hash| hash.to_string())
 }
 
 /// Checks a password against a stored hash (or the dummy one when there is none).
 pub fn verify_password(password: &str, hash: Option<&str>) -> bool {
     let hash = hash.unwrap_or(DUMMY_HASH.as_str());
     Argon2::default().verify_password(password.as_bytes(), hash).is_ok()
-}
-
-/// A random opaque token with a prefix (`rt_` refresh, `pr_` password reset, `st_` OAuth state).
-pub fn random_token(prefix: &str) -> String {
-    format!("{prefix}{}", hex::encode(crate::config::random_secret()))
-}
-
-/// What is stored of an opaque token.
-pub fn token_hash(token: &str) -> String {
-    hex::encode(sha2::Sha256::digest(token.as_bytes()))
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

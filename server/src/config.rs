@@ -21,44 +21,45 @@ pub struct Config {
 }
 
 /// A configuration value that cannot be used.
-#[derive(Debug)]
-pub struct ConfigError(pub String);
-
-impl std::fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("HOST={value} is not an IP address")]
+    Host { value: String, source: std::net::AddrParseError },
+    #[error("PORT={value} is not a port number")]
+    Port { value: String, source: std::num::ParseIntError },
+    #[error("BODY_LIMIT={value} is not a number of bytes")]
+    BodyLimit { value: String, source: std::num::ParseIntError },
+    #[error("ACCESS_TOKEN_SECONDS={value} is not a number")]
+    AccessTokenSeconds { value: String, source: std::num::ParseIntError },
+    #[error("JWT_SECRET must have at least 32 characters")]
+    ShortSecret,
 }
-
-impl std::error::Error for ConfigError {}
 
 impl Config {
     /// Reads the environment; returns whether `JWT_SECRET` was missing (the caller warns).
     pub fn from_env() -> Result<(Self, bool), ConfigError> {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         let host: IpAddr = match var("HOST") {
-            Some(host) => host.parse().map_err(|_| ConfigError(format!("HOST={host} is not an IP address")))?,
+            Some(host) => host.parse().map_err(|source| ConfigError::Host { value: host.clone(), source })?,
             None => IpAddr::V4(Ipv4Addr::LOCALHOST),
         };
         let port: u16 = match var("PORT") {
-            Some(port) => port.parse().map_err(|_| ConfigError(format!("PORT={port} is not a port number")))?,
+            Some(port) => port.parse().map_err(|source| ConfigError::Port { value: port.clone(), source })?,
             None => 8080,
         };
         let body_limit = match var("BODY_LIMIT") {
-            Some(limit) => {
-                limit.parse().map_err(|_| ConfigError(format!("BODY_LIMIT={limit} is not a number of bytes")))?
-            }
+            Some(limit) => limit.parse().map_err(|source| ConfigError::BodyLimit { value: limit.clone(), source })?,
             None => 2 * 1024 * 1024,
         };
         let access_token_seconds = match var("ACCESS_TOKEN_SECONDS") {
             Some(seconds) => {
-                seconds.parse().map_err(|_| ConfigError(format!("ACCESS_TOKEN_SECONDS={seconds} is not a number")))?
+                seconds.parse().map_err(|source| ConfigError::AccessTokenSeconds { value: seconds.clone(), source })?
             }
             None => 900,
         };
         let (jwt_secret, missing) = match var("JWT_SECRET") {
             Some(secret) if secret.len() >= 32 => (secret.into_bytes(), false),
-            Some(_) => return Err(ConfigError("JWT_SECRET must have at least 32 characters".into())),
+            Some(_) => return Err(ConfigError::ShortSecret),
             None => (random_secret(), true),
         };
         let admin_emails = var("ADMIN_EMAILS")

@@ -6,11 +6,12 @@
 pub mod auth;
 pub mod config;
 mod docs;
+pub mod error;
 pub mod mailer;
 pub mod oauth;
-mod problems;
 pub mod providers;
 mod services;
+pub mod single_use;
 
 use std::str::FromStr;
 use std::sync::Arc;
@@ -22,6 +23,7 @@ use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 
 pub use config::Config;
+pub use error::ApiError;
 
 /// The contract document the server serves.
 pub const OPENAPI_YAML: &str = include_str!("../../openapi.yaml");
@@ -40,24 +42,19 @@ pub struct App {
 }
 
 /// Why the server could not start.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum StartError {
-    Database(sqlx::Error),
-    Migration(sqlx::migrate::MigrateError),
-    Contract(String),
+    #[error("cannot open the database")]
+    Database(#[source] sqlx::Error),
+    #[error("cannot apply the database migrations")]
+    Migration(#[source] sqlx::migrate::MigrateError),
+    #[error("the embedded openapi.yaml does not parse")]
+    ContractDocument(#[source] serde_yaml::Error),
+    #[error("the embedded openapi.yaml is not a YAML mapping")]
+    ContractShape,
+    #[error("the routers cannot be built")]
+    Router(#[source] contract_server::SpecError),
 }
-
-impl std::fmt::Display for StartError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            StartError::Database(e) => write!(f, "database: {e}"),
-            StartError::Migration(e) => write!(f, "migrations: {e}"),
-            StartError::Contract(e) => write!(f, "contract: {e}"),
-        }
-    }
-}
-
-impl std::error::Error for StartError {}
 
 /// Reads a project of `owner` with its file summaries: the read `get_project` does, for the load
 /// benchmark's hand-written baseline.
@@ -65,7 +62,7 @@ pub async fn read_project(
     app: &App,
     owner: &str,
     id: uuid::Uuid,
-) -> Result<Option<schemas::projects::Project>, String> {
+) -> Result<Option<schemas::projects::Project>, ApiError> {
     app.project(owner, id).await
 }
 
@@ -92,12 +89,8 @@ pub async fn build(
     let tokens = Arc::new(auth::Tokens::new(&config.jwt_secret, config.access_token_seconds));
     let authenticator = Arc::new(auth::DbAuthenticator::new(tokens.clone(), pool.clone()));
     let mailer = mailer.unwrap_or_else(|| Arc::new(mailer::OutboxMailer { pool: pool.clone() }));
-    let document: serde_json::Value =
-        serde_yaml::from_str(OPENAPI_YAML).map_err(|e| StartError::Contract(e.to_string()))?;
-    let openapi_json = match document {
-        serde_json::Value::Object(map) => map,
-        _ => return Err(StartError::Contract("openapi.yaml is not an object".into())),
-    };
+    let document: serde_json::Value = serde_yaml::from_str(OPENAPI_YAML).map_err(StartError::ContractDocument)?;
+    let serde_json::Value::Object(openapi_json) = document else { return Err(StartError::ContractShape) };
     let docs_html = docs::render(&openapi_json);
     let app = Arc::new(App {
         pool,
@@ -111,7 +104,7 @@ pub async fn build(
         docs_html,
     });
     let core = Arc::new(Core::new(authenticator, config.body_limit));
-    let contract = |e: contract_server::SpecError| StartError::Contract(e.to_string());
+    let contract = StartError::Router;
     let router = Router::new()
         .merge(api_server::auth_router(app.clone(), core.clone()).map_err(contract)?)
         .merge(api_server::projects_router(app.clone(), core.clone()).map_err(contract)?)

@@ -15,11 +15,13 @@ pub struct OAuthIdentity {
 }
 
 /// Why a code exchange failed.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum OAuthError {
     /// The provider refused the code (`400`).
+    #[error("the provider refused the code: {0}")]
     Refused(String),
     /// The provider could not be reached (`502`).
+    #[error("the provider cannot be reached: {0}")]
     Unreachable(String),
 }
 

@@ -14,11 +14,13 @@ use schemas::generation::{GeneratedFile, ModelInfo, TokenUsage};
 use url::Url;
 
 /// Why a provider call failed.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ProviderError {
     /// The provider refused the request (`409` or `400` to the client, depending on the operation).
+    #[error("the provider refused the request: {0}")]
     Rejected(String),
     /// The provider could not be reached or failed (`502` to the client).
+    #[error("the provider cannot be reached: {0}")]
     Unreachable(String),
 }
 

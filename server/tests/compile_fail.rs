@@ -1,5 +1,5 @@
 //! The server fails to compile when it drifts from the contract: a missing operation, an
-//! undeclared status, or inputs of another type. Expected compiler output is in
+//! undeclared status (as a variant or through a constructor), or inputs of another type. Expected compiler output is in
 //! `tests/compile-fail/*.stderr` (written by `TRYBUILD=overwrite`, read before committing).
 
 #[test]

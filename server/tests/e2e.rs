@@ -446,3 +446,63 @@ async fn meta_serves_the_contract_and_offline_docs() {
     let oauth = anonymous.oauth_authorize(types::OAuthProvider::Google).await.expect_err("no provider configured");
     assert_eq!(status_of(&oauth), Some(StatusCode::SERVICE_UNAVAILABLE));
 }
+
+/// A log sink for one test (the test's runtime runs the server on the test's own thread).
+#[derive(Clone, Default)]
+struct Logs(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl Logs {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap_or_else(|p| p.into_inner())).into_owned()
+    }
+}
+
+impl std::io::Write for Logs {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_failure_on_the_server_is_a_generic_500_logged_with_the_request_id() {
+    let logs = Logs::default();
+    let sink = logs.clone();
+    let subscriber = tracing_subscriber::fmt().with_ansi(false).with_writer(move || sink.clone()).finish();
+    let _logging = tracing::subscriber::set_default(subscriber);
+    let server = start().await;
+    server.app.pool.close().await;
+
+    let response = reqwest::Client::new()
+        .post(format!("{}/api/v2/auth/register", server.base))
+        .header("content-type", "application/json")
+        .header("x-request-id", "req-500-test")
+        .body(json!({"email": "ada@example.com", "password": "Sup3rSecret"}).to_string())
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(response.headers()["x-request-id"], "req-500-test");
+    let problem: Value = serde_json::from_str(&response.text().await.expect("body")).expect("a problem");
+    assert_eq!(
+        problem,
+        json!({
+            "type": "about:blank",
+            "title": "Internal Server Error",
+            "status": 500,
+            "detail": contract_server::INTERNAL_ERROR_DETAIL,
+        }),
+        "nothing of the cause is sent"
+    );
+
+    let logs = logs.text();
+    let line =
+        logs.lines().find(|l| l.contains("the request failed on the server")).unwrap_or_else(|| panic!("{logs}"));
+    assert!(line.contains("ERROR") && line.contains("request_id=\"req-500-test\""), "{line}");
+    assert!(line.contains("operation=\"register\""), "{line}");
+    assert!(line.contains("closed pool"), "the source is logged: {line}");
+}

@@ -27,10 +27,11 @@
 //!
 //! One concern per module: `spec` (what an operation is), `auth`, `limit`, `request` (reading a
 //! request), `reply` (writing an answer), `rejection` and `problem` (refusals), `fallback`
-//! (`404`/`405`), `state` ([`Core`]).
+//! (`404`/`405`), `state` ([`Core`]), `internal` (a server's failures as the operation's `500`).
 
 mod auth;
 mod fallback;
+mod internal;
 mod limit;
 mod problem;
 mod rejection;
@@ -44,6 +45,7 @@ use std::pin::Pin;
 
 pub use auth::{AuthError, Authenticator, Principal};
 pub use fallback::{method_not_allowed, not_found};
+pub use internal::{INTERNAL_ERROR_DETAIL, InternalError, request_span};
 pub use limit::{Admission, Admit, Caller, InMemoryRateLimiter, RateLimit, RateLimiter, Verdict};
 pub use problem::{FieldError, PROBLEM_JSON, problem};
 pub use rejection::{Rejected, Rejection};

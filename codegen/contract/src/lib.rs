@@ -53,6 +53,9 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
+mod problem;
+
+pub use problem::ProblemDetails;
 pub use schemars;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 
@@ -83,7 +86,8 @@ impl Contract {
         self
     }
 
-    /// Sets the body type of every error response.
+    /// Sets the body type of every error response. A generated server also needs it to implement
+    /// [`ProblemDetails`] (its response constructors build problems through it).
     pub fn problem<T: JsonSchema + ?Sized>(mut self) -> Self {
         self.problem = Some(TypeRef::of::<T>());
         self

@@ -4,7 +4,30 @@
 
  Every request goes through `contract_server::prepare` (authentication, rate limit, validation
  against the contract's JSON Schemas) before it reaches a trait method, and its typed answer
- through `contract_server::finish` (ETag, 304, rate-limit and deprecation headers).*/
+ through `contract_server::finish` (ETag, 304, rate-limit and deprecation headers).
+
+ # Answering
+
+ A trait method returns its operation's response enum, whose variants are exactly the statuses the
+ contract declares: an undeclared status does not compile.
+
+ - **Errors are built by status.** Every error variant has a constructor named after it that takes
+   the detail and writes the status once: `GetProjectResponse::not_found("No project with this
+   id.")` is `NotFound` with the contract's problem `{status: 404, title: "Not Found", detail}`
+   (built through `contract::ProblemDetails`, which the contract's problem type implements). The
+   title is always the status's reason phrase; what is specific goes in the detail.
+ - **Internal failures are `500`s.** Every response enum with a `500` converts from any error that
+   implements `contract_server::InternalError`: the conversion logs the error and its sources, and
+   answers the generic problem `contract_server::INTERNAL_ERROR_DETAIL`, never the error's message.
+   `?` needs a `Result`, so a method written with `?` computes `Result<XResponse, E>` and ends with
+   `.unwrap_or_else(XResponse::from)`.
+ - **Logs name the request.** Each method runs inside an `ERROR`-level `tracing` span `request`
+   with the fields `operation` (the operation id) and `request_id` (the answer's `X-Request-Id`).
+
+ ## Limitations
+
+ - The constructors take a detail only; a `422` listing field errors (`errors`) is what the runtime
+   answers for invalid input, and a method that needs one builds the variant itself.*/
 pub use ::contract_server::{
     Authenticator, AuthError, BoxFuture, Core, Principal, RequestContext, SpecError,
 };
@@ -786,6 +809,43 @@ impl ::contract_server::IntoReply for ApiRootResponse {
         }
     }
 }
+impl ApiRootResponse {
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E> for ApiRootResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
+    }
+}
 /// The answers of `admin_stats`: exactly the statuses the contract declares for it.
 #[derive(Debug)]
 pub enum AdminStatsResponse {
@@ -817,6 +877,70 @@ impl ::contract_server::IntoReply for AdminStatsResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+}
+impl AdminStatsResponse {
+    /** 401: The bearer token is missing, malformed, expired or revoked.
+
+ The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+    pub fn unauthorized(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Unauthorized(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                401u16,
+                "Unauthorized",
+                detail.into(),
+            ),
+        )
+    }
+    /** 403: The signed-in user lacks the `admin` role.
+
+ The contract's problem with `status: 403`, `title: "Forbidden"` and `detail`.*/
+    pub fn forbidden(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
+        Self::Forbidden(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                403u16,
+                "Forbidden",
+                detail.into(),
+            ),
+        )
+    }
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for AdminStatsResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
     }
 }
 /// The answers of `admin_list_users`: exactly the statuses the contract declares for it.
@@ -855,6 +979,84 @@ impl ::contract_server::IntoReply for AdminListUsersResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+}
+impl AdminListUsersResponse {
+    /** 401: The bearer token is missing, malformed, expired or revoked.
+
+ The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+    pub fn unauthorized(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Unauthorized(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                401u16,
+                "Unauthorized",
+                detail.into(),
+            ),
+        )
+    }
+    /** 403: The signed-in user lacks the `admin` role.
+
+ The contract's problem with `status: 403`, `title: "Forbidden"` and `detail`.*/
+    pub fn forbidden(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
+        Self::Forbidden(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                403u16,
+                "Forbidden",
+                detail.into(),
+            ),
+        )
+    }
+    /** 422: The request breaks the contract; `errors` lists every invalid field.
+
+ The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+    pub fn unprocessable_entity(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnprocessableEntity(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                422u16,
+                "Unprocessable Content",
+                detail.into(),
+            ),
+        )
+    }
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for AdminListUsersResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
     }
 }
 /// The answers of `admin_update_user`: exactly the statuses the contract declares for it.
@@ -920,6 +1122,150 @@ impl ::contract_server::IntoReply for AdminUpdateUserResponse {
         }
     }
 }
+impl AdminUpdateUserResponse {
+    /** 400: The body is not valid JSON.
+
+ The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+    pub fn bad_request(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::BadRequest(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                400u16,
+                "Bad Request",
+                detail.into(),
+            ),
+        )
+    }
+    /** 401: The bearer token is missing, malformed, expired or revoked.
+
+ The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+    pub fn unauthorized(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Unauthorized(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                401u16,
+                "Unauthorized",
+                detail.into(),
+            ),
+        )
+    }
+    /** 403: The signed-in user lacks the `admin` role.
+
+ The contract's problem with `status: 403`, `title: "Forbidden"` and `detail`.*/
+    pub fn forbidden(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
+        Self::Forbidden(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                403u16,
+                "Forbidden",
+                detail.into(),
+            ),
+        )
+    }
+    /** 404: No such account.
+
+ The contract's problem with `status: 404`, `title: "Not Found"` and `detail`.*/
+    pub fn not_found(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
+        Self::NotFound(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                404u16,
+                "Not Found",
+                detail.into(),
+            ),
+        )
+    }
+    /** 409: An admin cannot demote or disable their own account.
+
+ The contract's problem with `status: 409`, `title: "Conflict"` and `detail`.*/
+    pub fn conflict(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
+        Self::Conflict(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                409u16,
+                "Conflict",
+                detail.into(),
+            ),
+        )
+    }
+    /** 413: The body is larger than the server accepts.
+
+ The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+    pub fn payload_too_large(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::PayloadTooLarge(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                413u16,
+                "Content Too Large",
+                detail.into(),
+            ),
+        )
+    }
+    /** 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+
+ The contract's problem with `status: 415`, `title: "Unsupported Media Type"` and `detail`.*/
+    pub fn unsupported_media_type(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnsupportedMediaType(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                415u16,
+                "Unsupported Media Type",
+                detail.into(),
+            ),
+        )
+    }
+    /** 422: The request breaks the contract; `errors` lists every invalid field.
+
+ The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+    pub fn unprocessable_entity(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnprocessableEntity(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                422u16,
+                "Unprocessable Content",
+                detail.into(),
+            ),
+        )
+    }
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for AdminUpdateUserResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
+    }
+}
 /// The answers of `login`: exactly the statuses the contract declares for it.
 #[derive(Debug)]
 pub enum LoginResponse {
@@ -968,6 +1314,113 @@ impl ::contract_server::IntoReply for LoginResponse {
         }
     }
 }
+impl LoginResponse {
+    /** 400: The body is not valid JSON.
+
+ The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+    pub fn bad_request(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::BadRequest(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                400u16,
+                "Bad Request",
+                detail.into(),
+            ),
+        )
+    }
+    /** 401: Wrong email or password, or a disabled account.
+
+ The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+    pub fn unauthorized(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Unauthorized(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                401u16,
+                "Unauthorized",
+                detail.into(),
+            ),
+        )
+    }
+    /** 413: The body is larger than the server accepts.
+
+ The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+    pub fn payload_too_large(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::PayloadTooLarge(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                413u16,
+                "Content Too Large",
+                detail.into(),
+            ),
+        )
+    }
+    /** 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+
+ The contract's problem with `status: 415`, `title: "Unsupported Media Type"` and `detail`.*/
+    pub fn unsupported_media_type(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnsupportedMediaType(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                415u16,
+                "Unsupported Media Type",
+                detail.into(),
+            ),
+        )
+    }
+    /** 422: The request breaks the contract; `errors` lists every invalid field.
+
+ The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+    pub fn unprocessable_entity(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnprocessableEntity(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                422u16,
+                "Unprocessable Content",
+                detail.into(),
+            ),
+        )
+    }
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E> for LoginResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
+    }
+}
 /// The answers of `logout`: exactly the statuses the contract declares for it.
 #[derive(Debug)]
 pub enum LogoutResponse {
@@ -1011,6 +1464,99 @@ impl ::contract_server::IntoReply for LogoutResponse {
         }
     }
 }
+impl LogoutResponse {
+    /** 400: The body is not valid JSON.
+
+ The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+    pub fn bad_request(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::BadRequest(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                400u16,
+                "Bad Request",
+                detail.into(),
+            ),
+        )
+    }
+    /** 401: The bearer token is missing, malformed, expired or revoked.
+
+ The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+    pub fn unauthorized(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Unauthorized(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                401u16,
+                "Unauthorized",
+                detail.into(),
+            ),
+        )
+    }
+    /** 413: The body is larger than the server accepts.
+
+ The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+    pub fn payload_too_large(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::PayloadTooLarge(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                413u16,
+                "Content Too Large",
+                detail.into(),
+            ),
+        )
+    }
+    /** 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+
+ The contract's problem with `status: 415`, `title: "Unsupported Media Type"` and `detail`.*/
+    pub fn unsupported_media_type(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnsupportedMediaType(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                415u16,
+                "Unsupported Media Type",
+                detail.into(),
+            ),
+        )
+    }
+    /** 422: The request breaks the contract; `errors` lists every invalid field.
+
+ The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+    pub fn unprocessable_entity(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnprocessableEntity(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                422u16,
+                "Unprocessable Content",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E> for LogoutResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
+    }
+}
 /// The answers of `get_me`: exactly the statuses the contract declares for it.
 #[derive(Debug)]
 pub enum GetMeResponse {
@@ -1037,6 +1583,57 @@ impl ::contract_server::IntoReply for GetMeResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+}
+impl GetMeResponse {
+    /** 401: The bearer token is missing, malformed, expired or revoked.
+
+ The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+    pub fn unauthorized(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Unauthorized(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                401u16,
+                "Unauthorized",
+                detail.into(),
+            ),
+        )
+    }
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E> for GetMeResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
     }
 }
 /// The answers of `update_me`: exactly the statuses the contract declares for it.
@@ -1092,6 +1689,125 @@ impl ::contract_server::IntoReply for UpdateMeResponse {
         }
     }
 }
+impl UpdateMeResponse {
+    /** 400: The body is not valid JSON.
+
+ The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+    pub fn bad_request(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::BadRequest(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                400u16,
+                "Bad Request",
+                detail.into(),
+            ),
+        )
+    }
+    /** 401: The bearer token is missing, malformed, expired or revoked.
+
+ The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+    pub fn unauthorized(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Unauthorized(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                401u16,
+                "Unauthorized",
+                detail.into(),
+            ),
+        )
+    }
+    /** 403: `current_password` is missing or wrong.
+
+ The contract's problem with `status: 403`, `title: "Forbidden"` and `detail`.*/
+    pub fn forbidden(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
+        Self::Forbidden(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                403u16,
+                "Forbidden",
+                detail.into(),
+            ),
+        )
+    }
+    /** 413: The body is larger than the server accepts.
+
+ The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+    pub fn payload_too_large(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::PayloadTooLarge(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                413u16,
+                "Content Too Large",
+                detail.into(),
+            ),
+        )
+    }
+    /** 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+
+ The contract's problem with `status: 415`, `title: "Unsupported Media Type"` and `detail`.*/
+    pub fn unsupported_media_type(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnsupportedMediaType(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                415u16,
+                "Unsupported Media Type",
+                detail.into(),
+            ),
+        )
+    }
+    /** 422: The request breaks the contract; `errors` lists every invalid field.
+
+ The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+    pub fn unprocessable_entity(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnprocessableEntity(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                422u16,
+                "Unprocessable Content",
+                detail.into(),
+            ),
+        )
+    }
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E> for UpdateMeResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
+    }
+}
 /// The answers of `oauth_authorize`: exactly the statuses the contract declares for it.
 #[derive(Debug)]
 pub enum OauthAuthorizeResponse {
@@ -1123,6 +1839,72 @@ impl ::contract_server::IntoReply for OauthAuthorizeResponse {
                 ::contract_server::Reply::problem(503u16, &problem)
             }
         }
+    }
+}
+impl OauthAuthorizeResponse {
+    /** 422: The request breaks the contract; `errors` lists every invalid field.
+
+ The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+    pub fn unprocessable_entity(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnprocessableEntity(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                422u16,
+                "Unprocessable Content",
+                detail.into(),
+            ),
+        )
+    }
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+    /** 503: The provider is not configured on this server.
+
+ The contract's problem with `status: 503`, `title: "Service Unavailable"` and `detail`.*/
+    pub fn service_unavailable(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::ServiceUnavailable(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                503u16,
+                "Service Unavailable",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for OauthAuthorizeResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
     }
 }
 /// The answers of `oauth_callback`: exactly the statuses the contract declares for it.
@@ -1178,6 +1960,128 @@ impl ::contract_server::IntoReply for OauthCallbackResponse {
         }
     }
 }
+impl OauthCallbackResponse {
+    /** 400: The state is unknown, used or expired, or the provider refused the code. The body is not valid JSON.
+
+ The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+    pub fn bad_request(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::BadRequest(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                400u16,
+                "Bad Request",
+                detail.into(),
+            ),
+        )
+    }
+    /** 413: The body is larger than the server accepts.
+
+ The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+    pub fn payload_too_large(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::PayloadTooLarge(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                413u16,
+                "Content Too Large",
+                detail.into(),
+            ),
+        )
+    }
+    /** 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+
+ The contract's problem with `status: 415`, `title: "Unsupported Media Type"` and `detail`.*/
+    pub fn unsupported_media_type(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnsupportedMediaType(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                415u16,
+                "Unsupported Media Type",
+                detail.into(),
+            ),
+        )
+    }
+    /** 422: The request breaks the contract; `errors` lists every invalid field.
+
+ The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+    pub fn unprocessable_entity(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnprocessableEntity(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                422u16,
+                "Unprocessable Content",
+                detail.into(),
+            ),
+        )
+    }
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+    /** 502: The provider could not be reached.
+
+ The contract's problem with `status: 502`, `title: "Bad Gateway"` and `detail`.*/
+    pub fn bad_gateway(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::BadGateway(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                502u16,
+                "Bad Gateway",
+                detail.into(),
+            ),
+        )
+    }
+    /** 503: The provider is not configured on this server.
+
+ The contract's problem with `status: 503`, `title: "Service Unavailable"` and `detail`.*/
+    pub fn service_unavailable(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::ServiceUnavailable(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                503u16,
+                "Service Unavailable",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for OauthCallbackResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
+    }
+}
 /// The answers of `reset_password`: exactly the statuses the contract declares for it.
 #[derive(Debug)]
 pub enum ResetPasswordResponse {
@@ -1221,6 +2125,100 @@ impl ::contract_server::IntoReply for ResetPasswordResponse {
         }
     }
 }
+impl ResetPasswordResponse {
+    /** 400: The token is unknown, used or expired. The body is not valid JSON.
+
+ The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+    pub fn bad_request(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::BadRequest(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                400u16,
+                "Bad Request",
+                detail.into(),
+            ),
+        )
+    }
+    /** 413: The body is larger than the server accepts.
+
+ The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+    pub fn payload_too_large(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::PayloadTooLarge(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                413u16,
+                "Content Too Large",
+                detail.into(),
+            ),
+        )
+    }
+    /** 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+
+ The contract's problem with `status: 415`, `title: "Unsupported Media Type"` and `detail`.*/
+    pub fn unsupported_media_type(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnsupportedMediaType(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                415u16,
+                "Unsupported Media Type",
+                detail.into(),
+            ),
+        )
+    }
+    /** 422: The request breaks the contract; `errors` lists every invalid field.
+
+ The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+    pub fn unprocessable_entity(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnprocessableEntity(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                422u16,
+                "Unprocessable Content",
+                detail.into(),
+            ),
+        )
+    }
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for ResetPasswordResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
+    }
+}
 /// The answers of `request_password_reset`: exactly the statuses the contract declares for it.
 #[derive(Debug)]
 pub enum RequestPasswordResetResponse {
@@ -1262,6 +2260,100 @@ impl ::contract_server::IntoReply for RequestPasswordResetResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+}
+impl RequestPasswordResetResponse {
+    /** 400: The body is not valid JSON.
+
+ The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+    pub fn bad_request(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::BadRequest(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                400u16,
+                "Bad Request",
+                detail.into(),
+            ),
+        )
+    }
+    /** 413: The body is larger than the server accepts.
+
+ The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+    pub fn payload_too_large(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::PayloadTooLarge(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                413u16,
+                "Content Too Large",
+                detail.into(),
+            ),
+        )
+    }
+    /** 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+
+ The contract's problem with `status: 415`, `title: "Unsupported Media Type"` and `detail`.*/
+    pub fn unsupported_media_type(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnsupportedMediaType(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                415u16,
+                "Unsupported Media Type",
+                detail.into(),
+            ),
+        )
+    }
+    /** 422: The request breaks the contract; `errors` lists every invalid field.
+
+ The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+    pub fn unprocessable_entity(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnprocessableEntity(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                422u16,
+                "Unprocessable Content",
+                detail.into(),
+            ),
+        )
+    }
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for RequestPasswordResetResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
     }
 }
 /// The answers of `refresh_token`: exactly the statuses the contract declares for it.
@@ -1312,6 +2404,114 @@ impl ::contract_server::IntoReply for RefreshTokenResponse {
         }
     }
 }
+impl RefreshTokenResponse {
+    /** 400: The body is not valid JSON.
+
+ The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+    pub fn bad_request(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::BadRequest(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                400u16,
+                "Bad Request",
+                detail.into(),
+            ),
+        )
+    }
+    /** 401: The refresh token is unknown, used or expired.
+
+ The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+    pub fn unauthorized(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Unauthorized(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                401u16,
+                "Unauthorized",
+                detail.into(),
+            ),
+        )
+    }
+    /** 413: The body is larger than the server accepts.
+
+ The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+    pub fn payload_too_large(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::PayloadTooLarge(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                413u16,
+                "Content Too Large",
+                detail.into(),
+            ),
+        )
+    }
+    /** 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+
+ The contract's problem with `status: 415`, `title: "Unsupported Media Type"` and `detail`.*/
+    pub fn unsupported_media_type(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnsupportedMediaType(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                415u16,
+                "Unsupported Media Type",
+                detail.into(),
+            ),
+        )
+    }
+    /** 422: The request breaks the contract; `errors` lists every invalid field.
+
+ The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+    pub fn unprocessable_entity(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnprocessableEntity(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                422u16,
+                "Unprocessable Content",
+                detail.into(),
+            ),
+        )
+    }
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for RefreshTokenResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
+    }
+}
 /// The answers of `register`: exactly the statuses the contract declares for it.
 #[derive(Debug)]
 pub enum RegisterResponse {
@@ -1358,6 +2558,111 @@ impl ::contract_server::IntoReply for RegisterResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+}
+impl RegisterResponse {
+    /** 400: The body is not valid JSON.
+
+ The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+    pub fn bad_request(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::BadRequest(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                400u16,
+                "Bad Request",
+                detail.into(),
+            ),
+        )
+    }
+    /** 409: An account with this email already exists.
+
+ The contract's problem with `status: 409`, `title: "Conflict"` and `detail`.*/
+    pub fn conflict(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
+        Self::Conflict(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                409u16,
+                "Conflict",
+                detail.into(),
+            ),
+        )
+    }
+    /** 413: The body is larger than the server accepts.
+
+ The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+    pub fn payload_too_large(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::PayloadTooLarge(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                413u16,
+                "Content Too Large",
+                detail.into(),
+            ),
+        )
+    }
+    /** 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+
+ The contract's problem with `status: 415`, `title: "Unsupported Media Type"` and `detail`.*/
+    pub fn unsupported_media_type(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnsupportedMediaType(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                415u16,
+                "Unsupported Media Type",
+                detail.into(),
+            ),
+        )
+    }
+    /** 422: The request breaks the contract; `errors` lists every invalid field.
+
+ The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+    pub fn unprocessable_entity(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnprocessableEntity(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                422u16,
+                "Unprocessable Content",
+                detail.into(),
+            ),
+        )
+    }
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E> for RegisterResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
     }
 }
 /// The answers of `create_checkout_session`: exactly the statuses the contract declares for it.
@@ -1418,6 +2723,140 @@ impl ::contract_server::IntoReply for CreateCheckoutSessionResponse {
         }
     }
 }
+impl CreateCheckoutSessionResponse {
+    /** 400: The body is not valid JSON.
+
+ The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+    pub fn bad_request(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::BadRequest(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                400u16,
+                "Bad Request",
+                detail.into(),
+            ),
+        )
+    }
+    /** 401: The bearer token is missing, malformed, expired or revoked.
+
+ The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+    pub fn unauthorized(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Unauthorized(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                401u16,
+                "Unauthorized",
+                detail.into(),
+            ),
+        )
+    }
+    /** 409: The user already has an active subscription, or the key was used with another body.
+
+ The contract's problem with `status: 409`, `title: "Conflict"` and `detail`.*/
+    pub fn conflict(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
+        Self::Conflict(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                409u16,
+                "Conflict",
+                detail.into(),
+            ),
+        )
+    }
+    /** 413: The body is larger than the server accepts.
+
+ The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+    pub fn payload_too_large(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::PayloadTooLarge(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                413u16,
+                "Content Too Large",
+                detail.into(),
+            ),
+        )
+    }
+    /** 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+
+ The contract's problem with `status: 415`, `title: "Unsupported Media Type"` and `detail`.*/
+    pub fn unsupported_media_type(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnsupportedMediaType(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                415u16,
+                "Unsupported Media Type",
+                detail.into(),
+            ),
+        )
+    }
+    /** 422: The request breaks the contract; `errors` lists every invalid field.
+
+ The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+    pub fn unprocessable_entity(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnprocessableEntity(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                422u16,
+                "Unprocessable Content",
+                detail.into(),
+            ),
+        )
+    }
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+    /** 502: The payment provider could not be reached.
+
+ The contract's problem with `status: 502`, `title: "Bad Gateway"` and `detail`.*/
+    pub fn bad_gateway(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::BadGateway(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                502u16,
+                "Bad Gateway",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for CreateCheckoutSessionResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
+    }
+}
 /// The answers of `list_invoices`: exactly the statuses the contract declares for it.
 #[derive(Debug)]
 pub enum ListInvoicesResponse {
@@ -1451,6 +2890,72 @@ impl ::contract_server::IntoReply for ListInvoicesResponse {
         }
     }
 }
+impl ListInvoicesResponse {
+    /** 401: The bearer token is missing, malformed, expired or revoked.
+
+ The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+    pub fn unauthorized(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Unauthorized(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                401u16,
+                "Unauthorized",
+                detail.into(),
+            ),
+        )
+    }
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+    /** 502: The payment provider could not be reached.
+
+ The contract's problem with `status: 502`, `title: "Bad Gateway"` and `detail`.*/
+    pub fn bad_gateway(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::BadGateway(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                502u16,
+                "Bad Gateway",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for ListInvoicesResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
+    }
+}
 /// The answers of `list_plans`: exactly the statuses the contract declares for it.
 #[derive(Debug)]
 pub enum ListPlansResponse {
@@ -1472,6 +2977,44 @@ impl ::contract_server::IntoReply for ListPlansResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+}
+impl ListPlansResponse {
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for ListPlansResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
     }
 }
 /// The answers of `create_portal_session`: exactly the statuses the contract declares for it.
@@ -1532,6 +3075,140 @@ impl ::contract_server::IntoReply for CreatePortalSessionResponse {
         }
     }
 }
+impl CreatePortalSessionResponse {
+    /** 400: The body is not valid JSON.
+
+ The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+    pub fn bad_request(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::BadRequest(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                400u16,
+                "Bad Request",
+                detail.into(),
+            ),
+        )
+    }
+    /** 401: The bearer token is missing, malformed, expired or revoked.
+
+ The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+    pub fn unauthorized(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Unauthorized(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                401u16,
+                "Unauthorized",
+                detail.into(),
+            ),
+        )
+    }
+    /** 409: The user has no billing account yet.
+
+ The contract's problem with `status: 409`, `title: "Conflict"` and `detail`.*/
+    pub fn conflict(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
+        Self::Conflict(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                409u16,
+                "Conflict",
+                detail.into(),
+            ),
+        )
+    }
+    /** 413: The body is larger than the server accepts.
+
+ The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+    pub fn payload_too_large(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::PayloadTooLarge(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                413u16,
+                "Content Too Large",
+                detail.into(),
+            ),
+        )
+    }
+    /** 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+
+ The contract's problem with `status: 415`, `title: "Unsupported Media Type"` and `detail`.*/
+    pub fn unsupported_media_type(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnsupportedMediaType(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                415u16,
+                "Unsupported Media Type",
+                detail.into(),
+            ),
+        )
+    }
+    /** 422: The request breaks the contract; `errors` lists every invalid field.
+
+ The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+    pub fn unprocessable_entity(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnprocessableEntity(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                422u16,
+                "Unprocessable Content",
+                detail.into(),
+            ),
+        )
+    }
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+    /** 502: The payment provider could not be reached.
+
+ The contract's problem with `status: 502`, `title: "Bad Gateway"` and `detail`.*/
+    pub fn bad_gateway(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::BadGateway(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                502u16,
+                "Bad Gateway",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for CreatePortalSessionResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
+    }
+}
 /// The answers of `get_subscription`: exactly the statuses the contract declares for it.
 #[derive(Debug)]
 pub enum GetSubscriptionResponse {
@@ -1553,6 +3230,44 @@ impl ::contract_server::IntoReply for GetSubscriptionResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+}
+impl GetSubscriptionResponse {
+    /** 401: The bearer token is missing, malformed, expired or revoked.
+
+ The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+    pub fn unauthorized(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Unauthorized(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                401u16,
+                "Unauthorized",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for GetSubscriptionResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
     }
 }
 /// The answers of `billing_webhook`: exactly the statuses the contract declares for it.
@@ -1598,6 +3313,100 @@ impl ::contract_server::IntoReply for BillingWebhookResponse {
         }
     }
 }
+impl BillingWebhookResponse {
+    /** 400: The body is not valid JSON.
+
+ The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+    pub fn bad_request(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::BadRequest(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                400u16,
+                "Bad Request",
+                detail.into(),
+            ),
+        )
+    }
+    /** 401: The signature is missing, wrong or too old.
+
+ The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+    pub fn unauthorized(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Unauthorized(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                401u16,
+                "Unauthorized",
+                detail.into(),
+            ),
+        )
+    }
+    /** 413: The body is larger than the server accepts.
+
+ The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+    pub fn payload_too_large(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::PayloadTooLarge(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                413u16,
+                "Content Too Large",
+                detail.into(),
+            ),
+        )
+    }
+    /** 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+
+ The contract's problem with `status: 415`, `title: "Unsupported Media Type"` and `detail`.*/
+    pub fn unsupported_media_type(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnsupportedMediaType(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                415u16,
+                "Unsupported Media Type",
+                detail.into(),
+            ),
+        )
+    }
+    /** 422: The request breaks the contract; `errors` lists every invalid field.
+
+ The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+    pub fn unprocessable_entity(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnprocessableEntity(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                422u16,
+                "Unprocessable Content",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for BillingWebhookResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
+    }
+}
 /// The answers of `docs`: exactly the statuses the contract declares for it.
 #[derive(Debug)]
 pub enum DocsResponse {
@@ -1619,6 +3428,43 @@ impl ::contract_server::IntoReply for DocsResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+}
+impl DocsResponse {
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E> for DocsResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
     }
 }
 /// The answers of `generate_agentic`: exactly the statuses the contract declares for it.
@@ -1679,6 +3525,140 @@ impl ::contract_server::IntoReply for GenerateAgenticResponse {
         }
     }
 }
+impl GenerateAgenticResponse {
+    /** 400: The body is not valid JSON.
+
+ The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+    pub fn bad_request(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::BadRequest(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                400u16,
+                "Bad Request",
+                detail.into(),
+            ),
+        )
+    }
+    /** 401: The bearer token is missing, malformed, expired or revoked.
+
+ The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+    pub fn unauthorized(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Unauthorized(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                401u16,
+                "Unauthorized",
+                detail.into(),
+            ),
+        )
+    }
+    /** 402: The plan's monthly generations are used up.
+
+ The contract's problem with `status: 402`, `title: "Payment Required"` and `detail`.*/
+    pub fn payment_required(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::PaymentRequired(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                402u16,
+                "Payment Required",
+                detail.into(),
+            ),
+        )
+    }
+    /** 404: `project_id` names no project of the user.
+
+ The contract's problem with `status: 404`, `title: "Not Found"` and `detail`.*/
+    pub fn not_found(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
+        Self::NotFound(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                404u16,
+                "Not Found",
+                detail.into(),
+            ),
+        )
+    }
+    /** 413: The body is larger than the server accepts.
+
+ The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+    pub fn payload_too_large(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::PayloadTooLarge(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                413u16,
+                "Content Too Large",
+                detail.into(),
+            ),
+        )
+    }
+    /** 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+
+ The contract's problem with `status: 415`, `title: "Unsupported Media Type"` and `detail`.*/
+    pub fn unsupported_media_type(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnsupportedMediaType(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                415u16,
+                "Unsupported Media Type",
+                detail.into(),
+            ),
+        )
+    }
+    /** 422: The request breaks the contract; `errors` lists every invalid field.
+
+ The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+    pub fn unprocessable_entity(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnprocessableEntity(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                422u16,
+                "Unprocessable Content",
+                detail.into(),
+            ),
+        )
+    }
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for GenerateAgenticResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
+    }
+}
 /// The answers of `generate_fullstack`: exactly the statuses the contract declares for it.
 #[derive(Debug)]
 pub enum GenerateFullstackResponse {
@@ -1737,6 +3717,140 @@ impl ::contract_server::IntoReply for GenerateFullstackResponse {
         }
     }
 }
+impl GenerateFullstackResponse {
+    /** 400: The body is not valid JSON.
+
+ The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+    pub fn bad_request(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::BadRequest(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                400u16,
+                "Bad Request",
+                detail.into(),
+            ),
+        )
+    }
+    /** 401: The bearer token is missing, malformed, expired or revoked.
+
+ The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+    pub fn unauthorized(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Unauthorized(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                401u16,
+                "Unauthorized",
+                detail.into(),
+            ),
+        )
+    }
+    /** 402: The plan's monthly generations are used up.
+
+ The contract's problem with `status: 402`, `title: "Payment Required"` and `detail`.*/
+    pub fn payment_required(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::PaymentRequired(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                402u16,
+                "Payment Required",
+                detail.into(),
+            ),
+        )
+    }
+    /** 404: `project_id` names no project of the user.
+
+ The contract's problem with `status: 404`, `title: "Not Found"` and `detail`.*/
+    pub fn not_found(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
+        Self::NotFound(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                404u16,
+                "Not Found",
+                detail.into(),
+            ),
+        )
+    }
+    /** 413: The body is larger than the server accepts.
+
+ The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+    pub fn payload_too_large(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::PayloadTooLarge(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                413u16,
+                "Content Too Large",
+                detail.into(),
+            ),
+        )
+    }
+    /** 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+
+ The contract's problem with `status: 415`, `title: "Unsupported Media Type"` and `detail`.*/
+    pub fn unsupported_media_type(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnsupportedMediaType(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                415u16,
+                "Unsupported Media Type",
+                detail.into(),
+            ),
+        )
+    }
+    /** 422: The request breaks the contract; `errors` lists every invalid field.
+
+ The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+    pub fn unprocessable_entity(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnprocessableEntity(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                422u16,
+                "Unprocessable Content",
+                detail.into(),
+            ),
+        )
+    }
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for GenerateFullstackResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
+    }
+}
 /// The answers of `get_generation_job`: exactly the statuses the contract declares for it.
 #[derive(Debug)]
 pub enum GetGenerationJobResponse {
@@ -1775,6 +3889,84 @@ impl ::contract_server::IntoReply for GetGenerationJobResponse {
         }
     }
 }
+impl GetGenerationJobResponse {
+    /** 401: The bearer token is missing, malformed, expired or revoked.
+
+ The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+    pub fn unauthorized(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Unauthorized(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                401u16,
+                "Unauthorized",
+                detail.into(),
+            ),
+        )
+    }
+    /** 404: No such job.
+
+ The contract's problem with `status: 404`, `title: "Not Found"` and `detail`.*/
+    pub fn not_found(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
+        Self::NotFound(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                404u16,
+                "Not Found",
+                detail.into(),
+            ),
+        )
+    }
+    /** 422: The request breaks the contract; `errors` lists every invalid field.
+
+ The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+    pub fn unprocessable_entity(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnprocessableEntity(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                422u16,
+                "Unprocessable Content",
+                detail.into(),
+            ),
+        )
+    }
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for GetGenerationJobResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
+    }
+}
 /// The answers of `list_models`: exactly the statuses the contract declares for it.
 #[derive(Debug)]
 pub enum ListModelsResponse {
@@ -1796,6 +3988,44 @@ impl ::contract_server::IntoReply for ListModelsResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+}
+impl ListModelsResponse {
+    /** 401: The bearer token is missing, malformed, expired or revoked.
+
+ The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+    pub fn unauthorized(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Unauthorized(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                401u16,
+                "Unauthorized",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for ListModelsResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
     }
 }
 /// The answers of `generate_simple`: exactly the statuses the contract declares for it.
@@ -1856,6 +4086,140 @@ impl ::contract_server::IntoReply for GenerateSimpleResponse {
         }
     }
 }
+impl GenerateSimpleResponse {
+    /** 400: The body is not valid JSON.
+
+ The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+    pub fn bad_request(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::BadRequest(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                400u16,
+                "Bad Request",
+                detail.into(),
+            ),
+        )
+    }
+    /** 401: The bearer token is missing, malformed, expired or revoked.
+
+ The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+    pub fn unauthorized(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Unauthorized(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                401u16,
+                "Unauthorized",
+                detail.into(),
+            ),
+        )
+    }
+    /** 402: The plan's monthly generations are used up.
+
+ The contract's problem with `status: 402`, `title: "Payment Required"` and `detail`.*/
+    pub fn payment_required(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::PaymentRequired(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                402u16,
+                "Payment Required",
+                detail.into(),
+            ),
+        )
+    }
+    /** 404: `project_id` names no project of the user.
+
+ The contract's problem with `status: 404`, `title: "Not Found"` and `detail`.*/
+    pub fn not_found(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
+        Self::NotFound(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                404u16,
+                "Not Found",
+                detail.into(),
+            ),
+        )
+    }
+    /** 413: The body is larger than the server accepts.
+
+ The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+    pub fn payload_too_large(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::PayloadTooLarge(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                413u16,
+                "Content Too Large",
+                detail.into(),
+            ),
+        )
+    }
+    /** 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+
+ The contract's problem with `status: 415`, `title: "Unsupported Media Type"` and `detail`.*/
+    pub fn unsupported_media_type(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnsupportedMediaType(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                415u16,
+                "Unsupported Media Type",
+                detail.into(),
+            ),
+        )
+    }
+    /** 422: The request breaks the contract; `errors` lists every invalid field.
+
+ The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+    pub fn unprocessable_entity(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnprocessableEntity(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                422u16,
+                "Unprocessable Content",
+                detail.into(),
+            ),
+        )
+    }
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for GenerateSimpleResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
+    }
+}
 /// The answers of `health`: exactly the statuses the contract declares for it.
 #[derive(Debug)]
 pub enum HealthResponse {
@@ -1877,6 +4241,43 @@ impl ::contract_server::IntoReply for HealthResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+}
+impl HealthResponse {
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E> for HealthResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
     }
 }
 /// The answers of `openapi_json`: exactly the statuses the contract declares for it.
@@ -1902,6 +4303,44 @@ impl ::contract_server::IntoReply for OpenapiJsonResponse {
         }
     }
 }
+impl OpenapiJsonResponse {
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for OpenapiJsonResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
+    }
+}
 /// The answers of `openapi_yaml`: exactly the statuses the contract declares for it.
 #[derive(Debug)]
 pub enum OpenapiYamlResponse {
@@ -1925,6 +4364,44 @@ impl ::contract_server::IntoReply for OpenapiYamlResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+}
+impl OpenapiYamlResponse {
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for OpenapiYamlResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
     }
 }
 /// The answers of `list_projects`: exactly the statuses the contract declares for it.
@@ -1958,6 +4435,72 @@ impl ::contract_server::IntoReply for ListProjectsResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+}
+impl ListProjectsResponse {
+    /** 401: The bearer token is missing, malformed, expired or revoked.
+
+ The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+    pub fn unauthorized(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Unauthorized(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                401u16,
+                "Unauthorized",
+                detail.into(),
+            ),
+        )
+    }
+    /** 422: The request breaks the contract; `errors` lists every invalid field.
+
+ The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+    pub fn unprocessable_entity(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnprocessableEntity(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                422u16,
+                "Unprocessable Content",
+                detail.into(),
+            ),
+        )
+    }
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for ListProjectsResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
     }
 }
 /// The answers of `create_project`: exactly the statuses the contract declares for it.
@@ -2013,6 +4556,126 @@ impl ::contract_server::IntoReply for CreateProjectResponse {
         }
     }
 }
+impl CreateProjectResponse {
+    /** 400: The body is not valid JSON.
+
+ The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+    pub fn bad_request(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::BadRequest(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                400u16,
+                "Bad Request",
+                detail.into(),
+            ),
+        )
+    }
+    /** 401: The bearer token is missing, malformed, expired or revoked.
+
+ The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+    pub fn unauthorized(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Unauthorized(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                401u16,
+                "Unauthorized",
+                detail.into(),
+            ),
+        )
+    }
+    /** 409: The user already has a project with this name.
+
+ The contract's problem with `status: 409`, `title: "Conflict"` and `detail`.*/
+    pub fn conflict(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
+        Self::Conflict(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                409u16,
+                "Conflict",
+                detail.into(),
+            ),
+        )
+    }
+    /** 413: The body is larger than the server accepts.
+
+ The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+    pub fn payload_too_large(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::PayloadTooLarge(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                413u16,
+                "Content Too Large",
+                detail.into(),
+            ),
+        )
+    }
+    /** 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+
+ The contract's problem with `status: 415`, `title: "Unsupported Media Type"` and `detail`.*/
+    pub fn unsupported_media_type(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnsupportedMediaType(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                415u16,
+                "Unsupported Media Type",
+                detail.into(),
+            ),
+        )
+    }
+    /** 422: The request breaks the contract; `errors` lists every invalid field.
+
+ The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+    pub fn unprocessable_entity(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnprocessableEntity(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                422u16,
+                "Unprocessable Content",
+                detail.into(),
+            ),
+        )
+    }
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for CreateProjectResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
+    }
+}
 /// The answers of `get_project`: exactly the statuses the contract declares for it.
 #[derive(Debug)]
 pub enum GetProjectResponse {
@@ -2046,6 +4709,70 @@ impl ::contract_server::IntoReply for GetProjectResponse {
         }
     }
 }
+impl GetProjectResponse {
+    /** 401: The bearer token is missing, malformed, expired or revoked.
+
+ The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+    pub fn unauthorized(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Unauthorized(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                401u16,
+                "Unauthorized",
+                detail.into(),
+            ),
+        )
+    }
+    /** 404: No such project.
+
+ The contract's problem with `status: 404`, `title: "Not Found"` and `detail`.*/
+    pub fn not_found(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
+        Self::NotFound(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                404u16,
+                "Not Found",
+                detail.into(),
+            ),
+        )
+    }
+    /** 422: The request breaks the contract; `errors` lists every invalid field.
+
+ The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+    pub fn unprocessable_entity(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnprocessableEntity(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                422u16,
+                "Unprocessable Content",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for GetProjectResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
+    }
+}
 /// The answers of `delete_project`: exactly the statuses the contract declares for it.
 #[derive(Debug)]
 pub enum DeleteProjectResponse {
@@ -2077,6 +4804,70 @@ impl ::contract_server::IntoReply for DeleteProjectResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+}
+impl DeleteProjectResponse {
+    /** 401: The bearer token is missing, malformed, expired or revoked.
+
+ The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+    pub fn unauthorized(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Unauthorized(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                401u16,
+                "Unauthorized",
+                detail.into(),
+            ),
+        )
+    }
+    /** 404: No such project.
+
+ The contract's problem with `status: 404`, `title: "Not Found"` and `detail`.*/
+    pub fn not_found(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
+        Self::NotFound(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                404u16,
+                "Not Found",
+                detail.into(),
+            ),
+        )
+    }
+    /** 422: The request breaks the contract; `errors` lists every invalid field.
+
+ The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+    pub fn unprocessable_entity(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnprocessableEntity(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                422u16,
+                "Unprocessable Content",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for DeleteProjectResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
     }
 }
 /// The answers of `update_project`: exactly the statuses the contract declares for it.
@@ -2137,6 +4928,138 @@ impl ::contract_server::IntoReply for UpdateProjectResponse {
         }
     }
 }
+impl UpdateProjectResponse {
+    /** 400: The body is not valid JSON.
+
+ The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+    pub fn bad_request(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::BadRequest(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                400u16,
+                "Bad Request",
+                detail.into(),
+            ),
+        )
+    }
+    /** 401: The bearer token is missing, malformed, expired or revoked.
+
+ The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+    pub fn unauthorized(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Unauthorized(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                401u16,
+                "Unauthorized",
+                detail.into(),
+            ),
+        )
+    }
+    /** 404: No such project.
+
+ The contract's problem with `status: 404`, `title: "Not Found"` and `detail`.*/
+    pub fn not_found(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
+        Self::NotFound(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                404u16,
+                "Not Found",
+                detail.into(),
+            ),
+        )
+    }
+    /** 409: The user already has a project with this name.
+
+ The contract's problem with `status: 409`, `title: "Conflict"` and `detail`.*/
+    pub fn conflict(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
+        Self::Conflict(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                409u16,
+                "Conflict",
+                detail.into(),
+            ),
+        )
+    }
+    /** 413: The body is larger than the server accepts.
+
+ The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+    pub fn payload_too_large(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::PayloadTooLarge(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                413u16,
+                "Content Too Large",
+                detail.into(),
+            ),
+        )
+    }
+    /** 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+
+ The contract's problem with `status: 415`, `title: "Unsupported Media Type"` and `detail`.*/
+    pub fn unsupported_media_type(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnsupportedMediaType(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                415u16,
+                "Unsupported Media Type",
+                detail.into(),
+            ),
+        )
+    }
+    /** 422: The request breaks the contract; `errors` lists every invalid field.
+
+ The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+    pub fn unprocessable_entity(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnprocessableEntity(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                422u16,
+                "Unprocessable Content",
+                detail.into(),
+            ),
+        )
+    }
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for UpdateProjectResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
+    }
+}
 /// The answers of `get_file`: exactly the statuses the contract declares for it.
 #[derive(Debug)]
 pub enum GetFileResponse {
@@ -2168,6 +5091,69 @@ impl ::contract_server::IntoReply for GetFileResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+}
+impl GetFileResponse {
+    /** 401: The bearer token is missing, malformed, expired or revoked.
+
+ The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+    pub fn unauthorized(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Unauthorized(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                401u16,
+                "Unauthorized",
+                detail.into(),
+            ),
+        )
+    }
+    /** 404: No such project or file.
+
+ The contract's problem with `status: 404`, `title: "Not Found"` and `detail`.*/
+    pub fn not_found(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
+        Self::NotFound(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                404u16,
+                "Not Found",
+                detail.into(),
+            ),
+        )
+    }
+    /** 422: The request breaks the contract; `errors` lists every invalid field.
+
+ The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+    pub fn unprocessable_entity(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnprocessableEntity(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                422u16,
+                "Unprocessable Content",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E> for GetFileResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
     }
 }
 /// The answers of `put_file`: exactly the statuses the contract declares for it.
@@ -2223,6 +5209,125 @@ impl ::contract_server::IntoReply for PutFileResponse {
         }
     }
 }
+impl PutFileResponse {
+    /** 400: The body is not valid JSON.
+
+ The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+    pub fn bad_request(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::BadRequest(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                400u16,
+                "Bad Request",
+                detail.into(),
+            ),
+        )
+    }
+    /** 401: The bearer token is missing, malformed, expired or revoked.
+
+ The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+    pub fn unauthorized(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Unauthorized(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                401u16,
+                "Unauthorized",
+                detail.into(),
+            ),
+        )
+    }
+    /** 404: No such project.
+
+ The contract's problem with `status: 404`, `title: "Not Found"` and `detail`.*/
+    pub fn not_found(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
+        Self::NotFound(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                404u16,
+                "Not Found",
+                detail.into(),
+            ),
+        )
+    }
+    /** 413: The body is larger than the server accepts.
+
+ The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+    pub fn payload_too_large(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::PayloadTooLarge(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                413u16,
+                "Content Too Large",
+                detail.into(),
+            ),
+        )
+    }
+    /** 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
+
+ The contract's problem with `status: 415`, `title: "Unsupported Media Type"` and `detail`.*/
+    pub fn unsupported_media_type(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnsupportedMediaType(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                415u16,
+                "Unsupported Media Type",
+                detail.into(),
+            ),
+        )
+    }
+    /** 422: The request breaks the contract; `errors` lists every invalid field.
+
+ The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+    pub fn unprocessable_entity(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnprocessableEntity(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                422u16,
+                "Unprocessable Content",
+                detail.into(),
+            ),
+        )
+    }
+    /** 429: Too many requests; retry after `Retry-After` seconds.
+
+ The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+    pub fn too_many_requests(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::TooManyRequests(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                429u16,
+                "Too Many Requests",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E> for PutFileResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
+    }
+}
 /// The answers of `delete_file`: exactly the statuses the contract declares for it.
 #[derive(Debug)]
 pub enum DeleteFileResponse {
@@ -2254,6 +5359,70 @@ impl ::contract_server::IntoReply for DeleteFileResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+}
+impl DeleteFileResponse {
+    /** 401: The bearer token is missing, malformed, expired or revoked.
+
+ The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+    pub fn unauthorized(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Unauthorized(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                401u16,
+                "Unauthorized",
+                detail.into(),
+            ),
+        )
+    }
+    /** 404: No such project or file.
+
+ The contract's problem with `status: 404`, `title: "Not Found"` and `detail`.*/
+    pub fn not_found(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
+        Self::NotFound(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                404u16,
+                "Not Found",
+                detail.into(),
+            ),
+        )
+    }
+    /** 422: The request breaks the contract; `errors` lists every invalid field.
+
+ The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+    pub fn unprocessable_entity(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::UnprocessableEntity(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                422u16,
+                "Unprocessable Content",
+                detail.into(),
+            ),
+        )
+    }
+    /** 500: An unexpected server error; nothing the client sent caused it.
+
+ The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+    pub fn internal_server_error(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::InternalServerError(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                500u16,
+                "Internal Server Error",
+                detail.into(),
+            ),
+        )
+    }
+}
+impl<E: ::contract_server::InternalError> ::core::convert::From<E>
+for DeleteFileResponse {
+    /// Logs `error` with its sources and answers the generic `500` problem.
+    fn from(error: E) -> Self {
+        ::contract_server::InternalError::log(&error);
+        Self::internal_server_error(::contract_server::INTERNAL_ERROR_DETAIL)
     }
 }
 /// The `auth` operations: Accounts, sign-in, tokens, password reset and OAuth.
@@ -3468,7 +6637,12 @@ async fn handle_api_root<S: Meta>(
             return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
-    let answer = service.api_root(prepared.context.clone()).await;
+    let answer = ::contract_server::request_span(
+            "api_root",
+            &prepared.context.request_id,
+            service.api_root(prepared.context.clone()),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3487,7 +6661,12 @@ async fn handle_admin_stats<S: Admin>(
             return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
-    let answer = service.admin_stats(prepared.context.clone()).await;
+    let answer = ::contract_server::request_span(
+            "admin_stats",
+            &prepared.context.request_id,
+            service.admin_stats(prepared.context.clone()),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3512,7 +6691,12 @@ async fn handle_admin_list_users<S: Admin>(
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
-    let answer = service.admin_list_users(prepared.context.clone(), query).await;
+    let answer = ::contract_server::request_span(
+            "admin_list_users",
+            &prepared.context.request_id,
+            service.admin_list_users(prepared.context.clone(), query),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3543,7 +6727,12 @@ async fn handle_admin_update_user<S: Admin>(
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
-    let answer = service.admin_update_user(prepared.context.clone(), path, body).await;
+    let answer = ::contract_server::request_span(
+            "admin_update_user",
+            &prepared.context.request_id,
+            service.admin_update_user(prepared.context.clone(), path, body),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3568,7 +6757,12 @@ async fn handle_login<S: Auth>(
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
-    let answer = service.login(prepared.context.clone(), body).await;
+    let answer = ::contract_server::request_span(
+            "login",
+            &prepared.context.request_id,
+            service.login(prepared.context.clone(), body),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3593,7 +6787,12 @@ async fn handle_logout<S: Auth>(
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
-    let answer = service.logout(prepared.context.clone(), body).await;
+    let answer = ::contract_server::request_span(
+            "logout",
+            &prepared.context.request_id,
+            service.logout(prepared.context.clone(), body),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3612,7 +6811,12 @@ async fn handle_get_me<S: Auth>(
             return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
-    let answer = service.get_me(prepared.context.clone()).await;
+    let answer = ::contract_server::request_span(
+            "get_me",
+            &prepared.context.request_id,
+            service.get_me(prepared.context.clone()),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3637,7 +6841,12 @@ async fn handle_update_me<S: Auth>(
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
-    let answer = service.update_me(prepared.context.clone(), body).await;
+    let answer = ::contract_server::request_span(
+            "update_me",
+            &prepared.context.request_id,
+            service.update_me(prepared.context.clone(), body),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3662,7 +6871,12 @@ async fn handle_oauth_authorize<S: Auth>(
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
-    let answer = service.oauth_authorize(prepared.context.clone(), path).await;
+    let answer = ::contract_server::request_span(
+            "oauth_authorize",
+            &prepared.context.request_id,
+            service.oauth_authorize(prepared.context.clone(), path),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3693,7 +6907,12 @@ async fn handle_oauth_callback<S: Auth>(
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
-    let answer = service.oauth_callback(prepared.context.clone(), path, body).await;
+    let answer = ::contract_server::request_span(
+            "oauth_callback",
+            &prepared.context.request_id,
+            service.oauth_callback(prepared.context.clone(), path, body),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3718,7 +6937,12 @@ async fn handle_reset_password<S: Auth>(
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
-    let answer = service.reset_password(prepared.context.clone(), body).await;
+    let answer = ::contract_server::request_span(
+            "reset_password",
+            &prepared.context.request_id,
+            service.reset_password(prepared.context.clone(), body),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3743,7 +6967,12 @@ async fn handle_request_password_reset<S: Auth>(
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
-    let answer = service.request_password_reset(prepared.context.clone(), body).await;
+    let answer = ::contract_server::request_span(
+            "request_password_reset",
+            &prepared.context.request_id,
+            service.request_password_reset(prepared.context.clone(), body),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3768,7 +6997,12 @@ async fn handle_refresh_token<S: Auth>(
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
-    let answer = service.refresh_token(prepared.context.clone(), body).await;
+    let answer = ::contract_server::request_span(
+            "refresh_token",
+            &prepared.context.request_id,
+            service.refresh_token(prepared.context.clone(), body),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3793,7 +7027,12 @@ async fn handle_register<S: Auth>(
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
-    let answer = service.register(prepared.context.clone(), body).await;
+    let answer = ::contract_server::request_span(
+            "register",
+            &prepared.context.request_id,
+            service.register(prepared.context.clone(), body),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3824,8 +7063,11 @@ async fn handle_create_checkout_session<S: Billing>(
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
-    let answer = service
-        .create_checkout_session(prepared.context.clone(), headers, body)
+    let answer = ::contract_server::request_span(
+            "create_checkout_session",
+            &prepared.context.request_id,
+            service.create_checkout_session(prepared.context.clone(), headers, body),
+        )
         .await;
     ::contract_server::finish(
         operation,
@@ -3845,7 +7087,12 @@ async fn handle_list_invoices<S: Billing>(
             return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
-    let answer = service.list_invoices(prepared.context.clone()).await;
+    let answer = ::contract_server::request_span(
+            "list_invoices",
+            &prepared.context.request_id,
+            service.list_invoices(prepared.context.clone()),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3864,7 +7111,12 @@ async fn handle_list_plans<S: Billing>(
             return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
-    let answer = service.list_plans(prepared.context.clone()).await;
+    let answer = ::contract_server::request_span(
+            "list_plans",
+            &prepared.context.request_id,
+            service.list_plans(prepared.context.clone()),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3889,7 +7141,12 @@ async fn handle_create_portal_session<S: Billing>(
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
-    let answer = service.create_portal_session(prepared.context.clone(), body).await;
+    let answer = ::contract_server::request_span(
+            "create_portal_session",
+            &prepared.context.request_id,
+            service.create_portal_session(prepared.context.clone(), body),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3908,7 +7165,12 @@ async fn handle_get_subscription<S: Billing>(
             return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
-    let answer = service.get_subscription(prepared.context.clone()).await;
+    let answer = ::contract_server::request_span(
+            "get_subscription",
+            &prepared.context.request_id,
+            service.get_subscription(prepared.context.clone()),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3939,7 +7201,12 @@ async fn handle_billing_webhook<S: Billing>(
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
-    let answer = service.billing_webhook(prepared.context.clone(), headers, body).await;
+    let answer = ::contract_server::request_span(
+            "billing_webhook",
+            &prepared.context.request_id,
+            service.billing_webhook(prepared.context.clone(), headers, body),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3958,7 +7225,12 @@ async fn handle_docs<S: Meta>(
             return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
-    let answer = service.docs(prepared.context.clone()).await;
+    let answer = ::contract_server::request_span(
+            "docs",
+            &prepared.context.request_id,
+            service.docs(prepared.context.clone()),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -3983,7 +7255,12 @@ async fn handle_generate_agentic<S: Generation>(
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
-    let answer = service.generate_agentic(prepared.context.clone(), body).await;
+    let answer = ::contract_server::request_span(
+            "generate_agentic",
+            &prepared.context.request_id,
+            service.generate_agentic(prepared.context.clone(), body),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -4008,7 +7285,12 @@ async fn handle_generate_fullstack<S: Generation>(
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
-    let answer = service.generate_fullstack(prepared.context.clone(), body).await;
+    let answer = ::contract_server::request_span(
+            "generate_fullstack",
+            &prepared.context.request_id,
+            service.generate_fullstack(prepared.context.clone(), body),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -4033,7 +7315,12 @@ async fn handle_get_generation_job<S: Generation>(
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
-    let answer = service.get_generation_job(prepared.context.clone(), path).await;
+    let answer = ::contract_server::request_span(
+            "get_generation_job",
+            &prepared.context.request_id,
+            service.get_generation_job(prepared.context.clone(), path),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -4052,7 +7339,12 @@ async fn handle_list_models<S: Generation>(
             return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
-    let answer = service.list_models(prepared.context.clone()).await;
+    let answer = ::contract_server::request_span(
+            "list_models",
+            &prepared.context.request_id,
+            service.list_models(prepared.context.clone()),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -4077,7 +7369,12 @@ async fn handle_generate_simple<S: Generation>(
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
-    let answer = service.generate_simple(prepared.context.clone(), body).await;
+    let answer = ::contract_server::request_span(
+            "generate_simple",
+            &prepared.context.request_id,
+            service.generate_simple(prepared.context.clone(), body),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -4096,7 +7393,12 @@ async fn handle_health<S: Meta>(
             return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
-    let answer = service.health(prepared.context.clone()).await;
+    let answer = ::contract_server::request_span(
+            "health",
+            &prepared.context.request_id,
+            service.health(prepared.context.clone()),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -4115,7 +7417,12 @@ async fn handle_openapi_json<S: Meta>(
             return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
-    let answer = service.openapi_json(prepared.context.clone()).await;
+    let answer = ::contract_server::request_span(
+            "openapi_json",
+            &prepared.context.request_id,
+            service.openapi_json(prepared.context.clone()),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -4134,7 +7441,12 @@ async fn handle_openapi_yaml<S: Meta>(
             return ::axum::response::IntoResponse::into_response(rejected);
         }
     };
-    let answer = service.openapi_yaml(prepared.context.clone()).await;
+    let answer = ::contract_server::request_span(
+            "openapi_yaml",
+            &prepared.context.request_id,
+            service.openapi_yaml(prepared.context.clone()),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -4159,7 +7471,12 @@ async fn handle_list_projects<S: Projects>(
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
-    let answer = service.list_projects(prepared.context.clone(), query).await;
+    let answer = ::contract_server::request_span(
+            "list_projects",
+            &prepared.context.request_id,
+            service.list_projects(prepared.context.clone(), query),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -4184,7 +7501,12 @@ async fn handle_create_project<S: Projects>(
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
-    let answer = service.create_project(prepared.context.clone(), body).await;
+    let answer = ::contract_server::request_span(
+            "create_project",
+            &prepared.context.request_id,
+            service.create_project(prepared.context.clone(), body),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -4209,7 +7531,12 @@ async fn handle_get_project<S: Projects>(
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
-    let answer = service.get_project(prepared.context.clone(), path).await;
+    let answer = ::contract_server::request_span(
+            "get_project",
+            &prepared.context.request_id,
+            service.get_project(prepared.context.clone(), path),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -4234,7 +7561,12 @@ async fn handle_delete_project<S: Projects>(
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
-    let answer = service.delete_project(prepared.context.clone(), path).await;
+    let answer = ::contract_server::request_span(
+            "delete_project",
+            &prepared.context.request_id,
+            service.delete_project(prepared.context.clone(), path),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -4265,7 +7597,12 @@ async fn handle_update_project<S: Projects>(
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
-    let answer = service.update_project(prepared.context.clone(), path, body).await;
+    let answer = ::contract_server::request_span(
+            "update_project",
+            &prepared.context.request_id,
+            service.update_project(prepared.context.clone(), path, body),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -4290,7 +7627,12 @@ async fn handle_get_file<S: Projects>(
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
-    let answer = service.get_file(prepared.context.clone(), path).await;
+    let answer = ::contract_server::request_span(
+            "get_file",
+            &prepared.context.request_id,
+            service.get_file(prepared.context.clone(), path),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -4321,7 +7663,12 @@ async fn handle_put_file<S: Projects>(
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
-    let answer = service.put_file(prepared.context.clone(), path, body).await;
+    let answer = ::contract_server::request_span(
+            "put_file",
+            &prepared.context.request_id,
+            service.put_file(prepared.context.clone(), path, body),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,
@@ -4346,7 +7693,12 @@ async fn handle_delete_file<S: Projects>(
         ::core::result::Result::Ok(value) => value,
         ::core::result::Result::Err(rejection) => return prepared.reject(rejection),
     };
-    let answer = service.delete_file(prepared.context.clone(), path).await;
+    let answer = ::contract_server::request_span(
+            "delete_file",
+            &prepared.context.request_id,
+            service.delete_file(prepared.context.clone(), path),
+        )
+        .await;
     ::contract_server::finish(
         operation,
         &prepared,

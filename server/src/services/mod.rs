@@ -2,13 +2,28 @@
 
 mod admin;
 mod auth;
+mod listing;
 mod meta;
 mod projects;
+
+use std::future::Future;
 
 use chrono::{DateTime, Utc};
 use schemas::auth::{Role, UserResponse};
 
 use crate::App;
+use crate::error::ApiError;
+
+/// Runs a handler's body, written with `?`: an [`ApiError`] becomes the operation's `500` (the
+/// generated `From`: logged with the request id, never sent to the client).
+pub(crate) async fn answer<R: From<ApiError>>(body: impl Future<Output = Result<R, ApiError>>) -> R {
+    body.await.unwrap_or_else(R::from)
+}
+
+/// The id of the signed-in caller (the router calls authenticated operations with one only).
+pub(crate) fn caller(context: &contract_server::RequestContext) -> String {
+    context.principal.as_ref().map(|p| p.id.clone()).unwrap_or_default()
+}
 
 /// A `users` row.
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -39,18 +54,6 @@ impl UserRow {
             created_at: self.created_at,
         })
     }
-}
-
-/// A `LIKE` pattern matching `search` anywhere, with `%`, `_` and `\` taken literally
-/// (queries use `ESCAPE '\'`).
-pub(crate) fn like_pattern(search: &str) -> String {
-    let escaped = search.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-    format!("%{escaped}%")
-}
-
-/// The `OFFSET` of a page (pages start at 1).
-pub(crate) fn offset(page: u32, per_page: u32) -> i64 {
-    (i64::from(page) - 1) * i64::from(per_page)
 }
 
 /// The account with this id.

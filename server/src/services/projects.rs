@@ -3,14 +3,14 @@
 use api_server::*;
 use chrono::{DateTime, Utc};
 use contract_server::RequestContext;
-use schemas::common::Page;
 use schemas::projects::*;
 use url::Url;
 use uuid::Uuid;
 
-use super::{like_pattern, offset};
+use super::listing::{List, like_pattern};
+use super::{answer, caller};
 use crate::App;
-use crate::problems::{internal, is_unique_violation, problem};
+use crate::error::{ApiError, is_foreign_key_violation, is_unique_violation};
 
 #[derive(sqlx::FromRow)]
 struct ProjectRow {
@@ -35,21 +35,17 @@ fn url(text: Option<String>) -> Option<Url> {
     text.and_then(|t| Url::parse(&t).ok())
 }
 
-fn owner(context: &RequestContext) -> String {
-    context.principal.as_ref().map(|p| p.id.clone()).unwrap_or_default()
-}
+/// The detail of a `404` for a project that is not the caller's (or does not exist).
+const NO_PROJECT: &str = "No project with this id.";
 
-fn not_found() -> schemas::common::Problem {
-    problem(404, "Not found", "no such project")
-}
-
-fn duplicate(name: &str) -> schemas::common::Problem {
-    problem(409, "Duplicate project name", format!("you already have a project named \"{name}\"; choose another name"))
+/// The detail of a `409` for a second project of the same name.
+fn duplicate(name: &str) -> String {
+    format!("You already have a project named \"{name}\"; choose another name.")
 }
 
 impl App {
     /// The projects of `rows`, with their file summaries (one query for all of them).
-    async fn with_files(&self, rows: Vec<ProjectRow>) -> Result<Vec<Project>, String> {
+    async fn with_files(&self, rows: Vec<ProjectRow>) -> Result<Vec<Project>, ApiError> {
         let mut files: Vec<FileRow> = Vec::new();
         if !rows.is_empty() {
             let marks = vec!["?"; rows.len()].join(", ");
@@ -60,7 +56,7 @@ impl App {
             for row in &rows {
                 query = query.bind(&row.id);
             }
-            files = query.fetch_all(&self.pool).await.map_err(|e| e.to_string())?;
+            files = query.fetch_all(&self.pool).await?;
         }
         rows.into_iter()
             .map(|row| {
@@ -74,7 +70,7 @@ impl App {
                     })
                     .collect();
                 Ok(Project {
-                    id: row.id.parse().map_err(|e: uuid::Error| e.to_string())?,
+                    id: row.id.parse()?,
                     name: row.name,
                     description: row.description,
                     files: summaries,
@@ -88,7 +84,7 @@ impl App {
     }
 
     /// One project of `owner` with its file summaries, in one query (the read `get_project` does).
-    pub(crate) async fn project(&self, owner: &str, id: Uuid) -> Result<Option<Project>, String> {
+    pub(crate) async fn project(&self, owner: &str, id: Uuid) -> Result<Option<Project>, ApiError> {
         type Row = (
             String,
             String,
@@ -108,8 +104,7 @@ impl App {
         .bind(id.to_string())
         .bind(owner)
         .fetch_all(&self.pool)
-        .await
-        .map_err(|e| e.to_string())?;
+        .await?;
         let Some(first) = rows.first() else { return Ok(None) };
         let files = rows
             .iter()
@@ -121,7 +116,7 @@ impl App {
             })
             .collect();
         Ok(Some(Project {
-            id: first.0.parse().map_err(|e: uuid::Error| e.to_string())?,
+            id: first.0.parse()?,
             name: first.1.clone(),
             description: first.2.clone(),
             files,
@@ -161,68 +156,58 @@ impl App {
 
 impl Projects for App {
     async fn list_projects(&self, context: RequestContext, query: ProjectListQuery) -> ListProjectsResponse {
-        let owner = owner(&context);
-        let (page, per_page) = (query.pagination.page.max(1), query.pagination.per_page.clamp(1, 100));
-        let pattern = query.search.as_deref().map(like_pattern);
-        let filter = "FROM projects WHERE owner_id = ?1 AND (?2 IS NULL OR name LIKE ?2 ESCAPE '\\')";
-        let total: Result<(i64,), _> = sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) {filter}")))
-            .bind(&owner)
-            .bind(&pattern)
-            .fetch_one(&self.pool)
-            .await;
-        let rows = sqlx::query_as::<_, ProjectRow>(sqlx::AssertSqlSafe(format!(
-            "SELECT id, name, description, github_repo_url, vercel_url, created_at, updated_at {filter} ORDER BY created_at DESC, id DESC LIMIT ?3 OFFSET ?4"
-        )))
-        .bind(&owner)
-        .bind(&pattern)
-        .bind(i64::from(per_page))
-        .bind(offset(page, per_page))
-        .fetch_all(&self.pool)
-        .await;
-        let (total, rows) = match (total, rows) {
-            (Ok((total,)), Ok(rows)) => (total, rows),
-            (Err(error), _) | (_, Err(error)) => return ListProjectsResponse::InternalServerError(internal(error)),
-        };
-        match self.with_files(rows).await {
-            Ok(items) => ListProjectsResponse::Ok(Page { items, page, per_page, total: total.max(0) as u64 }),
-            Err(error) => ListProjectsResponse::InternalServerError(internal(error)),
-        }
+        answer(async {
+            let (rows, page) = List::new(
+                "SELECT id, name, description, github_repo_url, vercel_url, created_at, updated_at FROM projects",
+                "WHERE owner_id = ?1 AND (?2 IS NULL OR name LIKE ?2 ESCAPE '\\')",
+                "ORDER BY created_at DESC, id DESC",
+            )
+            .bind(caller(&context))
+            .bind(query.search.as_deref().map(like_pattern))
+            .fetch_page::<ProjectRow>(&self.pool, &query.pagination)
+            .await?;
+            Ok(ListProjectsResponse::Ok(page.with(self.with_files(rows).await?)))
+        })
+        .await
     }
 
     async fn create_project(&self, context: RequestContext, body: ProjectCreate) -> CreateProjectResponse {
-        let id = Uuid::new_v4();
-        let now = Utc::now();
-        let inserted = sqlx::query(
-            "INSERT INTO projects (id, owner_id, name, description, github_repo_url, vercel_url, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(id.to_string())
-        .bind(owner(&context))
-        .bind(&body.name)
-        .bind(&body.description)
-        .bind(body.github_repo_url.as_ref().map(Url::as_str))
-        .bind(body.vercel_url.as_ref().map(Url::as_str))
-        .bind(now)
-        .bind(now)
-        .execute(&self.pool)
-        .await;
-        match inserted {
-            Ok(_) => {}
-            Err(error) if is_unique_violation(&error) => return CreateProjectResponse::Conflict(duplicate(&body.name)),
-            Err(error) => return CreateProjectResponse::InternalServerError(internal(error)),
-        }
-        match self.project(&owner(&context), id).await {
-            Ok(Some(project)) => CreateProjectResponse::Created(project),
-            Ok(None) => CreateProjectResponse::InternalServerError(internal("the new project vanished")),
-            Err(error) => CreateProjectResponse::InternalServerError(internal(error)),
-        }
+        answer(async {
+            let id = Uuid::new_v4();
+            let now = Utc::now();
+            let inserted = sqlx::query(
+                "INSERT INTO projects (id, owner_id, name, description, github_repo_url, vercel_url, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(id.to_string())
+            .bind(caller(&context))
+            .bind(&body.name)
+            .bind(&body.description)
+            .bind(body.github_repo_url.as_ref().map(Url::as_str))
+            .bind(body.vercel_url.as_ref().map(Url::as_str))
+            .bind(now)
+            .bind(now)
+            .execute(&self.pool)
+            .await;
+            match inserted {
+                Err(error) if is_unique_violation(&error) => {
+                    return Ok(CreateProjectResponse::conflict(duplicate(&body.name)));
+                }
+                inserted => inserted?,
+            };
+            let project = self.project(&caller(&context), id).await?.ok_or(ApiError::Vanished("project"))?;
+            Ok(CreateProjectResponse::Created(project))
+        })
+        .await
     }
 
     async fn get_project(&self, context: RequestContext, path: ProjectPath) -> GetProjectResponse {
-        match self.project(&owner(&context), path.project_id).await {
-            Ok(Some(project)) => GetProjectResponse::Ok(project),
-            Ok(None) => GetProjectResponse::NotFound(not_found()),
-            Err(error) => GetProjectResponse::InternalServerError(internal(error)),
-        }
+        answer(async {
+            Ok(match self.project(&caller(&context), path.project_id).await? {
+                Some(project) => GetProjectResponse::Ok(project),
+                None => GetProjectResponse::not_found(NO_PROJECT),
+            })
+        })
+        .await
     }
 
     async fn update_project(
@@ -231,127 +216,127 @@ impl Projects for App {
         path: ProjectPath,
         body: ProjectUpdate,
     ) -> UpdateProjectResponse {
-        let owner = owner(&context);
-        // For each optional field: whether it was sent, then its new value (NULL clears it).
-        let url = |field: &Option<Option<Url>>| field.as_ref().map(|v| v.as_ref().map(|u| u.as_str().to_owned()));
-        let (github, vercel) = (url(&body.github_repo_url), url(&body.vercel_url));
-        let updated = sqlx::query(
-            "UPDATE projects SET name = COALESCE(?, name), \
-             description = CASE WHEN ? THEN ? ELSE description END, \
-             github_repo_url = CASE WHEN ? THEN ? ELSE github_repo_url END, \
-             vercel_url = CASE WHEN ? THEN ? ELSE vercel_url END, updated_at = ? WHERE id = ? AND owner_id = ?",
-        )
-        .bind(&body.name)
-        .bind(body.description.is_some())
-        .bind(body.description.clone().flatten())
-        .bind(github.is_some())
-        .bind(github.flatten())
-        .bind(vercel.is_some())
-        .bind(vercel.flatten())
-        .bind(Utc::now())
-        .bind(path.project_id.to_string())
-        .bind(&owner)
-        .execute(&self.pool)
-        .await;
-        match updated {
-            Ok(result) if result.rows_affected() == 0 => return UpdateProjectResponse::NotFound(not_found()),
-            Ok(_) => {}
-            Err(error) if is_unique_violation(&error) => {
-                return UpdateProjectResponse::Conflict(duplicate(body.name.as_deref().unwrap_or_default()));
+        answer(async {
+            let owner = caller(&context);
+            // For each optional field: whether it was sent, then its new value (NULL clears it).
+            let url = |field: &Option<Option<Url>>| field.as_ref().map(|v| v.as_ref().map(|u| u.as_str().to_owned()));
+            let (github, vercel) = (url(&body.github_repo_url), url(&body.vercel_url));
+            let updated = sqlx::query(
+                "UPDATE projects SET name = COALESCE(?, name), \
+                 description = CASE WHEN ? THEN ? ELSE description END, \
+                 github_repo_url = CASE WHEN ? THEN ? ELSE github_repo_url END, \
+                 vercel_url = CASE WHEN ? THEN ? ELSE vercel_url END, updated_at = ? WHERE id = ? AND owner_id = ?",
+            )
+            .bind(&body.name)
+            .bind(body.description.is_some())
+            .bind(body.description.clone().flatten())
+            .bind(github.is_some())
+            .bind(github.flatten())
+            .bind(vercel.is_some())
+            .bind(vercel.flatten())
+            .bind(Utc::now())
+            .bind(path.project_id.to_string())
+            .bind(&owner)
+            .execute(&self.pool)
+            .await;
+            let updated = match updated {
+                Err(error) if is_unique_violation(&error) => {
+                    return Ok(UpdateProjectResponse::conflict(duplicate(body.name.as_deref().unwrap_or_default())));
+                }
+                updated => updated?,
+            };
+            if updated.rows_affected() == 0 {
+                return Ok(UpdateProjectResponse::not_found(NO_PROJECT));
             }
-            Err(error) => return UpdateProjectResponse::InternalServerError(internal(error)),
-        }
-        match self.project(&owner, path.project_id).await {
-            Ok(Some(project)) => UpdateProjectResponse::Ok(project),
-            Ok(None) => UpdateProjectResponse::NotFound(not_found()),
-            Err(error) => UpdateProjectResponse::InternalServerError(internal(error)),
-        }
+            Ok(match self.project(&owner, path.project_id).await? {
+                Some(project) => UpdateProjectResponse::Ok(project),
+                None => UpdateProjectResponse::not_found(NO_PROJECT),
+            })
+        })
+        .await
     }
 
     async fn delete_project(&self, context: RequestContext, path: ProjectPath) -> DeleteProjectResponse {
-        let deleted = sqlx::query("DELETE FROM projects WHERE id = ? AND owner_id = ?")
-            .bind(path.project_id.to_string())
-            .bind(owner(&context))
-            .execute(&self.pool)
-            .await;
-        match deleted {
-            Ok(result) if result.rows_affected() == 0 => DeleteProjectResponse::NotFound(not_found()),
-            Ok(_) => DeleteProjectResponse::NoContent,
-            Err(error) => DeleteProjectResponse::InternalServerError(internal(error)),
-        }
+        answer(async {
+            let deleted = sqlx::query("DELETE FROM projects WHERE id = ? AND owner_id = ?")
+                .bind(path.project_id.to_string())
+                .bind(caller(&context))
+                .execute(&self.pool)
+                .await?;
+            Ok(if deleted.rows_affected() == 0 {
+                DeleteProjectResponse::not_found(NO_PROJECT)
+            } else {
+                DeleteProjectResponse::NoContent
+            })
+        })
+        .await
     }
 
     async fn get_file(&self, context: RequestContext, path: ProjectFilePath) -> GetFileResponse {
-        match self.owns(&owner(&context), path.project_id).await {
-            Ok(true) => {}
-            Ok(false) => return GetFileResponse::NotFound(not_found()),
-            Err(error) => return GetFileResponse::InternalServerError(internal(error)),
-        }
-        match self.file(path.project_id, &path.file_name.0).await {
-            Ok(Some(file)) => GetFileResponse::Ok(file),
-            Ok(None) => GetFileResponse::NotFound(problem(
-                404,
-                "Not found",
-                format!("no file named \"{}\" in this project", path.file_name.0),
-            )),
-            Err(error) => GetFileResponse::InternalServerError(internal(error)),
-        }
+        answer(async {
+            if !self.owns(&caller(&context), path.project_id).await? {
+                return Ok(GetFileResponse::not_found(NO_PROJECT));
+            }
+            Ok(match self.file(path.project_id, &path.file_name.0).await? {
+                Some(file) => GetFileResponse::Ok(file),
+                None => GetFileResponse::not_found(format!("No file named \"{}\" in this project.", path.file_name.0)),
+            })
+        })
+        .await
     }
 
     async fn put_file(&self, context: RequestContext, path: ProjectFilePath, body: FileUpsert) -> PutFileResponse {
-        match self.owns(&owner(&context), path.project_id).await {
-            Ok(true) => {}
-            Ok(false) => return PutFileResponse::NotFound(not_found()),
-            Err(error) => return PutFileResponse::InternalServerError(internal(error)),
-        }
-        let now = Utc::now();
-        let stored = async {
-            sqlx::query(
-                "INSERT INTO files (project_id, name, content, language, size, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (project_id, name) DO UPDATE SET content = excluded.content, language = excluded.language, size = excluded.size, updated_at = excluded.updated_at",
-            )
-            .bind(path.project_id.to_string())
-            .bind(&path.file_name.0)
-            .bind(&body.content)
-            .bind(&body.language)
-            .bind(body.content.len() as i64)
-            .bind(now)
-            .execute(&self.pool)
-            .await?;
-            sqlx::query("UPDATE projects SET updated_at = ? WHERE id = ?")
-                .bind(now)
+        answer(async {
+            if !self.owns(&caller(&context), path.project_id).await? {
+                return Ok(PutFileResponse::not_found(NO_PROJECT));
+            }
+            let now = Utc::now();
+            let stored = async {
+                sqlx::query(
+                    "INSERT INTO files (project_id, name, content, language, size, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (project_id, name) DO UPDATE SET content = excluded.content, language = excluded.language, size = excluded.size, updated_at = excluded.updated_at",
+                )
                 .bind(path.project_id.to_string())
+                .bind(&path.file_name.0)
+                .bind(&body.content)
+                .bind(&body.language)
+                .bind(body.content.len() as i64)
+                .bind(now)
                 .execute(&self.pool)
                 .await?;
-            self.file(path.project_id, &path.file_name.0).await
-        };
-        match stored.await {
-            Ok(Some(file)) => PutFileResponse::Ok(file),
-            Ok(None) => PutFileResponse::NotFound(not_found()),
-            // The project was deleted between the ownership check and the write.
-            Err(error) if error.as_database_error().is_some_and(|e| e.is_foreign_key_violation()) => {
-                PutFileResponse::NotFound(not_found())
-            }
-            Err(error) => PutFileResponse::InternalServerError(internal(error)),
-        }
+                sqlx::query("UPDATE projects SET updated_at = ? WHERE id = ?")
+                    .bind(now)
+                    .bind(path.project_id.to_string())
+                    .execute(&self.pool)
+                    .await?;
+                self.file(path.project_id, &path.file_name.0).await
+            };
+            Ok(match stored.await {
+                Ok(Some(file)) => PutFileResponse::Ok(file),
+                Ok(None) => PutFileResponse::not_found(NO_PROJECT),
+                // The project was deleted between the ownership check and the write.
+                Err(error) if is_foreign_key_violation(&error) => PutFileResponse::not_found(NO_PROJECT),
+                Err(error) => return Err(error.into()),
+            })
+        })
+        .await
     }
 
     async fn delete_file(&self, context: RequestContext, path: ProjectFilePath) -> DeleteFileResponse {
-        match self.owns(&owner(&context), path.project_id).await {
-            Ok(true) => {}
-            Ok(false) => return DeleteFileResponse::NotFound(not_found()),
-            Err(error) => return DeleteFileResponse::InternalServerError(internal(error)),
-        }
-        let deleted = sqlx::query("DELETE FROM files WHERE project_id = ? AND name = ?")
-            .bind(path.project_id.to_string())
-            .bind(&path.file_name.0)
-            .execute(&self.pool)
-            .await;
-        match deleted {
-            Ok(result) if result.rows_affected() == 0 => {
-                DeleteFileResponse::NotFound(problem(404, "Not found", "no such file"))
+        answer(async {
+            if !self.owns(&caller(&context), path.project_id).await? {
+                return Ok(DeleteFileResponse::not_found(NO_PROJECT));
             }
-            Ok(_) => DeleteFileResponse::NoContent,
-            Err(error) => DeleteFileResponse::InternalServerError(internal(error)),
-        }
+            let deleted = sqlx::query("DELETE FROM files WHERE project_id = ? AND name = ?")
+                .bind(path.project_id.to_string())
+                .bind(&path.file_name.0)
+                .execute(&self.pool)
+                .await?;
+            Ok(if deleted.rows_affected() == 0 {
+                DeleteFileResponse::not_found(format!("No file named \"{}\" in this project.", path.file_name.0))
+            } else {
+                DeleteFileResponse::NoContent
+            })
+        })
+        .await
     }
 }
