@@ -6,5 +6,6 @@ mod agreement;
 mod examples;
 mod generality;
 mod openapi;
+mod readme;
 mod runtime_ts;
 mod tidy;

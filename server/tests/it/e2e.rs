@@ -6,9 +6,7 @@ use api_client::types;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-mod common;
-
-use common::{SECRET, TestServer as Server};
+use crate::common::{self, SECRET, TestServer as Server};
 
 async fn start() -> Server {
     common::start(&["admin@example.com"]).await

@@ -1,8 +1,5 @@
 //! A server on an ephemeral loopback port with a temporary database, for the integration tests.
 
-// Each test binary uses part of this module.
-#![allow(dead_code)]
-
 use std::net::SocketAddr;
 use std::sync::Arc;
 

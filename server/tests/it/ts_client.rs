@@ -2,7 +2,7 @@
 //! (`tests/typescript/e2e.mjs`; the TypeScript compiler comes from `tests/node_modules`, which
 //! `cargo xtask test` installs).
 
-mod common;
+use crate::common;
 
 #[tokio::test]
 async fn the_core_flow_through_the_generated_typescript_client() {
