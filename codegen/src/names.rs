@@ -208,7 +208,7 @@ impl Names {
             let owner = owner(operation);
             rust.claim(&mut root, &rust_response(&operation.id), &owner);
             rust.claim(&mut specs, &rust_spec(&operation.id), &owner);
-            rust.claim(&mut handlers, &format!("handle_{}", operation.id), &owner);
+            rust.claim(&mut handlers, &rust_handler(&operation.id), &owner);
             let methods = trait_methods.entry(&operation.tag).or_default();
             rust.claim(methods, &rust_ident(&operation.id).to_string(), &owner);
         }
@@ -252,6 +252,11 @@ pub fn rust_response(id: &str) -> String {
 /// The static holding an operation's spec (`GET_PROJECT`).
 pub fn rust_spec(id: &str) -> String {
     id.to_ascii_uppercase()
+}
+
+/// The private handler of an operation (`handle_get_project`).
+pub fn rust_handler(id: &str) -> String {
+    format!("handle_{id}")
 }
 
 /// The router function of a tag (`projects_router`).

@@ -1,0 +1,235 @@
+//! The response enum of each operation: one variant per declared status, its `IntoReply`, a
+//! constructor per error status that writes the status once, and the conversion of internal
+//! failures into the operation's `500`.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use super::rust_type;
+use crate::model::Operation;
+use crate::names;
+
+pub(super) fn response_enum(operation: &Operation, problem: &TokenStream) -> TokenStream {
+    let name = format_ident!("{}", names::rust_response(&operation.id));
+    let mut variants = Vec::new();
+    let mut arms = Vec::new();
+    for response in &operation.responses {
+        let variant = variant(response.status);
+        let status = response.status;
+        let doc = format!(" {status}: {}", response.description);
+        match &response.body {
+            Some(body) => {
+                let ty = rust_type(&body.rust_type);
+                variants.push(quote! { #[doc = #doc] #variant(#ty) });
+                if body.media_type.contains("json") {
+                    arms.push(quote! { Self::#variant(body) => ::contract_server::Reply::json(#status, &body) });
+                } else {
+                    let media = &body.media_type;
+                    arms.push(quote! { Self::#variant(body) => ::contract_server::Reply::raw(#status, body, #media) });
+                }
+            }
+            None => {
+                variants.push(quote! { #[doc = #doc] #variant });
+                arms.push(quote! { Self::#variant => ::contract_server::Reply::empty(#status) });
+            }
+        }
+    }
+    for error in &operation.errors {
+        let variant = variant(error.status);
+        let status = error.status;
+        let doc = format!(" {status}: {}", error.description);
+        variants.push(quote! { #[doc = #doc] #variant(#problem) });
+        arms.push(quote! { Self::#variant(problem) => ::contract_server::Reply::problem(#status, &problem) });
+    }
+    let doc = format!(" The answers of `{}`: exactly the statuses the contract declares for it.", operation.id);
+    let constructors = problem_constructors(operation, &name, problem);
+    let internal = internal_error_conversion(operation, &name);
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug)]
+        pub enum #name {
+            #(#variants,)*
+        }
+
+        impl ::contract_server::IntoReply for #name {
+            fn into_reply(self) -> ::contract_server::Reply {
+                match self {
+                    #(#arms,)*
+                }
+            }
+        }
+
+        #constructors
+        #internal
+    }
+}
+
+/// One constructor per error variant (`not_found(detail)`): the problem's `status` is the variant's
+/// and its title the status's reason phrase, so a body cannot disagree with the HTTP status.
+fn problem_constructors(operation: &Operation, name: &Ident, problem: &TokenStream) -> TokenStream {
+    let constructors = operation.errors.iter().map(|error| {
+        let status = error.status;
+        let variant = variant(status);
+        let method = format_ident!("{}", snake(&variant.to_string()));
+        let title = reason_phrase(status);
+        let doc = format!(
+            " {status}: {}\n\n The contract's problem with `status: {status}`, `title: \"{title}\"` and `detail`.",
+            error.description
+        );
+        quote! {
+            #[doc = #doc]
+            pub fn #method(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
+                Self::#variant(<#problem as ::contract::ProblemDetails>::from_status(#status, #title, detail.into()))
+            }
+        }
+    });
+    quote! {
+        impl #name {
+            #(#constructors)*
+        }
+    }
+}
+
+/// For an operation with a `500`: any [`contract_server::InternalError`] converts into it, logged
+/// (inside the handler's request span) and answered with a generic problem, never its message.
+fn internal_error_conversion(operation: &Operation, name: &Ident) -> TokenStream {
+    if !operation.errors.iter().any(|error| error.status == 500) {
+        return TokenStream::new();
+    }
+    let method = format_ident!("{}", snake(&variant(500).to_string()));
+    quote! {
+        impl<E: ::contract_server::InternalError> ::core::convert::From<E> for #name {
+            /// Logs `error` with its sources and answers the generic `500` problem.
+            fn from(error: E) -> Self {
+                ::contract_server::InternalError::log(&error);
+                Self::#method(::contract_server::INTERNAL_ERROR_DETAIL)
+            }
+        }
+    }
+}
+
+/// `NotFound` → `not_found`, `Status418` → `status_418`.
+fn snake(pascal: &str) -> String {
+    let mut out = String::new();
+    let mut previous: Option<char> = None;
+    for c in pascal.chars() {
+        let boundary = previous.is_some_and(|p| {
+            (c.is_ascii_uppercase() && !p.is_ascii_uppercase()) || (c.is_ascii_digit() && !p.is_ascii_digit())
+        });
+        if boundary {
+            out.push('_');
+        }
+        out.push(c.to_ascii_lowercase());
+        previous = Some(c);
+    }
+    out
+}
+
+/// The reason phrase of an error status (RFC 9110 and the IANA registry), the title of its problems.
+fn reason_phrase(status: u16) -> &'static str {
+    match status {
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        402 => "Payment Required",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        406 => "Not Acceptable",
+        407 => "Proxy Authentication Required",
+        408 => "Request Timeout",
+        409 => "Conflict",
+        410 => "Gone",
+        411 => "Length Required",
+        412 => "Precondition Failed",
+        413 => "Content Too Large",
+        414 => "URI Too Long",
+        415 => "Unsupported Media Type",
+        416 => "Range Not Satisfiable",
+        417 => "Expectation Failed",
+        421 => "Misdirected Request",
+        422 => "Unprocessable Content",
+        423 => "Locked",
+        424 => "Failed Dependency",
+        425 => "Too Early",
+        426 => "Upgrade Required",
+        428 => "Precondition Required",
+        429 => "Too Many Requests",
+        431 => "Request Header Fields Too Large",
+        451 => "Unavailable For Legal Reasons",
+        500 => "Internal Server Error",
+        501 => "Not Implemented",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        505 => "HTTP Version Not Supported",
+        506 => "Variant Also Negotiates",
+        507 => "Insufficient Storage",
+        508 => "Loop Detected",
+        511 => "Network Authentication Required",
+        other if other < 500 => "Client Error",
+        _ => "Server Error",
+    }
+}
+
+/// The variant name of a status.
+fn variant(status: u16) -> Ident {
+    let name = match status {
+        200 => "Ok",
+        201 => "Created",
+        202 => "Accepted",
+        203 => "NonAuthoritative",
+        204 => "NoContent",
+        206 => "PartialContent",
+        301 => "MovedPermanently",
+        302 => "Found",
+        303 => "SeeOther",
+        307 => "TemporaryRedirect",
+        308 => "PermanentRedirect",
+        400 => "BadRequest",
+        401 => "Unauthorized",
+        402 => "PaymentRequired",
+        403 => "Forbidden",
+        404 => "NotFound",
+        405 => "MethodNotAllowed",
+        406 => "NotAcceptable",
+        409 => "Conflict",
+        410 => "Gone",
+        412 => "PreconditionFailed",
+        413 => "PayloadTooLarge",
+        415 => "UnsupportedMediaType",
+        422 => "UnprocessableEntity",
+        429 => "TooManyRequests",
+        500 => "InternalServerError",
+        501 => "NotImplemented",
+        502 => "BadGateway",
+        503 => "ServiceUnavailable",
+        504 => "GatewayTimeout",
+        other => return format_ident!("Status{}", other),
+    };
+    format_ident!("{}", name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constructors_are_named_after_their_variants() {
+        let name = |status| snake(&variant(status).to_string());
+        assert_eq!(name(404), "not_found");
+        assert_eq!(name(500), "internal_server_error");
+        assert_eq!(name(429), "too_many_requests");
+        assert_eq!(name(418), "status_418");
+    }
+
+    #[test]
+    fn every_named_error_status_has_its_own_reason_phrase() {
+        for status in 400..600 {
+            if !variant(status).to_string().starts_with("Status") {
+                assert!(!reason_phrase(status).ends_with(" Error") || status == 500, "{status}");
+            }
+        }
+        assert_eq!(reason_phrase(499), "Client Error");
+        assert_eq!(reason_phrase(599), "Server Error");
+    }
+}

@@ -1,0 +1,114 @@
+//! The `specs` module of the generated crate: per operation, what the runtime needs to know
+//! (parameters with their kinds and standalone schemas, the body schema, security, rate limit,
+//! ETag, deprecation), as `static`s the router compiles once.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use serde_json::{Map, Value, json};
+
+use crate::model::{Location, Operation, Parameter, Security};
+use crate::names;
+use crate::schema::{Components, Types, bundle, ref_name};
+
+/// A self-contained schema: `schema` with the components it reaches under `$defs`.
+fn standalone(components: &impl Components, schema: &Value) -> Value {
+    bundle(schema, None, components).into_document()
+}
+
+/// The schema of one parameter location: an object of the parameters.
+fn parameters_schema(components: &impl Components, parameters: &[&Parameter]) -> Value {
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    for parameter in parameters {
+        properties.insert(parameter.name.clone(), parameter.schema.clone());
+        if parameter.required {
+            required.push(Value::String(parameter.name.clone()));
+        }
+    }
+    standalone(components, &json!({ "type": "object", "properties": properties, "required": required }))
+}
+
+/// How the runtime reads a parameter's text (`contract_server::Kind`), from the `type` of its
+/// schema (a reference to a component followed once): arrays are lists of their items' kind.
+fn kind(components: &impl Components, schema: &Value) -> TokenStream {
+    let schema = schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(ref_name)
+        .and_then(|name| components.schema(name))
+        .unwrap_or(schema);
+    let types = Types::listed(schema);
+    if types.contains("array") {
+        let item =
+            schema.get("items").map_or_else(|| quote!(::contract_server::Kind::Text), |items| kind(components, items));
+        quote!(::contract_server::Kind::List(&#item))
+    } else if types.contains("integer") {
+        quote!(::contract_server::Kind::Integer)
+    } else if types.contains("number") {
+        quote!(::contract_server::Kind::Number)
+    } else if types.contains("boolean") {
+        quote!(::contract_server::Kind::Boolean)
+    } else {
+        quote!(::contract_server::Kind::Text)
+    }
+}
+
+pub(super) fn spec(components: &impl Components, operation: &Operation) -> TokenStream {
+    let name = format_ident!("{}", names::rust_spec(&operation.id));
+    let id = &operation.id;
+    let location = |location| {
+        let parameters: Vec<&Parameter> = operation.parameters().filter(|p| p.location == location).collect();
+        if parameters.is_empty() {
+            return quote!(::core::option::Option::None);
+        }
+        let schema = parameters_schema(components, &parameters).to_string();
+        let params = parameters.iter().map(|parameter| {
+            let (name, kind) = (&parameter.name, kind(components, &parameter.schema));
+            quote!(::contract_server::Param { name: #name, kind: #kind })
+        });
+        quote!(::core::option::Option::Some(::contract_server::Parameters { schema: #schema, params: &[#(#params),*] }))
+    };
+    let path = location(Location::Path);
+    let query = location(Location::Query);
+    let headers = location(Location::Header);
+    let body = match &operation.body {
+        Some(body) => {
+            let schema = standalone(components, &body.body.schema).to_string();
+            quote!(::core::option::Option::Some(#schema))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let body_required = operation.body.as_ref().is_some_and(|b| b.required);
+    let security = match &operation.security {
+        Security::Public => quote!(::contract_server::Security::Public),
+        Security::Bearer => quote!(::contract_server::Security::Bearer),
+        Security::Role(role) => {
+            let role = role.to_string();
+            quote!(::contract_server::Security::Role(#role))
+        }
+    };
+    let rate_limit = match operation.rate_limit {
+        Some(limit) => {
+            let (count, window) = (limit.count, limit.period.seconds());
+            quote!(::core::option::Option::Some(::contract_server::RateLimit { requests: #count, window_seconds: #window }))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let (etag, deprecated) = (operation.etag, operation.deprecated);
+    let doc = format!(" `{} {}`", operation.method.as_str().to_uppercase(), operation.path);
+    quote! {
+        #[doc = #doc]
+        pub static #name: ::contract_server::Spec = ::contract_server::Spec {
+            id: #id,
+            path: #path,
+            query: #query,
+            headers: #headers,
+            body: #body,
+            body_required: #body_required,
+            security: #security,
+            rate_limit: #rate_limit,
+            etag: #etag,
+            deprecated: #deprecated,
+        };
+    }
+}
