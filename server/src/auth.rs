@@ -82,10 +82,11 @@ impl Tokens {
     /// The user id of a valid token.
     fn verify(&self, token: &str) -> Result<String, AuthError> {
         let now = chrono::Utc::now().timestamp().max(0) as u64;
-        if let Some((user_id, expires, at)) = self.verified.lock().unwrap_or_else(|p| p.into_inner()).get(token) {
-            if now < *expires && at.elapsed() < Duration::from_secs(60) {
-                return Ok(user_id.clone());
-            }
+        if let Some((user_id, expires, at)) = self.verified.lock().unwrap_or_else(|p| p.into_inner()).get(token)
+            && now < *expires
+            && at.elapsed() < Duration::from_secs(60)
+        {
+            return Ok(user_id.clone());
         }
         match jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation) {
             Ok(data) => {
@@ -107,12 +108,16 @@ impl Tokens {
     }
 }
 
+/// What is cached of an account: when it was read, and its role and disabled flag (`None` when the
+/// account is gone).
+type CachedAccount = (Instant, Option<(String, bool)>);
+
 /// Verifies a token, then that its account exists and is enabled (answers cached one second, so
 /// that disabling an account takes effect at once in practice, without a query per request).
 pub struct DbAuthenticator {
     pub tokens: Arc<Tokens>,
     pub pool: SqlitePool,
-    cache: Mutex<HashMap<String, (Instant, Option<(String, bool)>)>>,
+    cache: Mutex<HashMap<String, CachedAccount>>,
 }
 
 impl DbAuthenticator {
@@ -127,10 +132,10 @@ impl DbAuthenticator {
 
     async fn account(&self, user_id: &str) -> Result<Option<(String, bool)>, AuthError> {
         let now = Instant::now();
-        if let Some((at, account)) = self.cache.lock().unwrap_or_else(|p| p.into_inner()).get(user_id) {
-            if now.duration_since(*at) < Duration::from_secs(1) {
-                return Ok(account.clone());
-            }
+        if let Some((at, account)) = self.cache.lock().unwrap_or_else(|p| p.into_inner()).get(user_id)
+            && now.duration_since(*at) < Duration::from_secs(1)
+        {
+            return Ok(account.clone());
         }
         let row: Option<(String, bool)> = sqlx::query_as("SELECT role, disabled FROM users WHERE id = ?")
             .bind(user_id)

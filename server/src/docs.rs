@@ -62,7 +62,7 @@ fn constraints(schema: &Value) -> String {
 fn text(value: Option<&Value>) -> String {
     let Some(raw) = value.and_then(Value::as_str) else { return String::new() };
     let parts: Vec<&str> = raw.split('`').collect();
-    if parts.len() % 2 == 0 {
+    if parts.len().is_multiple_of(2) {
         // An unpaired backtick: no spans.
         return escape(raw);
     }

@@ -137,7 +137,9 @@ impl App {
     }
 
     async fn file(&self, project: Uuid, name: &str) -> Result<Option<ProjectFile>, sqlx::Error> {
-        let row: Option<(String, String, Option<String>, i64, DateTime<Utc>)> = sqlx::query_as(
+        /// A `files` row: name, content, language, size, last update.
+        type FileRow = (String, String, Option<String>, i64, DateTime<Utc>);
+        let row: Option<FileRow> = sqlx::query_as(
             "SELECT name, content, language, size, updated_at FROM files WHERE project_id = ? AND name = ?",
         )
         .bind(project.to_string())
