@@ -55,7 +55,7 @@ pub enum Error {
     TagsSharePath { path: String, tags: String },
     #[error("operation `{operation}`: the Rust type `{rust_type}` cannot be written in generated code: {reason}")]
     UnwritableRustType { operation: String, rust_type: String, reason: String },
-    #[error("the TypeScript validators cannot be compiled: {source}")]
+    #[error("the TypeScript validators cannot be compiled")]
     Validators {
         #[source]
         source: crate::typescript::validator::CompileError,
@@ -78,6 +78,10 @@ pub enum Error {
     Unrenderable { name: String, rust: RustType, pointer: String, field: Field, reason: String },
     #[error("contract tag `{tag}` is declared twice")]
     DuplicateTag { tag: String },
+    #[error(
+        "contract tag `{tag}` cannot name a trait and a router: start it with a letter, then letters, digits, `_`, `-` or spaces"
+    )]
+    InvalidTag { tag: String },
 }
 
 /// The language of a generated name.
@@ -144,7 +148,13 @@ impl fmt::Display for Errors {
         let count = self.0.len();
         writeln!(f, "the contract has {count} problem{}:", if count == 1 { "" } else { "s" })?;
         for error in &self.0 {
-            writeln!(f, "  - {error}")?;
+            write!(f, "  - {error}")?;
+            let mut source = std::error::Error::source(error);
+            while let Some(cause) = source {
+                write!(f, ": {cause}")?;
+                source = cause.source();
+            }
+            writeln!(f)?;
         }
         Ok(())
     }

@@ -14,6 +14,7 @@ pub const SCHEMA_REF_PREFIX: &str = "#/components/schemas/";
 #[derive(Clone, Debug, PartialEq)]
 pub struct Model {
     /// What lowering prepared for the emitters: names claimed once, validators compiled once.
+    /// Computed from the fields below: a caller that changes them after `lower` must lower again.
     pub(crate) prepared: Prepared,
     pub info: Info,
     pub servers: Vec<Server>,

@@ -19,6 +19,26 @@ use crate::typescript::printer::is_identifier;
 pub const RUST_RUNTIME_EXPORTS: &[&str] =
     &["Authenticator", "AuthError", "BoxFuture", "Core", "Principal", "RequestContext", "SpecError"];
 
+/// The type parameter of the generated handlers and routers (`fn x_router<S: X>`): a trait named
+/// `S` would be shadowed by it.
+pub const RUST_SERVICE_PARAMETER: &str = "S";
+
+/// What the TypeScript package declares besides the contract's names: the client's own exports
+/// (`createClient`, `Client`) and the global types `types.ts` refers to (`Headers`, `Record`). The
+/// runtime's exports are read from its source (`runtime.ts`, `client_runtime.ts`).
+const TS_PACKAGE_NAMES: &[&str] = &["createClient", "Client", "Headers", "Record"];
+
+/// The names a TypeScript source exports (`export function|const|class|interface|type NAME`).
+fn exported_names(source: &str) -> impl Iterator<Item = &str> {
+    source.lines().filter_map(|line| {
+        let rest = line.strip_prefix("export ")?;
+        let rest =
+            ["function ", "const ", "class ", "interface ", "type "].iter().find_map(|k| rest.strip_prefix(k))?;
+        let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '$')).unwrap_or(rest.len());
+        (end > 0).then(|| &rest[..end])
+    })
+}
+
 /// The words of an identifier: split at anything not alphanumeric and where a lowercase letter or
 /// digit meets an uppercase one (`getHTTPThing` → `get`, `HTTPThing`).
 fn words(id: &str) -> Vec<String> {
@@ -168,10 +188,18 @@ impl Names {
         let mut ts = Claims { language: Language::TypeScript, errors: Vec::new() };
         let mut exports = Scope::default();
         let mut methods = Scope::default();
+        for source in [crate::typescript::RUNTIME, crate::typescript::CLIENT_RUNTIME] {
+            for name in exported_names(source) {
+                ts.claim(&mut exports, name, "the package's runtime");
+            }
+        }
+        for name in TS_PACKAGE_NAMES {
+            ts.claim(&mut exports, name, "the package's runtime");
+        }
         for name in model.schemas.keys() {
             let ty = ts_type(name);
             let owner = format!("schema `{name}`");
-            for export in [ty.clone(), format!("validate{ty}"), format!("is{ty}")] {
+            for export in [ty.clone(), ts_validator(&ty), ts_guard(&ty)] {
                 ts.claim(&mut exports, &export, &owner);
             }
             names.ts_types.insert(name.clone(), ty);
@@ -184,31 +212,35 @@ impl Names {
                 ts.claim(&mut exports, &format!("{prefix}{suffix}"), &owner);
             }
             for status in inline_bodies(operation) {
-                ts.claim(&mut exports, &format!("validate{prefix}{status}"), &format!("{owner} ({status} body)"));
+                ts.claim(&mut exports, &ts_body_validator(&prefix, status), &format!("{owner} ({status} body)"));
             }
             ts.claim(&mut methods, &method, &owner);
             names.ts_operations.insert(operation.id.clone(), (prefix, method));
         }
 
+        // Rust keeps types and values apart: traits, enums and re-exports share the crate root's
+        // type namespace; routers and handlers its value namespace; specs live in `specs`.
         let mut rust = Claims { language: Language::Rust, errors: Vec::new() };
-        let mut root = Scope::default();
+        let mut types = Scope::default();
+        let mut values = Scope::default();
         let mut specs = Scope::default();
-        let mut handlers = Scope::default();
         for export in RUST_RUNTIME_EXPORTS {
-            rust.claim(&mut root, export, "the runtime's re-export");
+            rust.claim(&mut types, export, "the runtime's re-export");
         }
+        rust.claim(&mut types, RUST_SERVICE_PARAMETER, "the routers' type parameter");
+        rust.claim(&mut types, "Self", "the Rust language");
         let tags: BTreeSet<&str> = model.operations.iter().map(|o| o.tag.as_str()).collect();
         for tag in tags {
             let owner = format!("tag `{tag}`");
-            rust.claim(&mut root, &rust_type(tag), &format!("{owner} (its trait)"));
-            rust.claim(&mut root, &rust_router(tag), &format!("{owner} (its router)"));
+            rust.claim(&mut types, &rust_type(tag), &format!("{owner} (its trait)"));
+            rust.claim(&mut values, &rust_router(tag), &format!("{owner} (its router)"));
         }
         let mut trait_methods: BTreeMap<&str, Scope> = BTreeMap::new();
         for operation in &model.operations {
             let owner = owner(operation);
-            rust.claim(&mut root, &rust_response(&operation.id), &owner);
+            rust.claim(&mut types, &rust_response(&operation.id), &owner);
             rust.claim(&mut specs, &rust_spec(&operation.id), &owner);
-            rust.claim(&mut handlers, &rust_handler(&operation.id), &owner);
+            rust.claim(&mut values, &rust_handler(&operation.id), &owner);
             let methods = trait_methods.entry(&operation.tag).or_default();
             rust.claim(methods, &rust_ident(&operation.id).to_string(), &owner);
         }
@@ -232,6 +264,21 @@ impl Names {
     pub fn ts_method(&self, operation: &Operation) -> &str {
         self.ts_operations.get(&operation.id).map_or("", |(_, method)| method.as_str())
     }
+}
+
+/// The exported validator of a TypeScript type (`validateProject`).
+pub fn ts_validator(ty: &str) -> String {
+    format!("validate{ty}")
+}
+
+/// The exported type guard of a TypeScript type (`isProject`).
+pub fn ts_guard(ty: &str) -> String {
+    format!("is{ty}")
+}
+
+/// The exported validator of an operation's inline response body (`validateListPlans200`).
+pub fn ts_body_validator(prefix: &str, status: u16) -> String {
+    format!("validate{prefix}{status}")
 }
 
 /// The statuses whose JSON body is an inline schema (they get their own validator).
@@ -261,7 +308,15 @@ pub fn rust_handler(id: &str) -> String {
 
 /// The router function of a tag (`projects_router`).
 pub fn rust_router(tag: &str) -> String {
-    format!("{}_router", tag.replace(|c: char| !c.is_ascii_alphanumeric(), "_").to_ascii_lowercase())
+    rust_ident(&format!("{}_router", tag.replace(|c: char| !c.is_ascii_alphanumeric(), "_").to_ascii_lowercase()))
+        .to_string()
+}
+
+/// Whether a tag can name a trait and a router: an ASCII letter first, then letters, digits, `_`,
+/// `-` or spaces.
+pub fn is_valid_tag(tag: &str) -> bool {
+    tag.starts_with(|c: char| c.is_ascii_alphabetic())
+        && tag.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ' '))
 }
 
 #[cfg(test)]
@@ -286,6 +341,18 @@ mod tests {
         assert_eq!(rust_ident("get_project").to_string(), "get_project");
         assert_eq!(rust_router("Billing-v2"), "billing_v2_router");
         assert_eq!(rust_spec("get_project"), "GET_PROJECT");
+        assert!(is_valid_tag("billing-v2") && is_valid_tag("Admin tools"));
+        assert!(!is_valid_tag("2fa") && !is_valid_tag("") && !is_valid_tag("a/b"));
+    }
+
+    #[test]
+    fn the_runtime_exports_are_read_from_its_source() {
+        let names: Vec<&str> = exported_names(crate::typescript::RUNTIME).collect();
+        for name in ["ValidationError", "ValidationResult", "has", "isDateTime", "isUuid", "esc", "formats"] {
+            assert!(names.contains(&name), "{name} in {names:?}");
+        }
+        let client: Vec<&str> = exported_names(crate::typescript::CLIENT_RUNTIME).collect();
+        assert_eq!(client, ["ClientOptions", "CallOptions", "UnexpectedResponseError", "ResponseValidationError"]);
     }
 
     #[test]

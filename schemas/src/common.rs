@@ -36,10 +36,10 @@ impl contract::ProblemDetails for Problem {
 
 fn example_problem() -> Problem {
     Problem {
-        type_: "https://devora.dev/problems/validation".into(),
-        title: "The request is invalid".into(),
+        type_: "about:blank".into(),
+        title: "Unprocessable Content".into(),
         status: 422,
-        detail: Some("2 fields are invalid".into()),
+        detail: Some("2 rules of the contract are broken".into()),
         errors: vec![
             FieldError {
                 path: "/body/password".into(),

@@ -18,7 +18,7 @@ async fn main() -> ExitCode {
     let (config, secret_missing) = match server::Config::from_env() {
         Ok(config) => config,
         Err(error) => {
-            eprintln!("error: {}", with_sources(&error));
+            eprintln!("error: {}", contract_server::sources(&error));
             return ExitCode::from(2);
         }
     };
@@ -32,7 +32,7 @@ async fn main() -> ExitCode {
     let (router, _) = match server::build(config, None, server::oauth::Providers::default()).await {
         Ok(built) => built,
         Err(error) => {
-            eprintln!("error: cannot start: {}", with_sources(&error));
+            eprintln!("error: cannot start: {}", contract_server::sources(&error));
             return ExitCode::from(1);
         }
     };
@@ -57,17 +57,6 @@ async fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
-}
-
-/// An error and its chain of sources, on one line.
-fn with_sources(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(&format!(": {cause}"));
-        source = cause.source();
-    }
-    text
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.

@@ -17,15 +17,21 @@ pub const INTERNAL_ERROR_DETAIL: &str = "The server failed to answer; the failur
 pub trait InternalError: std::error::Error + Send + Sync + 'static {
     /// Logs the error and its chain of sources (at `ERROR`, inside the request's span).
     fn log(&self) {
-        let mut sources = String::new();
-        let mut source = self.source();
-        while let Some(cause) = source {
-            sources.push_str(if sources.is_empty() { "" } else { ": " });
-            sources.push_str(&cause.to_string());
-            source = cause.source();
-        }
+        let sources = self.source().map(sources).unwrap_or_default();
         tracing::error!(error = %self, sources = %sources, "the request failed on the server");
     }
+}
+
+/// An error and its chain of sources, on one line (`error: cause: cause of the cause`).
+pub fn sources(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }
 
 /// Runs `handler` inside the `request` span (operation id, request id): what it logs names the

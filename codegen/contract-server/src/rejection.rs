@@ -80,22 +80,10 @@ impl Rejection {
         }
     }
 
-    /// The problem's `title`: one per kind of refusal, never the particulars (those are `detail`).
+    /// The problem's `title`: the status's reason phrase, as for every problem of that status
+    /// (the particulars are `detail`).
     pub fn title(&self) -> &'static str {
-        match self {
-            Rejection::Unauthorized(_) => "Authentication required",
-            Rejection::Forbidden { .. } => "Forbidden",
-            Rejection::TooManyRequests(_) => "Too many requests",
-            Rejection::MalformedJson(_) => "Malformed JSON",
-            Rejection::UnreadableBody(_) => "Bad request",
-            Rejection::PayloadTooLarge { .. } => "Payload too large",
-            Rejection::UnsupportedMediaType => "Unsupported media type",
-            Rejection::Invalid(_) | Rejection::Undecodable { .. } | Rejection::UnreadablePath(_) => {
-                "The request is invalid"
-            }
-            Rejection::NotFound { .. } => "Not found",
-            Rejection::MethodNotAllowed { .. } => "Method not allowed",
-        }
+        crate::reason_phrase(self.status().as_u16())
     }
 
     /// The problem's `detail`: the message, and where the client can act on it, its cause.
@@ -254,10 +242,10 @@ mod tests {
     async fn every_refusal_is_a_problem_with_a_request_id() {
         let core = core();
         let cases = [
-            (request(None, "application/json", "{}"), StatusCode::UNAUTHORIZED, "Authentication required"),
+            (request(None, "application/json", "{}"), StatusCode::UNAUTHORIZED, "Unauthorized"),
             (request(Some("user"), "application/json", "{}"), StatusCode::FORBIDDEN, "Forbidden"),
-            (request(Some("admin"), "application/json", "{"), StatusCode::BAD_REQUEST, "Malformed JSON"),
-            (request(Some("admin"), "text/plain", "{}"), StatusCode::UNSUPPORTED_MEDIA_TYPE, "Unsupported media type"),
+            (request(Some("admin"), "application/json", "{"), StatusCode::BAD_REQUEST, "Bad Request"),
+            (request(Some("admin"), "text/plain", "{}"), StatusCode::UNSUPPORTED_MEDIA_TYPE, "Unsupported Media Type"),
         ];
         for (request, want, title) in cases {
             let (status, headers, problem) = refused(&core, request).await;
@@ -266,19 +254,19 @@ mod tests {
         }
         // A third counted request: the window (two a minute) is spent.
         let (status, headers, problem) = refused(&core, request(Some("admin"), "application/json", "{}")).await;
-        assert_problem(status, &headers, &problem, StatusCode::TOO_MANY_REQUESTS, "Too many requests");
+        assert_problem(status, &headers, &problem, StatusCode::TOO_MANY_REQUESTS, "Too Many Requests");
 
         let core = self::core();
         let big = format!("{{\"name\": \"{}\"}}", "x".repeat(100));
         let (status, headers, problem) = refused(&core, request(Some("admin"), "application/json", &big)).await;
-        assert_problem(status, &headers, &problem, StatusCode::PAYLOAD_TOO_LARGE, "Payload too large");
+        assert_problem(status, &headers, &problem, StatusCode::PAYLOAD_TOO_LARGE, "Content Too Large");
 
         let unknown = Request::builder().uri("/nowhere").body(Body::empty()).expect("request");
         let (status, headers, problem) = answer(not_found(unknown).await).await;
-        assert_problem(status, &headers, &problem, StatusCode::NOT_FOUND, "Not found");
+        assert_problem(status, &headers, &problem, StatusCode::NOT_FOUND, "Not Found");
         let wrong = Request::builder().method(Method::PUT).uri("/things").body(Body::empty()).expect("request");
         let (status, headers, problem) = answer(method_not_allowed("GET, POST", &wrong)).await;
-        assert_problem(status, &headers, &problem, StatusCode::METHOD_NOT_ALLOWED, "Method not allowed");
+        assert_problem(status, &headers, &problem, StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed");
         assert_eq!(headers[header::ALLOW], "GET, POST");
     }
 
@@ -324,7 +312,7 @@ mod tests {
         let mut request = request(Some("admin"), "application/json", r#"{"name": "x", "extra": 1}"#);
         *request.uri_mut() = "/things?page=0".parse().expect("uri");
         let (status, headers, problem) = refused(&core, request).await;
-        assert_problem(status, &headers, &problem, StatusCode::UNPROCESSABLE_ENTITY, "The request is invalid");
+        assert_problem(status, &headers, &problem, StatusCode::UNPROCESSABLE_ENTITY, "Unprocessable Content");
         assert_eq!(headers["x-ratelimit-limit"], "2");
         assert_eq!(headers["x-ratelimit-remaining"], "1");
         assert!(headers.get("x-ratelimit-reset").is_some());
@@ -333,6 +321,15 @@ mod tests {
             problem["errors"].as_array().expect("errors").iter().filter_map(|e| e["path"].as_str()).collect();
         assert_eq!(paths, ["/query/page", "/body/name"], "every part's broken rules in one problem");
         assert_eq!(problem["detail"], "2 rules of the contract are broken");
+    }
+
+    #[tokio::test]
+    async fn a_large_body_of_another_media_type_is_a_415_before_it_is_read() {
+        let big = "x".repeat(1000);
+        let mut request = request(Some("admin"), "text/plain", &big);
+        request.headers_mut().insert(header::CONTENT_LENGTH, HeaderValue::from(big.len()));
+        let (status, _, problem) = refused(&core(), request).await;
+        assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "not 413: the body is never read ({problem})");
     }
 
     #[tokio::test]
@@ -352,7 +349,7 @@ mod tests {
         let body = prepared.input.body.take().unwrap_or_default();
         let rejection = crate::decode::<Vec<u8>>(body, "/body").expect_err("an object is not a list");
         let (status, headers, problem) = answer(prepared.reject(rejection)).await;
-        assert_problem(status, &headers, &problem, StatusCode::UNPROCESSABLE_ENTITY, "The request is invalid");
+        assert_problem(status, &headers, &problem, StatusCode::UNPROCESSABLE_ENTITY, "Unprocessable Content");
         assert_eq!(headers["x-request-id"], prepared.context.request_id.as_str());
         assert_eq!(headers["x-ratelimit-remaining"], "1");
         assert_eq!(problem["errors"][0]["path"], "/body");

@@ -52,7 +52,7 @@ impl Reply {
 
     fn serialization_failure(error: &serde_json::Error) -> Self {
         tracing::error!(%error, "a response body does not serialize");
-        let body = json!({ "type": "about:blank", "title": "Internal error", "status": 500 });
+        let body = json!({ "type": "about:blank", "title": crate::reason_phrase(500), "status": 500 });
         Self { status: StatusCode::INTERNAL_SERVER_ERROR, body: ReplyBody::Problem(body.to_string().into_bytes()) }
     }
 }

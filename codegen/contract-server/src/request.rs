@@ -174,6 +174,10 @@ async fn read_input(core: &Core, operation: &Operation, parts: &mut Parts, body:
         validate(&part.validator, &input.headers, "/header", &mut errors);
     }
     if let Some(validator) = &operation.body {
+        // A body announced as another media type is refused before it is read.
+        if announces_body(&parts.headers) && !is_json(&parts.headers) {
+            return Err(Rejection::UnsupportedMediaType);
+        }
         let bytes = read_body(body, core.body_limit).await?;
         if bytes.is_empty() {
             if operation.spec.body_required {
@@ -193,6 +197,16 @@ async fn read_input(core: &Core, operation: &Operation, parts: &mut Parts, body:
         }
     }
     if errors.is_empty() { Ok(input) } else { Err(Rejection::Invalid(errors)) }
+}
+
+/// Whether the headers announce a body: a non-zero `Content-Length`, or a `Transfer-Encoding`.
+fn announces_body(headers: &HeaderMap) -> bool {
+    headers.contains_key(header::TRANSFER_ENCODING)
+        || headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .is_some_and(|length| length > 0)
 }
 
 /// Whether the body is declared as JSON: `application/json` or any `+json` type.

@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::document::{Op, push};
+use super::document::Op;
 use super::rules::{self, Rule};
 use super::{Finding, OperationRef};
+use crate::schema::join;
 
 /// Where a finding is.
 #[derive(Clone, Debug)]
@@ -19,11 +20,11 @@ pub(super) struct Location {
 
 impl Location {
     pub(super) fn operation(op: &Op<'_>) -> Self {
-        Self { pointer: push(&push("#/paths", op.path), op.method), rust_type: None, field: None }
+        Self { pointer: join(&join("#/paths", op.path), op.method), rust_type: None, field: None }
     }
 
     pub(super) fn at(&self, segment: &str) -> Self {
-        Self { pointer: push(&self.pointer, segment), ..self.clone() }
+        Self { pointer: join(&self.pointer, segment), ..self.clone() }
     }
 }
 

@@ -75,8 +75,3 @@ fn unescape_fragment(pointer: &str) -> String {
     // URI fragments may percent-encode; documents here use plain JSON pointers.
     pointer.replace("%7B", "{").replace("%7D", "}")
 }
-
-/// Appends one escaped segment to a JSON pointer.
-pub(super) fn push(pointer: &str, segment: &str) -> String {
-    crate::schema::join(pointer, segment)
-}

@@ -10,10 +10,11 @@ use serde_json::Value;
 
 use super::OperationRef;
 use super::collector::{Collector, Location};
-use super::document::{push, resolve};
+use super::document::resolve;
 use super::facts::{Facts, facts};
 use super::keywords::{compare_bounds, compare_enums, compare_types, loosened, tightened, variant_keys};
 use super::rules::{self, Rule};
+use crate::schema::join;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Direction {
@@ -119,7 +120,7 @@ impl<'a> Engine<'a> {
             // share it share one finding.
             let location = match &o.component {
                 Some(name) => Location {
-                    pointer: push("#/components/schemas", name),
+                    pointer: join("#/components/schemas", name),
                     rust_type: self
                         .old_doc
                         .pointer(&format!("/components/schemas/{}/x-rust-path", crate::schema::escape(name)))

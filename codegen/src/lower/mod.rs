@@ -156,6 +156,9 @@ fn lower_tags(contract: &Contract) -> (Vec<Tag>, Vec<Error>) {
         if !seen.insert(tag.name.to_string()) {
             problems.push(Error::DuplicateTag { tag: tag.name.to_string() });
         }
+        if !crate::names::is_valid_tag(&tag.name) {
+            problems.push(Error::InvalidTag { tag: tag.name.to_string() });
+        }
         tags.push(Tag { name: tag.name.to_string(), description: tag.description.to_string() });
     }
     (tags, problems)

@@ -75,9 +75,14 @@ fn rust_types(operation: &Operation) -> Vec<&str> {
     types
 }
 
-/// The absolute path of a contract type (`check` proved it has one).
-pub(super) fn rust_type(path: &str) -> TokenStream {
-    rust_path::absolute(path).map(|t| quote!(#t)).unwrap_or_else(|_| quote!(()))
+/// The absolute path of a contract type used by `operation` (`check` reported those that have
+/// none, so on a lowered model this does not fail).
+pub(super) fn rust_type(path: &str, operation: &str) -> Result<TokenStream, Error> {
+    rust_path::absolute(path).map(|t| quote!(#t)).map_err(|reason| Error::UnwritableRustType {
+        operation: operation.to_owned(),
+        rust_type: path.to_owned(),
+        reason,
+    })
 }
 
 /// The files of the crate, by path relative to its folder.
@@ -90,7 +95,7 @@ pub fn emit(model: &Model, krate: &Crate, header: &str) -> Result<BTreeMap<Strin
             krate.name, model.info.version, model.info.title, krate.contract
         ),
     );
-    let tokens = library(model);
+    let tokens = library(model)?;
     let file = syn::parse2::<syn::File>(tokens)
         .map_err(|error| Error::UnparsableRust { krate: krate.name.clone(), reason: error.to_string() })?;
     let text = prettyplease::unparse(&file);
@@ -124,12 +129,11 @@ const ANSWERS_DOC: &str = "
  - The constructors take a detail only; a `422` listing field errors (`errors`) is what the runtime
    answers for invalid input, and a method that needs one builds the variant itself.";
 
-fn library(model: &Model) -> TokenStream {
-    let problem = model
-        .schemas
-        .get(&model.problem)
-        .and_then(|s| s.rust_type.clone())
-        .map_or_else(|| quote!(::serde_json::Value), |rust| rust_type(&rust));
+fn library(model: &Model) -> Result<TokenStream, Error> {
+    let problem = match model.schemas.get(&model.problem).and_then(|s| s.rust_type.as_deref()) {
+        Some(rust) => rust_type(rust, "(the problem type)")?,
+        None => quote!(::serde_json::Value),
+    };
     let mut specs = Vec::new();
     let mut enums = Vec::new();
     let mut handlers = Vec::new();
@@ -138,14 +142,14 @@ fn library(model: &Model) -> TokenStream {
     for operation in &model.operations {
         by_tag.entry(&operation.tag).or_default().push(operation);
         specs.push(spec::spec(components, operation));
-        enums.push(responses::response_enum(operation, &problem));
-        handlers.push(routers::handler(operation));
+        enums.push(responses::response_enum(operation, &problem)?);
+        handlers.push(routers::handler(operation)?);
     }
     let mut traits = Vec::new();
     let mut routers = Vec::new();
     for tag in &model.tags {
         if let Some(operations) = by_tag.get(tag.name.as_str()) {
-            traits.push(routers::tag_trait(&tag.name, &tag.description, operations));
+            traits.push(routers::tag_trait(&tag.name, &tag.description, operations)?);
             routers.push(routers::tag_router(&tag.name, operations));
         }
     }
@@ -154,7 +158,7 @@ fn library(model: &Model) -> TokenStream {
         model.info.title, model.info.version
     ) + ANSWERS_DOC;
     let exports = RUST_RUNTIME_EXPORTS.iter().map(|name| format_ident!("{}", name));
-    quote! {
+    Ok(quote! {
         #![doc = #doc]
         pub use ::contract_server::{#(#exports),*};
 
@@ -167,5 +171,5 @@ fn library(model: &Model) -> TokenStream {
         #(#traits)*
         #(#routers)*
         #(#handlers)*
-    }
+    })
 }

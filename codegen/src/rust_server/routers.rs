@@ -7,11 +7,12 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::rust_type;
+use crate::error::Error;
 use crate::model::Operation;
 use crate::names;
 
 /// The inputs of an operation's trait method: (parameter name, type, how the handler decodes it).
-fn inputs(operation: &Operation) -> Vec<(Ident, TokenStream, TokenStream)> {
+fn inputs(operation: &Operation) -> Result<Vec<(Ident, TokenStream, TokenStream)>, Error> {
     let mut inputs = Vec::new();
     for (field, parameters, prefix) in [
         ("path", &operation.path_params, "/path"),
@@ -19,7 +20,7 @@ fn inputs(operation: &Operation) -> Vec<(Ident, TokenStream, TokenStream)> {
         ("headers", &operation.headers, "/header"),
     ] {
         if let Some(parameters) = parameters {
-            let ty = rust_type(&parameters.rust_type);
+            let ty = rust_type(&parameters.rust_type, &operation.id)?;
             let name = format_ident!("{}", field);
             let decode = quote! {
                 match ::contract_server::decode::<#ty>(::core::mem::take(&mut prepared.input.#name), #prefix) {
@@ -31,7 +32,7 @@ fn inputs(operation: &Operation) -> Vec<(Ident, TokenStream, TokenStream)> {
         }
     }
     if let Some(body) = &operation.body {
-        let ty = rust_type(&body.body.rust_type);
+        let ty = rust_type(&body.body.rust_type, &operation.id)?;
         if body.required {
             let decode = quote! {
                 match ::contract_server::decode::<#ty>(prepared.input.body.take().unwrap_or_default(), "/body") {
@@ -53,16 +54,17 @@ fn inputs(operation: &Operation) -> Vec<(Ident, TokenStream, TokenStream)> {
             inputs.push((format_ident!("body"), quote!(::core::option::Option<#ty>), decode));
         }
     }
-    inputs
+    Ok(inputs)
 }
 
-pub(super) fn tag_trait(tag: &str, description: &str, operations: &[&Operation]) -> TokenStream {
+pub(super) fn tag_trait(tag: &str, description: &str, operations: &[&Operation]) -> Result<TokenStream, Error> {
     let name = format_ident!("{}", names::rust_type(tag));
     let doc = format!(" The `{tag}` operations: {description}");
-    let methods = operations.iter().map(|operation| {
+    let mut methods = Vec::new();
+    for operation in operations {
         let method = names::rust_ident(&operation.id);
         let response = format_ident!("{}", names::rust_response(&operation.id));
-        let params = inputs(operation).into_iter().map(|(name, ty, _)| quote!(#name: #ty));
+        let params = inputs(operation)?.into_iter().map(|(name, ty, _)| quote!(#name: #ty));
         let mut doc = format!(" {}", operation.summary);
         if let Some(description) = &operation.description {
             for line in description.lines() {
@@ -71,29 +73,29 @@ pub(super) fn tag_trait(tag: &str, description: &str, operations: &[&Operation])
         }
         doc.push_str(&format!("\n\n `{} {}`", operation.method.as_str().to_uppercase(), operation.path));
         let deprecated = operation.deprecated.then(|| quote!(#[deprecated]));
-        quote! {
+        methods.push(quote! {
             #[doc = #doc]
             #deprecated
             fn #method(&self, context: ::contract_server::RequestContext, #(#params),*) -> impl ::core::future::Future<Output = #response> + ::core::marker::Send;
-        }
-    });
-    quote! {
+        });
+    }
+    Ok(quote! {
         #[doc = #doc]
         pub trait #name: ::core::marker::Send + ::core::marker::Sync + 'static {
             #(#methods)*
         }
-    }
+    })
 }
 
 fn handler_name(operation: &Operation) -> Ident {
     format_ident!("{}", names::rust_handler(&operation.id))
 }
 
-pub(super) fn handler(operation: &Operation) -> TokenStream {
+pub(super) fn handler(operation: &Operation) -> Result<TokenStream, Error> {
     let name = handler_name(operation);
     let tag = format_ident!("{}", names::rust_type(&operation.tag));
     let method = names::rust_ident(&operation.id);
-    let inputs = inputs(operation);
+    let inputs = inputs(operation)?;
     let decodes = inputs.iter().map(|(name, _, decode)| quote!(let #name = #decode;));
     let names = inputs.iter().map(|(name, _, _)| name);
     let id = &operation.id;
@@ -108,7 +110,7 @@ pub(super) fn handler(operation: &Operation) -> TokenStream {
         }
     };
     let mutability = if inputs.is_empty() { quote!() } else { quote!(mut) };
-    quote! {
+    Ok(quote! {
         async fn #name<S: #tag>(
             service: &S,
             core: &::contract_server::Core,
@@ -123,7 +125,7 @@ pub(super) fn handler(operation: &Operation) -> TokenStream {
             #call
             ::contract_server::finish(operation, &prepared, ::contract_server::IntoReply::into_reply(answer))
         }
-    }
+    })
 }
 
 pub(super) fn tag_router(tag: &str, operations: &[&Operation]) -> TokenStream {

@@ -6,10 +6,8 @@
 use super::ast::{BinaryOp, Expr, Function, ImportClause, Key, Member, Param, Specifier, Stmt, Type};
 use super::operation::Inputs;
 use crate::model::{Model, Operation, Security};
-use crate::names::Names;
+use crate::names::{self, Names};
 use crate::schema::as_ref_name;
-
-const CLIENT_RUNTIME: &str = include_str!("client_runtime.ts");
 
 pub(super) fn emit(model: &Model, names: &Names) -> Vec<Stmt> {
     let import = |type_only, clause, from: &str| Stmt::Import { type_only, clause, from: from.to_owned() };
@@ -33,7 +31,7 @@ pub(super) fn emit(model: &Model, names: &Names) -> Vec<Stmt> {
         import(true, ImportClause::Namespace("T".into()), "./types.js"),
         import(false, ImportClause::Namespace("V".into()), "./validators.js"),
         Stmt::Blank,
-        Stmt::Source(CLIENT_RUNTIME),
+        Stmt::Source(super::CLIENT_RUNTIME),
         Stmt::Blank,
         Stmt::Function(create).export(),
         Stmt::Blank,
@@ -85,13 +83,13 @@ fn method(model: &Model, names: &Names, operation: &Operation) -> Function {
     fields.push(Member::property("hasBody", has_body));
     fields.push(Member::property("secured", Expr::bool(operation.security != Security::Public)));
 
-    let validator = |name: String| Expr::ident("V").member(&format!("validate{name}"));
+    let validator = |name: String| Expr::ident("V").member(&name);
     let mut checks = Vec::new();
     for response in &operation.responses {
         let check = match &response.body {
             Some(body) if body.media_type.contains("json") => match as_ref_name(&body.schema) {
-                Some(name) => validator(names.ts_type(name).to_owned()),
-                None => validator(format!("{prefix}{}", response.status)),
+                Some(name) => validator(names::ts_validator(names.ts_type(name))),
+                None => validator(names::ts_body_validator(prefix, response.status)),
             },
             _ => Expr::Json(serde_json::Value::Null),
         };
@@ -103,7 +101,7 @@ fn method(model: &Model, names: &Names, operation: &Operation) -> Function {
     for error in &operation.errors {
         checks.push(Member::Property(
             Key::Number(error.status.into()),
-            validator(names.ts_type(&model.problem).to_owned()),
+            validator(names::ts_validator(names.ts_type(&model.problem))),
         ));
     }
     let send = Expr::ident("send")

@@ -30,6 +30,9 @@ use ast::Stmt;
 /// The runtime the validators import: result types, equality, lengths and format checkers.
 pub const RUNTIME: &str = include_str!("runtime.ts");
 
+/// The static half of the client: options, errors and `send`.
+pub const CLIENT_RUNTIME: &str = include_str!("client_runtime.ts");
+
 /// Compiles the validators of `model` (lowering does it once and keeps the result in the model).
 pub(crate) fn compile_validators(model: &Model, names: &Names) -> Result<Vec<Stmt>, Error> {
     validators::compile(model, names)

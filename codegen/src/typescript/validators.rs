@@ -8,8 +8,8 @@ use super::ast::{Expr, Function, ImportClause, Member, Param, Specifier, Stmt, T
 use super::{types, validator};
 use crate::error::Error;
 use crate::model::{Model, Operation};
-use crate::names::Names;
-use crate::schema::{as_ref_name, escape};
+use crate::names::{self, Names};
+use crate::schema::escape;
 
 /// The base URI under which the model's schemas are compiled.
 const CONTRACT_URI: &str = "https://contract.invalid/openapi.json";
@@ -17,16 +17,17 @@ const CONTRACT_URI: &str = "https://contract.invalid/openapi.json";
 /// Compiles the validators (once per generation: lowering calls it and keeps the statements).
 pub(crate) fn compile(model: &Model, names: &Names) -> Result<Vec<Stmt>, Error> {
     // One document holds the named schemas and the inline response bodies of the operations.
+    // The roots are built from `owners`, so each body's validator is paired with its function by
+    // construction, whatever order the document's map keeps.
     let mut bodies = Map::new();
-    let mut owners: Vec<(&Operation, u16)> = Vec::new();
+    let mut owners: Vec<(&Operation, u16, String)> = Vec::new();
     for operation in &model.operations {
-        for response in &operation.responses {
-            if let Some(body) = &response.body
-                && as_ref_name(&body.schema).is_none()
-                && body.media_type.contains("json")
-            {
-                bodies.insert(format!("{}_{}", operation.id, response.status), body.schema.clone());
-                owners.push((operation, response.status));
+        for status in names::inline_bodies(operation) {
+            let key = format!("{}_{}", operation.id, status);
+            let schema = operation.responses.iter().find(|r| r.status == status).and_then(|r| r.body.as_ref());
+            if let Some(body) = schema {
+                bodies.insert(key.clone(), body.schema.clone());
+                owners.push((operation, status, key));
             }
         }
     }
@@ -36,7 +37,7 @@ pub(crate) fn compile(model: &Model, names: &Names) -> Result<Vec<Stmt>, Error> 
     registry.add(CONTRACT_URI, document);
     let mut roots: Vec<String> =
         model.schemas.keys().map(|name| format!("{CONTRACT_URI}#/components/schemas/{}", escape(name))).collect();
-    roots.extend(bodies.keys().map(|key| format!("{CONTRACT_URI}#/x-bodies/{}", escape(key))));
+    roots.extend(owners.iter().map(|(_, _, key)| format!("{CONTRACT_URI}#/x-bodies/{}", escape(key))));
     let options = validator::Options { assert_formats: true };
     let module =
         validator::compile_tree(&mut registry, &roots, &options).map_err(|source| Error::Validators { source })?;
@@ -88,7 +89,7 @@ pub(crate) fn compile(model: &Model, names: &Names) -> Result<Vec<Stmt>, Error> 
         out.extend(export(Function {
             doc: format!("Checks a value against `{ts}`{summary}, collecting every error."),
             is_async: false,
-            name: format!("validate{ts}"),
+            name: names::ts_validator(ts),
             params: vec![value()],
             returns: Some(Type::generic("ValidationResult", vec![ty.clone()])),
             body: vec![
@@ -104,18 +105,18 @@ pub(crate) fn compile(model: &Model, names: &Names) -> Result<Vec<Stmt>, Error> 
         out.extend(export(Function {
             doc: format!("Whether a value is a valid `{ts}`."),
             is_async: false,
-            name: format!("is{ts}"),
+            name: names::ts_guard(ts),
             params: vec![value()],
             returns: Some(Type::Predicate("value".into(), Box::new(ty))),
             body: vec![Stmt::Return(check(function, Expr::undefined()))],
         }));
     }
-    for ((operation, status), function) in owners.into_iter().zip(&module.roots[entries.len()..]) {
+    for ((operation, status, _), function) in owners.into_iter().zip(&module.roots[entries.len()..]) {
         let (id, prefix) = (&operation.id, names.ts_prefix(operation));
         out.extend(export(Function {
             doc: format!("Checks the {status} response body of `{id}`."),
             is_async: false,
-            name: format!("validate{prefix}{status}"),
+            name: names::ts_body_validator(prefix, status),
             params: vec![value()],
             returns: Some(Type::generic("ValidationResult", vec![Type::Keyword("unknown")])),
             body: vec![

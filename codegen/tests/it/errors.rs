@@ -141,7 +141,6 @@ fn emitter_checks_are_reported_with_the_others() {
 
 /// A schema named like the validator of an operation's inline response body.
 #[derive(Serialize, Deserialize, JsonSchema)]
-#[allow(non_camel_case_types)]
 struct ListItems200 {
     id: u32,
 }
@@ -170,5 +169,48 @@ fn inline_body_validators_and_rust_items_are_claimed_too() {
                 second: "tag `core` (its trait)".into(),
             },
         ]
+    );
+}
+
+mod clashes {
+    /// A schema whose guard `isUuid` is also a runtime function the validators import.
+    #[derive(serde::Serialize, schemars::JsonSchema)]
+    pub struct Uuid {
+        pub value: String,
+    }
+
+    /// A schema named like the runtime's error type, which `index.ts` re-exports.
+    #[derive(serde::Serialize, schemars::JsonSchema)]
+    pub struct ValidationError {
+        pub path: String,
+    }
+}
+
+#[test]
+fn the_runtimes_names_and_the_generated_rusts_own_are_claimed() {
+    let contract = Contract::new(Info::new("Clashing", "1.0.0"))
+        .problem::<Problem>()
+        .tag("s", "A tag whose trait `S` the routers' type parameter would shadow.")
+        .tag("2fa", "A tag that cannot start a Rust identifier.")
+        .operation(bare("get_uuid", "/uuid").tag("s").response::<clashes::Uuid>(200, "A clash."))
+        .operation(bare("get_error", "/error").tag("s").response::<clashes::ValidationError>(200, "A clash."));
+    let errors = codegen::lower(&contract).expect_err("the contract is broken").0;
+    let runtime = |name: &str, schema: &str| codegen::Error::NameClash {
+        language: codegen::Language::TypeScript,
+        name: name.into(),
+        first: "the package's runtime".into(),
+        second: format!("schema `{schema}`"),
+    };
+    assert!(errors.contains(&codegen::Error::InvalidTag { tag: "2fa".into() }), "{errors:?}");
+    assert!(errors.contains(&runtime("isUuid", "Uuid")), "{errors:?}");
+    assert!(errors.contains(&runtime("ValidationError", "ValidationError")), "{errors:?}");
+    assert!(
+        errors.contains(&codegen::Error::NameClash {
+            language: codegen::Language::Rust,
+            name: "S".into(),
+            first: "the routers' type parameter".into(),
+            second: "tag `s` (its trait)".into(),
+        }),
+        "{errors:?}"
     );
 }

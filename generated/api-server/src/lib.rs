@@ -812,28 +812,28 @@ impl ::contract_server::IntoReply for ApiRootResponse {
 impl ApiRootResponse {
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn too_many_requests(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 429u16,
-                "Too Many Requests",
+                ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
 
- The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+ The contract's problem with `status: 500`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn internal_server_error(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::InternalServerError(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 500u16,
-                "Internal Server Error",
+                ::contract_server::reason_phrase(500u16),
                 detail.into(),
             ),
         )
@@ -882,54 +882,54 @@ impl ::contract_server::IntoReply for AdminStatsResponse {
 impl AdminStatsResponse {
     /** 401: The bearer token is missing, malformed, expired or revoked.
 
- The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+ The contract's problem with `status: 401`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unauthorized(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::Unauthorized(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 401u16,
-                "Unauthorized",
+                ::contract_server::reason_phrase(401u16),
                 detail.into(),
             ),
         )
     }
     /** 403: The signed-in user lacks the `admin` role.
 
- The contract's problem with `status: 403`, `title: "Forbidden"` and `detail`.*/
+ The contract's problem with `status: 403`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn forbidden(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
         Self::Forbidden(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 403u16,
-                "Forbidden",
+                ::contract_server::reason_phrase(403u16),
                 detail.into(),
             ),
         )
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn too_many_requests(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 429u16,
-                "Too Many Requests",
+                ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
 
- The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+ The contract's problem with `status: 500`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn internal_server_error(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::InternalServerError(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 500u16,
-                "Internal Server Error",
+                ::contract_server::reason_phrase(500u16),
                 detail.into(),
             ),
         )
@@ -984,68 +984,68 @@ impl ::contract_server::IntoReply for AdminListUsersResponse {
 impl AdminListUsersResponse {
     /** 401: The bearer token is missing, malformed, expired or revoked.
 
- The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+ The contract's problem with `status: 401`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unauthorized(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::Unauthorized(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 401u16,
-                "Unauthorized",
+                ::contract_server::reason_phrase(401u16),
                 detail.into(),
             ),
         )
     }
     /** 403: The signed-in user lacks the `admin` role.
 
- The contract's problem with `status: 403`, `title: "Forbidden"` and `detail`.*/
+ The contract's problem with `status: 403`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn forbidden(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
         Self::Forbidden(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 403u16,
-                "Forbidden",
+                ::contract_server::reason_phrase(403u16),
                 detail.into(),
             ),
         )
     }
     /** 422: The request breaks the contract; `errors` lists every invalid field.
 
- The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+ The contract's problem with `status: 422`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unprocessable_entity(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::UnprocessableEntity(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 422u16,
-                "Unprocessable Content",
+                ::contract_server::reason_phrase(422u16),
                 detail.into(),
             ),
         )
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn too_many_requests(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 429u16,
-                "Too Many Requests",
+                ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
 
- The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+ The contract's problem with `status: 500`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn internal_server_error(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::InternalServerError(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 500u16,
-                "Internal Server Error",
+                ::contract_server::reason_phrase(500u16),
                 detail.into(),
             ),
         )
@@ -1125,134 +1125,134 @@ impl ::contract_server::IntoReply for AdminUpdateUserResponse {
 impl AdminUpdateUserResponse {
     /** 400: The body is not valid JSON.
 
- The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+ The contract's problem with `status: 400`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn bad_request(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::BadRequest(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 400u16,
-                "Bad Request",
+                ::contract_server::reason_phrase(400u16),
                 detail.into(),
             ),
         )
     }
     /** 401: The bearer token is missing, malformed, expired or revoked.
 
- The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+ The contract's problem with `status: 401`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unauthorized(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::Unauthorized(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 401u16,
-                "Unauthorized",
+                ::contract_server::reason_phrase(401u16),
                 detail.into(),
             ),
         )
     }
     /** 403: The signed-in user lacks the `admin` role.
 
- The contract's problem with `status: 403`, `title: "Forbidden"` and `detail`.*/
+ The contract's problem with `status: 403`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn forbidden(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
         Self::Forbidden(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 403u16,
-                "Forbidden",
+                ::contract_server::reason_phrase(403u16),
                 detail.into(),
             ),
         )
     }
     /** 404: No such account.
 
- The contract's problem with `status: 404`, `title: "Not Found"` and `detail`.*/
+ The contract's problem with `status: 404`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn not_found(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
         Self::NotFound(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 404u16,
-                "Not Found",
+                ::contract_server::reason_phrase(404u16),
                 detail.into(),
             ),
         )
     }
     /** 409: An admin cannot demote or disable their own account.
 
- The contract's problem with `status: 409`, `title: "Conflict"` and `detail`.*/
+ The contract's problem with `status: 409`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn conflict(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
         Self::Conflict(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 409u16,
-                "Conflict",
+                ::contract_server::reason_phrase(409u16),
                 detail.into(),
             ),
         )
     }
     /** 413: The body is larger than the server accepts.
 
- The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+ The contract's problem with `status: 413`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn payload_too_large(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::PayloadTooLarge(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 413u16,
-                "Content Too Large",
+                ::contract_server::reason_phrase(413u16),
                 detail.into(),
             ),
         )
     }
     /** 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
 
- The contract's problem with `status: 415`, `title: "Unsupported Media Type"` and `detail`.*/
+ The contract's problem with `status: 415`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unsupported_media_type(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::UnsupportedMediaType(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 415u16,
-                "Unsupported Media Type",
+                ::contract_server::reason_phrase(415u16),
                 detail.into(),
             ),
         )
     }
     /** 422: The request breaks the contract; `errors` lists every invalid field.
 
- The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+ The contract's problem with `status: 422`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unprocessable_entity(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::UnprocessableEntity(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 422u16,
-                "Unprocessable Content",
+                ::contract_server::reason_phrase(422u16),
                 detail.into(),
             ),
         )
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn too_many_requests(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 429u16,
-                "Too Many Requests",
+                ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
 
- The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+ The contract's problem with `status: 500`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn internal_server_error(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::InternalServerError(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 500u16,
-                "Internal Server Error",
+                ::contract_server::reason_phrase(500u16),
                 detail.into(),
             ),
         )
@@ -1317,98 +1317,98 @@ impl ::contract_server::IntoReply for LoginResponse {
 impl LoginResponse {
     /** 400: The body is not valid JSON.
 
- The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+ The contract's problem with `status: 400`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn bad_request(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::BadRequest(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 400u16,
-                "Bad Request",
+                ::contract_server::reason_phrase(400u16),
                 detail.into(),
             ),
         )
     }
     /** 401: Wrong email or password, or a disabled account.
 
- The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+ The contract's problem with `status: 401`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unauthorized(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::Unauthorized(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 401u16,
-                "Unauthorized",
+                ::contract_server::reason_phrase(401u16),
                 detail.into(),
             ),
         )
     }
     /** 413: The body is larger than the server accepts.
 
- The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+ The contract's problem with `status: 413`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn payload_too_large(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::PayloadTooLarge(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 413u16,
-                "Content Too Large",
+                ::contract_server::reason_phrase(413u16),
                 detail.into(),
             ),
         )
     }
     /** 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
 
- The contract's problem with `status: 415`, `title: "Unsupported Media Type"` and `detail`.*/
+ The contract's problem with `status: 415`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unsupported_media_type(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::UnsupportedMediaType(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 415u16,
-                "Unsupported Media Type",
+                ::contract_server::reason_phrase(415u16),
                 detail.into(),
             ),
         )
     }
     /** 422: The request breaks the contract; `errors` lists every invalid field.
 
- The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+ The contract's problem with `status: 422`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unprocessable_entity(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::UnprocessableEntity(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 422u16,
-                "Unprocessable Content",
+                ::contract_server::reason_phrase(422u16),
                 detail.into(),
             ),
         )
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn too_many_requests(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 429u16,
-                "Too Many Requests",
+                ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
 
- The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+ The contract's problem with `status: 500`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn internal_server_error(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::InternalServerError(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 500u16,
-                "Internal Server Error",
+                ::contract_server::reason_phrase(500u16),
                 detail.into(),
             ),
         )
@@ -1467,84 +1467,84 @@ impl ::contract_server::IntoReply for LogoutResponse {
 impl LogoutResponse {
     /** 400: The body is not valid JSON.
 
- The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+ The contract's problem with `status: 400`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn bad_request(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::BadRequest(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 400u16,
-                "Bad Request",
+                ::contract_server::reason_phrase(400u16),
                 detail.into(),
             ),
         )
     }
     /** 401: The bearer token is missing, malformed, expired or revoked.
 
- The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+ The contract's problem with `status: 401`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unauthorized(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::Unauthorized(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 401u16,
-                "Unauthorized",
+                ::contract_server::reason_phrase(401u16),
                 detail.into(),
             ),
         )
     }
     /** 413: The body is larger than the server accepts.
 
- The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+ The contract's problem with `status: 413`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn payload_too_large(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::PayloadTooLarge(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 413u16,
-                "Content Too Large",
+                ::contract_server::reason_phrase(413u16),
                 detail.into(),
             ),
         )
     }
     /** 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
 
- The contract's problem with `status: 415`, `title: "Unsupported Media Type"` and `detail`.*/
+ The contract's problem with `status: 415`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unsupported_media_type(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::UnsupportedMediaType(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 415u16,
-                "Unsupported Media Type",
+                ::contract_server::reason_phrase(415u16),
                 detail.into(),
             ),
         )
     }
     /** 422: The request breaks the contract; `errors` lists every invalid field.
 
- The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+ The contract's problem with `status: 422`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unprocessable_entity(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::UnprocessableEntity(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 422u16,
-                "Unprocessable Content",
+                ::contract_server::reason_phrase(422u16),
                 detail.into(),
             ),
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
 
- The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+ The contract's problem with `status: 500`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn internal_server_error(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::InternalServerError(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 500u16,
-                "Internal Server Error",
+                ::contract_server::reason_phrase(500u16),
                 detail.into(),
             ),
         )
@@ -1588,42 +1588,42 @@ impl ::contract_server::IntoReply for GetMeResponse {
 impl GetMeResponse {
     /** 401: The bearer token is missing, malformed, expired or revoked.
 
- The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+ The contract's problem with `status: 401`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unauthorized(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::Unauthorized(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 401u16,
-                "Unauthorized",
+                ::contract_server::reason_phrase(401u16),
                 detail.into(),
             ),
         )
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn too_many_requests(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 429u16,
-                "Too Many Requests",
+                ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
 
- The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+ The contract's problem with `status: 500`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn internal_server_error(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::InternalServerError(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 500u16,
-                "Internal Server Error",
+                ::contract_server::reason_phrase(500u16),
                 detail.into(),
             ),
         )
@@ -1692,110 +1692,110 @@ impl ::contract_server::IntoReply for UpdateMeResponse {
 impl UpdateMeResponse {
     /** 400: The body is not valid JSON.
 
- The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+ The contract's problem with `status: 400`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn bad_request(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::BadRequest(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 400u16,
-                "Bad Request",
+                ::contract_server::reason_phrase(400u16),
                 detail.into(),
             ),
         )
     }
     /** 401: The bearer token is missing, malformed, expired or revoked.
 
- The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+ The contract's problem with `status: 401`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unauthorized(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::Unauthorized(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 401u16,
-                "Unauthorized",
+                ::contract_server::reason_phrase(401u16),
                 detail.into(),
             ),
         )
     }
     /** 403: `current_password` is missing or wrong.
 
- The contract's problem with `status: 403`, `title: "Forbidden"` and `detail`.*/
+ The contract's problem with `status: 403`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn forbidden(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
         Self::Forbidden(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 403u16,
-                "Forbidden",
+                ::contract_server::reason_phrase(403u16),
                 detail.into(),
             ),
         )
     }
     /** 413: The body is larger than the server accepts.
 
- The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+ The contract's problem with `status: 413`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn payload_too_large(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::PayloadTooLarge(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 413u16,
-                "Content Too Large",
+                ::contract_server::reason_phrase(413u16),
                 detail.into(),
             ),
         )
     }
     /** 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
 
- The contract's problem with `status: 415`, `title: "Unsupported Media Type"` and `detail`.*/
+ The contract's problem with `status: 415`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unsupported_media_type(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::UnsupportedMediaType(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 415u16,
-                "Unsupported Media Type",
+                ::contract_server::reason_phrase(415u16),
                 detail.into(),
             ),
         )
     }
     /** 422: The request breaks the contract; `errors` lists every invalid field.
 
- The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+ The contract's problem with `status: 422`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unprocessable_entity(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::UnprocessableEntity(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 422u16,
-                "Unprocessable Content",
+                ::contract_server::reason_phrase(422u16),
                 detail.into(),
             ),
         )
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn too_many_requests(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 429u16,
-                "Too Many Requests",
+                ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
 
- The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+ The contract's problem with `status: 500`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn internal_server_error(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::InternalServerError(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 500u16,
-                "Internal Server Error",
+                ::contract_server::reason_phrase(500u16),
                 detail.into(),
             ),
         )
@@ -1844,56 +1844,56 @@ impl ::contract_server::IntoReply for OauthAuthorizeResponse {
 impl OauthAuthorizeResponse {
     /** 422: The request breaks the contract; `errors` lists every invalid field.
 
- The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+ The contract's problem with `status: 422`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unprocessable_entity(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::UnprocessableEntity(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 422u16,
-                "Unprocessable Content",
+                ::contract_server::reason_phrase(422u16),
                 detail.into(),
             ),
         )
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn too_many_requests(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 429u16,
-                "Too Many Requests",
+                ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
 
- The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+ The contract's problem with `status: 500`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn internal_server_error(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::InternalServerError(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 500u16,
-                "Internal Server Error",
+                ::contract_server::reason_phrase(500u16),
                 detail.into(),
             ),
         )
     }
     /** 503: The provider is not configured on this server.
 
- The contract's problem with `status: 503`, `title: "Service Unavailable"` and `detail`.*/
+ The contract's problem with `status: 503`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn service_unavailable(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::ServiceUnavailable(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 503u16,
-                "Service Unavailable",
+                ::contract_server::reason_phrase(503u16),
                 detail.into(),
             ),
         )
@@ -1963,112 +1963,112 @@ impl ::contract_server::IntoReply for OauthCallbackResponse {
 impl OauthCallbackResponse {
     /** 400: The state is unknown, used or expired, or the provider refused the code. The body is not valid JSON.
 
- The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+ The contract's problem with `status: 400`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn bad_request(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::BadRequest(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 400u16,
-                "Bad Request",
+                ::contract_server::reason_phrase(400u16),
                 detail.into(),
             ),
         )
     }
     /** 413: The body is larger than the server accepts.
 
- The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+ The contract's problem with `status: 413`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn payload_too_large(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::PayloadTooLarge(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 413u16,
-                "Content Too Large",
+                ::contract_server::reason_phrase(413u16),
                 detail.into(),
             ),
         )
     }
     /** 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
 
- The contract's problem with `status: 415`, `title: "Unsupported Media Type"` and `detail`.*/
+ The contract's problem with `status: 415`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unsupported_media_type(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::UnsupportedMediaType(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 415u16,
-                "Unsupported Media Type",
+                ::contract_server::reason_phrase(415u16),
                 detail.into(),
             ),
         )
     }
     /** 422: The request breaks the contract; `errors` lists every invalid field.
 
- The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+ The contract's problem with `status: 422`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unprocessable_entity(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::UnprocessableEntity(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 422u16,
-                "Unprocessable Content",
+                ::contract_server::reason_phrase(422u16),
                 detail.into(),
             ),
         )
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn too_many_requests(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 429u16,
-                "Too Many Requests",
+                ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
 
- The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+ The contract's problem with `status: 500`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn internal_server_error(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::InternalServerError(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 500u16,
-                "Internal Server Error",
+                ::contract_server::reason_phrase(500u16),
                 detail.into(),
             ),
         )
     }
     /** 502: The provider could not be reached.
 
- The contract's problem with `status: 502`, `title: "Bad Gateway"` and `detail`.*/
+ The contract's problem with `status: 502`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn bad_gateway(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::BadGateway(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 502u16,
-                "Bad Gateway",
+                ::contract_server::reason_phrase(502u16),
                 detail.into(),
             ),
         )
     }
     /** 503: The provider is not configured on this server.
 
- The contract's problem with `status: 503`, `title: "Service Unavailable"` and `detail`.*/
+ The contract's problem with `status: 503`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn service_unavailable(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::ServiceUnavailable(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 503u16,
-                "Service Unavailable",
+                ::contract_server::reason_phrase(503u16),
                 detail.into(),
             ),
         )
@@ -2128,84 +2128,84 @@ impl ::contract_server::IntoReply for ResetPasswordResponse {
 impl ResetPasswordResponse {
     /** 400: The token is unknown, used or expired. The body is not valid JSON.
 
- The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+ The contract's problem with `status: 400`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn bad_request(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::BadRequest(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 400u16,
-                "Bad Request",
+                ::contract_server::reason_phrase(400u16),
                 detail.into(),
             ),
         )
     }
     /** 413: The body is larger than the server accepts.
 
- The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+ The contract's problem with `status: 413`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn payload_too_large(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::PayloadTooLarge(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 413u16,
-                "Content Too Large",
+                ::contract_server::reason_phrase(413u16),
                 detail.into(),
             ),
         )
     }
     /** 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
 
- The contract's problem with `status: 415`, `title: "Unsupported Media Type"` and `detail`.*/
+ The contract's problem with `status: 415`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unsupported_media_type(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::UnsupportedMediaType(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 415u16,
-                "Unsupported Media Type",
+                ::contract_server::reason_phrase(415u16),
                 detail.into(),
             ),
         )
     }
     /** 422: The request breaks the contract; `errors` lists every invalid field.
 
- The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+ The contract's problem with `status: 422`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unprocessable_entity(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::UnprocessableEntity(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 422u16,
-                "Unprocessable Content",
+                ::contract_server::reason_phrase(422u16),
                 detail.into(),
             ),
         )
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn too_many_requests(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 429u16,
-                "Too Many Requests",
+                ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
 
- The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+ The contract's problem with `status: 500`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn internal_server_error(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::InternalServerError(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 500u16,
-                "Internal Server Error",
+                ::contract_server::reason_phrase(500u16),
                 detail.into(),
             ),
         )
@@ -2265,84 +2265,84 @@ impl ::contract_server::IntoReply for RequestPasswordResetResponse {
 impl RequestPasswordResetResponse {
     /** 400: The body is not valid JSON.
 
- The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+ The contract's problem with `status: 400`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn bad_request(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::BadRequest(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 400u16,
-                "Bad Request",
+                ::contract_server::reason_phrase(400u16),
                 detail.into(),
             ),
         )
     }
     /** 413: The body is larger than the server accepts.
 
- The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+ The contract's problem with `status: 413`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn payload_too_large(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::PayloadTooLarge(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 413u16,
-                "Content Too Large",
+                ::contract_server::reason_phrase(413u16),
                 detail.into(),
             ),
         )
     }
     /** 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
 
- The contract's problem with `status: 415`, `title: "Unsupported Media Type"` and `detail`.*/
+ The contract's problem with `status: 415`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unsupported_media_type(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::UnsupportedMediaType(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 415u16,
-                "Unsupported Media Type",
+                ::contract_server::reason_phrase(415u16),
                 detail.into(),
             ),
         )
     }
     /** 422: The request breaks the contract; `errors` lists every invalid field.
 
- The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+ The contract's problem with `status: 422`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unprocessable_entity(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::UnprocessableEntity(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 422u16,
-                "Unprocessable Content",
+                ::contract_server::reason_phrase(422u16),
                 detail.into(),
             ),
         )
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn too_many_requests(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 429u16,
-                "Too Many Requests",
+                ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
 
- The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+ The contract's problem with `status: 500`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn internal_server_error(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::InternalServerError(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 500u16,
-                "Internal Server Error",
+                ::contract_server::reason_phrase(500u16),
                 detail.into(),
             ),
         )
@@ -2407,98 +2407,98 @@ impl ::contract_server::IntoReply for RefreshTokenResponse {
 impl RefreshTokenResponse {
     /** 400: The body is not valid JSON.
 
- The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+ The contract's problem with `status: 400`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn bad_request(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::BadRequest(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 400u16,
-                "Bad Request",
+                ::contract_server::reason_phrase(400u16),
                 detail.into(),
             ),
         )
     }
     /** 401: The refresh token is unknown, used or expired.
 
- The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+ The contract's problem with `status: 401`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unauthorized(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::Unauthorized(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 401u16,
-                "Unauthorized",
+                ::contract_server::reason_phrase(401u16),
                 detail.into(),
             ),
         )
     }
     /** 413: The body is larger than the server accepts.
 
- The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+ The contract's problem with `status: 413`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn payload_too_large(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::PayloadTooLarge(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 413u16,
-                "Content Too Large",
+                ::contract_server::reason_phrase(413u16),
                 detail.into(),
             ),
         )
     }
     /** 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
 
- The contract's problem with `status: 415`, `title: "Unsupported Media Type"` and `detail`.*/
+ The contract's problem with `status: 415`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unsupported_media_type(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::UnsupportedMediaType(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 415u16,
-                "Unsupported Media Type",
+                ::contract_server::reason_phrase(415u16),
                 detail.into(),
             ),
         )
     }
     /** 422: The request breaks the contract; `errors` lists every invalid field.
 
- The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+ The contract's problem with `status: 422`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unprocessable_entity(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::UnprocessableEntity(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 422u16,
-                "Unprocessable Content",
+                ::contract_server::reason_phrase(422u16),
                 detail.into(),
             ),
         )
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn too_many_requests(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 429u16,
-                "Too Many Requests",
+                ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
 
- The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+ The contract's problem with `status: 500`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn internal_server_error(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::InternalServerError(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 500u16,
-                "Internal Server Error",
+                ::contract_server::reason_phrase(500u16),
                 detail.into(),
             ),
         )
@@ -2563,96 +2563,96 @@ impl ::contract_server::IntoReply for RegisterResponse {
 impl RegisterResponse {
     /** 400: The body is not valid JSON.
 
- The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+ The contract's problem with `status: 400`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn bad_request(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::BadRequest(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 400u16,
-                "Bad Request",
+                ::contract_server::reason_phrase(400u16),
                 detail.into(),
             ),
         )
     }
     /** 409: An account with this email already exists.
 
- The contract's problem with `status: 409`, `title: "Conflict"` and `detail`.*/
+ The contract's problem with `status: 409`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn conflict(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
         Self::Conflict(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 409u16,
-                "Conflict",
+                ::contract_server::reason_phrase(409u16),
                 detail.into(),
             ),
         )
     }
     /** 413: The body is larger than the server accepts.
 
- The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+ The contract's problem with `status: 413`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn payload_too_large(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::PayloadTooLarge(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 413u16,
-                "Content Too Large",
+                ::contract_server::reason_phrase(413u16),
                 detail.into(),
             ),
         )
     }
     /** 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
 
- The contract's problem with `status: 415`, `title: "Unsupported Media Type"` and `detail`.*/
+ The contract's problem with `status: 415`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unsupported_media_type(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::UnsupportedMediaType(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 415u16,
-                "Unsupported Media Type",
+                ::contract_server::reason_phrase(415u16),
                 detail.into(),
             ),
         )
     }
     /** 422: The request breaks the contract; `errors` lists every invalid field.
 
- The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+ The contract's problem with `status: 422`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unprocessable_entity(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::UnprocessableEntity(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 422u16,
-                "Unprocessable Content",
+                ::contract_server::reason_phrase(422u16),
                 detail.into(),
             ),
         )
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn too_many_requests(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 429u16,
-                "Too Many Requests",
+                ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
 
- The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+ The contract's problem with `status: 500`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn internal_server_error(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::InternalServerError(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 500u16,
-                "Internal Server Error",
+                ::contract_server::reason_phrase(500u16),
                 detail.into(),
             ),
         )
@@ -2726,124 +2726,124 @@ impl ::contract_server::IntoReply for CreateCheckoutSessionResponse {
 impl CreateCheckoutSessionResponse {
     /** 400: The body is not valid JSON.
 
- The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+ The contract's problem with `status: 400`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn bad_request(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::BadRequest(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 400u16,
-                "Bad Request",
+                ::contract_server::reason_phrase(400u16),
                 detail.into(),
             ),
         )
     }
     /** 401: The bearer token is missing, malformed, expired or revoked.
 
- The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+ The contract's problem with `status: 401`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unauthorized(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::Unauthorized(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 401u16,
-                "Unauthorized",
+                ::contract_server::reason_phrase(401u16),
                 detail.into(),
             ),
         )
     }
     /** 409: The user already has an active subscription, or the key was used with another body.
 
- The contract's problem with `status: 409`, `title: "Conflict"` and `detail`.*/
+ The contract's problem with `status: 409`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn conflict(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
         Self::Conflict(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 409u16,
-                "Conflict",
+                ::contract_server::reason_phrase(409u16),
                 detail.into(),
             ),
         )
     }
     /** 413: The body is larger than the server accepts.
 
- The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+ The contract's problem with `status: 413`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn payload_too_large(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::PayloadTooLarge(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 413u16,
-                "Content Too Large",
+                ::contract_server::reason_phrase(413u16),
                 detail.into(),
             ),
         )
     }
     /** 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
 
- The contract's problem with `status: 415`, `title: "Unsupported Media Type"` and `detail`.*/
+ The contract's problem with `status: 415`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unsupported_media_type(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::UnsupportedMediaType(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 415u16,
-                "Unsupported Media Type",
+                ::contract_server::reason_phrase(415u16),
                 detail.into(),
             ),
         )
     }
     /** 422: The request breaks the contract; `errors` lists every invalid field.
 
- The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+ The contract's problem with `status: 422`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unprocessable_entity(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::UnprocessableEntity(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 422u16,
-                "Unprocessable Content",
+                ::contract_server::reason_phrase(422u16),
                 detail.into(),
             ),
         )
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn too_many_requests(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 429u16,
-                "Too Many Requests",
+                ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
 
- The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+ The contract's problem with `status: 500`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn internal_server_error(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::InternalServerError(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 500u16,
-                "Internal Server Error",
+                ::contract_server::reason_phrase(500u16),
                 detail.into(),
             ),
         )
     }
     /** 502: The payment provider could not be reached.
 
- The contract's problem with `status: 502`, `title: "Bad Gateway"` and `detail`.*/
+ The contract's problem with `status: 502`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn bad_gateway(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::BadGateway(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 502u16,
-                "Bad Gateway",
+                ::contract_server::reason_phrase(502u16),
                 detail.into(),
             ),
         )
@@ -2893,56 +2893,56 @@ impl ::contract_server::IntoReply for ListInvoicesResponse {
 impl ListInvoicesResponse {
     /** 401: The bearer token is missing, malformed, expired or revoked.
 
- The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+ The contract's problem with `status: 401`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unauthorized(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::Unauthorized(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 401u16,
-                "Unauthorized",
+                ::contract_server::reason_phrase(401u16),
                 detail.into(),
             ),
         )
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn too_many_requests(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 429u16,
-                "Too Many Requests",
+                ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
 
- The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+ The contract's problem with `status: 500`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn internal_server_error(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::InternalServerError(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 500u16,
-                "Internal Server Error",
+                ::contract_server::reason_phrase(500u16),
                 detail.into(),
             ),
         )
     }
     /** 502: The payment provider could not be reached.
 
- The contract's problem with `status: 502`, `title: "Bad Gateway"` and `detail`.*/
+ The contract's problem with `status: 502`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn bad_gateway(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::BadGateway(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 502u16,
-                "Bad Gateway",
+                ::contract_server::reason_phrase(502u16),
                 detail.into(),
             ),
         )
@@ -2982,28 +2982,28 @@ impl ::contract_server::IntoReply for ListPlansResponse {
 impl ListPlansResponse {
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn too_many_requests(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 429u16,
-                "Too Many Requests",
+                ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
 
- The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+ The contract's problem with `status: 500`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn internal_server_error(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::InternalServerError(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 500u16,
-                "Internal Server Error",
+                ::contract_server::reason_phrase(500u16),
                 detail.into(),
             ),
         )
@@ -3078,124 +3078,124 @@ impl ::contract_server::IntoReply for CreatePortalSessionResponse {
 impl CreatePortalSessionResponse {
     /** 400: The body is not valid JSON.
 
- The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+ The contract's problem with `status: 400`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn bad_request(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::BadRequest(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 400u16,
-                "Bad Request",
+                ::contract_server::reason_phrase(400u16),
                 detail.into(),
             ),
         )
     }
     /** 401: The bearer token is missing, malformed, expired or revoked.
 
- The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+ The contract's problem with `status: 401`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unauthorized(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::Unauthorized(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 401u16,
-                "Unauthorized",
+                ::contract_server::reason_phrase(401u16),
                 detail.into(),
             ),
         )
     }
     /** 409: The user has no billing account yet.
 
- The contract's problem with `status: 409`, `title: "Conflict"` and `detail`.*/
+ The contract's problem with `status: 409`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn conflict(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
         Self::Conflict(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 409u16,
-                "Conflict",
+                ::contract_server::reason_phrase(409u16),
                 detail.into(),
             ),
         )
     }
     /** 413: The body is larger than the server accepts.
 
- The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+ The contract's problem with `status: 413`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn payload_too_large(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::PayloadTooLarge(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 413u16,
-                "Content Too Large",
+                ::contract_server::reason_phrase(413u16),
                 detail.into(),
             ),
         )
     }
     /** 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
 
- The contract's problem with `status: 415`, `title: "Unsupported Media Type"` and `detail`.*/
+ The contract's problem with `status: 415`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unsupported_media_type(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::UnsupportedMediaType(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 415u16,
-                "Unsupported Media Type",
+                ::contract_server::reason_phrase(415u16),
                 detail.into(),
             ),
         )
     }
     /** 422: The request breaks the contract; `errors` lists every invalid field.
 
- The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+ The contract's problem with `status: 422`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unprocessable_entity(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::UnprocessableEntity(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 422u16,
-                "Unprocessable Content",
+                ::contract_server::reason_phrase(422u16),
                 detail.into(),
             ),
         )
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn too_many_requests(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 429u16,
-                "Too Many Requests",
+                ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
 
- The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+ The contract's problem with `status: 500`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn internal_server_error(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::InternalServerError(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 500u16,
-                "Internal Server Error",
+                ::contract_server::reason_phrase(500u16),
                 detail.into(),
             ),
         )
     }
     /** 502: The payment provider could not be reached.
 
- The contract's problem with `status: 502`, `title: "Bad Gateway"` and `detail`.*/
+ The contract's problem with `status: 502`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn bad_gateway(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::BadGateway(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 502u16,
-                "Bad Gateway",
+                ::contract_server::reason_phrase(502u16),
                 detail.into(),
             ),
         )
@@ -3235,28 +3235,28 @@ impl ::contract_server::IntoReply for GetSubscriptionResponse {
 impl GetSubscriptionResponse {
     /** 401: The bearer token is missing, malformed, expired or revoked.
 
- The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+ The contract's problem with `status: 401`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unauthorized(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::Unauthorized(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 401u16,
-                "Unauthorized",
+                ::contract_server::reason_phrase(401u16),
                 detail.into(),
             ),
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
 
- The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+ The contract's problem with `status: 500`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn internal_server_error(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::InternalServerError(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 500u16,
-                "Internal Server Error",
+                ::contract_server::reason_phrase(500u16),
                 detail.into(),
             ),
         )
@@ -3316,84 +3316,84 @@ impl ::contract_server::IntoReply for BillingWebhookResponse {
 impl BillingWebhookResponse {
     /** 400: The body is not valid JSON.
 
- The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+ The contract's problem with `status: 400`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn bad_request(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::BadRequest(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 400u16,
-                "Bad Request",
+                ::contract_server::reason_phrase(400u16),
                 detail.into(),
             ),
         )
     }
     /** 401: The signature is missing, wrong or too old.
 
- The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+ The contract's problem with `status: 401`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unauthorized(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::Unauthorized(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 401u16,
-                "Unauthorized",
+                ::contract_server::reason_phrase(401u16),
                 detail.into(),
             ),
         )
     }
     /** 413: The body is larger than the server accepts.
 
- The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+ The contract's problem with `status: 413`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn payload_too_large(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::PayloadTooLarge(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 413u16,
-                "Content Too Large",
+                ::contract_server::reason_phrase(413u16),
                 detail.into(),
             ),
         )
     }
     /** 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
 
- The contract's problem with `status: 415`, `title: "Unsupported Media Type"` and `detail`.*/
+ The contract's problem with `status: 415`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unsupported_media_type(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::UnsupportedMediaType(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 415u16,
-                "Unsupported Media Type",
+                ::contract_server::reason_phrase(415u16),
                 detail.into(),
             ),
         )
     }
     /** 422: The request breaks the contract; `errors` lists every invalid field.
 
- The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+ The contract's problem with `status: 422`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unprocessable_entity(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::UnprocessableEntity(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 422u16,
-                "Unprocessable Content",
+                ::contract_server::reason_phrase(422u16),
                 detail.into(),
             ),
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
 
- The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+ The contract's problem with `status: 500`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn internal_server_error(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::InternalServerError(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 500u16,
-                "Internal Server Error",
+                ::contract_server::reason_phrase(500u16),
                 detail.into(),
             ),
         )
@@ -3433,28 +3433,28 @@ impl ::contract_server::IntoReply for DocsResponse {
 impl DocsResponse {
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn too_many_requests(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 429u16,
-                "Too Many Requests",
+                ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
 
- The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+ The contract's problem with `status: 500`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn internal_server_error(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::InternalServerError(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 500u16,
-                "Internal Server Error",
+                ::contract_server::reason_phrase(500u16),
                 detail.into(),
             ),
         )
@@ -3528,124 +3528,124 @@ impl ::contract_server::IntoReply for GenerateAgenticResponse {
 impl GenerateAgenticResponse {
     /** 400: The body is not valid JSON.
 
- The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+ The contract's problem with `status: 400`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn bad_request(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::BadRequest(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 400u16,
-                "Bad Request",
+                ::contract_server::reason_phrase(400u16),
                 detail.into(),
             ),
         )
     }
     /** 401: The bearer token is missing, malformed, expired or revoked.
 
- The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+ The contract's problem with `status: 401`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unauthorized(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::Unauthorized(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 401u16,
-                "Unauthorized",
+                ::contract_server::reason_phrase(401u16),
                 detail.into(),
             ),
         )
     }
     /** 402: The plan's monthly generations are used up.
 
- The contract's problem with `status: 402`, `title: "Payment Required"` and `detail`.*/
+ The contract's problem with `status: 402`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn payment_required(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::PaymentRequired(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 402u16,
-                "Payment Required",
+                ::contract_server::reason_phrase(402u16),
                 detail.into(),
             ),
         )
     }
     /** 404: `project_id` names no project of the user.
 
- The contract's problem with `status: 404`, `title: "Not Found"` and `detail`.*/
+ The contract's problem with `status: 404`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn not_found(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
         Self::NotFound(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 404u16,
-                "Not Found",
+                ::contract_server::reason_phrase(404u16),
                 detail.into(),
             ),
         )
     }
     /** 413: The body is larger than the server accepts.
 
- The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+ The contract's problem with `status: 413`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn payload_too_large(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::PayloadTooLarge(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 413u16,
-                "Content Too Large",
+                ::contract_server::reason_phrase(413u16),
                 detail.into(),
             ),
         )
     }
     /** 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
 
- The contract's problem with `status: 415`, `title: "Unsupported Media Type"` and `detail`.*/
+ The contract's problem with `status: 415`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unsupported_media_type(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::UnsupportedMediaType(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 415u16,
-                "Unsupported Media Type",
+                ::contract_server::reason_phrase(415u16),
                 detail.into(),
             ),
         )
     }
     /** 422: The request breaks the contract; `errors` lists every invalid field.
 
- The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+ The contract's problem with `status: 422`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unprocessable_entity(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::UnprocessableEntity(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 422u16,
-                "Unprocessable Content",
+                ::contract_server::reason_phrase(422u16),
                 detail.into(),
             ),
         )
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn too_many_requests(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 429u16,
-                "Too Many Requests",
+                ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
 
- The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+ The contract's problem with `status: 500`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn internal_server_error(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::InternalServerError(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 500u16,
-                "Internal Server Error",
+                ::contract_server::reason_phrase(500u16),
                 detail.into(),
             ),
         )
@@ -3720,124 +3720,124 @@ impl ::contract_server::IntoReply for GenerateFullstackResponse {
 impl GenerateFullstackResponse {
     /** 400: The body is not valid JSON.
 
- The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+ The contract's problem with `status: 400`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn bad_request(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::BadRequest(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 400u16,
-                "Bad Request",
+                ::contract_server::reason_phrase(400u16),
                 detail.into(),
             ),
         )
     }
     /** 401: The bearer token is missing, malformed, expired or revoked.
 
- The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+ The contract's problem with `status: 401`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unauthorized(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::Unauthorized(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 401u16,
-                "Unauthorized",
+                ::contract_server::reason_phrase(401u16),
                 detail.into(),
             ),
         )
     }
     /** 402: The plan's monthly generations are used up.
 
- The contract's problem with `status: 402`, `title: "Payment Required"` and `detail`.*/
+ The contract's problem with `status: 402`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn payment_required(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::PaymentRequired(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 402u16,
-                "Payment Required",
+                ::contract_server::reason_phrase(402u16),
                 detail.into(),
             ),
         )
     }
     /** 404: `project_id` names no project of the user.
 
- The contract's problem with `status: 404`, `title: "Not Found"` and `detail`.*/
+ The contract's problem with `status: 404`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn not_found(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
         Self::NotFound(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 404u16,
-                "Not Found",
+                ::contract_server::reason_phrase(404u16),
                 detail.into(),
             ),
         )
     }
     /** 413: The body is larger than the server accepts.
 
- The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+ The contract's problem with `status: 413`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn payload_too_large(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::PayloadTooLarge(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 413u16,
-                "Content Too Large",
+                ::contract_server::reason_phrase(413u16),
                 detail.into(),
             ),
         )
     }
     /** 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
 
- The contract's problem with `status: 415`, `title: "Unsupported Media Type"` and `detail`.*/
+ The contract's problem with `status: 415`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unsupported_media_type(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::UnsupportedMediaType(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 415u16,
-                "Unsupported Media Type",
+                ::contract_server::reason_phrase(415u16),
                 detail.into(),
             ),
         )
     }
     /** 422: The request breaks the contract; `errors` lists every invalid field.
 
- The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+ The contract's problem with `status: 422`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unprocessable_entity(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::UnprocessableEntity(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 422u16,
-                "Unprocessable Content",
+                ::contract_server::reason_phrase(422u16),
                 detail.into(),
             ),
         )
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn too_many_requests(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 429u16,
-                "Too Many Requests",
+                ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
 
- The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+ The contract's problem with `status: 500`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn internal_server_error(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::InternalServerError(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 500u16,
-                "Internal Server Error",
+                ::contract_server::reason_phrase(500u16),
                 detail.into(),
             ),
         )
@@ -3892,68 +3892,68 @@ impl ::contract_server::IntoReply for GetGenerationJobResponse {
 impl GetGenerationJobResponse {
     /** 401: The bearer token is missing, malformed, expired or revoked.
 
- The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+ The contract's problem with `status: 401`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unauthorized(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::Unauthorized(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 401u16,
-                "Unauthorized",
+                ::contract_server::reason_phrase(401u16),
                 detail.into(),
             ),
         )
     }
     /** 404: No such job.
 
- The contract's problem with `status: 404`, `title: "Not Found"` and `detail`.*/
+ The contract's problem with `status: 404`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn not_found(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
         Self::NotFound(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 404u16,
-                "Not Found",
+                ::contract_server::reason_phrase(404u16),
                 detail.into(),
             ),
         )
     }
     /** 422: The request breaks the contract; `errors` lists every invalid field.
 
- The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+ The contract's problem with `status: 422`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unprocessable_entity(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::UnprocessableEntity(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 422u16,
-                "Unprocessable Content",
+                ::contract_server::reason_phrase(422u16),
                 detail.into(),
             ),
         )
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn too_many_requests(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 429u16,
-                "Too Many Requests",
+                ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
 
- The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+ The contract's problem with `status: 500`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn internal_server_error(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::InternalServerError(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 500u16,
-                "Internal Server Error",
+                ::contract_server::reason_phrase(500u16),
                 detail.into(),
             ),
         )
@@ -3993,28 +3993,28 @@ impl ::contract_server::IntoReply for ListModelsResponse {
 impl ListModelsResponse {
     /** 401: The bearer token is missing, malformed, expired or revoked.
 
- The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+ The contract's problem with `status: 401`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unauthorized(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::Unauthorized(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 401u16,
-                "Unauthorized",
+                ::contract_server::reason_phrase(401u16),
                 detail.into(),
             ),
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
 
- The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+ The contract's problem with `status: 500`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn internal_server_error(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::InternalServerError(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 500u16,
-                "Internal Server Error",
+                ::contract_server::reason_phrase(500u16),
                 detail.into(),
             ),
         )
@@ -4089,124 +4089,124 @@ impl ::contract_server::IntoReply for GenerateSimpleResponse {
 impl GenerateSimpleResponse {
     /** 400: The body is not valid JSON.
 
- The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+ The contract's problem with `status: 400`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn bad_request(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::BadRequest(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 400u16,
-                "Bad Request",
+                ::contract_server::reason_phrase(400u16),
                 detail.into(),
             ),
         )
     }
     /** 401: The bearer token is missing, malformed, expired or revoked.
 
- The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+ The contract's problem with `status: 401`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unauthorized(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::Unauthorized(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 401u16,
-                "Unauthorized",
+                ::contract_server::reason_phrase(401u16),
                 detail.into(),
             ),
         )
     }
     /** 402: The plan's monthly generations are used up.
 
- The contract's problem with `status: 402`, `title: "Payment Required"` and `detail`.*/
+ The contract's problem with `status: 402`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn payment_required(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::PaymentRequired(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 402u16,
-                "Payment Required",
+                ::contract_server::reason_phrase(402u16),
                 detail.into(),
             ),
         )
     }
     /** 404: `project_id` names no project of the user.
 
- The contract's problem with `status: 404`, `title: "Not Found"` and `detail`.*/
+ The contract's problem with `status: 404`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn not_found(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
         Self::NotFound(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 404u16,
-                "Not Found",
+                ::contract_server::reason_phrase(404u16),
                 detail.into(),
             ),
         )
     }
     /** 413: The body is larger than the server accepts.
 
- The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+ The contract's problem with `status: 413`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn payload_too_large(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::PayloadTooLarge(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 413u16,
-                "Content Too Large",
+                ::contract_server::reason_phrase(413u16),
                 detail.into(),
             ),
         )
     }
     /** 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
 
- The contract's problem with `status: 415`, `title: "Unsupported Media Type"` and `detail`.*/
+ The contract's problem with `status: 415`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unsupported_media_type(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::UnsupportedMediaType(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 415u16,
-                "Unsupported Media Type",
+                ::contract_server::reason_phrase(415u16),
                 detail.into(),
             ),
         )
     }
     /** 422: The request breaks the contract; `errors` lists every invalid field.
 
- The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+ The contract's problem with `status: 422`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unprocessable_entity(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::UnprocessableEntity(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 422u16,
-                "Unprocessable Content",
+                ::contract_server::reason_phrase(422u16),
                 detail.into(),
             ),
         )
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn too_many_requests(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 429u16,
-                "Too Many Requests",
+                ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
 
- The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+ The contract's problem with `status: 500`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn internal_server_error(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::InternalServerError(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 500u16,
-                "Internal Server Error",
+                ::contract_server::reason_phrase(500u16),
                 detail.into(),
             ),
         )
@@ -4246,28 +4246,28 @@ impl ::contract_server::IntoReply for HealthResponse {
 impl HealthResponse {
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn too_many_requests(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 429u16,
-                "Too Many Requests",
+                ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
 
- The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+ The contract's problem with `status: 500`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn internal_server_error(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::InternalServerError(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 500u16,
-                "Internal Server Error",
+                ::contract_server::reason_phrase(500u16),
                 detail.into(),
             ),
         )
@@ -4306,28 +4306,28 @@ impl ::contract_server::IntoReply for OpenapiJsonResponse {
 impl OpenapiJsonResponse {
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn too_many_requests(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 429u16,
-                "Too Many Requests",
+                ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
 
- The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+ The contract's problem with `status: 500`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn internal_server_error(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::InternalServerError(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 500u16,
-                "Internal Server Error",
+                ::contract_server::reason_phrase(500u16),
                 detail.into(),
             ),
         )
@@ -4369,28 +4369,28 @@ impl ::contract_server::IntoReply for OpenapiYamlResponse {
 impl OpenapiYamlResponse {
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn too_many_requests(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 429u16,
-                "Too Many Requests",
+                ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
 
- The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+ The contract's problem with `status: 500`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn internal_server_error(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::InternalServerError(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 500u16,
-                "Internal Server Error",
+                ::contract_server::reason_phrase(500u16),
                 detail.into(),
             ),
         )
@@ -4440,56 +4440,56 @@ impl ::contract_server::IntoReply for ListProjectsResponse {
 impl ListProjectsResponse {
     /** 401: The bearer token is missing, malformed, expired or revoked.
 
- The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+ The contract's problem with `status: 401`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unauthorized(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::Unauthorized(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 401u16,
-                "Unauthorized",
+                ::contract_server::reason_phrase(401u16),
                 detail.into(),
             ),
         )
     }
     /** 422: The request breaks the contract; `errors` lists every invalid field.
 
- The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+ The contract's problem with `status: 422`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unprocessable_entity(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::UnprocessableEntity(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 422u16,
-                "Unprocessable Content",
+                ::contract_server::reason_phrase(422u16),
                 detail.into(),
             ),
         )
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn too_many_requests(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 429u16,
-                "Too Many Requests",
+                ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
 
- The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+ The contract's problem with `status: 500`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn internal_server_error(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::InternalServerError(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 500u16,
-                "Internal Server Error",
+                ::contract_server::reason_phrase(500u16),
                 detail.into(),
             ),
         )
@@ -4559,110 +4559,110 @@ impl ::contract_server::IntoReply for CreateProjectResponse {
 impl CreateProjectResponse {
     /** 400: The body is not valid JSON.
 
- The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+ The contract's problem with `status: 400`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn bad_request(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::BadRequest(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 400u16,
-                "Bad Request",
+                ::contract_server::reason_phrase(400u16),
                 detail.into(),
             ),
         )
     }
     /** 401: The bearer token is missing, malformed, expired or revoked.
 
- The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+ The contract's problem with `status: 401`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unauthorized(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::Unauthorized(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 401u16,
-                "Unauthorized",
+                ::contract_server::reason_phrase(401u16),
                 detail.into(),
             ),
         )
     }
     /** 409: The user already has a project with this name.
 
- The contract's problem with `status: 409`, `title: "Conflict"` and `detail`.*/
+ The contract's problem with `status: 409`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn conflict(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
         Self::Conflict(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 409u16,
-                "Conflict",
+                ::contract_server::reason_phrase(409u16),
                 detail.into(),
             ),
         )
     }
     /** 413: The body is larger than the server accepts.
 
- The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+ The contract's problem with `status: 413`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn payload_too_large(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::PayloadTooLarge(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 413u16,
-                "Content Too Large",
+                ::contract_server::reason_phrase(413u16),
                 detail.into(),
             ),
         )
     }
     /** 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
 
- The contract's problem with `status: 415`, `title: "Unsupported Media Type"` and `detail`.*/
+ The contract's problem with `status: 415`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unsupported_media_type(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::UnsupportedMediaType(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 415u16,
-                "Unsupported Media Type",
+                ::contract_server::reason_phrase(415u16),
                 detail.into(),
             ),
         )
     }
     /** 422: The request breaks the contract; `errors` lists every invalid field.
 
- The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+ The contract's problem with `status: 422`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unprocessable_entity(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::UnprocessableEntity(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 422u16,
-                "Unprocessable Content",
+                ::contract_server::reason_phrase(422u16),
                 detail.into(),
             ),
         )
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn too_many_requests(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 429u16,
-                "Too Many Requests",
+                ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
 
- The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+ The contract's problem with `status: 500`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn internal_server_error(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::InternalServerError(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 500u16,
-                "Internal Server Error",
+                ::contract_server::reason_phrase(500u16),
                 detail.into(),
             ),
         )
@@ -4712,54 +4712,54 @@ impl ::contract_server::IntoReply for GetProjectResponse {
 impl GetProjectResponse {
     /** 401: The bearer token is missing, malformed, expired or revoked.
 
- The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+ The contract's problem with `status: 401`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unauthorized(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::Unauthorized(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 401u16,
-                "Unauthorized",
+                ::contract_server::reason_phrase(401u16),
                 detail.into(),
             ),
         )
     }
     /** 404: No such project.
 
- The contract's problem with `status: 404`, `title: "Not Found"` and `detail`.*/
+ The contract's problem with `status: 404`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn not_found(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
         Self::NotFound(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 404u16,
-                "Not Found",
+                ::contract_server::reason_phrase(404u16),
                 detail.into(),
             ),
         )
     }
     /** 422: The request breaks the contract; `errors` lists every invalid field.
 
- The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+ The contract's problem with `status: 422`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unprocessable_entity(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::UnprocessableEntity(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 422u16,
-                "Unprocessable Content",
+                ::contract_server::reason_phrase(422u16),
                 detail.into(),
             ),
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
 
- The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+ The contract's problem with `status: 500`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn internal_server_error(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::InternalServerError(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 500u16,
-                "Internal Server Error",
+                ::contract_server::reason_phrase(500u16),
                 detail.into(),
             ),
         )
@@ -4809,54 +4809,54 @@ impl ::contract_server::IntoReply for DeleteProjectResponse {
 impl DeleteProjectResponse {
     /** 401: The bearer token is missing, malformed, expired or revoked.
 
- The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+ The contract's problem with `status: 401`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unauthorized(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::Unauthorized(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 401u16,
-                "Unauthorized",
+                ::contract_server::reason_phrase(401u16),
                 detail.into(),
             ),
         )
     }
     /** 404: No such project.
 
- The contract's problem with `status: 404`, `title: "Not Found"` and `detail`.*/
+ The contract's problem with `status: 404`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn not_found(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
         Self::NotFound(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 404u16,
-                "Not Found",
+                ::contract_server::reason_phrase(404u16),
                 detail.into(),
             ),
         )
     }
     /** 422: The request breaks the contract; `errors` lists every invalid field.
 
- The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+ The contract's problem with `status: 422`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unprocessable_entity(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::UnprocessableEntity(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 422u16,
-                "Unprocessable Content",
+                ::contract_server::reason_phrase(422u16),
                 detail.into(),
             ),
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
 
- The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+ The contract's problem with `status: 500`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn internal_server_error(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::InternalServerError(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 500u16,
-                "Internal Server Error",
+                ::contract_server::reason_phrase(500u16),
                 detail.into(),
             ),
         )
@@ -4931,122 +4931,122 @@ impl ::contract_server::IntoReply for UpdateProjectResponse {
 impl UpdateProjectResponse {
     /** 400: The body is not valid JSON.
 
- The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+ The contract's problem with `status: 400`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn bad_request(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::BadRequest(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 400u16,
-                "Bad Request",
+                ::contract_server::reason_phrase(400u16),
                 detail.into(),
             ),
         )
     }
     /** 401: The bearer token is missing, malformed, expired or revoked.
 
- The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+ The contract's problem with `status: 401`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unauthorized(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::Unauthorized(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 401u16,
-                "Unauthorized",
+                ::contract_server::reason_phrase(401u16),
                 detail.into(),
             ),
         )
     }
     /** 404: No such project.
 
- The contract's problem with `status: 404`, `title: "Not Found"` and `detail`.*/
+ The contract's problem with `status: 404`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn not_found(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
         Self::NotFound(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 404u16,
-                "Not Found",
+                ::contract_server::reason_phrase(404u16),
                 detail.into(),
             ),
         )
     }
     /** 409: The user already has a project with this name.
 
- The contract's problem with `status: 409`, `title: "Conflict"` and `detail`.*/
+ The contract's problem with `status: 409`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn conflict(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
         Self::Conflict(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 409u16,
-                "Conflict",
+                ::contract_server::reason_phrase(409u16),
                 detail.into(),
             ),
         )
     }
     /** 413: The body is larger than the server accepts.
 
- The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+ The contract's problem with `status: 413`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn payload_too_large(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::PayloadTooLarge(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 413u16,
-                "Content Too Large",
+                ::contract_server::reason_phrase(413u16),
                 detail.into(),
             ),
         )
     }
     /** 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
 
- The contract's problem with `status: 415`, `title: "Unsupported Media Type"` and `detail`.*/
+ The contract's problem with `status: 415`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unsupported_media_type(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::UnsupportedMediaType(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 415u16,
-                "Unsupported Media Type",
+                ::contract_server::reason_phrase(415u16),
                 detail.into(),
             ),
         )
     }
     /** 422: The request breaks the contract; `errors` lists every invalid field.
 
- The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+ The contract's problem with `status: 422`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unprocessable_entity(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::UnprocessableEntity(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 422u16,
-                "Unprocessable Content",
+                ::contract_server::reason_phrase(422u16),
                 detail.into(),
             ),
         )
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn too_many_requests(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 429u16,
-                "Too Many Requests",
+                ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
 
- The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+ The contract's problem with `status: 500`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn internal_server_error(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::InternalServerError(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 500u16,
-                "Internal Server Error",
+                ::contract_server::reason_phrase(500u16),
                 detail.into(),
             ),
         )
@@ -5096,54 +5096,54 @@ impl ::contract_server::IntoReply for GetFileResponse {
 impl GetFileResponse {
     /** 401: The bearer token is missing, malformed, expired or revoked.
 
- The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+ The contract's problem with `status: 401`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unauthorized(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::Unauthorized(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 401u16,
-                "Unauthorized",
+                ::contract_server::reason_phrase(401u16),
                 detail.into(),
             ),
         )
     }
     /** 404: No such project or file.
 
- The contract's problem with `status: 404`, `title: "Not Found"` and `detail`.*/
+ The contract's problem with `status: 404`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn not_found(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
         Self::NotFound(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 404u16,
-                "Not Found",
+                ::contract_server::reason_phrase(404u16),
                 detail.into(),
             ),
         )
     }
     /** 422: The request breaks the contract; `errors` lists every invalid field.
 
- The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+ The contract's problem with `status: 422`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unprocessable_entity(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::UnprocessableEntity(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 422u16,
-                "Unprocessable Content",
+                ::contract_server::reason_phrase(422u16),
                 detail.into(),
             ),
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
 
- The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+ The contract's problem with `status: 500`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn internal_server_error(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::InternalServerError(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 500u16,
-                "Internal Server Error",
+                ::contract_server::reason_phrase(500u16),
                 detail.into(),
             ),
         )
@@ -5212,110 +5212,110 @@ impl ::contract_server::IntoReply for PutFileResponse {
 impl PutFileResponse {
     /** 400: The body is not valid JSON.
 
- The contract's problem with `status: 400`, `title: "Bad Request"` and `detail`.*/
+ The contract's problem with `status: 400`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn bad_request(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::BadRequest(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 400u16,
-                "Bad Request",
+                ::contract_server::reason_phrase(400u16),
                 detail.into(),
             ),
         )
     }
     /** 401: The bearer token is missing, malformed, expired or revoked.
 
- The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+ The contract's problem with `status: 401`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unauthorized(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::Unauthorized(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 401u16,
-                "Unauthorized",
+                ::contract_server::reason_phrase(401u16),
                 detail.into(),
             ),
         )
     }
     /** 404: No such project.
 
- The contract's problem with `status: 404`, `title: "Not Found"` and `detail`.*/
+ The contract's problem with `status: 404`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn not_found(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
         Self::NotFound(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 404u16,
-                "Not Found",
+                ::contract_server::reason_phrase(404u16),
                 detail.into(),
             ),
         )
     }
     /** 413: The body is larger than the server accepts.
 
- The contract's problem with `status: 413`, `title: "Content Too Large"` and `detail`.*/
+ The contract's problem with `status: 413`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn payload_too_large(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::PayloadTooLarge(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 413u16,
-                "Content Too Large",
+                ::contract_server::reason_phrase(413u16),
                 detail.into(),
             ),
         )
     }
     /** 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
 
- The contract's problem with `status: 415`, `title: "Unsupported Media Type"` and `detail`.*/
+ The contract's problem with `status: 415`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unsupported_media_type(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::UnsupportedMediaType(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 415u16,
-                "Unsupported Media Type",
+                ::contract_server::reason_phrase(415u16),
                 detail.into(),
             ),
         )
     }
     /** 422: The request breaks the contract; `errors` lists every invalid field.
 
- The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+ The contract's problem with `status: 422`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unprocessable_entity(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::UnprocessableEntity(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 422u16,
-                "Unprocessable Content",
+                ::contract_server::reason_phrase(422u16),
                 detail.into(),
             ),
         )
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, `title: "Too Many Requests"` and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn too_many_requests(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 429u16,
-                "Too Many Requests",
+                ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
 
- The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+ The contract's problem with `status: 500`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn internal_server_error(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::InternalServerError(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 500u16,
-                "Internal Server Error",
+                ::contract_server::reason_phrase(500u16),
                 detail.into(),
             ),
         )
@@ -5364,54 +5364,54 @@ impl ::contract_server::IntoReply for DeleteFileResponse {
 impl DeleteFileResponse {
     /** 401: The bearer token is missing, malformed, expired or revoked.
 
- The contract's problem with `status: 401`, `title: "Unauthorized"` and `detail`.*/
+ The contract's problem with `status: 401`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unauthorized(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::Unauthorized(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 401u16,
-                "Unauthorized",
+                ::contract_server::reason_phrase(401u16),
                 detail.into(),
             ),
         )
     }
     /** 404: No such project or file.
 
- The contract's problem with `status: 404`, `title: "Not Found"` and `detail`.*/
+ The contract's problem with `status: 404`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn not_found(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
         Self::NotFound(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 404u16,
-                "Not Found",
+                ::contract_server::reason_phrase(404u16),
                 detail.into(),
             ),
         )
     }
     /** 422: The request breaks the contract; `errors` lists every invalid field.
 
- The contract's problem with `status: 422`, `title: "Unprocessable Content"` and `detail`.*/
+ The contract's problem with `status: 422`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn unprocessable_entity(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::UnprocessableEntity(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 422u16,
-                "Unprocessable Content",
+                ::contract_server::reason_phrase(422u16),
                 detail.into(),
             ),
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
 
- The contract's problem with `status: 500`, `title: "Internal Server Error"` and `detail`.*/
+ The contract's problem with `status: 500`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn internal_server_error(
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::InternalServerError(
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 500u16,
-                "Internal Server Error",
+                ::contract_server::reason_phrase(500u16),
                 detail.into(),
             ),
         )

@@ -235,7 +235,11 @@ impl Auth for App {
                     )));
                 }
                 Err(OAuthError::Unreachable(reason)) => {
-                    return Ok(OauthCallbackResponse::bad_gateway(format!("The provider cannot be reached: {reason}")));
+                    // What failed stays in the log: the answer names no internal host or error.
+                    tracing::warn!(%reason, "the OAuth provider cannot be reached");
+                    return Ok(OauthCallbackResponse::bad_gateway(
+                        "The sign-in provider cannot be reached; try again later.",
+                    ));
                 }
             };
             let user = match self.user_by_email(&identity.email).await? {

@@ -80,7 +80,8 @@ fn generate_changes_nothing(text: &str) {
     );
 }
 
-/// `openapi.yaml` and every file under `generated/` (but `node_modules` and `target`), by path.
+/// `openapi.yaml` and every file under `generated/` and `codegen/fixture/` (but `node_modules` and
+/// `target`), by path.
 fn generated_files() -> BTreeMap<String, Vec<u8>> {
     fn walk(root: &Path, dir: &Path, files: &mut BTreeMap<String, Vec<u8>>) {
         let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("listing {}: {e}", dir.display()));
@@ -101,6 +102,7 @@ fn generated_files() -> BTreeMap<String, Vec<u8>> {
     let root = project_root();
     let mut files = BTreeMap::new();
     walk(&root, &root.join("generated"), &mut files);
+    walk(&root, &root.join("codegen/fixture"), &mut files);
     files.insert("openapi.yaml".into(), read("openapi.yaml").into_bytes());
     files
 }
