@@ -9,7 +9,7 @@ use serde_json::Value;
 use url::Url;
 
 use super::CompileError;
-use crate::schema::join;
+use crate::schema::{SCHEMA_ARRAY_KEYWORDS, SCHEMA_KEYWORDS, SCHEMA_MAP_KEYWORDS, join};
 
 /// A place in a document: its retrieval URI and a JSON pointer.
 pub(super) type Location = (String, String);
@@ -31,21 +31,18 @@ pub struct Registry<'l> {
     loader: Loader<'l>,
 }
 
-const SUBSCHEMA: &[&str] = &[
-    "items",
-    "additionalProperties",
-    "unevaluatedProperties",
-    "unevaluatedItems",
-    "not",
-    "contains",
-    "propertyNames",
-    "if",
-    "then",
-    "else",
-    "additionalItems",
-];
-const SUBSCHEMA_ARRAY: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems"];
-const SUBSCHEMA_MAP: &[&str] = &["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"];
+/// Older spellings the registry also walks (documents of any draft may be loaded), beyond the
+/// 2020-12 keywords of [`crate::schema`].
+const LEGACY_SUBSCHEMA: &str = "additionalItems";
+const LEGACY_SUBSCHEMA_MAP: &str = "definitions";
+
+fn is_subschema(key: &str) -> bool {
+    SCHEMA_KEYWORDS.contains(&key) || key == LEGACY_SUBSCHEMA
+}
+
+fn is_subschema_map(key: &str) -> bool {
+    SCHEMA_MAP_KEYWORDS.contains(&key) || key == LEGACY_SUBSCHEMA_MAP
+}
 
 impl<'l> Registry<'l> {
     /// A registry that asks `loader` for documents it does not have (by URI without fragment).
@@ -90,13 +87,13 @@ impl<'l> Registry<'l> {
         }
         self.bases.insert((doc.to_owned(), pointer.to_owned()), base.clone());
         for (key, value) in object {
-            if SUBSCHEMA.contains(&key.as_str()) {
+            if is_subschema(key) {
                 self.scan(doc, value, &join(pointer, key), &base);
-            } else if SUBSCHEMA_ARRAY.contains(&key.as_str()) {
+            } else if SCHEMA_ARRAY_KEYWORDS.contains(&key.as_str()) {
                 for (index, item) in value.as_array().into_iter().flatten().enumerate() {
                     self.scan(doc, item, &join(&join(pointer, key), &index.to_string()), &base);
                 }
-            } else if SUBSCHEMA_MAP.contains(&key.as_str()) {
+            } else if is_subschema_map(key) {
                 for (name, item) in value.as_object().into_iter().flatten() {
                     self.scan(doc, item, &join(&join(pointer, key), name), &base);
                 }
