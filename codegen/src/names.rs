@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::{Ident, Span};
 
 use crate::error::{Error, Language};
-use crate::model::{Model, Operation};
+use crate::model::{Body, Model, Operation};
 use crate::schema::as_ref_name;
 use crate::typescript::printer::is_identifier;
 
@@ -281,14 +281,14 @@ pub fn ts_body_validator(prefix: &str, status: u16) -> String {
     format!("validate{prefix}{status}")
 }
 
-/// The statuses whose JSON body is an inline schema (they get their own validator).
+/// Whether a response body is JSON with an inline schema (such a body gets its own validator).
+pub fn is_inline_body(body: &Body) -> bool {
+    as_ref_name(&body.schema).is_none() && body.media_type.contains("json")
+}
+
+/// The statuses whose JSON body is an inline schema.
 pub fn inline_bodies(operation: &Operation) -> Vec<u16> {
-    operation
-        .responses
-        .iter()
-        .filter(|r| r.body.as_ref().is_some_and(|b| as_ref_name(&b.schema).is_none() && b.media_type.contains("json")))
-        .map(|r| r.status)
-        .collect()
+    operation.responses.iter().filter(|r| r.body.as_ref().is_some_and(is_inline_body)).map(|r| r.status).collect()
 }
 
 /// The response enum of an operation (`GetProjectResponse`).

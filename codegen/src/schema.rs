@@ -60,14 +60,6 @@ impl<'a> Types<'a> {
         self.0 == [name]
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
     pub fn iter(&self) -> impl Iterator<Item = &'a str> + '_ {
         self.0.iter().copied()
     }
@@ -115,12 +107,6 @@ impl Components for BTreeMap<String, Value> {
 impl Components for BTreeMap<String, NamedSchema> {
     fn schema(&self, name: &str) -> Option<&Value> {
         self.get(name).map(|named| &named.schema)
-    }
-}
-
-impl Components for Map<String, Value> {
-    fn schema(&self, name: &str) -> Option<&Value> {
-        self.get(name)
     }
 }
 

@@ -20,7 +20,7 @@ pub fn run(root: &Path, out: &mut dyn Write) -> Result<ExitCode> {
         Command::new(&cargo).current_dir(root).args(["test", "--workspace", "--locked"]).env("INSTA_UPDATE", "no"),
     )?;
 
-    step(out, "tsc --strict (generated/typescript + tests/typescript)")?;
+    step(out, "tsc --strict (generated/typescript, the fixture's package, tests/typescript)")?;
     run_command(
         Command::new(tools.join("node_modules/.bin/tsc"))
             .current_dir(root)

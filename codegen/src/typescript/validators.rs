@@ -22,12 +22,11 @@ pub(crate) fn compile(model: &Model, names: &Names) -> Result<Vec<Stmt>, Error> 
     let mut bodies = Map::new();
     let mut owners: Vec<(&Operation, u16, String)> = Vec::new();
     for operation in &model.operations {
-        for status in names::inline_bodies(operation) {
-            let key = format!("{}_{}", operation.id, status);
-            let schema = operation.responses.iter().find(|r| r.status == status).and_then(|r| r.body.as_ref());
-            if let Some(body) = schema {
+        for response in &operation.responses {
+            if let Some(body) = response.body.as_ref().filter(|body| names::is_inline_body(body)) {
+                let key = format!("{}_{}", operation.id, response.status);
                 bodies.insert(key.clone(), body.schema.clone());
-                owners.push((operation, status, key));
+                owners.push((operation, response.status, key));
             }
         }
     }
