@@ -20,6 +20,7 @@ mod definitions;
 mod operations;
 mod parameters;
 mod paths;
+mod schema_names;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -55,6 +56,7 @@ pub fn lower(contract: &Contract) -> Result<Model, Errors> {
 
     let (schemas, renames, found) = definitions::merge(generators);
     problems.extend(found);
+    let problem = definitions::rename_refs(&problem, &renames.response);
 
     let mut operations = Vec::new();
     for pending in pending {
@@ -97,12 +99,14 @@ pub fn lower(contract: &Contract) -> Result<Model, Errors> {
 
 /// The two schemars generators (what serde reads, what it writes) and the Rust path of every type
 /// the contract names directly. schemars collects definitions as it goes, so this is the one piece
-/// of state the phases share.
+/// of state the phases share. Names here are schemars' own, per generator, until
+/// [`definitions::merge`] renames them.
 pub(crate) struct Generators {
     request: SchemaGenerator,
     response: SchemaGenerator,
-    /// Schema name to Rust path, for the types the contract names directly.
-    rust_names: BTreeMap<String, String>,
+    /// schemars' schema name to Rust path, for the types the contract names directly, per side.
+    request_rust_names: BTreeMap<String, String>,
+    response_rust_names: BTreeMap<String, String>,
 }
 
 fn generator(serialize: bool) -> SchemaGenerator {
@@ -115,16 +119,26 @@ fn generator(serialize: bool) -> SchemaGenerator {
 
 impl Generators {
     fn new() -> Self {
-        Self { request: generator(false), response: generator(true), rust_names: BTreeMap::new() }
+        Self {
+            request: generator(false),
+            response: generator(true),
+            request_rust_names: BTreeMap::new(),
+            response_rust_names: BTreeMap::new(),
+        }
     }
 
     /// The schema of `ty` as serde reads it (`request`) or writes it; records its Rust path.
     fn type_schema(&mut self, ty: &TypeRef, request: bool) -> Value {
-        let generator = if request { &mut self.request } else { &mut self.response };
-        let schema = ty.schema(generator).to_value();
+        let (generator, rust_names) = if request {
+            (&mut self.request, &mut self.request_rust_names)
+        } else {
+            (&mut self.response, &mut self.response_rust_names)
+        };
+        let mut schema = ty.schema(generator).to_value();
         if let Some(name) = as_ref_name(&schema) {
-            self.rust_names.entry(name.to_owned()).or_insert_with(|| ty.rust_name.to_string());
+            rust_names.entry(name.to_owned()).or_insert_with(|| ty.rust_name.to_string());
         }
+        crate::schema::close_tuples(&mut schema);
         schema
     }
 }
