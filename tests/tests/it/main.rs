@@ -1,8 +1,10 @@
 //! The cross-artifact tests, one binary: the documents against the official OAS 3.1 schema and
 //! third-party readers, examples against their schemas, a second contract against serde, the
 //! TypeScript validators against the Rust validator, the fixture's generated server implemented and
-//! driven, and tidy checks of the repository's text.
+//! driven, a fresh workspace adopting the toolkit as the README says, and tidy checks of the
+//! repository's text.
 
+mod adoption;
 mod agreement;
 mod examples;
 mod fixture_server;
