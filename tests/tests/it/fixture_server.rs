@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
+use contract::{I64String, U64String};
 use fixture::{Priority, Todo, TodoCreate, TodoPath, TodoQuery};
 use fixture_server::{
     AuthError, Authenticator, BoxFuture, Core, CreateTodoResponse, DeleteTodoResponse, ListTodosResponse, Principal,
@@ -41,14 +42,26 @@ impl contract_server::InternalError for StoreDown {}
 struct Store;
 
 fn todo(id: u64, title: String) -> Todo {
-    Todo { id, title, done_at: None, note: None, priority: Priority::Low, parent: None }
+    Todo {
+        id,
+        title,
+        done_at: None,
+        note: None,
+        priority: Priority::Low,
+        parent: None,
+        sync_id: U64String(u64::MAX - id),
+        changed_ns: I64String(0),
+    }
 }
 
 impl Todos for Store {
-    /// One to-do per requested priority, titled with the limit: what the query was read as.
+    /// One to-do per requested priority, titled with the limit and changed at `since`: what the
+    /// query was read as.
     async fn list_todos(&self, _: RequestContext, query: TodoQuery) -> ListTodosResponse {
         let limit = query.limit.map_or("none".to_owned(), |l| l.to_string());
-        ListTodosResponse::Ok((0..query.priority.len() as u64).map(|i| todo(i, format!("limit {limit}"))).collect())
+        let changed_ns = query.since.unwrap_or_default();
+        let todos = (0..query.priority.len() as u64).map(|i| Todo { changed_ns, ..todo(i, format!("limit {limit}")) });
+        ListTodosResponse::Ok(todos.collect())
     }
 
     async fn create_todo(&self, _: RequestContext, body: TodoCreate) -> CreateTodoResponse {
@@ -106,6 +119,21 @@ async fn query_parameters_are_read_by_their_kinds() {
     let (status, _, problem) = call(Method::GET, "/todos?limit=many", None, None).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(problem["errors"][0]["path"], "/query/limit", "{problem}");
+}
+
+#[tokio::test]
+async fn sixty_four_bit_strings_travel_exactly() {
+    let (status, _, body) = call(Method::GET, "/todos?priority=low&since=-9223372036854775808", None, None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body[0]["changed_ns"], "-9223372036854775808", "an I64String query parameter, read and written back");
+    assert_eq!(body[0]["sync_id"], "18446744073709551615", "a U64String, beyond 2^53");
+
+    for since in ["007", "9223372036854775808", "1.5"] {
+        let (status, _, problem) = call(Method::GET, &format!("/todos?since={since}"), None, None).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{since}: {problem}");
+        assert_eq!(problem["errors"][0]["path"], "/query/since", "{problem}");
+        assert_eq!(problem["errors"][0]["keyword"], "pattern", "{problem}");
+    }
 }
 
 #[tokio::test]
