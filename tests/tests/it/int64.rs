@@ -1,0 +1,116 @@
+//! 64-bit integers as strings (`contract::U64String`, `contract::I64String`) on the fixture's
+//! `Todo`: values beyond 2^53 travel exactly through serde, are accepted by the committed JSON
+//! Schema (the Rust `jsonschema` crate, as the server validates) and by the generated TypeScript
+//! validators (`tests/typescript/agreement.mjs`); every text serde refuses is refused by both, with
+//! the same `(path, keyword)` pairs.
+
+use std::collections::BTreeSet;
+use std::process::Command;
+
+use contract::{I64String, U64String};
+use fixture::{Priority, Todo};
+use serde_json::{Value, json};
+use tests::{project_root, read_json};
+
+fn todo(sync_id: u64, changed_ns: i64) -> Todo {
+    Todo {
+        id: 1,
+        title: "Sync".into(),
+        done_at: None,
+        note: None,
+        priority: Priority::High,
+        parent: None,
+        sync_id: U64String(sync_id),
+        changed_ns: I64String(changed_ns),
+    }
+}
+
+/// The `(path, keyword)` pairs the TypeScript `validateTodo` reports for each value.
+fn typescript_verdicts(values: &[Value]) -> Vec<BTreeSet<(String, String)>> {
+    let root = project_root();
+    assert!(
+        root.join("tests/node_modules/typescript").exists(),
+        "tests/node_modules is missing: run `cargo xtask test`, which installs the npm packages first"
+    );
+    let cases: Vec<Value> = values.iter().map(|value| json!({ "type": "Todo", "value": value })).collect();
+    let dir = std::env::temp_dir().join(format!("int64-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(dir.join("cases.json"), serde_json::to_string(&cases).expect("JSON")).expect("write cases");
+    let output = Command::new("node")
+        .arg(root.join("tests/typescript/agreement.mjs"))
+        .arg(root.join("codegen/fixture/generated/typescript"))
+        .arg(&dir)
+        .output()
+        .expect("node runs");
+    assert!(output.status.success(), "node failed: {}", String::from_utf8_lossy(&output.stderr));
+    let results: Vec<Vec<(String, String)>> =
+        serde_json::from_slice(&std::fs::read(dir.join("results.json")).expect("results")).expect("results JSON");
+    std::fs::remove_dir_all(&dir).ok();
+    results.into_iter().map(|pairs| pairs.into_iter().collect()).collect()
+}
+
+#[test]
+fn values_beyond_2_53_travel_exactly_and_every_refusal_agrees() {
+    let validator =
+        tests::validator(&read_json(&project_root().join("codegen/fixture/generated/jsonschema/Todo.json")));
+    let rust = |value: &Value| -> BTreeSet<(String, String)> {
+        validator.iter_errors(value).map(|e| (e.instance_path().to_string(), e.kind().keyword().to_owned())).collect()
+    };
+
+    // What serde writes, at and around every bound.
+    let mut written = Vec::new();
+    for (sync_id, changed_ns) in [
+        (0, 0),
+        ((1 << 53) + 1, -(1 << 53) - 1),
+        (u64::MAX, i64::MIN),
+        (u64::MAX - 1, i64::MAX),
+        (10_000_000_000_000_000_000, -1),
+    ] {
+        let todo = todo(sync_id, changed_ns);
+        let text = serde_json::to_string(&todo).expect("serializes");
+        assert!(text.contains(&format!("\"sync_id\":\"{sync_id}\"")), "written as a string: {text}");
+        assert!(text.contains(&format!("\"changed_ns\":\"{changed_ns}\"")), "written as a string: {text}");
+        let back: Todo = serde_json::from_str(&text).expect("reads back");
+        assert_eq!((back.sync_id.0, back.changed_ns.0), (sync_id, changed_ns), "exactly, beyond 2^53");
+        let value: Value = serde_json::from_str(&text).expect("JSON");
+        assert_eq!(rust(&value), BTreeSet::new(), "the JSON Schema accepts what serde writes: {value}");
+        written.push(value);
+    }
+
+    // What serde refuses, one field at a time.
+    let base = written[0].clone();
+    let mut refused = Vec::new();
+    for (field, text) in [
+        ("sync_id", json!(9_007_199_254_740_993_u64)),
+        ("sync_id", json!("18446744073709551616")),
+        ("sync_id", json!("-1")),
+        ("sync_id", json!("+1")),
+        ("sync_id", json!("007")),
+        ("sync_id", json!("")),
+        ("sync_id", json!(" 1")),
+        ("sync_id", json!("1e3")),
+        ("changed_ns", json!("-0")),
+        ("changed_ns", json!("9223372036854775808")),
+        ("changed_ns", json!("-9223372036854775809")),
+        ("changed_ns", json!(-5)),
+        ("changed_ns", json!(null)),
+    ] {
+        let mut value = base.clone();
+        value[field] = text.clone();
+        assert!(serde_json::from_value::<Todo>(value.clone()).is_err(), "serde refuses {field}: {text}");
+        let errors = rust(&value);
+        assert!(!errors.is_empty(), "the JSON Schema refuses {field}: {text}");
+        assert!(errors.iter().all(|(path, _)| *path == format!("/{field}")), "{errors:?}");
+        refused.push((value, errors));
+    }
+
+    let mut values = written.clone();
+    values.extend(refused.iter().map(|(value, _)| value.clone()));
+    let verdicts = typescript_verdicts(&values);
+    for (value, verdict) in written.iter().zip(&verdicts) {
+        assert_eq!(verdict, &BTreeSet::new(), "TypeScript accepts what serde writes: {value}");
+    }
+    for ((value, errors), verdict) in refused.iter().zip(&verdicts[written.len()..]) {
+        assert_eq!(verdict, errors, "TypeScript refuses as Rust does: {value}");
+    }
+}
