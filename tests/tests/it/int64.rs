@@ -22,6 +22,7 @@ fn todo(sync_id: u64, changed_ns: i64) -> Todo {
         parent: None,
         sync_id: U64String(sync_id),
         changed_ns: I64String(changed_ns),
+        window: None,
     }
 }
 
