@@ -145,7 +145,10 @@ async fn query_parameters_are_read_by_their_kinds() {
 async fn sixty_four_bit_strings_travel_exactly() {
     let (status, _, body) = call(Method::GET, "/todos?priority=low&since=-9223372036854775808", None, None).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(body["items"][0]["changed_ns"], "-9223372036854775808", "an I64String query parameter, read and written back");
+    assert_eq!(
+        body["items"][0]["changed_ns"], "-9223372036854775808",
+        "an I64String query parameter, read and written back"
+    );
     assert_eq!(body["items"][0]["sync_id"], "18446744073709551615", "a U64String, beyond 2^53");
 
     for since in ["007", "9223372036854775808", "1.5"] {
