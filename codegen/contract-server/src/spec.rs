@@ -86,7 +86,7 @@ impl Schemas {
         let registry = Registry::new()
             .add(components.uri, document)
             .and_then(|builder| builder.prepare())
-            .map_err(|source| SpecError::Components { uri: components.uri, source })?;
+            .map_err(|source| SpecError::Components { uri: components.uri, source: Box::new(source) })?;
         Ok(Self { registry })
     }
 }
@@ -132,7 +132,7 @@ pub enum SpecError {
     Components {
         uri: &'static str,
         #[source]
-        source: jsonschema::ReferencingError,
+        source: Box<jsonschema::ReferencingError>,
     },
     #[error("operation `{operation}`: the {part} schema does not compile")]
     Invalid {
@@ -297,7 +297,7 @@ mod tests {
         assert!(!body.is_valid(&serde_json::json!({"id": 1, "next": {"next": null}})), "the nested reference too");
 
         static BROKEN: Components = Components { uri: "urn:test:broken", document: "{not json" };
-        let error = Schemas::new(&BROKEN).err().expect("not JSON");
+        let error = Schemas::new(&BROKEN).expect_err("not JSON");
         assert!(matches!(error, SpecError::NotJson { part: "components", .. }), "{error:?}");
         let missing = r#"{"$ref": "urn:test:components#/components/schemas/Nope"}"#;
         let error = Operation::compile(spec("{}", missing, "{}"), &test_schemas(), ResponseValidation::Off)
