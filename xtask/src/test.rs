@@ -1,6 +1,7 @@
 //! `cargo xtask test`: installs what the tests need (npm packages from the committed lockfile),
 //! then runs every test: the Rust workspace (the cross-language agreement test needs the npm
-//! packages), `tsc --strict` over the generated TypeScript and a consumer program, the
+//! packages), `tsc --strict` over the generated TypeScript (the reference contract's, the fixture's
+//! and the examples') and the consumer programs, the
 //! JSON-Schema-Test-Suite against the validator compiler, and Redocly over `openapi.yaml`.
 
 use std::io::Write;
@@ -20,7 +21,7 @@ pub fn run(root: &Path, out: &mut dyn Write) -> Result<ExitCode> {
         Command::new(&cargo).current_dir(root).args(["test", "--workspace", "--locked"]).env("INSTA_UPDATE", "no"),
     )?;
 
-    step(out, "tsc --strict (generated/typescript, the fixture's package, tests/typescript)")?;
+    step(out, "tsc --strict (generated/typescript, the fixture's and the examples' packages, tests/typescript)")?;
     run_command(
         Command::new(tools.join("node_modules/.bin/tsc"))
             .current_dir(root)
