@@ -1,8 +1,9 @@
 //! `cargo xtask test`: installs what the tests need (npm packages from the committed lockfile),
 //! then runs every test: the Rust workspace (the cross-language agreement test needs the npm
-//! packages), `tsc --strict` over the generated TypeScript (the reference contract's, the fixture's
-//! and the examples') and the consumer programs, the
-//! JSON-Schema-Test-Suite against the validator compiler, and Redocly over `openapi.yaml`.
+//! packages; the examples' crates run their own end-to-end tests), `tsc --strict` over the
+//! generated TypeScript (the reference contract's, the fixture's and the examples') and the
+//! consumer programs, the JSON-Schema-Test-Suite against the validator compiler, and Redocly over
+//! `openapi.yaml`.
 
 use std::io::Write;
 use std::path::Path;
