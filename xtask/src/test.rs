@@ -3,7 +3,7 @@
 //! packages; the examples' crates run their own end-to-end tests), `tsc --strict` over the
 //! generated TypeScript (the reference contract's, the fixture's and the examples') and the
 //! consumer programs, the JSON-Schema-Test-Suite against the validator compiler, and Redocly over
-//! `openapi.yaml`.
+//! `openapi.yaml` and the examples' documents.
 
 use std::io::Write;
 use std::path::Path;
@@ -37,12 +37,18 @@ pub fn run(root: &Path, out: &mut dyn Write) -> Result<ExitCode> {
     step(out, "schemathesis against the server")?;
     crate::schemathesis::run(root, &venv, out)?;
 
-    step(out, "redocly lint --extends=minimal openapi.yaml")?;
+    step(out, "redocly lint --extends=minimal (openapi.yaml and the examples')")?;
     let redocly = tools.join("node_modules/.bin/redocly");
     run_command(
         Command::new(&redocly)
             .current_dir(root)
-            .args(["lint", "--extends=minimal", "openapi.yaml"])
+            .args([
+                "lint",
+                "--extends=minimal",
+                "openapi.yaml",
+                "examples/saas-ia/openapi.yaml",
+                "examples/vault/openapi.yaml",
+            ])
             .env("REDOCLY_TELEMETRY", "off")
             .env("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true"),
     )?;
