@@ -4,7 +4,8 @@
 
  Every request goes through `contract_server::prepare` (authentication, rate limit, validation
  against the contract's JSON Schemas) before it reaches a trait method, and its typed answer
- through `contract_server::finish` (ETag, 304, rate-limit and deprecation headers).
+ through `contract_server::finish` (response validation, ETag, 304, rate-limit and deprecation
+ headers).
 
  # Answering
 
@@ -23,6 +24,11 @@
    `.unwrap_or_else(XResponse::from)`.
  - **Logs name the request.** Each method runs inside an `ERROR`-level `tracing` span `request`
    with the fields `operation` (the operation id) and `request_id` (the answer's `X-Request-Id`).
+ - **Answers are checked against the contract.** With response validation on
+   (`contract_server::ResponseValidation`: enforced by default in debug builds, off in release
+   builds, `Core::with_response_validation`), every JSON body is validated against its status's
+   schema; a broken rule is logged at `ERROR` with the operation, JSON pointer and rule, and, when
+   enforced, the operation's `500` (`internal_server_error`) is answered instead.
 
  ## Limitations
 
@@ -33,6 +39,13 @@ pub use ::contract_server::{
 };
 /// What the runtime knows of each operation.
 pub mod specs {
+    /// Every named schema of the contract, written once; the specs' schemas refer to it.
+    pub static COMPONENTS: ::contract_server::Components = ::contract_server::Components {
+        uri: "urn:contract:components",
+        document: ::core::include_str!("components.json"),
+    };
+    /// The schema of every error answer: the contract's problem type.
+    pub const PROBLEM: &str = "{\"$ref\":\"urn:contract:components#/components/schemas/Problem\"}";
     /// `POST /api/auth/login`
     pub static LOGIN: ::contract_server::Spec = ::contract_server::Spec {
         id: "login",
@@ -40,9 +53,16 @@ pub mod specs {
         query: ::core::option::Option::None,
         headers: ::core::option::Option::None,
         body: ::core::option::Option::Some(
-            "{\"$ref\":\"#/$defs/UserLogin\",\"$defs\":{\"UserLogin\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"email\":{\"type\":\"string\",\"maxLength\":255,\"format\":\"email\"},\"password\":{\"type\":\"string\",\"description\":\"The password as typed; the registration rules are not checked here.\",\"minLength\":1,\"maxLength\":128}},\"required\":[\"email\",\"password\"],\"description\":\"Credentials for a password sign-in.\"}}}",
+            "{\"$ref\":\"urn:contract:components#/components/schemas/UserLogin\"}",
         ),
         body_required: true,
+        responses: &[
+            ::contract_server::ResponseBody {
+                status: 200u16,
+                schema: "{\"$ref\":\"urn:contract:components#/components/schemas/Token\"}",
+            },
+        ],
+        problem: PROBLEM,
         security: ::contract_server::Security::Public,
         rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
             requests: 5u32,
@@ -59,6 +79,13 @@ pub mod specs {
         headers: ::core::option::Option::None,
         body: ::core::option::Option::None,
         body_required: false,
+        responses: &[
+            ::contract_server::ResponseBody {
+                status: 200u16,
+                schema: "{\"$ref\":\"urn:contract:components#/components/schemas/User\"}",
+            },
+        ],
+        problem: PROBLEM,
         security: ::contract_server::Security::Bearer,
         rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
             requests: 20u32,
@@ -74,9 +101,16 @@ pub mod specs {
         query: ::core::option::Option::None,
         headers: ::core::option::Option::None,
         body: ::core::option::Option::Some(
-            "{\"$ref\":\"#/$defs/UserCreate\",\"$defs\":{\"UserCreate\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"email\":{\"type\":\"string\",\"description\":\"The sign-in address; one account per address.\",\"maxLength\":255,\"format\":\"email\"},\"password\":{\"type\":\"string\",\"description\":\"At least 8 characters.\",\"minLength\":8,\"maxLength\":128},\"full_name\":{\"type\":[\"string\",\"null\"],\"description\":\"The name shown in the interface.\",\"minLength\":1,\"maxLength\":255}},\"required\":[\"email\",\"password\"],\"description\":\"A new account.\",\"examples\":[{\"email\":\"test@test.com\",\"password\":\"Test123!\"}]}}}",
+            "{\"$ref\":\"urn:contract:components#/components/schemas/UserCreate\"}",
         ),
         body_required: true,
+        responses: &[
+            ::contract_server::ResponseBody {
+                status: 201u16,
+                schema: "{\"$ref\":\"urn:contract:components#/components/schemas/User\"}",
+            },
+        ],
+        problem: PROBLEM,
         security: ::contract_server::Security::Public,
         rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
             requests: 5u32,
@@ -90,7 +124,7 @@ pub mod specs {
         id: "list_transcriptions",
         path: ::core::option::Option::None,
         query: ::core::option::Option::Some(::contract_server::Parameters {
-            schema: "{\"type\":\"object\",\"properties\":{\"skip\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":0,\"maximum\":100000,\"default\":0},\"limit\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":1,\"maximum\":100,\"default\":20},\"status\":{\"$ref\":\"#/$defs/TranscriptionStatus\"}},\"required\":[],\"$defs\":{\"TranscriptionStatus\":{\"type\":\"string\",\"enum\":[\"pending\",\"processing\",\"completed\",\"failed\"],\"description\":\"Where a job is: `pending` (waiting for a worker), `processing` (a worker is transcribing the\\naudio), `completed` (`text` holds the transcript) or `failed` (`error` says why).\"}}}",
+            schema: "{\"type\":\"object\",\"properties\":{\"skip\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":0,\"maximum\":100000,\"default\":0},\"limit\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":1,\"maximum\":100,\"default\":20},\"status\":{\"$ref\":\"urn:contract:components#/components/schemas/TranscriptionStatus\"}},\"required\":[]}",
             params: &[
                 ::contract_server::Param {
                     name: "skip",
@@ -109,6 +143,13 @@ pub mod specs {
         headers: ::core::option::Option::None,
         body: ::core::option::Option::None,
         body_required: false,
+        responses: &[
+            ::contract_server::ResponseBody {
+                status: 200u16,
+                schema: "{\"$ref\":\"urn:contract:components#/components/schemas/TranscriptionPage\"}",
+            },
+        ],
+        problem: PROBLEM,
         security: ::contract_server::Security::Bearer,
         rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
             requests: 20u32,
@@ -124,9 +165,16 @@ pub mod specs {
         query: ::core::option::Option::None,
         headers: ::core::option::Option::None,
         body: ::core::option::Option::Some(
-            "{\"$ref\":\"#/$defs/TranscriptionCreate\",\"$defs\":{\"TranscriptionCreate\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"video_url\":{\"type\":\"string\",\"description\":\"A YouTube video URL.\",\"maxLength\":2048,\"pattern\":\"^https?://((www|m)\\\\.)?(youtube\\\\.com/(watch\\\\?([A-Za-z0-9_.=%-]*&)*v=|embed/|shorts/)|youtu\\\\.be/)[A-Za-z0-9_-]{11}([?&#][!-~]*)?$\"},\"language\":{\"type\":\"string\",\"description\":\"The spoken language (`en`, `fr`, `pt-BR`...), or `auto` to detect it.\",\"pattern\":\"^(auto|[a-z]{2}(-[A-Z]{2})?)$\",\"default\":\"auto\"}},\"required\":[\"video_url\"],\"description\":\"A video to transcribe.\",\"examples\":[{\"video_url\":\"https://www.youtube.com/watch?v=dQw4w9WgXcQ\",\"language\":\"auto\"}]}}}",
+            "{\"$ref\":\"urn:contract:components#/components/schemas/TranscriptionCreate\"}",
         ),
         body_required: true,
+        responses: &[
+            ::contract_server::ResponseBody {
+                status: 201u16,
+                schema: "{\"$ref\":\"urn:contract:components#/components/schemas/Transcription\"}",
+            },
+        ],
+        problem: PROBLEM,
         security: ::contract_server::Security::Bearer,
         rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
             requests: 10u32,
@@ -151,6 +199,13 @@ pub mod specs {
         headers: ::core::option::Option::None,
         body: ::core::option::Option::None,
         body_required: false,
+        responses: &[
+            ::contract_server::ResponseBody {
+                status: 200u16,
+                schema: "{\"$ref\":\"urn:contract:components#/components/schemas/Transcription\"}",
+            },
+        ],
+        problem: PROBLEM,
         security: ::contract_server::Security::Bearer,
         rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
             requests: 30u32,
@@ -175,6 +230,8 @@ pub mod specs {
         headers: ::core::option::Option::None,
         body: ::core::option::Option::None,
         body_required: false,
+        responses: &[],
+        problem: PROBLEM,
         security: ::contract_server::Security::Bearer,
         rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
             requests: 10u32,
@@ -191,6 +248,8 @@ pub mod specs {
         headers: ::core::option::Option::None,
         body: ::core::option::Option::None,
         body_required: false,
+        responses: &[],
+        problem: PROBLEM,
         security: ::contract_server::Security::Public,
         rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
             requests: 50u32,
@@ -207,6 +266,13 @@ pub mod specs {
         headers: ::core::option::Option::None,
         body: ::core::option::Option::None,
         body_required: false,
+        responses: &[
+            ::contract_server::ResponseBody {
+                status: 200u16,
+                schema: "{\"$ref\":\"urn:contract:components#/components/schemas/Health\"}",
+            },
+        ],
+        problem: PROBLEM,
         security: ::contract_server::Security::Public,
         rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
             requests: 100u32,
@@ -262,6 +328,9 @@ impl ::contract_server::IntoReply for LoginResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
     }
 }
 impl LoginResponse {
@@ -398,6 +467,9 @@ impl ::contract_server::IntoReply for GetMeResponse {
             }
         }
     }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
+    }
 }
 impl GetMeResponse {
     /** 401: The bearer token is missing, malformed, expired or revoked.
@@ -496,6 +568,9 @@ impl ::contract_server::IntoReply for RegisterResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
     }
 }
 impl RegisterResponse {
@@ -635,6 +710,9 @@ impl ::contract_server::IntoReply for ListTranscriptionsResponse {
             }
         }
     }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
+    }
 }
 impl ListTranscriptionsResponse {
     /** 401: The bearer token is missing, malformed, expired or revoked.
@@ -748,6 +826,9 @@ impl ::contract_server::IntoReply for CreateTranscriptionResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
     }
 }
 impl CreateTranscriptionResponse {
@@ -895,6 +976,9 @@ impl ::contract_server::IntoReply for GetTranscriptionResponse {
             }
         }
     }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
+    }
 }
 impl GetTranscriptionResponse {
     /** 401: The bearer token is missing, malformed, expired or revoked.
@@ -1011,6 +1095,9 @@ impl ::contract_server::IntoReply for DeleteTranscriptionResponse {
             }
         }
     }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
+    }
 }
 impl DeleteTranscriptionResponse {
     /** 401: The bearer token is missing, malformed, expired or revoked.
@@ -1112,6 +1199,9 @@ impl ::contract_server::IntoReply for DocsResponse {
             }
         }
     }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
+    }
 }
 impl DocsResponse {
     /** 429: Too many requests; retry after `Retry-After` seconds.
@@ -1171,6 +1261,9 @@ impl ::contract_server::IntoReply for HealthResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
     }
 }
 impl HealthResponse {
@@ -1305,6 +1398,7 @@ pub fn auth_router<S: Auth>(
     service: ::std::sync::Arc<S>,
     core: ::std::sync::Arc<::contract_server::Core>,
 ) -> ::core::result::Result<::axum::Router, ::contract_server::SpecError> {
+    let schemas = ::contract_server::Schemas::new(&specs::COMPONENTS)?;
     ::core::result::Result::Ok(
         ::axum::Router::new()
             .route(
@@ -1315,7 +1409,11 @@ pub fn auth_router<S: Auth>(
                             service.clone(),
                             core.clone(),
                             ::std::sync::Arc::new(
-                                ::contract_server::Operation::compile(&specs::LOGIN)?,
+                                ::contract_server::Operation::compile(
+                                    &specs::LOGIN,
+                                    &schemas,
+                                    core.response_validation(),
+                                )?,
                             ),
                         );
                         move |request: ::axum::extract::Request| async move {
@@ -1334,7 +1432,11 @@ pub fn auth_router<S: Auth>(
                             service.clone(),
                             core.clone(),
                             ::std::sync::Arc::new(
-                                ::contract_server::Operation::compile(&specs::GET_ME)?,
+                                ::contract_server::Operation::compile(
+                                    &specs::GET_ME,
+                                    &schemas,
+                                    core.response_validation(),
+                                )?,
                             ),
                         );
                         move |request: ::axum::extract::Request| async move {
@@ -1353,7 +1455,11 @@ pub fn auth_router<S: Auth>(
                             service.clone(),
                             core.clone(),
                             ::std::sync::Arc::new(
-                                ::contract_server::Operation::compile(&specs::REGISTER)?,
+                                ::contract_server::Operation::compile(
+                                    &specs::REGISTER,
+                                    &schemas,
+                                    core.response_validation(),
+                                )?,
                             ),
                         );
                         move |request: ::axum::extract::Request| async move {
@@ -1371,6 +1477,7 @@ pub fn transcription_router<S: Transcription>(
     service: ::std::sync::Arc<S>,
     core: ::std::sync::Arc<::contract_server::Core>,
 ) -> ::core::result::Result<::axum::Router, ::contract_server::SpecError> {
+    let schemas = ::contract_server::Schemas::new(&specs::COMPONENTS)?;
     ::core::result::Result::Ok(
         ::axum::Router::new()
             .route(
@@ -1383,6 +1490,8 @@ pub fn transcription_router<S: Transcription>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::LIST_TRANSCRIPTIONS,
+                                    &schemas,
+                                    core.response_validation(),
                                 )?,
                             ),
                         );
@@ -1403,6 +1512,8 @@ pub fn transcription_router<S: Transcription>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::CREATE_TRANSCRIPTION,
+                                    &schemas,
+                                    core.response_validation(),
                                 )?,
                             ),
                         );
@@ -1430,6 +1541,8 @@ pub fn transcription_router<S: Transcription>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::GET_TRANSCRIPTION,
+                                    &schemas,
+                                    core.response_validation(),
                                 )?,
                             ),
                         );
@@ -1450,6 +1563,8 @@ pub fn transcription_router<S: Transcription>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::DELETE_TRANSCRIPTION,
+                                    &schemas,
+                                    core.response_validation(),
                                 )?,
                             ),
                         );
@@ -1474,6 +1589,7 @@ pub fn public_router<S: Public>(
     service: ::std::sync::Arc<S>,
     core: ::std::sync::Arc<::contract_server::Core>,
 ) -> ::core::result::Result<::axum::Router, ::contract_server::SpecError> {
+    let schemas = ::contract_server::Schemas::new(&specs::COMPONENTS)?;
     ::core::result::Result::Ok(
         ::axum::Router::new()
             .route(
@@ -1484,7 +1600,11 @@ pub fn public_router<S: Public>(
                             service.clone(),
                             core.clone(),
                             ::std::sync::Arc::new(
-                                ::contract_server::Operation::compile(&specs::DOCS)?,
+                                ::contract_server::Operation::compile(
+                                    &specs::DOCS,
+                                    &schemas,
+                                    core.response_validation(),
+                                )?,
                             ),
                         );
                         move |request: ::axum::extract::Request| async move {
@@ -1503,7 +1623,11 @@ pub fn public_router<S: Public>(
                             service.clone(),
                             core.clone(),
                             ::std::sync::Arc::new(
-                                ::contract_server::Operation::compile(&specs::HEALTH)?,
+                                ::contract_server::Operation::compile(
+                                    &specs::HEALTH,
+                                    &schemas,
+                                    core.response_validation(),
+                                )?,
                             ),
                         );
                         move |request: ::axum::extract::Request| async move {
@@ -1540,11 +1664,7 @@ async fn handle_login<S: Auth>(
             service.login(prepared.context.clone(), body),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_get_me<S: Auth>(
     service: &S,
@@ -1564,11 +1684,7 @@ async fn handle_get_me<S: Auth>(
             service.get_me(prepared.context.clone()),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_register<S: Auth>(
     service: &S,
@@ -1594,11 +1710,7 @@ async fn handle_register<S: Auth>(
             service.register(prepared.context.clone(), body),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_list_transcriptions<S: Transcription>(
     service: &S,
@@ -1624,11 +1736,7 @@ async fn handle_list_transcriptions<S: Transcription>(
             service.list_transcriptions(prepared.context.clone(), query),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_create_transcription<S: Transcription>(
     service: &S,
@@ -1654,11 +1762,7 @@ async fn handle_create_transcription<S: Transcription>(
             service.create_transcription(prepared.context.clone(), body),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_get_transcription<S: Transcription>(
     service: &S,
@@ -1684,11 +1788,7 @@ async fn handle_get_transcription<S: Transcription>(
             service.get_transcription(prepared.context.clone(), path),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_delete_transcription<S: Transcription>(
     service: &S,
@@ -1714,11 +1814,7 @@ async fn handle_delete_transcription<S: Transcription>(
             service.delete_transcription(prepared.context.clone(), path),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_docs<S: Public>(
     service: &S,
@@ -1738,11 +1834,7 @@ async fn handle_docs<S: Public>(
             service.docs(prepared.context.clone()),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_health<S: Public>(
     service: &S,
@@ -1762,9 +1854,5 @@ async fn handle_health<S: Public>(
             service.health(prepared.context.clone()),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }

@@ -4,7 +4,8 @@
 
  Every request goes through `contract_server::prepare` (authentication, rate limit, validation
  against the contract's JSON Schemas) before it reaches a trait method, and its typed answer
- through `contract_server::finish` (ETag, 304, rate-limit and deprecation headers).
+ through `contract_server::finish` (response validation, ETag, 304, rate-limit and deprecation
+ headers).
 
  # Answering
 
@@ -23,6 +24,11 @@
    `.unwrap_or_else(XResponse::from)`.
  - **Logs name the request.** Each method runs inside an `ERROR`-level `tracing` span `request`
    with the fields `operation` (the operation id) and `request_id` (the answer's `X-Request-Id`).
+ - **Answers are checked against the contract.** With response validation on
+   (`contract_server::ResponseValidation`: enforced by default in debug builds, off in release
+   builds, `Core::with_response_validation`), every JSON body is validated against its status's
+   schema; a broken rule is logged at `ERROR` with the operation, JSON pointer and rule, and, when
+   enforced, the operation's `500` (`internal_server_error`) is answered instead.
 
  ## Limitations
 
@@ -33,6 +39,13 @@ pub use ::contract_server::{
 };
 /// What the runtime knows of each operation.
 pub mod specs {
+    /// Every named schema of the contract, written once; the specs' schemas refer to it.
+    pub static COMPONENTS: ::contract_server::Components = ::contract_server::Components {
+        uri: "urn:contract:components",
+        document: ::core::include_str!("components.json"),
+    };
+    /// The schema of every error answer: the contract's problem type.
+    pub const PROBLEM: &str = "{\"$ref\":\"urn:contract:components#/components/schemas/Problem\"}";
     /// `GET /api/apikeys`
     pub static LIST_API_KEYS: ::contract_server::Spec = ::contract_server::Spec {
         id: "list_api_keys",
@@ -41,6 +54,13 @@ pub mod specs {
         headers: ::core::option::Option::None,
         body: ::core::option::Option::None,
         body_required: false,
+        responses: &[
+            ::contract_server::ResponseBody {
+                status: 200u16,
+                schema: "{\"type\":\"array\",\"items\":{\"$ref\":\"urn:contract:components#/components/schemas/ApiKey\"}}",
+            },
+        ],
+        problem: PROBLEM,
         security: ::contract_server::Security::Bearer,
         rate_limit: ::core::option::Option::None,
         etag: false,
@@ -53,9 +73,16 @@ pub mod specs {
         query: ::core::option::Option::None,
         headers: ::core::option::Option::None,
         body: ::core::option::Option::Some(
-            "{\"$ref\":\"#/$defs/ApiKeyCreate\",\"$defs\":{\"ApiKeyCreate\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"name\":{\"type\":\"string\",\"description\":\"What the key is for, to recognize it in the list.\",\"minLength\":1,\"maxLength\":100}},\"required\":[\"name\"],\"description\":\"A new API key.\"}}}",
+            "{\"$ref\":\"urn:contract:components#/components/schemas/ApiKeyCreate\"}",
         ),
         body_required: true,
+        responses: &[
+            ::contract_server::ResponseBody {
+                status: 201u16,
+                schema: "{\"$ref\":\"urn:contract:components#/components/schemas/ApiKeyCreated\"}",
+            },
+        ],
+        problem: PROBLEM,
         security: ::contract_server::Security::Bearer,
         rate_limit: ::core::option::Option::None,
         etag: false,
@@ -77,6 +104,8 @@ pub mod specs {
         headers: ::core::option::Option::None,
         body: ::core::option::Option::None,
         body_required: false,
+        responses: &[],
+        problem: PROBLEM,
         security: ::contract_server::Security::Bearer,
         rate_limit: ::core::option::Option::None,
         etag: false,
@@ -89,9 +118,16 @@ pub mod specs {
         query: ::core::option::Option::None,
         headers: ::core::option::Option::None,
         body: ::core::option::Option::Some(
-            "{\"$ref\":\"#/$defs/UserLogin\",\"$defs\":{\"UserLogin\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"email\":{\"type\":\"string\",\"maxLength\":255,\"format\":\"email\"},\"password\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":128}},\"required\":[\"email\",\"password\"],\"description\":\"Credentials for a password sign-in.\"}}}",
+            "{\"$ref\":\"urn:contract:components#/components/schemas/UserLogin\"}",
         ),
         body_required: true,
+        responses: &[
+            ::contract_server::ResponseBody {
+                status: 200u16,
+                schema: "{\"$ref\":\"urn:contract:components#/components/schemas/Session\"}",
+            },
+        ],
+        problem: PROBLEM,
         security: ::contract_server::Security::Public,
         rate_limit: ::core::option::Option::None,
         etag: false,
@@ -105,6 +141,13 @@ pub mod specs {
         headers: ::core::option::Option::None,
         body: ::core::option::Option::None,
         body_required: false,
+        responses: &[
+            ::contract_server::ResponseBody {
+                status: 200u16,
+                schema: "{\"$ref\":\"urn:contract:components#/components/schemas/User\"}",
+            },
+        ],
+        problem: PROBLEM,
         security: ::contract_server::Security::Bearer,
         rate_limit: ::core::option::Option::None,
         etag: false,
@@ -117,9 +160,11 @@ pub mod specs {
         query: ::core::option::Option::None,
         headers: ::core::option::Option::None,
         body: ::core::option::Option::Some(
-            "{\"$ref\":\"#/$defs/PasswordRecovery\",\"$defs\":{\"PasswordRecovery\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"email\":{\"type\":\"string\",\"maxLength\":255,\"format\":\"email\"}},\"required\":[\"email\"],\"description\":\"Asks for a password reset token, sent by mail.\"}}}",
+            "{\"$ref\":\"urn:contract:components#/components/schemas/PasswordRecovery\"}",
         ),
         body_required: true,
+        responses: &[],
+        problem: PROBLEM,
         security: ::contract_server::Security::Public,
         rate_limit: ::core::option::Option::None,
         etag: false,
@@ -132,9 +177,16 @@ pub mod specs {
         query: ::core::option::Option::None,
         headers: ::core::option::Option::None,
         body: ::core::option::Option::Some(
-            "{\"$ref\":\"#/$defs/UserCreate\",\"$defs\":{\"UserCreate\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"email\":{\"type\":\"string\",\"description\":\"The sign-in address; one account per address.\",\"maxLength\":255,\"format\":\"email\"},\"password\":{\"type\":\"string\",\"description\":\"At least 8 characters.\",\"minLength\":8,\"maxLength\":128},\"name\":{\"type\":[\"string\",\"null\"],\"minLength\":1,\"maxLength\":100}},\"required\":[\"email\",\"password\"],\"description\":\"A new account.\",\"examples\":[{\"email\":\"ada@example.com\",\"password\":\"correct horse\",\"name\":\"Ada\"}]}}}",
+            "{\"$ref\":\"urn:contract:components#/components/schemas/UserCreate\"}",
         ),
         body_required: true,
+        responses: &[
+            ::contract_server::ResponseBody {
+                status: 201u16,
+                schema: "{\"$ref\":\"urn:contract:components#/components/schemas/User\"}",
+            },
+        ],
+        problem: PROBLEM,
         security: ::contract_server::Security::Public,
         rate_limit: ::core::option::Option::None,
         etag: false,
@@ -147,9 +199,11 @@ pub mod specs {
         query: ::core::option::Option::None,
         headers: ::core::option::Option::None,
         body: ::core::option::Option::Some(
-            "{\"$ref\":\"#/$defs/PasswordReset\",\"$defs\":{\"PasswordReset\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"token\":{\"type\":\"string\",\"description\":\"The token of the recovery mail: valid 15 minutes, usable once.\",\"minLength\":16,\"maxLength\":256},\"password\":{\"type\":\"string\",\"description\":\"The new password, at least 8 characters.\",\"minLength\":8,\"maxLength\":128}},\"required\":[\"token\",\"password\"],\"description\":\"Sets a new password with a reset token.\"}}}",
+            "{\"$ref\":\"urn:contract:components#/components/schemas/PasswordReset\"}",
         ),
         body_required: true,
+        responses: &[],
+        problem: PROBLEM,
         security: ::contract_server::Security::Public,
         rate_limit: ::core::option::Option::None,
         etag: false,
@@ -163,6 +217,13 @@ pub mod specs {
         headers: ::core::option::Option::None,
         body: ::core::option::Option::None,
         body_required: false,
+        responses: &[
+            ::contract_server::ResponseBody {
+                status: 200u16,
+                schema: "{\"type\":\"array\",\"items\":{\"$ref\":\"urn:contract:components#/components/schemas/Invoice\"}}",
+            },
+        ],
+        problem: PROBLEM,
         security: ::contract_server::Security::Bearer,
         rate_limit: ::core::option::Option::None,
         etag: false,
@@ -184,6 +245,13 @@ pub mod specs {
         headers: ::core::option::Option::None,
         body: ::core::option::Option::None,
         body_required: false,
+        responses: &[
+            ::contract_server::ResponseBody {
+                status: 200u16,
+                schema: "{\"$ref\":\"urn:contract:components#/components/schemas/Invoice\"}",
+            },
+        ],
+        problem: PROBLEM,
         security: ::contract_server::Security::Bearer,
         rate_limit: ::core::option::Option::None,
         etag: false,
@@ -211,6 +279,9 @@ impl ::contract_server::IntoReply for ListApiKeysResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
     }
 }
 impl ListApiKeysResponse {
@@ -292,6 +363,9 @@ impl ::contract_server::IntoReply for CreateApiKeyResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
     }
 }
 impl CreateApiKeyResponse {
@@ -420,6 +494,9 @@ impl ::contract_server::IntoReply for RevokeApiKeyResponse {
             }
         }
     }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
+    }
 }
 impl RevokeApiKeyResponse {
     /** 401: The bearer token is missing, malformed, expired or revoked.
@@ -526,6 +603,9 @@ impl ::contract_server::IntoReply for LoginResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
     }
 }
 impl LoginResponse {
@@ -643,6 +723,9 @@ impl ::contract_server::IntoReply for GetMeResponse {
             }
         }
     }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
+    }
 }
 impl GetMeResponse {
     /** 401: The bearer token is missing, malformed, expired or revoked.
@@ -717,6 +800,9 @@ impl ::contract_server::IntoReply for RecoverResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
     }
 }
 impl RecoverResponse {
@@ -839,6 +925,9 @@ impl ::contract_server::IntoReply for RegisterResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
     }
 }
 impl RegisterResponse {
@@ -969,6 +1058,9 @@ impl ::contract_server::IntoReply for ResetResponse {
             }
         }
     }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
+    }
 }
 impl ResetResponse {
     /** 400: The token is unknown, used or expired. The body is not valid JSON.
@@ -1071,6 +1163,9 @@ impl ::contract_server::IntoReply for ListInvoicesResponse {
             }
         }
     }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
+    }
 }
 impl ListInvoicesResponse {
     /** 401: The bearer token is missing, malformed, expired or revoked.
@@ -1141,6 +1236,9 @@ impl ::contract_server::IntoReply for GetInvoiceResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
     }
 }
 impl GetInvoiceResponse {
@@ -1311,6 +1409,7 @@ pub fn auth_router<S: Auth>(
     service: ::std::sync::Arc<S>,
     core: ::std::sync::Arc<::contract_server::Core>,
 ) -> ::core::result::Result<::axum::Router, ::contract_server::SpecError> {
+    let schemas = ::contract_server::Schemas::new(&specs::COMPONENTS)?;
     ::core::result::Result::Ok(
         ::axum::Router::new()
             .route(
@@ -1321,7 +1420,11 @@ pub fn auth_router<S: Auth>(
                             service.clone(),
                             core.clone(),
                             ::std::sync::Arc::new(
-                                ::contract_server::Operation::compile(&specs::LOGIN)?,
+                                ::contract_server::Operation::compile(
+                                    &specs::LOGIN,
+                                    &schemas,
+                                    core.response_validation(),
+                                )?,
                             ),
                         );
                         move |request: ::axum::extract::Request| async move {
@@ -1340,7 +1443,11 @@ pub fn auth_router<S: Auth>(
                             service.clone(),
                             core.clone(),
                             ::std::sync::Arc::new(
-                                ::contract_server::Operation::compile(&specs::GET_ME)?,
+                                ::contract_server::Operation::compile(
+                                    &specs::GET_ME,
+                                    &schemas,
+                                    core.response_validation(),
+                                )?,
                             ),
                         );
                         move |request: ::axum::extract::Request| async move {
@@ -1359,7 +1466,11 @@ pub fn auth_router<S: Auth>(
                             service.clone(),
                             core.clone(),
                             ::std::sync::Arc::new(
-                                ::contract_server::Operation::compile(&specs::RECOVER)?,
+                                ::contract_server::Operation::compile(
+                                    &specs::RECOVER,
+                                    &schemas,
+                                    core.response_validation(),
+                                )?,
                             ),
                         );
                         move |request: ::axum::extract::Request| async move {
@@ -1378,7 +1489,11 @@ pub fn auth_router<S: Auth>(
                             service.clone(),
                             core.clone(),
                             ::std::sync::Arc::new(
-                                ::contract_server::Operation::compile(&specs::REGISTER)?,
+                                ::contract_server::Operation::compile(
+                                    &specs::REGISTER,
+                                    &schemas,
+                                    core.response_validation(),
+                                )?,
                             ),
                         );
                         move |request: ::axum::extract::Request| async move {
@@ -1397,7 +1512,11 @@ pub fn auth_router<S: Auth>(
                             service.clone(),
                             core.clone(),
                             ::std::sync::Arc::new(
-                                ::contract_server::Operation::compile(&specs::RESET)?,
+                                ::contract_server::Operation::compile(
+                                    &specs::RESET,
+                                    &schemas,
+                                    core.response_validation(),
+                                )?,
                             ),
                         );
                         move |request: ::axum::extract::Request| async move {
@@ -1415,6 +1534,7 @@ pub fn apikeys_router<S: Apikeys>(
     service: ::std::sync::Arc<S>,
     core: ::std::sync::Arc<::contract_server::Core>,
 ) -> ::core::result::Result<::axum::Router, ::contract_server::SpecError> {
+    let schemas = ::contract_server::Schemas::new(&specs::COMPONENTS)?;
     ::core::result::Result::Ok(
         ::axum::Router::new()
             .route(
@@ -1427,6 +1547,8 @@ pub fn apikeys_router<S: Apikeys>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::LIST_API_KEYS,
+                                    &schemas,
+                                    core.response_validation(),
                                 )?,
                             ),
                         );
@@ -1442,6 +1564,8 @@ pub fn apikeys_router<S: Apikeys>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::CREATE_API_KEY,
+                                    &schemas,
+                                    core.response_validation(),
                                 )?,
                             ),
                         );
@@ -1464,6 +1588,8 @@ pub fn apikeys_router<S: Apikeys>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::REVOKE_API_KEY,
+                                    &schemas,
+                                    core.response_validation(),
                                 )?,
                             ),
                         );
@@ -1483,6 +1609,7 @@ pub fn invoices_router<S: Invoices>(
     service: ::std::sync::Arc<S>,
     core: ::std::sync::Arc<::contract_server::Core>,
 ) -> ::core::result::Result<::axum::Router, ::contract_server::SpecError> {
+    let schemas = ::contract_server::Schemas::new(&specs::COMPONENTS)?;
     ::core::result::Result::Ok(
         ::axum::Router::new()
             .route(
@@ -1495,6 +1622,8 @@ pub fn invoices_router<S: Invoices>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::LIST_INVOICES,
+                                    &schemas,
+                                    core.response_validation(),
                                 )?,
                             ),
                         );
@@ -1515,7 +1644,11 @@ pub fn invoices_router<S: Invoices>(
                             service.clone(),
                             core.clone(),
                             ::std::sync::Arc::new(
-                                ::contract_server::Operation::compile(&specs::GET_INVOICE)?,
+                                ::contract_server::Operation::compile(
+                                    &specs::GET_INVOICE,
+                                    &schemas,
+                                    core.response_validation(),
+                                )?,
                             ),
                         );
                         move |request: ::axum::extract::Request| async move {
@@ -1547,11 +1680,7 @@ async fn handle_list_api_keys<S: Apikeys>(
             service.list_api_keys(prepared.context.clone()),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_create_api_key<S: Apikeys>(
     service: &S,
@@ -1577,11 +1706,7 @@ async fn handle_create_api_key<S: Apikeys>(
             service.create_api_key(prepared.context.clone(), body),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_revoke_api_key<S: Apikeys>(
     service: &S,
@@ -1607,11 +1732,7 @@ async fn handle_revoke_api_key<S: Apikeys>(
             service.revoke_api_key(prepared.context.clone(), path),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_login<S: Auth>(
     service: &S,
@@ -1637,11 +1758,7 @@ async fn handle_login<S: Auth>(
             service.login(prepared.context.clone(), body),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_get_me<S: Auth>(
     service: &S,
@@ -1661,11 +1778,7 @@ async fn handle_get_me<S: Auth>(
             service.get_me(prepared.context.clone()),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_recover<S: Auth>(
     service: &S,
@@ -1691,11 +1804,7 @@ async fn handle_recover<S: Auth>(
             service.recover(prepared.context.clone(), body),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_register<S: Auth>(
     service: &S,
@@ -1721,11 +1830,7 @@ async fn handle_register<S: Auth>(
             service.register(prepared.context.clone(), body),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_reset<S: Auth>(
     service: &S,
@@ -1751,11 +1856,7 @@ async fn handle_reset<S: Auth>(
             service.reset(prepared.context.clone(), body),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_list_invoices<S: Invoices>(
     service: &S,
@@ -1775,11 +1876,7 @@ async fn handle_list_invoices<S: Invoices>(
             service.list_invoices(prepared.context.clone()),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_get_invoice<S: Invoices>(
     service: &S,
@@ -1805,9 +1902,5 @@ async fn handle_get_invoice<S: Invoices>(
             service.get_invoice(prepared.context.clone(), path),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
