@@ -72,7 +72,7 @@ fn kind(components: &impl Components, schema: &Value) -> TokenStream {
         .and_then(ref_name)
         .and_then(|name| components.schema(name))
         .unwrap_or(schema);
-    let types = Types::listed(schema);
+    let types = Types::of(schema).or_else(|| Types::of_constants(schema)).unwrap_or_default();
     if types.contains("array") {
         let item =
             schema.get("items").map_or_else(|| quote!(::contract_server::Kind::Text), |items| kind(components, items));
