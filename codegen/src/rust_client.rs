@@ -21,6 +21,8 @@ pub fn generate(document: &Value) -> Result<String, Error> {
     let tokens = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| generator.generate_tokens(&spec)))
         .map_err(|_| failure("progenitor panicked on the 3.0 rendering".into()))?
         .map_err(|e| failure(format!("progenitor: {e}")))?;
+    // Each stage is as large as the code: let go of the one before as soon as the next exists.
+    drop((generator, spec));
     let file: syn::File = syn::parse2(tokens).map_err(|e| failure(format!("progenitor output does not parse: {e}")))?;
     Ok(prettyplease::unparse(&file))
 }
