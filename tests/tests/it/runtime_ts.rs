@@ -7,10 +7,7 @@ use tests::project_root;
 #[test]
 fn the_typescript_runtime_decides_edge_cases_like_the_rust_crate() {
     let root = project_root();
-    assert!(
-        root.join("tests/node_modules/typescript").exists(),
-        "tests/node_modules is missing: run `cargo xtask test`, which installs the npm packages first"
-    );
+    tests::typescript::node_tool("typescript");
     let output = std::process::Command::new("node")
         .arg(root.join("tests/typescript/runtime.mjs"))
         .arg(root.join("generated/typescript"))
