@@ -374,7 +374,7 @@ export type OpenApiDocument = Record<string, unknown>;
  * @pattern [0-9] (must contain a digit)
  * @writeOnly
  */
-export type Password = string & unknown & unknown & unknown;
+export type Password = string;
 
 /** Sets a new password with a reset token (valid 15 minutes, usable once). */
 export interface PasswordReset {

@@ -7,7 +7,9 @@
 //!
 //! Lowering runs in phases, one module each; every phase returns its result and its problems, and
 //! every phase runs whatever the earlier ones found, so one run reports every problem:
-//! 1. [`operations`] — each operation with its bodies, responses and implied errors;
+//! 1. [`operations`] — each operation with its bodies, responses and implied errors; then, on every
+//!    schema schemars gave, [`markers`] (serde's `other`, `alias` and written `null`, per direction)
+//!    and [`idioms`] (integer-keyed maps, `\d`);
 //! 2. [`definitions`] — the request and response definitions merged (differing shapes split);
 //! 3. [`parameters`] — parameter structs spread into parameters;
 //! 4. [`paths`] — path templates against path parameters, unique ids and routes;
@@ -17,6 +19,8 @@
 
 mod checks;
 mod definitions;
+mod idioms;
+mod markers;
 mod operations;
 mod parameters;
 mod paths;
@@ -32,6 +36,7 @@ use crate::error::{Error, Errors, Field, RustType};
 use crate::model::{Info, License, Location, Model, NamedSchema, Operation, Prepared, Server, Tag};
 use crate::names::Names;
 use crate::schema::{as_ref_name, reachable};
+use markers::Side;
 
 pub use paths::template_names;
 
@@ -53,6 +58,7 @@ pub fn lower(contract: &Contract) -> Result<Model, Errors> {
         problems.extend(found);
     }
 
+    problems.extend(generators.restate_definitions());
     let (schemas, renames, found) = definitions::merge(generators);
     problems.extend(found);
 
@@ -103,6 +109,8 @@ pub(crate) struct Generators {
     response: SchemaGenerator,
     /// Schema name to Rust path, for the types the contract names directly.
     rust_names: BTreeMap<String, String>,
+    /// Markers misplaced in the schemas of the types the contract names directly.
+    misplaced: Vec<Error>,
 }
 
 fn generator(serialize: bool) -> SchemaGenerator {
@@ -115,18 +123,61 @@ fn generator(serialize: bool) -> SchemaGenerator {
 
 impl Generators {
     fn new() -> Self {
-        Self { request: generator(false), response: generator(true), rust_names: BTreeMap::new() }
+        Self {
+            request: generator(false),
+            response: generator(true),
+            rust_names: BTreeMap::new(),
+            misplaced: Vec::new(),
+        }
     }
 
     /// The schema of `ty` as serde reads it (`request`) or writes it; records its Rust path.
     fn type_schema(&mut self, ty: &TypeRef, request: bool) -> Value {
         let generator = if request { &mut self.request } else { &mut self.response };
-        let schema = ty.schema(generator).to_value();
+        let mut schema = ty.schema(generator).to_value();
         if let Some(name) = as_ref_name(&schema) {
             self.rust_names.entry(name.to_owned()).or_insert_with(|| ty.rust_name.to_string());
         }
+        let side = if request { Side::Request } else { Side::Response };
+        let rust = RustType(Some(ty.rust_name.to_string()));
+        self.misplaced.extend(restate(&mut schema, side, &ty.rust_name, &rust));
         schema
     }
+
+    /// Restates every definition schemars collected, per direction (phases 1b and 1c); returns the
+    /// markers that could not be applied, those of the types named directly included.
+    fn restate_definitions(&mut self) -> Vec<Error> {
+        let mut found = std::mem::take(&mut self.misplaced);
+        for (generator, side) in [(&mut self.request, Side::Request), (&mut self.response, Side::Response)] {
+            for (name, schema) in generator.definitions_mut().iter_mut() {
+                let rust = RustType(self.rust_names.get(name).cloned());
+                found.extend(restate(schema, side, name, &rust));
+            }
+        }
+        // A type read and written has its markers in both generators: each problem once.
+        let mut once: Vec<Error> = Vec::with_capacity(found.len());
+        for error in found {
+            if !once.contains(&error) {
+                once.push(error);
+            }
+        }
+        once
+    }
+}
+
+/// Phases 1b and 1c on one schema named `name`.
+fn restate(schema: &mut Value, side: Side, name: &str, rust: &RustType) -> Vec<Error> {
+    idioms::restate(schema);
+    markers::apply(schema, side)
+        .into_iter()
+        .map(|misplaced| Error::Unrenderable {
+            name: name.to_owned(),
+            rust: rust.clone(),
+            field: Field::from_pointer(&misplaced.pointer),
+            pointer: misplaced.pointer,
+            reason: misplaced.reason,
+        })
+        .collect()
 }
 
 /// The problem type's schema (a reference to a named struct).
