@@ -1,5 +1,6 @@
 //! The cross-artifact tests, one binary: the documents against the official OAS 3.1 schema and
-//! third-party readers, examples against their schemas, a second contract against serde, the
+//! third-party readers, examples against their schemas, a second contract against serde, a third
+//! of every serde shape (`shapes`: one test per row of the README's serde support table), the
 //! TypeScript validators against the Rust validator, the fixture's generated server implemented and
 //! driven, and tidy checks of the repository's text.
 
@@ -10,4 +11,5 @@ mod generality;
 mod openapi;
 mod readme;
 mod runtime_ts;
+mod shapes;
 mod tidy;
