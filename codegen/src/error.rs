@@ -65,9 +65,11 @@ pub enum Error {
     #[error("the Rust client (progenitor) cannot be generated: {reason}")]
     Progenitor { reason: String },
     #[error(
-        "two different Rust types are both named `{name}` in the schemas (schemars renamed one to `{renamed}`); give one of them `#[schemars(rename = \"...\")]`"
+        "two different Rust types, `{first}` and `{second}`, are both named `{name}` in the schemas; give one of them `#[schemars(rename = \"...\")]`"
     )]
-    SchemaNameCollision { name: String, renamed: String },
+    SchemaNameCollision { name: String, first: String, second: String },
+    #[error("the schema names cannot be read: {reason}")]
+    SchemaIds { reason: String },
     #[error("schema name `{name}` is not a valid component name (letters, digits, `.`, `-`, `_`)")]
     InvalidSchemaName { name: String },
     #[error(

@@ -59,6 +59,26 @@ impl Default for Layout {
     }
 }
 
+impl Layout {
+    /// The layout of the contract crate `contract` at the project root: `openapi.yaml`,
+    /// `generated/`, and the generated crates `<contract>-server` and `<contract>-client` in it.
+    pub fn for_crate(contract: &str) -> Self {
+        Self {
+            openapi: "openapi.yaml".into(),
+            generated: "generated".into(),
+            server: rust_server::Crate { name: format!("{contract}-server"), contract: contract.into() },
+            client: format!("{contract}-client"),
+        }
+    }
+
+    /// The same layout inside the folder `dir` (relative to the project root), so that several
+    /// contracts can live in one workspace: `<dir>/openapi.yaml`, `<dir>/generated/`.
+    pub fn under(self, dir: &str) -> Self {
+        let dir = dir.trim_end_matches('/');
+        Self { openapi: format!("{dir}/{}", self.openapi), generated: format!("{dir}/{}", self.generated), ..self }
+    }
+}
+
 /// Lowers `contract` and emits every file of `layout`.
 pub fn generate(contract: &contract::Contract, layout: &Layout) -> Result<BTreeMap<String, String>, Errors> {
     let model = lower(contract)?;

@@ -262,6 +262,27 @@ pub fn reachable<'a>(roots: impl IntoIterator<Item = &'a Value>, schemas: &impl 
     seen
 }
 
+/// Closes every tuple: a `prefixItems` whose length `maxItems` fixes also gets `items: false`, so
+/// the schema says "exactly these items" in the keyword that means it (schemars writes only the
+/// bounds, which say the same, but tools read `items: false`).
+pub fn close_tuples(schema: &mut Value) {
+    walk_mut(schema, &mut |subschema| {
+        let Some(object) = subschema.as_object_mut() else { return };
+        let Some(length) = object.get("prefixItems").and_then(Value::as_array).map(Vec::len) else { return };
+        if !object.contains_key("items") && object.get("maxItems").and_then(Value::as_u64) == Some(length as u64) {
+            // Right after `prefixItems`, where a reader looks for it.
+            let entries = std::mem::take(object);
+            for (key, value) in entries {
+                let tuple = key == "prefixItems";
+                object.insert(key, value);
+                if tuple {
+                    object.insert("items".into(), Value::Bool(false));
+                }
+            }
+        }
+    });
+}
+
 /// Applies the 64-bit integer policy: an integer schema whose format is 64-bit (or pointer-sized)
 /// gets bounds within ±(2^53 - 1), so a value a JavaScript number cannot hold exactly is invalid.
 /// Returns the pointers of 128-bit integers, which no JSON number carries safely.

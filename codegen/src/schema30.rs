@@ -11,12 +11,14 @@
 //! | numeric `exclusiveMinimum: n` | `minimum: n`, `exclusiveMinimum: true` (same for maximum) |
 //! | `$ref` beside other keywords | `allOf: [{$ref}]` beside them (3.0 ignores `$ref` siblings) |
 //! | `true` / `false` | `{}` / `{not: {}}` |
+//! | `prefixItems: [A, B]` (a tuple) | `items: {anyOf: [A, B]}` (each distinct item schema once); the bounds stay |
 //!
 //! Assertions 3.0 lacks (`unevaluatedProperties`, `patternProperties`, `propertyNames`,
 //! `dependentRequired`, `dependentSchemas`, `contains`, `if`/`then`/`else`, ...) are dropped:
-//! the 3.0 rendering accepts a superset of what the contract accepts. Keywords that would change
-//! the *shape* (`prefixItems`, `$defs`, `$id`, `$anchor`, `$dynamicRef`) cannot be rendered and are
-//! reported as errors.
+//! the 3.0 rendering accepts a superset of what the contract accepts. A tuple is such a superset
+//! too: an array of any of its item types, of its exact length (`minItems` = `maxItems`). Keywords
+//! that would change the *shape* (`$defs`, `$id`, `$anchor`, `$dynamicRef`) cannot be rendered and
+//! are reported as errors.
 
 use serde_json::{Map, Value, json};
 
@@ -45,7 +47,6 @@ const DROPPED: &[&str] = &[
 
 /// Keywords that change the meaning so much that dropping them would be wrong.
 const UNRENDERABLE: &[(&str, &str)] = &[
-    ("prefixItems", "tuples (`prefixItems`) have no OpenAPI 3.0 form; use a struct"),
     ("$defs", "nested `$defs` have no OpenAPI 3.0 form"),
     ("$id", "`$id` has no OpenAPI 3.0 form"),
     ("$anchor", "`$anchor` has no OpenAPI 3.0 form"),
@@ -204,6 +205,39 @@ fn convert(schema: &Value, pointer: &mut String, problems: &mut Vec<Unrenderable
                     .collect();
                 append_all_of(&mut out, converted);
             }
+            "prefixItems" => {
+                let items = value.as_array().map(Vec::as_slice).unwrap_or_default();
+                let mut branches: Vec<Value> = Vec::new();
+                for (index, item) in items.iter().enumerate() {
+                    let len = pointer.len();
+                    push(pointer, &index.to_string());
+                    let converted = convert(item, pointer, problems);
+                    pointer.truncate(len);
+                    if !branches.contains(&converted) {
+                        branches.push(converted);
+                    }
+                }
+                // Items past the prefix, when the tuple is open, may be anything `items` allows.
+                match object.get("items") {
+                    Some(Value::Bool(false)) => {}
+                    Some(rest @ Value::Object(_)) => {
+                        let mut at = pointer[..len].to_owned();
+                        push(&mut at, "items");
+                        let converted = convert(rest, &mut at, problems);
+                        if !branches.contains(&converted) {
+                            branches.push(converted);
+                        }
+                    }
+                    _ => branches.push(json!({})),
+                }
+                let items = match branches.len() {
+                    1 => branches.pop().unwrap_or_default(),
+                    _ if branches.contains(&json!({})) => json!({}),
+                    _ => json!({ "anyOf": branches }),
+                };
+                out.insert("items".into(), items);
+            }
+            "items" if object.contains_key("prefixItems") => {}
             "items" | "additionalProperties" | "not" => {
                 if key == "additionalProperties" && value.is_boolean() {
                     out.insert(key.clone(), value.clone());
@@ -363,11 +397,28 @@ mod tests {
     }
 
     #[test]
-    fn tuples_cannot_be_rendered() {
-        let problems = downgrade(&json!({"properties": {"pair": {"prefixItems": [{}, {}]}}})).unwrap_err();
+    fn tuples_become_arrays_of_their_item_types() {
+        check(
+            json!({"type": "array", "prefixItems": [{"type": "string"}, {"type": "boolean"}, {"type": "string"}], "items": false, "minItems": 3, "maxItems": 3}),
+            json!({"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "boolean"}]}, "minItems": 3, "maxItems": 3}),
+        );
+        check(
+            json!({"type": "array", "prefixItems": [{"type": "integer"}, {"type": "integer"}], "items": false}),
+            json!({"type": "array", "items": {"type": "integer"}}),
+        );
+        check(
+            json!({"prefixItems": [{"type": "integer"}], "items": {"type": "string"}}),
+            json!({"items": {"anyOf": [{"type": "integer"}, {"type": "string"}]}}),
+        );
+        check(json!({"prefixItems": [{"type": "integer"}]}), json!({"items": {}}));
+    }
+
+    #[test]
+    fn nested_definitions_cannot_be_rendered() {
+        let problems = downgrade(&json!({"properties": {"pair": {"$defs": {}}}})).unwrap_err();
         assert_eq!(
             problems,
-            vec![Unrenderable { pointer: "/properties/pair/prefixItems".into(), reason: UNRENDERABLE[0].1.into() }]
+            vec![Unrenderable { pointer: "/properties/pair/$defs".into(), reason: UNRENDERABLE[0].1.into() }]
         );
     }
 

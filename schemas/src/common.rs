@@ -68,7 +68,6 @@ pub struct FieldError {
 
 /// One page of a list.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[schemars(rename = "{T}Page")]
 pub struct Page<T> {
     /// The items of this page, in a stable order.
     pub items: Vec<T>,

@@ -1,4 +1,6 @@
-//! Project tasks: `cargo xtask <task>`. One module per task; output goes to an injected writer.
+//! Project tasks: `cargo xtask <task>`. `generate`, `check` and `diff` are `contract-cli`'s, run on
+//! this workspace's contracts ([`targets`]); the other tasks are one module each. Output goes to an
+//! injected writer.
 //!
 //! Exit codes are named in [`exit`]: 0 success, 1 stale generated files (`check`), 2 failure (an
 //! invalid contract, a usage or IO error, a failing step), 3 diff findings, 4 conformance below the
@@ -6,9 +8,7 @@
 
 mod bench;
 mod conformance;
-mod diff;
 mod exit;
-mod files;
 mod http;
 mod load;
 mod schemathesis;
@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use contract_cli::{Layout, Target};
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Tasks of the contract toolkit", disable_help_subcommand = true)]
@@ -30,22 +31,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Task {
-    /// Regenerate `openapi.yaml` and everything under `generated/` from the contract.
-    Generate,
-    /// Fail (exit 1) with a diff when the committed generated files differ from a fresh generation.
-    Check,
-    /// Report breaking changes between two versions of the contract.
-    Diff {
-        /// The old document: a file, or `git:<rev>` for the committed `openapi.yaml` at a revision.
-        old: String,
-        /// The new document (default: the working tree's `openapi.yaml`).
-        new: Option<String>,
-        #[arg(long, value_enum, default_value = "text")]
-        format: diff::Format,
-        /// The lowest level that makes the command fail (exit 3).
-        #[arg(long, value_enum, default_value = "breaking")]
-        fail_on: diff::FailOn,
-    },
+    #[command(flatten)]
+    Contract(contract_cli::Command),
     /// Run the JSON-Schema-Test-Suite against the TypeScript validator compiler (in node).
     Conformance {
         /// A directory of suite files (default: the shared draft2020-12 suite).
@@ -76,13 +63,11 @@ fn main() -> ExitCode {
     let root = project_root();
     let mut out = std::io::stdout().lock();
     let result = match cli.task {
-        Task::Generate => files::generate(&root, &mut out),
-        Task::Check => files::check(&root, &mut out),
+        Task::Contract(command) => command.execute(&root, &targets(), &mut out).map_err(anyhow::Error::from),
         Task::Test => test::run(&root, &mut out),
         Task::Conformance { suite, format_assertion, min_passed } => {
             conformance::run(&root, suite.as_deref(), format_assertion, min_passed, &mut out)
         }
-        Task::Diff { old, new, format, fail_on } => diff::run(&root, &old, new.as_deref(), format, fail_on, &mut out),
         Task::Bench { iterations, case } => bench::run(&root, iterations, case, &mut out),
     };
     match result {
@@ -93,6 +78,16 @@ fn main() -> ExitCode {
             exit::code(exit::FAILURE)
         }
     }
+}
+
+/// What `generate` writes, `check` checks and `diff` compares: the reference contract, and the
+/// fixture contract whose generated Rust crates the workspace compiles (so every emitter's Rust
+/// output is proven to build). One line per contract.
+fn targets() -> Vec<Target> {
+    vec![
+        Target::new("the contract", schemas::contract(), Layout::default()),
+        Target::new("the fixture contract", fixture::contract(), Layout::for_crate("fixture").under("codegen/fixture")),
+    ]
 }
 
 /// The workspace root: the parent of this crate's folder.

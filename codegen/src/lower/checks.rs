@@ -7,16 +7,12 @@ use crate::model::{NamedSchema, Operation};
 use crate::schema::as_ref_name;
 use crate::schema30;
 
-/// Invalid or colliding schema names, and schemas (named or inline bodies) OpenAPI 3.0 cannot render.
+/// Invalid schema names (collisions are found earlier, from schemars' ids), and schemas (named or inline bodies) OpenAPI 3.0 cannot render.
 pub(super) fn check_schemas(schemas: &BTreeMap<String, NamedSchema>, operations: &[Operation]) -> Vec<Error> {
     let mut found = Vec::new();
     for name in schemas.keys() {
         if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')) {
             found.push(Error::InvalidSchemaName { name: name.clone() });
-        }
-        let base = name.trim_end_matches(|c: char| c.is_ascii_digit());
-        if base.len() < name.len() && schemas.contains_key(base) && !name[base.len()..].starts_with('0') {
-            found.push(Error::SchemaNameCollision { name: base.to_owned(), renamed: name.clone() });
         }
     }
     for (name, named) in schemas {

@@ -10,18 +10,40 @@ use crate::error::{Error, Field, RustType};
 use crate::model::{NamedSchema, SCHEMA_REF_PREFIX};
 use crate::schema::{self, first_difference};
 
-/// Named schemas by name, and the request-side renames (`name` → `<name>Input`).
-pub(super) type Merged = (BTreeMap<String, NamedSchema>, BTreeMap<String, String>, Vec<Error>);
+/// Named schemas by name, the renames of schemars' names on each side, and the problems found.
+pub(super) type Merged = (BTreeMap<String, NamedSchema>, Renames, Vec<Error>);
+
+/// schemars' component names on each side mapped to their final names (only those that change):
+/// generic types named after their arguments ([`super::schema_names`]), and request shapes that
+/// differ from the response shape renamed `<name>Input`.
+#[derive(Debug, Default)]
+pub(super) struct Renames {
+    pub(super) request: BTreeMap<String, String>,
+    pub(super) response: BTreeMap<String, String>,
+}
 
 /// Merges the request-side and response-side definitions. A type whose two shapes differ is
 /// split: the response side keeps the name, the request side becomes `<name>Input`, and so does
-/// every request-side type that contains it. Returns the request-side renames.
+/// every request-side type that contains it.
 pub(super) fn merge(mut generators: Generators) -> Merged {
     let mut problems = Vec::new();
-    let rust_names = generators.rust_names;
-    let mut request = generators.request.take_definitions(false);
-    let mut response = generators.response.take_definitions(false);
+    let (request_names, found) = super::schema_names::canonical(&generators.request);
+    problems.extend(found);
+    let (response_names, found) = super::schema_names::canonical(&generators.response);
+    // A collision both sides see is one problem.
+    problems.extend(found.into_iter().filter(|problem| !problems.contains(problem)).collect::<Vec<_>>());
+    let mut request = renamed(generators.request.take_definitions(false), &request_names);
+    let mut response = renamed(generators.response.take_definitions(false), &response_names);
+    let mut rust_names = BTreeMap::new();
+    for (names, renames) in
+        [(generators.response_rust_names, &response_names), (generators.request_rust_names, &request_names)]
+    {
+        for (name, rust) in names {
+            rust_names.entry(renames.get(&name).cloned().unwrap_or(name)).or_insert(rust);
+        }
+    }
     for (name, value) in request.iter_mut().chain(response.iter_mut()) {
+        schema::close_tuples(value);
         for pointer in schema::apply_integer_policy(value) {
             problems.push(Error::Unrenderable {
                 name: name.clone(),
@@ -67,7 +89,21 @@ pub(super) fn merge(mut generators: Generators) -> Merged {
                     }
                 }
             }
-            return (schemas, renames, problems);
+            // schemars' request name → its own name → its `Input` name, when split.
+            let unrenamed: Vec<(String, String)> = renames
+                .iter()
+                .filter(|(from, _)| !request_names.contains_key(*from))
+                .map(|(from, to)| (from.clone(), to.clone()))
+                .collect();
+            let request = request_names
+                .into_iter()
+                .map(|(from, to)| {
+                    let to = renames.get(&to).cloned().unwrap_or(to);
+                    (from, to)
+                })
+                .chain(unrenamed)
+                .collect();
+            return (schemas, Renames { request, response: response_names }, problems);
         }
         for name in differing {
             let input = format!("{name}Input");
@@ -87,6 +123,14 @@ pub(super) fn merge(mut generators: Generators) -> Merged {
             }
         }
     }
+}
+
+/// Definitions keyed by their new names, their references renamed too.
+fn renamed(definitions: serde_json::Map<String, Value>, renames: &BTreeMap<String, String>) -> BTreeMap<String, Value> {
+    definitions
+        .into_iter()
+        .map(|(name, value)| (renames.get(&name).cloned().unwrap_or(name), rename_refs(&value, renames)))
+        .collect()
 }
 
 /// `schema` with references to the keys of `renames` pointed at their new names.

@@ -24,6 +24,7 @@ mod markers;
 mod operations;
 mod parameters;
 mod paths;
+mod schema_names;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -61,6 +62,7 @@ pub fn lower(contract: &Contract) -> Result<Model, Errors> {
     problems.extend(generators.restate_definitions());
     let (schemas, renames, found) = definitions::merge(generators);
     problems.extend(found);
+    let problem = definitions::rename_refs(&problem, &renames.response);
 
     let mut operations = Vec::new();
     for pending in pending {
@@ -103,12 +105,14 @@ pub fn lower(contract: &Contract) -> Result<Model, Errors> {
 
 /// The two schemars generators (what serde reads, what it writes) and the Rust path of every type
 /// the contract names directly. schemars collects definitions as it goes, so this is the one piece
-/// of state the phases share.
+/// of state the phases share. Names here are schemars' own, per generator, until
+/// [`definitions::merge`] renames them.
 pub(crate) struct Generators {
     request: SchemaGenerator,
     response: SchemaGenerator,
-    /// Schema name to Rust path, for the types the contract names directly.
-    rust_names: BTreeMap<String, String>,
+    /// schemars' schema name to Rust path, for the types the contract names directly, per side.
+    request_rust_names: BTreeMap<String, String>,
+    response_rust_names: BTreeMap<String, String>,
     /// Markers misplaced in the schemas of the types the contract names directly.
     misplaced: Vec<Error>,
 }
@@ -126,18 +130,24 @@ impl Generators {
         Self {
             request: generator(false),
             response: generator(true),
-            rust_names: BTreeMap::new(),
+            request_rust_names: BTreeMap::new(),
+            response_rust_names: BTreeMap::new(),
             misplaced: Vec::new(),
         }
     }
 
     /// The schema of `ty` as serde reads it (`request`) or writes it; records its Rust path.
     fn type_schema(&mut self, ty: &TypeRef, request: bool) -> Value {
-        let generator = if request { &mut self.request } else { &mut self.response };
+        let (generator, rust_names) = if request {
+            (&mut self.request, &mut self.request_rust_names)
+        } else {
+            (&mut self.response, &mut self.response_rust_names)
+        };
         let mut schema = ty.schema(generator).to_value();
         if let Some(name) = as_ref_name(&schema) {
-            self.rust_names.entry(name.to_owned()).or_insert_with(|| ty.rust_name.to_string());
+            rust_names.entry(name.to_owned()).or_insert_with(|| ty.rust_name.to_string());
         }
+        crate::schema::close_tuples(&mut schema);
         let side = if request { Side::Request } else { Side::Response };
         let rust = RustType(Some(ty.rust_name.to_string()));
         self.misplaced.extend(restate(&mut schema, side, &ty.rust_name, &rust));
@@ -148,9 +158,13 @@ impl Generators {
     /// markers that could not be applied, those of the types named directly included.
     fn restate_definitions(&mut self) -> Vec<Error> {
         let mut found = std::mem::take(&mut self.misplaced);
-        for (generator, side) in [(&mut self.request, Side::Request), (&mut self.response, Side::Response)] {
+        let sides = [
+            (&mut self.request, &self.request_rust_names, Side::Request),
+            (&mut self.response, &self.response_rust_names, Side::Response),
+        ];
+        for (generator, rust_names, side) in sides {
             for (name, schema) in generator.definitions_mut().iter_mut() {
-                let rust = RustType(self.rust_names.get(name).cloned());
+                let rust = RustType(rust_names.get(name).cloned());
                 found.extend(restate(schema, side, name, &rust));
             }
         }

@@ -5,25 +5,28 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value};
 
 use super::Pending;
-use super::definitions::rename_refs;
+use super::definitions::{Renames, rename_refs};
 use crate::error::Error;
 use crate::model::{Location, NamedSchema, Operation, Parameter, Parameters};
 use crate::schema::{self, Types, as_ref_name};
 
-/// Finishes a pending operation once the definitions are merged: request-side references renamed,
-/// each parameter struct spread into its parameters.
+/// Finishes a pending operation once the definitions are merged: references renamed on both
+/// sides, each parameter struct spread into its parameters.
 pub(super) fn spread(
     pending: Pending,
-    renames: &BTreeMap<String, String>,
+    renames: &Renames,
     schemas: &BTreeMap<String, NamedSchema>,
 ) -> (Operation, Vec<Error>) {
     let Pending { mut operation, params } = pending;
     let mut problems = Vec::new();
     if let Some(body) = &mut operation.body {
-        body.body.schema = rename_refs(&body.body.schema, renames);
+        body.body.schema = rename_refs(&body.body.schema, &renames.request);
+    }
+    for body in operation.responses.iter_mut().filter_map(|response| response.body.as_mut()) {
+        body.schema = rename_refs(&body.schema, &renames.response);
     }
     for (location, rust_type, schema) in params {
-        let schema = rename_refs(&schema, renames);
+        let schema = rename_refs(&schema, &renames.request);
         let lowered = lower_parameters(&operation, location, &rust_type, &schema, schemas, &mut problems);
         match location {
             Location::Path => operation.path_params = lowered,

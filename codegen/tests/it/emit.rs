@@ -29,7 +29,9 @@ fn json_schema_files() {
             "generated/jsonschema/Priority.json",
             "generated/jsonschema/Problem.json",
             "generated/jsonschema/Todo.json",
-            "generated/jsonschema/TodoCreate.json"
+            "generated/jsonschema/TodoCreate.json",
+            "generated/jsonschema/TodoPage.json",
+            "generated/jsonschema/Window.json"
         ],
         "parameter structs are spread into parameters, not emitted as types"
     );

@@ -42,11 +42,6 @@ struct Huge {
     counter: u128,
 }
 
-#[derive(Serialize, Deserialize, JsonSchema)]
-struct Pair {
-    point: (u32, u32),
-}
-
 mod other {
     /// Another type that is also called `Item`.
     #[derive(serde::Serialize, schemars::JsonSchema)]
@@ -92,7 +87,6 @@ fn every_problem_is_reported_at_once() {
         .operation(op("get_with_body", "/gb").body::<Item>())
         .operation(op("mixed", "/m").empty(202, "Accepted, no body."))
         .operation(bare("huge", "/h").response::<Huge>(200, "Huge."))
-        .operation(bare("tuple", "/tuple").response::<Pair>(200, "Tuple."))
         .operation(bare("collision", "/c").response::<other::Item>(200, "Another Item."))
         .operation(op("bad id", "//bad"));
     let errors = codegen::lower(&contract).expect_err("the contract is broken");

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
-use fixture::{Priority, Todo, TodoCreate, TodoPath, TodoQuery};
+use fixture::{Page, Priority, Todo, TodoCreate, TodoPath, TodoQuery, Window};
 use fixture_server::{
     AuthError, Authenticator, BoxFuture, Core, CreateTodoResponse, DeleteTodoResponse, ListTodosResponse, Principal,
     RequestContext, Todos,
@@ -41,14 +41,15 @@ impl contract_server::InternalError for StoreDown {}
 struct Store;
 
 fn todo(id: u64, title: String) -> Todo {
-    Todo { id, title, done_at: None, note: None, priority: Priority::Low, parent: None }
+    Todo { id, title, done_at: None, note: None, priority: Priority::Low, parent: None, window: Some(Window(480, 540)) }
 }
 
 impl Todos for Store {
     /// One to-do per requested priority, titled with the limit: what the query was read as.
     async fn list_todos(&self, _: RequestContext, query: TodoQuery) -> ListTodosResponse {
         let limit = query.limit.map_or("none".to_owned(), |l| l.to_string());
-        ListTodosResponse::Ok((0..query.priority.len() as u64).map(|i| todo(i, format!("limit {limit}"))).collect())
+        let items = (0..query.priority.len() as u64).map(|i| todo(i, format!("limit {limit}"))).collect();
+        ListTodosResponse::Ok(Page { items, next: None })
     }
 
     async fn create_todo(&self, _: RequestContext, body: TodoCreate) -> CreateTodoResponse {
@@ -99,8 +100,9 @@ fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
 async fn query_parameters_are_read_by_their_kinds() {
     let (status, headers, body) = call(Method::GET, "/todos?priority=low&priority=high&limit=3", None, None).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(body.as_array().map(Vec::len), Some(2), "a repeated parameter is a list: {body}");
-    assert_eq!(body[0]["title"], "limit 3");
+    assert_eq!(body["items"].as_array().map(Vec::len), Some(2), "a repeated parameter is a list: {body}");
+    assert_eq!(body["items"][0]["title"], "limit 3");
+    assert_eq!(body["items"][0]["window"], json!([480, 540]), "a tuple struct is an array");
     assert!(header(&headers, "etag").is_some(), "list_todos declares an ETag");
 
     let (status, _, problem) = call(Method::GET, "/todos?limit=many", None, None).await;

@@ -74,8 +74,41 @@ enum Contact {
 #[serde(tag = "t", content = "c")]
 enum Event {
     Created(Box<Account>),
-    Renamed { from: String, to: String },
+    Renamed {
+        from: String,
+        to: String,
+    },
+    /// A tuple variant: `c` is a two-item array.
+    Moved(String, u32),
     Closed,
+}
+
+/// A generic type used with two arguments: `AccountPage` and `EventPage`.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+struct Page<T> {
+    items: Vec<T>,
+    /// A tuple field: (offset, total).
+    window: (u32, u32),
+}
+
+/// A tuple struct.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+struct Point(i32, i32);
+
+/// Externally tagged, with a tuple variant.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+enum Shape {
+    Line(Point, Point),
+    Dot(Point),
+}
+
+/// A summary of the accounts: generic pages of two types, tuples of three kinds.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+struct Overview {
+    accounts: Page<Account>,
+    events: Page<Event>,
+    shapes: Vec<Shape>,
+    pair: (String, bool),
 }
 
 /// A new account, read by the server.
@@ -139,6 +172,14 @@ fn contract() -> Contract {
             .response::<Vec<Event>>(200, "Events.")
             .bearer()
             .etag(),
+        )
+        .operation(
+            op! {
+                /// An overview.
+                get "/overview" => overview
+            }
+            .tag("accounts")
+            .response::<Overview>(200, "The overview."),
         )
 }
 
@@ -211,6 +252,63 @@ fn schemas_accept_what_serde_writes() {
     for event in events {
         let value = serde_json::to_value(&event).expect("serializes");
         assert!(errors(&event_schema, &value).is_empty(), "{value:#}");
+    }
+}
+
+fn overview() -> Overview {
+    let events =
+        vec![Event::Moved("here".into(), 3), Event::Renamed { from: "a".into(), to: "b".into() }, Event::Closed];
+    Overview {
+        accounts: Page { items: (0..3).map(account).collect(), window: (0, 3) },
+        events: Page { items: events, window: (10, 13) },
+        shapes: vec![Shape::Line(Point(0, 0), Point(-1, 5)), Shape::Dot(Point(2, 2))],
+        pair: ("x".into(), true),
+    }
+}
+
+/// Tuples (fields, tuple structs, tuple variants externally and adjacently tagged) are exact-length
+/// `prefixItems` closed by `items: false` in 3.1, arrays of the items' union with `minItems` =
+/// `maxItems` in 3.0; a generic type used with two arguments gets one readable name per use.
+#[test]
+fn tuples_and_generic_types_are_exact() {
+    let docs = documents();
+    let schemas = &docs.openapi31["components"]["schemas"];
+    for name in ["AccountPage", "EventPage", "Point", "Shape", "Overview"] {
+        assert!(
+            schemas.get(name).is_some(),
+            "{name} in {:?}",
+            schemas.as_object().map(|o| o.keys().collect::<Vec<_>>())
+        );
+    }
+    assert!(schemas.get("Page").is_none() && schemas.get("Page2").is_none());
+    assert_eq!(schemas["Overview"]["properties"]["accounts"]["$ref"], "#/components/schemas/AccountPage");
+    assert_eq!(schemas["Point"]["items"], false);
+    assert_eq!(schemas["Point"]["minItems"], 2);
+    let v30: Value = serde_json::from_str(&docs.openapi30).expect("JSON");
+    let point30 = &v30["components"]["schemas"]["Point"];
+    assert_eq!(point30["items"], json!({"type": "integer", "format": "int32"}), "{point30}");
+    assert_eq!((point30["minItems"].as_u64(), point30["maxItems"].as_u64()), (Some(2), Some(2)));
+    let pair30 = &v30["components"]["schemas"]["Overview"]["properties"]["pair"];
+    assert_eq!(pair30["items"]["anyOf"], json!([{"type": "string"}, {"type": "boolean"}]), "{pair30}");
+
+    let schema = validator(&docs.schemas["Overview"]);
+    let good = serde_json::to_value(overview()).expect("serializes");
+    let problems = errors(&schema, &good);
+    assert!(problems.is_empty(), "{good:#}\n{}", problems.join("\n"));
+    type Mutation = (&'static str, fn(&mut Value));
+    let mutations: [Mutation; 5] = [
+        ("a tuple one item too long", |v| v["pair"] = json!(["x", true, 1])),
+        ("a tuple one item short", |v| v["accounts"]["window"] = json!([0])),
+        ("a tuple item of the wrong type", |v| v["pair"] = json!([true, "x"])),
+        ("a tuple variant with three items", |v| v["events"]["items"][0]["c"] = json!(["here", 3, 4])),
+        ("a tuple struct with one item", |v| v["shapes"][1]["Dot"] = json!([2])),
+    ];
+    for (what, mutate) in mutations {
+        let mut bad = good.clone();
+        mutate(&mut bad);
+        assert!(!schema.is_valid(&bad), "{what}: {bad:#}");
+        let serde_reads = serde_json::from_value::<Overview>(bad.clone()).is_ok();
+        assert!(!serde_reads, "serde refuses it too ({what})");
     }
 }
 
@@ -288,7 +386,7 @@ fn typescript_types_of_the_second_contract_type_check() {
     );
     assert!(types.contains("manager: Account | null;"), "recursive, nullable:\n{types}");
     assert!(types.contains("nickname?: string;"), "skipped when None: optional, never null:\n{types}");
-    let consumer = r#"import { validateAccount, createClient, type Account, type Setting, type Event, type SettingInput } from "./package/index.js";
+    let consumer = r#"import { validateAccount, createClient, type Account, type Setting, type Event, type SettingInput, type Overview, type AccountPage, type EventPage } from "./package/index.js";
 export function describe(setting: Setting): string {
   switch (setting.type) {
     case "toggle": return setting.enabled ? "on" : "off";
@@ -304,6 +402,14 @@ export function event(e: Event): string {
   return e.t === "Renamed" ? `${e.c.from} -> ${e.c.to}` : e.t;
 }
 export const input: SettingInput = { type: "limit", max: 3 };
+export function total(o: Overview): number {
+  const [offset, count]: [number, number] = o.accounts.window;
+  const moved = o.events.items.map((e) => (e.t === "Moved" ? e.c[0].length + e.c[1] : 0));
+  const dots = o.shapes.map((s) => ("Dot" in s ? s.Dot[0] : s.Line[1][1]));
+  const page: AccountPage = o.accounts;
+  const events: EventPage = o.events;
+  return offset + count + moved.length + dots.length + page.items.length + events.items.length + (o.pair[1] ? 1 : 0);
+}
 export async function load(id: string): Promise<number> {
   const answer = await createClient({ baseUrl: "http://127.0.0.1:1" }).listEvents({ path: { account_id: id }, query: { kinds: ["PERSONAL"] } });
   return answer.status === 200 ? answer.body.length : -1;

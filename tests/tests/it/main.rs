@@ -2,8 +2,10 @@
 //! third-party readers, examples against their schemas, a second contract against serde, a third
 //! of every serde shape (`shapes`: one test per row of the README's serde support table), the
 //! TypeScript validators against the Rust validator, the fixture's generated server implemented and
-//! driven, and tidy checks of the repository's text.
+//! driven, a fresh workspace adopting the toolkit as the README says, and tidy checks of the
+//! repository's text.
 
+mod adoption;
 mod agreement;
 mod examples;
 mod fixture_server;
