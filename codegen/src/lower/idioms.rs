@@ -7,8 +7,10 @@
 //!   (which has no `propertyNames`), `Record<string, V>` in TypeScript. The pattern is the key
 //!   text serde reads: no sign on unsigned keys, no leading zero, no `-0`. The key's width is
 //!   not in the schemars schema, so a key beyond it passes the schema and serde refuses it.
-//! - An `f32` (`format: float`): serde_json refuses a number beyond its range, so the schema gets
-//!   the range as `minimum` and `maximum` (as the integer policy bounds 64-bit integers).
+//! - An `f32`, `i32` or `u32` (`format: float`, `int32`, `uint32`): schemars gives no bounds (it
+//!   does for 8- and 16-bit integers) and serde_json refuses a number beyond the type's range, so
+//!   the schema gets the range as `minimum` and `maximum` (as the integer policy bounds 64-bit
+//!   integers).
 //! - `\d` in a pattern (schemars writes it for integer keys and decimals): ECMA-262, the regex
 //!   dialect of JSON Schema and of the TypeScript validators, reads it as `[0-9]`; the Rust
 //!   validator as any Unicode digit. It is written `[0-9]`, so both read the same.
@@ -27,10 +29,11 @@ pub(super) fn restate(schema: &mut Value) {
     schema::walk_mut(schema, &mut |subschema| {
         let Some(object) = subschema.as_object_mut() else { return };
         integer_keys(object);
-        if object.get("format").and_then(Value::as_str) == Some("float") {
-            let max = f64::from(f32::MAX);
-            object.entry("minimum").or_insert(json!(-max));
-            object.entry("maximum").or_insert(json!(max));
+        match object.get("format").and_then(Value::as_str) {
+            Some("float") => bound(object, json!(-f64::from(f32::MAX)), json!(f64::from(f32::MAX))),
+            Some("int32") => bound(object, json!(i32::MIN), json!(i32::MAX)),
+            Some("uint32") => bound(object, json!(0), json!(u32::MAX)),
+            _ => {}
         }
         if let Some(Value::String(pattern)) = object.get_mut("pattern") {
             *pattern = ascii_digits(pattern);
@@ -39,6 +42,17 @@ pub(super) fn restate(schema: &mut Value) {
             *patterns = std::mem::take(patterns).into_iter().map(|(k, v)| (ascii_digits(&k), v)).collect();
         }
     });
+}
+
+/// Narrows `minimum` and `maximum` to the range of the number's format.
+fn bound(object: &mut Map<String, Value>, min: Value, max: Value) {
+    let f = |v: &Value| v.as_f64().unwrap_or(f64::NAN);
+    if object.get("minimum").is_none_or(|current| f(current) < f(&min)) {
+        object.insert("minimum".into(), min);
+    }
+    if object.get("maximum").is_none_or(|current| f(current) > f(&max)) {
+        object.insert("maximum".into(), max);
+    }
 }
 
 fn integer_keys(object: &mut Map<String, Value>) {

@@ -75,6 +75,7 @@ contract!(
     Keyed,
     Priority,
     Character,
+    Integers,
     NonZero,
     Pointers,
     Bytes,

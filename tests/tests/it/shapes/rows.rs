@@ -306,6 +306,33 @@ rows! {
             r#"{"letter": 1}"#,
         ]),
     ];
+    /// Integers: each within its type's range (64-bit ones within ±(2^53 − 1), the integer policy).
+    integers => vec![
+        Row::of(&[
+            Integers { tiny: i8::MIN, small: u16::MAX, medium: i32::MIN, count: u32::MAX, big: -(1 << 53) + 1, size: 0 },
+            Integers { tiny: i8::MAX, small: 0, medium: i32::MAX, count: 0, big: (1 << 53) - 1, size: (1 << 53) - 1 },
+        ])
+        .reads(&[
+            r#"{"tiny": 1, "small": 1, "medium": 1, "count": 1, "big": 1, "size": 1}"#,
+            r#"{"tiny": 128, "small": 1, "medium": 1, "count": 1, "big": 1, "size": 1}"#,
+            r#"{"tiny": 1, "small": 65536, "medium": 1, "count": 1, "big": 1, "size": 1}"#,
+            r#"{"tiny": 1, "small": 1, "medium": 2147483648, "count": 1, "big": 1, "size": 1}"#,
+            r#"{"tiny": 1, "small": 1, "medium": -2147483649, "count": 1, "big": 1, "size": 1}"#,
+            r#"{"tiny": 1, "small": 1, "medium": 1, "count": 4294967296, "big": 1, "size": 1}"#,
+            r#"{"tiny": 1, "small": 1, "medium": 1, "count": -1, "big": 1, "size": 1}"#,
+            r#"{"tiny": 1, "small": 1, "medium": 1, "count": 1, "big": 1, "size": -1}"#,
+            r#"{"tiny": 1, "small": 1, "medium": 1, "count": 1.5, "big": 1, "size": 1}"#,
+        ])
+        .wider(r#"{"tiny": 1, "small": 1, "medium": 1, "count": 1, "big": 1, "size": 1.0}"#, INTEGER_LITERALS)
+        .lenient(
+            r#"{"tiny": 1, "small": 1, "medium": 1, "count": 1, "big": 9007199254740992, "size": 1}"#,
+            "the integer policy keeps 64-bit integers within ±(2^53 − 1), which JavaScript holds exactly",
+        )
+        .refuses_write(
+            Integers { tiny: 0, small: 0, medium: 0, count: 0, big: 1 << 53, size: 0 },
+            "the integer policy: a handler must not write a 64-bit integer beyond ±(2^53 − 1)",
+        ),
+    ];
     /// `NonZeroU32`, `NonZeroI64` and the other `NonZero*`.
     non_zero => vec![
         Row::of(&[NonZero { count: NonZeroU32::MIN, delta: NonZeroI64::new(-5).expect("not zero") }])
@@ -314,8 +341,8 @@ rows! {
                 r#"{"count": 0, "delta": 1}"#,
                 r#"{"count": 1, "delta": 0}"#,
                 r#"{"count": -1, "delta": 1}"#,
-            ])
-            .wider(r#"{"count": 4294967296, "delta": 1}"#, "the schema of `NonZeroU32` has no maximum (schemars)"),
+                r#"{"count": 4294967296, "delta": 1}"#,
+            ]),
     ];
     /// `Cow`, `Box`, `Rc`, `Arc`: their content's shape.
     smart_pointers => vec![

@@ -283,6 +283,16 @@ pub struct Character {
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+pub struct Integers {
+    pub tiny: i8,
+    pub small: u16,
+    pub medium: i32,
+    pub count: u32,
+    pub big: i64,
+    pub size: usize,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 pub struct NonZero {
     pub count: NonZeroU32,
     pub delta: NonZeroI64,
