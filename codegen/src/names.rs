@@ -19,6 +19,9 @@ use crate::typescript::printer::is_identifier;
 pub const RUST_RUNTIME_EXPORTS: &[&str] =
     &["Authenticator", "AuthError", "BoxFuture", "Core", "Principal", "RequestContext", "SpecError"];
 
+/// The `const` of the generated `specs` module holding the problem's schema, beside the specs.
+pub const RUST_PROBLEM_SCHEMA: &str = "PROBLEM";
+
 /// The type parameter of the generated handlers and routers (`fn x_router<S: X>`): a trait named
 /// `S` would be shadowed by it.
 pub const RUST_SERVICE_PARAMETER: &str = "S";
@@ -228,6 +231,7 @@ impl Names {
             rust.claim(&mut types, export, "the runtime's re-export");
         }
         rust.claim(&mut types, RUST_SERVICE_PARAMETER, "the routers' type parameter");
+        rust.claim(&mut specs, RUST_PROBLEM_SCHEMA, "the problem's schema in `specs`");
         rust.claim(&mut types, "Self", "the Rust language");
         let tags: BTreeSet<&str> = model.operations.iter().map(|o| o.tag.as_str()).collect();
         for tag in tags {

@@ -285,11 +285,16 @@ pub fn close_tuples(schema: &mut Value) {
 
 /// Applies the 64-bit integer policy: an integer schema whose format is 64-bit (or pointer-sized)
 /// gets bounds within ±(2^53 - 1), so a value a JavaScript number cannot hold exactly is invalid.
-/// Returns the pointers of 128-bit integers, which no JSON number carries safely.
+/// Returns the pointers of 128-bit integers, which no JSON number carries safely. Strings with
+/// those formats (`contract::I64String`, `type: string, format: int64`) carry any value exactly
+/// and are left alone.
 pub fn apply_integer_policy(schema: &mut Value) -> Vec<String> {
     let mut too_wide = Vec::new();
     let mut pointers = Vec::new();
     walk(schema, &mut String::new(), &mut |subschema, pointer| {
+        if !Types::listed(subschema).contains("integer") {
+            return;
+        }
         if let Some(format) = subschema.get("format").and_then(Value::as_str) {
             if matches!(format, "int64" | "uint64" | "int" | "uint") {
                 pointers.push(pointer.to_owned());

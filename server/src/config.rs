@@ -2,6 +2,8 @@
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
+use contract_server::{ResponseValidation, UnknownResponseValidation};
+
 /// How the server runs. [`Config::from_env`] reads it; tests build it directly.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -18,6 +20,9 @@ pub struct Config {
     pub body_limit: usize,
     /// Lifetime of access tokens, in seconds (`ACCESS_TOKEN_SECONDS`, default 900).
     pub access_token_seconds: u32,
+    /// Whether answers are checked against the contract (`RESPONSE_VALIDATION`: `off`, `log` or
+    /// `enforce`; default `enforce` in debug builds, `off` in release builds).
+    pub response_validation: ResponseValidation,
 }
 
 /// A configuration value that cannot be used.
@@ -33,6 +38,8 @@ pub enum ConfigError {
     AccessTokenSeconds { value: String, source: std::num::ParseIntError },
     #[error("JWT_SECRET must have at least 32 characters")]
     ShortSecret,
+    #[error("RESPONSE_VALIDATION={value} is not a mode")]
+    ResponseValidation { value: String, source: UnknownResponseValidation },
 }
 
 impl Config {
@@ -57,6 +64,12 @@ impl Config {
             }
             None => 900,
         };
+        let response_validation = match var("RESPONSE_VALIDATION") {
+            Some(mode) => {
+                mode.parse().map_err(|source| ConfigError::ResponseValidation { value: mode.clone(), source })?
+            }
+            None => ResponseValidation::default(),
+        };
         let (jwt_secret, missing) = match var("JWT_SECRET") {
             Some(secret) if secret.len() >= 32 => (secret.into_bytes(), false),
             Some(_) => return Err(ConfigError::ShortSecret),
@@ -73,6 +86,7 @@ impl Config {
                 admin_emails,
                 body_limit,
                 access_token_seconds,
+                response_validation,
             },
             missing,
         ))

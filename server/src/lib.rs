@@ -103,7 +103,8 @@ pub async fn build(
         openapi_json,
         docs_html,
     });
-    let core = Arc::new(Core::new(authenticator, config.body_limit));
+    let core =
+        Arc::new(Core::new(authenticator, config.body_limit).with_response_validation(config.response_validation));
     let contract = StartError::Router;
     let router = Router::new()
         .merge(api_server::auth_router(app.clone(), core.clone()).map_err(contract)?)

@@ -1,11 +1,13 @@
 //! `cargo xtask bench --case server`: `GET /api/v2/projects/{id}` through the generated router
 //! (authentication, validation, ETag) against a minimal hand-written axum handler doing the same
 //! database read, in one release build of `bench-target`, under load from `wrk` on loopback:
-//! 64 connections, alternating the two routes, three rounds each; medians reported.
+//! 64 connections, alternating the routes, three rounds each; medians reported. Two processes of
+//! the build serve: one with response validation off (the release default), one with it enforced
+//! (`RESPONSE_VALIDATION`), so the cost of checking every answer is measured in the same run.
 
 use std::io::Write;
 use std::net::{SocketAddr, TcpListener};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
@@ -23,28 +25,34 @@ struct Sample {
     p99_ms: f64,
 }
 
-pub fn run(root: &Path, out: &mut dyn Write) -> Result<()> {
-    if Command::new("wrk").arg("--version").output().is_err() {
-        bail!("wrk is not installed: `apt-get install -y wrk`");
+/// A running `bench-target` with a project to read: the URL and header of each route.
+struct Target {
+    server: Option<Server>,
+    dir: PathBuf,
+    generated: (String, String),
+    raw: (String, String),
+}
+
+impl Drop for Target {
+    /// Ends the server, then removes its database.
+    fn drop(&mut self) {
+        drop(self.server.take());
+        std::fs::remove_dir_all(&self.dir).ok();
     }
-    writeln!(out, "building the server in release mode...")?;
-    out.flush()?;
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let built = Command::new(cargo)
-        .current_dir(root)
-        .args(["build", "--quiet", "--release", "-p", "server", "--bins"])
-        .status()?;
-    if !built.success() {
-        bail!("the release build failed");
-    }
+}
+
+/// Starts `bench-target` with `RESPONSE_VALIDATION=validation`, and makes a user, a project and
+/// its files to read.
+fn start(root: &Path, validation: &str) -> Result<Target> {
     let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
     let address: SocketAddr = ([127, 0, 0, 1], port).into();
-    let dir = std::env::temp_dir().join(format!("load-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("load-{}-{validation}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let child = Command::new(root.join("target/release/bench-target"))
         .env("PORT", port.to_string())
         .env("DATABASE_URL", format!("sqlite://{}", dir.join("load.db").display()))
         .env("JWT_SECRET", "a load-test secret that is long enough")
+        .env("RESPONSE_VALIDATION", validation)
         .env("RUST_LOG", "error")
         .stdout(Stdio::null())
         .spawn()
@@ -76,23 +84,44 @@ pub fn run(root: &Path, out: &mut dyn Write) -> Result<()> {
             Some(r#"{"content":"fn main() { println!(\"hello\"); }\n","language":"rust"}"#),
         )?;
     }
+    Ok(Target {
+        server: Some(server),
+        dir,
+        generated: (format!("http://{address}/api/v2/projects/{id}"), format!("Authorization: {bearer}")),
+        raw: (format!("http://{address}/bench/raw/projects/{id}"), format!("x-owner: {owner}")),
+    })
+}
 
-    let generated = format!("http://{address}/api/v2/projects/{id}");
-    let raw = format!("http://{address}/bench/raw/projects/{id}");
-    let generated_header = format!("Authorization: {bearer}");
-    let raw_header = format!("x-owner: {owner}");
-    // Warm-up of both paths.
-    wrk(&raw, &raw_header, "2")?;
-    wrk(&generated, &generated_header, "2")?;
-    let mut samples: (Vec<Sample>, Vec<Sample>) = (Vec::new(), Vec::new());
+pub fn run(root: &Path, out: &mut dyn Write) -> Result<()> {
+    if Command::new("wrk").arg("--version").output().is_err() {
+        bail!("wrk is not installed: `apt-get install -y wrk`");
+    }
+    writeln!(out, "building the server in release mode...")?;
+    out.flush()?;
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let built = Command::new(cargo)
+        .current_dir(root)
+        .args(["build", "--quiet", "--release", "-p", "server", "--bins"])
+        .status()?;
+    if !built.success() {
+        bail!("the release build failed");
+    }
+    let off = start(root, "off")?;
+    let on = start(root, "enforce")?;
+    let routes = [&off.raw, &off.generated, &on.generated];
+    // Warm-up of every route.
+    for (url, header) in routes {
+        wrk(url, header, "2")?;
+    }
+    let mut samples: [Vec<Sample>; 3] = [Vec::new(), Vec::new(), Vec::new()];
     for round in 1..=ROUNDS {
         writeln!(out, "round {round}/{ROUNDS}...")?;
         out.flush()?;
-        samples.0.push(wrk(&raw, &raw_header, SECONDS)?);
-        samples.1.push(wrk(&generated, &generated_header, SECONDS)?);
+        for (samples, (url, header)) in samples.iter_mut().zip(routes) {
+            samples.push(wrk(url, header, SECONDS)?);
+        }
     }
-    drop(server);
-    std::fs::remove_dir_all(&dir).ok();
+    drop((off, on));
 
     let median = |values: &mut Vec<f64>| {
         values.sort_by(f64::total_cmp);
@@ -104,24 +133,21 @@ pub fn run(root: &Path, out: &mut dyn Write) -> Result<()> {
         let mut p99: Vec<f64> = samples.iter().map(|s| s.p99_ms).collect();
         (median(&mut rps), median(&mut p50), median(&mut p99))
     };
-    let (raw_rps, raw_p50, raw_p99) = summarize(&samples.0);
-    let (gen_rps, gen_p50, gen_p99) = summarize(&samples.1);
+    let [raw, off, on] = samples.map(|samples| summarize(&samples));
     writeln!(
         out,
         "\nGET a project, {CONNECTIONS} connections, wrk -t1 -d{SECONDS}s, median of {ROUNDS} alternating rounds (release build)"
     )?;
-    writeln!(out, "{:<44} {:>10} {:>9} {:>9}", "route", "req/s", "p50", "p99")?;
-    writeln!(
-        out,
-        "{:<44} {:>10.0} {:>7.2}ms {:>7.2}ms",
-        "hand-written handler (no auth, no validation)", raw_rps, raw_p50, raw_p99
-    )?;
-    writeln!(
-        out,
-        "{:<44} {:>10.0} {:>7.2}ms {:>7.2}ms",
-        "generated router (auth, validation, ETag)", gen_rps, gen_p50, gen_p99
-    )?;
-    writeln!(out, "generated / hand-written throughput: {:.1}%", 100.0 * gen_rps / raw_rps)?;
+    writeln!(out, "{:<58} {:>10} {:>9} {:>9}", "route", "req/s", "p50", "p99")?;
+    for (label, (rps, p50, p99)) in [
+        ("hand-written handler (no auth, no validation)", raw),
+        ("generated router (auth, validation, ETag)", off),
+        ("generated router, response validation enforced", on),
+    ] {
+        writeln!(out, "{label:<58} {rps:>10.0} {p50:>7.2}ms {p99:>7.2}ms")?;
+    }
+    writeln!(out, "generated / hand-written throughput: {:.1}%", 100.0 * off.0 / raw.0)?;
+    writeln!(out, "response validation on / off: throughput {:.3}, p50 latency {:.3}", on.0 / off.0, on.1 / off.1)?;
     Ok(())
 }
 

@@ -1,5 +1,6 @@
 //! Runs schemathesis (from `tests/.venv`) against the server on a loopback port with a temporary
-//! database, over the mounted tags, with a bounded number of examples.
+//! database, over the mounted tags, with a bounded number of examples, and with response
+//! validation enforced (an answer that breaks the contract is a `500`, which fails the run).
 
 use std::io::Write;
 use std::net::{SocketAddr, TcpListener};
@@ -40,6 +41,8 @@ pub fn run(root: &Path, venv: &Path, out: &mut dyn Write) -> Result<()> {
         .env("DATABASE_URL", format!("sqlite://{}", dir.join("schemathesis.db").display()))
         .env("JWT_SECRET", "a schemathesis secret that is long enough")
         .env("ADMIN_EMAILS", EMAIL)
+        // Every answer is checked against the contract: a broken one is a 500, which fails the run.
+        .env("RESPONSE_VALIDATION", "enforce")
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .spawn()

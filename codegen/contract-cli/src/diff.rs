@@ -82,11 +82,19 @@ pub fn run(root: &Path, targets: &[Target], args: &Args, out: &mut dyn Write) ->
     };
 
     let headings = every_target && targets.len() > 1;
-    for (index, section) in sections.iter().enumerate() {
-        if index > 0 && args.format != Format::Json {
-            writeln!(out)?;
+    if args.format == Format::Json {
+        // One JSON document: the report's object, or an array of one object per target.
+        let mut objects: Vec<Value> = sections.iter().map(json_section).collect();
+        let document = if headings { Value::Array(objects) } else { objects.pop().unwrap_or_default() };
+        let text = serde_json::to_string_pretty(&document).map_err(std::io::Error::from)?;
+        writeln!(out, "{text}")?;
+    } else {
+        for (index, section) in sections.iter().enumerate() {
+            if index > 0 {
+                writeln!(out)?;
+            }
+            write_section(section, args.format == Format::Markdown, headings, out)?;
         }
-        write_section(section, args.format, headings, out)?;
     }
 
     let threshold = match args.fail_on {
@@ -109,49 +117,42 @@ fn compare(root: &Path, old: Source, new: Option<Source>, document: &str) -> Res
     }
 }
 
-fn write_section(section: &Section, format: Format, heading: bool, out: &mut dyn Write) -> Result<(), Error> {
-    let target = section.target.filter(|_| heading);
-    match format {
-        Format::Text => {
-            if let Some(target) = target {
-                writeln!(out, "== {}: {} ==", target.name, target.layout.openapi)?;
-            }
-            match &section.outcome {
-                Outcome::Report(report) => write!(out, "{}", diff::render::text(report))?,
-                Outcome::Missing(message) => writeln!(out, "{message}")?,
-            }
-        }
-        Format::Markdown => {
-            if let Some(target) = target {
-                writeln!(out, "### {} (`{}`)\n", target.name, target.layout.openapi)?;
-            }
-            match &section.outcome {
-                Outcome::Report(report) => write!(out, "{}", diff::render::markdown(report))?,
-                Outcome::Missing(message) => writeln!(out, "{message}")?,
-            }
-        }
-        Format::Json => {
-            // Every target's object names it; the report's own fields follow, unchanged.
-            let mut object = Map::new();
-            if let Some(target) = section.target {
-                object.insert("target".into(), target.name.clone().into());
-                object.insert("document".into(), target.layout.openapi.clone().into());
-            }
-            match &section.outcome {
-                Outcome::Report(report) => {
-                    if let Value::Object(fields) = diff::render::json(report) {
-                        object.extend(fields);
-                    }
-                }
-                Outcome::Missing(message) => {
-                    object.insert("skipped".into(), message.clone().into());
-                }
-            }
-            let text = serde_json::to_string_pretty(&Value::Object(object)).map_err(std::io::Error::from)?;
-            writeln!(out, "{text}")?;
+/// A section as text or Markdown (JSON is one document for all sections: [`json_section`]).
+fn write_section(section: &Section, markdown: bool, heading: bool, out: &mut dyn Write) -> Result<(), Error> {
+    if let Some(target) = section.target.filter(|_| heading) {
+        if markdown {
+            writeln!(out, "### {} (`{}`)\n", target.name, target.layout.openapi)?;
+        } else {
+            writeln!(out, "== {}: {} ==", target.name, target.layout.openapi)?;
         }
     }
+    match &section.outcome {
+        Outcome::Report(report) if markdown => write!(out, "{}", diff::render::markdown(report))?,
+        Outcome::Report(report) => write!(out, "{}", diff::render::text(report))?,
+        Outcome::Missing(message) => writeln!(out, "{message}")?,
+    }
     Ok(())
+}
+
+/// A section as JSON: the target's name and document (when there are targets), then the report's
+/// own fields, unchanged.
+fn json_section(section: &Section) -> Value {
+    let mut object = Map::new();
+    if let Some(target) = section.target {
+        object.insert("target".into(), target.name.clone().into());
+        object.insert("document".into(), target.layout.openapi.clone().into());
+    }
+    match &section.outcome {
+        Outcome::Report(report) => {
+            if let Value::Object(fields) = diff::render::json(report) {
+                object.extend(fields);
+            }
+        }
+        Outcome::Missing(message) => {
+            object.insert("skipped".into(), message.clone().into());
+        }
+    }
+    Value::Object(object)
 }
 
 #[cfg(test)]
@@ -284,8 +285,7 @@ mod tests {
         std::fs::write(&path, edited.to_string()).expect("write");
         let (code, out) = run_diff(&root, &targets, &args("git:HEAD", None, Format::Json, FailOn::Breaking));
         assert_eq!(code.expect("runs"), ExitCode::from(exit::FINDINGS), "{out}");
-        let reports: Vec<Value> =
-            serde_json::Deserializer::from_str(&out).into_iter().collect::<Result<_, _>>().expect("a JSON stream");
+        let reports: Vec<Value> = serde_json::from_str(&out).expect("one JSON array, a report per target");
         assert_eq!(reports.len(), 2, "{out}");
         assert_eq!((&reports[0]["target"], &reports[0]["document"]), (&"first".into(), &"openapi.yaml".into()));
         assert_eq!(reports[0]["summary"]["breaking"], 1, "{out}");

@@ -28,9 +28,18 @@ pub fn plan(root: &Path, targets: &[Target]) -> Result<(Files, Vec<Change>), Err
     let mut files = Files::new();
     let mut owners: BTreeMap<String, &str> = BTreeMap::new();
     let mut existing = BTreeSet::new();
-    for target in targets {
-        let generated = codegen::generate(&target.contract, &target.layout)
-            .map_err(|errors| Error::Contract { target: target.name.clone(), errors })?;
+    // Targets are independent: each is generated on its own thread (in the order given, whatever
+    // finishes first), so several contracts cost about the slowest one on a machine of as many cores.
+    let generated: Vec<Result<Files, codegen::Errors>> = std::thread::scope(|scope| {
+        let threads: Vec<_> =
+            targets.iter().map(|target| scope.spawn(|| codegen::generate(&target.contract, &target.layout))).collect();
+        threads
+            .into_iter()
+            .map(|thread| thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    });
+    for (target, generated) in targets.iter().zip(generated) {
+        let generated = generated.map_err(|errors| Error::Contract { target: target.name.clone(), errors })?;
         for (path, content) in generated {
             if let Some(first) = owners.insert(path.clone(), &target.name) {
                 return Err(Error::Overlap { path, first: first.to_owned(), second: target.name.clone() });

@@ -13,7 +13,11 @@
 //!    is collected into one `422` problem with `errors: [{path, keyword, message}]` (paths start
 //!    with `/path`, `/query`, `/header`, `/body`).
 //!
-//! [`finish`] turns the handler's typed answer into a response: `ETag` and `304` for cacheable
+//! [`finish`] turns the handler's typed answer into a response: it checks the body against the
+//! contract's schema of its status when response validation is on ([`ResponseValidation`]: each
+//! broken rule logged at `ERROR` with the operation, JSON pointer and rule; with `Enforce`, the
+//! default of debug builds, the operation's `500` answered instead; off by default in release
+//! builds; [`Core::with_response_validation`]), then adds `ETag` and `304` for cacheable
 //! operations (`If-None-Match`), rate-limit headers, `Deprecation` on deprecated operations, and
 //! the request id. [`not_found`] and [`method_not_allowed`] answer what no route matches.
 //!
@@ -26,10 +30,12 @@
 //! [`Spec`], so nothing is derived from schemas at run time.
 //!
 //! One concern per module: `spec` (what an operation is), `auth`, `limit`, `request` (reading a
-//! request), `reply` (writing an answer), `rejection` and `problem` (refusals), `fallback`
-//! (`404`/`405`), `state` ([`Core`]), `internal` (a server's failures as the operation's `500`).
+//! request), `reply` (writing an answer), `conformance` (response validation), `rejection` and
+//! `problem` (refusals), `fallback` (`404`/`405`), `state` ([`Core`]), `internal` (a server's
+//! failures as the operation's `500`).
 
 mod auth;
+mod conformance;
 mod fallback;
 mod internal;
 mod limit;
@@ -45,6 +51,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 pub use auth::{AuthError, Authenticator, Principal};
+pub use conformance::{ResponseValidation, UnknownResponseValidation};
 pub use fallback::{method_not_allowed, not_found};
 pub use internal::{INTERNAL_ERROR_DETAIL, InternalError, request_span, sources};
 pub use limit::{Admission, Admit, Caller, InMemoryRateLimiter, RateLimit, RateLimiter, Verdict};
@@ -53,7 +60,7 @@ pub use reason::reason_phrase;
 pub use rejection::{Rejected, Rejection};
 pub use reply::{IntoReply, Reply, ReplyBody, etag_of, finish};
 pub use request::{Input, Prepared, RequestContext, decode, prepare};
-pub use spec::{Kind, Operation, Param, Parameters, Security, Spec, SpecError};
+pub use spec::{Kind, Operation, Param, Parameters, ResponseBody, Security, Spec, SpecError};
 pub use state::Core;
 
 /// A boxed future, for object-safe async traits.

@@ -166,7 +166,7 @@ mod tests {
     use crate::limit::{Admit, Caller, RateLimit, RateLimiter};
     use crate::spec::{Kind, Operation, Param, Parameters, Security, Spec};
     use crate::state::Core;
-    use crate::{BoxFuture, method_not_allowed, not_found, prepare};
+    use crate::{BoxFuture, ResponseValidation, method_not_allowed, not_found, prepare};
 
     const BODY: &str = r#"{"type":"object","properties":{"name":{"type":"string","minLength":2}},"required":["name"]}"#;
     const QUERY: &str = r#"{"type":"object","properties":{"page":{"type":"integer","minimum":1}}}"#;
@@ -179,6 +179,8 @@ mod tests {
         headers: None,
         body: Some(BODY),
         body_required: true,
+        responses: &[],
+        problem: "{}",
         security: Security::Role("admin"),
         rate_limit: Some(RateLimit { requests: 2, window_seconds: 60 }),
         etag: false,
@@ -217,7 +219,7 @@ mod tests {
 
     /// The status, headers and problem body of what `prepare` refuses.
     async fn refused(core: &Core, request: Request) -> (StatusCode, HeaderMap, Value) {
-        let operation = Operation::compile(&CREATE).expect("compiles");
+        let operation = Operation::compile(&CREATE, ResponseValidation::Off).expect("compiles");
         let rejected = prepare(core, &operation, request).await.err().expect("refused");
         answer(rejected.into_response()).await
     }
@@ -343,7 +345,7 @@ mod tests {
     #[tokio::test]
     async fn a_part_that_does_not_decode_is_refused_with_the_requests_headers() {
         let core = core();
-        let operation = Operation::compile(&CREATE).expect("compiles");
+        let operation = Operation::compile(&CREATE, ResponseValidation::Off).expect("compiles");
         let request = request(Some("admin"), "application/json", r#"{"name": "ada"}"#);
         let mut prepared = prepare(&core, &operation, request).await.expect("valid");
         let body = prepared.input.body.take().unwrap_or_default();

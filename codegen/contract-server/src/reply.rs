@@ -1,6 +1,7 @@
 //! Writing an answer: a handler's typed answer becomes a [`Reply`] (status and bytes, through
-//! [`IntoReply`], which the generated response enums implement), and [`finish`] turns it into the
-//! response with the headers every answer carries and the `ETag`/`304` of cacheable operations.
+//! [`IntoReply`], which the generated response enums implement), and [`finish`] checks it against
+//! the contract (when response validation is on; see `conformance`) and turns it into the response
+//! with the headers every answer carries and the `ETag`/`304` of cacheable operations.
 
 use axum::http::StatusCode;
 use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
@@ -50,10 +51,19 @@ impl Reply {
         Self { status: status_code(status), body: ReplyBody::Raw { bytes: text.into(), media_type } }
     }
 
+    /// The runtime's own `500` problem (`type`, `title`, `status` and `detail` when given), for
+    /// answers that have no contract-built one.
+    pub fn internal(detail: Option<&str>) -> Self {
+        let mut body = json!({ "type": "about:blank", "title": crate::reason_phrase(500), "status": 500 });
+        if let Some(detail) = detail {
+            body["detail"] = json!(detail);
+        }
+        Self { status: StatusCode::INTERNAL_SERVER_ERROR, body: ReplyBody::Problem(body.to_string().into_bytes()) }
+    }
+
     fn serialization_failure(error: &serde_json::Error) -> Self {
         tracing::error!(%error, "a response body does not serialize");
-        let body = json!({ "type": "about:blank", "title": crate::reason_phrase(500), "status": 500 });
-        Self { status: StatusCode::INTERNAL_SERVER_ERROR, body: ReplyBody::Problem(body.to_string().into_bytes()) }
+        Self::internal(None)
     }
 }
 
@@ -62,8 +72,15 @@ fn status_code(status: u16) -> StatusCode {
 }
 
 /// A typed answer of an operation (implemented by the generated response enums).
-pub trait IntoReply {
+pub trait IntoReply: Sized {
     fn into_reply(self) -> Reply;
+
+    /// The operation's `500` with `detail`, answered instead of a reply that breaks the contract
+    /// ([`ResponseValidation::Enforce`](crate::ResponseValidation::Enforce)). The generated enums
+    /// build it with the contract's problem type; the default is the runtime's own problem.
+    fn internal_error(detail: String) -> Reply {
+        Reply::internal(Some(&detail))
+    }
 }
 
 /// A strong `ETag` of a body: its SHA-256, shortened.
@@ -81,8 +98,12 @@ fn etag_matches(if_none_match: &str, etag: &str) -> bool {
 }
 
 /// Turns a typed answer into the response (see the crate docs).
-pub fn finish(operation: &Operation, prepared: &Prepared, reply: Reply) -> Response {
+pub fn finish<A: IntoReply>(operation: &Operation, prepared: &Prepared, answer: A) -> Response {
     let spec = operation.spec;
+    let mut reply = answer.into_reply();
+    if let Some(answers) = &operation.answers {
+        reply = answers.review::<A>(spec.id, &prepared.context.request_id, reply);
+    }
     let success = reply.status.is_success();
     let (mut response, etag) = match reply.body {
         ReplyBody::Empty => (reply.status.into_response(), None),

@@ -5,6 +5,7 @@
 use jsonschema::Validator;
 use serde_json::Value;
 
+use crate::conformance::{Answers, ResponseValidation};
 use crate::limit::RateLimit;
 
 /// Who may call an operation.
@@ -52,6 +53,13 @@ impl Parameters {
     }
 }
 
+/// The schema of a declared response's JSON body, as serde writes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ResponseBody {
+    pub status: u16,
+    pub schema: &'static str,
+}
+
 /// What the generated code knows of an operation; the schemas are JSON texts (self-contained,
 /// `$defs` inside).
 #[derive(Debug)]
@@ -62,6 +70,10 @@ pub struct Spec {
     pub headers: Option<Parameters>,
     pub body: Option<&'static str>,
     pub body_required: bool,
+    /// The declared responses with a JSON body (response validation).
+    pub responses: &'static [ResponseBody],
+    /// The schema of every error body: the contract's problem (response validation).
+    pub problem: &'static str,
     pub security: Security,
     pub rate_limit: Option<RateLimit>,
     pub etag: bool,
@@ -101,11 +113,14 @@ pub struct Operation {
     pub(crate) query: Option<Part>,
     pub(crate) headers: Option<Part>,
     pub(crate) body: Option<Validator>,
+    /// The response validators; `None` when response validation is off.
+    pub(crate) answers: Option<Answers>,
 }
 
 impl Operation {
-    /// Compiles the validators of `spec` (once, when the router is built).
-    pub fn compile(spec: &'static Spec) -> Result<Self, SpecError> {
+    /// Compiles the validators of `spec` (once, when the router is built): the request's, and the
+    /// responses' unless `responses` is [`ResponseValidation::Off`].
+    pub fn compile(spec: &'static Spec, responses: ResponseValidation) -> Result<Self, SpecError> {
         let part = |parameters: &'static Option<Parameters>, name: &'static str| {
             parameters
                 .as_ref()
@@ -118,6 +133,18 @@ impl Operation {
             query: part(&spec.query, "query")?,
             headers: part(&spec.headers, "headers")?,
             body: spec.body.map(|text| validator(spec.id, "body", text)).transpose()?,
+            answers: match responses {
+                ResponseValidation::Off => None,
+                mode => Some(Answers {
+                    mode,
+                    bodies: spec
+                        .responses
+                        .iter()
+                        .map(|body| Ok((body.status, validator(spec.id, "response", body.schema)?)))
+                        .collect::<Result<_, SpecError>>()?,
+                    problem: validator(spec.id, "problem", spec.problem)?,
+                }),
+            },
         })
     }
 }
@@ -135,7 +162,7 @@ fn validator(operation: &'static str, part: &'static str, text: &str) -> Result<
 mod tests {
     use super::*;
 
-    fn spec(query: &'static str, body: &'static str) -> &'static Spec {
+    fn spec(query: &'static str, body: &'static str, response: &'static str) -> &'static Spec {
         Box::leak(Box::new(Spec {
             id: "op",
             path: None,
@@ -143,6 +170,8 @@ mod tests {
             headers: None,
             body: Some(body),
             body_required: true,
+            responses: Box::leak(Box::new([ResponseBody { status: 200, schema: response }])),
+            problem: "{\"type\": \"object\"}",
             security: Security::Public,
             rate_limit: None,
             etag: false,
@@ -152,14 +181,28 @@ mod tests {
 
     #[test]
     fn schemas_that_do_not_compile_name_the_operation_and_part() {
-        let error = Operation::compile(spec("{\"type\": \"object\"}", "{not json")).err().expect("not JSON");
+        let error = Operation::compile(spec("{\"type\": \"object\"}", "{not json", "{}"), ResponseValidation::Off)
+            .err()
+            .expect("not JSON");
         assert!(matches!(error, SpecError::NotJson { operation: "op", part: "body", .. }), "{error:?}");
         assert_eq!(error.to_string(), "operation `op`: the body schema is not JSON");
         assert!(std::error::Error::source(&error).is_some(), "the parse error is kept as the source");
 
-        let error = Operation::compile(spec("{\"type\": 12}", "{}")).err().expect("not a schema");
+        let error = Operation::compile(spec("{\"type\": 12}", "{}", "{}"), ResponseValidation::Off)
+            .err()
+            .expect("not a schema");
         assert!(matches!(error, SpecError::Invalid { operation: "op", part: "query", .. }), "{error:?}");
         assert!(std::error::Error::source(&error).is_some(), "the compiler's error is kept as the source");
+    }
+
+    #[test]
+    fn response_schemas_are_compiled_only_when_responses_are_validated() {
+        let broken = spec("{}", "{}", "{\"type\": 12}");
+        assert!(Operation::compile(broken, ResponseValidation::Off).is_ok(), "nothing to compile when off");
+        for mode in [ResponseValidation::Log, ResponseValidation::Enforce] {
+            let error = Operation::compile(broken, mode).err().expect("not a schema");
+            assert!(matches!(error, SpecError::Invalid { operation: "op", part: "response", .. }), "{error:?}");
+        }
     }
 
     #[test]

@@ -3,7 +3,11 @@
 //! A contract is a list of [`Operation`]s whose parameters, bodies and responses are Rust *types*
 //! (anything that implements [`schemars::JsonSchema`]), so the compiler checks every reference.
 //! This crate only records the declaration; `codegen` lowers it, validates it and emits documents.
-//! It depends on `schemars` alone, so any contract crate can use it unchanged.
+//! It depends on `schemars` and `serde` alone, so any contract crate can use it unchanged.
+//!
+//! Besides the declaration, it offers the one value type a contract may need from the toolkit:
+//! [`I64String`] and [`U64String`], 64-bit integers that travel as decimal strings (the default
+//! for `i64`/`u64` is a number bounded to ±(2^53 − 1); see [`int64`]).
 //!
 //! ```
 //! use contract::{op, Contract, Info, RateLimit};
@@ -53,8 +57,10 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
+pub mod int64;
 mod problem;
 
+pub use int64::{I64String, ParseIntStringError, U64String};
 pub use problem::ProblemDetails;
 pub use schemars;
 use schemars::{JsonSchema, Schema, SchemaGenerator};

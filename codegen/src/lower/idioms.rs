@@ -17,7 +17,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::schema;
+use crate::schema::{self, Types};
 
 /// An unsigned integer key, as serde_json reads it.
 pub(crate) const UNSIGNED_KEY: &str = "^(0|[1-9][0-9]*)$";
@@ -27,9 +27,10 @@ pub(crate) const SIGNED_KEY: &str = "^(0|-?[1-9][0-9]*)$";
 /// Restates the idioms above everywhere in `schema`.
 pub(super) fn restate(schema: &mut Value) {
     schema::walk_mut(schema, &mut |subschema| {
+        let numeric = Types::of(subschema).is_some_and(|t| t.contains("integer") || t.contains("number"));
         let Some(object) = subschema.as_object_mut() else { return };
         integer_keys(object);
-        match object.get("format").and_then(Value::as_str) {
+        match object.get("format").and_then(Value::as_str).filter(|_| numeric) {
             Some("float") => bound(object, json!(-f64::from(f32::MAX)), json!(f64::from(f32::MAX))),
             Some("int32") => bound(object, json!(i32::MIN), json!(i32::MAX)),
             Some("uint32") => bound(object, json!(0), json!(u32::MAX)),

@@ -123,6 +123,11 @@ const ANSWERS_DOC: &str = "
    `.unwrap_or_else(XResponse::from)`.
  - **Logs name the request.** Each method runs inside an `ERROR`-level `tracing` span `request`
    with the fields `operation` (the operation id) and `request_id` (the answer's `X-Request-Id`).
+ - **Answers are checked against the contract.** With response validation on
+   (`contract_server::ResponseValidation`: enforced by default in debug builds, off in release
+   builds, `Core::with_response_validation`), every JSON body is validated against its status's
+   schema; a broken rule is logged at `ERROR` with the operation, JSON pointer and rule, and, when
+   enforced, the operation's `500` (`internal_server_error`) is answered instead.
 
  ## Limitations
 
@@ -139,6 +144,7 @@ fn library(model: &Model) -> Result<TokenStream, Error> {
     let mut handlers = Vec::new();
     let mut by_tag: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
     let components = &model.schemas;
+    let problem_schema = spec::problem(components, &model.problem);
     for operation in &model.operations {
         by_tag.entry(&operation.tag).or_default().push(operation);
         specs.push(spec::spec(components, operation));
@@ -154,7 +160,7 @@ fn library(model: &Model) -> Result<TokenStream, Error> {
         }
     }
     let doc = format!(
-        " Server traits and axum routers of {} {}: implement a tag's trait, then mount its router.\n\n Every request goes through `contract_server::prepare` (authentication, rate limit, validation\n against the contract's JSON Schemas) before it reaches a trait method, and its typed answer\n through `contract_server::finish` (ETag, 304, rate-limit and deprecation headers).",
+        " Server traits and axum routers of {} {}: implement a tag's trait, then mount its router.\n\n Every request goes through `contract_server::prepare` (authentication, rate limit, validation\n against the contract's JSON Schemas) before it reaches a trait method, and its typed answer\n through `contract_server::finish` (response validation, ETag, 304, rate-limit and deprecation\n headers).",
         model.info.title, model.info.version
     ) + ANSWERS_DOC;
     let exports = RUST_RUNTIME_EXPORTS.iter().map(|name| format_ident!("{}", name));
@@ -164,6 +170,7 @@ fn library(model: &Model) -> Result<TokenStream, Error> {
 
         /// What the runtime knows of each operation.
         pub mod specs {
+            #problem_schema
             #(#specs)*
         }
 

@@ -45,6 +45,15 @@ pub(super) fn response_enum(operation: &Operation, problem: &TokenStream) -> Res
     let doc = format!(" The answers of `{}`: exactly the statuses the contract declares for it.", operation.id);
     let constructors = problem_constructors(operation, &name, problem);
     let internal = internal_error_conversion(operation, &name);
+    // The `500` answered instead of a reply that breaks the contract: the contract's problem.
+    let internal_error = operation.errors.iter().any(|error| error.status == 500).then(|| {
+        let method = format_ident!("{}", snake(&variant(500).to_string()));
+        quote! {
+            fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+                ::contract_server::IntoReply::into_reply(Self::#method(detail))
+            }
+        }
+    });
     Ok(quote! {
         #[doc = #doc]
         #[derive(Debug)]
@@ -58,6 +67,7 @@ pub(super) fn response_enum(operation: &Operation, problem: &TokenStream) -> Res
                     #(#arms,)*
                 }
             }
+            #internal_error
         }
 
         #constructors

@@ -123,7 +123,7 @@ pub(super) fn handler(operation: &Operation) -> Result<TokenStream, Error> {
             };
             #(#decodes)*
             #call
-            ::contract_server::finish(operation, &prepared, ::contract_server::IntoReply::into_reply(answer))
+            ::contract_server::finish(operation, &prepared, answer)
         }
     })
 }
@@ -146,7 +146,7 @@ pub(super) fn tag_router(tag: &str, operations: &[&Operation]) -> TokenStream {
             let method = format_ident!("{}", operation.method.as_str());
             chain = quote! {
                 #chain.#method({
-                    let (service, core, operation) = (service.clone(), core.clone(), ::std::sync::Arc::new(::contract_server::Operation::compile(&specs::#spec)?));
+                    let (service, core, operation) = (service.clone(), core.clone(), ::std::sync::Arc::new(::contract_server::Operation::compile(&specs::#spec, core.response_validation())?));
                     move |request: ::axum::extract::Request| async move { #handler(&*service, &core, &operation, request).await }
                 })
             };

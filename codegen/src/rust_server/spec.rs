@@ -1,12 +1,13 @@
 //! The `specs` module of the generated crate: per operation, what the runtime needs to know
-//! (parameters with their kinds and standalone schemas, the body schema, security, rate limit,
-//! ETag, deprecation), as `static`s the router compiles once.
+//! (parameters with their kinds and standalone schemas, the body schema, the schemas of its JSON
+//! answers, security, rate limit, ETag, deprecation), as `static`s the router compiles once; the
+//! problem's schema, which every operation's error answers share, is one `const`.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::{Map, Value, json};
 
-use crate::model::{Location, Operation, Parameter, Security};
+use crate::model::{Location, Operation, Parameter, SCHEMA_REF_PREFIX, Security};
 use crate::names;
 use crate::schema::{Components, Types, bundle, ref_name};
 
@@ -53,6 +54,26 @@ fn kind(components: &impl Components, schema: &Value) -> TokenStream {
     }
 }
 
+/// The `const` holding the standalone schema of the problem type (the body of every error).
+pub(super) fn problem(components: &impl Components, problem: &str) -> TokenStream {
+    let name = format_ident!("{}", names::RUST_PROBLEM_SCHEMA);
+    let schema = standalone(components, &json!({ "$ref": format!("{SCHEMA_REF_PREFIX}{problem}") })).to_string();
+    quote! {
+        /// The schema of every error answer: the contract's problem type.
+        pub const #name: &str = #schema;
+    }
+}
+
+/// The schemas of the declared responses with a JSON body, as serde writes them.
+fn responses(components: &impl Components, operation: &Operation) -> TokenStream {
+    let bodies = operation.responses.iter().filter_map(|response| {
+        let body = response.body.as_ref().filter(|body| body.media_type.contains("json"))?;
+        let (status, schema) = (response.status, standalone(components, &body.schema).to_string());
+        Some(quote!(::contract_server::ResponseBody { status: #status, schema: #schema }))
+    });
+    quote!(&[#(#bodies),*])
+}
+
 pub(super) fn spec(components: &impl Components, operation: &Operation) -> TokenStream {
     let name = format_ident!("{}", names::rust_spec(&operation.id));
     let id = &operation.id;
@@ -79,6 +100,8 @@ pub(super) fn spec(components: &impl Components, operation: &Operation) -> Token
         None => quote!(::core::option::Option::None),
     };
     let body_required = operation.body.as_ref().is_some_and(|b| b.required);
+    let responses = responses(components, operation);
+    let problem = format_ident!("{}", names::RUST_PROBLEM_SCHEMA);
     let security = match &operation.security {
         Security::Public => quote!(::contract_server::Security::Public),
         Security::Bearer => quote!(::contract_server::Security::Bearer),
@@ -105,6 +128,8 @@ pub(super) fn spec(components: &impl Components, operation: &Operation) -> Token
             headers: #headers,
             body: #body,
             body_required: #body_required,
+            responses: #responses,
+            problem: #problem,
             security: #security,
             rate_limit: #rate_limit,
             etag: #etag,

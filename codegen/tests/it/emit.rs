@@ -58,7 +58,26 @@ fn parameter_kinds_come_with_the_spec() {
         r#"Param{name:"priority",kind:::contract_server::Kind::List(&::contract_server::Kind::Text),}"#,
         r#"Param{name:"limit",kind:::contract_server::Kind::Integer,}"#,
         r#"Param{name:"todo_id",kind:::contract_server::Kind::Integer,}"#,
+        r#"Param{name:"since",kind:::contract_server::Kind::Text,}"#,
     ] {
         assert!(server.contains(param), "{param} in {server}");
     }
+}
+
+#[test]
+fn sixty_four_bit_integers_are_bounded_numbers_or_exact_strings() {
+    let document: serde_json::Value = serde_yaml::from_str(&files()["openapi.yaml"]).expect("the 3.1 document is YAML");
+    let todo = &document["components"]["schemas"]["Todo"]["properties"];
+    assert_eq!(todo["id"]["type"], "integer");
+    assert_eq!(todo["id"]["maximum"], 9_007_199_254_740_991_i64, "a u64 is range-limited to 2^53 - 1");
+    let sync_id = todo["sync_id"].as_object().expect("sync_id");
+    assert_eq!(sync_id["type"], "string");
+    assert_eq!(sync_id["format"], "uint64");
+    assert_eq!(sync_id["pattern"], contract::U64String::PATTERN);
+    assert!(!sync_id.contains_key("maximum") && !sync_id.contains_key("minimum"), "a string is not range-limited");
+    let since = &document["paths"]["/todos"]["get"]["parameters"][2];
+    assert_eq!(since["name"], "since");
+    assert_eq!(since["schema"]["format"], "int64");
+    assert_eq!(since["schema"]["pattern"], contract::I64String::PATTERN);
+    assert!(since["schema"].get("minimum").is_none());
 }

@@ -4,7 +4,8 @@
 
  Every request goes through `contract_server::prepare` (authentication, rate limit, validation
  against the contract's JSON Schemas) before it reaches a trait method, and its typed answer
- through `contract_server::finish` (ETag, 304, rate-limit and deprecation headers).
+ through `contract_server::finish` (response validation, ETag, 304, rate-limit and deprecation
+ headers).
 
  # Answering
 
@@ -23,6 +24,11 @@
    `.unwrap_or_else(XResponse::from)`.
  - **Logs name the request.** Each method runs inside an `ERROR`-level `tracing` span `request`
    with the fields `operation` (the operation id) and `request_id` (the answer's `X-Request-Id`).
+ - **Answers are checked against the contract.** With response validation on
+   (`contract_server::ResponseValidation`: enforced by default in debug builds, off in release
+   builds, `Core::with_response_validation`), every JSON body is validated against its status's
+   schema; a broken rule is logged at `ERROR` with the operation, JSON pointer and rule, and, when
+   enforced, the operation's `500` (`internal_server_error`) is answered instead.
 
  ## Limitations
 
@@ -33,6 +39,8 @@ pub use ::contract_server::{
 };
 /// What the runtime knows of each operation.
 pub mod specs {
+    /// The schema of every error answer: the contract's problem type.
+    pub const PROBLEM: &str = "{\"$ref\":\"#/$defs/Problem\",\"$defs\":{\"FieldError\":{\"type\":\"object\",\"properties\":{\"path\":{\"type\":\"string\",\"description\":\"A JSON pointer to the invalid value, prefixed by where it was: `/body`, `/query`, `/path` or `/header`.\"},\"keyword\":{\"type\":\"string\",\"description\":\"The JSON Schema keyword that failed (`required`, `pattern`, `maxLength`...).\"},\"message\":{\"type\":\"string\",\"description\":\"What is wrong, in words.\"}},\"required\":[\"path\",\"keyword\",\"message\"],\"description\":\"One broken rule of a request.\"},\"Problem\":{\"type\":\"object\",\"properties\":{\"type\":{\"type\":\"string\",\"description\":\"A URI reference identifying the problem type.\",\"format\":\"uri-reference\"},\"title\":{\"type\":\"string\",\"description\":\"A short, human-readable summary of the problem type.\"},\"status\":{\"type\":\"integer\",\"format\":\"uint16\",\"minimum\":400,\"maximum\":599,\"description\":\"The HTTP status code of this answer.\"},\"detail\":{\"type\":\"string\",\"description\":\"A human-readable explanation specific to this occurrence.\"},\"errors\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/FieldError\"},\"description\":\"Every invalid field of the request, when the request failed validation (422).\"}},\"required\":[\"type\",\"title\",\"status\"],\"description\":\"An error answer, in the style of RFC 9457 (problem details for HTTP APIs).\\n\\nEvery 4xx and 5xx response of the API has this body, served as `application/problem+json`.\",\"examples\":[{\"type\":\"about:blank\",\"title\":\"Unprocessable Content\",\"status\":422,\"detail\":\"2 rules of the contract are broken\",\"errors\":[{\"path\":\"/body/password\",\"keyword\":\"pattern\",\"message\":\"must contain at least one digit\"},{\"path\":\"/body/email\",\"keyword\":\"format\",\"message\":\"is not an email address\"}]}]}}}";
     /// `GET /api/v2`
     pub static API_ROOT: ::contract_server::Spec = ::contract_server::Spec {
         id: "api_root",
@@ -41,6 +49,13 @@ pub mod specs {
         headers: ::core::option::Option::None,
         body: ::core::option::Option::None,
         body_required: false,
+        responses: &[
+            ::contract_server::ResponseBody {
+                status: 200u16,
+                schema: "{\"$ref\":\"#/$defs/ApiRoot\",\"$defs\":{\"ApiRoot\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},\"version\":{\"type\":\"string\",\"description\":\"The contract version (`info.version` of the OpenAPI document).\"},\"openapi\":{\"type\":\"string\",\"description\":\"Path of the OpenAPI document.\"},\"docs\":{\"type\":\"string\",\"description\":\"Path of the documentation page.\"}},\"required\":[\"name\",\"version\",\"openapi\",\"docs\"],\"description\":\"The API root.\",\"examples\":[{\"name\":\"Devora API\",\"version\":\"2.0.0\",\"openapi\":\"/api/v2/openapi.json\",\"docs\":\"/api/v2/docs\"}]}}}",
+            },
+        ],
+        problem: PROBLEM,
         security: ::contract_server::Security::Public,
         rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
             requests: 100u32,
@@ -57,6 +72,13 @@ pub mod specs {
         headers: ::core::option::Option::None,
         body: ::core::option::Option::None,
         body_required: false,
+        responses: &[
+            ::contract_server::ResponseBody {
+                status: 200u16,
+                schema: "{\"$ref\":\"#/$defs/AdminStats\",\"$defs\":{\"AdminStats\":{\"type\":\"object\",\"properties\":{\"users\":{\"type\":\"integer\",\"format\":\"uint64\",\"minimum\":0,\"maximum\":9007199254740991},\"disabled_users\":{\"type\":\"integer\",\"format\":\"uint64\",\"minimum\":0,\"maximum\":9007199254740991},\"projects\":{\"type\":\"integer\",\"format\":\"uint64\",\"minimum\":0,\"maximum\":9007199254740991},\"files\":{\"type\":\"integer\",\"format\":\"uint64\",\"minimum\":0,\"maximum\":9007199254740991},\"generation_jobs\":{\"type\":\"integer\",\"format\":\"uint64\",\"minimum\":0,\"maximum\":9007199254740991},\"active_subscriptions\":{\"type\":\"integer\",\"format\":\"uint64\",\"minimum\":0,\"maximum\":9007199254740991},\"computed_at\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"users\",\"disabled_users\",\"projects\",\"files\",\"generation_jobs\",\"active_subscriptions\",\"computed_at\"],\"description\":\"Counts over the whole service.\"}}}",
+            },
+        ],
+        problem: PROBLEM,
         security: ::contract_server::Security::Role("admin"),
         rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
             requests: 30u32,
@@ -97,6 +119,13 @@ pub mod specs {
         headers: ::core::option::Option::None,
         body: ::core::option::Option::None,
         body_required: false,
+        responses: &[
+            ::contract_server::ResponseBody {
+                status: 200u16,
+                schema: "{\"$ref\":\"#/$defs/UserResponsePage\",\"$defs\":{\"Role\":{\"type\":\"string\",\"enum\":[\"user\",\"admin\"],\"description\":\"What a user may do.\"},\"SubscriptionStatus\":{\"type\":\"string\",\"enum\":[\"inactive\",\"active\",\"canceled\",\"past_due\"],\"description\":\"Where a user's subscription stands.\"},\"UserResponse\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"format\":\"uuid\"},\"email\":{\"type\":\"string\",\"format\":\"email\"},\"full_name\":{\"type\":[\"string\",\"null\"],\"description\":\"`null` when the user gave no name.\"},\"role\":{\"$ref\":\"#/$defs/Role\"},\"subscription_status\":{\"$ref\":\"#/$defs/SubscriptionStatus\"},\"disabled\":{\"type\":\"boolean\",\"description\":\"A disabled account cannot sign in.\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"id\",\"email\",\"full_name\",\"role\",\"subscription_status\",\"disabled\",\"created_at\"],\"description\":\"An account as the API shows it.\",\"examples\":[{\"id\":\"8f0c3e5a-5b9e-4a77-9c1d-2b6f0e417a30\",\"email\":\"ada@example.com\",\"full_name\":\"Ada Lovelace\",\"role\":\"user\",\"subscription_status\":\"active\",\"disabled\":false,\"created_at\":\"2026-01-15T09:30:00Z\"}]},\"UserResponsePage\":{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/UserResponse\"},\"description\":\"The items of this page, in a stable order.\"},\"page\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":1,\"description\":\"The page number, starting at 1.\",\"maximum\":4294967295},\"per_page\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":1,\"description\":\"The page size that was applied.\",\"maximum\":100},\"total\":{\"type\":\"integer\",\"format\":\"uint64\",\"minimum\":0,\"description\":\"How many items all pages hold.\",\"maximum\":9007199254740991}},\"required\":[\"items\",\"page\",\"per_page\",\"total\"],\"description\":\"One page of a list.\"}}}",
+            },
+        ],
+        problem: PROBLEM,
         security: ::contract_server::Security::Role("admin"),
         rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
             requests: 60u32,
@@ -123,6 +152,13 @@ pub mod specs {
             "{\"$ref\":\"#/$defs/AdminUserUpdate\",\"$defs\":{\"AdminUserUpdate\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"role\":{\"anyOf\":[{\"$ref\":\"#/$defs/Role\"},{\"type\":\"null\"}]},\"disabled\":{\"type\":[\"boolean\",\"null\"],\"description\":\"A disabled account cannot sign in and its tokens stop working.\"}},\"description\":\"Changes an operator may make to an account.\",\"minProperties\":1},\"Role\":{\"type\":\"string\",\"enum\":[\"user\",\"admin\"],\"description\":\"What a user may do.\"}}}",
         ),
         body_required: true,
+        responses: &[
+            ::contract_server::ResponseBody {
+                status: 200u16,
+                schema: "{\"$ref\":\"#/$defs/UserResponse\",\"$defs\":{\"Role\":{\"type\":\"string\",\"enum\":[\"user\",\"admin\"],\"description\":\"What a user may do.\"},\"SubscriptionStatus\":{\"type\":\"string\",\"enum\":[\"inactive\",\"active\",\"canceled\",\"past_due\"],\"description\":\"Where a user's subscription stands.\"},\"UserResponse\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"format\":\"uuid\"},\"email\":{\"type\":\"string\",\"format\":\"email\"},\"full_name\":{\"type\":[\"string\",\"null\"],\"description\":\"`null` when the user gave no name.\"},\"role\":{\"$ref\":\"#/$defs/Role\"},\"subscription_status\":{\"$ref\":\"#/$defs/SubscriptionStatus\"},\"disabled\":{\"type\":\"boolean\",\"description\":\"A disabled account cannot sign in.\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"id\",\"email\",\"full_name\",\"role\",\"subscription_status\",\"disabled\",\"created_at\"],\"description\":\"An account as the API shows it.\",\"examples\":[{\"id\":\"8f0c3e5a-5b9e-4a77-9c1d-2b6f0e417a30\",\"email\":\"ada@example.com\",\"full_name\":\"Ada Lovelace\",\"role\":\"user\",\"subscription_status\":\"active\",\"disabled\":false,\"created_at\":\"2026-01-15T09:30:00Z\"}]}}}",
+            },
+        ],
+        problem: PROBLEM,
         security: ::contract_server::Security::Role("admin"),
         rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
             requests: 30u32,
@@ -141,6 +177,13 @@ pub mod specs {
             "{\"$ref\":\"#/$defs/UserLogin\",\"$defs\":{\"UserLogin\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"email\":{\"type\":\"string\",\"maxLength\":254,\"format\":\"email\"},\"password\":{\"type\":\"string\",\"description\":\"The password, as typed; the password policy is not checked here.\",\"minLength\":1,\"maxLength\":128}},\"required\":[\"email\",\"password\"],\"description\":\"Credentials for a password sign-in.\",\"examples\":[{\"email\":\"ada@example.com\",\"password\":\"Sup3rSecret\"}]}}}",
         ),
         body_required: true,
+        responses: &[
+            ::contract_server::ResponseBody {
+                status: 200u16,
+                schema: "{\"$ref\":\"#/$defs/TokenResponse\",\"$defs\":{\"Role\":{\"type\":\"string\",\"enum\":[\"user\",\"admin\"],\"description\":\"What a user may do.\"},\"SubscriptionStatus\":{\"type\":\"string\",\"enum\":[\"inactive\",\"active\",\"canceled\",\"past_due\"],\"description\":\"Where a user's subscription stands.\"},\"TokenResponse\":{\"type\":\"object\",\"properties\":{\"access_token\":{\"type\":\"string\",\"description\":\"A JWT to send as `Authorization: Bearer <token>`.\"},\"token_type\":{\"$ref\":\"#/$defs/TokenType\"},\"expires_in\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":1,\"description\":\"Seconds until the access token expires.\",\"maximum\":4294967295},\"refresh_token\":{\"type\":\"string\",\"description\":\"A single-use token that buys a new pair with `refresh_token`.\"},\"user\":{\"$ref\":\"#/$defs/UserResponse\"}},\"required\":[\"access_token\",\"token_type\",\"expires_in\",\"refresh_token\",\"user\"],\"description\":\"Tokens answered by a sign-in or a refresh.\",\"examples\":[{\"access_token\":\"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI4ZjBjIn0.c2lnbmF0dXJl\",\"token_type\":\"Bearer\",\"expires_in\":900,\"refresh_token\":\"rt_4c1b8e0f2a9d4e7b8c6a1f3e5d7b9a0c\",\"user\":{\"id\":\"8f0c3e5a-5b9e-4a77-9c1d-2b6f0e417a30\",\"email\":\"ada@example.com\",\"full_name\":\"Ada Lovelace\",\"role\":\"user\",\"subscription_status\":\"active\",\"disabled\":false,\"created_at\":\"2026-01-15T09:30:00Z\"}}]},\"TokenType\":{\"type\":\"string\",\"enum\":[\"Bearer\"],\"description\":\"The kind of access token.\"},\"UserResponse\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"format\":\"uuid\"},\"email\":{\"type\":\"string\",\"format\":\"email\"},\"full_name\":{\"type\":[\"string\",\"null\"],\"description\":\"`null` when the user gave no name.\"},\"role\":{\"$ref\":\"#/$defs/Role\"},\"subscription_status\":{\"$ref\":\"#/$defs/SubscriptionStatus\"},\"disabled\":{\"type\":\"boolean\",\"description\":\"A disabled account cannot sign in.\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"id\",\"email\",\"full_name\",\"role\",\"subscription_status\",\"disabled\",\"created_at\"],\"description\":\"An account as the API shows it.\",\"examples\":[{\"id\":\"8f0c3e5a-5b9e-4a77-9c1d-2b6f0e417a30\",\"email\":\"ada@example.com\",\"full_name\":\"Ada Lovelace\",\"role\":\"user\",\"subscription_status\":\"active\",\"disabled\":false,\"created_at\":\"2026-01-15T09:30:00Z\"}]}}}",
+            },
+        ],
+        problem: PROBLEM,
         security: ::contract_server::Security::Public,
         rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
             requests: 5u32,
@@ -159,6 +202,8 @@ pub mod specs {
             "{\"$ref\":\"#/$defs/RefreshRequest\",\"$defs\":{\"RefreshRequest\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"refresh_token\":{\"type\":\"string\",\"minLength\":16,\"maxLength\":512}},\"required\":[\"refresh_token\"],\"description\":\"A refresh token to exchange for a new token pair.\"}}}",
         ),
         body_required: true,
+        responses: &[],
+        problem: PROBLEM,
         security: ::contract_server::Security::Bearer,
         rate_limit: ::core::option::Option::None,
         etag: false,
@@ -172,6 +217,13 @@ pub mod specs {
         headers: ::core::option::Option::None,
         body: ::core::option::Option::None,
         body_required: false,
+        responses: &[
+            ::contract_server::ResponseBody {
+                status: 200u16,
+                schema: "{\"$ref\":\"#/$defs/UserResponse\",\"$defs\":{\"Role\":{\"type\":\"string\",\"enum\":[\"user\",\"admin\"],\"description\":\"What a user may do.\"},\"SubscriptionStatus\":{\"type\":\"string\",\"enum\":[\"inactive\",\"active\",\"canceled\",\"past_due\"],\"description\":\"Where a user's subscription stands.\"},\"UserResponse\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"format\":\"uuid\"},\"email\":{\"type\":\"string\",\"format\":\"email\"},\"full_name\":{\"type\":[\"string\",\"null\"],\"description\":\"`null` when the user gave no name.\"},\"role\":{\"$ref\":\"#/$defs/Role\"},\"subscription_status\":{\"$ref\":\"#/$defs/SubscriptionStatus\"},\"disabled\":{\"type\":\"boolean\",\"description\":\"A disabled account cannot sign in.\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"id\",\"email\",\"full_name\",\"role\",\"subscription_status\",\"disabled\",\"created_at\"],\"description\":\"An account as the API shows it.\",\"examples\":[{\"id\":\"8f0c3e5a-5b9e-4a77-9c1d-2b6f0e417a30\",\"email\":\"ada@example.com\",\"full_name\":\"Ada Lovelace\",\"role\":\"user\",\"subscription_status\":\"active\",\"disabled\":false,\"created_at\":\"2026-01-15T09:30:00Z\"}]}}}",
+            },
+        ],
+        problem: PROBLEM,
         security: ::contract_server::Security::Bearer,
         rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
             requests: 20u32,
@@ -190,6 +242,13 @@ pub mod specs {
             "{\"$ref\":\"#/$defs/UserUpdate\",\"$defs\":{\"Password\":{\"description\":\"A new password: 8 to 128 characters with at least one uppercase letter, one lowercase letter and one digit.\",\"type\":\"string\",\"minLength\":8,\"maxLength\":128,\"allOf\":[{\"pattern\":\"[A-Z]\",\"description\":\"must contain an uppercase letter\"},{\"pattern\":\"[a-z]\",\"description\":\"must contain a lowercase letter\"},{\"pattern\":\"[0-9]\",\"description\":\"must contain a digit\"}],\"writeOnly\":true,\"examples\":[\"Sup3rSecret\"]},\"UserUpdate\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"full_name\":{\"type\":[\"string\",\"null\"],\"minLength\":1,\"maxLength\":100},\"password\":{\"anyOf\":[{\"$ref\":\"#/$defs/Password\"},{\"type\":\"null\"}],\"description\":\"A new password; `current_password` must come with it.\"},\"current_password\":{\"type\":[\"string\",\"null\"],\"minLength\":1,\"maxLength\":128}},\"description\":\"Changes to the signed-in account; absent fields are left as they are.\",\"minProperties\":1}}}",
         ),
         body_required: true,
+        responses: &[
+            ::contract_server::ResponseBody {
+                status: 200u16,
+                schema: "{\"$ref\":\"#/$defs/UserResponse\",\"$defs\":{\"Role\":{\"type\":\"string\",\"enum\":[\"user\",\"admin\"],\"description\":\"What a user may do.\"},\"SubscriptionStatus\":{\"type\":\"string\",\"enum\":[\"inactive\",\"active\",\"canceled\",\"past_due\"],\"description\":\"Where a user's subscription stands.\"},\"UserResponse\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"format\":\"uuid\"},\"email\":{\"type\":\"string\",\"format\":\"email\"},\"full_name\":{\"type\":[\"string\",\"null\"],\"description\":\"`null` when the user gave no name.\"},\"role\":{\"$ref\":\"#/$defs/Role\"},\"subscription_status\":{\"$ref\":\"#/$defs/SubscriptionStatus\"},\"disabled\":{\"type\":\"boolean\",\"description\":\"A disabled account cannot sign in.\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"id\",\"email\",\"full_name\",\"role\",\"subscription_status\",\"disabled\",\"created_at\"],\"description\":\"An account as the API shows it.\",\"examples\":[{\"id\":\"8f0c3e5a-5b9e-4a77-9c1d-2b6f0e417a30\",\"email\":\"ada@example.com\",\"full_name\":\"Ada Lovelace\",\"role\":\"user\",\"subscription_status\":\"active\",\"disabled\":false,\"created_at\":\"2026-01-15T09:30:00Z\"}]}}}",
+            },
+        ],
+        problem: PROBLEM,
         security: ::contract_server::Security::Bearer,
         rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
             requests: 20u32,
@@ -214,6 +273,13 @@ pub mod specs {
         headers: ::core::option::Option::None,
         body: ::core::option::Option::None,
         body_required: false,
+        responses: &[
+            ::contract_server::ResponseBody {
+                status: 200u16,
+                schema: "{\"$ref\":\"#/$defs/OAuthAuthorizeResponse\",\"$defs\":{\"OAuthAuthorizeResponse\":{\"type\":\"object\",\"properties\":{\"authorization_url\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"The provider's consent page, with `state` in its query.\"},\"state\":{\"type\":\"string\",\"description\":\"The CSRF token to hand back to the callback; valid 10 minutes, usable once.\"},\"expires_at\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"authorization_url\",\"state\",\"expires_at\"],\"description\":\"Where to send the user to sign in with a provider.\"}}}",
+            },
+        ],
+        problem: PROBLEM,
         security: ::contract_server::Security::Public,
         rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
             requests: 10u32,
@@ -240,6 +306,13 @@ pub mod specs {
             "{\"$ref\":\"#/$defs/OAuthCallback\",\"$defs\":{\"OAuthCallback\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"code\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":2048},\"state\":{\"type\":\"string\",\"minLength\":16,\"maxLength\":256}},\"required\":[\"code\",\"state\"],\"description\":\"What the provider sent back to the front end.\"}}}",
         ),
         body_required: true,
+        responses: &[
+            ::contract_server::ResponseBody {
+                status: 200u16,
+                schema: "{\"$ref\":\"#/$defs/TokenResponse\",\"$defs\":{\"Role\":{\"type\":\"string\",\"enum\":[\"user\",\"admin\"],\"description\":\"What a user may do.\"},\"SubscriptionStatus\":{\"type\":\"string\",\"enum\":[\"inactive\",\"active\",\"canceled\",\"past_due\"],\"description\":\"Where a user's subscription stands.\"},\"TokenResponse\":{\"type\":\"object\",\"properties\":{\"access_token\":{\"type\":\"string\",\"description\":\"A JWT to send as `Authorization: Bearer <token>`.\"},\"token_type\":{\"$ref\":\"#/$defs/TokenType\"},\"expires_in\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":1,\"description\":\"Seconds until the access token expires.\",\"maximum\":4294967295},\"refresh_token\":{\"type\":\"string\",\"description\":\"A single-use token that buys a new pair with `refresh_token`.\"},\"user\":{\"$ref\":\"#/$defs/UserResponse\"}},\"required\":[\"access_token\",\"token_type\",\"expires_in\",\"refresh_token\",\"user\"],\"description\":\"Tokens answered by a sign-in or a refresh.\",\"examples\":[{\"access_token\":\"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI4ZjBjIn0.c2lnbmF0dXJl\",\"token_type\":\"Bearer\",\"expires_in\":900,\"refresh_token\":\"rt_4c1b8e0f2a9d4e7b8c6a1f3e5d7b9a0c\",\"user\":{\"id\":\"8f0c3e5a-5b9e-4a77-9c1d-2b6f0e417a30\",\"email\":\"ada@example.com\",\"full_name\":\"Ada Lovelace\",\"role\":\"user\",\"subscription_status\":\"active\",\"disabled\":false,\"created_at\":\"2026-01-15T09:30:00Z\"}}]},\"TokenType\":{\"type\":\"string\",\"enum\":[\"Bearer\"],\"description\":\"The kind of access token.\"},\"UserResponse\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"format\":\"uuid\"},\"email\":{\"type\":\"string\",\"format\":\"email\"},\"full_name\":{\"type\":[\"string\",\"null\"],\"description\":\"`null` when the user gave no name.\"},\"role\":{\"$ref\":\"#/$defs/Role\"},\"subscription_status\":{\"$ref\":\"#/$defs/SubscriptionStatus\"},\"disabled\":{\"type\":\"boolean\",\"description\":\"A disabled account cannot sign in.\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"id\",\"email\",\"full_name\",\"role\",\"subscription_status\",\"disabled\",\"created_at\"],\"description\":\"An account as the API shows it.\",\"examples\":[{\"id\":\"8f0c3e5a-5b9e-4a77-9c1d-2b6f0e417a30\",\"email\":\"ada@example.com\",\"full_name\":\"Ada Lovelace\",\"role\":\"user\",\"subscription_status\":\"active\",\"disabled\":false,\"created_at\":\"2026-01-15T09:30:00Z\"}]}}}",
+            },
+        ],
+        problem: PROBLEM,
         security: ::contract_server::Security::Public,
         rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
             requests: 10u32,
@@ -258,6 +331,8 @@ pub mod specs {
             "{\"$ref\":\"#/$defs/PasswordReset\",\"$defs\":{\"Password\":{\"description\":\"A new password: 8 to 128 characters with at least one uppercase letter, one lowercase letter and one digit.\",\"type\":\"string\",\"minLength\":8,\"maxLength\":128,\"allOf\":[{\"pattern\":\"[A-Z]\",\"description\":\"must contain an uppercase letter\"},{\"pattern\":\"[a-z]\",\"description\":\"must contain a lowercase letter\"},{\"pattern\":\"[0-9]\",\"description\":\"must contain a digit\"}],\"writeOnly\":true,\"examples\":[\"Sup3rSecret\"]},\"PasswordReset\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"token\":{\"type\":\"string\",\"description\":\"The token from the reset message.\",\"minLength\":16,\"maxLength\":512},\"new_password\":{\"$ref\":\"#/$defs/Password\"}},\"required\":[\"token\",\"new_password\"],\"description\":\"Sets a new password with a reset token (valid 15 minutes, usable once).\"}}}",
         ),
         body_required: true,
+        responses: &[],
+        problem: PROBLEM,
         security: ::contract_server::Security::Public,
         rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
             requests: 5u32,
@@ -276,6 +351,8 @@ pub mod specs {
             "{\"$ref\":\"#/$defs/PasswordResetRequest\",\"$defs\":{\"PasswordResetRequest\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"email\":{\"type\":\"string\",\"maxLength\":254,\"format\":\"email\"}},\"required\":[\"email\"],\"description\":\"Asks for a password reset link.\"}}}",
         ),
         body_required: true,
+        responses: &[],
+        problem: PROBLEM,
         security: ::contract_server::Security::Public,
         rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
             requests: 3u32,
@@ -294,6 +371,13 @@ pub mod specs {
             "{\"$ref\":\"#/$defs/RefreshRequest\",\"$defs\":{\"RefreshRequest\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"refresh_token\":{\"type\":\"string\",\"minLength\":16,\"maxLength\":512}},\"required\":[\"refresh_token\"],\"description\":\"A refresh token to exchange for a new token pair.\"}}}",
         ),
         body_required: true,
+        responses: &[
+            ::contract_server::ResponseBody {
+                status: 200u16,
+                schema: "{\"$ref\":\"#/$defs/TokenResponse\",\"$defs\":{\"Role\":{\"type\":\"string\",\"enum\":[\"user\",\"admin\"],\"description\":\"What a user may do.\"},\"SubscriptionStatus\":{\"type\":\"string\",\"enum\":[\"inactive\",\"active\",\"canceled\",\"past_due\"],\"description\":\"Where a user's subscription stands.\"},\"TokenResponse\":{\"type\":\"object\",\"properties\":{\"access_token\":{\"type\":\"string\",\"description\":\"A JWT to send as `Authorization: Bearer <token>`.\"},\"token_type\":{\"$ref\":\"#/$defs/TokenType\"},\"expires_in\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":1,\"description\":\"Seconds until the access token expires.\",\"maximum\":4294967295},\"refresh_token\":{\"type\":\"string\",\"description\":\"A single-use token that buys a new pair with `refresh_token`.\"},\"user\":{\"$ref\":\"#/$defs/UserResponse\"}},\"required\":[\"access_token\",\"token_type\",\"expires_in\",\"refresh_token\",\"user\"],\"description\":\"Tokens answered by a sign-in or a refresh.\",\"examples\":[{\"access_token\":\"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI4ZjBjIn0.c2lnbmF0dXJl\",\"token_type\":\"Bearer\",\"expires_in\":900,\"refresh_token\":\"rt_4c1b8e0f2a9d4e7b8c6a1f3e5d7b9a0c\",\"user\":{\"id\":\"8f0c3e5a-5b9e-4a77-9c1d-2b6f0e417a30\",\"email\":\"ada@example.com\",\"full_name\":\"Ada Lovelace\",\"role\":\"user\",\"subscription_status\":\"active\",\"disabled\":false,\"created_at\":\"2026-01-15T09:30:00Z\"}}]},\"TokenType\":{\"type\":\"string\",\"enum\":[\"Bearer\"],\"description\":\"The kind of access token.\"},\"UserResponse\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"format\":\"uuid\"},\"email\":{\"type\":\"string\",\"format\":\"email\"},\"full_name\":{\"type\":[\"string\",\"null\"],\"description\":\"`null` when the user gave no name.\"},\"role\":{\"$ref\":\"#/$defs/Role\"},\"subscription_status\":{\"$ref\":\"#/$defs/SubscriptionStatus\"},\"disabled\":{\"type\":\"boolean\",\"description\":\"A disabled account cannot sign in.\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"id\",\"email\",\"full_name\",\"role\",\"subscription_status\",\"disabled\",\"created_at\"],\"description\":\"An account as the API shows it.\",\"examples\":[{\"id\":\"8f0c3e5a-5b9e-4a77-9c1d-2b6f0e417a30\",\"email\":\"ada@example.com\",\"full_name\":\"Ada Lovelace\",\"role\":\"user\",\"subscription_status\":\"active\",\"disabled\":false,\"created_at\":\"2026-01-15T09:30:00Z\"}]}}}",
+            },
+        ],
+        problem: PROBLEM,
         security: ::contract_server::Security::Public,
         rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
             requests: 10u32,
@@ -312,6 +396,13 @@ pub mod specs {
             "{\"$ref\":\"#/$defs/UserCreate\",\"$defs\":{\"Password\":{\"description\":\"A new password: 8 to 128 characters with at least one uppercase letter, one lowercase letter and one digit.\",\"type\":\"string\",\"minLength\":8,\"maxLength\":128,\"allOf\":[{\"pattern\":\"[A-Z]\",\"description\":\"must contain an uppercase letter\"},{\"pattern\":\"[a-z]\",\"description\":\"must contain a lowercase letter\"},{\"pattern\":\"[0-9]\",\"description\":\"must contain a digit\"}],\"writeOnly\":true,\"examples\":[\"Sup3rSecret\"]},\"UserCreate\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"email\":{\"type\":\"string\",\"description\":\"The sign-in address; it must be unused.\",\"maxLength\":254,\"format\":\"email\"},\"password\":{\"$ref\":\"#/$defs/Password\"},\"full_name\":{\"type\":[\"string\",\"null\"],\"description\":\"The name shown in the interface.\",\"minLength\":1,\"maxLength\":100}},\"required\":[\"email\",\"password\"],\"description\":\"A new account.\",\"examples\":[{\"email\":\"ada@example.com\",\"password\":\"Sup3rSecret\",\"full_name\":\"Ada Lovelace\"}]}}}",
         ),
         body_required: true,
+        responses: &[
+            ::contract_server::ResponseBody {
+                status: 201u16,
+                schema: "{\"$ref\":\"#/$defs/UserResponse\",\"$defs\":{\"Role\":{\"type\":\"string\",\"enum\":[\"user\",\"admin\"],\"description\":\"What a user may do.\"},\"SubscriptionStatus\":{\"type\":\"string\",\"enum\":[\"inactive\",\"active\",\"canceled\",\"past_due\"],\"description\":\"Where a user's subscription stands.\"},\"UserResponse\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"format\":\"uuid\"},\"email\":{\"type\":\"string\",\"format\":\"email\"},\"full_name\":{\"type\":[\"string\",\"null\"],\"description\":\"`null` when the user gave no name.\"},\"role\":{\"$ref\":\"#/$defs/Role\"},\"subscription_status\":{\"$ref\":\"#/$defs/SubscriptionStatus\"},\"disabled\":{\"type\":\"boolean\",\"description\":\"A disabled account cannot sign in.\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"id\",\"email\",\"full_name\",\"role\",\"subscription_status\",\"disabled\",\"created_at\"],\"description\":\"An account as the API shows it.\",\"examples\":[{\"id\":\"8f0c3e5a-5b9e-4a77-9c1d-2b6f0e417a30\",\"email\":\"ada@example.com\",\"full_name\":\"Ada Lovelace\",\"role\":\"user\",\"subscription_status\":\"active\",\"disabled\":false,\"created_at\":\"2026-01-15T09:30:00Z\"}]}}}",
+            },
+        ],
+        problem: PROBLEM,
         security: ::contract_server::Security::Public,
         rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
             requests: 3u32,
@@ -338,6 +429,13 @@ pub mod specs {
             "{\"$ref\":\"#/$defs/CheckoutSessionCreate\",\"$defs\":{\"BillingInterval\":{\"type\":\"string\",\"enum\":[\"month\",\"year\"],\"description\":\"How often a subscription is billed.\"},\"CheckoutSessionCreate\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"plan\":{\"$ref\":\"#/$defs/PlanId\"},\"interval\":{\"$ref\":\"#/$defs/BillingInterval\"},\"success_url\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"Where the provider sends the user after paying.\"},\"cancel_url\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"Where the provider sends the user after giving up.\"}},\"required\":[\"plan\",\"interval\",\"success_url\",\"cancel_url\"],\"description\":\"Starts a checkout for a plan.\",\"examples\":[{\"plan\":\"pro\",\"interval\":\"month\",\"success_url\":\"https://app.devora.dev/billing/success\",\"cancel_url\":\"https://app.devora.dev/billing\"}]},\"PlanId\":{\"type\":\"string\",\"enum\":[\"free\",\"pro\",\"team\"],\"description\":\"A plan one can subscribe to.\"}}}",
         ),
         body_required: true,
+        responses: &[
+            ::contract_server::ResponseBody {
+                status: 201u16,
+                schema: "{\"$ref\":\"#/$defs/CheckoutSession\",\"$defs\":{\"CheckoutSession\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"},\"url\":{\"type\":\"string\",\"format\":\"uri\"},\"expires_at\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"id\",\"url\",\"expires_at\"],\"description\":\"A hosted checkout page.\"}}}",
+            },
+        ],
+        problem: PROBLEM,
         security: ::contract_server::Security::Bearer,
         rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
             requests: 10u32,
@@ -354,6 +452,13 @@ pub mod specs {
         headers: ::core::option::Option::None,
         body: ::core::option::Option::None,
         body_required: false,
+        responses: &[
+            ::contract_server::ResponseBody {
+                status: 200u16,
+                schema: "{\"$ref\":\"#/$defs/InvoiceList\",\"$defs\":{\"Invoice\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"},\"number\":{\"type\":[\"string\",\"null\"],\"description\":\"The number printed on the invoice, once finalized.\"},\"status\":{\"$ref\":\"#/$defs/InvoiceStatus\"},\"amount_due\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"In the smallest unit of `currency` (cents).\",\"minimum\":-9007199254740991,\"maximum\":9007199254740991},\"amount_paid\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"In the smallest unit of `currency` (cents).\",\"minimum\":-9007199254740991,\"maximum\":9007199254740991},\"currency\":{\"type\":\"string\",\"pattern\":\"^[a-z]{3}$\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"hosted_invoice_url\":{\"type\":[\"string\",\"null\"],\"format\":\"uri\"},\"pdf_url\":{\"type\":[\"string\",\"null\"],\"format\":\"uri\"}},\"required\":[\"id\",\"number\",\"status\",\"amount_due\",\"amount_paid\",\"currency\",\"created_at\",\"hosted_invoice_url\",\"pdf_url\"],\"description\":\"An invoice of the signed-in user.\"},\"InvoiceList\":{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/Invoice\"}},\"has_more\":{\"type\":\"boolean\",\"description\":\"More, older invoices exist.\"}},\"required\":[\"items\",\"has_more\"],\"description\":\"Invoices, newest first.\"},\"InvoiceStatus\":{\"type\":\"string\",\"enum\":[\"draft\",\"open\",\"paid\",\"void\",\"uncollectible\"],\"description\":\"Where an invoice stands.\"}}}",
+            },
+        ],
+        problem: PROBLEM,
         security: ::contract_server::Security::Bearer,
         rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
             requests: 30u32,
@@ -370,6 +475,13 @@ pub mod specs {
         headers: ::core::option::Option::None,
         body: ::core::option::Option::None,
         body_required: false,
+        responses: &[
+            ::contract_server::ResponseBody {
+                status: 200u16,
+                schema: "{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/SubscriptionPlan\"},\"$defs\":{\"PlanId\":{\"type\":\"string\",\"enum\":[\"free\",\"pro\",\"team\"],\"description\":\"A plan one can subscribe to.\"},\"SubscriptionPlan\":{\"type\":\"object\",\"properties\":{\"id\":{\"$ref\":\"#/$defs/PlanId\"},\"name\":{\"type\":\"string\"},\"monthly_price\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":0,\"description\":\"Monthly price in the smallest unit of `currency` (cents).\",\"maximum\":4294967295},\"yearly_price\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":0,\"description\":\"Yearly price in the smallest unit of `currency` (cents).\",\"maximum\":4294967295},\"currency\":{\"type\":\"string\",\"description\":\"ISO 4217 code, lower case.\",\"pattern\":\"^[a-z]{3}$\"},\"monthly_generations\":{\"type\":[\"integer\",\"null\"],\"format\":\"uint32\",\"minimum\":0,\"description\":\"Generations a month; `null` means unlimited.\",\"maximum\":4294967295},\"features\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}},\"required\":[\"id\",\"name\",\"monthly_price\",\"yearly_price\",\"currency\",\"monthly_generations\",\"features\"],\"description\":\"A plan and its prices.\",\"examples\":[{\"id\":\"pro\",\"name\":\"Pro\",\"monthly_price\":1900,\"yearly_price\":19000,\"currency\":\"eur\",\"monthly_generations\":500,\"features\":[\"Agentic generation\",\"Private projects\"]}]}}}",
+            },
+        ],
+        problem: PROBLEM,
         security: ::contract_server::Security::Public,
         rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
             requests: 60u32,
@@ -388,6 +500,13 @@ pub mod specs {
             "{\"$ref\":\"#/$defs/PortalSessionCreate\",\"$defs\":{\"PortalSessionCreate\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"return_url\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"Where the portal sends the user back.\"}},\"required\":[\"return_url\"],\"description\":\"Opens the provider's billing portal.\"}}}",
         ),
         body_required: true,
+        responses: &[
+            ::contract_server::ResponseBody {
+                status: 201u16,
+                schema: "{\"$ref\":\"#/$defs/PortalSession\",\"$defs\":{\"PortalSession\":{\"type\":\"object\",\"properties\":{\"url\":{\"type\":\"string\",\"format\":\"uri\"}},\"required\":[\"url\"],\"description\":\"A billing portal link.\"}}}",
+            },
+        ],
+        problem: PROBLEM,
         security: ::contract_server::Security::Bearer,
         rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
             requests: 10u32,
@@ -404,6 +523,13 @@ pub mod specs {
         headers: ::core::option::Option::None,
         body: ::core::option::Option::None,
         body_required: false,
+        responses: &[
+            ::contract_server::ResponseBody {
+                status: 200u16,
+                schema: "{\"$ref\":\"#/$defs/Subscription\",\"$defs\":{\"BillingInterval\":{\"type\":\"string\",\"enum\":[\"month\",\"year\"],\"description\":\"How often a subscription is billed.\"},\"PlanId\":{\"type\":\"string\",\"enum\":[\"free\",\"pro\",\"team\"],\"description\":\"A plan one can subscribe to.\"},\"Subscription\":{\"type\":\"object\",\"properties\":{\"status\":{\"$ref\":\"#/$defs/SubscriptionStatus\"},\"plan\":{\"anyOf\":[{\"$ref\":\"#/$defs/PlanId\"},{\"type\":\"null\"}],\"description\":\"`null` while `status` is `inactive`.\"},\"interval\":{\"anyOf\":[{\"$ref\":\"#/$defs/BillingInterval\"},{\"type\":\"null\"}]},\"current_period_end\":{\"type\":[\"string\",\"null\"],\"format\":\"date-time\"},\"cancel_at_period_end\":{\"type\":\"boolean\",\"description\":\"The subscription ends at `current_period_end` instead of renewing.\"}},\"required\":[\"status\",\"plan\",\"interval\",\"current_period_end\",\"cancel_at_period_end\"],\"description\":\"The signed-in user's subscription.\"},\"SubscriptionStatus\":{\"type\":\"string\",\"enum\":[\"inactive\",\"active\",\"canceled\",\"past_due\"],\"description\":\"Where a user's subscription stands.\"}}}",
+            },
+        ],
+        problem: PROBLEM,
         security: ::contract_server::Security::Bearer,
         rate_limit: ::core::option::Option::None,
         etag: false,
@@ -427,6 +553,13 @@ pub mod specs {
             "{\"$ref\":\"#/$defs/WebhookEvent\",\"$defs\":{\"WebhookEvent\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"description\":\"The provider's event id; an event is applied once.\",\"minLength\":1,\"maxLength\":255},\"type\":{\"type\":\"string\",\"description\":\"Such as `checkout.session.completed` or `customer.subscription.updated`.\",\"minLength\":1,\"maxLength\":255},\"created\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"Unix time of the event, in seconds.\",\"minimum\":-9007199254740991,\"maximum\":9007199254740991},\"data\":{\"$ref\":\"#/$defs/WebhookEventData\",\"description\":\"The object the event is about.\"}},\"required\":[\"id\",\"type\",\"created\",\"data\"],\"description\":\"An event sent by the payment provider. Only the fields the API reads are listed; others are allowed.\"},\"WebhookEventData\":{\"type\":\"object\",\"properties\":{\"object\":{\"type\":\"object\",\"additionalProperties\":true}},\"required\":[\"object\"],\"description\":\"The payload of a webhook event.\"}}}",
         ),
         body_required: true,
+        responses: &[
+            ::contract_server::ResponseBody {
+                status: 200u16,
+                schema: "{\"$ref\":\"#/$defs/WebhookAck\",\"$defs\":{\"WebhookAck\":{\"type\":\"object\",\"properties\":{\"status\":{\"$ref\":\"#/$defs/WebhookOutcome\"}},\"required\":[\"status\"],\"description\":\"The answer to a webhook delivery.\"},\"WebhookOutcome\":{\"oneOf\":[{\"type\":\"string\",\"const\":\"processed\",\"description\":\"The event was applied now.\"},{\"type\":\"string\",\"const\":\"already_processed\",\"description\":\"The event id was seen before; nothing was done.\"},{\"type\":\"string\",\"const\":\"ignored\",\"description\":\"The event type is not one the API acts on.\"}],\"description\":\"What became of a webhook event.\"}}}",
+            },
+        ],
+        problem: PROBLEM,
         security: ::contract_server::Security::Public,
         rate_limit: ::core::option::Option::None,
         etag: false,
@@ -440,6 +573,8 @@ pub mod specs {
         headers: ::core::option::Option::None,
         body: ::core::option::Option::None,
         body_required: false,
+        responses: &[],
+        problem: PROBLEM,
         security: ::contract_server::Security::Public,
         rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
             requests: 50u32,
@@ -458,6 +593,13 @@ pub mod specs {
             "{\"$ref\":\"#/$defs/AgenticRequest\",\"$defs\":{\"AgentRole\":{\"type\":\"string\",\"enum\":[\"architect\",\"developer\",\"reviewer\",\"tester\"],\"description\":\"An agent of an agentic run.\"},\"AgenticRequest\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"prompt\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20000},\"model\":{\"type\":[\"string\",\"null\"],\"maxLength\":128,\"pattern\":\"^[a-z0-9][a-z0-9._-]*/[a-z0-9][a-z0-9._:-]*$\"},\"project_id\":{\"type\":[\"string\",\"null\"],\"format\":\"uuid\"},\"agents\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/AgentRole\"},\"description\":\"The agents to involve, each once.\",\"minItems\":1,\"maxItems\":4,\"uniqueItems\":true},\"max_iterations\":{\"type\":\"integer\",\"format\":\"uint8\",\"minimum\":1,\"maximum\":10,\"description\":\"Review rounds before the job ends.\",\"default\":3}},\"required\":[\"prompt\",\"agents\"],\"description\":\"Several agents iterate on a prompt.\",\"examples\":[{\"prompt\":\"A todo app with tags\",\"agents\":[\"architect\",\"developer\",\"reviewer\"],\"max_iterations\":3}]}}}",
         ),
         body_required: true,
+        responses: &[
+            ::contract_server::ResponseBody {
+                status: 202u16,
+                schema: "{\"$ref\":\"#/$defs/GenerationJob\",\"$defs\":{\"GeneratedFile\":{\"type\":\"object\",\"properties\":{\"path\":{\"type\":\"string\",\"description\":\"Relative path inside the generated project, with `/` separators.\"},\"content\":{\"type\":\"string\"},\"language\":{\"type\":[\"string\",\"null\"]}},\"required\":[\"path\",\"content\",\"language\"],\"description\":\"A file a job produced.\"},\"GenerationJob\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"format\":\"uuid\"},\"kind\":{\"$ref\":\"#/$defs/GenerationKind\"},\"status\":{\"$ref\":\"#/$defs/JobStatus\"},\"progress\":{\"type\":\"integer\",\"format\":\"uint8\",\"minimum\":0,\"maximum\":100,\"description\":\"Percent done.\"},\"model\":{\"type\":\"string\"},\"project_id\":{\"type\":[\"string\",\"null\"],\"format\":\"uuid\"},\"result\":{\"anyOf\":[{\"$ref\":\"#/$defs/GenerationResult\"},{\"type\":\"null\"}],\"description\":\"Set once `status` is `succeeded`.\"},\"error\":{\"type\":[\"string\",\"null\"],\"description\":\"Set once `status` is `failed`.\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"updated_at\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"id\",\"kind\",\"status\",\"progress\",\"model\",\"project_id\",\"result\",\"error\",\"created_at\",\"updated_at\"],\"description\":\"A generation job.\",\"examples\":[{\"id\":\"5e2a9b7c-1f3d-4e6a-8b0c-2d4e6f8a0b1c\",\"kind\":\"agentic\",\"status\":\"running\",\"progress\":40,\"model\":\"openai/gpt-4o\",\"project_id\":null,\"result\":null,\"error\":null,\"created_at\":\"2026-03-10T08:00:00Z\",\"updated_at\":\"2026-03-10T08:00:00Z\"}]},\"GenerationKind\":{\"type\":\"string\",\"enum\":[\"simple\",\"agentic\",\"fullstack\"],\"description\":\"The kind of a generation job.\"},\"GenerationResult\":{\"type\":\"object\",\"properties\":{\"summary\":{\"type\":\"string\"},\"files\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/GeneratedFile\"}},\"usage\":{\"$ref\":\"#/$defs/TokenUsage\"}},\"required\":[\"summary\",\"files\",\"usage\"],\"description\":\"What a finished job produced.\"},\"JobStatus\":{\"type\":\"string\",\"enum\":[\"queued\",\"running\",\"succeeded\",\"failed\"],\"description\":\"Where a job stands.\"},\"TokenUsage\":{\"type\":\"object\",\"properties\":{\"prompt_tokens\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":0,\"maximum\":4294967295},\"completion_tokens\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":0,\"maximum\":4294967295}},\"required\":[\"prompt_tokens\",\"completion_tokens\"],\"description\":\"Tokens a job consumed.\"}}}",
+            },
+        ],
+        problem: PROBLEM,
         security: ::contract_server::Security::Bearer,
         rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
             requests: 10u32,
@@ -476,6 +618,13 @@ pub mod specs {
             "{\"$ref\":\"#/$defs/FullStackRequest\",\"$defs\":{\"BackendFramework\":{\"type\":\"string\",\"enum\":[\"fastapi\",\"express\",\"axum\"],\"description\":\"Back-end frameworks a full-stack job can target.\"},\"DatabaseKind\":{\"type\":\"string\",\"enum\":[\"postgresql\",\"sqlite\",\"mongodb\"],\"description\":\"Databases a full-stack job can target.\"},\"FrontendFramework\":{\"type\":\"string\",\"enum\":[\"react\",\"nextjs\",\"vue\",\"svelte\"],\"description\":\"Front-end frameworks a full-stack job can target.\"},\"FullStackRequest\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"prompt\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20000},\"model\":{\"type\":[\"string\",\"null\"],\"maxLength\":128,\"pattern\":\"^[a-z0-9][a-z0-9._-]*/[a-z0-9][a-z0-9._:-]*$\"},\"project_id\":{\"type\":[\"string\",\"null\"],\"format\":\"uuid\"},\"frontend\":{\"$ref\":\"#/$defs/FrontendFramework\"},\"backend\":{\"$ref\":\"#/$defs/BackendFramework\"},\"database\":{\"$ref\":\"#/$defs/DatabaseKind\"},\"features\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":64},\"description\":\"Features to include, such as `auth` or `payments`.\",\"maxItems\":20}},\"required\":[\"prompt\",\"frontend\",\"backend\",\"database\"],\"description\":\"A whole application: front end, back end and database.\",\"examples\":[{\"prompt\":\"A booking system for a yoga studio\",\"frontend\":\"nextjs\",\"backend\":\"axum\",\"database\":\"postgresql\",\"features\":[\"auth\",\"payments\"]}]}}}",
         ),
         body_required: true,
+        responses: &[
+            ::contract_server::ResponseBody {
+                status: 202u16,
+                schema: "{\"$ref\":\"#/$defs/GenerationJob\",\"$defs\":{\"GeneratedFile\":{\"type\":\"object\",\"properties\":{\"path\":{\"type\":\"string\",\"description\":\"Relative path inside the generated project, with `/` separators.\"},\"content\":{\"type\":\"string\"},\"language\":{\"type\":[\"string\",\"null\"]}},\"required\":[\"path\",\"content\",\"language\"],\"description\":\"A file a job produced.\"},\"GenerationJob\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"format\":\"uuid\"},\"kind\":{\"$ref\":\"#/$defs/GenerationKind\"},\"status\":{\"$ref\":\"#/$defs/JobStatus\"},\"progress\":{\"type\":\"integer\",\"format\":\"uint8\",\"minimum\":0,\"maximum\":100,\"description\":\"Percent done.\"},\"model\":{\"type\":\"string\"},\"project_id\":{\"type\":[\"string\",\"null\"],\"format\":\"uuid\"},\"result\":{\"anyOf\":[{\"$ref\":\"#/$defs/GenerationResult\"},{\"type\":\"null\"}],\"description\":\"Set once `status` is `succeeded`.\"},\"error\":{\"type\":[\"string\",\"null\"],\"description\":\"Set once `status` is `failed`.\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"updated_at\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"id\",\"kind\",\"status\",\"progress\",\"model\",\"project_id\",\"result\",\"error\",\"created_at\",\"updated_at\"],\"description\":\"A generation job.\",\"examples\":[{\"id\":\"5e2a9b7c-1f3d-4e6a-8b0c-2d4e6f8a0b1c\",\"kind\":\"agentic\",\"status\":\"running\",\"progress\":40,\"model\":\"openai/gpt-4o\",\"project_id\":null,\"result\":null,\"error\":null,\"created_at\":\"2026-03-10T08:00:00Z\",\"updated_at\":\"2026-03-10T08:00:00Z\"}]},\"GenerationKind\":{\"type\":\"string\",\"enum\":[\"simple\",\"agentic\",\"fullstack\"],\"description\":\"The kind of a generation job.\"},\"GenerationResult\":{\"type\":\"object\",\"properties\":{\"summary\":{\"type\":\"string\"},\"files\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/GeneratedFile\"}},\"usage\":{\"$ref\":\"#/$defs/TokenUsage\"}},\"required\":[\"summary\",\"files\",\"usage\"],\"description\":\"What a finished job produced.\"},\"JobStatus\":{\"type\":\"string\",\"enum\":[\"queued\",\"running\",\"succeeded\",\"failed\"],\"description\":\"Where a job stands.\"},\"TokenUsage\":{\"type\":\"object\",\"properties\":{\"prompt_tokens\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":0,\"maximum\":4294967295},\"completion_tokens\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":0,\"maximum\":4294967295}},\"required\":[\"prompt_tokens\",\"completion_tokens\"],\"description\":\"Tokens a job consumed.\"}}}",
+            },
+        ],
+        problem: PROBLEM,
         security: ::contract_server::Security::Bearer,
         rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
             requests: 5u32,
@@ -500,6 +649,13 @@ pub mod specs {
         headers: ::core::option::Option::None,
         body: ::core::option::Option::None,
         body_required: false,
+        responses: &[
+            ::contract_server::ResponseBody {
+                status: 200u16,
+                schema: "{\"$ref\":\"#/$defs/GenerationJob\",\"$defs\":{\"GeneratedFile\":{\"type\":\"object\",\"properties\":{\"path\":{\"type\":\"string\",\"description\":\"Relative path inside the generated project, with `/` separators.\"},\"content\":{\"type\":\"string\"},\"language\":{\"type\":[\"string\",\"null\"]}},\"required\":[\"path\",\"content\",\"language\"],\"description\":\"A file a job produced.\"},\"GenerationJob\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"format\":\"uuid\"},\"kind\":{\"$ref\":\"#/$defs/GenerationKind\"},\"status\":{\"$ref\":\"#/$defs/JobStatus\"},\"progress\":{\"type\":\"integer\",\"format\":\"uint8\",\"minimum\":0,\"maximum\":100,\"description\":\"Percent done.\"},\"model\":{\"type\":\"string\"},\"project_id\":{\"type\":[\"string\",\"null\"],\"format\":\"uuid\"},\"result\":{\"anyOf\":[{\"$ref\":\"#/$defs/GenerationResult\"},{\"type\":\"null\"}],\"description\":\"Set once `status` is `succeeded`.\"},\"error\":{\"type\":[\"string\",\"null\"],\"description\":\"Set once `status` is `failed`.\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"updated_at\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"id\",\"kind\",\"status\",\"progress\",\"model\",\"project_id\",\"result\",\"error\",\"created_at\",\"updated_at\"],\"description\":\"A generation job.\",\"examples\":[{\"id\":\"5e2a9b7c-1f3d-4e6a-8b0c-2d4e6f8a0b1c\",\"kind\":\"agentic\",\"status\":\"running\",\"progress\":40,\"model\":\"openai/gpt-4o\",\"project_id\":null,\"result\":null,\"error\":null,\"created_at\":\"2026-03-10T08:00:00Z\",\"updated_at\":\"2026-03-10T08:00:00Z\"}]},\"GenerationKind\":{\"type\":\"string\",\"enum\":[\"simple\",\"agentic\",\"fullstack\"],\"description\":\"The kind of a generation job.\"},\"GenerationResult\":{\"type\":\"object\",\"properties\":{\"summary\":{\"type\":\"string\"},\"files\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/GeneratedFile\"}},\"usage\":{\"$ref\":\"#/$defs/TokenUsage\"}},\"required\":[\"summary\",\"files\",\"usage\"],\"description\":\"What a finished job produced.\"},\"JobStatus\":{\"type\":\"string\",\"enum\":[\"queued\",\"running\",\"succeeded\",\"failed\"],\"description\":\"Where a job stands.\"},\"TokenUsage\":{\"type\":\"object\",\"properties\":{\"prompt_tokens\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":0,\"maximum\":4294967295},\"completion_tokens\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":0,\"maximum\":4294967295}},\"required\":[\"prompt_tokens\",\"completion_tokens\"],\"description\":\"Tokens a job consumed.\"}}}",
+            },
+        ],
+        problem: PROBLEM,
         security: ::contract_server::Security::Bearer,
         rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
             requests: 60u32,
@@ -516,6 +672,13 @@ pub mod specs {
         headers: ::core::option::Option::None,
         body: ::core::option::Option::None,
         body_required: false,
+        responses: &[
+            ::contract_server::ResponseBody {
+                status: 200u16,
+                schema: "{\"$ref\":\"#/$defs/ModelList\",\"$defs\":{\"ModelInfo\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"description\":\"Pass this as `model`.\"},\"name\":{\"type\":\"string\"},\"provider\":{\"type\":\"string\"},\"context_length\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":0,\"description\":\"The largest prompt plus answer, in tokens.\",\"maximum\":4294967295},\"default\":{\"type\":\"boolean\",\"description\":\"The model used when a request names none.\"}},\"required\":[\"id\",\"name\",\"provider\",\"context_length\",\"default\"],\"description\":\"A model the generation endpoints accept.\"},\"ModelList\":{\"type\":\"object\",\"properties\":{\"models\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/ModelInfo\"}}},\"required\":[\"models\"],\"description\":\"The model catalogue.\"}}}",
+            },
+        ],
+        problem: PROBLEM,
         security: ::contract_server::Security::Bearer,
         rate_limit: ::core::option::Option::None,
         etag: true,
@@ -531,6 +694,13 @@ pub mod specs {
             "{\"$ref\":\"#/$defs/SimpleGenerationRequest\",\"$defs\":{\"SimpleGenerationRequest\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"prompt\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20000},\"model\":{\"type\":[\"string\",\"null\"],\"description\":\"A model from `GET /api/v2/generate/models`; the default model when absent.\",\"maxLength\":128,\"pattern\":\"^[a-z0-9][a-z0-9._-]*/[a-z0-9][a-z0-9._:-]*$\"},\"project_id\":{\"type\":[\"string\",\"null\"],\"format\":\"uuid\",\"description\":\"Writes the generated files into this project.\"}},\"required\":[\"prompt\"],\"description\":\"One prompt, one answer.\",\"examples\":[{\"prompt\":\"A landing page for a bakery\",\"model\":\"openai/gpt-4o\"}]}}}",
         ),
         body_required: true,
+        responses: &[
+            ::contract_server::ResponseBody {
+                status: 202u16,
+                schema: "{\"$ref\":\"#/$defs/GenerationJob\",\"$defs\":{\"GeneratedFile\":{\"type\":\"object\",\"properties\":{\"path\":{\"type\":\"string\",\"description\":\"Relative path inside the generated project, with `/` separators.\"},\"content\":{\"type\":\"string\"},\"language\":{\"type\":[\"string\",\"null\"]}},\"required\":[\"path\",\"content\",\"language\"],\"description\":\"A file a job produced.\"},\"GenerationJob\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"format\":\"uuid\"},\"kind\":{\"$ref\":\"#/$defs/GenerationKind\"},\"status\":{\"$ref\":\"#/$defs/JobStatus\"},\"progress\":{\"type\":\"integer\",\"format\":\"uint8\",\"minimum\":0,\"maximum\":100,\"description\":\"Percent done.\"},\"model\":{\"type\":\"string\"},\"project_id\":{\"type\":[\"string\",\"null\"],\"format\":\"uuid\"},\"result\":{\"anyOf\":[{\"$ref\":\"#/$defs/GenerationResult\"},{\"type\":\"null\"}],\"description\":\"Set once `status` is `succeeded`.\"},\"error\":{\"type\":[\"string\",\"null\"],\"description\":\"Set once `status` is `failed`.\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"updated_at\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"id\",\"kind\",\"status\",\"progress\",\"model\",\"project_id\",\"result\",\"error\",\"created_at\",\"updated_at\"],\"description\":\"A generation job.\",\"examples\":[{\"id\":\"5e2a9b7c-1f3d-4e6a-8b0c-2d4e6f8a0b1c\",\"kind\":\"agentic\",\"status\":\"running\",\"progress\":40,\"model\":\"openai/gpt-4o\",\"project_id\":null,\"result\":null,\"error\":null,\"created_at\":\"2026-03-10T08:00:00Z\",\"updated_at\":\"2026-03-10T08:00:00Z\"}]},\"GenerationKind\":{\"type\":\"string\",\"enum\":[\"simple\",\"agentic\",\"fullstack\"],\"description\":\"The kind of a generation job.\"},\"GenerationResult\":{\"type\":\"object\",\"properties\":{\"summary\":{\"type\":\"string\"},\"files\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/GeneratedFile\"}},\"usage\":{\"$ref\":\"#/$defs/TokenUsage\"}},\"required\":[\"summary\",\"files\",\"usage\"],\"description\":\"What a finished job produced.\"},\"JobStatus\":{\"type\":\"string\",\"enum\":[\"queued\",\"running\",\"succeeded\",\"failed\"],\"description\":\"Where a job stands.\"},\"TokenUsage\":{\"type\":\"object\",\"properties\":{\"prompt_tokens\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":0,\"maximum\":4294967295},\"completion_tokens\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":0,\"maximum\":4294967295}},\"required\":[\"prompt_tokens\",\"completion_tokens\"],\"description\":\"Tokens a job consumed.\"}}}",
+            },
+        ],
+        problem: PROBLEM,
         security: ::contract_server::Security::Bearer,
         rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
             requests: 20u32,
@@ -547,6 +717,13 @@ pub mod specs {
         headers: ::core::option::Option::None,
         body: ::core::option::Option::None,
         body_required: false,
+        responses: &[
+            ::contract_server::ResponseBody {
+                status: 200u16,
+                schema: "{\"$ref\":\"#/$defs/Health\",\"$defs\":{\"Health\":{\"type\":\"object\",\"properties\":{\"status\":{\"$ref\":\"#/$defs/HealthStatus\"},\"version\":{\"type\":\"string\"},\"database\":{\"type\":\"boolean\",\"description\":\"The database answered a trivial query.\"},\"uptime_seconds\":{\"type\":\"integer\",\"format\":\"uint64\",\"minimum\":0,\"maximum\":9007199254740991}},\"required\":[\"status\",\"version\",\"database\",\"uptime_seconds\"],\"description\":\"Liveness and the state of the database.\"},\"HealthStatus\":{\"type\":\"string\",\"enum\":[\"ok\",\"degraded\"],\"description\":\"Overall health.\"}}}",
+            },
+        ],
+        problem: PROBLEM,
         security: ::contract_server::Security::Public,
         rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
             requests: 100u32,
@@ -563,6 +740,13 @@ pub mod specs {
         headers: ::core::option::Option::None,
         body: ::core::option::Option::None,
         body_required: false,
+        responses: &[
+            ::contract_server::ResponseBody {
+                status: 200u16,
+                schema: "{\"$ref\":\"#/$defs/OpenApiDocument\",\"$defs\":{\"OpenApiDocument\":{\"type\":\"object\",\"additionalProperties\":true,\"description\":\"An OpenAPI 3.1 document.\"}}}",
+            },
+        ],
+        problem: PROBLEM,
         security: ::contract_server::Security::Public,
         rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
             requests: 50u32,
@@ -579,6 +763,8 @@ pub mod specs {
         headers: ::core::option::Option::None,
         body: ::core::option::Option::None,
         body_required: false,
+        responses: &[],
+        problem: PROBLEM,
         security: ::contract_server::Security::Public,
         rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
             requests: 50u32,
@@ -611,6 +797,13 @@ pub mod specs {
         headers: ::core::option::Option::None,
         body: ::core::option::Option::None,
         body_required: false,
+        responses: &[
+            ::contract_server::ResponseBody {
+                status: 200u16,
+                schema: "{\"$ref\":\"#/$defs/ProjectPage\",\"$defs\":{\"FileName\":{\"description\":\"A file name inside a project: no `/`, `\\\\`, control character or `..`.\",\"type\":\"string\",\"minLength\":1,\"maxLength\":255,\"pattern\":\"^[^/\\\\\\\\\\\\x00-\\\\x1F]+$\",\"not\":{\"pattern\":\"\\\\.\\\\.\"},\"examples\":[\"main.rs\"]},\"Project\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"format\":\"uuid\"},\"name\":{\"type\":\"string\"},\"description\":{\"type\":[\"string\",\"null\"]},\"files\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/ProjectFileSummary\"},\"description\":\"The project's files, sorted by name.\"},\"github_repo_url\":{\"type\":[\"string\",\"null\"],\"format\":\"uri\"},\"vercel_url\":{\"type\":[\"string\",\"null\"],\"format\":\"uri\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"updated_at\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"id\",\"name\",\"description\",\"files\",\"github_repo_url\",\"vercel_url\",\"created_at\",\"updated_at\"],\"description\":\"A project as the API shows it.\",\"examples\":[{\"id\":\"1d6f2c1e-77aa-4b0e-9e3d-5a8c6f20b3c4\",\"name\":\"Landing page\",\"description\":null,\"files\":[{\"name\":\"index.html\",\"size\":1280,\"updated_at\":\"2026-02-01T12:00:00Z\"}],\"github_repo_url\":\"https://github.com/devora/landing\",\"vercel_url\":null,\"created_at\":\"2026-02-01T12:00:00Z\",\"updated_at\":\"2026-02-01T12:00:00Z\"}]},\"ProjectFileSummary\":{\"type\":\"object\",\"properties\":{\"name\":{\"$ref\":\"#/$defs/FileName\"},\"size\":{\"type\":\"integer\",\"format\":\"uint64\",\"minimum\":0,\"description\":\"Size of the content in bytes (UTF-8).\",\"maximum\":9007199254740991},\"updated_at\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"name\",\"size\",\"updated_at\"],\"description\":\"A file of a project, without its content.\"},\"ProjectPage\":{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/Project\"},\"description\":\"The items of this page, in a stable order.\"},\"page\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":1,\"description\":\"The page number, starting at 1.\",\"maximum\":4294967295},\"per_page\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":1,\"description\":\"The page size that was applied.\",\"maximum\":100},\"total\":{\"type\":\"integer\",\"format\":\"uint64\",\"minimum\":0,\"description\":\"How many items all pages hold.\",\"maximum\":9007199254740991}},\"required\":[\"items\",\"page\",\"per_page\",\"total\"],\"description\":\"One page of a list.\"}}}",
+            },
+        ],
+        problem: PROBLEM,
         security: ::contract_server::Security::Bearer,
         rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
             requests: 100u32,
@@ -629,6 +822,13 @@ pub mod specs {
             "{\"$ref\":\"#/$defs/ProjectCreate\",\"$defs\":{\"ProjectCreate\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"name\":{\"type\":\"string\",\"description\":\"Unique among the owner's projects.\",\"minLength\":1,\"maxLength\":100},\"description\":{\"type\":[\"string\",\"null\"],\"maxLength\":2000},\"github_repo_url\":{\"type\":[\"string\",\"null\"],\"format\":\"uri\",\"description\":\"The repository the project is pushed to.\"},\"vercel_url\":{\"type\":[\"string\",\"null\"],\"format\":\"uri\",\"description\":\"Where the project is deployed.\"}},\"required\":[\"name\"],\"description\":\"A new project.\",\"examples\":[{\"name\":\"Landing page\",\"description\":\"Marketing site for the spring launch\",\"github_repo_url\":\"https://github.com/devora/landing\"}]}}}",
         ),
         body_required: true,
+        responses: &[
+            ::contract_server::ResponseBody {
+                status: 201u16,
+                schema: "{\"$ref\":\"#/$defs/Project\",\"$defs\":{\"FileName\":{\"description\":\"A file name inside a project: no `/`, `\\\\`, control character or `..`.\",\"type\":\"string\",\"minLength\":1,\"maxLength\":255,\"pattern\":\"^[^/\\\\\\\\\\\\x00-\\\\x1F]+$\",\"not\":{\"pattern\":\"\\\\.\\\\.\"},\"examples\":[\"main.rs\"]},\"Project\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"format\":\"uuid\"},\"name\":{\"type\":\"string\"},\"description\":{\"type\":[\"string\",\"null\"]},\"files\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/ProjectFileSummary\"},\"description\":\"The project's files, sorted by name.\"},\"github_repo_url\":{\"type\":[\"string\",\"null\"],\"format\":\"uri\"},\"vercel_url\":{\"type\":[\"string\",\"null\"],\"format\":\"uri\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"updated_at\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"id\",\"name\",\"description\",\"files\",\"github_repo_url\",\"vercel_url\",\"created_at\",\"updated_at\"],\"description\":\"A project as the API shows it.\",\"examples\":[{\"id\":\"1d6f2c1e-77aa-4b0e-9e3d-5a8c6f20b3c4\",\"name\":\"Landing page\",\"description\":null,\"files\":[{\"name\":\"index.html\",\"size\":1280,\"updated_at\":\"2026-02-01T12:00:00Z\"}],\"github_repo_url\":\"https://github.com/devora/landing\",\"vercel_url\":null,\"created_at\":\"2026-02-01T12:00:00Z\",\"updated_at\":\"2026-02-01T12:00:00Z\"}]},\"ProjectFileSummary\":{\"type\":\"object\",\"properties\":{\"name\":{\"$ref\":\"#/$defs/FileName\"},\"size\":{\"type\":\"integer\",\"format\":\"uint64\",\"minimum\":0,\"description\":\"Size of the content in bytes (UTF-8).\",\"maximum\":9007199254740991},\"updated_at\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"name\",\"size\",\"updated_at\"],\"description\":\"A file of a project, without its content.\"}}}",
+            },
+        ],
+        problem: PROBLEM,
         security: ::contract_server::Security::Bearer,
         rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
             requests: 30u32,
@@ -653,6 +853,13 @@ pub mod specs {
         headers: ::core::option::Option::None,
         body: ::core::option::Option::None,
         body_required: false,
+        responses: &[
+            ::contract_server::ResponseBody {
+                status: 200u16,
+                schema: "{\"$ref\":\"#/$defs/Project\",\"$defs\":{\"FileName\":{\"description\":\"A file name inside a project: no `/`, `\\\\`, control character or `..`.\",\"type\":\"string\",\"minLength\":1,\"maxLength\":255,\"pattern\":\"^[^/\\\\\\\\\\\\x00-\\\\x1F]+$\",\"not\":{\"pattern\":\"\\\\.\\\\.\"},\"examples\":[\"main.rs\"]},\"Project\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"format\":\"uuid\"},\"name\":{\"type\":\"string\"},\"description\":{\"type\":[\"string\",\"null\"]},\"files\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/ProjectFileSummary\"},\"description\":\"The project's files, sorted by name.\"},\"github_repo_url\":{\"type\":[\"string\",\"null\"],\"format\":\"uri\"},\"vercel_url\":{\"type\":[\"string\",\"null\"],\"format\":\"uri\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"updated_at\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"id\",\"name\",\"description\",\"files\",\"github_repo_url\",\"vercel_url\",\"created_at\",\"updated_at\"],\"description\":\"A project as the API shows it.\",\"examples\":[{\"id\":\"1d6f2c1e-77aa-4b0e-9e3d-5a8c6f20b3c4\",\"name\":\"Landing page\",\"description\":null,\"files\":[{\"name\":\"index.html\",\"size\":1280,\"updated_at\":\"2026-02-01T12:00:00Z\"}],\"github_repo_url\":\"https://github.com/devora/landing\",\"vercel_url\":null,\"created_at\":\"2026-02-01T12:00:00Z\",\"updated_at\":\"2026-02-01T12:00:00Z\"}]},\"ProjectFileSummary\":{\"type\":\"object\",\"properties\":{\"name\":{\"$ref\":\"#/$defs/FileName\"},\"size\":{\"type\":\"integer\",\"format\":\"uint64\",\"minimum\":0,\"description\":\"Size of the content in bytes (UTF-8).\",\"maximum\":9007199254740991},\"updated_at\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"name\",\"size\",\"updated_at\"],\"description\":\"A file of a project, without its content.\"}}}",
+            },
+        ],
+        problem: PROBLEM,
         security: ::contract_server::Security::Bearer,
         rate_limit: ::core::option::Option::None,
         etag: true,
@@ -674,6 +881,8 @@ pub mod specs {
         headers: ::core::option::Option::None,
         body: ::core::option::Option::None,
         body_required: false,
+        responses: &[],
+        problem: PROBLEM,
         security: ::contract_server::Security::Bearer,
         rate_limit: ::core::option::Option::None,
         etag: false,
@@ -697,6 +906,13 @@ pub mod specs {
             "{\"$ref\":\"#/$defs/ProjectUpdate\",\"$defs\":{\"ProjectUpdate\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"name\":{\"type\":[\"string\",\"null\"],\"description\":\"A new name; `null` leaves the name as it is (a project always has one).\",\"minLength\":1,\"maxLength\":100},\"description\":{\"type\":[\"string\",\"null\"],\"maxLength\":2000},\"github_repo_url\":{\"type\":[\"string\",\"null\"],\"format\":\"uri\"},\"vercel_url\":{\"type\":[\"string\",\"null\"],\"format\":\"uri\"}},\"description\":\"Changes to a project: absent fields are left as they are; `null` clears an optional field.\",\"minProperties\":1}}}",
         ),
         body_required: true,
+        responses: &[
+            ::contract_server::ResponseBody {
+                status: 200u16,
+                schema: "{\"$ref\":\"#/$defs/Project\",\"$defs\":{\"FileName\":{\"description\":\"A file name inside a project: no `/`, `\\\\`, control character or `..`.\",\"type\":\"string\",\"minLength\":1,\"maxLength\":255,\"pattern\":\"^[^/\\\\\\\\\\\\x00-\\\\x1F]+$\",\"not\":{\"pattern\":\"\\\\.\\\\.\"},\"examples\":[\"main.rs\"]},\"Project\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"format\":\"uuid\"},\"name\":{\"type\":\"string\"},\"description\":{\"type\":[\"string\",\"null\"]},\"files\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/ProjectFileSummary\"},\"description\":\"The project's files, sorted by name.\"},\"github_repo_url\":{\"type\":[\"string\",\"null\"],\"format\":\"uri\"},\"vercel_url\":{\"type\":[\"string\",\"null\"],\"format\":\"uri\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"updated_at\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"id\",\"name\",\"description\",\"files\",\"github_repo_url\",\"vercel_url\",\"created_at\",\"updated_at\"],\"description\":\"A project as the API shows it.\",\"examples\":[{\"id\":\"1d6f2c1e-77aa-4b0e-9e3d-5a8c6f20b3c4\",\"name\":\"Landing page\",\"description\":null,\"files\":[{\"name\":\"index.html\",\"size\":1280,\"updated_at\":\"2026-02-01T12:00:00Z\"}],\"github_repo_url\":\"https://github.com/devora/landing\",\"vercel_url\":null,\"created_at\":\"2026-02-01T12:00:00Z\",\"updated_at\":\"2026-02-01T12:00:00Z\"}]},\"ProjectFileSummary\":{\"type\":\"object\",\"properties\":{\"name\":{\"$ref\":\"#/$defs/FileName\"},\"size\":{\"type\":\"integer\",\"format\":\"uint64\",\"minimum\":0,\"description\":\"Size of the content in bytes (UTF-8).\",\"maximum\":9007199254740991},\"updated_at\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"name\",\"size\",\"updated_at\"],\"description\":\"A file of a project, without its content.\"}}}",
+            },
+        ],
+        problem: PROBLEM,
         security: ::contract_server::Security::Bearer,
         rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
             requests: 60u32,
@@ -725,6 +941,13 @@ pub mod specs {
         headers: ::core::option::Option::None,
         body: ::core::option::Option::None,
         body_required: false,
+        responses: &[
+            ::contract_server::ResponseBody {
+                status: 200u16,
+                schema: "{\"$ref\":\"#/$defs/ProjectFile\",\"$defs\":{\"FileName\":{\"description\":\"A file name inside a project: no `/`, `\\\\`, control character or `..`.\",\"type\":\"string\",\"minLength\":1,\"maxLength\":255,\"pattern\":\"^[^/\\\\\\\\\\\\x00-\\\\x1F]+$\",\"not\":{\"pattern\":\"\\\\.\\\\.\"},\"examples\":[\"main.rs\"]},\"ProjectFile\":{\"type\":\"object\",\"properties\":{\"name\":{\"$ref\":\"#/$defs/FileName\"},\"content\":{\"type\":\"string\"},\"language\":{\"type\":[\"string\",\"null\"],\"description\":\"The language used for highlighting, when known.\"},\"size\":{\"type\":\"integer\",\"format\":\"uint64\",\"minimum\":0,\"description\":\"Size of the content in bytes (UTF-8).\",\"maximum\":9007199254740991},\"updated_at\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"name\",\"content\",\"language\",\"size\",\"updated_at\"],\"description\":\"A file with its content.\"}}}",
+            },
+        ],
+        problem: PROBLEM,
         security: ::contract_server::Security::Bearer,
         rate_limit: ::core::option::Option::None,
         etag: true,
@@ -752,6 +975,13 @@ pub mod specs {
             "{\"$ref\":\"#/$defs/FileUpsert\",\"$defs\":{\"FileUpsert\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"content\":{\"type\":\"string\",\"description\":\"At most 1 MiB once encoded.\",\"maxLength\":1048576},\"language\":{\"type\":[\"string\",\"null\"],\"minLength\":1,\"maxLength\":32,\"pattern\":\"^[a-z0-9+#-]+$\"}},\"required\":[\"content\"],\"description\":\"The new content of a file, created if missing.\",\"examples\":[{\"content\":\"fn main() {\\n    println!(\\\"hello\\\");\\n}\\n\",\"language\":\"rust\"}]}}}",
         ),
         body_required: true,
+        responses: &[
+            ::contract_server::ResponseBody {
+                status: 200u16,
+                schema: "{\"$ref\":\"#/$defs/ProjectFile\",\"$defs\":{\"FileName\":{\"description\":\"A file name inside a project: no `/`, `\\\\`, control character or `..`.\",\"type\":\"string\",\"minLength\":1,\"maxLength\":255,\"pattern\":\"^[^/\\\\\\\\\\\\x00-\\\\x1F]+$\",\"not\":{\"pattern\":\"\\\\.\\\\.\"},\"examples\":[\"main.rs\"]},\"ProjectFile\":{\"type\":\"object\",\"properties\":{\"name\":{\"$ref\":\"#/$defs/FileName\"},\"content\":{\"type\":\"string\"},\"language\":{\"type\":[\"string\",\"null\"],\"description\":\"The language used for highlighting, when known.\"},\"size\":{\"type\":\"integer\",\"format\":\"uint64\",\"minimum\":0,\"description\":\"Size of the content in bytes (UTF-8).\",\"maximum\":9007199254740991},\"updated_at\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"name\",\"content\",\"language\",\"size\",\"updated_at\"],\"description\":\"A file with its content.\"}}}",
+            },
+        ],
+        problem: PROBLEM,
         security: ::contract_server::Security::Bearer,
         rate_limit: ::core::option::Option::Some(::contract_server::RateLimit {
             requests: 60u32,
@@ -780,6 +1010,8 @@ pub mod specs {
         headers: ::core::option::Option::None,
         body: ::core::option::Option::None,
         body_required: false,
+        responses: &[],
+        problem: PROBLEM,
         security: ::contract_server::Security::Bearer,
         rate_limit: ::core::option::Option::None,
         etag: false,
@@ -807,6 +1039,9 @@ impl ::contract_server::IntoReply for ApiRootResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
     }
 }
 impl ApiRootResponse {
@@ -877,6 +1112,9 @@ impl ::contract_server::IntoReply for AdminStatsResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
     }
 }
 impl AdminStatsResponse {
@@ -979,6 +1217,9 @@ impl ::contract_server::IntoReply for AdminListUsersResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
     }
 }
 impl AdminListUsersResponse {
@@ -1120,6 +1361,9 @@ impl ::contract_server::IntoReply for AdminUpdateUserResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
     }
 }
 impl AdminUpdateUserResponse {
@@ -1313,6 +1557,9 @@ impl ::contract_server::IntoReply for LoginResponse {
             }
         }
     }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
+    }
 }
 impl LoginResponse {
     /** 400: The body is not valid JSON.
@@ -1463,6 +1710,9 @@ impl ::contract_server::IntoReply for LogoutResponse {
             }
         }
     }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
+    }
 }
 impl LogoutResponse {
     /** 400: The body is not valid JSON.
@@ -1584,6 +1834,9 @@ impl ::contract_server::IntoReply for GetMeResponse {
             }
         }
     }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
+    }
 }
 impl GetMeResponse {
     /** 401: The bearer token is missing, malformed, expired or revoked.
@@ -1687,6 +1940,9 @@ impl ::contract_server::IntoReply for UpdateMeResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
     }
 }
 impl UpdateMeResponse {
@@ -1840,6 +2096,9 @@ impl ::contract_server::IntoReply for OauthAuthorizeResponse {
             }
         }
     }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
+    }
 }
 impl OauthAuthorizeResponse {
     /** 422: The request breaks the contract; `errors` lists every invalid field.
@@ -1958,6 +2217,9 @@ impl ::contract_server::IntoReply for OauthCallbackResponse {
                 ::contract_server::Reply::problem(503u16, &problem)
             }
         }
+    }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
     }
 }
 impl OauthCallbackResponse {
@@ -2124,6 +2386,9 @@ impl ::contract_server::IntoReply for ResetPasswordResponse {
             }
         }
     }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
+    }
 }
 impl ResetPasswordResponse {
     /** 400: The token is unknown, used or expired. The body is not valid JSON.
@@ -2260,6 +2525,9 @@ impl ::contract_server::IntoReply for RequestPasswordResetResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
     }
 }
 impl RequestPasswordResetResponse {
@@ -2402,6 +2670,9 @@ impl ::contract_server::IntoReply for RefreshTokenResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
     }
 }
 impl RefreshTokenResponse {
@@ -2558,6 +2829,9 @@ impl ::contract_server::IntoReply for RegisterResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
     }
 }
 impl RegisterResponse {
@@ -2721,6 +2995,9 @@ impl ::contract_server::IntoReply for CreateCheckoutSessionResponse {
                 ::contract_server::Reply::problem(502u16, &problem)
             }
         }
+    }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
     }
 }
 impl CreateCheckoutSessionResponse {
@@ -2889,6 +3166,9 @@ impl ::contract_server::IntoReply for ListInvoicesResponse {
             }
         }
     }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
+    }
 }
 impl ListInvoicesResponse {
     /** 401: The bearer token is missing, malformed, expired or revoked.
@@ -2977,6 +3257,9 @@ impl ::contract_server::IntoReply for ListPlansResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
     }
 }
 impl ListPlansResponse {
@@ -3073,6 +3356,9 @@ impl ::contract_server::IntoReply for CreatePortalSessionResponse {
                 ::contract_server::Reply::problem(502u16, &problem)
             }
         }
+    }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
     }
 }
 impl CreatePortalSessionResponse {
@@ -3231,6 +3517,9 @@ impl ::contract_server::IntoReply for GetSubscriptionResponse {
             }
         }
     }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
+    }
 }
 impl GetSubscriptionResponse {
     /** 401: The bearer token is missing, malformed, expired or revoked.
@@ -3311,6 +3600,9 @@ impl ::contract_server::IntoReply for BillingWebhookResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
     }
 }
 impl BillingWebhookResponse {
@@ -3429,6 +3721,9 @@ impl ::contract_server::IntoReply for DocsResponse {
             }
         }
     }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
+    }
 }
 impl DocsResponse {
     /** 429: Too many requests; retry after `Retry-After` seconds.
@@ -3523,6 +3818,9 @@ impl ::contract_server::IntoReply for GenerateAgenticResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
     }
 }
 impl GenerateAgenticResponse {
@@ -3716,6 +4014,9 @@ impl ::contract_server::IntoReply for GenerateFullstackResponse {
             }
         }
     }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
+    }
 }
 impl GenerateFullstackResponse {
     /** 400: The body is not valid JSON.
@@ -3888,6 +4189,9 @@ impl ::contract_server::IntoReply for GetGenerationJobResponse {
             }
         }
     }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
+    }
 }
 impl GetGenerationJobResponse {
     /** 401: The bearer token is missing, malformed, expired or revoked.
@@ -3989,6 +4293,9 @@ impl ::contract_server::IntoReply for ListModelsResponse {
             }
         }
     }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
+    }
 }
 impl ListModelsResponse {
     /** 401: The bearer token is missing, malformed, expired or revoked.
@@ -4084,6 +4391,9 @@ impl ::contract_server::IntoReply for GenerateSimpleResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
     }
 }
 impl GenerateSimpleResponse {
@@ -4242,6 +4552,9 @@ impl ::contract_server::IntoReply for HealthResponse {
             }
         }
     }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
+    }
 }
 impl HealthResponse {
     /** 429: Too many requests; retry after `Retry-After` seconds.
@@ -4301,6 +4614,9 @@ impl ::contract_server::IntoReply for OpenapiJsonResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
     }
 }
 impl OpenapiJsonResponse {
@@ -4364,6 +4680,9 @@ impl ::contract_server::IntoReply for OpenapiYamlResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
     }
 }
 impl OpenapiYamlResponse {
@@ -4435,6 +4754,9 @@ impl ::contract_server::IntoReply for ListProjectsResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
     }
 }
 impl ListProjectsResponse {
@@ -4554,6 +4876,9 @@ impl ::contract_server::IntoReply for CreateProjectResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
     }
 }
 impl CreateProjectResponse {
@@ -4708,6 +5033,9 @@ impl ::contract_server::IntoReply for GetProjectResponse {
             }
         }
     }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
+    }
 }
 impl GetProjectResponse {
     /** 401: The bearer token is missing, malformed, expired or revoked.
@@ -4804,6 +5132,9 @@ impl ::contract_server::IntoReply for DeleteProjectResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
     }
 }
 impl DeleteProjectResponse {
@@ -4926,6 +5257,9 @@ impl ::contract_server::IntoReply for UpdateProjectResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
     }
 }
 impl UpdateProjectResponse {
@@ -5092,6 +5426,9 @@ impl ::contract_server::IntoReply for GetFileResponse {
             }
         }
     }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
+    }
 }
 impl GetFileResponse {
     /** 401: The bearer token is missing, malformed, expired or revoked.
@@ -5207,6 +5544,9 @@ impl ::contract_server::IntoReply for PutFileResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
     }
 }
 impl PutFileResponse {
@@ -5359,6 +5699,9 @@ impl ::contract_server::IntoReply for DeleteFileResponse {
                 ::contract_server::Reply::problem(500u16, &problem)
             }
         }
+    }
+    fn internal_error(detail: ::std::string::String) -> ::contract_server::Reply {
+        ::contract_server::IntoReply::into_reply(Self::internal_server_error(detail))
     }
 }
 impl DeleteFileResponse {
@@ -5807,7 +6150,10 @@ pub fn auth_router<S: Auth>(
                             service.clone(),
                             core.clone(),
                             ::std::sync::Arc::new(
-                                ::contract_server::Operation::compile(&specs::LOGIN)?,
+                                ::contract_server::Operation::compile(
+                                    &specs::LOGIN,
+                                    core.response_validation(),
+                                )?,
                             ),
                         );
                         move |request: ::axum::extract::Request| async move {
@@ -5826,7 +6172,10 @@ pub fn auth_router<S: Auth>(
                             service.clone(),
                             core.clone(),
                             ::std::sync::Arc::new(
-                                ::contract_server::Operation::compile(&specs::LOGOUT)?,
+                                ::contract_server::Operation::compile(
+                                    &specs::LOGOUT,
+                                    core.response_validation(),
+                                )?,
                             ),
                         );
                         move |request: ::axum::extract::Request| async move {
@@ -5845,7 +6194,10 @@ pub fn auth_router<S: Auth>(
                             service.clone(),
                             core.clone(),
                             ::std::sync::Arc::new(
-                                ::contract_server::Operation::compile(&specs::GET_ME)?,
+                                ::contract_server::Operation::compile(
+                                    &specs::GET_ME,
+                                    core.response_validation(),
+                                )?,
                             ),
                         );
                         move |request: ::axum::extract::Request| async move {
@@ -5857,7 +6209,10 @@ pub fn auth_router<S: Auth>(
                             service.clone(),
                             core.clone(),
                             ::std::sync::Arc::new(
-                                ::contract_server::Operation::compile(&specs::UPDATE_ME)?,
+                                ::contract_server::Operation::compile(
+                                    &specs::UPDATE_ME,
+                                    core.response_validation(),
+                                )?,
                             ),
                         );
                         move |request: ::axum::extract::Request| async move {
@@ -5878,6 +6233,7 @@ pub fn auth_router<S: Auth>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::OAUTH_AUTHORIZE,
+                                    core.response_validation(),
                                 )?,
                             ),
                         );
@@ -5900,6 +6256,7 @@ pub fn auth_router<S: Auth>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::OAUTH_CALLBACK,
+                                    core.response_validation(),
                                 )?,
                             ),
                         );
@@ -5922,6 +6279,7 @@ pub fn auth_router<S: Auth>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::RESET_PASSWORD,
+                                    core.response_validation(),
                                 )?,
                             ),
                         );
@@ -5944,6 +6302,7 @@ pub fn auth_router<S: Auth>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::REQUEST_PASSWORD_RESET,
+                                    core.response_validation(),
                                 )?,
                             ),
                         );
@@ -5971,6 +6330,7 @@ pub fn auth_router<S: Auth>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::REFRESH_TOKEN,
+                                    core.response_validation(),
                                 )?,
                             ),
                         );
@@ -5991,7 +6351,10 @@ pub fn auth_router<S: Auth>(
                             service.clone(),
                             core.clone(),
                             ::std::sync::Arc::new(
-                                ::contract_server::Operation::compile(&specs::REGISTER)?,
+                                ::contract_server::Operation::compile(
+                                    &specs::REGISTER,
+                                    core.response_validation(),
+                                )?,
                             ),
                         );
                         move |request: ::axum::extract::Request| async move {
@@ -6021,6 +6384,7 @@ pub fn projects_router<S: Projects>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::LIST_PROJECTS,
+                                    core.response_validation(),
                                 )?,
                             ),
                         );
@@ -6036,6 +6400,7 @@ pub fn projects_router<S: Projects>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::CREATE_PROJECT,
+                                    core.response_validation(),
                                 )?,
                             ),
                         );
@@ -6056,7 +6421,10 @@ pub fn projects_router<S: Projects>(
                             service.clone(),
                             core.clone(),
                             ::std::sync::Arc::new(
-                                ::contract_server::Operation::compile(&specs::GET_PROJECT)?,
+                                ::contract_server::Operation::compile(
+                                    &specs::GET_PROJECT,
+                                    core.response_validation(),
+                                )?,
                             ),
                         );
                         move |request: ::axum::extract::Request| async move {
@@ -6071,6 +6439,7 @@ pub fn projects_router<S: Projects>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::DELETE_PROJECT,
+                                    core.response_validation(),
                                 )?,
                             ),
                         );
@@ -6086,6 +6455,7 @@ pub fn projects_router<S: Projects>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::UPDATE_PROJECT,
+                                    core.response_validation(),
                                 )?,
                             ),
                         );
@@ -6109,7 +6479,10 @@ pub fn projects_router<S: Projects>(
                             service.clone(),
                             core.clone(),
                             ::std::sync::Arc::new(
-                                ::contract_server::Operation::compile(&specs::GET_FILE)?,
+                                ::contract_server::Operation::compile(
+                                    &specs::GET_FILE,
+                                    core.response_validation(),
+                                )?,
                             ),
                         );
                         move |request: ::axum::extract::Request| async move {
@@ -6121,7 +6494,10 @@ pub fn projects_router<S: Projects>(
                             service.clone(),
                             core.clone(),
                             ::std::sync::Arc::new(
-                                ::contract_server::Operation::compile(&specs::PUT_FILE)?,
+                                ::contract_server::Operation::compile(
+                                    &specs::PUT_FILE,
+                                    core.response_validation(),
+                                )?,
                             ),
                         );
                         move |request: ::axum::extract::Request| async move {
@@ -6133,7 +6509,10 @@ pub fn projects_router<S: Projects>(
                             service.clone(),
                             core.clone(),
                             ::std::sync::Arc::new(
-                                ::contract_server::Operation::compile(&specs::DELETE_FILE)?,
+                                ::contract_server::Operation::compile(
+                                    &specs::DELETE_FILE,
+                                    core.response_validation(),
+                                )?,
                             ),
                         );
                         move |request: ::axum::extract::Request| async move {
@@ -6167,6 +6546,7 @@ pub fn generation_router<S: Generation>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::GENERATE_AGENTIC,
+                                    core.response_validation(),
                                 )?,
                             ),
                         );
@@ -6194,6 +6574,7 @@ pub fn generation_router<S: Generation>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::GENERATE_FULLSTACK,
+                                    core.response_validation(),
                                 )?,
                             ),
                         );
@@ -6221,6 +6602,7 @@ pub fn generation_router<S: Generation>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::GET_GENERATION_JOB,
+                                    core.response_validation(),
                                 )?,
                             ),
                         );
@@ -6246,7 +6628,10 @@ pub fn generation_router<S: Generation>(
                             service.clone(),
                             core.clone(),
                             ::std::sync::Arc::new(
-                                ::contract_server::Operation::compile(&specs::LIST_MODELS)?,
+                                ::contract_server::Operation::compile(
+                                    &specs::LIST_MODELS,
+                                    core.response_validation(),
+                                )?,
                             ),
                         );
                         move |request: ::axum::extract::Request| async move {
@@ -6268,6 +6653,7 @@ pub fn generation_router<S: Generation>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::GENERATE_SIMPLE,
+                                    core.response_validation(),
                                 )?,
                             ),
                         );
@@ -6299,6 +6685,7 @@ pub fn billing_router<S: Billing>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::CREATE_CHECKOUT_SESSION,
+                                    core.response_validation(),
                                 )?,
                             ),
                         );
@@ -6326,6 +6713,7 @@ pub fn billing_router<S: Billing>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::LIST_INVOICES,
+                                    core.response_validation(),
                                 )?,
                             ),
                         );
@@ -6346,7 +6734,10 @@ pub fn billing_router<S: Billing>(
                             service.clone(),
                             core.clone(),
                             ::std::sync::Arc::new(
-                                ::contract_server::Operation::compile(&specs::LIST_PLANS)?,
+                                ::contract_server::Operation::compile(
+                                    &specs::LIST_PLANS,
+                                    core.response_validation(),
+                                )?,
                             ),
                         );
                         move |request: ::axum::extract::Request| async move {
@@ -6368,6 +6759,7 @@ pub fn billing_router<S: Billing>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::CREATE_PORTAL_SESSION,
+                                    core.response_validation(),
                                 )?,
                             ),
                         );
@@ -6395,6 +6787,7 @@ pub fn billing_router<S: Billing>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::GET_SUBSCRIPTION,
+                                    core.response_validation(),
                                 )?,
                             ),
                         );
@@ -6422,6 +6815,7 @@ pub fn billing_router<S: Billing>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::BILLING_WEBHOOK,
+                                    core.response_validation(),
                                 )?,
                             ),
                         );
@@ -6451,7 +6845,10 @@ pub fn admin_router<S: Admin>(
                             service.clone(),
                             core.clone(),
                             ::std::sync::Arc::new(
-                                ::contract_server::Operation::compile(&specs::ADMIN_STATS)?,
+                                ::contract_server::Operation::compile(
+                                    &specs::ADMIN_STATS,
+                                    core.response_validation(),
+                                )?,
                             ),
                         );
                         move |request: ::axum::extract::Request| async move {
@@ -6473,6 +6870,7 @@ pub fn admin_router<S: Admin>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::ADMIN_LIST_USERS,
+                                    core.response_validation(),
                                 )?,
                             ),
                         );
@@ -6500,6 +6898,7 @@ pub fn admin_router<S: Admin>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::ADMIN_UPDATE_USER,
+                                    core.response_validation(),
                                 )?,
                             ),
                         );
@@ -6534,7 +6933,10 @@ pub fn meta_router<S: Meta>(
                             service.clone(),
                             core.clone(),
                             ::std::sync::Arc::new(
-                                ::contract_server::Operation::compile(&specs::API_ROOT)?,
+                                ::contract_server::Operation::compile(
+                                    &specs::API_ROOT,
+                                    core.response_validation(),
+                                )?,
                             ),
                         );
                         move |request: ::axum::extract::Request| async move {
@@ -6553,7 +6955,10 @@ pub fn meta_router<S: Meta>(
                             service.clone(),
                             core.clone(),
                             ::std::sync::Arc::new(
-                                ::contract_server::Operation::compile(&specs::DOCS)?,
+                                ::contract_server::Operation::compile(
+                                    &specs::DOCS,
+                                    core.response_validation(),
+                                )?,
                             ),
                         );
                         move |request: ::axum::extract::Request| async move {
@@ -6572,7 +6977,10 @@ pub fn meta_router<S: Meta>(
                             service.clone(),
                             core.clone(),
                             ::std::sync::Arc::new(
-                                ::contract_server::Operation::compile(&specs::HEALTH)?,
+                                ::contract_server::Operation::compile(
+                                    &specs::HEALTH,
+                                    core.response_validation(),
+                                )?,
                             ),
                         );
                         move |request: ::axum::extract::Request| async move {
@@ -6591,7 +6999,10 @@ pub fn meta_router<S: Meta>(
                             service.clone(),
                             core.clone(),
                             ::std::sync::Arc::new(
-                                ::contract_server::Operation::compile(&specs::OPENAPI_JSON)?,
+                                ::contract_server::Operation::compile(
+                                    &specs::OPENAPI_JSON,
+                                    core.response_validation(),
+                                )?,
                             ),
                         );
                         move |request: ::axum::extract::Request| async move {
@@ -6611,7 +7022,10 @@ pub fn meta_router<S: Meta>(
                             service.clone(),
                             core.clone(),
                             ::std::sync::Arc::new(
-                                ::contract_server::Operation::compile(&specs::OPENAPI_YAML)?,
+                                ::contract_server::Operation::compile(
+                                    &specs::OPENAPI_YAML,
+                                    core.response_validation(),
+                                )?,
                             ),
                         );
                         move |request: ::axum::extract::Request| async move {
@@ -6643,11 +7057,7 @@ async fn handle_api_root<S: Meta>(
             service.api_root(prepared.context.clone()),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_admin_stats<S: Admin>(
     service: &S,
@@ -6667,11 +7077,7 @@ async fn handle_admin_stats<S: Admin>(
             service.admin_stats(prepared.context.clone()),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_admin_list_users<S: Admin>(
     service: &S,
@@ -6697,11 +7103,7 @@ async fn handle_admin_list_users<S: Admin>(
             service.admin_list_users(prepared.context.clone(), query),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_admin_update_user<S: Admin>(
     service: &S,
@@ -6733,11 +7135,7 @@ async fn handle_admin_update_user<S: Admin>(
             service.admin_update_user(prepared.context.clone(), path, body),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_login<S: Auth>(
     service: &S,
@@ -6763,11 +7161,7 @@ async fn handle_login<S: Auth>(
             service.login(prepared.context.clone(), body),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_logout<S: Auth>(
     service: &S,
@@ -6793,11 +7187,7 @@ async fn handle_logout<S: Auth>(
             service.logout(prepared.context.clone(), body),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_get_me<S: Auth>(
     service: &S,
@@ -6817,11 +7207,7 @@ async fn handle_get_me<S: Auth>(
             service.get_me(prepared.context.clone()),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_update_me<S: Auth>(
     service: &S,
@@ -6847,11 +7233,7 @@ async fn handle_update_me<S: Auth>(
             service.update_me(prepared.context.clone(), body),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_oauth_authorize<S: Auth>(
     service: &S,
@@ -6877,11 +7259,7 @@ async fn handle_oauth_authorize<S: Auth>(
             service.oauth_authorize(prepared.context.clone(), path),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_oauth_callback<S: Auth>(
     service: &S,
@@ -6913,11 +7291,7 @@ async fn handle_oauth_callback<S: Auth>(
             service.oauth_callback(prepared.context.clone(), path, body),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_reset_password<S: Auth>(
     service: &S,
@@ -6943,11 +7317,7 @@ async fn handle_reset_password<S: Auth>(
             service.reset_password(prepared.context.clone(), body),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_request_password_reset<S: Auth>(
     service: &S,
@@ -6973,11 +7343,7 @@ async fn handle_request_password_reset<S: Auth>(
             service.request_password_reset(prepared.context.clone(), body),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_refresh_token<S: Auth>(
     service: &S,
@@ -7003,11 +7369,7 @@ async fn handle_refresh_token<S: Auth>(
             service.refresh_token(prepared.context.clone(), body),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_register<S: Auth>(
     service: &S,
@@ -7033,11 +7395,7 @@ async fn handle_register<S: Auth>(
             service.register(prepared.context.clone(), body),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_create_checkout_session<S: Billing>(
     service: &S,
@@ -7069,11 +7427,7 @@ async fn handle_create_checkout_session<S: Billing>(
             service.create_checkout_session(prepared.context.clone(), headers, body),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_list_invoices<S: Billing>(
     service: &S,
@@ -7093,11 +7447,7 @@ async fn handle_list_invoices<S: Billing>(
             service.list_invoices(prepared.context.clone()),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_list_plans<S: Billing>(
     service: &S,
@@ -7117,11 +7467,7 @@ async fn handle_list_plans<S: Billing>(
             service.list_plans(prepared.context.clone()),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_create_portal_session<S: Billing>(
     service: &S,
@@ -7147,11 +7493,7 @@ async fn handle_create_portal_session<S: Billing>(
             service.create_portal_session(prepared.context.clone(), body),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_get_subscription<S: Billing>(
     service: &S,
@@ -7171,11 +7513,7 @@ async fn handle_get_subscription<S: Billing>(
             service.get_subscription(prepared.context.clone()),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_billing_webhook<S: Billing>(
     service: &S,
@@ -7207,11 +7545,7 @@ async fn handle_billing_webhook<S: Billing>(
             service.billing_webhook(prepared.context.clone(), headers, body),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_docs<S: Meta>(
     service: &S,
@@ -7231,11 +7565,7 @@ async fn handle_docs<S: Meta>(
             service.docs(prepared.context.clone()),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_generate_agentic<S: Generation>(
     service: &S,
@@ -7261,11 +7591,7 @@ async fn handle_generate_agentic<S: Generation>(
             service.generate_agentic(prepared.context.clone(), body),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_generate_fullstack<S: Generation>(
     service: &S,
@@ -7291,11 +7617,7 @@ async fn handle_generate_fullstack<S: Generation>(
             service.generate_fullstack(prepared.context.clone(), body),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_get_generation_job<S: Generation>(
     service: &S,
@@ -7321,11 +7643,7 @@ async fn handle_get_generation_job<S: Generation>(
             service.get_generation_job(prepared.context.clone(), path),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_list_models<S: Generation>(
     service: &S,
@@ -7345,11 +7663,7 @@ async fn handle_list_models<S: Generation>(
             service.list_models(prepared.context.clone()),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_generate_simple<S: Generation>(
     service: &S,
@@ -7375,11 +7689,7 @@ async fn handle_generate_simple<S: Generation>(
             service.generate_simple(prepared.context.clone(), body),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_health<S: Meta>(
     service: &S,
@@ -7399,11 +7709,7 @@ async fn handle_health<S: Meta>(
             service.health(prepared.context.clone()),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_openapi_json<S: Meta>(
     service: &S,
@@ -7423,11 +7729,7 @@ async fn handle_openapi_json<S: Meta>(
             service.openapi_json(prepared.context.clone()),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_openapi_yaml<S: Meta>(
     service: &S,
@@ -7447,11 +7749,7 @@ async fn handle_openapi_yaml<S: Meta>(
             service.openapi_yaml(prepared.context.clone()),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_list_projects<S: Projects>(
     service: &S,
@@ -7477,11 +7775,7 @@ async fn handle_list_projects<S: Projects>(
             service.list_projects(prepared.context.clone(), query),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_create_project<S: Projects>(
     service: &S,
@@ -7507,11 +7801,7 @@ async fn handle_create_project<S: Projects>(
             service.create_project(prepared.context.clone(), body),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_get_project<S: Projects>(
     service: &S,
@@ -7537,11 +7827,7 @@ async fn handle_get_project<S: Projects>(
             service.get_project(prepared.context.clone(), path),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_delete_project<S: Projects>(
     service: &S,
@@ -7567,11 +7853,7 @@ async fn handle_delete_project<S: Projects>(
             service.delete_project(prepared.context.clone(), path),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_update_project<S: Projects>(
     service: &S,
@@ -7603,11 +7885,7 @@ async fn handle_update_project<S: Projects>(
             service.update_project(prepared.context.clone(), path, body),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_get_file<S: Projects>(
     service: &S,
@@ -7633,11 +7911,7 @@ async fn handle_get_file<S: Projects>(
             service.get_file(prepared.context.clone(), path),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_put_file<S: Projects>(
     service: &S,
@@ -7669,11 +7943,7 @@ async fn handle_put_file<S: Projects>(
             service.put_file(prepared.context.clone(), path, body),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }
 async fn handle_delete_file<S: Projects>(
     service: &S,
@@ -7699,9 +7969,5 @@ async fn handle_delete_file<S: Projects>(
             service.delete_file(prepared.context.clone(), path),
         )
         .await;
-    ::contract_server::finish(
-        operation,
-        &prepared,
-        ::contract_server::IntoReply::into_reply(answer),
-    )
+    ::contract_server::finish(operation, &prepared, answer)
 }

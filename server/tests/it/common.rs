@@ -29,6 +29,8 @@ pub async fn start(admin_emails: &[&str]) -> TestServer {
         admin_emails: admin_emails.iter().map(|e| (*e).to_owned()).collect(),
         body_limit: 64 * 1024,
         access_token_seconds: 900,
+        // Every answer of the end-to-end suite is checked against the contract.
+        response_validation: contract_server::ResponseValidation::Enforce,
     };
     let (router, app) = server::build(config, None, server::oauth::Providers::default()).await.expect("server builds");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");

@@ -2,12 +2,15 @@
 //! implemented and driven through its router: what the emitter promises of any contract, tested
 //! on one that is not the reference. Parameter kinds read a repeated query list and an integer,
 //! the error constructors write their status once, an internal failure becomes the generic `500`,
-//! and refusals and deprecation carry their headers.
+//! an answer that breaks the contract is a `500` while response validation is on, and refusals and
+//! deprecation carry their headers.
 
 use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
+use contract::{I64String, U64String};
+use contract_server::ResponseValidation;
 use fixture::{Page, Priority, Todo, TodoCreate, TodoPath, TodoQuery, Window};
 use fixture_server::{
     AuthError, Authenticator, BoxFuture, Core, CreateTodoResponse, DeleteTodoResponse, ListTodosResponse, Principal,
@@ -41,21 +44,35 @@ impl contract_server::InternalError for StoreDown {}
 struct Store;
 
 fn todo(id: u64, title: String) -> Todo {
-    Todo { id, title, done_at: None, note: None, priority: Priority::Low, parent: None, window: Some(Window(480, 540)) }
+    Todo {
+        id,
+        title,
+        done_at: None,
+        note: None,
+        priority: Priority::Low,
+        parent: None,
+        sync_id: U64String(u64::MAX - id),
+        changed_ns: I64String(0),
+        window: Some(Window(480, 540)),
+    }
 }
 
 impl Todos for Store {
-    /// One to-do per requested priority, titled with the limit: what the query was read as.
+    /// One to-do per requested priority, titled with the limit and changed at `since`: what the
+    /// query was read as.
     async fn list_todos(&self, _: RequestContext, query: TodoQuery) -> ListTodosResponse {
         let limit = query.limit.map_or("none".to_owned(), |l| l.to_string());
-        let items = (0..query.priority.len() as u64).map(|i| todo(i, format!("limit {limit}"))).collect();
-        ListTodosResponse::Ok(Page { items, next: None })
+        let changed_ns = query.since.unwrap_or_default();
+        let items = (0..query.priority.len() as u64).map(|i| Todo { changed_ns, ..todo(i, format!("limit {limit}")) });
+        ListTodosResponse::Ok(Page { items: items.collect(), next: None })
     }
 
     async fn create_todo(&self, _: RequestContext, body: TodoCreate) -> CreateTodoResponse {
         match body.title.as_str() {
             "taken" => CreateTodoResponse::conflict("A to-do with this title exists."),
             "boom" => StoreDown.into(),
+            // Drift from the contract: its `u64` ids are bounded to 2^53 - 1.
+            "huge" => CreateTodoResponse::Created(todo(HUGE_ID, body.title)),
             _ => CreateTodoResponse::Created(todo(7, body.title)),
         }
     }
@@ -65,13 +82,27 @@ impl Todos for Store {
     }
 }
 
+/// An id a JavaScript number cannot hold exactly: 2^53 + 1.
+const HUGE_ID: u64 = (1 << 53) + 1;
+
+/// A request through the router, with response validation as in every test build (enforced).
 async fn call(
     method: Method,
     uri: &str,
     token: Option<&str>,
     body: Option<Value>,
 ) -> (StatusCode, Vec<(String, String)>, Value) {
-    let core = Arc::new(Core::new(Arc::new(Tokens), 1 << 16));
+    call_with(ResponseValidation::default(), method, uri, token, body).await
+}
+
+async fn call_with(
+    validation: ResponseValidation,
+    method: Method,
+    uri: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (StatusCode, Vec<(String, String)>, Value) {
+    let core = Arc::new(Core::new(Arc::new(Tokens), 1 << 16).with_response_validation(validation));
     let router = fixture_server::todos_router(Arc::new(Store), core).expect("the fixture's specs compile");
     let mut request = Request::builder().method(method).uri(uri);
     if let Some(token) = token {
@@ -111,6 +142,24 @@ async fn query_parameters_are_read_by_their_kinds() {
 }
 
 #[tokio::test]
+async fn sixty_four_bit_strings_travel_exactly() {
+    let (status, _, body) = call(Method::GET, "/todos?priority=low&since=-9223372036854775808", None, None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        body["items"][0]["changed_ns"], "-9223372036854775808",
+        "an I64String query parameter, read and written back"
+    );
+    assert_eq!(body["items"][0]["sync_id"], "18446744073709551615", "a U64String, beyond 2^53");
+
+    for since in ["007", "9223372036854775808", "1.5"] {
+        let (status, _, problem) = call(Method::GET, &format!("/todos?since={since}"), None, None).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{since}: {problem}");
+        assert_eq!(problem["errors"][0]["path"], "/query/since", "{problem}");
+        assert_eq!(problem["errors"][0]["keyword"], "pattern", "{problem}");
+    }
+}
+
+#[tokio::test]
 async fn constructors_write_the_status_once() {
     let (status, _, problem) = call(Method::POST, "/todos", Some("user"), Some(json!({"title": "taken"}))).await;
     assert_eq!(status, StatusCode::CONFLICT);
@@ -133,6 +182,23 @@ async fn an_internal_failure_is_the_generic_500() {
     assert_eq!(problem, json!({"title": "Internal Server Error", "status": 500}));
     assert!(!problem.to_string().contains("10.0.0.7"), "the cause stays in the log");
     assert!(header(&headers, "x-request-id").is_some());
+}
+
+#[tokio::test]
+async fn an_answer_that_breaks_the_contract_is_a_500_while_validation_is_on() {
+    assert_eq!(ResponseValidation::default(), ResponseValidation::Enforce, "on in debug builds and tests");
+    let huge = Some(json!({"title": "huge"}));
+    let (status, headers, problem) = call(Method::POST, "/todos", Some("user"), huge.clone()).await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{problem}");
+    assert_eq!(problem, json!({"title": "Internal Server Error", "status": 500}), "the contract's problem");
+    assert_eq!(header(&headers, "content-type"), Some("application/problem+json"));
+    assert!(header(&headers, "x-request-id").is_some());
+
+    for validation in [ResponseValidation::Log, ResponseValidation::Off] {
+        let (status, _, body) = call_with(validation, Method::POST, "/todos", Some("user"), huge.clone()).await;
+        assert_eq!(status, StatusCode::CREATED, "{validation}: the answer goes out as written");
+        assert_eq!(body["id"].as_u64(), Some(HUGE_ID), "{validation}: {body}");
+    }
 }
 
 #[tokio::test]
