@@ -22,6 +22,9 @@ pub const RUST_RUNTIME_EXPORTS: &[&str] =
 /// The `const` of the generated `specs` module holding the problem's schema, beside the specs.
 pub const RUST_PROBLEM_SCHEMA: &str = "PROBLEM";
 
+/// The `static` of the generated `specs` module holding the contract's named schemas.
+pub const RUST_COMPONENTS: &str = "COMPONENTS";
+
 /// The type parameter of the generated handlers and routers (`fn x_router<S: X>`): a trait named
 /// `S` would be shadowed by it.
 pub const RUST_SERVICE_PARAMETER: &str = "S";
@@ -232,6 +235,7 @@ impl Names {
         }
         rust.claim(&mut types, RUST_SERVICE_PARAMETER, "the routers' type parameter");
         rust.claim(&mut specs, RUST_PROBLEM_SCHEMA, "the problem's schema in `specs`");
+        rust.claim(&mut specs, RUST_COMPONENTS, "the contract's schemas in `specs`");
         rust.claim(&mut types, "Self", "the Rust language");
         let tags: BTreeSet<&str> = model.operations.iter().map(|o| o.tag.as_str()).collect();
         for tag in tags {

@@ -51,6 +51,31 @@ impl<'a> Types<'a> {
         Self::of(schema).unwrap_or_default()
     }
 
+    /// The types of a choice of constants: a `oneOf`/`anyOf` whose every branch is a `const` (or
+    /// an `enum`), as schemars writes a unit enum whose variants have doc comments. Each branch's
+    /// `type`, or the JSON type of its values.
+    pub fn of_constants(schema: &'a Value) -> Option<Self> {
+        let branches = ["oneOf", "anyOf"].iter().find_map(|k| schema.get(*k)).and_then(Value::as_array)?;
+        let mut types = Vec::new();
+        for branch in branches {
+            let values: Vec<&Value> = match (branch.get("const"), branch.get("enum")) {
+                (Some(value), _) => vec![value],
+                (None, Some(Value::Array(values))) => values.iter().collect(),
+                _ => return None,
+            };
+            let listed: Vec<&'a str> = match Self::of(branch) {
+                Some(branch_types) => branch_types.0,
+                None => values.iter().map(|value| json_type(value)).collect(),
+            };
+            for t in listed {
+                if !types.contains(&t) {
+                    types.push(t);
+                }
+            }
+        }
+        (!types.is_empty()).then_some(Self(types))
+    }
+
     pub fn contains(&self, name: &str) -> bool {
         self.0.contains(&name)
     }
@@ -260,6 +285,19 @@ pub fn reachable<'a>(roots: impl IntoIterator<Item = &'a Value>, schemas: &impl 
         }
     }
     seen
+}
+
+/// The JSON Schema type of a JSON value (`integer` for a whole number).
+pub fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(number) if number.is_i64() || number.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
 }
 
 /// Closes every tuple: a `prefixItems` whose length `maxItems` fixes also gets `items: false`, so

@@ -1,7 +1,9 @@
 //! `cargo xtask test`: installs what the tests need (npm packages from the committed lockfile),
 //! then runs every test: the Rust workspace (the cross-language agreement test needs the npm
-//! packages), `tsc --strict` over the generated TypeScript and a consumer program, the
-//! JSON-Schema-Test-Suite against the validator compiler, and Redocly over `openapi.yaml`.
+//! packages; the examples' crates run their own end-to-end tests), `tsc --strict` over the
+//! generated TypeScript (the reference contract's, the fixture's and the examples') and the
+//! consumer programs, the JSON-Schema-Test-Suite against the validator compiler, and Redocly over
+//! `openapi.yaml` and the examples' documents.
 
 use std::io::Write;
 use std::path::Path;
@@ -20,7 +22,7 @@ pub fn run(root: &Path, out: &mut dyn Write) -> Result<ExitCode> {
         Command::new(&cargo).current_dir(root).args(["test", "--workspace", "--locked"]).env("INSTA_UPDATE", "no"),
     )?;
 
-    step(out, "tsc --strict (generated/typescript, the fixture's package, tests/typescript)")?;
+    step(out, "tsc --strict (generated/typescript, the fixture's and the examples' packages, tests/typescript)")?;
     run_command(
         Command::new(tools.join("node_modules/.bin/tsc"))
             .current_dir(root)
@@ -35,12 +37,18 @@ pub fn run(root: &Path, out: &mut dyn Write) -> Result<ExitCode> {
     step(out, "schemathesis against the server")?;
     crate::schemathesis::run(root, &venv, out)?;
 
-    step(out, "redocly lint --extends=minimal openapi.yaml")?;
+    step(out, "redocly lint --extends=minimal (openapi.yaml and the examples')")?;
     let redocly = tools.join("node_modules/.bin/redocly");
     run_command(
         Command::new(&redocly)
             .current_dir(root)
-            .args(["lint", "--extends=minimal", "openapi.yaml"])
+            .args([
+                "lint",
+                "--extends=minimal",
+                "openapi.yaml",
+                "examples/saas-ia/openapi.yaml",
+                "examples/vault/openapi.yaml",
+            ])
             .env("REDOCLY_TELEMETRY", "off")
             .env("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true"),
     )?;

@@ -214,7 +214,8 @@ mod tests {
     /// The status and body of `answer` through `finish`, and what was logged meanwhile.
     async fn answered(mode: ResponseValidation, answer: Answer) -> (StatusCode, Value, String) {
         let core = Core::new(Arc::new(Nobody), 1024).with_response_validation(mode);
-        let operation = Operation::compile(&GET_ITEM, core.response_validation()).expect("compiles");
+        let operation =
+            Operation::compile(&GET_ITEM, &crate::spec::test_schemas(), core.response_validation()).expect("compiles");
         let request = Request::builder().uri("/items/1").header("x-request-id", "req-7").body(Body::empty());
         let prepared = prepare(&core, &operation, request.expect("request")).await.expect("prepared");
         let log = Log::default();

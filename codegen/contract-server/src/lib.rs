@@ -60,7 +60,7 @@ pub use reason::reason_phrase;
 pub use rejection::{Rejected, Rejection};
 pub use reply::{IntoReply, Reply, ReplyBody, etag_of, finish};
 pub use request::{Input, Prepared, RequestContext, decode, prepare};
-pub use spec::{Kind, Operation, Param, Parameters, ResponseBody, Security, Spec, SpecError};
+pub use spec::{Components, Kind, Operation, Param, Parameters, ResponseBody, Schemas, Security, Spec, SpecError};
 pub use state::Core;
 
 /// A boxed future, for object-safe async traits.

@@ -219,7 +219,8 @@ mod tests {
 
     /// The status, headers and problem body of what `prepare` refuses.
     async fn refused(core: &Core, request: Request) -> (StatusCode, HeaderMap, Value) {
-        let operation = Operation::compile(&CREATE, ResponseValidation::Off).expect("compiles");
+        let operation =
+            Operation::compile(&CREATE, &crate::spec::test_schemas(), ResponseValidation::Off).expect("compiles");
         let rejected = prepare(core, &operation, request).await.err().expect("refused");
         answer(rejected.into_response()).await
     }
@@ -345,7 +346,8 @@ mod tests {
     #[tokio::test]
     async fn a_part_that_does_not_decode_is_refused_with_the_requests_headers() {
         let core = core();
-        let operation = Operation::compile(&CREATE, ResponseValidation::Off).expect("compiles");
+        let operation =
+            Operation::compile(&CREATE, &crate::spec::test_schemas(), ResponseValidation::Off).expect("compiles");
         let request = request(Some("admin"), "application/json", r#"{"name": "ada"}"#);
         let mut prepared = prepare(&core, &operation, request).await.expect("valid");
         let body = prepared.input.body.take().unwrap_or_default();

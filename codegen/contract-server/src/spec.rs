@@ -1,8 +1,9 @@
 //! What the generated code tells the runtime about an operation ([`Spec`], a `static` written by
-//! the generator: security, rate limit, schemas, and how each parameter is read), and the same
-//! operation with its validators compiled once ([`Operation`]).
+//! the generator: security, rate limit, schemas, and how each parameter is read), the contract's
+//! named schemas they refer to ([`Components`], compiled once into [`Schemas`]), and the operation
+//! with its validators compiled once ([`Operation`]).
 
-use jsonschema::Validator;
+use jsonschema::{Registry, Validator};
 use serde_json::Value;
 
 use crate::conformance::{Answers, ResponseValidation};
@@ -60,8 +61,44 @@ pub struct ResponseBody {
     pub schema: &'static str,
 }
 
-/// What the generated code knows of an operation; the schemas are JSON texts (self-contained,
-/// `$defs` inside).
+/// The contract's named schemas as one JSON document (`{"components": {"schemas": {...}}}`), and
+/// the URI the operations' schemas use to refer to it (`<uri>#/components/schemas/Project`). One
+/// document per contract keeps every schema written once, however many operations use it.
+#[derive(Debug)]
+pub struct Components {
+    pub uri: &'static str,
+    pub document: &'static str,
+}
+
+/// The contract's named schemas, read once: what an operation's validators are compiled against.
+pub struct Schemas {
+    registry: Registry<'static>,
+}
+
+impl Schemas {
+    /// Reads `components` (once per router, when it is built).
+    pub fn new(components: &'static Components) -> Result<Self, SpecError> {
+        let document: Value = serde_json::from_str(components.document).map_err(|source| SpecError::NotJson {
+            operation: "(components)",
+            part: "components",
+            source,
+        })?;
+        let registry = Registry::new()
+            .add(components.uri, document)
+            .and_then(|builder| builder.prepare())
+            .map_err(|source| SpecError::Components { uri: components.uri, source: Box::new(source) })?;
+        Ok(Self { registry })
+    }
+}
+
+impl std::fmt::Debug for Schemas {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Schemas").finish_non_exhaustive()
+    }
+}
+
+/// What the generated code knows of an operation; the schemas are JSON texts whose references
+/// point into the contract's [`Components`].
 #[derive(Debug)]
 pub struct Spec {
     pub id: &'static str,
@@ -90,6 +127,12 @@ pub enum SpecError {
         part: &'static str,
         #[source]
         source: serde_json::Error,
+    },
+    #[error("the contract's schemas (`{uri}`) cannot be read")]
+    Components {
+        uri: &'static str,
+        #[source]
+        source: Box<jsonschema::ReferencingError>,
     },
     #[error("operation `{operation}`: the {part} schema does not compile")]
     Invalid {
@@ -120,11 +163,12 @@ pub struct Operation {
 impl Operation {
     /// Compiles the validators of `spec` (once, when the router is built): the request's, and the
     /// responses' unless `responses` is [`ResponseValidation::Off`].
-    pub fn compile(spec: &'static Spec, responses: ResponseValidation) -> Result<Self, SpecError> {
+    pub fn compile(spec: &'static Spec, schemas: &Schemas, responses: ResponseValidation) -> Result<Self, SpecError> {
+        let validator = |part: &'static str, text: &str| validator(schemas, spec.id, part, text);
         let part = |parameters: &'static Option<Parameters>, name: &'static str| {
             parameters
                 .as_ref()
-                .map(|parameters| Ok(Part { parameters, validator: validator(spec.id, name, parameters.schema)? }))
+                .map(|parameters| Ok(Part { parameters, validator: validator(name, parameters.schema)? }))
                 .transpose()
         };
         Ok(Self {
@@ -132,7 +176,7 @@ impl Operation {
             path: part(&spec.path, "path")?,
             query: part(&spec.query, "query")?,
             headers: part(&spec.headers, "headers")?,
-            body: spec.body.map(|text| validator(spec.id, "body", text)).transpose()?,
+            body: spec.body.map(|text| validator("body", text)).transpose()?,
             answers: match responses {
                 ResponseValidation::Off => None,
                 mode => Some(Answers {
@@ -140,22 +184,37 @@ impl Operation {
                     bodies: spec
                         .responses
                         .iter()
-                        .map(|body| Ok((body.status, validator(spec.id, "response", body.schema)?)))
+                        .map(|body| Ok((body.status, validator("response", body.schema)?)))
                         .collect::<Result<_, SpecError>>()?,
-                    problem: validator(spec.id, "problem", spec.problem)?,
+                    problem: validator("problem", spec.problem)?,
                 }),
             },
         })
     }
 }
 
-fn validator(operation: &'static str, part: &'static str, text: &str) -> Result<Validator, SpecError> {
+fn validator(
+    schemas: &Schemas,
+    operation: &'static str,
+    part: &'static str,
+    text: &str,
+) -> Result<Validator, SpecError> {
     let schema: Value = serde_json::from_str(text).map_err(|source| SpecError::NotJson { operation, part, source })?;
-    jsonschema::options().should_validate_formats(true).build(&schema).map_err(|source| SpecError::Invalid {
-        operation,
-        part,
-        source,
-    })
+    jsonschema::options()
+        .should_validate_formats(true)
+        .with_registry(&schemas.registry)
+        .build(&schema)
+        .map_err(|source| SpecError::Invalid { operation, part, source })
+}
+
+/// The schemas of the runtime's own tests: one named type, `Item`.
+#[cfg(test)]
+pub(crate) fn test_schemas() -> Schemas {
+    static COMPONENTS: Components = Components {
+        uri: "urn:test:components",
+        document: r##"{"components": {"schemas": {"Item": {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer"}, "next": {"anyOf": [{"$ref": "#/components/schemas/Item"}, {"type": "null"}]}}}}}}"##,
+    };
+    Schemas::new(&COMPONENTS).expect("the test components read")
 }
 
 #[cfg(test)]
@@ -181,14 +240,18 @@ mod tests {
 
     #[test]
     fn schemas_that_do_not_compile_name_the_operation_and_part() {
-        let error = Operation::compile(spec("{\"type\": \"object\"}", "{not json", "{}"), ResponseValidation::Off)
-            .err()
-            .expect("not JSON");
+        let error = Operation::compile(
+            spec("{\"type\": \"object\"}", "{not json", "{}"),
+            &test_schemas(),
+            ResponseValidation::Off,
+        )
+        .err()
+        .expect("not JSON");
         assert!(matches!(error, SpecError::NotJson { operation: "op", part: "body", .. }), "{error:?}");
         assert_eq!(error.to_string(), "operation `op`: the body schema is not JSON");
         assert!(std::error::Error::source(&error).is_some(), "the parse error is kept as the source");
 
-        let error = Operation::compile(spec("{\"type\": 12}", "{}", "{}"), ResponseValidation::Off)
+        let error = Operation::compile(spec("{\"type\": 12}", "{}", "{}"), &test_schemas(), ResponseValidation::Off)
             .err()
             .expect("not a schema");
         assert!(matches!(error, SpecError::Invalid { operation: "op", part: "query", .. }), "{error:?}");
@@ -198,9 +261,12 @@ mod tests {
     #[test]
     fn response_schemas_are_compiled_only_when_responses_are_validated() {
         let broken = spec("{}", "{}", "{\"type\": 12}");
-        assert!(Operation::compile(broken, ResponseValidation::Off).is_ok(), "nothing to compile when off");
+        assert!(
+            Operation::compile(broken, &test_schemas(), ResponseValidation::Off).is_ok(),
+            "nothing to compile when off"
+        );
         for mode in [ResponseValidation::Log, ResponseValidation::Enforce] {
-            let error = Operation::compile(broken, mode).err().expect("not a schema");
+            let error = Operation::compile(broken, &test_schemas(), mode).err().expect("not a schema");
             assert!(matches!(error, SpecError::Invalid { operation: "op", part: "response", .. }), "{error:?}");
         }
     }
@@ -219,5 +285,24 @@ mod tests {
         assert_eq!(parameters.kind("page"), Some(Kind::Integer));
         assert_eq!(parameters.kind("ids"), Some(Kind::List(&Kind::Integer)));
         assert_eq!(parameters.kind("other"), None);
+    }
+
+    #[test]
+    fn schemas_refer_to_the_contracts_components() {
+        let item = r#"{"$ref": "urn:test:components#/components/schemas/Item"}"#;
+        let operation = Operation::compile(spec("{}", item, item), &test_schemas(), ResponseValidation::Enforce)
+            .expect("references into the components resolve");
+        let body = operation.body.as_ref().expect("a body validator");
+        assert!(body.is_valid(&serde_json::json!({"id": 1, "next": {"id": 2, "next": null}})));
+        assert!(!body.is_valid(&serde_json::json!({"id": 1, "next": {"next": null}})), "the nested reference too");
+
+        static BROKEN: Components = Components { uri: "urn:test:broken", document: "{not json" };
+        let error = Schemas::new(&BROKEN).expect_err("not JSON");
+        assert!(matches!(error, SpecError::NotJson { part: "components", .. }), "{error:?}");
+        let missing = r#"{"$ref": "urn:test:components#/components/schemas/Nope"}"#;
+        let error = Operation::compile(spec("{}", missing, "{}"), &test_schemas(), ResponseValidation::Off)
+            .err()
+            .expect("a reference to nothing");
+        assert!(matches!(error, SpecError::Invalid { part: "body", .. }), "{error:?}");
     }
 }

@@ -171,6 +171,8 @@ fn check_parameter_schema(
     let types: Vec<&str> = match Types::of(resolved) {
         Some(types) => types.iter().collect(),
         None if resolved.get("enum").is_some() || resolved.get("const").is_some() => vec!["string"],
+        // A unit enum whose variants carry doc comments: a `oneOf` of documented constants.
+        None if let Some(types) = Types::of_constants(resolved) => types.iter().collect(),
         None => return Err("its schema has no `type`; parameters must be strings, numbers, booleans or enums".into()),
     };
     for t in types {

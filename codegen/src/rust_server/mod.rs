@@ -100,6 +100,8 @@ pub fn emit(model: &Model, krate: &Crate, header: &str) -> Result<BTreeMap<Strin
         .map_err(|error| Error::UnparsableRust { krate: krate.name.clone(), reason: error.to_string() })?;
     let text = prettyplease::unparse(&file);
     files.insert("src/lib.rs".to_owned(), format!("// {header}\n#![cfg_attr(rustfmt, rustfmt::skip)]\n{text}"));
+    let components = crate::render_json(&spec::components_document(model, header));
+    files.insert(format!("src/{}", spec::COMPONENTS_FILE), components);
     Ok(files)
 }
 
@@ -144,7 +146,8 @@ fn library(model: &Model) -> Result<TokenStream, Error> {
     let mut handlers = Vec::new();
     let mut by_tag: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
     let components = &model.schemas;
-    let problem_schema = spec::problem(components, &model.problem);
+    let components_static = spec::components_static();
+    let problem_schema = spec::problem(&model.problem);
     for operation in &model.operations {
         by_tag.entry(&operation.tag).or_default().push(operation);
         specs.push(spec::spec(components, operation));
@@ -170,6 +173,7 @@ fn library(model: &Model) -> Result<TokenStream, Error> {
 
         /// What the runtime knows of each operation.
         pub mod specs {
+            #components_static
             #problem_schema
             #(#specs)*
         }

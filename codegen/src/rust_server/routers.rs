@@ -132,6 +132,7 @@ pub(super) fn tag_router(tag: &str, operations: &[&Operation]) -> TokenStream {
     let name = format_ident!("{}", names::rust_router(tag));
     let bound = format_ident!("{}", names::rust_type(tag));
     let doc = format!(" The router of the `{tag}` operations, served by `service`.");
+    let components = format_ident!("{}", names::RUST_COMPONENTS);
     let mut by_path: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
     for operation in operations {
         by_path.entry(&operation.path).or_default().push(operation);
@@ -146,7 +147,7 @@ pub(super) fn tag_router(tag: &str, operations: &[&Operation]) -> TokenStream {
             let method = format_ident!("{}", operation.method.as_str());
             chain = quote! {
                 #chain.#method({
-                    let (service, core, operation) = (service.clone(), core.clone(), ::std::sync::Arc::new(::contract_server::Operation::compile(&specs::#spec, core.response_validation())?));
+                    let (service, core, operation) = (service.clone(), core.clone(), ::std::sync::Arc::new(::contract_server::Operation::compile(&specs::#spec, &schemas, core.response_validation())?));
                     move |request: ::axum::extract::Request| async move { #handler(&*service, &core, &operation, request).await }
                 })
             };
@@ -161,6 +162,7 @@ pub(super) fn tag_router(tag: &str, operations: &[&Operation]) -> TokenStream {
             service: ::std::sync::Arc<S>,
             core: ::std::sync::Arc<::contract_server::Core>,
         ) -> ::core::result::Result<::axum::Router, ::contract_server::SpecError> {
+            let schemas = ::contract_server::Schemas::new(&specs::#components)?;
             ::core::result::Result::Ok(::axum::Router::new() #(#routes)*)
         }
     }

@@ -39,8 +39,13 @@ pub use ::contract_server::{
 };
 /// What the runtime knows of each operation.
 pub mod specs {
+    /// Every named schema of the contract, written once; the specs' schemas refer to it.
+    pub static COMPONENTS: ::contract_server::Components = ::contract_server::Components {
+        uri: "urn:contract:components",
+        document: ::core::include_str!("components.json"),
+    };
     /// The schema of every error answer: the contract's problem type.
-    pub const PROBLEM: &str = "{\"$ref\":\"#/$defs/Problem\",\"$defs\":{\"FieldError\":{\"type\":\"object\",\"properties\":{\"path\":{\"type\":\"string\",\"description\":\"A JSON pointer to the invalid value, prefixed by where it was: `/body`, `/query`, `/path` or `/header`.\"},\"keyword\":{\"type\":\"string\",\"description\":\"The JSON Schema keyword that failed (`required`, `pattern`, `maxLength`...).\"},\"message\":{\"type\":\"string\",\"description\":\"What is wrong, in words.\"}},\"required\":[\"path\",\"keyword\",\"message\"],\"description\":\"One broken rule of a request.\"},\"Problem\":{\"type\":\"object\",\"properties\":{\"type\":{\"type\":\"string\",\"description\":\"A URI reference identifying the problem type.\",\"format\":\"uri-reference\"},\"title\":{\"type\":\"string\",\"description\":\"A short, human-readable summary of the problem type.\"},\"status\":{\"type\":\"integer\",\"format\":\"uint16\",\"minimum\":400,\"maximum\":599,\"description\":\"The HTTP status code of this answer.\"},\"detail\":{\"type\":\"string\",\"description\":\"A human-readable explanation specific to this occurrence.\"},\"errors\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/FieldError\"},\"description\":\"Every invalid field of the request, when the request failed validation (422).\"}},\"required\":[\"type\",\"title\",\"status\"],\"description\":\"An error answer, in the style of RFC 9457 (problem details for HTTP APIs).\\n\\nEvery 4xx and 5xx response of the API has this body, served as `application/problem+json`.\",\"examples\":[{\"type\":\"about:blank\",\"title\":\"Unprocessable Content\",\"status\":422,\"detail\":\"2 rules of the contract are broken\",\"errors\":[{\"path\":\"/body/password\",\"keyword\":\"pattern\",\"message\":\"must contain at least one digit\"},{\"path\":\"/body/email\",\"keyword\":\"format\",\"message\":\"is not an email address\"}]}]}}}";
+    pub const PROBLEM: &str = "{\"$ref\":\"urn:contract:components#/components/schemas/Problem\"}";
     /// `GET /api/v2`
     pub static API_ROOT: ::contract_server::Spec = ::contract_server::Spec {
         id: "api_root",
@@ -52,7 +57,7 @@ pub mod specs {
         responses: &[
             ::contract_server::ResponseBody {
                 status: 200u16,
-                schema: "{\"$ref\":\"#/$defs/ApiRoot\",\"$defs\":{\"ApiRoot\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},\"version\":{\"type\":\"string\",\"description\":\"The contract version (`info.version` of the OpenAPI document).\"},\"openapi\":{\"type\":\"string\",\"description\":\"Path of the OpenAPI document.\"},\"docs\":{\"type\":\"string\",\"description\":\"Path of the documentation page.\"}},\"required\":[\"name\",\"version\",\"openapi\",\"docs\"],\"description\":\"The API root.\",\"examples\":[{\"name\":\"Devora API\",\"version\":\"2.0.0\",\"openapi\":\"/api/v2/openapi.json\",\"docs\":\"/api/v2/docs\"}]}}}",
+                schema: "{\"$ref\":\"urn:contract:components#/components/schemas/ApiRoot\"}",
             },
         ],
         problem: PROBLEM,
@@ -75,7 +80,7 @@ pub mod specs {
         responses: &[
             ::contract_server::ResponseBody {
                 status: 200u16,
-                schema: "{\"$ref\":\"#/$defs/AdminStats\",\"$defs\":{\"AdminStats\":{\"type\":\"object\",\"properties\":{\"users\":{\"type\":\"integer\",\"format\":\"uint64\",\"minimum\":0,\"maximum\":9007199254740991},\"disabled_users\":{\"type\":\"integer\",\"format\":\"uint64\",\"minimum\":0,\"maximum\":9007199254740991},\"projects\":{\"type\":\"integer\",\"format\":\"uint64\",\"minimum\":0,\"maximum\":9007199254740991},\"files\":{\"type\":\"integer\",\"format\":\"uint64\",\"minimum\":0,\"maximum\":9007199254740991},\"generation_jobs\":{\"type\":\"integer\",\"format\":\"uint64\",\"minimum\":0,\"maximum\":9007199254740991},\"active_subscriptions\":{\"type\":\"integer\",\"format\":\"uint64\",\"minimum\":0,\"maximum\":9007199254740991},\"computed_at\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"users\",\"disabled_users\",\"projects\",\"files\",\"generation_jobs\",\"active_subscriptions\",\"computed_at\"],\"description\":\"Counts over the whole service.\"}}}",
+                schema: "{\"$ref\":\"urn:contract:components#/components/schemas/AdminStats\"}",
             },
         ],
         problem: PROBLEM,
@@ -92,7 +97,7 @@ pub mod specs {
         id: "admin_list_users",
         path: ::core::option::Option::None,
         query: ::core::option::Option::Some(::contract_server::Parameters {
-            schema: "{\"type\":\"object\",\"properties\":{\"page\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":1,\"maximum\":100000,\"default\":1},\"per_page\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":1,\"maximum\":100,\"default\":20},\"role\":{\"$ref\":\"#/$defs/Role\"},\"disabled\":{\"type\":\"boolean\"},\"search\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":100}},\"required\":[],\"$defs\":{\"Role\":{\"type\":\"string\",\"enum\":[\"user\",\"admin\"],\"description\":\"What a user may do.\"}}}",
+            schema: "{\"type\":\"object\",\"properties\":{\"page\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":1,\"maximum\":100000,\"default\":1},\"per_page\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":1,\"maximum\":100,\"default\":20},\"role\":{\"$ref\":\"urn:contract:components#/components/schemas/Role\"},\"disabled\":{\"type\":\"boolean\"},\"search\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":100}},\"required\":[]}",
             params: &[
                 ::contract_server::Param {
                     name: "page",
@@ -122,7 +127,7 @@ pub mod specs {
         responses: &[
             ::contract_server::ResponseBody {
                 status: 200u16,
-                schema: "{\"$ref\":\"#/$defs/UserResponsePage\",\"$defs\":{\"Role\":{\"type\":\"string\",\"enum\":[\"user\",\"admin\"],\"description\":\"What a user may do.\"},\"SubscriptionStatus\":{\"type\":\"string\",\"enum\":[\"inactive\",\"active\",\"canceled\",\"past_due\"],\"description\":\"Where a user's subscription stands.\"},\"UserResponse\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"format\":\"uuid\"},\"email\":{\"type\":\"string\",\"format\":\"email\"},\"full_name\":{\"type\":[\"string\",\"null\"],\"description\":\"`null` when the user gave no name.\"},\"role\":{\"$ref\":\"#/$defs/Role\"},\"subscription_status\":{\"$ref\":\"#/$defs/SubscriptionStatus\"},\"disabled\":{\"type\":\"boolean\",\"description\":\"A disabled account cannot sign in.\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"id\",\"email\",\"full_name\",\"role\",\"subscription_status\",\"disabled\",\"created_at\"],\"description\":\"An account as the API shows it.\",\"examples\":[{\"id\":\"8f0c3e5a-5b9e-4a77-9c1d-2b6f0e417a30\",\"email\":\"ada@example.com\",\"full_name\":\"Ada Lovelace\",\"role\":\"user\",\"subscription_status\":\"active\",\"disabled\":false,\"created_at\":\"2026-01-15T09:30:00Z\"}]},\"UserResponsePage\":{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/UserResponse\"},\"description\":\"The items of this page, in a stable order.\"},\"page\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":1,\"description\":\"The page number, starting at 1.\",\"maximum\":4294967295},\"per_page\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":1,\"description\":\"The page size that was applied.\",\"maximum\":100},\"total\":{\"type\":\"integer\",\"format\":\"uint64\",\"minimum\":0,\"description\":\"How many items all pages hold.\",\"maximum\":9007199254740991}},\"required\":[\"items\",\"page\",\"per_page\",\"total\"],\"description\":\"One page of a list.\"}}}",
+                schema: "{\"$ref\":\"urn:contract:components#/components/schemas/UserResponsePage\"}",
             },
         ],
         problem: PROBLEM,
@@ -149,13 +154,13 @@ pub mod specs {
         query: ::core::option::Option::None,
         headers: ::core::option::Option::None,
         body: ::core::option::Option::Some(
-            "{\"$ref\":\"#/$defs/AdminUserUpdate\",\"$defs\":{\"AdminUserUpdate\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"role\":{\"anyOf\":[{\"$ref\":\"#/$defs/Role\"},{\"type\":\"null\"}]},\"disabled\":{\"type\":[\"boolean\",\"null\"],\"description\":\"A disabled account cannot sign in and its tokens stop working.\"}},\"description\":\"Changes an operator may make to an account.\",\"minProperties\":1},\"Role\":{\"type\":\"string\",\"enum\":[\"user\",\"admin\"],\"description\":\"What a user may do.\"}}}",
+            "{\"$ref\":\"urn:contract:components#/components/schemas/AdminUserUpdate\"}",
         ),
         body_required: true,
         responses: &[
             ::contract_server::ResponseBody {
                 status: 200u16,
-                schema: "{\"$ref\":\"#/$defs/UserResponse\",\"$defs\":{\"Role\":{\"type\":\"string\",\"enum\":[\"user\",\"admin\"],\"description\":\"What a user may do.\"},\"SubscriptionStatus\":{\"type\":\"string\",\"enum\":[\"inactive\",\"active\",\"canceled\",\"past_due\"],\"description\":\"Where a user's subscription stands.\"},\"UserResponse\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"format\":\"uuid\"},\"email\":{\"type\":\"string\",\"format\":\"email\"},\"full_name\":{\"type\":[\"string\",\"null\"],\"description\":\"`null` when the user gave no name.\"},\"role\":{\"$ref\":\"#/$defs/Role\"},\"subscription_status\":{\"$ref\":\"#/$defs/SubscriptionStatus\"},\"disabled\":{\"type\":\"boolean\",\"description\":\"A disabled account cannot sign in.\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"id\",\"email\",\"full_name\",\"role\",\"subscription_status\",\"disabled\",\"created_at\"],\"description\":\"An account as the API shows it.\",\"examples\":[{\"id\":\"8f0c3e5a-5b9e-4a77-9c1d-2b6f0e417a30\",\"email\":\"ada@example.com\",\"full_name\":\"Ada Lovelace\",\"role\":\"user\",\"subscription_status\":\"active\",\"disabled\":false,\"created_at\":\"2026-01-15T09:30:00Z\"}]}}}",
+                schema: "{\"$ref\":\"urn:contract:components#/components/schemas/UserResponse\"}",
             },
         ],
         problem: PROBLEM,
@@ -174,13 +179,13 @@ pub mod specs {
         query: ::core::option::Option::None,
         headers: ::core::option::Option::None,
         body: ::core::option::Option::Some(
-            "{\"$ref\":\"#/$defs/UserLogin\",\"$defs\":{\"UserLogin\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"email\":{\"type\":\"string\",\"maxLength\":254,\"format\":\"email\"},\"password\":{\"type\":\"string\",\"description\":\"The password, as typed; the password policy is not checked here.\",\"minLength\":1,\"maxLength\":128}},\"required\":[\"email\",\"password\"],\"description\":\"Credentials for a password sign-in.\",\"examples\":[{\"email\":\"ada@example.com\",\"password\":\"Sup3rSecret\"}]}}}",
+            "{\"$ref\":\"urn:contract:components#/components/schemas/UserLogin\"}",
         ),
         body_required: true,
         responses: &[
             ::contract_server::ResponseBody {
                 status: 200u16,
-                schema: "{\"$ref\":\"#/$defs/TokenResponse\",\"$defs\":{\"Role\":{\"type\":\"string\",\"enum\":[\"user\",\"admin\"],\"description\":\"What a user may do.\"},\"SubscriptionStatus\":{\"type\":\"string\",\"enum\":[\"inactive\",\"active\",\"canceled\",\"past_due\"],\"description\":\"Where a user's subscription stands.\"},\"TokenResponse\":{\"type\":\"object\",\"properties\":{\"access_token\":{\"type\":\"string\",\"description\":\"A JWT to send as `Authorization: Bearer <token>`.\"},\"token_type\":{\"$ref\":\"#/$defs/TokenType\"},\"expires_in\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":1,\"description\":\"Seconds until the access token expires.\",\"maximum\":4294967295},\"refresh_token\":{\"type\":\"string\",\"description\":\"A single-use token that buys a new pair with `refresh_token`.\"},\"user\":{\"$ref\":\"#/$defs/UserResponse\"}},\"required\":[\"access_token\",\"token_type\",\"expires_in\",\"refresh_token\",\"user\"],\"description\":\"Tokens answered by a sign-in or a refresh.\",\"examples\":[{\"access_token\":\"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI4ZjBjIn0.c2lnbmF0dXJl\",\"token_type\":\"Bearer\",\"expires_in\":900,\"refresh_token\":\"rt_4c1b8e0f2a9d4e7b8c6a1f3e5d7b9a0c\",\"user\":{\"id\":\"8f0c3e5a-5b9e-4a77-9c1d-2b6f0e417a30\",\"email\":\"ada@example.com\",\"full_name\":\"Ada Lovelace\",\"role\":\"user\",\"subscription_status\":\"active\",\"disabled\":false,\"created_at\":\"2026-01-15T09:30:00Z\"}}]},\"TokenType\":{\"type\":\"string\",\"enum\":[\"Bearer\"],\"description\":\"The kind of access token.\"},\"UserResponse\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"format\":\"uuid\"},\"email\":{\"type\":\"string\",\"format\":\"email\"},\"full_name\":{\"type\":[\"string\",\"null\"],\"description\":\"`null` when the user gave no name.\"},\"role\":{\"$ref\":\"#/$defs/Role\"},\"subscription_status\":{\"$ref\":\"#/$defs/SubscriptionStatus\"},\"disabled\":{\"type\":\"boolean\",\"description\":\"A disabled account cannot sign in.\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"id\",\"email\",\"full_name\",\"role\",\"subscription_status\",\"disabled\",\"created_at\"],\"description\":\"An account as the API shows it.\",\"examples\":[{\"id\":\"8f0c3e5a-5b9e-4a77-9c1d-2b6f0e417a30\",\"email\":\"ada@example.com\",\"full_name\":\"Ada Lovelace\",\"role\":\"user\",\"subscription_status\":\"active\",\"disabled\":false,\"created_at\":\"2026-01-15T09:30:00Z\"}]}}}",
+                schema: "{\"$ref\":\"urn:contract:components#/components/schemas/TokenResponse\"}",
             },
         ],
         problem: PROBLEM,
@@ -199,7 +204,7 @@ pub mod specs {
         query: ::core::option::Option::None,
         headers: ::core::option::Option::None,
         body: ::core::option::Option::Some(
-            "{\"$ref\":\"#/$defs/RefreshRequest\",\"$defs\":{\"RefreshRequest\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"refresh_token\":{\"type\":\"string\",\"minLength\":16,\"maxLength\":512}},\"required\":[\"refresh_token\"],\"description\":\"A refresh token to exchange for a new token pair.\"}}}",
+            "{\"$ref\":\"urn:contract:components#/components/schemas/RefreshRequest\"}",
         ),
         body_required: true,
         responses: &[],
@@ -220,7 +225,7 @@ pub mod specs {
         responses: &[
             ::contract_server::ResponseBody {
                 status: 200u16,
-                schema: "{\"$ref\":\"#/$defs/UserResponse\",\"$defs\":{\"Role\":{\"type\":\"string\",\"enum\":[\"user\",\"admin\"],\"description\":\"What a user may do.\"},\"SubscriptionStatus\":{\"type\":\"string\",\"enum\":[\"inactive\",\"active\",\"canceled\",\"past_due\"],\"description\":\"Where a user's subscription stands.\"},\"UserResponse\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"format\":\"uuid\"},\"email\":{\"type\":\"string\",\"format\":\"email\"},\"full_name\":{\"type\":[\"string\",\"null\"],\"description\":\"`null` when the user gave no name.\"},\"role\":{\"$ref\":\"#/$defs/Role\"},\"subscription_status\":{\"$ref\":\"#/$defs/SubscriptionStatus\"},\"disabled\":{\"type\":\"boolean\",\"description\":\"A disabled account cannot sign in.\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"id\",\"email\",\"full_name\",\"role\",\"subscription_status\",\"disabled\",\"created_at\"],\"description\":\"An account as the API shows it.\",\"examples\":[{\"id\":\"8f0c3e5a-5b9e-4a77-9c1d-2b6f0e417a30\",\"email\":\"ada@example.com\",\"full_name\":\"Ada Lovelace\",\"role\":\"user\",\"subscription_status\":\"active\",\"disabled\":false,\"created_at\":\"2026-01-15T09:30:00Z\"}]}}}",
+                schema: "{\"$ref\":\"urn:contract:components#/components/schemas/UserResponse\"}",
             },
         ],
         problem: PROBLEM,
@@ -239,13 +244,13 @@ pub mod specs {
         query: ::core::option::Option::None,
         headers: ::core::option::Option::None,
         body: ::core::option::Option::Some(
-            "{\"$ref\":\"#/$defs/UserUpdate\",\"$defs\":{\"Password\":{\"description\":\"A new password: 8 to 128 characters with at least one uppercase letter, one lowercase letter and one digit.\",\"type\":\"string\",\"minLength\":8,\"maxLength\":128,\"allOf\":[{\"pattern\":\"[A-Z]\",\"description\":\"must contain an uppercase letter\"},{\"pattern\":\"[a-z]\",\"description\":\"must contain a lowercase letter\"},{\"pattern\":\"[0-9]\",\"description\":\"must contain a digit\"}],\"writeOnly\":true,\"examples\":[\"Sup3rSecret\"]},\"UserUpdate\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"full_name\":{\"type\":[\"string\",\"null\"],\"minLength\":1,\"maxLength\":100},\"password\":{\"anyOf\":[{\"$ref\":\"#/$defs/Password\"},{\"type\":\"null\"}],\"description\":\"A new password; `current_password` must come with it.\"},\"current_password\":{\"type\":[\"string\",\"null\"],\"minLength\":1,\"maxLength\":128}},\"description\":\"Changes to the signed-in account; absent fields are left as they are.\",\"minProperties\":1}}}",
+            "{\"$ref\":\"urn:contract:components#/components/schemas/UserUpdate\"}",
         ),
         body_required: true,
         responses: &[
             ::contract_server::ResponseBody {
                 status: 200u16,
-                schema: "{\"$ref\":\"#/$defs/UserResponse\",\"$defs\":{\"Role\":{\"type\":\"string\",\"enum\":[\"user\",\"admin\"],\"description\":\"What a user may do.\"},\"SubscriptionStatus\":{\"type\":\"string\",\"enum\":[\"inactive\",\"active\",\"canceled\",\"past_due\"],\"description\":\"Where a user's subscription stands.\"},\"UserResponse\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"format\":\"uuid\"},\"email\":{\"type\":\"string\",\"format\":\"email\"},\"full_name\":{\"type\":[\"string\",\"null\"],\"description\":\"`null` when the user gave no name.\"},\"role\":{\"$ref\":\"#/$defs/Role\"},\"subscription_status\":{\"$ref\":\"#/$defs/SubscriptionStatus\"},\"disabled\":{\"type\":\"boolean\",\"description\":\"A disabled account cannot sign in.\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"id\",\"email\",\"full_name\",\"role\",\"subscription_status\",\"disabled\",\"created_at\"],\"description\":\"An account as the API shows it.\",\"examples\":[{\"id\":\"8f0c3e5a-5b9e-4a77-9c1d-2b6f0e417a30\",\"email\":\"ada@example.com\",\"full_name\":\"Ada Lovelace\",\"role\":\"user\",\"subscription_status\":\"active\",\"disabled\":false,\"created_at\":\"2026-01-15T09:30:00Z\"}]}}}",
+                schema: "{\"$ref\":\"urn:contract:components#/components/schemas/UserResponse\"}",
             },
         ],
         problem: PROBLEM,
@@ -261,7 +266,7 @@ pub mod specs {
     pub static OAUTH_AUTHORIZE: ::contract_server::Spec = ::contract_server::Spec {
         id: "oauth_authorize",
         path: ::core::option::Option::Some(::contract_server::Parameters {
-            schema: "{\"type\":\"object\",\"properties\":{\"provider\":{\"$ref\":\"#/$defs/OAuthProvider\"}},\"required\":[\"provider\"],\"$defs\":{\"OAuthProvider\":{\"type\":\"string\",\"enum\":[\"google\",\"github\"],\"description\":\"A supported OAuth provider.\"}}}",
+            schema: "{\"type\":\"object\",\"properties\":{\"provider\":{\"$ref\":\"urn:contract:components#/components/schemas/OAuthProvider\"}},\"required\":[\"provider\"]}",
             params: &[
                 ::contract_server::Param {
                     name: "provider",
@@ -276,7 +281,7 @@ pub mod specs {
         responses: &[
             ::contract_server::ResponseBody {
                 status: 200u16,
-                schema: "{\"$ref\":\"#/$defs/OAuthAuthorizeResponse\",\"$defs\":{\"OAuthAuthorizeResponse\":{\"type\":\"object\",\"properties\":{\"authorization_url\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"The provider's consent page, with `state` in its query.\"},\"state\":{\"type\":\"string\",\"description\":\"The CSRF token to hand back to the callback; valid 10 minutes, usable once.\"},\"expires_at\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"authorization_url\",\"state\",\"expires_at\"],\"description\":\"Where to send the user to sign in with a provider.\"}}}",
+                schema: "{\"$ref\":\"urn:contract:components#/components/schemas/OAuthAuthorizeResponse\"}",
             },
         ],
         problem: PROBLEM,
@@ -292,7 +297,7 @@ pub mod specs {
     pub static OAUTH_CALLBACK: ::contract_server::Spec = ::contract_server::Spec {
         id: "oauth_callback",
         path: ::core::option::Option::Some(::contract_server::Parameters {
-            schema: "{\"type\":\"object\",\"properties\":{\"provider\":{\"$ref\":\"#/$defs/OAuthProvider\"}},\"required\":[\"provider\"],\"$defs\":{\"OAuthProvider\":{\"type\":\"string\",\"enum\":[\"google\",\"github\"],\"description\":\"A supported OAuth provider.\"}}}",
+            schema: "{\"type\":\"object\",\"properties\":{\"provider\":{\"$ref\":\"urn:contract:components#/components/schemas/OAuthProvider\"}},\"required\":[\"provider\"]}",
             params: &[
                 ::contract_server::Param {
                     name: "provider",
@@ -303,13 +308,13 @@ pub mod specs {
         query: ::core::option::Option::None,
         headers: ::core::option::Option::None,
         body: ::core::option::Option::Some(
-            "{\"$ref\":\"#/$defs/OAuthCallback\",\"$defs\":{\"OAuthCallback\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"code\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":2048},\"state\":{\"type\":\"string\",\"minLength\":16,\"maxLength\":256}},\"required\":[\"code\",\"state\"],\"description\":\"What the provider sent back to the front end.\"}}}",
+            "{\"$ref\":\"urn:contract:components#/components/schemas/OAuthCallback\"}",
         ),
         body_required: true,
         responses: &[
             ::contract_server::ResponseBody {
                 status: 200u16,
-                schema: "{\"$ref\":\"#/$defs/TokenResponse\",\"$defs\":{\"Role\":{\"type\":\"string\",\"enum\":[\"user\",\"admin\"],\"description\":\"What a user may do.\"},\"SubscriptionStatus\":{\"type\":\"string\",\"enum\":[\"inactive\",\"active\",\"canceled\",\"past_due\"],\"description\":\"Where a user's subscription stands.\"},\"TokenResponse\":{\"type\":\"object\",\"properties\":{\"access_token\":{\"type\":\"string\",\"description\":\"A JWT to send as `Authorization: Bearer <token>`.\"},\"token_type\":{\"$ref\":\"#/$defs/TokenType\"},\"expires_in\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":1,\"description\":\"Seconds until the access token expires.\",\"maximum\":4294967295},\"refresh_token\":{\"type\":\"string\",\"description\":\"A single-use token that buys a new pair with `refresh_token`.\"},\"user\":{\"$ref\":\"#/$defs/UserResponse\"}},\"required\":[\"access_token\",\"token_type\",\"expires_in\",\"refresh_token\",\"user\"],\"description\":\"Tokens answered by a sign-in or a refresh.\",\"examples\":[{\"access_token\":\"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI4ZjBjIn0.c2lnbmF0dXJl\",\"token_type\":\"Bearer\",\"expires_in\":900,\"refresh_token\":\"rt_4c1b8e0f2a9d4e7b8c6a1f3e5d7b9a0c\",\"user\":{\"id\":\"8f0c3e5a-5b9e-4a77-9c1d-2b6f0e417a30\",\"email\":\"ada@example.com\",\"full_name\":\"Ada Lovelace\",\"role\":\"user\",\"subscription_status\":\"active\",\"disabled\":false,\"created_at\":\"2026-01-15T09:30:00Z\"}}]},\"TokenType\":{\"type\":\"string\",\"enum\":[\"Bearer\"],\"description\":\"The kind of access token.\"},\"UserResponse\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"format\":\"uuid\"},\"email\":{\"type\":\"string\",\"format\":\"email\"},\"full_name\":{\"type\":[\"string\",\"null\"],\"description\":\"`null` when the user gave no name.\"},\"role\":{\"$ref\":\"#/$defs/Role\"},\"subscription_status\":{\"$ref\":\"#/$defs/SubscriptionStatus\"},\"disabled\":{\"type\":\"boolean\",\"description\":\"A disabled account cannot sign in.\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"id\",\"email\",\"full_name\",\"role\",\"subscription_status\",\"disabled\",\"created_at\"],\"description\":\"An account as the API shows it.\",\"examples\":[{\"id\":\"8f0c3e5a-5b9e-4a77-9c1d-2b6f0e417a30\",\"email\":\"ada@example.com\",\"full_name\":\"Ada Lovelace\",\"role\":\"user\",\"subscription_status\":\"active\",\"disabled\":false,\"created_at\":\"2026-01-15T09:30:00Z\"}]}}}",
+                schema: "{\"$ref\":\"urn:contract:components#/components/schemas/TokenResponse\"}",
             },
         ],
         problem: PROBLEM,
@@ -328,7 +333,7 @@ pub mod specs {
         query: ::core::option::Option::None,
         headers: ::core::option::Option::None,
         body: ::core::option::Option::Some(
-            "{\"$ref\":\"#/$defs/PasswordReset\",\"$defs\":{\"Password\":{\"description\":\"A new password: 8 to 128 characters with at least one uppercase letter, one lowercase letter and one digit.\",\"type\":\"string\",\"minLength\":8,\"maxLength\":128,\"allOf\":[{\"pattern\":\"[A-Z]\",\"description\":\"must contain an uppercase letter\"},{\"pattern\":\"[a-z]\",\"description\":\"must contain a lowercase letter\"},{\"pattern\":\"[0-9]\",\"description\":\"must contain a digit\"}],\"writeOnly\":true,\"examples\":[\"Sup3rSecret\"]},\"PasswordReset\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"token\":{\"type\":\"string\",\"description\":\"The token from the reset message.\",\"minLength\":16,\"maxLength\":512},\"new_password\":{\"$ref\":\"#/$defs/Password\"}},\"required\":[\"token\",\"new_password\"],\"description\":\"Sets a new password with a reset token (valid 15 minutes, usable once).\"}}}",
+            "{\"$ref\":\"urn:contract:components#/components/schemas/PasswordReset\"}",
         ),
         body_required: true,
         responses: &[],
@@ -348,7 +353,7 @@ pub mod specs {
         query: ::core::option::Option::None,
         headers: ::core::option::Option::None,
         body: ::core::option::Option::Some(
-            "{\"$ref\":\"#/$defs/PasswordResetRequest\",\"$defs\":{\"PasswordResetRequest\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"email\":{\"type\":\"string\",\"maxLength\":254,\"format\":\"email\"}},\"required\":[\"email\"],\"description\":\"Asks for a password reset link.\"}}}",
+            "{\"$ref\":\"urn:contract:components#/components/schemas/PasswordResetRequest\"}",
         ),
         body_required: true,
         responses: &[],
@@ -368,13 +373,13 @@ pub mod specs {
         query: ::core::option::Option::None,
         headers: ::core::option::Option::None,
         body: ::core::option::Option::Some(
-            "{\"$ref\":\"#/$defs/RefreshRequest\",\"$defs\":{\"RefreshRequest\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"refresh_token\":{\"type\":\"string\",\"minLength\":16,\"maxLength\":512}},\"required\":[\"refresh_token\"],\"description\":\"A refresh token to exchange for a new token pair.\"}}}",
+            "{\"$ref\":\"urn:contract:components#/components/schemas/RefreshRequest\"}",
         ),
         body_required: true,
         responses: &[
             ::contract_server::ResponseBody {
                 status: 200u16,
-                schema: "{\"$ref\":\"#/$defs/TokenResponse\",\"$defs\":{\"Role\":{\"type\":\"string\",\"enum\":[\"user\",\"admin\"],\"description\":\"What a user may do.\"},\"SubscriptionStatus\":{\"type\":\"string\",\"enum\":[\"inactive\",\"active\",\"canceled\",\"past_due\"],\"description\":\"Where a user's subscription stands.\"},\"TokenResponse\":{\"type\":\"object\",\"properties\":{\"access_token\":{\"type\":\"string\",\"description\":\"A JWT to send as `Authorization: Bearer <token>`.\"},\"token_type\":{\"$ref\":\"#/$defs/TokenType\"},\"expires_in\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":1,\"description\":\"Seconds until the access token expires.\",\"maximum\":4294967295},\"refresh_token\":{\"type\":\"string\",\"description\":\"A single-use token that buys a new pair with `refresh_token`.\"},\"user\":{\"$ref\":\"#/$defs/UserResponse\"}},\"required\":[\"access_token\",\"token_type\",\"expires_in\",\"refresh_token\",\"user\"],\"description\":\"Tokens answered by a sign-in or a refresh.\",\"examples\":[{\"access_token\":\"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI4ZjBjIn0.c2lnbmF0dXJl\",\"token_type\":\"Bearer\",\"expires_in\":900,\"refresh_token\":\"rt_4c1b8e0f2a9d4e7b8c6a1f3e5d7b9a0c\",\"user\":{\"id\":\"8f0c3e5a-5b9e-4a77-9c1d-2b6f0e417a30\",\"email\":\"ada@example.com\",\"full_name\":\"Ada Lovelace\",\"role\":\"user\",\"subscription_status\":\"active\",\"disabled\":false,\"created_at\":\"2026-01-15T09:30:00Z\"}}]},\"TokenType\":{\"type\":\"string\",\"enum\":[\"Bearer\"],\"description\":\"The kind of access token.\"},\"UserResponse\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"format\":\"uuid\"},\"email\":{\"type\":\"string\",\"format\":\"email\"},\"full_name\":{\"type\":[\"string\",\"null\"],\"description\":\"`null` when the user gave no name.\"},\"role\":{\"$ref\":\"#/$defs/Role\"},\"subscription_status\":{\"$ref\":\"#/$defs/SubscriptionStatus\"},\"disabled\":{\"type\":\"boolean\",\"description\":\"A disabled account cannot sign in.\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"id\",\"email\",\"full_name\",\"role\",\"subscription_status\",\"disabled\",\"created_at\"],\"description\":\"An account as the API shows it.\",\"examples\":[{\"id\":\"8f0c3e5a-5b9e-4a77-9c1d-2b6f0e417a30\",\"email\":\"ada@example.com\",\"full_name\":\"Ada Lovelace\",\"role\":\"user\",\"subscription_status\":\"active\",\"disabled\":false,\"created_at\":\"2026-01-15T09:30:00Z\"}]}}}",
+                schema: "{\"$ref\":\"urn:contract:components#/components/schemas/TokenResponse\"}",
             },
         ],
         problem: PROBLEM,
@@ -393,13 +398,13 @@ pub mod specs {
         query: ::core::option::Option::None,
         headers: ::core::option::Option::None,
         body: ::core::option::Option::Some(
-            "{\"$ref\":\"#/$defs/UserCreate\",\"$defs\":{\"Password\":{\"description\":\"A new password: 8 to 128 characters with at least one uppercase letter, one lowercase letter and one digit.\",\"type\":\"string\",\"minLength\":8,\"maxLength\":128,\"allOf\":[{\"pattern\":\"[A-Z]\",\"description\":\"must contain an uppercase letter\"},{\"pattern\":\"[a-z]\",\"description\":\"must contain a lowercase letter\"},{\"pattern\":\"[0-9]\",\"description\":\"must contain a digit\"}],\"writeOnly\":true,\"examples\":[\"Sup3rSecret\"]},\"UserCreate\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"email\":{\"type\":\"string\",\"description\":\"The sign-in address; it must be unused.\",\"maxLength\":254,\"format\":\"email\"},\"password\":{\"$ref\":\"#/$defs/Password\"},\"full_name\":{\"type\":[\"string\",\"null\"],\"description\":\"The name shown in the interface.\",\"minLength\":1,\"maxLength\":100}},\"required\":[\"email\",\"password\"],\"description\":\"A new account.\",\"examples\":[{\"email\":\"ada@example.com\",\"password\":\"Sup3rSecret\",\"full_name\":\"Ada Lovelace\"}]}}}",
+            "{\"$ref\":\"urn:contract:components#/components/schemas/UserCreate\"}",
         ),
         body_required: true,
         responses: &[
             ::contract_server::ResponseBody {
                 status: 201u16,
-                schema: "{\"$ref\":\"#/$defs/UserResponse\",\"$defs\":{\"Role\":{\"type\":\"string\",\"enum\":[\"user\",\"admin\"],\"description\":\"What a user may do.\"},\"SubscriptionStatus\":{\"type\":\"string\",\"enum\":[\"inactive\",\"active\",\"canceled\",\"past_due\"],\"description\":\"Where a user's subscription stands.\"},\"UserResponse\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"format\":\"uuid\"},\"email\":{\"type\":\"string\",\"format\":\"email\"},\"full_name\":{\"type\":[\"string\",\"null\"],\"description\":\"`null` when the user gave no name.\"},\"role\":{\"$ref\":\"#/$defs/Role\"},\"subscription_status\":{\"$ref\":\"#/$defs/SubscriptionStatus\"},\"disabled\":{\"type\":\"boolean\",\"description\":\"A disabled account cannot sign in.\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"id\",\"email\",\"full_name\",\"role\",\"subscription_status\",\"disabled\",\"created_at\"],\"description\":\"An account as the API shows it.\",\"examples\":[{\"id\":\"8f0c3e5a-5b9e-4a77-9c1d-2b6f0e417a30\",\"email\":\"ada@example.com\",\"full_name\":\"Ada Lovelace\",\"role\":\"user\",\"subscription_status\":\"active\",\"disabled\":false,\"created_at\":\"2026-01-15T09:30:00Z\"}]}}}",
+                schema: "{\"$ref\":\"urn:contract:components#/components/schemas/UserResponse\"}",
             },
         ],
         problem: PROBLEM,
@@ -426,13 +431,13 @@ pub mod specs {
             ],
         }),
         body: ::core::option::Option::Some(
-            "{\"$ref\":\"#/$defs/CheckoutSessionCreate\",\"$defs\":{\"BillingInterval\":{\"type\":\"string\",\"enum\":[\"month\",\"year\"],\"description\":\"How often a subscription is billed.\"},\"CheckoutSessionCreate\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"plan\":{\"$ref\":\"#/$defs/PlanId\"},\"interval\":{\"$ref\":\"#/$defs/BillingInterval\"},\"success_url\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"Where the provider sends the user after paying.\"},\"cancel_url\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"Where the provider sends the user after giving up.\"}},\"required\":[\"plan\",\"interval\",\"success_url\",\"cancel_url\"],\"description\":\"Starts a checkout for a plan.\",\"examples\":[{\"plan\":\"pro\",\"interval\":\"month\",\"success_url\":\"https://app.devora.dev/billing/success\",\"cancel_url\":\"https://app.devora.dev/billing\"}]},\"PlanId\":{\"type\":\"string\",\"enum\":[\"free\",\"pro\",\"team\"],\"description\":\"A plan one can subscribe to.\"}}}",
+            "{\"$ref\":\"urn:contract:components#/components/schemas/CheckoutSessionCreate\"}",
         ),
         body_required: true,
         responses: &[
             ::contract_server::ResponseBody {
                 status: 201u16,
-                schema: "{\"$ref\":\"#/$defs/CheckoutSession\",\"$defs\":{\"CheckoutSession\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"},\"url\":{\"type\":\"string\",\"format\":\"uri\"},\"expires_at\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"id\",\"url\",\"expires_at\"],\"description\":\"A hosted checkout page.\"}}}",
+                schema: "{\"$ref\":\"urn:contract:components#/components/schemas/CheckoutSession\"}",
             },
         ],
         problem: PROBLEM,
@@ -455,7 +460,7 @@ pub mod specs {
         responses: &[
             ::contract_server::ResponseBody {
                 status: 200u16,
-                schema: "{\"$ref\":\"#/$defs/InvoiceList\",\"$defs\":{\"Invoice\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"},\"number\":{\"type\":[\"string\",\"null\"],\"description\":\"The number printed on the invoice, once finalized.\"},\"status\":{\"$ref\":\"#/$defs/InvoiceStatus\"},\"amount_due\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"In the smallest unit of `currency` (cents).\",\"minimum\":-9007199254740991,\"maximum\":9007199254740991},\"amount_paid\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"In the smallest unit of `currency` (cents).\",\"minimum\":-9007199254740991,\"maximum\":9007199254740991},\"currency\":{\"type\":\"string\",\"pattern\":\"^[a-z]{3}$\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"hosted_invoice_url\":{\"type\":[\"string\",\"null\"],\"format\":\"uri\"},\"pdf_url\":{\"type\":[\"string\",\"null\"],\"format\":\"uri\"}},\"required\":[\"id\",\"number\",\"status\",\"amount_due\",\"amount_paid\",\"currency\",\"created_at\",\"hosted_invoice_url\",\"pdf_url\"],\"description\":\"An invoice of the signed-in user.\"},\"InvoiceList\":{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/Invoice\"}},\"has_more\":{\"type\":\"boolean\",\"description\":\"More, older invoices exist.\"}},\"required\":[\"items\",\"has_more\"],\"description\":\"Invoices, newest first.\"},\"InvoiceStatus\":{\"type\":\"string\",\"enum\":[\"draft\",\"open\",\"paid\",\"void\",\"uncollectible\"],\"description\":\"Where an invoice stands.\"}}}",
+                schema: "{\"$ref\":\"urn:contract:components#/components/schemas/InvoiceList\"}",
             },
         ],
         problem: PROBLEM,
@@ -478,7 +483,7 @@ pub mod specs {
         responses: &[
             ::contract_server::ResponseBody {
                 status: 200u16,
-                schema: "{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/SubscriptionPlan\"},\"$defs\":{\"PlanId\":{\"type\":\"string\",\"enum\":[\"free\",\"pro\",\"team\"],\"description\":\"A plan one can subscribe to.\"},\"SubscriptionPlan\":{\"type\":\"object\",\"properties\":{\"id\":{\"$ref\":\"#/$defs/PlanId\"},\"name\":{\"type\":\"string\"},\"monthly_price\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":0,\"description\":\"Monthly price in the smallest unit of `currency` (cents).\",\"maximum\":4294967295},\"yearly_price\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":0,\"description\":\"Yearly price in the smallest unit of `currency` (cents).\",\"maximum\":4294967295},\"currency\":{\"type\":\"string\",\"description\":\"ISO 4217 code, lower case.\",\"pattern\":\"^[a-z]{3}$\"},\"monthly_generations\":{\"type\":[\"integer\",\"null\"],\"format\":\"uint32\",\"minimum\":0,\"description\":\"Generations a month; `null` means unlimited.\",\"maximum\":4294967295},\"features\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}},\"required\":[\"id\",\"name\",\"monthly_price\",\"yearly_price\",\"currency\",\"monthly_generations\",\"features\"],\"description\":\"A plan and its prices.\",\"examples\":[{\"id\":\"pro\",\"name\":\"Pro\",\"monthly_price\":1900,\"yearly_price\":19000,\"currency\":\"eur\",\"monthly_generations\":500,\"features\":[\"Agentic generation\",\"Private projects\"]}]}}}",
+                schema: "{\"type\":\"array\",\"items\":{\"$ref\":\"urn:contract:components#/components/schemas/SubscriptionPlan\"}}",
             },
         ],
         problem: PROBLEM,
@@ -497,13 +502,13 @@ pub mod specs {
         query: ::core::option::Option::None,
         headers: ::core::option::Option::None,
         body: ::core::option::Option::Some(
-            "{\"$ref\":\"#/$defs/PortalSessionCreate\",\"$defs\":{\"PortalSessionCreate\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"return_url\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"Where the portal sends the user back.\"}},\"required\":[\"return_url\"],\"description\":\"Opens the provider's billing portal.\"}}}",
+            "{\"$ref\":\"urn:contract:components#/components/schemas/PortalSessionCreate\"}",
         ),
         body_required: true,
         responses: &[
             ::contract_server::ResponseBody {
                 status: 201u16,
-                schema: "{\"$ref\":\"#/$defs/PortalSession\",\"$defs\":{\"PortalSession\":{\"type\":\"object\",\"properties\":{\"url\":{\"type\":\"string\",\"format\":\"uri\"}},\"required\":[\"url\"],\"description\":\"A billing portal link.\"}}}",
+                schema: "{\"$ref\":\"urn:contract:components#/components/schemas/PortalSession\"}",
             },
         ],
         problem: PROBLEM,
@@ -526,7 +531,7 @@ pub mod specs {
         responses: &[
             ::contract_server::ResponseBody {
                 status: 200u16,
-                schema: "{\"$ref\":\"#/$defs/Subscription\",\"$defs\":{\"BillingInterval\":{\"type\":\"string\",\"enum\":[\"month\",\"year\"],\"description\":\"How often a subscription is billed.\"},\"PlanId\":{\"type\":\"string\",\"enum\":[\"free\",\"pro\",\"team\"],\"description\":\"A plan one can subscribe to.\"},\"Subscription\":{\"type\":\"object\",\"properties\":{\"status\":{\"$ref\":\"#/$defs/SubscriptionStatus\"},\"plan\":{\"anyOf\":[{\"$ref\":\"#/$defs/PlanId\"},{\"type\":\"null\"}],\"description\":\"`null` while `status` is `inactive`.\"},\"interval\":{\"anyOf\":[{\"$ref\":\"#/$defs/BillingInterval\"},{\"type\":\"null\"}]},\"current_period_end\":{\"type\":[\"string\",\"null\"],\"format\":\"date-time\"},\"cancel_at_period_end\":{\"type\":\"boolean\",\"description\":\"The subscription ends at `current_period_end` instead of renewing.\"}},\"required\":[\"status\",\"plan\",\"interval\",\"current_period_end\",\"cancel_at_period_end\"],\"description\":\"The signed-in user's subscription.\"},\"SubscriptionStatus\":{\"type\":\"string\",\"enum\":[\"inactive\",\"active\",\"canceled\",\"past_due\"],\"description\":\"Where a user's subscription stands.\"}}}",
+                schema: "{\"$ref\":\"urn:contract:components#/components/schemas/Subscription\"}",
             },
         ],
         problem: PROBLEM,
@@ -550,13 +555,13 @@ pub mod specs {
             ],
         }),
         body: ::core::option::Option::Some(
-            "{\"$ref\":\"#/$defs/WebhookEvent\",\"$defs\":{\"WebhookEvent\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"description\":\"The provider's event id; an event is applied once.\",\"minLength\":1,\"maxLength\":255},\"type\":{\"type\":\"string\",\"description\":\"Such as `checkout.session.completed` or `customer.subscription.updated`.\",\"minLength\":1,\"maxLength\":255},\"created\":{\"type\":\"integer\",\"format\":\"int64\",\"description\":\"Unix time of the event, in seconds.\",\"minimum\":-9007199254740991,\"maximum\":9007199254740991},\"data\":{\"$ref\":\"#/$defs/WebhookEventData\",\"description\":\"The object the event is about.\"}},\"required\":[\"id\",\"type\",\"created\",\"data\"],\"description\":\"An event sent by the payment provider. Only the fields the API reads are listed; others are allowed.\"},\"WebhookEventData\":{\"type\":\"object\",\"properties\":{\"object\":{\"type\":\"object\",\"additionalProperties\":true}},\"required\":[\"object\"],\"description\":\"The payload of a webhook event.\"}}}",
+            "{\"$ref\":\"urn:contract:components#/components/schemas/WebhookEvent\"}",
         ),
         body_required: true,
         responses: &[
             ::contract_server::ResponseBody {
                 status: 200u16,
-                schema: "{\"$ref\":\"#/$defs/WebhookAck\",\"$defs\":{\"WebhookAck\":{\"type\":\"object\",\"properties\":{\"status\":{\"$ref\":\"#/$defs/WebhookOutcome\"}},\"required\":[\"status\"],\"description\":\"The answer to a webhook delivery.\"},\"WebhookOutcome\":{\"oneOf\":[{\"type\":\"string\",\"const\":\"processed\",\"description\":\"The event was applied now.\"},{\"type\":\"string\",\"const\":\"already_processed\",\"description\":\"The event id was seen before; nothing was done.\"},{\"type\":\"string\",\"const\":\"ignored\",\"description\":\"The event type is not one the API acts on.\"}],\"description\":\"What became of a webhook event.\"}}}",
+                schema: "{\"$ref\":\"urn:contract:components#/components/schemas/WebhookAck\"}",
             },
         ],
         problem: PROBLEM,
@@ -590,13 +595,13 @@ pub mod specs {
         query: ::core::option::Option::None,
         headers: ::core::option::Option::None,
         body: ::core::option::Option::Some(
-            "{\"$ref\":\"#/$defs/AgenticRequest\",\"$defs\":{\"AgentRole\":{\"type\":\"string\",\"enum\":[\"architect\",\"developer\",\"reviewer\",\"tester\"],\"description\":\"An agent of an agentic run.\"},\"AgenticRequest\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"prompt\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20000},\"model\":{\"type\":[\"string\",\"null\"],\"maxLength\":128,\"pattern\":\"^[a-z0-9][a-z0-9._-]*/[a-z0-9][a-z0-9._:-]*$\"},\"project_id\":{\"type\":[\"string\",\"null\"],\"format\":\"uuid\"},\"agents\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/AgentRole\"},\"description\":\"The agents to involve, each once.\",\"minItems\":1,\"maxItems\":4,\"uniqueItems\":true},\"max_iterations\":{\"type\":\"integer\",\"format\":\"uint8\",\"minimum\":1,\"maximum\":10,\"description\":\"Review rounds before the job ends.\",\"default\":3}},\"required\":[\"prompt\",\"agents\"],\"description\":\"Several agents iterate on a prompt.\",\"examples\":[{\"prompt\":\"A todo app with tags\",\"agents\":[\"architect\",\"developer\",\"reviewer\"],\"max_iterations\":3}]}}}",
+            "{\"$ref\":\"urn:contract:components#/components/schemas/AgenticRequest\"}",
         ),
         body_required: true,
         responses: &[
             ::contract_server::ResponseBody {
                 status: 202u16,
-                schema: "{\"$ref\":\"#/$defs/GenerationJob\",\"$defs\":{\"GeneratedFile\":{\"type\":\"object\",\"properties\":{\"path\":{\"type\":\"string\",\"description\":\"Relative path inside the generated project, with `/` separators.\"},\"content\":{\"type\":\"string\"},\"language\":{\"type\":[\"string\",\"null\"]}},\"required\":[\"path\",\"content\",\"language\"],\"description\":\"A file a job produced.\"},\"GenerationJob\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"format\":\"uuid\"},\"kind\":{\"$ref\":\"#/$defs/GenerationKind\"},\"status\":{\"$ref\":\"#/$defs/JobStatus\"},\"progress\":{\"type\":\"integer\",\"format\":\"uint8\",\"minimum\":0,\"maximum\":100,\"description\":\"Percent done.\"},\"model\":{\"type\":\"string\"},\"project_id\":{\"type\":[\"string\",\"null\"],\"format\":\"uuid\"},\"result\":{\"anyOf\":[{\"$ref\":\"#/$defs/GenerationResult\"},{\"type\":\"null\"}],\"description\":\"Set once `status` is `succeeded`.\"},\"error\":{\"type\":[\"string\",\"null\"],\"description\":\"Set once `status` is `failed`.\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"updated_at\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"id\",\"kind\",\"status\",\"progress\",\"model\",\"project_id\",\"result\",\"error\",\"created_at\",\"updated_at\"],\"description\":\"A generation job.\",\"examples\":[{\"id\":\"5e2a9b7c-1f3d-4e6a-8b0c-2d4e6f8a0b1c\",\"kind\":\"agentic\",\"status\":\"running\",\"progress\":40,\"model\":\"openai/gpt-4o\",\"project_id\":null,\"result\":null,\"error\":null,\"created_at\":\"2026-03-10T08:00:00Z\",\"updated_at\":\"2026-03-10T08:00:00Z\"}]},\"GenerationKind\":{\"type\":\"string\",\"enum\":[\"simple\",\"agentic\",\"fullstack\"],\"description\":\"The kind of a generation job.\"},\"GenerationResult\":{\"type\":\"object\",\"properties\":{\"summary\":{\"type\":\"string\"},\"files\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/GeneratedFile\"}},\"usage\":{\"$ref\":\"#/$defs/TokenUsage\"}},\"required\":[\"summary\",\"files\",\"usage\"],\"description\":\"What a finished job produced.\"},\"JobStatus\":{\"type\":\"string\",\"enum\":[\"queued\",\"running\",\"succeeded\",\"failed\"],\"description\":\"Where a job stands.\"},\"TokenUsage\":{\"type\":\"object\",\"properties\":{\"prompt_tokens\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":0,\"maximum\":4294967295},\"completion_tokens\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":0,\"maximum\":4294967295}},\"required\":[\"prompt_tokens\",\"completion_tokens\"],\"description\":\"Tokens a job consumed.\"}}}",
+                schema: "{\"$ref\":\"urn:contract:components#/components/schemas/GenerationJob\"}",
             },
         ],
         problem: PROBLEM,
@@ -615,13 +620,13 @@ pub mod specs {
         query: ::core::option::Option::None,
         headers: ::core::option::Option::None,
         body: ::core::option::Option::Some(
-            "{\"$ref\":\"#/$defs/FullStackRequest\",\"$defs\":{\"BackendFramework\":{\"type\":\"string\",\"enum\":[\"fastapi\",\"express\",\"axum\"],\"description\":\"Back-end frameworks a full-stack job can target.\"},\"DatabaseKind\":{\"type\":\"string\",\"enum\":[\"postgresql\",\"sqlite\",\"mongodb\"],\"description\":\"Databases a full-stack job can target.\"},\"FrontendFramework\":{\"type\":\"string\",\"enum\":[\"react\",\"nextjs\",\"vue\",\"svelte\"],\"description\":\"Front-end frameworks a full-stack job can target.\"},\"FullStackRequest\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"prompt\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20000},\"model\":{\"type\":[\"string\",\"null\"],\"maxLength\":128,\"pattern\":\"^[a-z0-9][a-z0-9._-]*/[a-z0-9][a-z0-9._:-]*$\"},\"project_id\":{\"type\":[\"string\",\"null\"],\"format\":\"uuid\"},\"frontend\":{\"$ref\":\"#/$defs/FrontendFramework\"},\"backend\":{\"$ref\":\"#/$defs/BackendFramework\"},\"database\":{\"$ref\":\"#/$defs/DatabaseKind\"},\"features\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":64},\"description\":\"Features to include, such as `auth` or `payments`.\",\"maxItems\":20}},\"required\":[\"prompt\",\"frontend\",\"backend\",\"database\"],\"description\":\"A whole application: front end, back end and database.\",\"examples\":[{\"prompt\":\"A booking system for a yoga studio\",\"frontend\":\"nextjs\",\"backend\":\"axum\",\"database\":\"postgresql\",\"features\":[\"auth\",\"payments\"]}]}}}",
+            "{\"$ref\":\"urn:contract:components#/components/schemas/FullStackRequest\"}",
         ),
         body_required: true,
         responses: &[
             ::contract_server::ResponseBody {
                 status: 202u16,
-                schema: "{\"$ref\":\"#/$defs/GenerationJob\",\"$defs\":{\"GeneratedFile\":{\"type\":\"object\",\"properties\":{\"path\":{\"type\":\"string\",\"description\":\"Relative path inside the generated project, with `/` separators.\"},\"content\":{\"type\":\"string\"},\"language\":{\"type\":[\"string\",\"null\"]}},\"required\":[\"path\",\"content\",\"language\"],\"description\":\"A file a job produced.\"},\"GenerationJob\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"format\":\"uuid\"},\"kind\":{\"$ref\":\"#/$defs/GenerationKind\"},\"status\":{\"$ref\":\"#/$defs/JobStatus\"},\"progress\":{\"type\":\"integer\",\"format\":\"uint8\",\"minimum\":0,\"maximum\":100,\"description\":\"Percent done.\"},\"model\":{\"type\":\"string\"},\"project_id\":{\"type\":[\"string\",\"null\"],\"format\":\"uuid\"},\"result\":{\"anyOf\":[{\"$ref\":\"#/$defs/GenerationResult\"},{\"type\":\"null\"}],\"description\":\"Set once `status` is `succeeded`.\"},\"error\":{\"type\":[\"string\",\"null\"],\"description\":\"Set once `status` is `failed`.\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"updated_at\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"id\",\"kind\",\"status\",\"progress\",\"model\",\"project_id\",\"result\",\"error\",\"created_at\",\"updated_at\"],\"description\":\"A generation job.\",\"examples\":[{\"id\":\"5e2a9b7c-1f3d-4e6a-8b0c-2d4e6f8a0b1c\",\"kind\":\"agentic\",\"status\":\"running\",\"progress\":40,\"model\":\"openai/gpt-4o\",\"project_id\":null,\"result\":null,\"error\":null,\"created_at\":\"2026-03-10T08:00:00Z\",\"updated_at\":\"2026-03-10T08:00:00Z\"}]},\"GenerationKind\":{\"type\":\"string\",\"enum\":[\"simple\",\"agentic\",\"fullstack\"],\"description\":\"The kind of a generation job.\"},\"GenerationResult\":{\"type\":\"object\",\"properties\":{\"summary\":{\"type\":\"string\"},\"files\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/GeneratedFile\"}},\"usage\":{\"$ref\":\"#/$defs/TokenUsage\"}},\"required\":[\"summary\",\"files\",\"usage\"],\"description\":\"What a finished job produced.\"},\"JobStatus\":{\"type\":\"string\",\"enum\":[\"queued\",\"running\",\"succeeded\",\"failed\"],\"description\":\"Where a job stands.\"},\"TokenUsage\":{\"type\":\"object\",\"properties\":{\"prompt_tokens\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":0,\"maximum\":4294967295},\"completion_tokens\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":0,\"maximum\":4294967295}},\"required\":[\"prompt_tokens\",\"completion_tokens\"],\"description\":\"Tokens a job consumed.\"}}}",
+                schema: "{\"$ref\":\"urn:contract:components#/components/schemas/GenerationJob\"}",
             },
         ],
         problem: PROBLEM,
@@ -652,7 +657,7 @@ pub mod specs {
         responses: &[
             ::contract_server::ResponseBody {
                 status: 200u16,
-                schema: "{\"$ref\":\"#/$defs/GenerationJob\",\"$defs\":{\"GeneratedFile\":{\"type\":\"object\",\"properties\":{\"path\":{\"type\":\"string\",\"description\":\"Relative path inside the generated project, with `/` separators.\"},\"content\":{\"type\":\"string\"},\"language\":{\"type\":[\"string\",\"null\"]}},\"required\":[\"path\",\"content\",\"language\"],\"description\":\"A file a job produced.\"},\"GenerationJob\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"format\":\"uuid\"},\"kind\":{\"$ref\":\"#/$defs/GenerationKind\"},\"status\":{\"$ref\":\"#/$defs/JobStatus\"},\"progress\":{\"type\":\"integer\",\"format\":\"uint8\",\"minimum\":0,\"maximum\":100,\"description\":\"Percent done.\"},\"model\":{\"type\":\"string\"},\"project_id\":{\"type\":[\"string\",\"null\"],\"format\":\"uuid\"},\"result\":{\"anyOf\":[{\"$ref\":\"#/$defs/GenerationResult\"},{\"type\":\"null\"}],\"description\":\"Set once `status` is `succeeded`.\"},\"error\":{\"type\":[\"string\",\"null\"],\"description\":\"Set once `status` is `failed`.\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"updated_at\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"id\",\"kind\",\"status\",\"progress\",\"model\",\"project_id\",\"result\",\"error\",\"created_at\",\"updated_at\"],\"description\":\"A generation job.\",\"examples\":[{\"id\":\"5e2a9b7c-1f3d-4e6a-8b0c-2d4e6f8a0b1c\",\"kind\":\"agentic\",\"status\":\"running\",\"progress\":40,\"model\":\"openai/gpt-4o\",\"project_id\":null,\"result\":null,\"error\":null,\"created_at\":\"2026-03-10T08:00:00Z\",\"updated_at\":\"2026-03-10T08:00:00Z\"}]},\"GenerationKind\":{\"type\":\"string\",\"enum\":[\"simple\",\"agentic\",\"fullstack\"],\"description\":\"The kind of a generation job.\"},\"GenerationResult\":{\"type\":\"object\",\"properties\":{\"summary\":{\"type\":\"string\"},\"files\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/GeneratedFile\"}},\"usage\":{\"$ref\":\"#/$defs/TokenUsage\"}},\"required\":[\"summary\",\"files\",\"usage\"],\"description\":\"What a finished job produced.\"},\"JobStatus\":{\"type\":\"string\",\"enum\":[\"queued\",\"running\",\"succeeded\",\"failed\"],\"description\":\"Where a job stands.\"},\"TokenUsage\":{\"type\":\"object\",\"properties\":{\"prompt_tokens\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":0,\"maximum\":4294967295},\"completion_tokens\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":0,\"maximum\":4294967295}},\"required\":[\"prompt_tokens\",\"completion_tokens\"],\"description\":\"Tokens a job consumed.\"}}}",
+                schema: "{\"$ref\":\"urn:contract:components#/components/schemas/GenerationJob\"}",
             },
         ],
         problem: PROBLEM,
@@ -675,7 +680,7 @@ pub mod specs {
         responses: &[
             ::contract_server::ResponseBody {
                 status: 200u16,
-                schema: "{\"$ref\":\"#/$defs/ModelList\",\"$defs\":{\"ModelInfo\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"description\":\"Pass this as `model`.\"},\"name\":{\"type\":\"string\"},\"provider\":{\"type\":\"string\"},\"context_length\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":0,\"description\":\"The largest prompt plus answer, in tokens.\",\"maximum\":4294967295},\"default\":{\"type\":\"boolean\",\"description\":\"The model used when a request names none.\"}},\"required\":[\"id\",\"name\",\"provider\",\"context_length\",\"default\"],\"description\":\"A model the generation endpoints accept.\"},\"ModelList\":{\"type\":\"object\",\"properties\":{\"models\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/ModelInfo\"}}},\"required\":[\"models\"],\"description\":\"The model catalogue.\"}}}",
+                schema: "{\"$ref\":\"urn:contract:components#/components/schemas/ModelList\"}",
             },
         ],
         problem: PROBLEM,
@@ -691,13 +696,13 @@ pub mod specs {
         query: ::core::option::Option::None,
         headers: ::core::option::Option::None,
         body: ::core::option::Option::Some(
-            "{\"$ref\":\"#/$defs/SimpleGenerationRequest\",\"$defs\":{\"SimpleGenerationRequest\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"prompt\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":20000},\"model\":{\"type\":[\"string\",\"null\"],\"description\":\"A model from `GET /api/v2/generate/models`; the default model when absent.\",\"maxLength\":128,\"pattern\":\"^[a-z0-9][a-z0-9._-]*/[a-z0-9][a-z0-9._:-]*$\"},\"project_id\":{\"type\":[\"string\",\"null\"],\"format\":\"uuid\",\"description\":\"Writes the generated files into this project.\"}},\"required\":[\"prompt\"],\"description\":\"One prompt, one answer.\",\"examples\":[{\"prompt\":\"A landing page for a bakery\",\"model\":\"openai/gpt-4o\"}]}}}",
+            "{\"$ref\":\"urn:contract:components#/components/schemas/SimpleGenerationRequest\"}",
         ),
         body_required: true,
         responses: &[
             ::contract_server::ResponseBody {
                 status: 202u16,
-                schema: "{\"$ref\":\"#/$defs/GenerationJob\",\"$defs\":{\"GeneratedFile\":{\"type\":\"object\",\"properties\":{\"path\":{\"type\":\"string\",\"description\":\"Relative path inside the generated project, with `/` separators.\"},\"content\":{\"type\":\"string\"},\"language\":{\"type\":[\"string\",\"null\"]}},\"required\":[\"path\",\"content\",\"language\"],\"description\":\"A file a job produced.\"},\"GenerationJob\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"format\":\"uuid\"},\"kind\":{\"$ref\":\"#/$defs/GenerationKind\"},\"status\":{\"$ref\":\"#/$defs/JobStatus\"},\"progress\":{\"type\":\"integer\",\"format\":\"uint8\",\"minimum\":0,\"maximum\":100,\"description\":\"Percent done.\"},\"model\":{\"type\":\"string\"},\"project_id\":{\"type\":[\"string\",\"null\"],\"format\":\"uuid\"},\"result\":{\"anyOf\":[{\"$ref\":\"#/$defs/GenerationResult\"},{\"type\":\"null\"}],\"description\":\"Set once `status` is `succeeded`.\"},\"error\":{\"type\":[\"string\",\"null\"],\"description\":\"Set once `status` is `failed`.\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"updated_at\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"id\",\"kind\",\"status\",\"progress\",\"model\",\"project_id\",\"result\",\"error\",\"created_at\",\"updated_at\"],\"description\":\"A generation job.\",\"examples\":[{\"id\":\"5e2a9b7c-1f3d-4e6a-8b0c-2d4e6f8a0b1c\",\"kind\":\"agentic\",\"status\":\"running\",\"progress\":40,\"model\":\"openai/gpt-4o\",\"project_id\":null,\"result\":null,\"error\":null,\"created_at\":\"2026-03-10T08:00:00Z\",\"updated_at\":\"2026-03-10T08:00:00Z\"}]},\"GenerationKind\":{\"type\":\"string\",\"enum\":[\"simple\",\"agentic\",\"fullstack\"],\"description\":\"The kind of a generation job.\"},\"GenerationResult\":{\"type\":\"object\",\"properties\":{\"summary\":{\"type\":\"string\"},\"files\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/GeneratedFile\"}},\"usage\":{\"$ref\":\"#/$defs/TokenUsage\"}},\"required\":[\"summary\",\"files\",\"usage\"],\"description\":\"What a finished job produced.\"},\"JobStatus\":{\"type\":\"string\",\"enum\":[\"queued\",\"running\",\"succeeded\",\"failed\"],\"description\":\"Where a job stands.\"},\"TokenUsage\":{\"type\":\"object\",\"properties\":{\"prompt_tokens\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":0,\"maximum\":4294967295},\"completion_tokens\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":0,\"maximum\":4294967295}},\"required\":[\"prompt_tokens\",\"completion_tokens\"],\"description\":\"Tokens a job consumed.\"}}}",
+                schema: "{\"$ref\":\"urn:contract:components#/components/schemas/GenerationJob\"}",
             },
         ],
         problem: PROBLEM,
@@ -720,7 +725,7 @@ pub mod specs {
         responses: &[
             ::contract_server::ResponseBody {
                 status: 200u16,
-                schema: "{\"$ref\":\"#/$defs/Health\",\"$defs\":{\"Health\":{\"type\":\"object\",\"properties\":{\"status\":{\"$ref\":\"#/$defs/HealthStatus\"},\"version\":{\"type\":\"string\"},\"database\":{\"type\":\"boolean\",\"description\":\"The database answered a trivial query.\"},\"uptime_seconds\":{\"type\":\"integer\",\"format\":\"uint64\",\"minimum\":0,\"maximum\":9007199254740991}},\"required\":[\"status\",\"version\",\"database\",\"uptime_seconds\"],\"description\":\"Liveness and the state of the database.\"},\"HealthStatus\":{\"type\":\"string\",\"enum\":[\"ok\",\"degraded\"],\"description\":\"Overall health.\"}}}",
+                schema: "{\"$ref\":\"urn:contract:components#/components/schemas/Health\"}",
             },
         ],
         problem: PROBLEM,
@@ -743,7 +748,7 @@ pub mod specs {
         responses: &[
             ::contract_server::ResponseBody {
                 status: 200u16,
-                schema: "{\"$ref\":\"#/$defs/OpenApiDocument\",\"$defs\":{\"OpenApiDocument\":{\"type\":\"object\",\"additionalProperties\":true,\"description\":\"An OpenAPI 3.1 document.\"}}}",
+                schema: "{\"$ref\":\"urn:contract:components#/components/schemas/OpenApiDocument\"}",
             },
         ],
         problem: PROBLEM,
@@ -800,7 +805,7 @@ pub mod specs {
         responses: &[
             ::contract_server::ResponseBody {
                 status: 200u16,
-                schema: "{\"$ref\":\"#/$defs/ProjectPage\",\"$defs\":{\"FileName\":{\"description\":\"A file name inside a project: no `/`, `\\\\`, control character or `..`.\",\"type\":\"string\",\"minLength\":1,\"maxLength\":255,\"pattern\":\"^[^/\\\\\\\\\\\\x00-\\\\x1F]+$\",\"not\":{\"pattern\":\"\\\\.\\\\.\"},\"examples\":[\"main.rs\"]},\"Project\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"format\":\"uuid\"},\"name\":{\"type\":\"string\"},\"description\":{\"type\":[\"string\",\"null\"]},\"files\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/ProjectFileSummary\"},\"description\":\"The project's files, sorted by name.\"},\"github_repo_url\":{\"type\":[\"string\",\"null\"],\"format\":\"uri\"},\"vercel_url\":{\"type\":[\"string\",\"null\"],\"format\":\"uri\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"updated_at\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"id\",\"name\",\"description\",\"files\",\"github_repo_url\",\"vercel_url\",\"created_at\",\"updated_at\"],\"description\":\"A project as the API shows it.\",\"examples\":[{\"id\":\"1d6f2c1e-77aa-4b0e-9e3d-5a8c6f20b3c4\",\"name\":\"Landing page\",\"description\":null,\"files\":[{\"name\":\"index.html\",\"size\":1280,\"updated_at\":\"2026-02-01T12:00:00Z\"}],\"github_repo_url\":\"https://github.com/devora/landing\",\"vercel_url\":null,\"created_at\":\"2026-02-01T12:00:00Z\",\"updated_at\":\"2026-02-01T12:00:00Z\"}]},\"ProjectFileSummary\":{\"type\":\"object\",\"properties\":{\"name\":{\"$ref\":\"#/$defs/FileName\"},\"size\":{\"type\":\"integer\",\"format\":\"uint64\",\"minimum\":0,\"description\":\"Size of the content in bytes (UTF-8).\",\"maximum\":9007199254740991},\"updated_at\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"name\",\"size\",\"updated_at\"],\"description\":\"A file of a project, without its content.\"},\"ProjectPage\":{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/Project\"},\"description\":\"The items of this page, in a stable order.\"},\"page\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":1,\"description\":\"The page number, starting at 1.\",\"maximum\":4294967295},\"per_page\":{\"type\":\"integer\",\"format\":\"uint32\",\"minimum\":1,\"description\":\"The page size that was applied.\",\"maximum\":100},\"total\":{\"type\":\"integer\",\"format\":\"uint64\",\"minimum\":0,\"description\":\"How many items all pages hold.\",\"maximum\":9007199254740991}},\"required\":[\"items\",\"page\",\"per_page\",\"total\"],\"description\":\"One page of a list.\"}}}",
+                schema: "{\"$ref\":\"urn:contract:components#/components/schemas/ProjectPage\"}",
             },
         ],
         problem: PROBLEM,
@@ -819,13 +824,13 @@ pub mod specs {
         query: ::core::option::Option::None,
         headers: ::core::option::Option::None,
         body: ::core::option::Option::Some(
-            "{\"$ref\":\"#/$defs/ProjectCreate\",\"$defs\":{\"ProjectCreate\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"name\":{\"type\":\"string\",\"description\":\"Unique among the owner's projects.\",\"minLength\":1,\"maxLength\":100},\"description\":{\"type\":[\"string\",\"null\"],\"maxLength\":2000},\"github_repo_url\":{\"type\":[\"string\",\"null\"],\"format\":\"uri\",\"description\":\"The repository the project is pushed to.\"},\"vercel_url\":{\"type\":[\"string\",\"null\"],\"format\":\"uri\",\"description\":\"Where the project is deployed.\"}},\"required\":[\"name\"],\"description\":\"A new project.\",\"examples\":[{\"name\":\"Landing page\",\"description\":\"Marketing site for the spring launch\",\"github_repo_url\":\"https://github.com/devora/landing\"}]}}}",
+            "{\"$ref\":\"urn:contract:components#/components/schemas/ProjectCreate\"}",
         ),
         body_required: true,
         responses: &[
             ::contract_server::ResponseBody {
                 status: 201u16,
-                schema: "{\"$ref\":\"#/$defs/Project\",\"$defs\":{\"FileName\":{\"description\":\"A file name inside a project: no `/`, `\\\\`, control character or `..`.\",\"type\":\"string\",\"minLength\":1,\"maxLength\":255,\"pattern\":\"^[^/\\\\\\\\\\\\x00-\\\\x1F]+$\",\"not\":{\"pattern\":\"\\\\.\\\\.\"},\"examples\":[\"main.rs\"]},\"Project\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"format\":\"uuid\"},\"name\":{\"type\":\"string\"},\"description\":{\"type\":[\"string\",\"null\"]},\"files\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/ProjectFileSummary\"},\"description\":\"The project's files, sorted by name.\"},\"github_repo_url\":{\"type\":[\"string\",\"null\"],\"format\":\"uri\"},\"vercel_url\":{\"type\":[\"string\",\"null\"],\"format\":\"uri\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"updated_at\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"id\",\"name\",\"description\",\"files\",\"github_repo_url\",\"vercel_url\",\"created_at\",\"updated_at\"],\"description\":\"A project as the API shows it.\",\"examples\":[{\"id\":\"1d6f2c1e-77aa-4b0e-9e3d-5a8c6f20b3c4\",\"name\":\"Landing page\",\"description\":null,\"files\":[{\"name\":\"index.html\",\"size\":1280,\"updated_at\":\"2026-02-01T12:00:00Z\"}],\"github_repo_url\":\"https://github.com/devora/landing\",\"vercel_url\":null,\"created_at\":\"2026-02-01T12:00:00Z\",\"updated_at\":\"2026-02-01T12:00:00Z\"}]},\"ProjectFileSummary\":{\"type\":\"object\",\"properties\":{\"name\":{\"$ref\":\"#/$defs/FileName\"},\"size\":{\"type\":\"integer\",\"format\":\"uint64\",\"minimum\":0,\"description\":\"Size of the content in bytes (UTF-8).\",\"maximum\":9007199254740991},\"updated_at\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"name\",\"size\",\"updated_at\"],\"description\":\"A file of a project, without its content.\"}}}",
+                schema: "{\"$ref\":\"urn:contract:components#/components/schemas/Project\"}",
             },
         ],
         problem: PROBLEM,
@@ -856,7 +861,7 @@ pub mod specs {
         responses: &[
             ::contract_server::ResponseBody {
                 status: 200u16,
-                schema: "{\"$ref\":\"#/$defs/Project\",\"$defs\":{\"FileName\":{\"description\":\"A file name inside a project: no `/`, `\\\\`, control character or `..`.\",\"type\":\"string\",\"minLength\":1,\"maxLength\":255,\"pattern\":\"^[^/\\\\\\\\\\\\x00-\\\\x1F]+$\",\"not\":{\"pattern\":\"\\\\.\\\\.\"},\"examples\":[\"main.rs\"]},\"Project\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"format\":\"uuid\"},\"name\":{\"type\":\"string\"},\"description\":{\"type\":[\"string\",\"null\"]},\"files\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/ProjectFileSummary\"},\"description\":\"The project's files, sorted by name.\"},\"github_repo_url\":{\"type\":[\"string\",\"null\"],\"format\":\"uri\"},\"vercel_url\":{\"type\":[\"string\",\"null\"],\"format\":\"uri\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"updated_at\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"id\",\"name\",\"description\",\"files\",\"github_repo_url\",\"vercel_url\",\"created_at\",\"updated_at\"],\"description\":\"A project as the API shows it.\",\"examples\":[{\"id\":\"1d6f2c1e-77aa-4b0e-9e3d-5a8c6f20b3c4\",\"name\":\"Landing page\",\"description\":null,\"files\":[{\"name\":\"index.html\",\"size\":1280,\"updated_at\":\"2026-02-01T12:00:00Z\"}],\"github_repo_url\":\"https://github.com/devora/landing\",\"vercel_url\":null,\"created_at\":\"2026-02-01T12:00:00Z\",\"updated_at\":\"2026-02-01T12:00:00Z\"}]},\"ProjectFileSummary\":{\"type\":\"object\",\"properties\":{\"name\":{\"$ref\":\"#/$defs/FileName\"},\"size\":{\"type\":\"integer\",\"format\":\"uint64\",\"minimum\":0,\"description\":\"Size of the content in bytes (UTF-8).\",\"maximum\":9007199254740991},\"updated_at\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"name\",\"size\",\"updated_at\"],\"description\":\"A file of a project, without its content.\"}}}",
+                schema: "{\"$ref\":\"urn:contract:components#/components/schemas/Project\"}",
             },
         ],
         problem: PROBLEM,
@@ -903,13 +908,13 @@ pub mod specs {
         query: ::core::option::Option::None,
         headers: ::core::option::Option::None,
         body: ::core::option::Option::Some(
-            "{\"$ref\":\"#/$defs/ProjectUpdate\",\"$defs\":{\"ProjectUpdate\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"name\":{\"type\":[\"string\",\"null\"],\"description\":\"A new name; `null` leaves the name as it is (a project always has one).\",\"minLength\":1,\"maxLength\":100},\"description\":{\"type\":[\"string\",\"null\"],\"maxLength\":2000},\"github_repo_url\":{\"type\":[\"string\",\"null\"],\"format\":\"uri\"},\"vercel_url\":{\"type\":[\"string\",\"null\"],\"format\":\"uri\"}},\"description\":\"Changes to a project: absent fields are left as they are; `null` clears an optional field.\",\"minProperties\":1}}}",
+            "{\"$ref\":\"urn:contract:components#/components/schemas/ProjectUpdate\"}",
         ),
         body_required: true,
         responses: &[
             ::contract_server::ResponseBody {
                 status: 200u16,
-                schema: "{\"$ref\":\"#/$defs/Project\",\"$defs\":{\"FileName\":{\"description\":\"A file name inside a project: no `/`, `\\\\`, control character or `..`.\",\"type\":\"string\",\"minLength\":1,\"maxLength\":255,\"pattern\":\"^[^/\\\\\\\\\\\\x00-\\\\x1F]+$\",\"not\":{\"pattern\":\"\\\\.\\\\.\"},\"examples\":[\"main.rs\"]},\"Project\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"format\":\"uuid\"},\"name\":{\"type\":\"string\"},\"description\":{\"type\":[\"string\",\"null\"]},\"files\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/ProjectFileSummary\"},\"description\":\"The project's files, sorted by name.\"},\"github_repo_url\":{\"type\":[\"string\",\"null\"],\"format\":\"uri\"},\"vercel_url\":{\"type\":[\"string\",\"null\"],\"format\":\"uri\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"updated_at\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"id\",\"name\",\"description\",\"files\",\"github_repo_url\",\"vercel_url\",\"created_at\",\"updated_at\"],\"description\":\"A project as the API shows it.\",\"examples\":[{\"id\":\"1d6f2c1e-77aa-4b0e-9e3d-5a8c6f20b3c4\",\"name\":\"Landing page\",\"description\":null,\"files\":[{\"name\":\"index.html\",\"size\":1280,\"updated_at\":\"2026-02-01T12:00:00Z\"}],\"github_repo_url\":\"https://github.com/devora/landing\",\"vercel_url\":null,\"created_at\":\"2026-02-01T12:00:00Z\",\"updated_at\":\"2026-02-01T12:00:00Z\"}]},\"ProjectFileSummary\":{\"type\":\"object\",\"properties\":{\"name\":{\"$ref\":\"#/$defs/FileName\"},\"size\":{\"type\":\"integer\",\"format\":\"uint64\",\"minimum\":0,\"description\":\"Size of the content in bytes (UTF-8).\",\"maximum\":9007199254740991},\"updated_at\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"name\",\"size\",\"updated_at\"],\"description\":\"A file of a project, without its content.\"}}}",
+                schema: "{\"$ref\":\"urn:contract:components#/components/schemas/Project\"}",
             },
         ],
         problem: PROBLEM,
@@ -925,7 +930,7 @@ pub mod specs {
     pub static GET_FILE: ::contract_server::Spec = ::contract_server::Spec {
         id: "get_file",
         path: ::core::option::Option::Some(::contract_server::Parameters {
-            schema: "{\"type\":\"object\",\"properties\":{\"project_id\":{\"type\":\"string\",\"format\":\"uuid\"},\"file_name\":{\"$ref\":\"#/$defs/FileName\"}},\"required\":[\"project_id\",\"file_name\"],\"$defs\":{\"FileName\":{\"description\":\"A file name inside a project: no `/`, `\\\\`, control character or `..`.\",\"type\":\"string\",\"minLength\":1,\"maxLength\":255,\"pattern\":\"^[^/\\\\\\\\\\\\x00-\\\\x1F]+$\",\"not\":{\"pattern\":\"\\\\.\\\\.\"},\"examples\":[\"main.rs\"]}}}",
+            schema: "{\"type\":\"object\",\"properties\":{\"project_id\":{\"type\":\"string\",\"format\":\"uuid\"},\"file_name\":{\"$ref\":\"urn:contract:components#/components/schemas/FileName\"}},\"required\":[\"project_id\",\"file_name\"]}",
             params: &[
                 ::contract_server::Param {
                     name: "project_id",
@@ -944,7 +949,7 @@ pub mod specs {
         responses: &[
             ::contract_server::ResponseBody {
                 status: 200u16,
-                schema: "{\"$ref\":\"#/$defs/ProjectFile\",\"$defs\":{\"FileName\":{\"description\":\"A file name inside a project: no `/`, `\\\\`, control character or `..`.\",\"type\":\"string\",\"minLength\":1,\"maxLength\":255,\"pattern\":\"^[^/\\\\\\\\\\\\x00-\\\\x1F]+$\",\"not\":{\"pattern\":\"\\\\.\\\\.\"},\"examples\":[\"main.rs\"]},\"ProjectFile\":{\"type\":\"object\",\"properties\":{\"name\":{\"$ref\":\"#/$defs/FileName\"},\"content\":{\"type\":\"string\"},\"language\":{\"type\":[\"string\",\"null\"],\"description\":\"The language used for highlighting, when known.\"},\"size\":{\"type\":\"integer\",\"format\":\"uint64\",\"minimum\":0,\"description\":\"Size of the content in bytes (UTF-8).\",\"maximum\":9007199254740991},\"updated_at\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"name\",\"content\",\"language\",\"size\",\"updated_at\"],\"description\":\"A file with its content.\"}}}",
+                schema: "{\"$ref\":\"urn:contract:components#/components/schemas/ProjectFile\"}",
             },
         ],
         problem: PROBLEM,
@@ -957,7 +962,7 @@ pub mod specs {
     pub static PUT_FILE: ::contract_server::Spec = ::contract_server::Spec {
         id: "put_file",
         path: ::core::option::Option::Some(::contract_server::Parameters {
-            schema: "{\"type\":\"object\",\"properties\":{\"project_id\":{\"type\":\"string\",\"format\":\"uuid\"},\"file_name\":{\"$ref\":\"#/$defs/FileName\"}},\"required\":[\"project_id\",\"file_name\"],\"$defs\":{\"FileName\":{\"description\":\"A file name inside a project: no `/`, `\\\\`, control character or `..`.\",\"type\":\"string\",\"minLength\":1,\"maxLength\":255,\"pattern\":\"^[^/\\\\\\\\\\\\x00-\\\\x1F]+$\",\"not\":{\"pattern\":\"\\\\.\\\\.\"},\"examples\":[\"main.rs\"]}}}",
+            schema: "{\"type\":\"object\",\"properties\":{\"project_id\":{\"type\":\"string\",\"format\":\"uuid\"},\"file_name\":{\"$ref\":\"urn:contract:components#/components/schemas/FileName\"}},\"required\":[\"project_id\",\"file_name\"]}",
             params: &[
                 ::contract_server::Param {
                     name: "project_id",
@@ -972,13 +977,13 @@ pub mod specs {
         query: ::core::option::Option::None,
         headers: ::core::option::Option::None,
         body: ::core::option::Option::Some(
-            "{\"$ref\":\"#/$defs/FileUpsert\",\"$defs\":{\"FileUpsert\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"content\":{\"type\":\"string\",\"description\":\"At most 1 MiB once encoded.\",\"maxLength\":1048576},\"language\":{\"type\":[\"string\",\"null\"],\"minLength\":1,\"maxLength\":32,\"pattern\":\"^[a-z0-9+#-]+$\"}},\"required\":[\"content\"],\"description\":\"The new content of a file, created if missing.\",\"examples\":[{\"content\":\"fn main() {\\n    println!(\\\"hello\\\");\\n}\\n\",\"language\":\"rust\"}]}}}",
+            "{\"$ref\":\"urn:contract:components#/components/schemas/FileUpsert\"}",
         ),
         body_required: true,
         responses: &[
             ::contract_server::ResponseBody {
                 status: 200u16,
-                schema: "{\"$ref\":\"#/$defs/ProjectFile\",\"$defs\":{\"FileName\":{\"description\":\"A file name inside a project: no `/`, `\\\\`, control character or `..`.\",\"type\":\"string\",\"minLength\":1,\"maxLength\":255,\"pattern\":\"^[^/\\\\\\\\\\\\x00-\\\\x1F]+$\",\"not\":{\"pattern\":\"\\\\.\\\\.\"},\"examples\":[\"main.rs\"]},\"ProjectFile\":{\"type\":\"object\",\"properties\":{\"name\":{\"$ref\":\"#/$defs/FileName\"},\"content\":{\"type\":\"string\"},\"language\":{\"type\":[\"string\",\"null\"],\"description\":\"The language used for highlighting, when known.\"},\"size\":{\"type\":\"integer\",\"format\":\"uint64\",\"minimum\":0,\"description\":\"Size of the content in bytes (UTF-8).\",\"maximum\":9007199254740991},\"updated_at\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"name\",\"content\",\"language\",\"size\",\"updated_at\"],\"description\":\"A file with its content.\"}}}",
+                schema: "{\"$ref\":\"urn:contract:components#/components/schemas/ProjectFile\"}",
             },
         ],
         problem: PROBLEM,
@@ -994,7 +999,7 @@ pub mod specs {
     pub static DELETE_FILE: ::contract_server::Spec = ::contract_server::Spec {
         id: "delete_file",
         path: ::core::option::Option::Some(::contract_server::Parameters {
-            schema: "{\"type\":\"object\",\"properties\":{\"project_id\":{\"type\":\"string\",\"format\":\"uuid\"},\"file_name\":{\"$ref\":\"#/$defs/FileName\"}},\"required\":[\"project_id\",\"file_name\"],\"$defs\":{\"FileName\":{\"description\":\"A file name inside a project: no `/`, `\\\\`, control character or `..`.\",\"type\":\"string\",\"minLength\":1,\"maxLength\":255,\"pattern\":\"^[^/\\\\\\\\\\\\x00-\\\\x1F]+$\",\"not\":{\"pattern\":\"\\\\.\\\\.\"},\"examples\":[\"main.rs\"]}}}",
+            schema: "{\"type\":\"object\",\"properties\":{\"project_id\":{\"type\":\"string\",\"format\":\"uuid\"},\"file_name\":{\"$ref\":\"urn:contract:components#/components/schemas/FileName\"}},\"required\":[\"project_id\",\"file_name\"]}",
             params: &[
                 ::contract_server::Param {
                     name: "project_id",
@@ -6140,6 +6145,7 @@ pub fn auth_router<S: Auth>(
     service: ::std::sync::Arc<S>,
     core: ::std::sync::Arc<::contract_server::Core>,
 ) -> ::core::result::Result<::axum::Router, ::contract_server::SpecError> {
+    let schemas = ::contract_server::Schemas::new(&specs::COMPONENTS)?;
     ::core::result::Result::Ok(
         ::axum::Router::new()
             .route(
@@ -6152,6 +6158,7 @@ pub fn auth_router<S: Auth>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::LOGIN,
+                                    &schemas,
                                     core.response_validation(),
                                 )?,
                             ),
@@ -6174,6 +6181,7 @@ pub fn auth_router<S: Auth>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::LOGOUT,
+                                    &schemas,
                                     core.response_validation(),
                                 )?,
                             ),
@@ -6196,6 +6204,7 @@ pub fn auth_router<S: Auth>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::GET_ME,
+                                    &schemas,
                                     core.response_validation(),
                                 )?,
                             ),
@@ -6211,6 +6220,7 @@ pub fn auth_router<S: Auth>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::UPDATE_ME,
+                                    &schemas,
                                     core.response_validation(),
                                 )?,
                             ),
@@ -6233,6 +6243,7 @@ pub fn auth_router<S: Auth>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::OAUTH_AUTHORIZE,
+                                    &schemas,
                                     core.response_validation(),
                                 )?,
                             ),
@@ -6256,6 +6267,7 @@ pub fn auth_router<S: Auth>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::OAUTH_CALLBACK,
+                                    &schemas,
                                     core.response_validation(),
                                 )?,
                             ),
@@ -6279,6 +6291,7 @@ pub fn auth_router<S: Auth>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::RESET_PASSWORD,
+                                    &schemas,
                                     core.response_validation(),
                                 )?,
                             ),
@@ -6302,6 +6315,7 @@ pub fn auth_router<S: Auth>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::REQUEST_PASSWORD_RESET,
+                                    &schemas,
                                     core.response_validation(),
                                 )?,
                             ),
@@ -6330,6 +6344,7 @@ pub fn auth_router<S: Auth>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::REFRESH_TOKEN,
+                                    &schemas,
                                     core.response_validation(),
                                 )?,
                             ),
@@ -6353,6 +6368,7 @@ pub fn auth_router<S: Auth>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::REGISTER,
+                                    &schemas,
                                     core.response_validation(),
                                 )?,
                             ),
@@ -6372,6 +6388,7 @@ pub fn projects_router<S: Projects>(
     service: ::std::sync::Arc<S>,
     core: ::std::sync::Arc<::contract_server::Core>,
 ) -> ::core::result::Result<::axum::Router, ::contract_server::SpecError> {
+    let schemas = ::contract_server::Schemas::new(&specs::COMPONENTS)?;
     ::core::result::Result::Ok(
         ::axum::Router::new()
             .route(
@@ -6384,6 +6401,7 @@ pub fn projects_router<S: Projects>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::LIST_PROJECTS,
+                                    &schemas,
                                     core.response_validation(),
                                 )?,
                             ),
@@ -6400,6 +6418,7 @@ pub fn projects_router<S: Projects>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::CREATE_PROJECT,
+                                    &schemas,
                                     core.response_validation(),
                                 )?,
                             ),
@@ -6423,6 +6442,7 @@ pub fn projects_router<S: Projects>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::GET_PROJECT,
+                                    &schemas,
                                     core.response_validation(),
                                 )?,
                             ),
@@ -6439,6 +6459,7 @@ pub fn projects_router<S: Projects>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::DELETE_PROJECT,
+                                    &schemas,
                                     core.response_validation(),
                                 )?,
                             ),
@@ -6455,6 +6476,7 @@ pub fn projects_router<S: Projects>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::UPDATE_PROJECT,
+                                    &schemas,
                                     core.response_validation(),
                                 )?,
                             ),
@@ -6481,6 +6503,7 @@ pub fn projects_router<S: Projects>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::GET_FILE,
+                                    &schemas,
                                     core.response_validation(),
                                 )?,
                             ),
@@ -6496,6 +6519,7 @@ pub fn projects_router<S: Projects>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::PUT_FILE,
+                                    &schemas,
                                     core.response_validation(),
                                 )?,
                             ),
@@ -6511,6 +6535,7 @@ pub fn projects_router<S: Projects>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::DELETE_FILE,
+                                    &schemas,
                                     core.response_validation(),
                                 )?,
                             ),
@@ -6534,6 +6559,7 @@ pub fn generation_router<S: Generation>(
     service: ::std::sync::Arc<S>,
     core: ::std::sync::Arc<::contract_server::Core>,
 ) -> ::core::result::Result<::axum::Router, ::contract_server::SpecError> {
+    let schemas = ::contract_server::Schemas::new(&specs::COMPONENTS)?;
     ::core::result::Result::Ok(
         ::axum::Router::new()
             .route(
@@ -6546,6 +6572,7 @@ pub fn generation_router<S: Generation>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::GENERATE_AGENTIC,
+                                    &schemas,
                                     core.response_validation(),
                                 )?,
                             ),
@@ -6574,6 +6601,7 @@ pub fn generation_router<S: Generation>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::GENERATE_FULLSTACK,
+                                    &schemas,
                                     core.response_validation(),
                                 )?,
                             ),
@@ -6602,6 +6630,7 @@ pub fn generation_router<S: Generation>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::GET_GENERATION_JOB,
+                                    &schemas,
                                     core.response_validation(),
                                 )?,
                             ),
@@ -6630,6 +6659,7 @@ pub fn generation_router<S: Generation>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::LIST_MODELS,
+                                    &schemas,
                                     core.response_validation(),
                                 )?,
                             ),
@@ -6653,6 +6683,7 @@ pub fn generation_router<S: Generation>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::GENERATE_SIMPLE,
+                                    &schemas,
                                     core.response_validation(),
                                 )?,
                             ),
@@ -6673,6 +6704,7 @@ pub fn billing_router<S: Billing>(
     service: ::std::sync::Arc<S>,
     core: ::std::sync::Arc<::contract_server::Core>,
 ) -> ::core::result::Result<::axum::Router, ::contract_server::SpecError> {
+    let schemas = ::contract_server::Schemas::new(&specs::COMPONENTS)?;
     ::core::result::Result::Ok(
         ::axum::Router::new()
             .route(
@@ -6685,6 +6717,7 @@ pub fn billing_router<S: Billing>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::CREATE_CHECKOUT_SESSION,
+                                    &schemas,
                                     core.response_validation(),
                                 )?,
                             ),
@@ -6713,6 +6746,7 @@ pub fn billing_router<S: Billing>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::LIST_INVOICES,
+                                    &schemas,
                                     core.response_validation(),
                                 )?,
                             ),
@@ -6736,6 +6770,7 @@ pub fn billing_router<S: Billing>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::LIST_PLANS,
+                                    &schemas,
                                     core.response_validation(),
                                 )?,
                             ),
@@ -6759,6 +6794,7 @@ pub fn billing_router<S: Billing>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::CREATE_PORTAL_SESSION,
+                                    &schemas,
                                     core.response_validation(),
                                 )?,
                             ),
@@ -6787,6 +6823,7 @@ pub fn billing_router<S: Billing>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::GET_SUBSCRIPTION,
+                                    &schemas,
                                     core.response_validation(),
                                 )?,
                             ),
@@ -6815,6 +6852,7 @@ pub fn billing_router<S: Billing>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::BILLING_WEBHOOK,
+                                    &schemas,
                                     core.response_validation(),
                                 )?,
                             ),
@@ -6835,6 +6873,7 @@ pub fn admin_router<S: Admin>(
     service: ::std::sync::Arc<S>,
     core: ::std::sync::Arc<::contract_server::Core>,
 ) -> ::core::result::Result<::axum::Router, ::contract_server::SpecError> {
+    let schemas = ::contract_server::Schemas::new(&specs::COMPONENTS)?;
     ::core::result::Result::Ok(
         ::axum::Router::new()
             .route(
@@ -6847,6 +6886,7 @@ pub fn admin_router<S: Admin>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::ADMIN_STATS,
+                                    &schemas,
                                     core.response_validation(),
                                 )?,
                             ),
@@ -6870,6 +6910,7 @@ pub fn admin_router<S: Admin>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::ADMIN_LIST_USERS,
+                                    &schemas,
                                     core.response_validation(),
                                 )?,
                             ),
@@ -6898,6 +6939,7 @@ pub fn admin_router<S: Admin>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::ADMIN_UPDATE_USER,
+                                    &schemas,
                                     core.response_validation(),
                                 )?,
                             ),
@@ -6923,6 +6965,7 @@ pub fn meta_router<S: Meta>(
     service: ::std::sync::Arc<S>,
     core: ::std::sync::Arc<::contract_server::Core>,
 ) -> ::core::result::Result<::axum::Router, ::contract_server::SpecError> {
+    let schemas = ::contract_server::Schemas::new(&specs::COMPONENTS)?;
     ::core::result::Result::Ok(
         ::axum::Router::new()
             .route(
@@ -6935,6 +6978,7 @@ pub fn meta_router<S: Meta>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::API_ROOT,
+                                    &schemas,
                                     core.response_validation(),
                                 )?,
                             ),
@@ -6957,6 +7001,7 @@ pub fn meta_router<S: Meta>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::DOCS,
+                                    &schemas,
                                     core.response_validation(),
                                 )?,
                             ),
@@ -6979,6 +7024,7 @@ pub fn meta_router<S: Meta>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::HEALTH,
+                                    &schemas,
                                     core.response_validation(),
                                 )?,
                             ),
@@ -7001,6 +7047,7 @@ pub fn meta_router<S: Meta>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::OPENAPI_JSON,
+                                    &schemas,
                                     core.response_validation(),
                                 )?,
                             ),
@@ -7024,6 +7071,7 @@ pub fn meta_router<S: Meta>(
                             ::std::sync::Arc::new(
                                 ::contract_server::Operation::compile(
                                     &specs::OPENAPI_YAML,
+                                    &schemas,
                                     core.response_validation(),
                                 )?,
                             ),

@@ -55,10 +55,13 @@ struct LabelSetting {
     text: String,
 }
 
+/// Documented variants: schemars writes a `oneOf` of constants, which is still a query parameter.
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 enum AccountKind {
+    /// One person.
     Personal,
+    /// A company of fewer than 50.
     SmallBusiness,
 }
 
