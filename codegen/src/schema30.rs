@@ -4,7 +4,8 @@
 //! |---|---|
 //! | `type: [T, "null"]` | `type: T`, `nullable: true` |
 //! | `type: [A, B]` | `anyOf` of each type |
-//! | `anyOf`/`oneOf` with a `{type: null}` branch | the other branch(es) with `nullable: true` |
+//! | `anyOf`/`oneOf` of one schema and `{type: null}` | that schema with `nullable: true` |
+//! | `anyOf`/`oneOf` of several and `{type: null}` | the same, the null branch `{enum: [null], nullable: true}` |
 //! | `const: v` | `enum: [v]` |
 //! | `examples: [a, ...]` | `example: a` |
 //! | numeric `exclusiveMinimum: n` | `minimum: n`, `exclusiveMinimum: true` (same for maximum) |
@@ -168,8 +169,11 @@ fn convert(schema: &Value, pointer: &mut String, problems: &mut Vec<Unrenderable
                     crate::schema::is_null_type(branch) && branch.as_object().is_some_and(|o| o.len() == 1)
                 };
                 let mut kept = Vec::new();
+                // Only an `Option` (one other branch) folds its `null` into `nullable`: typify
+                // renders a nullable union of several as a newtype named like its own content.
+                let option = branches.iter().filter(|b| !is_null(b)).count() == 1;
                 for (index, branch) in branches.iter().enumerate() {
-                    if is_null(&branch) {
+                    if option && is_null(&branch) {
                         nullable = true;
                         continue;
                     }
@@ -346,6 +350,14 @@ mod tests {
         check(
             json!({"anyOf": [{"$ref": "#/components/schemas/A"}, {"type": "null"}]}),
             json!({"allOf": [{"$ref": "#/components/schemas/A"}], "nullable": true}),
+        );
+    }
+
+    #[test]
+    fn null_branch_of_a_union_stays_a_branch() {
+        check(
+            json!({"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"}]}),
+            json!({"anyOf": [{"type": "string"}, {"type": "integer"}, {"enum": [null], "nullable": true}]}),
         );
     }
 

@@ -319,6 +319,7 @@ export interface ModelInfo {
    *
    * @format uint32
    * @minimum 0
+   * @maximum 4294967295
    */
   context_length: number;
   /** The model used when a request names none. */
@@ -374,7 +375,7 @@ export type OpenApiDocument = Record<string, unknown>;
  * @pattern [0-9] (must contain a digit)
  * @writeOnly
  */
-export type Password = string & unknown & unknown & unknown;
+export type Password = string;
 
 /** Sets a new password with a reset token (valid 15 minutes, usable once). */
 export interface PasswordReset {
@@ -529,6 +530,7 @@ export interface ProjectPage {
    *
    * @format uint32
    * @minimum 1
+   * @maximum 4294967295
    */
   page: number;
   /**
@@ -625,6 +627,7 @@ export interface SubscriptionPlan {
    *
    * @format uint32
    * @minimum 0
+   * @maximum 4294967295
    */
   monthly_price: number;
   /**
@@ -632,6 +635,7 @@ export interface SubscriptionPlan {
    *
    * @format uint32
    * @minimum 0
+   * @maximum 4294967295
    */
   yearly_price: number;
   /**
@@ -645,6 +649,7 @@ export interface SubscriptionPlan {
    *
    * @format uint32
    * @minimum 0
+   * @maximum 4294967295
    */
   monthly_generations: number | null;
   features: string[];
@@ -663,6 +668,7 @@ export interface TokenResponse {
    *
    * @format uint32
    * @minimum 1
+   * @maximum 4294967295
    */
   expires_in: number;
   /** A single-use token that buys a new pair with `refresh_token`. */
@@ -678,11 +684,13 @@ export interface TokenUsage {
   /**
    * @format uint32
    * @minimum 0
+   * @maximum 4294967295
    */
   prompt_tokens: number;
   /**
    * @format uint32
    * @minimum 0
+   * @maximum 4294967295
    */
   completion_tokens: number;
 }
@@ -747,6 +755,7 @@ export interface UserResponsePage {
    *
    * @format uint32
    * @minimum 1
+   * @maximum 4294967295
    */
   page: number;
   /**

@@ -537,6 +537,11 @@ function v79(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       ok = false;
       e.push({ path: p, keyword: "minimum", message: "must be at least 1" });
     }
+    if (x > 4294967295) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "maximum", message: "must be at most 4294967295" });
+    }
   }
   return ok;
 }
@@ -990,6 +995,11 @@ function v96(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       ok = false;
       e.push({ path: p, keyword: "minimum", message: "must be at least 0" });
     }
+    if (x > 4294967295) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "maximum", message: "must be at most 4294967295" });
+    }
   }
   return ok;
 }
@@ -1006,6 +1016,11 @@ function v95(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       if (!e) return false;
       ok = false;
       e.push({ path: p, keyword: "minimum", message: "must be at least 0" });
+    }
+    if (x > 4294967295) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "maximum", message: "must be at most 4294967295" });
     }
   }
   return ok;
@@ -1124,6 +1139,11 @@ function v99(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       if (!e) return false;
       ok = false;
       e.push({ path: p, keyword: "minimum", message: "must be at least 1" });
+    }
+    if (x > 4294967295) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "maximum", message: "must be at most 4294967295" });
     }
   }
   return ok;
@@ -1293,6 +1313,11 @@ function v107(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
       ok = false;
       e.push({ path: p, keyword: "minimum", message: "must be at least 0" });
     }
+    if (x > 4294967295) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "maximum", message: "must be at most 4294967295" });
+    }
   }
   return ok;
 }
@@ -1327,6 +1352,11 @@ function v105(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
       ok = false;
       e.push({ path: p, keyword: "minimum", message: "must be at least 0" });
     }
+    if (x > 4294967295) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "maximum", message: "must be at most 4294967295" });
+    }
   }
   return ok;
 }
@@ -1343,6 +1373,11 @@ function v104(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
       if (!e) return false;
       ok = false;
       e.push({ path: p, keyword: "minimum", message: "must be at least 0" });
+    }
+    if (x > 4294967295) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "maximum", message: "must be at most 4294967295" });
     }
   }
   return ok;
@@ -1955,6 +1990,11 @@ function v128(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
       if (!e) return false;
       ok = false;
       e.push({ path: p, keyword: "minimum", message: "must be at least 1" });
+    }
+    if (x > 4294967295) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "maximum", message: "must be at most 4294967295" });
     }
   }
   return ok;
@@ -3377,6 +3417,11 @@ function v177(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
       if (!e) return false;
       ok = false;
       e.push({ path: p, keyword: "minimum", message: "must be at least 0" });
+    }
+    if (x > 4294967295) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "maximum", message: "must be at most 4294967295" });
     }
   }
   return ok;

@@ -1,6 +1,10 @@
 //! Helpers for the cross-artifact tests: where the project and the shared reference data are, and
-//! JSON Schema validators that resolve the official OpenAPI meta-schemas from local files.
+//! JSON Schema validators that resolve the official OpenAPI meta-schemas from local files, and the
+//! generated TypeScript run in node and checked by `tsc` ([`typescript`]).
 
+pub mod typescript;
+
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use jsonschema::{Retrieve, Uri, Validator};
@@ -65,4 +69,10 @@ pub fn validator(schema: &Value) -> Validator {
 /// Every error of `instance` against `validator`, as `instance_path: message` lines.
 pub fn errors(validator: &Validator, instance: &Value) -> Vec<String> {
     validator.iter_errors(instance).map(|e| format!("{}: {e}", e.instance_path())).collect()
+}
+
+/// Every error of `instance` against `validator`, as `(instance path, keyword)` pairs: what the
+/// TypeScript validators are compared on.
+pub fn keyword_errors(validator: &Validator, instance: &Value) -> BTreeSet<(String, String)> {
+    validator.iter_errors(instance).map(|e| (e.instance_path().to_string(), e.kind().keyword().to_owned())).collect()
 }

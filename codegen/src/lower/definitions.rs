@@ -1,12 +1,11 @@
 //! Phase 2: the definitions schemars collected on the request side and on the response side,
 //! merged into one set of named schemas.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde_json::Value;
 
 use super::Generators;
-use super::parameters::strip_null;
 use crate::error::{Error, Field, RustType};
 use crate::model::{NamedSchema, SCHEMA_REF_PREFIX};
 use crate::schema::{self, first_difference};
@@ -43,7 +42,6 @@ pub(super) fn merge(mut generators: Generators) -> Merged {
             rust_names.entry(renames.get(&name).cloned().unwrap_or(name)).or_insert(rust);
         }
     }
-    response.values_mut().for_each(drop_null_of_omitted);
     for (name, value) in request.iter_mut().chain(response.iter_mut()) {
         schema::close_tuples(value);
         for pointer in schema::apply_integer_policy(value) {
@@ -149,24 +147,4 @@ pub(super) fn rename_refs(schema: &Value, renames: &BTreeMap<String, String>) ->
         }
     });
     schema
-}
-
-/// In what serde writes, a property that may be left out is never `null`: `Option` with
-/// `skip_serializing_if = "Option::is_none"` is absent or a value. (An `Option<Option<T>>` that
-/// writes an inner `null` would be misdescribed; such a field is a documented limitation.)
-pub(super) fn drop_null_of_omitted(schema: &mut Value) {
-    schema::walk_mut(schema, &mut |subschema| {
-        let Some(object) = subschema.as_object_mut() else { return };
-        let required: BTreeSet<String> = match object.get("required") {
-            Some(Value::Array(names)) => names.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
-            _ => BTreeSet::new(),
-        };
-        if let Some(Value::Object(properties)) = object.get_mut("properties") {
-            for (name, property) in properties.iter_mut() {
-                if !required.contains(name) {
-                    *property = strip_null(std::mem::take(property));
-                }
-            }
-        }
-    });
 }

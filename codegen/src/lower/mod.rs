@@ -7,7 +7,9 @@
 //!
 //! Lowering runs in phases, one module each; every phase returns its result and its problems, and
 //! every phase runs whatever the earlier ones found, so one run reports every problem:
-//! 1. [`operations`] — each operation with its bodies, responses and implied errors;
+//! 1. [`operations`] — each operation with its bodies, responses and implied errors; then, on every
+//!    schema schemars gave, [`markers`] (serde's `other`, `alias` and written `null`, per direction)
+//!    and [`idioms`] (integer-keyed maps, `\d`);
 //! 2. [`definitions`] — the request and response definitions merged (differing shapes split);
 //! 3. [`parameters`] — parameter structs spread into parameters;
 //! 4. [`paths`] — path templates against path parameters, unique ids and routes;
@@ -17,6 +19,8 @@
 
 mod checks;
 mod definitions;
+mod idioms;
+mod markers;
 mod operations;
 mod parameters;
 mod paths;
@@ -33,6 +37,7 @@ use crate::error::{Error, Errors, Field, RustType};
 use crate::model::{Info, License, Location, Model, NamedSchema, Operation, Prepared, Server, Tag};
 use crate::names::Names;
 use crate::schema::{as_ref_name, reachable};
+use markers::Side;
 
 pub use paths::template_names;
 
@@ -54,6 +59,7 @@ pub fn lower(contract: &Contract) -> Result<Model, Errors> {
         problems.extend(found);
     }
 
+    problems.extend(generators.restate_definitions());
     let (schemas, renames, found) = definitions::merge(generators);
     problems.extend(found);
     let problem = definitions::rename_refs(&problem, &renames.response);
@@ -107,6 +113,8 @@ pub(crate) struct Generators {
     /// schemars' schema name to Rust path, for the types the contract names directly, per side.
     request_rust_names: BTreeMap<String, String>,
     response_rust_names: BTreeMap<String, String>,
+    /// Markers misplaced in the schemas of the types the contract names directly.
+    misplaced: Vec<Error>,
 }
 
 fn generator(serialize: bool) -> SchemaGenerator {
@@ -124,6 +132,7 @@ impl Generators {
             response: generator(true),
             request_rust_names: BTreeMap::new(),
             response_rust_names: BTreeMap::new(),
+            misplaced: Vec::new(),
         }
     }
 
@@ -139,8 +148,50 @@ impl Generators {
             rust_names.entry(name.to_owned()).or_insert_with(|| ty.rust_name.to_string());
         }
         crate::schema::close_tuples(&mut schema);
+        let side = if request { Side::Request } else { Side::Response };
+        let rust = RustType(Some(ty.rust_name.to_string()));
+        self.misplaced.extend(restate(&mut schema, side, &ty.rust_name, &rust));
         schema
     }
+
+    /// Restates every definition schemars collected, per direction (phases 1b and 1c); returns the
+    /// markers that could not be applied, those of the types named directly included.
+    fn restate_definitions(&mut self) -> Vec<Error> {
+        let mut found = std::mem::take(&mut self.misplaced);
+        let sides = [
+            (&mut self.request, &self.request_rust_names, Side::Request),
+            (&mut self.response, &self.response_rust_names, Side::Response),
+        ];
+        for (generator, rust_names, side) in sides {
+            for (name, schema) in generator.definitions_mut().iter_mut() {
+                let rust = RustType(rust_names.get(name).cloned());
+                found.extend(restate(schema, side, name, &rust));
+            }
+        }
+        // A type read and written has its markers in both generators: each problem once.
+        let mut once: Vec<Error> = Vec::with_capacity(found.len());
+        for error in found {
+            if !once.contains(&error) {
+                once.push(error);
+            }
+        }
+        once
+    }
+}
+
+/// Phases 1b and 1c on one schema named `name`.
+fn restate(schema: &mut Value, side: Side, name: &str, rust: &RustType) -> Vec<Error> {
+    idioms::restate(schema);
+    markers::apply(schema, side)
+        .into_iter()
+        .map(|misplaced| Error::Unrenderable {
+            name: name.to_owned(),
+            rust: rust.clone(),
+            field: Field::from_pointer(&misplaced.pointer),
+            pointer: misplaced.pointer,
+            reason: misplaced.reason,
+        })
+        .collect()
 }
 
 /// The problem type's schema (a reference to a named struct).

@@ -67,11 +67,7 @@ pub(super) fn lower_operation(
             body: response.body.as_ref().map(|body| Body {
                 media_type: body.media_type.to_string(),
                 rust_type: body.ty.rust_name.to_string(),
-                schema: {
-                    let mut schema = generators.type_schema(&body.ty, false);
-                    super::definitions::drop_null_of_omitted(&mut schema);
-                    schema
-                },
+                schema: generators.type_schema(&body.ty, false),
             }),
         })
         .collect();

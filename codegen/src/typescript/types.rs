@@ -6,7 +6,10 @@
 //! property); `allOf` → intersections; arrays → `T[]`, `prefixItems` → tuples; objects → object
 //! types where a required property is `name: T` and an optional one `name?: T` (correct under
 //! `exactOptionalPropertyTypes`: the model only allows `null` where serde writes or reads it);
-//! a map (`additionalProperties` schema without properties) → `Record<string, T>`. Integers are
+//! a map (`additionalProperties` schema without properties) → `Record<string, T>`, and properties
+//! beside other keys (a flattened map) → `{ … } & Record<string, T | …>`, the index type being
+//! the union of the other keys' type and every property's type (TypeScript checks declared
+//! properties against the index signature). Integers are
 //! `number`: the contract bounds them to ±(2^53 − 1).
 
 use serde_json::Value;
@@ -47,6 +50,10 @@ pub fn lower(schema: &Value) -> Type {
     }
     if let Some(Value::Array(members)) = object.get("allOf") {
         parts.extend(members.iter().map(lower));
+    }
+    // `unknown` adds nothing to an intersection (an `allOf` member that only constrains, say).
+    if parts.len() > 1 {
+        parts.retain(|part| *part != Type::Keyword("unknown"));
     }
     match parts.len() {
         0 => Type::Keyword("unknown"),
@@ -89,25 +96,33 @@ fn lower_type(t: &str, object: &serde_json::Map<String, Value>) -> Type {
                 })
                 .collect();
             match object.get("additionalProperties") {
-                Some(additional) if additional.is_object() && properties.is_empty() => {
-                    Type::Record(Box::new(lower(additional)))
+                Some(Value::Bool(false)) => Type::Object(properties),
+                Some(additional) if properties.is_empty() => Type::Record(Box::new(lower(additional))),
+                // Other keys (a flattened map): an index signature every declared property fits.
+                Some(additional) => {
+                    let types: Vec<Type> =
+                        std::iter::once(lower(additional)).chain(properties.iter().map(|p| p.ty.clone())).collect();
+                    let unknown = Type::Keyword("unknown");
+                    let others = if types.contains(&unknown) { unknown } else { union(types) };
+                    Type::Intersection(vec![Type::Object(properties), Type::Record(Box::new(others))])
                 }
-                Some(additional) if additional.is_object() => {
-                    Type::Intersection(vec![Type::Object(properties), Type::Record(Box::new(Type::Keyword("unknown")))])
-                }
-                _ if properties.is_empty() && object.get("additionalProperties") != Some(&Value::Bool(false)) => {
-                    Type::Record(Box::new(Type::Keyword("unknown")))
-                }
-                _ => Type::Object(properties),
+                None if properties.is_empty() => Type::Record(Box::new(Type::Keyword("unknown"))),
+                None => Type::Object(properties),
             }
         }
         _ => Type::Keyword("unknown"),
     }
 }
 
-fn union(mut types: Vec<Type>) -> Type {
-    types.dedup();
-    if types.len() == 1 { types.pop().unwrap_or(Type::Keyword("never")) } else { Type::Union(types) }
+/// The union of `types`, each once, in order.
+fn union(types: Vec<Type>) -> Type {
+    let mut once: Vec<Type> = Vec::with_capacity(types.len());
+    for ty in types {
+        if !once.contains(&ty) {
+            once.push(ty);
+        }
+    }
+    if once.len() == 1 { once.pop().unwrap_or(Type::Keyword("never")) } else { Type::Union(once) }
 }
 
 /// The JSDoc text of a schema: its description, then tags for what a type cannot say.

@@ -208,3 +208,46 @@ fn the_runtimes_names_and_the_generated_rusts_own_are_claimed() {
         "{errors:?}"
     );
 }
+
+/// Markers of serde attributes schemars cannot see, each misused.
+#[derive(Serialize, Deserialize, JsonSchema)]
+struct Marked {
+    #[schemars(extend("x-serde-other" = true))]
+    not_a_variant: String,
+    #[serde(alias = "colour")]
+    #[schemars(extend("x-serde-alias" = "colour"))]
+    color: String,
+    /// The marker names another field (a slip: serde's own alias is `breadth`).
+    #[serde(alias = "breadth")]
+    #[schemars(extend("x-serde-alias" = ["size"]))]
+    length: u32,
+    size: u32,
+    #[schemars(extend("x-serde-writes-null" = true))]
+    always_written: Option<Option<String>>,
+    #[schemars(extend("x-serde-typo" = true))]
+    typo: bool,
+}
+
+#[test]
+fn misplaced_serde_markers_name_the_type_and_field() {
+    let contract = Contract::new(Info::new("Markers", "1.0.0")).problem::<Problem>().tag("t", "T.").operation(
+        Operation::new(contract::Method::Post, "mark", "/m")
+            .tag("t")
+            .summary("S.")
+            .body::<Marked>()
+            .response::<Marked>(200, "OK."),
+    );
+    let errors = codegen::lower(&contract).expect_err("the markers are misplaced");
+    let lines: Vec<String> = errors.0.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        lines,
+        [
+            "type `Marked` (it::errors::Marked), at `/properties/color` (field `color`): `x-serde-alias` must be a list of names, as in `[\"old_name\"]`",
+            "type `Marked` (it::errors::Marked), at `/properties/length` (field `length`): alias `size` is already the name of a field",
+            "type `Marked` (it::errors::Marked), at `/properties/not_a_variant` (field `not_a_variant`): `x-serde-other` marks the `#[serde(other)]` unit variant of an enum: a string tag, or an object variant with its tag",
+            "type `Marked` (it::errors::Marked), at `/properties/typo` (field `typo`): unknown marker `x-serde-typo`; the markers are `x-serde-other`, `x-serde-alias` and `x-serde-writes-null`",
+            "type `Marked` (it::errors::Marked), at `/properties/always_written` (field `always_written`): serde always writes this field, so `x-serde-writes-null` says nothing; it marks an `Option<Option<T>>` with `skip_serializing_if`",
+        ],
+        "{errors}"
+    );
+}

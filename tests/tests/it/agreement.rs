@@ -9,10 +9,9 @@
 //! compiler from `tests/node_modules` (installed by `cargo xtask test`).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::process::Command;
 
 use serde_json::{Map, Value, json};
-use tests::{project_root, read_json};
+use tests::{keyword_errors, project_root, read_json};
 
 const VALUES_PER_TYPE: usize = 1000;
 const MUTANTS_PER_TYPE: usize = 300;
@@ -459,24 +458,15 @@ fn mutate(rng: &mut Rng, value: &Value, pointer: &str, schema: &Value) -> Option
     Some(mutant)
 }
 
-fn rust_errors(validator: &jsonschema::Validator, value: &Value) -> BTreeSet<(String, String)> {
-    validator.iter_errors(value).map(|e| (e.instance_path().to_string(), e.kind().keyword().to_owned())).collect()
-}
-
 #[test]
 fn rust_and_typescript_validators_agree_on_serde_output_and_on_mutants() {
     let root = project_root();
-    let tsc = root.join("tests/node_modules/typescript");
-    assert!(
-        tsc.exists(),
-        "tests/node_modules is missing: run `cargo xtask test`, which installs the npm packages first"
-    );
 
     let model = codegen::lower(&schemas::contract()).unwrap_or_else(|e| panic!("{e}"));
     let schemas: BTreeMap<String, Value> = model.schemas.iter().map(|(k, v)| (k.clone(), v.schema.clone())).collect();
     let mut generator = Generator { schemas: &schemas, rng: Rng(0x9E37_79B9_7F4A_7C15), strings: BTreeMap::new() };
 
-    let mut cases: Vec<Value> = Vec::new();
+    let mut cases: Vec<(String, Value)> = Vec::new();
     let mut expected: Vec<Option<BTreeSet<(String, String)>>> = Vec::new();
     let mut per_type: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new();
     for name in schemas.keys() {
@@ -501,63 +491,45 @@ fn rust_and_typescript_validators_agree_on_serde_output_and_on_mutants() {
                 Some(Ok(written)) if model.schemas[name].in_response => written,
                 Some(Ok(_)) => raw,
             };
-            let errors = rust_errors(&validator, &written);
+            let errors = keyword_errors(&validator, &written);
             assert!(errors.is_empty(), "{name}: the Rust validator rejects what serde wrote: {written}\n{errors:?}");
             if mutants < MUTANTS_PER_TYPE {
                 let mut places = Vec::new();
                 sites(&generator, &root_schema, &written, String::new(), &mut places);
                 let (pointer, schema) = generator.rng.pick(&places).clone();
                 if let Some(mutant) = mutate(&mut generator.rng, &written, &pointer, &schema) {
-                    let errors = rust_errors(&validator, &mutant);
+                    let errors = keyword_errors(&validator, &mutant);
                     if !errors.is_empty() {
-                        cases.push(json!({ "type": name, "value": mutant }));
+                        cases.push((name.clone(), mutant));
                         expected.push(Some(errors));
                         mutants += 1;
                     }
                 }
             }
-            cases.push(json!({ "type": name, "value": written }));
+            cases.push((name.clone(), written));
             expected.push(None);
             accepted += 1;
         }
         per_type.insert(name.clone(), (accepted, mutants, rejected_by_serde));
     }
 
-    let dir = std::env::temp_dir().join(format!("agreement-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    std::fs::write(dir.join("cases.json"), serde_json::to_string(&cases).expect("JSON")).expect("write cases");
-    let output = Command::new("node")
-        .arg(root.join("tests/typescript/agreement.mjs"))
-        .arg(root.join("generated/typescript"))
-        .arg(&dir)
-        .output()
-        .expect("node runs");
-    assert!(output.status.success(), "node failed: {}", String::from_utf8_lossy(&output.stderr));
-    let results: Vec<Vec<(String, String)>> =
-        serde_json::from_slice(&std::fs::read(dir.join("results.json")).expect("results")).expect("results JSON");
-    std::fs::remove_dir_all(&dir).ok();
-    assert_eq!(results.len(), cases.len());
+    let results = tests::typescript::verdicts(&root.join("generated/typescript"), &cases);
 
     let mut disagreements = Vec::new();
     let mut valid_total = 0;
     let mut mutant_total = 0;
-    for ((case, want), got) in cases.iter().zip(&expected).zip(&results) {
-        let got: BTreeSet<(String, String)> = got.iter().cloned().collect();
+    for (((name, value), want), got) in cases.iter().zip(&expected).zip(&results) {
         match want {
             None => {
                 valid_total += 1;
                 if !got.is_empty() {
-                    disagreements.push(format!(
-                        "{}: TypeScript rejects what serde wrote: {} {got:?}",
-                        case["type"], case["value"]
-                    ));
+                    disagreements.push(format!("{name}: TypeScript rejects what serde wrote: {value} {got:?}"));
                 }
             }
             Some(want) => {
                 mutant_total += 1;
-                if &got != want {
-                    disagreements
-                        .push(format!("{}: {}\n    rust: {want:?}\n    ts:   {got:?}", case["type"], case["value"]));
+                if got != want {
+                    disagreements.push(format!("{name}: {value}\n    rust: {want:?}\n    ts:   {got:?}"));
                 }
             }
         }

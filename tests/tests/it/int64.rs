@@ -5,12 +5,11 @@
 //! the same `(path, keyword)` pairs.
 
 use std::collections::BTreeSet;
-use std::process::Command;
 
 use contract::{I64String, U64String};
 use fixture::{Priority, Todo};
 use serde_json::{Value, json};
-use tests::{project_root, read_json};
+use tests::{keyword_errors, project_root, read_json};
 
 fn todo(sync_id: u64, changed_ns: i64) -> Todo {
     Todo {
@@ -26,37 +25,11 @@ fn todo(sync_id: u64, changed_ns: i64) -> Todo {
     }
 }
 
-/// The `(path, keyword)` pairs the TypeScript `validateTodo` reports for each value.
-fn typescript_verdicts(values: &[Value]) -> Vec<BTreeSet<(String, String)>> {
-    let root = project_root();
-    assert!(
-        root.join("tests/node_modules/typescript").exists(),
-        "tests/node_modules is missing: run `cargo xtask test`, which installs the npm packages first"
-    );
-    let cases: Vec<Value> = values.iter().map(|value| json!({ "type": "Todo", "value": value })).collect();
-    let dir = std::env::temp_dir().join(format!("int64-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    std::fs::write(dir.join("cases.json"), serde_json::to_string(&cases).expect("JSON")).expect("write cases");
-    let output = Command::new("node")
-        .arg(root.join("tests/typescript/agreement.mjs"))
-        .arg(root.join("codegen/fixture/generated/typescript"))
-        .arg(&dir)
-        .output()
-        .expect("node runs");
-    assert!(output.status.success(), "node failed: {}", String::from_utf8_lossy(&output.stderr));
-    let results: Vec<Vec<(String, String)>> =
-        serde_json::from_slice(&std::fs::read(dir.join("results.json")).expect("results")).expect("results JSON");
-    std::fs::remove_dir_all(&dir).ok();
-    results.into_iter().map(|pairs| pairs.into_iter().collect()).collect()
-}
-
 #[test]
 fn values_beyond_2_53_travel_exactly_and_every_refusal_agrees() {
     let validator =
         tests::validator(&read_json(&project_root().join("codegen/fixture/generated/jsonschema/Todo.json")));
-    let rust = |value: &Value| -> BTreeSet<(String, String)> {
-        validator.iter_errors(value).map(|e| (e.instance_path().to_string(), e.kind().keyword().to_owned())).collect()
-    };
+    let rust = |value: &Value| keyword_errors(&validator, value);
 
     // What serde writes, at and around every bound.
     let mut written = Vec::new();
@@ -107,7 +80,8 @@ fn values_beyond_2_53_travel_exactly_and_every_refusal_agrees() {
 
     let mut values = written.clone();
     values.extend(refused.iter().map(|(value, _)| value.clone()));
-    let verdicts = typescript_verdicts(&values);
+    let cases: Vec<(String, Value)> = values.into_iter().map(|value| ("Todo".to_owned(), value)).collect();
+    let verdicts = tests::typescript::verdicts(&project_root().join("codegen/fixture/generated/typescript"), &cases);
     for (value, verdict) in written.iter().zip(&verdicts) {
         assert_eq!(verdict, &BTreeSet::new(), "TypeScript accepts what serde writes: {value}");
     }

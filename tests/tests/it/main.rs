@@ -1,8 +1,9 @@
 //! The cross-artifact tests, one binary: the documents against the official OAS 3.1 schema and
-//! third-party readers, examples against their schemas, a second contract against serde, the
-//! TypeScript validators against the Rust validator, 64-bit integers as strings across serde and both
-//! validators, the fixture's generated server implemented and driven, a fresh workspace adopting the
-//! toolkit as the README says, and tidy checks of the
+//! third-party readers, examples against their schemas, a second contract against serde, a third
+//! of every serde shape (`shapes`: one test per row of the README's serde support table), the
+//! TypeScript validators against the Rust validator, 64-bit integers as strings across serde and
+//! both validators, the fixture's generated server implemented and driven, a fresh workspace
+//! adopting the toolkit as the README says, and tidy checks of the
 //! repository's text.
 
 mod adoption;
@@ -14,4 +15,5 @@ mod int64;
 mod openapi;
 mod readme;
 mod runtime_ts;
+mod shapes;
 mod tidy;

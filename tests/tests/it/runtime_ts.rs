@@ -7,10 +7,7 @@ use tests::project_root;
 #[test]
 fn the_typescript_runtime_decides_edge_cases_like_the_rust_crate() {
     let root = project_root();
-    assert!(
-        root.join("tests/node_modules/typescript").exists(),
-        "tests/node_modules is missing: run `cargo xtask test`, which installs the npm packages first"
-    );
+    tests::typescript::node_tool("typescript");
     let output = std::process::Command::new("node")
         .arg(root.join("tests/typescript/runtime.mjs"))
         .arg(root.join("generated/typescript"))
@@ -124,11 +121,7 @@ fn rarer_keyword_shapes_report_like_the_rust_crate() {
             module.body
         );
         std::fs::write(dir.join(format!("case{index}.ts")), code).expect("write");
-        let rust: std::collections::BTreeSet<(String, String)> = tests::validator(schema)
-            .iter_errors(value)
-            .map(|e| (e.instance_path().to_string(), e.kind().keyword().to_owned()))
-            .collect();
-        expected.push(rust);
+        expected.push(tests::keyword_errors(&tests::validator(schema), value));
     }
     std::fs::write(dir.join("runtime.ts"), codegen::typescript::RUNTIME).expect("write runtime");
     let values: Vec<&serde_json::Value> = cases.iter().map(|(_, v)| v).collect();

@@ -84,6 +84,7 @@ export interface Transcription {
    *
    * @format uint32
    * @minimum 0
+   * @maximum 4294967295
    */
   duration_seconds: number | null;
   /** Why the job failed; `null` unless it is `failed`. */
@@ -126,6 +127,7 @@ export interface TranscriptionPage {
    *
    * @format uint32
    * @minimum 0
+   * @maximum 4294967295
    */
   total: number;
   /**
@@ -133,6 +135,7 @@ export interface TranscriptionPage {
    *
    * @format uint32
    * @minimum 0
+   * @maximum 4294967295
    */
   skip: number;
   /**

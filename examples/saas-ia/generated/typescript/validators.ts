@@ -482,6 +482,11 @@ function v26(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       ok = false;
       e.push({ path: p, keyword: "minimum", message: "must be at least 0" });
     }
+    if (x > 4294967295) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "maximum", message: "must be at most 4294967295" });
+    }
   }
   return ok;
 }
@@ -498,6 +503,11 @@ function v25(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       if (!e) return false;
       ok = false;
       e.push({ path: p, keyword: "minimum", message: "must be at least 0" });
+    }
+    if (x > 4294967295) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "maximum", message: "must be at most 4294967295" });
     }
   }
   return ok;
@@ -828,6 +838,11 @@ function v39(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       if (!e) return false;
       ok = false;
       e.push({ path: p, keyword: "minimum", message: "must be at least 0" });
+    }
+    if (x > 4294967295) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "maximum", message: "must be at most 4294967295" });
     }
   }
   return ok;

@@ -78,6 +78,7 @@ export interface Invoice {
    *
    * @format uint32
    * @minimum 0
+   * @maximum 4294967295
    */
   amount: number;
   /**
@@ -167,6 +168,7 @@ export interface Session {
    *
    * @format uint32
    * @minimum 1
+   * @maximum 4294967295
    */
   expiresIn: number;
   user: User;

@@ -571,6 +571,11 @@ function v35(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       ok = false;
       e.push({ path: p, keyword: "minimum", message: "must be at least 1" });
     }
+    if (x > 4294967295) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "maximum", message: "must be at most 4294967295" });
+    }
   }
   return ok;
 }
@@ -1152,6 +1157,11 @@ function v49(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       if (!e) return false;
       ok = false;
       e.push({ path: p, keyword: "minimum", message: "must be at least 0" });
+    }
+    if (x > 4294967295) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "maximum", message: "must be at most 4294967295" });
     }
   }
   return ok;
