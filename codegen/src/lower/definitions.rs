@@ -27,11 +27,7 @@ pub(super) struct Renames {
 /// every request-side type that contains it.
 pub(super) fn merge(mut generators: Generators) -> Merged {
     let mut problems = Vec::new();
-    let (request_names, found) = super::schema_names::canonical(&generators.request);
-    problems.extend(found);
-    let (response_names, found) = super::schema_names::canonical(&generators.response);
-    // A collision both sides see is one problem.
-    problems.extend(found.into_iter().filter(|problem| !problems.contains(problem)).collect::<Vec<_>>());
+    let (request_names, response_names) = (generators.request_names, generators.response_names);
     let mut request = renamed(generators.request.take_definitions(false), &request_names);
     let mut response = renamed(generators.response.take_definitions(false), &response_names);
     let mut rust_names = BTreeMap::new();

@@ -115,6 +115,10 @@ pub(crate) struct Generators {
     response_rust_names: BTreeMap<String, String>,
     /// Markers misplaced in the schemas of the types the contract names directly.
     misplaced: Vec<Error>,
+    /// schemars' component names mapped to the final ones, per side, once every type is known
+    /// ([`Generators::restate_definitions`]).
+    request_names: BTreeMap<String, String>,
+    response_names: BTreeMap<String, String>,
 }
 
 fn generator(serialize: bool) -> SchemaGenerator {
@@ -133,6 +137,8 @@ impl Generators {
             request_rust_names: BTreeMap::new(),
             response_rust_names: BTreeMap::new(),
             misplaced: Vec::new(),
+            request_names: BTreeMap::new(),
+            response_names: BTreeMap::new(),
         }
     }
 
@@ -154,20 +160,25 @@ impl Generators {
         schema
     }
 
-    /// Restates every definition schemars collected, per direction (phases 1b and 1c); returns the
-    /// markers that could not be applied, those of the types named directly included.
+    /// Names every definition ([`schema_names`]) and restates it, per direction (phases 1b and
+    /// 1c); returns the name collisions and the markers that could not be applied, those of the
+    /// types named directly included.
     fn restate_definitions(&mut self) -> Vec<Error> {
-        let mut found = std::mem::take(&mut self.misplaced);
+        let (request_names, mut found) = schema_names::canonical(&self.request);
+        let (response_names, more) = schema_names::canonical(&self.response);
+        found.extend(more);
+        found.append(&mut self.misplaced);
         let sides = [
-            (&mut self.request, &self.request_rust_names, Side::Request),
-            (&mut self.response, &self.response_rust_names, Side::Response),
+            (&mut self.request, &self.request_rust_names, &request_names, Side::Request),
+            (&mut self.response, &self.response_rust_names, &response_names, Side::Response),
         ];
-        for (generator, rust_names, side) in sides {
+        for (generator, rust_names, names, side) in sides {
             for (name, schema) in generator.definitions_mut().iter_mut() {
                 let rust = RustType(rust_names.get(name).cloned());
-                found.extend(restate(schema, side, name, &rust));
+                found.extend(restate(schema, side, names.get(name).unwrap_or(name), &rust));
             }
         }
+        (self.request_names, self.response_names) = (request_names, response_names);
         // A type read and written has its markers in both generators: each problem once.
         let mut once: Vec<Error> = Vec::with_capacity(found.len());
         for error in found {

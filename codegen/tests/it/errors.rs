@@ -251,3 +251,30 @@ fn misplaced_serde_markers_name_the_type_and_field() {
         "{errors}"
     );
 }
+
+/// A generic type with a misused marker, used with two arguments.
+#[derive(Serialize, Deserialize, JsonSchema)]
+struct Tagged<T> {
+    #[schemars(extend("x-serde-typo" = true))]
+    flag: bool,
+    item: T,
+}
+
+#[test]
+fn problems_in_a_generic_type_name_each_use_by_its_final_name() {
+    let contract = Contract::new(Info::new("Markers", "1.0.0"))
+        .problem::<Problem>()
+        .tag("t", "T.")
+        .operation(bare("item", "/i").response::<Tagged<Item>>(200, "OK."))
+        .operation(bare("text", "/t").response::<Tagged<String>>(200, "OK."));
+    let errors = codegen::lower(&contract).expect_err("the markers are misplaced");
+    let names: Vec<String> = errors
+        .0
+        .iter()
+        .map(|error| match error {
+            codegen::Error::Unrenderable { name, .. } => name.clone(),
+            other => panic!("{other}"),
+        })
+        .collect();
+    assert_eq!(names, ["ItemTagged", "StringTagged"], "{errors}");
+}
