@@ -13,16 +13,17 @@ use uuid::Uuid;
 /// validators, the progenitor client's `regress`) and Rust's `regex` (the server) decide alike.
 pub const YOUTUBE_URL_PATTERN: &str = r"^https?://((www|m)\.)?(youtube\.com/(watch\?([A-Za-z0-9_.=%-]*&)*v=|embed/|shorts/)|youtu\.be/)[A-Za-z0-9_-]{11}([?&#][!-~]*)?$";
 
-/// Where a job is: `pending` (waiting for a worker), `processing` (a worker is transcribing the
-/// audio), `completed` (`text` holds the transcript) or `failed` (`error` says why).
-//  The variants carry no doc comments: schemars would describe them as a `oneOf` of `const`s,
-//  which the generator does not take as a query parameter (`list_transcriptions` filters by it).
+/// Where a job is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum TranscriptionStatus {
+    /// Waiting for a worker.
     Pending,
+    /// A worker is transcribing the audio.
     Processing,
+    /// `text` holds the transcript.
     Completed,
+    /// `error` says why.
     Failed,
 }
 

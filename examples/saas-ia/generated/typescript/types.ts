@@ -150,10 +150,7 @@ export interface TranscriptionPage {
   has_more: boolean;
 }
 
-/**
- * Where a job is: `pending` (waiting for a worker), `processing` (a worker is transcribing the
- * audio), `completed` (`text` holds the transcript) or `failed` (`error` says why).
- */
+/** Where a job is. */
 export type TranscriptionStatus = "pending" | "processing" | "completed" | "failed";
 
 /** An account as the API shows it (never its password). */

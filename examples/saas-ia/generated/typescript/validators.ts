@@ -357,15 +357,77 @@ function v19(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
 
 function v10(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
+  {
+    let matches = 0;
+    if (matches < 2 && v24(x, "", undefined)) matches++;
+    if (matches < 2 && v25(x, "", undefined)) matches++;
+    if (matches < 2 && v26(x, "", undefined)) matches++;
+    if (matches < 2 && v27(x, "", undefined)) matches++;
+    if (matches !== 1) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "oneOf", message: matches === 0 ? "must match a schema in oneOf" : "must match only one schema in oneOf" });
+    }
+  }
+  return ok;
+}
+
+function v27(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+  let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
     ok = false;
     e.push({ path: p, keyword: "type", message: "must be string" });
   }
-  if (x !== "pending" && x !== "processing" && x !== "completed" && x !== "failed") {
+  if (x !== "failed") {
     if (!e) return false;
     ok = false;
-    e.push({ path: p, keyword: "enum", message: "must be one of \"pending\", \"processing\", \"completed\", \"failed\"" });
+    e.push({ path: p, keyword: "const", message: "must be \"failed\"" });
+  }
+  return ok;
+}
+
+function v26(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+  let ok = true;
+  if (!(typeof x === "string")) {
+    if (!e) return false;
+    ok = false;
+    e.push({ path: p, keyword: "type", message: "must be string" });
+  }
+  if (x !== "completed") {
+    if (!e) return false;
+    ok = false;
+    e.push({ path: p, keyword: "const", message: "must be \"completed\"" });
+  }
+  return ok;
+}
+
+function v25(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+  let ok = true;
+  if (!(typeof x === "string")) {
+    if (!e) return false;
+    ok = false;
+    e.push({ path: p, keyword: "type", message: "must be string" });
+  }
+  if (x !== "processing") {
+    if (!e) return false;
+    ok = false;
+    e.push({ path: p, keyword: "const", message: "must be \"processing\"" });
+  }
+  return ok;
+}
+
+function v24(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+  let ok = true;
+  if (!(typeof x === "string")) {
+    if (!e) return false;
+    ok = false;
+    e.push({ path: p, keyword: "type", message: "must be string" });
+  }
+  if (x !== "pending") {
+    if (!e) return false;
+    ok = false;
+    e.push({ path: p, keyword: "const", message: "must be \"pending\"" });
   }
   return ok;
 }
@@ -404,31 +466,31 @@ function v9(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       e.push({ path: p, keyword: "required", message: "must have property has_more" });
     }
     if (!(x["items"] === undefined)) {
-      if (!v24(x["items"], e ? p + "/items" : "", e)) {
+      if (!v28(x["items"], e ? p + "/items" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["total"] === undefined)) {
-      if (!v25(x["total"], e ? p + "/total" : "", e)) {
+      if (!v29(x["total"], e ? p + "/total" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["skip"] === undefined)) {
-      if (!v26(x["skip"], e ? p + "/skip" : "", e)) {
+      if (!v30(x["skip"], e ? p + "/skip" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["limit"] === undefined)) {
-      if (!v27(x["limit"], e ? p + "/limit" : "", e)) {
+      if (!v31(x["limit"], e ? p + "/limit" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["has_more"] === undefined)) {
-      if (!v28(x["has_more"], e ? p + "/has_more" : "", e)) {
+      if (!v32(x["has_more"], e ? p + "/has_more" : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -437,7 +499,7 @@ function v9(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v28(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v32(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "boolean")) {
     if (!e) return false;
@@ -447,7 +509,7 @@ function v28(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v27(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v31(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(Number.isInteger(x))) {
     if (!e) return false;
@@ -469,7 +531,7 @@ function v27(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v26(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v30(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(Number.isInteger(x))) {
     if (!e) return false;
@@ -491,7 +553,7 @@ function v26(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v25(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v29(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(Number.isInteger(x))) {
     if (!e) return false;
@@ -513,7 +575,7 @@ function v25(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v24(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v28(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(Array.isArray(x))) {
     if (!e) return false;
@@ -522,7 +584,7 @@ function v24(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   }
   if (Array.isArray(x)) {
     for (let i = 0; i < x.length; i++) {
-      if (!v29(x[i], e ? p + "/" + i : "", e)) {
+      if (!v33(x[i], e ? p + "/" + i : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -531,7 +593,7 @@ function v24(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v29(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v33(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!v7(x, e ? p : "", e)) {
     if (!e) return false;
@@ -554,13 +616,13 @@ function v8(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       e.push({ path: p, keyword: "required", message: "must have property video_url" });
     }
     if (!(x["video_url"] === undefined)) {
-      if (!v30(x["video_url"], e ? p + "/video_url" : "", e)) {
+      if (!v34(x["video_url"], e ? p + "/video_url" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["language"] === undefined)) {
-      if (!v31(x["language"], e ? p + "/language" : "", e)) {
+      if (!v35(x["language"], e ? p + "/language" : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -582,7 +644,7 @@ function v8(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v31(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v35(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -599,7 +661,7 @@ function v31(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v30(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v34(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -690,73 +752,73 @@ function v7(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       e.push({ path: p, keyword: "required", message: "must have property completed_at" });
     }
     if (!(x["id"] === undefined)) {
-      if (!v32(x["id"], e ? p + "/id" : "", e)) {
+      if (!v36(x["id"], e ? p + "/id" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["user_id"] === undefined)) {
-      if (!v33(x["user_id"], e ? p + "/user_id" : "", e)) {
+      if (!v37(x["user_id"], e ? p + "/user_id" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["video_url"] === undefined)) {
-      if (!v34(x["video_url"], e ? p + "/video_url" : "", e)) {
+      if (!v38(x["video_url"], e ? p + "/video_url" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["language"] === undefined)) {
-      if (!v35(x["language"], e ? p + "/language" : "", e)) {
+      if (!v39(x["language"], e ? p + "/language" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["status"] === undefined)) {
-      if (!v36(x["status"], e ? p + "/status" : "", e)) {
+      if (!v40(x["status"], e ? p + "/status" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["text"] === undefined)) {
-      if (!v37(x["text"], e ? p + "/text" : "", e)) {
+      if (!v41(x["text"], e ? p + "/text" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["confidence"] === undefined)) {
-      if (!v38(x["confidence"], e ? p + "/confidence" : "", e)) {
+      if (!v42(x["confidence"], e ? p + "/confidence" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["duration_seconds"] === undefined)) {
-      if (!v39(x["duration_seconds"], e ? p + "/duration_seconds" : "", e)) {
+      if (!v43(x["duration_seconds"], e ? p + "/duration_seconds" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["error"] === undefined)) {
-      if (!v40(x["error"], e ? p + "/error" : "", e)) {
+      if (!v44(x["error"], e ? p + "/error" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["created_at"] === undefined)) {
-      if (!v41(x["created_at"], e ? p + "/created_at" : "", e)) {
+      if (!v45(x["created_at"], e ? p + "/created_at" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["updated_at"] === undefined)) {
-      if (!v42(x["updated_at"], e ? p + "/updated_at" : "", e)) {
+      if (!v46(x["updated_at"], e ? p + "/updated_at" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["completed_at"] === undefined)) {
-      if (!v43(x["completed_at"], e ? p + "/completed_at" : "", e)) {
+      if (!v47(x["completed_at"], e ? p + "/completed_at" : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -765,68 +827,68 @@ function v7(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
+function v47(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+  let ok = true;
+  if (!(typeof x === "string" || x === null)) {
+    if (!e) return false;
+    ok = false;
+    e.push({ path: p, keyword: "type", message: "must be string or null" });
+  }
+  if (typeof x === "string") {
+    if (!isDateTime(x)) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "format", message: "must be a valid date-time" });
+    }
+  }
+  return ok;
+}
+
+function v46(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+  let ok = true;
+  if (!(typeof x === "string")) {
+    if (!e) return false;
+    ok = false;
+    e.push({ path: p, keyword: "type", message: "must be string" });
+  }
+  if (typeof x === "string") {
+    if (!isDateTime(x)) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "format", message: "must be a valid date-time" });
+    }
+  }
+  return ok;
+}
+
+function v45(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+  let ok = true;
+  if (!(typeof x === "string")) {
+    if (!e) return false;
+    ok = false;
+    e.push({ path: p, keyword: "type", message: "must be string" });
+  }
+  if (typeof x === "string") {
+    if (!isDateTime(x)) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "format", message: "must be a valid date-time" });
+    }
+  }
+  return ok;
+}
+
+function v44(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+  let ok = true;
+  if (!(typeof x === "string" || x === null)) {
+    if (!e) return false;
+    ok = false;
+    e.push({ path: p, keyword: "type", message: "must be string or null" });
+  }
+  return ok;
+}
+
 function v43(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
-  let ok = true;
-  if (!(typeof x === "string" || x === null)) {
-    if (!e) return false;
-    ok = false;
-    e.push({ path: p, keyword: "type", message: "must be string or null" });
-  }
-  if (typeof x === "string") {
-    if (!isDateTime(x)) {
-      if (!e) return false;
-      ok = false;
-      e.push({ path: p, keyword: "format", message: "must be a valid date-time" });
-    }
-  }
-  return ok;
-}
-
-function v42(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
-  let ok = true;
-  if (!(typeof x === "string")) {
-    if (!e) return false;
-    ok = false;
-    e.push({ path: p, keyword: "type", message: "must be string" });
-  }
-  if (typeof x === "string") {
-    if (!isDateTime(x)) {
-      if (!e) return false;
-      ok = false;
-      e.push({ path: p, keyword: "format", message: "must be a valid date-time" });
-    }
-  }
-  return ok;
-}
-
-function v41(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
-  let ok = true;
-  if (!(typeof x === "string")) {
-    if (!e) return false;
-    ok = false;
-    e.push({ path: p, keyword: "type", message: "must be string" });
-  }
-  if (typeof x === "string") {
-    if (!isDateTime(x)) {
-      if (!e) return false;
-      ok = false;
-      e.push({ path: p, keyword: "format", message: "must be a valid date-time" });
-    }
-  }
-  return ok;
-}
-
-function v40(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
-  let ok = true;
-  if (!(typeof x === "string" || x === null)) {
-    if (!e) return false;
-    ok = false;
-    e.push({ path: p, keyword: "type", message: "must be string or null" });
-  }
-  return ok;
-}
-
-function v39(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(Number.isInteger(x) || x === null)) {
     if (!e) return false;
@@ -848,7 +910,7 @@ function v39(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v38(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v42(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "number" || x === null)) {
     if (!e) return false;
@@ -870,7 +932,7 @@ function v38(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v37(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v41(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string" || x === null)) {
     if (!e) return false;
@@ -880,7 +942,7 @@ function v37(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v36(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v40(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!v10(x, e ? p : "", e)) {
     if (!e) return false;
@@ -889,7 +951,7 @@ function v36(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v35(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v39(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -899,7 +961,7 @@ function v35(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v34(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v38(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -909,7 +971,7 @@ function v34(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v33(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v37(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -926,7 +988,7 @@ function v33(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v32(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v36(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -947,8 +1009,8 @@ function v6(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   {
     let matches = 0;
-    if (matches < 2 && v44(x, "", undefined)) matches++;
-    if (matches < 2 && v45(x, "", undefined)) matches++;
+    if (matches < 2 && v48(x, "", undefined)) matches++;
+    if (matches < 2 && v49(x, "", undefined)) matches++;
     if (matches !== 1) {
       if (!e) return false;
       ok = false;
@@ -958,7 +1020,7 @@ function v6(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v45(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v49(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -973,7 +1035,7 @@ function v45(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v44(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v48(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -1022,13 +1084,13 @@ function v4(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       e.push({ path: p, keyword: "required", message: "must have property token_type" });
     }
     if (!(x["access_token"] === undefined)) {
-      if (!v46(x["access_token"], e ? p + "/access_token" : "", e)) {
+      if (!v50(x["access_token"], e ? p + "/access_token" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["token_type"] === undefined)) {
-      if (!v47(x["token_type"], e ? p + "/token_type" : "", e)) {
+      if (!v51(x["token_type"], e ? p + "/token_type" : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -1037,7 +1099,7 @@ function v4(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v47(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v51(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!v5(x, e ? p : "", e)) {
     if (!e) return false;
@@ -1046,7 +1108,7 @@ function v47(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v46(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v50(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -1080,31 +1142,31 @@ function v3(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       e.push({ path: p, keyword: "required", message: "must have property status" });
     }
     if (!(x["type"] === undefined)) {
-      if (!v48(x["type"], e ? p + "/type" : "", e)) {
+      if (!v52(x["type"], e ? p + "/type" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["title"] === undefined)) {
-      if (!v49(x["title"], e ? p + "/title" : "", e)) {
+      if (!v53(x["title"], e ? p + "/title" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["status"] === undefined)) {
-      if (!v50(x["status"], e ? p + "/status" : "", e)) {
+      if (!v54(x["status"], e ? p + "/status" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["detail"] === undefined)) {
-      if (!v51(x["detail"], e ? p + "/detail" : "", e)) {
+      if (!v55(x["detail"], e ? p + "/detail" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["errors"] === undefined)) {
-      if (!v52(x["errors"], e ? p + "/errors" : "", e)) {
+      if (!v56(x["errors"], e ? p + "/errors" : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -1113,7 +1175,7 @@ function v3(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v52(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v56(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(Array.isArray(x))) {
     if (!e) return false;
@@ -1122,7 +1184,7 @@ function v52(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   }
   if (Array.isArray(x)) {
     for (let i = 0; i < x.length; i++) {
-      if (!v53(x[i], e ? p + "/" + i : "", e)) {
+      if (!v57(x[i], e ? p + "/" + i : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -1131,7 +1193,7 @@ function v52(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v53(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v57(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!v0(x, e ? p : "", e)) {
     if (!e) return false;
@@ -1140,7 +1202,7 @@ function v53(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v51(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v55(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -1150,7 +1212,7 @@ function v51(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v50(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v54(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(Number.isInteger(x))) {
     if (!e) return false;
@@ -1172,7 +1234,7 @@ function v50(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v49(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v53(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -1182,7 +1244,7 @@ function v49(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v48(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v52(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -1231,19 +1293,19 @@ function v1(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       e.push({ path: p, keyword: "required", message: "must have property transcriber" });
     }
     if (!(x["status"] === undefined)) {
-      if (!v54(x["status"], e ? p + "/status" : "", e)) {
+      if (!v58(x["status"], e ? p + "/status" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["version"] === undefined)) {
-      if (!v55(x["version"], e ? p + "/version" : "", e)) {
+      if (!v59(x["version"], e ? p + "/version" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["transcriber"] === undefined)) {
-      if (!v56(x["transcriber"], e ? p + "/transcriber" : "", e)) {
+      if (!v60(x["transcriber"], e ? p + "/transcriber" : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -1252,7 +1314,7 @@ function v1(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v56(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v60(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!v6(x, e ? p : "", e)) {
     if (!e) return false;
@@ -1261,7 +1323,7 @@ function v56(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v55(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v59(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -1271,7 +1333,7 @@ function v55(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v54(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v58(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!v2(x, e ? p : "", e)) {
     if (!e) return false;
@@ -1304,19 +1366,19 @@ function v0(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       e.push({ path: p, keyword: "required", message: "must have property message" });
     }
     if (!(x["path"] === undefined)) {
-      if (!v57(x["path"], e ? p + "/path" : "", e)) {
+      if (!v61(x["path"], e ? p + "/path" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["keyword"] === undefined)) {
-      if (!v58(x["keyword"], e ? p + "/keyword" : "", e)) {
+      if (!v62(x["keyword"], e ? p + "/keyword" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["message"] === undefined)) {
-      if (!v59(x["message"], e ? p + "/message" : "", e)) {
+      if (!v63(x["message"], e ? p + "/message" : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -1325,7 +1387,7 @@ function v0(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v59(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v63(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -1335,7 +1397,7 @@ function v59(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v58(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v62(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -1345,7 +1407,7 @@ function v58(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v57(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v61(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -1485,7 +1547,7 @@ export function isTranscriptionPage(value: unknown): value is T.TranscriptionPag
   return v9(value, "", undefined);
 }
 
-/** Checks a value against `TranscriptionStatus` (Where a job is: `pending` (waiting for a worker), `processing` (a worker is transcribing the), collecting every error. */
+/** Checks a value against `TranscriptionStatus` (Where a job is.), collecting every error. */
 export function validateTranscriptionStatus(value: unknown): ValidationResult<T.TranscriptionStatus> {
   if (v10(value, "", undefined)) return { ok: true, value: value as T.TranscriptionStatus };
   const errors: ValidationError[] = [];

@@ -390,8 +390,7 @@ pub mod types {
         ///How many items match the query, all pages together.
         pub total: u32,
     }
-    /**Where a job is: `pending` (waiting for a worker), `processing` (a worker is transcribing the
-audio), `completed` (`text` holds the transcript) or `failed` (`error` says why).*/
+    ///Where a job is.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -405,12 +404,16 @@ audio), `completed` (`text` holds the transcript) or `failed` (`error` says why)
         PartialOrd
     )]
     pub enum TranscriptionStatus {
+        ///Waiting for a worker.
         #[serde(rename = "pending")]
         Pending,
+        ///A worker is transcribing the audio.
         #[serde(rename = "processing")]
         Processing,
+        ///`text` holds the transcript.
         #[serde(rename = "completed")]
         Completed,
+        ///`error` says why.
         #[serde(rename = "failed")]
         Failed,
     }
