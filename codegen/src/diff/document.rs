@@ -1,9 +1,10 @@
-//! How the diff reads a document: its operations indexed by method and path shape, and the
-//! `$ref`s and JSON pointers every other part of the comparison follows and builds.
+//! How the diff reads a document: its operations indexed by method and path shape, the `$ref`s
+//! and JSON pointers every other part of the comparison follows and builds, and the spellings of
+//! one meaning brought to one form ([`normalized`]).
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::OperationRef;
 
@@ -74,4 +75,99 @@ pub(super) fn resolve<'a>(document: &'a Value, mut value: &'a Value) -> &'a Valu
 fn unescape_fragment(pointer: &str) -> String {
     // URI fragments may percent-encode; documents here use plain JSON pointers.
     pointer.replace("%7B", "{").replace("%7D", "}")
+}
+
+/// Keywords a branch of a choice of constants may carry besides its value: annotations, and a
+/// `type` that the value already implies.
+const CONSTANT_BRANCH: &[&str] = &["const", "enum", "type", "title", "description", "deprecated", "$comment"];
+
+/// Values that are data, not schemas: never rewritten.
+const DATA: &[&str] = &["example", "examples", "default", "const", "enum"];
+
+/// `document` with one spelling per meaning, so that re-spelling a schema reports nothing: a
+/// `oneOf`/`anyOf` whose every branch is one constant (schemars writes a unit enum so when its
+/// variants have doc comments) becomes the `enum` of those constants.
+pub(super) fn normalized(document: &Value) -> Value {
+    let mut document = document.clone();
+    normalize(&mut document);
+    document
+}
+
+fn normalize(value: &mut Value) {
+    match value {
+        Value::Object(object) => {
+            for (key, child) in object.iter_mut() {
+                if !DATA.contains(&key.as_str()) {
+                    normalize(child);
+                }
+            }
+            constants_to_enum(object);
+        }
+        Value::Array(items) => items.iter_mut().for_each(normalize),
+        _ => {}
+    }
+}
+
+fn constants_to_enum(object: &mut Map<String, Value>) {
+    if object.contains_key("enum") || object.contains_key("const") {
+        return;
+    }
+    let Some(keyword) = ["oneOf", "anyOf"].into_iter().find(|k| object.contains_key(*k)) else { return };
+    let Some(Value::Array(branches)) = object.get(keyword) else { return };
+    let mut values = Vec::new();
+    let mut types: Vec<Value> = Vec::new();
+    for branch in branches {
+        let Some(branch) = branch.as_object() else { return };
+        if !branch.keys().all(|k| CONSTANT_BRANCH.contains(&k.as_str())) {
+            return;
+        }
+        match (branch.get("const"), branch.get("enum")) {
+            (Some(value), None) => values.push(value.clone()),
+            (None, Some(Value::Array(one))) if one.len() == 1 => values.push(one[0].clone()),
+            _ => return,
+        }
+        match branch.get("type") {
+            Some(t @ Value::String(_)) if !types.contains(t) => types.push(t.clone()),
+            Some(Value::String(_)) => {}
+            _ => types.push(Value::String(crate::schema::json_type(&values[values.len() - 1]).into())),
+        }
+    }
+    if values.is_empty() {
+        return;
+    }
+    types.dedup();
+    object.shift_remove(keyword);
+    object.insert("enum".into(), Value::Array(values));
+    if !object.contains_key("type") {
+        let t = if types.len() == 1 { types.remove(0) } else { Value::Array(types) };
+        object.insert("type".into(), t);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::normalized;
+
+    #[test]
+    fn a_choice_of_documented_constants_is_an_enum() {
+        let documented = json!({"description": "Where a job is.", "oneOf": [
+            {"type": "string", "const": "pending", "description": "Waiting."},
+            {"type": "string", "enum": ["done"], "description": "Done."}
+        ]});
+        assert_eq!(
+            normalized(&documented),
+            json!({"description": "Where a job is.", "enum": ["pending", "done"], "type": "string"})
+        );
+        let mixed = json!({"anyOf": [{"const": 1}, {"const": "a"}]});
+        assert_eq!(normalized(&mixed), json!({"enum": [1, "a"], "type": ["integer", "string"]}));
+        for kept in [
+            json!({"oneOf": [{"const": "a"}, {"type": "object"}]}),
+            json!({"oneOf": [{"const": "a", "minLength": 3}]}),
+            json!({"example": {"oneOf": [{"const": "a"}]}}),
+        ] {
+            assert_eq!(normalized(&kept), kept, "not a choice of constants");
+        }
+    }
 }

@@ -107,6 +107,7 @@ pub enum DiffError {
 pub fn diff(old: &Value, new: &Value) -> Result<Report, DiffError> {
     let old_version = check_document(old, "old")?;
     let new_version = check_document(new, "new")?;
+    let (old, new) = (&document::normalized(old), &document::normalized(new));
     let mut collector = Collector::default();
     let mut engine = schema::Engine::new(old, new);
     let old_ops = operations(old);

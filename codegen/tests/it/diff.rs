@@ -332,6 +332,14 @@ fn renames_moves_and_inlining_are_not_changes() {
     *at(&mut moved, "/components/schemas/ItemCreate/properties/tags") = json!({"$ref": "#/components/schemas/Tags"});
     assert_eq!(report(&old, &moved).findings, vec![], "move");
 
+    // Document each value of `Status`: schemars then writes a `oneOf` of constants.
+    let mut documented = base();
+    *at(&mut documented, "/components/schemas/Status") = json!({"oneOf": [
+        {"type": "string", "const": "draft", "description": "Not shown yet."},
+        {"type": "string", "const": "live", "description": "Shown."}
+    ]});
+    assert_eq!(report(&old, &documented).findings, vec![], "documented enum values");
+
     // Rename a path parameter.
     let text = serde_json::to_string(&old).expect("JSON").replace("item_id", "id");
     let param_renamed: Value = serde_json::from_str(&text).expect("JSON");
