@@ -13,6 +13,9 @@ use crate::schema::{self, first_difference};
 /// Named schemas by name, the renames of schemars' names on each side, and the problems found.
 pub(super) type Merged = (BTreeMap<String, NamedSchema>, Renames, Vec<Error>);
 
+/// Why a 128-bit integer is refused.
+pub(super) const TOO_WIDE: &str = "128-bit integers cannot travel as JSON numbers; use a 64-bit integer or a string";
+
 /// schemars' component names on each side mapped to their final names (only those that change):
 /// generic types named after their arguments ([`super::schema_names`]), and request shapes that
 /// differ from the response shape renamed `<name>Input`.
@@ -46,7 +49,7 @@ pub(super) fn merge(mut generators: Generators) -> Merged {
                 rust: RustType(rust_names.get(name).cloned()),
                 field: Field::from_pointer(&pointer),
                 pointer,
-                reason: "128-bit integers cannot travel as JSON numbers; use a 64-bit integer or a string".into(),
+                reason: TOO_WIDE.into(),
             });
         }
     }

@@ -113,8 +113,9 @@ pub(crate) struct Generators {
     /// schemars' schema name to Rust path, for the types the contract names directly, per side.
     request_rust_names: BTreeMap<String, String>,
     response_rust_names: BTreeMap<String, String>,
-    /// Markers misplaced in the schemas of the types the contract names directly.
-    misplaced: Vec<Error>,
+    /// Problems in the schemas of the types the contract names directly: misplaced markers, and
+    /// 128-bit integers in inline schemas (a named type's are found with its definition).
+    found: Vec<Error>,
     /// schemars' component names mapped to the final ones, per side, once every type is known
     /// ([`Generators::restate_definitions`]).
     request_names: BTreeMap<String, String>,
@@ -136,7 +137,7 @@ impl Generators {
             response: generator(true),
             request_rust_names: BTreeMap::new(),
             response_rust_names: BTreeMap::new(),
-            misplaced: Vec::new(),
+            found: Vec::new(),
             request_names: BTreeMap::new(),
             response_names: BTreeMap::new(),
         }
@@ -156,7 +157,17 @@ impl Generators {
         crate::schema::close_tuples(&mut schema);
         let side = if request { Side::Request } else { Side::Response };
         let rust = RustType(Some(ty.rust_name.to_string()));
-        self.misplaced.extend(restate(&mut schema, side, &ty.rust_name, &rust));
+        self.found.extend(restate(&mut schema, side, &ty.rust_name, &rust));
+        // An inline schema (`Vec<u64>`, `u64`) gets the 64-bit policy here; a reference is untouched.
+        for pointer in crate::schema::apply_integer_policy(&mut schema) {
+            self.found.push(Error::Unrenderable {
+                name: ty.rust_name.to_string(),
+                rust: RustType(None),
+                field: Field::from_pointer(&pointer),
+                pointer,
+                reason: definitions::TOO_WIDE.into(),
+            });
+        }
         schema
     }
 
@@ -167,7 +178,7 @@ impl Generators {
         let (request_names, mut found) = schema_names::canonical(&self.request);
         let (response_names, more) = schema_names::canonical(&self.response);
         found.extend(more);
-        found.append(&mut self.misplaced);
+        found.append(&mut self.found);
         let sides = [
             (&mut self.request, &self.request_rust_names, &request_names, Side::Request),
             (&mut self.response, &self.response_rust_names, &response_names, Side::Response),

@@ -278,3 +278,23 @@ fn problems_in_a_generic_type_name_each_use_by_its_final_name() {
         .collect();
     assert_eq!(names, ["ItemTagged", "StringTagged"], "{errors}");
 }
+
+#[test]
+fn inline_bodies_get_the_64_bit_policy_and_refuse_128_bits() {
+    let contract = |wide: bool| {
+        let op = bare("counts", "/c");
+        let op = if wide { op.response::<Vec<u128>>(200, "OK.") } else { op.response::<Vec<u64>>(200, "OK.") };
+        Contract::new(Info::new("Counts", "1.0.0")).problem::<Problem>().tag("t", "T.").operation(op)
+    };
+    let model = codegen::lower(&contract(false)).unwrap_or_else(|e| panic!("{e}"));
+    let schema = &model.operations[0].responses[0].body.as_ref().expect("a body").schema;
+    assert_eq!(schema["items"]["maximum"], 9_007_199_254_740_991_u64, "{schema}");
+    let errors = codegen::lower(&contract(true)).expect_err("128-bit integers");
+    assert_eq!(
+        errors.0.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        [
+            "type `alloc::vec::Vec<u128>`, at `/items`: 128-bit integers cannot travel as JSON numbers; use a 64-bit integer or a string"
+        ],
+        "{errors}"
+    );
+}
