@@ -27,13 +27,22 @@ pub fn generate(document: &Value) -> Result<String, Error> {
     Ok(prettyplease::unparse(&file))
 }
 
+/// What every progenitor client uses.
+const DEPENDENCIES: &[&str] = &["progenitor-client", "reqwest", "serde", "serde_json"];
+
+/// What a client uses only when its types need it (a date-time, a UUID, a pattern, a stream).
+const OPTIONAL_DEPENDENCIES: &[&str] = &["chrono", "regress", "uuid", "futures"];
+
 /// The files of the crate, by path relative to its folder.
 pub fn emit(code: &str, name: &str, version: &str, title: &str, header: &str) -> BTreeMap<String, String> {
     let mut files = BTreeMap::new();
+    let used = OPTIONAL_DEPENDENCIES.iter().filter(|krate| code.contains(&format!("{krate}::")));
+    let dependencies: String =
+        DEPENDENCIES.iter().chain(used).map(|krate| format!("{krate} = {{ workspace = true }}\n")).collect();
     files.insert(
         "Cargo.toml".to_owned(),
         format!(
-            "# {header}\n[package]\nname = \"{name}\"\nversion = \"{version}\"\ndescription = \"Rust client of {title} (progenitor)\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\nprogenitor-client = {{ workspace = true }}\nreqwest = {{ workspace = true }}\nserde = {{ workspace = true }}\nserde_json = {{ workspace = true }}\nchrono = {{ workspace = true }}\nregress = {{ workspace = true }}\nuuid = {{ workspace = true }}\nfutures = {{ workspace = true }}\n"
+            "# {header}\n[package]\nname = \"{name}\"\nversion = \"{version}\"\ndescription = \"Rust client of {title} (progenitor)\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n{dependencies}"
         ),
     );
     files.insert("src/lib.rs".to_owned(), format!("// {header}\n#![cfg_attr(rustfmt, rustfmt::skip)]\n{code}"));
