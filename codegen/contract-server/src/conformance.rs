@@ -106,18 +106,8 @@ impl Answers {
                 return vec![FieldError { path: String::new(), keyword: "type".into(), message: error.to_string() }];
             }
         };
-        // The yes/no check is the fast path; errors are only built for broken answers.
-        if validator.is_valid(&value) {
-            return Vec::new();
-        }
-        validator
-            .iter_errors(&value)
-            .map(|error| FieldError {
-                path: error.instance_path().to_string(),
-                keyword: error.kind().keyword().to_owned(),
-                message: error.to_string(),
-            })
-            .collect()
+        // Logged, so never with the value (an answer may carry a token).
+        FieldError::all(validator, &value, "")
     }
 
     /// `reply` if it keeps the contract; otherwise the broken rules are logged and, when

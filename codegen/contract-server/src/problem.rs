@@ -17,6 +17,31 @@ pub struct FieldError {
     pub message: String,
 }
 
+impl FieldError {
+    /// Every rule `value` breaks in `validator`, each at its JSON pointer under `prefix`.
+    ///
+    /// A message never repeats the value it judges (`the value is shorter than 8 characters`,
+    /// not `"Secret1" is shorter…`): the value may be a password or a token, or megabytes long,
+    /// and the `path` already names it to the client who sent it.
+    pub fn all(validator: &jsonschema::Validator, value: &serde_json::Value, prefix: &str) -> Vec<FieldError> {
+        // The yes/no check is the fast path; errors are only built for invalid values.
+        if validator.is_valid(value) {
+            return Vec::new();
+        }
+        validator
+            .iter_errors(value)
+            .map(|error| FieldError {
+                path: format!("{prefix}{}", error.instance_path()),
+                keyword: error.kind().keyword().to_owned(),
+                message: error.masked_with(MASK).to_string(),
+            })
+            .collect()
+    }
+}
+
+/// What a message says instead of the value it judges.
+const MASK: &str = "the value";
+
 #[derive(Serialize)]
 struct Body<'a> {
     #[serde(rename = "type")]
@@ -42,6 +67,28 @@ pub fn problem(status: StatusCode, title: &str, detail: Option<&str>, errors: &[
 mod tests {
     use super::*;
     use http_body_util::BodyExt;
+
+    #[test]
+    fn messages_never_repeat_the_value_they_judge() {
+        let schema = serde_json::json!({"type": "object", "properties": {
+            "password": {"type": "string", "minLength": 8, "writeOnly": true},
+            "bio": {"type": "string", "maxLength": 10},
+            "plan": {"enum": ["free", "pro"]}
+        }});
+        let validator = jsonschema::validator_for(&schema).expect("a schema");
+        let long = "é".repeat(1 << 20);
+        let value = serde_json::json!({"password": "Secret1", "bio": long, "plan": "Secret1-plan"});
+        let errors = FieldError::all(&validator, &value, "/body");
+        let mut pairs: Vec<(&str, &str)> = errors.iter().map(|e| (e.path.as_str(), e.keyword.as_str())).collect();
+        pairs.sort();
+        assert_eq!(pairs, [("/body/bio", "maxLength"), ("/body/password", "minLength"), ("/body/plan", "enum")]);
+        for error in &errors {
+            assert!(!error.message.contains("Secret1") && !error.message.contains('é'), "{error:?}");
+            assert!(error.message.len() < 100, "{error:?}");
+        }
+        let password = errors.iter().find(|e| e.keyword == "minLength").expect("the password's error");
+        assert_eq!(password.message, "the value is shorter than 8 characters");
+    }
 
     #[tokio::test]
     async fn problems_list_errors_only_when_there_are_some() {

@@ -242,17 +242,7 @@ fn read(kind: Kind, text: &str) -> Value {
 }
 
 fn validate(validator: &jsonschema::Validator, value: &Value, prefix: &str, errors: &mut Vec<FieldError>) {
-    // The yes/no check is the fast path; errors are only built for invalid input.
-    if validator.is_valid(value) {
-        return;
-    }
-    for error in validator.iter_errors(value) {
-        errors.push(FieldError {
-            path: format!("{prefix}{}", error.instance_path()),
-            keyword: error.kind().keyword().to_owned(),
-            message: error.to_string(),
-        });
-    }
+    errors.extend(FieldError::all(validator, value, prefix));
 }
 
 async fn read_body(body: Body, limit: usize) -> Result<Bytes, Rejection> {

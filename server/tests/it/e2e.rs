@@ -237,6 +237,15 @@ async fn a_weak_password_names_each_broken_rule() {
         assert!(errors.contains(&(rule.0.into(), rule.1.into())), "{errors:?}");
     }
     assert_eq!(errors.iter().filter(|e| e.1 == "pattern").count(), 2, "no uppercase, no digit: {errors:?}");
+    assert!(!problem.to_string().contains("weak"), "a 422 never repeats the password: {problem}");
+
+    // Nor a long value (40 kB, under the body limit): the answer stays small.
+    let long = "é".repeat(20_000);
+    let body = json!({"email": long, "password": "Secret1"}).to_string();
+    let (status, _, problem) = raw(&server, reqwest::Method::POST, "/api/v2/auth/register", None, Some(body)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    let text = problem.to_string();
+    assert!(!text.contains("Secret1") && !text.contains('é') && text.len() < 2_000, "{text}");
 }
 
 #[tokio::test]
