@@ -154,13 +154,15 @@ async fn read_input(core: &Core, operation: &Operation, parts: &mut Parts, body:
                 Some(kind) => {
                     object.insert(name, read(kind, &value));
                 }
-                None => {
-                    object.insert(name, Value::String(value));
-                }
+                None => unknown_parameter(&name, &mut errors),
             }
         }
         input.query = Value::Object(object);
         validate(&part.validator, &input.query, "/query", &mut errors);
+    } else {
+        for (name, _) in form_pairs(parts.uri.query().unwrap_or("")) {
+            unknown_parameter(&name, &mut errors);
+        }
     }
     if let Some(part) = &operation.headers {
         let mut object = Map::new();
@@ -197,6 +199,25 @@ async fn read_input(core: &Core, operation: &Operation, parts: &mut Parts, body:
         }
     }
     if errors.is_empty() { Ok(input) } else { Err(Rejection::Invalid(errors)) }
+}
+
+/// A query parameter the operation does not declare is refused, as an unknown body field is: a
+/// misspelt filter (`?serach=x`) must not silently return everything. Named once, however often
+/// it repeats.
+fn unknown_parameter(name: &str, errors: &mut Vec<FieldError>) {
+    let path = format!("/query/{}", escape_pointer(name));
+    if !errors.iter().any(|error| error.path == path) {
+        // The name is the client's text: at most 64 characters of it go into the message.
+        let shown: String = name.chars().take(64).collect();
+        let more = if shown.len() < name.len() { "…" } else { "" };
+        let message = format!("`{shown}{more}` is not a query parameter of this operation");
+        errors.push(FieldError { path, keyword: "additionalProperties".into(), message });
+    }
+}
+
+/// A JSON pointer segment (`~` and `/` escaped).
+fn escape_pointer(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
 }
 
 /// Whether the headers announce a body: a non-zero `Content-Length`, or a `Transfer-Encoding`.
@@ -334,5 +355,19 @@ mod tests {
         assert!(with("application/merge-patch+json"));
         assert!(!with("text/plain"));
         assert!(!is_json(&HeaderMap::new()));
+    }
+
+    #[test]
+    fn unknown_query_parameters_are_named_once() {
+        let mut errors = Vec::new();
+        for name in ["foo", "page[]", "foo", "a/b", &"x".repeat(100)] {
+            unknown_parameter(name, &mut errors);
+        }
+        let paths: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
+        assert_eq!(paths[..3], ["/query/foo", "/query/page[]", "/query/a~1b"]);
+        assert_eq!(errors.len(), 4, "one error per name: {errors:?}");
+        assert!(errors.iter().all(|e| e.keyword == "additionalProperties"));
+        assert_eq!(errors[0].message, "`foo` is not a query parameter of this operation");
+        assert!(errors[3].message.len() < 120, "a long name is cut: {}", errors[3].message);
     }
 }

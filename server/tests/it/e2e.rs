@@ -248,6 +248,27 @@ async fn a_weak_password_names_each_broken_rule() {
     assert!(!text.contains("Secret1") && !text.contains('é') && text.len() < 2_000, "{text}");
 }
 
+/// A misspelt or invented query parameter is refused like an unknown body field, on an operation
+/// with parameters and on one without.
+#[tokio::test]
+async fn unknown_query_parameters_are_422_naming_them() {
+    let server = start().await;
+    let token = register_and_login(&server, "quinn@example.com").await;
+    let get = |path: &'static str| raw(&server, reqwest::Method::GET, path, Some(&token), None);
+    let (status, _, problem) = get("/api/v2/projects?serach=blog&page[]=1&per_page=5").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    let refused = errors(&problem);
+    for name in ["serach", "page[]"] {
+        assert!(refused.contains(&(format!("/query/{name}"), "additionalProperties".into())), "{refused:?}");
+    }
+    assert_eq!(refused.len(), 2, "`per_page` is a parameter: {refused:?}");
+    let (status, _, problem) = get("/api/v2/auth/me?foo=bar").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(errors(&problem), [("/query/foo".to_owned(), "additionalProperties".to_owned())]);
+    let (status, _, problem) = get("/api/v2/projects?per_page=5").await;
+    assert_eq!(status, StatusCode::OK, "{problem}");
+}
+
 #[tokio::test]
 async fn conflicts_are_409_with_a_clear_message() {
     let server = start().await;
