@@ -160,7 +160,9 @@ export type FileName = string;
 /** The new content of a file, created if missing. */
 export interface FileUpsert {
   /**
-   * At most 1 MiB once encoded.
+   * At most 1 MiB (1,048,576 bytes) once encoded as UTF-8. JSON Schema counts characters, so
+   * `maxLength` bounds the characters (the same number) and the server also refuses more bytes,
+   * with a `422` at `/body/content` (keyword `maxLength`).
    *
    * @maxLength 1048576
    */

@@ -151,7 +151,9 @@ pub struct ProjectFile {
 #[serde(deny_unknown_fields)]
 #[schemars(example = FileUpsert::example())]
 pub struct FileUpsert {
-    /// At most 1 MiB once encoded.
+    /// At most 1 MiB (1,048,576 bytes) once encoded as UTF-8. JSON Schema counts characters, so
+    /// `maxLength` bounds the characters (the same number) and the server also refuses more bytes,
+    /// with a `422` at `/body/content` (keyword `maxLength`).
     #[schemars(length(max = 1048576))]
     pub content: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -160,6 +162,9 @@ pub struct FileUpsert {
 }
 
 impl FileUpsert {
+    /// The most bytes `content` may take once encoded as UTF-8.
+    pub const MAX_CONTENT_BYTES: usize = 1 << 20;
+
     fn example() -> Self {
         Self { content: "fn main() {\n    println!(\"hello\");\n}\n".into(), language: Some("rust".into()) }
     }

@@ -685,12 +685,16 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(deny_unknown_fields)]
     pub struct FileUpsert {
-        ///At most 1 MiB once encoded.
+        /**At most 1 MiB (1,048,576 bytes) once encoded as UTF-8. JSON Schema counts characters, so
+`maxLength` bounds the characters (the same number) and the server also refuses more bytes,
+with a `422` at `/body/content` (keyword `maxLength`).*/
         pub content: FileUpsertContent,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub language: ::std::option::Option<FileUpsertLanguage>,
     }
-    ///At most 1 MiB once encoded.
+    /**At most 1 MiB (1,048,576 bytes) once encoded as UTF-8. JSON Schema counts characters, so
+`maxLength` bounds the characters (the same number) and the server also refuses more bytes,
+with a `422` at `/body/content` (keyword `maxLength`).*/
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct FileUpsertContent(::std::string::String);

@@ -38,6 +38,22 @@ fn url(text: Option<String>) -> Option<Url> {
 /// The detail of a `404` for a project that is not the caller's (or does not exist).
 const NO_PROJECT: &str = "No project with this id.";
 
+/// The `422` for file content over the byte limit, which JSON Schema (counting characters)
+/// cannot state: it names `/body/content` as the runtime names every broken rule.
+fn too_many_bytes(bytes: usize) -> PutFileResponse {
+    let limit = FileUpsert::MAX_CONTENT_BYTES;
+    let detail = format!("The file content takes {bytes} bytes in UTF-8; at most {limit} are allowed.");
+    let mut answer = PutFileResponse::unprocessable_entity(detail);
+    if let PutFileResponse::UnprocessableEntity(problem) = &mut answer {
+        problem.errors.push(schemas::common::FieldError {
+            path: "/body/content".into(),
+            keyword: "maxLength".into(),
+            message: format!("the value takes more than {limit} bytes in UTF-8"),
+        });
+    }
+    answer
+}
+
 /// The detail of a `409` for a second project of the same name.
 fn duplicate(name: &str) -> String {
     format!("You already have a project named \"{name}\"; choose another name.")
@@ -291,6 +307,9 @@ impl Projects for App {
         answer(async {
             if !self.owns(&caller(&context), path.project_id).await? {
                 return Ok(PutFileResponse::not_found(NO_PROJECT));
+            }
+            if body.content.len() > FileUpsert::MAX_CONTENT_BYTES {
+                return Ok(too_many_bytes(body.content.len()));
             }
             let now = Utc::now();
             let stored = async {

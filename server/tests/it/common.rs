@@ -18,8 +18,13 @@ impl Drop for TestServer {
     }
 }
 
-/// Starts a server; `admin_emails` register as admins.
+/// Starts a server; `admin_emails` register as admins. Bodies are limited to 64 KiB.
 pub async fn start(admin_emails: &[&str]) -> TestServer {
+    start_with_body_limit(admin_emails, 64 * 1024).await
+}
+
+/// Starts a server whose request bodies may take `body_limit` bytes.
+pub async fn start_with_body_limit(admin_emails: &[&str], body_limit: usize) -> TestServer {
     let dir = std::env::temp_dir().join(format!("devora-test-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let config = server::Config {
@@ -27,7 +32,7 @@ pub async fn start(admin_emails: &[&str]) -> TestServer {
         database_url: format!("sqlite://{}", dir.join("test.db").display()),
         jwt_secret: SECRET.to_vec(),
         admin_emails: admin_emails.iter().map(|e| (*e).to_owned()).collect(),
-        body_limit: 64 * 1024,
+        body_limit,
         access_token_seconds: 900,
         // Every answer of the end-to-end suite is checked against the contract.
         response_validation: contract_server::ResponseValidation::Enforce,

@@ -306,6 +306,29 @@ async fn file_names_that_traverse_paths_are_422() {
     }
 }
 
+/// The 1 MiB file limit counts bytes: 600,000 × `é` is 600,000 characters (under `maxLength`) but
+/// 1.2 MB of UTF-8, and is refused at `/body/content`; exactly 1 MiB of bytes is stored.
+#[tokio::test]
+async fn the_file_limit_counts_bytes_not_characters() {
+    // The server's default body limit (2 MiB): room for 1.2 MB of content.
+    let server = common::start_with_body_limit(&[], 2 << 20).await;
+    let token = register_and_login(&server, "ada@example.com").await;
+    let created = client(&server, Some(&token)).create_project(&project("P")).await.expect("create").into_inner();
+    let put = |content: String| {
+        let path = format!("/api/v2/projects/{}/files/big.txt", created.id);
+        let body = json!({ "content": content }).to_string();
+        let server = &server;
+        let token = token.clone();
+        async move { raw(server, reqwest::Method::PUT, &path, Some(&token), Some(body)).await }
+    };
+    let (status, _, problem) = put("é".repeat(600_000)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(errors(&problem), [("/body/content".to_owned(), "maxLength".to_owned())], "{problem}");
+    let (status, _, file) = put("é".repeat(1 << 19)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(file["size"], 1 << 20, "exactly 1 MiB of UTF-8 is allowed");
+}
+
 #[tokio::test]
 async fn another_users_project_is_404_not_403() {
     let server = start().await;
