@@ -455,9 +455,15 @@ export interface Project {
   description: string | null;
   /** The project's files, sorted by name. */
   files: ProjectFileSummary[];
-  /** @format uri */
+  /**
+   * @format uri
+   * @pattern ^[Hh][Tt][Tt][Pp][Ss]?://[^@/?#]+([/?#].*)?$
+   */
   github_repo_url: string | null;
-  /** @format uri */
+  /**
+   * @format uri
+   * @pattern ^[Hh][Tt][Tt][Pp][Ss]?://[^@/?#]+([/?#].*)?$
+   */
   vercel_url: string | null;
   /** @format date-time */
   created_at: string;
@@ -480,12 +486,14 @@ export interface ProjectCreate {
    * The repository the project is pushed to.
    *
    * @format uri
+   * @pattern ^[Hh][Tt][Tt][Pp][Ss]?://[^@/?#]+([/?#].*)?$
    */
   github_repo_url?: string | null;
   /**
    * Where the project is deployed.
    *
    * @format uri
+   * @pattern ^[Hh][Tt][Tt][Pp][Ss]?://[^@/?#]+([/?#].*)?$
    */
   vercel_url?: string | null;
 }
@@ -568,9 +576,15 @@ export interface ProjectUpdate {
   name?: string | null;
   /** @maxLength 2000 */
   description?: string | null;
-  /** @format uri */
+  /**
+   * @format uri
+   * @pattern ^[Hh][Tt][Tt][Pp][Ss]?://[^@/?#]+([/?#].*)?$
+   */
   github_repo_url?: string | null;
-  /** @format uri */
+  /**
+   * @format uri
+   * @pattern ^[Hh][Tt][Tt][Pp][Ss]?://[^@/?#]+([/?#].*)?$
+   */
   vercel_url?: string | null;
 }
 

@@ -6,12 +6,13 @@ import type * as T from "./types.js";
 
 const r0 = new RegExp("^[a-z]{3}$", "u");
 const r1 = new RegExp("^[a-z0-9][a-z0-9._-]*/[a-z0-9][a-z0-9._:-]*$", "u");
-const r2 = new RegExp("[0-9]", "u");
-const r3 = new RegExp("[a-z]", "u");
-const r4 = new RegExp("[A-Z]", "u");
-const r5 = new RegExp("^[a-z0-9+#-]+$", "u");
-const r6 = new RegExp("^[^/\\\\\\x00-\\x1F]+$", "u");
-const r7 = new RegExp("\\.\\.", "u");
+const r2 = new RegExp("^[Hh][Tt][Tt][Pp][Ss]?://[^@/?#]+([/?#].*)?$", "u");
+const r3 = new RegExp("[0-9]", "u");
+const r4 = new RegExp("[a-z]", "u");
+const r5 = new RegExp("[A-Z]", "u");
+const r6 = new RegExp("^[a-z0-9+#-]+$", "u");
+const r7 = new RegExp("^[^/\\\\\\x00-\\x1F]+$", "u");
+const r8 = new RegExp("\\.\\.", "u");
 
 function v62(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
@@ -1813,6 +1814,11 @@ function v126(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
     e.push({ path: p, keyword: "type", message: "must be string or null" });
   }
   if (typeof x === "string") {
+    if (!r2.test(x)) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "pattern", message: "must match the pattern ^[Hh][Tt][Tt][Pp][Ss]?://[^@/?#]+([/?#].*)?$" });
+    }
     if (!isUri(x)) {
       if (!e) return false;
       ok = false;
@@ -1830,6 +1836,11 @@ function v125(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
     e.push({ path: p, keyword: "type", message: "must be string or null" });
   }
   if (typeof x === "string") {
+    if (!r2.test(x)) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "pattern", message: "must match the pattern ^[Hh][Tt][Tt][Pp][Ss]?://[^@/?#]+([/?#].*)?$" });
+    }
     if (!isUri(x)) {
       if (!e) return false;
       ok = false;
@@ -2317,6 +2328,11 @@ function v143(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
     e.push({ path: p, keyword: "type", message: "must be string or null" });
   }
   if (typeof x === "string") {
+    if (!r2.test(x)) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "pattern", message: "must match the pattern ^[Hh][Tt][Tt][Pp][Ss]?://[^@/?#]+([/?#].*)?$" });
+    }
     if (!isUri(x)) {
       if (!e) return false;
       ok = false;
@@ -2334,6 +2350,11 @@ function v142(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
     e.push({ path: p, keyword: "type", message: "must be string or null" });
   }
   if (typeof x === "string") {
+    if (!r2.test(x)) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "pattern", message: "must match the pattern ^[Hh][Tt][Tt][Pp][Ss]?://[^@/?#]+([/?#].*)?$" });
+    }
     if (!isUri(x)) {
       if (!e) return false;
       ok = false;
@@ -2524,6 +2545,11 @@ function v149(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
     e.push({ path: p, keyword: "type", message: "must be string or null" });
   }
   if (typeof x === "string") {
+    if (!r2.test(x)) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "pattern", message: "must match the pattern ^[Hh][Tt][Tt][Pp][Ss]?://[^@/?#]+([/?#].*)?$" });
+    }
     if (!isUri(x)) {
       if (!e) return false;
       ok = false;
@@ -2541,6 +2567,11 @@ function v148(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
     e.push({ path: p, keyword: "type", message: "must be string or null" });
   }
   if (typeof x === "string") {
+    if (!r2.test(x)) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "pattern", message: "must match the pattern ^[Hh][Tt][Tt][Pp][Ss]?://[^@/?#]+([/?#].*)?$" });
+    }
     if (!isUri(x)) {
       if (!e) return false;
       ok = false;
@@ -3038,7 +3069,7 @@ function v31(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
 function v166(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (typeof x === "string") {
-    if (!r2.test(x)) {
+    if (!r3.test(x)) {
       if (!e) return false;
       ok = false;
       e.push({ path: p, keyword: "pattern", message: "must match the pattern [0-9]" });
@@ -3050,7 +3081,7 @@ function v166(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
 function v165(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (typeof x === "string") {
-    if (!r3.test(x)) {
+    if (!r4.test(x)) {
       if (!e) return false;
       ok = false;
       e.push({ path: p, keyword: "pattern", message: "must match the pattern [a-z]" });
@@ -3062,7 +3093,7 @@ function v165(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
 function v164(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (typeof x === "string") {
-    if (!r4.test(x)) {
+    if (!r5.test(x)) {
       if (!e) return false;
       ok = false;
       e.push({ path: p, keyword: "pattern", message: "must match the pattern [A-Z]" });
@@ -4689,7 +4720,7 @@ function v223(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
       ok = false;
       e.push({ path: p, keyword: "maxLength", message: "must have at most 32 characters" });
     }
-    if (!r5.test(x)) {
+    if (!r6.test(x)) {
       if (!e) return false;
       ok = false;
       e.push({ path: p, keyword: "pattern", message: "must match the pattern ^[a-z0-9+#-]+$" });
@@ -4733,7 +4764,7 @@ function v11(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       ok = false;
       e.push({ path: p, keyword: "maxLength", message: "must have at most 255 characters" });
     }
-    if (!r6.test(x)) {
+    if (!r7.test(x)) {
       if (!e) return false;
       ok = false;
       e.push({ path: p, keyword: "pattern", message: "must match the pattern ^[^/\\\\\\x00-\\x1F]+$" });
@@ -4750,7 +4781,7 @@ function v11(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
 function v224(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (typeof x === "string") {
-    if (!r7.test(x)) {
+    if (!r8.test(x)) {
       if (!e) return false;
       ok = false;
       e.push({ path: p, keyword: "pattern", message: "must match the pattern \\.\\." });

@@ -108,3 +108,96 @@ impl Default for Pagination {
         Self { page: default_page(), per_page: default_per_page() }
     }
 }
+
+/// A link a front end may render: an `http` or `https` URL with a host and no credentials
+/// (`javascript:`, `file:`, `data:` and `https://user:secret@host` are refused).
+///
+/// serde reads it as `url::Url` does, then checks the scheme and the credentials; the schema says
+/// the same with a `pattern` (the scheme in any case, then an authority without `@`), so the server,
+/// the JSON Schema and the TypeScript validators agree on what is accepted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "url::Url", into = "url::Url")]
+pub struct WebUrl(url::Url);
+
+/// Why a URL is not a [`WebUrl`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum WebUrlError {
+    #[error("not a URL: {0}")]
+    Unparsable(#[from] url::ParseError),
+    #[error("only http and https links are accepted, not `{0}:`")]
+    Scheme(String),
+    #[error("a link must not carry credentials")]
+    Credentials,
+}
+
+impl WebUrl {
+    /// The pattern of the schema: what [`WebUrl::parse`] accepts, written for ECMA-262 and Rust alike.
+    pub const PATTERN: &str = "^[Hh][Tt][Tt][Pp][Ss]?://[^@/?#]+([/?#].*)?$";
+
+    pub fn parse(text: &str) -> Result<Self, WebUrlError> {
+        Self::try_from(url::Url::parse(text)?)
+    }
+
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+}
+
+impl TryFrom<url::Url> for WebUrl {
+    type Error = WebUrlError;
+
+    fn try_from(url: url::Url) -> Result<Self, Self::Error> {
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(WebUrlError::Scheme(url.scheme().to_owned()));
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(WebUrlError::Credentials);
+        }
+        Ok(Self(url))
+    }
+}
+
+impl From<WebUrl> for url::Url {
+    fn from(url: WebUrl) -> Self {
+        url.0
+    }
+}
+
+impl JsonSchema for WebUrl {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "WebUrl".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "string", "format": "uri", "pattern": Self::PATTERN })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::WebUrl;
+
+    #[test]
+    fn only_http_links_without_credentials_are_web_urls() {
+        let pattern = regress::Regex::new(WebUrl::PATTERN).expect("an ECMA-262 pattern");
+        for good in ["https://github.com/devora/landing", "HTTP://example.com", "http://127.0.0.1:8080/a?b=c#d"] {
+            assert!(WebUrl::parse(good).is_ok(), "{good}");
+            assert!(pattern.find(good).is_some(), "{good}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "file:///etc/passwd",
+            "data:text/html,x",
+            "https://user:pw@example.com/",
+            "https://user@example.com",
+            "ftp://example.com",
+        ] {
+            assert!(WebUrl::parse(bad).is_err(), "{bad}");
+            assert!(pattern.find(bad).is_none(), "{bad}");
+        }
+    }
+}

@@ -5,10 +5,9 @@ use std::borrow::Cow;
 use chrono::{DateTime, Utc};
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Serialize};
-use url::Url;
 use uuid::Uuid;
 
-use crate::common::Pagination;
+use crate::common::{Pagination, WebUrl};
 
 /// A file name inside a project: 1 to 255 characters, no `/`, no `\`, no control character, and
 /// no `..` anywhere, so it can never leave the project's folder.
@@ -51,10 +50,10 @@ pub struct ProjectCreate {
     pub description: Option<String>,
     /// The repository the project is pushed to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub github_repo_url: Option<Url>,
+    pub github_repo_url: Option<WebUrl>,
     /// Where the project is deployed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vercel_url: Option<Url>,
+    pub vercel_url: Option<WebUrl>,
 }
 
 impl ProjectCreate {
@@ -62,7 +61,7 @@ impl ProjectCreate {
         Self {
             name: "Landing page".into(),
             description: Some("Marketing site for the spring launch".into()),
-            github_repo_url: Some(Url::parse("https://github.com/devora/landing").expect("valid example URL")),
+            github_repo_url: Some(WebUrl::parse("https://github.com/devora/landing").expect("valid example URL")),
             vercel_url: None,
         }
     }
@@ -81,9 +80,9 @@ pub struct ProjectUpdate {
     #[schemars(length(max = 2000))]
     pub description: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
-    pub github_repo_url: Option<Option<Url>>,
+    pub github_repo_url: Option<Option<WebUrl>>,
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
-    pub vercel_url: Option<Option<Url>>,
+    pub vercel_url: Option<Option<WebUrl>>,
 }
 
 /// A field that is present: `Some(None)` for `null`, `Some(Some(v))` for a value (absent fields
@@ -112,8 +111,8 @@ pub struct Project {
     pub description: Option<String>,
     /// The project's files, sorted by name.
     pub files: Vec<ProjectFileSummary>,
-    pub github_repo_url: Option<Url>,
-    pub vercel_url: Option<Url>,
+    pub github_repo_url: Option<WebUrl>,
+    pub vercel_url: Option<WebUrl>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -126,7 +125,7 @@ impl Project {
             name: "Landing page".into(),
             description: None,
             files: vec![ProjectFileSummary { name: FileName("index.html".into()), size: 1280, updated_at: at }],
-            github_repo_url: Some(Url::parse("https://github.com/devora/landing").expect("valid example URL")),
+            github_repo_url: Some(WebUrl::parse("https://github.com/devora/landing").expect("valid example URL")),
             vercel_url: None,
             created_at: at,
             updated_at: at,

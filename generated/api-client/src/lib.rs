@@ -2022,12 +2022,12 @@ Every 4xx and 5xx response of the API has this body, served as `application/prob
         ///The project's files, sorted by name.
         pub files: ::std::vec::Vec<ProjectFileSummary>,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub github_repo_url: ::std::option::Option<::std::string::String>,
+        pub github_repo_url: ::std::option::Option<ProjectGithubRepoUrl>,
         pub id: ::uuid::Uuid,
         pub name: ::std::string::String,
         pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub vercel_url: ::std::option::Option<::std::string::String>,
+        pub vercel_url: ::std::option::Option<ProjectVercelUrl>,
     }
     ///A new project.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -2037,12 +2037,12 @@ Every 4xx and 5xx response of the API has this body, served as `application/prob
         pub description: ::std::option::Option<ProjectCreateDescription>,
         ///The repository the project is pushed to.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub github_repo_url: ::std::option::Option<::std::string::String>,
+        pub github_repo_url: ::std::option::Option<ProjectCreateGithubRepoUrl>,
         ///Unique among the owner's projects.
         pub name: ProjectCreateName,
         ///Where the project is deployed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub vercel_url: ::std::option::Option<::std::string::String>,
+        pub vercel_url: ::std::option::Option<ProjectCreateVercelUrl>,
     }
     ///`ProjectCreateDescription`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -2087,6 +2087,68 @@ Every 4xx and 5xx response of the API has this body, served as `application/prob
         }
     }
     impl<'de> ::serde::Deserialize<'de> for ProjectCreateDescription {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///The repository the project is pushed to.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ProjectCreateGithubRepoUrl(::std::string::String);
+    impl ::std::ops::Deref for ProjectCreateGithubRepoUrl {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ProjectCreateGithubRepoUrl> for ::std::string::String {
+        fn from(value: ProjectCreateGithubRepoUrl) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ProjectCreateGithubRepoUrl {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::new("^[Hh][Tt][Tt][Pp][Ss]?://[^@/?#]+([/?#].*)?$")
+                    .unwrap()
+            });
+            if PATTERN.find(value).is_none() {
+                return Err(
+                    "doesn't match pattern \"^[Hh][Tt][Tt][Pp][Ss]?://[^@/?#]+([/?#].*)?$\""
+                        .into(),
+                );
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ProjectCreateGithubRepoUrl {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ProjectCreateGithubRepoUrl {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ProjectCreateGithubRepoUrl {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
@@ -2155,6 +2217,68 @@ Every 4xx and 5xx response of the API has this body, served as `application/prob
                 })
         }
     }
+    ///Where the project is deployed.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ProjectCreateVercelUrl(::std::string::String);
+    impl ::std::ops::Deref for ProjectCreateVercelUrl {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ProjectCreateVercelUrl> for ::std::string::String {
+        fn from(value: ProjectCreateVercelUrl) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ProjectCreateVercelUrl {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::new("^[Hh][Tt][Tt][Pp][Ss]?://[^@/?#]+([/?#].*)?$")
+                    .unwrap()
+            });
+            if PATTERN.find(value).is_none() {
+                return Err(
+                    "doesn't match pattern \"^[Hh][Tt][Tt][Pp][Ss]?://[^@/?#]+([/?#].*)?$\""
+                        .into(),
+                );
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ProjectCreateVercelUrl {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ProjectCreateVercelUrl {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ProjectCreateVercelUrl {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     ///A file with its content.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ProjectFile {
@@ -2175,6 +2299,68 @@ Every 4xx and 5xx response of the API has this body, served as `application/prob
         pub size: u64,
         pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
     }
+    ///`ProjectGithubRepoUrl`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ProjectGithubRepoUrl(::std::string::String);
+    impl ::std::ops::Deref for ProjectGithubRepoUrl {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ProjectGithubRepoUrl> for ::std::string::String {
+        fn from(value: ProjectGithubRepoUrl) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ProjectGithubRepoUrl {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::new("^[Hh][Tt][Tt][Pp][Ss]?://[^@/?#]+([/?#].*)?$")
+                    .unwrap()
+            });
+            if PATTERN.find(value).is_none() {
+                return Err(
+                    "doesn't match pattern \"^[Hh][Tt][Tt][Pp][Ss]?://[^@/?#]+([/?#].*)?$\""
+                        .into(),
+                );
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ProjectGithubRepoUrl {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ProjectGithubRepoUrl {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ProjectGithubRepoUrl {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     ///One page of a list.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ProjectPage {
@@ -2194,12 +2380,12 @@ Every 4xx and 5xx response of the API has this body, served as `application/prob
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<ProjectUpdateDescription>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub github_repo_url: ::std::option::Option<::std::string::String>,
+        pub github_repo_url: ::std::option::Option<ProjectUpdateGithubRepoUrl>,
         ///A new name; `null` leaves the name as it is (a project always has one).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<ProjectUpdateName>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub vercel_url: ::std::option::Option<::std::string::String>,
+        pub vercel_url: ::std::option::Option<ProjectUpdateVercelUrl>,
     }
     ///`ProjectUpdateDescription`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -2244,6 +2430,68 @@ Every 4xx and 5xx response of the API has this body, served as `application/prob
         }
     }
     impl<'de> ::serde::Deserialize<'de> for ProjectUpdateDescription {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ProjectUpdateGithubRepoUrl`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ProjectUpdateGithubRepoUrl(::std::string::String);
+    impl ::std::ops::Deref for ProjectUpdateGithubRepoUrl {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ProjectUpdateGithubRepoUrl> for ::std::string::String {
+        fn from(value: ProjectUpdateGithubRepoUrl) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ProjectUpdateGithubRepoUrl {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::new("^[Hh][Tt][Tt][Pp][Ss]?://[^@/?#]+([/?#].*)?$")
+                    .unwrap()
+            });
+            if PATTERN.find(value).is_none() {
+                return Err(
+                    "doesn't match pattern \"^[Hh][Tt][Tt][Pp][Ss]?://[^@/?#]+([/?#].*)?$\""
+                        .into(),
+                );
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ProjectUpdateGithubRepoUrl {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ProjectUpdateGithubRepoUrl {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ProjectUpdateGithubRepoUrl {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
@@ -2301,6 +2549,130 @@ Every 4xx and 5xx response of the API has this body, served as `application/prob
         }
     }
     impl<'de> ::serde::Deserialize<'de> for ProjectUpdateName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ProjectUpdateVercelUrl`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ProjectUpdateVercelUrl(::std::string::String);
+    impl ::std::ops::Deref for ProjectUpdateVercelUrl {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ProjectUpdateVercelUrl> for ::std::string::String {
+        fn from(value: ProjectUpdateVercelUrl) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ProjectUpdateVercelUrl {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::new("^[Hh][Tt][Tt][Pp][Ss]?://[^@/?#]+([/?#].*)?$")
+                    .unwrap()
+            });
+            if PATTERN.find(value).is_none() {
+                return Err(
+                    "doesn't match pattern \"^[Hh][Tt][Tt][Pp][Ss]?://[^@/?#]+([/?#].*)?$\""
+                        .into(),
+                );
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ProjectUpdateVercelUrl {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ProjectUpdateVercelUrl {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ProjectUpdateVercelUrl {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ProjectVercelUrl`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ProjectVercelUrl(::std::string::String);
+    impl ::std::ops::Deref for ProjectVercelUrl {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ProjectVercelUrl> for ::std::string::String {
+        fn from(value: ProjectVercelUrl) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ProjectVercelUrl {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::new("^[Hh][Tt][Tt][Pp][Ss]?://[^@/?#]+([/?#].*)?$")
+                    .unwrap()
+            });
+            if PATTERN.find(value).is_none() {
+                return Err(
+                    "doesn't match pattern \"^[Hh][Tt][Tt][Pp][Ss]?://[^@/?#]+([/?#].*)?$\""
+                        .into(),
+                );
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ProjectVercelUrl {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ProjectVercelUrl {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ProjectVercelUrl {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
@@ -3429,7 +3801,7 @@ The Devora back end: accounts, projects and their files, AI code generation, bil
 
 Errors are `application/problem+json` documents (RFC 9457). Rate-limited operations answer `429` with `Retry-After` and `X-RateLimit-*` headers; limits are counted per user when a bearer token is sent, per client IP otherwise. Integers never exceed 2^53 - 1.
 
-Version: 2.0.0*/
+Version: 3.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -3465,7 +3837,7 @@ impl Client {
 }
 impl ClientInfo<()> for Client {
     fn api_version() -> &'static str {
-        "2.0.0"
+        "3.0.0"
     }
     fn baseurl(&self) -> &str {
         self.baseurl.as_str()

@@ -3,8 +3,8 @@
 use api_server::*;
 use chrono::{DateTime, Utc};
 use contract_server::RequestContext;
+use schemas::common::WebUrl;
 use schemas::projects::*;
-use url::Url;
 use uuid::Uuid;
 
 use super::listing::{List, like_pattern};
@@ -31,8 +31,9 @@ struct FileRow {
     updated_at: DateTime<Utc>,
 }
 
-fn url(text: Option<String>) -> Option<Url> {
-    text.and_then(|t| Url::parse(&t).ok())
+fn url(text: Option<String>) -> Option<WebUrl> {
+    // A link stored before links were restricted to http(s) is not shown.
+    text.and_then(|t| WebUrl::parse(&t).ok())
 }
 
 /// The detail of a `404` for a project that is not the caller's (or does not exist).
@@ -200,8 +201,8 @@ impl Projects for App {
             .bind(caller(&context))
             .bind(&body.name)
             .bind(&body.description)
-            .bind(body.github_repo_url.as_ref().map(Url::as_str))
-            .bind(body.vercel_url.as_ref().map(Url::as_str))
+            .bind(body.github_repo_url.as_ref().map(WebUrl::as_str))
+            .bind(body.vercel_url.as_ref().map(WebUrl::as_str))
             .bind(now)
             .bind(now)
             .execute(&self.pool)
@@ -237,7 +238,8 @@ impl Projects for App {
         answer(async {
             let owner = caller(&context);
             // For each optional field: whether it was sent, then its new value (NULL clears it).
-            let url = |field: &Option<Option<Url>>| field.as_ref().map(|v| v.as_ref().map(|u| u.as_str().to_owned()));
+            let url =
+                |field: &Option<Option<WebUrl>>| field.as_ref().map(|v| v.as_ref().map(|u| u.as_str().to_owned()));
             let (github, vercel) = (url(&body.github_repo_url), url(&body.vercel_url));
             let updated = sqlx::query(
                 "UPDATE projects SET name = COALESCE(?, name), \

@@ -306,6 +306,27 @@ async fn file_names_that_traverse_paths_are_422() {
     }
 }
 
+/// Stored links are what a front end renders: only http(s), never with credentials.
+#[tokio::test]
+async fn project_links_are_http_without_credentials() {
+    let server = start().await;
+    let token = register_and_login(&server, "ada@example.com").await;
+    let create = |url: &str| {
+        let body = json!({ "name": format!("P {url}"), "github_repo_url": url }).to_string();
+        let (server, token) = (&server, token.clone());
+        async move { raw(server, reqwest::Method::POST, "/api/v2/projects", Some(&token), Some(body)).await }
+    };
+    for bad in ["javascript:alert(1)", "file:///etc/passwd", "data:text/html,<b>", "https://user:secret@github.com/a"] {
+        let (status, _, problem) = create(bad).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {problem}");
+        let refused = errors(&problem);
+        assert!(refused.contains(&("/body/github_repo_url".to_owned(), "pattern".to_owned())), "{bad}: {refused:?}");
+    }
+    let (status, _, project) = create("https://github.com/devora/landing").await;
+    assert_eq!(status, StatusCode::CREATED, "{project}");
+    assert_eq!(project["github_repo_url"], "https://github.com/devora/landing");
+}
+
 /// The 1 MiB file limit counts bytes: 600,000 × `é` is 600,000 characters (under `maxLength`) but
 /// 1.2 MB of UTF-8, and is refused at `/body/content`; exactly 1 MiB of bytes is stored.
 #[tokio::test]
