@@ -9,7 +9,6 @@ use schemas::auth::Role;
 use super::listing::{List, like_pattern};
 use super::{UserRow, answer, current_user};
 use crate::App;
-use crate::single_use::SingleUse;
 
 /// The detail of a `404` for an account that does not exist.
 const NO_ACCOUNT: &str = "No account with this id.";
@@ -80,7 +79,9 @@ impl Admin for App {
             }
             self.authenticator.forget(&id);
             if body.disabled == Some(true) {
-                SingleUse::Refresh.revoke_all(&self.pool, &id).await?;
+                // Every way back in ends: refresh tokens, and reset tokens already mailed (enabling the
+                // account again does not revive them).
+                super::auth::revoke_sessions(&self.pool, &id).await?;
             }
             Ok(match current_user(self, &id).await? {
                 Some(user) => AdminUpdateUserResponse::Ok(user.into_response()?),

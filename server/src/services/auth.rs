@@ -284,7 +284,8 @@ async fn send_reset(pool: &sqlx::SqlitePool, mailer: &dyn crate::mailer::Mailer,
     Ok(mailer.send(message).await?)
 }
 
-/// After a password change: every refresh token and pending reset token of the account stops working.
+/// After a password change, or when an account is disabled: every refresh token and pending reset
+/// token of the account stops working.
 pub(super) async fn revoke_sessions(pool: &sqlx::SqlitePool, user_id: &str) -> Result<(), sqlx::Error> {
     SingleUse::Refresh.revoke_all(pool, user_id).await?;
     SingleUse::PasswordReset.revoke_all(pool, user_id).await

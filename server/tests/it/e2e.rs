@@ -37,6 +37,23 @@ async fn register_and_login(server: &Server, email: &str) -> String {
     anonymous.login(&login).await.expect("login").into_inner().access_token
 }
 
+/// The reset token mailed to `email`. The message is written after the 202 (off the request
+/// path): this waits for it.
+async fn reset_token_sent_to(server: &Server, email: &str) -> String {
+    for _ in 0..100 {
+        let message: Option<(String,)> = sqlx::query_as("SELECT body FROM outbox WHERE recipient = ?")
+            .bind(email)
+            .fetch_optional(&server.app.pool)
+            .await
+            .expect("outbox");
+        if let Some((body,)) = message {
+            return body.split_whitespace().find(|w| w.starts_with("pr_")).expect("a token in the message").to_owned();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("no message to {email} in the outbox")
+}
+
 /// The status of a client error (a declared problem, or an undeclared status such as 304).
 fn status_of(error: &api_client::Error<types::Problem>) -> Option<StatusCode> {
     error.status()
@@ -153,21 +170,7 @@ async fn the_core_flow_through_the_generated_client() {
     assert_eq!(anonymous.request_password_reset(&reset).await.expect("reset request").status(), StatusCode::ACCEPTED);
     let unknown = types::PasswordResetRequest { email: "nobody@example.com".parse().expect("email") };
     assert_eq!(anonymous.request_password_reset(&unknown).await.expect("same answer").status(), StatusCode::ACCEPTED);
-    // The message is written after the 202 (off the request path): wait for it.
-    let mut message: Option<(String,)> = None;
-    for _ in 0..100 {
-        message = sqlx::query_as("SELECT body FROM outbox WHERE recipient = ?")
-            .bind("ada@example.com")
-            .fetch_optional(&server.app.pool)
-            .await
-            .expect("outbox");
-        if message.is_some() {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
-    let (body,) = message.expect("one message in the outbox");
-    let token = body.split_whitespace().find(|w| w.starts_with("pr_")).expect("a token in the message").to_owned();
+    let token = reset_token_sent_to(&server, "ada@example.com").await;
     let count: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM outbox").fetch_one(&server.app.pool).await.expect("count");
     assert_eq!(count.0, 1, "no message for an unknown address");
     let confirm = types::PasswordReset {
@@ -425,6 +428,36 @@ async fn admin_routes_need_the_admin_role() {
     admin.admin_update_user(&ada_id, &disable).await.expect("disable");
     let refused = client(&server, Some(&user_token)).get_me().await.expect_err("disabled");
     assert_eq!(status_of(&refused), Some(StatusCode::UNAUTHORIZED));
+}
+
+/// A reset token asked for before the account was disabled no longer changes its password, even
+/// once the account is enabled again.
+#[tokio::test]
+async fn disabling_an_account_revokes_its_pending_reset_tokens() {
+    let server = start().await;
+    let anonymous = client(&server, None);
+    let ada_token = register_and_login(&server, "ada@example.com").await;
+    let ada_id = client(&server, Some(&ada_token)).get_me().await.expect("me").into_inner().id;
+    let admin = client(&server, Some(&register_and_login(&server, "admin@example.com").await));
+    let reset = types::PasswordResetRequest { email: "ada@example.com".parse().expect("email") };
+    anonymous.request_password_reset(&reset).await.expect("reset request");
+    let token = reset_token_sent_to(&server, "ada@example.com").await;
+
+    let disable = types::AdminUserUpdate { disabled: Some(true), role: None };
+    admin.admin_update_user(&ada_id, &disable).await.expect("disable");
+    let enable = types::AdminUserUpdate { disabled: Some(false), role: None };
+    admin.admin_update_user(&ada_id, &enable).await.expect("enable");
+    let confirm = types::PasswordReset {
+        token: token.parse().expect("token"),
+        new_password: "N3wPassword".parse().expect("password"),
+    };
+    let refused = anonymous.reset_password(&confirm).await.expect_err("revoked when disabled");
+    assert_eq!(status_of(&refused), Some(StatusCode::BAD_REQUEST));
+    let login = types::UserLogin {
+        email: "ada@example.com".parse().expect("email"),
+        password: "Sup3rSecret".parse().expect("password"),
+    };
+    anonymous.login(&login).await.expect("the password did not change");
 }
 
 #[tokio::test]
