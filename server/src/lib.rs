@@ -10,6 +10,7 @@ pub mod error;
 pub mod mailer;
 pub mod oauth;
 pub mod providers;
+pub mod refresh;
 mod services;
 pub mod single_use;
 

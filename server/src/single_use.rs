@@ -34,6 +34,11 @@ impl SingleUse {
         }
     }
 
+    /// A fresh random token of this kind (not stored yet).
+    pub(crate) fn new_token(self) -> String {
+        format!("{}{}", self.prefix(), hex::encode(crate::config::random_secret()))
+    }
+
     /// How long a token lives.
     pub fn lifetime(self) -> Duration {
         match self {
@@ -47,7 +52,7 @@ impl SingleUse {
     /// the token and when it expires.
     pub async fn issue(self, pool: &SqlitePool, subject: &str) -> Result<(String, DateTime<Utc>), sqlx::Error> {
         let (table, hash, owner) = self.columns();
-        let token = format!("{}{}", self.prefix(), hex::encode(crate::config::random_secret()));
+        let token = self.new_token();
         let expires_at = Utc::now() + self.lifetime();
         sqlx::query(AssertSqlSafe(format!("INSERT INTO {table} ({hash}, {owner}, expires_at) VALUES (?, ?, ?)")))
             .bind(token_hash(&token))
@@ -94,7 +99,7 @@ impl SingleUse {
 }
 
 /// What is stored of a token.
-fn token_hash(token: &str) -> String {
+pub(crate) fn token_hash(token: &str) -> String {
     hex::encode(sha2::Sha256::digest(token.as_bytes()))
 }
 

@@ -27,9 +27,10 @@ async fn verify(password: String, hash: Option<String>) -> bool {
 
 impl App {
     /// A new token pair for a user (the refresh token is stored hashed).
-    async fn token_pair(&self, user: UserRow) -> Result<TokenResponse, ApiError> {
+    /// An access token and a refresh token, the latter in `family` (a new family: a sign-in).
+    async fn token_pair(&self, user: UserRow, family: Option<&str>) -> Result<TokenResponse, ApiError> {
         let access_token = self.tokens.issue(&user.id, &user.role)?;
-        let (refresh_token, _) = SingleUse::Refresh.issue(&self.pool, &user.id).await?;
+        let refresh_token = crate::refresh::issue(&self.pool, &user.id, family).await?;
         Ok(TokenResponse {
             access_token,
             token_type: TokenType::Bearer,
@@ -98,7 +99,7 @@ impl Auth for App {
             let stored = user.as_ref().and_then(|u| u.password_hash.clone());
             let valid = verify(body.password, stored).await;
             Ok(match user {
-                Some(user) if valid && !user.disabled => LoginResponse::Ok(self.token_pair(user).await?),
+                Some(user) if valid && !user.disabled => LoginResponse::Ok(self.token_pair(user, None).await?),
                 _ => LoginResponse::unauthorized("Sign-in refused: wrong email or password, or a disabled account."),
             })
         })
@@ -108,11 +109,11 @@ impl Auth for App {
     async fn refresh_token(&self, _: RequestContext, body: RefreshRequest) -> RefreshTokenResponse {
         answer(async {
             let refused = || RefreshTokenResponse::unauthorized("The refresh token is unknown, used or expired.");
-            let Some(user_id) = SingleUse::Refresh.consume(&self.pool, &body.refresh_token, None).await? else {
+            let Some((user_id, family)) = crate::refresh::rotate(&self.pool, &body.refresh_token).await? else {
                 return Ok(refused());
             };
             Ok(match current_user(self, &user_id).await? {
-                Some(user) if !user.disabled => RefreshTokenResponse::Ok(self.token_pair(user).await?),
+                Some(user) if !user.disabled => RefreshTokenResponse::Ok(self.token_pair(user, Some(&family)).await?),
                 _ => refused(),
             })
         })
@@ -259,7 +260,7 @@ impl Auth for App {
             if user.disabled {
                 return Ok(OauthCallbackResponse::bad_request("The account is disabled."));
             }
-            Ok(OauthCallbackResponse::Ok(self.token_pair(user).await?))
+            Ok(OauthCallbackResponse::Ok(self.token_pair(user, None).await?))
         })
         .await
     }

@@ -430,6 +430,29 @@ async fn admin_routes_need_the_admin_role() {
     assert_eq!(status_of(&refused), Some(StatusCode::UNAUTHORIZED));
 }
 
+/// Refresh-token rotation: a rotated token presented again ends its whole family, the successor
+/// included, while another sign-in's family goes on.
+#[tokio::test]
+async fn a_replayed_refresh_token_ends_its_family() {
+    let server = start().await;
+    let anonymous = client(&server, None);
+    anonymous.register(&user("ada@example.com", "Sup3rSecret")).await.expect("register");
+    let login = types::UserLogin {
+        email: "ada@example.com".parse().expect("email"),
+        password: "Sup3rSecret".parse().expect("password"),
+    };
+    let first = anonymous.login(&login).await.expect("login").into_inner().refresh_token;
+    let other = anonymous.login(&login).await.expect("another device").into_inner().refresh_token;
+    let refresh = |token: &str| types::RefreshRequest { refresh_token: token.parse().expect("token") };
+
+    let second = anonymous.refresh_token(&refresh(&first)).await.expect("rotate").into_inner().refresh_token;
+    let replayed = anonymous.refresh_token(&refresh(&first)).await.expect_err("a replay");
+    assert_eq!(status_of(&replayed), Some(StatusCode::UNAUTHORIZED));
+    let successor = anonymous.refresh_token(&refresh(&second)).await.expect_err("the family ended");
+    assert_eq!(status_of(&successor), Some(StatusCode::UNAUTHORIZED));
+    anonymous.refresh_token(&refresh(&other)).await.expect("another sign-in's family goes on");
+}
+
 /// A reset token asked for before the account was disabled no longer changes its password, even
 /// once the account is enabled again.
 #[tokio::test]
