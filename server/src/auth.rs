@@ -40,6 +40,9 @@ struct Claims {
     exp: u64,
 }
 
+/// How far ahead of this server's clock a token's `iat` may be (a `nbf` gets none).
+const CLOCK_LEEWAY_SECONDS: u64 = 30;
+
 /// Issues and verifies access tokens.
 pub struct Tokens {
     encoding: EncodingKey,
@@ -57,6 +60,7 @@ impl Tokens {
         validation.set_issuer(&[ISSUER]);
         validation.set_required_spec_claims(&["exp", "iss", "sub"]);
         validation.leeway = 0;
+        validation.validate_nbf = true;
         Self {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
@@ -89,6 +93,10 @@ impl Tokens {
             return Ok(user_id.clone());
         }
         match jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation) {
+            // `exp` is the first second the token no longer works (jsonwebtoken lets `exp == now` through).
+            Ok(data) if data.claims.exp <= now => Err(AuthError::Expired),
+            // Issued in the future beyond a clock's drift: not a token this server made.
+            Ok(data) if data.claims.iat > now + CLOCK_LEEWAY_SECONDS => Err(AuthError::Invalid),
             Ok(data) => {
                 let mut verified = self.verified.lock().unwrap_or_else(|p| p.into_inner());
                 if verified.len() > 10_000 {
@@ -163,5 +171,28 @@ impl Authenticator for DbAuthenticator {
                 _ => Err(AuthError::Revoked),
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A token signed with the right key, with the given times.
+    fn signed(tokens: &Tokens, iat: u64, exp: u64) -> String {
+        let claims = Claims { sub: "u1".into(), role: "user".into(), iss: ISSUER.into(), iat, exp };
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &tokens.encoding).expect("signs")
+    }
+
+    #[test]
+    fn expiry_is_strict_and_tokens_from_the_future_are_refused() {
+        let tokens = Tokens::new(b"a test secret of enough length!!", 900);
+        let now = chrono::Utc::now().timestamp() as u64;
+        assert_eq!(tokens.verify(&signed(&tokens, now - 10, now + 60)).ok().as_deref(), Some("u1"));
+        assert!(matches!(tokens.verify(&signed(&tokens, now - 900, now)), Err(AuthError::Expired)), "exp == now");
+        assert!(matches!(tokens.verify(&signed(&tokens, now - 900, now - 1)), Err(AuthError::Expired)));
+        let ahead = signed(&tokens, now + 3600, now + 4500);
+        assert!(matches!(tokens.verify(&ahead), Err(AuthError::Invalid)), "issued an hour from now");
+        assert!(tokens.verify(&signed(&tokens, now + 5, now + 905)).is_ok(), "a few seconds of clock drift");
     }
 }
