@@ -19,9 +19,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::Router;
+use axum::http::{HeaderValue, header};
 use contract_server::Core;
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use config::Config;
 pub use error::ApiError;
@@ -113,6 +115,31 @@ pub async fn build(
         .merge(api_server::admin_router(app.clone(), core.clone()).map_err(contract)?)
         .merge(api_server::meta_router(app.clone(), core.clone()).map_err(contract)?)
         .fallback(contract_server::not_found)
+        // Every answer: browsers must not guess a media type, nor send the page's address on.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            csp_for_html as fn(&axum::response::Response) -> Option<HeaderValue>,
+        ))
         .layer(tower_http::trace::TraceLayer::new_for_http());
     Ok((router, app))
+}
+
+/// What the documents of a page served from the docs page may do: nothing but its own inline style
+/// (no script, no frame around it, no form, no base).
+pub const DOCS_CSP: &str =
+    "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+/// An HTML answer (the docs page) gets [`DOCS_CSP`].
+fn csp_for_html(response: &axum::response::Response) -> Option<HeaderValue> {
+    let html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("text/html"));
+    html.then(|| HeaderValue::from_static(DOCS_CSP))
 }

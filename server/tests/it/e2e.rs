@@ -309,6 +309,29 @@ async fn file_names_that_traverse_paths_are_422() {
     }
 }
 
+/// Every answer tells browsers not to sniff media types nor leak the page's address, a refusal
+/// included; the HTML docs page may run no script and sit in no frame.
+#[tokio::test]
+async fn answers_carry_security_headers() {
+    let server = start().await;
+    for (path, status) in [
+        ("/api/v2/health", StatusCode::OK),
+        ("/api/v2/auth/me", StatusCode::UNAUTHORIZED),
+        ("/nowhere", StatusCode::NOT_FOUND),
+    ] {
+        let (got, headers, _) = raw(&server, reqwest::Method::GET, path, None, None).await;
+        assert_eq!(got, status, "{path}");
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(headers["referrer-policy"], "no-referrer", "{path}");
+        assert!(headers.get("content-security-policy").is_none(), "{path}: JSON answers need no CSP");
+    }
+    let (status, headers, _) = raw(&server, reqwest::Method::GET, "/api/v2/docs", None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    let csp = headers["content-security-policy"].to_str().expect("text");
+    assert_eq!(csp, server::DOCS_CSP);
+    assert!(csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"), "{csp}");
+}
+
 /// Stored links are what a front end renders: only http(s), never with credentials.
 #[tokio::test]
 async fn project_links_are_http_without_credentials() {
