@@ -56,6 +56,11 @@ impl<'a> Types<'a> {
     /// `type`, or the JSON type of its values.
     pub fn of_constants(schema: &'a Value) -> Option<Self> {
         let branches = ["oneOf", "anyOf"].iter().find_map(|k| schema.get(*k)).and_then(Value::as_array)?;
+        Self::of_constant_branches(branches)
+    }
+
+    /// [`Types::of_constants`] on the branches themselves.
+    pub fn of_constant_branches(branches: &'a [Value]) -> Option<Self> {
         let mut types = Vec::new();
         for branch in branches {
             let values: Vec<&Value> = match (branch.get("const"), branch.get("enum")) {
@@ -288,7 +293,7 @@ pub fn reachable<'a>(roots: impl IntoIterator<Item = &'a Value>, schemas: &impl 
 }
 
 /// The JSON Schema type of a JSON value (`integer` for a whole number).
-pub fn json_type(value: &Value) -> &'static str {
+fn json_type(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "boolean",

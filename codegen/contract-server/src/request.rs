@@ -139,7 +139,7 @@ async fn read_input(core: &Core, operation: &Operation, parts: &mut Parts, body:
             object.insert(name.to_owned(), read(kind, value));
         }
         input.path = Value::Object(object);
-        validate(&part.validator, &input.path, "/path", &mut errors);
+        errors.extend(FieldError::all(&part.validator, &input.path, "/path"));
     }
     if let Some(part) = &operation.query {
         let mut object = Map::new();
@@ -158,7 +158,7 @@ async fn read_input(core: &Core, operation: &Operation, parts: &mut Parts, body:
             }
         }
         input.query = Value::Object(object);
-        validate(&part.validator, &input.query, "/query", &mut errors);
+        errors.extend(FieldError::all(&part.validator, &input.query, "/query"));
     } else {
         for (name, _) in form_pairs(parts.uri.query().unwrap_or("")) {
             unknown_parameter(&name, &mut errors);
@@ -173,7 +173,7 @@ async fn read_input(core: &Core, operation: &Operation, parts: &mut Parts, body:
             }
         }
         input.headers = Value::Object(object);
-        validate(&part.validator, &input.headers, "/header", &mut errors);
+        errors.extend(FieldError::all(&part.validator, &input.headers, "/header"));
     }
     if let Some(validator) = &operation.body {
         // A body announced as another media type is refused before it is read.
@@ -194,7 +194,7 @@ async fn read_input(core: &Core, operation: &Operation, parts: &mut Parts, body:
                 return Err(Rejection::UnsupportedMediaType);
             }
             let value: Value = serde_json::from_slice(&bytes).map_err(Rejection::MalformedJson)?;
-            validate(validator, &value, "/body", &mut errors);
+            errors.extend(FieldError::all(validator, &value, "/body"));
             input.body = Some(value);
         }
     }
@@ -260,10 +260,6 @@ fn read(kind: Kind, text: &str) -> Value {
         },
         Kind::Text | Kind::List(_) => Value::String(text.to_owned()),
     }
-}
-
-fn validate(validator: &jsonschema::Validator, value: &Value, prefix: &str, errors: &mut Vec<FieldError>) {
-    errors.extend(FieldError::all(validator, value, prefix));
 }
 
 async fn read_body(body: Body, limit: usize) -> Result<Bytes, Rejection> {

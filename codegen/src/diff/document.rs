@@ -115,7 +115,6 @@ fn constants_to_enum(object: &mut Map<String, Value>) {
     let Some(keyword) = ["oneOf", "anyOf"].into_iter().find(|k| object.contains_key(*k)) else { return };
     let Some(Value::Array(branches)) = object.get(keyword) else { return };
     let mut values = Vec::new();
-    let mut types: Vec<Value> = Vec::new();
     for branch in branches {
         let Some(branch) = branch.as_object() else { return };
         if !branch.keys().all(|k| CONSTANT_BRANCH.contains(&k.as_str())) {
@@ -126,16 +125,9 @@ fn constants_to_enum(object: &mut Map<String, Value>) {
             (None, Some(Value::Array(one))) if one.len() == 1 => values.push(one[0].clone()),
             _ => return,
         }
-        match branch.get("type") {
-            Some(t @ Value::String(_)) if !types.contains(t) => types.push(t.clone()),
-            Some(Value::String(_)) => {}
-            _ => types.push(Value::String(crate::schema::json_type(&values[values.len() - 1]).into())),
-        }
     }
-    if values.is_empty() {
-        return;
-    }
-    types.dedup();
+    let Some(types) = crate::schema::Types::of_constant_branches(branches) else { return };
+    let mut types: Vec<Value> = types.iter().map(|t| Value::String(t.to_owned())).collect();
     object.shift_remove(keyword);
     object.insert("enum".into(), Value::Array(values));
     if !object.contains_key("type") {
