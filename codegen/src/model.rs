@@ -84,6 +84,8 @@ pub struct Operation {
     pub security: Security,
     pub rate_limit: Option<RateLimit>,
     pub etag: bool,
+    /// Every answer carries `Cache-Control: no-store` (declared, or implied by authentication).
+    pub no_store: bool,
     pub path_params: Option<Parameters>,
     pub query: Option<Parameters>,
     pub headers: Option<Parameters>,

@@ -135,6 +135,15 @@ impl Emitter<'_> {
                 headers.insert((*name).into(), json!({ "description": description, "schema": integer }));
             }
         }
+        if model.operations.iter().any(|o| o.no_store) {
+            headers.insert(
+                "Cache-Control".into(),
+                json!({
+                    "description": "`no-store`: the answer is personal (a signed-in caller's, or one carrying a token); no cache may keep it.",
+                    "schema": { "type": "string", "enum": ["no-store"] }
+                }),
+            );
+        }
         if model.operations.iter().any(|o| o.deprecated) {
             headers.insert(
                 "Deprecation".into(),
@@ -221,7 +230,14 @@ impl Emitter<'_> {
                 304,
                 json!({
                     "description": "Not modified: the `If-None-Match` value is the current `ETag`.",
-                    "headers": { "ETag": { "$ref": "#/components/headers/ETag" } }
+                    "headers": if operation.no_store {
+                        json!({
+                            "Cache-Control": { "$ref": "#/components/headers/Cache-Control" },
+                            "ETag": { "$ref": "#/components/headers/ETag" }
+                        })
+                    } else {
+                        json!({ "ETag": { "$ref": "#/components/headers/ETag" } })
+                    }
                 }),
             ));
         }
@@ -272,6 +288,9 @@ impl Emitter<'_> {
         if operation.deprecated {
             headers.insert("Deprecation".into(), json!({ "$ref": "#/components/headers/Deprecation" }));
         }
+        if operation.no_store {
+            headers.insert("Cache-Control".into(), json!({ "$ref": "#/components/headers/Cache-Control" }));
+        }
         if !headers.is_empty() {
             out.insert("headers".into(), Value::Object(headers));
         }
@@ -284,15 +303,20 @@ impl Emitter<'_> {
     fn error(&self, operation: &Operation, error: &ErrorResponse) -> Value {
         let mut out = Map::new();
         out.insert("description".into(), error.description.clone().into());
+        let mut headers = Map::new();
         if error.status == 429 {
-            let mut headers = Map::new();
             headers.insert("Retry-After".into(), json!({ "$ref": "#/components/headers/Retry-After" }));
             for (name, _) in RATE_LIMIT_HEADERS {
                 headers.insert((*name).into(), json!({ "$ref": format!("#/components/headers/{name}") }));
             }
-            out.insert("headers".into(), Value::Object(headers));
         } else if operation.deprecated {
-            out.insert("headers".into(), json!({ "Deprecation": { "$ref": "#/components/headers/Deprecation" } }));
+            headers.insert("Deprecation".into(), json!({ "$ref": "#/components/headers/Deprecation" }));
+        }
+        if operation.no_store {
+            headers.insert("Cache-Control".into(), json!({ "$ref": "#/components/headers/Cache-Control" }));
+        }
+        if !headers.is_empty() {
+            out.insert("headers".into(), Value::Object(headers));
         }
         let schema = ref_to(&self.model.problem);
         let mut content = Map::new();

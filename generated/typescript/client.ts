@@ -110,7 +110,7 @@ async function send(options: ClientOptions, request: Prepared, statuses: Record<
   return { status: response.status, body: payload, headers: response.headers };
 }
 
-/** A client of Devora API 3.0.0: one method per operation. */
+/** A client of Devora API 3.1.0: one method per operation. */
 export function createClient(options: ClientOptions) {
   return {
     /**
@@ -156,6 +156,9 @@ export function createClient(options: ClientOptions) {
     /**
      * Sign in with a password.
      *
+     * Starts a session. After 10 wrong passwords for one address within 15 minutes, from any
+     * clients, the address is refused (`429`) until the window ends; a success clears the count.
+     *
      * `POST /api/v2/auth/login`
      */
     async login(request: T.LoginRequest, call?: CallOptions): Promise<T.LoginResponse> {
@@ -164,7 +167,9 @@ export function createClient(options: ClientOptions) {
       return raw as T.LoginResponse;
     },
     /**
-     * Revoke a refresh token.
+     * End the session of a refresh token.
+     *
+     * The refresh token and every access token issued in its session stop working.
      *
      * `POST /api/v2/auth/logout`
      */
@@ -186,7 +191,8 @@ export function createClient(options: ClientOptions) {
     /**
      * Update the signed-in account.
      *
-     * Changing the password needs `current_password`.
+     * Changing the password needs `current_password`, and ends every session of the account,
+     * this one included.
      *
      * `PATCH /api/v2/auth/me`
      */
@@ -233,7 +239,8 @@ export function createClient(options: ClientOptions) {
      * Ask for a password reset link.
      *
      * Always answers 202, whether or not the address has an account, so the answer tells nothing
-     * about who is registered. The link is valid 15 minutes and works once.
+     * about who is registered. The link is valid 15 minutes and works once; one address gets at most
+     * 3 messages an hour.
      *
      * `POST /api/v2/auth/password-reset/request`
      */

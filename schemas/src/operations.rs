@@ -13,7 +13,7 @@ use crate::projects::*;
 /// The whole contract.
 pub fn contract() -> Contract {
     Contract::new(
-        Info::new("Devora API", "3.0.0")
+        Info::new("Devora API", "3.1.0")
             .description(
                 "The Devora back end: accounts, projects and their files, AI code generation, billing and \
                  administration.\n\nErrors are `application/problem+json` documents (RFC 9457). Rate-limited \
@@ -51,16 +51,21 @@ fn auth() -> Vec<contract::Operation> {
         .body::<UserCreate>()
         .response::<UserResponse>(201, "The new account.")
         .error(409, "An account with this email already exists.")
-        .rate_limit(RateLimit::per_minute(3)),
+        .rate_limit(RateLimit::per_minute(3))
+        .no_store(),
         op! {
             /// Sign in with a password.
+            ///
+            /// Starts a session. After 10 wrong passwords for one address within 15 minutes, from any
+            /// clients, the address is refused (`429`) until the window ends; a success clears the count.
             post "/api/v2/auth/login" => login
         }
         .tag("auth")
         .body::<UserLogin>()
         .response::<TokenResponse>(200, "An access token and a refresh token.")
         .error(401, "Wrong email or password, or a disabled account.")
-        .rate_limit(RateLimit::per_minute(5)),
+        .rate_limit(RateLimit::per_minute(5))
+        .no_store(),
         op! {
             /// Exchange a refresh token for a new token pair.
             ///
@@ -71,14 +76,17 @@ fn auth() -> Vec<contract::Operation> {
         .body::<RefreshRequest>()
         .response::<TokenResponse>(200, "A new access token and refresh token.")
         .error(401, "The refresh token is unknown, used or expired.")
-        .rate_limit(RateLimit::per_minute(10)),
+        .rate_limit(RateLimit::per_minute(10))
+        .no_store(),
         op! {
-            /// Revoke a refresh token.
+            /// End the session of a refresh token.
+            ///
+            /// The refresh token and every access token issued in its session stop working.
             post "/api/v2/auth/logout" => logout
         }
         .tag("auth")
         .body::<RefreshRequest>()
-        .empty(204, "The refresh token no longer works.")
+        .empty(204, "The session has ended.")
         .bearer(),
         op! {
             /// Get the signed-in account.
@@ -91,7 +99,8 @@ fn auth() -> Vec<contract::Operation> {
         op! {
             /// Update the signed-in account.
             ///
-            /// Changing the password needs `current_password`.
+            /// Changing the password needs `current_password`, and ends every session of the account,
+            /// this one included.
             patch "/api/v2/auth/me" => update_me
         }
         .tag("auth")
@@ -104,7 +113,8 @@ fn auth() -> Vec<contract::Operation> {
             /// Ask for a password reset link.
             ///
             /// Always answers 202, whether or not the address has an account, so the answer tells nothing
-            /// about who is registered. The link is valid 15 minutes and works once.
+            /// about who is registered. The link is valid 15 minutes and works once; one address gets at most
+            /// 3 messages an hour.
             post "/api/v2/auth/password-reset/request" => request_password_reset
         }
         .tag("auth")
@@ -117,7 +127,7 @@ fn auth() -> Vec<contract::Operation> {
         }
         .tag("auth")
         .body::<PasswordReset>()
-        .empty(204, "The password was changed; existing refresh tokens are revoked.")
+        .empty(204, "The password was changed; every session of the account has ended.")
         .error(400, "The token is unknown, used or expired.")
         .rate_limit(RateLimit::per_minute(5)),
         op! {
@@ -130,7 +140,8 @@ fn auth() -> Vec<contract::Operation> {
         .path::<OAuthProviderPath>()
         .response::<OAuthAuthorizeResponse>(200, "The provider's consent page.")
         .error(503, "The provider is not configured on this server.")
-        .rate_limit(RateLimit::per_minute(10)),
+        .rate_limit(RateLimit::per_minute(10))
+        .no_store(),
         op! {
             /// Finish an OAuth sign-in.
             ///
@@ -144,7 +155,8 @@ fn auth() -> Vec<contract::Operation> {
         .error(400, "The state is unknown, used or expired, or the provider refused the code.")
         .error(502, "The provider could not be reached.")
         .error(503, "The provider is not configured on this server.")
-        .rate_limit(RateLimit::per_minute(10)),
+        .rate_limit(RateLimit::per_minute(10))
+        .no_store(),
     ]
 }
 

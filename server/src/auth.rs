@@ -38,6 +38,17 @@ struct Claims {
     iss: String,
     iat: u64,
     exp: u64,
+    /// The session the token was issued in ([`crate::sessions`]); tokens from before sessions
+    /// have none and are refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sid: Option<String>,
+}
+
+/// Who a verified token speaks for: its user and session.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Bearer {
+    pub user_id: String,
+    pub session: String,
 }
 
 /// How far ahead of this server's clock a token's `iat` may be (a `nbf` gets none).
@@ -49,9 +60,9 @@ pub struct Tokens {
     decoding: DecodingKey,
     validation: Validation,
     pub access_seconds: u32,
-    /// Tokens verified recently → (user id, expiry in Unix seconds): a signature is checked once
-    /// per token and minute, never past the token's own expiry.
-    verified: Mutex<HashMap<String, (String, u64, Instant)>>,
+    /// Tokens verified recently → (bearer, expiry in Unix seconds, when verified): a signature is
+    /// checked once per token and minute, never past the token's own expiry.
+    verified: Mutex<HashMap<String, (Bearer, u64, Instant)>>,
 }
 
 impl Tokens {
@@ -70,8 +81,8 @@ impl Tokens {
         }
     }
 
-    /// An access token for `user_id`, valid `access_seconds`.
-    pub fn issue(&self, user_id: &str, role: &str) -> Result<String, jsonwebtoken::errors::Error> {
+    /// An access token for `user_id` in `session`, valid `access_seconds`.
+    pub fn issue(&self, user_id: &str, role: &str, session: &str) -> Result<String, jsonwebtoken::errors::Error> {
         let now = chrono::Utc::now().timestamp().max(0) as u64;
         let claims = Claims {
             sub: user_id.into(),
@@ -79,18 +90,20 @@ impl Tokens {
             iss: ISSUER.into(),
             iat: now,
             exp: now + u64::from(self.access_seconds),
+            sid: Some(session.into()),
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
     }
 
-    /// The user id of a valid token.
-    fn verify(&self, token: &str) -> Result<String, AuthError> {
+    /// The user and session of a valid token (whether the session still lives is the
+    /// authenticator's to check).
+    fn verify(&self, token: &str) -> Result<Bearer, AuthError> {
         let now = chrono::Utc::now().timestamp().max(0) as u64;
-        if let Some((user_id, expires, at)) = self.verified.lock().unwrap_or_else(|p| p.into_inner()).get(token)
+        if let Some((bearer, expires, at)) = self.verified.lock().unwrap_or_else(|p| p.into_inner()).get(token)
             && now < *expires
             && at.elapsed() < Duration::from_secs(60)
         {
-            return Ok(user_id.clone());
+            return Ok(bearer.clone());
         }
         match jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation) {
             // `exp` is the first second the token no longer works (jsonwebtoken lets `exp == now` through).
@@ -98,12 +111,14 @@ impl Tokens {
             // Issued in the future beyond a clock's drift: not a token this server made.
             Ok(data) if data.claims.iat > now + CLOCK_LEEWAY_SECONDS => Err(AuthError::Invalid),
             Ok(data) => {
+                let Some(session) = data.claims.sid else { return Err(AuthError::Revoked) };
+                let bearer = Bearer { user_id: data.claims.sub, session };
                 let mut verified = self.verified.lock().unwrap_or_else(|p| p.into_inner());
                 if verified.len() > 10_000 {
                     verified.clear();
                 }
-                verified.insert(token.to_owned(), (data.claims.sub.clone(), data.claims.exp, Instant::now()));
-                Ok(data.claims.sub)
+                verified.insert(token.to_owned(), (bearer.clone(), data.claims.exp, Instant::now()));
+                Ok(bearer)
             }
             Err(error) => Err(match error.kind() {
                 ErrorKind::ExpiredSignature => AuthError::Expired,
@@ -116,16 +131,21 @@ impl Tokens {
     }
 }
 
-/// What is cached of an account: when it was read, and its role and disabled flag (`None` when the
-/// account is gone).
-type CachedAccount = (Instant, Option<(String, bool)>);
+/// What is cached of a session: when it was read, its user, and the user's role while the
+/// session lives and the account is enabled (`None` otherwise).
+type CachedSession = (Instant, String, Option<String>);
 
-/// Verifies a token, then that its account exists and is enabled (answers cached one second, so
-/// that disabling an account takes effect at once in practice, without a query per request).
+/// How long the authenticator trusts what it read of a session. Changes made through this process
+/// ([`DbAuthenticator::forget`]) apply at once; made through another process, within this time.
+const SESSION_CACHE: Duration = Duration::from_secs(1);
+
+/// Verifies a token, then that its session lives and its account is enabled. What is read of a
+/// session is cached for [`SESSION_CACHE`], so a busy session costs one query a second, not one per
+/// request.
 pub struct DbAuthenticator {
     pub tokens: Arc<Tokens>,
     pub pool: SqlitePool,
-    cache: Mutex<HashMap<String, CachedAccount>>,
+    cache: Mutex<HashMap<String, CachedSession>>,
 }
 
 impl DbAuthenticator {
@@ -133,42 +153,50 @@ impl DbAuthenticator {
         Self { tokens, pool, cache: Mutex::new(HashMap::new()) }
     }
 
-    /// Forgets what is cached of an account (after a role or disabled change).
+    /// Forgets what is cached of an account's sessions (after its role, its disabled flag or its
+    /// sessions changed).
     pub fn forget(&self, user_id: &str) {
-        self.cache.lock().unwrap_or_else(|p| p.into_inner()).remove(user_id);
+        self.cache.lock().unwrap_or_else(|p| p.into_inner()).retain(|_, (_, user, _)| user != user_id);
     }
 
-    async fn account(&self, user_id: &str) -> Result<Option<(String, bool)>, AuthError> {
+    /// The role of the bearer while its session lives and its account is enabled.
+    async fn role(&self, bearer: &Bearer) -> Result<Option<String>, AuthError> {
         let now = Instant::now();
-        if let Some((at, account)) = self.cache.lock().unwrap_or_else(|p| p.into_inner()).get(user_id)
-            && now.duration_since(*at) < Duration::from_secs(1)
+        if let Some((at, user, role)) = self.cache.lock().unwrap_or_else(|p| p.into_inner()).get(&bearer.session)
+            && now.duration_since(*at) < SESSION_CACHE
+            && *user == bearer.user_id
         {
-            return Ok(account.clone());
+            return Ok(role.clone());
         }
-        let row: Option<(String, bool)> = sqlx::query_as("SELECT role, disabled FROM users WHERE id = ?")
-            .bind(user_id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(|error| {
-                tracing::error!(%error, "reading an account to authenticate");
-                AuthError::Invalid
-            })?;
+        let row: Option<(String,)> = sqlx::query_as(
+            "SELECT users.role FROM sessions JOIN users ON users.id = sessions.user_id \
+             WHERE sessions.id = ? AND sessions.user_id = ? AND sessions.ended_at IS NULL AND users.disabled = 0",
+        )
+        .bind(&bearer.session)
+        .bind(&bearer.user_id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, "reading a session to authenticate");
+            AuthError::Invalid
+        })?;
+        let role = row.map(|(role,)| role);
         let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
         if cache.len() > 100_000 {
             cache.clear();
         }
-        cache.insert(user_id.to_owned(), (now, row.clone()));
-        Ok(row)
+        cache.insert(bearer.session.clone(), (now, bearer.user_id.clone(), role.clone()));
+        Ok(role)
     }
 }
 
 impl Authenticator for DbAuthenticator {
     fn authenticate<'a>(&'a self, token: &'a str) -> BoxFuture<'a, Result<Principal, AuthError>> {
         Box::pin(async move {
-            let user_id = self.tokens.verify(token)?;
-            match self.account(&user_id).await? {
-                Some((role, false)) => Ok(Principal { id: user_id, roles: vec![role] }),
-                _ => Err(AuthError::Revoked),
+            let bearer = self.tokens.verify(token)?;
+            match self.role(&bearer).await? {
+                Some(role) => Ok(Principal { id: bearer.user_id, roles: vec![role] }),
+                None => Err(AuthError::Revoked),
             }
         })
     }
@@ -180,7 +208,8 @@ mod tests {
 
     /// A token signed with the right key, with the given times.
     fn signed(tokens: &Tokens, iat: u64, exp: u64) -> String {
-        let claims = Claims { sub: "u1".into(), role: "user".into(), iss: ISSUER.into(), iat, exp };
+        let claims =
+            Claims { sub: "u1".into(), role: "user".into(), iss: ISSUER.into(), iat, exp, sid: Some("s1".into()) };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &tokens.encoding).expect("signs")
     }
 
@@ -188,11 +217,23 @@ mod tests {
     fn expiry_is_strict_and_tokens_from_the_future_are_refused() {
         let tokens = Tokens::new(b"a test secret of enough length!!", 900);
         let now = chrono::Utc::now().timestamp() as u64;
-        assert_eq!(tokens.verify(&signed(&tokens, now - 10, now + 60)).ok().as_deref(), Some("u1"));
+        assert_eq!(tokens.verify(&signed(&tokens, now - 10, now + 60)).ok().map(|b| b.user_id).as_deref(), Some("u1"));
         assert!(matches!(tokens.verify(&signed(&tokens, now - 900, now)), Err(AuthError::Expired)), "exp == now");
         assert!(matches!(tokens.verify(&signed(&tokens, now - 900, now - 1)), Err(AuthError::Expired)));
         let ahead = signed(&tokens, now + 3600, now + 4500);
         assert!(matches!(tokens.verify(&ahead), Err(AuthError::Invalid)), "issued an hour from now");
         assert!(tokens.verify(&signed(&tokens, now + 5, now + 905)).is_ok(), "a few seconds of clock drift");
+    }
+
+    #[test]
+    fn a_token_from_before_sessions_is_refused() {
+        let tokens = Tokens::new(b"a test secret of enough length!!", 900);
+        let now = chrono::Utc::now().timestamp() as u64;
+        let claims =
+            Claims { sub: "u1".into(), role: "user".into(), iss: ISSUER.into(), iat: now, exp: now + 60, sid: None };
+        let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &tokens.encoding).expect("signs");
+        assert!(matches!(tokens.verify(&token), Err(AuthError::Revoked)));
+        let issued = tokens.issue("u1", "user", "s1").expect("issues");
+        assert_eq!(tokens.verify(&issued).ok(), Some(Bearer { user_id: "u1".into(), session: "s1".into() }));
     }
 }

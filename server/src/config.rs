@@ -14,8 +14,6 @@ pub struct Config {
     /// `JWT_SECRET`: signs access tokens. Without it a random secret is made, and tokens die
     /// with the process.
     pub jwt_secret: Vec<u8>,
-    /// `ADMIN_EMAILS`: comma-separated addresses that get the admin role when they register.
-    pub admin_emails: Vec<String>,
     /// `BODY_LIMIT`: the largest request body, in bytes (default 2 MiB).
     pub body_limit: usize,
     /// Lifetime of access tokens, in seconds (`ACCESS_TOKEN_SECONDS`, default 900).
@@ -38,6 +36,11 @@ pub enum ConfigError {
     AccessTokenSeconds { value: String, source: std::num::ParseIntError },
     #[error("JWT_SECRET must have at least 32 characters")]
     ShortSecret,
+    #[error(
+        "ADMIN_EMAILS is no longer read (whoever registered such an address first became admin): \
+         register the account, then run `server admin grant EMAIL`"
+    )]
+    AdminEmails,
     #[error("RESPONSE_VALIDATION={value} is not a mode")]
     ResponseValidation { value: String, source: UnknownResponseValidation },
 }
@@ -75,15 +78,14 @@ impl Config {
             Some(_) => return Err(ConfigError::ShortSecret),
             None => (random_secret(), true),
         };
-        let admin_emails = var("ADMIN_EMAILS")
-            .map(|v| v.split(',').map(|e| e.trim().to_ascii_lowercase()).filter(|e| !e.is_empty()).collect())
-            .unwrap_or_default();
+        if var("ADMIN_EMAILS").is_some() {
+            return Err(ConfigError::AdminEmails);
+        }
         Ok((
             Self {
                 address: SocketAddr::new(host, port),
                 database_url: var("DATABASE_URL").unwrap_or_else(|| "sqlite://devora.db".into()),
                 jwt_secret,
-                admin_emails,
                 body_limit,
                 access_token_seconds,
                 response_validation,

@@ -10,9 +10,11 @@ pub mod error;
 pub mod mailer;
 pub mod oauth;
 pub mod providers;
-pub mod refresh;
+pub mod roles;
 mod services;
+pub mod sessions;
 pub mod single_use;
+pub mod throttle;
 
 use std::str::FromStr;
 use std::sync::Arc;
@@ -39,6 +41,7 @@ pub struct App {
     pub mailer: Arc<dyn mailer::Mailer>,
     pub providers: oauth::Providers,
     pub config: Config,
+    pub login_throttle: throttle::LoginThrottle,
     started: Instant,
     openapi_json: serde_json::Map<String, serde_json::Value>,
     docs_html: String,
@@ -102,6 +105,7 @@ pub async fn build(
         mailer,
         providers,
         config: config.clone(),
+        login_throttle: throttle::LoginThrottle::default(),
         started: Instant::now(),
         openapi_json,
         docs_html,
@@ -125,7 +129,13 @@ pub async fn build(
             header::CONTENT_SECURITY_POLICY,
             csp_for_html as fn(&axum::response::Response) -> Option<HeaderValue>,
         ))
-        .layer(tower_http::trace::TraceLayer::new_for_http());
+        // A 5xx is logged at WARN here: a client can bring some about at will (a `503` for a provider
+        // that is not configured), and the server's own faults are logged at ERROR where they happen
+        // (an `ApiError` with its request id, a response that breaks the contract).
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http()
+                .on_failure(tower_http::trace::DefaultOnFailure::new().level(tracing::Level::WARN)),
+        );
     Ok((router, app))
 }
 

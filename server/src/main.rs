@@ -1,14 +1,94 @@
 //! `cargo run -p server`: the Devora API v2 on SQLite. Configuration from the environment (see
 //! `server::Config`); structured logs with `tracing` (`RUST_LOG`, `LOG_FORMAT=json`); graceful
-//! shutdown on SIGINT and SIGTERM.
+//! shutdown on SIGINT and SIGTERM. `server admin grant|revoke EMAIL` sets an account's role
+//! ([`server::roles`]).
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
+use server::roles::Change;
+
 use tracing_subscriber::EnvFilter;
+
+const USAGE: &str = "usage: server                      serve the API (configuration from the environment)
+       server admin grant EMAIL    make the account of EMAIL an admin
+       server admin revoke EMAIL   make the account of EMAIL a plain user";
+
+/// What the command line asks for.
+enum Command {
+    Serve,
+    Admin(Change, String),
+    Help,
+}
+
+fn command(args: &[String]) -> Result<Command, String> {
+    match args {
+        [] => Ok(Command::Serve),
+        [flag] if flag == "--help" || flag == "-h" || flag == "help" => Ok(Command::Help),
+        [admin, verb, email] if admin == "admin" => match verb.as_str() {
+            "grant" => Ok(Command::Admin(Change::Grant, email.clone())),
+            "revoke" => Ok(Command::Admin(Change::Revoke, email.clone())),
+            other => Err(format!("`admin {other}` is not a command (grant or revoke)")),
+        },
+        [admin, ..] if admin == "admin" => Err("`admin` takes a verb and an address: `admin grant EMAIL`".into()),
+        [other, ..] => Err(format!("`{other}` is not a command")),
+    }
+}
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match command(&args) {
+        Ok(Command::Serve) => serve().await,
+        Ok(Command::Admin(change, email)) => admin(change, &email).await,
+        Ok(Command::Help) => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("error: {message}\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// `server admin grant|revoke EMAIL`, on the database of `DATABASE_URL`.
+async fn admin(change: Change, email: &str) -> ExitCode {
+    let config = match server::Config::from_env() {
+        Ok((config, _)) => config,
+        Err(error) => {
+            eprintln!("error: {}", contract_server::sources(&error));
+            return ExitCode::from(2);
+        }
+    };
+    let pool = match server::open_database(&config.database_url).await {
+        Ok(pool) => pool,
+        Err(error) => {
+            eprintln!("error: {}: {}", config.database_url, contract_server::sources(&error));
+            return ExitCode::from(1);
+        }
+    };
+    let changed = server::roles::change(&pool, email, change).await;
+    pool.close().await;
+    match changed {
+        Ok(true) => {
+            let role = if change == Change::Grant { "an admin" } else { "a plain user" };
+            println!("{email} is now {role}");
+            ExitCode::SUCCESS
+        }
+        Ok(false) => {
+            eprintln!("error: no account has the address {email}: it must register first");
+            ExitCode::from(1)
+        }
+        Err(error) => {
+            eprintln!("error: cannot change the role: {error}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Serves the API until SIGINT or SIGTERM.
+async fn serve() -> ExitCode {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
     if std::env::var("LOG_FORMAT").is_ok_and(|f| f == "json") {
         tracing_subscriber::fmt().with_env_filter(filter).json().init();

@@ -63,6 +63,35 @@ impl SingleUse {
         Ok((token, expires_at))
     }
 
+    /// Like [`SingleUse::issue`], unless `subject` already got `at_most` tokens of this kind within
+    /// `period` (then `None`). One statement counts and inserts, so concurrent requests cannot
+    /// exceed the cap.
+    pub async fn issue_at_most(
+        self,
+        pool: &SqlitePool,
+        subject: &str,
+        at_most: u32,
+        period: Duration,
+    ) -> Result<Option<(String, DateTime<Utc>)>, sqlx::Error> {
+        let (table, hash, owner) = self.columns();
+        let token = self.new_token();
+        let now = Utc::now();
+        let expires_at = now + self.lifetime();
+        // A token issued within `period` expires after `now + lifetime - period`.
+        let inserted = sqlx::query(AssertSqlSafe(format!(
+            "INSERT INTO {table} ({hash}, {owner}, expires_at) SELECT ?1, ?2, ?3 \
+             WHERE (SELECT COUNT(*) FROM {table} WHERE {owner} = ?2 AND expires_at > ?4) < ?5"
+        )))
+        .bind(token_hash(&token))
+        .bind(subject)
+        .bind(expires_at)
+        .bind(expires_at - period)
+        .bind(at_most)
+        .execute(pool)
+        .await?;
+        Ok((inserted.rows_affected() == 1).then_some((token, expires_at)))
+    }
+
     /// Uses `token`: when it is known, unused, unexpired (and, given `subject`, belongs to it),
     /// marks it used and returns its subject; `None` otherwise. One statement does both, so a token
     /// works once even when two requests race.
@@ -121,6 +150,15 @@ mod tests {
         assert_eq!(kind.consume(&pool, &token, Some("google")).await.expect("consume"), Some("google".into()));
         assert_eq!(kind.consume(&pool, &token, None).await.expect("consume"), None, "used once already");
         assert_eq!(SingleUse::Refresh.consume(&pool, &token, None).await.expect("consume"), None, "another kind");
+
+        for _ in 0..2 {
+            let issued = kind.issue_at_most(&pool, "github", 2, Duration::hours(1)).await.expect("issue");
+            assert!(issued.is_some(), "within the cap");
+        }
+        let capped = kind.issue_at_most(&pool, "github", 2, Duration::hours(1)).await.expect("issue");
+        assert_eq!(capped, None, "the third within an hour");
+        let other = kind.issue_at_most(&pool, "google", 2, Duration::hours(1)).await.expect("issue");
+        assert!(other.is_some(), "another subject's cap");
 
         let (revoked, _) = kind.issue(&pool, "google").await.expect("issue");
         kind.revoke_all(&pool, "google").await.expect("revoke");

@@ -35,12 +35,12 @@ pub fn run(root: &Path, venv: &Path, out: &mut dyn Write) -> Result<()> {
     if !binary.exists() {
         bail!("{} is missing: build the server first (`cargo build -p server`)", binary.display());
     }
+    let database = format!("sqlite://{}", dir.join("schemathesis.db").display());
     let child = Command::new(&binary)
         .env("PORT", port.to_string())
         .env("HOST", "127.0.0.1")
-        .env("DATABASE_URL", format!("sqlite://{}", dir.join("schemathesis.db").display()))
+        .env("DATABASE_URL", &database)
         .env("JWT_SECRET", "a schemathesis secret that is long enough")
-        .env("ADMIN_EMAILS", EMAIL)
         // Every answer is checked against the contract: a broken one is a 500, which fails the run.
         .env("RESPONSE_VALIDATION", "enforce")
         .env("RUST_LOG", "warn")
@@ -51,6 +51,15 @@ pub fn run(root: &Path, venv: &Path, out: &mut dyn Write) -> Result<()> {
     http::wait_until_up(address)?;
     let body = format!("{{\"email\":\"{EMAIL}\",\"password\":\"{PASSWORD}\"}}");
     http::expect_json(address, "POST", "/api/v2/auth/register", &[], Some(&body))?;
+    // The account becomes admin as an operator makes one, so the admin operations are explored too.
+    let granted = Command::new(&binary)
+        .args(["admin", "grant", EMAIL])
+        .env("DATABASE_URL", &database)
+        .output()
+        .context("running `server admin grant`")?;
+    if !granted.status.success() {
+        bail!("`server admin grant {EMAIL}` failed: {}", String::from_utf8_lossy(&granted.stderr));
+    }
     let login = http::expect_json(address, "POST", "/api/v2/auth/login", &[], Some(&body))?;
     let token = login["access_token"].as_str().context("no access token in the login answer")?.to_owned();
 

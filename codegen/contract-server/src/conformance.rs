@@ -175,6 +175,7 @@ mod tests {
         security: Security::Public,
         rate_limit: None,
         etag: true,
+        no_store: false,
         deprecated: false,
     };
 

@@ -6,6 +6,7 @@ use axum::extract::Request;
 use axum::response::{IntoResponse, Response};
 
 use crate::rejection::{Rejected, Rejection};
+use crate::reply::Notices;
 use crate::request::request_id;
 
 /// `404` for a path no operation has.
@@ -19,6 +20,6 @@ pub fn method_not_allowed(allow: &'static str, request: &Request) -> Response {
 }
 
 fn refuse(request: &Request, rejection: Rejection) -> Response {
-    Rejected { rejection, request_id: request_id(request.headers()), admission: None, deprecated: false }
+    Rejected { rejection, request_id: request_id(request.headers()), admission: None, notices: Notices::default() }
         .into_response()
 }

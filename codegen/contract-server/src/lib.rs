@@ -18,8 +18,8 @@
 //! broken rule logged at `ERROR` with the operation, JSON pointer and rule; with `Enforce`, the
 //! default of debug builds, the operation's `500` answered instead; off by default in release
 //! builds; [`Core::with_response_validation`]), then adds `ETag` and `304` for cacheable
-//! operations (`If-None-Match`), rate-limit headers, `Deprecation` on deprecated operations, and
-//! the request id. [`not_found`] and [`method_not_allowed`] answer what no route matches.
+//! operations (`If-None-Match`), rate-limit headers, `Deprecation` on deprecated operations,
+//! `Cache-Control: no-store` on personal ones ([`Spec::no_store`]), and the request id. [`not_found`] and [`method_not_allowed`] answer what no route matches.
 //!
 //! Every refusal is a [`Rejection`]: a fixed status and title, answered as an RFC 9457 problem
 //! (`application/problem+json`) carrying the same `X-Request-Id`, `X-RateLimit-*` (once the
@@ -58,7 +58,7 @@ pub use limit::{Admission, Admit, Caller, InMemoryRateLimiter, RateLimit, RateLi
 pub use problem::{FieldError, PROBLEM_JSON, problem};
 pub use reason::reason_phrase;
 pub use rejection::{Rejected, Rejection};
-pub use reply::{IntoReply, Reply, ReplyBody, etag_of, finish};
+pub use reply::{IntoReply, Notices, Reply, ReplyBody, etag_of, finish};
 pub use request::{Input, Prepared, RequestContext, decode, prepare};
 pub use spec::{Components, Kind, Operation, Param, Parameters, ResponseBody, Schemas, Security, Spec, SpecError};
 pub use state::Core;

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use crate::auth::AuthError;
 use crate::limit::Admission;
 use crate::problem::{FieldError, problem};
-use crate::reply::stamp;
+use crate::reply::{Notices, stamp};
 
 /// A refused request.
 #[derive(Debug, thiserror::Error)]
@@ -139,14 +139,14 @@ pub struct Rejected {
     pub request_id: String,
     /// The rate-limit state when the request was counted before it was refused (`X-RateLimit-*`).
     pub admission: Option<Admission>,
-    /// Adds `Deprecation: true`.
-    pub deprecated: bool,
+    /// The operation's `Deprecation` and `Cache-Control` (none when no operation matched).
+    pub notices: Notices,
 }
 
 impl IntoResponse for Rejected {
     fn into_response(self) -> Response {
         let mut response = self.rejection.into_problem();
-        stamp(response.headers_mut(), &self.request_id, self.admission, self.deprecated);
+        stamp(response.headers_mut(), &self.request_id, self.admission, self.notices);
         response
     }
 }
@@ -184,6 +184,7 @@ mod tests {
         security: Security::Role("admin"),
         rate_limit: Some(RateLimit { requests: 2, window_seconds: 60 }),
         etag: false,
+        no_store: true,
         deprecated: true,
     };
 
@@ -254,6 +255,7 @@ mod tests {
             let (status, headers, problem) = refused(&core, request).await;
             assert_problem(status, &headers, &problem, want, title);
             assert_eq!(headers["deprecation"], "true", "a deprecated operation says so, refused or not");
+            assert_eq!(headers["cache-control"], "no-store", "a personal operation too");
         }
         // A third counted request: the window (two a minute) is spent.
         let (status, headers, problem) = refused(&core, request(Some("admin"), "application/json", "{}")).await;

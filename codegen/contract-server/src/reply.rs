@@ -12,7 +12,7 @@ use serde_json::json;
 use crate::limit::Admission;
 use crate::problem::PROBLEM_JSON;
 use crate::request::Prepared;
-use crate::spec::Operation;
+use crate::spec::{Operation, Spec};
 
 /// The body of a typed answer.
 pub enum ReplyBody {
@@ -134,18 +134,36 @@ pub fn finish<A: IntoReply>(operation: &Operation, prepared: &Prepared, answer: 
             response.headers_mut().insert(header::ETAG, value);
         }
     }
-    stamp(response.headers_mut(), &prepared.context.request_id, prepared.admission, prepared.deprecated);
+    stamp(response.headers_mut(), &prepared.context.request_id, prepared.admission, prepared.notices);
     response
 }
 
+/// What every answer of an operation says of itself, success or refusal.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Notices {
+    /// `Deprecation: true`.
+    pub deprecated: bool,
+    /// `Cache-Control: no-store`.
+    pub no_store: bool,
+}
+
+impl Notices {
+    pub(crate) fn of(spec: &Spec) -> Self {
+        Self { deprecated: spec.deprecated, no_store: spec.no_store }
+    }
+}
+
 /// The headers every answer to a request carries, success or refusal: `X-Request-Id`, the
-/// `X-RateLimit-*` state when the request was counted, and `Deprecation` on deprecated operations.
-pub(crate) fn stamp(headers: &mut HeaderMap, request_id: &str, admission: Option<Admission>, deprecated: bool) {
+/// `X-RateLimit-*` state when the request was counted, and the operation's [`Notices`].
+pub(crate) fn stamp(headers: &mut HeaderMap, request_id: &str, admission: Option<Admission>, notices: Notices) {
     if let Some(admission) = admission {
         admission.write_headers(headers);
     }
-    if deprecated {
+    if notices.deprecated {
         headers.insert(HeaderName::from_static("deprecation"), HeaderValue::from_static("true"));
+    }
+    if notices.no_store {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     if let Ok(value) = HeaderValue::from_str(request_id) {
         headers.insert(HeaderName::from_static("x-request-id"), value);

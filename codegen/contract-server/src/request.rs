@@ -17,6 +17,7 @@ use crate::auth::{Principal, authorize};
 use crate::limit::{Admission, count};
 use crate::problem::FieldError;
 use crate::rejection::{Rejected, Rejection};
+use crate::reply::Notices;
 use crate::spec::{Kind, Operation};
 use crate::state::Core;
 
@@ -44,7 +45,7 @@ pub struct Prepared {
     pub input: Input,
     pub(crate) admission: Option<Admission>,
     pub(crate) if_none_match: Option<String>,
-    pub(crate) deprecated: bool,
+    pub(crate) notices: Notices,
 }
 
 impl Prepared {
@@ -55,7 +56,7 @@ impl Prepared {
             rejection,
             request_id: self.context.request_id.clone(),
             admission: self.admission,
-            deprecated: self.deprecated,
+            notices: self.notices,
         }
         .into_response()
     }
@@ -73,7 +74,7 @@ pub async fn prepare(core: &Core, operation: &Operation, request: Request) -> Re
     let request_id = request_id(&parts.headers);
     let client_ip = client_ip(&parts);
     let refuse =
-        |rejection, request_id, admission| Rejected { rejection, request_id, admission, deprecated: spec.deprecated };
+        |rejection, request_id, admission| Rejected { rejection, request_id, admission, notices: Notices::of(spec) };
 
     // 1. Authentication and role.
     let principal = match authorize(&*core.authenticator, spec.security, &parts.headers).await {
@@ -96,7 +97,7 @@ pub async fn prepare(core: &Core, operation: &Operation, request: Request) -> Re
         input,
         admission,
         if_none_match,
-        deprecated: spec.deprecated,
+        notices: Notices::of(spec),
     })
 }
 

@@ -114,6 +114,8 @@ pub struct Spec {
     pub security: Security,
     pub rate_limit: Option<RateLimit>,
     pub etag: bool,
+    /// Every answer carries `Cache-Control: no-store`.
+    pub no_store: bool,
     pub deprecated: bool,
 }
 
@@ -234,6 +236,7 @@ mod tests {
             security: Security::Public,
             rate_limit: None,
             etag: false,
+            no_store: false,
             deprecated: false,
         }))
     }

@@ -49,6 +49,9 @@
 //! - [`Security::Bearer`] or [`Security::Role`]: `401`; [`Security::Role`]: `403`;
 //! - a rate limit: `429` with `Retry-After` and `X-RateLimit-*` headers;
 //! - [`Operation::etag`]: an `If-None-Match` header parameter, an `ETag` header on success and a `304`;
+//! - [`Security::Bearer`], [`Security::Role`] or [`Operation::no_store`]: `Cache-Control: no-store` on
+//!   every answer (an answer to a signed-in caller, or one carrying a token, is personal: no cache
+//!   may keep it);
 //! - every operation: `500`, a failure on the server's side.
 //!
 //! Every error response carries the contract's problem type ([`Contract::problem`]).
@@ -333,6 +336,8 @@ pub struct Operation {
     pub rate_limit: Option<RateLimit>,
     /// Answers carry an `ETag`; `If-None-Match` gets a `304`.
     pub etag: bool,
+    /// Answers carry `Cache-Control: no-store` (implied for authenticated operations).
+    pub no_store: bool,
     pub deprecated: bool,
 }
 
@@ -384,6 +389,7 @@ impl Operation {
             security: Security::Public,
             rate_limit: None,
             etag: false,
+            no_store: false,
             deprecated: false,
         }
     }
@@ -499,6 +505,13 @@ impl Operation {
 
     pub fn etag(mut self) -> Self {
         self.etag = true;
+        self
+    }
+
+    /// Every answer carries `Cache-Control: no-store`: for a public operation whose answers carry a
+    /// token or personal data (sign-in, registration). Authenticated operations imply it.
+    pub fn no_store(mut self) -> Self {
+        self.no_store = true;
         self
     }
 

@@ -88,6 +88,7 @@ pub(super) fn lower_operation(
             security: op.security.clone(),
             rate_limit: op.rate_limit,
             etag: op.etag,
+            no_store: op.no_store || op.security != Security::Public,
             path_params: None,
             query: None,
             headers: None,

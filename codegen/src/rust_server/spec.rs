@@ -151,7 +151,7 @@ pub(super) fn spec(components: &impl Components, operation: &Operation) -> Token
         }
         None => quote!(::core::option::Option::None),
     };
-    let (etag, deprecated) = (operation.etag, operation.deprecated);
+    let (etag, no_store, deprecated) = (operation.etag, operation.no_store, operation.deprecated);
     let doc = format!(" `{} {}`", operation.method.as_str().to_uppercase(), operation.path);
     quote! {
         #[doc = #doc]
@@ -167,6 +167,7 @@ pub(super) fn spec(components: &impl Components, operation: &Operation) -> Token
             security: #security,
             rate_limit: #rate_limit,
             etag: #etag,
+            no_store: #no_store,
             deprecated: #deprecated,
         };
     }

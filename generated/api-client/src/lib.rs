@@ -3801,7 +3801,7 @@ The Devora back end: accounts, projects and their files, AI code generation, bil
 
 Errors are `application/problem+json` documents (RFC 9457). Rate-limited operations answer `429` with `Retry-After` and `X-RateLimit-*` headers; limits are counted per user when a bearer token is sent, per client IP otherwise. Integers never exceed 2^53 - 1.
 
-Version: 3.0.0*/
+Version: 3.1.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -3837,7 +3837,7 @@ impl Client {
 }
 impl ClientInfo<()> for Client {
     fn api_version() -> &'static str {
-        "3.0.0"
+        "3.1.0"
     }
     fn baseurl(&self) -> &str {
         self.baseurl.as_str()
@@ -4100,6 +4100,9 @@ Sends a `PATCH` request to `/api/v2/admin/users/{user_id}`
     }
     /**Sign in with a password
 
+Starts a session. After 10 wrong passwords for one address within 15 minutes, from any
+clients, the address is refused (`429`) until the window ends; a success clears the count.
+
 Rate limit: 5 requests per minute.
 
 Sends a `POST` request to `/api/v2/auth/login`
@@ -4160,7 +4163,9 @@ Sends a `POST` request to `/api/v2/auth/login`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Revoke a refresh token
+    /**End the session of a refresh token
+
+The refresh token and every access token issued in its session stop working.
 
 Sends a `POST` request to `/api/v2/auth/logout`
 
@@ -4267,7 +4272,8 @@ Sends a `GET` request to `/api/v2/auth/me`
     }
     /**Update the signed-in account
 
-Changing the password needs `current_password`.
+Changing the password needs `current_password`, and ends every session of the account,
+this one included.
 
 Rate limit: 20 requests per minute.
 
@@ -4522,7 +4528,8 @@ Sends a `POST` request to `/api/v2/auth/password-reset/confirm`
     /**Ask for a password reset link
 
 Always answers 202, whether or not the address has an account, so the answer tells nothing
-about who is registered. The link is valid 15 minutes and works once.
+about who is registered. The link is valid 15 minutes and works once; one address gets at most
+3 messages an hour.
 
 Rate limit: 3 requests per hour.
 

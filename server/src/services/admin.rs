@@ -79,9 +79,9 @@ impl Admin for App {
             }
             self.authenticator.forget(&id);
             if body.disabled == Some(true) {
-                // Every way back in ends: refresh tokens, and reset tokens already mailed (enabling the
-                // account again does not revive them).
-                super::auth::revoke_sessions(&self.pool, &id).await?;
+                // Every way back in ends: sessions (access and refresh tokens), and reset tokens
+                // already mailed (enabling the account again revives none).
+                self.end_sessions(&id).await?;
             }
             Ok(match current_user(self, &id).await? {
                 Some(user) => AdminUpdateUserResponse::Ok(user.into_response()?),

@@ -14,6 +14,7 @@ use crate::auth::{hash_password, verify_password};
 use crate::error::{ApiError, is_unique_violation};
 use crate::mailer::Message;
 use crate::oauth::OAuthError;
+use crate::sessions::{self, Rotation};
 use crate::single_use::SingleUse;
 
 /// Hashes a password off the async threads (argon2id is CPU-heavy).
@@ -26,11 +27,15 @@ async fn verify(password: String, hash: Option<String>) -> bool {
 }
 
 impl App {
-    /// A new token pair for a user (the refresh token is stored hashed).
-    /// An access token and a refresh token, the latter in `family` (a new family: a sign-in).
-    async fn token_pair(&self, user: UserRow, family: Option<&str>) -> Result<TokenResponse, ApiError> {
-        let access_token = self.tokens.issue(&user.id, &user.role)?;
-        let refresh_token = crate::refresh::issue(&self.pool, &user.id, family).await?;
+    /// An access token and a refresh token (stored hashed) in `session`; `None` starts a session
+    /// (a sign-in).
+    async fn token_pair(&self, user: UserRow, session: Option<&str>) -> Result<TokenResponse, ApiError> {
+        let session = match session {
+            Some(session) => session.to_owned(),
+            None => sessions::start(&self.pool, &user.id).await?,
+        };
+        let access_token = self.tokens.issue(&user.id, &user.role, &session)?;
+        let refresh_token = sessions::issue_refresh(&self.pool, &user.id, &session).await?;
         Ok(TokenResponse {
             access_token,
             token_type: TokenType::Bearer,
@@ -59,7 +64,15 @@ impl App {
             .bind(user_id)
             .execute(&self.pool)
             .await?;
-        revoke_sessions(&self.pool, user_id).await?;
+        self.end_sessions(user_id).await?;
+        Ok(())
+    }
+
+    /// Ends every session of an account (after a password change or reset, or when it is
+    /// disabled): its refresh, access and pending reset tokens stop working at once.
+    pub(super) async fn end_sessions(&self, user_id: &str) -> Result<(), sqlx::Error> {
+        sessions::end_all(&self.pool, user_id).await?;
+        self.authenticator.forget(user_id);
         Ok(())
     }
 }
@@ -69,16 +82,14 @@ impl Auth for App {
         answer(async {
             let email = body.email.trim().to_owned();
             let password_hash = hash(body.password.0).await?;
-            let role = if self.config.admin_emails.contains(&email.to_ascii_lowercase()) { "admin" } else { "user" };
             let id = Uuid::new_v4().to_string();
             let inserted = sqlx::query(
-                "INSERT INTO users (id, email, password_hash, full_name, role, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO users (id, email, password_hash, full_name, created_at) VALUES (?, ?, ?, ?, ?)",
             )
             .bind(&id)
             .bind(&email)
             .bind(&password_hash)
             .bind(&body.full_name)
-            .bind(role)
             .bind(Utc::now())
             .execute(&self.pool)
             .await;
@@ -95,11 +106,24 @@ impl Auth for App {
 
     async fn login(&self, _: RequestContext, body: UserLogin) -> LoginResponse {
         answer(async {
-            let user = self.user_by_email(body.email.trim()).await?;
+            let email = body.email.trim();
+            if let Err(seconds) = self.login_throttle.check(email) {
+                let minutes = seconds.div_ceil(60);
+                return Ok(LoginResponse::too_many_requests(format!(
+                    "Too many failed sign-ins for this account: try again in {minutes} minute(s), or reset the password."
+                )));
+            }
+            let user = self.user_by_email(email).await?;
             let stored = user.as_ref().and_then(|u| u.password_hash.clone());
             let valid = verify(body.password, stored).await;
+            if !valid {
+                self.login_throttle.failed(email);
+            }
             Ok(match user {
-                Some(user) if valid && !user.disabled => LoginResponse::Ok(self.token_pair(user, None).await?),
+                Some(user) if valid && !user.disabled => {
+                    self.login_throttle.succeeded(email);
+                    LoginResponse::Ok(self.token_pair(user, None).await?)
+                }
                 _ => LoginResponse::unauthorized("Sign-in refused: wrong email or password, or a disabled account."),
             })
         })
@@ -109,11 +133,16 @@ impl Auth for App {
     async fn refresh_token(&self, _: RequestContext, body: RefreshRequest) -> RefreshTokenResponse {
         answer(async {
             let refused = || RefreshTokenResponse::unauthorized("The refresh token is unknown, used or expired.");
-            let Some((user_id, family)) = crate::refresh::rotate(&self.pool, &body.refresh_token).await? else {
-                return Ok(refused());
+            let (user_id, session) = match sessions::rotate(&self.pool, &body.refresh_token).await? {
+                Rotation::Rotated { user_id, session } => (user_id, session),
+                Rotation::Replayed { user_id } => {
+                    self.authenticator.forget(&user_id);
+                    return Ok(refused());
+                }
+                Rotation::Refused => return Ok(refused()),
             };
             Ok(match current_user(self, &user_id).await? {
-                Some(user) if !user.disabled => RefreshTokenResponse::Ok(self.token_pair(user, Some(&family)).await?),
+                Some(user) if !user.disabled => RefreshTokenResponse::Ok(self.token_pair(user, Some(&session)).await?),
                 _ => refused(),
             })
         })
@@ -122,7 +151,12 @@ impl Auth for App {
 
     async fn logout(&self, context: RequestContext, body: RefreshRequest) -> LogoutResponse {
         answer(async {
-            SingleUse::Refresh.consume(&self.pool, &body.refresh_token, Some(&caller(&context))).await?;
+            // The session of the refresh token ends, with every access token issued in it.
+            let user_id = caller(&context);
+            if let Some(session) = sessions::of_refresh_token(&self.pool, &body.refresh_token, &user_id).await? {
+                sessions::end(&self.pool, &session).await?;
+                self.authenticator.forget(&user_id);
+            }
             Ok(LogoutResponse::NoContent)
         })
         .await
@@ -273,7 +307,17 @@ async fn send_reset(pool: &sqlx::SqlitePool, mailer: &dyn crate::mailer::Mailer,
         .fetch_optional(pool)
         .await?;
     let Some((user_id, address)) = user else { return Ok(()) };
-    let (token, _) = SingleUse::PasswordReset.issue(pool, &user_id).await?;
+    // At most RESET_MAILS_PER_HOUR messages to one address, however many clients ask.
+    let issued = SingleUse::PasswordReset.issue_at_most(
+        pool,
+        &user_id,
+        crate::throttle::RESET_MAILS_PER_HOUR,
+        chrono::Duration::hours(1),
+    );
+    let Some((token, _)) = issued.await? else {
+        tracing::warn!("a password reset was asked for again: the address already got its messages this hour");
+        return Ok(());
+    };
     let minutes = SingleUse::PasswordReset.lifetime().num_minutes();
     let message = Message {
         to: address,
@@ -283,13 +327,6 @@ async fn send_reset(pool: &sqlx::SqlitePool, mailer: &dyn crate::mailer::Mailer,
         ),
     };
     Ok(mailer.send(message).await?)
-}
-
-/// After a password change, or when an account is disabled: every refresh token and pending reset
-/// token of the account stops working.
-pub(super) async fn revoke_sessions(pool: &sqlx::SqlitePool, user_id: &str) -> Result<(), sqlx::Error> {
-    SingleUse::Refresh.revoke_all(pool, user_id).await?;
-    SingleUse::PasswordReset.revoke_all(pool, user_id).await
 }
 
 fn provider_name(provider: OAuthProvider) -> &'static str {

@@ -8,6 +8,8 @@ pub const SECRET: &[u8] = b"a test secret that is long enough for HS256";
 
 pub struct TestServer {
     pub base: String,
+    /// The server's database (`sqlite://…`), for tools run beside it.
+    pub database_url: String,
     pub app: Arc<server::App>,
     dir: std::path::PathBuf,
 }
@@ -18,20 +20,20 @@ impl Drop for TestServer {
     }
 }
 
-/// Starts a server; `admin_emails` register as admins. Bodies are limited to 64 KiB.
-pub async fn start(admin_emails: &[&str]) -> TestServer {
-    start_with_body_limit(admin_emails, 64 * 1024).await
+/// Starts a server whose request bodies may take 64 KiB.
+pub async fn start() -> TestServer {
+    start_with_body_limit(64 * 1024).await
 }
 
 /// Starts a server whose request bodies may take `body_limit` bytes.
-pub async fn start_with_body_limit(admin_emails: &[&str], body_limit: usize) -> TestServer {
+pub async fn start_with_body_limit(body_limit: usize) -> TestServer {
     let dir = std::env::temp_dir().join(format!("devora-test-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).expect("temp dir");
+    let database_url = format!("sqlite://{}", dir.join("test.db").display());
     let config = server::Config {
         address: "127.0.0.1:0".parse().expect("address"),
-        database_url: format!("sqlite://{}", dir.join("test.db").display()),
+        database_url: database_url.clone(),
         jwt_secret: SECRET.to_vec(),
-        admin_emails: admin_emails.iter().map(|e| (*e).to_owned()).collect(),
         body_limit,
         access_token_seconds: 900,
         // Every answer of the end-to-end suite is checked against the contract.
@@ -43,5 +45,5 @@ pub async fn start_with_body_limit(admin_emails: &[&str], body_limit: usize) -> 
     tokio::spawn(async move {
         axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.expect("serve");
     });
-    TestServer { base: format!("http://{address}"), app, dir }
+    TestServer { base: format!("http://{address}"), database_url, app, dir }
 }

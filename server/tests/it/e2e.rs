@@ -9,10 +9,10 @@ use serde_json::{Value, json};
 use crate::common::{self, SECRET, TestServer as Server};
 
 async fn start() -> Server {
-    common::start(&["admin@example.com"]).await
+    common::start().await
 }
 
-fn client(server: &Server, token: Option<&str>) -> api_client::Client {
+pub(crate) fn client(server: &Server, token: Option<&str>) -> api_client::Client {
     let mut headers = reqwest::header::HeaderMap::new();
     if let Some(token) = token {
         headers.insert(reqwest::header::AUTHORIZATION, format!("Bearer {token}").parse().expect("header"));
@@ -21,7 +21,7 @@ fn client(server: &Server, token: Option<&str>) -> api_client::Client {
     api_client::Client::new_with_client(&server.base, http)
 }
 
-fn user(email: &str, password: &str) -> types::UserCreate {
+pub(crate) fn user(email: &str, password: &str) -> types::UserCreate {
     types::UserCreate {
         email: email.parse().expect("email"),
         password: password.parse().expect("password"),
@@ -29,7 +29,7 @@ fn user(email: &str, password: &str) -> types::UserCreate {
     }
 }
 
-async fn register_and_login(server: &Server, email: &str) -> String {
+pub(crate) async fn register_and_login(server: &Server, email: &str) -> String {
     let anonymous = client(server, None);
     anonymous.register(&user(email, "Sup3rSecret")).await.expect("register");
     let login =
@@ -37,9 +37,18 @@ async fn register_and_login(server: &Server, email: &str) -> String {
     anonymous.login(&login).await.expect("login").into_inner().access_token
 }
 
+/// A token of `admin@example.com`, registered then made admin as an operator does
+/// (`server admin grant`).
+pub(crate) async fn admin_token(server: &Server) -> String {
+    let token = register_and_login(server, "admin@example.com").await;
+    let granted = server::roles::change(&server.app.pool, "ADMIN@example.com", server::roles::Change::Grant).await;
+    assert!(granted.expect("grant"), "the account exists");
+    token
+}
+
 /// The reset token mailed to `email`. The message is written after the 202 (off the request
 /// path): this waits for it.
-async fn reset_token_sent_to(server: &Server, email: &str) -> String {
+pub(crate) async fn reset_token_sent_to(server: &Server, email: &str) -> String {
     for _ in 0..100 {
         let message: Option<(String,)> = sqlx::query_as("SELECT body FROM outbox WHERE recipient = ?")
             .bind(email)
@@ -55,7 +64,7 @@ async fn reset_token_sent_to(server: &Server, email: &str) -> String {
 }
 
 /// The status of a client error (a declared problem, or an undeclared status such as 304).
-fn status_of(error: &api_client::Error<types::Problem>) -> Option<StatusCode> {
+pub(crate) fn status_of(error: &api_client::Error<types::Problem>) -> Option<StatusCode> {
     error.status()
 }
 
@@ -189,7 +198,7 @@ async fn the_core_flow_through_the_generated_client() {
     anonymous.login(&new_login).await.expect("the new password works");
 }
 
-async fn raw(
+pub(crate) async fn raw(
     server: &Server,
     method: reqwest::Method,
     path: &str,
@@ -332,6 +341,33 @@ async fn answers_carry_security_headers() {
     assert!(csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"), "{csp}");
 }
 
+/// Answers that carry a token or personal data say `Cache-Control: no-store`, as the contract
+/// declares (every authenticated operation, and the public ones that sign in); others do not.
+#[tokio::test]
+async fn personal_answers_are_not_stored_by_caches() {
+    let server = start().await;
+    let body = json!({ "email": "ada@example.com", "password": "Sup3rSecret" }).to_string();
+    let (status, registered, _) =
+        raw(&server, reqwest::Method::POST, "/api/v2/auth/register", None, Some(body.clone())).await;
+    assert_eq!((status, registered["cache-control"].to_str().ok()), (StatusCode::CREATED, Some("no-store")));
+    let (status, signed_in, tokens) = raw(&server, reqwest::Method::POST, "/api/v2/auth/login", None, Some(body)).await;
+    assert_eq!((status, signed_in["cache-control"].to_str().ok()), (StatusCode::OK, Some("no-store")));
+    let token = tokens["access_token"].as_str().expect("a token");
+    for (path, token, want) in [
+        ("/api/v2/auth/me", Some(token), StatusCode::OK),
+        ("/api/v2/auth/me", None, StatusCode::UNAUTHORIZED),
+        ("/api/v2/projects", Some(token), StatusCode::OK),
+    ] {
+        let (status, headers, _) = raw(&server, reqwest::Method::GET, path, token, None).await;
+        assert_eq!((status, headers["cache-control"].to_str().ok()), (want, Some("no-store")), "{path}");
+    }
+    let (_, headers, _) = raw(&server, reqwest::Method::GET, "/api/v2/health", None, None).await;
+    assert!(headers.get("cache-control").is_none(), "nothing personal in the health check");
+    let document: Value = serde_yaml::from_str(server::OPENAPI_YAML).expect("the contract");
+    let declared = &document["paths"]["/api/v2/auth/me"]["get"]["responses"]["200"]["headers"]["Cache-Control"];
+    assert_eq!(declared["$ref"], "#/components/headers/Cache-Control");
+}
+
 /// Stored links are what a front end renders: only http(s), never with credentials.
 #[tokio::test]
 async fn project_links_are_http_without_credentials() {
@@ -358,7 +394,7 @@ async fn project_links_are_http_without_credentials() {
 #[tokio::test]
 async fn the_file_limit_counts_bytes_not_characters() {
     // The server's default body limit (2 MiB): room for 1.2 MB of content.
-    let server = common::start_with_body_limit(&[], 2 << 20).await;
+    let server = common::start_with_body_limit(2 << 20).await;
     let token = register_and_login(&server, "ada@example.com").await;
     let created = client(&server, Some(&token)).create_project(&project("P")).await.expect("create").into_inner();
     let put = |content: String| {
@@ -400,7 +436,7 @@ async fn forged_expired_and_disabled_tokens_are_401() {
 
     // Signed with another secret.
     let other = server::auth::Tokens::new(b"another secret, just as long as the real one", 900)
-        .issue("x", "admin")
+        .issue("x", "admin", "s")
         .expect("token");
     assert_eq!(
         raw(&server, reqwest::Method::GET, "/api/v2/auth/me", Some(&other), None).await.0,
@@ -432,7 +468,7 @@ async fn admin_routes_need_the_admin_role() {
     let denied = client(&server, Some(&user_token)).admin_stats().await.expect_err("not an admin");
     assert_eq!(status_of(&denied), Some(StatusCode::FORBIDDEN));
 
-    let admin = client(&server, Some(&register_and_login(&server, "admin@example.com").await));
+    let admin = client(&server, Some(&admin_token(&server).await));
     let stats = admin.admin_stats().await.expect("admin").into_inner();
     assert_eq!(stats.users, 2);
     let admins =
@@ -484,7 +520,7 @@ async fn disabling_an_account_revokes_its_pending_reset_tokens() {
     let anonymous = client(&server, None);
     let ada_token = register_and_login(&server, "ada@example.com").await;
     let ada_id = client(&server, Some(&ada_token)).get_me().await.expect("me").into_inner().id;
-    let admin = client(&server, Some(&register_and_login(&server, "admin@example.com").await));
+    let admin = client(&server, Some(&admin_token(&server).await));
     let reset = types::PasswordResetRequest { email: "ada@example.com".parse().expect("email") };
     anonymous.request_password_reset(&reset).await.expect("reset request");
     let token = reset_token_sent_to(&server, "ada@example.com").await;

@@ -5,4 +5,6 @@
 mod common;
 mod compile_fail;
 mod e2e;
+mod operator;
+mod sessions;
 mod ts_client;

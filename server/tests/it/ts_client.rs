@@ -11,7 +11,7 @@ async fn the_core_flow_through_the_generated_typescript_client() {
         root.join("tests/node_modules/typescript").exists(),
         "tests/node_modules is missing: run `cargo xtask test`, which installs the npm packages first"
     );
-    let server = common::start(&[]).await;
+    let server = common::start().await;
     let output = tokio::process::Command::new("node")
         .arg(root.join("tests/typescript/e2e.mjs"))
         .arg(root.join("generated/typescript"))

@@ -69,6 +69,7 @@ pub mod specs {
             window_seconds: 60u32,
         }),
         etag: false,
+        no_store: false,
         deprecated: false,
     };
     /// `GET /api/auth/me`
@@ -92,6 +93,7 @@ pub mod specs {
             window_seconds: 60u32,
         }),
         etag: false,
+        no_store: true,
         deprecated: false,
     };
     /// `POST /api/auth/register`
@@ -117,6 +119,7 @@ pub mod specs {
             window_seconds: 60u32,
         }),
         etag: false,
+        no_store: false,
         deprecated: false,
     };
     /// `GET /api/transcription`
@@ -156,6 +159,7 @@ pub mod specs {
             window_seconds: 60u32,
         }),
         etag: false,
+        no_store: true,
         deprecated: false,
     };
     /// `POST /api/transcription`
@@ -181,6 +185,7 @@ pub mod specs {
             window_seconds: 60u32,
         }),
         etag: false,
+        no_store: true,
         deprecated: false,
     };
     /// `GET /api/transcription/{job_id}`
@@ -212,6 +217,7 @@ pub mod specs {
             window_seconds: 60u32,
         }),
         etag: false,
+        no_store: true,
         deprecated: false,
     };
     /// `DELETE /api/transcription/{job_id}`
@@ -238,6 +244,7 @@ pub mod specs {
             window_seconds: 60u32,
         }),
         etag: false,
+        no_store: true,
         deprecated: false,
     };
     /// `GET /docs`
@@ -256,6 +263,7 @@ pub mod specs {
             window_seconds: 60u32,
         }),
         etag: false,
+        no_store: false,
         deprecated: false,
     };
     /// `GET /health`
@@ -279,6 +287,7 @@ pub mod specs {
             window_seconds: 60u32,
         }),
         etag: false,
+        no_store: false,
         deprecated: false,
     };
 }

@@ -64,6 +64,7 @@ pub mod specs {
         security: ::contract_server::Security::Bearer,
         rate_limit: ::core::option::Option::None,
         etag: false,
+        no_store: true,
         deprecated: false,
     };
     /// `POST /api/apikeys`
@@ -86,6 +87,7 @@ pub mod specs {
         security: ::contract_server::Security::Bearer,
         rate_limit: ::core::option::Option::None,
         etag: false,
+        no_store: true,
         deprecated: false,
     };
     /// `DELETE /api/apikeys/{key_id}`
@@ -109,6 +111,7 @@ pub mod specs {
         security: ::contract_server::Security::Bearer,
         rate_limit: ::core::option::Option::None,
         etag: false,
+        no_store: true,
         deprecated: false,
     };
     /// `POST /api/auth/login`
@@ -131,6 +134,7 @@ pub mod specs {
         security: ::contract_server::Security::Public,
         rate_limit: ::core::option::Option::None,
         etag: false,
+        no_store: false,
         deprecated: false,
     };
     /// `GET /api/auth/me`
@@ -151,6 +155,7 @@ pub mod specs {
         security: ::contract_server::Security::Bearer,
         rate_limit: ::core::option::Option::None,
         etag: false,
+        no_store: true,
         deprecated: false,
     };
     /// `POST /api/auth/recover`
@@ -168,6 +173,7 @@ pub mod specs {
         security: ::contract_server::Security::Public,
         rate_limit: ::core::option::Option::None,
         etag: false,
+        no_store: false,
         deprecated: false,
     };
     /// `POST /api/auth/register`
@@ -190,6 +196,7 @@ pub mod specs {
         security: ::contract_server::Security::Public,
         rate_limit: ::core::option::Option::None,
         etag: false,
+        no_store: false,
         deprecated: false,
     };
     /// `POST /api/auth/reset`
@@ -207,6 +214,7 @@ pub mod specs {
         security: ::contract_server::Security::Public,
         rate_limit: ::core::option::Option::None,
         etag: false,
+        no_store: false,
         deprecated: false,
     };
     /// `GET /api/invoices`
@@ -227,6 +235,7 @@ pub mod specs {
         security: ::contract_server::Security::Bearer,
         rate_limit: ::core::option::Option::None,
         etag: false,
+        no_store: true,
         deprecated: false,
     };
     /// `GET /api/invoices/{invoice_id}`
@@ -255,6 +264,7 @@ pub mod specs {
         security: ::contract_server::Security::Bearer,
         rate_limit: ::core::option::Option::None,
         etag: false,
+        no_store: true,
         deprecated: false,
     };
 }

@@ -1,0 +1,101 @@
+//! What an operator sees: the `server admin` command (no address becomes admin by registering),
+//! the refusal of the retired `ADMIN_EMAILS`, and log levels a client cannot raise.
+
+use std::io::Write;
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+
+use reqwest::StatusCode;
+
+use crate::common;
+use crate::e2e::{client, raw, register_and_login, status_of};
+
+fn server_command(database_url: &str) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
+    command.env("DATABASE_URL", database_url).env_remove("ADMIN_EMAILS").env("RUST_LOG", "off");
+    command
+}
+
+#[tokio::test]
+async fn server_admin_grant_makes_an_existing_account_admin() {
+    let server = common::start().await;
+    let token = register_and_login(&server, "ada@example.com").await;
+    let denied = client(&server, Some(&token)).admin_stats().await.expect_err("not yet an admin");
+    assert_eq!(status_of(&denied), Some(StatusCode::FORBIDDEN));
+
+    let missing = server_command(&server.database_url).args(["admin", "grant", "nobody@example.com"]).output();
+    let missing = missing.expect("runs");
+    assert_eq!(missing.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert!(stderr.contains("no account has the address nobody@example.com"), "{stderr}");
+
+    let granted = server_command(&server.database_url).args(["admin", "grant", "ADA@example.com"]).output();
+    let granted = granted.expect("runs");
+    assert!(granted.status.success(), "{}", String::from_utf8_lossy(&granted.stderr));
+    assert_eq!(String::from_utf8_lossy(&granted.stdout), "ADA@example.com is now an admin\n");
+    // The running server reads roles through a one-second cache.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    client(&server, Some(&token)).admin_stats().await.expect("an admin now");
+
+    let revoked = server_command(&server.database_url).args(["admin", "revoke", "ada@example.com"]).output();
+    assert!(revoked.expect("runs").status.success());
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let denied = client(&server, Some(&token)).admin_stats().await.expect_err("a plain user again");
+    assert_eq!(status_of(&denied), Some(StatusCode::FORBIDDEN));
+}
+
+#[test]
+fn a_wrong_command_line_and_the_retired_variable_are_refused() {
+    let dir = std::env::temp_dir().join(format!("devora-cli-{}", uuid::Uuid::new_v4()));
+    let url = format!("sqlite://{}", dir.join("cli.db").display());
+    for args in [&["admin"][..], &["admin", "promote", "a@example.com"], &["serve-all"]] {
+        let output = server_command(&url).args(args).output().expect("runs");
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&output.stderr).contains("usage: server"), "{args:?}");
+    }
+    let output = server_command(&url).env("ADMIN_EMAILS", "boss@example.com").env("PORT", "0").output();
+    let output = output.expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("ADMIN_EMAILS is no longer read") && stderr.contains("server admin grant"), "{stderr}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Log lines, captured.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("log buffer").extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A `503` any client can bring about (OAuth with no provider configured) is no ERROR line: the
+/// request trace logs a 5xx at WARN, so a client cannot fill the error log at will.
+#[tokio::test]
+async fn answers_a_client_can_bring_about_are_not_logged_as_errors() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    // This test's runtime has one thread, where the server's tasks run too.
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let server = common::start().await;
+    for _ in 0..3 {
+        let (status, _, _) =
+            raw(&server, reqwest::Method::GET, "/api/v2/auth/oauth/google/authorize", None, None).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    }
+    let logs = String::from_utf8_lossy(&captured.0.lock().expect("log buffer")).into_owned();
+    assert!(logs.contains("WARN") && logs.contains("503"), "the failures are logged: {logs}");
+    assert!(!logs.contains("ERROR"), "{logs}");
+}
