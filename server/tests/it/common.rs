@@ -8,6 +8,7 @@ pub const SECRET: &[u8] = b"a test secret that is long enough for HS256";
 
 pub struct TestServer {
     pub base: String,
+    pub address: SocketAddr,
     pub app: Arc<server::App>,
     dir: std::path::PathBuf,
 }
@@ -25,6 +26,15 @@ pub async fn start(admin_emails: &[&str]) -> TestServer {
 
 /// Starts a server whose request bodies may take `body_limit` bytes.
 pub async fn start_with_body_limit(admin_emails: &[&str], body_limit: usize) -> TestServer {
+    start_with(admin_emails, body_limit, server::ConnectionLimits::default()).await
+}
+
+/// Starts a server whose connections have `limits`.
+pub async fn start_with_limits(limits: server::ConnectionLimits) -> TestServer {
+    start_with(&[], 64 * 1024, limits).await
+}
+
+async fn start_with(admin_emails: &[&str], body_limit: usize, limits: server::ConnectionLimits) -> TestServer {
     let dir = std::env::temp_dir().join(format!("devora-test-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let config = server::Config {
@@ -36,12 +46,11 @@ pub async fn start_with_body_limit(admin_emails: &[&str], body_limit: usize) -> 
         access_token_seconds: 900,
         // Every answer of the end-to-end suite is checked against the contract.
         response_validation: contract_server::ResponseValidation::Enforce,
+        connections: limits,
     };
     let (router, app) = server::build(config, None, server::oauth::Providers::default()).await.expect("server builds");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
     let address = listener.local_addr().expect("address");
-    tokio::spawn(async move {
-        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.expect("serve");
-    });
-    TestServer { base: format!("http://{address}"), app, dir }
+    tokio::spawn(async move { server::serve(listener, router, &limits, std::future::pending()).await });
+    TestServer { base: format!("http://{address}"), address, app, dir }
 }
