@@ -1,8 +1,12 @@
 //! Configuration from the environment.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::num::{NonZeroU64, NonZeroUsize, ParseIntError};
+use std::time::Duration;
 
 use contract_server::{ResponseValidation, UnknownResponseValidation};
+
+use crate::serve::ConnectionLimits;
 
 /// How the server runs. [`Config::from_env`] reads it; tests build it directly.
 #[derive(Clone, Debug)]
@@ -21,6 +25,10 @@ pub struct Config {
     /// Whether answers are checked against the contract (`RESPONSE_VALIDATION`: `off`, `log` or
     /// `enforce`; default `enforce` in debug builds, `off` in release builds).
     pub response_validation: ResponseValidation,
+    /// Timeouts and the cap on open connections (`HEADER_TIMEOUT_SECONDS`, `BODY_TIMEOUT_SECONDS`,
+    /// `IDLE_TIMEOUT_SECONDS`, `MAX_CONNECTIONS`; defaults 10, 30, 60 and 10,000, see
+    /// [`ConnectionLimits`]).
+    pub connections: ConnectionLimits,
 }
 
 /// A configuration value that cannot be used.
@@ -34,6 +42,14 @@ pub enum ConfigError {
     BodyLimit { value: String, source: std::num::ParseIntError },
     #[error("ACCESS_TOKEN_SECONDS={value} is not a number")]
     AccessTokenSeconds { value: String, source: std::num::ParseIntError },
+    #[error("HEADER_TIMEOUT_SECONDS={value} is not a positive number of seconds")]
+    HeaderTimeout { value: String, source: ParseIntError },
+    #[error("BODY_TIMEOUT_SECONDS={value} is not a positive number of seconds")]
+    BodyTimeout { value: String, source: ParseIntError },
+    #[error("IDLE_TIMEOUT_SECONDS={value} is not a positive number of seconds")]
+    IdleTimeout { value: String, source: ParseIntError },
+    #[error("MAX_CONNECTIONS={value} is not a positive number")]
+    MaxConnections { value: String, source: ParseIntError },
     #[error("JWT_SECRET must have at least 32 characters")]
     ShortSecret,
     #[error(
@@ -73,6 +89,30 @@ impl Config {
             }
             None => ResponseValidation::default(),
         };
+        let defaults = ConnectionLimits::default();
+        let seconds = |name: &str, default: Duration, error: fn(String, ParseIntError) -> ConfigError| match var(name) {
+            Some(value) => {
+                value.parse::<NonZeroU64>().map(|s| Duration::from_secs(s.get())).map_err(|e| error(value, e))
+            }
+            None => Ok(default),
+        };
+        let connections = ConnectionLimits {
+            header_timeout: seconds("HEADER_TIMEOUT_SECONDS", defaults.header_timeout, |value, source| {
+                ConfigError::HeaderTimeout { value, source }
+            })?,
+            body_timeout: seconds("BODY_TIMEOUT_SECONDS", defaults.body_timeout, |value, source| {
+                ConfigError::BodyTimeout { value, source }
+            })?,
+            idle_timeout: seconds("IDLE_TIMEOUT_SECONDS", defaults.idle_timeout, |value, source| {
+                ConfigError::IdleTimeout { value, source }
+            })?,
+            max_connections: match var("MAX_CONNECTIONS") {
+                Some(value) => value
+                    .parse::<NonZeroUsize>()
+                    .map_err(|source| ConfigError::MaxConnections { value: value.clone(), source })?,
+                None => defaults.max_connections,
+            },
+        };
         let (jwt_secret, missing) = match var("JWT_SECRET") {
             Some(secret) if secret.len() >= 32 => (secret.into_bytes(), false),
             Some(_) => return Err(ConfigError::ShortSecret),
@@ -89,6 +129,7 @@ impl Config {
                 body_limit,
                 access_token_seconds,
                 response_validation,
+                connections,
             },
             missing,
         ))

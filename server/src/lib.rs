@@ -11,6 +11,7 @@ pub mod mailer;
 pub mod oauth;
 pub mod providers;
 pub mod roles;
+pub mod serve;
 mod services;
 pub mod sessions;
 pub mod single_use;
@@ -29,6 +30,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use config::Config;
 pub use error::ApiError;
+pub use serve::{ConnectionLimits, serve};
 
 /// The contract document the server serves.
 pub const OPENAPI_YAML: &str = include_str!("../../openapi.yaml");

@@ -1,9 +1,9 @@
 //! `cargo run -p server`: the Devora API v2 on SQLite. Configuration from the environment (see
 //! `server::Config`); structured logs with `tracing` (`RUST_LOG`, `LOG_FORMAT=json`); graceful
-//! shutdown on SIGINT and SIGTERM. `server admin grant|revoke EMAIL` sets an account's role
-//! ([`server::roles`]).
+//! shutdown on SIGINT and SIGTERM. Connections are served by `server::serve`, within the
+//! timeouts and the connection cap of `Config::connections`. `server admin grant|revoke EMAIL`
+//! sets an account's role ([`server::roles`]).
 
-use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use server::roles::Change;
@@ -108,6 +108,7 @@ async fn serve() -> ExitCode {
         );
     }
     let address = config.address;
+    let limits = config.connections;
     let database = config.database_url.clone();
     let (router, _) = match server::build(config, None, server::oauth::Providers::default()).await {
         Ok(built) => built,
@@ -123,20 +124,10 @@ async fn serve() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    tracing::info!(%address, %database, "Devora API listening; docs at http://{address}/api/v2/docs");
-    let served = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown())
-        .await;
-    match served {
-        Ok(()) => {
-            tracing::info!("stopped");
-            ExitCode::SUCCESS
-        }
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::from(1)
-        }
-    }
+    tracing::info!(%address, %database, ?limits, "Devora API listening; docs at http://{address}/api/v2/docs");
+    server::serve(listener, router, &limits, shutdown()).await;
+    tracing::info!("stopped");
+    ExitCode::SUCCESS
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.

@@ -3,7 +3,6 @@
 //! database read as `get_project` with no authentication, validation, rate limit or ETag (the
 //! owner comes in an `x-owner` header). Configuration as `server`'s.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
@@ -24,11 +23,10 @@ async fn raw(State(app): State<Arc<server::App>>, Path(id): Path<uuid::Uuid>, he
 async fn main() {
     let (config, _) = server::Config::from_env().expect("configuration");
     let address = config.address;
+    let limits = config.connections;
     let (router, app) =
         server::build(config, None, server::oauth::Providers::default()).await.expect("the server builds");
     let raw_router = axum::Router::new().route("/bench/raw/projects/{project_id}", get(raw)).with_state(app);
     let listener = tokio::net::TcpListener::bind(address).await.expect("bind");
-    axum::serve(listener, raw_router.merge(router).into_make_service_with_connect_info::<SocketAddr>())
-        .await
-        .expect("serve");
+    server::serve(listener, raw_router.merge(router), &limits, std::future::pending()).await;
 }
