@@ -11,7 +11,8 @@
 //!    the contract's JSON Schemas; the body: unreadable or malformed JSON → `400`, larger than the
 //!    limit → `413`, sent as another media type than JSON → `415`; every broken rule of every part
 //!    is collected into one `422` problem with `errors: [{path, keyword, message}]` (paths start
-//!    with `/path`, `/query`, `/header`, `/body`).
+//!    with `/path`, `/query`, `/header`, `/body`). A validated part its contract type still
+//!    refuses ([`decode`], serde) is a `422` at the refused value's pointer, keyword `format`.
 //!
 //! [`finish`] turns the handler's typed answer into a response: it checks the body against the
 //! contract's schema of its status when response validation is on ([`ResponseValidation`]: each

@@ -29,7 +29,7 @@ fn user(email: &str, password: &str) -> types::UserCreate {
     }
 }
 
-async fn register_and_login(server: &Server, email: &str) -> String {
+pub(crate) async fn register_and_login(server: &Server, email: &str) -> String {
     let anonymous = client(server, None);
     anonymous.register(&user(email, "Sup3rSecret")).await.expect("register");
     let login =
@@ -189,7 +189,7 @@ async fn the_core_flow_through_the_generated_client() {
     anonymous.login(&new_login).await.expect("the new password works");
 }
 
-async fn raw(
+pub(crate) async fn raw(
     server: &Server,
     method: reqwest::Method,
     path: &str,
@@ -210,7 +210,7 @@ async fn raw(
     (status, headers, serde_json::from_str(&text).unwrap_or(Value::String(text)))
 }
 
-fn errors(problem: &Value) -> Vec<(String, String)> {
+pub(crate) fn errors(problem: &Value) -> Vec<(String, String)> {
     problem["errors"]
         .as_array()
         .into_iter()

@@ -5,4 +5,5 @@
 mod common;
 mod compile_fail;
 mod e2e;
+mod input_errors;
 mod ts_client;
