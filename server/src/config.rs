@@ -2,7 +2,7 @@
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
-use contract_server::{ResponseValidation, UnknownResponseValidation};
+use contract_server::{InvalidCidr, ResponseValidation, TrustedProxies, UnknownResponseValidation};
 
 /// How the server runs. [`Config::from_env`] reads it; tests build it directly.
 #[derive(Clone, Debug)]
@@ -23,6 +23,10 @@ pub struct Config {
     /// Whether answers are checked against the contract (`RESPONSE_VALIDATION`: `off`, `log` or
     /// `enforce`; default `enforce` in debug builds, `off` in release builds).
     pub response_validation: ResponseValidation,
+    /// `TRUSTED_PROXIES`: comma-separated CIDRs or addresses of the reverse proxies whose
+    /// `X-Forwarded-For`/`Forwarded` headers name the client (default none: the TCP peer is the
+    /// client, and those headers are ignored).
+    pub trusted_proxies: TrustedProxies,
 }
 
 /// A configuration value that cannot be used.
@@ -40,6 +44,8 @@ pub enum ConfigError {
     ShortSecret,
     #[error("RESPONSE_VALIDATION={value} is not a mode")]
     ResponseValidation { value: String, source: UnknownResponseValidation },
+    #[error("TRUSTED_PROXIES={value} is not a comma-separated list of CIDRs")]
+    TrustedProxies { value: String, source: InvalidCidr },
 }
 
 impl Config {
@@ -70,6 +76,10 @@ impl Config {
             }
             None => ResponseValidation::default(),
         };
+        let trusted_proxies = match var("TRUSTED_PROXIES") {
+            Some(list) => list.parse().map_err(|source| ConfigError::TrustedProxies { value: list.clone(), source })?,
+            None => TrustedProxies::default(),
+        };
         let (jwt_secret, missing) = match var("JWT_SECRET") {
             Some(secret) if secret.len() >= 32 => (secret.into_bytes(), false),
             Some(_) => return Err(ConfigError::ShortSecret),
@@ -87,6 +97,7 @@ impl Config {
                 body_limit,
                 access_token_seconds,
                 response_validation,
+                trusted_proxies,
             },
             missing,
         ))

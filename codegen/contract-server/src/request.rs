@@ -16,6 +16,7 @@ use serde_json::{Map, Value};
 use crate::auth::{Principal, authorize};
 use crate::limit::{Admission, count};
 use crate::problem::FieldError;
+use crate::proxy::TrustedProxies;
 use crate::rejection::{Rejected, Rejection};
 use crate::spec::{Kind, Operation};
 use crate::state::Core;
@@ -27,6 +28,8 @@ pub struct RequestContext {
     pub principal: Option<Principal>,
     /// Echoed as `X-Request-Id`.
     pub request_id: String,
+    /// The client's address: the TCP peer, or behind trusted proxies the client they forwarded
+    /// ([`Core::with_trusted_proxies`](crate::Core::with_trusted_proxies)).
     pub client_ip: IpAddr,
 }
 
@@ -77,7 +80,7 @@ pub async fn prepare(core: &Core, operation: &Operation, request: Request) -> Re
     let spec = operation.spec;
     let (mut parts, body) = request.into_parts();
     let request_id = request_id(&parts.headers);
-    let client_ip = client_ip(&parts);
+    let client_ip = client_ip(&parts, &core.trusted_proxies);
     let refuse =
         |rejection, request_id, admission| Rejected { rejection, request_id, admission, deprecated: spec.deprecated };
 
@@ -124,8 +127,13 @@ fn next_request_id() -> String {
     format!("{}-{:x}", *PREFIX, COUNTER.fetch_add(1, Ordering::Relaxed))
 }
 
-fn client_ip(parts: &Parts) -> IpAddr {
-    parts.extensions.get::<ConnectInfo<SocketAddr>>().map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip())
+/// The client: the TCP peer (`0.0.0.0` when the server was not started with
+/// `into_make_service_with_connect_info::<SocketAddr>()`), or, when the peer is a trusted proxy,
+/// the client its forwarding headers name ([`TrustedProxies::client`]).
+fn client_ip(parts: &Parts, proxies: &TrustedProxies) -> IpAddr {
+    let peer =
+        parts.extensions.get::<ConnectInfo<SocketAddr>>().map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
+    proxies.client(peer, &parts.headers)
 }
 
 /// Step 3: reads and validates every part, collecting every broken rule into one `422`.

@@ -36,6 +36,7 @@ pub async fn start_with_body_limit(admin_emails: &[&str], body_limit: usize) -> 
         access_token_seconds: 900,
         // Every answer of the end-to-end suite is checked against the contract.
         response_validation: contract_server::ResponseValidation::Enforce,
+        trusted_proxies: contract_server::TrustedProxies::default(),
     };
     let (router, app) = server::build(config, None, server::oauth::Providers::default()).await.expect("server builds");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
