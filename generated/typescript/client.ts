@@ -110,7 +110,7 @@ async function send(options: ClientOptions, request: Prepared, statuses: Record<
   return { status: response.status, body: payload, headers: response.headers };
 }
 
-/** A client of Devora API 3.1.0: one method per operation. */
+/** A client of Devora API 4.0.0: one method per operation. */
 export function createClient(options: ClientOptions) {
   return {
     /**

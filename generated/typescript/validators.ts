@@ -6,7 +6,7 @@ import type * as T from "./types.js";
 
 const r0 = new RegExp("^[a-z]{3}$", "u");
 const r1 = new RegExp("^[a-z0-9][a-z0-9._-]*/[a-z0-9][a-z0-9._:-]*$", "u");
-const r2 = new RegExp("^[Hh][Tt][Tt][Pp][Ss]?://[^@/?#]+([/?#].*)?$", "u");
+const r2 = new RegExp("^[Hh][Tt][Tt][Pp][Ss]?://(?:\\[[0-9A-Fa-f:.]+\\]|(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|(?:[A-Za-z0-9_-]+\\.)*(?:(?:[1-9][0-9]*|0[0-9]+)?[A-Za-z_-]|0[A-WYZa-wyz_-]|0[Xx][0-9A-Fa-f]*[G-Zg-z_-])[A-Za-z0-9_-]*\\.?)(?::(?:0*(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?)?(?:[/?#].*)?$", "u");
 const r3 = new RegExp("[0-9]", "u");
 const r4 = new RegExp("[a-z]", "u");
 const r5 = new RegExp("[A-Z]", "u");
@@ -1817,7 +1817,7 @@ function v126(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
     if (!r2.test(x)) {
       if (!e) return false;
       ok = false;
-      e.push({ path: p, keyword: "pattern", message: "must match the pattern ^[Hh][Tt][Tt][Pp][Ss]?://[^@/?#]+([/?#].*)?$" });
+      e.push({ path: p, keyword: "pattern", message: "must match the pattern ^[Hh][Tt][Tt][Pp][Ss]?://(?:\\[[0-9A-Fa-f:.]+\\]|(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|(?:[A-Za-z0-9_-]+\\.)*(?:(?:[1-9][0-9]*|0[0-9]+)?[A-Za-z_-]|0[A-WYZa-wyz_-]|0[Xx][0-9A-Fa-f]*[G-Zg-z_-])[A-Za-z0-9_-]*\\.?)(?::(?:0*(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?)?(?:[/?#].*)?$" });
     }
     if (!isUri(x)) {
       if (!e) return false;
@@ -1839,7 +1839,7 @@ function v125(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
     if (!r2.test(x)) {
       if (!e) return false;
       ok = false;
-      e.push({ path: p, keyword: "pattern", message: "must match the pattern ^[Hh][Tt][Tt][Pp][Ss]?://[^@/?#]+([/?#].*)?$" });
+      e.push({ path: p, keyword: "pattern", message: "must match the pattern ^[Hh][Tt][Tt][Pp][Ss]?://(?:\\[[0-9A-Fa-f:.]+\\]|(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|(?:[A-Za-z0-9_-]+\\.)*(?:(?:[1-9][0-9]*|0[0-9]+)?[A-Za-z_-]|0[A-WYZa-wyz_-]|0[Xx][0-9A-Fa-f]*[G-Zg-z_-])[A-Za-z0-9_-]*\\.?)(?::(?:0*(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?)?(?:[/?#].*)?$" });
     }
     if (!isUri(x)) {
       if (!e) return false;
@@ -2331,7 +2331,7 @@ function v143(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
     if (!r2.test(x)) {
       if (!e) return false;
       ok = false;
-      e.push({ path: p, keyword: "pattern", message: "must match the pattern ^[Hh][Tt][Tt][Pp][Ss]?://[^@/?#]+([/?#].*)?$" });
+      e.push({ path: p, keyword: "pattern", message: "must match the pattern ^[Hh][Tt][Tt][Pp][Ss]?://(?:\\[[0-9A-Fa-f:.]+\\]|(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|(?:[A-Za-z0-9_-]+\\.)*(?:(?:[1-9][0-9]*|0[0-9]+)?[A-Za-z_-]|0[A-WYZa-wyz_-]|0[Xx][0-9A-Fa-f]*[G-Zg-z_-])[A-Za-z0-9_-]*\\.?)(?::(?:0*(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?)?(?:[/?#].*)?$" });
     }
     if (!isUri(x)) {
       if (!e) return false;
@@ -2353,7 +2353,7 @@ function v142(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
     if (!r2.test(x)) {
       if (!e) return false;
       ok = false;
-      e.push({ path: p, keyword: "pattern", message: "must match the pattern ^[Hh][Tt][Tt][Pp][Ss]?://[^@/?#]+([/?#].*)?$" });
+      e.push({ path: p, keyword: "pattern", message: "must match the pattern ^[Hh][Tt][Tt][Pp][Ss]?://(?:\\[[0-9A-Fa-f:.]+\\]|(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|(?:[A-Za-z0-9_-]+\\.)*(?:(?:[1-9][0-9]*|0[0-9]+)?[A-Za-z_-]|0[A-WYZa-wyz_-]|0[Xx][0-9A-Fa-f]*[G-Zg-z_-])[A-Za-z0-9_-]*\\.?)(?::(?:0*(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?)?(?:[/?#].*)?$" });
     }
     if (!isUri(x)) {
       if (!e) return false;
@@ -2548,7 +2548,7 @@ function v149(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
     if (!r2.test(x)) {
       if (!e) return false;
       ok = false;
-      e.push({ path: p, keyword: "pattern", message: "must match the pattern ^[Hh][Tt][Tt][Pp][Ss]?://[^@/?#]+([/?#].*)?$" });
+      e.push({ path: p, keyword: "pattern", message: "must match the pattern ^[Hh][Tt][Tt][Pp][Ss]?://(?:\\[[0-9A-Fa-f:.]+\\]|(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|(?:[A-Za-z0-9_-]+\\.)*(?:(?:[1-9][0-9]*|0[0-9]+)?[A-Za-z_-]|0[A-WYZa-wyz_-]|0[Xx][0-9A-Fa-f]*[G-Zg-z_-])[A-Za-z0-9_-]*\\.?)(?::(?:0*(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?)?(?:[/?#].*)?$" });
     }
     if (!isUri(x)) {
       if (!e) return false;
@@ -2570,7 +2570,7 @@ function v148(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
     if (!r2.test(x)) {
       if (!e) return false;
       ok = false;
-      e.push({ path: p, keyword: "pattern", message: "must match the pattern ^[Hh][Tt][Tt][Pp][Ss]?://[^@/?#]+([/?#].*)?$" });
+      e.push({ path: p, keyword: "pattern", message: "must match the pattern ^[Hh][Tt][Tt][Pp][Ss]?://(?:\\[[0-9A-Fa-f:.]+\\]|(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|(?:[A-Za-z0-9_-]+\\.)*(?:(?:[1-9][0-9]*|0[0-9]+)?[A-Za-z_-]|0[A-WYZa-wyz_-]|0[Xx][0-9A-Fa-f]*[G-Zg-z_-])[A-Za-z0-9_-]*\\.?)(?::(?:0*(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?)?(?:[/?#].*)?$" });
     }
     if (!isUri(x)) {
       if (!e) return false;

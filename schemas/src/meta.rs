@@ -22,7 +22,7 @@ impl ApiRoot {
     fn example() -> Self {
         Self {
             name: "Devora API".into(),
-            version: "3.1.0".into(),
+            version: "4.0.0".into(),
             openapi: "/api/v2/openapi.json".into(),
             docs: "/api/v2/docs".into(),
         }

@@ -4,7 +4,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::num::{NonZeroU64, NonZeroUsize, ParseIntError};
 use std::time::Duration;
 
-use contract_server::{ResponseValidation, UnknownResponseValidation};
+use contract_server::{InvalidCidr, ResponseValidation, TrustedProxies, UnknownResponseValidation};
 
 use crate::serve::ConnectionLimits;
 
@@ -29,6 +29,10 @@ pub struct Config {
     /// `IDLE_TIMEOUT_SECONDS`, `MAX_CONNECTIONS`; defaults 10, 30, 60 and 10,000, see
     /// [`ConnectionLimits`]).
     pub connections: ConnectionLimits,
+    /// `TRUSTED_PROXIES`: comma-separated CIDRs or addresses of the reverse proxies whose
+    /// `X-Forwarded-For`/`Forwarded` headers name the client (default none: the TCP peer is the
+    /// client, and those headers are ignored).
+    pub trusted_proxies: TrustedProxies,
 }
 
 /// A configuration value that cannot be used.
@@ -59,6 +63,8 @@ pub enum ConfigError {
     AdminEmails,
     #[error("RESPONSE_VALIDATION={value} is not a mode")]
     ResponseValidation { value: String, source: UnknownResponseValidation },
+    #[error("TRUSTED_PROXIES={value} is not a comma-separated list of CIDRs")]
+    TrustedProxies { value: String, source: InvalidCidr },
 }
 
 impl Config {
@@ -113,6 +119,10 @@ impl Config {
                 None => defaults.max_connections,
             },
         };
+        let trusted_proxies = match var("TRUSTED_PROXIES") {
+            Some(list) => list.parse().map_err(|source| ConfigError::TrustedProxies { value: list.clone(), source })?,
+            None => TrustedProxies::default(),
+        };
         let (jwt_secret, missing) = match var("JWT_SECRET") {
             Some(secret) if secret.len() >= 32 => (secret.into_bytes(), false),
             Some(_) => return Err(ConfigError::ShortSecret),
@@ -130,6 +140,7 @@ impl Config {
                 access_token_seconds,
                 response_validation,
                 connections,
+                trusted_proxies,
             },
             missing,
         ))

@@ -112,8 +112,11 @@ pub async fn build(
         openapi_json,
         docs_html,
     });
-    let core =
-        Arc::new(Core::new(authenticator, config.body_limit).with_response_validation(config.response_validation));
+    let core = Arc::new(
+        Core::new(authenticator, config.body_limit)
+            .with_response_validation(config.response_validation)
+            .with_trusted_proxies(config.trusted_proxies.clone()),
+    );
     let contract = StartError::Router;
     let router = Router::new()
         .merge(api_server::auth_router(app.clone(), core.clone()).map_err(contract)?)

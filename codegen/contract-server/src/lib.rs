@@ -6,12 +6,14 @@
 //!    [`Authenticator`]; missing or bad → `401` with `WWW-Authenticate: Bearer`; a required role
 //!    missing → `403`;
 //! 2. the rate limit, counted by the [`RateLimiter`] per principal when authenticated, per client
-//!    IP otherwise → `429` with `Retry-After` and `X-RateLimit-Limit/Remaining/Reset`;
+//!    IP otherwise → `429` with `Retry-After` and `X-RateLimit-Limit/Remaining/Reset` (the client
+//!    IP is the TCP peer, or behind [`TrustedProxies`] the client their forwarding headers name);
 //! 3. path, query and header parameters, read as the contract types them and validated against
 //!    the contract's JSON Schemas; the body: unreadable or malformed JSON → `400`, larger than the
 //!    limit → `413`, sent as another media type than JSON → `415`; every broken rule of every part
 //!    is collected into one `422` problem with `errors: [{path, keyword, message}]` (paths start
-//!    with `/path`, `/query`, `/header`, `/body`).
+//!    with `/path`, `/query`, `/header`, `/body`). A validated part its contract type still
+//!    refuses ([`decode`], serde) is a `422` at the refused value's pointer, keyword `format`.
 //!
 //! [`finish`] turns the handler's typed answer into a response: it checks the body against the
 //! contract's schema of its status when response validation is on ([`ResponseValidation`]: each
@@ -31,8 +33,8 @@
 //!
 //! One concern per module: `spec` (what an operation is), `auth`, `limit`, `request` (reading a
 //! request), `reply` (writing an answer), `conformance` (response validation), `rejection` and
-//! `problem` (refusals), `fallback` (`404`/`405`), `state` ([`Core`]), `internal` (a server's
-//! failures as the operation's `500`).
+//! `problem` (refusals), `fallback` (`404`/`405`), `state` ([`Core`]), `proxy` (the client
+//! behind trusted reverse proxies), `internal` (a server's failures as the operation's `500`).
 
 mod auth;
 mod conformance;
@@ -40,6 +42,7 @@ mod fallback;
 mod internal;
 mod limit;
 mod problem;
+mod proxy;
 mod reason;
 mod rejection;
 mod reply;
@@ -56,6 +59,7 @@ pub use fallback::{method_not_allowed, not_found};
 pub use internal::{INTERNAL_ERROR_DETAIL, InternalError, request_span, sources};
 pub use limit::{Admission, Admit, Caller, InMemoryRateLimiter, RateLimit, RateLimiter, Verdict};
 pub use problem::{FieldError, PROBLEM_JSON, problem};
+pub use proxy::{InvalidCidr, TrustedProxies};
 pub use reason::reason_phrase;
 pub use rejection::{Rejected, Rejection};
 pub use reply::{IntoReply, Notices, Reply, ReplyBody, etag_of, finish};

@@ -42,6 +42,82 @@ impl FieldError {
 /// What a message says instead of the value it judges.
 const MASK: &str = "the value";
 
+/// The longest message of a value its contract type refuses, in characters: such a message is the
+/// type's own words (a custom `Deserialize` or `TryFrom` may quote part of the value).
+const MAX_SERDE_MESSAGE: usize = 160;
+
+impl FieldError {
+    /// The value of `part` (the request part under `prefix`) that serde refused after the schema
+    /// accepted it: at its JSON pointer, with the keyword `format` (the schema's `type` accepted
+    /// the value; its contract type refuses its form, as a `format` check would), and serde's
+    /// message with the value masked as [`FieldError::all`] masks it.
+    pub(crate) fn refused_by_serde(
+        prefix: &str,
+        part: &serde_json::Value,
+        error: &serde_path_to_error::Error<serde_json::Error>,
+    ) -> FieldError {
+        let (pointer, value) = locate(part, error.path());
+        let message = mask_serde_message(&error.inner().to_string(), value);
+        FieldError { path: format!("{prefix}{pointer}"), keyword: "format".into(), message }
+    }
+}
+
+/// The JSON pointer of the deepest value of `part` that serde's `path` reaches, and that value. A
+/// segment serde could not name (inside an untagged or internally tagged enum, whose content it
+/// buffers) ends the walk at the enclosing value; a variant segment descends only where the
+/// variant is a key of the value (externally tagged), so the pointer always names a real place.
+fn locate<'v>(part: &'v serde_json::Value, path: &serde_path_to_error::Path) -> (String, &'v serde_json::Value) {
+    use serde_json::Value;
+    use serde_path_to_error::Segment;
+    let mut pointer = String::new();
+    let mut value = part;
+    for segment in path {
+        let next = match (segment, value) {
+            (Segment::Seq { index }, Value::Array(items)) => items.get(*index).map(|item| (index.to_string(), item)),
+            (Segment::Map { key }, Value::Object(map)) => map.get(key).map(|item| (key.clone(), item)),
+            (Segment::Enum { variant }, Value::Object(map)) => match map.get(variant) {
+                Some(item) => Some((variant.clone(), item)),
+                None => continue,
+            },
+            (Segment::Enum { .. }, _) => continue,
+            _ => None,
+        };
+        let Some((name, item)) = next else { break };
+        pointer.push('/');
+        pointer.push_str(&name.replace('~', "~0").replace('/', "~1"));
+        value = item;
+    }
+    (pointer, value)
+}
+
+/// serde's message without the value it judges: its renderings of a scalar (`string "…"`,
+/// `` integer `…` ``, `` floating point `…` ``, `` boolean `…` ``, `` character `…` ``, and the
+/// value quoted or in backticks, as in `` unknown variant `…` ``) become words, and what is left
+/// is cut at [`MAX_SERDE_MESSAGE`] characters.
+fn mask_serde_message(message: &str, value: &serde_json::Value) -> String {
+    let mut text = message.to_owned();
+    if let serde_json::Value::String(s) = value {
+        text = text.replace(&format!("string {s:?}"), "a string");
+        text = text.replace(&format!("{s:?}"), MASK).replace(&format!("`{s}`"), MASK);
+    }
+    for (kind, words) in [
+        ("floating point `", "a number"),
+        ("integer `", "an integer"),
+        ("boolean `", "a boolean"),
+        ("character `", "a character"),
+    ] {
+        while let Some(start) = text.find(kind) {
+            let literal = start + kind.len();
+            let Some(end) = text[literal..].find('`') else { break };
+            text.replace_range(start..literal + end + 1, words);
+        }
+    }
+    if text.chars().count() > MAX_SERDE_MESSAGE {
+        text = text.chars().take(MAX_SERDE_MESSAGE).collect::<String>() + "…";
+    }
+    text
+}
+
 #[derive(Serialize)]
 struct Body<'a> {
     #[serde(rename = "type")]

@@ -41,10 +41,12 @@ pub enum Rejection {
     /// `422`: every rule of the contract the request breaks.
     #[error("{} of the contract {} broken", rules(.0.len()), if .0.len() == 1 { "is" } else { "are" })]
     Invalid(Vec<FieldError>),
-    /// `422`: a validated part that still does not decode into its contract type.
-    #[error("{prefix} does not fit the contract type")]
+    /// `422`: a validated part that still does not decode into its contract type (the type checks
+    /// more than its schema says): `error` names the refused value's JSON pointer, with the
+    /// keyword `format` and serde's message without the value.
+    #[error("{} does not fit the contract type", .error.path)]
     Undecodable {
-        prefix: &'static str,
+        error: FieldError,
         #[source]
         source: serde_json::Error,
     },
@@ -115,9 +117,7 @@ impl Rejection {
         }
         let errors = match self {
             Rejection::Invalid(errors) => errors,
-            Rejection::Undecodable { prefix, source } => {
-                vec![FieldError { path: prefix.to_owned(), keyword: "type".into(), message: source.to_string() }]
-            }
+            Rejection::Undecodable { error, .. } => vec![error],
             Rejection::UnreadablePath(rejection) => {
                 vec![FieldError { path: "/path".into(), keyword: "format".into(), message: rejection.body_text() }]
             }

@@ -16,6 +16,7 @@ use serde_json::{Map, Value};
 use crate::auth::{Principal, authorize};
 use crate::limit::{Admission, count};
 use crate::problem::FieldError;
+use crate::proxy::TrustedProxies;
 use crate::rejection::{Rejected, Rejection};
 use crate::reply::Notices;
 use crate::spec::{Kind, Operation};
@@ -28,6 +29,8 @@ pub struct RequestContext {
     pub principal: Option<Principal>,
     /// Echoed as `X-Request-Id`.
     pub request_id: String,
+    /// The client's address: the TCP peer, or behind trusted proxies the client they forwarded
+    /// ([`Core::with_trusted_proxies`](crate::Core::with_trusted_proxies)).
     pub client_ip: IpAddr,
 }
 
@@ -62,9 +65,15 @@ impl Prepared {
     }
 }
 
-/// Decodes `value` (already validated) into the contract type, or a `422` naming `prefix`.
+/// Decodes `value` (already validated) into the contract type, or a `422` naming the JSON pointer
+/// of the value serde refused, under `prefix` (`/body/items/0/name`): a type may check more than
+/// its schema says (a URL's host, an integer written `1.0`).
 pub fn decode<T: DeserializeOwned>(value: Value, prefix: &'static str) -> Result<T, Rejection> {
-    serde_json::from_value(value).map_err(|source| Rejection::Undecodable { prefix, source })
+    // Read by reference, so the refused value can be found (and masked) in the message.
+    serde_path_to_error::deserialize(&value).map_err(|error| {
+        let field = FieldError::refused_by_serde(prefix, &value, &error);
+        Rejection::Undecodable { error: field, source: error.into_inner() }
+    })
 }
 
 /// Runs the steps of the crate docs; `Err` is the refusal to send (`into_response`).
@@ -72,7 +81,7 @@ pub async fn prepare(core: &Core, operation: &Operation, request: Request) -> Re
     let spec = operation.spec;
     let (mut parts, body) = request.into_parts();
     let request_id = request_id(&parts.headers);
-    let client_ip = client_ip(&parts);
+    let client_ip = client_ip(&parts, &core.trusted_proxies);
     let refuse =
         |rejection, request_id, admission| Rejected { rejection, request_id, admission, notices: Notices::of(spec) };
 
@@ -119,8 +128,13 @@ fn next_request_id() -> String {
     format!("{}-{:x}", *PREFIX, COUNTER.fetch_add(1, Ordering::Relaxed))
 }
 
-fn client_ip(parts: &Parts) -> IpAddr {
-    parts.extensions.get::<ConnectInfo<SocketAddr>>().map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip())
+/// The client: the TCP peer (`0.0.0.0` when the server was not started with
+/// `into_make_service_with_connect_info::<SocketAddr>()`), or, when the peer is a trusted proxy,
+/// the client its forwarding headers name ([`TrustedProxies::client`]).
+fn client_ip(parts: &Parts, proxies: &TrustedProxies) -> IpAddr {
+    let peer =
+        parts.extensions.get::<ConnectInfo<SocketAddr>>().map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
+    proxies.client(peer, &parts.headers)
 }
 
 /// Step 3: reads and validates every part, collecting every broken rule into one `422`.
@@ -352,6 +366,121 @@ mod tests {
         assert!(with("application/merge-patch+json"));
         assert!(!with("text/plain"));
         assert!(!is_json(&HeaderMap::new()));
+    }
+
+    /// A type that checks more than a schema would: a PIN of four digits, whose error quotes the
+    /// text it refuses, trimmed (as a careless `TryFrom` would).
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(try_from = "String")]
+    struct Pin(#[allow(dead_code)] String);
+
+    impl TryFrom<String> for Pin {
+        type Error = String;
+        fn try_from(text: String) -> Result<Self, String> {
+            if text.len() == 4 && text.bytes().all(|b| b.is_ascii_digit()) {
+                Ok(Pin(text))
+            } else {
+                Err(format!("`{}` is not a PIN of four digits", text.trim()))
+            }
+        }
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    enum Shape {
+        Circle { radius: u8 },
+        Square(u8),
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Order {
+        items: Vec<Item>,
+        pin: Option<Pin>,
+        shape: Option<Shape>,
+        tags: Option<std::collections::BTreeMap<String, u8>>,
+        plan: Option<Plan>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Item {
+        name: String,
+        count: u8,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(rename_all = "lowercase")]
+    enum Plan {
+        Free,
+    }
+
+    /// The field error of what `decode` refuses.
+    fn refused<T: DeserializeOwned + std::fmt::Debug>(value: Value, prefix: &'static str) -> FieldError {
+        match decode::<T>(value, prefix).expect_err("refused") {
+            Rejection::Undecodable { error, .. } => error,
+            other => panic!("not an undecodable part: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn serde_refusals_are_named_at_their_json_pointer() {
+        let item = |count: Value| json!({"items": [{"name": "a", "count": 1}, {"name": "b", "count": count}]});
+        let error = refused::<Order>(item(json!(300)), "/body");
+        assert_eq!(error.path, "/body/items/1/count");
+        assert_eq!(error.keyword, "format");
+        assert_eq!(error.message, "invalid value: an integer, expected u8");
+
+        // An integer written `1.0`: the schema takes it for 1, serde does not.
+        let error = refused::<Order>(item(json!(1.0)), "/body");
+        assert_eq!(
+            (error.path.as_str(), error.message.as_str()),
+            ("/body/items/1/count", "invalid type: a number, expected u8")
+        );
+
+        // Externally tagged variants are keys of the value; map keys are escaped.
+        let shape = json!({"items": [], "shape": {"Circle": {"radius": -1}}});
+        assert_eq!(refused::<Order>(shape, "/body").path, "/body/shape/Circle/radius");
+        let shape = json!({"items": [], "shape": {"Square": 256}});
+        assert_eq!(refused::<Order>(shape, "/body").path, "/body/shape/Square");
+        let tags = json!({"items": [], "tags": {"a/b~c": 999}});
+        assert_eq!(refused::<Order>(tags, "/body").path, "/body/tags/a~1b~0c");
+
+        // A parameter struct, and a whole part of the wrong shape.
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Query {
+            page: u32,
+        }
+        let error = refused::<Query>(json!({"page": 4_294_967_296_u64}), "/query");
+        assert_eq!((error.path.as_str(), error.keyword.as_str()), ("/query/page", "format"));
+        assert_eq!(refused::<Vec<u8>>(json!({"name": "ada"}), "/body").path, "/body");
+    }
+
+    #[test]
+    fn serde_messages_never_repeat_the_value_they_judge() {
+        let error = refused::<Order>(json!({"items": [], "pin": "Secret1"}), "/body");
+        assert_eq!(error.path, "/body/pin");
+        assert_eq!(error.message, "the value is not a PIN of four digits");
+
+        let error = refused::<Order>(json!({"items": [], "plan": "Secret1-plan"}), "/body");
+        assert_eq!(error.path, "/body/plan");
+        assert!(
+            !error.message.contains("Secret1") && error.message.starts_with("unknown variant the value"),
+            "{error:?}"
+        );
+
+        let error = refused::<Order>(json!({"items": [{"name": "Secret1", "count": "Secret1"}]}), "/body");
+        assert_eq!(error.path, "/body/items/0/count");
+        assert_eq!(error.message, "invalid type: a string, expected u8");
+
+        // A message quoting a long value in its own words (not the value as sent) is cut.
+        let long = "7".repeat(10_000);
+        let error = refused::<Order>(json!({"items": [], "pin": format!(" {long}")}), "/body");
+        assert_eq!(error.message.chars().count(), 161, "160 characters and an ellipsis");
+        let rejection = decode::<Order>(json!({"items": [], "pin": "Secret1"}), "/body").expect_err("refused");
+        assert_eq!(rejection.to_string(), "/body/pin does not fit the contract type");
+        assert!(std::error::Error::source(&rejection).is_some(), "serde's error stays the cause");
     }
 
     #[test]

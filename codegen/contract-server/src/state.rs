@@ -1,11 +1,13 @@
 //! What every generated router shares: the server's [`Authenticator`], the [`RateLimiter`], the
-//! body limit and the response validation mode, in one [`Core`] built by the server at start-up.
+//! body limit, the response validation mode and the trusted proxies, in one [`Core`] built by the
+//! server at start-up.
 
 use std::sync::Arc;
 
 use crate::auth::Authenticator;
 use crate::conformance::ResponseValidation;
 use crate::limit::{InMemoryRateLimiter, RateLimiter};
+use crate::proxy::TrustedProxies;
 
 /// Shared state of every generated router.
 pub struct Core {
@@ -13,19 +15,22 @@ pub struct Core {
     pub(crate) limiter: Arc<dyn RateLimiter>,
     pub(crate) body_limit: usize,
     response_validation: ResponseValidation,
+    pub(crate) trusted_proxies: TrustedProxies,
 }
 
 impl Core {
     /// `body_limit` is the largest request body accepted, in bytes (larger → `413`). Rate limits
     /// are counted in this process's memory ([`InMemoryRateLimiter`]); see [`Core::with_limiter`].
     /// Responses are validated as [`ResponseValidation::default`] says (enforced in debug builds,
-    /// off in release builds); see [`Core::with_response_validation`].
+    /// off in release builds); see [`Core::with_response_validation`]. The client is the TCP peer,
+    /// forwarding headers ignored; see [`Core::with_trusted_proxies`].
     pub fn new(authenticator: Arc<dyn Authenticator>, body_limit: usize) -> Self {
         Self {
             authenticator,
             limiter: Arc::new(InMemoryRateLimiter::default()),
             body_limit,
             response_validation: ResponseValidation::default(),
+            trusted_proxies: TrustedProxies::default(),
         }
     }
 
@@ -37,6 +42,14 @@ impl Core {
     /// Validates responses as `mode` says. Routers read it when they are built.
     pub fn with_response_validation(self, mode: ResponseValidation) -> Self {
         Self { response_validation: mode, ..self }
+    }
+
+    /// Believes the forwarding headers (`X-Forwarded-For`, `Forwarded`) of peers inside `proxies`:
+    /// behind them the client, whose address anonymous rate limits count and
+    /// [`RequestContext::client_ip`](crate::RequestContext::client_ip) gives, is the first
+    /// untrusted hop from the right ([`TrustedProxies::client`]). Other peers' headers are ignored.
+    pub fn with_trusted_proxies(self, proxies: TrustedProxies) -> Self {
+        Self { trusted_proxies: proxies, ..self }
     }
 
     /// How the routers built on this core validate responses.

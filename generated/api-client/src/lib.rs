@@ -2120,12 +2120,14 @@ Every 4xx and 5xx response of the API has this body, served as `application/prob
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
             {
-                ::regress::Regex::new("^[Hh][Tt][Tt][Pp][Ss]?://[^@/?#]+([/?#].*)?$")
+                ::regress::Regex::new(
+                        "^[Hh][Tt][Tt][Pp][Ss]?://(?:\\[[0-9A-Fa-f:.]+\\]|(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|(?:[A-Za-z0-9_-]+\\.)*(?:(?:[1-9][0-9]*|0[0-9]+)?[A-Za-z_-]|0[A-WYZa-wyz_-]|0[Xx][0-9A-Fa-f]*[G-Zg-z_-])[A-Za-z0-9_-]*\\.?)(?::(?:0*(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?)?(?:[/?#].*)?$",
+                    )
                     .unwrap()
             });
             if PATTERN.find(value).is_none() {
                 return Err(
-                    "doesn't match pattern \"^[Hh][Tt][Tt][Pp][Ss]?://[^@/?#]+([/?#].*)?$\""
+                    "doesn't match pattern \"^[Hh][Tt][Tt][Pp][Ss]?://(?:\\[[0-9A-Fa-f:.]+\\]|(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|(?:[A-Za-z0-9_-]+\\.)*(?:(?:[1-9][0-9]*|0[0-9]+)?[A-Za-z_-]|0[A-WYZa-wyz_-]|0[Xx][0-9A-Fa-f]*[G-Zg-z_-])[A-Za-z0-9_-]*\\.?)(?::(?:0*(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?)?(?:[/?#].*)?$\""
                         .into(),
                 );
             }
@@ -2239,12 +2241,14 @@ Every 4xx and 5xx response of the API has this body, served as `application/prob
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
             {
-                ::regress::Regex::new("^[Hh][Tt][Tt][Pp][Ss]?://[^@/?#]+([/?#].*)?$")
+                ::regress::Regex::new(
+                        "^[Hh][Tt][Tt][Pp][Ss]?://(?:\\[[0-9A-Fa-f:.]+\\]|(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|(?:[A-Za-z0-9_-]+\\.)*(?:(?:[1-9][0-9]*|0[0-9]+)?[A-Za-z_-]|0[A-WYZa-wyz_-]|0[Xx][0-9A-Fa-f]*[G-Zg-z_-])[A-Za-z0-9_-]*\\.?)(?::(?:0*(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?)?(?:[/?#].*)?$",
+                    )
                     .unwrap()
             });
             if PATTERN.find(value).is_none() {
                 return Err(
-                    "doesn't match pattern \"^[Hh][Tt][Tt][Pp][Ss]?://[^@/?#]+([/?#].*)?$\""
+                    "doesn't match pattern \"^[Hh][Tt][Tt][Pp][Ss]?://(?:\\[[0-9A-Fa-f:.]+\\]|(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|(?:[A-Za-z0-9_-]+\\.)*(?:(?:[1-9][0-9]*|0[0-9]+)?[A-Za-z_-]|0[A-WYZa-wyz_-]|0[Xx][0-9A-Fa-f]*[G-Zg-z_-])[A-Za-z0-9_-]*\\.?)(?::(?:0*(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?)?(?:[/?#].*)?$\""
                         .into(),
                 );
             }
@@ -2321,12 +2325,14 @@ Every 4xx and 5xx response of the API has this body, served as `application/prob
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
             {
-                ::regress::Regex::new("^[Hh][Tt][Tt][Pp][Ss]?://[^@/?#]+([/?#].*)?$")
+                ::regress::Regex::new(
+                        "^[Hh][Tt][Tt][Pp][Ss]?://(?:\\[[0-9A-Fa-f:.]+\\]|(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|(?:[A-Za-z0-9_-]+\\.)*(?:(?:[1-9][0-9]*|0[0-9]+)?[A-Za-z_-]|0[A-WYZa-wyz_-]|0[Xx][0-9A-Fa-f]*[G-Zg-z_-])[A-Za-z0-9_-]*\\.?)(?::(?:0*(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?)?(?:[/?#].*)?$",
+                    )
                     .unwrap()
             });
             if PATTERN.find(value).is_none() {
                 return Err(
-                    "doesn't match pattern \"^[Hh][Tt][Tt][Pp][Ss]?://[^@/?#]+([/?#].*)?$\""
+                    "doesn't match pattern \"^[Hh][Tt][Tt][Pp][Ss]?://(?:\\[[0-9A-Fa-f:.]+\\]|(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|(?:[A-Za-z0-9_-]+\\.)*(?:(?:[1-9][0-9]*|0[0-9]+)?[A-Za-z_-]|0[A-WYZa-wyz_-]|0[Xx][0-9A-Fa-f]*[G-Zg-z_-])[A-Za-z0-9_-]*\\.?)(?::(?:0*(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?)?(?:[/?#].*)?$\""
                         .into(),
                 );
             }
@@ -2463,12 +2469,14 @@ Every 4xx and 5xx response of the API has this body, served as `application/prob
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
             {
-                ::regress::Regex::new("^[Hh][Tt][Tt][Pp][Ss]?://[^@/?#]+([/?#].*)?$")
+                ::regress::Regex::new(
+                        "^[Hh][Tt][Tt][Pp][Ss]?://(?:\\[[0-9A-Fa-f:.]+\\]|(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|(?:[A-Za-z0-9_-]+\\.)*(?:(?:[1-9][0-9]*|0[0-9]+)?[A-Za-z_-]|0[A-WYZa-wyz_-]|0[Xx][0-9A-Fa-f]*[G-Zg-z_-])[A-Za-z0-9_-]*\\.?)(?::(?:0*(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?)?(?:[/?#].*)?$",
+                    )
                     .unwrap()
             });
             if PATTERN.find(value).is_none() {
                 return Err(
-                    "doesn't match pattern \"^[Hh][Tt][Tt][Pp][Ss]?://[^@/?#]+([/?#].*)?$\""
+                    "doesn't match pattern \"^[Hh][Tt][Tt][Pp][Ss]?://(?:\\[[0-9A-Fa-f:.]+\\]|(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|(?:[A-Za-z0-9_-]+\\.)*(?:(?:[1-9][0-9]*|0[0-9]+)?[A-Za-z_-]|0[A-WYZa-wyz_-]|0[Xx][0-9A-Fa-f]*[G-Zg-z_-])[A-Za-z0-9_-]*\\.?)(?::(?:0*(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?)?(?:[/?#].*)?$\""
                         .into(),
                 );
             }
@@ -2582,12 +2590,14 @@ Every 4xx and 5xx response of the API has this body, served as `application/prob
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
             {
-                ::regress::Regex::new("^[Hh][Tt][Tt][Pp][Ss]?://[^@/?#]+([/?#].*)?$")
+                ::regress::Regex::new(
+                        "^[Hh][Tt][Tt][Pp][Ss]?://(?:\\[[0-9A-Fa-f:.]+\\]|(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|(?:[A-Za-z0-9_-]+\\.)*(?:(?:[1-9][0-9]*|0[0-9]+)?[A-Za-z_-]|0[A-WYZa-wyz_-]|0[Xx][0-9A-Fa-f]*[G-Zg-z_-])[A-Za-z0-9_-]*\\.?)(?::(?:0*(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?)?(?:[/?#].*)?$",
+                    )
                     .unwrap()
             });
             if PATTERN.find(value).is_none() {
                 return Err(
-                    "doesn't match pattern \"^[Hh][Tt][Tt][Pp][Ss]?://[^@/?#]+([/?#].*)?$\""
+                    "doesn't match pattern \"^[Hh][Tt][Tt][Pp][Ss]?://(?:\\[[0-9A-Fa-f:.]+\\]|(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|(?:[A-Za-z0-9_-]+\\.)*(?:(?:[1-9][0-9]*|0[0-9]+)?[A-Za-z_-]|0[A-WYZa-wyz_-]|0[Xx][0-9A-Fa-f]*[G-Zg-z_-])[A-Za-z0-9_-]*\\.?)(?::(?:0*(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?)?(?:[/?#].*)?$\""
                         .into(),
                 );
             }
@@ -2644,12 +2654,14 @@ Every 4xx and 5xx response of the API has this body, served as `application/prob
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
             {
-                ::regress::Regex::new("^[Hh][Tt][Tt][Pp][Ss]?://[^@/?#]+([/?#].*)?$")
+                ::regress::Regex::new(
+                        "^[Hh][Tt][Tt][Pp][Ss]?://(?:\\[[0-9A-Fa-f:.]+\\]|(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|(?:[A-Za-z0-9_-]+\\.)*(?:(?:[1-9][0-9]*|0[0-9]+)?[A-Za-z_-]|0[A-WYZa-wyz_-]|0[Xx][0-9A-Fa-f]*[G-Zg-z_-])[A-Za-z0-9_-]*\\.?)(?::(?:0*(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?)?(?:[/?#].*)?$",
+                    )
                     .unwrap()
             });
             if PATTERN.find(value).is_none() {
                 return Err(
-                    "doesn't match pattern \"^[Hh][Tt][Tt][Pp][Ss]?://[^@/?#]+([/?#].*)?$\""
+                    "doesn't match pattern \"^[Hh][Tt][Tt][Pp][Ss]?://(?:\\[[0-9A-Fa-f:.]+\\]|(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|(?:[A-Za-z0-9_-]+\\.)*(?:(?:[1-9][0-9]*|0[0-9]+)?[A-Za-z_-]|0[A-WYZa-wyz_-]|0[Xx][0-9A-Fa-f]*[G-Zg-z_-])[A-Za-z0-9_-]*\\.?)(?::(?:0*(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?)?(?:[/?#].*)?$\""
                         .into(),
                 );
             }
@@ -3801,7 +3813,7 @@ The Devora back end: accounts, projects and their files, AI code generation, bil
 
 Errors are `application/problem+json` documents (RFC 9457). Rate-limited operations answer `429` with `Retry-After` and `X-RateLimit-*` headers; limits are counted per user when a bearer token is sent, per client IP otherwise. Integers never exceed 2^53 - 1.
 
-Version: 3.1.0*/
+Version: 4.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -3837,7 +3849,7 @@ impl Client {
 }
 impl ClientInfo<()> for Client {
     fn api_version() -> &'static str {
-        "3.1.0"
+        "4.0.0"
     }
     fn baseurl(&self) -> &str {
         self.baseurl.as_str()

@@ -49,10 +49,72 @@ async fn start_with(body_limit: usize, limits: server::ConnectionLimits) -> Test
         // Every answer of the end-to-end suite is checked against the contract.
         response_validation: contract_server::ResponseValidation::Enforce,
         connections: limits,
+        trusted_proxies: contract_server::TrustedProxies::default(),
     };
     let (router, app) = server::build(config, None, server::oauth::Providers::default()).await.expect("server builds");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
     let address = listener.local_addr().expect("address");
     tokio::spawn(async move { server::serve(listener, router, &limits, std::future::pending()).await });
     TestServer { base: format!("http://{address}"), address, database_url, app, dir }
+}
+
+/// The logs of one test's thread (a `#[tokio::test]` runtime runs the server on the test's own
+/// thread).
+#[derive(Clone, Default)]
+pub struct Logs(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl Logs {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap_or_else(|p| p.into_inner())).into_owned()
+    }
+}
+
+thread_local! {
+    /// Where this thread's log lines go while a test captures them.
+    static SINK: std::cell::RefCell<Option<Logs>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The writer of the one global subscriber: appends to this thread's [`SINK`], if any.
+struct ThreadSink;
+
+impl std::io::Write for ThreadSink {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        SINK.with(|sink| {
+            if let Some(logs) = &*sink.borrow() {
+                logs.0.lock().unwrap_or_else(|p| p.into_inner()).extend_from_slice(bytes);
+            }
+        });
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Stops capturing when dropped.
+pub struct Capturing;
+
+impl Drop for Capturing {
+    fn drop(&mut self) {
+        SINK.with(|sink| sink.borrow_mut().take());
+    }
+}
+
+/// Captures this thread's log lines (INFO and above) until the guard drops. One global
+/// subscriber serves every test (thread-local subscribers race on tracing's per-callsite interest
+/// cache when tests run in parallel: a span could be left out).
+pub fn capture_logs() -> (Logs, Capturing) {
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| {
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::INFO)
+            .with_ansi(false)
+            .with_writer(|| ThreadSink)
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).expect("the only global subscriber of the tests");
+    });
+    let logs = Logs::default();
+    SINK.with(|sink| *sink.borrow_mut() = Some(logs.clone()));
+    (logs, Capturing)
 }

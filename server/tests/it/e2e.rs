@@ -219,7 +219,7 @@ pub(crate) async fn raw(
     (status, headers, serde_json::from_str(&text).unwrap_or(Value::String(text)))
 }
 
-fn errors(problem: &Value) -> Vec<(String, String)> {
+pub(crate) fn errors(problem: &Value) -> Vec<(String, String)> {
     problem["errors"]
         .as_array()
         .into_iter()
@@ -633,33 +633,9 @@ async fn meta_serves_the_contract_and_offline_docs() {
     assert_eq!(status_of(&oauth), Some(StatusCode::SERVICE_UNAVAILABLE));
 }
 
-/// A log sink for one test (the test's runtime runs the server on the test's own thread).
-#[derive(Clone, Default)]
-struct Logs(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl Logs {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap_or_else(|p| p.into_inner())).into_owned()
-    }
-}
-
-impl std::io::Write for Logs {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn a_failure_on_the_server_is_a_generic_500_logged_with_the_request_id() {
-    let logs = Logs::default();
-    let sink = logs.clone();
-    let subscriber = tracing_subscriber::fmt().with_ansi(false).with_writer(move || sink.clone()).finish();
-    let _logging = tracing::subscriber::set_default(subscriber);
+    let (logs, _logging) = common::capture_logs();
     let server = start().await;
     server.app.pool.close().await;
 

@@ -1,9 +1,7 @@
 //! What an operator sees: the `server admin` command (no address becomes admin by registering),
 //! the refusal of the retired `ADMIN_EMAILS`, and log levels a client cannot raise.
 
-use std::io::Write;
 use std::process::Command;
-use std::sync::{Arc, Mutex};
 
 use reqwest::StatusCode;
 
@@ -61,41 +59,18 @@ fn a_wrong_command_line_and_the_retired_variable_are_refused() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
-/// Log lines, captured.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().expect("log buffer").extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 /// A `503` any client can bring about (OAuth with no provider configured) is no ERROR line: the
 /// request trace logs a 5xx at WARN, so a client cannot fill the error log at will.
 #[tokio::test]
 async fn answers_a_client_can_bring_about_are_not_logged_as_errors() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::DEBUG)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    // This test's runtime has one thread, where the server's tasks run too.
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _logging) = common::capture_logs();
     let server = common::start().await;
     for _ in 0..3 {
         let (status, _, _) =
             raw(&server, reqwest::Method::GET, "/api/v2/auth/oauth/google/authorize", None, None).await;
         assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     }
-    let logs = String::from_utf8_lossy(&captured.0.lock().expect("log buffer")).into_owned();
+    let logs = captured.text();
     assert!(logs.contains("WARN") && logs.contains("503"), "the failures are logged: {logs}");
     assert!(!logs.contains("ERROR"), "{logs}");
 }

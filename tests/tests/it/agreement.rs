@@ -546,3 +546,74 @@ fn rust_and_typescript_validators_agree_on_serde_output_and_on_mutants() {
         disagreements.iter().take(20).cloned().collect::<Vec<_>>().join("\n")
     );
 }
+
+/// Links (`schemas::common::WebUrl`, issue 10, item 9): serde (the url crate's WHATWG parsing),
+/// the Rust validator and the TypeScript validators on `ProjectCreate.github_repo_url`. Hosts that
+/// end in a number are IPv4 addresses to WHATWG; the schema accepts the valid ones in dotted
+/// decimal and refuses the rest, as serde does. The differences left are pinned with their reason.
+#[test]
+fn links_get_serdes_verdict_from_both_validators() {
+    use schemas::projects::ProjectCreate;
+    /// serde reads them and the schema accepts them.
+    const AGREED: &[&str] = &[
+        "https://github.com/devora/landing",
+        "http://192.0.2.7:8080/repo",
+        "http://255.255.255.255/",
+        "http://[2001:db8::1]:443/",
+        "http://999.example.com/",
+        "http://example.0xg/",
+        "http://example.com:65535/",
+    ];
+    /// Both refuse them.
+    const REFUSED: &[&str] = &[
+        "http://999.999.999.999/",
+        "http://1.2.3.256/",
+        "http://256.1.1.1/",
+        "http://1.2.3.4.5/",
+        "http://09.1.1.1/",
+        "http://0x7g.1/",
+        "http://4294967296/",
+        "http://example.123/",
+        "http://example.0x1f/",
+        "http://example.com:65536/",
+        "http://[:::1]/",
+        "http://[1.2.3.4]/",
+        "javascript:alert(1)",
+        "https://user:pw@example.com/",
+    ];
+    /// serde reads them, the schema refuses them: one spelling of an IPv4 address is enough for a
+    /// link, and hosts with percent-encoding or empty labels are no links to render.
+    const LENIENT: &[&str] = &[
+        "http://0x7f.1/",
+        "http://127.1/",
+        "http://2130706433/",
+        "http://017.0.0.1/",
+        "http://1.2.3.4./",
+        "http://%31.2.3.4/",
+        "http://a..b/",
+    ];
+    /// The schema accepts them, serde refuses them (the server answers `422` at the field, keyword
+    /// `format`): a regex does not decode Punycode.
+    const WIDER: &[&str] = &["http://xn--zz.example/"];
+
+    let root = project_root();
+    let validator = tests::validator(&read_json(&root.join("generated/jsonschema/ProjectCreate.json")));
+    let groups = [(AGREED, true, true), (REFUSED, false, false), (LENIENT, true, false), (WIDER, false, true)];
+    let mut cases = Vec::new();
+    let mut wanted = Vec::new();
+    for (texts, serde_reads, schema_accepts) in groups {
+        for text in texts {
+            let body = json!({"name": "Landing", "github_repo_url": text});
+            let serde = serde_json::from_value::<ProjectCreate>(body.clone());
+            assert_eq!(serde.is_ok(), serde_reads, "serde on {text}: {serde:?}");
+            let rust = keyword_errors(&validator, &body);
+            assert_eq!(rust.is_empty(), schema_accepts, "the JSON Schema on {text}: {rust:?}");
+            cases.push(("ProjectCreate".to_owned(), body));
+            wanted.push(rust);
+        }
+    }
+    let typescript = tests::typescript::verdicts(&root.join("generated/typescript"), &cases);
+    for (((_, body), rust), ts) in cases.iter().zip(&wanted).zip(&typescript) {
+        assert_eq!(ts, rust, "the TypeScript validator and the Rust one on {}", body["github_repo_url"]);
+    }
+}
