@@ -71,7 +71,11 @@ fn rate_limited_operations_document_429_with_headers() {
     assert_eq!(login["x-rate-limit"], json!({"limit": 5, "period": "minute", "window_seconds": 60}));
     let headers = login["responses"]["429"]["headers"].as_object().expect("429 headers");
     let names: Vec<&str> = headers.keys().map(String::as_str).collect();
-    assert_eq!(names, ["Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"]);
+    assert_eq!(
+        names,
+        ["Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Cache-Control"],
+        "a sign-in's answers are personal: no-store"
+    );
     let reset = &document["paths"]["/api/v2/auth/password-reset/request"]["post"]["x-rate-limit"];
     assert_eq!(reset, &json!({"limit": 3, "period": "hour", "window_seconds": 3600}));
 }
