@@ -65,6 +65,12 @@ pub enum ConfigError {
     ResponseValidation { value: String, source: UnknownResponseValidation },
     #[error("TRUSTED_PROXIES={value} is not a comma-separated list of CIDRs")]
     TrustedProxies { value: String, source: InvalidCidr },
+    #[error("{name}={value} is not an absolute http(s) URL")]
+    OAuthUrl { name: &'static str, value: String },
+    #[error("{missing} must be set with {set} (a provider needs its client id and its secret)")]
+    OAuthHalfConfigured { set: &'static str, missing: &'static str },
+    #[error("OAUTH_REDIRECT_URL must be set when an OAuth provider is configured")]
+    OAuthRedirectMissing,
 }
 
 impl Config {
@@ -144,6 +150,122 @@ impl Config {
             },
             missing,
         ))
+    }
+}
+
+/// The OAuth providers (Google, GitHub) and where they send the user back. A provider is
+/// configured when its client id and secret are both set; every endpoint defaults to the real
+/// provider and can point elsewhere (the fakes of `fake-providers`, a proxy).
+#[derive(Clone, Debug, Default)]
+pub struct OAuthConfig {
+    /// `OAUTH_REDIRECT_URL`: the front end's callback page, registered with every provider; it
+    /// hands `code` and `state` to `POST /api/v2/auth/oauth/{provider}/callback`.
+    pub redirect_url: Option<url::Url>,
+    /// `OAUTH_GOOGLE_CLIENT_ID` and `OAUTH_GOOGLE_CLIENT_SECRET`, with `OAUTH_GOOGLE_AUTH_URL`,
+    /// `OAUTH_GOOGLE_TOKEN_URL`, `OAUTH_GOOGLE_USERINFO_URL`.
+    pub google: Option<OAuthApp>,
+    /// `OAUTH_GITHUB_CLIENT_ID` and `OAUTH_GITHUB_CLIENT_SECRET`, with `OAUTH_GITHUB_AUTH_URL`,
+    /// `OAUTH_GITHUB_TOKEN_URL`, `OAUTH_GITHUB_API_URL` (the REST API's base: `/user`,
+    /// `/user/emails`).
+    pub github: Option<OAuthApp>,
+}
+
+/// One provider's registered application and its endpoints.
+#[derive(Clone)]
+pub struct OAuthApp {
+    pub client_id: String,
+    /// Never logged (`Debug` hides it).
+    pub client_secret: String,
+    /// The consent page.
+    pub auth_url: url::Url,
+    /// Where a code is traded for an access token.
+    pub token_url: url::Url,
+    /// Google: the userinfo endpoint. GitHub: the REST API's base URL.
+    pub identity_url: url::Url,
+}
+
+impl std::fmt::Debug for OAuthApp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OAuthApp")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<hidden>")
+            .field("auth_url", &self.auth_url.as_str())
+            .field("token_url", &self.token_url.as_str())
+            .field("identity_url", &self.identity_url.as_str())
+            .finish()
+    }
+}
+
+/// The variables of one provider, and the real provider's endpoints.
+struct OAuthVariables {
+    client_id: &'static str,
+    client_secret: &'static str,
+    endpoints: [(&'static str, &'static str); 3],
+}
+
+const GOOGLE: OAuthVariables = OAuthVariables {
+    client_id: "OAUTH_GOOGLE_CLIENT_ID",
+    client_secret: "OAUTH_GOOGLE_CLIENT_SECRET",
+    endpoints: [
+        ("OAUTH_GOOGLE_AUTH_URL", "https://accounts.google.com/o/oauth2/v2/auth"),
+        ("OAUTH_GOOGLE_TOKEN_URL", "https://oauth2.googleapis.com/token"),
+        ("OAUTH_GOOGLE_USERINFO_URL", "https://openidconnect.googleapis.com/v1/userinfo"),
+    ],
+};
+
+const GITHUB: OAuthVariables = OAuthVariables {
+    client_id: "OAUTH_GITHUB_CLIENT_ID",
+    client_secret: "OAUTH_GITHUB_CLIENT_SECRET",
+    endpoints: [
+        ("OAUTH_GITHUB_AUTH_URL", "https://github.com/login/oauth/authorize"),
+        ("OAUTH_GITHUB_TOKEN_URL", "https://github.com/login/oauth/access_token"),
+        ("OAUTH_GITHUB_API_URL", "https://api.github.com"),
+    ],
+};
+
+impl OAuthConfig {
+    /// Reads the environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads the variables `lookup` gives (blank ones count as unset).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let var = |name: &str| lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let url = |name: &'static str, value: String| match url::Url::parse(&value) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => Ok(url),
+            _ => Err(ConfigError::OAuthUrl { name, value }),
+        };
+        let app = |variables: &OAuthVariables| -> Result<Option<OAuthApp>, ConfigError> {
+            let (client_id, client_secret) = match (var(variables.client_id), var(variables.client_secret)) {
+                (Some(id), Some(secret)) => (id, secret),
+                (None, None) => return Ok(None),
+                (Some(_), None) => {
+                    return Err(ConfigError::OAuthHalfConfigured {
+                        set: variables.client_id,
+                        missing: variables.client_secret,
+                    });
+                }
+                (None, Some(_)) => {
+                    return Err(ConfigError::OAuthHalfConfigured {
+                        set: variables.client_secret,
+                        missing: variables.client_id,
+                    });
+                }
+            };
+            let [auth, token, identity] =
+                variables.endpoints.map(|(name, default)| url(name, var(name).unwrap_or_else(|| default.into())));
+            Ok(Some(OAuthApp { client_id, client_secret, auth_url: auth?, token_url: token?, identity_url: identity? }))
+        };
+        let config = Self {
+            redirect_url: var("OAUTH_REDIRECT_URL").map(|value| url("OAUTH_REDIRECT_URL", value)).transpose()?,
+            google: app(&GOOGLE)?,
+            github: app(&GITHUB)?,
+        };
+        if config.redirect_url.is_none() && (config.google.is_some() || config.github.is_some()) {
+            return Err(ConfigError::OAuthRedirectMissing);
+        }
+        Ok(config)
     }
 }
 

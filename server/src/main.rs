@@ -110,7 +110,19 @@ async fn serve() -> ExitCode {
     let address = config.address;
     let limits = config.connections;
     let database = config.database_url.clone();
-    let (router, _) = match server::build(config, None, server::oauth::Providers::default()).await {
+    let providers =
+        match server::config::OAuthConfig::from_env().map(|oauth| server::oauth::Providers::from_config(&oauth)) {
+            Ok(Ok(providers)) => providers,
+            Ok(Err(error)) => {
+                eprintln!("error: cannot start: {}", contract_server::sources(&error));
+                return ExitCode::from(1);
+            }
+            Err(error) => {
+                eprintln!("error: {}", contract_server::sources(&error));
+                return ExitCode::from(2);
+            }
+        };
+    let (router, _) = match server::build(config, None, providers).await {
         Ok(built) => built,
         Err(error) => {
             eprintln!("error: cannot start: {}", contract_server::sources(&error));

@@ -13,7 +13,7 @@ use crate::App;
 use crate::auth::{hash_password, verify_password};
 use crate::error::{ApiError, is_unique_violation};
 use crate::mailer::Message;
-use crate::oauth::OAuthError;
+use crate::oauth::{self, OAuthError};
 use crate::sessions::{self, Rotation};
 use crate::single_use::SingleUse;
 
@@ -238,11 +238,11 @@ impl Auth for App {
             let Some(client) = self.providers.get(path.provider) else {
                 return Ok(OauthAuthorizeResponse::service_unavailable(not_configured(path.provider)));
             };
-            let (state, expires_at) = SingleUse::OAuthState.issue(&self.pool, provider_name(path.provider)).await?;
+            let started = oauth::start(&self.pool, path.provider).await?;
             Ok(OauthAuthorizeResponse::Ok(OAuthAuthorizeResponse {
-                authorization_url: client.authorization_url(&state),
-                state,
-                expires_at,
+                authorization_url: client.authorization_url(&started.state, &started.challenge),
+                state: started.state,
+                expires_at: started.expires_at,
             }))
         })
         .await
@@ -258,11 +258,11 @@ impl Auth for App {
             let Some(client) = self.providers.get(path.provider) else {
                 return Ok(OauthCallbackResponse::service_unavailable(not_configured(path.provider)));
             };
-            let state = SingleUse::OAuthState.consume(&self.pool, &body.state, Some(provider_name(path.provider)));
-            if state.await?.is_none() {
+            // The state is spent whatever happens next: a code works once at the provider too.
+            let Some(verifier) = oauth::finish(&self.pool, path.provider, &body.state).await? else {
                 return Ok(OauthCallbackResponse::bad_request("The state is unknown, used or expired."));
-            }
-            let identity = match client.exchange(&body.code).await {
+            };
+            let identity = match client.exchange(&body.code, &verifier).await {
                 Ok(identity) => identity,
                 Err(OAuthError::Refused(reason)) => {
                     return Ok(OauthCallbackResponse::bad_request(format!(
@@ -277,18 +277,30 @@ impl Auth for App {
                     ));
                 }
             };
-            let user = match self.user_by_email(&identity.email).await? {
+            // The account of this verified email (any sign-in method), or a new one.
+            let email = identity.email.trim();
+            let user = match self.user_by_email(email).await? {
                 Some(user) => user,
                 None => {
                     let id = Uuid::new_v4().to_string();
-                    sqlx::query("INSERT INTO users (id, email, full_name, created_at) VALUES (?, ?, ?, ?)")
-                        .bind(&id)
-                        .bind(&identity.email)
-                        .bind(&identity.full_name)
-                        .bind(Utc::now())
-                        .execute(&self.pool)
-                        .await?;
-                    self.created_user(&id).await?
+                    let inserted =
+                        sqlx::query("INSERT INTO users (id, email, full_name, created_at) VALUES (?, ?, ?, ?)")
+                            .bind(&id)
+                            .bind(email)
+                            .bind(&identity.full_name)
+                            .bind(Utc::now())
+                            .execute(&self.pool)
+                            .await;
+                    match inserted {
+                        // Registered a moment ago by another request: link to that account.
+                        Err(error) if is_unique_violation(&error) => {
+                            self.user_by_email(email).await?.ok_or(ApiError::Vanished("account"))?
+                        }
+                        inserted => {
+                            inserted?;
+                            self.created_user(&id).await?
+                        }
+                    }
                 }
             };
             if user.disabled {
@@ -329,15 +341,13 @@ async fn send_reset(pool: &sqlx::SqlitePool, mailer: &dyn crate::mailer::Mailer,
     Ok(mailer.send(message).await?)
 }
 
-fn provider_name(provider: OAuthProvider) -> &'static str {
-    match provider {
-        OAuthProvider::Google => "google",
-        OAuthProvider::Github => "github",
-    }
-}
-
+/// The `503` detail of an unconfigured provider: what the operator sets.
 fn not_configured(provider: OAuthProvider) -> String {
-    format!("Sign-in with {} is not configured on this server.", provider_name(provider))
+    let [id, secret, redirect] = oauth::variables(provider);
+    format!(
+        "Sign-in with {} is not configured on this server: set {id}, {secret} and {redirect}.",
+        oauth::provider_name(provider)
+    )
 }
 
 /// Parses the stored subscription status.

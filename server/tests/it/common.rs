@@ -28,15 +28,24 @@ pub async fn start() -> TestServer {
 
 /// Starts a server whose request bodies may take `body_limit` bytes.
 pub async fn start_with_body_limit(body_limit: usize) -> TestServer {
-    start_with(body_limit, server::ConnectionLimits::default()).await
+    start_with(body_limit, server::ConnectionLimits::default(), server::oauth::Providers::default()).await
 }
 
 /// Starts a server whose connections have `limits`.
 pub async fn start_with_limits(limits: server::ConnectionLimits) -> TestServer {
-    start_with(64 * 1024, limits).await
+    start_with(64 * 1024, limits, server::oauth::Providers::default()).await
 }
 
-async fn start_with(body_limit: usize, limits: server::ConnectionLimits) -> TestServer {
+/// Starts a server whose OAuth providers are `providers`.
+pub async fn start_with_providers(providers: server::oauth::Providers) -> TestServer {
+    start_with(64 * 1024, server::ConnectionLimits::default(), providers).await
+}
+
+async fn start_with(
+    body_limit: usize,
+    limits: server::ConnectionLimits,
+    providers: server::oauth::Providers,
+) -> TestServer {
     let dir = std::env::temp_dir().join(format!("devora-test-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let database_url = format!("sqlite://{}", dir.join("test.db").display());
@@ -51,7 +60,7 @@ async fn start_with(body_limit: usize, limits: server::ConnectionLimits) -> Test
         connections: limits,
         trusted_proxies: contract_server::TrustedProxies::default(),
     };
-    let (router, app) = server::build(config, None, server::oauth::Providers::default()).await.expect("server builds");
+    let (router, app) = server::build(config, None, providers).await.expect("server builds");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
     let address = listener.local_addr().expect("address");
     tokio::spawn(async move { server::serve(listener, router, &limits, std::future::pending()).await });

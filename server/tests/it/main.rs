@@ -1,7 +1,8 @@
 //! The server's integration tests, one binary: end to end through the generated Rust client and
 //! the generated TypeScript client, raw requests the typed clients cannot send (`input_errors`),
 //! sessions that end and per-account limits (`sessions`), what an operator sees (`operator`), rate
-//! limits behind a reverse proxy (`proxies`), the connection limits that keep slow clients from
+//! limits behind a reverse proxy (`proxies`), sign-in with Google and GitHub against the fakes of
+//! `fake-providers` (`oauth`), the connection limits that keep slow clients from
 //! stopping the server (`slow_clients`), and the compile-fail cases that prove drift from the
 //! contract does not compile.
 
@@ -9,6 +10,7 @@ mod common;
 mod compile_fail;
 mod e2e;
 mod input_errors;
+mod oauth;
 mod operator;
 mod proxies;
 mod sessions;
