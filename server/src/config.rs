@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use contract_server::{InvalidCidr, ResponseValidation, TrustedProxies, UnknownResponseValidation};
 
+use crate::payments::{PaymentsConfig, ProviderConfig, Retry, Secret};
 use crate::serve::ConnectionLimits;
 
 /// How the server runs. [`Config::from_env`] reads it; tests build it directly.
@@ -33,6 +34,10 @@ pub struct Config {
     /// `X-Forwarded-For`/`Forwarded` headers name the client (default none: the TCP peer is the
     /// client, and those headers are ignored).
     pub trusted_proxies: TrustedProxies,
+    /// Billing: `PAYMENTS_BASE_URL`, `PAYMENTS_API_KEY`, `PAYMENTS_TIMEOUT_SECONDS`,
+    /// `PAYMENTS_MAX_RETRIES`, `PAYMENTS_RETRY_DELAY_MS`, `BILLING_WEBHOOK_SECRET`, `BILLING_PLANS`
+    /// (see [`PaymentsConfig`]).
+    pub payments: PaymentsConfig,
 }
 
 /// A configuration value that cannot be used.
@@ -65,6 +70,21 @@ pub enum ConfigError {
     ResponseValidation { value: String, source: UnknownResponseValidation },
     #[error("TRUSTED_PROXIES={value} is not a comma-separated list of CIDRs")]
     TrustedProxies { value: String, source: InvalidCidr },
+    #[error("PAYMENTS_BASE_URL={value} is not a URL")]
+    PaymentsBaseUrl { value: String, source: url::ParseError },
+    #[error(
+        "PAYMENTS_BASE_URL={value}: this build speaks plain http only (no TLS stack is compiled in); \
+         point it at an http:// endpoint such as the fake provider, or a TLS-terminating proxy on loopback"
+    )]
+    PaymentsScheme { value: String },
+    #[error("PAYMENTS_TIMEOUT_SECONDS={value} is not a positive number of seconds")]
+    PaymentsTimeout { value: String, source: ParseIntError },
+    #[error("PAYMENTS_MAX_RETRIES={value} is not a number of retries (0 to 10)")]
+    PaymentsRetries { value: String },
+    #[error("PAYMENTS_RETRY_DELAY_MS={value} is not a number of milliseconds")]
+    PaymentsRetryDelay { value: String, source: ParseIntError },
+    #[error("BILLING_PLANS is not a JSON array of plans")]
+    BillingPlans { source: serde_json::Error },
 }
 
 impl Config {
@@ -128,6 +148,7 @@ impl Config {
             Some(_) => return Err(ConfigError::ShortSecret),
             None => (random_secret(), true),
         };
+        let payments = payments_from(&var)?;
         if var("ADMIN_EMAILS").is_some() {
             return Err(ConfigError::AdminEmails);
         }
@@ -141,10 +162,54 @@ impl Config {
                 response_validation,
                 connections,
                 trusted_proxies,
+                payments,
             },
             missing,
         ))
     }
+}
+
+/// Billing's variables (see [`Config::payments`]).
+fn payments_from(var: &dyn Fn(&str) -> Option<String>) -> Result<PaymentsConfig, ConfigError> {
+    let defaults = PaymentsConfig::default();
+    let plans = match var("BILLING_PLANS") {
+        Some(json) => serde_json::from_str(&json).map_err(|source| ConfigError::BillingPlans { source })?,
+        None => defaults.plans,
+    };
+    let provider = match var("PAYMENTS_API_KEY") {
+        None => None,
+        Some(key) => {
+            let value = var("PAYMENTS_BASE_URL").unwrap_or_else(|| crate::payments::DEFAULT_BASE_URL.into());
+            let base_url = url::Url::parse(&value)
+                .map_err(|source| ConfigError::PaymentsBaseUrl { value: value.clone(), source })?;
+            if base_url.scheme() != "http" {
+                return Err(ConfigError::PaymentsScheme { value });
+            }
+            let mut provider = ProviderConfig::new(base_url, Secret::new(key));
+            if let Some(value) = var("PAYMENTS_TIMEOUT_SECONDS") {
+                let seconds = value
+                    .parse::<NonZeroU64>()
+                    .map_err(|source| ConfigError::PaymentsTimeout { value: value.clone(), source })?;
+                provider.timeout = Duration::from_secs(seconds.get());
+            }
+            let mut retry = Retry::default();
+            if let Some(value) = var("PAYMENTS_MAX_RETRIES") {
+                retry.retries = match value.parse::<u32>() {
+                    Ok(retries) if retries <= 10 => retries,
+                    _ => return Err(ConfigError::PaymentsRetries { value }),
+                };
+            }
+            if let Some(value) = var("PAYMENTS_RETRY_DELAY_MS") {
+                let millis = value
+                    .parse::<u64>()
+                    .map_err(|source| ConfigError::PaymentsRetryDelay { value: value.clone(), source })?;
+                retry.first_delay = Duration::from_millis(millis);
+            }
+            provider.retry = retry;
+            Some(provider)
+        }
+    };
+    Ok(PaymentsConfig { provider, webhook_secret: var("BILLING_WEBHOOK_SECRET").map(Secret::new), plans })
 }
 
 /// 32 random bytes.
