@@ -189,7 +189,7 @@ fn idempotent(
     path: &str,
     headers: &HeaderMap,
     params: Params,
-    create: impl FnOnce(&mut Store, &Params) -> Result<Value, Response>,
+    create: impl FnOnce(&mut Store, &Params) -> Result<Value, Refusal>,
 ) -> Response {
     let key = headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_owned);
     let mut store = stripe.store();
@@ -213,12 +213,15 @@ fn idempotent(
             }
             Json(answer).into_response()
         }
-        Err(refusal) => refusal,
+        Err(Refusal(message)) => error(StatusCode::BAD_REQUEST, "invalid_request_error", &message),
     }
 }
 
-fn missing(name: &str) -> Response {
-    error(StatusCode::BAD_REQUEST, "invalid_request_error", &format!("Missing required param: {name}."))
+/// A `400 invalid_request_error` with its message.
+struct Refusal(String);
+
+fn missing(name: &str) -> Refusal {
+    Refusal(format!("Missing required param: {name}."))
 }
 
 async fn create_customer(State(stripe): State<Stripe>, headers: HeaderMap, Form(params): Form<Params>) -> Response {
@@ -241,7 +244,7 @@ async fn create_checkout_session(
     idempotent(&stripe, "/v1/checkout/sessions", &headers, params, |store, params| {
         let customer = param(params, "customer").ok_or_else(|| missing("customer"))?;
         if !store.customers.contains_key(customer) {
-            return Err(error(StatusCode::BAD_REQUEST, "invalid_request_error", "No such customer."));
+            return Err(Refusal("No such customer.".into()));
         }
         let price = param(params, "line_items[0][price]").ok_or_else(|| missing("line_items[0][price]"))?;
         let success_url = param(params, "success_url").ok_or_else(|| missing("success_url"))?;
@@ -267,7 +270,7 @@ async fn create_portal_session(
     idempotent(&stripe, "/v1/billing_portal/sessions", &headers, params, |store, params| {
         let customer = param(params, "customer").ok_or_else(|| missing("customer"))?;
         if !store.customers.contains_key(customer) {
-            return Err(error(StatusCode::BAD_REQUEST, "invalid_request_error", "No such customer."));
+            return Err(Refusal("No such customer.".into()));
         }
         let id = store.id("bps");
         Ok(json!({
