@@ -219,3 +219,48 @@ pub fn random_secret() -> Vec<u8> {
     rand::rng().fill_bytes(&mut bytes);
     bytes
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn payments(vars: &[(&str, &str)]) -> Result<PaymentsConfig, ConfigError> {
+        let vars: Vec<(String, String)> = vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        payments_from(&|name: &str| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
+    }
+
+    #[test]
+    fn payment_variables() {
+        let unconfigured = payments(&[]).expect("no variables is fine");
+        assert!(unconfigured.provider.is_none() && unconfigured.webhook_secret.is_none());
+        assert_eq!(unconfigured.plans.len(), 3);
+        let configured = payments(&[
+            ("PAYMENTS_API_KEY", "sk_test"),
+            ("PAYMENTS_BASE_URL", "http://127.0.0.1:9103"),
+            ("PAYMENTS_RETRY_DELAY_MS", "5"),
+            ("PAYMENTS_MAX_RETRIES", "2"),
+            ("BILLING_WEBHOOK_SECRET", "whsec"),
+        ])
+        .expect("valid");
+        let provider = configured.provider.expect("configured");
+        assert_eq!(provider.retry, Retry { retries: 2, first_delay: Duration::from_millis(5) });
+        assert_eq!(format!("{:?}", provider.api_key), "Secret(..)", "never shown");
+        let error = |vars: &[(&str, &str)]| payments(vars).expect_err("refused").to_string();
+        assert!(error(&[("PAYMENTS_API_KEY", "k")]).starts_with("PAYMENTS_BASE_URL=https://api.stripe.com: "));
+        assert!(error(&[("PAYMENTS_API_KEY", "k"), ("PAYMENTS_BASE_URL", "nope")]).contains("is not a URL"));
+        let base = ("PAYMENTS_BASE_URL", "http://127.0.0.1:1");
+        assert!(
+            error(&[("PAYMENTS_API_KEY", "k"), base, ("PAYMENTS_MAX_RETRIES", "11")])
+                .contains("PAYMENTS_MAX_RETRIES=11")
+        );
+        assert!(
+            error(&[("PAYMENTS_API_KEY", "k"), base, ("PAYMENTS_TIMEOUT_SECONDS", "0")])
+                .contains("PAYMENTS_TIMEOUT_SECONDS=0")
+        );
+        assert!(error(&[("BILLING_PLANS", "{}")]).contains("BILLING_PLANS"));
+        let plans = r#"[{"id": "pro", "name": "Pro", "monthly_price": 900, "yearly_price": 9000, "currency": "usd",
+            "monthly_generations": null, "features": [], "monthly_price_id": "price_1"}]"#;
+        let custom = payments(&[("BILLING_PLANS", plans)]).expect("plans");
+        assert_eq!(custom.plans[0].price_id(schemas::billing::BillingInterval::Month), Some("price_1"));
+    }
+}

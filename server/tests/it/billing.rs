@@ -202,6 +202,12 @@ async fn replays_are_already_processed_even_when_concurrent() {
         stripe::unix_now(),
         json!({"client_reference_id": me.id.to_string(), "metadata": {"plan": "pro", "interval": "month"}}),
     );
+    // A dedup record older than 7 days is cleaned up by the next insert.
+    sqlx::query("INSERT INTO webhook_events (event_id, received_at) VALUES ('evt_ancient', ?)")
+        .bind(chrono::Utc::now() - chrono::Duration::days(8))
+        .execute(&billing.server.app.pool)
+        .await
+        .expect("an old record");
     let first = stripe::send_event(&billing.webhook(), &completed).await.expect("delivered");
     assert_eq!(first, (200, json!({"status": "processed"})));
     let replay = stripe::send_event(&billing.webhook(), &completed).await.expect("delivered");
@@ -226,7 +232,7 @@ async fn replays_are_already_processed_even_when_concurrent() {
         .collect();
     assert_eq!(outcomes.iter().filter(|s| *s == "processed").count(), 1, "{outcomes:?}");
     assert_eq!(outcomes.iter().filter(|s| *s == "already_processed").count(), 7, "{outcomes:?}");
-    assert_eq!(count(&billing.server, "webhook_events").await, 2);
+    assert_eq!(count(&billing.server, "webhook_events").await, 2, "the 8-day-old record is gone");
 }
 
 #[tokio::test]
