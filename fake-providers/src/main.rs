@@ -1,10 +1,11 @@
 //! Starts every fake on 127.0.0.1 and prints the server variables that point at them.
 //!
-//! Ports: `FAKE_GOOGLE_PORT` (default 9101), `FAKE_GITHUB_PORT` (default 9102).
+//! Ports: `FAKE_GOOGLE_PORT` (default 9101), `FAKE_GITHUB_PORT` (default 9102), `FAKE_STRIPE_PORT`
+//! (default 9103).
 
 use std::process::ExitCode;
 
-use fake_providers::{github, google, serve};
+use fake_providers::{github, google, serve, stripe};
 
 fn port(name: &str, default: u16) -> Result<u16, String> {
     match std::env::var(name) {
@@ -17,8 +18,9 @@ fn port(name: &str, default: u16) -> Result<u16, String> {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let ports = port("FAKE_GOOGLE_PORT", 9101).and_then(|g| Ok((g, port("FAKE_GITHUB_PORT", 9102)?)));
-    let (google_port, github_port) = match ports {
+    let ports = port("FAKE_GOOGLE_PORT", 9101)
+        .and_then(|g| Ok((g, port("FAKE_GITHUB_PORT", 9102)?, port("FAKE_STRIPE_PORT", stripe::DEFAULT_PORT)?)));
+    let (google_port, github_port, stripe_port) = match ports {
         Ok(ports) => ports,
         Err(message) => {
             eprintln!("error: {message}");
@@ -39,16 +41,30 @@ async fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    println!("# Fake Google on {}, fake GitHub on {}. Start the server with:", google.base(), github.base());
-    for (name, value) in google::env(google.address).into_iter().chain(github::env(github.address)) {
+    let stripe = match serve(stripe::router(stripe::Stripe::default()), stripe_port).await {
+        Ok(running) => running,
+        Err(error) => {
+            eprintln!("error: cannot listen on 127.0.0.1:{stripe_port} (Stripe): {error}");
+            return ExitCode::from(1);
+        }
+    };
+    println!(
+        "# Fake Google on {}, fake GitHub on {}, fake Stripe on {}. Start the server with:",
+        google.base(),
+        github.base(),
+        stripe.base()
+    );
+    let variables = google::env(google.address).into_iter().chain(github::env(github.address));
+    for (name, value) in variables.chain(stripe::env(stripe.address)) {
         println!("export {name}={value}");
     }
     println!("# and where the providers send the user back (your front end's callback page):");
     println!("export OAUTH_REDIRECT_URL=http://127.0.0.1:5173/oauth/callback");
+    println!("# The consent pages sign in ada@example.com (Google) and octocat@example.com (GitHub) at once.");
     println!(
-        "# The consent pages sign in ada@example.com (Google) and octocat@example.com (GitHub) at once. Ctrl-C stops."
+        "# Signed payment events: fake_providers::stripe::send_event (as server/tests/it/billing.rs). Ctrl-C stops."
     );
     let _ = tokio::signal::ctrl_c().await;
-    drop((google, github));
+    drop((google, github, stripe));
     ExitCode::SUCCESS
 }

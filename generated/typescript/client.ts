@@ -282,7 +282,7 @@ export function createClient(options: ClientOptions) {
      * `POST /api/v2/billing/checkout`
      */
     async createCheckoutSession(request: T.CreateCheckoutSessionRequest, call?: CallOptions): Promise<T.CreateCheckoutSessionResponse> {
-      const raw = await send(options, { method: "POST", path: "/api/v2/billing/checkout", headers: request.headers, body: request.body, hasBody: request.body !== undefined, secured: true }, { 201: V.validateCheckoutSession, 400: V.validateProblem, 401: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 502: V.validateProblem }, call);
+      const raw = await send(options, { method: "POST", path: "/api/v2/billing/checkout", headers: request.headers, body: request.body, hasBody: request.body !== undefined, secured: true }, { 201: V.validateCheckoutSession, 400: V.validateProblem, 401: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 502: V.validateProblem, 503: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.CreateCheckoutSessionResponse;
     },
@@ -292,7 +292,7 @@ export function createClient(options: ClientOptions) {
      * `GET /api/v2/billing/invoices`
      */
     async listInvoices(call?: CallOptions): Promise<T.ListInvoicesResponse> {
-      const raw = await send(options, { method: "GET", path: "/api/v2/billing/invoices", hasBody: false, secured: true }, { 200: V.validateInvoiceList, 401: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 502: V.validateProblem }, call);
+      const raw = await send(options, { method: "GET", path: "/api/v2/billing/invoices", hasBody: false, secured: true }, { 200: V.validateInvoiceList, 401: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 502: V.validateProblem, 503: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.ListInvoicesResponse;
     },
@@ -312,7 +312,7 @@ export function createClient(options: ClientOptions) {
      * `POST /api/v2/billing/portal`
      */
     async createPortalSession(request: T.CreatePortalSessionRequest, call?: CallOptions): Promise<T.CreatePortalSessionResponse> {
-      const raw = await send(options, { method: "POST", path: "/api/v2/billing/portal", body: request.body, hasBody: request.body !== undefined, secured: true }, { 201: V.validatePortalSession, 400: V.validateProblem, 401: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 502: V.validateProblem }, call);
+      const raw = await send(options, { method: "POST", path: "/api/v2/billing/portal", body: request.body, hasBody: request.body !== undefined, secured: true }, { 201: V.validatePortalSession, 400: V.validateProblem, 401: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 502: V.validateProblem, 503: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.CreatePortalSessionResponse;
     },
@@ -330,13 +330,15 @@ export function createClient(options: ClientOptions) {
      * Receive an event from the payment provider.
      *
      * The `Stripe-Signature` header is an HMAC-SHA256 over the timestamp and the raw body, checked in
-     * constant time; timestamps older than 5 minutes are rejected. An event id is applied once; a
-     * repeated delivery answers `already_processed`.
+     * constant time; timestamps older than 5 minutes are rejected. Several `v1` values may be sent (while
+     * the secret rotates): one that matches is enough. An event id is applied once; a repeated delivery
+     * answers `already_processed`, and an event older than the subscription's last change does not
+     * overwrite it.
      *
      * `POST /api/v2/billing/webhook`
      */
     async billingWebhook(request: T.BillingWebhookRequest, call?: CallOptions): Promise<T.BillingWebhookResponse> {
-      const raw = await send(options, { method: "POST", path: "/api/v2/billing/webhook", headers: request.headers, body: request.body, hasBody: request.body !== undefined, secured: false }, { 200: V.validateWebhookAck, 400: V.validateProblem, 401: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 500: V.validateProblem }, call);
+      const raw = await send(options, { method: "POST", path: "/api/v2/billing/webhook", headers: request.headers, body: request.body, hasBody: request.body !== undefined, secured: false }, { 200: V.validateWebhookAck, 400: V.validateProblem, 401: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 500: V.validateProblem, 503: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.BillingWebhookResponse;
     },

@@ -1048,12 +1048,12 @@ export interface CreateCheckoutSessionRequest {
 /** The answers of `create_checkout_session` (POST /api/v2/billing/checkout), by status. */
 export type CreateCheckoutSessionResponse =
   | { status: 201; body: CheckoutSession; headers: Headers }
-  | { status: 400 | 401 | 409 | 413 | 415 | 422 | 429 | 500 | 502; body: Problem; headers: Headers };
+  | { status: 400 | 401 | 409 | 413 | 415 | 422 | 429 | 500 | 502 | 503; body: Problem; headers: Headers };
 
 /** The answers of `list_invoices` (GET /api/v2/billing/invoices), by status. */
 export type ListInvoicesResponse =
   | { status: 200; body: InvoiceList; headers: Headers }
-  | { status: 401 | 429 | 500 | 502; body: Problem; headers: Headers };
+  | { status: 401 | 429 | 500 | 502 | 503; body: Problem; headers: Headers };
 
 /** Request headers of `list_plans` (GET /api/v2/billing/plans). */
 export interface ListPlansHeaders {
@@ -1080,7 +1080,7 @@ export interface CreatePortalSessionRequest {
 /** The answers of `create_portal_session` (POST /api/v2/billing/portal), by status. */
 export type CreatePortalSessionResponse =
   | { status: 201; body: PortalSession; headers: Headers }
-  | { status: 400 | 401 | 409 | 413 | 415 | 422 | 429 | 500 | 502; body: Problem; headers: Headers };
+  | { status: 400 | 401 | 409 | 413 | 415 | 422 | 429 | 500 | 502 | 503; body: Problem; headers: Headers };
 
 /** The answers of `get_subscription` (GET /api/v2/billing/subscription), by status. */
 export type GetSubscriptionResponse =
@@ -1107,7 +1107,7 @@ export interface BillingWebhookRequest {
 /** The answers of `billing_webhook` (POST /api/v2/billing/webhook), by status. */
 export type BillingWebhookResponse =
   | { status: 200; body: WebhookAck; headers: Headers }
-  | { status: 400 | 401 | 413 | 415 | 422 | 500; body: Problem; headers: Headers };
+  | { status: 400 | 401 | 413 | 415 | 422 | 500 | 503; body: Problem; headers: Headers };
 
 /** Request headers of `docs` (GET /api/v2/docs). */
 export interface DocsHeaders {

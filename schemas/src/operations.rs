@@ -333,6 +333,7 @@ fn billing() -> Vec<contract::Operation> {
         .response::<CheckoutSession>(201, "The hosted checkout page.")
         .error(409, "The user already has an active subscription, or the key was used with another body.")
         .error(502, "The payment provider could not be reached.")
+        .error(503, "Payments are not configured on this server; the problem names the variables to set.")
         .bearer()
         .rate_limit(RateLimit::per_minute(10)),
         op! {
@@ -344,6 +345,7 @@ fn billing() -> Vec<contract::Operation> {
         .response::<PortalSession>(201, "The portal link.")
         .error(409, "The user has no billing account yet.")
         .error(502, "The payment provider could not be reached.")
+        .error(503, "Payments are not configured on this server; the problem names the variables to set.")
         .bearer()
         .rate_limit(RateLimit::per_minute(10)),
         op! {
@@ -353,21 +355,25 @@ fn billing() -> Vec<contract::Operation> {
         .tag("billing")
         .response::<InvoiceList>(200, "Invoices, newest first.")
         .error(502, "The payment provider could not be reached.")
+        .error(503, "Payments are not configured on this server; the problem names the variables to set.")
         .bearer()
         .rate_limit(RateLimit::per_minute(30)),
         op! {
             /// Receive an event from the payment provider.
             ///
             /// The `Stripe-Signature` header is an HMAC-SHA256 over the timestamp and the raw body, checked in
-            /// constant time; timestamps older than 5 minutes are rejected. An event id is applied once; a
-            /// repeated delivery answers `already_processed`.
+            /// constant time; timestamps older than 5 minutes are rejected. Several `v1` values may be sent (while
+            /// the secret rotates): one that matches is enough. An event id is applied once; a repeated delivery
+            /// answers `already_processed`, and an event older than the subscription's last change does not
+            /// overwrite it.
             post "/api/v2/billing/webhook" => billing_webhook
         }
         .tag("billing")
         .headers::<WebhookHeaders>()
         .body::<WebhookEvent>()
         .response::<WebhookAck>(200, "The event was received.")
-        .error(401, "The signature is missing, wrong or too old."),
+        .error(401, "The signature is missing, wrong or too old.")
+        .error(503, "The webhook secret is not configured on this server; the problem names the variable to set."),
     ]
 }
 

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use contract_server::{InvalidCidr, ResponseValidation, TrustedProxies, UnknownResponseValidation};
 
+use crate::payments::{PaymentsConfig, ProviderConfig, Retry, Secret};
 use crate::serve::ConnectionLimits;
 
 /// How the server runs. [`Config::from_env`] reads it; tests build it directly.
@@ -33,6 +34,10 @@ pub struct Config {
     /// `X-Forwarded-For`/`Forwarded` headers name the client (default none: the TCP peer is the
     /// client, and those headers are ignored).
     pub trusted_proxies: TrustedProxies,
+    /// Billing: `PAYMENTS_BASE_URL`, `PAYMENTS_API_KEY`, `PAYMENTS_TIMEOUT_SECONDS`,
+    /// `PAYMENTS_MAX_RETRIES`, `PAYMENTS_RETRY_DELAY_MS`, `BILLING_WEBHOOK_SECRET`, `BILLING_PLANS`
+    /// (see [`PaymentsConfig`]).
+    pub payments: PaymentsConfig,
 }
 
 /// A configuration value that cannot be used.
@@ -71,6 +76,18 @@ pub enum ConfigError {
     OAuthHalfConfigured { set: &'static str, missing: &'static str },
     #[error("OAUTH_REDIRECT_URL must be set when an OAuth provider is configured")]
     OAuthRedirectMissing,
+    #[error("PAYMENTS_BASE_URL={value} is not a URL")]
+    PaymentsBaseUrl { value: String, source: url::ParseError },
+    #[error("PAYMENTS_BASE_URL={value} is not an http(s) URL")]
+    PaymentsScheme { value: String },
+    #[error("PAYMENTS_TIMEOUT_SECONDS={value} is not a positive number of seconds")]
+    PaymentsTimeout { value: String, source: ParseIntError },
+    #[error("PAYMENTS_MAX_RETRIES={value} is not a number of retries (0 to 10)")]
+    PaymentsRetries { value: String },
+    #[error("PAYMENTS_RETRY_DELAY_MS={value} is not a number of milliseconds")]
+    PaymentsRetryDelay { value: String, source: ParseIntError },
+    #[error("BILLING_PLANS is not a JSON array of plans")]
+    BillingPlans { source: serde_json::Error },
 }
 
 impl Config {
@@ -134,6 +151,7 @@ impl Config {
             Some(_) => return Err(ConfigError::ShortSecret),
             None => (random_secret(), true),
         };
+        let payments = payments_from(&var)?;
         if var("ADMIN_EMAILS").is_some() {
             return Err(ConfigError::AdminEmails);
         }
@@ -147,6 +165,7 @@ impl Config {
                 response_validation,
                 connections,
                 trusted_proxies,
+                payments,
             },
             missing,
         ))
@@ -269,10 +288,100 @@ impl OAuthConfig {
     }
 }
 
+/// Billing's variables (see [`Config::payments`]).
+fn payments_from(var: &dyn Fn(&str) -> Option<String>) -> Result<PaymentsConfig, ConfigError> {
+    let defaults = PaymentsConfig::default();
+    let plans = match var("BILLING_PLANS") {
+        Some(json) => serde_json::from_str(&json).map_err(|source| ConfigError::BillingPlans { source })?,
+        None => defaults.plans,
+    };
+    let provider = match var("PAYMENTS_API_KEY") {
+        None => None,
+        Some(key) => {
+            let value = var("PAYMENTS_BASE_URL").unwrap_or_else(|| crate::payments::DEFAULT_BASE_URL.into());
+            let base_url = url::Url::parse(&value)
+                .map_err(|source| ConfigError::PaymentsBaseUrl { value: value.clone(), source })?;
+            if !matches!(base_url.scheme(), "http" | "https") {
+                return Err(ConfigError::PaymentsScheme { value });
+            }
+            let mut provider = ProviderConfig::new(base_url, Secret::new(key));
+            if let Some(value) = var("PAYMENTS_TIMEOUT_SECONDS") {
+                let seconds = value
+                    .parse::<NonZeroU64>()
+                    .map_err(|source| ConfigError::PaymentsTimeout { value: value.clone(), source })?;
+                provider.timeout = Duration::from_secs(seconds.get());
+            }
+            let mut retry = Retry::default();
+            if let Some(value) = var("PAYMENTS_MAX_RETRIES") {
+                retry.retries = match value.parse::<u32>() {
+                    Ok(retries) if retries <= 10 => retries,
+                    _ => return Err(ConfigError::PaymentsRetries { value }),
+                };
+            }
+            if let Some(value) = var("PAYMENTS_RETRY_DELAY_MS") {
+                let millis = value
+                    .parse::<u64>()
+                    .map_err(|source| ConfigError::PaymentsRetryDelay { value: value.clone(), source })?;
+                retry.first_delay = Duration::from_millis(millis);
+            }
+            provider.retry = retry;
+            Some(provider)
+        }
+    };
+    Ok(PaymentsConfig { provider, webhook_secret: var("BILLING_WEBHOOK_SECRET").map(Secret::new), plans })
+}
+
 /// 32 random bytes.
 pub fn random_secret() -> Vec<u8> {
     use rand::RngCore;
     let mut bytes = vec![0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     bytes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn payments(vars: &[(&str, &str)]) -> Result<PaymentsConfig, ConfigError> {
+        let vars: Vec<(String, String)> = vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        payments_from(&|name: &str| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
+    }
+
+    #[test]
+    fn payment_variables() {
+        let unconfigured = payments(&[]).expect("no variables is fine");
+        assert!(unconfigured.provider.is_none() && unconfigured.webhook_secret.is_none());
+        assert_eq!(unconfigured.plans.len(), 3);
+        let configured = payments(&[
+            ("PAYMENTS_API_KEY", "sk_test"),
+            ("PAYMENTS_BASE_URL", "http://127.0.0.1:9103"),
+            ("PAYMENTS_RETRY_DELAY_MS", "5"),
+            ("PAYMENTS_MAX_RETRIES", "2"),
+            ("BILLING_WEBHOOK_SECRET", "whsec"),
+        ])
+        .expect("valid");
+        let provider = configured.provider.expect("configured");
+        assert_eq!(provider.retry, Retry { retries: 2, first_delay: Duration::from_millis(5) });
+        assert_eq!(format!("{:?}", provider.api_key), "Secret(..)", "never shown");
+        let error = |vars: &[(&str, &str)]| payments(vars).expect_err("refused").to_string();
+        let real = payments(&[("PAYMENTS_API_KEY", "k")]).expect("the real provider by default");
+        assert_eq!(real.provider.expect("configured").base_url.as_str(), "https://api.stripe.com/");
+        assert!(error(&[("PAYMENTS_API_KEY", "k"), ("PAYMENTS_BASE_URL", "ftp://x")]).contains("not an http(s) URL"));
+        assert!(error(&[("PAYMENTS_API_KEY", "k"), ("PAYMENTS_BASE_URL", "nope")]).contains("is not a URL"));
+        let base = ("PAYMENTS_BASE_URL", "http://127.0.0.1:1");
+        assert!(
+            error(&[("PAYMENTS_API_KEY", "k"), base, ("PAYMENTS_MAX_RETRIES", "11")])
+                .contains("PAYMENTS_MAX_RETRIES=11")
+        );
+        assert!(
+            error(&[("PAYMENTS_API_KEY", "k"), base, ("PAYMENTS_TIMEOUT_SECONDS", "0")])
+                .contains("PAYMENTS_TIMEOUT_SECONDS=0")
+        );
+        assert!(error(&[("BILLING_PLANS", "{}")]).contains("BILLING_PLANS"));
+        let plans = r#"[{"id": "pro", "name": "Pro", "monthly_price": 900, "yearly_price": 9000, "currency": "usd",
+            "monthly_generations": null, "features": [], "monthly_price_id": "price_1"}]"#;
+        let custom = payments(&[("BILLING_PLANS", plans)]).expect("plans");
+        assert_eq!(custom.plans[0].price_id(schemas::billing::BillingInterval::Month), Some("price_1"));
+    }
 }

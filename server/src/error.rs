@@ -16,6 +16,13 @@ pub enum ApiError {
     Blocking(#[from] tokio::task::JoinError),
     #[error("a stored id is not a UUID")]
     StoredId(#[from] uuid::Error),
+    #[error("a value cannot be written as JSON")]
+    Json(#[source] serde_json::Error),
+    #[error("a stored URL does not parse")]
+    StoredUrl(#[source] url::ParseError),
+    /// The billing webhook's method ran without the layer that keeps its raw body.
+    #[error("the webhook's raw body was not kept (the billing router lacks its layer)")]
+    RawBodyMissing,
     /// A row written a moment ago cannot be read back.
     #[error("the {0} just written cannot be read back")]
     Vanished(&'static str),

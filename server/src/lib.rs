@@ -1,7 +1,8 @@
 //! The Devora API v2 server: implements the generated traits (`api-server`) on SQLite.
 //!
-//! Mounted tags: auth, projects, admin, meta. Billing and generation are separate work; OAuth
-//! answers `503` until a provider is configured ([`oauth::Providers`]).
+//! Mounted tags: auth, projects, billing, admin, meta. Generation is separate work; OAuth answers
+//! `503` until a provider is configured ([`oauth::Providers`]), and billing's provider-backed
+//! operations until `PAYMENTS_API_KEY` is set ([`payments`]).
 
 pub mod auth;
 pub mod config;
@@ -9,6 +10,7 @@ mod docs;
 pub mod error;
 pub mod mailer;
 pub mod oauth;
+pub mod payments;
 pub mod providers;
 pub mod roles;
 pub mod serve;
@@ -42,6 +44,8 @@ pub struct App {
     pub authenticator: Arc<auth::DbAuthenticator>,
     pub mailer: Arc<dyn mailer::Mailer>,
     pub providers: oauth::Providers,
+    /// The payment provider (`None` until `PAYMENTS_API_KEY` is set).
+    pub payments: Option<Arc<dyn providers::PaymentProvider>>,
     pub config: Config,
     pub login_throttle: throttle::LoginThrottle,
     started: Instant,
@@ -60,6 +64,8 @@ pub enum StartError {
     ContractDocument(#[source] serde_yaml::Error),
     #[error("the embedded openapi.yaml is not a YAML mapping")]
     ContractShape,
+    #[error("the payment provider's HTTP client cannot be built")]
+    PaymentsClient(#[source] reqwest::Error),
     #[error("the routers cannot be built")]
     Router(#[source] contract_server::SpecError),
 }
@@ -100,12 +106,18 @@ pub async fn build(
     let document: serde_json::Value = serde_yaml::from_str(OPENAPI_YAML).map_err(StartError::ContractDocument)?;
     let serde_json::Value::Object(openapi_json) = document else { return Err(StartError::ContractShape) };
     let docs_html = docs::render(&openapi_json);
+    let payments = match &config.payments.provider {
+        Some(provider) => Some(Arc::new(payments::StripeClient::new(provider).map_err(StartError::PaymentsClient)?)
+            as Arc<dyn providers::PaymentProvider>),
+        None => None,
+    };
     let app = Arc::new(App {
         pool,
         tokens,
         authenticator: authenticator.clone(),
         mailer,
         providers,
+        payments,
         config: config.clone(),
         login_throttle: throttle::LoginThrottle::default(),
         started: Instant::now(),
@@ -121,6 +133,11 @@ pub async fn build(
     let router = Router::new()
         .merge(api_server::auth_router(app.clone(), core.clone()).map_err(contract)?)
         .merge(api_server::projects_router(app.clone(), core.clone()).map_err(contract)?)
+        .merge(
+            api_server::billing_router(app.clone(), core.clone())
+                .map_err(contract)?
+                .layer(axum::middleware::from_fn_with_state(config.body_limit, services::billing::keep_webhook_body)),
+        )
         .merge(api_server::admin_router(app.clone(), core.clone()).map_err(contract)?)
         .merge(api_server::meta_router(app.clone(), core.clone()).map_err(contract)?)
         .fallback(contract_server::not_found)

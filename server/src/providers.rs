@@ -1,7 +1,7 @@
-//! The seams for the external providers of the billing and generation tags, which are not mounted
-//! yet (a separate issue). Each provider is a trait with a real HTTP implementation to come, whose
-//! base URL is configurable so that tests run it against a fake server on 127.0.0.1. OAuth's seam
-//! is [`crate::oauth`].
+//! The seams for the external providers of the billing and generation tags. Each provider is a
+//! trait whose HTTP implementation has a configurable base URL, so that tests run it against a fake
+//! server on 127.0.0.1 (`fake-providers`). Payments are served ([`crate::payments`]); generation is
+//! not mounted yet (a separate issue). OAuth's seam is [`crate::oauth`].
 //!
 //! Payments: checkout and portal sessions, invoices. The webhook's HMAC-SHA256 signature, the
 //! timestamp window and the once-only processing of event ids stay in the server (they guard the
@@ -24,33 +24,41 @@ pub enum ProviderError {
     Unreachable(String),
 }
 
-/// A checkout to open.
+/// A checkout to open for a customer of the provider.
 #[derive(Clone, Debug)]
 pub struct CheckoutRequest<'a> {
-    pub customer_email: &'a str,
+    pub customer_id: &'a str,
+    /// The server's user id, sent as `client_reference_id` and in the metadata, so that webhook
+    /// events name the user.
+    pub user_id: &'a str,
+    /// The provider's price for `plan` and `interval` (from the configured plans).
+    pub price_id: &'a str,
     pub plan: PlanId,
     pub interval: BillingInterval,
     pub success_url: &'a Url,
     pub cancel_url: &'a Url,
-    /// The client's `Idempotency-Key`, passed on so that the provider answers a retry with the
-    /// same session.
+    /// Derived from the client's `Idempotency-Key` (and the user), passed on so that the provider
+    /// answers a retry with the same session.
     pub idempotency_key: &'a str,
 }
 
-/// A payment provider (Stripe-like).
+/// A payment provider (Stripe-like). [`crate::payments::StripeClient`] speaks Stripe's wire format.
 pub trait PaymentProvider: Send + Sync + 'static {
+    /// Creates the provider's customer of a user; the same `user_id` answers the same customer
+    /// (the user id is the idempotency key), so concurrent first checkouts make one customer.
+    fn create_customer<'a>(&'a self, email: &'a str, user_id: &'a str) -> BoxFuture<'a, Result<String, ProviderError>>;
     fn create_checkout_session<'a>(
         &'a self,
         request: CheckoutRequest<'a>,
     ) -> BoxFuture<'a, Result<CheckoutSession, ProviderError>>;
     fn create_portal_session<'a>(
         &'a self,
-        customer_email: &'a str,
+        customer_id: &'a str,
         return_url: &'a Url,
     ) -> BoxFuture<'a, Result<PortalSession, ProviderError>>;
     fn list_invoices<'a>(
         &'a self,
-        customer_email: &'a str,
+        customer_id: &'a str,
         limit: u32,
     ) -> BoxFuture<'a, Result<InvoiceList, ProviderError>>;
 }

@@ -4801,6 +4801,9 @@ Arguments:
             502u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
+            503u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -4850,6 +4853,9 @@ Sends a `GET` request to `/api/v2/billing/invoices`
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             502u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            503u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
@@ -4974,6 +4980,9 @@ Sends a `POST` request to `/api/v2/billing/portal`
             502u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
+            503u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -5023,8 +5032,10 @@ Sends a `GET` request to `/api/v2/billing/subscription`
     /**Receive an event from the payment provider
 
 The `Stripe-Signature` header is an HMAC-SHA256 over the timestamp and the raw body, checked in
-constant time; timestamps older than 5 minutes are rejected. An event id is applied once; a
-repeated delivery answers `already_processed`.
+constant time; timestamps older than 5 minutes are rejected. Several `v1` values may be sent (while
+the secret rotates): one that matches is enough. An event id is applied once; a repeated delivery
+answers `already_processed`, and an event older than the subscription's last change does not
+overwrite it.
 
 Sends a `POST` request to `/api/v2/billing/webhook`
 
@@ -5081,6 +5092,9 @@ Arguments:
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            503u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),

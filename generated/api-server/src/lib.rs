@@ -3004,6 +3004,8 @@ pub enum CreateCheckoutSessionResponse {
     InternalServerError(::schemas::common::Problem),
     /// 502: The payment provider could not be reached.
     BadGateway(::schemas::common::Problem),
+    /// 503: Payments are not configured on this server; the problem names the variables to set.
+    ServiceUnavailable(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for CreateCheckoutSessionResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -3035,6 +3037,9 @@ impl ::contract_server::IntoReply for CreateCheckoutSessionResponse {
             }
             Self::BadGateway(problem) => {
                 ::contract_server::Reply::problem(502u16, &problem)
+            }
+            Self::ServiceUnavailable(problem) => {
+                ::contract_server::Reply::problem(503u16, &problem)
             }
         }
     }
@@ -3167,6 +3172,20 @@ impl CreateCheckoutSessionResponse {
             ),
         )
     }
+    /** 503: Payments are not configured on this server; the problem names the variables to set.
+
+ The contract's problem with `status: 503`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+    pub fn service_unavailable(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::ServiceUnavailable(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                503u16,
+                ::contract_server::reason_phrase(503u16),
+                detail.into(),
+            ),
+        )
+    }
 }
 impl<E: ::contract_server::InternalError> ::core::convert::From<E>
 for CreateCheckoutSessionResponse {
@@ -3189,6 +3208,8 @@ pub enum ListInvoicesResponse {
     InternalServerError(::schemas::common::Problem),
     /// 502: The payment provider could not be reached.
     BadGateway(::schemas::common::Problem),
+    /// 503: Payments are not configured on this server; the problem names the variables to set.
+    ServiceUnavailable(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for ListInvoicesResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -3205,6 +3226,9 @@ impl ::contract_server::IntoReply for ListInvoicesResponse {
             }
             Self::BadGateway(problem) => {
                 ::contract_server::Reply::problem(502u16, &problem)
+            }
+            Self::ServiceUnavailable(problem) => {
+                ::contract_server::Reply::problem(503u16, &problem)
             }
         }
     }
@@ -3265,6 +3289,20 @@ impl ListInvoicesResponse {
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 502u16,
                 ::contract_server::reason_phrase(502u16),
+                detail.into(),
+            ),
+        )
+    }
+    /** 503: Payments are not configured on this server; the problem names the variables to set.
+
+ The contract's problem with `status: 503`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+    pub fn service_unavailable(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::ServiceUnavailable(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                503u16,
+                ::contract_server::reason_phrase(503u16),
                 detail.into(),
             ),
         )
@@ -3365,6 +3403,8 @@ pub enum CreatePortalSessionResponse {
     InternalServerError(::schemas::common::Problem),
     /// 502: The payment provider could not be reached.
     BadGateway(::schemas::common::Problem),
+    /// 503: Payments are not configured on this server; the problem names the variables to set.
+    ServiceUnavailable(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for CreatePortalSessionResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -3396,6 +3436,9 @@ impl ::contract_server::IntoReply for CreatePortalSessionResponse {
             }
             Self::BadGateway(problem) => {
                 ::contract_server::Reply::problem(502u16, &problem)
+            }
+            Self::ServiceUnavailable(problem) => {
+                ::contract_server::Reply::problem(503u16, &problem)
             }
         }
     }
@@ -3528,6 +3571,20 @@ impl CreatePortalSessionResponse {
             ),
         )
     }
+    /** 503: Payments are not configured on this server; the problem names the variables to set.
+
+ The contract's problem with `status: 503`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+    pub fn service_unavailable(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::ServiceUnavailable(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                503u16,
+                ::contract_server::reason_phrase(503u16),
+                detail.into(),
+            ),
+        )
+    }
 }
 impl<E: ::contract_server::InternalError> ::core::convert::From<E>
 for CreatePortalSessionResponse {
@@ -3618,6 +3675,8 @@ pub enum BillingWebhookResponse {
     UnprocessableEntity(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::schemas::common::Problem),
+    /// 503: The webhook secret is not configured on this server; the problem names the variable to set.
+    ServiceUnavailable(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for BillingWebhookResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -3640,6 +3699,9 @@ impl ::contract_server::IntoReply for BillingWebhookResponse {
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
+            }
+            Self::ServiceUnavailable(problem) => {
+                ::contract_server::Reply::problem(503u16, &problem)
             }
         }
     }
@@ -3728,6 +3790,20 @@ impl BillingWebhookResponse {
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 500u16,
                 ::contract_server::reason_phrase(500u16),
+                detail.into(),
+            ),
+        )
+    }
+    /** 503: The webhook secret is not configured on this server; the problem names the variable to set.
+
+ The contract's problem with `status: 503`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+    pub fn service_unavailable(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::ServiceUnavailable(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                503u16,
+                ::contract_server::reason_phrase(503u16),
                 detail.into(),
             ),
         )
@@ -6095,8 +6171,10 @@ pub trait Billing: ::core::marker::Send + ::core::marker::Sync + 'static {
     > + ::core::marker::Send;
     /** Receive an event from the payment provider.
  The `Stripe-Signature` header is an HMAC-SHA256 over the timestamp and the raw body, checked in
- constant time; timestamps older than 5 minutes are rejected. An event id is applied once; a
- repeated delivery answers `already_processed`.
+ constant time; timestamps older than 5 minutes are rejected. Several `v1` values may be sent (while
+ the secret rotates): one that matches is enough. An event id is applied once; a repeated delivery
+ answers `already_processed`, and an event older than the subscription's last change does not
+ overwrite it.
 
  `POST /api/v2/billing/webhook`*/
     fn billing_webhook(

@@ -2,6 +2,7 @@
 
 mod admin;
 mod auth;
+pub(crate) mod billing;
 mod listing;
 mod meta;
 mod projects;

@@ -28,23 +28,29 @@ pub async fn start() -> TestServer {
 
 /// Starts a server whose request bodies may take `body_limit` bytes.
 pub async fn start_with_body_limit(body_limit: usize) -> TestServer {
-    start_with(body_limit, server::ConnectionLimits::default(), server::oauth::Providers::default()).await
+    start_with(body_limit, server::ConnectionLimits::default(), Default::default(), Default::default()).await
 }
 
 /// Starts a server whose connections have `limits`.
 pub async fn start_with_limits(limits: server::ConnectionLimits) -> TestServer {
-    start_with(64 * 1024, limits, server::oauth::Providers::default()).await
+    start_with(64 * 1024, limits, Default::default(), Default::default()).await
 }
 
 /// Starts a server whose OAuth providers are `providers`.
 pub async fn start_with_providers(providers: server::oauth::Providers) -> TestServer {
-    start_with(64 * 1024, server::ConnectionLimits::default(), providers).await
+    start_with(64 * 1024, server::ConnectionLimits::default(), providers, Default::default()).await
+}
+
+/// Starts a server with billing configured by `payments` (see `fake_providers::stripe`).
+pub async fn start_with_payments(payments: server::payments::PaymentsConfig) -> TestServer {
+    start_with(64 * 1024, server::ConnectionLimits::default(), Default::default(), payments).await
 }
 
 async fn start_with(
     body_limit: usize,
     limits: server::ConnectionLimits,
     providers: server::oauth::Providers,
+    payments: server::payments::PaymentsConfig,
 ) -> TestServer {
     let dir = std::env::temp_dir().join(format!("devora-test-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).expect("temp dir");
@@ -59,6 +65,7 @@ async fn start_with(
         response_validation: contract_server::ResponseValidation::Enforce,
         connections: limits,
         trusted_proxies: contract_server::TrustedProxies::default(),
+        payments,
     };
     let (router, app) = server::build(config, None, providers).await.expect("server builds");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");

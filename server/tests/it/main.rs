@@ -1,11 +1,13 @@
 //! The server's integration tests, one binary: end to end through the generated Rust client and
-//! the generated TypeScript client, raw requests the typed clients cannot send (`input_errors`),
+//! the generated TypeScript client, billing against the fake Stripe of `fake-providers`
+//! (`billing`), raw requests the typed clients cannot send (`input_errors`),
 //! sessions that end and per-account limits (`sessions`), what an operator sees (`operator`), rate
 //! limits behind a reverse proxy (`proxies`), sign-in with Google and GitHub against the fakes of
 //! `fake-providers` (`oauth`), the connection limits that keep slow clients from
 //! stopping the server (`slow_clients`), and the compile-fail cases that prove drift from the
 //! contract does not compile.
 
+mod billing;
 mod common;
 mod compile_fail;
 mod e2e;
