@@ -3,9 +3,7 @@
 //! code), the token endpoint (which, like GitHub, answers `200` with an `error` when it refuses),
 //! `GET /user` and `GET /user/emails` under `/api`.
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard};
 
 use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -15,7 +13,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::{Fault, Grant, bearer, check_grant, redirect_with, token};
+use crate::{Fault, Grant, OAuthFake, bearer, check_grant, redirect_with, token};
 
 /// The client id the fake knows (and [`env`] gives the server).
 pub const CLIENT_ID: &str = "fake-github-client-id";
@@ -52,18 +50,8 @@ impl GitHubUser {
 }
 
 /// The fake's state; clones share it.
-#[derive(Clone)]
-pub struct GitHub {
-    inner: Arc<Mutex<Inner>>,
-}
-
-struct Inner {
-    user: GitHubUser,
-    fault: Option<Fault>,
-    codes: HashMap<String, Grant<GitHubUser>>,
-    tokens: HashMap<String, GitHubUser>,
-    exchanges: usize,
-}
+/// The fake: who its consent page signs in, its fault, the codes and tokens it gave out.
+pub type GitHub = OAuthFake<GitHubUser>;
 
 impl Default for GitHub {
     fn default() -> Self {
@@ -74,33 +62,7 @@ impl Default for GitHub {
 impl GitHub {
     /// A fake whose consent page signs in `octocat` (`octocat@example.com`, primary and verified).
     pub fn new() -> Self {
-        let inner = Inner {
-            user: GitHubUser::verified("octocat", "octocat@example.com"),
-            fault: None,
-            codes: HashMap::new(),
-            tokens: HashMap::new(),
-            exchanges: 0,
-        };
-        Self { inner: Arc::new(Mutex::new(inner)) }
-    }
-
-    fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    /// Who the consent page signs in from now on.
-    pub fn sign_in_as(&self, user: GitHubUser) {
-        self.lock().user = user;
-    }
-
-    /// Makes the fake fail (or work again with `None`).
-    pub fn set_fault(&self, fault: Option<Fault>) {
-        self.lock().fault = fault;
-    }
-
-    /// How many codes the token endpoint traded for a token.
-    pub fn exchanges(&self) -> usize {
-        self.lock().exchanges
+        Self::signing_in(GitHubUser::verified("octocat", "octocat@example.com"))
     }
 }
 

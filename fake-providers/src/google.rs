@@ -2,9 +2,7 @@
 //! the identity set with [`Google::sign_in_as`] at once and redirects with a code), the token
 //! endpoint (client secret, single-use code, redirect URI, PKCE S256 verifier) and userinfo.
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard};
 
 use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -14,7 +12,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::{Fault, Grant, bearer, check_grant, redirect_with, token};
+use crate::{Fault, Grant, OAuthFake, bearer, check_grant, redirect_with, token};
 
 /// The client id the fake knows (and [`env`] gives the server).
 pub const CLIENT_ID: &str = "fake-google-client-id";
@@ -38,18 +36,8 @@ impl GoogleUser {
 }
 
 /// The fake's state; clones share it.
-#[derive(Clone)]
-pub struct Google {
-    inner: Arc<Mutex<Inner>>,
-}
-
-struct Inner {
-    user: GoogleUser,
-    fault: Option<Fault>,
-    codes: HashMap<String, Grant<GoogleUser>>,
-    tokens: HashMap<String, GoogleUser>,
-    exchanges: usize,
-}
+/// The fake: who its consent page signs in, its fault, the codes and tokens it gave out.
+pub type Google = OAuthFake<GoogleUser>;
 
 impl Default for Google {
     fn default() -> Self {
@@ -60,33 +48,7 @@ impl Default for Google {
 impl Google {
     /// A fake whose consent page signs in `ada@example.com` (verified).
     pub fn new() -> Self {
-        let inner = Inner {
-            user: GoogleUser::verified("ada@example.com", "Ada Lovelace"),
-            fault: None,
-            codes: HashMap::new(),
-            tokens: HashMap::new(),
-            exchanges: 0,
-        };
-        Self { inner: Arc::new(Mutex::new(inner)) }
-    }
-
-    fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    /// Who the consent page signs in from now on.
-    pub fn sign_in_as(&self, user: GoogleUser) {
-        self.lock().user = user;
-    }
-
-    /// Makes the fake fail (or work again with `None`).
-    pub fn set_fault(&self, fault: Option<Fault>) {
-        self.lock().fault = fault;
-    }
-
-    /// How many codes the token endpoint traded for a token.
-    pub fn exchanges(&self) -> usize {
-        self.lock().exchanges
+        Self::signing_in(GoogleUser::verified("ada@example.com", "Ada Lovelace"))
     }
 }
 

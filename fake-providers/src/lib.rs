@@ -70,6 +70,63 @@ pub fn challenge(verifier: &str) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(verifier.as_bytes()))
 }
 
+/// An OAuth fake (Google, GitHub), shared by its routes and the test that steers it.
+pub struct OAuthFake<U> {
+    inner: std::sync::Arc<std::sync::Mutex<OAuthState<U>>>,
+}
+
+impl<U> Clone for OAuthFake<U> {
+    fn clone(&self) -> Self {
+        Self { inner: self.inner.clone() }
+    }
+}
+
+/// What an OAuth fake holds.
+pub(crate) struct OAuthState<U> {
+    /// Whom the consent page signs in.
+    pub user: U,
+    pub fault: Option<Fault>,
+    /// Codes given out, waiting for the token endpoint.
+    pub codes: std::collections::HashMap<String, Grant<U>>,
+    /// Access tokens given out, and whom they speak for.
+    pub tokens: std::collections::HashMap<String, U>,
+    /// Codes traded for a token.
+    pub exchanges: usize,
+}
+
+impl<U> OAuthFake<U> {
+    /// A fake whose consent page signs in `user`.
+    pub fn signing_in(user: U) -> Self {
+        let state = OAuthState {
+            user,
+            fault: None,
+            codes: std::collections::HashMap::new(),
+            tokens: std::collections::HashMap::new(),
+            exchanges: 0,
+        };
+        Self { inner: std::sync::Arc::new(std::sync::Mutex::new(state)) }
+    }
+
+    pub(crate) fn lock(&self) -> std::sync::MutexGuard<'_, OAuthState<U>> {
+        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Who the consent page signs in from now on.
+    pub fn sign_in_as(&self, user: U) {
+        self.lock().user = user;
+    }
+
+    /// Makes the fake fail (or work again with `None`).
+    pub fn set_fault(&self, fault: Option<Fault>) {
+        self.lock().fault = fault;
+    }
+
+    /// How many codes the token endpoint traded for a token.
+    pub fn exchanges(&self) -> usize {
+        self.lock().exchanges
+    }
+}
+
 /// A code the consent page gave out, waiting for the token endpoint.
 #[derive(Clone, Debug)]
 pub(crate) struct Grant<U> {
