@@ -192,6 +192,26 @@ pub(crate) fn check_status(what: &str, status: reqwest::StatusCode) -> Result<()
     }
 }
 
+/// Posts the form of a code exchange to a token endpoint (`what` names it in errors) and reads its
+/// JSON answer.
+pub(crate) async fn token_request<T: serde::de::DeserializeOwned>(
+    http: &reqwest::Client,
+    url: &url::Url,
+    form: String,
+    what: &str,
+) -> Result<T, OAuthError> {
+    let answer = http
+        .post(url.clone())
+        .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(reqwest::header::ACCEPT, "application/json")
+        .body(form)
+        .send()
+        .await
+        .map_err(|e| unreachable(what, &e))?;
+    check_status(what, answer.status())?;
+    answer.json().await.map_err(|e| unreachable(what, &e))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,7 @@ use contract_server::BoxFuture;
 use serde::Deserialize;
 use url::Url;
 
-use super::{OAuthClient, OAuthError, OAuthIdentity, check_status, unreachable};
+use super::{OAuthClient, OAuthError, OAuthIdentity, check_status, token_request, unreachable};
 use crate::config::OAuthApp;
 
 /// What GitHub is asked for.
@@ -72,17 +72,8 @@ impl GitHub {
             .append_pair("redirect_uri", self.redirect_url.as_str())
             .append_pair("code_verifier", verifier)
             .finish();
-        let answer = self
-            .http
-            .post(self.app.token_url.clone())
-            .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header(reqwest::header::ACCEPT, "application/json")
-            .body(form)
-            .send()
-            .await
-            .map_err(|e| unreachable("GitHub's token endpoint", &e))?;
-        check_status("GitHub's token endpoint", answer.status())?;
-        let token: TokenAnswer = answer.json().await.map_err(|e| unreachable("GitHub's token endpoint", &e))?;
+        let token: TokenAnswer =
+            token_request(&self.http, &self.app.token_url, form, "GitHub's token endpoint").await?;
         let token = match (token.access_token, token.error) {
             (Some(token), None) => token,
             // GitHub's error codes (`bad_verification_code`, …) are fixed words, safe to repeat.

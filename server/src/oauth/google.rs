@@ -5,7 +5,7 @@ use contract_server::BoxFuture;
 use serde::Deserialize;
 use url::Url;
 
-use super::{OAuthClient, OAuthError, OAuthIdentity, check_status, unreachable};
+use super::{OAuthClient, OAuthError, OAuthIdentity, check_status, token_request, unreachable};
 use crate::config::OAuthApp;
 
 /// What Google is asked for.
@@ -45,17 +45,8 @@ impl Google {
             .append_pair("client_secret", &self.app.client_secret)
             .append_pair("code_verifier", verifier)
             .finish();
-        let answer = self
-            .http
-            .post(self.app.token_url.clone())
-            .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header(reqwest::header::ACCEPT, "application/json")
-            .body(form)
-            .send()
-            .await
-            .map_err(|e| unreachable("Google's token endpoint", &e))?;
-        check_status("Google's token endpoint", answer.status())?;
-        let token: TokenAnswer = answer.json().await.map_err(|e| unreachable("Google's token endpoint", &e))?;
+        let token: TokenAnswer =
+            token_request(&self.http, &self.app.token_url, form, "Google's token endpoint").await?;
 
         let answer = self
             .http
