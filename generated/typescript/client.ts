@@ -110,7 +110,7 @@ async function send(options: ClientOptions, request: Prepared, statuses: Record<
   return { status: response.status, body: payload, headers: response.headers };
 }
 
-/** A client of Devora API 4.0.0: one method per operation. */
+/** A client of Devora API 5.0.0: one method per operation. */
 export function createClient(options: ClientOptions) {
   return {
     /**
@@ -375,6 +375,16 @@ export function createClient(options: ClientOptions) {
       return raw as T.GenerateFullstackResponse;
     },
     /**
+     * List the signed-in user's generation jobs.
+     *
+     * `GET /api/v2/generate/jobs`
+     */
+    async listGenerationJobs(request: T.ListGenerationJobsRequest = {}, call?: CallOptions): Promise<T.ListGenerationJobsResponse> {
+      const raw = await send(options, { method: "GET", path: "/api/v2/generate/jobs", query: request.query, hasBody: false, secured: true }, { 200: V.validateGenerationJobPage, 401: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
+      // The status was checked against the declared ones; the body too with `validateResponses`.
+      return raw as T.ListGenerationJobsResponse;
+    },
+    /**
      * Get a generation job, with its result once finished.
      *
      * `GET /api/v2/generate/jobs/{job_id}`
@@ -383,6 +393,16 @@ export function createClient(options: ClientOptions) {
       const raw = await send(options, { method: "GET", path: "/api/v2/generate/jobs/" + encodeURIComponent(String(request.path.job_id)), hasBody: false, secured: true }, { 200: V.validateGenerationJob, 401: V.validateProblem, 404: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.GetGenerationJobResponse;
+    },
+    /**
+     * Cancel a generation job that has not ended.
+     *
+     * `POST /api/v2/generate/jobs/{job_id}/cancel`
+     */
+    async cancelGenerationJob(request: T.CancelGenerationJobRequest, call?: CallOptions): Promise<T.CancelGenerationJobResponse> {
+      const raw = await send(options, { method: "POST", path: "/api/v2/generate/jobs/" + encodeURIComponent(String(request.path.job_id)) + "/cancel", hasBody: false, secured: true }, { 200: V.validateGenerationJob, 401: V.validateProblem, 404: V.validateProblem, 409: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
+      // The status was checked against the declared ones; the body too with `validateResponses`.
+      return raw as T.CancelGenerationJobResponse;
     },
     /**
      * List the models generation can use.

@@ -230,12 +230,45 @@ export interface GenerationJob {
   project_id: string | null;
   /** Set once `status` is `succeeded`. */
   result: GenerationResult | null;
-  /** Set once `status` is `failed`. */
-  error: string | null;
+  /**
+   * Why the job failed, set once `status` is `failed`: `502` when the model provider failed or
+   * could not be reached, `500` when the server did.
+   */
+  error: Problem | null;
   /** @format date-time */
   created_at: string;
   /** @format date-time */
   updated_at: string;
+}
+
+/** One page of a list. */
+export interface GenerationJobPage {
+  /** The items of this page, in a stable order. */
+  items: GenerationJob[];
+  /**
+   * The page number, starting at 1.
+   *
+   * @format uint32
+   * @minimum 1
+   * @maximum 4294967295
+   */
+  page: number;
+  /**
+   * The page size that was applied.
+   *
+   * @format uint32
+   * @minimum 1
+   * @maximum 100
+   */
+  per_page: number;
+  /**
+   * How many items all pages hold.
+   *
+   * @format uint64
+   * @minimum 0
+   * @maximum 9007199254740991
+   */
+  total: number;
 }
 
 /** The kind of a generation job. */
@@ -308,7 +341,7 @@ export interface InvoiceList {
 export type InvoiceStatus = "draft" | "open" | "paid" | "void" | "uncollectible";
 
 /** Where a job stands. */
-export type JobStatus = "queued" | "running" | "succeeded" | "failed";
+export type JobStatus = "queued" | "running" | "succeeded" | "failed" | "canceled";
 
 /** A model the generation endpoints accept. */
 export interface ModelInfo {
@@ -1146,6 +1179,40 @@ export type GenerateFullstackResponse =
   | { status: 202; body: GenerationJob; headers: Headers }
   | { status: 400 | 401 | 402 | 404 | 413 | 415 | 422 | 429 | 500; body: Problem; headers: Headers };
 
+/** Query parameters of `list_generation_jobs` (GET /api/v2/generate/jobs). */
+export interface ListGenerationJobsQuery {
+  /**
+   * The page number, starting at 1.
+   *
+   * @format uint32
+   * @minimum 1
+   * @maximum 100000
+   * @default 1
+   */
+  page?: number;
+  /**
+   * How many items a page holds.
+   *
+   * @format uint32
+   * @minimum 1
+   * @maximum 100
+   * @default 20
+   */
+  per_page?: number;
+  /** Keeps the jobs in this state. */
+  status?: JobStatus;
+}
+
+/** What a call of `list_generation_jobs` (GET /api/v2/generate/jobs) sends. */
+export interface ListGenerationJobsRequest {
+  query?: ListGenerationJobsQuery;
+}
+
+/** The answers of `list_generation_jobs` (GET /api/v2/generate/jobs), by status. */
+export type ListGenerationJobsResponse =
+  | { status: 200; body: GenerationJobPage; headers: Headers }
+  | { status: 401 | 422 | 429 | 500; body: Problem; headers: Headers };
+
 /** Path parameters of `get_generation_job` (GET /api/v2/generate/jobs/{job_id}). */
 export interface GetGenerationJobPathParams {
   /** @format uuid */
@@ -1161,6 +1228,22 @@ export interface GetGenerationJobRequest {
 export type GetGenerationJobResponse =
   | { status: 200; body: GenerationJob; headers: Headers }
   | { status: 401 | 404 | 422 | 429 | 500; body: Problem; headers: Headers };
+
+/** Path parameters of `cancel_generation_job` (POST /api/v2/generate/jobs/{job_id}/cancel). */
+export interface CancelGenerationJobPathParams {
+  /** @format uuid */
+  job_id: string;
+}
+
+/** What a call of `cancel_generation_job` (POST /api/v2/generate/jobs/{job_id}/cancel) sends. */
+export interface CancelGenerationJobRequest {
+  path: CancelGenerationJobPathParams;
+}
+
+/** The answers of `cancel_generation_job` (POST /api/v2/generate/jobs/{job_id}/cancel), by status. */
+export type CancelGenerationJobResponse =
+  | { status: 200; body: GenerationJob; headers: Headers }
+  | { status: 401 | 404 | 409 | 422 | 429 | 500; body: Problem; headers: Headers };
 
 /** Request headers of `list_models` (GET /api/v2/generate/models). */
 export interface ListModelsHeaders {

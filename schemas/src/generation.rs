@@ -5,6 +5,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::common::{Pagination, Problem};
+
 /// A model identifier as the model catalogue lists it, such as `openai/gpt-4o`.
 const MODEL_PATTERN: &str = r"^[a-z0-9][a-z0-9._-]*/[a-z0-9][a-z0-9._:-]*$";
 
@@ -157,6 +159,15 @@ pub enum JobStatus {
     Running,
     Succeeded,
     Failed,
+    /// Canceled by its owner before it ended.
+    Canceled,
+}
+
+impl JobStatus {
+    /// Whether the job has ended (nothing will change it any more).
+    pub fn is_final(self) -> bool {
+        matches!(self, JobStatus::Succeeded | JobStatus::Failed | JobStatus::Canceled)
+    }
 }
 
 /// A file a job produced.
@@ -197,8 +208,9 @@ pub struct GenerationJob {
     pub project_id: Option<Uuid>,
     /// Set once `status` is `succeeded`.
     pub result: Option<GenerationResult>,
-    /// Set once `status` is `failed`.
-    pub error: Option<String>,
+    /// Why the job failed, set once `status` is `failed`: `502` when the model provider failed or
+    /// could not be reached, `500` when the server did.
+    pub error: Option<Problem>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -245,4 +257,32 @@ pub struct ModelInfo {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ModelList {
     pub models: Vec<ModelInfo>,
+}
+
+/// Filters of the job list.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct JobListQuery {
+    #[serde(flatten)]
+    pub pagination: Pagination,
+    /// Keeps the jobs in this state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<JobStatus>,
+}
+
+/// What the event stream of a job tells, in order. The stream ends after `finished`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum JobEvent {
+    /// The job's state or progress changed.
+    Progress {
+        status: JobStatus,
+        /// Percent done.
+        #[schemars(range(max = 100))]
+        progress: u8,
+        /// What the job is doing, such as `developer, round 2 of 3`.
+        message: String,
+    },
+    /// The job ended (succeeded, failed or canceled): the job as `GET /api/v2/generate/jobs/{job_id}`
+    /// now answers it.
+    Finished { job: GenerationJob },
 }

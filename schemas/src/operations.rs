@@ -13,7 +13,7 @@ use crate::projects::*;
 /// The whole contract.
 pub fn contract() -> Contract {
     Contract::new(
-        Info::new("Devora API", "4.0.0")
+        Info::new("Devora API", "5.0.0")
             .description(
                 "The Devora back end: accounts, projects and their files, AI code generation, billing and \
                  administration.\n\nErrors are `application/problem+json` documents (RFC 9457). Rate-limited \
@@ -293,6 +293,26 @@ fn generation() -> Vec<contract::Operation> {
         .error(404, "No such job.")
         .bearer()
         .rate_limit(RateLimit::per_minute(60)),
+        op! {
+            /// List the signed-in user's generation jobs.
+            get "/api/v2/generate/jobs" => list_generation_jobs
+        }
+        .tag("generation")
+        .query::<JobListQuery>()
+        .response::<Page<GenerationJob>>(200, "One page of jobs, newest first.")
+        .bearer()
+        .rate_limit(RateLimit::per_minute(60)),
+        op! {
+            /// Cancel a generation job that has not ended.
+            post "/api/v2/generate/jobs/{job_id}/cancel" => cancel_generation_job
+        }
+        .tag("generation")
+        .path::<JobPath>()
+        .response::<GenerationJob>(200, "The canceled job.")
+        .error(404, "No such job.")
+        .error(409, "The job has already ended.")
+        .bearer()
+        .rate_limit(RateLimit::per_minute(30)),
         op! {
             /// List the models generation can use.
             get "/api/v2/generate/models" => list_models

@@ -1082,9 +1082,10 @@ with a `422` at `/body/content` (keyword `maxLength`).*/
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct GenerationJob {
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        ///Set once `status` is `failed`.
+        /**Why the job failed, set once `status` is `failed`: `502` when the model provider failed or
+could not be reached, `500` when the server did.*/
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub error: ::std::option::Option<::std::string::String>,
+        pub error: ::std::option::Option<Problem>,
         pub id: ::uuid::Uuid,
         pub kind: GenerationKind,
         pub model: ::std::string::String,
@@ -1097,6 +1098,18 @@ with a `422` at `/body/content` (keyword `maxLength`).*/
         pub result: ::std::option::Option<GenerationResult>,
         pub status: JobStatus,
         pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    }
+    ///One page of a list.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct GenerationJobPage {
+        ///The items of this page, in a stable order.
+        pub items: ::std::vec::Vec<GenerationJob>,
+        ///The page number, starting at 1.
+        pub page: ::std::num::NonZeroU32,
+        ///The page size that was applied.
+        pub per_page: ::std::num::NonZeroU32,
+        ///How many items all pages hold.
+        pub total: u64,
     }
     ///The kind of a generation job.
     #[derive(
@@ -1399,6 +1412,9 @@ with a `422` at `/body/content` (keyword `maxLength`).*/
         Succeeded,
         #[serde(rename = "failed")]
         Failed,
+        ///Canceled by its owner before it ended.
+        #[serde(rename = "canceled")]
+        Canceled,
     }
     impl ::std::fmt::Display for JobStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -1407,6 +1423,7 @@ with a `422` at `/body/content` (keyword `maxLength`).*/
                 Self::Running => f.write_str("running"),
                 Self::Succeeded => f.write_str("succeeded"),
                 Self::Failed => f.write_str("failed"),
+                Self::Canceled => f.write_str("canceled"),
             }
         }
     }
@@ -1420,6 +1437,7 @@ with a `422` at `/body/content` (keyword `maxLength`).*/
                 "running" => Ok(Self::Running),
                 "succeeded" => Ok(Self::Succeeded),
                 "failed" => Ok(Self::Failed),
+                "canceled" => Ok(Self::Canceled),
                 _ => Err("invalid value".into()),
             }
         }
@@ -3813,7 +3831,7 @@ The Devora back end: accounts, projects and their files, AI code generation, bil
 
 Errors are `application/problem+json` documents (RFC 9457). Rate-limited operations answer `429` with `Retry-After` and `X-RateLimit-*` headers; limits are counted per user when a bearer token is sent, per client IP otherwise. Integers never exceed 2^53 - 1.
 
-Version: 4.0.0*/
+Version: 5.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -3849,7 +3867,7 @@ impl Client {
 }
 impl ClientInfo<()> for Client {
     fn api_version() -> &'static str {
-        "4.0.0"
+        "5.0.0"
     }
     fn baseurl(&self) -> &str {
         self.baseurl.as_str()
@@ -5281,6 +5299,67 @@ Sends a `POST` request to `/api/v2/generate/fullstack`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /**List the signed-in user's generation jobs
+
+Rate limit: 60 requests per minute.
+
+Sends a `GET` request to `/api/v2/generate/jobs`
+
+Arguments:
+- `page`: The page number, starting at 1.
+- `per_page`: How many items a page holds.
+- `status`: Keeps the jobs in this state.
+*/
+    pub async fn list_generation_jobs<'a>(
+        &'a self,
+        page: Option<::std::num::NonZeroU32>,
+        per_page: Option<::std::num::NonZeroU32>,
+        status: Option<types::JobStatus>,
+    ) -> Result<ResponseValue<types::GenerationJobPage>, Error<types::Problem>> {
+        let url = format!("{}/api/v2/generate/jobs", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("page", &page))
+            .query(&progenitor_client::QueryParam::new("per_page", &per_page))
+            .query(&progenitor_client::QueryParam::new("status", &status))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "list_generation_jobs",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            422u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            429u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
     /**Get a generation job, with its result once finished
 
 Rate limit: 60 requests per minute.
@@ -5325,6 +5404,67 @@ Sends a `GET` request to `/api/v2/generate/jobs/{job_id}`
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            422u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            429u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Cancel a generation job that has not ended
+
+Rate limit: 30 requests per minute.
+
+Sends a `POST` request to `/api/v2/generate/jobs/{job_id}/cancel`
+
+*/
+    pub async fn cancel_generation_job<'a>(
+        &'a self,
+        job_id: &'a ::uuid::Uuid,
+    ) -> Result<ResponseValue<types::GenerationJob>, Error<types::Problem>> {
+        let url = format!(
+            "{}/api/v2/generate/jobs/{}/cancel", self.baseurl, encode_path(& job_id
+            .to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "cancel_generation_job",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            409u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             422u16 => {
