@@ -5,6 +5,18 @@ use std::fmt::Write;
 
 use serde_json::{Map, Value};
 
+/// Whether one external provider is configured on this server, for the page's "Providers" table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProviderStatus {
+    /// What the provider does, such as `Sign-in with Google`.
+    pub name: &'static str,
+    /// The tag or operations it backs, such as `oauth_authorize, oauth_callback`.
+    pub serves: &'static str,
+    pub configured: bool,
+    /// The variables that configure it.
+    pub variables: Vec<&'static str>,
+}
+
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
@@ -73,8 +85,8 @@ fn text(value: Option<&Value>) -> String {
         .collect()
 }
 
-/// The page for an OpenAPI 3.1 document.
-pub fn render(document: &Map<String, Value>) -> String {
+/// The page for an OpenAPI 3.1 document, with which providers this server has configured.
+pub fn render(document: &Map<String, Value>, providers: &[ProviderStatus]) -> String {
     let info = document.get("info").cloned().unwrap_or(Value::Null);
     let title = text(info.get("title"));
     let mut out = String::new();
@@ -92,6 +104,7 @@ pub fn render(document: &Map<String, Value>) -> String {
         text(info.get("version")),
         text(info.get("description")).replace("\n\n", "</p><p>")
     );
+    providers_html(&mut out, providers);
     let paths = document.get("paths").and_then(Value::as_object).cloned().unwrap_or_default();
     for tag in document.get("tags").and_then(Value::as_array).into_iter().flatten() {
         let name = tag.get("name").and_then(Value::as_str).unwrap_or_default();
@@ -139,6 +152,30 @@ pub fn render(document: &Map<String, Value>) -> String {
     }
     out.push_str("</body></html>\n");
     out
+}
+
+/// The table of providers: a client can tell a `503` that configuration fixes from an outage.
+fn providers_html(out: &mut String, providers: &[ProviderStatus]) {
+    if providers.is_empty() {
+        return;
+    }
+    out.push_str(
+        "<h2 id=\"providers\">Providers on this server</h2><p>Operations backed by a provider that is not \
+         configured answer <code>503</code> with a problem naming the variables to set.</p>\
+         <table><tr><th>provider</th><th>serves</th><th>status</th><th>variables</th></tr>",
+    );
+    for provider in providers {
+        let status = if provider.configured { "configured" } else { "not configured (503)" };
+        let variables: Vec<String> = provider.variables.iter().map(|v| format!("<code>{}</code>", escape(v))).collect();
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td>{status}</td><td>{}</td></tr>",
+            escape(provider.name),
+            escape(provider.serves),
+            variables.join(", ")
+        );
+    }
+    out.push_str("</table>");
 }
 
 fn operation_html(out: &mut String, method: &str, path: &str, operation: &Value) {
@@ -207,5 +244,32 @@ mod tests {
         );
         assert_eq!(text(Some(&Value::from("a ` b"))), "a ` b");
         assert_eq!(text(Some(&Value::from("`<script>`"))), "<code>&lt;script&gt;</code>");
+    }
+
+    #[test]
+    fn the_page_says_which_providers_are_configured() {
+        let providers = [
+            ProviderStatus {
+                name: "Payments",
+                serves: "billing",
+                configured: true,
+                variables: vec!["PAYMENTS_API_KEY"],
+            },
+            ProviderStatus {
+                name: "Sign-in with <GitHub>",
+                serves: "oauth_authorize",
+                configured: false,
+                variables: vec!["OAUTH_GITHUB_CLIENT_ID", "OAUTH_REDIRECT_URL"],
+            },
+        ];
+        let page = render(&Map::new(), &providers);
+        assert!(page.contains(
+            "<tr><td>Payments</td><td>billing</td><td>configured</td><td><code>PAYMENTS_API_KEY</code></td></tr>"
+        ));
+        assert!(page.contains(
+            "<tr><td>Sign-in with &lt;GitHub&gt;</td><td>oauth_authorize</td><td>not configured (503)</td>\
+             <td><code>OAUTH_GITHUB_CLIENT_ID</code>, <code>OAUTH_REDIRECT_URL</code></td></tr>"
+        ));
+        assert!(!render(&Map::new(), &[]).contains("id=\"providers\""));
     }
 }

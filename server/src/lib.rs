@@ -105,12 +105,12 @@ pub async fn build(
     let mailer = mailer.unwrap_or_else(|| Arc::new(mailer::OutboxMailer { pool: pool.clone() }));
     let document: serde_json::Value = serde_yaml::from_str(OPENAPI_YAML).map_err(StartError::ContractDocument)?;
     let serde_json::Value::Object(openapi_json) = document else { return Err(StartError::ContractShape) };
-    let docs_html = docs::render(&openapi_json);
     let payments = match &config.payments.provider {
         Some(provider) => Some(Arc::new(payments::StripeClient::new(provider).map_err(StartError::PaymentsClient)?)
             as Arc<dyn providers::PaymentProvider>),
         None => None,
     };
+    let docs_html = docs::render(&openapi_json, &provider_statuses(&config, &providers, payments.is_some()));
     let app = Arc::new(App {
         pool,
         tokens,
@@ -159,6 +159,33 @@ pub async fn build(
                 .on_failure(tower_http::trace::DefaultOnFailure::new().level(tracing::Level::WARN)),
         );
     Ok((router, app))
+}
+
+/// Which providers are configured, for the docs page.
+fn provider_statuses(config: &Config, oauth: &oauth::Providers, payments: bool) -> Vec<docs::ProviderStatus> {
+    use schemas::auth::OAuthProvider;
+    let sign_in = |provider: OAuthProvider, name: &'static str| docs::ProviderStatus {
+        name,
+        serves: "oauth_authorize, oauth_callback",
+        configured: oauth.get(provider).is_some(),
+        variables: oauth::variables(provider).to_vec(),
+    };
+    vec![
+        sign_in(OAuthProvider::Google, "Sign-in with Google"),
+        sign_in(OAuthProvider::Github, "Sign-in with GitHub"),
+        docs::ProviderStatus {
+            name: "Payments (Stripe-compatible)",
+            serves: "create_checkout_session, create_portal_session, list_invoices",
+            configured: payments,
+            variables: vec!["PAYMENTS_API_KEY", "PAYMENTS_BASE_URL"],
+        },
+        docs::ProviderStatus {
+            name: "Payment webhook",
+            serves: "billing_webhook",
+            configured: config.payments.webhook_secret.is_some(),
+            variables: vec!["BILLING_WEBHOOK_SECRET"],
+        },
+    ]
 }
 
 /// What the documents of a page served from the docs page may do: nothing but its own inline style

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use server::payments::{PaymentsConfig, ProviderConfig, Retry, Secret, default_plans};
 
 use crate::common::{self, TestServer};
-use crate::e2e::{client, register_and_login, status_of};
+use crate::e2e::{client, raw, register_and_login, status_of};
 
 struct Billing {
     server: TestServer,
@@ -71,6 +71,20 @@ async fn count(server: &TestServer, table: &str) -> i64 {
 
 fn calls_to(stripe: &Stripe, path: &str) -> Vec<stripe::Call> {
     stripe.calls().into_iter().filter(|c| c.path == path).collect()
+}
+
+#[tokio::test]
+async fn the_docs_page_says_payments_are_configured() {
+    let billing = start().await;
+    let (_, _, html) = raw(&billing.server, reqwest::Method::GET, "/api/v2/docs", None, None).await;
+    let html = html.as_str().unwrap_or_default();
+    assert!(html.contains("<td>Payments (Stripe-compatible)</td><td>create_checkout_session, create_portal_session, list_invoices</td><td>configured</td>"));
+    assert!(html.contains("<td>Payment webhook</td><td>billing_webhook</td><td>configured</td>"));
+    assert!(
+        html.contains(
+            "<td>Sign-in with Google</td><td>oauth_authorize, oauth_callback</td><td>not configured (503)</td>"
+        )
+    );
 }
 
 #[tokio::test]

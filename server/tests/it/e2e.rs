@@ -627,6 +627,13 @@ async fn meta_serves_the_contract_and_offline_docs() {
         !html.contains("<script") && !html.contains("src=\"http") && !html.contains("href=\"http"),
         "the page loads nothing from elsewhere"
     );
+    assert!(
+        html.contains(
+            "<tr><td>Payments (Stripe-compatible)</td><td>create_checkout_session, create_portal_session, \
+             list_invoices</td><td>not configured (503)</td>"
+        ),
+        "the page says payments are not configured"
+    );
     let health = anonymous.health().await.expect("health").into_inner();
     assert!(health.database);
     let oauth = anonymous.oauth_authorize(types::OAuthProvider::Google).await.expect_err("no provider configured");
