@@ -53,6 +53,9 @@ enum Task {
     },
     /// Install the test tools (npm, from the lockfile) and run every test.
     Test,
+    /// Run schemathesis alone against a server built by `cargo build -p server -p fake-providers`
+    /// (one step of `test`).
+    Schemathesis,
     /// Measure generation time and peak memory, in a release build.
     Bench {
         /// Timed runs per case.
@@ -71,6 +74,9 @@ fn main() -> ExitCode {
     let result = match cli.task {
         Task::Contract(command) => command.execute(&root, &targets(), &mut out).map_err(anyhow::Error::from),
         Task::Test => test::run(&root, &mut out),
+        Task::Schemathesis => test::install_pip(&root.join("tests"), &mut out)
+            .and_then(|venv| schemathesis::run(&root, &venv, &mut out))
+            .map(|()| ExitCode::SUCCESS),
         Task::Conformance { suite, format_assertion, min_passed } => {
             conformance::run(&root, suite.as_deref(), format_assertion, min_passed, &mut out)
         }

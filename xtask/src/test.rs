@@ -73,7 +73,7 @@ fn install_npm(tools: &Path, out: &mut dyn Write) -> Result<()> {
 
 /// A virtual environment in `tests/.venv` with `tests/requirements.txt`, made or refreshed when
 /// the requirements changed.
-fn install_pip(tools: &Path, out: &mut dyn Write) -> Result<std::path::PathBuf> {
+pub fn install_pip(tools: &Path, out: &mut dyn Write) -> Result<std::path::PathBuf> {
     let venv = tools.join(".venv");
     let requirements =
         std::fs::read_to_string(tools.join("requirements.txt")).context("reading tests/requirements.txt")?;
