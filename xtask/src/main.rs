@@ -12,6 +12,7 @@ mod exit;
 mod http;
 mod load;
 mod schemathesis;
+mod services;
 mod synthetic;
 mod test;
 
@@ -56,6 +57,9 @@ enum Task {
     /// Run schemathesis alone against a server built by `cargo build -p server -p fake-providers`
     /// (one step of `test`).
     Schemathesis,
+    /// Start a throw-away PostgreSQL and Redis on loopback ports (installing Debian's packages
+    /// if missing), print the server variables that point at them, and stop both on Enter.
+    Services,
     /// Measure generation time and peak memory, in a release build.
     Bench {
         /// Timed runs per case.
@@ -80,6 +84,7 @@ fn main() -> ExitCode {
         Task::Conformance { suite, format_assertion, min_passed } => {
             conformance::run(&root, suite.as_deref(), format_assertion, min_passed, &mut out)
         }
+        Task::Services => services::serve_until_enter(&mut out).map(|()| ExitCode::SUCCESS),
         Task::Bench { iterations, case } => bench::run(&root, iterations, case, &mut out),
     };
     match result {
