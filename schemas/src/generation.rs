@@ -284,5 +284,5 @@ pub enum JobEvent {
     },
     /// The job ended (succeeded, failed or canceled): the job as `GET /api/v2/generate/jobs/{job_id}`
     /// now answers it.
-    Finished { job: GenerationJob },
+    Finished { job: Box<GenerationJob> },
 }
