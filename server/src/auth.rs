@@ -6,11 +6,11 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::db::{Db, on_db, sql};
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 use contract_server::{AuthError, Authenticator, BoxFuture, Principal};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, errors::ErrorKind};
 use serde::{Deserialize, Serialize};
-use sqlx::SqlitePool;
 
 /// The `iss` of every access token.
 pub const ISSUER: &str = "devora-api";
@@ -144,13 +144,13 @@ const SESSION_CACHE: Duration = Duration::from_secs(1);
 /// request.
 pub struct DbAuthenticator {
     pub tokens: Arc<Tokens>,
-    pub pool: SqlitePool,
+    pub db: Db,
     cache: Mutex<HashMap<String, CachedSession>>,
 }
 
 impl DbAuthenticator {
-    pub fn new(tokens: Arc<Tokens>, pool: SqlitePool) -> Self {
-        Self { tokens, pool, cache: Mutex::new(HashMap::new()) }
+    pub fn new(tokens: Arc<Tokens>, db: Db) -> Self {
+        Self { tokens, db, cache: Mutex::new(HashMap::new()) }
     }
 
     /// Forgets what is cached of an account's sessions (after its role, its disabled flag or its
@@ -168,14 +168,17 @@ impl DbAuthenticator {
         {
             return Ok(role.clone());
         }
-        let row: Option<(String,)> = sqlx::query_as(
-            "SELECT users.role FROM sessions JOIN users ON users.id = sessions.user_id \
-             WHERE sessions.id = ? AND sessions.user_id = ? AND sessions.ended_at IS NULL AND users.disabled = 0",
-        )
-        .bind(&bearer.session)
-        .bind(&bearer.user_id)
-        .fetch_optional(&self.pool)
-        .await
+        let row: Option<(String,)> = on_db!(&self.db, pool => {
+            sqlx::query_as(sql(
+                pool,
+                "SELECT users.role FROM sessions JOIN users ON users.id = sessions.user_id \
+                 WHERE sessions.id = ? AND sessions.user_id = ? AND sessions.ended_at IS NULL AND users.disabled = FALSE",
+            ))
+            .bind(&bearer.session)
+            .bind(&bearer.user_id)
+            .fetch_optional(pool)
+            .await
+        })
         .map_err(|error| {
             tracing::error!(%error, "reading a session to authenticate");
             AuthError::Invalid

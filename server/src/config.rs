@@ -8,14 +8,18 @@ use contract_server::{InvalidCidr, ResponseValidation, TrustedProxies, UnknownRe
 
 use crate::payments::{PaymentsConfig, ProviderConfig, Retry, Secret};
 use crate::serve::ConnectionLimits;
+use crate::shared_store::{UnknownWhenDown, WhenDown};
 
 /// How the server runs. [`Config::from_env`] reads it; tests build it directly.
 #[derive(Clone, Debug)]
 pub struct Config {
     /// Where to listen (`HOST`, default 127.0.0.1; `PORT`, default 8080).
     pub address: SocketAddr,
-    /// `DATABASE_URL`, default `sqlite://devora.db` in the working directory (created if missing).
+    /// `DATABASE_URL`: `sqlite://FILE` (default `sqlite://devora.db` in the working directory, created
+    /// if missing) or `postgres://USER@HOST:PORT/DATABASE` (several instances can share it).
     pub database_url: String,
+    /// `DATABASE_CONNECTIONS`: the most connections the pool opens (default 8).
+    pub database_connections: u32,
     /// `JWT_SECRET`: signs access tokens. Without it a random secret is made, and tokens die
     /// with the process.
     pub jwt_secret: Vec<u8>,
@@ -38,6 +42,12 @@ pub struct Config {
     /// `PAYMENTS_MAX_RETRIES`, `PAYMENTS_RETRY_DELAY_MS`, `BILLING_WEBHOOK_SECRET`, `BILLING_PLANS`
     /// (see [`PaymentsConfig`]).
     pub payments: PaymentsConfig,
+    /// `REDIS_URL` (`redis://HOST:PORT`): what several instances share (rate limits, the sign-in
+    /// throttle, the read cache). Without it everything is kept in this process.
+    pub redis_url: Option<String>,
+    /// `RATE_LIMIT_WHEN_REDIS_DOWN`: `local` (default: each instance counts on its own while Redis
+    /// is unavailable) or `open` (admit every request meanwhile).
+    pub rate_limit_when_redis_down: WhenDown,
 }
 
 /// A configuration value that cannot be used.
@@ -59,6 +69,8 @@ pub enum ConfigError {
     IdleTimeout { value: String, source: ParseIntError },
     #[error("MAX_CONNECTIONS={value} is not a positive number")]
     MaxConnections { value: String, source: ParseIntError },
+    #[error("DATABASE_CONNECTIONS={value} is not a number of connections (1 to 1000)")]
+    DatabaseConnections { value: String },
     #[error("JWT_SECRET must have at least 32 characters")]
     ShortSecret,
     #[error(
@@ -86,6 +98,8 @@ pub enum ConfigError {
     PaymentsRetries { value: String },
     #[error("PAYMENTS_RETRY_DELAY_MS={value} is not a number of milliseconds")]
     PaymentsRetryDelay { value: String, source: ParseIntError },
+    #[error("RATE_LIMIT_WHEN_REDIS_DOWN={value} is not `local` or `open`")]
+    RateLimitWhenDown { value: String, source: UnknownWhenDown },
     #[error("BILLING_PLANS is not a JSON array of plans")]
     BillingPlans { source: serde_json::Error },
 }
@@ -152,6 +166,20 @@ impl Config {
             None => (random_secret(), true),
         };
         let payments = payments_from(&var)?;
+        let database_connections = match var("DATABASE_CONNECTIONS") {
+            Some(value) => value
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=1000).contains(n))
+                .ok_or(ConfigError::DatabaseConnections { value })?,
+            None => 8,
+        };
+        let rate_limit_when_redis_down = match var("RATE_LIMIT_WHEN_REDIS_DOWN") {
+            Some(value) => {
+                value.parse().map_err(|source| ConfigError::RateLimitWhenDown { value: value.clone(), source })?
+            }
+            None => WhenDown::default(),
+        };
         if var("ADMIN_EMAILS").is_some() {
             return Err(ConfigError::AdminEmails);
         }
@@ -159,6 +187,7 @@ impl Config {
             Self {
                 address: SocketAddr::new(host, port),
                 database_url: var("DATABASE_URL").unwrap_or_else(|| "sqlite://devora.db".into()),
+                database_connections,
                 jwt_secret,
                 body_limit,
                 access_token_seconds,
@@ -166,6 +195,8 @@ impl Config {
                 connections,
                 trusted_proxies,
                 payments,
+                redis_url: var("REDIS_URL"),
+                rate_limit_when_redis_down,
             },
             missing,
         ))

@@ -6,6 +6,7 @@
 
 pub mod auth;
 pub mod config;
+pub mod db;
 mod docs;
 pub mod error;
 pub mod mailer;
@@ -16,21 +17,20 @@ pub mod roles;
 pub mod serve;
 mod services;
 pub mod sessions;
+pub mod shared_store;
 pub mod single_use;
 pub mod throttle;
 
-use std::str::FromStr;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
 use contract_server::Core;
-use sqlx::SqlitePool;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use config::Config;
+pub use db::Db;
 pub use error::ApiError;
 pub use serve::{ConnectionLimits, serve};
 
@@ -39,7 +39,7 @@ pub const OPENAPI_YAML: &str = include_str!("../../openapi.yaml");
 
 /// Everything the handlers share.
 pub struct App {
-    pub pool: SqlitePool,
+    pub db: Db,
     pub tokens: Arc<auth::Tokens>,
     pub authenticator: Arc<auth::DbAuthenticator>,
     pub mailer: Arc<dyn mailer::Mailer>,
@@ -48,6 +48,8 @@ pub struct App {
     pub payments: Option<Arc<dyn providers::PaymentProvider>>,
     pub config: Config,
     pub login_throttle: throttle::LoginThrottle,
+    /// Redis, when `REDIS_URL` is set.
+    pub shared: Option<shared_store::SharedStore>,
     started: Instant,
     openapi_json: serde_json::Map<String, serde_json::Value>,
     docs_html: String,
@@ -56,16 +58,16 @@ pub struct App {
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
-    #[error("cannot open the database")]
-    Database(#[source] sqlx::Error),
-    #[error("cannot apply the database migrations")]
-    Migration(#[source] sqlx::migrate::MigrateError),
+    #[error(transparent)]
+    Database(#[from] db::OpenError),
     #[error("the embedded openapi.yaml does not parse")]
     ContractDocument(#[source] serde_yaml::Error),
     #[error("the embedded openapi.yaml is not a YAML mapping")]
     ContractShape,
     #[error("the payment provider's HTTP client cannot be built")]
     PaymentsClient(#[source] reqwest::Error),
+    #[error(transparent)]
+    Redis(#[from] shared_store::InvalidRedisUrl),
     #[error("the routers cannot be built")]
     Router(#[source] contract_server::SpecError),
 }
@@ -80,29 +82,16 @@ pub async fn read_project(
     app.project(owner, id).await
 }
 
-/// Opens (creating if missing) and migrates the database.
-pub async fn open_database(url: &str) -> Result<SqlitePool, StartError> {
-    let options = SqliteConnectOptions::from_str(url)
-        .map_err(StartError::Database)?
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(5));
-    let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await.map_err(StartError::Database)?;
-    sqlx::migrate!("./migrations").run(&pool).await.map_err(StartError::Migration)?;
-    Ok(pool)
-}
-
 /// Builds the application: the database, the routers of the mounted tags, the fallbacks.
 pub async fn build(
     config: Config,
     mailer: Option<Arc<dyn mailer::Mailer>>,
     providers: oauth::Providers,
 ) -> Result<(Router, Arc<App>), StartError> {
-    let pool = open_database(&config.database_url).await?;
+    let db = Db::open(&config.database_url, config.database_connections).await?;
     let tokens = Arc::new(auth::Tokens::new(&config.jwt_secret, config.access_token_seconds));
-    let authenticator = Arc::new(auth::DbAuthenticator::new(tokens.clone(), pool.clone()));
-    let mailer = mailer.unwrap_or_else(|| Arc::new(mailer::OutboxMailer { pool: pool.clone() }));
+    let authenticator = Arc::new(auth::DbAuthenticator::new(tokens.clone(), db.clone()));
+    let mailer = mailer.unwrap_or_else(|| Arc::new(mailer::OutboxMailer { db: db.clone() }));
     let document: serde_json::Value = serde_yaml::from_str(OPENAPI_YAML).map_err(StartError::ContractDocument)?;
     let serde_json::Value::Object(openapi_json) = document else { return Err(StartError::ContractShape) };
     let payments = match &config.payments.provider {
@@ -111,24 +100,34 @@ pub async fn build(
         None => None,
     };
     let docs_html = docs::render(&openapi_json, &provider_statuses(&config, &providers, payments.is_some()));
+    let shared = config.redis_url.as_deref().map(shared_store::SharedStore::connect).transpose()?;
+    let login_throttle = match &shared {
+        Some(shared) => throttle::LoginThrottle::shared(shared.clone()),
+        None => throttle::LoginThrottle::default(),
+    };
     let app = Arc::new(App {
-        pool,
+        db,
         tokens,
         authenticator: authenticator.clone(),
         mailer,
         providers,
         payments,
         config: config.clone(),
-        login_throttle: throttle::LoginThrottle::default(),
+        login_throttle,
+        shared: shared.clone(),
         started: Instant::now(),
         openapi_json,
         docs_html,
     });
-    let core = Arc::new(
-        Core::new(authenticator, config.body_limit)
-            .with_response_validation(config.response_validation)
-            .with_trusted_proxies(config.trusted_proxies.clone()),
-    );
+    let core = Core::new(authenticator, config.body_limit)
+        .with_response_validation(config.response_validation)
+        .with_trusted_proxies(config.trusted_proxies.clone());
+    let core = Arc::new(match shared {
+        Some(shared) => {
+            core.with_limiter(Arc::new(shared_store::RedisRateLimiter::new(shared, config.rate_limit_when_redis_down)))
+        }
+        None => core,
+    });
     let contract = StartError::Router;
     let router = Router::new()
         .merge(api_server::auth_router(app.clone(), core.clone()).map_err(contract)?)

@@ -1,8 +1,8 @@
 //! Outgoing mail. The default [`OutboxMailer`] writes messages to the `outbox` table, where an
 //! operator's relay (or a test) picks them up.
 
+use crate::db::{Db, on_db, sql};
 use contract_server::BoxFuture;
-use sqlx::SqlitePool;
 
 /// A message to send.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,19 +19,21 @@ pub trait Mailer: Send + Sync + 'static {
 
 /// Writes each message to the `outbox` table.
 pub struct OutboxMailer {
-    pub pool: SqlitePool,
+    pub db: Db,
 }
 
 impl Mailer for OutboxMailer {
     fn send<'a>(&'a self, message: Message) -> BoxFuture<'a, Result<(), sqlx::Error>> {
         Box::pin(async move {
-            sqlx::query("INSERT INTO outbox (recipient, subject, body, created_at) VALUES (?, ?, ?, ?)")
-                .bind(&message.to)
-                .bind(&message.subject)
-                .bind(&message.body)
-                .bind(chrono::Utc::now())
-                .execute(&self.pool)
-                .await?;
+            on_db!(&self.db, pool => {
+                sqlx::query(sql(pool, "INSERT INTO outbox (recipient, subject, body, created_at) VALUES (?, ?, ?, ?)"))
+                    .bind(&message.to)
+                    .bind(&message.subject)
+                    .bind(&message.body)
+                    .bind(chrono::Utc::now())
+                    .execute(pool)
+                    .await.map(|done| done.rows_affected())
+            })?;
             Ok(())
         })
     }

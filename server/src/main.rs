@@ -61,15 +61,15 @@ async fn admin(change: Change, email: &str) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let pool = match server::open_database(&config.database_url).await {
-        Ok(pool) => pool,
+    let db = match server::Db::open(&config.database_url, 1).await {
+        Ok(db) => db,
         Err(error) => {
             eprintln!("error: {}: {}", config.database_url, contract_server::sources(&error));
             return ExitCode::from(1);
         }
     };
-    let changed = server::roles::change(&pool, email, change).await;
-    pool.close().await;
+    let changed = server::roles::change(&db, email, change).await;
+    db.close().await;
     match changed {
         Ok(true) => {
             let role = if change == Change::Grant { "an admin" } else { "a plain user" };

@@ -19,12 +19,12 @@ pub mod google;
 
 use std::time::Duration;
 
+use crate::db::{Db, on_db, sql};
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use contract_server::BoxFuture;
 use schemas::auth::OAuthProvider;
 use sha2::Digest;
-use sqlx::SqlitePool;
 
 use crate::config::OAuthConfig;
 use crate::single_use::{SingleUse, token_hash};
@@ -127,35 +127,40 @@ pub struct Started {
 }
 
 /// Starts a sign-in with `provider`: stores a fresh state (hashed) with a fresh PKCE verifier.
-pub async fn start(pool: &SqlitePool, provider: OAuthProvider) -> Result<Started, sqlx::Error> {
+pub async fn start(db: &Db, provider: OAuthProvider) -> Result<Started, sqlx::Error> {
     let kind = SingleUse::OAuthState;
     let state = kind.new_token();
     // 32 random bytes in hex: 64 characters of the unreserved set (RFC 7636 asks for 43 to 128).
     let verifier = hex::encode(crate::config::random_secret());
     let expires_at = Utc::now() + kind.lifetime();
-    sqlx::query("INSERT INTO oauth_states (state_hash, provider, expires_at, pkce_verifier) VALUES (?, ?, ?, ?)")
-        .bind(token_hash(&state))
-        .bind(provider_name(provider))
-        .bind(expires_at)
-        .bind(&verifier)
-        .execute(pool)
-        .await?;
+    on_db!(db, pool => {
+        sqlx::query(sql(pool, "INSERT INTO oauth_states (state_hash, provider, expires_at, pkce_verifier) VALUES (?, ?, ?, ?)"))
+            .bind(token_hash(&state))
+            .bind(provider_name(provider))
+            .bind(expires_at)
+            .bind(&verifier)
+            .execute(pool)
+            .await.map(|done| done.rows_affected())
+    })?;
     Ok(Started { state, challenge: challenge(&verifier), expires_at })
 }
 
 /// Uses `state` for `provider`: when it is known, unused and unexpired, marks it used and returns
 /// its PKCE verifier; `None` otherwise. One statement does both (as [`SingleUse::consume`]), so a
 /// state works once even when two callbacks race.
-pub async fn finish(pool: &SqlitePool, provider: OAuthProvider, state: &str) -> Result<Option<String>, sqlx::Error> {
-    let claimed: Option<(Option<String>,)> = sqlx::query_as(
-        "UPDATE oauth_states SET used_at = ?1 WHERE state_hash = ?2 AND used_at IS NULL AND expires_at > ?1 \
-         AND provider = ?3 RETURNING pkce_verifier",
-    )
-    .bind(Utc::now())
-    .bind(token_hash(state))
-    .bind(provider_name(provider))
-    .fetch_optional(pool)
-    .await?;
+pub async fn finish(db: &Db, provider: OAuthProvider, state: &str) -> Result<Option<String>, sqlx::Error> {
+    let claimed: Option<(Option<String>,)> = on_db!(db, pool => {
+        sqlx::query_as(sql(
+            pool,
+            "UPDATE oauth_states SET used_at = ?1 WHERE state_hash = ?2 AND used_at IS NULL AND expires_at > ?1 \
+             AND provider = ?3 RETURNING pkce_verifier",
+        ))
+        .bind(Utc::now())
+        .bind(token_hash(state))
+        .bind(provider_name(provider))
+        .fetch_optional(pool)
+        .await
+    })?;
     // A state stored before PKCE (no verifier) cannot finish: its consent URL had no challenge.
     Ok(claimed.and_then(|(verifier,)| verifier))
 }

@@ -4,7 +4,7 @@
 //! with access to the database makes an existing account admin, after checking whose it is. Then
 //! admins manage roles through the API (`PATCH /api/v2/admin/users/{user_id}`).
 
-use sqlx::SqlitePool;
+use crate::db::{Db, on_db, sql};
 
 /// What `server admin …` does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -16,12 +16,13 @@ pub enum Change {
 }
 
 /// Sets the role of the account of `email` (any case). `Ok(false)` when there is no such account.
-pub async fn change(pool: &SqlitePool, email: &str, change: Change) -> Result<bool, sqlx::Error> {
+pub async fn change(db: &Db, email: &str, change: Change) -> Result<bool, sqlx::Error> {
     let role = match change {
         Change::Grant => "admin",
         Change::Revoke => "user",
     };
-    let updated =
-        sqlx::query("UPDATE users SET role = ? WHERE email = ?").bind(role).bind(email.trim()).execute(pool).await?;
-    Ok(updated.rows_affected() == 1)
+    let updated = on_db!(db, pool => {
+        sqlx::query(sql(pool, "UPDATE users SET role = ? WHERE email = ?")).bind(role).bind(email.trim()).execute(pool).await.map(|done| done.rows_affected())
+    })?;
+    Ok(updated == 1)
 }

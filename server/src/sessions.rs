@@ -14,27 +14,31 @@
 //!   successor included, and whoever holds it must sign in again.
 
 use chrono::Utc;
-use sqlx::SqlitePool;
 
+use crate::db::{Db, on_db, sql};
 use crate::single_use::{SingleUse, token_hash};
 
 /// Starts a session for `user_id`; returns its id.
-pub async fn start(pool: &SqlitePool, user_id: &str) -> Result<String, sqlx::Error> {
+pub async fn start(db: &Db, user_id: &str) -> Result<String, sqlx::Error> {
     let id = hex::encode(crate::config::random_secret());
-    sqlx::query("INSERT INTO sessions (id, user_id) VALUES (?, ?)").bind(&id).bind(user_id).execute(pool).await?;
+    on_db!(db, pool => {
+        sqlx::query(sql(pool, "INSERT INTO sessions (id, user_id) VALUES (?, ?)")).bind(&id).bind(user_id).execute(pool).await.map(|done| done.rows_affected())
+    })?;
     Ok(id)
 }
 
 /// Issues a refresh token for `user_id` in `session`.
-pub async fn issue_refresh(pool: &SqlitePool, user_id: &str, session: &str) -> Result<String, sqlx::Error> {
+pub async fn issue_refresh(db: &Db, user_id: &str, session: &str) -> Result<String, sqlx::Error> {
     let token = SingleUse::Refresh.new_token();
-    sqlx::query("INSERT INTO refresh_tokens (token_hash, user_id, expires_at, family) VALUES (?, ?, ?, ?)")
-        .bind(token_hash(&token))
-        .bind(user_id)
-        .bind(Utc::now() + SingleUse::Refresh.lifetime())
-        .bind(session)
-        .execute(pool)
-        .await?;
+    on_db!(db, pool => {
+        sqlx::query(sql(pool, "INSERT INTO refresh_tokens (token_hash, user_id, expires_at, family) VALUES (?, ?, ?, ?)"))
+            .bind(token_hash(&token))
+            .bind(user_id)
+            .bind(Utc::now() + SingleUse::Refresh.lifetime())
+            .bind(session)
+            .execute(pool)
+            .await.map(|done| done.rows_affected())
+    })?;
     Ok(token)
 }
 
@@ -51,30 +55,36 @@ pub enum Rotation {
 
 /// Uses `token` for a refresh. One statement claims the token, so a token rotates once even when
 /// two requests race.
-pub async fn rotate(pool: &SqlitePool, token: &str) -> Result<Rotation, sqlx::Error> {
+pub async fn rotate(db: &Db, token: &str) -> Result<Rotation, sqlx::Error> {
     let (now, hash) = (Utc::now(), token_hash(token));
-    let claimed: Option<(String, String)> = sqlx::query_as(
-        "UPDATE refresh_tokens SET used_at = ?1, rotated_at = ?1 \
-         WHERE token_hash = ?2 AND used_at IS NULL AND expires_at > ?1 \
-         RETURNING user_id, COALESCE(family, token_hash)",
-    )
-    .bind(now)
-    .bind(&hash)
-    .fetch_optional(pool)
-    .await?;
+    let claimed: Option<(String, String)> = on_db!(db, pool => {
+        sqlx::query_as(sql(
+            pool,
+            "UPDATE refresh_tokens SET used_at = ?1, rotated_at = ?1 \
+             WHERE token_hash = ?2 AND used_at IS NULL AND expires_at > ?1 \
+             RETURNING user_id, COALESCE(family, token_hash)",
+        ))
+        .bind(now)
+        .bind(&hash)
+        .fetch_optional(pool)
+        .await
+    })?;
     if let Some((user_id, session)) = claimed {
         return Ok(Rotation::Rotated { user_id, session });
     }
-    let replayed: Option<(String, String)> = sqlx::query_as(
-        "SELECT user_id, COALESCE(family, token_hash) FROM refresh_tokens WHERE token_hash = ? AND rotated_at IS NOT NULL",
-    )
-    .bind(&hash)
-    .fetch_optional(pool)
-    .await?;
+    let replayed: Option<(String, String)> = on_db!(db, pool => {
+        sqlx::query_as(sql(
+            pool,
+            "SELECT user_id, COALESCE(family, token_hash) FROM refresh_tokens WHERE token_hash = ? AND rotated_at IS NOT NULL",
+        ))
+        .bind(&hash)
+        .fetch_optional(pool)
+        .await
+    })?;
     Ok(match replayed {
         Some((user_id, session)) => {
             tracing::warn!("a rotated refresh token was presented again: its session is ended");
-            end(pool, &session).await?;
+            end(db, &session).await?;
             Rotation::Replayed { user_id }
         }
         None => Rotation::Refused,
@@ -82,41 +92,48 @@ pub async fn rotate(pool: &SqlitePool, token: &str) -> Result<Rotation, sqlx::Er
 }
 
 /// The session of an unused refresh token of `user_id`, when there is one.
-pub async fn of_refresh_token(pool: &SqlitePool, token: &str, user_id: &str) -> Result<Option<String>, sqlx::Error> {
-    let found: Option<(String,)> = sqlx::query_as(
-        "SELECT COALESCE(family, token_hash) FROM refresh_tokens WHERE token_hash = ? AND user_id = ? AND used_at IS NULL",
-    )
-    .bind(token_hash(token))
-    .bind(user_id)
-    .fetch_optional(pool)
-    .await?;
+pub async fn of_refresh_token(db: &Db, token: &str, user_id: &str) -> Result<Option<String>, sqlx::Error> {
+    let found: Option<(String,)> = on_db!(db, pool => {
+        sqlx::query_as(sql(
+            pool,
+            "SELECT COALESCE(family, token_hash) FROM refresh_tokens WHERE token_hash = ? AND user_id = ? AND used_at IS NULL",
+        ))
+        .bind(token_hash(token))
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await
+    })?;
     Ok(found.map(|(session,)| session))
 }
 
 /// Ends `session`: its refresh tokens and access tokens stop working.
-pub async fn end(pool: &SqlitePool, session: &str) -> Result<(), sqlx::Error> {
+pub async fn end(db: &Db, session: &str) -> Result<(), sqlx::Error> {
     let now = Utc::now();
-    let mut transaction = pool.begin().await?;
-    sqlx::query("UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL")
-        .bind(now)
-        .bind(session)
-        .execute(&mut *transaction)
-        .await?;
-    sqlx::query("UPDATE refresh_tokens SET used_at = ? WHERE COALESCE(family, token_hash) = ? AND used_at IS NULL")
-        .bind(now)
-        .bind(session)
-        .execute(&mut *transaction)
-        .await?;
-    transaction.commit().await
+    on_db!(db, pool => {
+        let mut transaction = pool.begin().await?;
+        sqlx::query(sql(pool, "UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL"))
+            .bind(now)
+            .bind(session)
+            .execute(&mut *transaction)
+            .await?;
+        sqlx::query(sql(pool, "UPDATE refresh_tokens SET used_at = ? WHERE COALESCE(family, token_hash) = ? AND used_at IS NULL"))
+            .bind(now)
+            .bind(session)
+            .execute(&mut *transaction)
+            .await?;
+        transaction.commit().await
+    })
 }
 
 /// Ends every session of `user_id`, and its pending password-reset tokens.
-pub async fn end_all(pool: &SqlitePool, user_id: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL")
-        .bind(Utc::now())
-        .bind(user_id)
-        .execute(pool)
-        .await?;
-    SingleUse::Refresh.revoke_all(pool, user_id).await?;
-    SingleUse::PasswordReset.revoke_all(pool, user_id).await
+pub async fn end_all(db: &Db, user_id: &str) -> Result<(), sqlx::Error> {
+    on_db!(db, pool => {
+        sqlx::query(sql(pool, "UPDATE sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL"))
+            .bind(Utc::now())
+            .bind(user_id)
+            .execute(pool)
+            .await.map(|done| done.rows_affected())
+    })?;
+    SingleUse::Refresh.revoke_all(db, user_id).await?;
+    SingleUse::PasswordReset.revoke_all(db, user_id).await
 }

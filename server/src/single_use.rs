@@ -1,9 +1,9 @@
 //! Single-use tokens: refresh tokens, password reset tokens and OAuth states. Each is random,
 //! prefixed by its kind, stored only as its SHA-256 hash with an expiry, and works once.
 
+use crate::db::{Db, on_db, sql};
 use chrono::{DateTime, Duration, Utc};
 use sha2::Digest;
-use sqlx::{AssertSqlSafe, SqlitePool};
 
 /// A kind of single-use token: where it is stored, whom it belongs to, how long it lives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,16 +50,19 @@ impl SingleUse {
 
     /// Makes a token for `subject` (a user id, or a provider's name) and stores its hash; returns
     /// the token and when it expires.
-    pub async fn issue(self, pool: &SqlitePool, subject: &str) -> Result<(String, DateTime<Utc>), sqlx::Error> {
+    pub async fn issue(self, db: &Db, subject: &str) -> Result<(String, DateTime<Utc>), sqlx::Error> {
         let (table, hash, owner) = self.columns();
         let token = self.new_token();
         let expires_at = Utc::now() + self.lifetime();
-        sqlx::query(AssertSqlSafe(format!("INSERT INTO {table} ({hash}, {owner}, expires_at) VALUES (?, ?, ?)")))
-            .bind(token_hash(&token))
-            .bind(subject)
-            .bind(expires_at)
-            .execute(pool)
-            .await?;
+        let text = format!("INSERT INTO {table} ({hash}, {owner}, expires_at) VALUES (?, ?, ?)");
+        on_db!(db, pool => {
+            sqlx::query(sql(pool, text))
+                .bind(token_hash(&token))
+                .bind(subject)
+                .bind(expires_at)
+                .execute(pool)
+                .await.map(|done| done.rows_affected())
+        })?;
         Ok((token, expires_at))
     }
 
@@ -68,7 +71,7 @@ impl SingleUse {
     /// exceed the cap.
     pub async fn issue_at_most(
         self,
-        pool: &SqlitePool,
+        db: &Db,
         subject: &str,
         at_most: u32,
         period: Duration,
@@ -78,51 +81,44 @@ impl SingleUse {
         let now = Utc::now();
         let expires_at = now + self.lifetime();
         // A token issued within `period` expires after `now + lifetime - period`.
-        let inserted = sqlx::query(AssertSqlSafe(format!(
+        let text = format!(
             "INSERT INTO {table} ({hash}, {owner}, expires_at) SELECT ?1, ?2, ?3 \
              WHERE (SELECT COUNT(*) FROM {table} WHERE {owner} = ?2 AND expires_at > ?4) < ?5"
-        )))
-        .bind(token_hash(&token))
-        .bind(subject)
-        .bind(expires_at)
-        .bind(expires_at - period)
-        .bind(at_most)
-        .execute(pool)
-        .await?;
-        Ok((inserted.rows_affected() == 1).then_some((token, expires_at)))
+        );
+        let inserted = on_db!(db, pool => {
+            sqlx::query(sql(pool, text))
+                .bind(token_hash(&token))
+                .bind(subject)
+                .bind(expires_at)
+                .bind(expires_at - period)
+                .bind(i64::from(at_most))
+                .execute(pool)
+                .await.map(|done| done.rows_affected())
+        })?;
+        Ok((inserted == 1).then_some((token, expires_at)))
     }
 
     /// Uses `token`: when it is known, unused, unexpired (and, given `subject`, belongs to it),
     /// marks it used and returns its subject; `None` otherwise. One statement does both, so a token
     /// works once even when two requests race.
-    pub async fn consume(
-        self,
-        pool: &SqlitePool,
-        token: &str,
-        subject: Option<&str>,
-    ) -> Result<Option<String>, sqlx::Error> {
+    pub async fn consume(self, db: &Db, token: &str, subject: Option<&str>) -> Result<Option<String>, sqlx::Error> {
         let (table, hash, owner) = self.columns();
         let now = Utc::now();
-        let claimed: Option<(String,)> = sqlx::query_as(AssertSqlSafe(format!(
+        let text = format!(
             "UPDATE {table} SET used_at = ?1 WHERE {hash} = ?2 AND used_at IS NULL AND expires_at > ?1 \
              AND (?3 IS NULL OR {owner} = ?3) RETURNING {owner}"
-        )))
-        .bind(now)
-        .bind(token_hash(token))
-        .bind(subject)
-        .fetch_optional(pool)
-        .await?;
+        );
+        let claimed: Option<(String,)> = on_db!(db, pool => {
+            sqlx::query_as(sql(pool, text)).bind(now).bind(token_hash(token)).bind(subject).fetch_optional(pool).await
+        })?;
         Ok(claimed.map(|(subject,)| subject))
     }
 
     /// Ends every unused token of `subject`.
-    pub async fn revoke_all(self, pool: &SqlitePool, subject: &str) -> Result<(), sqlx::Error> {
+    pub async fn revoke_all(self, db: &Db, subject: &str) -> Result<(), sqlx::Error> {
         let (table, _, owner) = self.columns();
-        sqlx::query(AssertSqlSafe(format!("UPDATE {table} SET used_at = ? WHERE {owner} = ? AND used_at IS NULL")))
-            .bind(Utc::now())
-            .bind(subject)
-            .execute(pool)
-            .await?;
+        let text = format!("UPDATE {table} SET used_at = ? WHERE {owner} = ? AND used_at IS NULL");
+        on_db!(db, pool => sqlx::query(sql(pool, text)).bind(Utc::now()).bind(subject).execute(pool).await.map(|done| done.rows_affected()))?;
         Ok(())
     }
 }
@@ -140,8 +136,7 @@ mod tests {
     async fn a_token_works_once_for_its_subject_until_revoked() {
         let dir = std::env::temp_dir().join(format!("single-use-{}", uuid::Uuid::new_v4()));
         std::fs::create_dir_all(&dir).expect("temp dir");
-        let pool =
-            crate::open_database(&format!("sqlite://{}", dir.join("test.db").display())).await.expect("database");
+        let pool = crate::Db::open(&format!("sqlite://{}", dir.join("test.db").display()), 2).await.expect("database");
         let kind = SingleUse::OAuthState;
 
         let (token, expires_at) = kind.issue(&pool, "google").await.expect("issue");

@@ -9,6 +9,7 @@ use schemas::auth::Role;
 use super::listing::{List, like_pattern};
 use super::{UserRow, answer, current_user};
 use crate::App;
+use crate::db::{on_db, sql};
 
 /// The detail of a `404` for an account that does not exist.
 const NO_ACCOUNT: &str = "No account with this id.";
@@ -20,12 +21,13 @@ fn role_name(role: Role) -> &'static str {
 impl Admin for App {
     async fn admin_stats(&self, _: RequestContext) -> AdminStatsResponse {
         answer(async {
-            let count = |sql: &'static str| async move {
-                sqlx::query_as::<_, (i64,)>(sql).fetch_one(&self.pool).await.map(|(n,)| n.max(0) as u64)
+            let count = |text: &'static str| async move {
+                on_db!(&self.db, pool => sqlx::query_as::<_, (i64,)>(sql(pool, text)).fetch_one(pool).await)
+                    .map(|(n,)| n.max(0) as u64)
             };
             Ok(AdminStatsResponse::Ok(AdminStats {
                 users: count("SELECT COUNT(*) FROM users").await?,
-                disabled_users: count("SELECT COUNT(*) FROM users WHERE disabled = 1").await?,
+                disabled_users: count("SELECT COUNT(*) FROM users WHERE disabled = TRUE").await?,
                 projects: count("SELECT COUNT(*) FROM projects").await?,
                 files: count("SELECT COUNT(*) FROM files").await?,
                 generation_jobs: 0,
@@ -41,13 +43,13 @@ impl Admin for App {
             let (rows, page) = List::new(
                 UserRow::SELECT,
                 "WHERE (?1 IS NULL OR role = ?1) AND (?2 IS NULL OR disabled = ?2) \
-                 AND (?3 IS NULL OR email LIKE ?3 ESCAPE '\\' OR full_name LIKE ?3 ESCAPE '\\')",
+                 AND (?3 IS NULL OR LOWER(email) LIKE LOWER(?3) ESCAPE '\\' OR LOWER(full_name) LIKE LOWER(?3) ESCAPE '\\')",
                 "ORDER BY created_at, id",
             )
             .bind(query.role.map(role_name))
             .bind(query.disabled)
             .bind(query.search.as_deref().map(like_pattern))
-            .fetch_page::<UserRow>(&self.pool, &query.pagination)
+            .fetch_page::<UserRow>(&self.db, &query.pagination)
             .await?;
             let items = rows.into_iter().map(UserRow::into_response).collect::<Result<Vec<_>, _>>()?;
             Ok(AdminListUsersResponse::Ok(page.with(items)))
@@ -67,14 +69,16 @@ impl Admin for App {
             if me && (body.role == Some(Role::User) || body.disabled == Some(true)) {
                 return Ok(AdminUpdateUserResponse::conflict("An admin cannot demote or disable their own account."));
             }
-            let updated =
-                sqlx::query("UPDATE users SET role = COALESCE(?, role), disabled = COALESCE(?, disabled) WHERE id = ?")
+            let updated = on_db!(&self.db, pool => {
+                sqlx::query(sql(pool, "UPDATE users SET role = COALESCE(?, role), disabled = COALESCE(?, disabled) WHERE id = ?"))
                     .bind(body.role.map(role_name))
                     .bind(body.disabled)
                     .bind(&id)
-                    .execute(&self.pool)
-                    .await?;
-            if updated.rows_affected() == 0 {
+                    .execute(pool)
+                    .await
+                    .map(|done| done.rows_affected())
+            })?;
+            if updated == 0 {
                 return Ok(AdminUpdateUserResponse::not_found(NO_ACCOUNT));
             }
             self.authenticator.forget(&id);

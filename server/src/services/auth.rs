@@ -11,6 +11,7 @@ use uuid::Uuid;
 use super::{UserRow, answer, caller, current_user};
 use crate::App;
 use crate::auth::{hash_password, verify_password};
+use crate::db::{Db, on_db, sql};
 use crate::error::{ApiError, is_unique_violation};
 use crate::mailer::Message;
 use crate::oauth::{self, OAuthError};
@@ -32,10 +33,10 @@ impl App {
     async fn token_pair(&self, user: UserRow, session: Option<&str>) -> Result<TokenResponse, ApiError> {
         let session = match session {
             Some(session) => session.to_owned(),
-            None => sessions::start(&self.pool, &user.id).await?,
+            None => sessions::start(&self.db, &user.id).await?,
         };
         let access_token = self.tokens.issue(&user.id, &user.role, &session)?;
-        let refresh_token = sessions::issue_refresh(&self.pool, &user.id, &session).await?;
+        let refresh_token = sessions::issue_refresh(&self.db, &user.id, &session).await?;
         Ok(TokenResponse {
             access_token,
             token_type: TokenType::Bearer,
@@ -46,10 +47,8 @@ impl App {
     }
 
     async fn user_by_email(&self, email: &str) -> Result<Option<UserRow>, sqlx::Error> {
-        sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(format!("{} WHERE email = ?", UserRow::SELECT)))
-            .bind(email)
-            .fetch_optional(&self.pool)
-            .await
+        let text = format!("{} WHERE email = ?", UserRow::SELECT);
+        on_db!(&self.db, pool => sqlx::query_as::<_, UserRow>(sql(pool, text)).bind(email).fetch_optional(pool).await)
     }
 
     /// The account just created with this id.
@@ -59,11 +58,13 @@ impl App {
 
     async fn set_password(&self, user_id: &str, password: String) -> Result<(), ApiError> {
         let hashed = hash(password).await?;
-        sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
-            .bind(hashed)
-            .bind(user_id)
-            .execute(&self.pool)
-            .await?;
+        on_db!(&self.db, pool => {
+            sqlx::query(sql(pool, "UPDATE users SET password_hash = ? WHERE id = ?"))
+                .bind(&hashed)
+                .bind(user_id)
+                .execute(pool)
+                .await.map(|done| done.rows_affected())
+        })?;
         self.end_sessions(user_id).await?;
         Ok(())
     }
@@ -71,7 +72,7 @@ impl App {
     /// Ends every session of an account (after a password change or reset, or when it is
     /// disabled): its refresh, access and pending reset tokens stop working at once.
     pub(super) async fn end_sessions(&self, user_id: &str) -> Result<(), sqlx::Error> {
-        sessions::end_all(&self.pool, user_id).await?;
+        sessions::end_all(&self.db, user_id).await?;
         self.authenticator.forget(user_id);
         Ok(())
     }
@@ -83,16 +84,20 @@ impl Auth for App {
             let email = body.email.trim().to_owned();
             let password_hash = hash(body.password.0).await?;
             let id = Uuid::new_v4().to_string();
-            let inserted = sqlx::query(
-                "INSERT INTO users (id, email, password_hash, full_name, created_at) VALUES (?, ?, ?, ?, ?)",
-            )
-            .bind(&id)
-            .bind(&email)
-            .bind(&password_hash)
-            .bind(&body.full_name)
-            .bind(Utc::now())
-            .execute(&self.pool)
-            .await;
+            let inserted = on_db!(&self.db, pool => {
+                sqlx::query(sql(
+                    pool,
+                    "INSERT INTO users (id, email, password_hash, full_name, created_at) VALUES (?, ?, ?, ?, ?)",
+                ))
+                .bind(&id)
+                .bind(&email)
+                .bind(&password_hash)
+                .bind(&body.full_name)
+                .bind(Utc::now())
+                .execute(pool)
+                .await
+                .map(|_| ())
+            });
             match inserted {
                 Err(error) if is_unique_violation(&error) => {
                     return Ok(RegisterResponse::conflict(format!("An account with {email} already exists.")));
@@ -107,7 +112,7 @@ impl Auth for App {
     async fn login(&self, _: RequestContext, body: UserLogin) -> LoginResponse {
         answer(async {
             let email = body.email.trim();
-            if let Err(seconds) = self.login_throttle.check(email) {
+            if let Err(seconds) = self.login_throttle.check(email).await {
                 let minutes = seconds.div_ceil(60);
                 return Ok(LoginResponse::too_many_requests(format!(
                     "Too many failed sign-ins for this account: try again in {minutes} minute(s), or reset the password."
@@ -117,11 +122,11 @@ impl Auth for App {
             let stored = user.as_ref().and_then(|u| u.password_hash.clone());
             let valid = verify(body.password, stored).await;
             if !valid {
-                self.login_throttle.failed(email);
+                self.login_throttle.failed(email).await;
             }
             Ok(match user {
                 Some(user) if valid && !user.disabled => {
-                    self.login_throttle.succeeded(email);
+                    self.login_throttle.succeeded(email).await;
                     LoginResponse::Ok(self.token_pair(user, None).await?)
                 }
                 _ => LoginResponse::unauthorized("Sign-in refused: wrong email or password, or a disabled account."),
@@ -133,7 +138,7 @@ impl Auth for App {
     async fn refresh_token(&self, _: RequestContext, body: RefreshRequest) -> RefreshTokenResponse {
         answer(async {
             let refused = || RefreshTokenResponse::unauthorized("The refresh token is unknown, used or expired.");
-            let (user_id, session) = match sessions::rotate(&self.pool, &body.refresh_token).await? {
+            let (user_id, session) = match sessions::rotate(&self.db, &body.refresh_token).await? {
                 Rotation::Rotated { user_id, session } => (user_id, session),
                 Rotation::Replayed { user_id } => {
                     self.authenticator.forget(&user_id);
@@ -153,8 +158,8 @@ impl Auth for App {
         answer(async {
             // The session of the refresh token ends, with every access token issued in it.
             let user_id = caller(&context);
-            if let Some(session) = sessions::of_refresh_token(&self.pool, &body.refresh_token, &user_id).await? {
-                sessions::end(&self.pool, &session).await?;
+            if let Some(session) = sessions::of_refresh_token(&self.db, &body.refresh_token, &user_id).await? {
+                sessions::end(&self.db, &session).await?;
                 self.authenticator.forget(&user_id);
             }
             Ok(LogoutResponse::NoContent)
@@ -188,11 +193,13 @@ impl Auth for App {
                 self.set_password(&user_id, password.0).await?;
             }
             if let Some(full_name) = body.full_name {
-                sqlx::query("UPDATE users SET full_name = ? WHERE id = ?")
-                    .bind(full_name)
-                    .bind(&user_id)
-                    .execute(&self.pool)
-                    .await?;
+                on_db!(&self.db, pool => {
+                    sqlx::query(sql(pool, "UPDATE users SET full_name = ? WHERE id = ?"))
+                        .bind(&full_name)
+                        .bind(&user_id)
+                        .execute(pool)
+                        .await.map(|done| done.rows_affected())
+                })?;
             }
             Ok(match current_user(self, &user_id).await? {
                 Some(user) => UpdateMeResponse::Ok(user.into_response()?),
@@ -209,11 +216,11 @@ impl Auth for App {
     ) -> RequestPasswordResetResponse {
         // The answer is the same, and as fast, whether or not the address has an account: the
         // token and the message are made after it, off the request path (in the request's span).
-        let (pool, mailer) = (self.pool.clone(), self.mailer.clone());
+        let (db, mailer) = (self.db.clone(), self.mailer.clone());
         let email = body.email.trim().to_owned();
         tokio::spawn(
             async move {
-                if let Err(error) = send_reset(&pool, mailer.as_ref(), &email).await {
+                if let Err(error) = send_reset(&db, mailer.as_ref(), &email).await {
                     error.log();
                 }
             }
@@ -224,7 +231,7 @@ impl Auth for App {
 
     async fn reset_password(&self, _: RequestContext, body: PasswordReset) -> ResetPasswordResponse {
         answer(async {
-            let Some(user_id) = SingleUse::PasswordReset.consume(&self.pool, &body.token, None).await? else {
+            let Some(user_id) = SingleUse::PasswordReset.consume(&self.db, &body.token, None).await? else {
                 return Ok(ResetPasswordResponse::bad_request("The reset token is unknown, used or expired."));
             };
             self.set_password(&user_id, body.new_password.0).await?;
@@ -238,7 +245,7 @@ impl Auth for App {
             let Some(client) = self.providers.get(path.provider) else {
                 return Ok(OauthAuthorizeResponse::service_unavailable(not_configured(path.provider)));
             };
-            let started = oauth::start(&self.pool, path.provider).await?;
+            let started = oauth::start(&self.db, path.provider).await?;
             Ok(OauthAuthorizeResponse::Ok(OAuthAuthorizeResponse {
                 authorization_url: client.authorization_url(&started.state, &started.challenge),
                 state: started.state,
@@ -259,7 +266,7 @@ impl Auth for App {
                 return Ok(OauthCallbackResponse::service_unavailable(not_configured(path.provider)));
             };
             // The state is spent whatever happens next: a code works once at the provider too.
-            let Some(verifier) = oauth::finish(&self.pool, path.provider, &body.state).await? else {
+            let Some(verifier) = oauth::finish(&self.db, path.provider, &body.state).await? else {
                 return Ok(OauthCallbackResponse::bad_request("The state is unknown, used or expired."));
             };
             let identity = match client.exchange(&body.code, &verifier).await {
@@ -283,14 +290,16 @@ impl Auth for App {
                 Some(user) => user,
                 None => {
                     let id = Uuid::new_v4().to_string();
-                    let inserted =
-                        sqlx::query("INSERT INTO users (id, email, full_name, created_at) VALUES (?, ?, ?, ?)")
+                    let inserted = on_db!(&self.db, pool => {
+                        sqlx::query(sql(pool, "INSERT INTO users (id, email, full_name, created_at) VALUES (?, ?, ?, ?)"))
                             .bind(&id)
                             .bind(email)
                             .bind(&identity.full_name)
                             .bind(Utc::now())
-                            .execute(&self.pool)
-                            .await;
+                            .execute(pool)
+                            .await
+                            .map(|_| ())
+                    });
                     match inserted {
                         // Registered a moment ago by another request: link to that account.
                         Err(error) if is_unique_violation(&error) => {
@@ -313,15 +322,17 @@ impl Auth for App {
 }
 
 /// Makes a reset token for the account of `email` (when there is an enabled one) and mails it.
-async fn send_reset(pool: &sqlx::SqlitePool, mailer: &dyn crate::mailer::Mailer, email: &str) -> Result<(), ApiError> {
-    let user: Option<(String, String)> = sqlx::query_as("SELECT id, email FROM users WHERE email = ? AND disabled = 0")
-        .bind(email)
-        .fetch_optional(pool)
-        .await?;
+async fn send_reset(db: &Db, mailer: &dyn crate::mailer::Mailer, email: &str) -> Result<(), ApiError> {
+    let user: Option<(String, String)> = on_db!(db, pool => {
+        sqlx::query_as(sql(pool, "SELECT id, email FROM users WHERE email = ? AND disabled = FALSE"))
+            .bind(email)
+            .fetch_optional(pool)
+            .await
+    })?;
     let Some((user_id, address)) = user else { return Ok(()) };
     // At most RESET_MAILS_PER_HOUR messages to one address, however many clients ask.
     let issued = SingleUse::PasswordReset.issue_at_most(
-        pool,
+        db,
         &user_id,
         crate::throttle::RESET_MAILS_PER_HOUR,
         chrono::Duration::hours(1),

@@ -22,6 +22,7 @@ use sha2::{Digest, Sha256};
 
 use super::{UserRow, answer, caller, current_user};
 use crate::App;
+use crate::db::{on_db, sql};
 use crate::error::{ApiError, is_unique_violation};
 use crate::payments::verify_signature;
 use crate::providers::{CheckoutRequest, PaymentProvider, ProviderError};
@@ -226,10 +227,12 @@ impl App {
         user: &UserRow,
     ) -> Result<Result<String, ProviderError>, ApiError> {
         let stored = || async {
-            sqlx::query_as::<_, (String,)>("SELECT customer_id FROM billing_customers WHERE user_id = ?")
-                .bind(&user.id)
-                .fetch_optional(&self.pool)
-                .await
+            on_db!(&self.db, pool => {
+                sqlx::query_as::<_, (String,)>(sql(pool, "SELECT customer_id FROM billing_customers WHERE user_id = ?"))
+                    .bind(&user.id)
+                    .fetch_optional(pool)
+                    .await
+            })
         };
         if let Some((id,)) = stored().await? {
             return Ok(Ok(id));
@@ -238,35 +241,43 @@ impl App {
             Ok(id) => id,
             Err(error) => return Ok(Err(error)),
         };
-        sqlx::query(
-            "INSERT INTO billing_customers (user_id, customer_id, created_at) VALUES (?, ?, ?) \
-             ON CONFLICT (user_id) DO NOTHING",
-        )
-        .bind(&user.id)
-        .bind(&id)
-        .bind(Utc::now())
-        .execute(&self.pool)
-        .await?;
+        on_db!(&self.db, pool => {
+            sqlx::query(sql(
+                pool,
+                "INSERT INTO billing_customers (user_id, customer_id, created_at) VALUES (?, ?, ?) \
+                 ON CONFLICT (user_id) DO NOTHING",
+            ))
+            .bind(&user.id)
+            .bind(&id)
+            .bind(Utc::now())
+            .execute(pool)
+            .await.map(|done| done.rows_affected())
+        })?;
         Ok(Ok(stored().await?.ok_or(ApiError::Vanished("billing customer"))?.0))
     }
 
     async fn stored_customer(&self, user_id: &str) -> Result<Option<String>, sqlx::Error> {
-        let row = sqlx::query_as::<_, (String,)>("SELECT customer_id FROM billing_customers WHERE user_id = ?")
-            .bind(user_id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = on_db!(&self.db, pool => {
+            sqlx::query_as::<_, (String,)>(sql(pool, "SELECT customer_id FROM billing_customers WHERE user_id = ?"))
+                .bind(user_id)
+                .fetch_optional(pool)
+                .await
+        })?;
         Ok(row.map(|r| r.0))
     }
 
     async fn stored_checkout(&self, user_id: &str, key: &str) -> Result<Option<CheckoutRow>, sqlx::Error> {
-        sqlx::query_as::<_, CheckoutRow>(
-            "SELECT request_hash, session_id, url, expires_at FROM checkout_sessions \
-             WHERE user_id = ? AND idempotency_key = ?",
-        )
-        .bind(user_id)
-        .bind(key)
-        .fetch_optional(&self.pool)
-        .await
+        on_db!(&self.db, pool => {
+            sqlx::query_as::<_, CheckoutRow>(sql(
+                pool,
+                "SELECT request_hash, session_id, url, expires_at FROM checkout_sessions \
+                 WHERE user_id = ? AND idempotency_key = ?",
+            ))
+            .bind(user_id)
+            .bind(key)
+            .fetch_optional(pool)
+            .await
+        })
     }
 
     /// The stored answer to a checkout key: the same session for the same body, `409` otherwise.
@@ -285,10 +296,12 @@ impl App {
     }
 
     async fn subscription_status(&self, user_id: &str) -> Result<Option<String>, sqlx::Error> {
-        let row = sqlx::query_as::<_, (String,)>("SELECT status FROM subscriptions WHERE user_id = ?")
-            .bind(user_id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = on_db!(&self.db, pool => {
+            sqlx::query_as::<_, (String,)>(sql(pool, "SELECT status FROM subscriptions WHERE user_id = ?"))
+                .bind(user_id)
+                .fetch_optional(pool)
+                .await
+        })?;
         Ok(row.map(|r| r.0))
     }
 
@@ -296,9 +309,10 @@ impl App {
     /// `ignored`.
     async fn apply_event(&self, event: &WebhookEvent, change: &Change) -> Result<WebhookOutcome, ApiError> {
         let now = Utc::now();
-        let mut tx = self.pool.begin().await?;
+        on_db!(&self.db, pool => {
+        let mut tx = pool.begin().await?;
         // The insert decides: of concurrent deliveries of one id, exactly one gets past it.
-        let inserted = sqlx::query("INSERT INTO webhook_events (event_id, received_at) VALUES (?, ?)")
+        let inserted = sqlx::query(sql(pool, "INSERT INTO webhook_events (event_id, received_at) VALUES (?, ?)"))
             .bind(&event.id)
             .bind(now)
             .execute(&mut *tx)
@@ -308,13 +322,13 @@ impl App {
             Err(error) => return Err(error.into()),
             Ok(_) => {}
         }
-        sqlx::query("DELETE FROM webhook_events WHERE received_at < ?")
+        sqlx::query(sql(pool, "DELETE FROM webhook_events WHERE received_at < ?"))
             .bind(now - chrono::Duration::days(DEDUP_DAYS))
             .execute(&mut *tx)
             .await?;
         let by_customer = match &change.customer {
             Some(customer) => {
-                sqlx::query_as::<_, (String,)>("SELECT user_id FROM billing_customers WHERE customer_id = ?")
+                sqlx::query_as::<_, (String,)>(sql(pool, "SELECT user_id FROM billing_customers WHERE customer_id = ?"))
                     .bind(customer)
                     .fetch_optional(&mut *tx)
                     .await?
@@ -323,7 +337,7 @@ impl App {
         };
         let user = match (by_customer, &change.user) {
             (Some((user,)), _) => Some(user),
-            (None, Some(hint)) => sqlx::query_as::<_, (String,)>("SELECT id FROM users WHERE id = ?")
+            (None, Some(hint)) => sqlx::query_as::<_, (String,)>(sql(pool, "SELECT id FROM users WHERE id = ?"))
                 .bind(hint)
                 .fetch_optional(&mut *tx)
                 .await?
@@ -336,7 +350,8 @@ impl App {
             return Ok(WebhookOutcome::Ignored);
         };
         // An event older than the one that set the row does not overwrite it.
-        sqlx::query(
+        sqlx::query(sql(
+            pool,
             "INSERT INTO subscriptions (user_id, status, plan, billing_interval, current_period_end, \
              cancel_at_period_end, event_created) VALUES (?, ?, ?, ?, ?, ?, ?) \
              ON CONFLICT (user_id) DO UPDATE SET status = excluded.status, \
@@ -346,7 +361,7 @@ impl App {
              cancel_at_period_end = COALESCE(excluded.cancel_at_period_end, subscriptions.cancel_at_period_end), \
              event_created = excluded.event_created \
              WHERE excluded.event_created >= subscriptions.event_created",
-        )
+        ))
         .bind(&user)
         .bind(change.status)
         .bind(change.plan)
@@ -356,15 +371,17 @@ impl App {
         .bind(event.created)
         .execute(&mut *tx)
         .await?;
-        sqlx::query(
+        sqlx::query(sql(
+            pool,
             "UPDATE users SET subscription_status = (SELECT status FROM subscriptions WHERE user_id = ?) WHERE id = ?",
-        )
+        ))
         .bind(&user)
         .bind(&user)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
         Ok(WebhookOutcome::Processed)
+        })
     }
 }
 
@@ -375,13 +392,16 @@ impl Billing for App {
 
     async fn get_subscription(&self, context: RequestContext) -> GetSubscriptionResponse {
         answer(async {
-            let row = sqlx::query_as::<_, SubscriptionRow>(
-                "SELECT status, plan, billing_interval, current_period_end, cancel_at_period_end \
-                 FROM subscriptions WHERE user_id = ?",
-            )
-            .bind(caller(&context))
-            .fetch_optional(&self.pool)
-            .await?;
+            let row = on_db!(&self.db, pool => {
+                sqlx::query_as::<_, SubscriptionRow>(sql(
+                    pool,
+                    "SELECT status, plan, billing_interval, current_period_end, cancel_at_period_end \
+                     FROM subscriptions WHERE user_id = ?",
+                ))
+                .bind(caller(&context))
+                .fetch_optional(pool)
+                .await
+            })?;
             let inactive = Subscription {
                 status: SubscriptionStatus::Inactive,
                 plan: None,
@@ -444,19 +464,22 @@ impl Billing for App {
             };
             // A concurrent request with the same key may have stored its session first: that one
             // is the answer (the provider answered both with one session for one body).
-            sqlx::query(
-                "INSERT INTO checkout_sessions (user_id, idempotency_key, request_hash, session_id, url, expires_at, \
-                 created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, idempotency_key) DO NOTHING",
-            )
-            .bind(&user_id)
-            .bind(key)
-            .bind(&hash)
-            .bind(&session.id)
-            .bind(session.url.as_str())
-            .bind(session.expires_at)
-            .bind(Utc::now())
-            .execute(&self.pool)
-            .await?;
+            on_db!(&self.db, pool => {
+                sqlx::query(sql(
+                    pool,
+                    "INSERT INTO checkout_sessions (user_id, idempotency_key, request_hash, session_id, url, expires_at, \
+                     created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, idempotency_key) DO NOTHING",
+                ))
+                .bind(&user_id)
+                .bind(key)
+                .bind(&hash)
+                .bind(&session.id)
+                .bind(session.url.as_str())
+                .bind(session.expires_at)
+                .bind(Utc::now())
+                .execute(pool)
+                .await.map(|done| done.rows_affected())
+            })?;
             let row = self.stored_checkout(&user_id, key).await?.ok_or(ApiError::Vanished("checkout session"))?;
             Self::replay(row, &hash)
         })

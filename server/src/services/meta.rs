@@ -5,6 +5,7 @@ use contract_server::RequestContext;
 use schemas::meta::*;
 
 use crate::App;
+use crate::db::on_db;
 
 impl Meta for App {
     async fn api_root(&self, _: RequestContext) -> ApiRootResponse {
@@ -23,7 +24,7 @@ impl Meta for App {
     }
 
     async fn health(&self, _: RequestContext) -> HealthResponse {
-        let database = sqlx::query_as::<_, (i64,)>("SELECT 1").fetch_one(&self.pool).await.is_ok();
+        let database = on_db!(&self.db, pool => sqlx::query_as::<_, (i32,)>("SELECT 1").fetch_one(pool).await).is_ok();
         HealthResponse::Ok(Health {
             status: if database { HealthStatus::Ok } else { HealthStatus::Degraded },
             version: env!("CARGO_PKG_VERSION").into(),

@@ -13,6 +13,7 @@ use chrono::{DateTime, Utc};
 use schemas::auth::{Role, UserResponse};
 
 use crate::App;
+use crate::db::{on_db, sql};
 use crate::error::ApiError;
 
 /// Runs a handler's body, written with `?`: an [`ApiError`] becomes the operation's `500` (the
@@ -59,8 +60,6 @@ impl UserRow {
 
 /// The account with this id.
 pub(crate) async fn current_user(app: &App, id: &str) -> Result<Option<UserRow>, sqlx::Error> {
-    sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(format!("{} WHERE id = ?", UserRow::SELECT)))
-        .bind(id)
-        .fetch_optional(&app.pool)
-        .await
+    let text = format!("{} WHERE id = ?", UserRow::SELECT);
+    on_db!(&app.db, pool => sqlx::query_as::<_, UserRow>(sql(pool, text)).bind(id).fetch_optional(pool).await)
 }

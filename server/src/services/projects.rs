@@ -10,6 +10,7 @@ use uuid::Uuid;
 use super::listing::{List, like_pattern};
 use super::{answer, caller};
 use crate::App;
+use crate::db::{on_db, sql};
 use crate::error::{ApiError, is_foreign_key_violation, is_unique_violation};
 
 #[derive(sqlx::FromRow)]
@@ -66,14 +67,16 @@ impl App {
         let mut files: Vec<FileRow> = Vec::new();
         if !rows.is_empty() {
             let marks = vec!["?"; rows.len()].join(", ");
-            let sql = format!(
+            let text = format!(
                 "SELECT project_id, name, size, updated_at FROM files WHERE project_id IN ({marks}) ORDER BY name"
             );
-            let mut query = sqlx::query_as::<_, FileRow>(sqlx::AssertSqlSafe(sql));
-            for row in &rows {
-                query = query.bind(&row.id);
-            }
-            files = query.fetch_all(&self.pool).await?;
+            files = on_db!(&self.db, pool => {
+                let mut query = sqlx::query_as::<_, FileRow>(sql(pool, text));
+                for row in &rows {
+                    query = query.bind(&row.id);
+                }
+                query.fetch_all(pool).await
+            })?;
         }
         rows.into_iter()
             .map(|row| {
@@ -114,14 +117,17 @@ impl App {
             Option<i64>,
             Option<DateTime<Utc>>,
         );
-        let rows: Vec<Row> = sqlx::query_as(
-            "SELECT p.id, p.name, p.description, p.github_repo_url, p.vercel_url, p.created_at, p.updated_at, f.name, f.size, f.updated_at \
-             FROM projects p LEFT JOIN files f ON f.project_id = p.id WHERE p.id = ? AND p.owner_id = ? ORDER BY f.name",
-        )
-        .bind(id.to_string())
-        .bind(owner)
-        .fetch_all(&self.pool)
-        .await?;
+        let rows: Vec<Row> = on_db!(&self.db, pool => {
+            sqlx::query_as(sql(
+                pool,
+                "SELECT p.id, p.name, p.description, p.github_repo_url, p.vercel_url, p.created_at, p.updated_at, f.name, f.size, f.updated_at \
+                 FROM projects p LEFT JOIN files f ON f.project_id = p.id WHERE p.id = ? AND p.owner_id = ? ORDER BY f.name",
+            ))
+            .bind(id.to_string())
+            .bind(owner)
+            .fetch_all(pool)
+            .await
+        })?;
         let Some(first) = rows.first() else { return Ok(None) };
         let files = rows
             .iter()
@@ -145,24 +151,29 @@ impl App {
     }
 
     async fn owns(&self, owner: &str, id: Uuid) -> Result<bool, sqlx::Error> {
-        let found: Option<(i64,)> = sqlx::query_as("SELECT 1 FROM projects WHERE id = ? AND owner_id = ?")
-            .bind(id.to_string())
-            .bind(owner)
-            .fetch_optional(&self.pool)
-            .await?;
+        let found: Option<(i32,)> = on_db!(&self.db, pool => {
+            sqlx::query_as(sql(pool, "SELECT 1 FROM projects WHERE id = ? AND owner_id = ?"))
+                .bind(id.to_string())
+                .bind(owner)
+                .fetch_optional(pool)
+                .await
+        })?;
         Ok(found.is_some())
     }
 
     async fn file(&self, project: Uuid, name: &str) -> Result<Option<ProjectFile>, sqlx::Error> {
         /// A `files` row: name, content, language, size, last update.
         type FileRow = (String, String, Option<String>, i64, DateTime<Utc>);
-        let row: Option<FileRow> = sqlx::query_as(
-            "SELECT name, content, language, size, updated_at FROM files WHERE project_id = ? AND name = ?",
-        )
-        .bind(project.to_string())
-        .bind(name)
-        .fetch_optional(&self.pool)
-        .await?;
+        let row: Option<FileRow> = on_db!(&self.db, pool => {
+            sqlx::query_as(sql(
+                pool,
+                "SELECT name, content, language, size, updated_at FROM files WHERE project_id = ? AND name = ?",
+            ))
+            .bind(project.to_string())
+            .bind(name)
+            .fetch_optional(pool)
+            .await
+        })?;
         Ok(row.map(|(name, content, language, size, updated_at)| ProjectFile {
             name: FileName(name),
             content,
@@ -178,12 +189,12 @@ impl Projects for App {
         answer(async {
             let (rows, page) = List::new(
                 "SELECT id, name, description, github_repo_url, vercel_url, created_at, updated_at FROM projects",
-                "WHERE owner_id = ?1 AND (?2 IS NULL OR name LIKE ?2 ESCAPE '\\')",
+                "WHERE owner_id = ?1 AND (?2 IS NULL OR LOWER(name) LIKE LOWER(?2) ESCAPE '\\')",
                 "ORDER BY created_at DESC, id DESC",
             )
             .bind(caller(&context))
             .bind(query.search.as_deref().map(like_pattern))
-            .fetch_page::<ProjectRow>(&self.pool, &query.pagination)
+            .fetch_page::<ProjectRow>(&self.db, &query.pagination)
             .await?;
             Ok(ListProjectsResponse::Ok(page.with(self.with_files(rows).await?)))
         })
@@ -194,19 +205,23 @@ impl Projects for App {
         answer(async {
             let id = Uuid::new_v4();
             let now = Utc::now();
-            let inserted = sqlx::query(
-                "INSERT INTO projects (id, owner_id, name, description, github_repo_url, vercel_url, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(id.to_string())
-            .bind(caller(&context))
-            .bind(&body.name)
-            .bind(&body.description)
-            .bind(body.github_repo_url.as_ref().map(WebUrl::as_str))
-            .bind(body.vercel_url.as_ref().map(WebUrl::as_str))
-            .bind(now)
-            .bind(now)
-            .execute(&self.pool)
-            .await;
+            let inserted = on_db!(&self.db, pool => {
+                sqlx::query(sql(
+                    pool,
+                    "INSERT INTO projects (id, owner_id, name, description, github_repo_url, vercel_url, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                ))
+                .bind(id.to_string())
+                .bind(caller(&context))
+                .bind(&body.name)
+                .bind(&body.description)
+                .bind(body.github_repo_url.as_ref().map(WebUrl::as_str))
+                .bind(body.vercel_url.as_ref().map(WebUrl::as_str))
+                .bind(now)
+                .bind(now)
+                .execute(pool)
+                .await
+                .map(|_| ())
+            });
             match inserted {
                 Err(error) if is_unique_violation(&error) => {
                     return Ok(CreateProjectResponse::conflict(duplicate(&body.name)));
@@ -241,31 +256,35 @@ impl Projects for App {
             let url =
                 |field: &Option<Option<WebUrl>>| field.as_ref().map(|v| v.as_ref().map(|u| u.as_str().to_owned()));
             let (github, vercel) = (url(&body.github_repo_url), url(&body.vercel_url));
-            let updated = sqlx::query(
-                "UPDATE projects SET name = COALESCE(?, name), \
-                 description = CASE WHEN ? THEN ? ELSE description END, \
-                 github_repo_url = CASE WHEN ? THEN ? ELSE github_repo_url END, \
-                 vercel_url = CASE WHEN ? THEN ? ELSE vercel_url END, updated_at = ? WHERE id = ? AND owner_id = ?",
-            )
-            .bind(&body.name)
-            .bind(body.description.is_some())
-            .bind(body.description.clone().flatten())
-            .bind(github.is_some())
-            .bind(github.flatten())
-            .bind(vercel.is_some())
-            .bind(vercel.flatten())
-            .bind(Utc::now())
-            .bind(path.project_id.to_string())
-            .bind(&owner)
-            .execute(&self.pool)
-            .await;
+            let updated = on_db!(&self.db, pool => {
+                sqlx::query(sql(
+                    pool,
+                    "UPDATE projects SET name = COALESCE(?, name), \
+                     description = CASE WHEN ? THEN ? ELSE description END, \
+                     github_repo_url = CASE WHEN ? THEN ? ELSE github_repo_url END, \
+                     vercel_url = CASE WHEN ? THEN ? ELSE vercel_url END, updated_at = ? WHERE id = ? AND owner_id = ?",
+                ))
+                .bind(&body.name)
+                .bind(body.description.is_some())
+                .bind(body.description.clone().flatten())
+                .bind(github.is_some())
+                .bind(github.clone().flatten())
+                .bind(vercel.is_some())
+                .bind(vercel.clone().flatten())
+                .bind(Utc::now())
+                .bind(path.project_id.to_string())
+                .bind(&owner)
+                .execute(pool)
+                .await
+                .map(|done| done.rows_affected())
+            });
             let updated = match updated {
                 Err(error) if is_unique_violation(&error) => {
                     return Ok(UpdateProjectResponse::conflict(duplicate(body.name.as_deref().unwrap_or_default())));
                 }
                 updated => updated?,
             };
-            if updated.rows_affected() == 0 {
+            if updated == 0 {
                 return Ok(UpdateProjectResponse::not_found(NO_PROJECT));
             }
             Ok(match self.project(&owner, path.project_id).await? {
@@ -278,12 +297,15 @@ impl Projects for App {
 
     async fn delete_project(&self, context: RequestContext, path: ProjectPath) -> DeleteProjectResponse {
         answer(async {
-            let deleted = sqlx::query("DELETE FROM projects WHERE id = ? AND owner_id = ?")
-                .bind(path.project_id.to_string())
-                .bind(caller(&context))
-                .execute(&self.pool)
-                .await?;
-            Ok(if deleted.rows_affected() == 0 {
+            let deleted = on_db!(&self.db, pool => {
+                sqlx::query(sql(pool, "DELETE FROM projects WHERE id = ? AND owner_id = ?"))
+                    .bind(path.project_id.to_string())
+                    .bind(caller(&context))
+                    .execute(pool)
+                    .await
+                    .map(|done| done.rows_affected())
+            })?;
+            Ok(if deleted == 0 {
                 DeleteProjectResponse::not_found(NO_PROJECT)
             } else {
                 DeleteProjectResponse::NoContent
@@ -315,22 +337,25 @@ impl Projects for App {
             }
             let now = Utc::now();
             let stored = async {
-                sqlx::query(
-                    "INSERT INTO files (project_id, name, content, language, size, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (project_id, name) DO UPDATE SET content = excluded.content, language = excluded.language, size = excluded.size, updated_at = excluded.updated_at",
-                )
-                .bind(path.project_id.to_string())
-                .bind(&path.file_name.0)
-                .bind(&body.content)
-                .bind(&body.language)
-                .bind(body.content.len() as i64)
-                .bind(now)
-                .execute(&self.pool)
-                .await?;
-                sqlx::query("UPDATE projects SET updated_at = ? WHERE id = ?")
-                    .bind(now)
+                on_db!(&self.db, pool => {
+                    sqlx::query(sql(
+                        pool,
+                        "INSERT INTO files (project_id, name, content, language, size, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (project_id, name) DO UPDATE SET content = excluded.content, language = excluded.language, size = excluded.size, updated_at = excluded.updated_at",
+                    ))
                     .bind(path.project_id.to_string())
-                    .execute(&self.pool)
+                    .bind(&path.file_name.0)
+                    .bind(&body.content)
+                    .bind(&body.language)
+                    .bind(body.content.len() as i64)
+                    .bind(now)
+                    .execute(pool)
                     .await?;
+                    sqlx::query(sql(pool, "UPDATE projects SET updated_at = ? WHERE id = ?"))
+                        .bind(now)
+                        .bind(path.project_id.to_string())
+                        .execute(pool)
+                        .await.map(|done| done.rows_affected())
+                })?;
                 self.file(path.project_id, &path.file_name.0).await
             };
             Ok(match stored.await {
@@ -349,12 +374,15 @@ impl Projects for App {
             if !self.owns(&caller(&context), path.project_id).await? {
                 return Ok(DeleteFileResponse::not_found(NO_PROJECT));
             }
-            let deleted = sqlx::query("DELETE FROM files WHERE project_id = ? AND name = ?")
-                .bind(path.project_id.to_string())
-                .bind(&path.file_name.0)
-                .execute(&self.pool)
-                .await?;
-            Ok(if deleted.rows_affected() == 0 {
+            let deleted = on_db!(&self.db, pool => {
+                sqlx::query(sql(pool, "DELETE FROM files WHERE project_id = ? AND name = ?"))
+                    .bind(path.project_id.to_string())
+                    .bind(&path.file_name.0)
+                    .execute(pool)
+                    .await
+                    .map(|done| done.rows_affected())
+            })?;
+            Ok(if deleted == 0 {
                 DeleteFileResponse::not_found(format!("No file named \"{}\" in this project.", path.file_name.0))
             } else {
                 DeleteFileResponse::NoContent

@@ -65,8 +65,7 @@ fn detail(error: &api_client::Error<types::Problem>) -> String {
 }
 
 async fn count(server: &TestServer, table: &str) -> i64 {
-    let query = format!("SELECT COUNT(*) FROM {table}");
-    sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(query)).fetch_one(&server.app.pool).await.expect("count").0
+    common::count(server, table).await
 }
 
 fn calls_to(stripe: &Stripe, path: &str) -> Vec<stripe::Call> {
@@ -217,11 +216,14 @@ async fn replays_are_already_processed_even_when_concurrent() {
         json!({"client_reference_id": me.id.to_string(), "metadata": {"plan": "pro", "interval": "month"}}),
     );
     // A dedup record older than 7 days is cleaned up by the next insert.
-    sqlx::query("INSERT INTO webhook_events (event_id, received_at) VALUES ('evt_ancient', ?)")
-        .bind(chrono::Utc::now() - chrono::Duration::days(8))
-        .execute(&billing.server.app.pool)
-        .await
-        .expect("an old record");
+    server::on_db!(&billing.server.app.db, pool => {
+        sqlx::query(server::db::sql(pool, "INSERT INTO webhook_events (event_id, received_at) VALUES ('evt_ancient', ?)"))
+            .bind(chrono::Utc::now() - chrono::Duration::days(8))
+            .execute(pool)
+            .await
+            .map(|_| ())
+    })
+    .expect("an old record");
     let first = stripe::send_event(&billing.webhook(), &completed).await.expect("delivered");
     assert_eq!(first, (200, json!({"status": "processed"})));
     let replay = stripe::send_event(&billing.webhook(), &completed).await.expect("delivered");

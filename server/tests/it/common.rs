@@ -58,6 +58,7 @@ async fn start_with(
     let config = server::Config {
         address: "127.0.0.1:0".parse().expect("address"),
         database_url: database_url.clone(),
+        database_connections: 8,
         jwt_secret: SECRET.to_vec(),
         body_limit,
         access_token_seconds: 900,
@@ -66,6 +67,8 @@ async fn start_with(
         connections: limits,
         trusted_proxies: contract_server::TrustedProxies::default(),
         payments,
+        redis_url: None,
+        rate_limit_when_redis_down: Default::default(),
     };
     let (router, app) = server::build(config, None, providers).await.expect("server builds");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
@@ -133,4 +136,14 @@ pub fn capture_logs() -> (Logs, Capturing) {
     let logs = Logs::default();
     SINK.with(|sink| *sink.borrow_mut() = Some(logs.clone()));
     (logs, Capturing)
+}
+
+/// How many rows `table` holds (a test's own look into the database, on either engine).
+pub async fn count(server: &TestServer, table: &str) -> i64 {
+    let text = format!("SELECT COUNT(*) FROM {table}");
+    let (count,): (i64,) = server::on_db!(&server.app.db, pool => {
+        sqlx::query_as(server::db::sql(pool, text)).fetch_one(pool).await
+    })
+    .expect("count");
+    count
 }

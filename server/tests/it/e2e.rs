@@ -41,7 +41,7 @@ pub(crate) async fn register_and_login(server: &Server, email: &str) -> String {
 /// (`server admin grant`).
 pub(crate) async fn admin_token(server: &Server) -> String {
     let token = register_and_login(server, "admin@example.com").await;
-    let granted = server::roles::change(&server.app.pool, "ADMIN@example.com", server::roles::Change::Grant).await;
+    let granted = server::roles::change(&server.app.db, "ADMIN@example.com", server::roles::Change::Grant).await;
     assert!(granted.expect("grant"), "the account exists");
     token
 }
@@ -50,11 +50,13 @@ pub(crate) async fn admin_token(server: &Server) -> String {
 /// path): this waits for it.
 pub(crate) async fn reset_token_sent_to(server: &Server, email: &str) -> String {
     for _ in 0..100 {
-        let message: Option<(String,)> = sqlx::query_as("SELECT body FROM outbox WHERE recipient = ?")
-            .bind(email)
-            .fetch_optional(&server.app.pool)
-            .await
-            .expect("outbox");
+        let message: Option<(String,)> = server::on_db!(&server.app.db, pool => {
+            sqlx::query_as(server::db::sql(pool, "SELECT body FROM outbox WHERE recipient = ?"))
+                .bind(email)
+                .fetch_optional(pool)
+                .await
+        })
+        .expect("outbox");
         if let Some((body,)) = message {
             return body.split_whitespace().find(|w| w.starts_with("pr_")).expect("a token in the message").to_owned();
         }
@@ -180,8 +182,8 @@ async fn the_core_flow_through_the_generated_client() {
     let unknown = types::PasswordResetRequest { email: "nobody@example.com".parse().expect("email") };
     assert_eq!(anonymous.request_password_reset(&unknown).await.expect("same answer").status(), StatusCode::ACCEPTED);
     let token = reset_token_sent_to(&server, "ada@example.com").await;
-    let count: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM outbox").fetch_one(&server.app.pool).await.expect("count");
-    assert_eq!(count.0, 1, "no message for an unknown address");
+    let count = common::count(&server, "outbox").await;
+    assert_eq!(count, 1, "no message for an unknown address");
     let confirm = types::PasswordReset {
         token: token.parse().expect("token"),
         new_password: "N3wPassword".parse().expect("password"),
@@ -644,7 +646,7 @@ async fn meta_serves_the_contract_and_offline_docs() {
 async fn a_failure_on_the_server_is_a_generic_500_logged_with_the_request_id() {
     let (logs, _logging) = common::capture_logs();
     let server = start().await;
-    server.app.pool.close().await;
+    server.app.db.close().await;
 
     let response = reqwest::Client::new()
         .post(format!("{}/api/v2/auth/register", server.base))

@@ -85,9 +85,7 @@ fn problem(answer: Answer) -> (Option<StatusCode>, String) {
 }
 
 async fn users(server: &Server) -> i64 {
-    let (count,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM users").fetch_one(&server.app.pool).await.expect("count");
-    count
+    crate::common::count(server, "users").await
 }
 
 fn query_param(url: &str, name: &str) -> Option<String> {
@@ -163,11 +161,14 @@ async fn a_state_works_once_for_its_provider_before_it_expires() {
 
     // An expired one: its lifetime is fixed (10 minutes), so the clock is moved in the database.
     let (code, state) = authorize(&world.server, OAuthProvider::Google).await;
-    sqlx::query("UPDATE oauth_states SET expires_at = ? WHERE used_at IS NULL")
-        .bind(chrono::Utc::now() - chrono::Duration::seconds(1))
-        .execute(&world.server.app.pool)
-        .await
-        .expect("expire");
+    server::on_db!(&world.server.app.db, pool => {
+        sqlx::query(server::db::sql(pool, "UPDATE oauth_states SET expires_at = ? WHERE used_at IS NULL"))
+            .bind(chrono::Utc::now() - chrono::Duration::seconds(1))
+            .execute(pool)
+            .await
+            .map(|_| ())
+    })
+    .expect("expire");
     let (status, detail) = problem(anonymous.oauth_callback(OAuthProvider::Google, &callback(&code, &state)).await);
     assert_eq!((status, detail.as_str()), (Some(StatusCode::BAD_REQUEST), "The state is unknown, used or expired."));
     assert_eq!(world.google.exchanges(), 1, "only the first sign-in reached the token endpoint");
@@ -242,11 +243,14 @@ async fn a_verified_address_links_to_the_existing_account() {
 async fn a_disabled_account_is_refused() {
     let world = start().await;
     let first = sign_in(&world.server, OAuthProvider::Github).await.expect("signed in").into_inner();
-    sqlx::query("UPDATE users SET disabled = 1 WHERE id = ?")
-        .bind(first.user.id.to_string())
-        .execute(&world.server.app.pool)
-        .await
-        .expect("disable");
+    server::on_db!(&world.server.app.db, pool => {
+        sqlx::query(server::db::sql(pool, "UPDATE users SET disabled = TRUE WHERE id = ?"))
+            .bind(first.user.id.to_string())
+            .execute(pool)
+            .await
+            .map(|_| ())
+    })
+    .expect("disable");
     let (status, detail) = problem(sign_in(&world.server, OAuthProvider::Github).await);
     assert_eq!((status, detail.as_str()), (Some(StatusCode::BAD_REQUEST), "The account is disabled."));
 }

@@ -168,11 +168,7 @@ async fn reset_mails_to_one_address_are_capped() {
     // The messages are written off the request path: wait for the cap, then give the other tasks
     // time to (not) add theirs.
     let cap = i64::from(server::throttle::RESET_MAILS_PER_HOUR);
-    let sent = || async {
-        let (sent,): (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM outbox").fetch_one(&server.app.pool).await.expect("count");
-        sent
-    };
+    let sent = || async { common::count(&server, "outbox").await };
     for _ in 0..200 {
         if sent().await >= cap {
             break;

@@ -1,0 +1,222 @@
+//! What several server instances share through Redis (`REDIS_URL`): rate-limit counters
+//! ([`RedisRateLimiter`]), the sign-in throttle's failure counts, and the read cache
+//! ([`crate::cache`]).
+//!
+//! Redis is a helper, never a dependency of an answer: the server starts while Redis is down
+//! (it connects in the background and keeps retrying), every command has a short timeout, and when
+//! a command fails the caller falls back (the cache is bypassed, counters are kept in this
+//! process or not at all, see [`WhenDown`]) and a warning is logged, at most once per
+//! [`WARN_EVERY`] for each kind of use.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use contract_server::{Admission, Admit, Caller, InMemoryRateLimiter, RateLimit, RateLimiter, Verdict};
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use tokio::sync::OnceCell;
+
+/// How long one Redis command may take before the caller falls back.
+pub const COMMAND_TIMEOUT: Duration = Duration::from_millis(250);
+/// A warning about Redis being unavailable is logged at most this often for each use.
+pub const WARN_EVERY: Duration = Duration::from_secs(10);
+
+/// A connection to Redis shared by the whole process (clones share it).
+#[derive(Clone)]
+pub struct SharedStore {
+    connection: Arc<OnceCell<ConnectionManager>>,
+    warnings: Arc<Mutex<HashMap<&'static str, Instant>>>,
+}
+
+/// `REDIS_URL` is not a Redis URL.
+#[derive(Debug, thiserror::Error)]
+#[error("REDIS_URL={url} is not a redis:// URL")]
+pub struct InvalidRedisUrl {
+    pub url: String,
+    #[source]
+    pub source: redis::RedisError,
+}
+
+impl SharedStore {
+    /// Starts connecting to `url` in the background (the answer does not wait for Redis); until
+    /// connected, every use falls back.
+    pub fn connect(url: &str) -> Result<Self, InvalidRedisUrl> {
+        let client = redis::Client::open(url).map_err(|source| InvalidRedisUrl { url: url.to_owned(), source })?;
+        let store = SharedStore { connection: Arc::new(OnceCell::new()), warnings: Arc::default() };
+        let cell = store.connection.clone();
+        tokio::spawn(async move {
+            let config = ConnectionManagerConfig::new()
+                .set_connection_timeout(Duration::from_secs(1))
+                .set_response_timeout(COMMAND_TIMEOUT)
+                .set_number_of_retries(2)
+                .set_max_delay(1000);
+            let mut delay = Duration::from_millis(100);
+            loop {
+                match ConnectionManager::new_with_config(client.clone(), config.clone()).await {
+                    Ok(manager) => {
+                        let _ = cell.set(manager);
+                        tracing::info!("connected to Redis");
+                        return;
+                    }
+                    Err(error) => {
+                        tracing::warn!(%error, "Redis cannot be reached yet; retrying (shared state falls back meanwhile)");
+                        tokio::time::sleep(delay).await;
+                        delay = (delay * 2).min(Duration::from_secs(5));
+                    }
+                }
+            }
+        });
+        Ok(store)
+    }
+
+    /// The connection, once made (a [`ConnectionManager`] reconnects by itself after that).
+    pub fn connection(&self) -> Option<ConnectionManager> {
+        self.connection.get().cloned()
+    }
+
+    /// Logs that `use_` fell back because Redis failed, at most once per [`WARN_EVERY`].
+    pub fn warn_unavailable(&self, use_: &'static str, error: &dyn std::fmt::Display) {
+        let now = Instant::now();
+        let mut warnings = self.warnings.lock().unwrap_or_else(|p| p.into_inner());
+        let due = warnings.get(use_).is_none_or(|last| now.duration_since(*last) >= WARN_EVERY);
+        if due {
+            warnings.insert(use_, now);
+            tracing::warn!(use_, %error, "Redis is unavailable; falling back");
+        }
+    }
+
+    /// Runs `command` on the connection; `None` (after a logged warning) when Redis is not
+    /// connected or the command failed.
+    pub async fn run<T: redis::FromRedisValue>(&self, use_: &'static str, command: &redis::Cmd) -> Option<T> {
+        let Some(mut connection) = self.connection() else {
+            self.warn_unavailable(use_, &"not connected");
+            return None;
+        };
+        match command.query_async(&mut connection).await {
+            Ok(value) => Some(value),
+            Err(error) => {
+                self.warn_unavailable(use_, &error);
+                None
+            }
+        }
+    }
+
+    /// Runs `script` (with its keys and arguments set); `None` as [`SharedStore::run`].
+    pub async fn invoke<T: redis::FromRedisValue>(
+        &self,
+        use_: &'static str,
+        script: &redis::ScriptInvocation<'_>,
+    ) -> Option<T> {
+        let Some(mut connection) = self.connection() else {
+            self.warn_unavailable(use_, &"not connected");
+            return None;
+        };
+        match script.invoke_async(&mut connection).await {
+            Ok(value) => Some(value),
+            Err(error) => {
+                self.warn_unavailable(use_, &error);
+                None
+            }
+        }
+    }
+}
+
+/// What rate limits do while Redis is unavailable (`RATE_LIMIT_WHEN_REDIS_DOWN`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum WhenDown {
+    /// Count in this process (the default): each instance enforces the limit on its own, so the
+    /// effective limit is at most the instance count times the limit.
+    #[default]
+    Local,
+    /// Admit every request until Redis answers again.
+    Open,
+}
+
+/// `RATE_LIMIT_WHEN_REDIS_DOWN` is neither `local` nor `open`.
+#[derive(Debug, thiserror::Error)]
+#[error("expected `local` or `open`")]
+pub struct UnknownWhenDown;
+
+impl std::str::FromStr for WhenDown {
+    type Err = UnknownWhenDown;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value.trim() {
+            "local" => Ok(WhenDown::Local),
+            "open" => Ok(WhenDown::Open),
+            _ => Err(UnknownWhenDown),
+        }
+    }
+}
+
+/// Counts one request in a fixed window: refuses without counting when the window is spent.
+/// Returns `{admitted, count, milliseconds left}`.
+const WINDOW_SCRIPT: &str = r"
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then
+  count = 0
+end
+if count >= tonumber(ARGV[1]) then
+  return {0, count, ttl}
+end
+count = redis.call('INCR', KEYS[1])
+if count == 1 or ttl < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  ttl = tonumber(ARGV[2])
+end
+return {1, count, ttl}
+";
+
+/// Fixed-window rate limits counted in Redis, so that every instance counts the same window: the
+/// same `429`, `Retry-After` and `X-RateLimit-*` answers as [`InMemoryRateLimiter`].
+pub struct RedisRateLimiter {
+    store: SharedStore,
+    script: redis::Script,
+    when_down: WhenDown,
+    local: InMemoryRateLimiter,
+}
+
+impl RedisRateLimiter {
+    pub fn new(store: SharedStore, when_down: WhenDown) -> Self {
+        RedisRateLimiter {
+            store,
+            script: redis::Script::new(WINDOW_SCRIPT),
+            when_down,
+            local: InMemoryRateLimiter::default(),
+        }
+    }
+
+    async fn count(&self, operation: &'static str, caller: Caller<'_>, limit: RateLimit) -> Verdict {
+        let key = format!("devora:ratelimit:{operation}:{}", caller.key());
+        let window_ms = u64::from(limit.window_seconds) * 1000;
+        let mut invocation = self.script.prepare_invoke();
+        invocation.key(&key).arg(limit.requests).arg(window_ms);
+        match self.store.invoke::<(i64, i64, i64)>("rate limits", &invocation).await {
+            Some((admitted, count, ttl_ms)) => {
+                let reset = (ttl_ms.max(0) as u64).div_ceil(1000);
+                let remaining = u32::try_from(i64::from(limit.requests) - count).unwrap_or(0);
+                let admission = Admission { limit: limit.requests, remaining, reset };
+                if admitted == 1 {
+                    Ok(admission)
+                } else {
+                    Err(Admission { remaining: 0, reset: reset.max(1), ..admission })
+                }
+            }
+            None => match self.when_down {
+                WhenDown::Local => self.local.admit(operation, caller, limit).await,
+                WhenDown::Open => Ok(Admission {
+                    limit: limit.requests,
+                    remaining: limit.requests,
+                    reset: u64::from(limit.window_seconds),
+                }),
+            },
+        }
+    }
+}
+
+impl RateLimiter for RedisRateLimiter {
+    fn admit<'a>(&'a self, operation: &'static str, caller: Caller<'a>, limit: RateLimit) -> Admit<'a> {
+        Admit::later(Box::pin(self.count(operation, caller, limit)))
+    }
+}
