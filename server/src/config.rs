@@ -48,6 +48,12 @@ pub struct Config {
     /// `RATE_LIMIT_WHEN_REDIS_DOWN`: `local` (default: each instance counts on its own while Redis
     /// is unavailable) or `open` (admit every request meanwhile).
     pub rate_limit_when_redis_down: WhenDown,
+    /// `REDIS_KEY_PREFIX` (default `devora:`): starts every key this server writes in Redis, so that
+    /// deployments (or test servers) sharing one Redis keep apart.
+    pub redis_key_prefix: String,
+    /// `METRICS_ENABLED` (`true` or `false`, the default): serve `GET /metrics` in Prometheus' text
+    /// format. Keep it off where the port is public, or filter the path at the proxy.
+    pub metrics: bool,
 }
 
 /// A configuration value that cannot be used.
@@ -100,6 +106,8 @@ pub enum ConfigError {
     PaymentsRetryDelay { value: String, source: ParseIntError },
     #[error("RATE_LIMIT_WHEN_REDIS_DOWN={value} is not `local` or `open`")]
     RateLimitWhenDown { value: String, source: UnknownWhenDown },
+    #[error("METRICS_ENABLED={value} is not `true` or `false`")]
+    MetricsEnabled { value: String },
     #[error("BILLING_PLANS is not a JSON array of plans")]
     BillingPlans { source: serde_json::Error },
 }
@@ -180,6 +188,14 @@ impl Config {
             }
             None => WhenDown::default(),
         };
+        let metrics = match var("METRICS_ENABLED") {
+            Some(value) => match value.trim() {
+                "true" | "1" => true,
+                "false" | "0" => false,
+                _ => return Err(ConfigError::MetricsEnabled { value }),
+            },
+            None => false,
+        };
         if var("ADMIN_EMAILS").is_some() {
             return Err(ConfigError::AdminEmails);
         }
@@ -197,6 +213,8 @@ impl Config {
                 payments,
                 redis_url: var("REDIS_URL"),
                 rate_limit_when_redis_down,
+                redis_key_prefix: var("REDIS_KEY_PREFIX").unwrap_or_else(|| "devora:".into()),
+                metrics,
             },
             missing,
         ))

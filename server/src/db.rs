@@ -3,7 +3,9 @@
 //!
 //! The business logic is written once. Each query is written in one SQL that both engines run
 //! (no engine-only functions; booleans as `TRUE`/`FALSE`; case-insensitive search as
-//! `LOWER(…) LIKE LOWER(…)`), with SQLite's `?`/`?N` placeholders, and run through [`on_db!`],
+//! `LOWER(…) LIKE LOWER(…)`; an email compared as `email = CAST(? AS CITEXT)`, which PostgreSQL
+//! compares without case and SQLite reads as a text cast compared under the column's
+//! `COLLATE NOCASE`: a bare `?` is bound as `text`, and `citext = text` compares with case), with SQLite's `?`/`?N` placeholders, and run through [`on_db!`],
 //! which compiles the statement once per engine: [`sql`] hands SQLite the text as written and
 //! PostgreSQL the text with `$N` placeholders. Rows decode into the same types on both (text ids,
 //! `TIMESTAMPTZ`/RFC 3339 text times, booleans, 64-bit integers). Uniqueness (emails, project

@@ -100,7 +100,10 @@ pub async fn build(
         None => None,
     };
     let docs_html = docs::render(&openapi_json, &provider_statuses(&config, &providers, payments.is_some()));
-    let shared = config.redis_url.as_deref().map(shared_store::SharedStore::connect).transpose()?;
+    let shared = match &config.redis_url {
+        Some(url) => Some(shared_store::SharedStore::connect(url, &config.redis_key_prefix).await?),
+        None => None,
+    };
     let login_throttle = match &shared {
         Some(shared) => throttle::LoginThrottle::shared(shared.clone()),
         None => throttle::LoginThrottle::default(),

@@ -22,7 +22,7 @@ pub async fn change(db: &Db, email: &str, change: Change) -> Result<bool, sqlx::
         Change::Revoke => "user",
     };
     let updated = on_db!(db, pool => {
-        sqlx::query(sql(pool, "UPDATE users SET role = ? WHERE email = ?")).bind(role).bind(email.trim()).execute(pool).await.map(|done| done.rows_affected())
+        sqlx::query(sql(pool, "UPDATE users SET role = ? WHERE email = CAST(? AS CITEXT)")).bind(role).bind(email.trim()).execute(pool).await.map(|done| done.rows_affected())
     })?;
     Ok(updated == 1)
 }

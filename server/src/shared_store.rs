@@ -18,6 +18,8 @@ use tokio::sync::OnceCell;
 
 /// How long one Redis command may take before the caller falls back.
 pub const COMMAND_TIMEOUT: Duration = Duration::from_millis(250);
+/// How long the server waits for Redis when it starts before going on without it.
+pub const FIRST_CONNECT: Duration = Duration::from_secs(2);
 /// A warning about Redis being unavailable is logged at most this often for each use.
 pub const WARN_EVERY: Duration = Duration::from_secs(10);
 
@@ -25,6 +27,7 @@ pub const WARN_EVERY: Duration = Duration::from_secs(10);
 #[derive(Clone)]
 pub struct SharedStore {
     connection: Arc<OnceCell<ConnectionManager>>,
+    prefix: Arc<str>,
     warnings: Arc<Mutex<HashMap<&'static str, Instant>>>,
 }
 
@@ -38,18 +41,27 @@ pub struct InvalidRedisUrl {
 }
 
 impl SharedStore {
-    /// Starts connecting to `url` in the background (the answer does not wait for Redis); until
-    /// connected, every use falls back.
-    pub fn connect(url: &str) -> Result<Self, InvalidRedisUrl> {
+    /// Connects to `url`: waits up to [`FIRST_CONNECT`] for a first connection (so that a server
+    /// whose Redis is up counts in Redis from its first request), then keeps trying in the
+    /// background (the server starts while Redis is down; until connected, every use falls back).
+    /// Every key starts with `prefix`.
+    pub async fn connect(url: &str, prefix: &str) -> Result<Self, InvalidRedisUrl> {
         let client = redis::Client::open(url).map_err(|source| InvalidRedisUrl { url: url.to_owned(), source })?;
-        let store = SharedStore { connection: Arc::new(OnceCell::new()), warnings: Arc::default() };
+        let store =
+            SharedStore { connection: Arc::new(OnceCell::new()), prefix: prefix.into(), warnings: Arc::default() };
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Duration::from_secs(1))
+            .set_response_timeout(COMMAND_TIMEOUT)
+            .set_number_of_retries(2)
+            .set_max_delay(1000);
+        let first = ConnectionManager::new_with_config(client.clone(), config.clone());
+        if let Ok(Ok(manager)) = tokio::time::timeout(FIRST_CONNECT, first).await {
+            let _ = store.connection.set(manager);
+            tracing::info!("connected to Redis");
+            return Ok(store);
+        }
         let cell = store.connection.clone();
         tokio::spawn(async move {
-            let config = ConnectionManagerConfig::new()
-                .set_connection_timeout(Duration::from_secs(1))
-                .set_response_timeout(COMMAND_TIMEOUT)
-                .set_number_of_retries(2)
-                .set_max_delay(1000);
             let mut delay = Duration::from_millis(100);
             loop {
                 match ConnectionManager::new_with_config(client.clone(), config.clone()).await {
@@ -67,6 +79,11 @@ impl SharedStore {
             }
         });
         Ok(store)
+    }
+
+    /// The key `name` under this server's prefix.
+    pub fn key(&self, name: std::fmt::Arguments<'_>) -> String {
+        format!("{}{name}", self.prefix)
     }
 
     /// The connection, once made (a [`ConnectionManager`] reconnects by itself after that).
@@ -188,7 +205,7 @@ impl RedisRateLimiter {
     }
 
     async fn count(&self, operation: &'static str, caller: Caller<'_>, limit: RateLimit) -> Verdict {
-        let key = format!("devora:ratelimit:{operation}:{}", caller.key());
+        let key = self.store.key(format_args!("ratelimit:{operation}:{}", caller.key()));
         let window_ms = u64::from(limit.window_seconds) * 1000;
         let mut invocation = self.script.prepare_invoke();
         invocation.key(&key).arg(limit.requests).arg(window_ms);

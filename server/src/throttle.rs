@@ -45,14 +45,14 @@ impl LoginThrottle {
         LoginThrottle { local: LocalFailures::default(), shared: Some(shared) }
     }
 
-    fn key(email: &str) -> String {
-        format!("devora:login-failures:{}", email.to_lowercase())
+    fn key(shared: &SharedStore, email: &str) -> String {
+        shared.key(format_args!("login-failures:{}", email.to_lowercase()))
     }
 
     /// `Err(seconds until the window ends)` when `email` is locked out.
     pub async fn check(&self, email: &str) -> Result<(), u64> {
         if let Some(shared) = &self.shared {
-            let key = Self::key(email);
+            let key = Self::key(shared, email);
             let mut command = redis::cmd("EVAL");
             command
                 .arg("return {tonumber(redis.call('GET', KEYS[1]) or '0'), redis.call('PTTL', KEYS[1])}")
@@ -73,7 +73,7 @@ impl LoginThrottle {
     pub async fn failed(&self, email: &str) {
         if let Some(shared) = &self.shared {
             let mut command = redis::cmd("EVAL");
-            command.arg(FAILED_SCRIPT).arg(1).arg(Self::key(email)).arg(Self::WINDOW.as_millis() as u64);
+            command.arg(FAILED_SCRIPT).arg(1).arg(Self::key(shared, email)).arg(Self::WINDOW.as_millis() as u64);
             if shared.run::<i64>("the sign-in throttle", &command).await.is_some() {
                 return;
             }
@@ -84,7 +84,7 @@ impl LoginThrottle {
     /// A successful sign-in: the count starts again.
     pub async fn succeeded(&self, email: &str) {
         if let Some(shared) = &self.shared {
-            shared.run::<i64>("the sign-in throttle", redis::cmd("DEL").arg(Self::key(email))).await;
+            shared.run::<i64>("the sign-in throttle", redis::cmd("DEL").arg(Self::key(shared, email))).await;
         }
         self.local.succeeded(email);
     }

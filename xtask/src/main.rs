@@ -12,7 +12,6 @@ mod exit;
 mod http;
 mod load;
 mod schemathesis;
-mod services;
 mod synthetic;
 mod test;
 
@@ -84,7 +83,7 @@ fn main() -> ExitCode {
         Task::Conformance { suite, format_assertion, min_passed } => {
             conformance::run(&root, suite.as_deref(), format_assertion, min_passed, &mut out)
         }
-        Task::Services => services::serve_until_enter(&mut out).map(|()| ExitCode::SUCCESS),
+        Task::Services => test_services::serve_until_enter(&mut out).map(|()| ExitCode::SUCCESS),
         Task::Bench { iterations, case } => bench::run(&root, iterations, case, &mut out),
     };
     match result {

@@ -47,7 +47,7 @@ impl App {
     }
 
     async fn user_by_email(&self, email: &str) -> Result<Option<UserRow>, sqlx::Error> {
-        let text = format!("{} WHERE email = ?", UserRow::SELECT);
+        let text = format!("{} WHERE email = CAST(? AS CITEXT)", UserRow::SELECT);
         on_db!(&self.db, pool => sqlx::query_as::<_, UserRow>(sql(pool, text)).bind(email).fetch_optional(pool).await)
     }
 
@@ -324,7 +324,7 @@ impl Auth for App {
 /// Makes a reset token for the account of `email` (when there is an enabled one) and mails it.
 async fn send_reset(db: &Db, mailer: &dyn crate::mailer::Mailer, email: &str) -> Result<(), ApiError> {
     let user: Option<(String, String)> = on_db!(db, pool => {
-        sqlx::query_as(sql(pool, "SELECT id, email FROM users WHERE email = ? AND disabled = FALSE"))
+        sqlx::query_as(sql(pool, "SELECT id, email FROM users WHERE email = CAST(? AS CITEXT) AND disabled = FALSE"))
             .bind(email)
             .fetch_optional(pool)
             .await

@@ -21,6 +21,54 @@ impl Drop for TestServer {
     }
 }
 
+/// When set (by `cargo xtask test`), the URL of a PostgreSQL cluster: each test server gets a
+/// database of its own there instead of a SQLite file.
+pub const POSTGRES: &str = "DEVORA_TEST_POSTGRES";
+/// When set, the Redis URL test servers share (each under a key prefix of its own).
+pub const REDIS: &str = "DEVORA_TEST_REDIS";
+
+/// Creates an empty database in the cluster `cluster` points at; returns its URL.
+pub async fn fresh_postgres_database(cluster: &str) -> String {
+    use sqlx::Connection;
+    let name = format!("test_{}", uuid::Uuid::new_v4().simple());
+    let mut admin = sqlx::PgConnection::connect(cluster).await.expect("the test cluster answers");
+    // `name` is a UUID in hex, nothing a client chose.
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut admin)
+        .await
+        .expect("CREATE DATABASE");
+    admin.close().await.ok();
+    let (base, _) = cluster.rsplit_once('/').expect("a database URL ends with /NAME");
+    format!("{base}/{name}")
+}
+
+/// A PostgreSQL cluster for a test: the one `cargo xtask test` started ([`POSTGRES`]), or one of
+/// the test's own (installed and started by `test-services`), stopped when dropped.
+pub enum Cluster {
+    Shared(String),
+    Own(test_services::Postgres),
+}
+
+impl Cluster {
+    pub fn get() -> Cluster {
+        match std::env::var(POSTGRES) {
+            Ok(url) => Cluster::Shared(url),
+            Err(_) => {
+                test_services::install(&mut std::io::sink()).unwrap_or_else(|e| panic!("{e:#}"));
+                Cluster::Own(test_services::Postgres::start().unwrap_or_else(|e| panic!("{e:#}")))
+            }
+        }
+    }
+
+    /// The URL of the cluster's first database.
+    pub fn url(&self) -> &str {
+        match self {
+            Cluster::Shared(url) => url,
+            Cluster::Own(postgres) => &postgres.url,
+        }
+    }
+}
+
 /// Starts a server whose request bodies may take 64 KiB.
 pub async fn start() -> TestServer {
     start_with_body_limit(64 * 1024).await
@@ -54,7 +102,10 @@ async fn start_with(
 ) -> TestServer {
     let dir = std::env::temp_dir().join(format!("devora-test-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).expect("temp dir");
-    let database_url = format!("sqlite://{}", dir.join("test.db").display());
+    let database_url = match std::env::var(POSTGRES) {
+        Ok(cluster) => fresh_postgres_database(&cluster).await,
+        Err(_) => format!("sqlite://{}", dir.join("test.db").display()),
+    };
     let config = server::Config {
         address: "127.0.0.1:0".parse().expect("address"),
         database_url: database_url.clone(),
@@ -67,8 +118,11 @@ async fn start_with(
         connections: limits,
         trusted_proxies: contract_server::TrustedProxies::default(),
         payments,
-        redis_url: None,
+        redis_url: std::env::var(REDIS).ok(),
         rate_limit_when_redis_down: Default::default(),
+        // Test servers share one Redis: each counts and caches apart.
+        redis_key_prefix: format!("test-{}:", uuid::Uuid::new_v4().simple()),
+        metrics: false,
     };
     let (router, app) = server::build(config, None, providers).await.expect("server builds");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");

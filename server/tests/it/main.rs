@@ -12,6 +12,8 @@ mod common;
 mod compile_fail;
 mod e2e;
 mod input_errors;
+mod instances;
+mod migrations;
 mod oauth;
 mod operator;
 mod proxies;

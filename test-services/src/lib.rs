@@ -1,6 +1,7 @@
-//! Real services for the tests: a throw-away PostgreSQL cluster and a Redis server, each on a free
-//! loopback port with its data in a temporary directory, stopped (and the data removed) when its
-//! guard drops. Missing Debian packages are installed with `apt-get` when running as root (one
+//! Real services for the tests and for trying the server: a throw-away PostgreSQL cluster and a
+//! Redis server, each on a free loopback port with its data in a temporary directory, stopped (and
+//! the data removed) when its guard drops. Used by `cargo xtask test` (the end-to-end suite on
+//! PostgreSQL and Redis), by `cargo xtask services`, and by the server's two-instance test. Missing Debian packages are installed with `apt-get` when running as root (one
 //! `apt-get update` first); otherwise the task stops with the command to run.
 
 use std::net::TcpListener;
@@ -65,6 +66,7 @@ pub struct Postgres {
     dir: PathBuf,
     /// `postgres://devora@127.0.0.1:PORT/devora`.
     pub url: String,
+    port: u16,
     /// Runs the cluster's programs as this user (PostgreSQL refuses to run as root).
     user: Option<String>,
 }
@@ -82,7 +84,7 @@ impl Postgres {
         }
         let data = dir.join("data");
         let cluster =
-            Postgres { dir: dir.clone(), url: format!("postgres://{PG_USER}@127.0.0.1:{port}/{PG_DATABASE}"), user };
+            Postgres { dir: dir.clone(), url: format!("postgres://{PG_USER}@127.0.0.1:{port}/{PG_DATABASE}"), port, user };
         run(cluster
             .as_owner(&initdb)
             .arg("-D")
@@ -102,10 +104,18 @@ impl Postgres {
             .arg(dir.join("postgres.log"))
             .args(["-w", "-t", "60", "start"])
             .stdout(Stdio::null()))?;
-        let createdb = postgres_bin("createdb").context("createdb not found")?;
-        run(Command::new(createdb).args(["-h", "127.0.0.1", "-p", &port.to_string(), "-U", PG_USER, PG_DATABASE]))?;
+        cluster.create_database(PG_DATABASE)?;
         Ok(cluster)
     }
+
+    /// Creates database `name` in the cluster and returns its URL.
+    pub fn create_database(&self, name: &str) -> Result<String> {
+        let createdb = postgres_bin("createdb").context("createdb not found (Debian's postgresql package)")?;
+        let port = self.port;
+        run(Command::new(createdb).args(["-h", "127.0.0.1", "-p", &port.to_string(), "-U", PG_USER, name]))?;
+        Ok(format!("postgres://{PG_USER}@127.0.0.1:{port}/{name}"))
+    }
+
 
     fn as_owner(&self, program: &Path) -> Command {
         match &self.user {
@@ -162,10 +172,17 @@ impl Redis {
     }
 }
 
-impl Drop for Redis {
-    fn drop(&mut self) {
+impl Redis {
+    /// Kills the server now (as a crash would: nothing is saved).
+    pub fn kill(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+impl Drop for Redis {
+    fn drop(&mut self) {
+        self.kill();
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
