@@ -5,11 +5,13 @@
 //! operations until `PAYMENTS_API_KEY` is set ([`payments`]).
 
 pub mod auth;
+pub mod cache;
 pub mod config;
 pub mod db;
 mod docs;
 pub mod error;
 pub mod mailer;
+pub mod metrics;
 pub mod oauth;
 pub mod payments;
 pub mod providers;
@@ -50,6 +52,10 @@ pub struct App {
     pub login_throttle: throttle::LoginThrottle,
     /// Redis, when `REDIS_URL` is set.
     pub shared: Option<shared_store::SharedStore>,
+    /// The read cache (bypassed without Redis).
+    pub cache: cache::Cache,
+    /// What `GET /metrics` tells.
+    pub metrics: metrics::Metrics,
     started: Instant,
     openapi_json: serde_json::Map<String, serde_json::Value>,
     docs_html: String,
@@ -108,6 +114,8 @@ pub async fn build(
         Some(shared) => throttle::LoginThrottle::shared(shared.clone()),
         None => throttle::LoginThrottle::default(),
     };
+    let metrics = metrics::Metrics::new(&openapi_json);
+    let cache = cache::Cache::new(shared.clone(), metrics.clone());
     let app = Arc::new(App {
         db,
         tokens,
@@ -118,6 +126,8 @@ pub async fn build(
         config: config.clone(),
         login_throttle,
         shared: shared.clone(),
+        cache,
+        metrics: metrics.clone(),
         started: Instant::now(),
         openapi_json,
         docs_html,
@@ -132,7 +142,11 @@ pub async fn build(
         None => core,
     });
     let contract = StartError::Router;
-    let router = Router::new()
+    let mut router = Router::new();
+    if config.metrics {
+        router = router.route("/metrics", axum::routing::get(metrics::serve).with_state(metrics.clone()));
+    }
+    let router = router
         .merge(api_server::auth_router(app.clone(), core.clone()).map_err(contract)?)
         .merge(api_server::projects_router(app.clone(), core.clone()).map_err(contract)?)
         .merge(
@@ -142,7 +156,13 @@ pub async fn build(
         )
         .merge(api_server::admin_router(app.clone(), core.clone()).map_err(contract)?)
         .merge(api_server::meta_router(app.clone(), core.clone()).map_err(contract)?)
-        .fallback(contract_server::not_found)
+        .fallback(contract_server::not_found);
+    // Counting takes a lock per answer: only when someone reads the counts.
+    let router = match config.metrics {
+        true => router.layer(axum::middleware::from_fn_with_state(metrics, metrics::count)),
+        false => router,
+    };
+    let router = router
         // Every answer: browsers must not guess a media type, nor send the page's address on.
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,

@@ -71,12 +71,22 @@ async fn admin(change: Change, email: &str) -> ExitCode {
     let changed = server::roles::change(&db, email, change).await;
     db.close().await;
     match changed {
-        Ok(true) => {
+        Ok(Some(id)) => {
+            // Running servers cache profiles in Redis: the next `GET /auth/me` shows the new role.
+            if let Some(url) = &config.redis_url {
+                match server::shared_store::SharedStore::connect(url, &config.redis_key_prefix).await {
+                    Ok(store) => {
+                        let cache = server::cache::Cache::new(Some(store), server::metrics::Metrics::default());
+                        cache.invalidate(server::cache::Scope::Profile, &id).await;
+                    }
+                    Err(error) => eprintln!("warning: {}", contract_server::sources(&error)),
+                }
+            }
             let role = if change == Change::Grant { "an admin" } else { "a plain user" };
             println!("{email} is now {role}");
             ExitCode::SUCCESS
         }
-        Ok(false) => {
+        Ok(None) => {
             eprintln!("error: no account has the address {email}: it must register first");
             ExitCode::from(1)
         }

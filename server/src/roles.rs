@@ -15,14 +15,19 @@ pub enum Change {
     Revoke,
 }
 
-/// Sets the role of the account of `email` (any case). `Ok(false)` when there is no such account.
-pub async fn change(db: &Db, email: &str, change: Change) -> Result<bool, sqlx::Error> {
+/// Sets the role of the account of `email` (any case); answers the account's id, `None` when there
+/// is no such account.
+pub async fn change(db: &Db, email: &str, change: Change) -> Result<Option<String>, sqlx::Error> {
     let role = match change {
         Change::Grant => "admin",
         Change::Revoke => "user",
     };
-    let updated = on_db!(db, pool => {
-        sqlx::query(sql(pool, "UPDATE users SET role = ? WHERE email = CAST(? AS CITEXT)")).bind(role).bind(email.trim()).execute(pool).await.map(|done| done.rows_affected())
+    let updated: Option<(String,)> = on_db!(db, pool => {
+        sqlx::query_as(sql(pool, "UPDATE users SET role = ? WHERE email = CAST(? AS CITEXT) RETURNING id"))
+            .bind(role)
+            .bind(email.trim())
+            .fetch_optional(pool)
+            .await
     })?;
-    Ok(updated == 1)
+    Ok(updated.map(|(id,)| id))
 }

@@ -83,8 +83,12 @@ impl Postgres {
             run(Command::new("chown").args(["-R", user]).arg(&dir))?;
         }
         let data = dir.join("data");
-        let cluster =
-            Postgres { dir: dir.clone(), url: format!("postgres://{PG_USER}@127.0.0.1:{port}/{PG_DATABASE}"), port, user };
+        let cluster = Postgres {
+            dir: dir.clone(),
+            url: format!("postgres://{PG_USER}@127.0.0.1:{port}/{PG_DATABASE}"),
+            port,
+            user,
+        };
         run(cluster
             .as_owner(&initdb)
             .arg("-D")
@@ -115,7 +119,6 @@ impl Postgres {
         run(Command::new(createdb).args(["-h", "127.0.0.1", "-p", &port.to_string(), "-U", PG_USER, name]))?;
         Ok(format!("postgres://{PG_USER}@127.0.0.1:{port}/{name}"))
     }
-
 
     fn as_owner(&self, program: &Path) -> Command {
         match &self.user {

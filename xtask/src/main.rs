@@ -78,7 +78,7 @@ fn main() -> ExitCode {
         Task::Contract(command) => command.execute(&root, &targets(), &mut out).map_err(anyhow::Error::from),
         Task::Test => test::run(&root, &mut out),
         Task::Schemathesis => test::install_pip(&root.join("tests"), &mut out)
-            .and_then(|venv| schemathesis::run(&root, &venv, &mut out))
+            .and_then(|venv| schemathesis::run(&root, &venv, &schemathesis::Store::default(), &mut out))
             .map(|()| ExitCode::SUCCESS),
         Task::Conformance { suite, format_assertion, min_passed } => {
             conformance::run(&root, suite.as_deref(), format_assertion, min_passed, &mut out)

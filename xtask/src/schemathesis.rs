@@ -26,7 +26,15 @@ impl Drop for Server {
     }
 }
 
-pub fn run(root: &Path, venv: &Path, out: &mut dyn Write) -> Result<()> {
+/// Where the server keeps its data: a temporary SQLite file unless a database URL is given; Redis
+/// when a URL is given.
+#[derive(Default)]
+pub struct Store {
+    pub database_url: Option<String>,
+    pub redis_url: Option<String>,
+}
+
+pub fn run(root: &Path, venv: &Path, store: &Store, out: &mut dyn Write) -> Result<()> {
     let port = TcpListener::bind("127.0.0.1:0").context("finding a free loopback port")?.local_addr()?.port();
     let address: SocketAddr = ([127, 0, 0, 1], port).into();
     let dir = std::env::temp_dir().join(format!("schemathesis-{}", std::process::id()));
@@ -35,10 +43,17 @@ pub fn run(root: &Path, venv: &Path, out: &mut dyn Write) -> Result<()> {
     if !binary.exists() {
         bail!("{} is missing: build the server first (`cargo build -p server`)", binary.display());
     }
-    let database = format!("sqlite://{}", dir.join("schemathesis.db").display());
+    let database = match &store.database_url {
+        Some(url) => url.clone(),
+        None => format!("sqlite://{}", dir.join("schemathesis.db").display()),
+    };
     let (fakes, variables) = start_fakes(root)?;
     let _fakes = Server(fakes);
-    let child = Command::new(&binary)
+    let mut command = Command::new(&binary);
+    if let Some(redis) = &store.redis_url {
+        command.env("REDIS_URL", redis);
+    }
+    let child = command
         .envs(variables)
         .env("PORT", port.to_string())
         .env("HOST", "127.0.0.1")

@@ -2,8 +2,10 @@
 //! then runs every test: the Rust workspace (the cross-language agreement test needs the npm
 //! packages; the examples' crates run their own end-to-end tests), `tsc --strict` over the
 //! generated TypeScript (the reference contract's, the fixture's and the examples') and the
-//! consumer programs, the JSON-Schema-Test-Suite against the validator compiler, and Redocly over
-//! `openapi.yaml` and the examples' documents.
+//! consumer programs, the JSON-Schema-Test-Suite against the validator compiler, schemathesis, and
+//! Redocly over `openapi.yaml` and the examples' documents. Then the scale-out store: a throw-away
+//! PostgreSQL cluster and Redis (installed from Debian when missing), the server's end-to-end suite
+//! run again on them (the binary `cargo test` built, not a second build), and schemathesis again.
 
 use std::io::Write;
 use std::path::Path;
@@ -34,8 +36,31 @@ pub fn run(root: &Path, out: &mut dyn Write) -> Result<ExitCode> {
         bail!("the validator compiler passes fewer than 700 suite tests");
     }
 
-    step(out, "schemathesis against the server")?;
-    crate::schemathesis::run(root, &venv, out)?;
+    step(out, "schemathesis against the server (SQLite)")?;
+    crate::schemathesis::run(root, &venv, &crate::schemathesis::Store::default(), out)?;
+
+    step(out, "PostgreSQL and Redis: throw-away, on loopback")?;
+    test_services::install(out)?;
+    let postgres = test_services::Postgres::start()?;
+    let redis = test_services::Redis::start()?;
+    writeln!(out, "PostgreSQL at {}, Redis at {}", postgres.url, redis.url)?;
+
+    step(out, "the server's end-to-end suite on PostgreSQL and Redis")?;
+    let suite = server_suite(root, &cargo)?;
+    run_command(
+        Command::new(&suite)
+            .current_dir(root.join("server"))
+            .env("DEVORA_TEST_POSTGRES", &postgres.url)
+            .env("DEVORA_TEST_REDIS", &redis.url),
+    )?;
+
+    step(out, "schemathesis against the server (PostgreSQL and Redis)")?;
+    let store = crate::schemathesis::Store {
+        database_url: Some(postgres.create_database("schemathesis")?),
+        redis_url: Some(redis.url.clone()),
+    };
+    crate::schemathesis::run(root, &venv, &store, out)?;
+    drop((postgres, redis));
 
     step(out, "redocly lint --extends=minimal (openapi.yaml and the examples')")?;
     let redocly = tools.join("node_modules/.bin/redocly");
@@ -55,6 +80,29 @@ pub fn run(root: &Path, out: &mut dyn Write) -> Result<ExitCode> {
 
     writeln!(out, "\nxtask test: every step succeeded (cargo test, tsc, conformance, schemathesis, redocly lint)")?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The server's `it` test binary as `cargo test --workspace` built it (asking with the same
+/// arguments builds nothing more).
+fn server_suite(root: &Path, cargo: &str) -> Result<std::path::PathBuf> {
+    let output = Command::new(cargo)
+        .current_dir(root)
+        .args(["test", "--workspace", "--locked", "--no-run", "--message-format=json"])
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .context("asking cargo for the test binaries")?;
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else { continue };
+        let target = &message["target"];
+        if message["reason"] == "compiler-artifact"
+            && target["name"] == "it"
+            && message["package_id"].as_str().is_some_and(|id| id.contains("/server#"))
+            && let Some(executable) = message["executable"].as_str()
+        {
+            return Ok(executable.into());
+        }
+    }
+    bail!("cargo built no `it` test binary of the server")
 }
 
 /// `npm ci` unless `node_modules` already matches the lockfile.

@@ -9,6 +9,7 @@ use schemas::auth::Role;
 use super::listing::{List, like_pattern};
 use super::{UserRow, answer, current_user};
 use crate::App;
+use crate::cache::Scope;
 use crate::db::{on_db, sql};
 
 /// The detail of a `404` for an account that does not exist.
@@ -81,6 +82,7 @@ impl Admin for App {
             if updated == 0 {
                 return Ok(AdminUpdateUserResponse::not_found(NO_ACCOUNT));
             }
+            self.cache.invalidate(Scope::Profile, &id).await;
             self.authenticator.forget(&id);
             if body.disabled == Some(true) {
                 // Every way back in ends: sessions (access and refresh tokens), and reset tokens

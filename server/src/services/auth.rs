@@ -11,6 +11,7 @@ use uuid::Uuid;
 use super::{UserRow, answer, caller, current_user};
 use crate::App;
 use crate::auth::{hash_password, verify_password};
+use crate::cache::Scope;
 use crate::db::{Db, on_db, sql};
 use crate::error::{ApiError, is_unique_violation};
 use crate::mailer::Message;
@@ -169,8 +170,15 @@ impl Auth for App {
 
     async fn get_me(&self, context: RequestContext) -> GetMeResponse {
         answer(async {
-            Ok(match current_user(self, &caller(&context)).await? {
-                Some(user) => GetMeResponse::Ok(user.into_response()?),
+            let user_id = caller(&context);
+            let profile = self.cache.read(Scope::Profile, &user_id, "me", async {
+                match current_user(self, &user_id).await? {
+                    Some(user) => Ok(Some(user.into_response()?)),
+                    None => Ok(None),
+                }
+            });
+            Ok(match profile.await? {
+                Some(user) => GetMeResponse::Ok(user),
                 None => GetMeResponse::unauthorized("The account is gone."),
             })
         })
@@ -200,6 +208,7 @@ impl Auth for App {
                         .execute(pool)
                         .await.map(|done| done.rows_affected())
                 })?;
+                self.cache.invalidate(Scope::Profile, &user_id).await;
             }
             Ok(match current_user(self, &user_id).await? {
                 Some(user) => UpdateMeResponse::Ok(user.into_response()?),

@@ -22,6 +22,7 @@ use sha2::{Digest, Sha256};
 
 use super::{UserRow, answer, caller, current_user};
 use crate::App;
+use crate::cache::Scope;
 use crate::db::{on_db, sql};
 use crate::error::{ApiError, is_unique_violation};
 use crate::payments::verify_signature;
@@ -380,6 +381,8 @@ impl App {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
+        self.cache.invalidate(Scope::Subscription, &user).await;
+        self.cache.invalidate(Scope::Profile, &user).await;
         Ok(WebhookOutcome::Processed)
         })
     }
@@ -392,24 +395,28 @@ impl Billing for App {
 
     async fn get_subscription(&self, context: RequestContext) -> GetSubscriptionResponse {
         answer(async {
-            let row = on_db!(&self.db, pool => {
-                sqlx::query_as::<_, SubscriptionRow>(sql(
-                    pool,
-                    "SELECT status, plan, billing_interval, current_period_end, cancel_at_period_end \
-                     FROM subscriptions WHERE user_id = ?",
-                ))
-                .bind(caller(&context))
-                .fetch_optional(pool)
-                .await
-            })?;
-            let inactive = Subscription {
-                status: SubscriptionStatus::Inactive,
-                plan: None,
-                interval: None,
-                current_period_end: None,
-                cancel_at_period_end: false,
-            };
-            Ok(GetSubscriptionResponse::Ok(row.map_or(inactive, SubscriptionRow::into_subscription)))
+            let user = caller(&context);
+            let subscription = self.cache.read(Scope::Subscription, &user, "current", async {
+                let row = on_db!(&self.db, pool => {
+                    sqlx::query_as::<_, SubscriptionRow>(sql(
+                        pool,
+                        "SELECT status, plan, billing_interval, current_period_end, cancel_at_period_end \
+                         FROM subscriptions WHERE user_id = ?",
+                    ))
+                    .bind(&user)
+                    .fetch_optional(pool)
+                    .await
+                })?;
+                let inactive = Subscription {
+                    status: SubscriptionStatus::Inactive,
+                    plan: None,
+                    interval: None,
+                    current_period_end: None,
+                    cancel_at_period_end: false,
+                };
+                Ok(row.map_or(inactive, SubscriptionRow::into_subscription))
+            });
+            Ok(GetSubscriptionResponse::Ok(subscription.await?))
         })
         .await
     }

@@ -10,6 +10,7 @@ use uuid::Uuid;
 use super::listing::{List, like_pattern};
 use super::{answer, caller};
 use crate::App;
+use crate::cache::Scope;
 use crate::db::{on_db, sql};
 use crate::error::{ApiError, is_foreign_key_violation, is_unique_violation};
 
@@ -187,16 +188,21 @@ impl App {
 impl Projects for App {
     async fn list_projects(&self, context: RequestContext, query: ProjectListQuery) -> ListProjectsResponse {
         answer(async {
-            let (rows, page) = List::new(
-                "SELECT id, name, description, github_repo_url, vercel_url, created_at, updated_at FROM projects",
-                "WHERE owner_id = ?1 AND (?2 IS NULL OR LOWER(name) LIKE LOWER(?2) ESCAPE '\\')",
-                "ORDER BY created_at DESC, id DESC",
-            )
-            .bind(caller(&context))
-            .bind(query.search.as_deref().map(like_pattern))
-            .fetch_page::<ProjectRow>(&self.db, &query.pagination)
-            .await?;
-            Ok(ListProjectsResponse::Ok(page.with(self.with_files(rows).await?)))
+            let owner = caller(&context);
+            let field = format!("list:{}", serde_json::to_string(&query).map_err(ApiError::Json)?);
+            let page = self.cache.read(Scope::Projects, &owner, &field, async {
+                let (rows, page) = List::new(
+                    "SELECT id, name, description, github_repo_url, vercel_url, created_at, updated_at FROM projects",
+                    "WHERE owner_id = ?1 AND (?2 IS NULL OR LOWER(name) LIKE LOWER(?2) ESCAPE '\\')",
+                    "ORDER BY created_at DESC, id DESC",
+                )
+                .bind(owner.clone())
+                .bind(query.search.as_deref().map(like_pattern))
+                .fetch_page::<ProjectRow>(&self.db, &query.pagination)
+                .await?;
+                Ok(page.with(self.with_files(rows).await?))
+            });
+            Ok(ListProjectsResponse::Ok(page.await?))
         })
         .await
     }
@@ -222,6 +228,7 @@ impl Projects for App {
                 .await
                 .map(|_| ())
             });
+            self.cache.invalidate(Scope::Projects, &caller(&context)).await;
             match inserted {
                 Err(error) if is_unique_violation(&error) => {
                     return Ok(CreateProjectResponse::conflict(duplicate(&body.name)));
@@ -236,7 +243,10 @@ impl Projects for App {
 
     async fn get_project(&self, context: RequestContext, path: ProjectPath) -> GetProjectResponse {
         answer(async {
-            Ok(match self.project(&caller(&context), path.project_id).await? {
+            let owner = caller(&context);
+            let field = format!("project:{}", path.project_id);
+            let project = self.cache.read(Scope::Projects, &owner, &field, self.project(&owner, path.project_id));
+            Ok(match project.await? {
                 Some(project) => GetProjectResponse::Ok(project),
                 None => GetProjectResponse::not_found(NO_PROJECT),
             })
@@ -278,6 +288,7 @@ impl Projects for App {
                 .await
                 .map(|done| done.rows_affected())
             });
+            self.cache.invalidate(Scope::Projects, &owner).await;
             let updated = match updated {
                 Err(error) if is_unique_violation(&error) => {
                     return Ok(UpdateProjectResponse::conflict(duplicate(body.name.as_deref().unwrap_or_default())));
@@ -297,14 +308,17 @@ impl Projects for App {
 
     async fn delete_project(&self, context: RequestContext, path: ProjectPath) -> DeleteProjectResponse {
         answer(async {
+            let owner = caller(&context);
             let deleted = on_db!(&self.db, pool => {
                 sqlx::query(sql(pool, "DELETE FROM projects WHERE id = ? AND owner_id = ?"))
                     .bind(path.project_id.to_string())
-                    .bind(caller(&context))
+                    .bind(&owner)
                     .execute(pool)
                     .await
                     .map(|done| done.rows_affected())
-            })?;
+            });
+            self.cache.invalidate(Scope::Projects, &owner).await;
+            let deleted = deleted?;
             Ok(if deleted == 0 {
                 DeleteProjectResponse::not_found(NO_PROJECT)
             } else {
@@ -329,7 +343,8 @@ impl Projects for App {
 
     async fn put_file(&self, context: RequestContext, path: ProjectFilePath, body: FileUpsert) -> PutFileResponse {
         answer(async {
-            if !self.owns(&caller(&context), path.project_id).await? {
+            let owner = caller(&context);
+            if !self.owns(&owner, path.project_id).await? {
                 return Ok(PutFileResponse::not_found(NO_PROJECT));
             }
             if body.content.len() > FileUpsert::MAX_CONTENT_BYTES {
@@ -358,7 +373,9 @@ impl Projects for App {
                 })?;
                 self.file(path.project_id, &path.file_name.0).await
             };
-            Ok(match stored.await {
+            let stored = stored.await;
+            self.cache.invalidate(Scope::Projects, &owner).await;
+            Ok(match stored {
                 Ok(Some(file)) => PutFileResponse::Ok(file),
                 Ok(None) => PutFileResponse::not_found(NO_PROJECT),
                 // The project was deleted between the ownership check and the write.
@@ -371,7 +388,8 @@ impl Projects for App {
 
     async fn delete_file(&self, context: RequestContext, path: ProjectFilePath) -> DeleteFileResponse {
         answer(async {
-            if !self.owns(&caller(&context), path.project_id).await? {
+            let owner = caller(&context);
+            if !self.owns(&owner, path.project_id).await? {
                 return Ok(DeleteFileResponse::not_found(NO_PROJECT));
             }
             let deleted = on_db!(&self.db, pool => {
@@ -381,7 +399,9 @@ impl Projects for App {
                     .execute(pool)
                     .await
                     .map(|done| done.rows_affected())
-            })?;
+            });
+            self.cache.invalidate(Scope::Projects, &owner).await;
+            let deleted = deleted?;
             Ok(if deleted == 0 {
                 DeleteFileResponse::not_found(format!("No file named \"{}\" in this project.", path.file_name.0))
             } else {

@@ -42,6 +42,7 @@ async fn spawn(database_url: &str, redis_url: &str, prefix: &str, payments: &str
         .env("PAYMENTS_BASE_URL", payments)
         .env("PAYMENTS_API_KEY", stripe::API_KEY)
         .env("BILLING_WEBHOOK_SECRET", stripe::WEBHOOK_SECRET)
+        .env("METRICS_ENABLED", "true")
         .env("RUST_LOG", "error")
         .env_remove("ADMIN_EMAILS")
         .stdout(Stdio::null())
@@ -124,6 +125,21 @@ async fn two_instances_share_one_postgres_and_one_redis() {
         headers_a.get("etag").is_some() && headers_a.get("etag") == headers_b.get("etag"),
         "{headers_a:?} {headers_b:?}"
     );
+    // The second read of A came from the Redis cache, as `/metrics` tells.
+    let (_, _, again) = call(reqwest::Method::GET, format!("{a}{path}"), Some(&token), None).await;
+    assert_eq!(again, body_a);
+    let metrics = reqwest::get(format!("{a}/metrics")).await.expect("metrics").text().await.expect("text");
+    for line in [
+        "devora_requests_total{operation=\"get_project\",status=\"200\"} 2",
+        "devora_requests_total{operation=\"login\",status=\"429\"} 0",
+        "devora_cache_reads_total{scope=\"projects\",result=\"hit\"} 1",
+        "devora_cache_reads_total{scope=\"projects\",result=\"miss\"} 1",
+        "devora_request_duration_seconds_count{operation=\"get_project\"} 2",
+    ] {
+        let present = metrics.lines().any(|l| l == line);
+        // A's sign-ins were all admitted (B refused the sixth): no 429 line at all on A.
+        assert_eq!(present, !line.contains("429"), "{line}\n{metrics}");
+    }
     // A change made through B is what A answers next (no stale cache on A).
     let (status, _, _) =
         call(reqwest::Method::PATCH, format!("{b}{path}"), Some(&token), Some(json!({"description": "edited on b"})))
