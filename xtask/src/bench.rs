@@ -25,11 +25,18 @@ pub enum Case {
     /// `GET /api/v2/projects/{id}` through the generated router against a hand-written handler,
     /// under load from `wrk` (release build).
     Server,
+    /// The same route on SQLite, PostgreSQL, PostgreSQL with Redis, and two instances, under
+    /// `wrk` (release build; starts a throw-away PostgreSQL and Redis).
+    Stores,
 }
 
 pub fn run(root: &Path, iterations: u32, case: Case, out: &mut dyn Write) -> Result<ExitCode> {
     if case == Case::Server {
         crate::load::run(root, out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if case == Case::Stores {
+        crate::load::stores(root, out)?;
         return Ok(ExitCode::SUCCESS);
     }
     if case == Case::Validators || (case == Case::All && !cfg!(debug_assertions)) {
