@@ -58,6 +58,7 @@ fn roundtrip(name: &str, value: Value) -> Option<Result<Value, String>> {
         "CheckoutSessionCreate" => CheckoutSessionCreate, "DatabaseKind" => DatabaseKind, "FieldError" => FieldError,
         "FileName" => FileName, "FileUpsert" => FileUpsert, "FrontendFramework" => FrontendFramework,
         "FullStackRequest" => FullStackRequest, "GeneratedFile" => GeneratedFile, "GenerationJob" => GenerationJob,
+        "GenerationJobPage" => Page<GenerationJob>,
         "GenerationKind" => GenerationKind, "GenerationResult" => GenerationResult, "Health" => Health,
         "HealthStatus" => HealthStatus, "Invoice" => Invoice, "InvoiceList" => InvoiceList,
         "InvoiceStatus" => InvoiceStatus, "JobStatus" => JobStatus, "ModelInfo" => ModelInfo, "ModelList" => ModelList,
