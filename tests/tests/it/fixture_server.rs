@@ -106,7 +106,17 @@ impl Todos for Store {
         let after: usize = last_event_id.and_then(|id| id.parse().ok()).unwrap_or(0);
         let events: Vec<Result<Event<TodoEvent>, Interrupted>> = match path.todo_id {
             1 => steps().into_iter().skip(after).map(Ok).collect(),
-            2 if after == 0 => steps().into_iter().take(2).map(Ok).chain([Err(Interrupted)]).collect(),
+            // The failure comes a moment later, as a real one would: the two events are on the
+            // wire by then (hyper writes what it has when the body waits).
+            2 if after == 0 => {
+                use futures::StreamExt;
+                let sent = futures::stream::iter(steps().into_iter().take(2).map(Ok::<_, Interrupted>));
+                let failure = futures::stream::once(async {
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    Err(Interrupted)
+                });
+                return WatchTodoResponse::Ok(EventStream::try_new(sent.chain(failure)));
+            }
             2 => steps().into_iter().skip(after).map(Ok).collect(),
             3 => vec![
                 Ok(Event::new(None, TodoEvent::Step { step: 1, note: "fine".into() })),
