@@ -194,6 +194,21 @@ fn check_event_streams(id: &str, op: &contract::Operation, responses: &[Response
     problems
 }
 
+/// An event stream implies the `Last-Event-ID` header: a header parameter of that name would be a
+/// second one.
+pub(super) fn check_last_event_id(operation: &Operation) -> Option<Error> {
+    let (response, body) = operation.event_stream()?;
+    operation
+        .parameters()
+        .any(|p| p.location == Location::Header && p.name.eq_ignore_ascii_case(contract::LAST_EVENT_ID))
+        .then(|| Error::InvalidEventStream {
+            operation: operation.id.clone(),
+            rust_type: body.rust_type.clone(),
+            status: response.status,
+            reason: "implies the `Last-Event-ID` header; remove it from the header parameters",
+        })
+}
+
 /// The error statuses an operation's traits imply, merged with the declared ones, by status.
 fn implied_errors(op: &contract::Operation, has_body: bool, has_params: bool) -> Vec<ErrorResponse> {
     let mut errors: BTreeMap<u16, ErrorResponse> = BTreeMap::new();

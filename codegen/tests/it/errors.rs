@@ -299,6 +299,13 @@ fn inline_bodies_get_the_64_bit_policy_and_refuse_128_bits() {
     );
 }
 
+/// Headers that declare what an event stream implies.
+#[derive(Serialize, Deserialize, JsonSchema)]
+struct ResumeHeaders {
+    #[serde(rename = "last-event-id")]
+    last_event_id: Option<String>,
+}
+
 /// An event stream is a `GET` answering one named event type, at a success status, without an
 /// ETag; each mistake names the operation, the Rust type and the status.
 #[test]
@@ -314,7 +321,8 @@ fn event_streams_that_make_no_sense_are_refused() {
         .operation(stream("twice", contract::Method::Get).event_stream::<Item>(201, "Again."))
         .operation(stream("cached", contract::Method::Get).etag())
         .operation(bare("inline", "/inline").event_stream::<String>(200, "Text."))
-        .operation(bare("redirect", "/redirect").response::<Item>(200, "OK.").event_stream::<Item>(303, "Elsewhere."));
+        .operation(bare("redirect", "/redirect").response::<Item>(200, "OK.").event_stream::<Item>(303, "Elsewhere."))
+        .operation(stream("resumed", contract::Method::Get).headers::<ResumeHeaders>());
     let errors = codegen::lower(&contract).expect_err("invalid").0;
     let messages: Vec<String> = errors.iter().map(ToString::to_string).collect();
     let item = std::any::type_name::<Item>();
@@ -332,6 +340,9 @@ fn event_streams_that_make_no_sense_are_refused() {
             ),
             "operation `inline`: the event stream of alloc::string::String (status 200) needs a named event type (a struct or an enum), not an inline schema".to_owned(),
             format!("operation `redirect`: the event stream of {item} (status 303) needs a success (2xx) status"),
+            format!(
+                "operation `resumed`: the event stream of {item} (status 200) implies the `Last-Event-ID` header; remove it from the header parameters"
+            ),
         ],
         "{messages:#?}"
     );
