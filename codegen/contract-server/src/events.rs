@@ -247,6 +247,19 @@ mod tests {
         assert_eq!((text.as_str(), ended), ("data: 1\n\n", false), "an error of the source");
     }
 
+    #[tokio::test(start_paused = true)]
+    async fn a_silent_stream_sends_a_keep_alive_comment_every_15_seconds() {
+        let response =
+            respond(EventStream::<u8>::new(futures_util::stream::pending()).into(), "op", "req-1".into(), None);
+        let mut body = response.into_body().into_data_stream();
+        let started = tokio::time::Instant::now();
+        let comment = body.next().await.expect("a frame").expect("bytes");
+        assert_eq!(&comment[..], b":\n\n", "an empty comment");
+        assert_eq!(started.elapsed(), KEEP_ALIVE);
+        body.next().await.expect("a frame").expect("bytes");
+        assert_eq!(started.elapsed(), KEEP_ALIVE * 2);
+    }
+
     #[tokio::test]
     async fn broken_events_are_dropped_when_enforced_and_sent_when_logged() {
         let schema = serde_json::json!({"type": "integer", "minimum": 1});
