@@ -85,8 +85,8 @@ fn method(model: &Model, names: &Names, operation: &Operation) -> Function {
 
     let validator = |name: String| Expr::ident("V").member(&name);
     let problem = || validator(names::ts_validator(names.ts_type(&model.problem)));
-    if let Some((_, events)) = operation.event_stream() {
-        return stream_method(names, operation, doc, params, fields, events, problem);
+    if let Some((response, events)) = operation.event_stream() {
+        return stream_method(names, operation, doc, params, fields, (response.status, events), problem);
     }
     let mut checks = Vec::new();
     for response in &operation.responses {
@@ -133,7 +133,7 @@ fn stream_method(
     doc: String,
     mut params: Vec<Param>,
     fields: Vec<Member>,
-    events: &Body,
+    (status, events): (u16, &Body),
     problem: impl Fn() -> Expr,
 ) -> Function {
     let event = as_ref_name(&events.schema).map(|name| names.ts_type(name).to_owned()).unwrap_or_default();
@@ -144,6 +144,7 @@ fn stream_method(
     let stream = Expr::ident("stream").call(vec![
         Expr::ident("options"),
         Expr::object(fields),
+        Expr::int(status.into()),
         Expr::ident("V").member(&names::ts_validator(&event)),
         Expr::object(checks.collect()),
         Expr::ident("call"),

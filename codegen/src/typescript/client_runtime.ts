@@ -233,13 +233,14 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
 }
 
 /**
- * The events of an event-stream operation, each `data` parsed as JSON and checked by `check`.
+ * The events of an event-stream operation (answered with `status`), each `data` parsed as JSON and checked by `check`.
  * The iteration ends when the server ends the stream; a dropped connection (the body fails, or
  * a reconnection cannot connect) is resumed with `Last-Event-ID` after `retry:` milliseconds.
  */
 async function* stream<E>(
   options: ClientOptions,
   request: Prepared,
+  status: number,
   check: (value: unknown) => ValidationResult<E>,
   statuses: Record<number, Check>,
   call: StreamOptions | undefined,
@@ -264,7 +265,7 @@ async function* stream<E>(
       dropped = error;
     }
     if (response !== undefined) {
-      if (response.status !== 200) {
+      if (response.status !== status) {
         const payload = await payloadOf(response);
         if (!Object.prototype.hasOwnProperty.call(statuses, response.status)) {
           throw new UnexpectedResponseError(response.status, payload, response.headers);
