@@ -47,6 +47,8 @@ pub enum Error {
         "operation `{operation}`: success responses {statuses} have different bodies; typed clients need one success type"
     )]
     MixedSuccessBodies { operation: String, statuses: String },
+    #[error("operation `{operation}`: the event stream of {rust_type} (status {status}) {reason}")]
+    InvalidEventStream { operation: String, rust_type: String, status: u16, reason: &'static str },
     #[error("operation `{operation}`: a {method} request cannot have a body")]
     BodyNotAllowed { operation: String, method: &'static str },
     #[error("the {language} name `{name}` of {second} is already taken by {first}; rename one of them")]

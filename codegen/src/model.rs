@@ -139,6 +139,13 @@ pub struct Body {
     pub schema: Value,
 }
 
+impl Body {
+    /// A Server-Sent Events body (`text/event-stream`): `schema` is the `data` of one event.
+    pub fn is_event_stream(&self) -> bool {
+        self.media_type == contract::EVENT_STREAM
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct RequestBody {
     pub body: Body,
@@ -162,5 +169,10 @@ impl Operation {
     /// Every parameter, path first, then query, then headers.
     pub fn parameters(&self) -> impl Iterator<Item = &Parameter> {
         [&self.path_params, &self.query, &self.headers].into_iter().flatten().flat_map(|p| p.params.iter())
+    }
+
+    /// The event-stream response (at most one: lowering checks it) and its body.
+    pub fn event_stream(&self) -> Option<(&Response, &Body)> {
+        self.responses.iter().find_map(|r| r.body.as_ref().filter(|b| b.is_event_stream()).map(|b| (r, b)))
     }
 }

@@ -360,7 +360,19 @@ mod tests {
             assert!(names.contains(&name), "{name} in {names:?}");
         }
         let client: Vec<&str> = exported_names(crate::typescript::CLIENT_RUNTIME).collect();
-        assert_eq!(client, ["ClientOptions", "CallOptions", "UnexpectedResponseError", "ResponseValidationError"]);
+        assert_eq!(
+            client,
+            [
+                "ClientOptions",
+                "CallOptions",
+                "UnexpectedResponseError",
+                "ResponseValidationError",
+                "StreamOptions",
+                "EventValidationError",
+                "StreamRefusedError",
+                "StreamInterruptedError"
+            ]
+        );
     }
 
     #[test]

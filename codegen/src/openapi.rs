@@ -29,6 +29,11 @@ const RATE_LIMIT_HEADERS: &[(&str, &str)] = &[
     ("X-RateLimit-Reset", "Seconds until the current window ends."),
 ];
 
+/// What the description of an event-stream response adds: how to read the stream.
+const EVENT_STREAM_NOTE: &str = "Server-Sent Events (`text/event-stream`): the `data` of each event is one JSON value of \
+     the schema (OpenAPI 3.2's `itemSchema`; `x-event-stream` here), its `id` what `Last-Event-ID` resumes after. \
+     The stream ends when the server closes it; a dropped connection may be resumed.";
+
 struct Emitter<'a> {
     model: &'a Model,
     version: Version,
@@ -215,6 +220,15 @@ impl Emitter<'_> {
                 "schema": { "type": "string" }
             }));
         }
+        if operation.event_stream().is_some() {
+            parameters.push(json!({
+                "name": contract::LAST_EVENT_ID,
+                "in": "header",
+                "required": false,
+                "description": "The `id` of the last event the client received; the server resumes the stream after it.",
+                "schema": { "type": "string" }
+            }));
+        }
         if !parameters.is_empty() {
             out.insert("parameters".into(), Value::Array(parameters));
         }
@@ -269,13 +283,25 @@ impl Emitter<'_> {
         Value::Object(out)
     }
 
+    /// A body's content. An event stream's `schema` is the `data` of ONE event (OpenAPI 3.2 would
+    /// call it `itemSchema`; 3.0 and 3.1 have no word for it), which `x-event-stream` says.
     fn content(&self, body: &Body) -> Value {
+        if body.is_event_stream() {
+            return json!({ body.media_type.clone(): {
+                "schema": self.schema(&body.schema),
+                "x-event-stream": { "data": "application/json", "resume": contract::LAST_EVENT_ID }
+            } });
+        }
         json!({ body.media_type.clone(): { "schema": self.schema(&body.schema) } })
     }
 
     fn response(&self, operation: &Operation, response: &Response) -> Value {
         let mut out = Map::new();
-        out.insert("description".into(), response.description.clone().into());
+        let mut description = response.description.clone();
+        if response.body.as_ref().is_some_and(Body::is_event_stream) {
+            append_paragraph(&mut description, EVENT_STREAM_NOTE);
+        }
+        out.insert("description".into(), description.into());
         let mut headers = Map::new();
         if operation.etag && (200..300).contains(&response.status) {
             headers.insert("ETag".into(), json!({ "$ref": "#/components/headers/ETag" }));

@@ -67,7 +67,8 @@ interface Raw {
   headers: Headers;
 }
 
-async function send(options: ClientOptions, request: Prepared, statuses: Record<number, Check>, call: CallOptions | undefined): Promise<Raw> {
+/** The URL and `RequestInit` of a request: query, headers (the call's, then the request's), token and body. */
+async function build(options: ClientOptions, request: Prepared, call: CallOptions | undefined): Promise<[URL, RequestInit]> {
   const url = new URL(options.baseUrl.replace(/\/+$/, "") + request.path);
   for (const [name, value] of Object.entries(request.query ?? {}) as [string, unknown][]) {
     if (value === undefined || value === null) continue;
@@ -83,22 +84,28 @@ async function send(options: ClientOptions, request: Prepared, statuses: Record<
     const token = typeof options.token === "function" ? await options.token() : options.token;
     if (token !== undefined) headers.set("Authorization", `Bearer ${token}`);
   }
-  let body: string | undefined;
+  const init: RequestInit = { method: request.method, headers };
   if (request.hasBody) {
     headers.set("Content-Type", "application/json");
-    body = JSON.stringify(request.body);
+    init.body = JSON.stringify(request.body);
   }
-  const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
-  const init: RequestInit = { method: request.method, headers };
-  if (body !== undefined) init.body = body;
   if (call?.signal !== undefined) init.signal = call.signal;
+  return [url, init];
+}
+
+/** The body of an answer: JSON for a JSON media type, text otherwise, `undefined` when empty. */
+async function payloadOf(response: Response): Promise<unknown> {
+  if (response.status === 204 || response.status === 304) return undefined;
+  const text = await response.text();
+  const type = response.headers.get("Content-Type") ?? "";
+  return text.length === 0 ? undefined : /[/+]json\b/.test(type) ? JSON.parse(text) : text;
+}
+
+async function send(options: ClientOptions, request: Prepared, statuses: Record<number, Check>, call: CallOptions | undefined): Promise<Raw> {
+  const [url, init] = await build(options, request, call);
+  const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   const response = await doFetch(url, init);
-  let payload: unknown = undefined;
-  if (response.status !== 204 && response.status !== 304) {
-    const text = await response.text();
-    const type = response.headers.get("Content-Type") ?? "";
-    payload = text.length === 0 ? undefined : /[/+]json\b/.test(type) ? JSON.parse(text) : text;
-  }
+  const payload = await payloadOf(response);
   if (!Object.prototype.hasOwnProperty.call(statuses, response.status)) {
     throw new UnexpectedResponseError(response.status, payload, response.headers);
   }
@@ -110,7 +117,215 @@ async function send(options: ClientOptions, request: Prepared, statuses: Record<
   return { status: response.status, body: payload, headers: response.headers };
 }
 
-/** A client of Devora API 5.0.0: one method per operation. */
+/** Per-call options of an event stream (Server-Sent Events). */
+export interface StreamOptions extends CallOptions {
+  /** Resume after this event: sent as `Last-Event-ID` with the first request. */
+  lastEventId?: string;
+  /** Reconnections in a row, without an event received between them, before giving up (default 5). */
+  maxReconnects?: number;
+  /** Milliseconds to wait before reconnecting until the server sends `retry:` (default 1000). */
+  retryMs?: number;
+}
+
+/** An event's `data` is not JSON, or breaks the contract (every event is checked). */
+export class EventValidationError extends Error {
+  constructor(
+    readonly errors: ValidationError[],
+    readonly data: string,
+    readonly id: string | undefined,
+  ) {
+    super(`an event breaks the contract: ${errors.map((e) => `${e.path || "/"} ${e.message}`).join("; ")}`);
+    this.name = "EventValidationError";
+  }
+}
+
+/** The server refused the stream with a status the contract declares (its body: the problem). */
+export class StreamRefusedError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+    readonly headers: Headers,
+  ) {
+    super(`the event stream was refused with status ${status}`);
+    this.name = "StreamRefusedError";
+  }
+}
+
+/** The connection dropped and reconnecting failed `attempts` times in a row. */
+export class StreamInterruptedError extends Error {
+  constructor(
+    readonly lastEventId: string | undefined,
+    readonly attempts: number,
+    override readonly cause: unknown,
+  ) {
+    super(`the event stream was interrupted and could not be resumed after ${attempts} attempt(s)`);
+    this.name = "StreamInterruptedError";
+  }
+}
+
+/** One dispatched event: the last event id at its dispatch, and its data lines joined. */
+interface ServerEvent {
+  id: string | undefined;
+  data: string;
+}
+
+/** The Server-Sent Events wire format (WHATWG HTML, "Parsing an event stream"), fed text as it arrives. */
+class EventParser {
+  private buffer = "";
+  private data: string[] = [];
+  /** The id of the event being read (`id:`); it becomes `lastEventId` when the event ends. */
+  private id: string | undefined;
+  /** The id of the last event that ended (data or not); it survives reconnections. */
+  lastEventId: string | undefined;
+  /** The reconnection delay the server asked for (`retry:`), in milliseconds. */
+  retry: number | undefined;
+
+  constructor(lastEventId: string | undefined) {
+    this.lastEventId = lastEventId;
+    this.id = lastEventId;
+  }
+
+  /** The events completed by `text`. Lines end with CRLF, LF or CR; a CR at the end waits for a possible LF. */
+  push(text: string): ServerEvent[] {
+    this.buffer += text;
+    const events: ServerEvent[] = [];
+    for (;;) {
+      const end = /\r\n|\r|\n/.exec(this.buffer);
+      if (end === null || (end[0] === "\r" && end.index === this.buffer.length - 1)) break;
+      const line = this.buffer.slice(0, end.index);
+      this.buffer = this.buffer.slice(end.index + end[0].length);
+      const event = this.line(line);
+      if (event !== undefined) events.push(event);
+    }
+    return events;
+  }
+
+  private line(line: string): ServerEvent | undefined {
+    if (line === "") {
+      const data = this.data;
+      this.data = [];
+      this.lastEventId = this.id;
+      return data.length === 0 ? undefined : { id: this.lastEventId, data: data.join("\n") };
+    }
+    if (line.startsWith(":")) return undefined;
+    const colon = line.indexOf(":");
+    const field = colon === -1 ? line : line.slice(0, colon);
+    let value = colon === -1 ? "" : line.slice(colon + 1);
+    if (value.startsWith(" ")) value = value.slice(1);
+    if (field === "data") this.data.push(value);
+    else if (field === "id" && !value.includes("\0")) this.id = value;
+    else if (field === "retry" && /^[0-9]+$/.test(value)) this.retry = Number(value);
+    return undefined;
+  }
+}
+
+/** Waits `ms` milliseconds, or rejects when `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/**
+ * The events of an event-stream operation (answered with `status`), each `data` parsed as JSON and checked by `check`.
+ * The iteration ends when the server ends the stream; a dropped connection (the body fails, or
+ * a reconnection cannot connect) is resumed with `Last-Event-ID` after `retry:` milliseconds.
+ */
+async function* stream<E>(
+  options: ClientOptions,
+  request: Prepared,
+  status: number,
+  check: (value: unknown) => ValidationResult<E>,
+  statuses: Record<number, Check>,
+  call: StreamOptions | undefined,
+): AsyncGenerator<E, void, undefined> {
+  const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const maxReconnects = call?.maxReconnects ?? 5;
+  let lastEventId = call?.lastEventId;
+  let delay = call?.retryMs ?? 1000;
+  let failures = 0;
+  let opened = false;
+  for (;;) {
+    const [url, init] = await build(options, request, call);
+    const headers = init.headers as Headers;
+    headers.set("Accept", "text/event-stream");
+    if (lastEventId !== undefined) headers.set("Last-Event-ID", lastEventId);
+    let dropped: unknown = undefined;
+    let response: Response | undefined;
+    try {
+      response = await doFetch(url, init);
+    } catch (error) {
+      if (!opened || call?.signal?.aborted) throw error;
+      dropped = error;
+    }
+    if (response !== undefined) {
+      if (response.status !== status) {
+        const payload = await payloadOf(response);
+        if (!Object.prototype.hasOwnProperty.call(statuses, response.status)) {
+          throw new UnexpectedResponseError(response.status, payload, response.headers);
+        }
+        const problem = statuses[response.status];
+        if (options.validateResponses && problem) {
+          const result = problem(payload);
+          if (!result.ok) throw new ResponseValidationError(response.status, result.errors, payload);
+        }
+        throw new StreamRefusedError(response.status, payload, response.headers);
+      }
+      opened = true;
+      if (response.body === null) return;
+      const reader = response.body.getReader();
+      const decoder = new TextDecoder();
+      const parser = new EventParser(lastEventId);
+      try {
+        for (;;) {
+          let chunk: ReadableStreamReadResult<Uint8Array>;
+          try {
+            chunk = await reader.read();
+          } catch (error) {
+            if (call?.signal?.aborted) throw error;
+            dropped = error;
+            break;
+          }
+          if (chunk.done) return;
+          for (const event of parser.push(decoder.decode(chunk.value, { stream: true }))) {
+            let value: unknown;
+            try {
+              value = JSON.parse(event.data);
+            } catch {
+              throw new EventValidationError([{ path: "", keyword: "type", message: "the data is not JSON" }], event.data, event.id);
+            }
+            const result = check(value);
+            if (!result.ok) throw new EventValidationError(result.errors, event.data, event.id);
+            lastEventId = event.id;
+            failures = 0;
+            yield result.value;
+          }
+          lastEventId = parser.lastEventId;
+          delay = parser.retry ?? delay;
+        }
+      } finally {
+        reader.cancel().catch(() => undefined);
+      }
+    }
+    failures += 1;
+    if (failures > maxReconnects) throw new StreamInterruptedError(lastEventId, failures - 1, dropped);
+    await sleep(delay, call?.signal);
+  }
+}
+
+/** A client of Devora API 5.1.0: one method per operation. */
 export function createClient(options: ClientOptions) {
   return {
     /**
@@ -403,6 +618,21 @@ export function createClient(options: ClientOptions) {
       const raw = await send(options, { method: "POST", path: "/api/v2/generate/jobs/" + encodeURIComponent(String(request.path.job_id)) + "/cancel", hasBody: false, secured: true }, { 200: V.validateGenerationJob, 401: V.validateProblem, 404: V.validateProblem, 409: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.CancelGenerationJobResponse;
+    },
+    /**
+     * Follow a generation job as it runs.
+     *
+     * Server-Sent Events: one `progress` event per change, then one `finished` event with
+     * the job as `get_generation_job` answers it, after which the server ends the stream.
+     * A client that lost the connection reconnects with `Last-Event-ID` set to the id of
+     * the last event it received and the stream resumes after it.
+     *
+     * `GET /api/v2/generate/jobs/{job_id}/events`
+     *
+     * The events as they come, each checked against `JobEvent` (`EventValidationError`); the iteration ends when the server ends the stream. A dropped connection is resumed with `Last-Event-ID` (`StreamOptions`); a declared error status throws `StreamRefusedError`.
+     */
+    streamGenerationJob(request: T.StreamGenerationJobRequest, call?: StreamOptions): AsyncIterable<T.JobEvent> {
+      return stream(options, { method: "GET", path: "/api/v2/generate/jobs/" + encodeURIComponent(String(request.path.job_id)) + "/events", hasBody: false, secured: true }, 200, V.validateJobEvent, { 401: V.validateProblem, 404: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 503: V.validateProblem }, call);
     },
     /**
      * List the models generation can use.

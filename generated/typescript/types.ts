@@ -340,6 +340,25 @@ export interface InvoiceList {
 /** Where an invoice stands. */
 export type InvoiceStatus = "draft" | "open" | "paid" | "void" | "uncollectible";
 
+/** What the event stream of a job tells, in order. The stream ends after `finished`. */
+export type JobEvent = {
+  type: "progress";
+  status: JobStatus;
+  /**
+   * Percent done.
+   *
+   * @format uint8
+   * @minimum 0
+   * @maximum 100
+   */
+  progress: number;
+  /** What the job is doing, such as `developer, round 2 of 3`. */
+  message: string;
+} | {
+  type: "finished";
+  job: GenerationJob;
+};
+
 /** Where a job stands. */
 export type JobStatus = "queued" | "running" | "succeeded" | "failed" | "canceled";
 
@@ -1244,6 +1263,22 @@ export interface CancelGenerationJobRequest {
 export type CancelGenerationJobResponse =
   | { status: 200; body: GenerationJob; headers: Headers }
   | { status: 401 | 404 | 409 | 422 | 429 | 500; body: Problem; headers: Headers };
+
+/** Path parameters of `stream_generation_job` (GET /api/v2/generate/jobs/{job_id}/events). */
+export interface StreamGenerationJobPathParams {
+  /** @format uuid */
+  job_id: string;
+}
+
+/** What a call of `stream_generation_job` (GET /api/v2/generate/jobs/{job_id}/events) sends. */
+export interface StreamGenerationJobRequest {
+  path: StreamGenerationJobPathParams;
+}
+
+/** The answers of `stream_generation_job` (GET /api/v2/generate/jobs/{job_id}/events), by status. */
+export type StreamGenerationJobResponse =
+  | { status: 200; body: AsyncIterable<JobEvent>; headers: Headers }
+  | { status: 401 | 404 | 422 | 429 | 500 | 503; body: Problem; headers: Headers };
 
 /** Request headers of `list_models` (GET /api/v2/generate/models). */
 export interface ListModelsHeaders {

@@ -14,7 +14,7 @@ const r6 = new RegExp("^[a-z0-9+#-]+$", "u");
 const r7 = new RegExp("^[^/\\\\\\x00-\\x1F]+$", "u");
 const r8 = new RegExp("\\.\\.", "u");
 
-function v63(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v64(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(Array.isArray(x))) {
     if (!e) return false;
@@ -23,7 +23,7 @@ function v63(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   }
   if (Array.isArray(x)) {
     for (let i = 0; i < x.length; i++) {
-      if (!v64(x[i], e ? p + "/" + i : "", e)) {
+      if (!v65(x[i], e ? p + "/" + i : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -32,22 +32,22 @@ function v63(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v64(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v65(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
-  if (!v49(x, e ? p : "", e)) {
+  if (!v50(x, e ? p : "", e)) {
     if (!e) return false;
     ok = false;
   }
   return ok;
 }
 
-function v62(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v63(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   {
     let matches = 0;
-    if (matches < 2 && v65(x, "", undefined)) matches++;
     if (matches < 2 && v66(x, "", undefined)) matches++;
     if (matches < 2 && v67(x, "", undefined)) matches++;
+    if (matches < 2 && v68(x, "", undefined)) matches++;
     if (matches !== 1) {
       if (!e) return false;
       ok = false;
@@ -57,7 +57,7 @@ function v62(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v67(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v68(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -72,7 +72,7 @@ function v67(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v66(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v67(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -87,7 +87,7 @@ function v66(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v65(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v66(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -102,7 +102,7 @@ function v65(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v61(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v62(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(isObject(x))) {
     if (!e) return false;
@@ -116,7 +116,7 @@ function v61(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       e.push({ path: p, keyword: "required", message: "must have property object" });
     }
     if (!(x["object"] === undefined)) {
-      if (!v68(x["object"], e ? p + "/object" : "", e)) {
+      if (!v69(x["object"], e ? p + "/object" : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -125,7 +125,7 @@ function v61(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v68(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v69(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(isObject(x))) {
     if (!e) return false;
@@ -137,7 +137,7 @@ function v68(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v60(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v61(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(isObject(x))) {
     if (!e) return false;
@@ -166,25 +166,25 @@ function v60(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       e.push({ path: p, keyword: "required", message: "must have property data" });
     }
     if (!(x["id"] === undefined)) {
-      if (!v69(x["id"], e ? p + "/id" : "", e)) {
+      if (!v70(x["id"], e ? p + "/id" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["type"] === undefined)) {
-      if (!v70(x["type"], e ? p + "/type" : "", e)) {
+      if (!v71(x["type"], e ? p + "/type" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["created"] === undefined)) {
-      if (!v71(x["created"], e ? p + "/created" : "", e)) {
+      if (!v72(x["created"], e ? p + "/created" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["data"] === undefined)) {
-      if (!v72(x["data"], e ? p + "/data" : "", e)) {
+      if (!v73(x["data"], e ? p + "/data" : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -193,16 +193,16 @@ function v60(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v72(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v73(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
-  if (!v61(x, e ? p : "", e)) {
+  if (!v62(x, e ? p : "", e)) {
     if (!e) return false;
     ok = false;
   }
   return ok;
 }
 
-function v71(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v72(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(Number.isInteger(x))) {
     if (!e) return false;
@@ -219,6 +219,28 @@ function v71(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       if (!e) return false;
       ok = false;
       e.push({ path: p, keyword: "maximum", message: "must be at most 9007199254740991" });
+    }
+  }
+  return ok;
+}
+
+function v71(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+  let ok = true;
+  if (!(typeof x === "string")) {
+    if (!e) return false;
+    ok = false;
+    e.push({ path: p, keyword: "type", message: "must be string" });
+  }
+  if (typeof x === "string") {
+    if (x.length < 1 || (x.length < 2 && length(x) < 1)) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "minLength", message: "must have at least 1 characters" });
+    }
+    if (x.length > 255 && length(x) > 255) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "maxLength", message: "must have at most 255 characters" });
     }
   }
   return ok;
@@ -246,29 +268,7 @@ function v70(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v69(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
-  let ok = true;
-  if (!(typeof x === "string")) {
-    if (!e) return false;
-    ok = false;
-    e.push({ path: p, keyword: "type", message: "must be string" });
-  }
-  if (typeof x === "string") {
-    if (x.length < 1 || (x.length < 2 && length(x) < 1)) {
-      if (!e) return false;
-      ok = false;
-      e.push({ path: p, keyword: "minLength", message: "must have at least 1 characters" });
-    }
-    if (x.length > 255 && length(x) > 255) {
-      if (!e) return false;
-      ok = false;
-      e.push({ path: p, keyword: "maxLength", message: "must have at most 255 characters" });
-    }
-  }
-  return ok;
-}
-
-function v59(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v60(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(isObject(x))) {
     if (!e) return false;
@@ -282,7 +282,7 @@ function v59(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       e.push({ path: p, keyword: "required", message: "must have property status" });
     }
     if (!(x["status"] === undefined)) {
-      if (!v73(x["status"], e ? p + "/status" : "", e)) {
+      if (!v74(x["status"], e ? p + "/status" : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -291,16 +291,16 @@ function v59(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v73(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v74(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
-  if (!v62(x, e ? p : "", e)) {
+  if (!v63(x, e ? p : "", e)) {
     if (!e) return false;
     ok = false;
   }
   return ok;
 }
 
-function v58(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v59(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(isObject(x))) {
     if (!e) return false;
@@ -309,19 +309,19 @@ function v58(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   }
   if (isObject(x)) {
     if (!(x["full_name"] === undefined)) {
-      if (!v74(x["full_name"], e ? p + "/full_name" : "", e)) {
+      if (!v75(x["full_name"], e ? p + "/full_name" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["password"] === undefined)) {
-      if (!v75(x["password"], e ? p + "/password" : "", e)) {
+      if (!v76(x["password"], e ? p + "/password" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["current_password"] === undefined)) {
-      if (!v76(x["current_password"], e ? p + "/current_password" : "", e)) {
+      if (!v77(x["current_password"], e ? p + "/current_password" : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -350,7 +350,7 @@ function v58(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v76(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v77(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string" || x === null)) {
     if (!e) return false;
@@ -372,10 +372,10 @@ function v76(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v75(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v76(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   {
-    if (!(v77(x, "", undefined) || v78(x, "", undefined))) {
+    if (!(v78(x, "", undefined) || v79(x, "", undefined))) {
       if (!e) return false;
       ok = false;
       e.push({ path: p, keyword: "anyOf", message: "must match a schema in anyOf" });
@@ -384,7 +384,7 @@ function v75(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v78(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v79(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(x === null)) {
     if (!e) return false;
@@ -394,16 +394,16 @@ function v78(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v77(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v78(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
-  if (!v32(x, e ? p : "", e)) {
+  if (!v33(x, e ? p : "", e)) {
     if (!e) return false;
     ok = false;
   }
   return ok;
 }
 
-function v74(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v75(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string" || x === null)) {
     if (!e) return false;
@@ -425,7 +425,7 @@ function v74(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v57(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v58(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(isObject(x))) {
     if (!e) return false;
@@ -454,25 +454,25 @@ function v57(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       e.push({ path: p, keyword: "required", message: "must have property total" });
     }
     if (!(x["items"] === undefined)) {
-      if (!v79(x["items"], e ? p + "/items" : "", e)) {
+      if (!v80(x["items"], e ? p + "/items" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["page"] === undefined)) {
-      if (!v80(x["page"], e ? p + "/page" : "", e)) {
+      if (!v81(x["page"], e ? p + "/page" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["per_page"] === undefined)) {
-      if (!v81(x["per_page"], e ? p + "/per_page" : "", e)) {
+      if (!v82(x["per_page"], e ? p + "/per_page" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["total"] === undefined)) {
-      if (!v82(x["total"], e ? p + "/total" : "", e)) {
+      if (!v83(x["total"], e ? p + "/total" : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -481,7 +481,7 @@ function v57(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v82(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v83(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(Number.isInteger(x))) {
     if (!e) return false;
@@ -503,7 +503,7 @@ function v82(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v81(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v82(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(Number.isInteger(x))) {
     if (!e) return false;
@@ -525,7 +525,7 @@ function v81(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v80(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v81(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(Number.isInteger(x))) {
     if (!e) return false;
@@ -547,7 +547,7 @@ function v80(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v79(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v80(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(Array.isArray(x))) {
     if (!e) return false;
@@ -556,7 +556,7 @@ function v79(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   }
   if (Array.isArray(x)) {
     for (let i = 0; i < x.length; i++) {
-      if (!v83(x[i], e ? p + "/" + i : "", e)) {
+      if (!v84(x[i], e ? p + "/" + i : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -565,16 +565,16 @@ function v79(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v83(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v84(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
-  if (!v56(x, e ? p : "", e)) {
+  if (!v57(x, e ? p : "", e)) {
     if (!e) return false;
     ok = false;
   }
   return ok;
 }
 
-function v56(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v57(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(isObject(x))) {
     if (!e) return false;
@@ -618,43 +618,43 @@ function v56(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       e.push({ path: p, keyword: "required", message: "must have property created_at" });
     }
     if (!(x["id"] === undefined)) {
-      if (!v84(x["id"], e ? p + "/id" : "", e)) {
+      if (!v85(x["id"], e ? p + "/id" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["email"] === undefined)) {
-      if (!v85(x["email"], e ? p + "/email" : "", e)) {
+      if (!v86(x["email"], e ? p + "/email" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["full_name"] === undefined)) {
-      if (!v86(x["full_name"], e ? p + "/full_name" : "", e)) {
+      if (!v87(x["full_name"], e ? p + "/full_name" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["role"] === undefined)) {
-      if (!v87(x["role"], e ? p + "/role" : "", e)) {
+      if (!v88(x["role"], e ? p + "/role" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["subscription_status"] === undefined)) {
-      if (!v88(x["subscription_status"], e ? p + "/subscription_status" : "", e)) {
+      if (!v89(x["subscription_status"], e ? p + "/subscription_status" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["disabled"] === undefined)) {
-      if (!v89(x["disabled"], e ? p + "/disabled" : "", e)) {
+      if (!v90(x["disabled"], e ? p + "/disabled" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["created_at"] === undefined)) {
-      if (!v90(x["created_at"], e ? p + "/created_at" : "", e)) {
+      if (!v91(x["created_at"], e ? p + "/created_at" : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -663,7 +663,7 @@ function v56(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v90(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v91(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -680,7 +680,7 @@ function v90(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v89(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v90(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "boolean")) {
     if (!e) return false;
@@ -690,9 +690,18 @@ function v89(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
+function v89(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+  let ok = true;
+  if (!v51(x, e ? p : "", e)) {
+    if (!e) return false;
+    ok = false;
+  }
+  return ok;
+}
+
 function v88(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
-  if (!v50(x, e ? p : "", e)) {
+  if (!v47(x, e ? p : "", e)) {
     if (!e) return false;
     ok = false;
   }
@@ -700,15 +709,6 @@ function v88(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
 }
 
 function v87(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
-  let ok = true;
-  if (!v46(x, e ? p : "", e)) {
-    if (!e) return false;
-    ok = false;
-  }
-  return ok;
-}
-
-function v86(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string" || x === null)) {
     if (!e) return false;
@@ -718,7 +718,7 @@ function v86(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v85(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v86(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -735,7 +735,7 @@ function v85(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v84(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v85(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -747,6 +747,97 @@ function v84(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       if (!e) return false;
       ok = false;
       e.push({ path: p, keyword: "format", message: "must be a valid uuid" });
+    }
+  }
+  return ok;
+}
+
+function v56(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+  let ok = true;
+  if (!(isObject(x))) {
+    if (!e) return false;
+    ok = false;
+    e.push({ path: p, keyword: "type", message: "must be object" });
+  }
+  if (isObject(x)) {
+    if (x["email"] === undefined) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "required", message: "must have property email" });
+    }
+    if (x["password"] === undefined) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "required", message: "must have property password" });
+    }
+    if (!(x["email"] === undefined)) {
+      if (!v92(x["email"], e ? p + "/email" : "", e)) {
+        if (!e) return false;
+        ok = false;
+      }
+    }
+    if (!(x["password"] === undefined)) {
+      if (!v93(x["password"], e ? p + "/password" : "", e)) {
+        if (!e) return false;
+        ok = false;
+      }
+    }
+    const extra: string[] = [];
+    for (const k in x) {
+      let matched = false;
+      if (!matched && !(k === "email" || k === "password")) {
+        if (!e) return false;
+        extra.push(k);
+      }
+    }
+    if (extra.length > 0) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "additionalProperties", message: "must not have additional properties: " + extra.join(", ") });
+    }
+  }
+  return ok;
+}
+
+function v93(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+  let ok = true;
+  if (!(typeof x === "string")) {
+    if (!e) return false;
+    ok = false;
+    e.push({ path: p, keyword: "type", message: "must be string" });
+  }
+  if (typeof x === "string") {
+    if (x.length < 1 || (x.length < 2 && length(x) < 1)) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "minLength", message: "must have at least 1 characters" });
+    }
+    if (x.length > 128 && length(x) > 128) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "maxLength", message: "must have at most 128 characters" });
+    }
+  }
+  return ok;
+}
+
+function v92(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+  let ok = true;
+  if (!(typeof x === "string")) {
+    if (!e) return false;
+    ok = false;
+    e.push({ path: p, keyword: "type", message: "must be string" });
+  }
+  if (typeof x === "string") {
+    if (x.length > 254 && length(x) > 254) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "maxLength", message: "must have at most 254 characters" });
+    }
+    if (!isEmail(x)) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "format", message: "must be a valid email" });
     }
   }
   return ok;
@@ -771,13 +862,19 @@ function v55(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       e.push({ path: p, keyword: "required", message: "must have property password" });
     }
     if (!(x["email"] === undefined)) {
-      if (!v91(x["email"], e ? p + "/email" : "", e)) {
+      if (!v94(x["email"], e ? p + "/email" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["password"] === undefined)) {
-      if (!v92(x["password"], e ? p + "/password" : "", e)) {
+      if (!v95(x["password"], e ? p + "/password" : "", e)) {
+        if (!e) return false;
+        ok = false;
+      }
+    }
+    if (!(x["full_name"] === undefined)) {
+      if (!v96(x["full_name"], e ? p + "/full_name" : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -785,7 +882,7 @@ function v55(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
     const extra: string[] = [];
     for (const k in x) {
       let matched = false;
-      if (!matched && !(k === "email" || k === "password")) {
+      if (!matched && !(k === "email" || k === "password" || k === "full_name")) {
         if (!e) return false;
         extra.push(k);
       }
@@ -799,12 +896,12 @@ function v55(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v92(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v96(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
-  if (!(typeof x === "string")) {
+  if (!(typeof x === "string" || x === null)) {
     if (!e) return false;
     ok = false;
-    e.push({ path: p, keyword: "type", message: "must be string" });
+    e.push({ path: p, keyword: "type", message: "must be string or null" });
   }
   if (typeof x === "string") {
     if (x.length < 1 || (x.length < 2 && length(x) < 1)) {
@@ -812,16 +909,25 @@ function v92(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       ok = false;
       e.push({ path: p, keyword: "minLength", message: "must have at least 1 characters" });
     }
-    if (x.length > 128 && length(x) > 128) {
+    if (x.length > 100 && length(x) > 100) {
       if (!e) return false;
       ok = false;
-      e.push({ path: p, keyword: "maxLength", message: "must have at most 128 characters" });
+      e.push({ path: p, keyword: "maxLength", message: "must have at most 100 characters" });
     }
   }
   return ok;
 }
 
-function v91(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v95(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+  let ok = true;
+  if (!v33(x, e ? p : "", e)) {
+    if (!e) return false;
+    ok = false;
+  }
+  return ok;
+}
+
+function v94(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -851,112 +957,6 @@ function v54(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
     e.push({ path: p, keyword: "type", message: "must be object" });
   }
   if (isObject(x)) {
-    if (x["email"] === undefined) {
-      if (!e) return false;
-      ok = false;
-      e.push({ path: p, keyword: "required", message: "must have property email" });
-    }
-    if (x["password"] === undefined) {
-      if (!e) return false;
-      ok = false;
-      e.push({ path: p, keyword: "required", message: "must have property password" });
-    }
-    if (!(x["email"] === undefined)) {
-      if (!v93(x["email"], e ? p + "/email" : "", e)) {
-        if (!e) return false;
-        ok = false;
-      }
-    }
-    if (!(x["password"] === undefined)) {
-      if (!v94(x["password"], e ? p + "/password" : "", e)) {
-        if (!e) return false;
-        ok = false;
-      }
-    }
-    if (!(x["full_name"] === undefined)) {
-      if (!v95(x["full_name"], e ? p + "/full_name" : "", e)) {
-        if (!e) return false;
-        ok = false;
-      }
-    }
-    const extra: string[] = [];
-    for (const k in x) {
-      let matched = false;
-      if (!matched && !(k === "email" || k === "password" || k === "full_name")) {
-        if (!e) return false;
-        extra.push(k);
-      }
-    }
-    if (extra.length > 0) {
-      if (!e) return false;
-      ok = false;
-      e.push({ path: p, keyword: "additionalProperties", message: "must not have additional properties: " + extra.join(", ") });
-    }
-  }
-  return ok;
-}
-
-function v95(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
-  let ok = true;
-  if (!(typeof x === "string" || x === null)) {
-    if (!e) return false;
-    ok = false;
-    e.push({ path: p, keyword: "type", message: "must be string or null" });
-  }
-  if (typeof x === "string") {
-    if (x.length < 1 || (x.length < 2 && length(x) < 1)) {
-      if (!e) return false;
-      ok = false;
-      e.push({ path: p, keyword: "minLength", message: "must have at least 1 characters" });
-    }
-    if (x.length > 100 && length(x) > 100) {
-      if (!e) return false;
-      ok = false;
-      e.push({ path: p, keyword: "maxLength", message: "must have at most 100 characters" });
-    }
-  }
-  return ok;
-}
-
-function v94(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
-  let ok = true;
-  if (!v32(x, e ? p : "", e)) {
-    if (!e) return false;
-    ok = false;
-  }
-  return ok;
-}
-
-function v93(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
-  let ok = true;
-  if (!(typeof x === "string")) {
-    if (!e) return false;
-    ok = false;
-    e.push({ path: p, keyword: "type", message: "must be string" });
-  }
-  if (typeof x === "string") {
-    if (x.length > 254 && length(x) > 254) {
-      if (!e) return false;
-      ok = false;
-      e.push({ path: p, keyword: "maxLength", message: "must have at most 254 characters" });
-    }
-    if (!isEmail(x)) {
-      if (!e) return false;
-      ok = false;
-      e.push({ path: p, keyword: "format", message: "must be a valid email" });
-    }
-  }
-  return ok;
-}
-
-function v53(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
-  let ok = true;
-  if (!(isObject(x))) {
-    if (!e) return false;
-    ok = false;
-    e.push({ path: p, keyword: "type", message: "must be object" });
-  }
-  if (isObject(x)) {
     if (x["prompt_tokens"] === undefined) {
       if (!e) return false;
       ok = false;
@@ -968,16 +968,38 @@ function v53(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       e.push({ path: p, keyword: "required", message: "must have property completion_tokens" });
     }
     if (!(x["prompt_tokens"] === undefined)) {
-      if (!v96(x["prompt_tokens"], e ? p + "/prompt_tokens" : "", e)) {
+      if (!v97(x["prompt_tokens"], e ? p + "/prompt_tokens" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["completion_tokens"] === undefined)) {
-      if (!v97(x["completion_tokens"], e ? p + "/completion_tokens" : "", e)) {
+      if (!v98(x["completion_tokens"], e ? p + "/completion_tokens" : "", e)) {
         if (!e) return false;
         ok = false;
       }
+    }
+  }
+  return ok;
+}
+
+function v98(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+  let ok = true;
+  if (!(Number.isInteger(x))) {
+    if (!e) return false;
+    ok = false;
+    e.push({ path: p, keyword: "type", message: "must be integer" });
+  }
+  if (typeof x === "number") {
+    if (x < 0) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "minimum", message: "must be at least 0" });
+    }
+    if (x > 4294967295) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "maximum", message: "must be at most 4294967295" });
     }
   }
   return ok;
@@ -1005,29 +1027,7 @@ function v97(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v96(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
-  let ok = true;
-  if (!(Number.isInteger(x))) {
-    if (!e) return false;
-    ok = false;
-    e.push({ path: p, keyword: "type", message: "must be integer" });
-  }
-  if (typeof x === "number") {
-    if (x < 0) {
-      if (!e) return false;
-      ok = false;
-      e.push({ path: p, keyword: "minimum", message: "must be at least 0" });
-    }
-    if (x > 4294967295) {
-      if (!e) return false;
-      ok = false;
-      e.push({ path: p, keyword: "maximum", message: "must be at most 4294967295" });
-    }
-  }
-  return ok;
-}
-
-function v52(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v53(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -1042,7 +1042,7 @@ function v52(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v51(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v52(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(isObject(x))) {
     if (!e) return false;
@@ -1076,31 +1076,31 @@ function v51(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       e.push({ path: p, keyword: "required", message: "must have property user" });
     }
     if (!(x["access_token"] === undefined)) {
-      if (!v98(x["access_token"], e ? p + "/access_token" : "", e)) {
+      if (!v99(x["access_token"], e ? p + "/access_token" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["token_type"] === undefined)) {
-      if (!v99(x["token_type"], e ? p + "/token_type" : "", e)) {
+      if (!v100(x["token_type"], e ? p + "/token_type" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["expires_in"] === undefined)) {
-      if (!v100(x["expires_in"], e ? p + "/expires_in" : "", e)) {
+      if (!v101(x["expires_in"], e ? p + "/expires_in" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["refresh_token"] === undefined)) {
-      if (!v101(x["refresh_token"], e ? p + "/refresh_token" : "", e)) {
+      if (!v102(x["refresh_token"], e ? p + "/refresh_token" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["user"] === undefined)) {
-      if (!v102(x["user"], e ? p + "/user" : "", e)) {
+      if (!v103(x["user"], e ? p + "/user" : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -1109,16 +1109,16 @@ function v51(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v102(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v103(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
-  if (!v56(x, e ? p : "", e)) {
+  if (!v57(x, e ? p : "", e)) {
     if (!e) return false;
     ok = false;
   }
   return ok;
 }
 
-function v101(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v102(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -1128,7 +1128,7 @@ function v101(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v100(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v101(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(Number.isInteger(x))) {
     if (!e) return false;
@@ -1150,16 +1150,16 @@ function v100(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v99(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v100(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
-  if (!v52(x, e ? p : "", e)) {
+  if (!v53(x, e ? p : "", e)) {
     if (!e) return false;
     ok = false;
   }
   return ok;
 }
 
-function v98(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v99(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -1169,7 +1169,7 @@ function v98(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v50(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v51(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -1184,7 +1184,7 @@ function v50(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v49(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v50(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(isObject(x))) {
     if (!e) return false;
@@ -1228,61 +1228,43 @@ function v49(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       e.push({ path: p, keyword: "required", message: "must have property features" });
     }
     if (!(x["id"] === undefined)) {
-      if (!v103(x["id"], e ? p + "/id" : "", e)) {
+      if (!v104(x["id"], e ? p + "/id" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["name"] === undefined)) {
-      if (!v104(x["name"], e ? p + "/name" : "", e)) {
+      if (!v105(x["name"], e ? p + "/name" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["monthly_price"] === undefined)) {
-      if (!v105(x["monthly_price"], e ? p + "/monthly_price" : "", e)) {
+      if (!v106(x["monthly_price"], e ? p + "/monthly_price" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["yearly_price"] === undefined)) {
-      if (!v106(x["yearly_price"], e ? p + "/yearly_price" : "", e)) {
+      if (!v107(x["yearly_price"], e ? p + "/yearly_price" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["currency"] === undefined)) {
-      if (!v107(x["currency"], e ? p + "/currency" : "", e)) {
+      if (!v108(x["currency"], e ? p + "/currency" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["monthly_generations"] === undefined)) {
-      if (!v108(x["monthly_generations"], e ? p + "/monthly_generations" : "", e)) {
+      if (!v109(x["monthly_generations"], e ? p + "/monthly_generations" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["features"] === undefined)) {
-      if (!v109(x["features"], e ? p + "/features" : "", e)) {
-        if (!e) return false;
-        ok = false;
-      }
-    }
-  }
-  return ok;
-}
-
-function v109(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
-  let ok = true;
-  if (!(Array.isArray(x))) {
-    if (!e) return false;
-    ok = false;
-    e.push({ path: p, keyword: "type", message: "must be array" });
-  }
-  if (Array.isArray(x)) {
-    for (let i = 0; i < x.length; i++) {
-      if (!v110(x[i], e ? p + "/" + i : "", e)) {
+      if (!v110(x["features"], e ? p + "/features" : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -1293,6 +1275,24 @@ function v109(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
 
 function v110(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
+  if (!(Array.isArray(x))) {
+    if (!e) return false;
+    ok = false;
+    e.push({ path: p, keyword: "type", message: "must be array" });
+  }
+  if (Array.isArray(x)) {
+    for (let i = 0; i < x.length; i++) {
+      if (!v111(x[i], e ? p + "/" + i : "", e)) {
+        if (!e) return false;
+        ok = false;
+      }
+    }
+  }
+  return ok;
+}
+
+function v111(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+  let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
     ok = false;
@@ -1301,7 +1301,7 @@ function v110(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v108(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v109(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(Number.isInteger(x) || x === null)) {
     if (!e) return false;
@@ -1323,7 +1323,7 @@ function v108(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v107(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v108(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -1335,6 +1335,28 @@ function v107(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
       if (!e) return false;
       ok = false;
       e.push({ path: p, keyword: "pattern", message: "must match the pattern ^[a-z]{3}$" });
+    }
+  }
+  return ok;
+}
+
+function v107(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+  let ok = true;
+  if (!(Number.isInteger(x))) {
+    if (!e) return false;
+    ok = false;
+    e.push({ path: p, keyword: "type", message: "must be integer" });
+  }
+  if (typeof x === "number") {
+    if (x < 0) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "minimum", message: "must be at least 0" });
+    }
+    if (x > 4294967295) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "maximum", message: "must be at most 4294967295" });
     }
   }
   return ok;
@@ -1364,28 +1386,6 @@ function v106(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
 
 function v105(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
-  if (!(Number.isInteger(x))) {
-    if (!e) return false;
-    ok = false;
-    e.push({ path: p, keyword: "type", message: "must be integer" });
-  }
-  if (typeof x === "number") {
-    if (x < 0) {
-      if (!e) return false;
-      ok = false;
-      e.push({ path: p, keyword: "minimum", message: "must be at least 0" });
-    }
-    if (x > 4294967295) {
-      if (!e) return false;
-      ok = false;
-      e.push({ path: p, keyword: "maximum", message: "must be at most 4294967295" });
-    }
-  }
-  return ok;
-}
-
-function v104(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
-  let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
     ok = false;
@@ -1394,16 +1394,16 @@ function v104(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v103(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v104(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
-  if (!v35(x, e ? p : "", e)) {
+  if (!v36(x, e ? p : "", e)) {
     if (!e) return false;
     ok = false;
   }
   return ok;
 }
 
-function v48(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v49(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(isObject(x))) {
     if (!e) return false;
@@ -1437,31 +1437,31 @@ function v48(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       e.push({ path: p, keyword: "required", message: "must have property cancel_at_period_end" });
     }
     if (!(x["status"] === undefined)) {
-      if (!v111(x["status"], e ? p + "/status" : "", e)) {
+      if (!v112(x["status"], e ? p + "/status" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["plan"] === undefined)) {
-      if (!v112(x["plan"], e ? p + "/plan" : "", e)) {
+      if (!v113(x["plan"], e ? p + "/plan" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["interval"] === undefined)) {
-      if (!v113(x["interval"], e ? p + "/interval" : "", e)) {
+      if (!v114(x["interval"], e ? p + "/interval" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["current_period_end"] === undefined)) {
-      if (!v114(x["current_period_end"], e ? p + "/current_period_end" : "", e)) {
+      if (!v115(x["current_period_end"], e ? p + "/current_period_end" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["cancel_at_period_end"] === undefined)) {
-      if (!v115(x["cancel_at_period_end"], e ? p + "/cancel_at_period_end" : "", e)) {
+      if (!v116(x["cancel_at_period_end"], e ? p + "/cancel_at_period_end" : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -1470,7 +1470,7 @@ function v48(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v115(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v116(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "boolean")) {
     if (!e) return false;
@@ -1480,7 +1480,7 @@ function v115(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v114(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v115(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string" || x === null)) {
     if (!e) return false;
@@ -1497,10 +1497,10 @@ function v114(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v113(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v114(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   {
-    if (!(v116(x, "", undefined) || v117(x, "", undefined))) {
+    if (!(v117(x, "", undefined) || v118(x, "", undefined))) {
       if (!e) return false;
       ok = false;
       e.push({ path: p, keyword: "anyOf", message: "must match a schema in anyOf" });
@@ -1509,7 +1509,7 @@ function v113(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v117(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v118(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(x === null)) {
     if (!e) return false;
@@ -1519,7 +1519,7 @@ function v117(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v116(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v117(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!v6(x, e ? p : "", e)) {
     if (!e) return false;
@@ -1528,10 +1528,10 @@ function v116(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v112(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v113(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   {
-    if (!(v118(x, "", undefined) || v119(x, "", undefined))) {
+    if (!(v119(x, "", undefined) || v120(x, "", undefined))) {
       if (!e) return false;
       ok = false;
       e.push({ path: p, keyword: "anyOf", message: "must match a schema in anyOf" });
@@ -1540,7 +1540,7 @@ function v112(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v119(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v120(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(x === null)) {
     if (!e) return false;
@@ -1550,25 +1550,25 @@ function v119(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v118(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v119(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
-  if (!v35(x, e ? p : "", e)) {
+  if (!v36(x, e ? p : "", e)) {
     if (!e) return false;
     ok = false;
   }
   return ok;
 }
 
-function v111(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v112(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
-  if (!v50(x, e ? p : "", e)) {
+  if (!v51(x, e ? p : "", e)) {
     if (!e) return false;
     ok = false;
   }
   return ok;
 }
 
-function v47(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v48(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(isObject(x))) {
     if (!e) return false;
@@ -1582,19 +1582,19 @@ function v47(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       e.push({ path: p, keyword: "required", message: "must have property prompt" });
     }
     if (!(x["prompt"] === undefined)) {
-      if (!v120(x["prompt"], e ? p + "/prompt" : "", e)) {
+      if (!v121(x["prompt"], e ? p + "/prompt" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["model"] === undefined)) {
-      if (!v121(x["model"], e ? p + "/model" : "", e)) {
+      if (!v122(x["model"], e ? p + "/model" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["project_id"] === undefined)) {
-      if (!v122(x["project_id"], e ? p + "/project_id" : "", e)) {
+      if (!v123(x["project_id"], e ? p + "/project_id" : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -1616,7 +1616,7 @@ function v47(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v122(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v123(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string" || x === null)) {
     if (!e) return false;
@@ -1633,7 +1633,7 @@ function v122(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v121(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v122(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string" || x === null)) {
     if (!e) return false;
@@ -1655,7 +1655,7 @@ function v121(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v120(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v121(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -1677,7 +1677,7 @@ function v120(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v46(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v47(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -1692,7 +1692,7 @@ function v46(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v45(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v46(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(isObject(x))) {
     if (!e) return false;
@@ -1706,7 +1706,7 @@ function v45(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       e.push({ path: p, keyword: "required", message: "must have property refresh_token" });
     }
     if (!(x["refresh_token"] === undefined)) {
-      if (!v123(x["refresh_token"], e ? p + "/refresh_token" : "", e)) {
+      if (!v124(x["refresh_token"], e ? p + "/refresh_token" : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -1728,7 +1728,7 @@ function v45(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v123(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v124(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -1750,7 +1750,7 @@ function v123(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v44(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v45(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(isObject(x))) {
     if (!e) return false;
@@ -1759,25 +1759,25 @@ function v44(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   }
   if (isObject(x)) {
     if (!(x["name"] === undefined)) {
-      if (!v124(x["name"], e ? p + "/name" : "", e)) {
+      if (!v125(x["name"], e ? p + "/name" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["description"] === undefined)) {
-      if (!v125(x["description"], e ? p + "/description" : "", e)) {
+      if (!v126(x["description"], e ? p + "/description" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["github_repo_url"] === undefined)) {
-      if (!v126(x["github_repo_url"], e ? p + "/github_repo_url" : "", e)) {
+      if (!v127(x["github_repo_url"], e ? p + "/github_repo_url" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["vercel_url"] === undefined)) {
-      if (!v127(x["vercel_url"], e ? p + "/vercel_url" : "", e)) {
+      if (!v128(x["vercel_url"], e ? p + "/vercel_url" : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -1801,6 +1801,28 @@ function v44(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       if (!e) return false;
       ok = false;
       e.push({ path: p, keyword: "minProperties", message: "must have at least 1 properties" });
+    }
+  }
+  return ok;
+}
+
+function v128(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+  let ok = true;
+  if (!(typeof x === "string" || x === null)) {
+    if (!e) return false;
+    ok = false;
+    e.push({ path: p, keyword: "type", message: "must be string or null" });
+  }
+  if (typeof x === "string") {
+    if (!r2.test(x)) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "pattern", message: "must match the pattern ^[Hh][Tt][Tt][Pp][Ss]?://(?:\\[[0-9A-Fa-f:.]+\\]|(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|(?:[A-Za-z0-9_-]+\\.)*(?:(?:[1-9][0-9]*|0[0-9]+)?[A-Za-z_-]|0[A-WYZa-wyz_-]|0[Xx][0-9A-Fa-f]*[G-Zg-z_-])[A-Za-z0-9_-]*\\.?)(?::(?:0*(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?)?(?:[/?#].*)?$" });
+    }
+    if (!isUri(x)) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "format", message: "must be a valid uri" });
     }
   }
   return ok;
@@ -1836,28 +1858,6 @@ function v126(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
     e.push({ path: p, keyword: "type", message: "must be string or null" });
   }
   if (typeof x === "string") {
-    if (!r2.test(x)) {
-      if (!e) return false;
-      ok = false;
-      e.push({ path: p, keyword: "pattern", message: "must match the pattern ^[Hh][Tt][Tt][Pp][Ss]?://(?:\\[[0-9A-Fa-f:.]+\\]|(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|(?:[A-Za-z0-9_-]+\\.)*(?:(?:[1-9][0-9]*|0[0-9]+)?[A-Za-z_-]|0[A-WYZa-wyz_-]|0[Xx][0-9A-Fa-f]*[G-Zg-z_-])[A-Za-z0-9_-]*\\.?)(?::(?:0*(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?)?(?:[/?#].*)?$" });
-    }
-    if (!isUri(x)) {
-      if (!e) return false;
-      ok = false;
-      e.push({ path: p, keyword: "format", message: "must be a valid uri" });
-    }
-  }
-  return ok;
-}
-
-function v125(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
-  let ok = true;
-  if (!(typeof x === "string" || x === null)) {
-    if (!e) return false;
-    ok = false;
-    e.push({ path: p, keyword: "type", message: "must be string or null" });
-  }
-  if (typeof x === "string") {
     if (x.length > 2000 && length(x) > 2000) {
       if (!e) return false;
       ok = false;
@@ -1867,7 +1867,7 @@ function v125(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v124(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v125(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string" || x === null)) {
     if (!e) return false;
@@ -1889,7 +1889,7 @@ function v124(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v43(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v44(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(isObject(x))) {
     if (!e) return false;
@@ -1918,25 +1918,25 @@ function v43(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       e.push({ path: p, keyword: "required", message: "must have property total" });
     }
     if (!(x["items"] === undefined)) {
-      if (!v128(x["items"], e ? p + "/items" : "", e)) {
+      if (!v129(x["items"], e ? p + "/items" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["page"] === undefined)) {
-      if (!v129(x["page"], e ? p + "/page" : "", e)) {
+      if (!v130(x["page"], e ? p + "/page" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["per_page"] === undefined)) {
-      if (!v130(x["per_page"], e ? p + "/per_page" : "", e)) {
+      if (!v131(x["per_page"], e ? p + "/per_page" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["total"] === undefined)) {
-      if (!v131(x["total"], e ? p + "/total" : "", e)) {
+      if (!v132(x["total"], e ? p + "/total" : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -1945,7 +1945,7 @@ function v43(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v131(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v132(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(Number.isInteger(x))) {
     if (!e) return false;
@@ -1967,7 +1967,7 @@ function v131(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v130(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v131(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(Number.isInteger(x))) {
     if (!e) return false;
@@ -1989,7 +1989,7 @@ function v130(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v129(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v130(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(Number.isInteger(x))) {
     if (!e) return false;
@@ -2011,7 +2011,7 @@ function v129(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v128(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v129(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(Array.isArray(x))) {
     if (!e) return false;
@@ -2020,7 +2020,7 @@ function v128(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   }
   if (Array.isArray(x)) {
     for (let i = 0; i < x.length; i++) {
-      if (!v132(x[i], e ? p + "/" + i : "", e)) {
+      if (!v133(x[i], e ? p + "/" + i : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -2029,16 +2029,16 @@ function v128(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v132(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v133(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
-  if (!v39(x, e ? p : "", e)) {
+  if (!v40(x, e ? p : "", e)) {
     if (!e) return false;
     ok = false;
   }
   return ok;
 }
 
-function v42(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v43(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(isObject(x))) {
     if (!e) return false;
@@ -2062,19 +2062,19 @@ function v42(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       e.push({ path: p, keyword: "required", message: "must have property updated_at" });
     }
     if (!(x["name"] === undefined)) {
-      if (!v133(x["name"], e ? p + "/name" : "", e)) {
+      if (!v134(x["name"], e ? p + "/name" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["size"] === undefined)) {
-      if (!v134(x["size"], e ? p + "/size" : "", e)) {
+      if (!v135(x["size"], e ? p + "/size" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["updated_at"] === undefined)) {
-      if (!v135(x["updated_at"], e ? p + "/updated_at" : "", e)) {
+      if (!v136(x["updated_at"], e ? p + "/updated_at" : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -2083,7 +2083,7 @@ function v42(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v135(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v136(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -2100,7 +2100,7 @@ function v135(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v134(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v135(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(Number.isInteger(x))) {
     if (!e) return false;
@@ -2122,7 +2122,7 @@ function v134(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v133(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v134(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!v11(x, e ? p : "", e)) {
     if (!e) return false;
@@ -2131,7 +2131,7 @@ function v133(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v41(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v42(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(isObject(x))) {
     if (!e) return false;
@@ -2165,31 +2165,31 @@ function v41(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       e.push({ path: p, keyword: "required", message: "must have property updated_at" });
     }
     if (!(x["name"] === undefined)) {
-      if (!v136(x["name"], e ? p + "/name" : "", e)) {
+      if (!v137(x["name"], e ? p + "/name" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["content"] === undefined)) {
-      if (!v137(x["content"], e ? p + "/content" : "", e)) {
+      if (!v138(x["content"], e ? p + "/content" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["language"] === undefined)) {
-      if (!v138(x["language"], e ? p + "/language" : "", e)) {
+      if (!v139(x["language"], e ? p + "/language" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["size"] === undefined)) {
-      if (!v139(x["size"], e ? p + "/size" : "", e)) {
+      if (!v140(x["size"], e ? p + "/size" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["updated_at"] === undefined)) {
-      if (!v140(x["updated_at"], e ? p + "/updated_at" : "", e)) {
+      if (!v141(x["updated_at"], e ? p + "/updated_at" : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -2198,7 +2198,7 @@ function v41(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v140(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v141(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -2215,7 +2215,7 @@ function v140(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v139(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v140(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(Number.isInteger(x))) {
     if (!e) return false;
@@ -2237,7 +2237,7 @@ function v139(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v138(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v139(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string" || x === null)) {
     if (!e) return false;
@@ -2247,7 +2247,7 @@ function v138(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v137(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v138(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -2257,7 +2257,7 @@ function v137(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v136(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v137(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!v11(x, e ? p : "", e)) {
     if (!e) return false;
@@ -2266,7 +2266,7 @@ function v136(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v40(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v41(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(isObject(x))) {
     if (!e) return false;
@@ -2280,25 +2280,25 @@ function v40(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       e.push({ path: p, keyword: "required", message: "must have property name" });
     }
     if (!(x["name"] === undefined)) {
-      if (!v141(x["name"], e ? p + "/name" : "", e)) {
+      if (!v142(x["name"], e ? p + "/name" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["description"] === undefined)) {
-      if (!v142(x["description"], e ? p + "/description" : "", e)) {
+      if (!v143(x["description"], e ? p + "/description" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["github_repo_url"] === undefined)) {
-      if (!v143(x["github_repo_url"], e ? p + "/github_repo_url" : "", e)) {
+      if (!v144(x["github_repo_url"], e ? p + "/github_repo_url" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["vercel_url"] === undefined)) {
-      if (!v144(x["vercel_url"], e ? p + "/vercel_url" : "", e)) {
+      if (!v145(x["vercel_url"], e ? p + "/vercel_url" : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -2315,6 +2315,28 @@ function v40(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       if (!e) return false;
       ok = false;
       e.push({ path: p, keyword: "additionalProperties", message: "must not have additional properties: " + extra.join(", ") });
+    }
+  }
+  return ok;
+}
+
+function v145(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+  let ok = true;
+  if (!(typeof x === "string" || x === null)) {
+    if (!e) return false;
+    ok = false;
+    e.push({ path: p, keyword: "type", message: "must be string or null" });
+  }
+  if (typeof x === "string") {
+    if (!r2.test(x)) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "pattern", message: "must match the pattern ^[Hh][Tt][Tt][Pp][Ss]?://(?:\\[[0-9A-Fa-f:.]+\\]|(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|(?:[A-Za-z0-9_-]+\\.)*(?:(?:[1-9][0-9]*|0[0-9]+)?[A-Za-z_-]|0[A-WYZa-wyz_-]|0[Xx][0-9A-Fa-f]*[G-Zg-z_-])[A-Za-z0-9_-]*\\.?)(?::(?:0*(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?)?(?:[/?#].*)?$" });
+    }
+    if (!isUri(x)) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "format", message: "must be a valid uri" });
     }
   }
   return ok;
@@ -2350,28 +2372,6 @@ function v143(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
     e.push({ path: p, keyword: "type", message: "must be string or null" });
   }
   if (typeof x === "string") {
-    if (!r2.test(x)) {
-      if (!e) return false;
-      ok = false;
-      e.push({ path: p, keyword: "pattern", message: "must match the pattern ^[Hh][Tt][Tt][Pp][Ss]?://(?:\\[[0-9A-Fa-f:.]+\\]|(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|(?:[A-Za-z0-9_-]+\\.)*(?:(?:[1-9][0-9]*|0[0-9]+)?[A-Za-z_-]|0[A-WYZa-wyz_-]|0[Xx][0-9A-Fa-f]*[G-Zg-z_-])[A-Za-z0-9_-]*\\.?)(?::(?:0*(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?)?(?:[/?#].*)?$" });
-    }
-    if (!isUri(x)) {
-      if (!e) return false;
-      ok = false;
-      e.push({ path: p, keyword: "format", message: "must be a valid uri" });
-    }
-  }
-  return ok;
-}
-
-function v142(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
-  let ok = true;
-  if (!(typeof x === "string" || x === null)) {
-    if (!e) return false;
-    ok = false;
-    e.push({ path: p, keyword: "type", message: "must be string or null" });
-  }
-  if (typeof x === "string") {
     if (x.length > 2000 && length(x) > 2000) {
       if (!e) return false;
       ok = false;
@@ -2381,7 +2381,7 @@ function v142(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v141(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v142(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -2403,7 +2403,7 @@ function v141(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v39(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v40(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(isObject(x))) {
     if (!e) return false;
@@ -2452,52 +2452,69 @@ function v39(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       e.push({ path: p, keyword: "required", message: "must have property updated_at" });
     }
     if (!(x["id"] === undefined)) {
-      if (!v145(x["id"], e ? p + "/id" : "", e)) {
+      if (!v146(x["id"], e ? p + "/id" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["name"] === undefined)) {
-      if (!v146(x["name"], e ? p + "/name" : "", e)) {
+      if (!v147(x["name"], e ? p + "/name" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["description"] === undefined)) {
-      if (!v147(x["description"], e ? p + "/description" : "", e)) {
+      if (!v148(x["description"], e ? p + "/description" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["files"] === undefined)) {
-      if (!v148(x["files"], e ? p + "/files" : "", e)) {
+      if (!v149(x["files"], e ? p + "/files" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["github_repo_url"] === undefined)) {
-      if (!v149(x["github_repo_url"], e ? p + "/github_repo_url" : "", e)) {
+      if (!v150(x["github_repo_url"], e ? p + "/github_repo_url" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["vercel_url"] === undefined)) {
-      if (!v150(x["vercel_url"], e ? p + "/vercel_url" : "", e)) {
+      if (!v151(x["vercel_url"], e ? p + "/vercel_url" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["created_at"] === undefined)) {
-      if (!v151(x["created_at"], e ? p + "/created_at" : "", e)) {
+      if (!v152(x["created_at"], e ? p + "/created_at" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["updated_at"] === undefined)) {
-      if (!v152(x["updated_at"], e ? p + "/updated_at" : "", e)) {
+      if (!v153(x["updated_at"], e ? p + "/updated_at" : "", e)) {
         if (!e) return false;
         ok = false;
       }
+    }
+  }
+  return ok;
+}
+
+function v153(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+  let ok = true;
+  if (!(typeof x === "string")) {
+    if (!e) return false;
+    ok = false;
+    e.push({ path: p, keyword: "type", message: "must be string" });
+  }
+  if (typeof x === "string") {
+    if (!isDateTime(x)) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "format", message: "must be a valid date-time" });
     }
   }
   return ok;
@@ -2522,16 +2539,21 @@ function v152(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
 
 function v151(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
-  if (!(typeof x === "string")) {
+  if (!(typeof x === "string" || x === null)) {
     if (!e) return false;
     ok = false;
-    e.push({ path: p, keyword: "type", message: "must be string" });
+    e.push({ path: p, keyword: "type", message: "must be string or null" });
   }
   if (typeof x === "string") {
-    if (!isDateTime(x)) {
+    if (!r2.test(x)) {
       if (!e) return false;
       ok = false;
-      e.push({ path: p, keyword: "format", message: "must be a valid date-time" });
+      e.push({ path: p, keyword: "pattern", message: "must match the pattern ^[Hh][Tt][Tt][Pp][Ss]?://(?:\\[[0-9A-Fa-f:.]+\\]|(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|(?:[A-Za-z0-9_-]+\\.)*(?:(?:[1-9][0-9]*|0[0-9]+)?[A-Za-z_-]|0[A-WYZa-wyz_-]|0[Xx][0-9A-Fa-f]*[G-Zg-z_-])[A-Za-z0-9_-]*\\.?)(?::(?:0*(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?)?(?:[/?#].*)?$" });
+    }
+    if (!isUri(x)) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "format", message: "must be a valid uri" });
     }
   }
   return ok;
@@ -2561,28 +2583,6 @@ function v150(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
 
 function v149(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
-  if (!(typeof x === "string" || x === null)) {
-    if (!e) return false;
-    ok = false;
-    e.push({ path: p, keyword: "type", message: "must be string or null" });
-  }
-  if (typeof x === "string") {
-    if (!r2.test(x)) {
-      if (!e) return false;
-      ok = false;
-      e.push({ path: p, keyword: "pattern", message: "must match the pattern ^[Hh][Tt][Tt][Pp][Ss]?://(?:\\[[0-9A-Fa-f:.]+\\]|(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|(?:[A-Za-z0-9_-]+\\.)*(?:(?:[1-9][0-9]*|0[0-9]+)?[A-Za-z_-]|0[A-WYZa-wyz_-]|0[Xx][0-9A-Fa-f]*[G-Zg-z_-])[A-Za-z0-9_-]*\\.?)(?::(?:0*(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?)?(?:[/?#].*)?$" });
-    }
-    if (!isUri(x)) {
-      if (!e) return false;
-      ok = false;
-      e.push({ path: p, keyword: "format", message: "must be a valid uri" });
-    }
-  }
-  return ok;
-}
-
-function v148(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
-  let ok = true;
   if (!(Array.isArray(x))) {
     if (!e) return false;
     ok = false;
@@ -2590,7 +2590,7 @@ function v148(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   }
   if (Array.isArray(x)) {
     for (let i = 0; i < x.length; i++) {
-      if (!v153(x[i], e ? p + "/" + i : "", e)) {
+      if (!v154(x[i], e ? p + "/" + i : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -2599,16 +2599,16 @@ function v148(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v153(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v154(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
-  if (!v42(x, e ? p : "", e)) {
+  if (!v43(x, e ? p : "", e)) {
     if (!e) return false;
     ok = false;
   }
   return ok;
 }
 
-function v147(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v148(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string" || x === null)) {
     if (!e) return false;
@@ -2618,7 +2618,7 @@ function v147(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v146(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v147(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -2628,7 +2628,7 @@ function v146(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v145(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v146(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -2645,7 +2645,7 @@ function v145(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v38(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v39(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(isObject(x))) {
     if (!e) return false;
@@ -2669,49 +2669,31 @@ function v38(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       e.push({ path: p, keyword: "required", message: "must have property status" });
     }
     if (!(x["type"] === undefined)) {
-      if (!v154(x["type"], e ? p + "/type" : "", e)) {
+      if (!v155(x["type"], e ? p + "/type" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["title"] === undefined)) {
-      if (!v155(x["title"], e ? p + "/title" : "", e)) {
+      if (!v156(x["title"], e ? p + "/title" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["status"] === undefined)) {
-      if (!v156(x["status"], e ? p + "/status" : "", e)) {
+      if (!v157(x["status"], e ? p + "/status" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["detail"] === undefined)) {
-      if (!v157(x["detail"], e ? p + "/detail" : "", e)) {
+      if (!v158(x["detail"], e ? p + "/detail" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["errors"] === undefined)) {
-      if (!v158(x["errors"], e ? p + "/errors" : "", e)) {
-        if (!e) return false;
-        ok = false;
-      }
-    }
-  }
-  return ok;
-}
-
-function v158(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
-  let ok = true;
-  if (!(Array.isArray(x))) {
-    if (!e) return false;
-    ok = false;
-    e.push({ path: p, keyword: "type", message: "must be array" });
-  }
-  if (Array.isArray(x)) {
-    for (let i = 0; i < x.length; i++) {
-      if (!v159(x[i], e ? p + "/" + i : "", e)) {
+      if (!v159(x["errors"], e ? p + "/errors" : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -2722,6 +2704,24 @@ function v158(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
 
 function v159(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
+  if (!(Array.isArray(x))) {
+    if (!e) return false;
+    ok = false;
+    e.push({ path: p, keyword: "type", message: "must be array" });
+  }
+  if (Array.isArray(x)) {
+    for (let i = 0; i < x.length; i++) {
+      if (!v160(x[i], e ? p + "/" + i : "", e)) {
+        if (!e) return false;
+        ok = false;
+      }
+    }
+  }
+  return ok;
+}
+
+function v160(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+  let ok = true;
   if (!v10(x, e ? p : "", e)) {
     if (!e) return false;
     ok = false;
@@ -2729,7 +2729,7 @@ function v159(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v157(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v158(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -2739,7 +2739,7 @@ function v157(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v156(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v157(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(Number.isInteger(x))) {
     if (!e) return false;
@@ -2761,7 +2761,7 @@ function v156(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v155(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v156(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -2771,7 +2771,7 @@ function v155(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v154(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v155(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -2788,7 +2788,7 @@ function v154(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v37(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v38(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(isObject(x))) {
     if (!e) return false;
@@ -2802,7 +2802,7 @@ function v37(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       e.push({ path: p, keyword: "required", message: "must have property return_url" });
     }
     if (!(x["return_url"] === undefined)) {
-      if (!v160(x["return_url"], e ? p + "/return_url" : "", e)) {
+      if (!v161(x["return_url"], e ? p + "/return_url" : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -2819,46 +2819,6 @@ function v37(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       if (!e) return false;
       ok = false;
       e.push({ path: p, keyword: "additionalProperties", message: "must not have additional properties: " + extra.join(", ") });
-    }
-  }
-  return ok;
-}
-
-function v160(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
-  let ok = true;
-  if (!(typeof x === "string")) {
-    if (!e) return false;
-    ok = false;
-    e.push({ path: p, keyword: "type", message: "must be string" });
-  }
-  if (typeof x === "string") {
-    if (!isUri(x)) {
-      if (!e) return false;
-      ok = false;
-      e.push({ path: p, keyword: "format", message: "must be a valid uri" });
-    }
-  }
-  return ok;
-}
-
-function v36(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
-  let ok = true;
-  if (!(isObject(x))) {
-    if (!e) return false;
-    ok = false;
-    e.push({ path: p, keyword: "type", message: "must be object" });
-  }
-  if (isObject(x)) {
-    if (x["url"] === undefined) {
-      if (!e) return false;
-      ok = false;
-      e.push({ path: p, keyword: "required", message: "must have property url" });
-    }
-    if (!(x["url"] === undefined)) {
-      if (!v161(x["url"], e ? p + "/url" : "", e)) {
-        if (!e) return false;
-        ok = false;
-      }
     }
   }
   return ok;
@@ -2881,7 +2841,47 @@ function v161(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v35(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v37(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+  let ok = true;
+  if (!(isObject(x))) {
+    if (!e) return false;
+    ok = false;
+    e.push({ path: p, keyword: "type", message: "must be object" });
+  }
+  if (isObject(x)) {
+    if (x["url"] === undefined) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "required", message: "must have property url" });
+    }
+    if (!(x["url"] === undefined)) {
+      if (!v162(x["url"], e ? p + "/url" : "", e)) {
+        if (!e) return false;
+        ok = false;
+      }
+    }
+  }
+  return ok;
+}
+
+function v162(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+  let ok = true;
+  if (!(typeof x === "string")) {
+    if (!e) return false;
+    ok = false;
+    e.push({ path: p, keyword: "type", message: "must be string" });
+  }
+  if (typeof x === "string") {
+    if (!isUri(x)) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "format", message: "must be a valid uri" });
+    }
+  }
+  return ok;
+}
+
+function v36(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -2896,7 +2896,7 @@ function v35(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v34(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v35(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(isObject(x))) {
     if (!e) return false;
@@ -2910,7 +2910,7 @@ function v34(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       e.push({ path: p, keyword: "required", message: "must have property email" });
     }
     if (!(x["email"] === undefined)) {
-      if (!v162(x["email"], e ? p + "/email" : "", e)) {
+      if (!v163(x["email"], e ? p + "/email" : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -2932,7 +2932,7 @@ function v34(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v162(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v163(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -2954,7 +2954,7 @@ function v162(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v33(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v34(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(isObject(x))) {
     if (!e) return false;
@@ -2973,13 +2973,13 @@ function v33(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       e.push({ path: p, keyword: "required", message: "must have property new_password" });
     }
     if (!(x["token"] === undefined)) {
-      if (!v163(x["token"], e ? p + "/token" : "", e)) {
+      if (!v164(x["token"], e ? p + "/token" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["new_password"] === undefined)) {
-      if (!v164(x["new_password"], e ? p + "/new_password" : "", e)) {
+      if (!v165(x["new_password"], e ? p + "/new_password" : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -3001,16 +3001,16 @@ function v33(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v164(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v165(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
-  if (!v32(x, e ? p : "", e)) {
+  if (!v33(x, e ? p : "", e)) {
     if (!e) return false;
     ok = false;
   }
   return ok;
 }
 
-function v163(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v164(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -3032,7 +3032,7 @@ function v163(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v32(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v33(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -3051,10 +3051,6 @@ function v32(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       e.push({ path: p, keyword: "maxLength", message: "must have at most 128 characters" });
     }
   }
-  if (!v165(x, e ? p : "", e)) {
-    if (!e) return false;
-    ok = false;
-  }
   if (!v166(x, e ? p : "", e)) {
     if (!e) return false;
     ok = false;
@@ -3063,10 +3059,14 @@ function v32(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
     if (!e) return false;
     ok = false;
   }
+  if (!v168(x, e ? p : "", e)) {
+    if (!e) return false;
+    ok = false;
+  }
   return ok;
 }
 
-function v167(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v168(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (typeof x === "string") {
     if (!r3.test(x)) {
@@ -3078,7 +3078,7 @@ function v167(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v166(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v167(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (typeof x === "string") {
     if (!r4.test(x)) {
@@ -3090,7 +3090,7 @@ function v166(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v165(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v166(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (typeof x === "string") {
     if (!r5.test(x)) {
@@ -3102,7 +3102,7 @@ function v165(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v31(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v32(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(isObject(x))) {
     if (!e) return false;
@@ -3114,7 +3114,7 @@ function v31(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v30(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v31(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -3129,7 +3129,7 @@ function v30(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v29(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v30(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(isObject(x))) {
     if (!e) return false;
@@ -3148,13 +3148,13 @@ function v29(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       e.push({ path: p, keyword: "required", message: "must have property state" });
     }
     if (!(x["code"] === undefined)) {
-      if (!v168(x["code"], e ? p + "/code" : "", e)) {
+      if (!v169(x["code"], e ? p + "/code" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["state"] === undefined)) {
-      if (!v169(x["state"], e ? p + "/state" : "", e)) {
+      if (!v170(x["state"], e ? p + "/state" : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -3176,7 +3176,7 @@ function v29(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v169(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v170(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -3198,7 +3198,7 @@ function v169(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v168(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v169(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -3220,7 +3220,7 @@ function v168(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v28(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v29(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(isObject(x))) {
     if (!e) return false;
@@ -3244,19 +3244,19 @@ function v28(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       e.push({ path: p, keyword: "required", message: "must have property expires_at" });
     }
     if (!(x["authorization_url"] === undefined)) {
-      if (!v170(x["authorization_url"], e ? p + "/authorization_url" : "", e)) {
+      if (!v171(x["authorization_url"], e ? p + "/authorization_url" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["state"] === undefined)) {
-      if (!v171(x["state"], e ? p + "/state" : "", e)) {
+      if (!v172(x["state"], e ? p + "/state" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["expires_at"] === undefined)) {
-      if (!v172(x["expires_at"], e ? p + "/expires_at" : "", e)) {
+      if (!v173(x["expires_at"], e ? p + "/expires_at" : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -3265,7 +3265,7 @@ function v28(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v172(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v173(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -3282,7 +3282,7 @@ function v172(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v171(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v172(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -3292,7 +3292,7 @@ function v171(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v170(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v171(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -3309,7 +3309,7 @@ function v170(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v27(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v28(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(isObject(x))) {
     if (!e) return false;
@@ -3323,25 +3323,7 @@ function v27(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       e.push({ path: p, keyword: "required", message: "must have property models" });
     }
     if (!(x["models"] === undefined)) {
-      if (!v173(x["models"], e ? p + "/models" : "", e)) {
-        if (!e) return false;
-        ok = false;
-      }
-    }
-  }
-  return ok;
-}
-
-function v173(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
-  let ok = true;
-  if (!(Array.isArray(x))) {
-    if (!e) return false;
-    ok = false;
-    e.push({ path: p, keyword: "type", message: "must be array" });
-  }
-  if (Array.isArray(x)) {
-    for (let i = 0; i < x.length; i++) {
-      if (!v174(x[i], e ? p + "/" + i : "", e)) {
+      if (!v174(x["models"], e ? p + "/models" : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -3352,14 +3334,32 @@ function v173(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
 
 function v174(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
-  if (!v26(x, e ? p : "", e)) {
+  if (!(Array.isArray(x))) {
+    if (!e) return false;
+    ok = false;
+    e.push({ path: p, keyword: "type", message: "must be array" });
+  }
+  if (Array.isArray(x)) {
+    for (let i = 0; i < x.length; i++) {
+      if (!v175(x[i], e ? p + "/" + i : "", e)) {
+        if (!e) return false;
+        ok = false;
+      }
+    }
+  }
+  return ok;
+}
+
+function v175(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+  let ok = true;
+  if (!v27(x, e ? p : "", e)) {
     if (!e) return false;
     ok = false;
   }
   return ok;
 }
 
-function v26(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v27(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(isObject(x))) {
     if (!e) return false;
@@ -3393,31 +3393,31 @@ function v26(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       e.push({ path: p, keyword: "required", message: "must have property default" });
     }
     if (!(x["id"] === undefined)) {
-      if (!v175(x["id"], e ? p + "/id" : "", e)) {
+      if (!v176(x["id"], e ? p + "/id" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["name"] === undefined)) {
-      if (!v176(x["name"], e ? p + "/name" : "", e)) {
+      if (!v177(x["name"], e ? p + "/name" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["provider"] === undefined)) {
-      if (!v177(x["provider"], e ? p + "/provider" : "", e)) {
+      if (!v178(x["provider"], e ? p + "/provider" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["context_length"] === undefined)) {
-      if (!v178(x["context_length"], e ? p + "/context_length" : "", e)) {
+      if (!v179(x["context_length"], e ? p + "/context_length" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["default"] === undefined)) {
-      if (!v179(x["default"], e ? p + "/default" : "", e)) {
+      if (!v180(x["default"], e ? p + "/default" : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -3426,7 +3426,7 @@ function v26(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v179(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v180(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "boolean")) {
     if (!e) return false;
@@ -3436,7 +3436,7 @@ function v179(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v178(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v179(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(Number.isInteger(x))) {
     if (!e) return false;
@@ -3454,6 +3454,16 @@ function v178(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
       ok = false;
       e.push({ path: p, keyword: "maximum", message: "must be at most 4294967295" });
     }
+  }
+  return ok;
+}
+
+function v178(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+  let ok = true;
+  if (!(typeof x === "string")) {
+    if (!e) return false;
+    ok = false;
+    e.push({ path: p, keyword: "type", message: "must be string" });
   }
   return ok;
 }
@@ -3478,22 +3488,12 @@ function v176(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v175(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
-  let ok = true;
-  if (!(typeof x === "string")) {
-    if (!e) return false;
-    ok = false;
-    e.push({ path: p, keyword: "type", message: "must be string" });
-  }
-  return ok;
-}
-
-function v25(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v26(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   {
     let matches = 0;
-    if (matches < 2 && v180(x, "", undefined)) matches++;
     if (matches < 2 && v181(x, "", undefined)) matches++;
+    if (matches < 2 && v182(x, "", undefined)) matches++;
     if (matches !== 1) {
       if (!e) return false;
       ok = false;
@@ -3503,7 +3503,7 @@ function v25(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v181(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v182(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -3518,7 +3518,7 @@ function v181(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v180(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v181(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -3529,6 +3529,191 @@ function v180(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
     if (!e) return false;
     ok = false;
     e.push({ path: p, keyword: "enum", message: "must be one of \"queued\", \"running\", \"succeeded\", \"failed\"" });
+  }
+  return ok;
+}
+
+function v25(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+  let ok = true;
+  {
+    let matches = 0;
+    if (matches < 2 && v183(x, "", undefined)) matches++;
+    if (matches < 2 && v184(x, "", undefined)) matches++;
+    if (matches !== 1) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "oneOf", message: matches === 0 ? "must match a schema in oneOf" : "must match only one schema in oneOf" });
+    }
+  }
+  return ok;
+}
+
+function v184(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+  let ok = true;
+  if (!(isObject(x))) {
+    if (!e) return false;
+    ok = false;
+    e.push({ path: p, keyword: "type", message: "must be object" });
+  }
+  if (isObject(x)) {
+    if (x["type"] === undefined) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "required", message: "must have property type" });
+    }
+    if (x["job"] === undefined) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "required", message: "must have property job" });
+    }
+    if (!(x["type"] === undefined)) {
+      if (!v185(x["type"], e ? p + "/type" : "", e)) {
+        if (!e) return false;
+        ok = false;
+      }
+    }
+    if (!(x["job"] === undefined)) {
+      if (!v186(x["job"], e ? p + "/job" : "", e)) {
+        if (!e) return false;
+        ok = false;
+      }
+    }
+  }
+  return ok;
+}
+
+function v186(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+  let ok = true;
+  if (!v16(x, e ? p : "", e)) {
+    if (!e) return false;
+    ok = false;
+  }
+  return ok;
+}
+
+function v185(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+  let ok = true;
+  if (!(typeof x === "string")) {
+    if (!e) return false;
+    ok = false;
+    e.push({ path: p, keyword: "type", message: "must be string" });
+  }
+  if (x !== "finished") {
+    if (!e) return false;
+    ok = false;
+    e.push({ path: p, keyword: "const", message: "must be \"finished\"" });
+  }
+  return ok;
+}
+
+function v183(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+  let ok = true;
+  if (!(isObject(x))) {
+    if (!e) return false;
+    ok = false;
+    e.push({ path: p, keyword: "type", message: "must be object" });
+  }
+  if (isObject(x)) {
+    if (x["type"] === undefined) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "required", message: "must have property type" });
+    }
+    if (x["status"] === undefined) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "required", message: "must have property status" });
+    }
+    if (x["progress"] === undefined) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "required", message: "must have property progress" });
+    }
+    if (x["message"] === undefined) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "required", message: "must have property message" });
+    }
+    if (!(x["type"] === undefined)) {
+      if (!v187(x["type"], e ? p + "/type" : "", e)) {
+        if (!e) return false;
+        ok = false;
+      }
+    }
+    if (!(x["status"] === undefined)) {
+      if (!v188(x["status"], e ? p + "/status" : "", e)) {
+        if (!e) return false;
+        ok = false;
+      }
+    }
+    if (!(x["progress"] === undefined)) {
+      if (!v189(x["progress"], e ? p + "/progress" : "", e)) {
+        if (!e) return false;
+        ok = false;
+      }
+    }
+    if (!(x["message"] === undefined)) {
+      if (!v190(x["message"], e ? p + "/message" : "", e)) {
+        if (!e) return false;
+        ok = false;
+      }
+    }
+  }
+  return ok;
+}
+
+function v190(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+  let ok = true;
+  if (!(typeof x === "string")) {
+    if (!e) return false;
+    ok = false;
+    e.push({ path: p, keyword: "type", message: "must be string" });
+  }
+  return ok;
+}
+
+function v189(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+  let ok = true;
+  if (!(Number.isInteger(x))) {
+    if (!e) return false;
+    ok = false;
+    e.push({ path: p, keyword: "type", message: "must be integer" });
+  }
+  if (typeof x === "number") {
+    if (x < 0) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "minimum", message: "must be at least 0" });
+    }
+    if (x > 100) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "maximum", message: "must be at most 100" });
+    }
+  }
+  return ok;
+}
+
+function v188(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+  let ok = true;
+  if (!v26(x, e ? p : "", e)) {
+    if (!e) return false;
+    ok = false;
+  }
+  return ok;
+}
+
+function v187(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+  let ok = true;
+  if (!(typeof x === "string")) {
+    if (!e) return false;
+    ok = false;
+    e.push({ path: p, keyword: "type", message: "must be string" });
+  }
+  if (x !== "progress") {
+    if (!e) return false;
+    ok = false;
+    e.push({ path: p, keyword: "const", message: "must be \"progress\"" });
   }
   return ok;
 }
@@ -3567,13 +3752,13 @@ function v23(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       e.push({ path: p, keyword: "required", message: "must have property has_more" });
     }
     if (!(x["items"] === undefined)) {
-      if (!v182(x["items"], e ? p + "/items" : "", e)) {
+      if (!v191(x["items"], e ? p + "/items" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["has_more"] === undefined)) {
-      if (!v183(x["has_more"], e ? p + "/has_more" : "", e)) {
+      if (!v192(x["has_more"], e ? p + "/has_more" : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -3582,7 +3767,7 @@ function v23(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v183(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v192(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "boolean")) {
     if (!e) return false;
@@ -3592,7 +3777,7 @@ function v183(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v182(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v191(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(Array.isArray(x))) {
     if (!e) return false;
@@ -3601,7 +3786,7 @@ function v182(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   }
   if (Array.isArray(x)) {
     for (let i = 0; i < x.length; i++) {
-      if (!v184(x[i], e ? p + "/" + i : "", e)) {
+      if (!v193(x[i], e ? p + "/" + i : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -3610,7 +3795,7 @@ function v182(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v184(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v193(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!v22(x, e ? p : "", e)) {
     if (!e) return false;
@@ -3673,55 +3858,55 @@ function v22(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       e.push({ path: p, keyword: "required", message: "must have property pdf_url" });
     }
     if (!(x["id"] === undefined)) {
-      if (!v185(x["id"], e ? p + "/id" : "", e)) {
+      if (!v194(x["id"], e ? p + "/id" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["number"] === undefined)) {
-      if (!v186(x["number"], e ? p + "/number" : "", e)) {
+      if (!v195(x["number"], e ? p + "/number" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["status"] === undefined)) {
-      if (!v187(x["status"], e ? p + "/status" : "", e)) {
+      if (!v196(x["status"], e ? p + "/status" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["amount_due"] === undefined)) {
-      if (!v188(x["amount_due"], e ? p + "/amount_due" : "", e)) {
+      if (!v197(x["amount_due"], e ? p + "/amount_due" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["amount_paid"] === undefined)) {
-      if (!v189(x["amount_paid"], e ? p + "/amount_paid" : "", e)) {
+      if (!v198(x["amount_paid"], e ? p + "/amount_paid" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["currency"] === undefined)) {
-      if (!v190(x["currency"], e ? p + "/currency" : "", e)) {
+      if (!v199(x["currency"], e ? p + "/currency" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["created_at"] === undefined)) {
-      if (!v191(x["created_at"], e ? p + "/created_at" : "", e)) {
+      if (!v200(x["created_at"], e ? p + "/created_at" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["hosted_invoice_url"] === undefined)) {
-      if (!v192(x["hosted_invoice_url"], e ? p + "/hosted_invoice_url" : "", e)) {
+      if (!v201(x["hosted_invoice_url"], e ? p + "/hosted_invoice_url" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["pdf_url"] === undefined)) {
-      if (!v193(x["pdf_url"], e ? p + "/pdf_url" : "", e)) {
+      if (!v202(x["pdf_url"], e ? p + "/pdf_url" : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -3730,7 +3915,7 @@ function v22(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v193(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v202(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string" || x === null)) {
     if (!e) return false;
@@ -3747,7 +3932,7 @@ function v193(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v192(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v201(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string" || x === null)) {
     if (!e) return false;
@@ -3764,7 +3949,7 @@ function v192(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v191(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v200(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -3781,7 +3966,7 @@ function v191(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v190(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v199(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -3798,7 +3983,7 @@ function v190(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v189(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v198(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(Number.isInteger(x))) {
     if (!e) return false;
@@ -3820,7 +4005,7 @@ function v189(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v188(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v197(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(Number.isInteger(x))) {
     if (!e) return false;
@@ -3842,7 +4027,7 @@ function v188(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v187(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v196(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!v24(x, e ? p : "", e)) {
     if (!e) return false;
@@ -3851,7 +4036,7 @@ function v187(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v186(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v195(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string" || x === null)) {
     if (!e) return false;
@@ -3861,7 +4046,7 @@ function v186(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v185(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v194(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -3915,25 +4100,25 @@ function v20(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       e.push({ path: p, keyword: "required", message: "must have property uptime_seconds" });
     }
     if (!(x["status"] === undefined)) {
-      if (!v194(x["status"], e ? p + "/status" : "", e)) {
+      if (!v203(x["status"], e ? p + "/status" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["version"] === undefined)) {
-      if (!v195(x["version"], e ? p + "/version" : "", e)) {
+      if (!v204(x["version"], e ? p + "/version" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["database"] === undefined)) {
-      if (!v196(x["database"], e ? p + "/database" : "", e)) {
+      if (!v205(x["database"], e ? p + "/database" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["uptime_seconds"] === undefined)) {
-      if (!v197(x["uptime_seconds"], e ? p + "/uptime_seconds" : "", e)) {
+      if (!v206(x["uptime_seconds"], e ? p + "/uptime_seconds" : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -3942,7 +4127,7 @@ function v20(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v197(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v206(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(Number.isInteger(x))) {
     if (!e) return false;
@@ -3964,7 +4149,7 @@ function v197(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v196(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v205(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "boolean")) {
     if (!e) return false;
@@ -3974,7 +4159,7 @@ function v196(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v195(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v204(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -3984,7 +4169,7 @@ function v195(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v194(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v203(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!v21(x, e ? p : "", e)) {
     if (!e) return false;
@@ -4017,19 +4202,19 @@ function v19(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       e.push({ path: p, keyword: "required", message: "must have property usage" });
     }
     if (!(x["summary"] === undefined)) {
-      if (!v198(x["summary"], e ? p + "/summary" : "", e)) {
+      if (!v207(x["summary"], e ? p + "/summary" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["files"] === undefined)) {
-      if (!v199(x["files"], e ? p + "/files" : "", e)) {
+      if (!v208(x["files"], e ? p + "/files" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["usage"] === undefined)) {
-      if (!v200(x["usage"], e ? p + "/usage" : "", e)) {
+      if (!v209(x["usage"], e ? p + "/usage" : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -4038,16 +4223,16 @@ function v19(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v200(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v209(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
-  if (!v53(x, e ? p : "", e)) {
+  if (!v54(x, e ? p : "", e)) {
     if (!e) return false;
     ok = false;
   }
   return ok;
 }
 
-function v199(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v208(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(Array.isArray(x))) {
     if (!e) return false;
@@ -4056,7 +4241,7 @@ function v199(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   }
   if (Array.isArray(x)) {
     for (let i = 0; i < x.length; i++) {
-      if (!v201(x[i], e ? p + "/" + i : "", e)) {
+      if (!v210(x[i], e ? p + "/" + i : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -4065,7 +4250,7 @@ function v199(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v201(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v210(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!v15(x, e ? p : "", e)) {
     if (!e) return false;
@@ -4074,7 +4259,7 @@ function v201(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v198(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v207(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -4128,25 +4313,25 @@ function v17(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       e.push({ path: p, keyword: "required", message: "must have property total" });
     }
     if (!(x["items"] === undefined)) {
-      if (!v202(x["items"], e ? p + "/items" : "", e)) {
+      if (!v211(x["items"], e ? p + "/items" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["page"] === undefined)) {
-      if (!v203(x["page"], e ? p + "/page" : "", e)) {
+      if (!v212(x["page"], e ? p + "/page" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["per_page"] === undefined)) {
-      if (!v204(x["per_page"], e ? p + "/per_page" : "", e)) {
+      if (!v213(x["per_page"], e ? p + "/per_page" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["total"] === undefined)) {
-      if (!v205(x["total"], e ? p + "/total" : "", e)) {
+      if (!v214(x["total"], e ? p + "/total" : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -4155,7 +4340,7 @@ function v17(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v205(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v214(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(Number.isInteger(x))) {
     if (!e) return false;
@@ -4177,7 +4362,7 @@ function v205(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v204(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v213(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(Number.isInteger(x))) {
     if (!e) return false;
@@ -4199,7 +4384,7 @@ function v204(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v203(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v212(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(Number.isInteger(x))) {
     if (!e) return false;
@@ -4221,7 +4406,7 @@ function v203(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v202(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v211(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(Array.isArray(x))) {
     if (!e) return false;
@@ -4230,7 +4415,7 @@ function v202(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   }
   if (Array.isArray(x)) {
     for (let i = 0; i < x.length; i++) {
-      if (!v206(x[i], e ? p + "/" + i : "", e)) {
+      if (!v215(x[i], e ? p + "/" + i : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -4239,7 +4424,7 @@ function v202(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v206(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v215(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!v16(x, e ? p : "", e)) {
     if (!e) return false;
@@ -4307,61 +4492,61 @@ function v16(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       e.push({ path: p, keyword: "required", message: "must have property updated_at" });
     }
     if (!(x["id"] === undefined)) {
-      if (!v207(x["id"], e ? p + "/id" : "", e)) {
+      if (!v216(x["id"], e ? p + "/id" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["kind"] === undefined)) {
-      if (!v208(x["kind"], e ? p + "/kind" : "", e)) {
+      if (!v217(x["kind"], e ? p + "/kind" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["status"] === undefined)) {
-      if (!v209(x["status"], e ? p + "/status" : "", e)) {
+      if (!v218(x["status"], e ? p + "/status" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["progress"] === undefined)) {
-      if (!v210(x["progress"], e ? p + "/progress" : "", e)) {
+      if (!v219(x["progress"], e ? p + "/progress" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["model"] === undefined)) {
-      if (!v211(x["model"], e ? p + "/model" : "", e)) {
+      if (!v220(x["model"], e ? p + "/model" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["project_id"] === undefined)) {
-      if (!v212(x["project_id"], e ? p + "/project_id" : "", e)) {
+      if (!v221(x["project_id"], e ? p + "/project_id" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["result"] === undefined)) {
-      if (!v213(x["result"], e ? p + "/result" : "", e)) {
+      if (!v222(x["result"], e ? p + "/result" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["error"] === undefined)) {
-      if (!v214(x["error"], e ? p + "/error" : "", e)) {
+      if (!v223(x["error"], e ? p + "/error" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["created_at"] === undefined)) {
-      if (!v215(x["created_at"], e ? p + "/created_at" : "", e)) {
+      if (!v224(x["created_at"], e ? p + "/created_at" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["updated_at"] === undefined)) {
-      if (!v216(x["updated_at"], e ? p + "/updated_at" : "", e)) {
+      if (!v225(x["updated_at"], e ? p + "/updated_at" : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -4370,7 +4555,7 @@ function v16(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v216(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v225(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -4387,7 +4572,7 @@ function v216(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v215(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v224(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -4404,10 +4589,10 @@ function v215(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v214(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v223(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   {
-    if (!(v217(x, "", undefined) || v218(x, "", undefined))) {
+    if (!(v226(x, "", undefined) || v227(x, "", undefined))) {
       if (!e) return false;
       ok = false;
       e.push({ path: p, keyword: "anyOf", message: "must match a schema in anyOf" });
@@ -4416,7 +4601,7 @@ function v214(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v218(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v227(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(x === null)) {
     if (!e) return false;
@@ -4426,19 +4611,19 @@ function v218(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v217(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v226(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
-  if (!v38(x, e ? p : "", e)) {
+  if (!v39(x, e ? p : "", e)) {
     if (!e) return false;
     ok = false;
   }
   return ok;
 }
 
-function v213(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v222(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   {
-    if (!(v219(x, "", undefined) || v220(x, "", undefined))) {
+    if (!(v228(x, "", undefined) || v229(x, "", undefined))) {
       if (!e) return false;
       ok = false;
       e.push({ path: p, keyword: "anyOf", message: "must match a schema in anyOf" });
@@ -4447,7 +4632,7 @@ function v213(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v220(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v229(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(x === null)) {
     if (!e) return false;
@@ -4457,7 +4642,7 @@ function v220(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v219(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v228(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!v19(x, e ? p : "", e)) {
     if (!e) return false;
@@ -4466,7 +4651,7 @@ function v219(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v212(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v221(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string" || x === null)) {
     if (!e) return false;
@@ -4483,7 +4668,7 @@ function v212(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v211(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v220(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -4493,7 +4678,7 @@ function v211(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v210(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v219(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(Number.isInteger(x))) {
     if (!e) return false;
@@ -4515,16 +4700,16 @@ function v210(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v209(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v218(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
-  if (!v25(x, e ? p : "", e)) {
+  if (!v26(x, e ? p : "", e)) {
     if (!e) return false;
     ok = false;
   }
   return ok;
 }
 
-function v208(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v217(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!v18(x, e ? p : "", e)) {
     if (!e) return false;
@@ -4533,7 +4718,7 @@ function v208(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v207(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v216(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -4574,19 +4759,19 @@ function v15(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       e.push({ path: p, keyword: "required", message: "must have property language" });
     }
     if (!(x["path"] === undefined)) {
-      if (!v221(x["path"], e ? p + "/path" : "", e)) {
+      if (!v230(x["path"], e ? p + "/path" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["content"] === undefined)) {
-      if (!v222(x["content"], e ? p + "/content" : "", e)) {
+      if (!v231(x["content"], e ? p + "/content" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["language"] === undefined)) {
-      if (!v223(x["language"], e ? p + "/language" : "", e)) {
+      if (!v232(x["language"], e ? p + "/language" : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -4595,7 +4780,7 @@ function v15(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v223(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v232(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string" || x === null)) {
     if (!e) return false;
@@ -4605,7 +4790,7 @@ function v223(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v222(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v231(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -4615,7 +4800,7 @@ function v222(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v221(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v230(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -4654,43 +4839,43 @@ function v14(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       e.push({ path: p, keyword: "required", message: "must have property database" });
     }
     if (!(x["prompt"] === undefined)) {
-      if (!v224(x["prompt"], e ? p + "/prompt" : "", e)) {
+      if (!v233(x["prompt"], e ? p + "/prompt" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["model"] === undefined)) {
-      if (!v225(x["model"], e ? p + "/model" : "", e)) {
+      if (!v234(x["model"], e ? p + "/model" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["project_id"] === undefined)) {
-      if (!v226(x["project_id"], e ? p + "/project_id" : "", e)) {
+      if (!v235(x["project_id"], e ? p + "/project_id" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["frontend"] === undefined)) {
-      if (!v227(x["frontend"], e ? p + "/frontend" : "", e)) {
+      if (!v236(x["frontend"], e ? p + "/frontend" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["backend"] === undefined)) {
-      if (!v228(x["backend"], e ? p + "/backend" : "", e)) {
+      if (!v237(x["backend"], e ? p + "/backend" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["database"] === undefined)) {
-      if (!v229(x["database"], e ? p + "/database" : "", e)) {
+      if (!v238(x["database"], e ? p + "/database" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["features"] === undefined)) {
-      if (!v230(x["features"], e ? p + "/features" : "", e)) {
+      if (!v239(x["features"], e ? p + "/features" : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -4712,7 +4897,7 @@ function v14(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v230(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v239(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(Array.isArray(x))) {
     if (!e) return false;
@@ -4726,7 +4911,7 @@ function v230(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
       e.push({ path: p, keyword: "maxItems", message: "must have at most 20 items" });
     }
     for (let i = 0; i < x.length; i++) {
-      if (!v231(x[i], e ? p + "/" + i : "", e)) {
+      if (!v240(x[i], e ? p + "/" + i : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -4735,7 +4920,7 @@ function v230(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v231(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v240(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -4757,7 +4942,7 @@ function v231(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v229(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v238(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!v9(x, e ? p : "", e)) {
     if (!e) return false;
@@ -4766,7 +4951,7 @@ function v229(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v228(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v237(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!v5(x, e ? p : "", e)) {
     if (!e) return false;
@@ -4775,7 +4960,7 @@ function v228(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v227(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v236(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!v13(x, e ? p : "", e)) {
     if (!e) return false;
@@ -4784,7 +4969,7 @@ function v227(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v226(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v235(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string" || x === null)) {
     if (!e) return false;
@@ -4801,7 +4986,7 @@ function v226(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v225(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v234(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string" || x === null)) {
     if (!e) return false;
@@ -4823,7 +5008,7 @@ function v225(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v224(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v233(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -4874,13 +5059,13 @@ function v12(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       e.push({ path: p, keyword: "required", message: "must have property content" });
     }
     if (!(x["content"] === undefined)) {
-      if (!v232(x["content"], e ? p + "/content" : "", e)) {
+      if (!v241(x["content"], e ? p + "/content" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["language"] === undefined)) {
-      if (!v233(x["language"], e ? p + "/language" : "", e)) {
+      if (!v242(x["language"], e ? p + "/language" : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -4902,7 +5087,7 @@ function v12(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v233(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v242(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string" || x === null)) {
     if (!e) return false;
@@ -4929,7 +5114,7 @@ function v233(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v232(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v241(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -4970,7 +5155,7 @@ function v11(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       e.push({ path: p, keyword: "pattern", message: "must match the pattern ^[^/\\\\\\x00-\\x1F]+$" });
     }
   }
-  if (v234(x, "", undefined)) {
+  if (v243(x, "", undefined)) {
     if (!e) return false;
     ok = false;
     e.push({ path: p, keyword: "not", message: "must not match the schema in not" });
@@ -4978,7 +5163,7 @@ function v11(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v234(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v243(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (typeof x === "string") {
     if (!r8.test(x)) {
@@ -5014,19 +5199,19 @@ function v10(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       e.push({ path: p, keyword: "required", message: "must have property message" });
     }
     if (!(x["path"] === undefined)) {
-      if (!v235(x["path"], e ? p + "/path" : "", e)) {
+      if (!v244(x["path"], e ? p + "/path" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["keyword"] === undefined)) {
-      if (!v236(x["keyword"], e ? p + "/keyword" : "", e)) {
+      if (!v245(x["keyword"], e ? p + "/keyword" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["message"] === undefined)) {
-      if (!v237(x["message"], e ? p + "/message" : "", e)) {
+      if (!v246(x["message"], e ? p + "/message" : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -5035,7 +5220,7 @@ function v10(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v237(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v246(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -5045,7 +5230,7 @@ function v237(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v236(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v245(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -5055,7 +5240,7 @@ function v236(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v235(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v244(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -5109,25 +5294,25 @@ function v8(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       e.push({ path: p, keyword: "required", message: "must have property cancel_url" });
     }
     if (!(x["plan"] === undefined)) {
-      if (!v238(x["plan"], e ? p + "/plan" : "", e)) {
+      if (!v247(x["plan"], e ? p + "/plan" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["interval"] === undefined)) {
-      if (!v239(x["interval"], e ? p + "/interval" : "", e)) {
+      if (!v248(x["interval"], e ? p + "/interval" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["success_url"] === undefined)) {
-      if (!v240(x["success_url"], e ? p + "/success_url" : "", e)) {
+      if (!v249(x["success_url"], e ? p + "/success_url" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["cancel_url"] === undefined)) {
-      if (!v241(x["cancel_url"], e ? p + "/cancel_url" : "", e)) {
+      if (!v250(x["cancel_url"], e ? p + "/cancel_url" : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -5149,7 +5334,7 @@ function v8(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v241(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v250(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -5166,7 +5351,7 @@ function v241(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v240(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v249(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -5183,7 +5368,7 @@ function v240(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v239(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v248(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!v6(x, e ? p : "", e)) {
     if (!e) return false;
@@ -5192,9 +5377,9 @@ function v239(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v238(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v247(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
-  if (!v35(x, e ? p : "", e)) {
+  if (!v36(x, e ? p : "", e)) {
     if (!e) return false;
     ok = false;
   }
@@ -5225,19 +5410,19 @@ function v7(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       e.push({ path: p, keyword: "required", message: "must have property expires_at" });
     }
     if (!(x["id"] === undefined)) {
-      if (!v242(x["id"], e ? p + "/id" : "", e)) {
+      if (!v251(x["id"], e ? p + "/id" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["url"] === undefined)) {
-      if (!v243(x["url"], e ? p + "/url" : "", e)) {
+      if (!v252(x["url"], e ? p + "/url" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["expires_at"] === undefined)) {
-      if (!v244(x["expires_at"], e ? p + "/expires_at" : "", e)) {
+      if (!v253(x["expires_at"], e ? p + "/expires_at" : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -5246,7 +5431,7 @@ function v7(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v244(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v253(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -5263,7 +5448,7 @@ function v244(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v243(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v252(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -5280,7 +5465,7 @@ function v243(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v242(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v251(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -5349,25 +5534,25 @@ function v4(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       e.push({ path: p, keyword: "required", message: "must have property docs" });
     }
     if (!(x["name"] === undefined)) {
-      if (!v245(x["name"], e ? p + "/name" : "", e)) {
+      if (!v254(x["name"], e ? p + "/name" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["version"] === undefined)) {
-      if (!v246(x["version"], e ? p + "/version" : "", e)) {
+      if (!v255(x["version"], e ? p + "/version" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["openapi"] === undefined)) {
-      if (!v247(x["openapi"], e ? p + "/openapi" : "", e)) {
+      if (!v256(x["openapi"], e ? p + "/openapi" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["docs"] === undefined)) {
-      if (!v248(x["docs"], e ? p + "/docs" : "", e)) {
+      if (!v257(x["docs"], e ? p + "/docs" : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -5376,7 +5561,7 @@ function v4(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v248(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v257(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -5386,7 +5571,7 @@ function v248(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v247(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v256(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -5396,7 +5581,7 @@ function v247(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v246(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v255(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -5406,7 +5591,7 @@ function v246(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v245(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v254(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -5435,31 +5620,31 @@ function v3(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       e.push({ path: p, keyword: "required", message: "must have property agents" });
     }
     if (!(x["prompt"] === undefined)) {
-      if (!v249(x["prompt"], e ? p + "/prompt" : "", e)) {
+      if (!v258(x["prompt"], e ? p + "/prompt" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["model"] === undefined)) {
-      if (!v250(x["model"], e ? p + "/model" : "", e)) {
+      if (!v259(x["model"], e ? p + "/model" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["project_id"] === undefined)) {
-      if (!v251(x["project_id"], e ? p + "/project_id" : "", e)) {
+      if (!v260(x["project_id"], e ? p + "/project_id" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["agents"] === undefined)) {
-      if (!v252(x["agents"], e ? p + "/agents" : "", e)) {
+      if (!v261(x["agents"], e ? p + "/agents" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["max_iterations"] === undefined)) {
-      if (!v253(x["max_iterations"], e ? p + "/max_iterations" : "", e)) {
+      if (!v262(x["max_iterations"], e ? p + "/max_iterations" : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -5481,7 +5666,7 @@ function v3(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v253(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v262(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(Number.isInteger(x))) {
     if (!e) return false;
@@ -5503,7 +5688,7 @@ function v253(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v252(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v261(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(Array.isArray(x))) {
     if (!e) return false;
@@ -5527,7 +5712,7 @@ function v252(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
       e.push({ path: p, keyword: "uniqueItems", message: "must not have duplicate items" });
     }
     for (let i = 0; i < x.length; i++) {
-      if (!v254(x[i], e ? p + "/" + i : "", e)) {
+      if (!v263(x[i], e ? p + "/" + i : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -5536,7 +5721,7 @@ function v252(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v254(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v263(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!v2(x, e ? p : "", e)) {
     if (!e) return false;
@@ -5545,7 +5730,7 @@ function v254(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v251(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v260(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string" || x === null)) {
     if (!e) return false;
@@ -5562,7 +5747,7 @@ function v251(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v250(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v259(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string" || x === null)) {
     if (!e) return false;
@@ -5584,7 +5769,7 @@ function v250(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v249(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v258(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -5630,13 +5815,13 @@ function v1(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   }
   if (isObject(x)) {
     if (!(x["role"] === undefined)) {
-      if (!v255(x["role"], e ? p + "/role" : "", e)) {
+      if (!v264(x["role"], e ? p + "/role" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["disabled"] === undefined)) {
-      if (!v256(x["disabled"], e ? p + "/disabled" : "", e)) {
+      if (!v265(x["disabled"], e ? p + "/disabled" : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -5665,7 +5850,7 @@ function v1(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v256(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v265(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "boolean" || x === null)) {
     if (!e) return false;
@@ -5675,10 +5860,10 @@ function v256(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v255(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v264(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   {
-    if (!(v257(x, "", undefined) || v258(x, "", undefined))) {
+    if (!(v266(x, "", undefined) || v267(x, "", undefined))) {
       if (!e) return false;
       ok = false;
       e.push({ path: p, keyword: "anyOf", message: "must match a schema in anyOf" });
@@ -5687,7 +5872,7 @@ function v255(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v258(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v267(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(x === null)) {
     if (!e) return false;
@@ -5697,9 +5882,9 @@ function v258(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v257(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v266(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
-  if (!v46(x, e ? p : "", e)) {
+  if (!v47(x, e ? p : "", e)) {
     if (!e) return false;
     ok = false;
   }
@@ -5750,43 +5935,43 @@ function v0(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
       e.push({ path: p, keyword: "required", message: "must have property computed_at" });
     }
     if (!(x["users"] === undefined)) {
-      if (!v259(x["users"], e ? p + "/users" : "", e)) {
+      if (!v268(x["users"], e ? p + "/users" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["disabled_users"] === undefined)) {
-      if (!v260(x["disabled_users"], e ? p + "/disabled_users" : "", e)) {
+      if (!v269(x["disabled_users"], e ? p + "/disabled_users" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["projects"] === undefined)) {
-      if (!v261(x["projects"], e ? p + "/projects" : "", e)) {
+      if (!v270(x["projects"], e ? p + "/projects" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["files"] === undefined)) {
-      if (!v262(x["files"], e ? p + "/files" : "", e)) {
+      if (!v271(x["files"], e ? p + "/files" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["generation_jobs"] === undefined)) {
-      if (!v263(x["generation_jobs"], e ? p + "/generation_jobs" : "", e)) {
+      if (!v272(x["generation_jobs"], e ? p + "/generation_jobs" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["active_subscriptions"] === undefined)) {
-      if (!v264(x["active_subscriptions"], e ? p + "/active_subscriptions" : "", e)) {
+      if (!v273(x["active_subscriptions"], e ? p + "/active_subscriptions" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["computed_at"] === undefined)) {
-      if (!v265(x["computed_at"], e ? p + "/computed_at" : "", e)) {
+      if (!v274(x["computed_at"], e ? p + "/computed_at" : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -5795,7 +5980,7 @@ function v0(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   return ok;
 }
 
-function v265(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v274(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -5812,7 +5997,7 @@ function v265(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v264(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v273(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(Number.isInteger(x))) {
     if (!e) return false;
@@ -5834,7 +6019,7 @@ function v264(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v263(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v272(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(Number.isInteger(x))) {
     if (!e) return false;
@@ -5856,7 +6041,7 @@ function v263(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v262(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v271(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(Number.isInteger(x))) {
     if (!e) return false;
@@ -5878,7 +6063,7 @@ function v262(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v261(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v270(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(Number.isInteger(x))) {
     if (!e) return false;
@@ -5900,7 +6085,7 @@ function v261(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v260(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v269(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(Number.isInteger(x))) {
     if (!e) return false;
@@ -5922,7 +6107,7 @@ function v260(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
   return ok;
 }
 
-function v259(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
+function v268(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
   let ok = true;
   if (!(Number.isInteger(x))) {
     if (!e) return false;
@@ -6269,503 +6454,516 @@ export function isInvoiceStatus(value: unknown): value is T.InvoiceStatus {
   return v24(value, "", undefined);
 }
 
-/** Checks a value against `JobStatus` (Where a job stands.), collecting every error. */
-export function validateJobStatus(value: unknown): ValidationResult<T.JobStatus> {
-  if (v25(value, "", undefined)) return { ok: true, value: value as T.JobStatus };
+/** Checks a value against `JobEvent` (What the event stream of a job tells, in order. The stream ends after `finished`.), collecting every error. */
+export function validateJobEvent(value: unknown): ValidationResult<T.JobEvent> {
+  if (v25(value, "", undefined)) return { ok: true, value: value as T.JobEvent };
   const errors: ValidationError[] = [];
   v25(value, "", errors);
   return { ok: false, errors };
 }
 
-/** Whether a value is a valid `JobStatus`. */
-export function isJobStatus(value: unknown): value is T.JobStatus {
+/** Whether a value is a valid `JobEvent`. */
+export function isJobEvent(value: unknown): value is T.JobEvent {
   return v25(value, "", undefined);
 }
 
-/** Checks a value against `ModelInfo` (A model the generation endpoints accept.), collecting every error. */
-export function validateModelInfo(value: unknown): ValidationResult<T.ModelInfo> {
-  if (v26(value, "", undefined)) return { ok: true, value: value as T.ModelInfo };
+/** Checks a value against `JobStatus` (Where a job stands.), collecting every error. */
+export function validateJobStatus(value: unknown): ValidationResult<T.JobStatus> {
+  if (v26(value, "", undefined)) return { ok: true, value: value as T.JobStatus };
   const errors: ValidationError[] = [];
   v26(value, "", errors);
   return { ok: false, errors };
 }
 
-/** Whether a value is a valid `ModelInfo`. */
-export function isModelInfo(value: unknown): value is T.ModelInfo {
+/** Whether a value is a valid `JobStatus`. */
+export function isJobStatus(value: unknown): value is T.JobStatus {
   return v26(value, "", undefined);
 }
 
-/** Checks a value against `ModelList` (The model catalogue.), collecting every error. */
-export function validateModelList(value: unknown): ValidationResult<T.ModelList> {
-  if (v27(value, "", undefined)) return { ok: true, value: value as T.ModelList };
+/** Checks a value against `ModelInfo` (A model the generation endpoints accept.), collecting every error. */
+export function validateModelInfo(value: unknown): ValidationResult<T.ModelInfo> {
+  if (v27(value, "", undefined)) return { ok: true, value: value as T.ModelInfo };
   const errors: ValidationError[] = [];
   v27(value, "", errors);
   return { ok: false, errors };
 }
 
-/** Whether a value is a valid `ModelList`. */
-export function isModelList(value: unknown): value is T.ModelList {
+/** Whether a value is a valid `ModelInfo`. */
+export function isModelInfo(value: unknown): value is T.ModelInfo {
   return v27(value, "", undefined);
 }
 
-/** Checks a value against `OAuthAuthorizeResponse` (Where to send the user to sign in with a provider.), collecting every error. */
-export function validateOAuthAuthorizeResponse(value: unknown): ValidationResult<T.OAuthAuthorizeResponse> {
-  if (v28(value, "", undefined)) return { ok: true, value: value as T.OAuthAuthorizeResponse };
+/** Checks a value against `ModelList` (The model catalogue.), collecting every error. */
+export function validateModelList(value: unknown): ValidationResult<T.ModelList> {
+  if (v28(value, "", undefined)) return { ok: true, value: value as T.ModelList };
   const errors: ValidationError[] = [];
   v28(value, "", errors);
   return { ok: false, errors };
 }
 
-/** Whether a value is a valid `OAuthAuthorizeResponse`. */
-export function isOAuthAuthorizeResponse(value: unknown): value is T.OAuthAuthorizeResponse {
+/** Whether a value is a valid `ModelList`. */
+export function isModelList(value: unknown): value is T.ModelList {
   return v28(value, "", undefined);
 }
 
-/** Checks a value against `OAuthCallback` (What the provider sent back to the front end.), collecting every error. */
-export function validateOAuthCallback(value: unknown): ValidationResult<T.OAuthCallback> {
-  if (v29(value, "", undefined)) return { ok: true, value: value as T.OAuthCallback };
+/** Checks a value against `OAuthAuthorizeResponse` (Where to send the user to sign in with a provider.), collecting every error. */
+export function validateOAuthAuthorizeResponse(value: unknown): ValidationResult<T.OAuthAuthorizeResponse> {
+  if (v29(value, "", undefined)) return { ok: true, value: value as T.OAuthAuthorizeResponse };
   const errors: ValidationError[] = [];
   v29(value, "", errors);
   return { ok: false, errors };
 }
 
-/** Whether a value is a valid `OAuthCallback`. */
-export function isOAuthCallback(value: unknown): value is T.OAuthCallback {
+/** Whether a value is a valid `OAuthAuthorizeResponse`. */
+export function isOAuthAuthorizeResponse(value: unknown): value is T.OAuthAuthorizeResponse {
   return v29(value, "", undefined);
 }
 
-/** Checks a value against `OAuthProvider` (A supported OAuth provider.), collecting every error. */
-export function validateOAuthProvider(value: unknown): ValidationResult<T.OAuthProvider> {
-  if (v30(value, "", undefined)) return { ok: true, value: value as T.OAuthProvider };
+/** Checks a value against `OAuthCallback` (What the provider sent back to the front end.), collecting every error. */
+export function validateOAuthCallback(value: unknown): ValidationResult<T.OAuthCallback> {
+  if (v30(value, "", undefined)) return { ok: true, value: value as T.OAuthCallback };
   const errors: ValidationError[] = [];
   v30(value, "", errors);
   return { ok: false, errors };
 }
 
-/** Whether a value is a valid `OAuthProvider`. */
-export function isOAuthProvider(value: unknown): value is T.OAuthProvider {
+/** Whether a value is a valid `OAuthCallback`. */
+export function isOAuthCallback(value: unknown): value is T.OAuthCallback {
   return v30(value, "", undefined);
 }
 
-/** Checks a value against `OpenApiDocument` (An OpenAPI 3.1 document.), collecting every error. */
-export function validateOpenApiDocument(value: unknown): ValidationResult<T.OpenApiDocument> {
-  if (v31(value, "", undefined)) return { ok: true, value: value as T.OpenApiDocument };
+/** Checks a value against `OAuthProvider` (A supported OAuth provider.), collecting every error. */
+export function validateOAuthProvider(value: unknown): ValidationResult<T.OAuthProvider> {
+  if (v31(value, "", undefined)) return { ok: true, value: value as T.OAuthProvider };
   const errors: ValidationError[] = [];
   v31(value, "", errors);
   return { ok: false, errors };
 }
 
-/** Whether a value is a valid `OpenApiDocument`. */
-export function isOpenApiDocument(value: unknown): value is T.OpenApiDocument {
+/** Whether a value is a valid `OAuthProvider`. */
+export function isOAuthProvider(value: unknown): value is T.OAuthProvider {
   return v31(value, "", undefined);
 }
 
-/** Checks a value against `Password` (A new password: 8 to 128 characters with at least one uppercase letter, one lowercase letter and one digit.), collecting every error. */
-export function validatePassword(value: unknown): ValidationResult<T.Password> {
-  if (v32(value, "", undefined)) return { ok: true, value: value as T.Password };
+/** Checks a value against `OpenApiDocument` (An OpenAPI 3.1 document.), collecting every error. */
+export function validateOpenApiDocument(value: unknown): ValidationResult<T.OpenApiDocument> {
+  if (v32(value, "", undefined)) return { ok: true, value: value as T.OpenApiDocument };
   const errors: ValidationError[] = [];
   v32(value, "", errors);
   return { ok: false, errors };
 }
 
-/** Whether a value is a valid `Password`. */
-export function isPassword(value: unknown): value is T.Password {
+/** Whether a value is a valid `OpenApiDocument`. */
+export function isOpenApiDocument(value: unknown): value is T.OpenApiDocument {
   return v32(value, "", undefined);
 }
 
-/** Checks a value against `PasswordReset` (Sets a new password with a reset token (valid 15 minutes, usable once).), collecting every error. */
-export function validatePasswordReset(value: unknown): ValidationResult<T.PasswordReset> {
-  if (v33(value, "", undefined)) return { ok: true, value: value as T.PasswordReset };
+/** Checks a value against `Password` (A new password: 8 to 128 characters with at least one uppercase letter, one lowercase letter and one digit.), collecting every error. */
+export function validatePassword(value: unknown): ValidationResult<T.Password> {
+  if (v33(value, "", undefined)) return { ok: true, value: value as T.Password };
   const errors: ValidationError[] = [];
   v33(value, "", errors);
   return { ok: false, errors };
 }
 
-/** Whether a value is a valid `PasswordReset`. */
-export function isPasswordReset(value: unknown): value is T.PasswordReset {
+/** Whether a value is a valid `Password`. */
+export function isPassword(value: unknown): value is T.Password {
   return v33(value, "", undefined);
 }
 
-/** Checks a value against `PasswordResetRequest` (Asks for a password reset link.), collecting every error. */
-export function validatePasswordResetRequest(value: unknown): ValidationResult<T.PasswordResetRequest> {
-  if (v34(value, "", undefined)) return { ok: true, value: value as T.PasswordResetRequest };
+/** Checks a value against `PasswordReset` (Sets a new password with a reset token (valid 15 minutes, usable once).), collecting every error. */
+export function validatePasswordReset(value: unknown): ValidationResult<T.PasswordReset> {
+  if (v34(value, "", undefined)) return { ok: true, value: value as T.PasswordReset };
   const errors: ValidationError[] = [];
   v34(value, "", errors);
   return { ok: false, errors };
 }
 
-/** Whether a value is a valid `PasswordResetRequest`. */
-export function isPasswordResetRequest(value: unknown): value is T.PasswordResetRequest {
+/** Whether a value is a valid `PasswordReset`. */
+export function isPasswordReset(value: unknown): value is T.PasswordReset {
   return v34(value, "", undefined);
 }
 
-/** Checks a value against `PlanId` (A plan one can subscribe to.), collecting every error. */
-export function validatePlanId(value: unknown): ValidationResult<T.PlanId> {
-  if (v35(value, "", undefined)) return { ok: true, value: value as T.PlanId };
+/** Checks a value against `PasswordResetRequest` (Asks for a password reset link.), collecting every error. */
+export function validatePasswordResetRequest(value: unknown): ValidationResult<T.PasswordResetRequest> {
+  if (v35(value, "", undefined)) return { ok: true, value: value as T.PasswordResetRequest };
   const errors: ValidationError[] = [];
   v35(value, "", errors);
   return { ok: false, errors };
 }
 
-/** Whether a value is a valid `PlanId`. */
-export function isPlanId(value: unknown): value is T.PlanId {
+/** Whether a value is a valid `PasswordResetRequest`. */
+export function isPasswordResetRequest(value: unknown): value is T.PasswordResetRequest {
   return v35(value, "", undefined);
 }
 
-/** Checks a value against `PortalSession` (A billing portal link.), collecting every error. */
-export function validatePortalSession(value: unknown): ValidationResult<T.PortalSession> {
-  if (v36(value, "", undefined)) return { ok: true, value: value as T.PortalSession };
+/** Checks a value against `PlanId` (A plan one can subscribe to.), collecting every error. */
+export function validatePlanId(value: unknown): ValidationResult<T.PlanId> {
+  if (v36(value, "", undefined)) return { ok: true, value: value as T.PlanId };
   const errors: ValidationError[] = [];
   v36(value, "", errors);
   return { ok: false, errors };
 }
 
-/** Whether a value is a valid `PortalSession`. */
-export function isPortalSession(value: unknown): value is T.PortalSession {
+/** Whether a value is a valid `PlanId`. */
+export function isPlanId(value: unknown): value is T.PlanId {
   return v36(value, "", undefined);
 }
 
-/** Checks a value against `PortalSessionCreate` (Opens the provider's billing portal.), collecting every error. */
-export function validatePortalSessionCreate(value: unknown): ValidationResult<T.PortalSessionCreate> {
-  if (v37(value, "", undefined)) return { ok: true, value: value as T.PortalSessionCreate };
+/** Checks a value against `PortalSession` (A billing portal link.), collecting every error. */
+export function validatePortalSession(value: unknown): ValidationResult<T.PortalSession> {
+  if (v37(value, "", undefined)) return { ok: true, value: value as T.PortalSession };
   const errors: ValidationError[] = [];
   v37(value, "", errors);
   return { ok: false, errors };
 }
 
-/** Whether a value is a valid `PortalSessionCreate`. */
-export function isPortalSessionCreate(value: unknown): value is T.PortalSessionCreate {
+/** Whether a value is a valid `PortalSession`. */
+export function isPortalSession(value: unknown): value is T.PortalSession {
   return v37(value, "", undefined);
 }
 
-/** Checks a value against `Problem` (An error answer, in the style of RFC 9457 (problem details for HTTP APIs).), collecting every error. */
-export function validateProblem(value: unknown): ValidationResult<T.Problem> {
-  if (v38(value, "", undefined)) return { ok: true, value: value as T.Problem };
+/** Checks a value against `PortalSessionCreate` (Opens the provider's billing portal.), collecting every error. */
+export function validatePortalSessionCreate(value: unknown): ValidationResult<T.PortalSessionCreate> {
+  if (v38(value, "", undefined)) return { ok: true, value: value as T.PortalSessionCreate };
   const errors: ValidationError[] = [];
   v38(value, "", errors);
   return { ok: false, errors };
 }
 
-/** Whether a value is a valid `Problem`. */
-export function isProblem(value: unknown): value is T.Problem {
+/** Whether a value is a valid `PortalSessionCreate`. */
+export function isPortalSessionCreate(value: unknown): value is T.PortalSessionCreate {
   return v38(value, "", undefined);
 }
 
-/** Checks a value against `Project` (A project as the API shows it.), collecting every error. */
-export function validateProject(value: unknown): ValidationResult<T.Project> {
-  if (v39(value, "", undefined)) return { ok: true, value: value as T.Project };
+/** Checks a value against `Problem` (An error answer, in the style of RFC 9457 (problem details for HTTP APIs).), collecting every error. */
+export function validateProblem(value: unknown): ValidationResult<T.Problem> {
+  if (v39(value, "", undefined)) return { ok: true, value: value as T.Problem };
   const errors: ValidationError[] = [];
   v39(value, "", errors);
   return { ok: false, errors };
 }
 
-/** Whether a value is a valid `Project`. */
-export function isProject(value: unknown): value is T.Project {
+/** Whether a value is a valid `Problem`. */
+export function isProblem(value: unknown): value is T.Problem {
   return v39(value, "", undefined);
 }
 
-/** Checks a value against `ProjectCreate` (A new project.), collecting every error. */
-export function validateProjectCreate(value: unknown): ValidationResult<T.ProjectCreate> {
-  if (v40(value, "", undefined)) return { ok: true, value: value as T.ProjectCreate };
+/** Checks a value against `Project` (A project as the API shows it.), collecting every error. */
+export function validateProject(value: unknown): ValidationResult<T.Project> {
+  if (v40(value, "", undefined)) return { ok: true, value: value as T.Project };
   const errors: ValidationError[] = [];
   v40(value, "", errors);
   return { ok: false, errors };
 }
 
-/** Whether a value is a valid `ProjectCreate`. */
-export function isProjectCreate(value: unknown): value is T.ProjectCreate {
+/** Whether a value is a valid `Project`. */
+export function isProject(value: unknown): value is T.Project {
   return v40(value, "", undefined);
 }
 
-/** Checks a value against `ProjectFile` (A file with its content.), collecting every error. */
-export function validateProjectFile(value: unknown): ValidationResult<T.ProjectFile> {
-  if (v41(value, "", undefined)) return { ok: true, value: value as T.ProjectFile };
+/** Checks a value against `ProjectCreate` (A new project.), collecting every error. */
+export function validateProjectCreate(value: unknown): ValidationResult<T.ProjectCreate> {
+  if (v41(value, "", undefined)) return { ok: true, value: value as T.ProjectCreate };
   const errors: ValidationError[] = [];
   v41(value, "", errors);
   return { ok: false, errors };
 }
 
-/** Whether a value is a valid `ProjectFile`. */
-export function isProjectFile(value: unknown): value is T.ProjectFile {
+/** Whether a value is a valid `ProjectCreate`. */
+export function isProjectCreate(value: unknown): value is T.ProjectCreate {
   return v41(value, "", undefined);
 }
 
-/** Checks a value against `ProjectFileSummary` (A file of a project, without its content.), collecting every error. */
-export function validateProjectFileSummary(value: unknown): ValidationResult<T.ProjectFileSummary> {
-  if (v42(value, "", undefined)) return { ok: true, value: value as T.ProjectFileSummary };
+/** Checks a value against `ProjectFile` (A file with its content.), collecting every error. */
+export function validateProjectFile(value: unknown): ValidationResult<T.ProjectFile> {
+  if (v42(value, "", undefined)) return { ok: true, value: value as T.ProjectFile };
   const errors: ValidationError[] = [];
   v42(value, "", errors);
   return { ok: false, errors };
 }
 
-/** Whether a value is a valid `ProjectFileSummary`. */
-export function isProjectFileSummary(value: unknown): value is T.ProjectFileSummary {
+/** Whether a value is a valid `ProjectFile`. */
+export function isProjectFile(value: unknown): value is T.ProjectFile {
   return v42(value, "", undefined);
 }
 
-/** Checks a value against `ProjectPage` (One page of a list.), collecting every error. */
-export function validateProjectPage(value: unknown): ValidationResult<T.ProjectPage> {
-  if (v43(value, "", undefined)) return { ok: true, value: value as T.ProjectPage };
+/** Checks a value against `ProjectFileSummary` (A file of a project, without its content.), collecting every error. */
+export function validateProjectFileSummary(value: unknown): ValidationResult<T.ProjectFileSummary> {
+  if (v43(value, "", undefined)) return { ok: true, value: value as T.ProjectFileSummary };
   const errors: ValidationError[] = [];
   v43(value, "", errors);
   return { ok: false, errors };
 }
 
-/** Whether a value is a valid `ProjectPage`. */
-export function isProjectPage(value: unknown): value is T.ProjectPage {
+/** Whether a value is a valid `ProjectFileSummary`. */
+export function isProjectFileSummary(value: unknown): value is T.ProjectFileSummary {
   return v43(value, "", undefined);
 }
 
-/** Checks a value against `ProjectUpdate` (Changes to a project: absent fields are left as they are; `null` clears an optional field.), collecting every error. */
-export function validateProjectUpdate(value: unknown): ValidationResult<T.ProjectUpdate> {
-  if (v44(value, "", undefined)) return { ok: true, value: value as T.ProjectUpdate };
+/** Checks a value against `ProjectPage` (One page of a list.), collecting every error. */
+export function validateProjectPage(value: unknown): ValidationResult<T.ProjectPage> {
+  if (v44(value, "", undefined)) return { ok: true, value: value as T.ProjectPage };
   const errors: ValidationError[] = [];
   v44(value, "", errors);
   return { ok: false, errors };
 }
 
-/** Whether a value is a valid `ProjectUpdate`. */
-export function isProjectUpdate(value: unknown): value is T.ProjectUpdate {
+/** Whether a value is a valid `ProjectPage`. */
+export function isProjectPage(value: unknown): value is T.ProjectPage {
   return v44(value, "", undefined);
 }
 
-/** Checks a value against `RefreshRequest` (A refresh token to exchange for a new token pair.), collecting every error. */
-export function validateRefreshRequest(value: unknown): ValidationResult<T.RefreshRequest> {
-  if (v45(value, "", undefined)) return { ok: true, value: value as T.RefreshRequest };
+/** Checks a value against `ProjectUpdate` (Changes to a project: absent fields are left as they are; `null` clears an optional field.), collecting every error. */
+export function validateProjectUpdate(value: unknown): ValidationResult<T.ProjectUpdate> {
+  if (v45(value, "", undefined)) return { ok: true, value: value as T.ProjectUpdate };
   const errors: ValidationError[] = [];
   v45(value, "", errors);
   return { ok: false, errors };
 }
 
-/** Whether a value is a valid `RefreshRequest`. */
-export function isRefreshRequest(value: unknown): value is T.RefreshRequest {
+/** Whether a value is a valid `ProjectUpdate`. */
+export function isProjectUpdate(value: unknown): value is T.ProjectUpdate {
   return v45(value, "", undefined);
 }
 
-/** Checks a value against `Role` (What a user may do.), collecting every error. */
-export function validateRole(value: unknown): ValidationResult<T.Role> {
-  if (v46(value, "", undefined)) return { ok: true, value: value as T.Role };
+/** Checks a value against `RefreshRequest` (A refresh token to exchange for a new token pair.), collecting every error. */
+export function validateRefreshRequest(value: unknown): ValidationResult<T.RefreshRequest> {
+  if (v46(value, "", undefined)) return { ok: true, value: value as T.RefreshRequest };
   const errors: ValidationError[] = [];
   v46(value, "", errors);
   return { ok: false, errors };
 }
 
-/** Whether a value is a valid `Role`. */
-export function isRole(value: unknown): value is T.Role {
+/** Whether a value is a valid `RefreshRequest`. */
+export function isRefreshRequest(value: unknown): value is T.RefreshRequest {
   return v46(value, "", undefined);
 }
 
-/** Checks a value against `SimpleGenerationRequest` (One prompt, one answer.), collecting every error. */
-export function validateSimpleGenerationRequest(value: unknown): ValidationResult<T.SimpleGenerationRequest> {
-  if (v47(value, "", undefined)) return { ok: true, value: value as T.SimpleGenerationRequest };
+/** Checks a value against `Role` (What a user may do.), collecting every error. */
+export function validateRole(value: unknown): ValidationResult<T.Role> {
+  if (v47(value, "", undefined)) return { ok: true, value: value as T.Role };
   const errors: ValidationError[] = [];
   v47(value, "", errors);
   return { ok: false, errors };
 }
 
-/** Whether a value is a valid `SimpleGenerationRequest`. */
-export function isSimpleGenerationRequest(value: unknown): value is T.SimpleGenerationRequest {
+/** Whether a value is a valid `Role`. */
+export function isRole(value: unknown): value is T.Role {
   return v47(value, "", undefined);
 }
 
-/** Checks a value against `Subscription` (The signed-in user's subscription.), collecting every error. */
-export function validateSubscription(value: unknown): ValidationResult<T.Subscription> {
-  if (v48(value, "", undefined)) return { ok: true, value: value as T.Subscription };
+/** Checks a value against `SimpleGenerationRequest` (One prompt, one answer.), collecting every error. */
+export function validateSimpleGenerationRequest(value: unknown): ValidationResult<T.SimpleGenerationRequest> {
+  if (v48(value, "", undefined)) return { ok: true, value: value as T.SimpleGenerationRequest };
   const errors: ValidationError[] = [];
   v48(value, "", errors);
   return { ok: false, errors };
 }
 
-/** Whether a value is a valid `Subscription`. */
-export function isSubscription(value: unknown): value is T.Subscription {
+/** Whether a value is a valid `SimpleGenerationRequest`. */
+export function isSimpleGenerationRequest(value: unknown): value is T.SimpleGenerationRequest {
   return v48(value, "", undefined);
 }
 
-/** Checks a value against `SubscriptionPlan` (A plan and its prices.), collecting every error. */
-export function validateSubscriptionPlan(value: unknown): ValidationResult<T.SubscriptionPlan> {
-  if (v49(value, "", undefined)) return { ok: true, value: value as T.SubscriptionPlan };
+/** Checks a value against `Subscription` (The signed-in user's subscription.), collecting every error. */
+export function validateSubscription(value: unknown): ValidationResult<T.Subscription> {
+  if (v49(value, "", undefined)) return { ok: true, value: value as T.Subscription };
   const errors: ValidationError[] = [];
   v49(value, "", errors);
   return { ok: false, errors };
 }
 
-/** Whether a value is a valid `SubscriptionPlan`. */
-export function isSubscriptionPlan(value: unknown): value is T.SubscriptionPlan {
+/** Whether a value is a valid `Subscription`. */
+export function isSubscription(value: unknown): value is T.Subscription {
   return v49(value, "", undefined);
 }
 
-/** Checks a value against `SubscriptionStatus` (Where a user's subscription stands.), collecting every error. */
-export function validateSubscriptionStatus(value: unknown): ValidationResult<T.SubscriptionStatus> {
-  if (v50(value, "", undefined)) return { ok: true, value: value as T.SubscriptionStatus };
+/** Checks a value against `SubscriptionPlan` (A plan and its prices.), collecting every error. */
+export function validateSubscriptionPlan(value: unknown): ValidationResult<T.SubscriptionPlan> {
+  if (v50(value, "", undefined)) return { ok: true, value: value as T.SubscriptionPlan };
   const errors: ValidationError[] = [];
   v50(value, "", errors);
   return { ok: false, errors };
 }
 
-/** Whether a value is a valid `SubscriptionStatus`. */
-export function isSubscriptionStatus(value: unknown): value is T.SubscriptionStatus {
+/** Whether a value is a valid `SubscriptionPlan`. */
+export function isSubscriptionPlan(value: unknown): value is T.SubscriptionPlan {
   return v50(value, "", undefined);
 }
 
-/** Checks a value against `TokenResponse` (Tokens answered by a sign-in or a refresh.), collecting every error. */
-export function validateTokenResponse(value: unknown): ValidationResult<T.TokenResponse> {
-  if (v51(value, "", undefined)) return { ok: true, value: value as T.TokenResponse };
+/** Checks a value against `SubscriptionStatus` (Where a user's subscription stands.), collecting every error. */
+export function validateSubscriptionStatus(value: unknown): ValidationResult<T.SubscriptionStatus> {
+  if (v51(value, "", undefined)) return { ok: true, value: value as T.SubscriptionStatus };
   const errors: ValidationError[] = [];
   v51(value, "", errors);
   return { ok: false, errors };
 }
 
-/** Whether a value is a valid `TokenResponse`. */
-export function isTokenResponse(value: unknown): value is T.TokenResponse {
+/** Whether a value is a valid `SubscriptionStatus`. */
+export function isSubscriptionStatus(value: unknown): value is T.SubscriptionStatus {
   return v51(value, "", undefined);
 }
 
-/** Checks a value against `TokenType` (The kind of access token.), collecting every error. */
-export function validateTokenType(value: unknown): ValidationResult<T.TokenType> {
-  if (v52(value, "", undefined)) return { ok: true, value: value as T.TokenType };
+/** Checks a value against `TokenResponse` (Tokens answered by a sign-in or a refresh.), collecting every error. */
+export function validateTokenResponse(value: unknown): ValidationResult<T.TokenResponse> {
+  if (v52(value, "", undefined)) return { ok: true, value: value as T.TokenResponse };
   const errors: ValidationError[] = [];
   v52(value, "", errors);
   return { ok: false, errors };
 }
 
-/** Whether a value is a valid `TokenType`. */
-export function isTokenType(value: unknown): value is T.TokenType {
+/** Whether a value is a valid `TokenResponse`. */
+export function isTokenResponse(value: unknown): value is T.TokenResponse {
   return v52(value, "", undefined);
 }
 
-/** Checks a value against `TokenUsage` (Tokens a job consumed.), collecting every error. */
-export function validateTokenUsage(value: unknown): ValidationResult<T.TokenUsage> {
-  if (v53(value, "", undefined)) return { ok: true, value: value as T.TokenUsage };
+/** Checks a value against `TokenType` (The kind of access token.), collecting every error. */
+export function validateTokenType(value: unknown): ValidationResult<T.TokenType> {
+  if (v53(value, "", undefined)) return { ok: true, value: value as T.TokenType };
   const errors: ValidationError[] = [];
   v53(value, "", errors);
   return { ok: false, errors };
 }
 
-/** Whether a value is a valid `TokenUsage`. */
-export function isTokenUsage(value: unknown): value is T.TokenUsage {
+/** Whether a value is a valid `TokenType`. */
+export function isTokenType(value: unknown): value is T.TokenType {
   return v53(value, "", undefined);
 }
 
-/** Checks a value against `UserCreate` (A new account.), collecting every error. */
-export function validateUserCreate(value: unknown): ValidationResult<T.UserCreate> {
-  if (v54(value, "", undefined)) return { ok: true, value: value as T.UserCreate };
+/** Checks a value against `TokenUsage` (Tokens a job consumed.), collecting every error. */
+export function validateTokenUsage(value: unknown): ValidationResult<T.TokenUsage> {
+  if (v54(value, "", undefined)) return { ok: true, value: value as T.TokenUsage };
   const errors: ValidationError[] = [];
   v54(value, "", errors);
   return { ok: false, errors };
 }
 
-/** Whether a value is a valid `UserCreate`. */
-export function isUserCreate(value: unknown): value is T.UserCreate {
+/** Whether a value is a valid `TokenUsage`. */
+export function isTokenUsage(value: unknown): value is T.TokenUsage {
   return v54(value, "", undefined);
 }
 
-/** Checks a value against `UserLogin` (Credentials for a password sign-in.), collecting every error. */
-export function validateUserLogin(value: unknown): ValidationResult<T.UserLogin> {
-  if (v55(value, "", undefined)) return { ok: true, value: value as T.UserLogin };
+/** Checks a value against `UserCreate` (A new account.), collecting every error. */
+export function validateUserCreate(value: unknown): ValidationResult<T.UserCreate> {
+  if (v55(value, "", undefined)) return { ok: true, value: value as T.UserCreate };
   const errors: ValidationError[] = [];
   v55(value, "", errors);
   return { ok: false, errors };
 }
 
-/** Whether a value is a valid `UserLogin`. */
-export function isUserLogin(value: unknown): value is T.UserLogin {
+/** Whether a value is a valid `UserCreate`. */
+export function isUserCreate(value: unknown): value is T.UserCreate {
   return v55(value, "", undefined);
 }
 
-/** Checks a value against `UserResponse` (An account as the API shows it.), collecting every error. */
-export function validateUserResponse(value: unknown): ValidationResult<T.UserResponse> {
-  if (v56(value, "", undefined)) return { ok: true, value: value as T.UserResponse };
+/** Checks a value against `UserLogin` (Credentials for a password sign-in.), collecting every error. */
+export function validateUserLogin(value: unknown): ValidationResult<T.UserLogin> {
+  if (v56(value, "", undefined)) return { ok: true, value: value as T.UserLogin };
   const errors: ValidationError[] = [];
   v56(value, "", errors);
   return { ok: false, errors };
 }
 
-/** Whether a value is a valid `UserResponse`. */
-export function isUserResponse(value: unknown): value is T.UserResponse {
+/** Whether a value is a valid `UserLogin`. */
+export function isUserLogin(value: unknown): value is T.UserLogin {
   return v56(value, "", undefined);
 }
 
-/** Checks a value against `UserResponsePage` (One page of a list.), collecting every error. */
-export function validateUserResponsePage(value: unknown): ValidationResult<T.UserResponsePage> {
-  if (v57(value, "", undefined)) return { ok: true, value: value as T.UserResponsePage };
+/** Checks a value against `UserResponse` (An account as the API shows it.), collecting every error. */
+export function validateUserResponse(value: unknown): ValidationResult<T.UserResponse> {
+  if (v57(value, "", undefined)) return { ok: true, value: value as T.UserResponse };
   const errors: ValidationError[] = [];
   v57(value, "", errors);
   return { ok: false, errors };
 }
 
-/** Whether a value is a valid `UserResponsePage`. */
-export function isUserResponsePage(value: unknown): value is T.UserResponsePage {
+/** Whether a value is a valid `UserResponse`. */
+export function isUserResponse(value: unknown): value is T.UserResponse {
   return v57(value, "", undefined);
 }
 
-/** Checks a value against `UserUpdate` (Changes to the signed-in account; absent fields are left as they are.), collecting every error. */
-export function validateUserUpdate(value: unknown): ValidationResult<T.UserUpdate> {
-  if (v58(value, "", undefined)) return { ok: true, value: value as T.UserUpdate };
+/** Checks a value against `UserResponsePage` (One page of a list.), collecting every error. */
+export function validateUserResponsePage(value: unknown): ValidationResult<T.UserResponsePage> {
+  if (v58(value, "", undefined)) return { ok: true, value: value as T.UserResponsePage };
   const errors: ValidationError[] = [];
   v58(value, "", errors);
   return { ok: false, errors };
 }
 
-/** Whether a value is a valid `UserUpdate`. */
-export function isUserUpdate(value: unknown): value is T.UserUpdate {
+/** Whether a value is a valid `UserResponsePage`. */
+export function isUserResponsePage(value: unknown): value is T.UserResponsePage {
   return v58(value, "", undefined);
 }
 
-/** Checks a value against `WebhookAck` (The answer to a webhook delivery.), collecting every error. */
-export function validateWebhookAck(value: unknown): ValidationResult<T.WebhookAck> {
-  if (v59(value, "", undefined)) return { ok: true, value: value as T.WebhookAck };
+/** Checks a value against `UserUpdate` (Changes to the signed-in account; absent fields are left as they are.), collecting every error. */
+export function validateUserUpdate(value: unknown): ValidationResult<T.UserUpdate> {
+  if (v59(value, "", undefined)) return { ok: true, value: value as T.UserUpdate };
   const errors: ValidationError[] = [];
   v59(value, "", errors);
   return { ok: false, errors };
 }
 
-/** Whether a value is a valid `WebhookAck`. */
-export function isWebhookAck(value: unknown): value is T.WebhookAck {
+/** Whether a value is a valid `UserUpdate`. */
+export function isUserUpdate(value: unknown): value is T.UserUpdate {
   return v59(value, "", undefined);
 }
 
-/** Checks a value against `WebhookEvent` (An event sent by the payment provider. Only the fields the API reads are listed; others are allowed.), collecting every error. */
-export function validateWebhookEvent(value: unknown): ValidationResult<T.WebhookEvent> {
-  if (v60(value, "", undefined)) return { ok: true, value: value as T.WebhookEvent };
+/** Checks a value against `WebhookAck` (The answer to a webhook delivery.), collecting every error. */
+export function validateWebhookAck(value: unknown): ValidationResult<T.WebhookAck> {
+  if (v60(value, "", undefined)) return { ok: true, value: value as T.WebhookAck };
   const errors: ValidationError[] = [];
   v60(value, "", errors);
   return { ok: false, errors };
 }
 
-/** Whether a value is a valid `WebhookEvent`. */
-export function isWebhookEvent(value: unknown): value is T.WebhookEvent {
+/** Whether a value is a valid `WebhookAck`. */
+export function isWebhookAck(value: unknown): value is T.WebhookAck {
   return v60(value, "", undefined);
 }
 
-/** Checks a value against `WebhookEventData` (The payload of a webhook event.), collecting every error. */
-export function validateWebhookEventData(value: unknown): ValidationResult<T.WebhookEventData> {
-  if (v61(value, "", undefined)) return { ok: true, value: value as T.WebhookEventData };
+/** Checks a value against `WebhookEvent` (An event sent by the payment provider. Only the fields the API reads are listed; others are allowed.), collecting every error. */
+export function validateWebhookEvent(value: unknown): ValidationResult<T.WebhookEvent> {
+  if (v61(value, "", undefined)) return { ok: true, value: value as T.WebhookEvent };
   const errors: ValidationError[] = [];
   v61(value, "", errors);
   return { ok: false, errors };
 }
 
-/** Whether a value is a valid `WebhookEventData`. */
-export function isWebhookEventData(value: unknown): value is T.WebhookEventData {
+/** Whether a value is a valid `WebhookEvent`. */
+export function isWebhookEvent(value: unknown): value is T.WebhookEvent {
   return v61(value, "", undefined);
 }
 
-/** Checks a value against `WebhookOutcome` (What became of a webhook event.), collecting every error. */
-export function validateWebhookOutcome(value: unknown): ValidationResult<T.WebhookOutcome> {
-  if (v62(value, "", undefined)) return { ok: true, value: value as T.WebhookOutcome };
+/** Checks a value against `WebhookEventData` (The payload of a webhook event.), collecting every error. */
+export function validateWebhookEventData(value: unknown): ValidationResult<T.WebhookEventData> {
+  if (v62(value, "", undefined)) return { ok: true, value: value as T.WebhookEventData };
   const errors: ValidationError[] = [];
   v62(value, "", errors);
   return { ok: false, errors };
 }
 
+/** Whether a value is a valid `WebhookEventData`. */
+export function isWebhookEventData(value: unknown): value is T.WebhookEventData {
+  return v62(value, "", undefined);
+}
+
+/** Checks a value against `WebhookOutcome` (What became of a webhook event.), collecting every error. */
+export function validateWebhookOutcome(value: unknown): ValidationResult<T.WebhookOutcome> {
+  if (v63(value, "", undefined)) return { ok: true, value: value as T.WebhookOutcome };
+  const errors: ValidationError[] = [];
+  v63(value, "", errors);
+  return { ok: false, errors };
+}
+
 /** Whether a value is a valid `WebhookOutcome`. */
 export function isWebhookOutcome(value: unknown): value is T.WebhookOutcome {
-  return v62(value, "", undefined);
+  return v63(value, "", undefined);
 }
 
 /** Checks the 200 response body of `list_plans`. */
 export function validateListPlans200(value: unknown): ValidationResult<unknown> {
   const errors: ValidationError[] = [];
-  return v63(value, "", errors) ? { ok: true, value } : { ok: false, errors };
+  return v64(value, "", errors) ? { ok: true, value } : { ok: false, errors };
 }
 

@@ -13,7 +13,7 @@ use crate::projects::*;
 /// The whole contract.
 pub fn contract() -> Contract {
     Contract::new(
-        Info::new("Devora API", "5.0.0")
+        Info::new("Devora API", "5.1.0")
             .description(
                 "The Devora back end: accounts, projects and their files, AI code generation, billing and \
                  administration.\n\nErrors are `application/problem+json` documents (RFC 9457). Rate-limited \
@@ -293,6 +293,22 @@ fn generation() -> Vec<contract::Operation> {
         .error(404, "No such job.")
         .bearer()
         .rate_limit(RateLimit::per_minute(60)),
+        op! {
+            /// Follow a generation job as it runs.
+            ///
+            /// Server-Sent Events: one `progress` event per change, then one `finished` event with
+            /// the job as `get_generation_job` answers it, after which the server ends the stream.
+            /// A client that lost the connection reconnects with `Last-Event-ID` set to the id of
+            /// the last event it received and the stream resumes after it.
+            get "/api/v2/generate/jobs/{job_id}/events" => stream_generation_job
+        }
+        .tag("generation")
+        .path::<JobPath>()
+        .event_stream::<JobEvent>(200, "The job's events, until it ends.")
+        .error(404, "No such job.")
+        .error(503, "Generation is not configured on this server.")
+        .bearer()
+        .rate_limit(RateLimit::per_minute(30)),
         op! {
             /// List the signed-in user's generation jobs.
             get "/api/v2/generate/jobs" => list_generation_jobs

@@ -12,10 +12,12 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use jsonschema::Validator;
 use serde_json::Value;
 
+use crate::events::Check;
 use crate::problem::FieldError;
 use crate::reply::{IntoReply, Reply, ReplyBody};
 
@@ -75,8 +77,8 @@ impl FromStr for ResponseValidation {
 /// The compiled response validators of one operation.
 pub(crate) struct Answers {
     pub(crate) mode: ResponseValidation,
-    /// The JSON bodies of the declared responses, by status.
-    pub(crate) bodies: Vec<(u16, Validator)>,
+    /// The JSON bodies of the declared responses (an event stream's: one event's data), by status.
+    pub(crate) bodies: Vec<(u16, Arc<Validator>)>,
     /// Every error body: the contract's problem.
     pub(crate) problem: Validator,
 }
@@ -90,11 +92,18 @@ impl Answers {
         match &reply.body {
             ReplyBody::Json(bytes) => {
                 let status = reply.status.as_u16();
-                self.bodies.iter().find(|(s, _)| *s == status).map(|(_, validator)| (validator, bytes.as_slice()))
+                self.bodies.iter().find(|(s, _)| *s == status).map(|(_, validator)| (&**validator, bytes.as_slice()))
             }
             ReplyBody::Problem(bytes) => Some((&self.problem, bytes.as_slice())),
-            ReplyBody::Empty | ReplyBody::Raw { .. } => None,
+            // An event stream's events are checked one by one as they are sent (`events`).
+            ReplyBody::Empty | ReplyBody::Raw { .. } | ReplyBody::Events(_) => None,
         }
+    }
+
+    /// The check of the events of an event-stream answer with `status`.
+    pub(crate) fn events(&self, status: u16) -> Option<Check> {
+        let (_, validator) = self.bodies.iter().find(|(s, _)| *s == status)?;
+        Some(Check { mode: self.mode, validator: validator.clone() })
     }
 
     /// The rules `reply` breaks, read back from the bytes that would go on the wire.

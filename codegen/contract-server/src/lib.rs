@@ -21,7 +21,8 @@
 //! default of debug builds, the operation's `500` answered instead; off by default in release
 //! builds; [`Core::with_response_validation`]), then adds `ETag` and `304` for cacheable
 //! operations (`If-None-Match`), rate-limit headers, `Deprecation` on deprecated operations,
-//! `Cache-Control: no-store` on personal ones ([`Spec::no_store`]), and the request id. [`not_found`] and [`method_not_allowed`] answer what no route matches.
+//! `Cache-Control: no-store` on personal ones ([`Spec::no_store`]), and the request id. An
+//! [`EventStream`] answer goes out as Server-Sent Events, each event checked as it is sent. [`not_found`] and [`method_not_allowed`] answer what no route matches.
 //!
 //! Every refusal is a [`Rejection`]: a fixed status and title, answered as an RFC 9457 problem
 //! (`application/problem+json`) carrying the same `X-Request-Id`, `X-RateLimit-*` (once the
@@ -32,12 +33,14 @@
 //! [`Spec`], so nothing is derived from schemas at run time.
 //!
 //! One concern per module: `spec` (what an operation is), `auth`, `limit`, `request` (reading a
-//! request), `reply` (writing an answer), `conformance` (response validation), `rejection` and
-//! `problem` (refusals), `fallback` (`404`/`405`), `state` ([`Core`]), `proxy` (the client
-//! behind trusted reverse proxies), `internal` (a server's failures as the operation's `500`).
+//! request), `reply` (writing an answer), `events` (Server-Sent Events), `conformance` (response
+//! validation), `rejection` and `problem` (refusals), `fallback` (`404`/`405`), `state`
+//! ([`Core`]), `proxy` (the client behind trusted reverse proxies), `internal` (a server's
+//! failures as the operation's `500`).
 
 mod auth;
 mod conformance;
+mod events;
 mod fallback;
 mod internal;
 mod limit;
@@ -55,6 +58,7 @@ use std::pin::Pin;
 
 pub use auth::{AuthError, Authenticator, Principal};
 pub use conformance::{ResponseValidation, UnknownResponseValidation};
+pub use events::{Event, EventStream, Events, Interrupted, KEEP_ALIVE};
 pub use fallback::{method_not_allowed, not_found};
 pub use internal::{INTERNAL_ERROR_DETAIL, InternalError, request_span, sources};
 pub use limit::{Admission, Admit, Caller, InMemoryRateLimiter, RateLimit, RateLimiter, Verdict};

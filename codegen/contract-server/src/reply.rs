@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::json;
 
+use crate::events::Events;
 use crate::limit::Admission;
 use crate::problem::PROBLEM_JSON;
 use crate::request::Prepared;
@@ -19,7 +20,12 @@ pub enum ReplyBody {
     Empty,
     Json(Vec<u8>),
     Problem(Vec<u8>),
-    Raw { bytes: Vec<u8>, media_type: &'static str },
+    Raw {
+        bytes: Vec<u8>,
+        media_type: &'static str,
+    },
+    /// Server-Sent Events (`text/event-stream`), sent as they come (see `events`).
+    Events(Events),
 }
 
 /// A typed answer turned into status and bytes by the generated code.
@@ -49,6 +55,11 @@ impl Reply {
 
     pub fn raw(status: u16, text: impl Into<Vec<u8>>, media_type: &'static str) -> Self {
         Self { status: status_code(status), body: ReplyBody::Raw { bytes: text.into(), media_type } }
+    }
+
+    /// An event stream ([`EventStream`](crate::EventStream)), answered as `text/event-stream`.
+    pub fn events(status: u16, events: impl Into<Events>) -> Self {
+        Self { status: status_code(status), body: ReplyBody::Events(events.into()) }
     }
 
     /// The runtime's own `500` problem (`type`, `title`, `status` and `detail` when given), for
@@ -124,6 +135,15 @@ pub fn finish<A: IntoReply>(operation: &Operation, prepared: &Prepared, answer: 
             let content_type =
                 HeaderValue::from_str(media_type).unwrap_or(HeaderValue::from_static("application/octet-stream"));
             ((reply.status, [(header::CONTENT_TYPE, content_type)], bytes).into_response(), etag)
+        }
+        ReplyBody::Events(events) => {
+            let status = reply.status.as_u16();
+            let check = operation.answers.as_ref().and_then(|answers| answers.events(status));
+            let mut response = crate::events::respond(events, spec.id, prepared.context.request_id.clone(), check);
+            *response.status_mut() = reply.status;
+            // A stream is never stored: each answer is the events of one moment.
+            response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            (response, None)
         }
     };
     if let Some(etag) = etag {

@@ -48,6 +48,9 @@ pub struct Prepared {
     pub input: Input,
     pub(crate) admission: Option<Admission>,
     pub(crate) if_none_match: Option<String>,
+    /// The `Last-Event-ID` header (the last event a reconnecting event-stream client received),
+    /// as text; a value that is not text, or holds a line break or NUL, is treated as absent.
+    pub last_event_id: Option<String>,
     pub(crate) notices: Notices,
 }
 
@@ -101,11 +104,18 @@ pub async fn prepare(core: &Core, operation: &Operation, request: Request) -> Re
         Err(rejection) => return Err(refuse(rejection, request_id, admission)),
     };
     let if_none_match = parts.headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let last_event_id = parts
+        .headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.contains(['\0', '\n', '\r']))
+        .map(str::to_owned);
     Ok(Prepared {
         context: RequestContext { principal, request_id, client_ip },
         input,
         admission,
         if_none_match,
+        last_event_id,
         notices: Notices::of(spec),
     })
 }

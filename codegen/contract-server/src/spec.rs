@@ -54,7 +54,8 @@ impl Parameters {
     }
 }
 
-/// The schema of a declared response's JSON body, as serde writes it.
+/// The schema of a declared response's JSON body, as serde writes it (of an event stream: the
+/// schema of one event's data).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ResponseBody {
     pub status: u16,
@@ -186,7 +187,7 @@ impl Operation {
                     bodies: spec
                         .responses
                         .iter()
-                        .map(|body| Ok((body.status, validator("response", body.schema)?)))
+                        .map(|body| Ok((body.status, std::sync::Arc::new(validator("response", body.schema)?))))
                         .collect::<Result<_, SpecError>>()?,
                     problem: validator("problem", spec.problem)?,
                 }),

@@ -52,6 +52,8 @@
 //! - [`Security::Bearer`], [`Security::Role`] or [`Operation::no_store`]: `Cache-Control: no-store` on
 //!   every answer (an answer to a signed-in caller, or one carrying a token, is personal: no cache
 //!   may keep it);
+//! - [`Operation::event_stream`]: an optional `Last-Event-ID` header parameter (the id of the last
+//!   event the client received; the server resumes after it);
 //! - every operation: `500`, a failure on the server's side.
 //!
 //! Every error response carries the contract's problem type ([`Contract::problem`]).
@@ -284,6 +286,13 @@ impl Period {
     }
 }
 
+/// The media type of a Server-Sent Events response ([`Operation::event_stream`]).
+pub const EVENT_STREAM: &str = "text/event-stream";
+
+/// The request header of an event stream that names the last event a client received
+/// ([`Operation::event_stream`]).
+pub const LAST_EVENT_ID: &str = "Last-Event-ID";
+
 /// A body: a type and the media type it travels as.
 #[derive(Clone, Debug)]
 pub struct Body {
@@ -468,6 +477,24 @@ impl Operation {
             body: Some(Body { ty, media_type: media_type.into() }),
         });
         self
+    }
+
+    /// A Server-Sent Events response (`text/event-stream`) whose events each carry one JSON value
+    /// of type `T` as their `data`: the answer is a stream the server ends when it is done.
+    ///
+    /// The type is recorded as the response's body with the media type [`EVENT_STREAM`], like any
+    /// other response, so `T` becomes a named schema of the contract. An event stream implies an
+    /// optional [`LAST_EVENT_ID`] request header, the id of the last event the client received,
+    /// which a reconnecting client sends so that the server resumes after it. It is implied rather
+    /// than declared with [`Operation::headers`] because every event stream has it and the
+    /// generated clients set it themselves when they reconnect; a generated server hands it to
+    /// the trait method as `last_event_id: Option<String>`.
+    ///
+    /// `codegen` refuses an event stream on anything but `GET`, two event-stream responses, an
+    /// event stream with [`Operation::etag`], and an event type that is not a named type
+    /// (a struct or an enum).
+    pub fn event_stream<T: JsonSchema + ?Sized>(self, status: u16, description: impl Into<Cow<'static, str>>) -> Self {
+        self.response_as(status, description, TypeRef::of::<T>(), EVENT_STREAM)
     }
 
     /// A response without a body (`204`, `202`...).

@@ -69,6 +69,7 @@ pub fn lower(contract: &Contract) -> Result<Model, Errors> {
         let (operation, found) = parameters::spread(pending, &renames, &schemas);
         problems.extend(found);
         problems.extend(paths::check_template(&operation));
+        problems.extend(operations::check_last_event_id(&operation));
         operations.push(operation);
     }
     problems.extend(paths::check_unique(&operations));

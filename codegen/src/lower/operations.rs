@@ -7,6 +7,7 @@ use contract::Security;
 use super::{Generators, Pending, paths::is_identifier};
 use crate::error::Error;
 use crate::model::{Body, ErrorResponse, Location, Operation, RequestBody, Response};
+use crate::schema::as_ref_name;
 
 /// Lowers one operation; its parameter structs stay pending until the definitions are merged.
 pub(super) fn lower_operation(
@@ -144,6 +145,7 @@ fn check_responses(id: &str, op: &contract::Operation, responses: &[Response]) -
             });
         }
     }
+    problems.extend(check_event_streams(id, op, responses));
     let successes: Vec<&Response> = responses.iter().filter(|r| (200..300).contains(&r.status)).collect();
     if successes.is_empty() {
         problems.push(Error::NoSuccessResponse { operation: id.into() });
@@ -157,6 +159,54 @@ fn check_responses(id: &str, op: &contract::Operation, responses: &[Response]) -
         problems.push(Error::MixedSuccessBodies { operation: id.into(), statuses });
     }
     problems
+}
+
+/// Event streams: on `GET` only, one per operation, a success status, no ETag, a named event type.
+fn check_event_streams(id: &str, op: &contract::Operation, responses: &[Response]) -> Vec<Error> {
+    let mut problems = Vec::new();
+    let streams: Vec<(&Response, &Body)> =
+        responses.iter().filter_map(|r| r.body.as_ref().filter(|b| b.is_event_stream()).map(|b| (r, b))).collect();
+    for (index, (response, body)) in streams.iter().enumerate() {
+        let mut problem = |reason| {
+            problems.push(Error::InvalidEventStream {
+                operation: id.into(),
+                rust_type: body.rust_type.clone(),
+                status: response.status,
+                reason,
+            })
+        };
+        if index == 1 {
+            problem("is the second event-stream response; an operation answers at most one stream");
+        }
+        if op.method != contract::Method::Get {
+            problem("needs a `GET` operation (a browser's `EventSource` and reconnections only send `GET`)");
+        }
+        if !(200..300).contains(&response.status) {
+            problem("needs a success (2xx) status");
+        }
+        if op.etag {
+            problem("cannot be combined with `.etag()`: a stream has no representation to validate");
+        }
+        if as_ref_name(&body.schema).is_none() {
+            problem("needs a named event type (a struct or an enum), not an inline schema");
+        }
+    }
+    problems
+}
+
+/// An event stream implies the `Last-Event-ID` header: a header parameter of that name would be a
+/// second one.
+pub(super) fn check_last_event_id(operation: &Operation) -> Option<Error> {
+    let (response, body) = operation.event_stream()?;
+    operation
+        .parameters()
+        .any(|p| p.location == Location::Header && p.name.eq_ignore_ascii_case(contract::LAST_EVENT_ID))
+        .then(|| Error::InvalidEventStream {
+            operation: operation.id.clone(),
+            rust_type: body.rust_type.clone(),
+            status: response.status,
+            reason: "implies the `Last-Event-ID` header; remove it from the header parameters",
+        })
 }
 
 /// The error statuses an operation's traits imply, merged with the declared ones, by status.

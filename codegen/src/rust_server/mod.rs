@@ -131,6 +131,13 @@ const ANSWERS_DOC: &str = "
    schema; a broken rule is logged at `ERROR` with the operation, JSON pointer and rule, and, when
    enforced, the operation's `500` (`internal_server_error`) is answered instead.
 
+ - **Event streams are streams.** An operation declared with an event stream takes the request's
+   `Last-Event-ID` as `last_event_id: Option<String>` (resume after that event) and answers
+   `contract_server::EventStream::new(events)`, a stream of `contract_server::Event::new(id, data)`,
+   sent as Server-Sent Events as they come; the stream's end ends the answer, and an `Err` of a
+   stream built with `EventStream::try_new` drops the connection so clients resume. Each event's
+   data is checked like a body when response validation is on.
+
  ## Limitations
 
  - The constructors take a detail only; a `422` listing field errors (`errors`) is what the runtime

@@ -21,6 +21,11 @@ pub(super) fn response_enum(operation: &Operation, problem: &TokenStream) -> Res
         match &response.body {
             Some(body) => {
                 let ty = rust_type(&body.rust_type, &operation.id)?;
+                if body.is_event_stream() {
+                    variants.push(quote! { #[doc = #doc] #variant(::contract_server::EventStream<#ty>) });
+                    arms.push(quote! { Self::#variant(events) => ::contract_server::Reply::events(#status, events) });
+                    continue;
+                }
                 variants.push(quote! { #[doc = #doc] #variant(#ty) });
                 if body.media_type.contains("json") {
                     arms.push(quote! { Self::#variant(body) => ::contract_server::Reply::json(#status, &body) });

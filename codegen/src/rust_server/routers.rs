@@ -31,6 +31,11 @@ fn inputs(operation: &Operation) -> Result<Vec<(Ident, TokenStream, TokenStream)
             inputs.push((name, ty, decode));
         }
     }
+    if operation.event_stream().is_some() {
+        // Implied by the event stream: the last event a reconnecting client received.
+        let decode = quote!(prepared.last_event_id.take());
+        inputs.push((format_ident!("last_event_id"), quote!(::core::option::Option<::std::string::String>), decode));
+    }
     if let Some(body) = &operation.body {
         let ty = rust_type(&body.body.rust_type, &operation.id)?;
         if body.required {

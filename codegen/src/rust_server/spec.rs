@@ -98,10 +98,11 @@ pub(super) fn problem(problem: &str) -> TokenStream {
     }
 }
 
-/// The schemas of the declared responses with a JSON body, as serde writes them.
+/// The schemas of the declared responses with a JSON body, as serde writes them; of an event
+/// stream, the schema of one event's data.
 fn responses(operation: &Operation) -> TokenStream {
     let bodies = operation.responses.iter().filter_map(|response| {
-        let body = response.body.as_ref().filter(|body| body.media_type.contains("json"))?;
+        let body = response.body.as_ref().filter(|body| body.media_type.contains("json") || body.is_event_stream())?;
         let (status, schema) = (response.status, referring(&body.schema).to_string());
         Some(quote!(::contract_server::ResponseBody { status: #status, schema: #schema }))
     });

@@ -5,7 +5,7 @@
 
 use super::ast::{BinaryOp, Expr, Function, ImportClause, Key, Member, Param, Specifier, Stmt, Type};
 use super::operation::Inputs;
-use crate::model::{Model, Operation, Security};
+use crate::model::{Body, Model, Operation, Security};
 use crate::names::{self, Names};
 use crate::schema::as_ref_name;
 
@@ -84,6 +84,10 @@ fn method(model: &Model, names: &Names, operation: &Operation) -> Function {
     fields.push(Member::property("secured", Expr::bool(operation.security != Security::Public)));
 
     let validator = |name: String| Expr::ident("V").member(&name);
+    let problem = || validator(names::ts_validator(names.ts_type(&model.problem)));
+    if let Some((response, events)) = operation.event_stream() {
+        return stream_method(names, operation, doc, params, fields, (response.status, events), problem);
+    }
     let mut checks = Vec::new();
     for response in &operation.responses {
         let check = match &response.body {
@@ -99,10 +103,7 @@ fn method(model: &Model, names: &Names, operation: &Operation) -> Function {
         checks.push(Member::Property(Key::Number(304), Expr::Json(serde_json::Value::Null)));
     }
     for error in &operation.errors {
-        checks.push(Member::Property(
-            Key::Number(error.status.into()),
-            validator(names::ts_validator(names.ts_type(&model.problem))),
-        ));
+        checks.push(Member::Property(Key::Number(error.status.into()), problem()));
     }
     let send = Expr::ident("send")
         .call(vec![Expr::ident("options"), Expr::object(fields), Expr::object(checks), Expr::ident("call")])
@@ -121,6 +122,45 @@ fn method(model: &Model, names: &Names, operation: &Operation) -> Function {
             ),
             Stmt::Return(Expr::ident("raw").as_type(response_type)),
         ],
+    }
+}
+
+/// The method of an event-stream operation: not `async`, it answers the `AsyncIterable` of the
+/// events `stream` reads (each checked by the event type's validator); a refusal throws.
+fn stream_method(
+    names: &Names,
+    operation: &Operation,
+    doc: String,
+    mut params: Vec<Param>,
+    fields: Vec<Member>,
+    (status, events): (u16, &Body),
+    problem: impl Fn() -> Expr,
+) -> Function {
+    let event = as_ref_name(&events.schema).map(|name| names.ts_type(name).to_owned()).unwrap_or_default();
+    if let Some(call) = params.last_mut() {
+        *call = Param::optional("call", Type::named("StreamOptions"));
+    }
+    let checks = operation.errors.iter().map(|error| Member::Property(Key::Number(error.status.into()), problem()));
+    let stream = Expr::ident("stream").call(vec![
+        Expr::ident("options"),
+        Expr::object(fields),
+        Expr::int(status.into()),
+        Expr::ident("V").member(&names::ts_validator(&event)),
+        Expr::object(checks.collect()),
+        Expr::ident("call"),
+    ]);
+    let doc = format!(
+        "{doc}\n\nThe events as they come, each checked against `{event}` (`EventValidationError`); the iteration \
+         ends when the server ends the stream. A dropped connection is resumed with `Last-Event-ID` (`StreamOptions`); \
+         a declared error status throws `StreamRefusedError`."
+    );
+    Function {
+        doc,
+        is_async: false,
+        name: names.ts_method(operation).to_owned(),
+        params,
+        returns: Some(Type::generic("AsyncIterable", vec![Type::qualified("T", event)])),
+        body: vec![Stmt::Return(stream)],
     }
 }
 

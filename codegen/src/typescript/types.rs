@@ -306,8 +306,15 @@ fn parameters(parameters: &[&Parameter]) -> Vec<Property> {
 }
 
 /// The type of a request or response body: its schema's for JSON, `string` otherwise.
+/// An event stream's is the `AsyncIterable` of its events that the client's method answers.
 pub(super) fn body_type(schema: &Value, media_type: &str) -> Type {
-    if media_type.contains("json") { lower(schema) } else { Type::Keyword("string") }
+    if media_type == contract::EVENT_STREAM {
+        Type::generic("AsyncIterable", vec![lower(schema)])
+    } else if media_type.contains("json") {
+        lower(schema)
+    } else {
+        Type::Keyword("string")
+    }
 }
 
 #[cfg(test)]

@@ -404,3 +404,33 @@ fn documents_that_are_not_openapi_are_rejected() {
     assert!(diff::diff(&json!({"swagger": "2.0"}), &base()).is_err());
     assert!(diff::diff(&base(), &json!({"openapi": "4.0.0", "paths": {}})).is_err());
 }
+
+/// An event stream is compared like any response: its `text/event-stream` content's schema is one
+/// event's data, so an event type changed incompatibly is breaking, and adding the operation is not.
+#[test]
+fn an_event_streams_event_type_is_compared_as_a_response() {
+    let model = codegen::lower(&fixture::contract()).expect("the fixture lowers");
+    let new = codegen::openapi::emit(&model, codegen::openapi::Version::V3_1);
+    let mut old = new.clone();
+    old["paths"].as_object_mut().expect("paths").remove("/todos/{todo_id}/events");
+    let added = report(&old, &new);
+    assert!(
+        added.findings.iter().all(|f| f.rule.level != Level::Breaking),
+        "adding an event stream breaks nothing: {}",
+        render::text(&added)
+    );
+
+    let mut narrowed = new.clone();
+    let done = at(&mut narrowed, "/components/schemas/TodoEvent/oneOf/1");
+    done["properties"].as_object_mut().expect("properties").remove("steps");
+    done["required"] = json!(["type"]);
+    let report = report(&new, &narrowed);
+    let breaking: Vec<_> = report.findings.iter().filter(|f| f.rule.level == Level::Breaking).collect();
+    assert_eq!(
+        breaking.iter().map(|f| f.rule.id).collect::<Vec<_>>(),
+        ["response-property-removed"],
+        "{}",
+        render::text(&report)
+    );
+    assert!(render::text(&report).contains("watch_todo"), "{}", render::text(&report));
+}

@@ -30,6 +30,7 @@ fn json_schema_files() {
             "generated/jsonschema/Problem.json",
             "generated/jsonschema/Todo.json",
             "generated/jsonschema/TodoCreate.json",
+            "generated/jsonschema/TodoEvent.json",
             "generated/jsonschema/TodoPage.json",
             "generated/jsonschema/Window.json"
         ],

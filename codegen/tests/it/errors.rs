@@ -298,3 +298,52 @@ fn inline_bodies_get_the_64_bit_policy_and_refuse_128_bits() {
         "{errors}"
     );
 }
+
+/// Headers that declare what an event stream implies.
+#[derive(Serialize, Deserialize, JsonSchema)]
+struct ResumeHeaders {
+    #[serde(rename = "last-event-id")]
+    last_event_id: Option<String>,
+}
+
+/// An event stream is a `GET` answering one named event type, at a success status, without an
+/// ETag; each mistake names the operation, the Rust type and the status.
+#[test]
+fn event_streams_that_make_no_sense_are_refused() {
+    let stream = |id, method| {
+        Operation::new(method, id, format!("/{id}")).tag("t").summary("S.").event_stream::<Item>(200, "Events.")
+    };
+    let contract = Contract::new(Info::new("Streams", "0.0.1"))
+        .problem::<Problem>()
+        .tag("t", "T.")
+        .operation(stream("fine", contract::Method::Get))
+        .operation(stream("posted", contract::Method::Post))
+        .operation(stream("twice", contract::Method::Get).event_stream::<Item>(201, "Again."))
+        .operation(stream("cached", contract::Method::Get).etag())
+        .operation(bare("inline", "/inline").event_stream::<String>(200, "Text."))
+        .operation(bare("redirect", "/redirect").response::<Item>(200, "OK.").event_stream::<Item>(303, "Elsewhere."))
+        .operation(stream("resumed", contract::Method::Get).headers::<ResumeHeaders>());
+    let errors = codegen::lower(&contract).expect_err("invalid").0;
+    let messages: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    let item = std::any::type_name::<Item>();
+    assert_eq!(
+        messages,
+        [
+            format!(
+                "operation `posted`: the event stream of {item} (status 200) needs a `GET` operation (a browser's `EventSource` and reconnections only send `GET`)"
+            ),
+            format!(
+                "operation `twice`: the event stream of {item} (status 201) is the second event-stream response; an operation answers at most one stream"
+            ),
+            format!(
+                "operation `cached`: the event stream of {item} (status 200) cannot be combined with `.etag()`: a stream has no representation to validate"
+            ),
+            "operation `inline`: the event stream of alloc::string::String (status 200) needs a named event type (a struct or an enum), not an inline schema".to_owned(),
+            format!("operation `redirect`: the event stream of {item} (status 303) needs a success (2xx) status"),
+            format!(
+                "operation `resumed`: the event stream of {item} (status 200) implies the `Last-Event-ID` header; remove it from the header parameters"
+            ),
+        ],
+        "{messages:#?}"
+    );
+}

@@ -1390,6 +1390,24 @@ could not be reached, `500` when the server did.*/
             value.parse()
         }
     }
+    ///What the event stream of a job tells, in order. The stream ends after `finished`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(tag = "type")]
+    pub enum JobEvent {
+        ///The job's state or progress changed.
+        #[serde(rename = "progress")]
+        Progress {
+            ///What the job is doing, such as `developer, round 2 of 3`.
+            message: ::std::string::String,
+            ///Percent done.
+            progress: u8,
+            status: JobStatus,
+        },
+        /**The job ended (succeeded, failed or canceled): the job as `GET /api/v2/generate/jobs/{job_id}`
+now answers it.*/
+        #[serde(rename = "finished")]
+        Finished { job: GenerationJob },
+    }
     ///Where a job stands.
     #[derive(
         ::serde::Deserialize,
@@ -3831,7 +3849,7 @@ The Devora back end: accounts, projects and their files, AI code generation, bil
 
 Errors are `application/problem+json` documents (RFC 9457). Rate-limited operations answer `429` with `Retry-After` and `X-RateLimit-*` headers; limits are counted per user when a bearer token is sent, per client IP otherwise. Integers never exceed 2^53 - 1.
 
-Version: 5.0.0*/
+Version: 5.1.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -3867,7 +3885,7 @@ impl Client {
 }
 impl ClientInfo<()> for Client {
     fn api_version() -> &'static str {
-        "5.0.0"
+        "5.1.0"
     }
     fn baseurl(&self) -> &str {
         self.baseurl.as_str()
@@ -5474,6 +5492,71 @@ Sends a `POST` request to `/api/v2/generate/jobs/{job_id}/cancel`
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Follow a generation job as it runs
+
+Server-Sent Events: one `progress` event per change, then one `finished` event with
+the job as `get_generation_job` answers it, after which the server ends the stream.
+A client that lost the connection reconnects with `Last-Event-ID` set to the id of
+the last event it received and the stream resumes after it.
+
+Rate limit: 30 requests per minute.
+
+Sends a `GET` request to `/api/v2/generate/jobs/{job_id}/events`
+
+Arguments:
+- `job_id`
+- `last_event_id`: The `id` of the last event the client received; the server resumes the stream after it.
+*/
+    pub async fn stream_generation_job<'a>(
+        &'a self,
+        job_id: &'a ::uuid::Uuid,
+        last_event_id: Option<&'a str>,
+    ) -> Result<ResponseValue<ByteStream>, Error<types::Problem>> {
+        let url = format!(
+            "{}/api/v2/generate/jobs/{}/events", self.baseurl, encode_path(& job_id
+            .to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        if let Some(value) = last_event_id {
+            header_map.append("Last-Event-ID", value.to_string().try_into()?);
+        }
+        #[allow(unused_mut)]
+        let mut request = self.client.get(url).headers(header_map).build()?;
+        let info = OperationInfo {
+            operation_id: "stream_generation_job",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => Ok(ResponseValue::stream(response)),
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            422u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            429u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            503u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),

@@ -62,6 +62,7 @@ fn roundtrip(name: &str, value: Value) -> Option<Result<Value, String>> {
         "GenerationKind" => GenerationKind, "GenerationResult" => GenerationResult, "Health" => Health,
         "HealthStatus" => HealthStatus, "Invoice" => Invoice, "InvoiceList" => InvoiceList,
         "InvoiceStatus" => InvoiceStatus, "JobStatus" => JobStatus, "ModelInfo" => ModelInfo, "ModelList" => ModelList,
+        "JobEvent" => JobEvent,
         "OAuthAuthorizeResponse" => OAuthAuthorizeResponse, "OAuthCallback" => OAuthCallback,
         "OAuthProvider" => OAuthProvider, "OpenApiDocument" => OpenApiDocument, "Password" => Password,
         "PasswordReset" => PasswordReset, "PasswordResetRequest" => PasswordResetRequest, "PlanId" => PlanId,

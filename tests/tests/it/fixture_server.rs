@@ -3,18 +3,21 @@
 //! on one that is not the reference. Parameter kinds read a repeated query list and an integer,
 //! the error constructors write their status once, an internal failure becomes the generic `500`,
 //! an answer that breaks the contract is a `500` while response validation is on, and refusals and
-//! deprecation carry their headers.
+//! deprecation carry their headers. The event stream is tested on the wire (ids, JSON data, the
+//! `Last-Event-ID` a resumed stream starts after, a dropped connection, an event that breaks the
+//! contract) and, served on 127.0.0.1, through the generated TypeScript client in node
+//! (`tests/typescript/events.mjs`), which resumes a stream the server drops.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use contract::{I64String, U64String};
-use contract_server::ResponseValidation;
-use fixture::{Page, Priority, Todo, TodoCreate, TodoPath, TodoQuery, Window};
+use contract_server::{Event, EventStream, Interrupted, ResponseValidation};
+use fixture::{Page, Priority, Todo, TodoCreate, TodoEvent, TodoPath, TodoQuery, Window};
 use fixture_server::{
     AuthError, Authenticator, BoxFuture, Core, CreateTodoResponse, DeleteTodoResponse, ListTodosResponse, Principal,
-    RequestContext, Todos,
+    RequestContext, Todos, WatchTodoResponse,
 };
 use serde_json::{Value, json};
 use tower::ServiceExt;
@@ -41,7 +44,21 @@ struct StoreDown;
 
 impl contract_server::InternalError for StoreDown {}
 
-struct Store;
+/// The server; it remembers the `Last-Event-ID` of every event-stream request.
+#[derive(Default)]
+struct Store {
+    resumed: Mutex<Vec<Option<String>>>,
+}
+
+/// The events of to-do 1 and 2, with their ids: two steps (the second note over two lines), then
+/// `done`.
+fn steps() -> Vec<Event<TodoEvent>> {
+    vec![
+        Event::new(Some("1".into()), TodoEvent::Step { step: 1, note: "first".into() }),
+        Event::new(Some("2".into()), TodoEvent::Step { step: 2, note: "second\nline".into() }),
+        Event::new(Some("3".into()), TodoEvent::Done { steps: 2 }),
+    ]
+}
 
 fn todo(id: u64, title: String) -> Todo {
     Todo {
@@ -80,6 +97,36 @@ impl Todos for Store {
     async fn delete_todo(&self, _: RequestContext, path: TodoPath) -> DeleteTodoResponse {
         DeleteTodoResponse::not_found(format!("No to-do {}.", path.todo_id))
     }
+
+    /// To-do 1 streams [`steps`] after `last_event_id`; to-do 2 too, but a first connection (no
+    /// `Last-Event-ID`) is dropped after two events; to-do 3 sends an event that breaks the
+    /// contract (`step` 0) between two good ones; any other is a `404`.
+    async fn watch_todo(&self, _: RequestContext, path: TodoPath, last_event_id: Option<String>) -> WatchTodoResponse {
+        self.resumed.lock().expect("log").push(last_event_id.clone());
+        let after: usize = last_event_id.and_then(|id| id.parse().ok()).unwrap_or(0);
+        let events: Vec<Result<Event<TodoEvent>, Interrupted>> = match path.todo_id {
+            1 => steps().into_iter().skip(after).map(Ok).collect(),
+            // The failure comes a moment later, as a real one would: the two events are on the
+            // wire by then (hyper writes what it has when the body waits).
+            2 if after == 0 => {
+                use futures::StreamExt;
+                let sent = futures::stream::iter(steps().into_iter().take(2).map(Ok::<_, Interrupted>));
+                let failure = futures::stream::once(async {
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    Err(Interrupted)
+                });
+                return WatchTodoResponse::Ok(EventStream::try_new(sent.chain(failure)));
+            }
+            2 => steps().into_iter().skip(after).map(Ok).collect(),
+            3 => vec![
+                Ok(Event::new(None, TodoEvent::Step { step: 1, note: "fine".into() })),
+                Ok(Event::new(None, TodoEvent::Step { step: 0, note: "drifted".into() })),
+                Ok(Event::new(None, TodoEvent::Done { steps: 2 })),
+            ],
+            id => return WatchTodoResponse::not_found(format!("No to-do {id}.")),
+        };
+        WatchTodoResponse::Ok(EventStream::try_new(futures::stream::iter(events)))
+    }
 }
 
 /// An id a JavaScript number cannot hold exactly: 2^53 + 1.
@@ -103,7 +150,7 @@ async fn call_with(
     body: Option<Value>,
 ) -> (StatusCode, Vec<(String, String)>, Value) {
     let core = Arc::new(Core::new(Arc::new(Tokens), 1 << 16).with_response_validation(validation));
-    let router = fixture_server::todos_router(Arc::new(Store), core).expect("the fixture's specs compile");
+    let router = fixture_server::todos_router(Arc::new(Store::default()), core).expect("the fixture's specs compile");
     let mut request = Request::builder().method(method).uri(uri);
     if let Some(token) = token {
         request = request.header("authorization", format!("Bearer {token}"));
@@ -213,4 +260,120 @@ async fn refusals_follow_the_contract() {
     let (status, _, problem) =
         call(Method::POST, "/todos", Some("user"), Some(json!({"title": "x", "extra": 1}))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "TodoCreate denies unknown fields: {problem}");
+}
+
+/// An event-stream request through the router: status, headers, and the body's text up to where
+/// it ended (`Err` with that text when the connection was dropped).
+async fn stream(
+    validation: ResponseValidation,
+    uri: &str,
+    last_event_id: Option<&str>,
+) -> (StatusCode, Vec<(String, String)>, Result<String, String>) {
+    use futures::StreamExt;
+    let core = Arc::new(Core::new(Arc::new(Tokens), 1 << 16).with_response_validation(validation));
+    let router = fixture_server::todos_router(Arc::new(Store::default()), core).expect("the fixture's specs compile");
+    let mut request = Request::builder().uri(uri);
+    if let Some(id) = last_event_id {
+        request = request.header("last-event-id", id);
+    }
+    let response = router.oneshot(request.body(Body::empty()).expect("request")).await.expect("infallible");
+    let status = response.status();
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(name, value)| (name.to_string(), value.to_str().unwrap_or_default().to_owned()))
+        .collect();
+    let mut body = response.into_body().into_data_stream();
+    let mut text = Vec::new();
+    let ended = loop {
+        match body.next().await {
+            None => break Ok(()),
+            Some(Err(_)) => break Err(()),
+            Some(Ok(bytes)) => text.extend_from_slice(&bytes),
+        }
+    };
+    let text = String::from_utf8(text).expect("UTF-8");
+    (status, headers, ended.map(|()| text.clone()).map_err(|()| text))
+}
+
+#[tokio::test]
+async fn an_event_stream_is_server_sent_events_of_json_data() {
+    let (status, headers, body) = stream(ResponseValidation::default(), "/todos/1/events", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(header(&headers, "content-type"), Some("text/event-stream"));
+    assert_eq!(header(&headers, "cache-control"), Some("no-store"), "a stream is never stored");
+    assert!(header(&headers, "x-request-id").is_some());
+    assert_eq!(
+        body.expect("the stream ends normally"),
+        "id: 1\ndata: {\"type\":\"step\",\"step\":1,\"note\":\"first\"}\n\n\
+         id: 2\ndata: {\"type\":\"step\",\"step\":2,\"note\":\"second\\nline\"}\n\n\
+         id: 3\ndata: {\"type\":\"done\",\"steps\":2}\n\n",
+        "one `id:` and one `data:` line of JSON per event"
+    );
+
+    let (_, _, body) = stream(ResponseValidation::default(), "/todos/1/events", Some("2")).await;
+    assert_eq!(body.as_deref(), Ok("id: 3\ndata: {\"type\":\"done\",\"steps\":2}\n\n"), "resumed after event 2");
+
+    let (status, headers, body) = stream(ResponseValidation::default(), "/todos/9/events", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(header(&headers, "content-type"), Some("application/problem+json"));
+    assert_eq!(body.as_deref(), Ok("{\"title\":\"Not Found\",\"status\":404}"));
+}
+
+#[tokio::test]
+async fn a_failing_stream_drops_the_connection_after_its_last_good_event() {
+    let (status, _, body) = stream(ResponseValidation::default(), "/todos/2/events", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let sent = body.expect_err("no normal end: the client must resume");
+    assert!(sent.ends_with("id: 2\ndata: {\"type\":\"step\",\"step\":2,\"note\":\"second\\nline\"}\n\n"), "{sent}");
+}
+
+#[tokio::test]
+async fn an_event_that_breaks_the_contract_ends_the_stream_while_validation_is_enforced() {
+    let first = "data: {\"type\":\"step\",\"step\":1,\"note\":\"fine\"}\n\n";
+    let (_, _, body) = stream(ResponseValidation::Enforce, "/todos/3/events", None).await;
+    assert_eq!(body, Err(first.to_owned()), "the broken event is not sent and the connection drops");
+
+    let (_, _, body) = stream(ResponseValidation::Log, "/todos/3/events", None).await;
+    let body = body.expect("logged, sent as written");
+    assert!(body.starts_with(first) && body.contains("\"step\":0"), "{body}");
+    let (_, _, body) = stream(ResponseValidation::Off, "/todos/3/events", None).await;
+    assert!(body.expect("not checked").contains("\"step\":0"));
+}
+
+/// The generated TypeScript client (`codegen/fixture/generated/typescript`), run in node against
+/// the fixture's server on 127.0.0.1: it reads and validates the events, resumes after a given
+/// id, reconnects with `Last-Event-ID` when the server drops the stream, throws typed errors for
+/// a refusal and for an event that breaks the contract, and parses the wire format's corners
+/// (CRLF, lone CR, comments, multi-line data, `retry:`) from a scripted `fetch`.
+#[test]
+fn the_typescript_client_follows_and_resumes_event_streams() {
+    tests::typescript::node_tool("typescript");
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let store = Arc::new(Store::default());
+    // Broken events are sent (and logged): the client is the one that must refuse them.
+    let core = Arc::new(Core::new(Arc::new(Tokens), 1 << 16).with_response_validation(ResponseValidation::Log));
+    let router = fixture_server::todos_router(store.clone(), core).expect("the fixture's specs compile");
+    let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).expect("bind");
+    let address = listener.local_addr().expect("address");
+    runtime.spawn(async move { axum::serve(listener, router).await });
+    let root = tests::project_root();
+    let output = std::process::Command::new("node")
+        .arg(root.join("tests/typescript/events.mjs"))
+        .arg(root.join("codegen/fixture/generated/typescript"))
+        .arg(format!("http://{address}"))
+        .output()
+        .expect("node runs");
+    assert!(
+        output.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let resumed = store.resumed.lock().expect("log").clone();
+    let ids: Vec<Option<&str>> = resumed.iter().map(Option::as_deref).collect();
+    assert!(
+        ids.windows(2).any(|pair| pair == [None, Some("2")]),
+        "the dropped stream of to-do 2 was resumed with Last-Event-ID 2: {resumed:?}"
+    );
 }
