@@ -1167,7 +1167,7 @@ export interface GenerateAgenticRequest {
 /** The answers of `generate_agentic` (POST /api/v2/generate/agentic), by status. */
 export type GenerateAgenticResponse =
   | { status: 202; body: GenerationJob; headers: Headers }
-  | { status: 400 | 401 | 402 | 404 | 413 | 415 | 422 | 429 | 500; body: Problem; headers: Headers };
+  | { status: 400 | 401 | 402 | 404 | 413 | 415 | 422 | 429 | 500 | 503; body: Problem; headers: Headers };
 
 /** What a call of `generate_fullstack` (POST /api/v2/generate/fullstack) sends. */
 export interface GenerateFullstackRequest {
@@ -1177,7 +1177,7 @@ export interface GenerateFullstackRequest {
 /** The answers of `generate_fullstack` (POST /api/v2/generate/fullstack), by status. */
 export type GenerateFullstackResponse =
   | { status: 202; body: GenerationJob; headers: Headers }
-  | { status: 400 | 401 | 402 | 404 | 413 | 415 | 422 | 429 | 500; body: Problem; headers: Headers };
+  | { status: 400 | 401 | 402 | 404 | 413 | 415 | 422 | 429 | 500 | 503; body: Problem; headers: Headers };
 
 /** Query parameters of `list_generation_jobs` (GET /api/v2/generate/jobs). */
 export interface ListGenerationJobsQuery {
@@ -1211,7 +1211,7 @@ export interface ListGenerationJobsRequest {
 /** The answers of `list_generation_jobs` (GET /api/v2/generate/jobs), by status. */
 export type ListGenerationJobsResponse =
   | { status: 200; body: GenerationJobPage; headers: Headers }
-  | { status: 401 | 422 | 429 | 500; body: Problem; headers: Headers };
+  | { status: 401 | 422 | 429 | 500 | 503; body: Problem; headers: Headers };
 
 /** Path parameters of `get_generation_job` (GET /api/v2/generate/jobs/{job_id}). */
 export interface GetGenerationJobPathParams {
@@ -1227,7 +1227,7 @@ export interface GetGenerationJobRequest {
 /** The answers of `get_generation_job` (GET /api/v2/generate/jobs/{job_id}), by status. */
 export type GetGenerationJobResponse =
   | { status: 200; body: GenerationJob; headers: Headers }
-  | { status: 401 | 404 | 422 | 429 | 500; body: Problem; headers: Headers };
+  | { status: 401 | 404 | 422 | 429 | 500 | 503; body: Problem; headers: Headers };
 
 /** Path parameters of `cancel_generation_job` (POST /api/v2/generate/jobs/{job_id}/cancel). */
 export interface CancelGenerationJobPathParams {
@@ -1243,7 +1243,7 @@ export interface CancelGenerationJobRequest {
 /** The answers of `cancel_generation_job` (POST /api/v2/generate/jobs/{job_id}/cancel), by status. */
 export type CancelGenerationJobResponse =
   | { status: 200; body: GenerationJob; headers: Headers }
-  | { status: 401 | 404 | 409 | 422 | 429 | 500; body: Problem; headers: Headers };
+  | { status: 401 | 404 | 409 | 422 | 429 | 500 | 503; body: Problem; headers: Headers };
 
 /** Request headers of `list_models` (GET /api/v2/generate/models). */
 export interface ListModelsHeaders {
@@ -1260,7 +1260,7 @@ export interface ListModelsRequest {
 export type ListModelsResponse =
   | { status: 200; body: ModelList; headers: Headers }
   | { status: 304; body: undefined; headers: Headers }
-  | { status: 401 | 500; body: Problem; headers: Headers };
+  | { status: 401 | 500 | 502 | 503; body: Problem; headers: Headers };
 
 /** What a call of `generate_simple` (POST /api/v2/generate/simple) sends. */
 export interface GenerateSimpleRequest {
@@ -1270,7 +1270,7 @@ export interface GenerateSimpleRequest {
 /** The answers of `generate_simple` (POST /api/v2/generate/simple), by status. */
 export type GenerateSimpleResponse =
   | { status: 202; body: GenerationJob; headers: Headers }
-  | { status: 400 | 401 | 402 | 404 | 413 | 415 | 422 | 429 | 500; body: Problem; headers: Headers };
+  | { status: 400 | 401 | 402 | 404 | 413 | 415 | 422 | 429 | 500 | 503; body: Problem; headers: Headers };
 
 /** The answers of `health` (GET /api/v2/health), by status. */
 export type HealthResponse =

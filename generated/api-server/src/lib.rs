@@ -3955,7 +3955,7 @@ impl<E: ::contract_server::InternalError> ::core::convert::From<E> for DocsRespo
 /// The answers of `generate_agentic`: exactly the statuses the contract declares for it.
 #[derive(Debug)]
 pub enum GenerateAgenticResponse {
-    /// 202: The job was queued; poll it by id.
+    /// 202: The job was queued; poll it at the URL of the `Location` header.
     Accepted(::schemas::generation::GenerationJob),
     /// 400: The body is not valid JSON.
     BadRequest(::schemas::common::Problem),
@@ -3975,6 +3975,8 @@ pub enum GenerateAgenticResponse {
     TooManyRequests(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::schemas::common::Problem),
+    /// 503: Generation is not configured on this server; the problem names the variable to set.
+    ServiceUnavailable(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for GenerateAgenticResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -4006,6 +4008,9 @@ impl ::contract_server::IntoReply for GenerateAgenticResponse {
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
+            }
+            Self::ServiceUnavailable(problem) => {
+                ::contract_server::Reply::problem(503u16, &problem)
             }
         }
     }
@@ -4138,6 +4143,20 @@ impl GenerateAgenticResponse {
             ),
         )
     }
+    /** 503: Generation is not configured on this server; the problem names the variable to set.
+
+ The contract's problem with `status: 503`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+    pub fn service_unavailable(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::ServiceUnavailable(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                503u16,
+                ::contract_server::reason_phrase(503u16),
+                detail.into(),
+            ),
+        )
+    }
 }
 impl<E: ::contract_server::InternalError> ::core::convert::From<E>
 for GenerateAgenticResponse {
@@ -4150,7 +4169,7 @@ for GenerateAgenticResponse {
 /// The answers of `generate_fullstack`: exactly the statuses the contract declares for it.
 #[derive(Debug)]
 pub enum GenerateFullstackResponse {
-    /// 202: The job was queued; poll it by id.
+    /// 202: The job was queued; poll it at the URL of the `Location` header.
     Accepted(::schemas::generation::GenerationJob),
     /// 400: The body is not valid JSON.
     BadRequest(::schemas::common::Problem),
@@ -4170,6 +4189,8 @@ pub enum GenerateFullstackResponse {
     TooManyRequests(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::schemas::common::Problem),
+    /// 503: Generation is not configured on this server; the problem names the variable to set.
+    ServiceUnavailable(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for GenerateFullstackResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -4201,6 +4222,9 @@ impl ::contract_server::IntoReply for GenerateFullstackResponse {
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
+            }
+            Self::ServiceUnavailable(problem) => {
+                ::contract_server::Reply::problem(503u16, &problem)
             }
         }
     }
@@ -4333,6 +4357,20 @@ impl GenerateFullstackResponse {
             ),
         )
     }
+    /** 503: Generation is not configured on this server; the problem names the variable to set.
+
+ The contract's problem with `status: 503`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+    pub fn service_unavailable(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::ServiceUnavailable(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                503u16,
+                ::contract_server::reason_phrase(503u16),
+                detail.into(),
+            ),
+        )
+    }
 }
 impl<E: ::contract_server::InternalError> ::core::convert::From<E>
 for GenerateFullstackResponse {
@@ -4355,6 +4393,8 @@ pub enum ListGenerationJobsResponse {
     TooManyRequests(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::schemas::common::Problem),
+    /// 503: Generation is not configured on this server; the problem names the variable to set.
+    ServiceUnavailable(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for ListGenerationJobsResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -4371,6 +4411,9 @@ impl ::contract_server::IntoReply for ListGenerationJobsResponse {
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
+            }
+            Self::ServiceUnavailable(problem) => {
+                ::contract_server::Reply::problem(503u16, &problem)
             }
         }
     }
@@ -4435,6 +4478,20 @@ impl ListGenerationJobsResponse {
             ),
         )
     }
+    /** 503: Generation is not configured on this server; the problem names the variable to set.
+
+ The contract's problem with `status: 503`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+    pub fn service_unavailable(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::ServiceUnavailable(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                503u16,
+                ::contract_server::reason_phrase(503u16),
+                detail.into(),
+            ),
+        )
+    }
 }
 impl<E: ::contract_server::InternalError> ::core::convert::From<E>
 for ListGenerationJobsResponse {
@@ -4459,6 +4516,8 @@ pub enum GetGenerationJobResponse {
     TooManyRequests(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::schemas::common::Problem),
+    /// 503: Generation is not configured on this server; the problem names the variable to set.
+    ServiceUnavailable(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for GetGenerationJobResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -4478,6 +4537,9 @@ impl ::contract_server::IntoReply for GetGenerationJobResponse {
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
+            }
+            Self::ServiceUnavailable(problem) => {
+                ::contract_server::Reply::problem(503u16, &problem)
             }
         }
     }
@@ -4554,6 +4616,20 @@ impl GetGenerationJobResponse {
             ),
         )
     }
+    /** 503: Generation is not configured on this server; the problem names the variable to set.
+
+ The contract's problem with `status: 503`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+    pub fn service_unavailable(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::ServiceUnavailable(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                503u16,
+                ::contract_server::reason_phrase(503u16),
+                detail.into(),
+            ),
+        )
+    }
 }
 impl<E: ::contract_server::InternalError> ::core::convert::From<E>
 for GetGenerationJobResponse {
@@ -4580,6 +4656,8 @@ pub enum CancelGenerationJobResponse {
     TooManyRequests(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::schemas::common::Problem),
+    /// 503: Generation is not configured on this server; the problem names the variable to set.
+    ServiceUnavailable(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for CancelGenerationJobResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -4602,6 +4680,9 @@ impl ::contract_server::IntoReply for CancelGenerationJobResponse {
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
+            }
+            Self::ServiceUnavailable(problem) => {
+                ::contract_server::Reply::problem(503u16, &problem)
             }
         }
     }
@@ -4690,6 +4771,20 @@ impl CancelGenerationJobResponse {
             ),
         )
     }
+    /** 503: Generation is not configured on this server; the problem names the variable to set.
+
+ The contract's problem with `status: 503`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+    pub fn service_unavailable(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::ServiceUnavailable(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                503u16,
+                ::contract_server::reason_phrase(503u16),
+                detail.into(),
+            ),
+        )
+    }
 }
 impl<E: ::contract_server::InternalError> ::core::convert::From<E>
 for CancelGenerationJobResponse {
@@ -4702,12 +4797,16 @@ for CancelGenerationJobResponse {
 /// The answers of `list_models`: exactly the statuses the contract declares for it.
 #[derive(Debug)]
 pub enum ListModelsResponse {
-    /// 200: The model catalogue.
+    /// 200: The model catalogue (cached; a stale copy while the provider is down).
     Ok(::schemas::generation::ModelList),
     /// 401: The bearer token is missing, malformed, expired or revoked.
     Unauthorized(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::schemas::common::Problem),
+    /// 502: The model provider could not be reached and no catalogue is cached.
+    BadGateway(::schemas::common::Problem),
+    /// 503: Generation is not configured on this server; the problem names the variable to set.
+    ServiceUnavailable(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for ListModelsResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -4718,6 +4817,12 @@ impl ::contract_server::IntoReply for ListModelsResponse {
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
+            }
+            Self::BadGateway(problem) => {
+                ::contract_server::Reply::problem(502u16, &problem)
+            }
+            Self::ServiceUnavailable(problem) => {
+                ::contract_server::Reply::problem(503u16, &problem)
             }
         }
     }
@@ -4754,6 +4859,34 @@ impl ListModelsResponse {
             ),
         )
     }
+    /** 502: The model provider could not be reached and no catalogue is cached.
+
+ The contract's problem with `status: 502`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+    pub fn bad_gateway(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::BadGateway(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                502u16,
+                ::contract_server::reason_phrase(502u16),
+                detail.into(),
+            ),
+        )
+    }
+    /** 503: Generation is not configured on this server; the problem names the variable to set.
+
+ The contract's problem with `status: 503`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+    pub fn service_unavailable(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::ServiceUnavailable(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                503u16,
+                ::contract_server::reason_phrase(503u16),
+                detail.into(),
+            ),
+        )
+    }
 }
 impl<E: ::contract_server::InternalError> ::core::convert::From<E>
 for ListModelsResponse {
@@ -4766,7 +4899,7 @@ for ListModelsResponse {
 /// The answers of `generate_simple`: exactly the statuses the contract declares for it.
 #[derive(Debug)]
 pub enum GenerateSimpleResponse {
-    /// 202: The job was queued; poll it by id.
+    /// 202: The job was queued; poll it at the URL of the `Location` header.
     Accepted(::schemas::generation::GenerationJob),
     /// 400: The body is not valid JSON.
     BadRequest(::schemas::common::Problem),
@@ -4786,6 +4919,8 @@ pub enum GenerateSimpleResponse {
     TooManyRequests(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::schemas::common::Problem),
+    /// 503: Generation is not configured on this server; the problem names the variable to set.
+    ServiceUnavailable(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for GenerateSimpleResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -4817,6 +4952,9 @@ impl ::contract_server::IntoReply for GenerateSimpleResponse {
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
+            }
+            Self::ServiceUnavailable(problem) => {
+                ::contract_server::Reply::problem(503u16, &problem)
             }
         }
     }
@@ -4945,6 +5083,20 @@ impl GenerateSimpleResponse {
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 500u16,
                 ::contract_server::reason_phrase(500u16),
+                detail.into(),
+            ),
+        )
+    }
+    /** 503: Generation is not configured on this server; the problem names the variable to set.
+
+ The contract's problem with `status: 503`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+    pub fn service_unavailable(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::ServiceUnavailable(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                503u16,
+                ::contract_server::reason_phrase(503u16),
                 detail.into(),
             ),
         )
