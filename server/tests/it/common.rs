@@ -52,9 +52,48 @@ async fn start_with(
     providers: server::oauth::Providers,
     payments: server::payments::PaymentsConfig,
 ) -> TestServer {
-    let dir = std::env::temp_dir().join(format!("devora-test-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let database_url = format!("sqlite://{}", dir.join("test.db").display());
+    let setup = Setup { body_limit, limits, providers, payments, ..Setup::default() };
+    start_setup(setup, None).await
+}
+
+/// Everything a test server can be started with.
+pub struct Setup {
+    pub body_limit: usize,
+    pub limits: server::ConnectionLimits,
+    pub providers: server::oauth::Providers,
+    pub payments: server::payments::PaymentsConfig,
+    pub generation: server::generation::GenerationConfig,
+}
+
+impl Default for Setup {
+    fn default() -> Self {
+        Self {
+            body_limit: 64 * 1024,
+            limits: server::ConnectionLimits::default(),
+            providers: Default::default(),
+            payments: Default::default(),
+            generation: Default::default(),
+        }
+    }
+}
+
+/// Starts a server as `setup` says, on a fresh database, or on the database of `sharing` (a
+/// second process of the same deployment, or the same one restarted).
+pub async fn start_setup(setup: Setup, sharing: Option<&TestServer>) -> TestServer {
+    let Setup { body_limit, limits, providers, payments, generation } = setup;
+    let (dir, database_url) = match sharing {
+        Some(other) => {
+            // The first server owns the directory; this one's is a fresh empty one.
+            let dir = std::env::temp_dir().join(format!("devora-test-{}", uuid::Uuid::new_v4()));
+            (dir, other.database_url.clone())
+        }
+        None => {
+            let dir = std::env::temp_dir().join(format!("devora-test-{}", uuid::Uuid::new_v4()));
+            std::fs::create_dir_all(&dir).expect("temp dir");
+            let database_url = format!("sqlite://{}", dir.join("test.db").display());
+            (dir, database_url)
+        }
+    };
     let config = server::Config {
         address: "127.0.0.1:0".parse().expect("address"),
         database_url: database_url.clone(),
@@ -67,6 +106,7 @@ async fn start_with(
         connections: limits,
         trusted_proxies: contract_server::TrustedProxies::default(),
         payments,
+        generation,
         redis_url: None,
         rate_limit_when_redis_down: Default::default(),
     };
