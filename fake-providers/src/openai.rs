@@ -117,8 +117,8 @@ fn error(status: StatusCode, message: &str) -> Response {
 
 /// Records the call, then applies faults and checks the key.
 async fn gate(State(openai): State<OpenAi>, request: Request, next: Next) -> Response {
-    let authorized = request.headers().get("authorization").and_then(|v| v.to_str().ok())
-        == Some(&format!("Bearer {API_KEY}"));
+    let authorized =
+        request.headers().get("authorization").and_then(|v| v.to_str().ok()) == Some(&format!("Bearer {API_KEY}"));
     let (down, fault) = {
         let mut store = openai.store();
         store.calls.push((request.method().to_string(), request.uri().path().to_owned()));
@@ -163,7 +163,10 @@ fn words(text: &str) -> usize {
     text.split_whitespace().count()
 }
 
-async fn complete(State(openai): State<OpenAi>, body: Result<Json<ChatRequest>, axum::extract::rejection::JsonRejection>) -> Response {
+async fn complete(
+    State(openai): State<OpenAi>,
+    body: Result<Json<ChatRequest>, axum::extract::rejection::JsonRejection>,
+) -> Response {
     let Ok(Json(request)) = body else {
         return error(StatusCode::BAD_REQUEST, "the body is not a chat completion request");
     };

@@ -388,10 +388,11 @@ fn generation_from(var: &dyn Fn(&str) -> Option<String>) -> Result<GenerationCon
     let positive = |name: &'static str| -> Result<Option<u64>, ConfigError> {
         var(name)
             .map(|value| {
-                value
-                    .parse::<NonZeroU64>()
-                    .map(NonZeroU64::get)
-                    .map_err(|source| ConfigError::GenerationPositive { name, value: value.clone(), source })
+                value.parse::<NonZeroU64>().map(NonZeroU64::get).map_err(|source| ConfigError::GenerationPositive {
+                    name,
+                    value: value.clone(),
+                    source,
+                })
             })
             .transpose()
     };

@@ -222,7 +222,9 @@ pub fn is_model_id(id: &str) -> bool {
     let part = |text: &str, extra: &[char]| {
         let mut chars = text.chars();
         chars.next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-            && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-') || extra.contains(&c))
+            && chars.all(|c| {
+                c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-') || extra.contains(&c)
+            })
     };
     id.len() <= 128 && id.split_once('/').is_some_and(|(vendor, name)| part(vendor, &[]) && part(name, &[':']))
 }

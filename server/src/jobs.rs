@@ -743,7 +743,12 @@ impl App {
 
     /// Runs a claimed job's steps; its result, or why it stopped.
     async fn execute(&self, jobs: &Jobs, job: &Claimed) -> Result<GenerationResult, Stop> {
-        let mut done = Done { steps: 0, total: 1, usage: TokenUsage { prompt_tokens: 0, completion_tokens: 0 }, files: Vec::new() };
+        let mut done = Done {
+            steps: 0,
+            total: 1,
+            usage: TokenUsage { prompt_tokens: 0, completion_tokens: 0 },
+            files: Vec::new(),
+        };
         let last = match job.kind {
             GenerationKind::Simple => {
                 let request: SimpleGenerationRequest = serde_json::from_str(&job.request).map_err(ApiError::Json)?;
@@ -903,7 +908,8 @@ struct Cursor {
     done: bool,
 }
 
-/// Events of `job` after `after` (at most 100), and whether the job still exists.
+/// Events of `job` after `after` (at most 100); none and `true` when none will come (the job has
+/// ended, its `Finished` written with its final state, or it was deleted).
 async fn read_events(db: &Db, job: &str, after: u64) -> Result<(Vec<(u64, JobEvent)>, bool), sqlx::Error> {
     let after = i64::try_from(after).unwrap_or(i64::MAX);
     let rows: Vec<(i64, String)> = on_db!(db, pool => {
@@ -924,18 +930,20 @@ async fn read_events(db: &Db, job: &str, after: u64) -> Result<(Vec<(u64, JobEve
         }
     }
     if !events.is_empty() {
-        return Ok((events, true));
+        return Ok((events, false));
     }
-    let exists: Option<(i32,)> = on_db!(db, pool => {
-        sqlx::query_as(sql(pool, "SELECT 1 FROM generation_jobs WHERE id = ?")).bind(job).fetch_optional(pool).await
+    // Read after the events: a final status means every event is already written.
+    let status: Option<(String,)> = on_db!(db, pool => {
+        sqlx::query_as(sql(pool, "SELECT status FROM generation_jobs WHERE id = ?")).bind(job).fetch_optional(pool).await
     })?;
-    Ok((events, exists.is_some()))
+    let over = status.is_none_or(|(status,)| status_of(&status).is_none_or(JobStatus::is_final));
+    Ok((events, over))
 }
 
 impl App {
     /// The events of a job of `owner` after `after_seq` (`None`: no such job of that owner):
     /// first those stored, then those to come, each with its `seq`; the stream ends after
-    /// `Finished` (or if the job is deleted). New events are seen at once when this process writes
+    /// `Finished` (at once when `after_seq` is past it, or if the job is deleted). New events are seen at once when this process writes
     /// them, and within the poll interval (500 ms) when another process does.
     pub async fn job_events(
         &self,
@@ -980,7 +988,7 @@ impl App {
                         cursor.buffer.extend(events);
                         continue;
                     }
-                    Ok((_, false)) => return None,
+                    Ok((_, true)) => return None,
                     Ok(_) => {}
                     Err(error) => {
                         tracing::error!(error = &error as &dyn std::error::Error, "reading job events failed")

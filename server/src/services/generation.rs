@@ -141,8 +141,9 @@ impl Generation for App {
 
     async fn generate_agentic(&self, context: RequestContext, body: AgenticRequest) -> GenerateAgenticResponse {
         answer(async {
-            let started =
-                self.start_job(&context, GenerationKind::Agentic, body.model.as_deref(), body.project_id, &body).await?;
+            let started = self
+                .start_job(&context, GenerationKind::Agentic, body.model.as_deref(), body.project_id, &body)
+                .await?;
             Ok(started!(GenerateAgenticResponse, started))
         })
         .await
