@@ -17,6 +17,7 @@
 //! ([`GenerationConfig::lease`]). Every process, from its start and then every third of the lease,
 //! re-queues running jobs whose heartbeat is older than the lease (their process stopped), from
 //! the first step; a job claimed [`GenerationConfig::max_attempts`] times fails instead (`500`).
+//! A process stopping gracefully re-queues its own running jobs at once ([`App::release_jobs`]).
 //! Queued jobs simply wait for any process. Cancellation of a job another process runs is seen by
 //! that process at its next heartbeat or step, which then stops it.
 
@@ -364,7 +365,7 @@ pub(crate) struct NewJob<'a> {
 
 /// What starting a job did.
 pub(crate) enum Created {
-    Queued(GenerationJob),
+    Queued(Box<GenerationJob>),
     /// The month's generations are used up.
     OverQuota,
     /// The project was deleted meanwhile.
@@ -372,8 +373,8 @@ pub(crate) enum Created {
 }
 
 /// What canceling a job did.
-pub(crate) enum Canceled {
-    Canceled(GenerationJob),
+pub(crate) enum Cancel {
+    Done(Box<GenerationJob>),
     /// The job had already ended.
     Ended,
     Missing,
@@ -436,7 +437,7 @@ impl App {
         }
         self.jobs_notify();
         let job = self.job(new.owner, id.parse()?).await?.ok_or(ApiError::Vanished("generation job"))?;
-        Ok(Created::Queued(job))
+        Ok(Created::Queued(Box::new(job)))
     }
 
     /// A job of `owner`.
@@ -451,7 +452,7 @@ impl App {
     /// Cancels a job of `owner` that has not ended: at once in the database (with its `Finished`
     /// event); a worker of this process is stopped now, one of another process at its next step
     /// or heartbeat.
-    pub(crate) async fn cancel_job(&self, owner: &str, id: Uuid) -> Result<Canceled, ApiError> {
+    pub(crate) async fn cancel_job(&self, owner: &str, id: Uuid) -> Result<Cancel, ApiError> {
         let now = Utc::now();
         let key = id.to_string();
         let text = format!("{JOB_COLUMNS} WHERE id = ?");
@@ -480,8 +481,8 @@ impl App {
         }.await)?;
         let Some(job) = canceled else {
             return Ok(match self.job(owner, id).await? {
-                Some(_) => Canceled::Ended,
-                None => Canceled::Missing,
+                Some(_) => Cancel::Ended,
+                None => Cancel::Missing,
             });
         };
         if let Some(jobs) = &self.generation
@@ -490,7 +491,7 @@ impl App {
             task.abort();
         }
         self.jobs_notify();
-        Ok(Canceled::Canceled(job))
+        Ok(Cancel::Done(Box::new(job)))
     }
 
     /// Claims the oldest queued job whose owner is under the running limit.
@@ -698,32 +699,44 @@ impl App {
                 let problem = problem(500, detail);
                 self.finish(jobs, id, claimer.as_deref(), JobStatus::Failed, None, Some(&problem)).await?;
                 tracing::warn!(job = %id, attempts, "generation job failed: its servers kept stopping");
-            } else if self.requeue(jobs, id, stale_before).await? {
+            } else if self.requeue(jobs, id, Some(stale_before), None).await? {
                 tracing::warn!(job = %id, "generation job re-queued: the server running it stopped");
             }
         }
         Ok(())
     }
 
-    /// Puts a running job whose heartbeat is older than `stale_before` back in the queue.
-    async fn requeue(&self, jobs: &Jobs, id: Uuid, stale_before: DateTime<Utc>) -> Result<bool, ApiError> {
+    /// Puts a running job back in the queue: one whose heartbeat is older than `stale_before`,
+    /// or (`claimer` given) one this process releases as it stops, whose claim then does not
+    /// count as an attempt.
+    async fn requeue(
+        &self,
+        jobs: &Jobs,
+        id: Uuid,
+        stale_before: Option<DateTime<Utc>>,
+        claimer: Option<&str>,
+    ) -> Result<bool, ApiError> {
         let now = Utc::now();
         let key = id.to_string();
-        let event = to_json(&JobEvent::Progress {
-            status: JobStatus::Queued,
-            progress: 0,
-            message: "re-queued: the server running it stopped".into(),
-        })?;
+        let message = if claimer.is_some() {
+            "re-queued: the server running it is stopping"
+        } else {
+            "re-queued: the server running it stopped"
+        };
+        let event = to_json(&JobEvent::Progress { status: JobStatus::Queued, progress: 0, message: message.into() })?;
         let requeued = on_db!(&self.db, pool => async {
             let mut tx = pool.begin().await?;
             let updated = sqlx::query(sql(
                 pool,
-                "UPDATE generation_jobs SET status = 'queued', claimed_by = NULL, progress = 0, updated_at = ? \
-                 WHERE id = ? AND status = 'running' AND heartbeat_at < ?",
+                "UPDATE generation_jobs SET status = 'queued', claimed_by = NULL, progress = 0, updated_at = ?1, \
+                 attempts = attempts - CASE WHEN ?4 IS NULL THEN 0 ELSE 1 END \
+                 WHERE id = ?2 AND status = 'running' AND (?3 IS NULL OR heartbeat_at < ?3) \
+                 AND (?4 IS NULL OR claimed_by = ?4)",
             ))
             .bind(now)
             .bind(&key)
             .bind(stale_before)
+            .bind(claimer)
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -739,6 +752,27 @@ impl App {
             jobs.wake.notify_one();
         }
         Ok(requeued)
+    }
+
+    /// For a graceful stop: stops this process's workers and puts the jobs they were running back
+    /// in the queue at once (another process, or this one's next start, runs them from the
+    /// start); returns how many. Without it, they wait for their lease to expire.
+    pub async fn release_jobs(&self) -> Result<usize, ApiError> {
+        let Some(jobs) = &self.generation else { return Ok(0) };
+        jobs.stop();
+        let ours: Vec<(String,)> = on_db!(&self.db, pool => {
+            sqlx::query_as(sql(pool, "SELECT id FROM generation_jobs WHERE claimed_by = ? AND status = 'running'"))
+                .bind(&jobs.instance)
+                .fetch_all(pool)
+                .await
+        })?;
+        let mut released = 0;
+        for (id,) in ours {
+            if self.requeue(jobs, id.parse()?, None, Some(&jobs.instance)).await? {
+                released += 1;
+            }
+        }
+        Ok(released)
     }
 
     /// Runs a claimed job's steps; its result, or why it stopped.

@@ -26,7 +26,7 @@ use super::{answer, caller};
 use crate::App;
 use crate::db::{on_db, sql};
 use crate::error::ApiError;
-use crate::jobs::{Canceled, Created, JobRow, NewJob, status_name};
+use crate::jobs::{Cancel, Created, JobRow, NewJob, status_name};
 
 const NOT_CONFIGURED: &str = "Generation is not configured on this server: set GENERATION_API_KEY (and \
                               GENERATION_BASE_URL for a provider other than OpenRouter).";
@@ -59,7 +59,7 @@ enum Started {
     Unconfigured,
     NoProject,
     OverQuota(u32),
-    Queued(GenerationJob),
+    Queued(Box<GenerationJob>),
 }
 
 impl App {
@@ -124,7 +124,7 @@ macro_rules! started {
             Started::OverQuota(limit) => $response::payment_required(format!(
                 "Your plan's {limit} generations of this month are used up; upgrade your plan or wait for next month."
             )),
-            Started::Queued(job) => $response::Accepted(job),
+            Started::Queued(job) => $response::Accepted(*job),
         }
     };
 }
@@ -198,9 +198,9 @@ impl Generation for App {
                 return Ok(CancelGenerationJobResponse::service_unavailable(NOT_CONFIGURED));
             }
             Ok(match self.cancel_job(&caller(&context), path.job_id).await? {
-                Canceled::Canceled(job) => CancelGenerationJobResponse::Ok(job),
-                Canceled::Ended => CancelGenerationJobResponse::conflict("The job has already ended."),
-                Canceled::Missing => CancelGenerationJobResponse::not_found(NO_JOB),
+                Cancel::Done(job) => CancelGenerationJobResponse::Ok(*job),
+                Cancel::Ended => CancelGenerationJobResponse::conflict("The job has already ended."),
+                Cancel::Missing => CancelGenerationJobResponse::not_found(NO_JOB),
             })
         })
         .await

@@ -56,6 +56,20 @@ async fn start_with(
     start_setup(setup, None).await
 }
 
+/// With `TEST_POSTGRES_URL` (`postgres://USER@HOST:PORT/DATABASE`, a role that may create
+/// databases, such as the one `cargo xtask services` prints), a new empty database on that server
+/// for one test server (so the suite runs on PostgreSQL); otherwise `None` (SQLite).
+async fn fresh_postgres_database() -> Option<String> {
+    let admin = std::env::var("TEST_POSTGRES_URL").ok().filter(|url| !url.trim().is_empty())?;
+    let name = format!("devora_test_{}", uuid::Uuid::new_v4().simple());
+    let pool = sqlx::PgPool::connect(&admin).await.expect("TEST_POSTGRES_URL accepts connections");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&pool).await.expect("create database");
+    pool.close().await;
+    let mut url = url::Url::parse(&admin).expect("TEST_POSTGRES_URL is a URL");
+    url.set_path(&name);
+    Some(url.to_string())
+}
+
 /// Everything a test server can be started with.
 pub struct Setup {
     pub body_limit: usize,
@@ -90,7 +104,10 @@ pub async fn start_setup(setup: Setup, sharing: Option<&TestServer>) -> TestServ
         None => {
             let dir = std::env::temp_dir().join(format!("devora-test-{}", uuid::Uuid::new_v4()));
             std::fs::create_dir_all(&dir).expect("temp dir");
-            let database_url = format!("sqlite://{}", dir.join("test.db").display());
+            let database_url = match fresh_postgres_database().await {
+                Some(url) => url,
+                None => format!("sqlite://{}", dir.join("test.db").display()),
+            };
             (dir, database_url)
         }
     };

@@ -495,3 +495,32 @@ async fn a_job_whose_server_stopped_is_requeued_and_finished_by_the_next() {
         ["queued", "started", "re-queued: the server running it stopped", "started (attempt 2)", "completion"]
     );
 }
+
+#[tokio::test]
+async fn a_server_stopping_gracefully_puts_its_jobs_back_in_the_queue_at_once() {
+    // The lease is the default minute: only the release can make the job run again in time.
+    let first = start().await;
+    first.openai.set_delay(Duration::from_millis(1500));
+    let token = register_and_login(&first.server, "ada@example.com").await;
+    let ada = client(&first.server, Some(&token));
+    let job = ada.generate_simple(&simple("released")).await.expect("202").into_inner();
+    wait_for(&ada, job.id, |j| j.status == types::JobStatus::Running).await;
+
+    assert_eq!(first.server.app.release_jobs().await.expect("released"), 1);
+    let queued = ada.get_generation_job(&job.id).await.expect("job").into_inner();
+    assert_eq!(queued.status, types::JobStatus::Queued);
+    first.openai.set_delay(Duration::ZERO);
+    let setup = Setup {
+        generation: config(&format!("{}/api/v1", first.fake.as_ref().expect("fake").base())),
+        ..Setup::default()
+    };
+    let second = common::start_setup(setup, Some(&first.server)).await;
+    let done = wait_for(&client(&second, Some(&token)), job.id, ended).await;
+    assert_eq!(done.status, types::JobStatus::Succeeded, "{done:?}");
+    let events = events(&second, job.id, 0).await;
+    // The released claim is not counted as an attempt.
+    assert_eq!(
+        messages(&events),
+        ["queued", "started", "re-queued: the server running it is stopping", "started", "completion"]
+    );
+}
