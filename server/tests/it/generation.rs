@@ -524,3 +524,29 @@ async fn a_server_stopping_gracefully_puts_its_jobs_back_in_the_queue_at_once() 
         ["queued", "started", "re-queued: the server running it is stopping", "started", "completion"]
     );
 }
+
+#[tokio::test]
+async fn two_servers_sharing_a_database_run_each_job_once() {
+    let first = start().await;
+    first.openai.set_delay(Duration::from_millis(100));
+    let base = format!("{}/api/v1", first.fake.as_ref().expect("fake").base());
+    let second =
+        common::start_setup(Setup { generation: config(&base), ..Setup::default() }, Some(&first.server)).await;
+    let mut jobs = Vec::new();
+    for (n, email) in ["ada@example.com", "bob@example.com", "eve@example.com"].into_iter().enumerate() {
+        let token = register_and_login(&first.server, email).await;
+        // Each user starts jobs on both servers.
+        for server in [&first.server, &second, &first.server] {
+            let api = client(server, Some(&token));
+            let job = api.generate_simple(&simple(&format!("user {n} job {}", jobs.len()))).await.expect("202");
+            jobs.push((token.clone(), job.into_inner().id));
+        }
+    }
+    for (token, id) in &jobs {
+        let done = wait_for(&client(&second, Some(token)), *id, ended).await;
+        assert_eq!(done.status, types::JobStatus::Succeeded, "{done:?}");
+        let events = events(&first.server, *id, 0).await;
+        assert_eq!(messages(&events), ["queued", "started", "completion"], "claimed once");
+    }
+    assert_eq!(first.openai.completions().len(), jobs.len(), "no job ran twice");
+}
