@@ -655,27 +655,33 @@ impl App {
     /// One round of [`keep`].
     async fn keep_once(&self, jobs: &Jobs) -> Result<(), ApiError> {
         let now = Utc::now();
-        let ours: Vec<(String,)> = on_db!(&self.db, pool => async {
-            sqlx::query(sql(
-                pool,
-                "UPDATE generation_jobs SET heartbeat_at = ? WHERE claimed_by = ? AND status = 'running'",
-            ))
-            .bind(now)
-            .bind(&jobs.instance)
-            .execute(pool)
-            .await?;
-            sqlx::query_as(sql(pool, "SELECT id FROM generation_jobs WHERE claimed_by = ? AND status = 'running'"))
-                .bind(&jobs.instance)
-                .fetch_all(pool)
-                .await
-        }.await)?;
-        // Jobs this process runs that are no longer its own: canceled, or taken over.
-        {
+        // The jobs this process's tasks run now; a job claimed after this snapshot is not judged.
+        let local: Vec<String> = lock(&jobs.running).keys().map(Uuid::to_string).collect();
+        if !local.is_empty() {
+            let marks = vec!["?"; local.len()].join(", ");
+            let beat = format!(
+                "UPDATE generation_jobs SET heartbeat_at = ? WHERE claimed_by = ? AND status = 'running' AND id IN ({marks})"
+            );
+            let lost_text = format!(
+                "SELECT id FROM generation_jobs WHERE id IN ({marks}) AND (status <> 'running' OR claimed_by IS NULL \
+                 OR claimed_by <> ?)"
+            );
+            let lost: Vec<(String,)> = on_db!(&self.db, pool => async {
+                let mut query = sqlx::query(sql(pool, beat)).bind(now).bind(&jobs.instance);
+                for id in &local {
+                    query = query.bind(id);
+                }
+                query.execute(pool).await?;
+                let mut query = sqlx::query_as(sql(pool, lost_text));
+                for id in &local {
+                    query = query.bind(id);
+                }
+                query.bind(&jobs.instance).fetch_all(pool).await
+            }.await)?;
+            // Jobs this process runs that are no longer its own: canceled, or taken over.
             let mut running = lock(&jobs.running);
-            let lost: Vec<Uuid> =
-                running.keys().filter(|id| !ours.iter().any(|(o,)| *o == id.to_string())).copied().collect();
-            for id in lost {
-                if let Some(task) = running.remove(&id) {
+            for (id,) in lost {
+                if let Some(task) = id.parse().ok().and_then(|id: Uuid| running.remove(&id)) {
                     tracing::info!(job = %id, "generation job no longer ours, stopped");
                     task.abort();
                 }
