@@ -550,3 +550,28 @@ async fn two_servers_sharing_a_database_run_each_job_once() {
     }
     assert_eq!(first.openai.completions().len(), jobs.len(), "no job ran twice");
 }
+
+#[tokio::test]
+async fn a_job_canceled_through_another_server_is_stopped_by_the_one_running_it() {
+    let lease = |setup: &mut Setup| setup.generation.lease = Duration::from_millis(600);
+    let first = start_with(lease).await;
+    first.openai.set_delay(Duration::from_millis(2000));
+    let token = register_and_login(&first.server, "ada@example.com").await;
+    let ada = client(&first.server, Some(&token));
+    let job = ada.generate_simple(&simple("stopped elsewhere")).await.expect("202").into_inner();
+    wait_for(&ada, job.id, |j| j.status == types::JobStatus::Running).await;
+
+    let base = format!("{}/api/v1", first.fake.as_ref().expect("fake").base());
+    let mut setup = Setup { generation: config(&base), ..Setup::default() };
+    lease(&mut setup);
+    let second = common::start_setup(setup, Some(&first.server)).await;
+    let canceled = client(&second, Some(&token)).cancel_generation_job(&job.id).await.expect("canceled");
+    assert_eq!(canceled.into_inner().status, types::JobStatus::Canceled);
+    // The first server's keeper sees it within a third of the lease and drops the call in flight:
+    // the fake never finishes answering it.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert!(first.openai.completions().is_empty(), "{:?}", first.openai.completions());
+    let events = events(&second, job.id, 0).await;
+    assert_eq!(messages(&events), ["queued", "started"]);
+    assert_eq!(ada.get_generation_job(&job.id).await.expect("job").into_inner().status, types::JobStatus::Canceled);
+}
