@@ -401,7 +401,8 @@ impl App {
         let limit = new.monthly_limit.map_or(i64::MAX, i64::from);
         let event = to_json(&JobEvent::Progress { status: JobStatus::Queued, progress: 0, message: "queued".into() })?;
         let project = new.project_id.map(|p| p.to_string());
-        let inserted: Result<bool, sqlx::Error> = on_db!(&self.db, pool => async {
+        let text = format!("{JOB_COLUMNS} WHERE id = ?");
+        let inserted: Result<Option<JobRow>, sqlx::Error> = on_db!(&self.db, pool => async {
             let mut tx = pool.begin().await?;
             let inserted = sqlx::query(sql(
                 pool,
@@ -423,21 +424,22 @@ impl App {
             .await?
             .rows_affected();
             if inserted == 0 {
-                return Ok(false);
+                return Ok(None);
             }
             sqlx::query(sql(pool, INSERT_EVENT)).bind(&id).bind(&event).bind(now).execute(&mut *tx).await?;
+            // Read as written: once committed, a worker of any process may claim it at once.
+            let row: JobRow = sqlx::query_as(sql(pool, text)).bind(&id).fetch_one(&mut *tx).await?;
             tx.commit().await?;
-            Ok(true)
+            Ok(Some(row))
         }.await);
-        match inserted {
-            Ok(true) => {}
-            Ok(false) => return Ok(Created::OverQuota),
+        let row = match inserted {
+            Ok(Some(row)) => row,
+            Ok(None) => return Ok(Created::OverQuota),
             Err(error) if is_foreign_key_violation(&error) => return Ok(Created::NoProject),
             Err(error) => return Err(error.into()),
-        }
+        };
         self.jobs_notify();
-        let job = self.job(new.owner, id.parse()?).await?.ok_or(ApiError::Vanished("generation job"))?;
-        Ok(Created::Queued(Box::new(job)))
+        Ok(Created::Queued(Box::new(row.into_job()?)))
     }
 
     /// A job of `owner`.
@@ -948,10 +950,16 @@ struct Cursor {
     done: bool,
 }
 
-/// Events of `job` after `after` (at most 100); none and `true` when none will come (the job has
-/// ended, its `Finished` written with its final state, or it was deleted).
-async fn read_events(db: &Db, job: &str, after: u64) -> Result<(Vec<(u64, JobEvent)>, bool), sqlx::Error> {
+/// Events of `job` after `after` (at most 100), and whether none will come (the job has ended, its
+/// `Finished` written with its final state, or it was deleted).
+async fn read_events(db: &Db, job: &str, after: u64) -> Result<Read, sqlx::Error> {
     let after = i64::try_from(after).unwrap_or(i64::MAX);
+    // The status first: once it is final, every event (`Finished` included, written in the same
+    // transaction) is committed, so the read that follows sees them all.
+    let status: Option<(String,)> = on_db!(db, pool => {
+        sqlx::query_as(sql(pool, "SELECT status FROM generation_jobs WHERE id = ?")).bind(job).fetch_optional(pool).await
+    })?;
+    let ended = status.is_none_or(|(status,)| status_of(&status).is_none_or(JobStatus::is_final));
     let rows: Vec<(i64, String)> = on_db!(db, pool => {
         sqlx::query_as(sql(
             pool,
@@ -962,6 +970,8 @@ async fn read_events(db: &Db, job: &str, after: u64) -> Result<(Vec<(u64, JobEve
         .fetch_all(pool)
         .await
     })?;
+    let over = ended && rows.is_empty();
+    let last = rows.last().map(|(seq, _)| u64::try_from(*seq).unwrap_or(0));
     let mut events = Vec::with_capacity(rows.len());
     for (seq, text) in rows {
         match serde_json::from_str::<JobEvent>(&text) {
@@ -969,15 +979,16 @@ async fn read_events(db: &Db, job: &str, after: u64) -> Result<(Vec<(u64, JobEve
             Err(error) => tracing::error!(job, seq, %error, "a stored job event is unreadable, skipped"),
         }
     }
-    if !events.is_empty() {
-        return Ok((events, false));
-    }
-    // Read after the events: a final status means every event is already written.
-    let status: Option<(String,)> = on_db!(db, pool => {
-        sqlx::query_as(sql(pool, "SELECT status FROM generation_jobs WHERE id = ?")).bind(job).fetch_optional(pool).await
-    })?;
-    let over = status.is_none_or(|(status,)| status_of(&status).is_none_or(JobStatus::is_final));
-    Ok((events, over))
+    Ok(Read { events, last, over })
+}
+
+/// What [`read_events`] read.
+struct Read {
+    events: Vec<(u64, JobEvent)>,
+    /// The last `seq` read (an unreadable event is skipped, not read again).
+    last: Option<u64>,
+    /// No event will come.
+    over: bool,
 }
 
 impl App {
@@ -1024,11 +1035,17 @@ impl App {
                     wake.borrow_and_update();
                 }
                 match read_events(&cursor.db, &cursor.job, cursor.after).await {
-                    Ok((events, _)) if !events.is_empty() => {
+                    Ok(Read { over: true, .. }) => return None,
+                    Ok(Read { events, last: Some(last), .. }) => {
+                        // Events are yielded from the buffer; `after` moves past skipped ones too.
+                        if events.is_empty() {
+                            cursor.after = last;
+                        }
                         cursor.buffer.extend(events);
-                        continue;
+                        if !cursor.buffer.is_empty() {
+                            continue;
+                        }
                     }
-                    Ok((_, true)) => return None,
                     Ok(_) => {}
                     Err(error) => {
                         tracing::error!(error = &error as &dyn std::error::Error, "reading job events failed")
