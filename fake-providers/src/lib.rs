@@ -1,7 +1,8 @@
 //! Fakes of the external providers the server talks to, each an axum router served on
 //! 127.0.0.1 only: Google's and GitHub's OAuth endpoints ([`google`], [`github`]), and a
 //! Stripe-like payment API ([`stripe`]: customers, checkout sessions honouring `Idempotency-Key`,
-//! billing portal sessions, invoices, and signed webhook deliveries).
+//! billing portal sessions, invoices, and signed webhook deliveries), and an OpenAI-compatible
+//! model API ([`openai`]: the model catalogue and chat completions that echo their prompt).
 //!
 //! Each fake implements the endpoints the server's clients use, checks what a real provider
 //! checks (client secret, single-use code, redirect URI, PKCE verifier), serves identities a test
@@ -11,6 +12,7 @@
 
 pub mod github;
 pub mod google;
+pub mod openai;
 pub mod stripe;
 
 use std::net::{Ipv4Addr, SocketAddr};

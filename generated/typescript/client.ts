@@ -575,7 +575,7 @@ export function createClient(options: ClientOptions) {
      * `POST /api/v2/generate/agentic`
      */
     async generateAgentic(request: T.GenerateAgenticRequest, call?: CallOptions): Promise<T.GenerateAgenticResponse> {
-      const raw = await send(options, { method: "POST", path: "/api/v2/generate/agentic", body: request.body, hasBody: request.body !== undefined, secured: true }, { 202: V.validateGenerationJob, 400: V.validateProblem, 401: V.validateProblem, 402: V.validateProblem, 404: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
+      const raw = await send(options, { method: "POST", path: "/api/v2/generate/agentic", body: request.body, hasBody: request.body !== undefined, secured: true }, { 202: V.validateGenerationJob, 400: V.validateProblem, 401: V.validateProblem, 402: V.validateProblem, 404: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 503: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.GenerateAgenticResponse;
     },
@@ -585,7 +585,7 @@ export function createClient(options: ClientOptions) {
      * `POST /api/v2/generate/fullstack`
      */
     async generateFullstack(request: T.GenerateFullstackRequest, call?: CallOptions): Promise<T.GenerateFullstackResponse> {
-      const raw = await send(options, { method: "POST", path: "/api/v2/generate/fullstack", body: request.body, hasBody: request.body !== undefined, secured: true }, { 202: V.validateGenerationJob, 400: V.validateProblem, 401: V.validateProblem, 402: V.validateProblem, 404: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
+      const raw = await send(options, { method: "POST", path: "/api/v2/generate/fullstack", body: request.body, hasBody: request.body !== undefined, secured: true }, { 202: V.validateGenerationJob, 400: V.validateProblem, 401: V.validateProblem, 402: V.validateProblem, 404: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 503: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.GenerateFullstackResponse;
     },
@@ -595,7 +595,7 @@ export function createClient(options: ClientOptions) {
      * `GET /api/v2/generate/jobs`
      */
     async listGenerationJobs(request: T.ListGenerationJobsRequest = {}, call?: CallOptions): Promise<T.ListGenerationJobsResponse> {
-      const raw = await send(options, { method: "GET", path: "/api/v2/generate/jobs", query: request.query, hasBody: false, secured: true }, { 200: V.validateGenerationJobPage, 401: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
+      const raw = await send(options, { method: "GET", path: "/api/v2/generate/jobs", query: request.query, hasBody: false, secured: true }, { 200: V.validateGenerationJobPage, 401: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 503: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.ListGenerationJobsResponse;
     },
@@ -605,7 +605,7 @@ export function createClient(options: ClientOptions) {
      * `GET /api/v2/generate/jobs/{job_id}`
      */
     async getGenerationJob(request: T.GetGenerationJobRequest, call?: CallOptions): Promise<T.GetGenerationJobResponse> {
-      const raw = await send(options, { method: "GET", path: "/api/v2/generate/jobs/" + encodeURIComponent(String(request.path.job_id)), hasBody: false, secured: true }, { 200: V.validateGenerationJob, 401: V.validateProblem, 404: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
+      const raw = await send(options, { method: "GET", path: "/api/v2/generate/jobs/" + encodeURIComponent(String(request.path.job_id)), hasBody: false, secured: true }, { 200: V.validateGenerationJob, 401: V.validateProblem, 404: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 503: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.GetGenerationJobResponse;
     },
@@ -615,7 +615,7 @@ export function createClient(options: ClientOptions) {
      * `POST /api/v2/generate/jobs/{job_id}/cancel`
      */
     async cancelGenerationJob(request: T.CancelGenerationJobRequest, call?: CallOptions): Promise<T.CancelGenerationJobResponse> {
-      const raw = await send(options, { method: "POST", path: "/api/v2/generate/jobs/" + encodeURIComponent(String(request.path.job_id)) + "/cancel", hasBody: false, secured: true }, { 200: V.validateGenerationJob, 401: V.validateProblem, 404: V.validateProblem, 409: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
+      const raw = await send(options, { method: "POST", path: "/api/v2/generate/jobs/" + encodeURIComponent(String(request.path.job_id)) + "/cancel", hasBody: false, secured: true }, { 200: V.validateGenerationJob, 401: V.validateProblem, 404: V.validateProblem, 409: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 503: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.CancelGenerationJobResponse;
     },
@@ -640,7 +640,7 @@ export function createClient(options: ClientOptions) {
      * `GET /api/v2/generate/models`
      */
     async listModels(request: T.ListModelsRequest = {}, call?: CallOptions): Promise<T.ListModelsResponse> {
-      const raw = await send(options, { method: "GET", path: "/api/v2/generate/models", headers: request.headers, hasBody: false, secured: true }, { 200: V.validateModelList, 304: null, 401: V.validateProblem, 500: V.validateProblem }, call);
+      const raw = await send(options, { method: "GET", path: "/api/v2/generate/models", headers: request.headers, hasBody: false, secured: true }, { 200: V.validateModelList, 304: null, 401: V.validateProblem, 500: V.validateProblem, 502: V.validateProblem, 503: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.ListModelsResponse;
     },
@@ -650,7 +650,7 @@ export function createClient(options: ClientOptions) {
      * `POST /api/v2/generate/simple`
      */
     async generateSimple(request: T.GenerateSimpleRequest, call?: CallOptions): Promise<T.GenerateSimpleResponse> {
-      const raw = await send(options, { method: "POST", path: "/api/v2/generate/simple", body: request.body, hasBody: request.body !== undefined, secured: true }, { 202: V.validateGenerationJob, 400: V.validateProblem, 401: V.validateProblem, 402: V.validateProblem, 404: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
+      const raw = await send(options, { method: "POST", path: "/api/v2/generate/simple", body: request.body, hasBody: request.body !== undefined, secured: true }, { 202: V.validateGenerationJob, 400: V.validateProblem, 401: V.validateProblem, 402: V.validateProblem, 404: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 503: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.GenerateSimpleResponse;
     },

@@ -1186,7 +1186,7 @@ export interface GenerateAgenticRequest {
 /** The answers of `generate_agentic` (POST /api/v2/generate/agentic), by status. */
 export type GenerateAgenticResponse =
   | { status: 202; body: GenerationJob; headers: Headers }
-  | { status: 400 | 401 | 402 | 404 | 413 | 415 | 422 | 429 | 500; body: Problem; headers: Headers };
+  | { status: 400 | 401 | 402 | 404 | 413 | 415 | 422 | 429 | 500 | 503; body: Problem; headers: Headers };
 
 /** What a call of `generate_fullstack` (POST /api/v2/generate/fullstack) sends. */
 export interface GenerateFullstackRequest {
@@ -1196,7 +1196,7 @@ export interface GenerateFullstackRequest {
 /** The answers of `generate_fullstack` (POST /api/v2/generate/fullstack), by status. */
 export type GenerateFullstackResponse =
   | { status: 202; body: GenerationJob; headers: Headers }
-  | { status: 400 | 401 | 402 | 404 | 413 | 415 | 422 | 429 | 500; body: Problem; headers: Headers };
+  | { status: 400 | 401 | 402 | 404 | 413 | 415 | 422 | 429 | 500 | 503; body: Problem; headers: Headers };
 
 /** Query parameters of `list_generation_jobs` (GET /api/v2/generate/jobs). */
 export interface ListGenerationJobsQuery {
@@ -1230,7 +1230,7 @@ export interface ListGenerationJobsRequest {
 /** The answers of `list_generation_jobs` (GET /api/v2/generate/jobs), by status. */
 export type ListGenerationJobsResponse =
   | { status: 200; body: GenerationJobPage; headers: Headers }
-  | { status: 401 | 422 | 429 | 500; body: Problem; headers: Headers };
+  | { status: 401 | 422 | 429 | 500 | 503; body: Problem; headers: Headers };
 
 /** Path parameters of `get_generation_job` (GET /api/v2/generate/jobs/{job_id}). */
 export interface GetGenerationJobPathParams {
@@ -1246,7 +1246,7 @@ export interface GetGenerationJobRequest {
 /** The answers of `get_generation_job` (GET /api/v2/generate/jobs/{job_id}), by status. */
 export type GetGenerationJobResponse =
   | { status: 200; body: GenerationJob; headers: Headers }
-  | { status: 401 | 404 | 422 | 429 | 500; body: Problem; headers: Headers };
+  | { status: 401 | 404 | 422 | 429 | 500 | 503; body: Problem; headers: Headers };
 
 /** Path parameters of `cancel_generation_job` (POST /api/v2/generate/jobs/{job_id}/cancel). */
 export interface CancelGenerationJobPathParams {
@@ -1262,7 +1262,7 @@ export interface CancelGenerationJobRequest {
 /** The answers of `cancel_generation_job` (POST /api/v2/generate/jobs/{job_id}/cancel), by status. */
 export type CancelGenerationJobResponse =
   | { status: 200; body: GenerationJob; headers: Headers }
-  | { status: 401 | 404 | 409 | 422 | 429 | 500; body: Problem; headers: Headers };
+  | { status: 401 | 404 | 409 | 422 | 429 | 500 | 503; body: Problem; headers: Headers };
 
 /** Path parameters of `stream_generation_job` (GET /api/v2/generate/jobs/{job_id}/events). */
 export interface StreamGenerationJobPathParams {
@@ -1295,7 +1295,7 @@ export interface ListModelsRequest {
 export type ListModelsResponse =
   | { status: 200; body: ModelList; headers: Headers }
   | { status: 304; body: undefined; headers: Headers }
-  | { status: 401 | 500; body: Problem; headers: Headers };
+  | { status: 401 | 500 | 502 | 503; body: Problem; headers: Headers };
 
 /** What a call of `generate_simple` (POST /api/v2/generate/simple) sends. */
 export interface GenerateSimpleRequest {
@@ -1305,7 +1305,7 @@ export interface GenerateSimpleRequest {
 /** The answers of `generate_simple` (POST /api/v2/generate/simple), by status. */
 export type GenerateSimpleResponse =
   | { status: 202; body: GenerationJob; headers: Headers }
-  | { status: 400 | 401 | 402 | 404 | 413 | 415 | 422 | 429 | 500; body: Problem; headers: Headers };
+  | { status: 400 | 401 | 402 | 404 | 413 | 415 | 422 | 429 | 500 | 503; body: Problem; headers: Headers };
 
 /** The answers of `health` (GET /api/v2/health), by status. */
 export type HealthResponse =

@@ -256,9 +256,10 @@ fn generation() -> Vec<contract::Operation> {
         }
         .tag("generation")
         .body::<SimpleGenerationRequest>()
-        .response::<GenerationJob>(202, "The job was queued; poll it by id.")
+        .response::<GenerationJob>(202, "The job was queued; poll it at the URL of the `Location` header.")
         .error(402, "The plan's monthly generations are used up.")
         .error(404, "`project_id` names no project of the user.")
+        .error(503, "Generation is not configured on this server; the problem names the variable to set.")
         .bearer()
         .rate_limit(RateLimit::per_minute(20)),
         op! {
@@ -267,9 +268,10 @@ fn generation() -> Vec<contract::Operation> {
         }
         .tag("generation")
         .body::<AgenticRequest>()
-        .response::<GenerationJob>(202, "The job was queued; poll it by id.")
+        .response::<GenerationJob>(202, "The job was queued; poll it at the URL of the `Location` header.")
         .error(402, "The plan's monthly generations are used up.")
         .error(404, "`project_id` names no project of the user.")
+        .error(503, "Generation is not configured on this server; the problem names the variable to set.")
         .bearer()
         .rate_limit(RateLimit::per_minute(10)),
         op! {
@@ -278,9 +280,10 @@ fn generation() -> Vec<contract::Operation> {
         }
         .tag("generation")
         .body::<FullStackRequest>()
-        .response::<GenerationJob>(202, "The job was queued; poll it by id.")
+        .response::<GenerationJob>(202, "The job was queued; poll it at the URL of the `Location` header.")
         .error(402, "The plan's monthly generations are used up.")
         .error(404, "`project_id` names no project of the user.")
+        .error(503, "Generation is not configured on this server; the problem names the variable to set.")
         .bearer()
         .rate_limit(RateLimit::per_minute(5)),
         op! {
@@ -291,6 +294,7 @@ fn generation() -> Vec<contract::Operation> {
         .path::<JobPath>()
         .response::<GenerationJob>(200, "The job.")
         .error(404, "No such job.")
+        .error(503, "Generation is not configured on this server; the problem names the variable to set.")
         .bearer()
         .rate_limit(RateLimit::per_minute(60)),
         op! {
@@ -306,7 +310,7 @@ fn generation() -> Vec<contract::Operation> {
         .path::<JobPath>()
         .event_stream::<JobEvent>(200, "The job's events, until it ends.")
         .error(404, "No such job.")
-        .error(503, "Generation is not configured on this server.")
+        .error(503, "Generation is not configured on this server; the problem names the variable to set.")
         .bearer()
         .rate_limit(RateLimit::per_minute(30)),
         op! {
@@ -316,6 +320,7 @@ fn generation() -> Vec<contract::Operation> {
         .tag("generation")
         .query::<JobListQuery>()
         .response::<Page<GenerationJob>>(200, "One page of jobs, newest first.")
+        .error(503, "Generation is not configured on this server; the problem names the variable to set.")
         .bearer()
         .rate_limit(RateLimit::per_minute(60)),
         op! {
@@ -327,6 +332,7 @@ fn generation() -> Vec<contract::Operation> {
         .response::<GenerationJob>(200, "The canceled job.")
         .error(404, "No such job.")
         .error(409, "The job has already ended.")
+        .error(503, "Generation is not configured on this server; the problem names the variable to set.")
         .bearer()
         .rate_limit(RateLimit::per_minute(30)),
         op! {
@@ -334,7 +340,9 @@ fn generation() -> Vec<contract::Operation> {
             get "/api/v2/generate/models" => list_models
         }
         .tag("generation")
-        .response::<ModelList>(200, "The model catalogue.")
+        .response::<ModelList>(200, "The model catalogue (cached; a stale copy while the provider is down).")
+        .error(502, "The model provider could not be reached and no catalogue is cached.")
+        .error(503, "Generation is not configured on this server; the problem names the variable to set.")
         .bearer()
         .etag(),
     ]

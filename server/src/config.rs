@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use contract_server::{InvalidCidr, ResponseValidation, TrustedProxies, UnknownResponseValidation};
 
+use crate::generation::{GenerationConfig, GenerationProviderConfig};
 use crate::payments::{PaymentsConfig, ProviderConfig, Retry, Secret};
 use crate::serve::ConnectionLimits;
 use crate::shared_store::{UnknownWhenDown, WhenDown};
@@ -42,6 +43,11 @@ pub struct Config {
     /// `PAYMENTS_MAX_RETRIES`, `PAYMENTS_RETRY_DELAY_MS`, `BILLING_WEBHOOK_SECRET`, `BILLING_PLANS`
     /// (see [`PaymentsConfig`]).
     pub payments: PaymentsConfig,
+    /// Generation: `GENERATION_BASE_URL`, `GENERATION_API_KEY`, `GENERATION_DEFAULT_MODEL`,
+    /// `GENERATION_CONCURRENCY`, `GENERATION_MAX_RUNNING_PER_USER`, `GENERATION_TIMEOUT_SECONDS`,
+    /// `GENERATION_MAX_RETRIES`, `GENERATION_RETRY_DELAY_MS`, `GENERATION_LEASE_SECONDS`,
+    /// `GENERATION_MODELS_TTL_SECONDS` (see [`GenerationConfig`]).
+    pub generation: GenerationConfig,
     /// `REDIS_URL` (`redis://HOST:PORT`): what several instances share (rate limits, the sign-in
     /// throttle, the read cache). Without it everything is kept in this process.
     pub redis_url: Option<String>,
@@ -108,6 +114,18 @@ pub enum ConfigError {
     RateLimitWhenDown { value: String, source: UnknownWhenDown },
     #[error("METRICS_ENABLED={value} is not `true` or `false`")]
     MetricsEnabled { value: String },
+    #[error("GENERATION_BASE_URL={value} is not a URL")]
+    GenerationBaseUrl { value: String, source: url::ParseError },
+    #[error("GENERATION_BASE_URL={value} is not an http(s) URL")]
+    GenerationScheme { value: String },
+    #[error("GENERATION_DEFAULT_MODEL={value} is not a model id such as openai/gpt-4o")]
+    GenerationDefaultModel { value: String },
+    #[error("{name}={value} is not a positive number")]
+    GenerationPositive { name: &'static str, value: String, source: ParseIntError },
+    #[error("GENERATION_MAX_RETRIES={value} is not a number of retries (0 to 10)")]
+    GenerationRetries { value: String },
+    #[error("GENERATION_RETRY_DELAY_MS={value} is not a number of milliseconds")]
+    GenerationRetryDelay { value: String, source: ParseIntError },
     #[error("BILLING_PLANS is not a JSON array of plans")]
     BillingPlans { source: serde_json::Error },
 }
@@ -174,6 +192,7 @@ impl Config {
             None => (random_secret(), true),
         };
         let payments = payments_from(&var)?;
+        let generation = generation_from(&var)?;
         let database_connections = match var("DATABASE_CONNECTIONS") {
             Some(value) => value
                 .parse::<u32>()
@@ -211,6 +230,7 @@ impl Config {
                 connections,
                 trusted_proxies,
                 payments,
+                generation,
                 redis_url: var("REDIS_URL"),
                 rate_limit_when_redis_down,
                 redis_key_prefix: var("REDIS_KEY_PREFIX").unwrap_or_else(|| "devora:".into()),
@@ -380,6 +400,65 @@ fn payments_from(var: &dyn Fn(&str) -> Option<String>) -> Result<PaymentsConfig,
     Ok(PaymentsConfig { provider, webhook_secret: var("BILLING_WEBHOOK_SECRET").map(Secret::new), plans })
 }
 
+/// Generation's variables (see [`Config::generation`]).
+fn generation_from(var: &dyn Fn(&str) -> Option<String>) -> Result<GenerationConfig, ConfigError> {
+    let mut config = GenerationConfig::default();
+    let positive = |name: &'static str| -> Result<Option<u64>, ConfigError> {
+        var(name)
+            .map(|value| {
+                value.parse::<NonZeroU64>().map(NonZeroU64::get).map_err(|source| ConfigError::GenerationPositive {
+                    name,
+                    value: value.clone(),
+                    source,
+                })
+            })
+            .transpose()
+    };
+    if let Some(model) = var("GENERATION_DEFAULT_MODEL") {
+        if !crate::generation::is_model_id(&model) {
+            return Err(ConfigError::GenerationDefaultModel { value: model });
+        }
+        config.default_model = model;
+    }
+    if let Some(n) = positive("GENERATION_CONCURRENCY")? {
+        config.concurrency = usize::try_from(n.min(1024)).unwrap_or(1024);
+    }
+    if let Some(n) = positive("GENERATION_MAX_RUNNING_PER_USER")? {
+        config.max_running_per_user = u32::try_from(n).unwrap_or(u32::MAX);
+    }
+    if let Some(seconds) = positive("GENERATION_LEASE_SECONDS")? {
+        config.lease = Duration::from_secs(seconds);
+    }
+    if let Some(seconds) = positive("GENERATION_MODELS_TTL_SECONDS")? {
+        config.models_ttl = Duration::from_secs(seconds);
+    }
+    let Some(key) = var("GENERATION_API_KEY") else { return Ok(config) };
+    let value = var("GENERATION_BASE_URL").unwrap_or_else(|| crate::generation::DEFAULT_BASE_URL.into());
+    let base_url =
+        url::Url::parse(&value).map_err(|source| ConfigError::GenerationBaseUrl { value: value.clone(), source })?;
+    if !matches!(base_url.scheme(), "http" | "https") {
+        return Err(ConfigError::GenerationScheme { value });
+    }
+    let mut provider = GenerationProviderConfig::new(base_url, Secret::new(key));
+    if let Some(seconds) = positive("GENERATION_TIMEOUT_SECONDS")? {
+        provider.timeout = Duration::from_secs(seconds);
+    }
+    if let Some(value) = var("GENERATION_MAX_RETRIES") {
+        provider.retry.retries = match value.parse::<u32>() {
+            Ok(retries) if retries <= 10 => retries,
+            _ => return Err(ConfigError::GenerationRetries { value }),
+        };
+    }
+    if let Some(value) = var("GENERATION_RETRY_DELAY_MS") {
+        let millis = value
+            .parse::<u64>()
+            .map_err(|source| ConfigError::GenerationRetryDelay { value: value.clone(), source })?;
+        provider.retry.first_delay = Duration::from_millis(millis);
+    }
+    config.provider = Some(provider);
+    Ok(config)
+}
+
 /// 32 random bytes.
 pub fn random_secret() -> Vec<u8> {
     use rand::RngCore;
@@ -395,6 +474,41 @@ mod tests {
     fn payments(vars: &[(&str, &str)]) -> Result<PaymentsConfig, ConfigError> {
         let vars: Vec<(String, String)> = vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
         payments_from(&|name: &str| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
+    }
+
+    fn generation(vars: &[(&str, &str)]) -> Result<GenerationConfig, ConfigError> {
+        let vars: Vec<(String, String)> = vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        generation_from(&|name: &str| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
+    }
+
+    #[test]
+    fn generation_variables() {
+        let unconfigured = generation(&[]).expect("no variables is fine");
+        assert!(unconfigured.provider.is_none());
+        assert_eq!((unconfigured.concurrency, unconfigured.max_running_per_user), (2, 2));
+        assert_eq!(unconfigured.models_ttl, Duration::from_secs(6 * 3600));
+        let real = generation(&[("GENERATION_API_KEY", "k")]).expect("OpenRouter by default");
+        assert_eq!(real.provider.expect("configured").base_url.as_str(), "https://openrouter.ai/api/v1");
+        let configured = generation(&[
+            ("GENERATION_API_KEY", "sk-or"),
+            ("GENERATION_BASE_URL", "http://127.0.0.1:9104/v1"),
+            ("GENERATION_DEFAULT_MODEL", "fake/echo"),
+            ("GENERATION_CONCURRENCY", "4"),
+            ("GENERATION_MAX_RUNNING_PER_USER", "1"),
+            ("GENERATION_MAX_RETRIES", "1"),
+            ("GENERATION_RETRY_DELAY_MS", "5"),
+        ])
+        .expect("valid");
+        assert_eq!((configured.concurrency, configured.max_running_per_user), (4, 1));
+        assert_eq!(configured.default_model, "fake/echo");
+        let provider = configured.provider.expect("configured");
+        assert_eq!(provider.retry, Retry { retries: 1, first_delay: Duration::from_millis(5) });
+        assert_eq!(format!("{:?}", provider.api_key), "Secret(..)", "never shown");
+        let error = |vars: &[(&str, &str)]| generation(vars).expect_err("refused").to_string();
+        assert!(error(&[("GENERATION_CONCURRENCY", "0")]).contains("GENERATION_CONCURRENCY=0"));
+        assert!(error(&[("GENERATION_DEFAULT_MODEL", "gpt")]).contains("GENERATION_DEFAULT_MODEL=gpt"));
+        assert!(error(&[("GENERATION_API_KEY", "k"), ("GENERATION_BASE_URL", "ftp://x")]).contains("http(s)"));
+        assert!(error(&[("GENERATION_API_KEY", "k"), ("GENERATION_MAX_RETRIES", "11")]).contains("=11"));
     }
 
     #[test]

@@ -23,6 +23,9 @@ pub enum ApiError {
     /// The billing webhook's method ran without the layer that keeps its raw body.
     #[error("the webhook's raw body was not kept (the billing router lacks its layer)")]
     RawBodyMissing,
+    /// A stored value is none the server writes (the database's checks should have refused it).
+    #[error("a stored {0} is unreadable")]
+    StoredValue(&'static str),
     /// A row written a moment ago cannot be read back.
     #[error("the {0} just written cannot be read back")]
     Vanished(&'static str),

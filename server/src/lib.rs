@@ -1,8 +1,11 @@
 //! The Devora API v2 server: implements the generated traits (`api-server`) on SQLite.
 //!
-//! Mounted tags: auth, projects, billing, admin, meta. Generation is separate work; OAuth answers
-//! `503` until a provider is configured ([`oauth::Providers`]), and billing's provider-backed
-//! operations until `PAYMENTS_API_KEY` is set ([`payments`]).
+//! Mounted tags: auth, projects, generation, billing, admin, meta. OAuth answers `503` until a
+//! provider is configured ([`oauth::Providers`]), billing's provider-backed operations until
+//! `PAYMENTS_API_KEY` is set ([`payments`]), and every generation operation until
+//! `GENERATION_API_KEY` is set ([`generation`]). Generation jobs are queued in the database and run
+//! by a bounded worker pool of each server process ([`jobs`]); their progress events are read with
+//! [`App::job_events`].
 
 pub mod auth;
 pub mod cache;
@@ -10,6 +13,8 @@ pub mod config;
 pub mod db;
 mod docs;
 pub mod error;
+pub mod generation;
+pub mod jobs;
 pub mod mailer;
 pub mod metrics;
 pub mod oauth;
@@ -48,6 +53,9 @@ pub struct App {
     pub providers: oauth::Providers,
     /// The payment provider (`None` until `PAYMENTS_API_KEY` is set).
     pub payments: Option<Arc<dyn providers::PaymentProvider>>,
+    /// Generation's provider and this process's job workers (`None` until `GENERATION_API_KEY`
+    /// is set).
+    pub generation: Option<Arc<jobs::Jobs>>,
     pub config: Config,
     pub login_throttle: throttle::LoginThrottle,
     /// Redis, when `REDIS_URL` is set.
@@ -72,6 +80,8 @@ pub enum StartError {
     ContractShape,
     #[error("the payment provider's HTTP client cannot be built")]
     PaymentsClient(#[source] reqwest::Error),
+    #[error("the model provider's HTTP client cannot be built")]
+    GenerationClient(#[source] reqwest::Error),
     #[error(transparent)]
     Redis(#[from] shared_store::InvalidRedisUrl),
     #[error("the routers cannot be built")]
@@ -105,7 +115,15 @@ pub async fn build(
             as Arc<dyn providers::PaymentProvider>),
         None => None,
     };
-    let docs_html = docs::render(&openapi_json, &provider_statuses(&config, &providers, payments.is_some()));
+    let generation = match &config.generation.provider {
+        Some(provider) => {
+            let client = generation::OpenAiClient::new(provider).map_err(StartError::GenerationClient)?;
+            Some(Arc::new(jobs::Jobs::new(Arc::new(client), config.generation.clone())))
+        }
+        None => None,
+    };
+    let statuses = provider_statuses(&config, &providers, payments.is_some(), generation.is_some());
+    let docs_html = docs::render(&openapi_json, &statuses);
     let shared = match &config.redis_url {
         Some(url) => Some(shared_store::SharedStore::connect(url, &config.redis_key_prefix).await?),
         None => None,
@@ -123,6 +141,7 @@ pub async fn build(
         mailer,
         providers,
         payments,
+        generation,
         config: config.clone(),
         login_throttle,
         shared: shared.clone(),
@@ -132,6 +151,7 @@ pub async fn build(
         openapi_json,
         docs_html,
     });
+    jobs::spawn_workers(&app);
     let core = Core::new(authenticator, config.body_limit)
         .with_response_validation(config.response_validation)
         .with_trusted_proxies(config.trusted_proxies.clone());
@@ -144,11 +164,25 @@ pub async fn build(
     let contract = StartError::Router;
     let mut router = Router::new();
     if config.metrics {
-        router = router.route("/metrics", axum::routing::get(metrics::serve).with_state(metrics.clone()));
+        let app = app.clone();
+        let scrape = move || async move {
+            // The queue is the database's (every process's jobs): counted at each scrape.
+            match app.queued_jobs().await {
+                Ok(depth) => app.metrics.set_queue_depth(depth),
+                Err(error) => tracing::warn!(%error, "the generation queue cannot be counted for /metrics"),
+            }
+            metrics::serve(axum::extract::State(app.metrics.clone())).await
+        };
+        router = router.route("/metrics", axum::routing::get(scrape));
     }
     let router = router
         .merge(api_server::auth_router(app.clone(), core.clone()).map_err(contract)?)
         .merge(api_server::projects_router(app.clone(), core.clone()).map_err(contract)?)
+        .merge(
+            api_server::generation_router(app.clone(), core.clone())
+                .map_err(contract)?
+                .layer(axum::middleware::from_fn(services::generation::set_location)),
+        )
         .merge(
             api_server::billing_router(app.clone(), core.clone())
                 .map_err(contract)?
@@ -184,7 +218,12 @@ pub async fn build(
 }
 
 /// Which providers are configured, for the docs page.
-fn provider_statuses(config: &Config, oauth: &oauth::Providers, payments: bool) -> Vec<docs::ProviderStatus> {
+fn provider_statuses(
+    config: &Config,
+    oauth: &oauth::Providers,
+    payments: bool,
+    generation: bool,
+) -> Vec<docs::ProviderStatus> {
     use schemas::auth::OAuthProvider;
     let sign_in = |provider: OAuthProvider, name: &'static str| docs::ProviderStatus {
         name,
@@ -206,6 +245,13 @@ fn provider_statuses(config: &Config, oauth: &oauth::Providers, payments: bool) 
             serves: "billing_webhook",
             configured: config.payments.webhook_secret.is_some(),
             variables: vec!["BILLING_WEBHOOK_SECRET"],
+        },
+        docs::ProviderStatus {
+            name: "Generation (OpenAI-compatible, such as OpenRouter)",
+            serves: "generate_simple, generate_agentic, generate_fullstack, get_generation_job, \
+                     list_generation_jobs, cancel_generation_job, list_models",
+            configured: generation,
+            variables: vec!["GENERATION_API_KEY", "GENERATION_BASE_URL"],
         },
     ]
 }

@@ -132,7 +132,7 @@ async fn serve() -> ExitCode {
                 return ExitCode::from(2);
             }
         };
-    let (router, _) = match server::build(config, None, providers).await {
+    let (router, app) = match server::build(config, None, providers).await {
         Ok(built) => built,
         Err(error) => {
             eprintln!("error: cannot start: {}", contract_server::sources(&error));
@@ -148,6 +148,14 @@ async fn serve() -> ExitCode {
     };
     tracing::info!(%address, %database, ?limits, "Devora API listening; docs at http://{address}/api/v2/docs");
     server::serve(listener, router, &limits, shutdown()).await;
+    match app.release_jobs().await {
+        Ok(0) => {}
+        Ok(released) => tracing::info!(released, "generation jobs in progress put back in the queue"),
+        Err(error) => tracing::error!(
+            error = &error as &dyn std::error::Error,
+            "generation jobs in progress could not be put back in the queue; they will be after their lease"
+        ),
+    }
     tracing::info!("stopped");
     ExitCode::SUCCESS
 }

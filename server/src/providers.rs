@@ -1,7 +1,7 @@
 //! The seams for the external providers of the billing and generation tags. Each provider is a
 //! trait whose HTTP implementation has a configurable base URL, so that tests run it against a fake
-//! server on 127.0.0.1 (`fake-providers`). Payments are served ([`crate::payments`]); generation is
-//! not mounted yet (a separate issue). OAuth's seam is [`crate::oauth`].
+//! server on 127.0.0.1 (`fake-providers`). Payments are served by [`crate::payments`], generation by
+//! [`crate::generation`] (any OpenAI-compatible API). OAuth's seam is [`crate::oauth`].
 //!
 //! Payments: checkout and portal sessions, invoices. The webhook's HMAC-SHA256 signature, the
 //! timestamp window and the once-only processing of event ids stay in the server (they guard the
@@ -75,11 +75,14 @@ pub struct CompletionRequest<'a> {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Completion {
     pub text: String,
+    /// The files `text` carries, in the convention of [`crate::generation::FILE_CONVENTION`]
+    /// (parsed by [`crate::generation::parse_files`]).
     pub files: Vec<GeneratedFile>,
     pub usage: TokenUsage,
 }
 
-/// An LLM provider (OpenRouter-like).
+/// An LLM provider (OpenRouter-like). [`crate::generation::OpenAiClient`] speaks the OpenAI wire
+/// format. Both calls retry what can be retried; an `Err` is final.
 pub trait GenerationProvider: Send + Sync + 'static {
     fn models(&self) -> BoxFuture<'_, Result<Vec<ModelInfo>, ProviderError>>;
     fn complete<'a>(&'a self, request: CompletionRequest<'a>) -> BoxFuture<'a, Result<Completion, ProviderError>>;

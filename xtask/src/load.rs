@@ -78,7 +78,6 @@ fn spawn(root: &Path, validation: &str, variables: &[(&str, &str)]) -> Result<(S
 
 /// Makes a user, a project and its files to read on the server at `address`.
 fn seed(server: Server, address: SocketAddr, dir: PathBuf) -> Result<Target> {
-
     let account = r#"{"email":"load@example.com","password":"Sup3rSecret"}"#;
     http::expect_json(address, "POST", "/api/v2/auth/register", &[], Some(account))?;
     let login = http::expect_json(address, "POST", "/api/v2/auth/login", &[], Some(account))?;

@@ -3994,7 +3994,7 @@ impl<E: ::contract_server::InternalError> ::core::convert::From<E> for DocsRespo
 /// The answers of `generate_agentic`: exactly the statuses the contract declares for it.
 #[derive(Debug)]
 pub enum GenerateAgenticResponse {
-    /// 202: The job was queued; poll it by id.
+    /// 202: The job was queued; poll it at the URL of the `Location` header.
     Accepted(::schemas::generation::GenerationJob),
     /// 400: The body is not valid JSON.
     BadRequest(::schemas::common::Problem),
@@ -4014,6 +4014,8 @@ pub enum GenerateAgenticResponse {
     TooManyRequests(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::schemas::common::Problem),
+    /// 503: Generation is not configured on this server; the problem names the variable to set.
+    ServiceUnavailable(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for GenerateAgenticResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -4045,6 +4047,9 @@ impl ::contract_server::IntoReply for GenerateAgenticResponse {
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
+            }
+            Self::ServiceUnavailable(problem) => {
+                ::contract_server::Reply::problem(503u16, &problem)
             }
         }
     }
@@ -4177,6 +4182,20 @@ impl GenerateAgenticResponse {
             ),
         )
     }
+    /** 503: Generation is not configured on this server; the problem names the variable to set.
+
+ The contract's problem with `status: 503`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+    pub fn service_unavailable(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::ServiceUnavailable(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                503u16,
+                ::contract_server::reason_phrase(503u16),
+                detail.into(),
+            ),
+        )
+    }
 }
 impl<E: ::contract_server::InternalError> ::core::convert::From<E>
 for GenerateAgenticResponse {
@@ -4189,7 +4208,7 @@ for GenerateAgenticResponse {
 /// The answers of `generate_fullstack`: exactly the statuses the contract declares for it.
 #[derive(Debug)]
 pub enum GenerateFullstackResponse {
-    /// 202: The job was queued; poll it by id.
+    /// 202: The job was queued; poll it at the URL of the `Location` header.
     Accepted(::schemas::generation::GenerationJob),
     /// 400: The body is not valid JSON.
     BadRequest(::schemas::common::Problem),
@@ -4209,6 +4228,8 @@ pub enum GenerateFullstackResponse {
     TooManyRequests(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::schemas::common::Problem),
+    /// 503: Generation is not configured on this server; the problem names the variable to set.
+    ServiceUnavailable(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for GenerateFullstackResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -4240,6 +4261,9 @@ impl ::contract_server::IntoReply for GenerateFullstackResponse {
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
+            }
+            Self::ServiceUnavailable(problem) => {
+                ::contract_server::Reply::problem(503u16, &problem)
             }
         }
     }
@@ -4372,6 +4396,20 @@ impl GenerateFullstackResponse {
             ),
         )
     }
+    /** 503: Generation is not configured on this server; the problem names the variable to set.
+
+ The contract's problem with `status: 503`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+    pub fn service_unavailable(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::ServiceUnavailable(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                503u16,
+                ::contract_server::reason_phrase(503u16),
+                detail.into(),
+            ),
+        )
+    }
 }
 impl<E: ::contract_server::InternalError> ::core::convert::From<E>
 for GenerateFullstackResponse {
@@ -4394,6 +4432,8 @@ pub enum ListGenerationJobsResponse {
     TooManyRequests(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::schemas::common::Problem),
+    /// 503: Generation is not configured on this server; the problem names the variable to set.
+    ServiceUnavailable(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for ListGenerationJobsResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -4410,6 +4450,9 @@ impl ::contract_server::IntoReply for ListGenerationJobsResponse {
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
+            }
+            Self::ServiceUnavailable(problem) => {
+                ::contract_server::Reply::problem(503u16, &problem)
             }
         }
     }
@@ -4474,6 +4517,20 @@ impl ListGenerationJobsResponse {
             ),
         )
     }
+    /** 503: Generation is not configured on this server; the problem names the variable to set.
+
+ The contract's problem with `status: 503`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+    pub fn service_unavailable(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::ServiceUnavailable(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                503u16,
+                ::contract_server::reason_phrase(503u16),
+                detail.into(),
+            ),
+        )
+    }
 }
 impl<E: ::contract_server::InternalError> ::core::convert::From<E>
 for ListGenerationJobsResponse {
@@ -4498,6 +4555,8 @@ pub enum GetGenerationJobResponse {
     TooManyRequests(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::schemas::common::Problem),
+    /// 503: Generation is not configured on this server; the problem names the variable to set.
+    ServiceUnavailable(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for GetGenerationJobResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -4517,6 +4576,9 @@ impl ::contract_server::IntoReply for GetGenerationJobResponse {
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
+            }
+            Self::ServiceUnavailable(problem) => {
+                ::contract_server::Reply::problem(503u16, &problem)
             }
         }
     }
@@ -4593,6 +4655,20 @@ impl GetGenerationJobResponse {
             ),
         )
     }
+    /** 503: Generation is not configured on this server; the problem names the variable to set.
+
+ The contract's problem with `status: 503`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+    pub fn service_unavailable(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::ServiceUnavailable(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                503u16,
+                ::contract_server::reason_phrase(503u16),
+                detail.into(),
+            ),
+        )
+    }
 }
 impl<E: ::contract_server::InternalError> ::core::convert::From<E>
 for GetGenerationJobResponse {
@@ -4619,6 +4695,8 @@ pub enum CancelGenerationJobResponse {
     TooManyRequests(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::schemas::common::Problem),
+    /// 503: Generation is not configured on this server; the problem names the variable to set.
+    ServiceUnavailable(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for CancelGenerationJobResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -4641,6 +4719,9 @@ impl ::contract_server::IntoReply for CancelGenerationJobResponse {
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
+            }
+            Self::ServiceUnavailable(problem) => {
+                ::contract_server::Reply::problem(503u16, &problem)
             }
         }
     }
@@ -4729,6 +4810,20 @@ impl CancelGenerationJobResponse {
             ),
         )
     }
+    /** 503: Generation is not configured on this server; the problem names the variable to set.
+
+ The contract's problem with `status: 503`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+    pub fn service_unavailable(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::ServiceUnavailable(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                503u16,
+                ::contract_server::reason_phrase(503u16),
+                detail.into(),
+            ),
+        )
+    }
 }
 impl<E: ::contract_server::InternalError> ::core::convert::From<E>
 for CancelGenerationJobResponse {
@@ -4753,7 +4848,7 @@ pub enum StreamGenerationJobResponse {
     TooManyRequests(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::schemas::common::Problem),
-    /// 503: Generation is not configured on this server.
+    /// 503: Generation is not configured on this server; the problem names the variable to set.
     ServiceUnavailable(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for StreamGenerationJobResponse {
@@ -4853,7 +4948,7 @@ impl StreamGenerationJobResponse {
             ),
         )
     }
-    /** 503: Generation is not configured on this server.
+    /** 503: Generation is not configured on this server; the problem names the variable to set.
 
  The contract's problem with `status: 503`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn service_unavailable(
@@ -4879,12 +4974,16 @@ for StreamGenerationJobResponse {
 /// The answers of `list_models`: exactly the statuses the contract declares for it.
 #[derive(Debug)]
 pub enum ListModelsResponse {
-    /// 200: The model catalogue.
+    /// 200: The model catalogue (cached; a stale copy while the provider is down).
     Ok(::schemas::generation::ModelList),
     /// 401: The bearer token is missing, malformed, expired or revoked.
     Unauthorized(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::schemas::common::Problem),
+    /// 502: The model provider could not be reached and no catalogue is cached.
+    BadGateway(::schemas::common::Problem),
+    /// 503: Generation is not configured on this server; the problem names the variable to set.
+    ServiceUnavailable(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for ListModelsResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -4895,6 +4994,12 @@ impl ::contract_server::IntoReply for ListModelsResponse {
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
+            }
+            Self::BadGateway(problem) => {
+                ::contract_server::Reply::problem(502u16, &problem)
+            }
+            Self::ServiceUnavailable(problem) => {
+                ::contract_server::Reply::problem(503u16, &problem)
             }
         }
     }
@@ -4931,6 +5036,34 @@ impl ListModelsResponse {
             ),
         )
     }
+    /** 502: The model provider could not be reached and no catalogue is cached.
+
+ The contract's problem with `status: 502`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+    pub fn bad_gateway(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::BadGateway(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                502u16,
+                ::contract_server::reason_phrase(502u16),
+                detail.into(),
+            ),
+        )
+    }
+    /** 503: Generation is not configured on this server; the problem names the variable to set.
+
+ The contract's problem with `status: 503`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+    pub fn service_unavailable(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::ServiceUnavailable(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                503u16,
+                ::contract_server::reason_phrase(503u16),
+                detail.into(),
+            ),
+        )
+    }
 }
 impl<E: ::contract_server::InternalError> ::core::convert::From<E>
 for ListModelsResponse {
@@ -4943,7 +5076,7 @@ for ListModelsResponse {
 /// The answers of `generate_simple`: exactly the statuses the contract declares for it.
 #[derive(Debug)]
 pub enum GenerateSimpleResponse {
-    /// 202: The job was queued; poll it by id.
+    /// 202: The job was queued; poll it at the URL of the `Location` header.
     Accepted(::schemas::generation::GenerationJob),
     /// 400: The body is not valid JSON.
     BadRequest(::schemas::common::Problem),
@@ -4963,6 +5096,8 @@ pub enum GenerateSimpleResponse {
     TooManyRequests(::schemas::common::Problem),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::schemas::common::Problem),
+    /// 503: Generation is not configured on this server; the problem names the variable to set.
+    ServiceUnavailable(::schemas::common::Problem),
 }
 impl ::contract_server::IntoReply for GenerateSimpleResponse {
     fn into_reply(self) -> ::contract_server::Reply {
@@ -4994,6 +5129,9 @@ impl ::contract_server::IntoReply for GenerateSimpleResponse {
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
+            }
+            Self::ServiceUnavailable(problem) => {
+                ::contract_server::Reply::problem(503u16, &problem)
             }
         }
     }
@@ -5122,6 +5260,20 @@ impl GenerateSimpleResponse {
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 500u16,
                 ::contract_server::reason_phrase(500u16),
+                detail.into(),
+            ),
+        )
+    }
+    /** 503: Generation is not configured on this server; the problem names the variable to set.
+
+ The contract's problem with `status: 503`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+    pub fn service_unavailable(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::ServiceUnavailable(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                503u16,
+                ::contract_server::reason_phrase(503u16),
                 detail.into(),
             ),
         )

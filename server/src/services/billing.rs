@@ -99,7 +99,7 @@ struct CheckoutRow {
     expires_at: DateTime<Utc>,
 }
 
-fn plan_id(text: &str) -> Option<PlanId> {
+pub(crate) fn plan_id(text: &str) -> Option<PlanId> {
     match text {
         "free" => Some(PlanId::Free),
         "pro" => Some(PlanId::Pro),

@@ -3,6 +3,7 @@
 mod admin;
 mod auth;
 pub(crate) mod billing;
+pub(crate) mod generation;
 mod listing;
 mod meta;
 mod projects;

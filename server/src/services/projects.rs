@@ -151,7 +151,7 @@ impl App {
         }))
     }
 
-    async fn owns(&self, owner: &str, id: Uuid) -> Result<bool, sqlx::Error> {
+    pub(crate) async fn owns(&self, owner: &str, id: Uuid) -> Result<bool, sqlx::Error> {
         let found: Option<(i32,)> = on_db!(&self.db, pool => {
             sqlx::query_as(sql(pool, "SELECT 1 FROM projects WHERE id = ? AND owner_id = ?"))
                 .bind(id.to_string())
@@ -160,6 +160,39 @@ impl App {
                 .await
         })?;
         Ok(found.is_some())
+    }
+
+    /// Writes a file into a project (created or replaced) and touches the project; a project
+    /// deleted meanwhile is a foreign-key violation. The caller checks ownership and the limits
+    /// (`FileName`, [`FileUpsert::MAX_CONTENT_BYTES`]).
+    pub(crate) async fn upsert_file(
+        &self,
+        project: Uuid,
+        name: &str,
+        content: &str,
+        language: Option<&str>,
+    ) -> Result<(), sqlx::Error> {
+        let now = Utc::now();
+        on_db!(&self.db, pool => {
+            sqlx::query(sql(
+                pool,
+                "INSERT INTO files (project_id, name, content, language, size, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (project_id, name) DO UPDATE SET content = excluded.content, language = excluded.language, size = excluded.size, updated_at = excluded.updated_at",
+            ))
+            .bind(project.to_string())
+            .bind(name)
+            .bind(content)
+            .bind(language)
+            .bind(content.len() as i64)
+            .bind(now)
+            .execute(pool)
+            .await?;
+            sqlx::query(sql(pool, "UPDATE projects SET updated_at = ? WHERE id = ?"))
+                .bind(now)
+                .bind(project.to_string())
+                .execute(pool)
+                .await
+                .map(|_| ())
+        })
     }
 
     async fn file(&self, project: Uuid, name: &str) -> Result<Option<ProjectFile>, sqlx::Error> {
@@ -350,27 +383,8 @@ impl Projects for App {
             if body.content.len() > FileUpsert::MAX_CONTENT_BYTES {
                 return Ok(too_many_bytes(body.content.len()));
             }
-            let now = Utc::now();
             let stored = async {
-                on_db!(&self.db, pool => {
-                    sqlx::query(sql(
-                        pool,
-                        "INSERT INTO files (project_id, name, content, language, size, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (project_id, name) DO UPDATE SET content = excluded.content, language = excluded.language, size = excluded.size, updated_at = excluded.updated_at",
-                    ))
-                    .bind(path.project_id.to_string())
-                    .bind(&path.file_name.0)
-                    .bind(&body.content)
-                    .bind(&body.language)
-                    .bind(body.content.len() as i64)
-                    .bind(now)
-                    .execute(pool)
-                    .await?;
-                    sqlx::query(sql(pool, "UPDATE projects SET updated_at = ? WHERE id = ?"))
-                        .bind(now)
-                        .bind(path.project_id.to_string())
-                        .execute(pool)
-                        .await.map(|done| done.rows_affected())
-                })?;
+                self.upsert_file(path.project_id, &path.file_name.0, &body.content, body.language.as_deref()).await?;
                 self.file(path.project_id, &path.file_name.0).await
             };
             let stored = stored.await;

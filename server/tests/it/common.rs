@@ -10,6 +10,8 @@ pub struct TestServer {
     pub base: String,
     /// The server's database (`sqlite://…`), for tools run beside it.
     pub database_url: String,
+    /// Where its keys go in the shared Redis (when [`REDIS`] is set).
+    pub redis_key_prefix: String,
     pub address: SocketAddr,
     pub app: Arc<server::App>,
     dir: std::path::PathBuf,
@@ -100,11 +102,55 @@ async fn start_with(
     providers: server::oauth::Providers,
     payments: server::payments::PaymentsConfig,
 ) -> TestServer {
-    let dir = std::env::temp_dir().join(format!("devora-test-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let database_url = match std::env::var(POSTGRES) {
-        Ok(cluster) => fresh_postgres_database(&cluster).await,
-        Err(_) => format!("sqlite://{}", dir.join("test.db").display()),
+    let setup = Setup { body_limit, limits, providers, payments, ..Setup::default() };
+    start_setup(setup, None).await
+}
+
+/// Everything a test server can be started with.
+pub struct Setup {
+    pub body_limit: usize,
+    pub limits: server::ConnectionLimits,
+    pub providers: server::oauth::Providers,
+    pub payments: server::payments::PaymentsConfig,
+    pub generation: server::generation::GenerationConfig,
+}
+
+impl Default for Setup {
+    fn default() -> Self {
+        Self {
+            body_limit: 64 * 1024,
+            limits: server::ConnectionLimits::default(),
+            providers: Default::default(),
+            payments: Default::default(),
+            generation: Default::default(),
+        }
+    }
+}
+
+/// Starts a server as `setup` says, on a fresh database, or on the database of `sharing` (a
+/// second process of the same deployment, or the same one restarted).
+pub async fn start_setup(setup: Setup, sharing: Option<&TestServer>) -> TestServer {
+    let Setup { body_limit, limits, providers, payments, generation } = setup;
+    // A second process of one deployment shares its Redis keys too.
+    let redis_key_prefix = match sharing {
+        Some(other) => other.redis_key_prefix.clone(),
+        None => format!("test-{}:", uuid::Uuid::new_v4().simple()),
+    };
+    let (dir, database_url) = match sharing {
+        Some(other) => {
+            // The first server owns the directory; this one's is a fresh empty one.
+            let dir = std::env::temp_dir().join(format!("devora-test-{}", uuid::Uuid::new_v4()));
+            (dir, other.database_url.clone())
+        }
+        None => {
+            let dir = std::env::temp_dir().join(format!("devora-test-{}", uuid::Uuid::new_v4()));
+            std::fs::create_dir_all(&dir).expect("temp dir");
+            let database_url = match std::env::var(POSTGRES) {
+                Ok(cluster) => fresh_postgres_database(&cluster).await,
+                Err(_) => format!("sqlite://{}", dir.join("test.db").display()),
+            };
+            (dir, database_url)
+        }
     };
     let config = server::Config {
         address: "127.0.0.1:0".parse().expect("address"),
@@ -118,17 +164,18 @@ async fn start_with(
         connections: limits,
         trusted_proxies: contract_server::TrustedProxies::default(),
         payments,
+        generation,
         redis_url: std::env::var(REDIS).ok(),
         rate_limit_when_redis_down: Default::default(),
-        // Test servers share one Redis: each counts and caches apart.
-        redis_key_prefix: format!("test-{}:", uuid::Uuid::new_v4().simple()),
+        // Test servers share one Redis: each deployment counts and caches apart.
+        redis_key_prefix: redis_key_prefix.clone(),
         metrics: false,
     };
     let (router, app) = server::build(config, None, providers).await.expect("server builds");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
     let address = listener.local_addr().expect("address");
     tokio::spawn(async move { server::serve(listener, router, &limits, std::future::pending()).await });
-    TestServer { base: format!("http://{address}"), address, database_url, app, dir }
+    TestServer { base: format!("http://{address}"), address, database_url, redis_key_prefix, app, dir }
 }
 
 /// The logs of one test's thread (a `#[tokio::test]` runtime runs the server on the test's own

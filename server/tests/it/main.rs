@@ -1,6 +1,6 @@
 //! The server's integration tests, one binary: end to end through the generated Rust client and
 //! the generated TypeScript client, billing against the fake Stripe of `fake-providers`
-//! (`billing`), raw requests the typed clients cannot send (`input_errors`),
+//! (`billing`), generation jobs against its OpenAI-compatible fake (`generation`), raw requests the typed clients cannot send (`input_errors`),
 //! sessions that end and per-account limits (`sessions`), what an operator sees (`operator`), rate
 //! limits behind a reverse proxy (`proxies`), sign-in with Google and GitHub against the fakes of
 //! `fake-providers` (`oauth`), the connection limits that keep slow clients from
@@ -11,6 +11,7 @@ mod billing;
 mod common;
 mod compile_fail;
 mod e2e;
+mod generation;
 mod input_errors;
 mod instances;
 mod migrations;
