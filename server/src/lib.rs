@@ -1,4 +1,6 @@
-//! The Devora API v2 server: implements the generated traits (`api-server`) on SQLite.
+//! The Devora API v2 server: implements the generated traits (`api-server`) on SQLite or
+//! PostgreSQL ([`db`]), with Redis for what several instances share when configured
+//! ([`shared_store`], [`cache`]).
 //!
 //! Mounted tags: auth, projects, generation, billing, admin, meta. OAuth answers `503` until a
 //! provider is configured ([`oauth::Providers`]), billing's provider-backed operations until

@@ -8,6 +8,7 @@
 
 mod bench;
 mod conformance;
+mod demo;
 mod exit;
 mod http;
 mod load;
@@ -56,6 +57,9 @@ enum Task {
     /// Run schemathesis alone against a server built by `cargo build -p server -p fake-providers`
     /// (one step of `test`).
     Schemathesis,
+    /// Run the server with every provider (payments, OAuth, generation) wired to the fakes of
+    /// `fake-providers`, until Ctrl-C.
+    Demo,
     /// Start a throw-away PostgreSQL and Redis on loopback ports (installing Debian's packages
     /// if missing), print the server variables that point at them, and stop both on Enter.
     Services,
@@ -83,6 +87,7 @@ fn main() -> ExitCode {
         Task::Conformance { suite, format_assertion, min_passed } => {
             conformance::run(&root, suite.as_deref(), format_assertion, min_passed, &mut out)
         }
+        Task::Demo => demo::run(&root, &mut out).map(|()| ExitCode::SUCCESS),
         Task::Services => test_services::serve_until_enter(&mut out).map(|()| ExitCode::SUCCESS),
         Task::Bench { iterations, case } => bench::run(&root, iterations, case, &mut out),
     };

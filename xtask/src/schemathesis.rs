@@ -102,7 +102,7 @@ pub fn run(root: &Path, venv: &Path, store: &Store, out: &mut dyn Write) -> Resu
 
 /// Starts `fake-providers` with every fake on a free loopback port, and reads the server variables
 /// it prints (`export NAME=VALUE` lines, up to the one that says how to stop it).
-fn start_fakes(root: &Path) -> Result<(Child, Vec<(String, String)>)> {
+pub fn start_fakes(root: &Path) -> Result<(Child, Vec<(String, String)>)> {
     let binary = root.join("target/debug/fake-providers");
     if !binary.exists() {
         bail!("{} is missing: build it first (`cargo build -p fake-providers`)", binary.display());

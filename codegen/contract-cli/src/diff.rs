@@ -272,10 +272,13 @@ mod tests {
         // Nothing changed in the first; the second is new.
         let (code, out) = run_diff(&root, &targets, &args("git:HEAD", None, Format::Text, FailOn::Breaking));
         assert_eq!(code.expect("runs"), ExitCode::SUCCESS, "{out}");
+        let version = fixture::contract().info.version;
         assert_eq!(
             out,
-            "== first: openapi.yaml ==\ncontract diff: 0 breaking, 0 warnings, 0 info (1.2.0 → 1.2.0)\n\n\
-             == second: second/openapi.yaml ==\n`second/openapi.yaml` is not in `HEAD`: nothing to compare\n"
+            format!(
+                "== first: openapi.yaml ==\ncontract diff: 0 breaking, 0 warnings, 0 info ({version} → {version})\n\n\
+                 == second: second/openapi.yaml ==\n`second/openapi.yaml` is not in `HEAD`: nothing to compare\n"
+            )
         );
 
         // The first loses an operation: a breaking change, exit 3.
