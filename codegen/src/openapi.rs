@@ -30,9 +30,10 @@ const RATE_LIMIT_HEADERS: &[(&str, &str)] = &[
 ];
 
 /// What the description of an event-stream response adds: how to read the stream.
-const EVENT_STREAM_NOTE: &str = "Server-Sent Events (`text/event-stream`): the `data` of each event is one JSON value of \
-     the schema (OpenAPI 3.2's `itemSchema`; `x-event-stream` here), its `id` what `Last-Event-ID` resumes after. \
-     The stream ends when the server closes it; a dropped connection may be resumed.";
+const EVENT_STREAM_NOTE: &str = "Server-Sent Events (`text/event-stream`): the schema is one event (`id`, `event`, \
+     `data`, `retry`, as OpenAPI 3.2's `itemSchema` describes them), whose `data` is one JSON value of the type \
+     `x-event-stream` names; its `id` is what `Last-Event-ID` resumes after. The stream ends when the server \
+     closes it; a dropped connection may be resumed.";
 
 struct Emitter<'a> {
     model: &'a Model,
@@ -283,13 +284,31 @@ impl Emitter<'_> {
         Value::Object(out)
     }
 
-    /// A body's content. An event stream's `schema` is the `data` of ONE event (OpenAPI 3.2 would
-    /// call it `itemSchema`; 3.0 and 3.1 have no word for it), which `x-event-stream` says.
+    /// A body's content. An event stream's `schema` is ONE event as the wire carries it (what
+    /// OpenAPI 3.2 calls `itemSchema`, and how tools such as schemathesis read a 3.1 stream's
+    /// schema): its `data` a string holding one JSON value of the event type (`contentSchema` in
+    /// 3.1; 3.0 has no such keyword), which `x-event-stream` also names for every version.
     fn content(&self, body: &Body) -> Value {
         if body.is_event_stream() {
+            let event_type = self.schema(&body.schema);
+            let mut data = json!({ "type": "string", "description": "One JSON value of the event type." });
+            if self.version == Version::V3_1 {
+                data["contentMediaType"] = "application/json".into();
+                data["contentSchema"] = event_type.clone();
+            }
+            let envelope = json!({
+                "type": "object",
+                "required": ["data"],
+                "properties": {
+                    "id": { "type": "string", "description": "Sent back as `Last-Event-ID` to resume after this event." },
+                    "event": { "type": "string" },
+                    "data": data,
+                    "retry": { "type": "integer", "minimum": 0 }
+                }
+            });
             return json!({ body.media_type.clone(): {
-                "schema": self.schema(&body.schema),
-                "x-event-stream": { "data": "application/json", "resume": contract::LAST_EVENT_ID }
+                "schema": envelope,
+                "x-event-stream": { "data": "application/json", "schema": event_type, "resume": contract::LAST_EVENT_ID }
             } });
         }
         json!({ body.media_type.clone(): { "schema": self.schema(&body.schema) } })

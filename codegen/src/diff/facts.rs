@@ -33,6 +33,8 @@ pub(super) struct Facts<'a> {
     /// `Some(false)` closed, `Some(schema)` a map, `None` open.
     pub(super) additional: Option<&'a Value>,
     pub(super) items: Option<&'a Value>,
+    /// What a string's content is (`contentSchema`: an event stream's JSON `data`).
+    pub(super) content_schema: Option<&'a Value>,
     pub(super) variants: Vec<&'a Value>,
     pub(super) bounds: BTreeMap<&'static str, f64>,
     /// Every `pattern` that applies (from `allOf` members too); all must match.
@@ -112,6 +114,9 @@ fn add_facts<'a>(document: &'a Value, schema: &'a Value, facts: &mut Facts<'a>, 
     }
     if let Some(items) = object.get("items") {
         facts.items.get_or_insert(items);
+    }
+    if let Some(content) = object.get("contentSchema") {
+        facts.content_schema.get_or_insert(content);
     }
     for keyword in LOWER_BOUNDS.iter().chain(UPPER_BOUNDS).chain(&["multipleOf"]) {
         if let Some(number) = object.get(*keyword).and_then(Value::as_f64) {

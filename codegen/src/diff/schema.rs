@@ -137,6 +137,9 @@ impl<'a> Engine<'a> {
             if let (Some(a), Some(b)) = (o.items, n.items) {
                 node.children.push(self.compare(a, b, direction, &location.at("items")));
             }
+            if let (Some(a), Some(b)) = (o.content_schema, n.content_schema) {
+                node.children.push(self.compare(a, b, direction, &location.at("contentSchema")));
+            }
             self.compare_variants(&o, &n, direction, &location, &mut node);
         }
         self.nodes.insert(key, node);
