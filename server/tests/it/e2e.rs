@@ -677,3 +677,16 @@ async fn a_failure_on_the_server_is_a_generic_500_logged_with_the_request_id() {
     assert!(line.contains("operation=\"register\""), "{line}");
     assert!(line.contains("closed pool"), "the source is logged: {line}");
 }
+
+/// A search holding NUL (which PostgreSQL text cannot hold) matches nothing, on either engine:
+/// never a `500`.
+#[tokio::test]
+async fn a_search_holding_nul_matches_nothing() {
+    let server = common::start().await;
+    let token = register_and_login(&server, "ada@example.com").await;
+    client(&server, Some(&token)).create_project(&project("bakery")).await.expect("created");
+    let (status, _, page) =
+        raw(&server, reqwest::Method::GET, "/api/v2/projects?search=%00bak", Some(&token), None).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert_eq!((page["total"].as_u64(), page["items"].as_array().map(Vec::len)), (Some(0), Some(0)), "{page}");
+}
