@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -63,7 +63,6 @@ pub struct Metrics {
     queue_depth: Arc<AtomicI64>,
     /// `(method, path template)` → operation id, from the contract.
     names: Arc<BTreeMap<(String, String), String>>,
-    rate_limited: Arc<AtomicU64>,
 }
 
 impl Metrics {
@@ -83,9 +82,6 @@ impl Metrics {
 
     /// Counts one answer of `operation`.
     pub fn record(&self, operation: &str, status: StatusCode, seconds: f64) {
-        if status == StatusCode::TOO_MANY_REQUESTS {
-            self.rate_limited.fetch_add(1, Ordering::Relaxed);
-        }
         let mut operations = self.operations.lock().unwrap_or_else(|p| p.into_inner());
         let entry = match operations.get_mut(operation) {
             Some(entry) => entry,
@@ -153,10 +149,12 @@ impl Metrics {
             let _ =
                 writeln!(out, "devora_request_duration_seconds_count{{operation=\"{operation}\"}} {}", latency.count);
         }
+        // The 429s of every operation, counted above already.
+        let rate_limited: u64 = operations.values().filter_map(|entry| entry.statuses.get(&429)).sum();
         drop(operations);
         out.push_str("# HELP devora_rate_limited_total Requests refused with 429.\n");
         out.push_str("# TYPE devora_rate_limited_total counter\n");
-        let _ = writeln!(out, "devora_rate_limited_total {}", self.rate_limited.load(Ordering::Relaxed));
+        let _ = writeln!(out, "devora_rate_limited_total {rate_limited}");
         out.push_str("# HELP devora_cache_reads_total Reads of the Redis read cache, by scope and result.\n");
         out.push_str("# TYPE devora_cache_reads_total counter\n");
         for ((scope, result), count) in self.cache.lock().unwrap_or_else(|p| p.into_inner()).iter() {

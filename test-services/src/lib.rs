@@ -215,7 +215,8 @@ fn is_root() -> bool {
         .unwrap_or(false)
 }
 
-fn free_port() -> Result<u16> {
+/// A loopback port nothing listens on (at the time of asking).
+pub fn free_port() -> Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0").context("finding a free loopback port")?.local_addr()?.port())
 }
 

@@ -3,7 +3,6 @@
 //! ETag), a webhook event is processed once whichever instance receives it, and both keep
 //! answering when Redis dies.
 
-use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -26,12 +25,8 @@ impl Drop for Instance {
     }
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").expect("a loopback port").local_addr().expect("address").port()
-}
-
 async fn spawn(database_url: &str, redis_url: &str, prefix: &str, payments: &str) -> Instance {
-    let port = free_port();
+    let port = test_services::free_port().expect("a free loopback port");
     let child = Command::new(env!("CARGO_BIN_EXE_server"))
         .env("DATABASE_URL", database_url)
         .env("REDIS_URL", redis_url)
