@@ -49,9 +49,6 @@ pub fn run(root: &Path, out: &mut dyn Write) -> Result<ExitCode> {
     let suite = server_suite(root, &cargo)?;
     run_command(
         Command::new(&suite)
-            // What does not depend on the store ran once already: the compile-fail cases (which
-            // trybuild runs through cargo, so only under `cargo test`).
-            .args(["--skip", "compile_fail"])
             .current_dir(root.join("server"))
             .env("DEVORA_TEST_POSTGRES", &postgres.url)
             .env("DEVORA_TEST_REDIS", &redis.url),

@@ -4,12 +4,11 @@
 //! sessions that end and per-account limits (`sessions`), what an operator sees (`operator`), rate
 //! limits behind a reverse proxy (`proxies`), sign-in with Google and GitHub against the fakes of
 //! `fake-providers` (`oauth`), the connection limits that keep slow clients from
-//! stopping the server (`slow_clients`), and the compile-fail cases that prove drift from the
-//! contract does not compile.
+//! stopping the server (`slow_clients`). The compile-fail cases that prove drift from the
+//! contract does not compile are in `server/compile-fail`.
 
 mod billing;
 mod common;
-mod compile_fail;
 mod e2e;
 mod generation;
 mod input_errors;
