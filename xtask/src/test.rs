@@ -1,6 +1,7 @@
 //! `cargo xtask test`: installs what the tests need (npm packages from the committed lockfile),
-//! then runs every test: the Rust workspace (the cross-language agreement test needs the npm
-//! packages; the examples' crates run their own end-to-end tests), `tsc --strict` over the
+//! then runs every test: the Rust workspace, built once and run in three concurrent `cargo test`s
+//! (the cross-language agreement test needs the npm packages; the examples' crates run their own
+//! end-to-end tests), `tsc --strict` over the
 //! generated TypeScript (the reference contract's, the fixture's and the examples') and the
 //! consumer programs, the JSON-Schema-Test-Suite against the validator compiler, schemathesis, and
 //! Redocly over `openapi.yaml` and the examples' documents. Then the scale-out store: a throw-away
@@ -18,11 +19,11 @@ pub fn run(root: &Path, out: &mut dyn Write) -> Result<ExitCode> {
     install_npm(&tools, out)?;
     let venv = install_pip(&tools, out)?;
 
-    step(out, "cargo test --workspace")?;
+    step(out, "cargo test --workspace --no-run (one build of every test)")?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    run_command(
-        Command::new(&cargo).current_dir(root).args(["test", "--workspace", "--locked"]).env("INSTA_UPDATE", "no"),
-    )?;
+    let suite = server_suite(root, &cargo)?;
+    step(out, "cargo test, in three concurrent runs")?;
+    cargo_test(root, &cargo, out)?;
 
     step(out, "tsc --strict (generated/typescript, the fixture's and the examples' packages, tests/typescript)")?;
     run_command(
@@ -46,7 +47,6 @@ pub fn run(root: &Path, out: &mut dyn Write) -> Result<ExitCode> {
     writeln!(out, "PostgreSQL at {}, Redis at {}", postgres.url, redis.url)?;
 
     step(out, "the server's end-to-end suite on PostgreSQL and Redis")?;
-    let suite = server_suite(root, &cargo)?;
     run_command(
         Command::new(&suite)
             .current_dir(root.join("server"))
@@ -82,15 +82,73 @@ pub fn run(root: &Path, out: &mut dyn Write) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The server's `it` test binary as `cargo test --workspace` built it (asking with the same
-/// arguments builds nothing more).
+/// The runs of [`cargo_test`]: the `tests` crate (its adoption and README tests build other
+/// workspaces, which keeps the processor busy) and the compile-fail cases (trybuild checks their
+/// dependencies) beside the rest, whose end-to-end tests mostly wait on sockets. Run one after the
+/// other, as `cargo test --workspace` runs its binaries, they took six minutes of a clean CI run.
+const TEST_RUNS: [(&str, &[&str]); 3] = [
+    ("the tests crate", &["--package", "tests"]),
+    ("the compile-fail cases", &["--package", "server-compile-fail"]),
+    ("every other crate", &["--workspace", "--exclude", "tests", "--exclude", "server-compile-fail"]),
+];
+
+/// Every test of the workspace (what `cargo test --workspace` runs, built already), in the
+/// concurrent runs of [`TEST_RUNS`]. Each run's output goes to `target/xtask-test/` and is printed
+/// whole when the run ends; the first failure is reported after all have ended.
+fn cargo_test(root: &Path, cargo: &str, out: &mut dyn Write) -> Result<()> {
+    let logs = root.join("target/xtask-test");
+    std::fs::create_dir_all(&logs).with_context(|| format!("creating {}", logs.display()))?;
+    let mut running = Vec::new();
+    for (index, (what, args)) in TEST_RUNS.iter().enumerate() {
+        let path = logs.join(format!("cargo-test-{index}.log"));
+        let log = std::fs::File::create(&path).with_context(|| format!("creating {}", path.display()))?;
+        let child = Command::new(cargo)
+            .current_dir(root)
+            .args(["test", "--locked"])
+            .args(*args)
+            .env("INSTA_UPDATE", "no")
+            .stdout(log.try_clone()?)
+            .stderr(log)
+            .spawn()
+            .with_context(|| format!("starting cargo test for {what}"))?;
+        running.push((*what, path, child));
+    }
+    let mut failed = Vec::new();
+    while !running.is_empty() {
+        let mut index = 0;
+        while index < running.len() {
+            let Some(status) = running[index].2.try_wait().context("waiting for cargo test")? else {
+                index += 1;
+                continue;
+            };
+            let (what, path, _) = running.swap_remove(index);
+            let log = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+            writeln!(out, "\n--- cargo test: {what} ({status}) ---\n{log}")?;
+            out.flush()?;
+            if !status.success() {
+                failed.push(what);
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    if !failed.is_empty() {
+        bail!("cargo test failed for {}", failed.join(", "));
+    }
+    Ok(())
+}
+
+/// Builds every test binary of the workspace (`cargo test --workspace --no-run`) and returns the
+/// server's `it` binary, which runs again on PostgreSQL and Redis.
 fn server_suite(root: &Path, cargo: &str) -> Result<std::path::PathBuf> {
     let output = Command::new(cargo)
         .current_dir(root)
-        .args(["test", "--workspace", "--locked", "--no-run", "--message-format=json"])
+        .args(["test", "--workspace", "--locked", "--no-run", "--message-format=json-render-diagnostics"])
         .stderr(std::process::Stdio::inherit())
         .output()
-        .context("asking cargo for the test binaries")?;
+        .context("building the test binaries")?;
+    if !output.status.success() {
+        bail!("cargo test --workspace --no-run failed ({})", output.status);
+    }
     for line in String::from_utf8_lossy(&output.stdout).lines() {
         let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else { continue };
         let target = &message["target"];
