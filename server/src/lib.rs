@@ -156,7 +156,9 @@ pub async fn build(
     jobs::spawn_workers(&app);
     let core = Core::new(authenticator, config.body_limit)
         .with_response_validation(config.response_validation)
-        .with_trusted_proxies(config.trusted_proxies.clone());
+        .with_trusted_proxies(config.trusted_proxies.clone())
+        // On both engines alike: PostgreSQL's text cannot hold NUL, so no input may.
+        .refusing_nul();
     let core = Arc::new(match shared {
         Some(shared) => {
             core.with_limiter(Arc::new(shared_store::RedisRateLimiter::new(shared, config.rate_limit_when_redis_down)))

@@ -165,6 +165,9 @@ async fn read_input(core: &Core, operation: &Operation, parts: &mut Parts, body:
         }
         input.path = Value::Object(object);
         errors.extend(FieldError::all(&part.validator, &input.path, "/path"));
+        if core.refuse_nul {
+            nul_fields(&input.path, "/path", &mut errors);
+        }
     }
     if let Some(part) = &operation.query {
         let mut object = Map::new();
@@ -184,6 +187,9 @@ async fn read_input(core: &Core, operation: &Operation, parts: &mut Parts, body:
         }
         input.query = Value::Object(object);
         errors.extend(FieldError::all(&part.validator, &input.query, "/query"));
+        if core.refuse_nul {
+            nul_fields(&input.query, "/query", &mut errors);
+        }
     } else {
         for (name, _) in form_pairs(parts.uri.query().unwrap_or("")) {
             unknown_parameter(&name, &mut errors);
@@ -199,6 +205,9 @@ async fn read_input(core: &Core, operation: &Operation, parts: &mut Parts, body:
         }
         input.headers = Value::Object(object);
         errors.extend(FieldError::all(&part.validator, &input.headers, "/header"));
+        if core.refuse_nul {
+            nul_fields(&input.headers, "/header", &mut errors);
+        }
     }
     if let Some(validator) = &operation.body {
         // A body announced as another media type is refused before it is read.
@@ -220,6 +229,9 @@ async fn read_input(core: &Core, operation: &Operation, parts: &mut Parts, body:
             }
             let value: Value = serde_json::from_slice(&bytes).map_err(Rejection::MalformedJson)?;
             errors.extend(FieldError::all(validator, &value, "/body"));
+            if core.refuse_nul {
+                nul_fields(&value, "/body", &mut errors);
+            }
             input.body = Some(value);
         }
     }
@@ -237,6 +249,36 @@ fn unknown_parameter(name: &str, errors: &mut Vec<FieldError>) {
         let more = if shown.len() < name.len() { "…" } else { "" };
         let message = format!("`{shown}{more}` is not a query parameter of this operation");
         errors.push(FieldError { path, keyword: "additionalProperties".into(), message });
+    }
+}
+
+/// Every string and member name under `value` (at JSON pointer `at`) that holds U+0000: see
+/// [`Core::refusing_nul`]. Only what the client sent is walked; the message never repeats it.
+fn nul_fields(value: &Value, at: &str, errors: &mut Vec<FieldError>) {
+    let refuse = |path: String, errors: &mut Vec<FieldError>| {
+        errors.push(FieldError {
+            path,
+            keyword: "nul".into(),
+            message: "text must not contain the NUL character (U+0000)".into(),
+        });
+    };
+    match value {
+        Value::String(text) if text.contains('\0') => refuse(at.to_owned(), errors),
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                nul_fields(item, &format!("{at}/{index}"), errors);
+            }
+        }
+        Value::Object(members) => {
+            for (name, member) in members {
+                let path = format!("{at}/{}", escape_pointer(name));
+                if name.contains('\0') {
+                    refuse(path.clone(), errors);
+                }
+                nul_fields(member, &path, errors);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -491,6 +533,26 @@ mod tests {
         let rejection = decode::<Order>(json!({"items": [], "pin": "Secret1"}), "/body").expect_err("refused");
         assert_eq!(rejection.to_string(), "/body/pin does not fit the contract type");
         assert!(std::error::Error::source(&rejection).is_some(), "serde's error stays the cause");
+    }
+
+    #[test]
+    fn nul_is_named_wherever_it_is() {
+        let value = serde_json::json!({
+            "name": "a\u{0}b",
+            "tags": ["ok", "\u{0}"],
+            "nested": {"x\u{0}y": "fine", "deep": [{"z": "\u{0}"}]},
+            "clean": "no nul here",
+            "count": 0,
+        });
+        let mut errors = Vec::new();
+        nul_fields(&value, "/body", &mut errors);
+        let mut paths: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
+        paths.sort();
+        assert_eq!(paths, ["/body/name", "/body/nested/deep/0/z", "/body/nested/x\u{0}y", "/body/tags/1"]);
+        assert!(errors.iter().all(|e| e.keyword == "nul" && !e.message.contains('\0')));
+        let mut none = Vec::new();
+        nul_fields(&serde_json::json!({"a": ["b", {"c": "d"}], "e/f": "g"}), "/query", &mut none);
+        assert!(none.is_empty(), "{none:?}");
     }
 
     #[test]

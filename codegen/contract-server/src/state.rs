@@ -16,6 +16,7 @@ pub struct Core {
     pub(crate) body_limit: usize,
     response_validation: ResponseValidation,
     pub(crate) trusted_proxies: TrustedProxies,
+    pub(crate) refuse_nul: bool,
 }
 
 impl Core {
@@ -31,6 +32,7 @@ impl Core {
             body_limit,
             response_validation: ResponseValidation::default(),
             trusted_proxies: TrustedProxies::default(),
+            refuse_nul: false,
         }
     }
 
@@ -50,6 +52,15 @@ impl Core {
     /// untrusted hop from the right ([`TrustedProxies::client`]). Other peers' headers are ignored.
     pub fn with_trusted_proxies(self, proxies: TrustedProxies) -> Self {
         Self { trusted_proxies: proxies, ..self }
+    }
+
+    /// Refuses text holding U+0000 (NUL) in every part of a request (path, query, headers, and any
+    /// string or member name of a JSON body), with a `422` naming each place (keyword `nul`).
+    /// JSON allows the character, but PostgreSQL's `text` cannot store it (and C libraries stop at
+    /// it): a server on such a store turns this on so that a client's NUL is its mistake, told as
+    /// such, rather than a failed query.
+    pub fn refusing_nul(self) -> Self {
+        Self { refuse_nul: true, ..self }
     }
 
     /// How the routers built on this core validate responses.

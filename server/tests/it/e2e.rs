@@ -681,12 +681,40 @@ async fn a_failure_on_the_server_is_a_generic_500_logged_with_the_request_id() {
 /// A search holding NUL (which PostgreSQL text cannot hold) matches nothing, on either engine:
 /// never a `500`.
 #[tokio::test]
-async fn a_search_holding_nul_matches_nothing() {
+async fn text_holding_nul_is_a_422_naming_each_field_on_every_engine() {
     let server = common::start().await;
+    let (status, _, problem) = raw(
+        &server,
+        reqwest::Method::POST,
+        "/api/v2/auth/register",
+        None,
+        Some(json!({"email": "ada@example.com", "password": "Sup3rSecret", "full_name": "Ada\u{0}"}).to_string()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(
+        problem["errors"],
+        json!([{"path": "/body/full_name", "keyword": "nul", "message": "text must not contain the NUL character (U+0000)"}])
+    );
+
     let token = register_and_login(&server, "ada@example.com").await;
     client(&server, Some(&token)).create_project(&project("bakery")).await.expect("created");
-    let (status, _, page) =
+    let body = json!({"name": "b\u{0}", "description": "\u{0}"}).to_string();
+    let (status, _, problem) = raw(&server, reqwest::Method::POST, "/api/v2/projects", Some(&token), Some(body)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    let paths: Vec<&str> = problem["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter(|e| e["keyword"] == "nul")
+        .filter_map(|e| e["path"].as_str())
+        .collect();
+    assert!(paths.contains(&"/body/name") && paths.contains(&"/body/description"), "{problem}");
+
+    let (status, _, problem) =
         raw(&server, reqwest::Method::GET, "/api/v2/projects?search=%00bak", Some(&token), None).await;
-    assert_eq!(status, StatusCode::OK, "{page}");
-    assert_eq!((page["total"].as_u64(), page["items"].as_array().map(Vec::len)), (Some(0), Some(0)), "{page}");
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(problem["errors"][0]["path"], "/query/search", "{problem}");
+    let page = client(&server, Some(&token)).list_projects(None, None, None, None).await.expect("list").into_inner();
+    assert_eq!(page.total, 1, "nothing was stored");
 }
