@@ -102,7 +102,7 @@ impl Stripe {
         self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// The next `count` calls answer `status` (500, 429...) without doing anything.
+    /// The next `count` calls answer `status` (500, 429, 409 as a key in use...) without doing anything.
     pub fn fail_next(&self, count: usize, status: u16) {
         let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         self.store().faults.extend(std::iter::repeat_n(status, count));
@@ -173,7 +173,12 @@ async fn gate(State(stripe): State<Stripe>, request: Request, next: Next) -> Res
         tokio::time::sleep(Duration::from_secs(3600)).await;
     }
     if let Some(status) = fault {
-        let kind = if status == StatusCode::TOO_MANY_REQUESTS { "rate_limit_error" } else { "api_error" };
+        let kind = match status {
+            StatusCode::TOO_MANY_REQUESTS => "rate_limit_error",
+            // What Stripe answers while another request with the same key is in progress.
+            StatusCode::CONFLICT => "idempotency_error",
+            _ => "api_error",
+        };
         return error(status, kind, "injected fault");
     }
     if !authorized {

@@ -200,7 +200,9 @@ async fn run(app: Arc<App>, jobs: Arc<Jobs>, claimed: Claimed, slot: Slot) {
                 ProviderError::Unreachable(_) => {
                     "The model provider could not be reached or failed, even after retries.".to_owned()
                 }
-                ProviderError::Rejected(reason) => format!("The model provider refused the request: {reason}"),
+                ProviderError::Rejected(reason) | ProviderError::KeyInUse(reason) => {
+                    format!("The model provider refused the request: {reason}")
+                }
             };
             let problem = problem(502, detail);
             app.finish(&jobs, id, Some(&jobs.instance), JobStatus::Failed, None, Some(&problem)).await

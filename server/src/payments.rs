@@ -204,13 +204,15 @@ impl StripeClient {
                             });
                         }
                         Ok(body) if status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error() => {
-                            format!("{method} {path}: {status}: {}", error_message(&body))
+                            format!("{method} {path}: {status}: {}", error_of(&body).1)
                         }
                         Ok(body) => {
-                            return Err(ProviderError::Rejected(format!(
-                                "{method} {path}: {status}: {}",
-                                error_message(&body)
-                            )));
+                            let (kind, message) = error_of(&body);
+                            let reason = format!("{method} {path}: {status}: {message}");
+                            return Err(match kind.as_deref() {
+                                Some("idempotency_error") => ProviderError::KeyInUse(reason),
+                                _ => ProviderError::Rejected(reason),
+                            });
                         }
                         Err(error) => format!("{method} {path}: {status}, body unreadable: {}", error.without_url()),
                     }
@@ -229,19 +231,22 @@ impl StripeClient {
     }
 }
 
-/// Stripe's `{"error": {"message": ...}}`, or a note that the body is something else.
-fn error_message(body: &[u8]) -> String {
+/// Stripe's `{"error": {"type": ..., "message": ...}}`: the type, if any, and the message (or a note
+/// that the body is something else).
+fn error_of(body: &[u8]) -> (Option<String>, String) {
     #[derive(Deserialize)]
     struct Wrapper {
         error: Detail,
     }
     #[derive(Deserialize)]
     struct Detail {
+        #[serde(rename = "type")]
+        kind: Option<String>,
         message: Option<String>,
     }
     match serde_json::from_slice::<Wrapper>(body) {
-        Ok(Wrapper { error: Detail { message: Some(message) } }) => message,
-        _ => "no error message".into(),
+        Ok(Wrapper { error: Detail { kind, message } }) => (kind, message.unwrap_or_else(|| "no error message".into())),
+        Err(_) => (None, "no error message".into()),
     }
 }
 

@@ -19,6 +19,11 @@ pub enum ProviderError {
     /// The provider refused the request (`409` or `400` to the client, depending on the operation).
     #[error("the provider refused the request: {0}")]
     Rejected(String),
+    /// The provider refused an idempotency key: used with other parameters, or by a request still
+    /// in progress (Stripe's `idempotency_error`). A concurrent request with the client's key is
+    /// under way: a `409` to the client, never retried here.
+    #[error("the provider refused the idempotency key: {0}")]
+    KeyInUse(String),
     /// The provider could not be reached or failed (`502` to the client).
     #[error("the provider cannot be reached: {0}")]
     Unreachable(String),

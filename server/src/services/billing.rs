@@ -467,6 +467,18 @@ impl Billing for App {
             };
             let session = match provider.create_checkout_session(request).await {
                 Ok(session) => session,
+                // Another request with this key got to the provider first: its stored answer if it
+                // has finished (the same session for the same body, `409` for another), else `409`.
+                Err(ProviderError::KeyInUse(reason)) => {
+                    tracing::info!(%reason, "checkout key in use by a concurrent request");
+                    return match self.stored_checkout(&user_id, key).await? {
+                        Some(row) => Self::replay(row, &hash),
+                        None => Ok(CreateCheckoutSessionResponse::conflict(
+                            "Another checkout request with this Idempotency-Key is in progress or was sent with \
+                             another body: retry this one later, or use a new key for another checkout.",
+                        )),
+                    };
+                }
                 Err(error) => return Ok(provider_failed(error, CreateCheckoutSessionResponse::bad_gateway)),
             };
             // A concurrent request with the same key may have stored its session first: that one
@@ -564,7 +576,7 @@ fn provider_failed<R>(error: ProviderError, bad_gateway: fn(String) -> R) -> R {
     tracing::warn!(%error, "payment provider call failed");
     match error {
         ProviderError::Unreachable(_) => bad_gateway(UNREACHABLE.into()),
-        ProviderError::Rejected(_) => {
+        ProviderError::Rejected(_) | ProviderError::KeyInUse(_) => {
             bad_gateway("The payment provider refused the request; nothing was changed.".into())
         }
     }

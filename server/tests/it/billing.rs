@@ -134,6 +134,28 @@ async fn provider_errors_are_retried_and_checkout_is_idempotent() {
 }
 
 #[tokio::test]
+async fn a_key_in_use_at_the_provider_is_409_not_502_and_the_key_stays_usable() {
+    let billing = start().await;
+    let token = register_and_login(&billing.server, "ada@example.com").await;
+    let ada = client(&billing.server, Some(&token));
+    ada.create_checkout_session(&key("checkout-0001"), &checkout(types::PlanId::Pro)).await.expect("a first checkout");
+
+    // The provider says another request holds the key (a concurrent one, still in progress).
+    let calls = billing.stripe.calls().len();
+    billing.stripe.fail_next(1, 409);
+    let busy = ada.create_checkout_session(&key("checkout-0002"), &checkout(types::PlanId::Team)).await;
+    let error = busy.expect_err("the key is in use");
+    assert_eq!(status_of(&error), Some(StatusCode::CONFLICT));
+    assert!(detail(&error).contains("Idempotency-Key"), "{}", detail(&error));
+    assert_eq!(billing.stripe.calls().len(), calls + 1, "not retried");
+    assert_eq!(count(&billing.server, "checkout_sessions").await, 1, "nothing stored for the busy key");
+
+    // Once the other request is done, the key works.
+    let later = ada.create_checkout_session(&key("checkout-0002"), &checkout(types::PlanId::Team)).await;
+    assert!(later.is_ok(), "{later:?}");
+}
+
+#[tokio::test]
 async fn a_provider_refusal_is_not_retried() {
     let stripe = Stripe::default();
     let fake = fake_providers::serve(stripe::router(stripe.clone()), 0).await.expect("fake on loopback");
