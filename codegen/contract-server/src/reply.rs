@@ -32,34 +32,36 @@ pub enum ReplyBody {
 pub struct Reply {
     pub status: StatusCode,
     pub body: ReplyBody,
+    /// `Retry-After`, in seconds (a `429` a handler answers: [`Reply::retry_after`]).
+    pub retry_after: Option<u64>,
 }
 
 impl Reply {
     pub fn empty(status: u16) -> Self {
-        Self { status: status_code(status), body: ReplyBody::Empty }
+        Self { status: status_code(status), body: ReplyBody::Empty, retry_after: None }
     }
 
     pub fn json<T: Serialize>(status: u16, value: &T) -> Self {
         match serde_json::to_vec(value) {
-            Ok(bytes) => Self { status: status_code(status), body: ReplyBody::Json(bytes) },
+            Ok(bytes) => Self { status: status_code(status), body: ReplyBody::Json(bytes), retry_after: None },
             Err(error) => Self::serialization_failure(&error),
         }
     }
 
     pub fn problem<T: Serialize>(status: u16, value: &T) -> Self {
         match serde_json::to_vec(value) {
-            Ok(bytes) => Self { status: status_code(status), body: ReplyBody::Problem(bytes) },
+            Ok(bytes) => Self { status: status_code(status), body: ReplyBody::Problem(bytes), retry_after: None },
             Err(error) => Self::serialization_failure(&error),
         }
     }
 
     pub fn raw(status: u16, text: impl Into<Vec<u8>>, media_type: &'static str) -> Self {
-        Self { status: status_code(status), body: ReplyBody::Raw { bytes: text.into(), media_type } }
+        Self { status: status_code(status), body: ReplyBody::Raw { bytes: text.into(), media_type }, retry_after: None }
     }
 
     /// An event stream ([`EventStream`](crate::EventStream)), answered as `text/event-stream`.
     pub fn events(status: u16, events: impl Into<Events>) -> Self {
-        Self { status: status_code(status), body: ReplyBody::Events(events.into()) }
+        Self { status: status_code(status), body: ReplyBody::Events(events.into()), retry_after: None }
     }
 
     /// The runtime's own `500` problem (`type`, `title`, `status` and `detail` when given), for
@@ -69,7 +71,18 @@ impl Reply {
         if let Some(detail) = detail {
             body["detail"] = json!(detail);
         }
-        Self { status: StatusCode::INTERNAL_SERVER_ERROR, body: ReplyBody::Problem(body.to_string().into_bytes()) }
+        Self {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            body: ReplyBody::Problem(body.to_string().into_bytes()),
+            retry_after: None,
+        }
+    }
+
+    /// Answered with `Retry-After: <whole seconds, rounded up>` (the generated `429` constructors
+    /// take the wait, since the contract's `429` promises the header).
+    pub fn retry_after(self, wait: std::time::Duration) -> Self {
+        let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        Self { retry_after: Some(seconds), ..self }
     }
 
     fn serialization_failure(error: &serde_json::Error) -> Self {
@@ -116,6 +129,7 @@ pub fn finish<A: IntoReply>(operation: &Operation, prepared: &Prepared, answer: 
         reply = answers.review::<A>(spec.id, &prepared.context.request_id, reply);
     }
     let success = reply.status.is_success();
+    let retry_after = reply.retry_after;
     let (mut response, etag) = match reply.body {
         ReplyBody::Empty => (reply.status.into_response(), None),
         ReplyBody::Json(bytes) => {
@@ -153,6 +167,9 @@ pub fn finish<A: IntoReply>(operation: &Operation, prepared: &Prepared, answer: 
         if let Ok(value) = HeaderValue::from_str(&etag) {
             response.headers_mut().insert(header::ETAG, value);
         }
+    }
+    if let Some(seconds) = retry_after {
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
     }
     stamp(response.headers_mut(), &prepared.context.request_id, prepared.admission, prepared.notices);
     response

@@ -10,6 +10,9 @@ use crate::error::Error;
 use crate::model::Operation;
 use crate::names;
 
+/// The status whose answers carry `Retry-After`, so whose variant and constructor take the wait.
+const TOO_MANY_REQUESTS: u16 = 429;
+
 pub(super) fn response_enum(operation: &Operation, problem: &TokenStream) -> Result<TokenStream, Error> {
     let name = format_ident!("{}", names::rust_response(&operation.id));
     let mut variants = Vec::new();
@@ -44,6 +47,14 @@ pub(super) fn response_enum(operation: &Operation, problem: &TokenStream) -> Res
         let variant = variant(error.status);
         let status = error.status;
         let doc = format!(" {status}: {}", error.description);
+        if status == TOO_MANY_REQUESTS {
+            // The contract's `429` promises `Retry-After`: the variant carries the wait.
+            variants.push(quote! { #[doc = #doc] #variant(#problem, ::std::time::Duration) });
+            arms.push(quote! {
+                Self::#variant(problem, wait) => ::contract_server::Reply::problem(#status, &problem).retry_after(wait)
+            });
+            continue;
+        }
         variants.push(quote! { #[doc = #doc] #variant(#problem) });
         arms.push(quote! { Self::#variant(problem) => ::contract_server::Reply::problem(#status, &problem) });
     }
@@ -92,10 +103,22 @@ fn problem_constructors(operation: &Operation, name: &Ident, problem: &TokenStre
              (`contract_server::reason_phrase`) and `detail`.",
             error.description
         );
+        let problem = quote! {
+            <#problem as ::contract::ProblemDetails>::from_status(#status, ::contract_server::reason_phrase(#status), detail.into())
+        };
+        if status == TOO_MANY_REQUESTS {
+            let doc = format!("{doc}\n\n Answered with `Retry-After`: `wait` in whole seconds, rounded up.");
+            return quote! {
+                #[doc = #doc]
+                pub fn #method(wait: ::std::time::Duration, detail: impl ::core::convert::Into<::std::string::String>) -> Self {
+                    Self::#variant(#problem, wait)
+                }
+            };
+        }
         quote! {
             #[doc = #doc]
             pub fn #method(detail: impl ::core::convert::Into<::std::string::String>) -> Self {
-                Self::#variant(<#problem as ::contract::ProblemDetails>::from_status(#status, ::contract_server::reason_phrase(#status), detail.into()))
+                Self::#variant(#problem)
             }
         }
     });

@@ -1177,7 +1177,7 @@ pub enum ApiRootResponse {
     /// 200: Name, version and where the documentation is.
     Ok(::schemas::meta::ApiRoot),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(::schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem, ::std::time::Duration),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::schemas::common::Problem),
 }
@@ -1185,8 +1185,8 @@ impl ::contract_server::IntoReply for ApiRootResponse {
     fn into_reply(self) -> ::contract_server::Reply {
         match self {
             Self::Ok(body) => ::contract_server::Reply::json(200u16, &body),
-            Self::TooManyRequests(problem) => {
-                ::contract_server::Reply::problem(429u16, &problem)
+            Self::TooManyRequests(problem, wait) => {
+                ::contract_server::Reply::problem(429u16, &problem).retry_after(wait)
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
@@ -1200,8 +1200,11 @@ impl ::contract_server::IntoReply for ApiRootResponse {
 impl ApiRootResponse {
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.
+
+ Answered with `Retry-After`: `wait` in whole seconds, rounded up.*/
     pub fn too_many_requests(
+        wait: ::std::time::Duration,
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
@@ -1210,6 +1213,7 @@ impl ApiRootResponse {
                 ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
+            wait,
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
@@ -1244,7 +1248,7 @@ pub enum AdminStatsResponse {
     /// 403: The signed-in user lacks the `admin` role.
     Forbidden(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(::schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem, ::std::time::Duration),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::schemas::common::Problem),
 }
@@ -1258,8 +1262,8 @@ impl ::contract_server::IntoReply for AdminStatsResponse {
             Self::Forbidden(problem) => {
                 ::contract_server::Reply::problem(403u16, &problem)
             }
-            Self::TooManyRequests(problem) => {
-                ::contract_server::Reply::problem(429u16, &problem)
+            Self::TooManyRequests(problem, wait) => {
+                ::contract_server::Reply::problem(429u16, &problem).retry_after(wait)
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
@@ -1299,8 +1303,11 @@ impl AdminStatsResponse {
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.
+
+ Answered with `Retry-After`: `wait` in whole seconds, rounded up.*/
     pub fn too_many_requests(
+        wait: ::std::time::Duration,
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
@@ -1309,6 +1316,7 @@ impl AdminStatsResponse {
                 ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
+            wait,
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
@@ -1346,7 +1354,7 @@ pub enum AdminListUsersResponse {
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(::schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem, ::std::time::Duration),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::schemas::common::Problem),
 }
@@ -1363,8 +1371,8 @@ impl ::contract_server::IntoReply for AdminListUsersResponse {
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
             }
-            Self::TooManyRequests(problem) => {
-                ::contract_server::Reply::problem(429u16, &problem)
+            Self::TooManyRequests(problem, wait) => {
+                ::contract_server::Reply::problem(429u16, &problem).retry_after(wait)
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
@@ -1418,8 +1426,11 @@ impl AdminListUsersResponse {
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.
+
+ Answered with `Retry-After`: `wait` in whole seconds, rounded up.*/
     pub fn too_many_requests(
+        wait: ::std::time::Duration,
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
@@ -1428,6 +1439,7 @@ impl AdminListUsersResponse {
                 ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
+            wait,
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
@@ -1475,7 +1487,7 @@ pub enum AdminUpdateUserResponse {
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(::schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem, ::std::time::Duration),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::schemas::common::Problem),
 }
@@ -1507,8 +1519,8 @@ impl ::contract_server::IntoReply for AdminUpdateUserResponse {
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
             }
-            Self::TooManyRequests(problem) => {
-                ::contract_server::Reply::problem(429u16, &problem)
+            Self::TooManyRequests(problem, wait) => {
+                ::contract_server::Reply::problem(429u16, &problem).retry_after(wait)
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
@@ -1628,8 +1640,11 @@ impl AdminUpdateUserResponse {
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.
+
+ Answered with `Retry-After`: `wait` in whole seconds, rounded up.*/
     pub fn too_many_requests(
+        wait: ::std::time::Duration,
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
@@ -1638,6 +1653,7 @@ impl AdminUpdateUserResponse {
                 ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
+            wait,
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
@@ -1679,7 +1695,7 @@ pub enum LoginResponse {
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(::schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem, ::std::time::Duration),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::schemas::common::Problem),
 }
@@ -1702,8 +1718,8 @@ impl ::contract_server::IntoReply for LoginResponse {
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
             }
-            Self::TooManyRequests(problem) => {
-                ::contract_server::Reply::problem(429u16, &problem)
+            Self::TooManyRequests(problem, wait) => {
+                ::contract_server::Reply::problem(429u16, &problem).retry_after(wait)
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
@@ -1787,8 +1803,11 @@ impl LoginResponse {
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.
+
+ Answered with `Retry-After`: `wait` in whole seconds, rounded up.*/
     pub fn too_many_requests(
+        wait: ::std::time::Duration,
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
@@ -1797,6 +1816,7 @@ impl LoginResponse {
                 ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
+            wait,
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
@@ -1968,7 +1988,7 @@ pub enum GetMeResponse {
     /// 401: The bearer token is missing, malformed, expired or revoked.
     Unauthorized(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(::schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem, ::std::time::Duration),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::schemas::common::Problem),
 }
@@ -1979,8 +1999,8 @@ impl ::contract_server::IntoReply for GetMeResponse {
             Self::Unauthorized(problem) => {
                 ::contract_server::Reply::problem(401u16, &problem)
             }
-            Self::TooManyRequests(problem) => {
-                ::contract_server::Reply::problem(429u16, &problem)
+            Self::TooManyRequests(problem, wait) => {
+                ::contract_server::Reply::problem(429u16, &problem).retry_after(wait)
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
@@ -2008,8 +2028,11 @@ impl GetMeResponse {
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.
+
+ Answered with `Retry-After`: `wait` in whole seconds, rounded up.*/
     pub fn too_many_requests(
+        wait: ::std::time::Duration,
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
@@ -2018,6 +2041,7 @@ impl GetMeResponse {
                 ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
+            wait,
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
@@ -2060,7 +2084,7 @@ pub enum UpdateMeResponse {
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(::schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem, ::std::time::Duration),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::schemas::common::Problem),
 }
@@ -2086,8 +2110,8 @@ impl ::contract_server::IntoReply for UpdateMeResponse {
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
             }
-            Self::TooManyRequests(problem) => {
-                ::contract_server::Reply::problem(429u16, &problem)
+            Self::TooManyRequests(problem, wait) => {
+                ::contract_server::Reply::problem(429u16, &problem).retry_after(wait)
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
@@ -2183,8 +2207,11 @@ impl UpdateMeResponse {
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.
+
+ Answered with `Retry-After`: `wait` in whole seconds, rounded up.*/
     pub fn too_many_requests(
+        wait: ::std::time::Duration,
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
@@ -2193,6 +2220,7 @@ impl UpdateMeResponse {
                 ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
+            wait,
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
@@ -2225,7 +2253,7 @@ pub enum OauthAuthorizeResponse {
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(::schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem, ::std::time::Duration),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::schemas::common::Problem),
     /// 503: The provider is not configured on this server.
@@ -2238,8 +2266,8 @@ impl ::contract_server::IntoReply for OauthAuthorizeResponse {
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
             }
-            Self::TooManyRequests(problem) => {
-                ::contract_server::Reply::problem(429u16, &problem)
+            Self::TooManyRequests(problem, wait) => {
+                ::contract_server::Reply::problem(429u16, &problem).retry_after(wait)
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
@@ -2270,8 +2298,11 @@ impl OauthAuthorizeResponse {
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.
+
+ Answered with `Retry-After`: `wait` in whole seconds, rounded up.*/
     pub fn too_many_requests(
+        wait: ::std::time::Duration,
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
@@ -2280,6 +2311,7 @@ impl OauthAuthorizeResponse {
                 ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
+            wait,
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
@@ -2333,7 +2365,7 @@ pub enum OauthCallbackResponse {
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(::schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem, ::std::time::Duration),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::schemas::common::Problem),
     /// 502: The provider could not be reached.
@@ -2357,8 +2389,8 @@ impl ::contract_server::IntoReply for OauthCallbackResponse {
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
             }
-            Self::TooManyRequests(problem) => {
-                ::contract_server::Reply::problem(429u16, &problem)
+            Self::TooManyRequests(problem, wait) => {
+                ::contract_server::Reply::problem(429u16, &problem).retry_after(wait)
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
@@ -2434,8 +2466,11 @@ impl OauthCallbackResponse {
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.
+
+ Answered with `Retry-After`: `wait` in whole seconds, rounded up.*/
     pub fn too_many_requests(
+        wait: ::std::time::Duration,
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
@@ -2444,6 +2479,7 @@ impl OauthCallbackResponse {
                 ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
+            wait,
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
@@ -2511,7 +2547,7 @@ pub enum ResetPasswordResponse {
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(::schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem, ::std::time::Duration),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::schemas::common::Problem),
 }
@@ -2531,8 +2567,8 @@ impl ::contract_server::IntoReply for ResetPasswordResponse {
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
             }
-            Self::TooManyRequests(problem) => {
-                ::contract_server::Reply::problem(429u16, &problem)
+            Self::TooManyRequests(problem, wait) => {
+                ::contract_server::Reply::problem(429u16, &problem).retry_after(wait)
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
@@ -2602,8 +2638,11 @@ impl ResetPasswordResponse {
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.
+
+ Answered with `Retry-After`: `wait` in whole seconds, rounded up.*/
     pub fn too_many_requests(
+        wait: ::std::time::Duration,
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
@@ -2612,6 +2651,7 @@ impl ResetPasswordResponse {
                 ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
+            wait,
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
@@ -2651,7 +2691,7 @@ pub enum RequestPasswordResetResponse {
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(::schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem, ::std::time::Duration),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::schemas::common::Problem),
 }
@@ -2671,8 +2711,8 @@ impl ::contract_server::IntoReply for RequestPasswordResetResponse {
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
             }
-            Self::TooManyRequests(problem) => {
-                ::contract_server::Reply::problem(429u16, &problem)
+            Self::TooManyRequests(problem, wait) => {
+                ::contract_server::Reply::problem(429u16, &problem).retry_after(wait)
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
@@ -2742,8 +2782,11 @@ impl RequestPasswordResetResponse {
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.
+
+ Answered with `Retry-After`: `wait` in whole seconds, rounded up.*/
     pub fn too_many_requests(
+        wait: ::std::time::Duration,
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
@@ -2752,6 +2795,7 @@ impl RequestPasswordResetResponse {
                 ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
+            wait,
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
@@ -2793,7 +2837,7 @@ pub enum RefreshTokenResponse {
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(::schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem, ::std::time::Duration),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::schemas::common::Problem),
 }
@@ -2816,8 +2860,8 @@ impl ::contract_server::IntoReply for RefreshTokenResponse {
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
             }
-            Self::TooManyRequests(problem) => {
-                ::contract_server::Reply::problem(429u16, &problem)
+            Self::TooManyRequests(problem, wait) => {
+                ::contract_server::Reply::problem(429u16, &problem).retry_after(wait)
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
@@ -2901,8 +2945,11 @@ impl RefreshTokenResponse {
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.
+
+ Answered with `Retry-After`: `wait` in whole seconds, rounded up.*/
     pub fn too_many_requests(
+        wait: ::std::time::Duration,
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
@@ -2911,6 +2958,7 @@ impl RefreshTokenResponse {
                 ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
+            wait,
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
@@ -2952,7 +3000,7 @@ pub enum RegisterResponse {
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(::schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem, ::std::time::Duration),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::schemas::common::Problem),
 }
@@ -2975,8 +3023,8 @@ impl ::contract_server::IntoReply for RegisterResponse {
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
             }
-            Self::TooManyRequests(problem) => {
-                ::contract_server::Reply::problem(429u16, &problem)
+            Self::TooManyRequests(problem, wait) => {
+                ::contract_server::Reply::problem(429u16, &problem).retry_after(wait)
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
@@ -3058,8 +3106,11 @@ impl RegisterResponse {
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.
+
+ Answered with `Retry-After`: `wait` in whole seconds, rounded up.*/
     pub fn too_many_requests(
+        wait: ::std::time::Duration,
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
@@ -3068,6 +3119,7 @@ impl RegisterResponse {
                 ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
+            wait,
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
@@ -3110,7 +3162,7 @@ pub enum CreateCheckoutSessionResponse {
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(::schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem, ::std::time::Duration),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::schemas::common::Problem),
     /// 502: The payment provider could not be reached.
@@ -3140,8 +3192,8 @@ impl ::contract_server::IntoReply for CreateCheckoutSessionResponse {
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
             }
-            Self::TooManyRequests(problem) => {
-                ::contract_server::Reply::problem(429u16, &problem)
+            Self::TooManyRequests(problem, wait) => {
+                ::contract_server::Reply::problem(429u16, &problem).retry_after(wait)
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
@@ -3243,8 +3295,11 @@ impl CreateCheckoutSessionResponse {
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.
+
+ Answered with `Retry-After`: `wait` in whole seconds, rounded up.*/
     pub fn too_many_requests(
+        wait: ::std::time::Duration,
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
@@ -3253,6 +3308,7 @@ impl CreateCheckoutSessionResponse {
                 ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
+            wait,
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
@@ -3314,7 +3370,7 @@ pub enum ListInvoicesResponse {
     /// 401: The bearer token is missing, malformed, expired or revoked.
     Unauthorized(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(::schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem, ::std::time::Duration),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::schemas::common::Problem),
     /// 502: The payment provider could not be reached.
@@ -3329,8 +3385,8 @@ impl ::contract_server::IntoReply for ListInvoicesResponse {
             Self::Unauthorized(problem) => {
                 ::contract_server::Reply::problem(401u16, &problem)
             }
-            Self::TooManyRequests(problem) => {
-                ::contract_server::Reply::problem(429u16, &problem)
+            Self::TooManyRequests(problem, wait) => {
+                ::contract_server::Reply::problem(429u16, &problem).retry_after(wait)
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
@@ -3364,8 +3420,11 @@ impl ListInvoicesResponse {
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.
+
+ Answered with `Retry-After`: `wait` in whole seconds, rounded up.*/
     pub fn too_many_requests(
+        wait: ::std::time::Duration,
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
@@ -3374,6 +3433,7 @@ impl ListInvoicesResponse {
                 ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
+            wait,
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
@@ -3433,7 +3493,7 @@ pub enum ListPlansResponse {
     /// 200: Every plan, cheapest first.
     Ok(::std::vec::Vec<::schemas::billing::SubscriptionPlan>),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(::schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem, ::std::time::Duration),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::schemas::common::Problem),
 }
@@ -3441,8 +3501,8 @@ impl ::contract_server::IntoReply for ListPlansResponse {
     fn into_reply(self) -> ::contract_server::Reply {
         match self {
             Self::Ok(body) => ::contract_server::Reply::json(200u16, &body),
-            Self::TooManyRequests(problem) => {
-                ::contract_server::Reply::problem(429u16, &problem)
+            Self::TooManyRequests(problem, wait) => {
+                ::contract_server::Reply::problem(429u16, &problem).retry_after(wait)
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
@@ -3456,8 +3516,11 @@ impl ::contract_server::IntoReply for ListPlansResponse {
 impl ListPlansResponse {
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.
+
+ Answered with `Retry-After`: `wait` in whole seconds, rounded up.*/
     pub fn too_many_requests(
+        wait: ::std::time::Duration,
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
@@ -3466,6 +3529,7 @@ impl ListPlansResponse {
                 ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
+            wait,
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
@@ -3509,7 +3573,7 @@ pub enum CreatePortalSessionResponse {
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(::schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem, ::std::time::Duration),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::schemas::common::Problem),
     /// 502: The payment provider could not be reached.
@@ -3539,8 +3603,8 @@ impl ::contract_server::IntoReply for CreatePortalSessionResponse {
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
             }
-            Self::TooManyRequests(problem) => {
-                ::contract_server::Reply::problem(429u16, &problem)
+            Self::TooManyRequests(problem, wait) => {
+                ::contract_server::Reply::problem(429u16, &problem).retry_after(wait)
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
@@ -3642,8 +3706,11 @@ impl CreatePortalSessionResponse {
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.
+
+ Answered with `Retry-After`: `wait` in whole seconds, rounded up.*/
     pub fn too_many_requests(
+        wait: ::std::time::Duration,
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
@@ -3652,6 +3719,7 @@ impl CreatePortalSessionResponse {
                 ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
+            wait,
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
@@ -3934,7 +4002,7 @@ pub enum DocsResponse {
     /// 200: The documentation page.
     Ok(::std::string::String),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(::schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem, ::std::time::Duration),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::schemas::common::Problem),
 }
@@ -3942,8 +4010,8 @@ impl ::contract_server::IntoReply for DocsResponse {
     fn into_reply(self) -> ::contract_server::Reply {
         match self {
             Self::Ok(body) => ::contract_server::Reply::raw(200u16, body, "text/html"),
-            Self::TooManyRequests(problem) => {
-                ::contract_server::Reply::problem(429u16, &problem)
+            Self::TooManyRequests(problem, wait) => {
+                ::contract_server::Reply::problem(429u16, &problem).retry_after(wait)
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
@@ -3957,8 +4025,11 @@ impl ::contract_server::IntoReply for DocsResponse {
 impl DocsResponse {
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.
+
+ Answered with `Retry-After`: `wait` in whole seconds, rounded up.*/
     pub fn too_many_requests(
+        wait: ::std::time::Duration,
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
@@ -3967,6 +4038,7 @@ impl DocsResponse {
                 ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
+            wait,
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
@@ -4011,7 +4083,7 @@ pub enum GenerateAgenticResponse {
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(::schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem, ::std::time::Duration),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::schemas::common::Problem),
     /// 503: Generation is not configured on this server; the problem names the variable to set.
@@ -4042,8 +4114,8 @@ impl ::contract_server::IntoReply for GenerateAgenticResponse {
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
             }
-            Self::TooManyRequests(problem) => {
-                ::contract_server::Reply::problem(429u16, &problem)
+            Self::TooManyRequests(problem, wait) => {
+                ::contract_server::Reply::problem(429u16, &problem).retry_after(wait)
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
@@ -4156,8 +4228,11 @@ impl GenerateAgenticResponse {
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.
+
+ Answered with `Retry-After`: `wait` in whole seconds, rounded up.*/
     pub fn too_many_requests(
+        wait: ::std::time::Duration,
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
@@ -4166,6 +4241,7 @@ impl GenerateAgenticResponse {
                 ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
+            wait,
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
@@ -4225,7 +4301,7 @@ pub enum GenerateFullstackResponse {
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(::schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem, ::std::time::Duration),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::schemas::common::Problem),
     /// 503: Generation is not configured on this server; the problem names the variable to set.
@@ -4256,8 +4332,8 @@ impl ::contract_server::IntoReply for GenerateFullstackResponse {
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
             }
-            Self::TooManyRequests(problem) => {
-                ::contract_server::Reply::problem(429u16, &problem)
+            Self::TooManyRequests(problem, wait) => {
+                ::contract_server::Reply::problem(429u16, &problem).retry_after(wait)
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
@@ -4370,8 +4446,11 @@ impl GenerateFullstackResponse {
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.
+
+ Answered with `Retry-After`: `wait` in whole seconds, rounded up.*/
     pub fn too_many_requests(
+        wait: ::std::time::Duration,
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
@@ -4380,6 +4459,7 @@ impl GenerateFullstackResponse {
                 ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
+            wait,
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
@@ -4429,7 +4509,7 @@ pub enum ListGenerationJobsResponse {
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(::schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem, ::std::time::Duration),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::schemas::common::Problem),
     /// 503: Generation is not configured on this server; the problem names the variable to set.
@@ -4445,8 +4525,8 @@ impl ::contract_server::IntoReply for ListGenerationJobsResponse {
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
             }
-            Self::TooManyRequests(problem) => {
-                ::contract_server::Reply::problem(429u16, &problem)
+            Self::TooManyRequests(problem, wait) => {
+                ::contract_server::Reply::problem(429u16, &problem).retry_after(wait)
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
@@ -4491,8 +4571,11 @@ impl ListGenerationJobsResponse {
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.
+
+ Answered with `Retry-After`: `wait` in whole seconds, rounded up.*/
     pub fn too_many_requests(
+        wait: ::std::time::Duration,
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
@@ -4501,6 +4584,7 @@ impl ListGenerationJobsResponse {
                 ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
+            wait,
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
@@ -4552,7 +4636,7 @@ pub enum GetGenerationJobResponse {
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(::schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem, ::std::time::Duration),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::schemas::common::Problem),
     /// 503: Generation is not configured on this server; the problem names the variable to set.
@@ -4571,8 +4655,8 @@ impl ::contract_server::IntoReply for GetGenerationJobResponse {
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
             }
-            Self::TooManyRequests(problem) => {
-                ::contract_server::Reply::problem(429u16, &problem)
+            Self::TooManyRequests(problem, wait) => {
+                ::contract_server::Reply::problem(429u16, &problem).retry_after(wait)
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
@@ -4629,8 +4713,11 @@ impl GetGenerationJobResponse {
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.
+
+ Answered with `Retry-After`: `wait` in whole seconds, rounded up.*/
     pub fn too_many_requests(
+        wait: ::std::time::Duration,
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
@@ -4639,6 +4726,7 @@ impl GetGenerationJobResponse {
                 ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
+            wait,
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
@@ -4692,7 +4780,7 @@ pub enum CancelGenerationJobResponse {
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(::schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem, ::std::time::Duration),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::schemas::common::Problem),
     /// 503: Generation is not configured on this server; the problem names the variable to set.
@@ -4714,8 +4802,8 @@ impl ::contract_server::IntoReply for CancelGenerationJobResponse {
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
             }
-            Self::TooManyRequests(problem) => {
-                ::contract_server::Reply::problem(429u16, &problem)
+            Self::TooManyRequests(problem, wait) => {
+                ::contract_server::Reply::problem(429u16, &problem).retry_after(wait)
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
@@ -4784,8 +4872,11 @@ impl CancelGenerationJobResponse {
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.
+
+ Answered with `Retry-After`: `wait` in whole seconds, rounded up.*/
     pub fn too_many_requests(
+        wait: ::std::time::Duration,
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
@@ -4794,6 +4885,7 @@ impl CancelGenerationJobResponse {
                 ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
+            wait,
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
@@ -4845,7 +4937,7 @@ pub enum StreamGenerationJobResponse {
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(::schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem, ::std::time::Duration),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::schemas::common::Problem),
     /// 503: Generation is not configured on this server; the problem names the variable to set.
@@ -4864,8 +4956,8 @@ impl ::contract_server::IntoReply for StreamGenerationJobResponse {
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
             }
-            Self::TooManyRequests(problem) => {
-                ::contract_server::Reply::problem(429u16, &problem)
+            Self::TooManyRequests(problem, wait) => {
+                ::contract_server::Reply::problem(429u16, &problem).retry_after(wait)
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
@@ -4922,8 +5014,11 @@ impl StreamGenerationJobResponse {
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.
+
+ Answered with `Retry-After`: `wait` in whole seconds, rounded up.*/
     pub fn too_many_requests(
+        wait: ::std::time::Duration,
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
@@ -4932,6 +5027,7 @@ impl StreamGenerationJobResponse {
                 ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
+            wait,
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
@@ -5093,7 +5189,7 @@ pub enum GenerateSimpleResponse {
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(::schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem, ::std::time::Duration),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::schemas::common::Problem),
     /// 503: Generation is not configured on this server; the problem names the variable to set.
@@ -5124,8 +5220,8 @@ impl ::contract_server::IntoReply for GenerateSimpleResponse {
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
             }
-            Self::TooManyRequests(problem) => {
-                ::contract_server::Reply::problem(429u16, &problem)
+            Self::TooManyRequests(problem, wait) => {
+                ::contract_server::Reply::problem(429u16, &problem).retry_after(wait)
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
@@ -5238,8 +5334,11 @@ impl GenerateSimpleResponse {
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.
+
+ Answered with `Retry-After`: `wait` in whole seconds, rounded up.*/
     pub fn too_many_requests(
+        wait: ::std::time::Duration,
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
@@ -5248,6 +5347,7 @@ impl GenerateSimpleResponse {
                 ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
+            wait,
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
@@ -5293,7 +5393,7 @@ pub enum HealthResponse {
     /// 200: The server is up; `status` tells whether the database answers.
     Ok(::schemas::meta::Health),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(::schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem, ::std::time::Duration),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::schemas::common::Problem),
 }
@@ -5301,8 +5401,8 @@ impl ::contract_server::IntoReply for HealthResponse {
     fn into_reply(self) -> ::contract_server::Reply {
         match self {
             Self::Ok(body) => ::contract_server::Reply::json(200u16, &body),
-            Self::TooManyRequests(problem) => {
-                ::contract_server::Reply::problem(429u16, &problem)
+            Self::TooManyRequests(problem, wait) => {
+                ::contract_server::Reply::problem(429u16, &problem).retry_after(wait)
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
@@ -5316,8 +5416,11 @@ impl ::contract_server::IntoReply for HealthResponse {
 impl HealthResponse {
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.
+
+ Answered with `Retry-After`: `wait` in whole seconds, rounded up.*/
     pub fn too_many_requests(
+        wait: ::std::time::Duration,
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
@@ -5326,6 +5429,7 @@ impl HealthResponse {
                 ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
+            wait,
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
@@ -5356,7 +5460,7 @@ pub enum OpenapiJsonResponse {
     /// 200: The OpenAPI document.
     Ok(::schemas::meta::OpenApiDocument),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(::schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem, ::std::time::Duration),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::schemas::common::Problem),
 }
@@ -5364,8 +5468,8 @@ impl ::contract_server::IntoReply for OpenapiJsonResponse {
     fn into_reply(self) -> ::contract_server::Reply {
         match self {
             Self::Ok(body) => ::contract_server::Reply::json(200u16, &body),
-            Self::TooManyRequests(problem) => {
-                ::contract_server::Reply::problem(429u16, &problem)
+            Self::TooManyRequests(problem, wait) => {
+                ::contract_server::Reply::problem(429u16, &problem).retry_after(wait)
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
@@ -5379,8 +5483,11 @@ impl ::contract_server::IntoReply for OpenapiJsonResponse {
 impl OpenapiJsonResponse {
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.
+
+ Answered with `Retry-After`: `wait` in whole seconds, rounded up.*/
     pub fn too_many_requests(
+        wait: ::std::time::Duration,
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
@@ -5389,6 +5496,7 @@ impl OpenapiJsonResponse {
                 ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
+            wait,
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
@@ -5420,7 +5528,7 @@ pub enum OpenapiYamlResponse {
     /// 200: The OpenAPI document.
     Ok(::schemas::meta::OpenApiYaml),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(::schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem, ::std::time::Duration),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::schemas::common::Problem),
 }
@@ -5430,8 +5538,8 @@ impl ::contract_server::IntoReply for OpenapiYamlResponse {
             Self::Ok(body) => {
                 ::contract_server::Reply::raw(200u16, body, "application/yaml")
             }
-            Self::TooManyRequests(problem) => {
-                ::contract_server::Reply::problem(429u16, &problem)
+            Self::TooManyRequests(problem, wait) => {
+                ::contract_server::Reply::problem(429u16, &problem).retry_after(wait)
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
@@ -5445,8 +5553,11 @@ impl ::contract_server::IntoReply for OpenapiYamlResponse {
 impl OpenapiYamlResponse {
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.
+
+ Answered with `Retry-After`: `wait` in whole seconds, rounded up.*/
     pub fn too_many_requests(
+        wait: ::std::time::Duration,
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
@@ -5455,6 +5566,7 @@ impl OpenapiYamlResponse {
                 ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
+            wait,
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
@@ -5490,7 +5602,7 @@ pub enum ListProjectsResponse {
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(::schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem, ::std::time::Duration),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::schemas::common::Problem),
 }
@@ -5504,8 +5616,8 @@ impl ::contract_server::IntoReply for ListProjectsResponse {
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
             }
-            Self::TooManyRequests(problem) => {
-                ::contract_server::Reply::problem(429u16, &problem)
+            Self::TooManyRequests(problem, wait) => {
+                ::contract_server::Reply::problem(429u16, &problem).retry_after(wait)
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
@@ -5547,8 +5659,11 @@ impl ListProjectsResponse {
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.
+
+ Answered with `Retry-After`: `wait` in whole seconds, rounded up.*/
     pub fn too_many_requests(
+        wait: ::std::time::Duration,
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
@@ -5557,6 +5672,7 @@ impl ListProjectsResponse {
                 ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
+            wait,
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
@@ -5600,7 +5716,7 @@ pub enum CreateProjectResponse {
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(::schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem, ::std::time::Duration),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::schemas::common::Problem),
 }
@@ -5626,8 +5742,8 @@ impl ::contract_server::IntoReply for CreateProjectResponse {
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
             }
-            Self::TooManyRequests(problem) => {
-                ::contract_server::Reply::problem(429u16, &problem)
+            Self::TooManyRequests(problem, wait) => {
+                ::contract_server::Reply::problem(429u16, &problem).retry_after(wait)
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
@@ -5723,8 +5839,11 @@ impl CreateProjectResponse {
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.
+
+ Answered with `Retry-After`: `wait` in whole seconds, rounded up.*/
     pub fn too_many_requests(
+        wait: ::std::time::Duration,
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
@@ -5733,6 +5852,7 @@ impl CreateProjectResponse {
                 ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
+            wait,
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
@@ -5978,7 +6098,7 @@ pub enum UpdateProjectResponse {
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(::schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem, ::std::time::Duration),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::schemas::common::Problem),
 }
@@ -6007,8 +6127,8 @@ impl ::contract_server::IntoReply for UpdateProjectResponse {
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
             }
-            Self::TooManyRequests(problem) => {
-                ::contract_server::Reply::problem(429u16, &problem)
+            Self::TooManyRequests(problem, wait) => {
+                ::contract_server::Reply::problem(429u16, &problem).retry_after(wait)
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
@@ -6116,8 +6236,11 @@ impl UpdateProjectResponse {
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.
+
+ Answered with `Retry-After`: `wait` in whole seconds, rounded up.*/
     pub fn too_many_requests(
+        wait: ::std::time::Duration,
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
@@ -6126,6 +6249,7 @@ impl UpdateProjectResponse {
                 ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
+            wait,
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
@@ -6268,7 +6392,7 @@ pub enum PutFileResponse {
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(::schemas::common::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(::schemas::common::Problem),
+    TooManyRequests(::schemas::common::Problem, ::std::time::Duration),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::schemas::common::Problem),
 }
@@ -6294,8 +6418,8 @@ impl ::contract_server::IntoReply for PutFileResponse {
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
             }
-            Self::TooManyRequests(problem) => {
-                ::contract_server::Reply::problem(429u16, &problem)
+            Self::TooManyRequests(problem, wait) => {
+                ::contract_server::Reply::problem(429u16, &problem).retry_after(wait)
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
@@ -6391,8 +6515,11 @@ impl PutFileResponse {
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.
+
+ Answered with `Retry-After`: `wait` in whole seconds, rounded up.*/
     pub fn too_many_requests(
+        wait: ::std::time::Duration,
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
@@ -6401,6 +6528,7 @@ impl PutFileResponse {
                 ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
+            wait,
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.

@@ -115,7 +115,7 @@ impl Auth for App {
             let email = body.email.trim();
             if let Err(seconds) = self.login_throttle.check(email).await {
                 let minutes = seconds.div_ceil(60);
-                return Ok(LoginResponse::too_many_requests(format!(
+                return Ok(LoginResponse::too_many_requests(std::time::Duration::from_secs(seconds), format!(
                     "Too many failed sign-ins for this account: try again in {minutes} minute(s), or reset the password."
                 )));
             }

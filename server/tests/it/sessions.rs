@@ -149,10 +149,22 @@ async fn wrong_passwords_spread_over_clients_lock_the_account() {
         assert!(matches!(answer, api_server::LoginResponse::Unauthorized(_)), "guess {n}");
     }
     let locked = server.app.login(from_client(200), body("ADA@example.com", "Sup3rSecret")).await;
-    let api_server::LoginResponse::TooManyRequests(problem) = locked else { panic!("not locked") };
+    let api_server::LoginResponse::TooManyRequests(problem, wait) = locked else { panic!("not locked") };
+    assert!(
+        wait > std::time::Duration::from_secs(14 * 60) && wait <= std::time::Duration::from_secs(15 * 60),
+        "{wait:?}"
+    );
     assert!(problem.detail.as_deref().is_some_and(|d| d.contains("15 minute")), "{:?}", problem.detail);
     let bob = server.app.login(from_client(201), body("bob@example.com", "Sup3rSecret")).await;
     assert!(matches!(bob, api_server::LoginResponse::Ok(_)), "another account signs in");
+
+    // Over HTTP, the lock's 429 says when to come back, as the contract's 429 promises.
+    let login = serde_json::json!({"email": "ada@example.com", "password": "Sup3rSecret"}).to_string();
+    let (status, headers, _) =
+        crate::e2e::raw(&server, reqwest::Method::POST, "/api/v2/auth/login", None, Some(login)).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    let seconds: u64 = headers["retry-after"].to_str().ok().and_then(|s| s.parse().ok()).expect("Retry-After");
+    assert!((14 * 60..=15 * 60).contains(&seconds), "{seconds}");
 }
 
 /// Thirty reset requests for one address from thirty clients send it three messages.

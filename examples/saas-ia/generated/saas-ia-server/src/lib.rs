@@ -314,7 +314,7 @@ pub enum LoginResponse {
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(::saas_ia::problem::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(::saas_ia::problem::Problem),
+    TooManyRequests(::saas_ia::problem::Problem, ::std::time::Duration),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::saas_ia::problem::Problem),
 }
@@ -337,8 +337,8 @@ impl ::contract_server::IntoReply for LoginResponse {
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
             }
-            Self::TooManyRequests(problem) => {
-                ::contract_server::Reply::problem(429u16, &problem)
+            Self::TooManyRequests(problem, wait) => {
+                ::contract_server::Reply::problem(429u16, &problem).retry_after(wait)
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
@@ -422,8 +422,11 @@ impl LoginResponse {
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.
+
+ Answered with `Retry-After`: `wait` in whole seconds, rounded up.*/
     pub fn too_many_requests(
+        wait: ::std::time::Duration,
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
@@ -432,6 +435,7 @@ impl LoginResponse {
                 ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
+            wait,
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
@@ -464,7 +468,7 @@ pub enum GetMeResponse {
     /// 401: The bearer token is missing, malformed, expired or revoked.
     Unauthorized(::saas_ia::problem::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(::saas_ia::problem::Problem),
+    TooManyRequests(::saas_ia::problem::Problem, ::std::time::Duration),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::saas_ia::problem::Problem),
 }
@@ -475,8 +479,8 @@ impl ::contract_server::IntoReply for GetMeResponse {
             Self::Unauthorized(problem) => {
                 ::contract_server::Reply::problem(401u16, &problem)
             }
-            Self::TooManyRequests(problem) => {
-                ::contract_server::Reply::problem(429u16, &problem)
+            Self::TooManyRequests(problem, wait) => {
+                ::contract_server::Reply::problem(429u16, &problem).retry_after(wait)
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
@@ -504,8 +508,11 @@ impl GetMeResponse {
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.
+
+ Answered with `Retry-After`: `wait` in whole seconds, rounded up.*/
     pub fn too_many_requests(
+        wait: ::std::time::Duration,
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
@@ -514,6 +521,7 @@ impl GetMeResponse {
                 ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
+            wait,
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
@@ -554,7 +562,7 @@ pub enum RegisterResponse {
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(::saas_ia::problem::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(::saas_ia::problem::Problem),
+    TooManyRequests(::saas_ia::problem::Problem, ::std::time::Duration),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::saas_ia::problem::Problem),
 }
@@ -577,8 +585,8 @@ impl ::contract_server::IntoReply for RegisterResponse {
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
             }
-            Self::TooManyRequests(problem) => {
-                ::contract_server::Reply::problem(429u16, &problem)
+            Self::TooManyRequests(problem, wait) => {
+                ::contract_server::Reply::problem(429u16, &problem).retry_after(wait)
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
@@ -660,8 +668,11 @@ impl RegisterResponse {
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.
+
+ Answered with `Retry-After`: `wait` in whole seconds, rounded up.*/
     pub fn too_many_requests(
+        wait: ::std::time::Duration,
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
@@ -670,6 +681,7 @@ impl RegisterResponse {
                 ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
+            wait,
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
@@ -704,7 +716,7 @@ pub enum ListTranscriptionsResponse {
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(::saas_ia::problem::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(::saas_ia::problem::Problem),
+    TooManyRequests(::saas_ia::problem::Problem, ::std::time::Duration),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::saas_ia::problem::Problem),
 }
@@ -718,8 +730,8 @@ impl ::contract_server::IntoReply for ListTranscriptionsResponse {
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
             }
-            Self::TooManyRequests(problem) => {
-                ::contract_server::Reply::problem(429u16, &problem)
+            Self::TooManyRequests(problem, wait) => {
+                ::contract_server::Reply::problem(429u16, &problem).retry_after(wait)
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
@@ -761,8 +773,11 @@ impl ListTranscriptionsResponse {
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.
+
+ Answered with `Retry-After`: `wait` in whole seconds, rounded up.*/
     pub fn too_many_requests(
+        wait: ::std::time::Duration,
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
@@ -771,6 +786,7 @@ impl ListTranscriptionsResponse {
                 ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
+            wait,
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
@@ -812,7 +828,7 @@ pub enum CreateTranscriptionResponse {
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(::saas_ia::problem::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(::saas_ia::problem::Problem),
+    TooManyRequests(::saas_ia::problem::Problem, ::std::time::Duration),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::saas_ia::problem::Problem),
 }
@@ -835,8 +851,8 @@ impl ::contract_server::IntoReply for CreateTranscriptionResponse {
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
             }
-            Self::TooManyRequests(problem) => {
-                ::contract_server::Reply::problem(429u16, &problem)
+            Self::TooManyRequests(problem, wait) => {
+                ::contract_server::Reply::problem(429u16, &problem).retry_after(wait)
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
@@ -920,8 +936,11 @@ impl CreateTranscriptionResponse {
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.
+
+ Answered with `Retry-After`: `wait` in whole seconds, rounded up.*/
     pub fn too_many_requests(
+        wait: ::std::time::Duration,
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
@@ -930,6 +949,7 @@ impl CreateTranscriptionResponse {
                 ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
+            wait,
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
@@ -967,7 +987,7 @@ pub enum GetTranscriptionResponse {
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(::saas_ia::problem::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(::saas_ia::problem::Problem),
+    TooManyRequests(::saas_ia::problem::Problem, ::std::time::Duration),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::saas_ia::problem::Problem),
 }
@@ -984,8 +1004,8 @@ impl ::contract_server::IntoReply for GetTranscriptionResponse {
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
             }
-            Self::TooManyRequests(problem) => {
-                ::contract_server::Reply::problem(429u16, &problem)
+            Self::TooManyRequests(problem, wait) => {
+                ::contract_server::Reply::problem(429u16, &problem).retry_after(wait)
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
@@ -1039,8 +1059,11 @@ impl GetTranscriptionResponse {
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.
+
+ Answered with `Retry-After`: `wait` in whole seconds, rounded up.*/
     pub fn too_many_requests(
+        wait: ::std::time::Duration,
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
@@ -1049,6 +1072,7 @@ impl GetTranscriptionResponse {
                 ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
+            wait,
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
@@ -1086,7 +1110,7 @@ pub enum DeleteTranscriptionResponse {
     /// 422: The request breaks the contract; `errors` lists every invalid field.
     UnprocessableEntity(::saas_ia::problem::Problem),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(::saas_ia::problem::Problem),
+    TooManyRequests(::saas_ia::problem::Problem, ::std::time::Duration),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::saas_ia::problem::Problem),
 }
@@ -1103,8 +1127,8 @@ impl ::contract_server::IntoReply for DeleteTranscriptionResponse {
             Self::UnprocessableEntity(problem) => {
                 ::contract_server::Reply::problem(422u16, &problem)
             }
-            Self::TooManyRequests(problem) => {
-                ::contract_server::Reply::problem(429u16, &problem)
+            Self::TooManyRequests(problem, wait) => {
+                ::contract_server::Reply::problem(429u16, &problem).retry_after(wait)
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
@@ -1158,8 +1182,11 @@ impl DeleteTranscriptionResponse {
     }
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.
+
+ Answered with `Retry-After`: `wait` in whole seconds, rounded up.*/
     pub fn too_many_requests(
+        wait: ::std::time::Duration,
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
@@ -1168,6 +1195,7 @@ impl DeleteTranscriptionResponse {
                 ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
+            wait,
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
@@ -1199,7 +1227,7 @@ pub enum DocsResponse {
     /// 200: A self-contained HTML page.
     Ok(::std::string::String),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(::saas_ia::problem::Problem),
+    TooManyRequests(::saas_ia::problem::Problem, ::std::time::Duration),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::saas_ia::problem::Problem),
 }
@@ -1207,8 +1235,8 @@ impl ::contract_server::IntoReply for DocsResponse {
     fn into_reply(self) -> ::contract_server::Reply {
         match self {
             Self::Ok(body) => ::contract_server::Reply::raw(200u16, body, "text/html"),
-            Self::TooManyRequests(problem) => {
-                ::contract_server::Reply::problem(429u16, &problem)
+            Self::TooManyRequests(problem, wait) => {
+                ::contract_server::Reply::problem(429u16, &problem).retry_after(wait)
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
@@ -1222,8 +1250,11 @@ impl ::contract_server::IntoReply for DocsResponse {
 impl DocsResponse {
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.
+
+ Answered with `Retry-After`: `wait` in whole seconds, rounded up.*/
     pub fn too_many_requests(
+        wait: ::std::time::Duration,
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
@@ -1232,6 +1263,7 @@ impl DocsResponse {
                 ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
+            wait,
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
@@ -1262,7 +1294,7 @@ pub enum HealthResponse {
     /// 200: The server is up.
     Ok(::saas_ia::public::Health),
     /// 429: Too many requests; retry after `Retry-After` seconds.
-    TooManyRequests(::saas_ia::problem::Problem),
+    TooManyRequests(::saas_ia::problem::Problem, ::std::time::Duration),
     /// 500: An unexpected server error; nothing the client sent caused it.
     InternalServerError(::saas_ia::problem::Problem),
 }
@@ -1270,8 +1302,8 @@ impl ::contract_server::IntoReply for HealthResponse {
     fn into_reply(self) -> ::contract_server::Reply {
         match self {
             Self::Ok(body) => ::contract_server::Reply::json(200u16, &body),
-            Self::TooManyRequests(problem) => {
-                ::contract_server::Reply::problem(429u16, &problem)
+            Self::TooManyRequests(problem, wait) => {
+                ::contract_server::Reply::problem(429u16, &problem).retry_after(wait)
             }
             Self::InternalServerError(problem) => {
                 ::contract_server::Reply::problem(500u16, &problem)
@@ -1285,8 +1317,11 @@ impl ::contract_server::IntoReply for HealthResponse {
 impl HealthResponse {
     /** 429: Too many requests; retry after `Retry-After` seconds.
 
- The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+ The contract's problem with `status: 429`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.
+
+ Answered with `Retry-After`: `wait` in whole seconds, rounded up.*/
     pub fn too_many_requests(
+        wait: ::std::time::Duration,
         detail: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self::TooManyRequests(
@@ -1295,6 +1330,7 @@ impl HealthResponse {
                 ::contract_server::reason_phrase(429u16),
                 detail.into(),
             ),
+            wait,
         )
     }
     /** 500: An unexpected server error; nothing the client sent caused it.
