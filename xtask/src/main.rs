@@ -107,7 +107,11 @@ fn main() -> ExitCode {
 fn targets() -> Vec<Target> {
     vec![
         Target::new("the contract", schemas::contract(), Layout::default()),
-        Target::new("the fixture contract", fixture::contract(), Layout::for_crate("fixture").under("codegen/fixture")),
+        Target::new(
+            "the fixture contract",
+            fixture::contract(),
+            Layout::for_crate("fixture").under("codegen/fixture").private_typescript_package(),
+        ),
         Target::new("the SaaS-IA example", saas_ia::contract(), Layout::for_crate("saas-ia").under("examples/saas-ia")),
         Target::new("the Vault example", vault::contract(), Layout::for_crate("vault").under("examples/vault")),
     ]

@@ -123,7 +123,7 @@ fn rarer_keyword_shapes_report_like_the_rust_crate() {
         std::fs::write(dir.join(format!("case{index}.ts")), code).expect("write");
         expected.push(tests::keyword_errors(&tests::validator(schema), value));
     }
-    std::fs::write(dir.join("runtime.ts"), codegen::typescript::RUNTIME).expect("write runtime");
+    std::fs::write(dir.join("runtime.ts"), codegen::typescript::RUNTIME.ts).expect("write runtime");
     let values: Vec<&serde_json::Value> = cases.iter().map(|(_, v)| v).collect();
     std::fs::write(dir.join("values.json"), serde_json::to_string(&values).expect("JSON")).expect("write values");
     let script = r#"
