@@ -24,7 +24,7 @@ pub fn run(root: &Path, out: &mut dyn Write) -> Result<ExitCode> {
         Command::new(&cargo).current_dir(root).args(["test", "--workspace", "--locked"]).env("INSTA_UPDATE", "no"),
     )?;
 
-    step(out, "tsc --strict (generated/typescript, the fixture's and the examples' packages, tests/typescript)")?;
+    step(out, "tsc --strict (the sources of the generated TypeScript packages, tests/typescript)")?;
     run_command(
         Command::new(tools.join("node_modules/.bin/tsc"))
             .current_dir(root)

@@ -463,17 +463,7 @@ impl Printer {
                     Binding::Const => "const",
                     Binding::Let => "let",
                 };
-                let mut text = format!("{binding} {name}");
-                match (self.mode, ty) {
-                    (Mode::JavaScript, _) => {}
-                    (_, Some(ty)) => {
-                        text.push_str(": ");
-                        text.push_str(&print_type(ty, &self.indent()));
-                    }
-                    // A declaration infers nothing: an exported constant's type is written out.
-                    (Mode::Declarations, None) => text.push_str(": unknown"),
-                    (Mode::TypeScript, None) => {}
-                }
+                let mut text = format!("{binding} {name}{}", self.annotation(ty.as_ref()));
                 if let (Some(init), false) = (init, self.mode == Mode::Declarations) {
                     text.push_str(" = ");
                     text.push_str(&self.expr(init));
@@ -568,16 +558,12 @@ impl Printer {
         let declaration = self.mode == Mode::Declarations;
         let asynchronous = if function.is_async && !declaration { "async " } else { "" };
         let keyword = if close == "}" { "function " } else { "" };
-        let mut head = format!("{prefix}{asynchronous}{keyword}{}({})", function.name, self.params(&function.params));
-        match (self.mode, &function.returns) {
-            (Mode::JavaScript, _) => {}
-            (_, Some(returns)) => {
-                head.push_str(": ");
-                head.push_str(&print_type(returns, &self.indent()));
-            }
-            (Mode::Declarations, None) => head.push_str(": unknown"),
-            (Mode::TypeScript, None) => {}
-        }
+        let head = format!(
+            "{prefix}{asynchronous}{keyword}{}({}){}",
+            function.name,
+            self.params(&function.params),
+            self.annotation(function.returns.as_ref())
+        );
         if declaration {
             self.line(&format!("{head};"));
             return;
@@ -585,6 +571,16 @@ impl Printer {
         self.line(&format!("{head} {{"));
         self.nested(&function.body);
         self.line(close);
+    }
+
+    /// `: Type` after a constant or a signature: none in JavaScript, and `unknown` in declarations
+    /// when the tree has none (a declaration infers nothing: what is exported writes its type out).
+    fn annotation(&self, ty: Option<&Type>) -> String {
+        match (self.mode, ty) {
+            (Mode::JavaScript, _) | (Mode::TypeScript, None) => String::new(),
+            (_, Some(ty)) => format!(": {}", print_type(ty, &self.indent())),
+            (Mode::Declarations, None) => ": unknown".to_owned(),
+        }
     }
 
     /// Parameters: `name?: Type = default` in TypeScript, `name = default` in JavaScript, and
