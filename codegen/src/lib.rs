@@ -46,6 +46,8 @@ pub struct Layout {
     pub server: rust_server::Crate,
     /// The package name of the generated client crate (its folder inside `generated`).
     pub client: String,
+    /// How the TypeScript package (`generated/typescript/`) is published.
+    pub typescript: typescript::Package,
 }
 
 impl Default for Layout {
@@ -55,6 +57,7 @@ impl Default for Layout {
             generated: "generated".into(),
             server: rust_server::Crate::default(),
             client: rust_client::CRATE.into(),
+            typescript: typescript::Package::default(),
         }
     }
 }
@@ -68,6 +71,7 @@ impl Layout {
             generated: "generated".into(),
             server: rust_server::Crate { name: format!("{contract}-server"), contract: contract.into() },
             client: format!("{contract}-client"),
+            typescript: typescript::Package::default(),
         }
     }
 
@@ -76,6 +80,11 @@ impl Layout {
     pub fn under(self, dir: &str) -> Self {
         let dir = dir.trim_end_matches('/');
         Self { openapi: format!("{dir}/{}", self.openapi), generated: format!("{dir}/{}", self.generated), ..self }
+    }
+
+    /// The same layout with a TypeScript package marked `"private": true` (npm refuses to publish it).
+    pub fn private_typescript_package(self) -> Self {
+        Self { typescript: typescript::Package { private: true }, ..self }
     }
 }
 
@@ -94,7 +103,7 @@ pub fn emit(model: &Model, layout: &Layout) -> Result<BTreeMap<String, String>, 
     let (mut files, server, code) = std::thread::scope(|scope| {
         let client = scope.spawn(|| rust_client::generate(&v30));
         let mut files = documents(model, layout, &v30);
-        for (name, text) in typescript::emit(model, HEADER) {
+        for (name, text) in typescript::emit(model, &layout.typescript, HEADER) {
             files.insert(format!("{}/typescript/{name}", layout.generated), text);
         }
         let server = rust_server::emit(model, &layout.server, HEADER);

@@ -30,19 +30,45 @@ pub const RUST_COMPONENTS: &str = "COMPONENTS";
 pub const RUST_SERVICE_PARAMETER: &str = "S";
 
 /// What the TypeScript package declares besides the contract's names: the client's own exports
-/// (`createClient`, `Client`) and the global types `types.ts` refers to (`Headers`, `Record`). The
-/// runtime's exports are read from its source (`runtime.ts`, `client_runtime.ts`).
-const TS_PACKAGE_NAMES: &[&str] = &["createClient", "Client", "Headers", "Record"];
+/// (`createClient`, `Client`) and the global types `types.ts` refers to (`Headers`, `Record`,
+/// `AsyncIterable`). The runtimes' exports are read from their sources (`runtime.ts`,
+/// `client_runtime.ts`).
+const TS_PACKAGE_NAMES: &[&str] = &["createClient", "Client", "Headers", "Record", "AsyncIterable"];
 
-/// The names a TypeScript source exports (`export function|const|class|interface|type NAME`).
-fn exported_names(source: &str) -> impl Iterator<Item = &str> {
+/// The parameters of `createClient(options)` and of the methods it builds (`(request, call) =>
+/// getProject(options, request, call)`): an operation's function of one of these names would be
+/// shadowed there.
+pub const TS_CLIENT_PARAMETERS: [&str; 3] = ["options", "request", "call"];
+
+/// The names a TypeScript source exports (`export function|async function|const|class|interface|type NAME`),
+/// each with its kind (`function`, `const`...).
+fn exported_names(source: &str) -> impl Iterator<Item = (&'static str, &str)> {
     source.lines().filter_map(|line| {
         let rest = line.strip_prefix("export ")?;
-        let rest =
-            ["function ", "const ", "class ", "interface ", "type "].iter().find_map(|k| rest.strip_prefix(k))?;
+        let rest = rest.strip_prefix("async ").unwrap_or(rest);
+        let (kind, rest) = ["function* ", "function ", "const ", "class ", "interface ", "type "]
+            .iter()
+            .find_map(|k| Some((k.trim_end_matches([' ', '*']), rest.strip_prefix(k)?)))?;
         let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '$')).unwrap_or(rest.len());
-        (end > 0).then(|| &rest[..end])
+        (end > 0).then(|| (kind, &rest[..end]))
     })
+}
+
+/// The names the package takes from its runtimes: every export of `runtime.ts` (`validators.ts`
+/// imports its helpers by name), and the public ones of `client_runtime.ts` (its classes and
+/// types, re-exported by `client.ts`; its functions are reached as `R.send`, never by name).
+pub fn ts_runtime_names() -> impl Iterator<Item = &'static str> {
+    let runtime = exported_names(crate::typescript::RUNTIME.ts).map(|(_, name)| name);
+    let client = exported_names(crate::typescript::CLIENT_RUNTIME.ts).filter(|(kind, _)| *kind != "function");
+    runtime.chain(client.map(|(_, name)| name))
+}
+
+/// The public exports of `client_runtime.ts` that are types only (interfaces and type aliases),
+/// re-exported by `client.ts` with `export type`.
+pub fn ts_client_runtime_exports() -> (Vec<&'static str>, Vec<&'static str>) {
+    let public = exported_names(crate::typescript::CLIENT_RUNTIME.ts).filter(|(kind, _)| *kind != "function");
+    let (types, values): (Vec<_>, Vec<_>) = public.partition(|(kind, _)| matches!(*kind, "interface" | "type"));
+    (types.into_iter().map(|(_, n)| n).collect(), values.into_iter().map(|(_, n)| n).collect())
 }
 
 /// The words of an identifier: split at anything not alphanumeric and where a lowercase letter or
@@ -165,7 +191,7 @@ impl Scope {
 pub struct Names {
     /// Schema name → TypeScript type name.
     ts_types: BTreeMap<String, String>,
-    /// Operation id → (TypeScript PascalCase prefix, client method name).
+    /// Operation id → (TypeScript PascalCase prefix, function and client method name).
     ts_operations: BTreeMap<String, (String, String)>,
 }
 
@@ -192,27 +218,33 @@ impl Names {
     pub fn claim(model: &Model) -> (Self, Vec<Error>) {
         let mut names = Names::default();
         let mut ts = Claims { language: Language::TypeScript, errors: Vec::new() };
+        // One scope: `index.ts` re-exports every module, and the runtimes' names are in scope
+        // where the generated code uses them.
         let mut exports = Scope::default();
-        let mut methods = Scope::default();
-        for source in [crate::typescript::RUNTIME, crate::typescript::CLIENT_RUNTIME] {
-            for name in exported_names(source) {
-                ts.claim(&mut exports, name, "the package's runtime");
-            }
+        for name in ts_runtime_names() {
+            ts.claim(&mut exports, name, "the package's runtime");
         }
         for name in TS_PACKAGE_NAMES {
             ts.claim(&mut exports, name, "the package's runtime");
         }
-        for name in model.schemas.keys() {
+        for name in TS_CLIENT_PARAMETERS {
+            ts.claim(&mut exports, name, "a parameter of `createClient` and of its methods");
+        }
+        for (name, named) in &model.schemas {
             let ty = ts_type(name);
             let owner = format!("schema `{name}`");
-            for export in [ty.clone(), ts_validator(&ty), ts_guard(&ty)] {
+            let mut claimed = vec![ty.clone(), ts_validator(&ty), ts_guard(&ty), ts_standard_schema(&ty)];
+            if crate::typescript::types::string_enum(&named.schema).is_some() {
+                claimed.push(ts_enum_values(&ty));
+            }
+            for export in claimed {
                 ts.claim(&mut exports, &export, &owner);
             }
             names.ts_types.insert(name.clone(), ty);
         }
         for operation in &model.operations {
             let prefix = ts_pascal(&operation.id);
-            let method = camel(&operation.id);
+            let function = camel(&operation.id);
             let owner = owner(operation);
             for suffix in ["PathParams", "Query", "Headers", "Request", "Response"] {
                 ts.claim(&mut exports, &format!("{prefix}{suffix}"), &owner);
@@ -220,8 +252,8 @@ impl Names {
             for status in inline_bodies(operation) {
                 ts.claim(&mut exports, &ts_body_validator(&prefix, status), &format!("{owner} ({status} body)"));
             }
-            ts.claim(&mut methods, &method, &owner);
-            names.ts_operations.insert(operation.id.clone(), (prefix, method));
+            ts.claim(&mut exports, &function, &format!("{owner} (its function)"));
+            names.ts_operations.insert(operation.id.clone(), (prefix, function));
         }
 
         // Rust keeps types and values apart: traits, enums and re-exports share the crate root's
@@ -268,8 +300,8 @@ impl Names {
         self.ts_operations.get(&operation.id).map_or("", |(prefix, _)| prefix.as_str())
     }
 
-    /// The client method of an operation (`getProject`).
-    pub fn ts_method(&self, operation: &Operation) -> &str {
+    /// The function of an operation, and its method in the client (`getProject`).
+    pub fn ts_function(&self, operation: &Operation) -> &str {
         self.ts_operations.get(&operation.id).map_or("", |(_, method)| method.as_str())
     }
 }
@@ -282,6 +314,16 @@ pub fn ts_validator(ty: &str) -> String {
 /// The exported type guard of a TypeScript type (`isProject`).
 pub fn ts_guard(ty: &str) -> String {
     format!("is{ty}")
+}
+
+/// The exported Standard Schema of a TypeScript type (`ProjectSchema`).
+pub fn ts_standard_schema(ty: &str) -> String {
+    format!("{ty}Schema")
+}
+
+/// The exported values of a string enum type (`SubscriptionStatusValues`).
+pub fn ts_enum_values(ty: &str) -> String {
+    format!("{ty}Values")
 }
 
 /// The exported validator of an operation's inline response body (`validateListPlans200`).
@@ -355,23 +397,49 @@ mod tests {
 
     #[test]
     fn the_runtime_exports_are_read_from_its_source() {
-        let names: Vec<&str> = exported_names(crate::typescript::RUNTIME).collect();
-        for name in ["ValidationError", "ValidationResult", "has", "isDateTime", "isUuid", "esc", "formats"] {
+        let names: Vec<&str> = ts_runtime_names().collect();
+        for name in [
+            "ValidationError",
+            "ValidationResult",
+            "has",
+            "isDateTime",
+            "isUuid",
+            "esc",
+            "formats",
+            "StandardSchemaV1",
+            "standardSchema",
+        ] {
             assert!(names.contains(&name), "{name} in {names:?}");
         }
-        let client: Vec<&str> = exported_names(crate::typescript::CLIENT_RUNTIME).collect();
+        let client: Vec<(&str, &str)> = exported_names(crate::typescript::CLIENT_RUNTIME.ts).collect();
         assert_eq!(
             client,
             [
-                "ClientOptions",
-                "CallOptions",
-                "UnexpectedResponseError",
-                "ResponseValidationError",
-                "StreamOptions",
-                "EventValidationError",
-                "StreamRefusedError",
-                "StreamInterruptedError"
+                ("interface", "ClientOptions"),
+                ("interface", "CallOptions"),
+                ("class", "UnexpectedResponseError"),
+                ("class", "ResponseValidationError"),
+                ("function", "send"),
+                ("interface", "StreamOptions"),
+                ("class", "EventValidationError"),
+                ("class", "StreamRefusedError"),
+                ("class", "StreamInterruptedError"),
+                ("function", "stream"),
             ]
+        );
+        assert!(!names.contains(&"send") && !names.contains(&"stream"), "reached as `R.send`, never by name");
+        assert_eq!(
+            ts_client_runtime_exports(),
+            (
+                vec!["ClientOptions", "CallOptions", "StreamOptions"],
+                vec![
+                    "UnexpectedResponseError",
+                    "ResponseValidationError",
+                    "EventValidationError",
+                    "StreamRefusedError",
+                    "StreamInterruptedError"
+                ]
+            )
         );
     }
 

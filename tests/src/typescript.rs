@@ -45,12 +45,13 @@ impl Drop for TempDir {
     }
 }
 
-/// Writes the TypeScript package among generated `files` (`generated/typescript/*`) into `dir`.
+/// Writes the TypeScript package among generated `files` (`generated/typescript/**`) into `dir`.
 pub fn write_package(files: &BTreeMap<String, String>, dir: &Path) {
-    std::fs::create_dir_all(dir).expect("package dir");
     for (path, text) in files {
         if let Some(name) = path.strip_prefix("generated/typescript/") {
-            std::fs::write(dir.join(name), text).expect("write package file");
+            let path = dir.join(name);
+            std::fs::create_dir_all(path.parent().expect("a file has a folder")).expect("package dir");
+            std::fs::write(path, text).expect("write package file");
         }
     }
 }
@@ -76,15 +77,16 @@ pub fn verdicts(package_dir: &Path, cases: &[(String, Value)]) -> Vec<BTreeSet<(
     results.into_iter().map(|errors| errors.into_iter().collect()).collect()
 }
 
-/// Type-checks the TypeScript package among generated `files` together with `consumer`, a module
-/// that imports it from `./package/index.js`; `Err` holds what `tsc` printed.
+/// Type-checks the TypeScript package among generated `files` (its sources, and its declarations
+/// through `consumer`, a module that imports it from `./package/index.js`); `Err` holds what `tsc`
+/// printed.
 pub fn type_check(files: &BTreeMap<String, String>, consumer: &str) -> Result<(), String> {
     let tsc = node_tool(".bin/tsc");
     let dir = TempDir::new("ts-type-check");
     write_package(files, &dir.path().join("package"));
     std::fs::write(dir.path().join("consumer.ts"), consumer).expect("write consumer");
     let mut config = read_json(&project_root().join("tests/typescript/tsconfig.json"));
-    config["include"] = json!(["package/*.ts", "consumer.ts"]);
+    config["include"] = json!(["package/src/*.ts", "consumer.ts"]);
     std::fs::write(dir.path().join("tsconfig.json"), config.to_string()).expect("write tsconfig");
     let output = Command::new(&tsc).arg("-p").arg(dir.path().join("tsconfig.json")).output().expect("tsc runs");
     if output.status.success() { Ok(()) } else { Err(String::from_utf8_lossy(&output.stdout).into_owned()) }

@@ -1,7 +1,7 @@
 // Generated validators vs ajv 8, in one process: `node bench.mjs PACKAGE_DIR JSONSCHEMA_DIR`.
 // ajv: Ajv2020, each schema compiled once, allErrors true and false, ajv-formats for the same
 // formats our validators assert. Prints ops/s per case and the ratio, then code sizes: our
-// validators (transpiled to JS) against ajv's standalone code for the same schemas.
+// validators (the JavaScript the package ships) against ajv's standalone code for the same schemas.
 import { createRequire } from "node:module";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -15,7 +15,7 @@ const standaloneCode = require("ajv/dist/standalone").default;
 
 const [packageDir, schemaDir] = process.argv.slice(2);
 const { module: ours, sources } = await loadPackage(packageDir, "validators.js");
-const ourJs = sources["validators.ts"] + sources["runtime.ts"];
+const ourJs = sources["validators.js"] + sources["runtime.js"];
 
 const schemas = {};
 for (const file of readdirSync(schemaDir).filter((f) => f.endsWith(".json"))) {

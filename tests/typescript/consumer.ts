@@ -2,15 +2,26 @@
 // settings. It must compile; the `@ts-expect-error` lines must not (they prove the types bite).
 import {
   createClient,
+  getProject,
+  listProjects,
   validateUserCreate,
   isProject,
+  UserCreateSchema,
+  SubscriptionStatusValues,
+  UnexpectedResponseError,
+  type Client,
+  type ClientOptions,
   type Project,
   type ProjectPage,
   type UserCreate,
   type GetProjectResponse,
   type SubscriptionStatus,
+  type StandardSchemaV1,
   type ValidationError,
 } from "../../generated/typescript/index.js";
+import type { StandardSchemaV1 as Spec } from "@standard-schema/spec";
+import { standardSchemaResolver } from "@hookform/resolvers/standard-schema";
+import type { Resolver } from "react-hook-form";
 
 const client = createClient({ baseUrl: "http://127.0.0.1:8080", token: () => "token", validateResponses: true });
 
@@ -66,3 +77,31 @@ export async function create(): Promise<void> {
 export function names(page: ProjectPage): string[] {
   return page.items.map((project: Project) => project.name);
 }
+
+// One function per operation, with the client's options first; `createClient` has them all as methods.
+const options: ClientOptions = { baseUrl: "http://127.0.0.1:8080", token: "token" };
+export async function standalone(id: string): Promise<string | undefined> {
+  const answer = await getProject(options, { path: { project_id: id } });
+  const page = await listProjects(options);
+  // @ts-expect-error: the request is required.
+  await getProject(options);
+  return answer.status === 200 && page.status === 200 ? answer.body.name : undefined;
+}
+export const api: Client = createClient(options);
+export const same: (request: Parameters<typeof getProject>[1]) => Promise<GetProjectResponse> = api.getProject;
+export const unexpected: boolean = new UnexpectedResponseError(418, null, new Headers()).status === 418;
+
+// `XSchema` is a Standard Schema as the specification types it, and react-hook-form's resolver
+// takes it, inferring the form's values.
+export const spec: Spec<UserCreate> = UserCreateSchema;
+export const inlined: StandardSchemaV1<UserCreate> = UserCreateSchema;
+export const resolver: Resolver<UserCreate, unknown, UserCreate> = standardSchemaResolver(UserCreateSchema);
+export type Output = StandardSchemaV1.InferOutput<typeof UserCreateSchema>;
+export const output: Output extends UserCreate ? (UserCreate extends Output ? true : false) : false = true;
+
+// `XValues` lists the values of a string enum: its items are exactly the enum's type.
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+export const values: Equal<(typeof SubscriptionStatusValues)[number], SubscriptionStatus> = true;
+export const listed: readonly SubscriptionStatus[] = SubscriptionStatusValues;
+// @ts-expect-error: a readonly tuple.
+SubscriptionStatusValues.push("active");

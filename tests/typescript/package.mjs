@@ -1,5 +1,7 @@
-// Loads the generated TypeScript package in node: each file is transpiled with the TypeScript
-// compiler (no type check; `tsc --strict` checks types elsewhere) into a temporary folder.
+// Loads generated TypeScript in node: a generated package as it ships (its JavaScript, imported
+// as is), or TypeScript sources (a test's own compiled validators) transpiled with the
+// TypeScript compiler (no type check; `tsc --strict` checks types elsewhere) into a temporary
+// folder.
 import { createRequire } from "node:module";
 import { readFileSync, readdirSync, writeFileSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -14,13 +16,22 @@ export function transpile(code) {
   return ts.transpileModule(code, { compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } }).outputText;
 }
 
-/** Imports `entry` (such as `index.js`) of the package in `packageDir`; returns it and the JS text of every file. */
+/** Imports `entry` (such as `index.js`) of the generated package in `packageDir`, its JavaScript as it ships; returns it and the text of every `.js` file. */
 export async function loadPackage(packageDir, entry) {
+  const sources = {};
+  for (const file of readdirSync(packageDir).filter((f) => f.endsWith(".js"))) {
+    sources[file] = readFileSync(join(packageDir, file), "utf8");
+  }
+  return { module: await import(pathToFileURL(join(packageDir, entry)).href), sources };
+}
+
+/** Imports `entry` (such as `case0.js`) of the TypeScript files in `dir`, transpiled; returns it and the JS text of every file. */
+export async function loadTypeScript(dir, entry) {
   const out = join(tmpdir(), `generated-ts-${process.pid}-${Math.random().toString(36).slice(2)}`);
   mkdirSync(out, { recursive: true });
   const sources = {};
-  for (const file of readdirSync(packageDir).filter((f) => f.endsWith(".ts"))) {
-    const js = transpile(readFileSync(join(packageDir, file), "utf8"));
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".ts"))) {
+    const js = transpile(readFileSync(join(dir, file), "utf8"));
     sources[file] = js;
     writeFileSync(join(out, file.replace(/\.ts$/, ".js")), js);
   }

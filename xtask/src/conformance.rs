@@ -75,7 +75,7 @@ pub fn run(
 
     let dir = std::env::temp_dir().join(format!("conformance-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
-    std::fs::write(dir.join("runtime.ts"), RUNTIME)?;
+    std::fs::write(dir.join("runtime.ts"), RUNTIME.ts)?;
     std::fs::write(dir.join("bundle.json"), serde_json::to_string(&bundle)?)?;
     let runner = root.join("tests/conformance/run.mjs");
     let output = Command::new("node").arg(&runner).arg(&dir).output().context("running node (is it installed?)")?;

@@ -103,11 +103,16 @@ fn main() -> ExitCode {
 
 /// What `generate` writes, `check` checks and `diff` compares: the reference contract, the
 /// fixture contract whose generated Rust crates the workspace compiles (so every emitter's Rust
-/// output is proven to build), and the two example back ends of `examples/`. One line per contract.
+/// output is proven to build; its TypeScript package is private), and the two example back ends of
+/// `examples/`. One entry per contract.
 fn targets() -> Vec<Target> {
     vec![
         Target::new("the contract", schemas::contract(), Layout::default()),
-        Target::new("the fixture contract", fixture::contract(), Layout::for_crate("fixture").under("codegen/fixture")),
+        Target::new(
+            "the fixture contract",
+            fixture::contract(),
+            Layout::for_crate("fixture").under("codegen/fixture").private_typescript_package(),
+        ),
         Target::new("the SaaS-IA example", saas_ia::contract(), Layout::for_crate("saas-ia").under("examples/saas-ia")),
         Target::new("the Vault example", vault::contract(), Layout::for_crate("vault").under("examples/vault")),
     ]

@@ -25,7 +25,7 @@ pub fn run(root: &Path, out: &mut dyn Write) -> Result<ExitCode> {
     step(out, "cargo test, in three concurrent runs")?;
     cargo_test(root, &cargo, out)?;
 
-    step(out, "tsc --strict (generated/typescript, the fixture's and the examples' packages, tests/typescript)")?;
+    step(out, "tsc --strict (the sources of the generated TypeScript packages, tests/typescript)")?;
     run_command(
         Command::new(tools.join("node_modules/.bin/tsc"))
             .current_dir(root)

@@ -259,11 +259,11 @@ mod tests {
         assert_eq!(total, 2 * plan(&root, &fixture()).expect("plan").0.len());
 
         // A stale file of the second target fails the check of both.
-        fs::write(root.join("copy/generated/typescript/types.ts"), "// edited\n").expect("write");
+        fs::write(root.join("copy/generated/typescript/types.d.ts"), "// edited\n").expect("write");
         let (code, out) = run(check, &root, &targets);
         assert_eq!(code, ExitCode::from(exit::STALE));
         assert!(out.contains(&format!("1 of {total} generated files are stale")), "{out}");
-        assert!(out.contains("--- a/copy/generated/typescript/types.ts"), "{out}");
+        assert!(out.contains("--- a/copy/generated/typescript/types.d.ts"), "{out}");
         fs::remove_dir_all(&root).ok();
     }
 

@@ -3,7 +3,8 @@
 //!
 //! Nothing here is text: [`super::printer`] turns a tree into source, and it alone quotes,
 //! escapes, parenthesizes and indents. Emitters build trees with the constructors below and never
-//! paste TypeScript fragments together.
+//! paste TypeScript fragments together. One tree prints as TypeScript, as JavaScript (types
+//! erased) and as declarations (`.d.ts`: signatures only): see [`super::printer::Mode`].
 
 use serde_json::Value;
 
@@ -34,6 +35,11 @@ pub enum Type {
     TypeOf(String),
     /// A type predicate as a return type: `value is T.Project`.
     Predicate(String, Box<Type>),
+    /// `readonly T` (of an array or tuple type).
+    Readonly(Box<Type>),
+    /// A function type: `(request: R, call?: C) => Promise<A>` (a parameter with a default is
+    /// optional).
+    Function(Vec<Param>, Box<Type>),
 }
 
 /// A member of an object type.
@@ -121,6 +127,9 @@ pub enum Expr {
     As(Box<Expr>, Type),
     /// Parentheses the printer would not need, kept for the reader.
     Paren(Box<Expr>),
+    /// A call or `new` without side effects, marked `/* @__PURE__ */` so that bundlers drop it
+    /// when its value is unused (a module-level constant, say).
+    Pure(Box<Expr>),
 }
 
 /// A property key of an object literal.
@@ -288,10 +297,8 @@ pub enum Stmt {
     Doc(String),
     /// `//` comment lines.
     Comment(String),
-    /// An empty line.
+    /// An empty line (never two in a row, nor at the end of a file).
     Blank,
-    /// Hand-written TypeScript included as it is (a static file of this crate).
-    Source(&'static str),
 }
 
 // Constructors, so that emitters read like the code they build.
@@ -364,6 +371,11 @@ impl Expr {
 
     pub fn paren(self) -> Self {
         Self::Paren(Box::new(self))
+    }
+
+    /// `/* @__PURE__ */ self` (a call or `new`).
+    pub fn pure(self) -> Self {
+        Self::Pure(Box::new(self))
     }
 
     pub fn as_type(self, ty: Type) -> Self {

@@ -1,51 +1,94 @@
-//! `client.ts`: a typed `fetch` client, `createClient(options)` with one method per operation.
-//! The static half (`send`, the option types) is `client_runtime.ts`, included as it is; this
-//! module builds the methods: their signatures from the request types, their calls of `send`
-//! with the path, the parts of the request and a validator per declared status.
+//! `client`: a typed `fetch` client. One exported function per operation, `getProject(options,
+//! request, call?)`, that sends the request through the runtime's `send` (or `stream`) with the
+//! validators of the operation's declared statuses; and `createClient(options)`, a `Client` whose
+//! methods are those functions with the options bound. A bundle of an app that calls one function
+//! holds that operation's validators only (the functions reach the validators through the
+//! namespace `V`, which bundlers resolve statically).
+//!
+//! The static half (`send`, `stream`, the option types and the errors) is `client_runtime.ts`,
+//! imported as the namespace `R`; its public names are re-exported from here.
 
-use super::ast::{BinaryOp, Expr, Function, ImportClause, Key, Member, Param, Specifier, Stmt, Type};
+use super::ast::{BinaryOp, Expr, Function, ImportClause, Key, Member, Param, Property, Specifier, Stmt, Type};
 use super::operation::Inputs;
 use crate::model::{Body, Model, Operation, Security};
-use crate::names::{self, Names};
+use crate::names::{self, Names, TS_CLIENT_PARAMETERS};
 use crate::schema::as_ref_name;
 
 pub(super) fn emit(model: &Model, names: &Names) -> Vec<Stmt> {
+    let options = TS_CLIENT_PARAMETERS[0];
+    let (runtime_types, runtime_values) = names::ts_client_runtime_exports();
     let import = |type_only, clause, from: &str| Stmt::Import { type_only, clause, from: from.to_owned() };
-    let specifier = |name: &str| Specifier { name: name.to_owned(), type_only: false };
-    let methods = model.operations.iter().map(|operation| Member::Method(method(model, names, operation))).collect();
-    let create = Function {
-        doc: format!("A client of {} {}: one method per operation.", model.info.title, model.info.version),
-        is_async: false,
-        name: "createClient".into(),
-        params: vec![Param::typed("options", Type::named("ClientOptions"))],
-        returns: None,
-        body: vec![Stmt::Return(Expr::ObjectLines(methods))],
+    let named = |names: &[&str]| {
+        ImportClause::Named(names.iter().map(|name| Specifier { name: (*name).to_owned(), type_only: false }).collect())
     };
-    vec![
-        Stmt::Comment("A typed `fetch` client: one method per operation, answers as unions keyed by status.".into()),
-        import(
-            true,
-            ImportClause::Named(vec![specifier("ValidationError"), specifier("ValidationResult")]),
-            "./runtime.js",
+    let reexport = |type_only, names: &[&str]| Stmt::Reexport {
+        type_only,
+        names: Some(names.iter().map(|name| (*name).to_owned()).collect()),
+        from: "./client_runtime.js".into(),
+    };
+    let mut out = vec![
+        Stmt::Comment(
+            "A typed `fetch` client: one function per operation (`getProject(options, request)`), and\n\
+             `createClient(options)`, the same as methods. Answers are unions keyed by status."
+                .into(),
         ),
+        import(true, named(&["CallOptions", "ClientOptions", "StreamOptions"]), "./client_runtime.js"),
+        import(false, ImportClause::Namespace("R".into()), "./client_runtime.js"),
         import(true, ImportClause::Namespace("T".into()), "./types.js"),
         import(false, ImportClause::Namespace("V".into()), "./validators.js"),
+        reexport(true, &runtime_types),
+        reexport(false, &runtime_values),
         Stmt::Blank,
-        Stmt::Source(super::CLIENT_RUNTIME),
+    ];
+
+    let mut methods = Vec::new();
+    let mut members = Vec::new();
+    for operation in &model.operations {
+        let function = function(model, names, operation);
+        // The method: the function with the options bound, typed by `Client`.
+        let params: Vec<&Param> = function.params.iter().skip(1).collect();
+        let arguments = std::iter::once(options).chain(params.iter().map(|p| p.name.as_str())).map(Expr::ident);
+        let bare = |name: &str| Param { name: name.to_owned(), ty: None, optional: false, default: None };
+        let call_it = Expr::ident(&function.name).call(arguments.collect());
+        let arrow = Expr::arrow(params.iter().map(|p| bare(&p.name)).collect(), call_it);
+        methods.push(Member::property(&function.name, arrow));
+        members.push(Property {
+            name: function.name.clone(),
+            optional: false,
+            ty: Type::Function(
+                params.into_iter().cloned().collect(),
+                Box::new(function.returns.clone().unwrap_or(Type::Keyword("unknown"))),
+            ),
+            doc: function.doc.clone(),
+        });
+        out.extend([Stmt::Function(function).export(), Stmt::Blank]);
+    }
+
+    let title = format!("{} {}", model.info.title, model.info.version);
+    out.extend([
+        Stmt::Doc(format!("A client of {title}: every operation's function as a method, with the options bound.")),
+        Stmt::Interface { name: "Client".into(), members }.export(),
         Stmt::Blank,
-        Stmt::Function(create).export(),
-        Stmt::Blank,
-        Stmt::Doc("The client type: `ReturnType<typeof createClient>`.".into()),
-        Stmt::TypeAlias {
-            name: "Client".into(),
-            ty: Type::generic("ReturnType", vec![Type::TypeOf("createClient".into())]),
-        }
+        Stmt::Function(Function {
+            doc: format!(
+                "A client of {title}: one method per operation. Each is the operation's function with `options` \
+                 bound; an app that calls a few operations can import their functions instead, and its bundle \
+                 keeps only their validators."
+            ),
+            is_async: false,
+            name: "createClient".into(),
+            params: vec![Param::typed(options, Type::named("ClientOptions"))],
+            returns: Some(Type::named("Client")),
+            body: vec![Stmt::Return(Expr::ObjectLines(methods))],
+        })
         .export(),
-    ]
+    ]);
+    out
 }
 
-/// The method of one operation: `send` the request, answer the typed union.
-fn method(model: &Model, names: &Names, operation: &Operation) -> Function {
+/// The function of one operation: `send` the request, answer the typed union.
+fn function(model: &Model, names: &Names, operation: &Operation) -> Function {
+    let [options, request, call] = TS_CLIENT_PARAMETERS;
     let prefix = names.ts_prefix(operation);
     let inputs = Inputs::of(operation);
     let mut doc = operation.summary.clone();
@@ -58,15 +101,15 @@ fn method(model: &Model, names: &Names, operation: &Operation) -> Function {
         doc.push_str("\n@deprecated");
     }
     let request_type = Type::qualified("T", format!("{prefix}Request"));
-    let mut params = Vec::new();
+    let mut params = vec![Param::typed(options, Type::named("ClientOptions"))];
     if inputs.required() {
-        params.push(Param::typed("request", request_type));
+        params.push(Param::typed(request, request_type));
     } else if inputs.any() {
-        params.push(Param::defaulted("request", request_type, Expr::object(Vec::new())));
+        params.push(Param::defaulted(request, request_type, Expr::object(Vec::new())));
     }
-    params.push(Param::optional("call", Type::named("CallOptions")));
+    params.push(Param::optional(call, Type::named("CallOptions")));
 
-    let request = || Expr::ident("request");
+    let request = || Expr::ident(request);
     let mut fields = vec![
         Member::property("method", Expr::str(operation.method.as_str().to_uppercase())),
         Member::property("path", path_expression(&operation.path)),
@@ -86,7 +129,7 @@ fn method(model: &Model, names: &Names, operation: &Operation) -> Function {
     let validator = |name: String| Expr::ident("V").member(&name);
     let problem = || validator(names::ts_validator(names.ts_type(&model.problem)));
     if let Some((response, events)) = operation.event_stream() {
-        return stream_method(names, operation, doc, params, fields, (response.status, events), problem);
+        return stream_function(names, operation, doc, params, fields, (response.status, events), problem);
     }
     let mut checks = Vec::new();
     for response in &operation.responses {
@@ -105,14 +148,14 @@ fn method(model: &Model, names: &Names, operation: &Operation) -> Function {
     for error in &operation.errors {
         checks.push(Member::Property(Key::Number(error.status.into()), problem()));
     }
-    let send = Expr::ident("send")
-        .call(vec![Expr::ident("options"), Expr::object(fields), Expr::object(checks), Expr::ident("call")])
+    let send = Expr::ident("R")
+        .method("send", vec![Expr::ident(options), Expr::object(fields), Expr::object(checks), Expr::ident(call)])
         .awaited();
     let response_type = Type::qualified("T", format!("{prefix}Response"));
     Function {
         doc,
         is_async: true,
-        name: names.ts_method(operation).to_owned(),
+        name: names.ts_function(operation).to_owned(),
         params,
         returns: Some(Type::generic("Promise", vec![response_type.clone()])),
         body: vec![
@@ -125,9 +168,9 @@ fn method(model: &Model, names: &Names, operation: &Operation) -> Function {
     }
 }
 
-/// The method of an event-stream operation: not `async`, it answers the `AsyncIterable` of the
+/// The function of an event-stream operation: not `async`, it answers the `AsyncIterable` of the
 /// events `stream` reads (each checked by the event type's validator); a refusal throws.
-fn stream_method(
+fn stream_function(
     names: &Names,
     operation: &Operation,
     doc: String,
@@ -136,19 +179,23 @@ fn stream_method(
     (status, events): (u16, &Body),
     problem: impl Fn() -> Expr,
 ) -> Function {
+    let [options, _, call] = TS_CLIENT_PARAMETERS;
     let event = as_ref_name(&events.schema).map(|name| names.ts_type(name).to_owned()).unwrap_or_default();
-    if let Some(call) = params.last_mut() {
-        *call = Param::optional("call", Type::named("StreamOptions"));
+    if let Some(last) = params.last_mut() {
+        *last = Param::optional(call, Type::named("StreamOptions"));
     }
     let checks = operation.errors.iter().map(|error| Member::Property(Key::Number(error.status.into()), problem()));
-    let stream = Expr::ident("stream").call(vec![
-        Expr::ident("options"),
-        Expr::object(fields),
-        Expr::int(status.into()),
-        Expr::ident("V").member(&names::ts_validator(&event)),
-        Expr::object(checks.collect()),
-        Expr::ident("call"),
-    ]);
+    let stream = Expr::ident("R").method(
+        "stream",
+        vec![
+            Expr::ident(options),
+            Expr::object(fields),
+            Expr::int(status.into()),
+            Expr::ident("V").member(&names::ts_validator(&event)),
+            Expr::object(checks.collect()),
+            Expr::ident(call),
+        ],
+    );
     let doc = format!(
         "{doc}\n\nThe events as they come, each checked against `{event}` (`EventValidationError`); the iteration \
          ends when the server ends the stream. A dropped connection is resumed with `Last-Event-ID` (`StreamOptions`); \
@@ -157,7 +204,7 @@ fn stream_method(
     Function {
         doc,
         is_async: false,
-        name: names.ts_method(operation).to_owned(),
+        name: names.ts_function(operation).to_owned(),
         params,
         returns: Some(Type::generic("AsyncIterable", vec![Type::qualified("T", event)])),
         body: vec![Stmt::Return(stream)],
@@ -175,7 +222,7 @@ fn path_expression(template: &str) -> Expr {
         match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
             Some(name) => {
                 parts.push(Expr::str(std::mem::take(&mut literal)));
-                let value = Expr::ident("request").member("path").member(name);
+                let value = Expr::ident(TS_CLIENT_PARAMETERS[1]).member("path").member(name);
                 parts.push(Expr::ident("encodeURIComponent").call(vec![Expr::ident("String").call(vec![value])]));
             }
             None => literal.push_str(segment),

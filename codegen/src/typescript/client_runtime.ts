@@ -1,4 +1,9 @@
-/** Options of `createClient`. */
+// The static half of the client: options, errors, `send` (one request, its answer checked by
+// status) and `stream` (Server-Sent Events). The generated functions of `client.ts` call `send`
+// and `stream`; the options and error classes are re-exported from there.
+import type { ValidationError, ValidationResult } from "./runtime.js";
+
+/** Options of `createClient` and of every operation's function (their first argument). */
 export interface ClientOptions {
   /** Such as `https://api.example.com` (no trailing slash needed). */
   baseUrl: string;
@@ -20,30 +25,38 @@ export interface CallOptions {
 
 /** The server answered a status the contract does not declare for the operation. */
 export class UnexpectedResponseError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: unknown,
-    readonly headers: Headers,
-  ) {
+  readonly status: number;
+  readonly body: unknown;
+  readonly headers: Headers;
+
+  constructor(status: number, body: unknown, headers: Headers) {
     super(`unexpected response status ${status}`);
     this.name = "UnexpectedResponseError";
+    this.status = status;
+    this.body = body;
+    this.headers = headers;
   }
 }
 
 /** A response body broke the contract (only with `validateResponses`). */
 export class ResponseValidationError extends Error {
-  constructor(
-    readonly status: number,
-    readonly errors: ValidationError[],
-    readonly body: unknown,
-  ) {
+  readonly status: number;
+  readonly errors: ValidationError[];
+  readonly body: unknown;
+
+  constructor(status: number, errors: ValidationError[], body: unknown) {
     super(`the ${status} response breaks the contract: ${errors.map((e) => `${e.path || "/"} ${e.message}`).join("; ")}`);
     this.name = "ResponseValidationError";
+    this.status = status;
+    this.errors = errors;
+    this.body = body;
   }
 }
 
+/** The validator of a declared status's body (`null`: no body to check). */
 type Check = ((value: unknown) => ValidationResult<unknown>) | null;
 
+/** A request as the generated functions describe it. */
 interface Prepared {
   method: string;
   path: string;
@@ -95,7 +108,8 @@ async function payloadOf(response: Response): Promise<unknown> {
   return text.length === 0 ? undefined : /[/+]json\b/.test(type) ? JSON.parse(text) : text;
 }
 
-async function send(options: ClientOptions, request: Prepared, statuses: Record<number, Check>, call: CallOptions | undefined): Promise<Raw> {
+/** Sends `request`; a status outside `statuses` throws, a body that breaks its check throws with `validateResponses`. */
+export async function send(options: ClientOptions, request: Prepared, statuses: Record<number, Check>, call: CallOptions | undefined): Promise<Raw> {
   const [url, init] = await build(options, request, call);
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   const response = await doFetch(url, init);
@@ -123,37 +137,46 @@ export interface StreamOptions extends CallOptions {
 
 /** An event's `data` is not JSON, or breaks the contract (every event is checked). */
 export class EventValidationError extends Error {
-  constructor(
-    readonly errors: ValidationError[],
-    readonly data: string,
-    readonly id: string | undefined,
-  ) {
+  readonly errors: ValidationError[];
+  readonly data: string;
+  readonly id: string | undefined;
+
+  constructor(errors: ValidationError[], data: string, id: string | undefined) {
     super(`an event breaks the contract: ${errors.map((e) => `${e.path || "/"} ${e.message}`).join("; ")}`);
     this.name = "EventValidationError";
+    this.errors = errors;
+    this.data = data;
+    this.id = id;
   }
 }
 
 /** The server refused the stream with a status the contract declares (its body: the problem). */
 export class StreamRefusedError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: unknown,
-    readonly headers: Headers,
-  ) {
+  readonly status: number;
+  readonly body: unknown;
+  readonly headers: Headers;
+
+  constructor(status: number, body: unknown, headers: Headers) {
     super(`the event stream was refused with status ${status}`);
     this.name = "StreamRefusedError";
+    this.status = status;
+    this.body = body;
+    this.headers = headers;
   }
 }
 
 /** The connection dropped and reconnecting failed `attempts` times in a row. */
 export class StreamInterruptedError extends Error {
-  constructor(
-    readonly lastEventId: string | undefined,
-    readonly attempts: number,
-    override readonly cause: unknown,
-  ) {
+  readonly lastEventId: string | undefined;
+  readonly attempts: number;
+  override readonly cause: unknown;
+
+  constructor(lastEventId: string | undefined, attempts: number, cause: unknown) {
     super(`the event stream was interrupted and could not be resumed after ${attempts} attempt(s)`);
     this.name = "StreamInterruptedError";
+    this.lastEventId = lastEventId;
+    this.attempts = attempts;
+    this.cause = cause;
   }
 }
 
@@ -237,7 +260,7 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
  * The iteration ends when the server ends the stream; a dropped connection (the body fails, or
  * a reconnection cannot connect) is resumed with `Last-Event-ID` after `retry:` milliseconds.
  */
-async function* stream<E>(
+export async function* stream<E>(
   options: ClientOptions,
   request: Prepared,
   status: number,

@@ -1,27 +1,68 @@
-//! `package.json`: the package's name (from the contract's title), version and entry points.
+//! `package.json`: the package's name (from the contract's title), version (the contract's),
+//! license, `exports` (per public module: `types` first, then `import` and `default`), the files
+//! npm publishes, and the Node versions it runs on.
 
-use serde_json::json;
+use serde_json::{Map, Value, json};
 
 use crate::model::Model;
 
-pub(super) fn emit(model: &Model, header: &str) -> String {
-    let package = json!({
-        "name": package_name(&model.info.title),
-        "version": model.info.version,
-        "description": format!("TypeScript types, validators and client of {} ({header})", model.info.title),
-        "private": true,
-        "type": "module",
-        "types": "./index.ts",
-        "exports": { ".": { "types": "./index.ts", "default": "./index.ts" } },
-        "sideEffects": false
-    });
-    crate::render_json(&package)
+/// How the TypeScript package is published (part of a target's `Layout`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Package {
+    /// Writes `"private": true`, so that npm refuses to publish it.
+    pub private: bool,
 }
 
-/// `<title as a slug>-client`.
-fn package_name(title: &str) -> String {
-    let slug: String =
-        title.to_ascii_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+/// The oldest Node the package runs on (the client needs the global `fetch`).
+const NODE: &str = ">=20";
+
+/// `package.json` for `modules` (each a file name without extension, and its `exports` subpath).
+pub(super) fn emit(model: &Model, package: &Package, modules: &[(&str, Option<&str>)], header: &str) -> String {
+    let mut exports = Map::new();
+    for (module, subpath) in modules {
+        if let Some(subpath) = subpath {
+            let js = format!("./{module}.js");
+            exports.insert(
+                (*subpath).to_owned(),
+                json!({ "types": format!("./{module}.d.ts"), "import": js, "default": js }),
+            );
+        }
+    }
+    exports.insert("./package.json".into(), json!("./package.json"));
+    let mut files: Vec<String> = modules.iter().flat_map(|(m, _)| [format!("{m}.d.ts"), format!("{m}.js")]).collect();
+    files.sort();
+
+    let mut fields = Map::new();
+    fields.insert("name".into(), json!(name(model)));
+    fields.insert("version".into(), json!(model.info.version));
+    fields.insert(
+        "description".into(),
+        json!(format!("TypeScript types, validators and client of {} ({header})", model.info.title)),
+    );
+    if let Some(license) = &model.info.license {
+        fields.insert("license".into(), json!(license.identifier));
+    }
+    if package.private {
+        fields.insert("private".into(), json!(true));
+    }
+    fields.insert("type".into(), json!("module"));
+    fields.insert("sideEffects".into(), json!(false));
+    fields.insert("engines".into(), json!({ "node": NODE }));
+    fields.insert("exports".into(), Value::Object(exports));
+    fields.insert("types".into(), json!("./index.d.ts"));
+    fields.insert("files".into(), json!(files));
+    crate::render_json(&Value::Object(fields))
+}
+
+/// The package's name: `<title as a slug>-client`. It is also the `vendor` of its Standard Schemas.
+pub(super) fn name(model: &Model) -> String {
+    let slug: String = model
+        .info
+        .title
+        .to_ascii_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
     let slug = slug.split('-').filter(|s| !s.is_empty()).collect::<Vec<_>>().join("-");
     format!("{}-client", if slug.is_empty() { "api" } else { &slug })
 }

@@ -1,11 +1,19 @@
 //! The one place where TypeScript text is quoted, escaped, parenthesized and indented: it turns
 //! the trees of [`super::ast`] into source. Emitters build trees, never text.
+//!
+//! One tree prints in three [`Mode`]s, so that a package ships what Node and bundlers run and
+//! what TypeScript reads, with no compiler at generation time: TypeScript (the source), JavaScript
+//! (every type erased: declarations of types, annotations, `as`, type arguments and type-only
+//! imports) and declarations (`.d.ts`: types as they are, exported functions and constants as
+//! signatures, the rest left out). The TypeScript mode prints erasable syntax only (no `enum`, no
+//! parameter properties, no namespaces with values), which is what makes the JavaScript mode a
+//! plain erasure.
 
 use serde_json::Value;
 
 use super::ast::{
-    BinaryOp, Binding, Block, Expr, Function, ImportClause, Iteration, Key, Member, Param, Property, Stmt, Type,
-    UnaryOp,
+    BinaryOp, Binding, Block, Expr, Function, ImportClause, Iteration, Key, Member, Param, Property, Specifier, Stmt,
+    Type, UnaryOp,
 };
 
 /// Words that cannot be identifiers (ECMAScript reserved words, strict-mode and TypeScript ones).
@@ -91,6 +99,19 @@ fn doc(text: &str, indent: &str) -> String {
     out
 }
 
+/// What a tree prints as.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Mode {
+    /// TypeScript source (`.ts`).
+    #[default]
+    TypeScript,
+    /// JavaScript (`.js`): the TypeScript with every type erased.
+    JavaScript,
+    /// Declarations (`.d.ts`): types, and the signatures of exported functions and constants.
+    /// An exported function or constant needs its type written out (a declaration infers nothing).
+    Declarations,
+}
+
 /// A type, its object members one level deeper than `indent`.
 pub fn print_type(ty: &Type, indent: &str) -> String {
     match ty {
@@ -102,7 +123,7 @@ pub fn print_type(ty: &Type, indent: &str) -> String {
             other => json(other),
         },
         Type::Array(item) => match item.as_ref() {
-            Type::Union(_) | Type::Intersection(_) => format!("({})[]", print_type(item, indent)),
+            Type::Union(_) | Type::Intersection(_) | Type::Function(..) => format!("({})[]", print_type(item, indent)),
             _ => format!("{}[]", print_type(item, indent)),
         },
         Type::Tuple(items) => format!("[{}]", list(items.iter().map(|t| print_type(t, indent)), ", ")),
@@ -120,6 +141,15 @@ pub fn print_type(ty: &Type, indent: &str) -> String {
         }
         Type::TypeOf(name) => format!("typeof {name}"),
         Type::Predicate(parameter, ty) => format!("{parameter} is {}", print_type(ty, indent)),
+        Type::Readonly(ty) => format!("readonly {}", print_type(ty, indent)),
+        Type::Function(params, returns) => {
+            let params = params.iter().map(|param| {
+                let mark = if param.optional || param.default.is_some() { "?" } else { "" };
+                let ty = param.ty.as_ref().map_or_else(|| "unknown".to_owned(), |ty| print_type(ty, indent));
+                format!("{}{mark}: {ty}", param.name)
+            });
+            format!("({}) => {}", list(params, ", "), print_type(returns, indent))
+        }
         Type::Row(properties) if properties.is_empty() => "{}".to_owned(),
         Type::Row(properties) => {
             format!("{{ {} }}", list(properties.iter().map(|p| property_signature(p, indent)), "; "))
@@ -156,28 +186,43 @@ fn list(items: impl Iterator<Item = String>, separator: &str) -> String {
     items.collect::<Vec<_>>().join(separator)
 }
 
-/// Statements as source text, starting at the left margin.
+/// Statements as TypeScript source, starting at the left margin.
 pub fn print(statements: &[Stmt]) -> String {
-    let mut printer = Printer::default();
+    print_as(statements, Mode::TypeScript)
+}
+
+/// A module's statements as text of `mode`. A JavaScript or declaration file that would have no
+/// `import` or `export` ends with `export {};`, so that it stays a module.
+pub fn print_as(statements: &[Stmt], mode: Mode) -> String {
+    let mut printer = Printer { mode, ..Printer::default() };
     printer.statements(statements);
+    if mode != Mode::TypeScript && !printer.module_syntax {
+        printer.line("export {};");
+    }
+    while printer.text.ends_with("\n\n") {
+        printer.text.pop();
+    }
     printer.text
 }
 
-/// One expression as source text.
+/// One expression as TypeScript source.
 pub fn print_expr(expr: &Expr) -> String {
     Printer::default().expr(expr)
 }
 
-/// How tightly an expression binds (ECMAScript's operator precedence; higher binds tighter).
-fn precedence(expr: &Expr) -> u8 {
+/// How tightly an expression binds (ECMAScript's operator precedence; higher binds tighter), as
+/// printed in `mode` (JavaScript erases `as`).
+fn precedence(expr: &Expr, mode: Mode) -> u8 {
     match expr {
         Expr::Arrow(..) | Expr::Assign(..) => 2,
         Expr::Conditional(..) => 3,
         Expr::Binary(_, op, _) => operator(*op).1,
+        Expr::As(inner, _) if mode == Mode::JavaScript => precedence(inner, mode),
         Expr::As(..) => 10,
         Expr::Unary(..) => 15,
         Expr::Increment(..) => 16,
         Expr::Call(..) | Expr::Member(..) | Expr::Index(..) | Expr::New(..) => 19,
+        Expr::Pure(inner) => precedence(inner, mode),
         _ => 20,
     }
 }
@@ -202,6 +247,9 @@ fn operator(op: BinaryOp) -> (&'static str, u8) {
 struct Printer {
     text: String,
     depth: usize,
+    mode: Mode,
+    /// Whether an `import` or `export` was printed.
+    module_syntax: bool,
 }
 
 impl Printer {
@@ -220,9 +268,57 @@ impl Printer {
         self.text.push('\n');
     }
 
+    /// A printer for text at `depth`, in this printer's mode.
+    fn at(&self, depth: usize) -> Printer {
+        Printer { text: String::new(), depth, mode: self.mode, module_syntax: false }
+    }
+
+    /// Statements in order. A `Doc` goes with the statement after it (and is left out with it);
+    /// an empty line is never printed first, after another or in place of what was left out.
     fn statements(&mut self, statements: &[Stmt]) {
+        let mut doc: Option<&str> = None;
         for statement in statements {
-            self.statement(statement, "");
+            match statement {
+                Stmt::Doc(text) => doc = Some(text),
+                Stmt::Blank => {
+                    if !(self.text.is_empty() || self.text.ends_with("\n\n") || self.text.ends_with("{\n")) {
+                        self.text.push('\n');
+                    }
+                }
+                other if !self.prints(other) => doc = None,
+                other => {
+                    if let Some(text) = doc.take() {
+                        let block = self::doc(text, &self.indent());
+                        self.text.push_str(&block);
+                    }
+                    self.statement(other, "");
+                }
+            }
+        }
+    }
+
+    /// Whether `statement` prints anything in this mode.
+    fn prints(&self, statement: &Stmt) -> bool {
+        match (self.mode, statement) {
+            (Mode::TypeScript, _) => true,
+            (_, Stmt::Export(inner)) => match (self.mode, inner.as_ref()) {
+                (Mode::JavaScript, inner) => self.prints(inner),
+                _ => true,
+            },
+            (Mode::JavaScript, Stmt::Interface { .. } | Stmt::TypeAlias { .. } | Stmt::UnionAlias { .. }) => false,
+            (Mode::JavaScript, Stmt::Import { type_only, clause, .. }) => {
+                !type_only && !matches!(clause, ImportClause::Named(s) if s.iter().all(|s| s.type_only))
+            }
+            (Mode::JavaScript, Stmt::Reexport { type_only, .. }) => !type_only,
+            (Mode::JavaScript, _) => true,
+            // Declarations: types, type-only imports, re-exports and comments; nothing that runs.
+            (_, Stmt::Interface { .. } | Stmt::TypeAlias { .. } | Stmt::UnionAlias { .. }) => true,
+            (_, Stmt::Reexport { .. } | Stmt::Comment(_) | Stmt::Doc(_) | Stmt::Blank) => true,
+            (_, Stmt::Import { type_only, clause, .. }) => match clause {
+                ImportClause::Named(specifiers) => *type_only || specifiers.iter().any(|s| s.type_only),
+                ImportClause::Namespace(_) => *type_only,
+            },
+            (_, _) => false,
         }
     }
 
@@ -299,6 +395,23 @@ impl Printer {
                 self.depth -= 1;
             }
             Stmt::Import { type_only, clause, from } => {
+                self.module_syntax = true;
+                // JavaScript keeps the values; declarations keep the types, as a type-only import.
+                let (type_only, clause) = match (self.mode, clause) {
+                    (Mode::TypeScript, clause) | (_, clause @ ImportClause::Namespace(_)) => {
+                        (*type_only, clause.clone())
+                    }
+                    (Mode::JavaScript, ImportClause::Named(specifiers)) => {
+                        (false, ImportClause::Named(specifiers.iter().filter(|s| !s.type_only).cloned().collect()))
+                    }
+                    (Mode::Declarations, ImportClause::Named(specifiers)) => {
+                        let types = specifiers
+                            .iter()
+                            .filter(|s| *type_only || s.type_only)
+                            .map(|s| Specifier { name: s.name.clone(), type_only: false });
+                        (true, ImportClause::Named(types.collect()))
+                    }
+                };
                 let clause = match clause {
                     ImportClause::Named(specifiers) => {
                         let names = specifiers
@@ -308,10 +421,11 @@ impl Printer {
                     }
                     ImportClause::Namespace(alias) => format!("* as {alias}"),
                 };
-                let kind = if *type_only { "type " } else { "" };
+                let kind = if type_only { "type " } else { "" };
                 self.line(&format!("{prefix}import {kind}{clause} from {};", string(from)));
             }
             Stmt::Reexport { type_only, names, from } => {
+                self.module_syntax = true;
                 let kind = if *type_only { "type " } else { "" };
                 let what = match names {
                     None => "*".to_owned(),
@@ -319,7 +433,14 @@ impl Printer {
                 };
                 self.line(&format!("{prefix}export {kind}{what} from {};", string(from)));
             }
-            Stmt::Export(inner) => self.statement(inner, &format!("{prefix}export ")),
+            Stmt::Export(inner) => {
+                self.module_syntax = true;
+                let prefix = match (self.mode, inner.as_ref()) {
+                    (Mode::Declarations, Stmt::Function(_) | Stmt::Let { .. }) => format!("{prefix}export declare "),
+                    _ => format!("{prefix}export "),
+                };
+                self.statement(inner, &prefix)
+            }
             Stmt::Doc(text) => {
                 let block = doc(text, &self.indent());
                 self.text.push_str(&block);
@@ -330,7 +451,6 @@ impl Printer {
                 }
             }
             Stmt::Blank => self.text.push('\n'),
-            Stmt::Source(text) => self.text.push_str(text),
         }
     }
 
@@ -343,12 +463,8 @@ impl Printer {
                     Binding::Const => "const",
                     Binding::Let => "let",
                 };
-                let mut text = format!("{binding} {name}");
-                if let Some(ty) = ty {
-                    text.push_str(": ");
-                    text.push_str(&print_type(ty, &self.indent()));
-                }
-                if let Some(init) = init {
+                let mut text = format!("{binding} {name}{}", self.annotation(ty.as_ref()));
+                if let (Some(init), false) = (init, self.mode == Mode::Declarations) {
                     text.push_str(" = ");
                     text.push_str(&self.expr(init));
                 }
@@ -357,7 +473,7 @@ impl Printer {
             Stmt::Return(expr) => format!("return {}", self.expr(expr)),
             Stmt::Continue => "continue".to_owned(),
             other => {
-                let mut printer = Printer { text: String::new(), depth: 0 };
+                let mut printer = self.at(0);
                 printer.statement(other, "");
                 printer.text.trim_end().to_owned()
             }
@@ -434,33 +550,53 @@ impl Printer {
         }
     }
 
-    /// A function declaration (`close` = `}`) or a method (`close` = `},`).
+    /// A function declaration (`close` = `}`) or a method (`close` = `},`); in declarations, its
+    /// signature (a declaration infers nothing: the return type is written out).
     fn function(&mut self, function: &Function, prefix: &str, close: &str) {
         let block = doc(&function.doc, &self.indent());
         self.text.push_str(&block);
-        let asynchronous = if function.is_async { "async " } else { "" };
+        let declaration = self.mode == Mode::Declarations;
+        let asynchronous = if function.is_async && !declaration { "async " } else { "" };
         let keyword = if close == "}" { "function " } else { "" };
-        let mut head = format!("{prefix}{asynchronous}{keyword}{}({})", function.name, self.params(&function.params));
-        if let Some(returns) = &function.returns {
-            head.push_str(": ");
-            head.push_str(&print_type(returns, &self.indent()));
+        let head = format!(
+            "{prefix}{asynchronous}{keyword}{}({}){}",
+            function.name,
+            self.params(&function.params),
+            self.annotation(function.returns.as_ref())
+        );
+        if declaration {
+            self.line(&format!("{head};"));
+            return;
         }
         self.line(&format!("{head} {{"));
         self.nested(&function.body);
         self.line(close);
     }
 
+    /// `: Type` after a constant or a signature: none in JavaScript, and `unknown` in declarations
+    /// when the tree has none (a declaration infers nothing: what is exported writes its type out).
+    fn annotation(&self, ty: Option<&Type>) -> String {
+        match (self.mode, ty) {
+            (Mode::JavaScript, _) | (Mode::TypeScript, None) => String::new(),
+            (_, Some(ty)) => format!(": {}", print_type(ty, &self.indent())),
+            (Mode::Declarations, None) => ": unknown".to_owned(),
+        }
+    }
+
+    /// Parameters: `name?: Type = default` in TypeScript, `name = default` in JavaScript, and
+    /// `name?: Type` in declarations (a default makes a parameter optional).
     fn params(&self, params: &[Param]) -> String {
         let params = params.iter().map(|param| {
             let mut text = param.name.clone();
-            if param.optional {
+            let optional = param.optional || (self.mode == Mode::Declarations && param.default.is_some());
+            if optional && self.mode != Mode::JavaScript {
                 text.push('?');
             }
-            if let Some(ty) = &param.ty {
+            if let (Some(ty), false) = (&param.ty, self.mode == Mode::JavaScript) {
                 text.push_str(": ");
                 text.push_str(&print_type(ty, &self.indent()));
             }
-            if let Some(default) = &param.default {
+            if let (Some(default), false) = (&param.default, self.mode == Mode::Declarations) {
                 text.push_str(" = ");
                 text.push_str(&self.operand(default, 2));
             }
@@ -472,7 +608,7 @@ impl Printer {
     /// `expr`, parenthesized when it binds less tightly than `min`.
     fn operand(&self, expr: &Expr, min: u8) -> String {
         let text = self.expr(expr);
-        if precedence(expr) < min { format!("({text})") } else { text }
+        if precedence(expr, self.mode) < min { format!("({text})") } else { text }
     }
 
     fn expr(&self, expr: &Expr) -> String {
@@ -486,7 +622,7 @@ impl Printer {
                 format!("{}({})", self.operand(callee, 19), self.arguments(arguments))
             }
             Expr::New(class, types, arguments) => {
-                let types = if types.is_empty() {
+                let types = if types.is_empty() || self.mode == Mode::JavaScript {
                     String::new()
                 } else {
                     format!("<{}>", list(types.iter().map(|t| print_type(t, &self.indent())), ", "))
@@ -525,8 +661,10 @@ impl Printer {
                 };
                 format!("({}) => {body}", self.params(params))
             }
+            Expr::As(expr, _) if self.mode == Mode::JavaScript => self.expr(expr),
             Expr::As(expr, ty) => format!("{} as {}", self.operand(expr, 10), print_type(ty, &self.indent())),
             Expr::Paren(expr) => format!("({})", self.expr(expr)),
+            Expr::Pure(expr) => format!("/* @__PURE__ */ {}", self.operand(expr, 19)),
         }
     }
 
@@ -559,7 +697,7 @@ impl Printer {
 
     /// An object literal with one member per line, each followed by a comma.
     fn object_lines(&self, members: &[Member]) -> String {
-        let mut inner = Printer { text: String::new(), depth: self.depth + 1 };
+        let mut inner = self.at(self.depth + 1);
         for member in members {
             match member {
                 Member::Property(key, value) => {

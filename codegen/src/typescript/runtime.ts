@@ -1,5 +1,6 @@
 // The runtime of the generated validators: result types, deep equality, string length in code
-// points, JSON-pointer escaping and the `format` checkers. No dependency.
+// points, JSON-pointer escaping, the `format` checkers, and the Standard Schema adapter. No
+// dependency. Module-level values are marked `@__PURE__` so that bundlers drop the unused ones.
 //
 // The format checkers follow the Rust `jsonschema` crate the server validates with, so both sides
 // agree: dates and times by RFC 3339 (leap seconds only at 23:59:60 UTC), `ipv4`/`ipv6` as Rust's
@@ -11,13 +12,15 @@ export interface ValidationError {
   path: string;
   keyword: string;
   message: string;
+  /** For `required`: the missing property (`path` is the object's). */
+  property?: string;
 }
 
 /** The outcome of a `validateX` function. */
 export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: ValidationError[] };
 
 /** `Object.prototype.hasOwnProperty`, safe for keys such as `__proto__` or `hasOwnProperty`. */
-export const has: (o: object, key: string) => boolean = Function.prototype.call.bind(Object.prototype.hasOwnProperty) as (
+export const has: (o: object, key: string) => boolean = /* @__PURE__ */ Function.prototype.call.bind(Object.prototype.hasOwnProperty) as (
   o: object,
   key: string,
 ) => boolean;
@@ -270,14 +273,14 @@ function decodePunycode(input: string): string | null {
   return String.fromCodePoint(...output);
 }
 
-const VIRAMAS = new Set([
+const VIRAMAS = /* @__PURE__ */ new Set([
   0x094d, 0x09cd, 0x0a4d, 0x0acd, 0x0b4d, 0x0bcd, 0x0c4d, 0x0ccd, 0x0d4d, 0x0dca, 0x0e3a, 0x0f84, 0x1039, 0x1714, 0x1734,
   0x17d2, 0x1a60, 0x1b44, 0x1baa, 0x1bf2, 0x1bf3, 0x2d7f, 0xa806, 0xa8c4, 0xa953, 0xabed, 0x10a3f, 0x11046, 0x1107f,
   0x110b9, 0x11133, 0x111c0, 0x11235, 0x112ea, 0x1134d, 0x11442, 0x114c2, 0x115bf, 0x1163f, 0x116b6, 0x1172b, 0x11839,
   0x119e0, 0x11a34, 0x11a47, 0x11a99, 0x11c3f, 0x11d44, 0x11d45, 0x11d97,
 ]);
-const DISALLOWED = new Set([0x0640, 0x07fa, 0x302e, 0x302f, 0x3031, 0x3032, 0x3033, 0x3034, 0x3035, 0x303b]);
-const PVALID_EXCEPTIONS = new Set([0x200c, 0x200d, 0x00b7, 0x0375, 0x05f3, 0x05f4, 0x06fd, 0x06fe, 0x0f0b, 0x3007]);
+const DISALLOWED = /* @__PURE__ */ new Set([0x0640, 0x07fa, 0x302e, 0x302f, 0x3031, 0x3032, 0x3033, 0x3034, 0x3035, 0x303b]);
+const PVALID_EXCEPTIONS = /* @__PURE__ */ new Set([0x200c, 0x200d, 0x00b7, 0x0375, 0x05f3, 0x05f4, 0x06fd, 0x06fe, 0x0f0b, 0x3007]);
 const PVALID = /^[\p{Lu}\p{Ll}\p{Lt}\p{Lm}\p{Lo}\p{Mn}\p{Mc}\p{Nd}]$/u;
 const LEADING_MARK = /^[\p{Mn}\p{Mc}\p{Me}]/u;
 
@@ -411,7 +414,7 @@ const PATH_ABEMPTY = `(?:/${PCHAR}*)*`;
 const PATH_ABSOLUTE = `/(?:${PCHAR}+(?:/${PCHAR}*)*)?`;
 const PATH_ROOTLESS = `${PCHAR}+(?:/${PCHAR}*)*`;
 const QUERY = `(?:${PCHAR}|[/?])*`;
-const URI = new RegExp(
+const URI = /* @__PURE__ */ new RegExp(
   `^[A-Za-z][A-Za-z0-9+\\-.]*:(?://(${AUTHORITY})${PATH_ABEMPTY}|${PATH_ABSOLUTE}|${PATH_ROOTLESS}|)(?:\\?${QUERY})?(?:#${QUERY})?$`,
 );
 /** Whether the IPv6 literal of a matched authority (if any) is a valid address. */
@@ -429,7 +432,7 @@ export function isUri(s: string): boolean {
 }
 
 const SEGMENT_NZ_NC = `(?:[${UNRESERVED}${SUB_DELIMS}@]|${PCT})+`;
-const RELATIVE_REF = new RegExp(
+const RELATIVE_REF = /* @__PURE__ */ new RegExp(
   `^(?://(${AUTHORITY})${PATH_ABEMPTY}|${PATH_ABSOLUTE}|${SEGMENT_NZ_NC}(?:/${PCHAR}*)*|)(?:\\?${QUERY})?(?:#${QUERY})?$`,
 );
 /** A URI reference (RFC 3986): an absolute URI or a relative reference. */
@@ -450,3 +453,110 @@ export const formats: Record<string, (s: string) => boolean> = {
   ipv6: isIpv6,
   hostname: isHostname,
 };
+
+/**
+ * The Standard Schema interface, version 1 (https://standardschema.dev), inlined so that the
+ * package has no dependency: form libraries and other consumers accept any value of this shape.
+ */
+export interface StandardSchemaV1<Input = unknown, Output = Input> {
+  /** The Standard Schema properties. */
+  readonly "~standard": StandardSchemaV1.Props<Input, Output>;
+}
+
+// The specification's companion types, as it publishes them (types only: nothing at run time).
+export declare namespace StandardSchemaV1 {
+  /** The Standard Schema properties interface. */
+  interface Props<Input = unknown, Output = Input> {
+    /** The version number of the standard. */
+    readonly version: 1;
+    /** The vendor name of the schema library. */
+    readonly vendor: string;
+    /** Validates unknown input values. */
+    readonly validate: (value: unknown, options?: Options | undefined) => Result<Output> | Promise<Result<Output>>;
+    /** Inferred types associated with the schema. */
+    readonly types?: Types<Input, Output> | undefined;
+  }
+  /** The result interface of the validate function. */
+  type Result<Output> = SuccessResult<Output> | FailureResult;
+  /** The result interface if validation succeeds. */
+  interface SuccessResult<Output> {
+    /** The typed output value. */
+    readonly value: Output;
+    /** A falsy value for `issues` indicates success. */
+    readonly issues?: undefined;
+  }
+  /** Options of the validate function. */
+  interface Options {
+    /** Explicit support for additional vendor-specific parameters, if needed. */
+    readonly libraryOptions?: Record<string, unknown> | undefined;
+  }
+  /** The result interface if validation fails. */
+  interface FailureResult {
+    /** The issues of failed validation. */
+    readonly issues: ReadonlyArray<Issue>;
+  }
+  /** The issue interface of the failure output. */
+  interface Issue {
+    /** The error message of the issue. */
+    readonly message: string;
+    /** The path of the issue, if any. */
+    readonly path?: ReadonlyArray<PropertyKey | PathSegment> | undefined;
+  }
+  /** The path segment interface of the issue. */
+  interface PathSegment {
+    /** The key representing a path segment. */
+    readonly key: PropertyKey;
+  }
+  /** The Standard Schema types interface. */
+  interface Types<Input = unknown, Output = Input> {
+    /** The input type of the schema. */
+    readonly input: Input;
+    /** The output type of the schema. */
+    readonly output: Output;
+  }
+  /** Infers the input type of a Standard Schema. */
+  type InferInput<Schema extends StandardSchemaV1> = NonNullable<Schema["~standard"]["types"]>["input"];
+  /** Infers the output type of a Standard Schema. */
+  type InferOutput<Schema extends StandardSchemaV1> = NonNullable<Schema["~standard"]["types"]>["output"];
+}
+
+/**
+ * The path of an error as the keys of `value` it goes through: the JSON pointer's segments,
+ * unescaped, a number where the value there is an array; a missing property (`required`) last.
+ */
+function issuePath(value: unknown, error: ValidationError): PropertyKey[] {
+  const keys: PropertyKey[] = [];
+  let here: unknown = value;
+  if (error.path !== "") {
+    for (const segment of error.path.slice(1).split("/")) {
+      const key = segment.replace(/~1/g, "/").replace(/~0/g, "~");
+      if (Array.isArray(here)) {
+        keys.push(Number(key));
+        here = here[Number(key)];
+      } else {
+        keys.push(key);
+        here = isObject(here) && has(here, key) ? here[key] : undefined;
+      }
+    }
+  }
+  if (error.property !== undefined) keys.push(error.property);
+  return keys;
+}
+
+/**
+ * A generated validator as a Standard Schema (v1) of vendor `vendor`: `validate` answers
+ * `{ value }`, or `{ issues }` with each error's message and path (an array of keys).
+ */
+export function standardSchema<T>(vendor: string, validate: (value: unknown) => ValidationResult<T>): StandardSchemaV1<T> {
+  return {
+    "~standard": {
+      version: 1,
+      vendor,
+      validate(value: unknown): StandardSchemaV1.Result<T> {
+        const result = validate(value);
+        if (result.ok) return { value: result.value };
+        return { issues: result.errors.map((error) => ({ message: error.message, path: issuePath(value, error) })) };
+      },
+    },
+  };
+}

@@ -1,5 +1,7 @@
-//! `types.ts`: TypeScript types for the model's schemas and operations, lowered from JSON Schema
+//! `types`: TypeScript types for the model's schemas and operations, lowered from JSON Schema
 //! into [`Type`] trees (printed by `printer`). The validators and the client name these types.
+//! Beside each string enum type `X`, its values as `XValues`, a readonly tuple whose items are `X`
+//! (the module's only JavaScript).
 //!
 //! Mapping: `string`/`number`/`integer`/`boolean`/`null`; `const`/`enum` → literal unions;
 //! `oneOf`/`anyOf` → unions (tagged enums become discriminated unions, their tag being a literal
@@ -14,7 +16,7 @@
 
 use serde_json::Value;
 
-use super::ast::{Property, Stmt, Type};
+use super::ast::{Expr, Property, Stmt, Type};
 use super::operation::{Inputs, located};
 use crate::model::{Location, Model, Parameter};
 use crate::names::{self, Names};
@@ -184,6 +186,33 @@ pub fn doc_of(schema: &Value) -> String {
     lines.join("\n")
 }
 
+/// The values of a string enum, in order: a schema whose type is a union of string literals.
+pub fn string_enum(schema: &Value) -> Option<Vec<String>> {
+    let members = match lower(schema) {
+        Type::Union(members) => members,
+        literal @ Type::Literal(_) => vec![literal],
+        _ => return None,
+    };
+    members
+        .into_iter()
+        .map(|member| match member {
+            Type::Literal(Value::String(value)) => Some(value),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `export const XValues: readonly ["a", "b"] = ["a", "b"];` for the string enum `X`.
+fn enum_values(name: &str, values: Vec<String>) -> [Stmt; 3] {
+    let ty = Type::Readonly(Box::new(Type::Tuple(values.iter().map(|v| Type::Literal(v.as_str().into())).collect())));
+    let array = Expr::Array(values.into_iter().map(Expr::Str).collect());
+    [
+        Stmt::Doc(format!("The values of `{name}`, in the contract's order (the options of a `<select>`, say).")),
+        Stmt::const_typed(&names::ts_enum_values(name), ty, array).export(),
+        Stmt::Blank,
+    ]
+}
+
 /// The declaration of a named schema: `export interface` for a plain object, `export type`
 /// otherwise, after its JSDoc and before a blank line.
 pub fn declare(name: &str, schema: &Value) -> [Stmt; 3] {
@@ -194,8 +223,8 @@ pub fn declare(name: &str, schema: &Value) -> [Stmt; 3] {
     [Stmt::Doc(doc_of(schema)), declaration.export(), Stmt::Blank]
 }
 
-/// `types.ts`: one declaration per named schema, then per operation its parameters, what a call
-/// sends and the answers by status.
+/// `types`: one declaration per named schema (and the values of each string enum), then per
+/// operation its parameters, what a call sends and the answers by status.
 pub(super) fn emit(model: &Model, names: &Names) -> Vec<Stmt> {
     let mut out = vec![
         Stmt::Comment(
@@ -207,6 +236,9 @@ pub(super) fn emit(model: &Model, names: &Names) -> Vec<Stmt> {
     ];
     for (name, named) in &model.schemas {
         out.extend(declare(names.ts_type(name), &named.schema));
+        if let Some(values) = string_enum(&named.schema) {
+            out.extend(enum_values(names.ts_type(name), values));
+        }
     }
     for operation in &model.operations {
         let prefix = names.ts_prefix(operation);

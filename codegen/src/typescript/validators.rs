@@ -1,11 +1,14 @@
-//! `validators.ts`: the model's schemas (and the operations' inline response bodies) compiled by
-//! [`super::validator`] into one document, then per schema the exported `validateX` (every error)
-//! and `isX` (a type guard), and per inline body `validate<Operation><status>`.
+//! `validators`: the model's schemas (and the operations' inline response bodies) compiled by
+//! [`super::validator`] into one document, then per schema the exported `validateX` (every error),
+//! `isX` (a type guard) and `XSchema` (a Standard Schema v1 of vendor the package's name, built on
+//! `validateX` by the runtime's `standardSchema`), and per inline body `validate<Operation><status>`.
+//! Every module-level value is a function or a call marked pure, so a bundle keeps only the
+//! validators it uses.
 
 use serde_json::{Map, Value, json};
 
 use super::ast::{Expr, Function, ImportClause, Member, Param, Specifier, Stmt, Type};
-use super::{types, validator};
+use super::{package, types, validator};
 use crate::error::Error;
 use crate::model::{Model, Operation};
 use crate::names::{self, Names};
@@ -13,6 +16,11 @@ use crate::schema::escape;
 
 /// The base URI under which the model's schemas are compiled.
 const CONTRACT_URI: &str = "https://contract.invalid/openapi.json";
+
+/// The module, compiled by lowering (see [`compile`]).
+pub(super) fn emit(model: &Model, _: &Names) -> Vec<Stmt> {
+    model.prepared.validators.clone()
+}
 
 /// Compiles the validators (once per generation: lowering calls it and keeps the statements).
 pub(crate) fn compile(model: &Model, names: &Names) -> Result<Vec<Stmt>, Error> {
@@ -41,16 +49,14 @@ pub(crate) fn compile(model: &Model, names: &Names) -> Result<Vec<Stmt>, Error> 
     let module =
         validator::compile_tree(&mut registry, &roots, &options).map_err(|source| Error::Validators { source })?;
 
+    const RESULT_TYPES: [&str; 3] = ["StandardSchemaV1", "ValidationError", "ValidationResult"];
     let mut imports = module.runtime.clone();
-    imports.push("ValidationResult");
+    imports.extend(["ValidationResult", "StandardSchemaV1", "standardSchema"]);
     imports.sort();
     imports.dedup();
     let specifiers = imports
         .iter()
-        .map(|name| Specifier {
-            name: (*name).to_owned(),
-            type_only: matches!(*name, "ValidationError" | "ValidationResult"),
-        })
+        .map(|name| Specifier { name: (*name).to_owned(), type_only: RESULT_TYPES.contains(name) })
         .collect();
     let mut out = vec![
         Stmt::Comment(
@@ -60,6 +66,14 @@ pub(crate) fn compile(model: &Model, names: &Names) -> Result<Vec<Stmt>, Error> 
         ),
         Stmt::Import { type_only: false, clause: ImportClause::Named(specifiers), from: "./runtime.js".into() },
         Stmt::Import { type_only: true, clause: ImportClause::Namespace("T".into()), from: "./types.js".into() },
+        Stmt::Reexport {
+            type_only: true,
+            names: Some(RESULT_TYPES.iter().map(|name| (*name).to_owned()).collect()),
+            from: "./runtime.js".into(),
+        },
+        Stmt::Blank,
+        Stmt::Doc("The `vendor` of the Standard Schemas below: the package's name.".into()),
+        Stmt::const_("VENDOR", Expr::str(package::name(model))),
         Stmt::Blank,
     ];
     out.extend(module.statements);
@@ -106,9 +120,23 @@ pub(crate) fn compile(model: &Model, names: &Names) -> Result<Vec<Stmt>, Error> 
             is_async: false,
             name: names::ts_guard(ts),
             params: vec![value()],
-            returns: Some(Type::Predicate("value".into(), Box::new(ty))),
+            returns: Some(Type::Predicate("value".into(), Box::new(ty.clone()))),
             body: vec![Stmt::Return(check(function, Expr::undefined()))],
         }));
+        let validate = names::ts_validator(ts);
+        out.extend([
+            Stmt::Doc(format!(
+                "`{ts}` as a Standard Schema (v1), for form libraries and other consumers of the standard: `validate` \
+                 answers `{{ value }}`, or `{{ issues }}` with each error's message and path (an array of keys)."
+            )),
+            Stmt::const_typed(
+                &names::ts_standard_schema(ts),
+                Type::generic("StandardSchemaV1", vec![ty]),
+                Expr::ident("standardSchema").call(vec![Expr::ident("VENDOR"), Expr::ident(validate)]).pure(),
+            )
+            .export(),
+            Stmt::Blank,
+        ]);
     }
     for ((operation, status, _), function) in owners.into_iter().zip(&module.roots[entries.len()..]) {
         let (id, prefix) = (&operation.id, names.ts_prefix(operation));

@@ -209,6 +209,49 @@ fn the_runtimes_names_and_the_generated_rusts_own_are_claimed() {
     );
 }
 
+/// A schema named like another schema's Standard Schema (`ItemSchema`).
+#[derive(Serialize, Deserialize, JsonSchema)]
+struct ItemSchema {
+    id: u32,
+}
+
+/// The client's functions share the package's scope with the schemas' exports and the runtime's,
+/// and `createClient` binds its parameters around them: every clash is an error naming both.
+#[test]
+fn operation_functions_and_standard_schemas_are_claimed() {
+    let contract = Contract::new(Info::new("Clashing", "1.0.0"))
+        .problem::<Problem>()
+        .tag("t", "T.")
+        .operation(op("validate_item", "/validate"))
+        .operation(op("create_client", "/client"))
+        .operation(op("options", "/options"))
+        .operation(bare("schema", "/schema").response::<ItemSchema>(200, "A clash."));
+    let errors = codegen::lower(&contract).expect_err("the contract is broken").0;
+    let clash = |name: &str, first: &str, second: &str| codegen::Error::NameClash {
+        language: codegen::Language::TypeScript,
+        name: name.into(),
+        first: first.into(),
+        second: second.into(),
+    };
+    assert_eq!(
+        errors,
+        vec![
+            clash("ItemSchema", "schema `Item`", "schema `ItemSchema`"),
+            clash("createClient", "the package's runtime", "operation `create_client` (its function)"),
+            clash("options", "a parameter of `createClient` and of its methods", "operation `options` (its function)"),
+            clash("validateItem", "schema `Item`", "operation `validate_item` (its function)"),
+        ]
+    );
+
+    // The client runtime's functions are reached as `R.send`, never by name: operations may take them.
+    let fine = Contract::new(Info::new("Fine", "1.0.0"))
+        .problem::<Problem>()
+        .tag("t", "T.")
+        .operation(op("send", "/send"))
+        .operation(op("stream", "/stream"));
+    assert!(codegen::lower(&fine).is_ok());
+}
+
 /// Markers of serde attributes schemars cannot see, each misused.
 #[derive(Serialize, Deserialize, JsonSchema)]
 struct Marked {

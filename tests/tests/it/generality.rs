@@ -386,7 +386,7 @@ fn a_type_read_and_written_differently_is_split_into_an_input_shape() {
 #[test]
 fn typescript_types_of_the_second_contract_type_check() {
     let files = codegen::generate(&contract(), &codegen::Layout::default()).unwrap_or_else(|e| panic!("{e}"));
-    let types = &files["generated/typescript/types.ts"];
+    let types = &files["generated/typescript/src/types.ts"];
     assert!(
         types.contains("export type Setting = {\n  type: \"toggle\";"),
         "internally tagged enum as a discriminated union:\n{types}"

@@ -123,17 +123,17 @@ fn rarer_keyword_shapes_report_like_the_rust_crate() {
         std::fs::write(dir.join(format!("case{index}.ts")), code).expect("write");
         expected.push(tests::keyword_errors(&tests::validator(schema), value));
     }
-    std::fs::write(dir.join("runtime.ts"), codegen::typescript::RUNTIME).expect("write runtime");
+    std::fs::write(dir.join("runtime.ts"), codegen::typescript::RUNTIME.ts).expect("write runtime");
     let values: Vec<&serde_json::Value> = cases.iter().map(|(_, v)| v).collect();
     std::fs::write(dir.join("values.json"), serde_json::to_string(&values).expect("JSON")).expect("write values");
     let script = r#"
-import { loadPackage } from "TS_DIR/package.mjs";
+import { loadTypeScript } from "TS_DIR/package.mjs";
 import { readFileSync } from "node:fs";
 const dir = process.argv[2];
 const values = JSON.parse(readFileSync(dir + "/values.json", "utf8"));
 const out = [];
 for (let i = 0; i < values.length; i++) {
-  const { module } = await loadPackage(dir, `case${i}.js`);
+  const { module } = await loadTypeScript(dir, `case${i}.js`);
   out.push(module.errors(values[i]).map((e) => [e.path, e.keyword]));
 }
 console.log(JSON.stringify(out));

@@ -129,8 +129,9 @@ fn statements() {
             "for (let i = 0; i < n; i++) f(i);\n",
         ),
         (
+            // No empty line opens a block.
             vec![Stmt::for_each("k", Iteration::In, id("x"), Block::Lines(vec![Stmt::Blank]))],
-            "for (const k in x) {\n\n}\n",
+            "for (const k in x) {\n}\n",
         ),
         (
             vec![Stmt::Block(vec![Stmt::const_typed("s", Type::array(Type::Keyword("string")), Expr::Array(vec![]))])],
@@ -192,4 +193,149 @@ fn functions_and_methods() {
         "export function create() {\n  return {\n    /** Gets. */\n    async get(request: R = {}, call?: C): Promise<A> {\n      return raw as A;\n    },\n  };\n}\n"
     );
     assert_eq!(print_expr(&Expr::ObjectLines(vec![])), "{\n}");
+}
+
+/// One module in the three modes: JavaScript erases types (declarations of types, annotations,
+/// `as`, type arguments, type-only imports and re-exports, a `Doc` with what it documents);
+/// declarations keep types and signatures and leave out what runs.
+#[test]
+fn modes() {
+    let property = Property { name: "x".into(), optional: false, ty: Type::Keyword("number"), doc: String::new() };
+    let get = Function {
+        doc: "Gets.".into(),
+        is_async: true,
+        name: "get".into(),
+        params: vec![
+            Param::typed("options", Type::named("O")),
+            Param::defaulted("request", Type::named("R"), Expr::object(vec![])),
+            Param::optional("call", Type::named("C")),
+        ],
+        returns: Some(Type::generic("Promise", vec![Type::qualified("T", "A")])),
+        body: vec![Stmt::Return(id("raw").as_type(Type::qualified("T", "A")).member("x"))],
+    };
+    let helper = Function {
+        doc: String::new(),
+        is_async: false,
+        name: "v0".into(),
+        params: vec![Param::typed("x", Type::Keyword("unknown"))],
+        returns: Some(Type::Keyword("boolean")),
+        body: vec![Stmt::Return(
+            Expr::new("Set", vec![Type::Keyword("string")], vec![])
+                .method("has", vec![id("x").as_type(Type::Keyword("string"))]),
+        )],
+    };
+    let module = vec![
+        Stmt::Comment("header".into()),
+        Stmt::Import {
+            type_only: false,
+            clause: ImportClause::Named(vec![
+                Specifier { name: "A".into(), type_only: true },
+                Specifier { name: "b".into(), type_only: false },
+            ]),
+            from: "./x.js".into(),
+        },
+        Stmt::Import { type_only: true, clause: ImportClause::Namespace("T".into()), from: "./t.js".into() },
+        Stmt::Import { type_only: false, clause: ImportClause::Namespace("V".into()), from: "./v.js".into() },
+        Stmt::Reexport { type_only: true, names: Some(vec!["A".into()]), from: "./x.js".into() },
+        Stmt::Blank,
+        Stmt::Doc("A thing.".into()),
+        Stmt::Interface { name: "Thing".into(), members: vec![property] }.export(),
+        Stmt::Blank,
+        Stmt::Doc("Its values.".into()),
+        Stmt::const_typed(
+            "Values",
+            Type::Readonly(Box::new(Type::Tuple(vec![Type::Literal(json!("a"))]))),
+            Expr::Array(vec![Expr::str("a")]),
+        )
+        .export(),
+        Stmt::Blank,
+        Stmt::const_("r0", Expr::new("RegExp", vec![], vec![Expr::str("^a$"), Expr::str("u")]).pure()),
+        Stmt::Blank,
+        Stmt::Function(get).export(),
+        Stmt::Blank,
+        Stmt::Function(helper),
+        Stmt::Blank,
+    ];
+    assert_eq!(
+        print_as(&module, Mode::TypeScript),
+        r#"// header
+import { type A, b } from "./x.js";
+import type * as T from "./t.js";
+import * as V from "./v.js";
+export type { A } from "./x.js";
+
+/** A thing. */
+export interface Thing {
+  x: number;
+}
+
+/** Its values. */
+export const Values: readonly ["a"] = ["a"];
+
+const r0 = /* @__PURE__ */ new RegExp("^a$", "u");
+
+/** Gets. */
+export async function get(options: O, request: R = {}, call?: C): Promise<T.A> {
+  return (raw as T.A).x;
+}
+
+function v0(x: unknown): boolean {
+  return new Set<string>().has(x as string);
+}
+"#
+    );
+    assert_eq!(
+        print_as(&module, Mode::JavaScript),
+        r#"// header
+import { b } from "./x.js";
+import * as V from "./v.js";
+
+/** Its values. */
+export const Values = ["a"];
+
+const r0 = /* @__PURE__ */ new RegExp("^a$", "u");
+
+/** Gets. */
+export async function get(options, request = {}, call) {
+  return raw.x;
+}
+
+function v0(x) {
+  return new Set().has(x);
+}
+"#
+    );
+    assert_eq!(
+        print_as(&module, Mode::Declarations),
+        r#"// header
+import type { A } from "./x.js";
+import type * as T from "./t.js";
+export type { A } from "./x.js";
+
+/** A thing. */
+export interface Thing {
+  x: number;
+}
+
+/** Its values. */
+export declare const Values: readonly ["a"];
+
+/** Gets. */
+export declare function get(options: O, request?: R, call?: C): Promise<T.A>;
+"#
+    );
+    // A JavaScript or declaration file with nothing to import or export stays a module.
+    let types_only =
+        [Stmt::Comment("header".into()), Stmt::TypeAlias { name: "A".into(), ty: Type::Keyword("string") }];
+    assert_eq!(print_as(&types_only, Mode::JavaScript), "// header\nexport {};\n");
+    assert_eq!(print_as(&types_only, Mode::TypeScript), "// header\ntype A = string;\n");
+    // A function type prints its defaulted parameters as optional.
+    let function = Type::Function(
+        vec![
+            Param::defaulted("request", Type::named("R"), Expr::object(vec![])),
+            Param::optional("call", Type::named("C")),
+        ],
+        Box::new(Type::named("A")),
+    );
+    assert_eq!(print_type(&function, ""), "(request?: R, call?: C) => A");
 }

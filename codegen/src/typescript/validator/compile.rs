@@ -81,8 +81,10 @@ impl<'r, 'l> Compiler<'r, 'l> {
         while let Some((location, name)) = compiler.queue.pop() {
             compiler.emit_function(&location, &name)?;
         }
+        // Constants are built by calls (`new RegExp`, `new Set`, `JSON.parse`), marked pure so
+        // that a bundle keeps only those of the validators it uses.
         let mut statements: Vec<Stmt> =
-            compiler.constants.into_iter().map(|(name, expression)| Stmt::const_(&name, expression)).collect();
+            compiler.constants.into_iter().map(|(name, expression)| Stmt::const_(&name, expression.pure())).collect();
         if !statements.is_empty() {
             statements.push(Stmt::Blank);
         }
@@ -130,17 +132,30 @@ impl<'r, 'l> Compiler<'r, 'l> {
 
     /// How a failure is reported: stop a yes/no check, else record an error at `p`.
     pub(super) fn fail(&self, keyword: &str, message: Expr) -> Vec<Stmt> {
-        let error = Expr::object(vec![
+        self.fail_with(keyword, message, Vec::new())
+    }
+
+    /// [`Self::fail`], the error carrying `extra` members too.
+    fn fail_with(&self, keyword: &str, message: Expr, extra: Vec<Member>) -> Vec<Stmt> {
+        let mut members = vec![
             Member::property("path", id("p")),
             Member::property("keyword", Expr::str(keyword)),
             Member::property("message", message),
-        ]);
-        vec![stop(), failed(), id("e").method("push", vec![error]).stmt()]
+        ];
+        members.extend(extra);
+        vec![stop(), failed(), id("e").method("push", vec![Expr::object(members)]).stmt()]
     }
 
     /// `if (test) { <fail> }`.
     pub(super) fn fail_if(&self, test: Expr, keyword: &str, message: Expr) -> Stmt {
         Stmt::if_then(test, self.fail(keyword, message))
+    }
+
+    /// `if (test) { <fail> }` for a missing property: a `required` error at the object, naming it
+    /// as `property` (so that a form can show it at the field).
+    pub(super) fn fail_missing(&self, test: Expr, property: &str, message: Expr) -> Stmt {
+        let extra = vec![Member::property("property", Expr::str(property))];
+        Stmt::if_then(test, self.fail_with("required", message, extra))
     }
 
     /// A call of a subschema function on `value` at `path` (an expression used only when

@@ -275,7 +275,7 @@ impl Compiler<'_, '_> {
         self.use_runtime("esc");
         let mut body = Vec::new();
         for name in schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
-            body.push(self.fail_if(absent(name), "required", Expr::str(format!("must have property {name}"))));
+            body.push(self.fail_missing(absent(name), name, Expr::str(format!("must have property {name}"))));
         }
         let properties: Vec<(String, Value)> = schema
             .get("properties")
@@ -391,7 +391,7 @@ impl Compiler<'_, '_> {
         for (name, required) in schema.get("dependentRequired").and_then(Value::as_object).into_iter().flatten() {
             for other in required.as_array().into_iter().flatten().filter_map(Value::as_str) {
                 let message = Expr::str(format!("must have property {other} when {name} is present"));
-                body.push(self.fail_if(present(name).and(absent(other)), "required", message));
+                body.push(self.fail_missing(present(name).and(absent(other)), other, message));
             }
         }
         let dependent: Vec<String> = schema

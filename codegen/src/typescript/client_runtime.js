@@ -1,0 +1,285 @@
+/** The server answered a status the contract does not declare for the operation. */
+export class UnexpectedResponseError extends Error {
+    status;
+    body;
+    headers;
+    constructor(status, body, headers) {
+        super(`unexpected response status ${status}`);
+        this.name = "UnexpectedResponseError";
+        this.status = status;
+        this.body = body;
+        this.headers = headers;
+    }
+}
+/** A response body broke the contract (only with `validateResponses`). */
+export class ResponseValidationError extends Error {
+    status;
+    errors;
+    body;
+    constructor(status, errors, body) {
+        super(`the ${status} response breaks the contract: ${errors.map((e) => `${e.path || "/"} ${e.message}`).join("; ")}`);
+        this.name = "ResponseValidationError";
+        this.status = status;
+        this.errors = errors;
+        this.body = body;
+    }
+}
+/** The URL and `RequestInit` of a request: query, headers (the call's, then the request's), token and body. */
+async function build(options, request, call) {
+    const url = new URL(options.baseUrl.replace(/\/+$/, "") + request.path);
+    for (const [name, value] of Object.entries(request.query ?? {})) {
+        if (value === undefined || value === null)
+            continue;
+        if (Array.isArray(value))
+            for (const item of value)
+                url.searchParams.append(name, String(item));
+        else
+            url.searchParams.append(name, String(value));
+    }
+    const headers = new Headers(options.headers);
+    for (const [name, value] of Object.entries(call?.headers ?? {}))
+        headers.set(name, value);
+    for (const [name, value] of Object.entries(request.headers ?? {})) {
+        if (value !== undefined && value !== null)
+            headers.set(name, String(value));
+    }
+    if (request.secured && options.token !== undefined) {
+        const token = typeof options.token === "function" ? await options.token() : options.token;
+        if (token !== undefined)
+            headers.set("Authorization", `Bearer ${token}`);
+    }
+    const init = { method: request.method, headers };
+    if (request.hasBody) {
+        headers.set("Content-Type", "application/json");
+        init.body = JSON.stringify(request.body);
+    }
+    if (call?.signal !== undefined)
+        init.signal = call.signal;
+    return [url, init];
+}
+/** The body of an answer: JSON for a JSON media type, text otherwise, `undefined` when empty. */
+async function payloadOf(response) {
+    if (response.status === 204 || response.status === 304)
+        return undefined;
+    const text = await response.text();
+    const type = response.headers.get("Content-Type") ?? "";
+    return text.length === 0 ? undefined : /[/+]json\b/.test(type) ? JSON.parse(text) : text;
+}
+/** Sends `request`; a status outside `statuses` throws, a body that breaks its check throws with `validateResponses`. */
+export async function send(options, request, statuses, call) {
+    const [url, init] = await build(options, request, call);
+    const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+    const response = await doFetch(url, init);
+    const payload = await payloadOf(response);
+    if (!Object.prototype.hasOwnProperty.call(statuses, response.status)) {
+        throw new UnexpectedResponseError(response.status, payload, response.headers);
+    }
+    const check = statuses[response.status];
+    if (options.validateResponses && check) {
+        const result = check(payload);
+        if (!result.ok)
+            throw new ResponseValidationError(response.status, result.errors, payload);
+    }
+    return { status: response.status, body: payload, headers: response.headers };
+}
+/** An event's `data` is not JSON, or breaks the contract (every event is checked). */
+export class EventValidationError extends Error {
+    errors;
+    data;
+    id;
+    constructor(errors, data, id) {
+        super(`an event breaks the contract: ${errors.map((e) => `${e.path || "/"} ${e.message}`).join("; ")}`);
+        this.name = "EventValidationError";
+        this.errors = errors;
+        this.data = data;
+        this.id = id;
+    }
+}
+/** The server refused the stream with a status the contract declares (its body: the problem). */
+export class StreamRefusedError extends Error {
+    status;
+    body;
+    headers;
+    constructor(status, body, headers) {
+        super(`the event stream was refused with status ${status}`);
+        this.name = "StreamRefusedError";
+        this.status = status;
+        this.body = body;
+        this.headers = headers;
+    }
+}
+/** The connection dropped and reconnecting failed `attempts` times in a row. */
+export class StreamInterruptedError extends Error {
+    lastEventId;
+    attempts;
+    cause;
+    constructor(lastEventId, attempts, cause) {
+        super(`the event stream was interrupted and could not be resumed after ${attempts} attempt(s)`);
+        this.name = "StreamInterruptedError";
+        this.lastEventId = lastEventId;
+        this.attempts = attempts;
+        this.cause = cause;
+    }
+}
+/** The Server-Sent Events wire format (WHATWG HTML, "Parsing an event stream"), fed text as it arrives. */
+class EventParser {
+    buffer = "";
+    data = [];
+    /** The id of the event being read (`id:`); it becomes `lastEventId` when the event ends. */
+    id;
+    /** The id of the last event that ended (data or not); it survives reconnections. */
+    lastEventId;
+    /** The reconnection delay the server asked for (`retry:`), in milliseconds. */
+    retry;
+    constructor(lastEventId) {
+        this.lastEventId = lastEventId;
+        this.id = lastEventId;
+    }
+    /** The events completed by `text`. Lines end with CRLF, LF or CR; a CR at the end waits for a possible LF. */
+    push(text) {
+        this.buffer += text;
+        const events = [];
+        for (;;) {
+            const end = /\r\n|\r|\n/.exec(this.buffer);
+            if (end === null || (end[0] === "\r" && end.index === this.buffer.length - 1))
+                break;
+            const line = this.buffer.slice(0, end.index);
+            this.buffer = this.buffer.slice(end.index + end[0].length);
+            const event = this.line(line);
+            if (event !== undefined)
+                events.push(event);
+        }
+        return events;
+    }
+    line(line) {
+        if (line === "") {
+            const data = this.data;
+            this.data = [];
+            this.lastEventId = this.id;
+            return data.length === 0 ? undefined : { id: this.lastEventId, data: data.join("\n") };
+        }
+        if (line.startsWith(":"))
+            return undefined;
+        const colon = line.indexOf(":");
+        const field = colon === -1 ? line : line.slice(0, colon);
+        let value = colon === -1 ? "" : line.slice(colon + 1);
+        if (value.startsWith(" "))
+            value = value.slice(1);
+        if (field === "data")
+            this.data.push(value);
+        else if (field === "id" && !value.includes("\0"))
+            this.id = value;
+        else if (field === "retry" && /^[0-9]+$/.test(value))
+            this.retry = Number(value);
+        return undefined;
+    }
+}
+/** Waits `ms` milliseconds, or rejects when `signal` aborts. */
+function sleep(ms, signal) {
+    return new Promise((resolve, reject) => {
+        if (signal?.aborted) {
+            reject(signal.reason);
+            return;
+        }
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(signal?.reason);
+        };
+        const timer = setTimeout(() => {
+            signal?.removeEventListener("abort", onAbort);
+            resolve();
+        }, ms);
+        signal?.addEventListener("abort", onAbort, { once: true });
+    });
+}
+/**
+ * The events of an event-stream operation (answered with `status`), each `data` parsed as JSON and checked by `check`.
+ * The iteration ends when the server ends the stream; a dropped connection (the body fails, or
+ * a reconnection cannot connect) is resumed with `Last-Event-ID` after `retry:` milliseconds.
+ */
+export async function* stream(options, request, status, check, statuses, call) {
+    const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+    const maxReconnects = call?.maxReconnects ?? 5;
+    let lastEventId = call?.lastEventId;
+    let delay = call?.retryMs ?? 1000;
+    let failures = 0;
+    let opened = false;
+    for (;;) {
+        const [url, init] = await build(options, request, call);
+        const headers = init.headers;
+        headers.set("Accept", "text/event-stream");
+        if (lastEventId !== undefined)
+            headers.set("Last-Event-ID", lastEventId);
+        let dropped = undefined;
+        let response;
+        try {
+            response = await doFetch(url, init);
+        }
+        catch (error) {
+            if (!opened || call?.signal?.aborted)
+                throw error;
+            dropped = error;
+        }
+        if (response !== undefined) {
+            if (response.status !== status) {
+                const payload = await payloadOf(response);
+                if (!Object.prototype.hasOwnProperty.call(statuses, response.status)) {
+                    throw new UnexpectedResponseError(response.status, payload, response.headers);
+                }
+                const problem = statuses[response.status];
+                if (options.validateResponses && problem) {
+                    const result = problem(payload);
+                    if (!result.ok)
+                        throw new ResponseValidationError(response.status, result.errors, payload);
+                }
+                throw new StreamRefusedError(response.status, payload, response.headers);
+            }
+            opened = true;
+            if (response.body === null)
+                return;
+            const reader = response.body.getReader();
+            const decoder = new TextDecoder();
+            const parser = new EventParser(lastEventId);
+            try {
+                for (;;) {
+                    let chunk;
+                    try {
+                        chunk = await reader.read();
+                    }
+                    catch (error) {
+                        if (call?.signal?.aborted)
+                            throw error;
+                        dropped = error;
+                        break;
+                    }
+                    if (chunk.done)
+                        return;
+                    for (const event of parser.push(decoder.decode(chunk.value, { stream: true }))) {
+                        let value;
+                        try {
+                            value = JSON.parse(event.data);
+                        }
+                        catch {
+                            throw new EventValidationError([{ path: "", keyword: "type", message: "the data is not JSON" }], event.data, event.id);
+                        }
+                        const result = check(value);
+                        if (!result.ok)
+                            throw new EventValidationError(result.errors, event.data, event.id);
+                        lastEventId = event.id;
+                        failures = 0;
+                        yield result.value;
+                    }
+                    lastEventId = parser.lastEventId;
+                    delay = parser.retry ?? delay;
+                }
+            }
+            finally {
+                reader.cancel().catch(() => undefined);
+            }
+        }
+        failures += 1;
+        if (failures > maxReconnects)
+            throw new StreamInterruptedError(lastEventId, failures - 1, dropped);
+        await sleep(delay, call?.signal);
+    }
+}

@@ -1,0 +1,528 @@
+// The runtime of the generated validators: result types, deep equality, string length in code
+// points, JSON-pointer escaping, the `format` checkers, and the Standard Schema adapter. No
+// dependency. Module-level values are marked `@__PURE__` so that bundlers drop the unused ones.
+//
+// The format checkers follow the Rust `jsonschema` crate the server validates with, so both sides
+// agree: dates and times by RFC 3339 (leap seconds only at 23:59:60 UTC), `ipv4`/`ipv6` as Rust's
+// `Ipv4Addr`/`Ipv6Addr` parse them (no leading zeros in IPv4), hyphenated UUIDs, RFC 3986 URIs,
+// and emails as `email_address` 0.2.9 reads them (ASCII local part, hostname or IP-literal domain).
+/** `Object.prototype.hasOwnProperty`, safe for keys such as `__proto__` or `hasOwnProperty`. */
+export const has = /* @__PURE__ */ Function.prototype.call.bind(Object.prototype.hasOwnProperty);
+/** Whether a value is a JSON object (not null, not an array). */
+export function isObject(x) {
+    return typeof x === "object" && x !== null && !Array.isArray(x);
+}
+/** JSON equality: same type, numbers by value, objects regardless of key order. */
+export function equal(a, b) {
+    if (a === b)
+        return true;
+    if (typeof a !== "object" || typeof b !== "object" || a === null || b === null)
+        return false;
+    if (Array.isArray(a)) {
+        if (!Array.isArray(b) || a.length !== b.length)
+            return false;
+        for (let i = 0; i < a.length; i++)
+            if (!equal(a[i], b[i]))
+                return false;
+        return true;
+    }
+    if (Array.isArray(b))
+        return false;
+    const ka = Object.keys(a);
+    if (ka.length !== Object.keys(b).length)
+        return false;
+    for (const k of ka) {
+        if (!has(b, k) || !equal(a[k], b[k]))
+            return false;
+    }
+    return true;
+}
+/** Whether the items of an array are pairwise different (JSON equality). */
+export function unique(items) {
+    const n = items.length;
+    if (n < 2)
+        return true;
+    let primitive = true;
+    for (const item of items) {
+        if (typeof item === "object" && item !== null) {
+            primitive = false;
+            break;
+        }
+    }
+    if (primitive)
+        return new Set(items).size === n;
+    for (let i = 1; i < n; i++)
+        for (let j = 0; j < i; j++)
+            if (equal(items[i], items[j]))
+                return false;
+    return true;
+}
+/** Length in Unicode code points, as JSON Schema counts it. */
+export function length(s) {
+    let n = s.length;
+    for (let i = 0; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+            const d = s.charCodeAt(i + 1);
+            if (d >= 0xdc00 && d <= 0xdfff) {
+                n--;
+                i++;
+            }
+        }
+    }
+    return n;
+}
+/** Escapes one JSON-pointer segment. */
+export function esc(key) {
+    const s = String(key);
+    return s.indexOf("~") < 0 && s.indexOf("/") < 0 ? s : s.replace(/~/g, "~0").replace(/\//g, "~1");
+}
+/** A finite number as `digits × 10^exponent`, from its shortest decimal form. */
+function decimal(n) {
+    const [mantissa, power] = String(Math.abs(n)).split("e");
+    const [whole, fraction = ""] = mantissa.split(".");
+    const digits = BigInt(whole + fraction) * (n < 0 ? -1n : 1n);
+    return [digits, Number(power ?? 0) - fraction.length];
+}
+/** `value` is an exact multiple of `divisor` in decimal, as the Rust crate decides (0.0075 of 0.0001 is; 0.30000000001 of 0.01 is not). */
+export function multipleOf(value, divisor) {
+    if (Number.isInteger(value) && Number.isInteger(divisor) && Math.abs(value) <= Number.MAX_SAFE_INTEGER)
+        return value % divisor === 0;
+    const [v, ve] = decimal(value);
+    const [d, de] = decimal(divisor);
+    const e = Math.min(ve, de);
+    const scaledValue = v * 10n ** BigInt(ve - e);
+    const scaledDivisor = d * 10n ** BigInt(de - e);
+    return scaledDivisor !== 0n && scaledValue % scaledDivisor === 0n;
+}
+function digits(s, start, count) {
+    let v = 0;
+    for (let i = start; i < start + count; i++) {
+        const c = s.charCodeAt(i) - 48;
+        if (!(c >= 0 && c <= 9))
+            return -1;
+        v = v * 10 + c;
+    }
+    return v;
+}
+/** RFC 3339 `full-date`. */
+export function isDate(s) {
+    if (s.length !== 10 || s[4] !== "-" || s[7] !== "-")
+        return false;
+    const y = digits(s, 0, 4);
+    const m = digits(s, 5, 2);
+    const d = digits(s, 8, 2);
+    if (y < 0 || m < 1 || m > 12 || d < 1)
+        return false;
+    const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+    const max = m === 2 ? (leap ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+    return d <= max;
+}
+/** RFC 3339 `full-time`, a leap second only when it falls at 23:59:60 UTC. */
+export function isTime(s) {
+    const len = s.length;
+    if (len < 9 || s[2] !== ":" || s[5] !== ":")
+        return false;
+    const h = digits(s, 0, 2);
+    const mi = digits(s, 3, 2);
+    const se = digits(s, 6, 2);
+    if (h < 0 || mi < 0 || se < 0 || h > 23 || mi > 59 || se > 60)
+        return false;
+    let i = 8;
+    if (i < len && s[i] === ".") {
+        i++;
+        let fraction = false;
+        while (i < len && digits(s, i, 1) >= 0) {
+            fraction = true;
+            i++;
+        }
+        if (!fraction)
+            return false;
+    }
+    if (i === len)
+        return false;
+    const sign = s[i];
+    if (sign === "Z" || sign === "z")
+        return i === len - 1 && (se !== 60 || (h === 23 && mi === 59));
+    if (sign !== "+" && sign !== "-")
+        return false;
+    if (len - i !== 6)
+        return false;
+    i++;
+    if (s[i + 2] !== ":")
+        return false;
+    const oh = digits(s, i, 2);
+    const om = digits(s, i + 3, 2);
+    if (oh < 0 || om < 0 || oh > 23 || om > 59)
+        return false;
+    if (se !== 60)
+        return true;
+    let uh = sign === "+" ? h - oh : h + oh;
+    let um = sign === "+" ? mi - om : mi + om;
+    uh += Math.trunc(um / 60);
+    um %= 60;
+    if (um < 0) {
+        um += 60;
+        uh -= 1;
+    }
+    uh = (uh + 24) % 24;
+    return uh === 23 && um === 59;
+}
+/** RFC 3339 `date-time`. */
+export function isDateTime(s) {
+    let t = s.indexOf("T");
+    const lower = s.indexOf("t");
+    if (t < 0 || (lower >= 0 && lower < t))
+        t = lower;
+    return t >= 0 && isDate(s.slice(0, t)) && isTime(s.slice(t + 1));
+}
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+/** A hyphenated UUID. */
+export function isUuid(s) {
+    return UUID.test(s);
+}
+const IPV4 = /^(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(?:\.(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$/;
+/** Dotted-quad IPv4, no leading zeros. */
+export function isIpv4(s) {
+    return IPV4.test(s);
+}
+const HEX_GROUP = /^[0-9a-fA-F]{1,4}$/;
+/** IPv6 text form with `::` compression and an optional trailing dotted quad. */
+export function isIpv6(s) {
+    const halves = s.split("::");
+    if (halves.length > 2)
+        return false;
+    const groups = (part, last) => {
+        if (part === "")
+            return 0;
+        const items = part.split(":");
+        let count = 0;
+        for (let i = 0; i < items.length; i++) {
+            const item = items[i];
+            if (last && i === items.length - 1 && item.indexOf(".") >= 0) {
+                if (!isIpv4(item))
+                    return -1;
+                count += 2;
+            }
+            else if (HEX_GROUP.test(item)) {
+                count += 1;
+            }
+            else {
+                return -1;
+            }
+        }
+        return count;
+    };
+    if (halves.length === 1)
+        return groups(s, true) === 8;
+    const head = groups(halves[0], false);
+    const tail = groups(halves[1], true);
+    return head >= 0 && tail >= 0 && head + tail <= 7;
+}
+const HOSTNAME_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+function punycodeDigit(code) {
+    if (code >= 48 && code <= 57)
+        return code - 48 + 26;
+    if (code >= 65 && code <= 90)
+        return code - 65;
+    if (code >= 97 && code <= 122)
+        return code - 97;
+    return -1;
+}
+function punycodeAdapt(delta, count, first) {
+    delta = first ? Math.floor(delta / 700) : Math.floor(delta / 2);
+    delta += Math.floor(delta / count);
+    let k = 0;
+    while (delta > 455) {
+        delta = Math.floor(delta / 35);
+        k += 36;
+    }
+    return k + Math.floor((36 * delta) / (delta + 38));
+}
+/** Decodes the payload of an A-label (RFC 3492), with the Rust crate's overflow checks; `null` if invalid. */
+function decodePunycode(input) {
+    const MAX = 0xffffffff;
+    const last = input.lastIndexOf("-");
+    const basic = last > 0 ? input.slice(0, last) : "";
+    const encoded = last > 0 ? input.slice(last + 1) : input;
+    const output = [];
+    for (let j = 0; j < basic.length; j++)
+        output.push(basic.charCodeAt(j));
+    let codePoint = 128;
+    let index = 0;
+    let bias = 72;
+    let position = 0;
+    while (position < encoded.length) {
+        const previous = index;
+        let weight = 1;
+        for (let k = 36;; k += 36) {
+            if (position >= encoded.length)
+                return null;
+            const digit = punycodeDigit(encoded.charCodeAt(position++));
+            if (digit < 0 || digit * weight > MAX)
+                return null;
+            index += digit * weight;
+            if (index > MAX)
+                return null;
+            const threshold = k <= bias ? 1 : k >= bias + 26 ? 26 : k - bias;
+            if (digit < threshold)
+                break;
+            weight *= 36 - threshold;
+            if (weight > MAX)
+                return null;
+        }
+        const count = output.length + 1;
+        bias = punycodeAdapt(index - previous, count, previous === 0);
+        codePoint += Math.floor(index / count);
+        if (codePoint > 0x10ffff || (codePoint >= 0xd800 && codePoint <= 0xdfff))
+            return null;
+        index %= count;
+        output.splice(index, 0, codePoint);
+        index++;
+    }
+    return String.fromCodePoint(...output);
+}
+const VIRAMAS = /* @__PURE__ */ new Set([
+    0x094d, 0x09cd, 0x0a4d, 0x0acd, 0x0b4d, 0x0bcd, 0x0c4d, 0x0ccd, 0x0d4d, 0x0dca, 0x0e3a, 0x0f84, 0x1039, 0x1714, 0x1734,
+    0x17d2, 0x1a60, 0x1b44, 0x1baa, 0x1bf2, 0x1bf3, 0x2d7f, 0xa806, 0xa8c4, 0xa953, 0xabed, 0x10a3f, 0x11046, 0x1107f,
+    0x110b9, 0x11133, 0x111c0, 0x11235, 0x112ea, 0x1134d, 0x11442, 0x114c2, 0x115bf, 0x1163f, 0x116b6, 0x1172b, 0x11839,
+    0x119e0, 0x11a34, 0x11a47, 0x11a99, 0x11c3f, 0x11d44, 0x11d45, 0x11d97,
+]);
+const DISALLOWED = /* @__PURE__ */ new Set([0x0640, 0x07fa, 0x302e, 0x302f, 0x3031, 0x3032, 0x3033, 0x3034, 0x3035, 0x303b]);
+const PVALID_EXCEPTIONS = /* @__PURE__ */ new Set([0x200c, 0x200d, 0x00b7, 0x0375, 0x05f3, 0x05f4, 0x06fd, 0x06fe, 0x0f0b, 0x3007]);
+const PVALID = /^[\p{Lu}\p{Ll}\p{Lt}\p{Lm}\p{Lo}\p{Mn}\p{Mc}\p{Nd}]$/u;
+const LEADING_MARK = /^[\p{Mn}\p{Mc}\p{Me}]/u;
+/** A decoded label under RFC 5892 (categories and contextual rules), as the Rust crate checks it. */
+function isValidUnicodeLabel(label) {
+    if (LEADING_MARK.test(label))
+        return false;
+    const points = Array.from(label, (ch) => ch.codePointAt(0));
+    let katakanaDot = false;
+    let hiraganaKatakanaHan = false;
+    let arabicDigits = false;
+    let extendedArabicDigits = false;
+    for (let i = 0; i < points.length; i++) {
+        const c = points[i];
+        const previous = points[i - 1];
+        const next = points[i + 1];
+        if (c === 0x200d && !(previous !== undefined && VIRAMAS.has(previous)))
+            return false;
+        if (c === 0x00b7 && (previous !== 0x6c || next !== 0x6c))
+            return false;
+        if (c === 0x0375 && !(next !== undefined && next >= 0x0370 && next <= 0x03ff))
+            return false;
+        if ((c === 0x05f3 || c === 0x05f4) && !(previous !== undefined && previous >= 0x0590 && previous <= 0x05ff))
+            return false;
+        if (c === 0x30fb)
+            katakanaDot = true;
+        else if ((c >= 0x3040 && c <= 0x309f) || (c >= 0x30a0 && c <= 0x30ff) || (c >= 0x4e00 && c <= 0x9fff))
+            hiraganaKatakanaHan = true;
+        else if (c >= 0x0660 && c <= 0x0669)
+            arabicDigits = true;
+        else if (c >= 0x06f0 && c <= 0x06f9)
+            extendedArabicDigits = true;
+        else if (DISALLOWED.has(c))
+            return false;
+        else if (PVALID_EXCEPTIONS.has(c))
+            continue;
+        else if (c > 0x7f && !PVALID.test(String.fromCodePoint(c)))
+            return false;
+    }
+    return !((katakanaDot && !hiraganaKatakanaHan) || (arabicDigits && extendedArabicDigits));
+}
+/** An ASCII hostname (RFC 1123 labels), at most 253 characters; `xn--` labels must decode to valid IDNA labels. */
+export function isHostname(s) {
+    if (s.length === 0 || s.length > 253 || s.endsWith("."))
+        return false;
+    for (const label of s.split(".")) {
+        if (!HOSTNAME_LABEL.test(label))
+            return false;
+        if (label.length >= 4 && label[2] === "-" && label[3] === "-") {
+            if (!label.startsWith("xn--"))
+                return false;
+            const decoded = decodePunycode(label.slice(4));
+            if (decoded === null || !isValidUnicodeLabel(decoded))
+                return false;
+        }
+    }
+    return true;
+}
+const ATEXT = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~\u0080-\uFFFF]+$/u;
+/** Length of `s` in UTF-8 bytes. */
+function utf8Length(s) {
+    let n = 0;
+    for (let i = 0; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        if (c < 0x80)
+            n += 1;
+        else if (c < 0x800)
+            n += 2;
+        else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+            n += 4;
+            i++;
+        }
+        else
+            n += 3;
+    }
+    return n;
+}
+function isDotAtom(s) {
+    return s.split(".").every((atom) => ATEXT.test(atom));
+}
+function isQuotedContent(s) {
+    for (let i = 0; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        if (c === 0x5c) {
+            const next = s.charCodeAt(++i);
+            if (!(next >= 0x21 && next <= 0x7e))
+                return false;
+        }
+        else if (!(c === 0x20 || c === 0x09 || c === 0x21 || (c >= 0x23 && c <= 0x5b) || (c >= 0x5d && c <= 0x7e) || c >= 0x80)) {
+            return false;
+        }
+    }
+    return true;
+}
+// The common case: an ASCII dot-atom local part (at most 64 characters) and a hostname without
+// `--` (at most 253), decided by one regular expression and no allocation. Anything else takes
+// the exact path below; both give the same verdict.
+const SIMPLE_EMAIL = /^(?=[^@]{1,64}@)[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+(?:\.[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+)*@(?=[^@]{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+/** An email address (RFC 5322 addr-spec, optionally `Name <addr>`), with an ASCII local part. */
+export function isEmail(s) {
+    if (SIMPLE_EMAIL.test(s) && s.indexOf("--") < 0)
+        return true;
+    let address = s;
+    const display = s.lastIndexOf(" <");
+    if (display >= 0) {
+        const right = s.slice(display + 2).trim();
+        if (!right.endsWith(">"))
+            return false;
+        address = right.slice(0, -1);
+    }
+    else if (address.startsWith("<")) {
+        return false;
+    }
+    const at = address.lastIndexOf("@");
+    if (at < 0)
+        return false;
+    let local = address.slice(0, at);
+    const domain = address.slice(at + 1);
+    if (local === '""')
+        local = '"a"';
+    if (local.length === 0 || utf8Length(local) > 64)
+        return false;
+    if (local.length >= 2 && local.startsWith('"') && local.endsWith('"')) {
+        if (!isQuotedContent(local.slice(1, -1)))
+            return false;
+    }
+    else if (!isDotAtom(local)) {
+        return false;
+    }
+    for (let i = 0; i < local.length; i++)
+        if (local.charCodeAt(i) > 0x7f)
+            return false;
+    if (domain.length === 0 || utf8Length(domain) > 254)
+        return false;
+    if (domain.startsWith("[") && domain.endsWith("]")) {
+        const literal = domain.slice(1, -1);
+        if (!/^[\x21-\x5a\x5e-\x7e\u0080-\uffff]*$/u.test(literal))
+            return false;
+        return literal.slice(0, 5).toLowerCase() === "ipv6:" ? isIpv6(literal.slice(5)) : isIpv4(literal);
+    }
+    for (const sub of domain.split(".")) {
+        if (sub.length === 0 || !ATEXT.test(sub) || sub.length > 63)
+            return false;
+    }
+    return isHostname(domain);
+}
+// RFC 3986, section 3 and appendix A.
+const PCT = "%[0-9A-Fa-f]{2}";
+const UNRESERVED = "A-Za-z0-9\\-._~";
+const SUB_DELIMS = "!$&'()*+,;=";
+const PCHAR = `(?:[${UNRESERVED}${SUB_DELIMS}:@]|${PCT})`;
+const DEC_OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
+const IPV4_TEXT = `${DEC_OCTET}(?:\\.${DEC_OCTET}){3}`;
+const REG_NAME = `(?:[${UNRESERVED}${SUB_DELIMS}]|${PCT})*`;
+const IP_LITERAL = `\\[(?:[0-9A-Fa-f:.]+|[vV][0-9A-Fa-f]+\\.[${UNRESERVED}${SUB_DELIMS}:]+)\\]`;
+const USERINFO = `(?:[${UNRESERVED}${SUB_DELIMS}:]|${PCT})*`;
+const AUTHORITY = `(?:${USERINFO}@)?(?:${IP_LITERAL}|${IPV4_TEXT}|${REG_NAME})(?::[0-9]*)?`;
+const PATH_ABEMPTY = `(?:/${PCHAR}*)*`;
+const PATH_ABSOLUTE = `/(?:${PCHAR}+(?:/${PCHAR}*)*)?`;
+const PATH_ROOTLESS = `${PCHAR}+(?:/${PCHAR}*)*`;
+const QUERY = `(?:${PCHAR}|[/?])*`;
+const URI = /* @__PURE__ */ new RegExp(`^[A-Za-z][A-Za-z0-9+\\-.]*:(?://(${AUTHORITY})${PATH_ABEMPTY}|${PATH_ABSOLUTE}|${PATH_ROOTLESS}|)(?:\\?${QUERY})?(?:#${QUERY})?$`);
+/** Whether the IPv6 literal of a matched authority (if any) is a valid address. */
+function authorityOk(match) {
+    if (!match)
+        return false;
+    const authority = match[1];
+    if (authority === undefined)
+        return true;
+    const literal = /\[([0-9A-Fa-f:.]+)\]/.exec(authority);
+    return !literal || isIpv6(literal[1]);
+}
+/** An absolute URI (RFC 3986), IPv6 literals checked. */
+export function isUri(s) {
+    return authorityOk(URI.exec(s));
+}
+const SEGMENT_NZ_NC = `(?:[${UNRESERVED}${SUB_DELIMS}@]|${PCT})+`;
+const RELATIVE_REF = /* @__PURE__ */ new RegExp(`^(?://(${AUTHORITY})${PATH_ABEMPTY}|${PATH_ABSOLUTE}|${SEGMENT_NZ_NC}(?:/${PCHAR}*)*|)(?:\\?${QUERY})?(?:#${QUERY})?$`);
+/** A URI reference (RFC 3986): an absolute URI or a relative reference. */
+export function isUriReference(s) {
+    return isUri(s) || authorityOk(RELATIVE_REF.exec(s));
+}
+/** The format checkers validators may call, by format name. */
+export const formats = {
+    "date-time": isDateTime,
+    date: isDate,
+    time: isTime,
+    email: isEmail,
+    uuid: isUuid,
+    uri: isUri,
+    "uri-reference": isUriReference,
+    ipv4: isIpv4,
+    ipv6: isIpv6,
+    hostname: isHostname,
+};
+/**
+ * The path of an error as the keys of `value` it goes through: the JSON pointer's segments,
+ * unescaped, a number where the value there is an array; a missing property (`required`) last.
+ */
+function issuePath(value, error) {
+    const keys = [];
+    let here = value;
+    if (error.path !== "") {
+        for (const segment of error.path.slice(1).split("/")) {
+            const key = segment.replace(/~1/g, "/").replace(/~0/g, "~");
+            if (Array.isArray(here)) {
+                keys.push(Number(key));
+                here = here[Number(key)];
+            }
+            else {
+                keys.push(key);
+                here = isObject(here) && has(here, key) ? here[key] : undefined;
+            }
+        }
+    }
+    if (error.property !== undefined)
+        keys.push(error.property);
+    return keys;
+}
+/**
+ * A generated validator as a Standard Schema (v1) of vendor `vendor`: `validate` answers
+ * `{ value }`, or `{ issues }` with each error's message and path (an array of keys).
+ */
+export function standardSchema(vendor, validate) {
+    return {
+        "~standard": {
+            version: 1,
+            vendor,
+            validate(value) {
+                const result = validate(value);
+                if (result.ok)
+                    return { value: result.value };
+                return { issues: result.errors.map((error) => ({ message: error.message, path: issuePath(value, error) })) };
+            },
+        },
+    };
+}
