@@ -1,6 +1,6 @@
 //! The core flow from the generated TypeScript client, in node, against this server on loopback
-//! (`tests/typescript/e2e.mjs`; the TypeScript compiler comes from `tests/node_modules`, which
-//! `cargo xtask test` installs).
+//! (`tests/typescript/e2e.mjs`, which imports the package's JavaScript as it ships; its helpers
+//! load from `tests/node_modules`, which `cargo xtask test` installs).
 
 use crate::common;
 
