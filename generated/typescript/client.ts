@@ -325,7 +325,7 @@ async function* stream<E>(
   }
 }
 
-/** A client of Devora API 5.1.0: one method per operation. */
+/** A client of Devora API 5.2.0: one method per operation. */
 export function createClient(options: ClientOptions) {
   return {
     /**
@@ -558,9 +558,11 @@ export function createClient(options: ClientOptions) {
       return raw as T.BillingWebhookResponse;
     },
     /**
-     * Browse the documentation.
+     * Try the API in Swagger UI.
      *
-     * A self-contained page that works offline.
+     * Swagger UI, served by this server with all of its scripts and styles (under
+     * `/api/v2/docs/`), so it works offline. It loads `/api/v2/openapi.json` and sends "try it out"
+     * requests to this server; the Authorize button takes an access token (`bearerAuth`).
      *
      * `GET /api/v2/docs`
      */
@@ -765,6 +767,19 @@ export function createClient(options: ClientOptions) {
       const raw = await send(options, { method: "DELETE", path: "/api/v2/projects/" + encodeURIComponent(String(request.path.project_id)) + "/files/" + encodeURIComponent(String(request.path.file_name)), hasBody: false, secured: true }, { 204: null, 401: V.validateProblem, 404: V.validateProblem, 422: V.validateProblem, 500: V.validateProblem }, call);
       // The status was checked against the declared ones; the body too with `validateResponses`.
       return raw as T.DeleteFileResponse;
+    },
+    /**
+     * Read the reference documentation.
+     *
+     * Every operation, parameter, answer and schema on one self-contained page, without
+     * scripts, and which providers this server has configured.
+     *
+     * `GET /api/v2/reference`
+     */
+    async reference(request: T.ReferenceRequest = {}, call?: CallOptions): Promise<T.ReferenceResponse> {
+      const raw = await send(options, { method: "GET", path: "/api/v2/reference", headers: request.headers, hasBody: false, secured: false }, { 200: null, 304: null, 429: V.validateProblem, 500: V.validateProblem }, call);
+      // The status was checked against the declared ones; the body too with `validateResponses`.
+      return raw as T.ReferenceResponse;
     },
   };
 }
