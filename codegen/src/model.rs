@@ -171,6 +171,47 @@ impl Operation {
         [&self.path_params, &self.query, &self.headers].into_iter().flatten().flat_map(|p| p.params.iter())
     }
 
+    /// The request headers the operation reads, as the OpenAPI document declares or implies them:
+    /// `Authorization` when authenticated, `Content-Type` with a body, its header parameters,
+    /// `If-None-Match` with an ETag and `Last-Event-ID` with an event stream.
+    pub fn request_headers(&self) -> Vec<&str> {
+        let mut names = Vec::new();
+        if self.security != Security::Public {
+            names.push("Authorization");
+        }
+        if self.body.is_some() {
+            names.push("Content-Type");
+        }
+        names.extend(self.headers.iter().flat_map(|headers| headers.params.iter()).map(|p| p.name.as_str()));
+        if self.etag {
+            names.push("If-None-Match");
+        }
+        if self.event_stream().is_some() {
+            names.push(contract::LAST_EVENT_ID);
+        }
+        names
+    }
+
+    /// The response headers the OpenAPI document declares on any of the operation's answers:
+    /// `ETag` with an ETag, `X-RateLimit-*` and `Retry-After` when rate-limited (or answering
+    /// `429`), `Deprecation` when deprecated, `Cache-Control` when never stored.
+    pub fn response_headers(&self) -> Vec<&'static str> {
+        let mut names = Vec::new();
+        if self.etag {
+            names.push("ETag");
+        }
+        if self.rate_limit.is_some() || self.errors.iter().any(|error| error.status == 429) {
+            names.extend(["X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After"]);
+        }
+        if self.deprecated {
+            names.push("Deprecation");
+        }
+        if self.no_store {
+            names.push("Cache-Control");
+        }
+        names
+    }
+
     /// The event-stream response (at most one: lowering checks it) and its body.
     pub fn event_stream(&self) -> Option<(&Response, &Body)> {
         self.responses.iter().find_map(|r| r.body.as_ref().filter(|b| b.is_event_stream()).map(|b| (r, b)))

@@ -176,9 +176,11 @@ export declare function getSubscription(options: ClientOptions, call?: CallOptio
 export declare function billingWebhook(options: ClientOptions, request: T.BillingWebhookRequest, call?: CallOptions): Promise<T.BillingWebhookResponse>;
 
 /**
- * Browse the documentation.
+ * Try the API in Swagger UI.
  *
- * A self-contained page that works offline.
+ * Swagger UI, served by this server with all of its scripts and styles (under
+ * `/api/v2/docs/`), so it works offline. It loads `/api/v2/openapi.json` and sends "try it out"
+ * requests to this server; the Authorize button takes an access token (`bearerAuth`).
  *
  * `GET /api/v2/docs`
  */
@@ -326,7 +328,17 @@ export declare function putFile(options: ClientOptions, request: T.PutFileReques
  */
 export declare function deleteFile(options: ClientOptions, request: T.DeleteFileRequest, call?: CallOptions): Promise<T.DeleteFileResponse>;
 
-/** A client of Devora API 5.1.0: every operation's function as a method, with the options bound. */
+/**
+ * Read the reference documentation.
+ *
+ * Every operation, parameter, answer and schema on one self-contained page, without
+ * scripts, and which providers this server has configured.
+ *
+ * `GET /api/v2/reference`
+ */
+export declare function reference(options: ClientOptions, request?: T.ReferenceRequest, call?: CallOptions): Promise<T.ReferenceResponse>;
+
+/** A client of Devora API 5.2.0: every operation's function as a method, with the options bound. */
 export interface Client {
   /**
    * Get the API's name and version.
@@ -478,9 +490,11 @@ export interface Client {
    */
   billingWebhook: (request: T.BillingWebhookRequest, call?: CallOptions) => Promise<T.BillingWebhookResponse>;
   /**
-   * Browse the documentation.
+   * Try the API in Swagger UI.
    *
-   * A self-contained page that works offline.
+   * Swagger UI, served by this server with all of its scripts and styles (under
+   * `/api/v2/docs/`), so it works offline. It loads `/api/v2/openapi.json` and sends "try it out"
+   * requests to this server; the Authorize button takes an access token (`bearerAuth`).
    *
    * `GET /api/v2/docs`
    */
@@ -608,7 +622,16 @@ export interface Client {
    * `DELETE /api/v2/projects/{project_id}/files/{file_name}`
    */
   deleteFile: (request: T.DeleteFileRequest, call?: CallOptions) => Promise<T.DeleteFileResponse>;
+  /**
+   * Read the reference documentation.
+   *
+   * Every operation, parameter, answer and schema on one self-contained page, without
+   * scripts, and which providers this server has configured.
+   *
+   * `GET /api/v2/reference`
+   */
+  reference: (request?: T.ReferenceRequest, call?: CallOptions) => Promise<T.ReferenceResponse>;
 }
 
-/** A client of Devora API 5.1.0: one method per operation. Each is the operation's function with `options` bound; an app that calls a few operations can import their functions instead, and its bundle keeps only their validators. */
+/** A client of Devora API 5.2.0: one method per operation. Each is the operation's function with `options` bound; an app that calls a few operations can import their functions instead, and its bundle keeps only their validators. */
 export declare function createClient(options: ClientOptions): Client;

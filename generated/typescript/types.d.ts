@@ -101,8 +101,10 @@ export interface ApiRoot {
   version: string;
   /** Path of the OpenAPI document. */
   openapi: string;
-  /** Path of the documentation page. */
+  /** Path of Swagger UI, where every operation can be tried. */
   docs: string;
+  /** Path of the reference page (every operation and schema, without scripts). */
+  reference: string;
 }
 
 /** Back-end frameworks a full-stack job can target. */
@@ -1561,3 +1563,20 @@ export interface DeleteFileRequest {
 export type DeleteFileResponse =
   | { status: 204; body: undefined; headers: Headers }
   | { status: 401 | 404 | 422 | 500; body: Problem; headers: Headers };
+
+/** Request headers of `reference` (GET /api/v2/reference). */
+export interface ReferenceHeaders {
+  /** The `ETag` of a representation the client holds; the answer is `304` when it is still current. */
+  "If-None-Match"?: string;
+}
+
+/** What a call of `reference` (GET /api/v2/reference) sends. */
+export interface ReferenceRequest {
+  headers?: ReferenceHeaders;
+}
+
+/** The answers of `reference` (GET /api/v2/reference), by status. */
+export type ReferenceResponse =
+  | { status: 200; body: string; headers: Headers }
+  | { status: 304; body: undefined; headers: Headers }
+  | { status: 429 | 500; body: Problem; headers: Headers };

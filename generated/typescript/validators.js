@@ -5535,6 +5535,11 @@ function v4(x, p, e) {
       ok = false;
       e.push({ path: p, keyword: "required", message: "must have property docs", property: "docs" });
     }
+    if (x["reference"] === undefined) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "required", message: "must have property reference", property: "reference" });
+    }
     if (!(x["name"] === undefined)) {
       if (!v254(x["name"], e ? p + "/name" : "", e)) {
         if (!e) return false;
@@ -5559,6 +5564,22 @@ function v4(x, p, e) {
         ok = false;
       }
     }
+    if (!(x["reference"] === undefined)) {
+      if (!v258(x["reference"], e ? p + "/reference" : "", e)) {
+        if (!e) return false;
+        ok = false;
+      }
+    }
+  }
+  return ok;
+}
+
+function v258(x, p, e) {
+  let ok = true;
+  if (!(typeof x === "string")) {
+    if (!e) return false;
+    ok = false;
+    e.push({ path: p, keyword: "type", message: "must be string" });
   }
   return ok;
 }
@@ -5622,31 +5643,31 @@ function v3(x, p, e) {
       e.push({ path: p, keyword: "required", message: "must have property agents", property: "agents" });
     }
     if (!(x["prompt"] === undefined)) {
-      if (!v258(x["prompt"], e ? p + "/prompt" : "", e)) {
+      if (!v259(x["prompt"], e ? p + "/prompt" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["model"] === undefined)) {
-      if (!v259(x["model"], e ? p + "/model" : "", e)) {
+      if (!v260(x["model"], e ? p + "/model" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["project_id"] === undefined)) {
-      if (!v260(x["project_id"], e ? p + "/project_id" : "", e)) {
+      if (!v261(x["project_id"], e ? p + "/project_id" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["agents"] === undefined)) {
-      if (!v261(x["agents"], e ? p + "/agents" : "", e)) {
+      if (!v262(x["agents"], e ? p + "/agents" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["max_iterations"] === undefined)) {
-      if (!v262(x["max_iterations"], e ? p + "/max_iterations" : "", e)) {
+      if (!v263(x["max_iterations"], e ? p + "/max_iterations" : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -5668,7 +5689,7 @@ function v3(x, p, e) {
   return ok;
 }
 
-function v262(x, p, e) {
+function v263(x, p, e) {
   let ok = true;
   if (!(Number.isInteger(x))) {
     if (!e) return false;
@@ -5690,7 +5711,7 @@ function v262(x, p, e) {
   return ok;
 }
 
-function v261(x, p, e) {
+function v262(x, p, e) {
   let ok = true;
   if (!(Array.isArray(x))) {
     if (!e) return false;
@@ -5714,7 +5735,7 @@ function v261(x, p, e) {
       e.push({ path: p, keyword: "uniqueItems", message: "must not have duplicate items" });
     }
     for (let i = 0; i < x.length; i++) {
-      if (!v263(x[i], e ? p + "/" + i : "", e)) {
+      if (!v264(x[i], e ? p + "/" + i : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -5723,7 +5744,7 @@ function v261(x, p, e) {
   return ok;
 }
 
-function v263(x, p, e) {
+function v264(x, p, e) {
   let ok = true;
   if (!v2(x, e ? p : "", e)) {
     if (!e) return false;
@@ -5732,7 +5753,7 @@ function v263(x, p, e) {
   return ok;
 }
 
-function v260(x, p, e) {
+function v261(x, p, e) {
   let ok = true;
   if (!(typeof x === "string" || x === null)) {
     if (!e) return false;
@@ -5749,7 +5770,7 @@ function v260(x, p, e) {
   return ok;
 }
 
-function v259(x, p, e) {
+function v260(x, p, e) {
   let ok = true;
   if (!(typeof x === "string" || x === null)) {
     if (!e) return false;
@@ -5771,7 +5792,7 @@ function v259(x, p, e) {
   return ok;
 }
 
-function v258(x, p, e) {
+function v259(x, p, e) {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -5817,13 +5838,13 @@ function v1(x, p, e) {
   }
   if (isObject(x)) {
     if (!(x["role"] === undefined)) {
-      if (!v264(x["role"], e ? p + "/role" : "", e)) {
+      if (!v265(x["role"], e ? p + "/role" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["disabled"] === undefined)) {
-      if (!v265(x["disabled"], e ? p + "/disabled" : "", e)) {
+      if (!v266(x["disabled"], e ? p + "/disabled" : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -5852,7 +5873,7 @@ function v1(x, p, e) {
   return ok;
 }
 
-function v265(x, p, e) {
+function v266(x, p, e) {
   let ok = true;
   if (!(typeof x === "boolean" || x === null)) {
     if (!e) return false;
@@ -5862,10 +5883,10 @@ function v265(x, p, e) {
   return ok;
 }
 
-function v264(x, p, e) {
+function v265(x, p, e) {
   let ok = true;
   {
-    if (!(v266(x, "", undefined) || v267(x, "", undefined))) {
+    if (!(v267(x, "", undefined) || v268(x, "", undefined))) {
       if (!e) return false;
       ok = false;
       e.push({ path: p, keyword: "anyOf", message: "must match a schema in anyOf" });
@@ -5874,7 +5895,7 @@ function v264(x, p, e) {
   return ok;
 }
 
-function v267(x, p, e) {
+function v268(x, p, e) {
   let ok = true;
   if (!(x === null)) {
     if (!e) return false;
@@ -5884,7 +5905,7 @@ function v267(x, p, e) {
   return ok;
 }
 
-function v266(x, p, e) {
+function v267(x, p, e) {
   let ok = true;
   if (!v47(x, e ? p : "", e)) {
     if (!e) return false;
@@ -5937,43 +5958,43 @@ function v0(x, p, e) {
       e.push({ path: p, keyword: "required", message: "must have property computed_at", property: "computed_at" });
     }
     if (!(x["users"] === undefined)) {
-      if (!v268(x["users"], e ? p + "/users" : "", e)) {
+      if (!v269(x["users"], e ? p + "/users" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["disabled_users"] === undefined)) {
-      if (!v269(x["disabled_users"], e ? p + "/disabled_users" : "", e)) {
+      if (!v270(x["disabled_users"], e ? p + "/disabled_users" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["projects"] === undefined)) {
-      if (!v270(x["projects"], e ? p + "/projects" : "", e)) {
+      if (!v271(x["projects"], e ? p + "/projects" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["files"] === undefined)) {
-      if (!v271(x["files"], e ? p + "/files" : "", e)) {
+      if (!v272(x["files"], e ? p + "/files" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["generation_jobs"] === undefined)) {
-      if (!v272(x["generation_jobs"], e ? p + "/generation_jobs" : "", e)) {
+      if (!v273(x["generation_jobs"], e ? p + "/generation_jobs" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["active_subscriptions"] === undefined)) {
-      if (!v273(x["active_subscriptions"], e ? p + "/active_subscriptions" : "", e)) {
+      if (!v274(x["active_subscriptions"], e ? p + "/active_subscriptions" : "", e)) {
         if (!e) return false;
         ok = false;
       }
     }
     if (!(x["computed_at"] === undefined)) {
-      if (!v274(x["computed_at"], e ? p + "/computed_at" : "", e)) {
+      if (!v275(x["computed_at"], e ? p + "/computed_at" : "", e)) {
         if (!e) return false;
         ok = false;
       }
@@ -5982,7 +6003,7 @@ function v0(x, p, e) {
   return ok;
 }
 
-function v274(x, p, e) {
+function v275(x, p, e) {
   let ok = true;
   if (!(typeof x === "string")) {
     if (!e) return false;
@@ -5994,6 +6015,28 @@ function v274(x, p, e) {
       if (!e) return false;
       ok = false;
       e.push({ path: p, keyword: "format", message: "must be a valid date-time" });
+    }
+  }
+  return ok;
+}
+
+function v274(x, p, e) {
+  let ok = true;
+  if (!(Number.isInteger(x))) {
+    if (!e) return false;
+    ok = false;
+    e.push({ path: p, keyword: "type", message: "must be integer" });
+  }
+  if (typeof x === "number") {
+    if (x < 0) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "minimum", message: "must be at least 0" });
+    }
+    if (x > 9007199254740991) {
+      if (!e) return false;
+      ok = false;
+      e.push({ path: p, keyword: "maximum", message: "must be at most 9007199254740991" });
     }
   }
   return ok;
@@ -6088,28 +6131,6 @@ function v270(x, p, e) {
 }
 
 function v269(x, p, e) {
-  let ok = true;
-  if (!(Number.isInteger(x))) {
-    if (!e) return false;
-    ok = false;
-    e.push({ path: p, keyword: "type", message: "must be integer" });
-  }
-  if (typeof x === "number") {
-    if (x < 0) {
-      if (!e) return false;
-      ok = false;
-      e.push({ path: p, keyword: "minimum", message: "must be at least 0" });
-    }
-    if (x > 9007199254740991) {
-      if (!e) return false;
-      ok = false;
-      e.push({ path: p, keyword: "maximum", message: "must be at most 9007199254740991" });
-    }
-  }
-  return ok;
-}
-
-function v268(x, p, e) {
   let ok = true;
   if (!(Number.isInteger(x))) {
     if (!e) return false;

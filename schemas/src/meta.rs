@@ -14,8 +14,10 @@ pub struct ApiRoot {
     pub version: String,
     /// Path of the OpenAPI document.
     pub openapi: String,
-    /// Path of the documentation page.
+    /// Path of Swagger UI, where every operation can be tried.
     pub docs: String,
+    /// Path of the reference page (every operation and schema, without scripts).
+    pub reference: String,
 }
 
 impl ApiRoot {
@@ -25,6 +27,7 @@ impl ApiRoot {
             version: "4.0.0".into(),
             openapi: "/api/v2/openapi.json".into(),
             docs: "/api/v2/docs".into(),
+            reference: "/api/v2/reference".into(),
         }
     }
 }

@@ -13,7 +13,7 @@ use crate::projects::*;
 /// The whole contract.
 pub fn contract() -> Contract {
     Contract::new(
-        Info::new("Devora API", "5.1.0")
+        Info::new("Devora API", "5.2.0")
             .description(
                 "The Devora back end: accounts, projects and their files, AI code generation, billing and \
                  administration.\n\nErrors are `application/problem+json` documents (RFC 9457). Rate-limited \
@@ -22,6 +22,8 @@ pub fn contract() -> Contract {
             )
             .license("MIT", "MIT"),
     )
+    // First, so Swagger UI's "try it out" calls the origin that served the document, whatever its port.
+    .server("/", "The server that serves this document")
     .server("http://127.0.0.1:8080", "A local server (`cargo run -p server`)")
     .problem::<Problem>()
     .tag("auth", "Accounts, sign-in, tokens, password reset and OAuth.")
@@ -488,13 +490,26 @@ fn meta() -> Vec<contract::Operation> {
         .etag()
         .rate_limit(RateLimit::per_minute(50)),
         op! {
-            /// Browse the documentation.
+            /// Try the API in Swagger UI.
             ///
-            /// A self-contained page that works offline.
+            /// Swagger UI, served by this server with all of its scripts and styles (under
+            /// `/api/v2/docs/`), so it works offline. It loads `/api/v2/openapi.json` and sends "try it out"
+            /// requests to this server; the Authorize button takes an access token (`bearerAuth`).
             get "/api/v2/docs" => docs
         }
         .tag("meta")
-        .response_as(200, "The documentation page.", TypeRef::of::<String>(), "text/html")
+        .response_as(200, "The Swagger UI page.", TypeRef::of::<String>(), "text/html")
+        .etag()
+        .rate_limit(RateLimit::per_minute(50)),
+        op! {
+            /// Read the reference documentation.
+            ///
+            /// Every operation, parameter, answer and schema on one self-contained page, without
+            /// scripts, and which providers this server has configured.
+            get "/api/v2/reference" => reference
+        }
+        .tag("meta")
+        .response_as(200, "The reference page.", TypeRef::of::<String>(), "text/html")
         .etag()
         .rate_limit(RateLimit::per_minute(50)),
     ]

@@ -4,7 +4,9 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::num::{NonZeroU64, NonZeroUsize, ParseIntError};
 use std::time::Duration;
 
-use contract_server::{InvalidCidr, ResponseValidation, TrustedProxies, UnknownResponseValidation};
+use contract_server::{
+    AllowedOrigins, InvalidCidr, InvalidOrigin, ResponseValidation, TrustedProxies, UnknownResponseValidation,
+};
 
 use crate::generation::{GenerationConfig, GenerationProviderConfig};
 use crate::payments::{PaymentsConfig, ProviderConfig, Retry, Secret};
@@ -39,6 +41,10 @@ pub struct Config {
     /// `X-Forwarded-For`/`Forwarded` headers name the client (default none: the TCP peer is the
     /// client, and those headers are ignored).
     pub trusted_proxies: TrustedProxies,
+    /// `CORS_ORIGINS`: comma-separated exact origins (`https://app.example.com,
+    /// http://localhost:5173`) whose pages may call the API from a browser (default none: no CORS
+    /// header is written, and browsers keep other origins' pages out).
+    pub cors_origins: AllowedOrigins,
     /// Billing: `PAYMENTS_BASE_URL`, `PAYMENTS_API_KEY`, `PAYMENTS_TIMEOUT_SECONDS`,
     /// `PAYMENTS_MAX_RETRIES`, `PAYMENTS_RETRY_DELAY_MS`, `BILLING_WEBHOOK_SECRET`, `BILLING_PLANS`
     /// (see [`PaymentsConfig`]).
@@ -94,6 +100,8 @@ pub enum ConfigError {
     ResponseValidation { value: String, source: UnknownResponseValidation },
     #[error("TRUSTED_PROXIES={value} is not a comma-separated list of CIDRs")]
     TrustedProxies { value: String, source: InvalidCidr },
+    #[error("CORS_ORIGINS={value} is not a comma-separated list of origins")]
+    CorsOrigins { value: String, source: InvalidOrigin },
     #[error("{name}={value} is not an absolute http(s) URL")]
     OAuthUrl { name: &'static str, value: String },
     #[error("{missing} must be set with {set} (a provider needs its client id and its secret)")]
@@ -186,6 +194,7 @@ impl Config {
             Some(list) => list.parse().map_err(|source| ConfigError::TrustedProxies { value: list.clone(), source })?,
             None => TrustedProxies::default(),
         };
+        let cors_origins = cors_from(&var)?;
         let (jwt_secret, missing) = match var("JWT_SECRET") {
             Some(secret) if secret.len() >= 32 => (secret.into_bytes(), false),
             Some(_) => return Err(ConfigError::ShortSecret),
@@ -229,6 +238,7 @@ impl Config {
                 response_validation,
                 connections,
                 trusted_proxies,
+                cors_origins,
                 payments,
                 generation,
                 redis_url: var("REDIS_URL"),
@@ -467,9 +477,30 @@ pub fn random_secret() -> Vec<u8> {
     bytes
 }
 
+/// `CORS_ORIGINS`, read with `var`.
+fn cors_from(var: &dyn Fn(&str) -> Option<String>) -> Result<AllowedOrigins, ConfigError> {
+    match var("CORS_ORIGINS") {
+        Some(list) => list.parse().map_err(|source| ConfigError::CorsOrigins { value: list.clone(), source }),
+        None => Ok(AllowedOrigins::default()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cors_origins() {
+        let cors = |value: Option<&str>| cors_from(&|name: &str| (name == "CORS_ORIGINS").then_some(value?.to_owned()));
+        assert!(cors(None).expect("none by default").is_empty());
+        let origins = cors(Some("https://app.example.com, http://localhost:5173")).expect("valid");
+        assert_eq!(origins.iter().collect::<Vec<_>>(), ["https://app.example.com", "http://localhost:5173"]);
+        let error = cors(Some("https://app.example.com/")).expect_err("a path");
+        assert_eq!(error.to_string(), "CORS_ORIGINS=https://app.example.com/ is not a comma-separated list of origins");
+        let cause = std::error::Error::source(&error).expect("the cause").to_string();
+        assert!(cause.contains("`https://app.example.com/` is not an origin"), "{cause}");
+        assert!(cors(Some("*")).is_err(), "no wildcard");
+    }
 
     fn payments(vars: &[(&str, &str)]) -> Result<PaymentsConfig, ConfigError> {
         let vars: Vec<(String, String)> = vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();

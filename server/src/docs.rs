@@ -1,5 +1,6 @@
-//! The documentation page: the contract rendered to one self-contained HTML document on the
-//! server, with no script, font or stylesheet from elsewhere, so it works offline.
+//! The reference page (`GET /api/v2/reference`): the contract rendered to one self-contained HTML
+//! document on the server, with no script, font or stylesheet from elsewhere, so it works offline
+//! (Swagger UI, where operations can be tried, is `server/src/swagger.rs`).
 
 use std::fmt::Write;
 
@@ -100,7 +101,8 @@ pub fn render(document: &Map<String, Value>, providers: &[ProviderStatus]) -> St
          code{{background:#f1f3f6;padding:0 .25rem;border-radius:3px}}table{{border-collapse:collapse;width:100%}}\
          td,th{{border-bottom:1px solid #e6e8ec;padding:.25rem .5rem;text-align:left;vertical-align:top}}\
          .muted{{color:#5c6473}}</style></head><body><h1>{title} <small class=\"muted\">{}</small></h1><p>{}</p>\
-         <p><a href=\"openapi.yaml\">openapi.yaml</a> · <a href=\"openapi.json\">openapi.json</a></p>",
+         <p><a href=\"docs\">Swagger UI</a> · <a href=\"openapi.yaml\">openapi.yaml</a> · \
+         <a href=\"openapi.json\">openapi.json</a></p>",
         text(info.get("version")),
         text(info.get("description")).replace("\n\n", "</p><p>")
     );

@@ -28,6 +28,7 @@ mod services;
 pub mod sessions;
 pub mod shared_store;
 pub mod single_use;
+mod swagger;
 pub mod throttle;
 
 use std::sync::Arc;
@@ -68,7 +69,10 @@ pub struct App {
     pub metrics: metrics::Metrics,
     started: Instant,
     openapi_json: serde_json::Map<String, serde_json::Value>,
-    docs_html: String,
+    /// The reference page (`GET /api/v2/reference`).
+    reference_html: String,
+    /// The Swagger UI page (`GET /api/v2/docs`).
+    swagger_html: String,
 }
 
 /// Why the server could not start.
@@ -88,6 +92,8 @@ pub enum StartError {
     Redis(#[from] shared_store::InvalidRedisUrl),
     #[error("the routers cannot be built")]
     Router(#[source] contract_server::SpecError),
+    #[error(transparent)]
+    Swagger(#[from] swagger::AssetError),
 }
 
 /// Reads a project of `owner` with its file summaries: the read `get_project` does, for the load
@@ -125,7 +131,10 @@ pub async fn build(
         None => None,
     };
     let statuses = provider_statuses(&config, &providers, payments.is_some(), generation.is_some());
-    let docs_html = docs::render(&openapi_json, &statuses);
+    let reference_html = docs::render(&openapi_json, &statuses);
+    let title = openapi_json.get("info").and_then(|info| info.get("title")).and_then(|title| title.as_str());
+    let swagger_html = swagger::page(title.unwrap_or_default());
+    let swagger_assets = Arc::new(swagger::Assets::load()?);
     let shared = match &config.redis_url {
         Some(url) => Some(shared_store::SharedStore::connect(url, &config.redis_key_prefix).await?),
         None => None,
@@ -151,14 +160,17 @@ pub async fn build(
         metrics: metrics.clone(),
         started: Instant::now(),
         openapi_json,
-        docs_html,
+        reference_html,
+        swagger_html,
     });
     jobs::spawn_workers(&app);
     let core = Core::new(authenticator, config.body_limit)
         .with_response_validation(config.response_validation)
         .with_trusted_proxies(config.trusted_proxies.clone())
         // On both engines alike: PostgreSQL's text cannot hold NUL, so no input may.
-        .refusing_nul();
+        .refusing_nul()
+        // `Location` is written by the generation router's own layer (`services::generation`).
+        .with_cors(contract_server::Cors::new(config.cors_origins.clone()).expose(["Location"]));
     let core = Arc::new(match shared {
         Some(shared) => {
             core.with_limiter(Arc::new(shared_store::RedisRateLimiter::new(shared, config.rate_limit_when_redis_down)))
@@ -194,7 +206,9 @@ pub async fn build(
         )
         .merge(api_server::admin_router(app.clone(), core.clone()).map_err(contract)?)
         .merge(api_server::meta_router(app.clone(), core.clone()).map_err(contract)?)
-        .fallback(contract_server::not_found);
+        // Swagger UI's files, beside its page (outside the contract, as `/metrics`).
+        .route(swagger::ASSETS_ROUTE, swagger_assets.route())
+        .fallback_service(contract_server::fallback(&core));
     // Counting takes a lock per answer: only when someone reads the counts.
     let router = match config.metrics {
         true => router.layer(axum::middleware::from_fn_with_state(metrics, metrics::count)),
@@ -207,10 +221,7 @@ pub async fn build(
             HeaderValue::from_static("nosniff"),
         ))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CONTENT_SECURITY_POLICY,
-            csp_for_html as fn(&axum::response::Response) -> Option<HeaderValue>,
-        ))
+        .layer(axum::middleware::from_fn(content_security_policy))
         // A 5xx is logged at WARN here: a client can bring some about at will (a `503` for a provider
         // that is not configured), and the server's own faults are logged at ERROR where they happen
         // (an `ApiError` with its request id, a response that breaks the contract).
@@ -221,7 +232,7 @@ pub async fn build(
     Ok((router, app))
 }
 
-/// Which providers are configured, for the docs page.
+/// Which providers are configured, for the reference page.
 fn provider_statuses(
     config: &Config,
     oauth: &oauth::Providers,
@@ -260,17 +271,27 @@ fn provider_statuses(
     ]
 }
 
-/// What the documents of a page served from the docs page may do: nothing but its own inline style
+/// What the documents of a page served from the reference page may do: nothing but its own inline style
 /// (no script, no frame around it, no form, no base).
 pub const DOCS_CSP: &str =
     "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
-/// An HTML answer (the docs page) gets [`DOCS_CSP`].
-fn csp_for_html(response: &axum::response::Response) -> Option<HeaderValue> {
+/// An HTML answer gets [`DOCS_CSP`] (the reference page), or Swagger UI's own policy at its path
+/// ([`swagger::SWAGGER_CSP`]: its scripts and styles from this server, calls to this server only).
+async fn content_security_policy(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let swagger = request.uri().path() == swagger::DOCS_PATH;
+    let mut response = next.run(request).await;
     let html = response
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .is_some_and(|value| value.starts_with("text/html"));
-    html.then(|| HeaderValue::from_static(DOCS_CSP))
+    if html {
+        let policy = if swagger { swagger::SWAGGER_CSP } else { DOCS_CSP };
+        response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(policy));
+    }
+    response
 }

@@ -186,6 +186,8 @@ mod tests {
         etag: true,
         no_store: false,
         deprecated: false,
+        request_headers: &["If-None-Match"],
+        response_headers: &["ETag"],
     };
 
     /// A typed answer as the generated enums are: a body, or a problem.

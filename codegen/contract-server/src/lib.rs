@@ -24,6 +24,13 @@
 //! `Cache-Control: no-store` on personal ones ([`Spec::no_store`]), and the request id. An
 //! [`EventStream`] answer goes out as Server-Sent Events, each event checked as it is sent. [`not_found`] and [`method_not_allowed`] answer what no route matches.
 //!
+//! Each route of a generated router is mounted through a [`Route`]: the `405` of methods its path
+//! does not have and, when the server allows origins ([`Core::with_cors`], [`Cors`]), the answers
+//! browsers need to call from another origin: preflights allowed by the path's contract (its
+//! methods, the request headers its operations read), and the response headers the contract
+//! declares exposed on every answer, problems included. [`fallback`] gives paths no operation has
+//! the same `404` with the same headers.
+//!
 //! Every refusal is a [`Rejection`]: a fixed status and title, answered as an RFC 9457 problem
 //! (`application/problem+json`) carrying the same `X-Request-Id`, `X-RateLimit-*` (once the
 //! request was counted) and `Deprecation` headers as a successful answer would.
@@ -35,11 +42,12 @@
 //! One concern per module: `spec` (what an operation is), `auth`, `limit`, `request` (reading a
 //! request), `reply` (writing an answer), `events` (Server-Sent Events), `conformance` (response
 //! validation), `rejection` and `problem` (refusals), `fallback` (`404`/`405`), `state`
-//! ([`Core`]), `proxy` (the client behind trusted reverse proxies), `internal` (a server's
-//! failures as the operation's `500`).
+//! ([`Core`]), `proxy` (the client behind trusted reverse proxies), `cors` (cross-origin
+//! requests: [`Route`], [`fallback`]), `internal` (a server's failures as the operation's `500`).
 
 mod auth;
 mod conformance;
+mod cors;
 mod events;
 mod fallback;
 mod internal;
@@ -58,6 +66,7 @@ use std::pin::Pin;
 
 pub use auth::{AuthError, Authenticator, Principal};
 pub use conformance::{ResponseValidation, UnknownResponseValidation};
+pub use cors::{AllowedOrigins, Cors, DEFAULT_MAX_AGE_SECONDS, InvalidOrigin, Route, fallback};
 pub use events::{Event, EventStream, Events, Interrupted, KEEP_ALIVE};
 pub use fallback::{method_not_allowed, not_found};
 pub use internal::{INTERNAL_ERROR_DETAIL, InternalError, request_span, sources};

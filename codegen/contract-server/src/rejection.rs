@@ -59,6 +59,9 @@ pub enum Rejection {
     /// `405` with `Allow`: the path exists with other methods.
     #[error("this path answers {allow}")]
     MethodNotAllowed { allow: &'static str },
+    /// `403`: a CORS preflight from an origin the server does not allow.
+    #[error("cross-origin requests from this origin are not allowed")]
+    CrossOriginRefused,
 }
 
 fn rules(count: usize) -> String {
@@ -69,7 +72,7 @@ impl Rejection {
     pub fn status(&self) -> StatusCode {
         match self {
             Rejection::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            Rejection::Forbidden { .. } => StatusCode::FORBIDDEN,
+            Rejection::Forbidden { .. } | Rejection::CrossOriginRefused => StatusCode::FORBIDDEN,
             Rejection::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             Rejection::MalformedJson(_) | Rejection::UnreadableBody(_) => StatusCode::BAD_REQUEST,
             Rejection::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
@@ -186,6 +189,15 @@ mod tests {
         etag: false,
         no_store: true,
         deprecated: true,
+        request_headers: &["Authorization", "Content-Type"],
+        response_headers: &[
+            "X-RateLimit-Limit",
+            "X-RateLimit-Remaining",
+            "X-RateLimit-Reset",
+            "Retry-After",
+            "Deprecation",
+            "Cache-Control",
+        ],
     };
 
     /// `admin` and `user` are valid tokens, with and without the admin role.

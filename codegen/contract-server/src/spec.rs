@@ -118,6 +118,13 @@ pub struct Spec {
     /// Every answer carries `Cache-Control: no-store`.
     pub no_store: bool,
     pub deprecated: bool,
+    /// The request headers the operation reads, as the contract declares or implies them
+    /// (`Authorization`, `Content-Type`, header parameters, `If-None-Match`, `Last-Event-ID`):
+    /// what a CORS preflight allows.
+    pub request_headers: &'static [&'static str],
+    /// The response headers the contract declares on any of the operation's answers (`ETag`,
+    /// `X-RateLimit-*`, `Retry-After`, `Deprecation`, `Cache-Control`): what CORS exposes.
+    pub response_headers: &'static [&'static str],
 }
 
 /// Why an operation's schemas could not be compiled: a generator bug, reported when the router
@@ -239,6 +246,8 @@ mod tests {
             etag: false,
             no_store: false,
             deprecated: false,
+            request_headers: &["Content-Type"],
+            response_headers: &[],
         }))
     }
 

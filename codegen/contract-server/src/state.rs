@@ -1,11 +1,12 @@
 //! What every generated router shares: the server's [`Authenticator`], the [`RateLimiter`], the
-//! body limit, the response validation mode and the trusted proxies, in one [`Core`] built by the
-//! server at start-up.
+//! body limit, the response validation mode, the trusted proxies and the origins allowed to call
+//! from browsers, in one [`Core`] built by the server at start-up.
 
 use std::sync::Arc;
 
 use crate::auth::Authenticator;
 use crate::conformance::ResponseValidation;
+use crate::cors::Cors;
 use crate::limit::{InMemoryRateLimiter, RateLimiter};
 use crate::proxy::TrustedProxies;
 
@@ -17,6 +18,8 @@ pub struct Core {
     response_validation: ResponseValidation,
     pub(crate) trusted_proxies: TrustedProxies,
     pub(crate) refuse_nul: bool,
+    /// Cross-origin requests (`None`: no CORS header is written).
+    pub(crate) cors: Option<Cors>,
 }
 
 impl Core {
@@ -33,6 +36,7 @@ impl Core {
             response_validation: ResponseValidation::default(),
             trusted_proxies: TrustedProxies::default(),
             refuse_nul: false,
+            cors: None,
         }
     }
 
@@ -61,6 +65,12 @@ impl Core {
     /// such, rather than a failed query.
     pub fn refusing_nul(self) -> Self {
         Self { refuse_nul: true, ..self }
+    }
+
+    /// Answers browsers calling from `cors`'s origins (see [`Cors`]); with no origin, as by
+    /// default, no CORS header is ever written. Routers read it when they are built.
+    pub fn with_cors(self, cors: Cors) -> Self {
+        Self { cors: (!cors.origins().is_empty()).then_some(cors), ..self }
     }
 
     /// How the routers built on this core validate responses.

@@ -145,8 +145,9 @@ pub(super) fn tag_router(tag: &str, operations: &[&Operation]) -> TokenStream {
     let routes = by_path.into_iter().map(|(path, operations)| {
         let allow: Vec<String> = operations.iter().map(|o| o.method.as_str().to_uppercase()).collect();
         let allow = allow.join(", ");
+        let spec_names = operations.iter().map(|operation| format_ident!("{}", names::rust_spec(&operation.id))).collect::<Vec<_>>();
         let mut chain = quote!(::axum::routing::MethodRouter::new());
-        for operation in operations {
+        for operation in &operations {
             let spec = format_ident!("{}", names::rust_spec(&operation.id));
             let handler = handler_name(operation);
             let method = format_ident!("{}", operation.method.as_str());
@@ -158,7 +159,7 @@ pub(super) fn tag_router(tag: &str, operations: &[&Operation]) -> TokenStream {
             };
         }
         quote! {
-            .route(#path, #chain.fallback(|request: ::axum::extract::Request| async move { ::contract_server::method_not_allowed(#allow, &request) }))
+            .route(#path, ::contract_server::Route::new(&core, #allow, &[#(&specs::#spec_names),*]).mount(#chain))
         }
     });
     quote! {

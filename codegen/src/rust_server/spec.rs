@@ -1,6 +1,7 @@
 //! The `specs` module of the generated crate: per operation, what the runtime needs to know
 //! (parameters with their kinds and schemas, the body schema, the schemas of its JSON answers,
-//! security, rate limit, ETag, deprecation), as `static`s the router compiles once. Every named
+//! security, rate limit, ETag, deprecation, the request and response headers CORS allows and
+//! exposes), as `static`s the router compiles once. Every named
 //! schema is written once, in the crate's `components.json` ([`COMPONENTS_FILE`]); the operations'
 //! schemas refer to it by [`COMPONENTS_URI`], and the problem's schema, which every operation's
 //! error answers share, is one `const`.
@@ -153,6 +154,8 @@ pub(super) fn spec(components: &impl Components, operation: &Operation) -> Token
         None => quote!(::core::option::Option::None),
     };
     let (etag, no_store, deprecated) = (operation.etag, operation.no_store, operation.deprecated);
+    let request_headers = operation.request_headers();
+    let response_headers = operation.response_headers();
     let doc = format!(" `{} {}`", operation.method.as_str().to_uppercase(), operation.path);
     quote! {
         #[doc = #doc]
@@ -170,6 +173,8 @@ pub(super) fn spec(components: &impl Components, operation: &Operation) -> Token
             etag: #etag,
             no_store: #no_store,
             deprecated: #deprecated,
+            request_headers: &[#(#request_headers),*],
+            response_headers: &[#(#response_headers),*],
         };
     }
 }

@@ -82,3 +82,70 @@ fn sixty_four_bit_integers_are_bounded_numbers_or_exact_strings() {
     assert_eq!(since["schema"]["pattern"], contract::I64String::PATTERN);
     assert!(since["schema"].get("minimum").is_none());
 }
+
+/// Header parameters, for the CORS test below (the fixture has none).
+#[derive(serde::Deserialize, schemars::JsonSchema)]
+#[allow(dead_code)]
+struct Signed {
+    #[serde(rename = "Idempotency-Key")]
+    idempotency_key: String,
+}
+
+#[test]
+fn cors_headers_are_the_ones_the_document_declares() {
+    let contract = fixture::contract().operation(
+        contract::op! {
+            /// Sign.
+            post "/signed" => sign
+        }
+        .tag("todos")
+        .headers::<Signed>()
+        .empty(204, "Signed."),
+    );
+    let model = codegen::lower::lower(&contract).unwrap_or_else(|e| panic!("{e}"));
+    let document = codegen::openapi::emit(&model, codegen::openapi::Version::V3_1);
+    let sorted = |mut names: Vec<String>| {
+        names.sort();
+        names
+    };
+    for operation in &model.operations {
+        let item = &document["paths"][&operation.path][operation.method.as_str()];
+        let mut read: Vec<String> = item["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|parameter| parameter["in"] == "header")
+            .filter_map(|parameter| parameter["name"].as_str().map(str::to_owned))
+            .collect();
+        if item["security"].as_array().is_some_and(|security| !security.is_empty()) {
+            read.push("Authorization".into());
+        }
+        if item.get("requestBody").is_some() {
+            read.push("Content-Type".into());
+        }
+        let request_headers: Vec<String> = operation.request_headers().into_iter().map(str::to_owned).collect();
+        assert_eq!(sorted(request_headers), sorted(read), "{}", operation.id);
+        let declared: std::collections::BTreeSet<&str> = item["responses"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .flat_map(|(_, response)| {
+                response["headers"].as_object().into_iter().flatten().map(|(name, _)| name.as_str())
+            })
+            .collect();
+        let response_headers: std::collections::BTreeSet<&str> = operation.response_headers().into_iter().collect();
+        assert_eq!(response_headers, declared, "{}", operation.id);
+    }
+
+    let files = codegen::emit(&model, &codegen::Layout::default()).unwrap_or_else(|e| panic!("{e}"));
+    let server: String = files["generated/api-server/src/lib.rs"].split_whitespace().collect();
+    for spec in [
+        r#"request_headers:&["Authorization","Content-Type"],response_headers:&["Cache-Control"],"#,
+        r#"request_headers:&["If-None-Match"],response_headers:&["ETag","X-RateLimit-Limit","X-RateLimit-Remaining","X-RateLimit-Reset","Retry-After",],"#,
+        r#"request_headers:&["Last-Event-ID"],response_headers:&[],"#,
+        r#"request_headers:&["Idempotency-Key"],response_headers:&[],"#,
+        r#".route("/todos",::contract_server::Route::new(&core,"GET,POST",&[&specs::LIST_TODOS,&specs::CREATE_TODO],).mount("#,
+    ] {
+        assert!(server.contains(spec), "{spec} is not in the generated server");
+    }
+}

@@ -288,11 +288,13 @@ pub mod types {
     ///The API root.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ApiRoot {
-        ///Path of the documentation page.
+        ///Path of Swagger UI, where every operation can be tried.
         pub docs: ::std::string::String,
         pub name: ::std::string::String,
         ///Path of the OpenAPI document.
         pub openapi: ::std::string::String,
+        ///Path of the reference page (every operation and schema, without scripts).
+        pub reference: ::std::string::String,
         ///The contract version (`info.version` of the OpenAPI document).
         pub version: ::std::string::String,
     }
@@ -3849,7 +3851,7 @@ The Devora back end: accounts, projects and their files, AI code generation, bil
 
 Errors are `application/problem+json` documents (RFC 9457). Rate-limited operations answer `429` with `Retry-After` and `X-RateLimit-*` headers; limits are counted per user when a bearer token is sent, per client IP otherwise. Integers never exceed 2^53 - 1.
 
-Version: 5.1.0*/
+Version: 5.2.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -3885,7 +3887,7 @@ impl Client {
 }
 impl ClientInfo<()> for Client {
     fn api_version() -> &'static str {
-        "5.1.0"
+        "5.2.0"
     }
     fn baseurl(&self) -> &str {
         self.baseurl.as_str()
@@ -5136,9 +5138,11 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Browse the documentation
+    /**Try the API in Swagger UI
 
-A self-contained page that works offline.
+Swagger UI, served by this server with all of its scripts and styles (under
+`/api/v2/docs/`), so it works offline. It loads `/api/v2/openapi.json` and sends "try it out"
+requests to this server; the Authorize button takes an access token (`bearerAuth`).
 
 Rate limit: 50 requests per minute.
 
@@ -6335,6 +6339,52 @@ Sends a `DELETE` request to `/api/v2/projects/{project_id}/files/{file_name}`
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             422u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Read the reference documentation
+
+Every operation, parameter, answer and schema on one self-contained page, without
+scripts, and which providers this server has configured.
+
+Rate limit: 50 requests per minute.
+
+Sends a `GET` request to `/api/v2/reference`
+
+Arguments:
+- `if_none_match`: The `ETag` of a representation the client holds; the answer is `304` when it is still current.
+*/
+    pub async fn reference<'a>(
+        &'a self,
+        if_none_match: Option<&'a str>,
+    ) -> Result<ResponseValue<ByteStream>, Error<types::Problem>> {
+        let url = format!("{}/api/v2/reference", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        if let Some(value) = if_none_match {
+            header_map.append("If-None-Match", value.to_string().try_into()?);
+        }
+        #[allow(unused_mut)]
+        let mut request = self.client.get(url).headers(header_map).build()?;
+        let info = OperationInfo {
+            operation_id: "reference",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => Ok(ResponseValue::stream(response)),
+            429u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             500u16 => {

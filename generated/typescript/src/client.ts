@@ -258,9 +258,11 @@ export async function billingWebhook(options: ClientOptions, request: T.BillingW
 }
 
 /**
- * Browse the documentation.
+ * Try the API in Swagger UI.
  *
- * A self-contained page that works offline.
+ * Swagger UI, served by this server with all of its scripts and styles (under
+ * `/api/v2/docs/`), so it works offline. It loads `/api/v2/openapi.json` and sends "try it out"
+ * requests to this server; the Authorize button takes an access token (`bearerAuth`).
  *
  * `GET /api/v2/docs`
  */
@@ -486,7 +488,21 @@ export async function deleteFile(options: ClientOptions, request: T.DeleteFileRe
   return raw as T.DeleteFileResponse;
 }
 
-/** A client of Devora API 5.1.0: every operation's function as a method, with the options bound. */
+/**
+ * Read the reference documentation.
+ *
+ * Every operation, parameter, answer and schema on one self-contained page, without
+ * scripts, and which providers this server has configured.
+ *
+ * `GET /api/v2/reference`
+ */
+export async function reference(options: ClientOptions, request: T.ReferenceRequest = {}, call?: CallOptions): Promise<T.ReferenceResponse> {
+  const raw = await R.send(options, { method: "GET", path: "/api/v2/reference", headers: request.headers, hasBody: false, secured: false }, { 200: null, 304: null, 429: V.validateProblem, 500: V.validateProblem }, call);
+  // The status was checked against the declared ones; the body too with `validateResponses`.
+  return raw as T.ReferenceResponse;
+}
+
+/** A client of Devora API 5.2.0: every operation's function as a method, with the options bound. */
 export interface Client {
   /**
    * Get the API's name and version.
@@ -638,9 +654,11 @@ export interface Client {
    */
   billingWebhook: (request: T.BillingWebhookRequest, call?: CallOptions) => Promise<T.BillingWebhookResponse>;
   /**
-   * Browse the documentation.
+   * Try the API in Swagger UI.
    *
-   * A self-contained page that works offline.
+   * Swagger UI, served by this server with all of its scripts and styles (under
+   * `/api/v2/docs/`), so it works offline. It loads `/api/v2/openapi.json` and sends "try it out"
+   * requests to this server; the Authorize button takes an access token (`bearerAuth`).
    *
    * `GET /api/v2/docs`
    */
@@ -768,9 +786,18 @@ export interface Client {
    * `DELETE /api/v2/projects/{project_id}/files/{file_name}`
    */
   deleteFile: (request: T.DeleteFileRequest, call?: CallOptions) => Promise<T.DeleteFileResponse>;
+  /**
+   * Read the reference documentation.
+   *
+   * Every operation, parameter, answer and schema on one self-contained page, without
+   * scripts, and which providers this server has configured.
+   *
+   * `GET /api/v2/reference`
+   */
+  reference: (request?: T.ReferenceRequest, call?: CallOptions) => Promise<T.ReferenceResponse>;
 }
 
-/** A client of Devora API 5.1.0: one method per operation. Each is the operation's function with `options` bound; an app that calls a few operations can import their functions instead, and its bundle keeps only their validators. */
+/** A client of Devora API 5.2.0: one method per operation. Each is the operation's function with `options` bound; an app that calls a few operations can import their functions instead, and its bundle keeps only their validators. */
 export function createClient(options: ClientOptions): Client {
   return {
     apiRoot: (call) => apiRoot(options, call),
@@ -813,5 +840,6 @@ export function createClient(options: ClientOptions): Client {
     getFile: (request, call) => getFile(options, request, call),
     putFile: (request, call) => putFile(options, request, call),
     deleteFile: (request, call) => deleteFile(options, request, call),
+    reference: (request, call) => reference(options, request, call),
   };
 }

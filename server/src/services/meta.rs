@@ -1,4 +1,4 @@
-//! The `meta` tag: the API root, health, the contract document and its documentation page.
+//! The `meta` tag: the API root, health, the contract document, Swagger UI and the reference page.
 
 use api_server::*;
 use contract_server::RequestContext;
@@ -20,6 +20,7 @@ impl Meta for App {
                 .into(),
             openapi: "/api/v2/openapi.json".into(),
             docs: "/api/v2/docs".into(),
+            reference: "/api/v2/reference".into(),
         })
     }
 
@@ -42,6 +43,10 @@ impl Meta for App {
     }
 
     async fn docs(&self, _: RequestContext) -> DocsResponse {
-        DocsResponse::Ok(self.docs_html.clone())
+        DocsResponse::Ok(self.swagger_html.clone())
+    }
+
+    async fn reference(&self, _: RequestContext) -> ReferenceResponse {
+        ReferenceResponse::Ok(self.reference_html.clone())
     }
 }

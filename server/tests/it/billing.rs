@@ -73,9 +73,9 @@ fn calls_to(stripe: &Stripe, path: &str) -> Vec<stripe::Call> {
 }
 
 #[tokio::test]
-async fn the_docs_page_says_payments_are_configured() {
+async fn the_reference_page_says_payments_are_configured() {
     let billing = start().await;
-    let (_, _, html) = raw(&billing.server, reqwest::Method::GET, "/api/v2/docs", None, None).await;
+    let (_, _, html) = raw(&billing.server, reqwest::Method::GET, "/api/v2/reference", None, None).await;
     let html = html.as_str().unwrap_or_default();
     assert!(html.contains("<td>Payments (Stripe-compatible)</td><td>create_checkout_session, create_portal_session, list_invoices</td><td>configured</td>"));
     assert!(html.contains("<td>Payment webhook</td><td>billing_webhook</td><td>configured</td>"));

@@ -113,6 +113,8 @@ pub struct Setup {
     pub providers: server::oauth::Providers,
     pub payments: server::payments::PaymentsConfig,
     pub generation: server::generation::GenerationConfig,
+    /// `CORS_ORIGINS` (none by default).
+    pub cors_origins: contract_server::AllowedOrigins,
 }
 
 impl Default for Setup {
@@ -123,6 +125,7 @@ impl Default for Setup {
             providers: Default::default(),
             payments: Default::default(),
             generation: Default::default(),
+            cors_origins: Default::default(),
         }
     }
 }
@@ -130,7 +133,7 @@ impl Default for Setup {
 /// Starts a server as `setup` says, on a fresh database, or on the database of `sharing` (a
 /// second process of the same deployment, or the same one restarted).
 pub async fn start_setup(setup: Setup, sharing: Option<&TestServer>) -> TestServer {
-    let Setup { body_limit, limits, providers, payments, generation } = setup;
+    let Setup { body_limit, limits, providers, payments, generation, cors_origins } = setup;
     // A second process of one deployment shares its Redis keys too.
     let redis_key_prefix = match sharing {
         Some(other) => other.redis_key_prefix.clone(),
@@ -163,6 +166,7 @@ pub async fn start_setup(setup: Setup, sharing: Option<&TestServer>) -> TestServ
         response_validation: contract_server::ResponseValidation::Enforce,
         connections: limits,
         trusted_proxies: contract_server::TrustedProxies::default(),
+        cors_origins,
         payments,
         generation,
         redis_url: std::env::var(REDIS).ok(),

@@ -336,11 +336,19 @@ async fn answers_carry_security_headers() {
         assert_eq!(headers["referrer-policy"], "no-referrer", "{path}");
         assert!(headers.get("content-security-policy").is_none(), "{path}: JSON answers need no CSP");
     }
-    let (status, headers, _) = raw(&server, reqwest::Method::GET, "/api/v2/docs", None, None).await;
+    let (status, headers, _) = raw(&server, reqwest::Method::GET, "/api/v2/reference", None, None).await;
     assert_eq!(status, StatusCode::OK);
     let csp = headers["content-security-policy"].to_str().expect("text");
     assert_eq!(csp, server::DOCS_CSP);
     assert!(csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"), "{csp}");
+    // Swagger UI runs scripts, its own only, and calls this server only.
+    let (status, headers, _) = raw(&server, reqwest::Method::GET, "/api/v2/docs", None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    let csp = headers["content-security-policy"].to_str().expect("text");
+    for directive in ["default-src 'none'", "script-src 'self';", "connect-src 'self';", "frame-ancestors 'none'"] {
+        assert!(csp.contains(directive), "{directive} in {csp}");
+    }
+    assert!(!csp.contains("unsafe-eval") && !csp.contains("script-src 'self' 'unsafe-inline'"), "{csp}");
 }
 
 /// Answers that carry a token or personal data say `Cache-Control: no-store`, as the contract
@@ -617,7 +625,9 @@ async fn meta_serves_the_contract_and_offline_docs() {
     let anonymous = client(&server, None);
     let document = anonymous.openapi_json(None).await.expect("openapi.json").into_inner();
     assert_eq!(document.get("openapi"), Some(&json!("3.1.0")));
-    let (status, headers, html) = raw(&server, reqwest::Method::GET, "/api/v2/docs", None, None).await;
+    let root = anonymous.api_root().await.expect("the root").into_inner();
+    assert_eq!((root.docs.as_str(), root.reference.as_str()), ("/api/v2/docs", "/api/v2/reference"));
+    let (status, headers, html) = raw(&server, reqwest::Method::GET, "/api/v2/reference", None, None).await;
     assert_eq!(status, StatusCode::OK);
     assert!(headers["content-type"].to_str().expect("ASCII").starts_with("text/html"));
     let html = html.as_str().unwrap_or_default();

@@ -516,7 +516,7 @@ async fn without_a_key_every_generation_operation_is_503_naming_it() {
         assert_eq!(status_of(error), Some(StatusCode::SERVICE_UNAVAILABLE));
         assert!(detail(error).contains("GENERATION_API_KEY"), "{}", detail(error));
     }
-    let (_, _, html) = raw(&server, reqwest::Method::GET, "/api/v2/docs", None, None).await;
+    let (_, _, html) = raw(&server, reqwest::Method::GET, "/api/v2/reference", None, None).await;
     assert!(html.as_str().unwrap_or_default().contains("<td>Generation (OpenAI-compatible, such as OpenRouter)</td>"));
     assert!(html.as_str().unwrap_or_default().contains("list_models</td><td>not configured (503)</td>"));
 }

@@ -4,11 +4,13 @@
 //! sessions that end and per-account limits (`sessions`), what an operator sees (`operator`), rate
 //! limits behind a reverse proxy (`proxies`), sign-in with Google and GitHub against the fakes of
 //! `fake-providers` (`oauth`), the connection limits that keep slow clients from
-//! stopping the server (`slow_clients`). The compile-fail cases that prove drift from the
+//! stopping the server (`slow_clients`), browsers calling from other origins (`cors`), Swagger UI
+//! and the reference page (`swagger`). The compile-fail cases that prove drift from the
 //! contract does not compile are in `server/compile-fail`.
 
 mod billing;
 mod common;
+mod cors;
 mod e2e;
 mod generation;
 mod input_errors;
@@ -19,4 +21,5 @@ mod operator;
 mod proxies;
 mod sessions;
 mod slow_clients;
+mod swagger;
 mod ts_client;

@@ -17,6 +17,9 @@ impl Meta for Service {
     async fn openapi_yaml(&self, _: RequestContext) -> OpenapiYamlResponse {
         OpenapiYamlResponse::Ok(schemas::meta::OpenApiYaml(String::new()))
     }
+    async fn reference(&self, _: RequestContext) -> ReferenceResponse {
+        ReferenceResponse::Ok(String::new())
+    }
 }
 
 fn problem() -> schemas::common::Problem {

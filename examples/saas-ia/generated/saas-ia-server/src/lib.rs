@@ -78,6 +78,13 @@ pub mod specs {
         etag: false,
         no_store: false,
         deprecated: false,
+        request_headers: &["Content-Type"],
+        response_headers: &[
+            "X-RateLimit-Limit",
+            "X-RateLimit-Remaining",
+            "X-RateLimit-Reset",
+            "Retry-After",
+        ],
     };
     /// `GET /api/auth/me`
     pub static GET_ME: ::contract_server::Spec = ::contract_server::Spec {
@@ -102,6 +109,14 @@ pub mod specs {
         etag: false,
         no_store: true,
         deprecated: false,
+        request_headers: &["Authorization"],
+        response_headers: &[
+            "X-RateLimit-Limit",
+            "X-RateLimit-Remaining",
+            "X-RateLimit-Reset",
+            "Retry-After",
+            "Cache-Control",
+        ],
     };
     /// `POST /api/auth/register`
     pub static REGISTER: ::contract_server::Spec = ::contract_server::Spec {
@@ -128,6 +143,13 @@ pub mod specs {
         etag: false,
         no_store: false,
         deprecated: false,
+        request_headers: &["Content-Type"],
+        response_headers: &[
+            "X-RateLimit-Limit",
+            "X-RateLimit-Remaining",
+            "X-RateLimit-Reset",
+            "Retry-After",
+        ],
     };
     /// `GET /api/transcription`
     pub static LIST_TRANSCRIPTIONS: ::contract_server::Spec = ::contract_server::Spec {
@@ -168,6 +190,14 @@ pub mod specs {
         etag: false,
         no_store: true,
         deprecated: false,
+        request_headers: &["Authorization"],
+        response_headers: &[
+            "X-RateLimit-Limit",
+            "X-RateLimit-Remaining",
+            "X-RateLimit-Reset",
+            "Retry-After",
+            "Cache-Control",
+        ],
     };
     /// `POST /api/transcription`
     pub static CREATE_TRANSCRIPTION: ::contract_server::Spec = ::contract_server::Spec {
@@ -194,6 +224,14 @@ pub mod specs {
         etag: false,
         no_store: true,
         deprecated: false,
+        request_headers: &["Authorization", "Content-Type"],
+        response_headers: &[
+            "X-RateLimit-Limit",
+            "X-RateLimit-Remaining",
+            "X-RateLimit-Reset",
+            "Retry-After",
+            "Cache-Control",
+        ],
     };
     /// `GET /api/transcription/{job_id}`
     pub static GET_TRANSCRIPTION: ::contract_server::Spec = ::contract_server::Spec {
@@ -226,6 +264,14 @@ pub mod specs {
         etag: false,
         no_store: true,
         deprecated: false,
+        request_headers: &["Authorization"],
+        response_headers: &[
+            "X-RateLimit-Limit",
+            "X-RateLimit-Remaining",
+            "X-RateLimit-Reset",
+            "Retry-After",
+            "Cache-Control",
+        ],
     };
     /// `DELETE /api/transcription/{job_id}`
     pub static DELETE_TRANSCRIPTION: ::contract_server::Spec = ::contract_server::Spec {
@@ -253,6 +299,14 @@ pub mod specs {
         etag: false,
         no_store: true,
         deprecated: false,
+        request_headers: &["Authorization"],
+        response_headers: &[
+            "X-RateLimit-Limit",
+            "X-RateLimit-Remaining",
+            "X-RateLimit-Reset",
+            "Retry-After",
+            "Cache-Control",
+        ],
     };
     /// `GET /docs`
     pub static DOCS: ::contract_server::Spec = ::contract_server::Spec {
@@ -272,6 +326,13 @@ pub mod specs {
         etag: false,
         no_store: false,
         deprecated: false,
+        request_headers: &[],
+        response_headers: &[
+            "X-RateLimit-Limit",
+            "X-RateLimit-Remaining",
+            "X-RateLimit-Reset",
+            "Retry-After",
+        ],
     };
     /// `GET /health`
     pub static HEALTH: ::contract_server::Spec = ::contract_server::Spec {
@@ -296,6 +357,13 @@ pub mod specs {
         etag: false,
         no_store: false,
         deprecated: false,
+        request_headers: &[],
+        response_headers: &[
+            "X-RateLimit-Limit",
+            "X-RateLimit-Remaining",
+            "X-RateLimit-Reset",
+            "Retry-After",
+        ],
     };
 }
 /// The answers of `login`: exactly the statuses the contract declares for it.
@@ -1455,72 +1523,72 @@ pub fn auth_router<S: Auth>(
         ::axum::Router::new()
             .route(
                 "/api/auth/login",
-                ::axum::routing::MethodRouter::new()
-                    .post({
-                        let (service, core, operation) = (
-                            service.clone(),
-                            core.clone(),
-                            ::std::sync::Arc::new(
-                                ::contract_server::Operation::compile(
-                                    &specs::LOGIN,
-                                    &schemas,
-                                    core.response_validation(),
-                                )?,
-                            ),
-                        );
-                        move |request: ::axum::extract::Request| async move {
-                            handle_login(&*service, &core, &operation, request).await
-                        }
-                    })
-                    .fallback(|request: ::axum::extract::Request| async move {
-                        ::contract_server::method_not_allowed("POST", &request)
-                    }),
+                ::contract_server::Route::new(&core, "POST", &[&specs::LOGIN])
+                    .mount(
+                        ::axum::routing::MethodRouter::new()
+                            .post({
+                                let (service, core, operation) = (
+                                    service.clone(),
+                                    core.clone(),
+                                    ::std::sync::Arc::new(
+                                        ::contract_server::Operation::compile(
+                                            &specs::LOGIN,
+                                            &schemas,
+                                            core.response_validation(),
+                                        )?,
+                                    ),
+                                );
+                                move |request: ::axum::extract::Request| async move {
+                                    handle_login(&*service, &core, &operation, request).await
+                                }
+                            }),
+                    ),
             )
             .route(
                 "/api/auth/me",
-                ::axum::routing::MethodRouter::new()
-                    .get({
-                        let (service, core, operation) = (
-                            service.clone(),
-                            core.clone(),
-                            ::std::sync::Arc::new(
-                                ::contract_server::Operation::compile(
-                                    &specs::GET_ME,
-                                    &schemas,
-                                    core.response_validation(),
-                                )?,
-                            ),
-                        );
-                        move |request: ::axum::extract::Request| async move {
-                            handle_get_me(&*service, &core, &operation, request).await
-                        }
-                    })
-                    .fallback(|request: ::axum::extract::Request| async move {
-                        ::contract_server::method_not_allowed("GET", &request)
-                    }),
+                ::contract_server::Route::new(&core, "GET", &[&specs::GET_ME])
+                    .mount(
+                        ::axum::routing::MethodRouter::new()
+                            .get({
+                                let (service, core, operation) = (
+                                    service.clone(),
+                                    core.clone(),
+                                    ::std::sync::Arc::new(
+                                        ::contract_server::Operation::compile(
+                                            &specs::GET_ME,
+                                            &schemas,
+                                            core.response_validation(),
+                                        )?,
+                                    ),
+                                );
+                                move |request: ::axum::extract::Request| async move {
+                                    handle_get_me(&*service, &core, &operation, request).await
+                                }
+                            }),
+                    ),
             )
             .route(
                 "/api/auth/register",
-                ::axum::routing::MethodRouter::new()
-                    .post({
-                        let (service, core, operation) = (
-                            service.clone(),
-                            core.clone(),
-                            ::std::sync::Arc::new(
-                                ::contract_server::Operation::compile(
-                                    &specs::REGISTER,
-                                    &schemas,
-                                    core.response_validation(),
-                                )?,
-                            ),
-                        );
-                        move |request: ::axum::extract::Request| async move {
-                            handle_register(&*service, &core, &operation, request).await
-                        }
-                    })
-                    .fallback(|request: ::axum::extract::Request| async move {
-                        ::contract_server::method_not_allowed("POST", &request)
-                    }),
+                ::contract_server::Route::new(&core, "POST", &[&specs::REGISTER])
+                    .mount(
+                        ::axum::routing::MethodRouter::new()
+                            .post({
+                                let (service, core, operation) = (
+                                    service.clone(),
+                                    core.clone(),
+                                    ::std::sync::Arc::new(
+                                        ::contract_server::Operation::compile(
+                                            &specs::REGISTER,
+                                            &schemas,
+                                            core.response_validation(),
+                                        )?,
+                                    ),
+                                );
+                                move |request: ::axum::extract::Request| async move {
+                                    handle_register(&*service, &core, &operation, request).await
+                                }
+                            }),
+                    ),
             ),
     )
 }
@@ -1534,105 +1602,113 @@ pub fn transcription_router<S: Transcription>(
         ::axum::Router::new()
             .route(
                 "/api/transcription",
-                ::axum::routing::MethodRouter::new()
-                    .get({
-                        let (service, core, operation) = (
-                            service.clone(),
-                            core.clone(),
-                            ::std::sync::Arc::new(
-                                ::contract_server::Operation::compile(
-                                    &specs::LIST_TRANSCRIPTIONS,
-                                    &schemas,
-                                    core.response_validation(),
-                                )?,
-                            ),
-                        );
-                        move |request: ::axum::extract::Request| async move {
-                            handle_list_transcriptions(
-                                    &*service,
-                                    &core,
-                                    &operation,
-                                    request,
-                                )
-                                .await
-                        }
-                    })
-                    .post({
-                        let (service, core, operation) = (
-                            service.clone(),
-                            core.clone(),
-                            ::std::sync::Arc::new(
-                                ::contract_server::Operation::compile(
-                                    &specs::CREATE_TRANSCRIPTION,
-                                    &schemas,
-                                    core.response_validation(),
-                                )?,
-                            ),
-                        );
-                        move |request: ::axum::extract::Request| async move {
-                            handle_create_transcription(
-                                    &*service,
-                                    &core,
-                                    &operation,
-                                    request,
-                                )
-                                .await
-                        }
-                    })
-                    .fallback(|request: ::axum::extract::Request| async move {
-                        ::contract_server::method_not_allowed("GET, POST", &request)
-                    }),
+                ::contract_server::Route::new(
+                        &core,
+                        "GET, POST",
+                        &[&specs::LIST_TRANSCRIPTIONS, &specs::CREATE_TRANSCRIPTION],
+                    )
+                    .mount(
+                        ::axum::routing::MethodRouter::new()
+                            .get({
+                                let (service, core, operation) = (
+                                    service.clone(),
+                                    core.clone(),
+                                    ::std::sync::Arc::new(
+                                        ::contract_server::Operation::compile(
+                                            &specs::LIST_TRANSCRIPTIONS,
+                                            &schemas,
+                                            core.response_validation(),
+                                        )?,
+                                    ),
+                                );
+                                move |request: ::axum::extract::Request| async move {
+                                    handle_list_transcriptions(
+                                            &*service,
+                                            &core,
+                                            &operation,
+                                            request,
+                                        )
+                                        .await
+                                }
+                            })
+                            .post({
+                                let (service, core, operation) = (
+                                    service.clone(),
+                                    core.clone(),
+                                    ::std::sync::Arc::new(
+                                        ::contract_server::Operation::compile(
+                                            &specs::CREATE_TRANSCRIPTION,
+                                            &schemas,
+                                            core.response_validation(),
+                                        )?,
+                                    ),
+                                );
+                                move |request: ::axum::extract::Request| async move {
+                                    handle_create_transcription(
+                                            &*service,
+                                            &core,
+                                            &operation,
+                                            request,
+                                        )
+                                        .await
+                                }
+                            }),
+                    ),
             )
             .route(
                 "/api/transcription/{job_id}",
-                ::axum::routing::MethodRouter::new()
-                    .get({
-                        let (service, core, operation) = (
-                            service.clone(),
-                            core.clone(),
-                            ::std::sync::Arc::new(
-                                ::contract_server::Operation::compile(
-                                    &specs::GET_TRANSCRIPTION,
-                                    &schemas,
-                                    core.response_validation(),
-                                )?,
-                            ),
-                        );
-                        move |request: ::axum::extract::Request| async move {
-                            handle_get_transcription(
-                                    &*service,
-                                    &core,
-                                    &operation,
-                                    request,
-                                )
-                                .await
-                        }
-                    })
-                    .delete({
-                        let (service, core, operation) = (
-                            service.clone(),
-                            core.clone(),
-                            ::std::sync::Arc::new(
-                                ::contract_server::Operation::compile(
-                                    &specs::DELETE_TRANSCRIPTION,
-                                    &schemas,
-                                    core.response_validation(),
-                                )?,
-                            ),
-                        );
-                        move |request: ::axum::extract::Request| async move {
-                            handle_delete_transcription(
-                                    &*service,
-                                    &core,
-                                    &operation,
-                                    request,
-                                )
-                                .await
-                        }
-                    })
-                    .fallback(|request: ::axum::extract::Request| async move {
-                        ::contract_server::method_not_allowed("GET, DELETE", &request)
-                    }),
+                ::contract_server::Route::new(
+                        &core,
+                        "GET, DELETE",
+                        &[&specs::GET_TRANSCRIPTION, &specs::DELETE_TRANSCRIPTION],
+                    )
+                    .mount(
+                        ::axum::routing::MethodRouter::new()
+                            .get({
+                                let (service, core, operation) = (
+                                    service.clone(),
+                                    core.clone(),
+                                    ::std::sync::Arc::new(
+                                        ::contract_server::Operation::compile(
+                                            &specs::GET_TRANSCRIPTION,
+                                            &schemas,
+                                            core.response_validation(),
+                                        )?,
+                                    ),
+                                );
+                                move |request: ::axum::extract::Request| async move {
+                                    handle_get_transcription(
+                                            &*service,
+                                            &core,
+                                            &operation,
+                                            request,
+                                        )
+                                        .await
+                                }
+                            })
+                            .delete({
+                                let (service, core, operation) = (
+                                    service.clone(),
+                                    core.clone(),
+                                    ::std::sync::Arc::new(
+                                        ::contract_server::Operation::compile(
+                                            &specs::DELETE_TRANSCRIPTION,
+                                            &schemas,
+                                            core.response_validation(),
+                                        )?,
+                                    ),
+                                );
+                                move |request: ::axum::extract::Request| async move {
+                                    handle_delete_transcription(
+                                            &*service,
+                                            &core,
+                                            &operation,
+                                            request,
+                                        )
+                                        .await
+                                }
+                            }),
+                    ),
             ),
     )
 }
@@ -1646,49 +1722,49 @@ pub fn public_router<S: Public>(
         ::axum::Router::new()
             .route(
                 "/docs",
-                ::axum::routing::MethodRouter::new()
-                    .get({
-                        let (service, core, operation) = (
-                            service.clone(),
-                            core.clone(),
-                            ::std::sync::Arc::new(
-                                ::contract_server::Operation::compile(
-                                    &specs::DOCS,
-                                    &schemas,
-                                    core.response_validation(),
-                                )?,
-                            ),
-                        );
-                        move |request: ::axum::extract::Request| async move {
-                            handle_docs(&*service, &core, &operation, request).await
-                        }
-                    })
-                    .fallback(|request: ::axum::extract::Request| async move {
-                        ::contract_server::method_not_allowed("GET", &request)
-                    }),
+                ::contract_server::Route::new(&core, "GET", &[&specs::DOCS])
+                    .mount(
+                        ::axum::routing::MethodRouter::new()
+                            .get({
+                                let (service, core, operation) = (
+                                    service.clone(),
+                                    core.clone(),
+                                    ::std::sync::Arc::new(
+                                        ::contract_server::Operation::compile(
+                                            &specs::DOCS,
+                                            &schemas,
+                                            core.response_validation(),
+                                        )?,
+                                    ),
+                                );
+                                move |request: ::axum::extract::Request| async move {
+                                    handle_docs(&*service, &core, &operation, request).await
+                                }
+                            }),
+                    ),
             )
             .route(
                 "/health",
-                ::axum::routing::MethodRouter::new()
-                    .get({
-                        let (service, core, operation) = (
-                            service.clone(),
-                            core.clone(),
-                            ::std::sync::Arc::new(
-                                ::contract_server::Operation::compile(
-                                    &specs::HEALTH,
-                                    &schemas,
-                                    core.response_validation(),
-                                )?,
-                            ),
-                        );
-                        move |request: ::axum::extract::Request| async move {
-                            handle_health(&*service, &core, &operation, request).await
-                        }
-                    })
-                    .fallback(|request: ::axum::extract::Request| async move {
-                        ::contract_server::method_not_allowed("GET", &request)
-                    }),
+                ::contract_server::Route::new(&core, "GET", &[&specs::HEALTH])
+                    .mount(
+                        ::axum::routing::MethodRouter::new()
+                            .get({
+                                let (service, core, operation) = (
+                                    service.clone(),
+                                    core.clone(),
+                                    ::std::sync::Arc::new(
+                                        ::contract_server::Operation::compile(
+                                            &specs::HEALTH,
+                                            &schemas,
+                                            core.response_validation(),
+                                        )?,
+                                    ),
+                                );
+                                move |request: ::axum::extract::Request| async move {
+                                    handle_health(&*service, &core, &operation, request).await
+                                }
+                            }),
+                    ),
             ),
     )
 }

@@ -73,6 +73,8 @@ pub mod specs {
         etag: false,
         no_store: true,
         deprecated: false,
+        request_headers: &["Authorization"],
+        response_headers: &["Cache-Control"],
     };
     /// `POST /api/apikeys`
     pub static CREATE_API_KEY: ::contract_server::Spec = ::contract_server::Spec {
@@ -96,6 +98,8 @@ pub mod specs {
         etag: false,
         no_store: true,
         deprecated: false,
+        request_headers: &["Authorization", "Content-Type"],
+        response_headers: &["Cache-Control"],
     };
     /// `DELETE /api/apikeys/{key_id}`
     pub static REVOKE_API_KEY: ::contract_server::Spec = ::contract_server::Spec {
@@ -120,6 +124,8 @@ pub mod specs {
         etag: false,
         no_store: true,
         deprecated: false,
+        request_headers: &["Authorization"],
+        response_headers: &["Cache-Control"],
     };
     /// `POST /api/auth/login`
     pub static LOGIN: ::contract_server::Spec = ::contract_server::Spec {
@@ -143,6 +149,8 @@ pub mod specs {
         etag: false,
         no_store: false,
         deprecated: false,
+        request_headers: &["Content-Type"],
+        response_headers: &[],
     };
     /// `GET /api/auth/me`
     pub static GET_ME: ::contract_server::Spec = ::contract_server::Spec {
@@ -164,6 +172,8 @@ pub mod specs {
         etag: false,
         no_store: true,
         deprecated: false,
+        request_headers: &["Authorization"],
+        response_headers: &["Cache-Control"],
     };
     /// `POST /api/auth/recover`
     pub static RECOVER: ::contract_server::Spec = ::contract_server::Spec {
@@ -182,6 +192,8 @@ pub mod specs {
         etag: false,
         no_store: false,
         deprecated: false,
+        request_headers: &["Content-Type"],
+        response_headers: &[],
     };
     /// `POST /api/auth/register`
     pub static REGISTER: ::contract_server::Spec = ::contract_server::Spec {
@@ -205,6 +217,8 @@ pub mod specs {
         etag: false,
         no_store: false,
         deprecated: false,
+        request_headers: &["Content-Type"],
+        response_headers: &[],
     };
     /// `POST /api/auth/reset`
     pub static RESET: ::contract_server::Spec = ::contract_server::Spec {
@@ -223,6 +237,8 @@ pub mod specs {
         etag: false,
         no_store: false,
         deprecated: false,
+        request_headers: &["Content-Type"],
+        response_headers: &[],
     };
     /// `GET /api/invoices`
     pub static LIST_INVOICES: ::contract_server::Spec = ::contract_server::Spec {
@@ -244,6 +260,8 @@ pub mod specs {
         etag: false,
         no_store: true,
         deprecated: false,
+        request_headers: &["Authorization"],
+        response_headers: &["Cache-Control"],
     };
     /// `GET /api/invoices/{invoice_id}`
     pub static GET_INVOICE: ::contract_server::Spec = ::contract_server::Spec {
@@ -273,6 +291,8 @@ pub mod specs {
         etag: false,
         no_store: true,
         deprecated: false,
+        request_headers: &["Authorization"],
+        response_headers: &["Cache-Control"],
     };
 }
 /// The answers of `list_api_keys`: exactly the statuses the contract declares for it.
@@ -1431,118 +1451,118 @@ pub fn auth_router<S: Auth>(
         ::axum::Router::new()
             .route(
                 "/api/auth/login",
-                ::axum::routing::MethodRouter::new()
-                    .post({
-                        let (service, core, operation) = (
-                            service.clone(),
-                            core.clone(),
-                            ::std::sync::Arc::new(
-                                ::contract_server::Operation::compile(
-                                    &specs::LOGIN,
-                                    &schemas,
-                                    core.response_validation(),
-                                )?,
-                            ),
-                        );
-                        move |request: ::axum::extract::Request| async move {
-                            handle_login(&*service, &core, &operation, request).await
-                        }
-                    })
-                    .fallback(|request: ::axum::extract::Request| async move {
-                        ::contract_server::method_not_allowed("POST", &request)
-                    }),
+                ::contract_server::Route::new(&core, "POST", &[&specs::LOGIN])
+                    .mount(
+                        ::axum::routing::MethodRouter::new()
+                            .post({
+                                let (service, core, operation) = (
+                                    service.clone(),
+                                    core.clone(),
+                                    ::std::sync::Arc::new(
+                                        ::contract_server::Operation::compile(
+                                            &specs::LOGIN,
+                                            &schemas,
+                                            core.response_validation(),
+                                        )?,
+                                    ),
+                                );
+                                move |request: ::axum::extract::Request| async move {
+                                    handle_login(&*service, &core, &operation, request).await
+                                }
+                            }),
+                    ),
             )
             .route(
                 "/api/auth/me",
-                ::axum::routing::MethodRouter::new()
-                    .get({
-                        let (service, core, operation) = (
-                            service.clone(),
-                            core.clone(),
-                            ::std::sync::Arc::new(
-                                ::contract_server::Operation::compile(
-                                    &specs::GET_ME,
-                                    &schemas,
-                                    core.response_validation(),
-                                )?,
-                            ),
-                        );
-                        move |request: ::axum::extract::Request| async move {
-                            handle_get_me(&*service, &core, &operation, request).await
-                        }
-                    })
-                    .fallback(|request: ::axum::extract::Request| async move {
-                        ::contract_server::method_not_allowed("GET", &request)
-                    }),
+                ::contract_server::Route::new(&core, "GET", &[&specs::GET_ME])
+                    .mount(
+                        ::axum::routing::MethodRouter::new()
+                            .get({
+                                let (service, core, operation) = (
+                                    service.clone(),
+                                    core.clone(),
+                                    ::std::sync::Arc::new(
+                                        ::contract_server::Operation::compile(
+                                            &specs::GET_ME,
+                                            &schemas,
+                                            core.response_validation(),
+                                        )?,
+                                    ),
+                                );
+                                move |request: ::axum::extract::Request| async move {
+                                    handle_get_me(&*service, &core, &operation, request).await
+                                }
+                            }),
+                    ),
             )
             .route(
                 "/api/auth/recover",
-                ::axum::routing::MethodRouter::new()
-                    .post({
-                        let (service, core, operation) = (
-                            service.clone(),
-                            core.clone(),
-                            ::std::sync::Arc::new(
-                                ::contract_server::Operation::compile(
-                                    &specs::RECOVER,
-                                    &schemas,
-                                    core.response_validation(),
-                                )?,
-                            ),
-                        );
-                        move |request: ::axum::extract::Request| async move {
-                            handle_recover(&*service, &core, &operation, request).await
-                        }
-                    })
-                    .fallback(|request: ::axum::extract::Request| async move {
-                        ::contract_server::method_not_allowed("POST", &request)
-                    }),
+                ::contract_server::Route::new(&core, "POST", &[&specs::RECOVER])
+                    .mount(
+                        ::axum::routing::MethodRouter::new()
+                            .post({
+                                let (service, core, operation) = (
+                                    service.clone(),
+                                    core.clone(),
+                                    ::std::sync::Arc::new(
+                                        ::contract_server::Operation::compile(
+                                            &specs::RECOVER,
+                                            &schemas,
+                                            core.response_validation(),
+                                        )?,
+                                    ),
+                                );
+                                move |request: ::axum::extract::Request| async move {
+                                    handle_recover(&*service, &core, &operation, request).await
+                                }
+                            }),
+                    ),
             )
             .route(
                 "/api/auth/register",
-                ::axum::routing::MethodRouter::new()
-                    .post({
-                        let (service, core, operation) = (
-                            service.clone(),
-                            core.clone(),
-                            ::std::sync::Arc::new(
-                                ::contract_server::Operation::compile(
-                                    &specs::REGISTER,
-                                    &schemas,
-                                    core.response_validation(),
-                                )?,
-                            ),
-                        );
-                        move |request: ::axum::extract::Request| async move {
-                            handle_register(&*service, &core, &operation, request).await
-                        }
-                    })
-                    .fallback(|request: ::axum::extract::Request| async move {
-                        ::contract_server::method_not_allowed("POST", &request)
-                    }),
+                ::contract_server::Route::new(&core, "POST", &[&specs::REGISTER])
+                    .mount(
+                        ::axum::routing::MethodRouter::new()
+                            .post({
+                                let (service, core, operation) = (
+                                    service.clone(),
+                                    core.clone(),
+                                    ::std::sync::Arc::new(
+                                        ::contract_server::Operation::compile(
+                                            &specs::REGISTER,
+                                            &schemas,
+                                            core.response_validation(),
+                                        )?,
+                                    ),
+                                );
+                                move |request: ::axum::extract::Request| async move {
+                                    handle_register(&*service, &core, &operation, request).await
+                                }
+                            }),
+                    ),
             )
             .route(
                 "/api/auth/reset",
-                ::axum::routing::MethodRouter::new()
-                    .post({
-                        let (service, core, operation) = (
-                            service.clone(),
-                            core.clone(),
-                            ::std::sync::Arc::new(
-                                ::contract_server::Operation::compile(
-                                    &specs::RESET,
-                                    &schemas,
-                                    core.response_validation(),
-                                )?,
-                            ),
-                        );
-                        move |request: ::axum::extract::Request| async move {
-                            handle_reset(&*service, &core, &operation, request).await
-                        }
-                    })
-                    .fallback(|request: ::axum::extract::Request| async move {
-                        ::contract_server::method_not_allowed("POST", &request)
-                    }),
+                ::contract_server::Route::new(&core, "POST", &[&specs::RESET])
+                    .mount(
+                        ::axum::routing::MethodRouter::new()
+                            .post({
+                                let (service, core, operation) = (
+                                    service.clone(),
+                                    core.clone(),
+                                    ::std::sync::Arc::new(
+                                        ::contract_server::Operation::compile(
+                                            &specs::RESET,
+                                            &schemas,
+                                            core.response_validation(),
+                                        )?,
+                                    ),
+                                );
+                                move |request: ::axum::extract::Request| async move {
+                                    handle_reset(&*service, &core, &operation, request).await
+                                }
+                            }),
+                    ),
             ),
     )
 }
@@ -1556,68 +1576,72 @@ pub fn apikeys_router<S: Apikeys>(
         ::axum::Router::new()
             .route(
                 "/api/apikeys",
-                ::axum::routing::MethodRouter::new()
-                    .get({
-                        let (service, core, operation) = (
-                            service.clone(),
-                            core.clone(),
-                            ::std::sync::Arc::new(
-                                ::contract_server::Operation::compile(
-                                    &specs::LIST_API_KEYS,
-                                    &schemas,
-                                    core.response_validation(),
-                                )?,
-                            ),
-                        );
-                        move |request: ::axum::extract::Request| async move {
-                            handle_list_api_keys(&*service, &core, &operation, request)
-                                .await
-                        }
-                    })
-                    .post({
-                        let (service, core, operation) = (
-                            service.clone(),
-                            core.clone(),
-                            ::std::sync::Arc::new(
-                                ::contract_server::Operation::compile(
-                                    &specs::CREATE_API_KEY,
-                                    &schemas,
-                                    core.response_validation(),
-                                )?,
-                            ),
-                        );
-                        move |request: ::axum::extract::Request| async move {
-                            handle_create_api_key(&*service, &core, &operation, request)
-                                .await
-                        }
-                    })
-                    .fallback(|request: ::axum::extract::Request| async move {
-                        ::contract_server::method_not_allowed("GET, POST", &request)
-                    }),
+                ::contract_server::Route::new(
+                        &core,
+                        "GET, POST",
+                        &[&specs::LIST_API_KEYS, &specs::CREATE_API_KEY],
+                    )
+                    .mount(
+                        ::axum::routing::MethodRouter::new()
+                            .get({
+                                let (service, core, operation) = (
+                                    service.clone(),
+                                    core.clone(),
+                                    ::std::sync::Arc::new(
+                                        ::contract_server::Operation::compile(
+                                            &specs::LIST_API_KEYS,
+                                            &schemas,
+                                            core.response_validation(),
+                                        )?,
+                                    ),
+                                );
+                                move |request: ::axum::extract::Request| async move {
+                                    handle_list_api_keys(&*service, &core, &operation, request)
+                                        .await
+                                }
+                            })
+                            .post({
+                                let (service, core, operation) = (
+                                    service.clone(),
+                                    core.clone(),
+                                    ::std::sync::Arc::new(
+                                        ::contract_server::Operation::compile(
+                                            &specs::CREATE_API_KEY,
+                                            &schemas,
+                                            core.response_validation(),
+                                        )?,
+                                    ),
+                                );
+                                move |request: ::axum::extract::Request| async move {
+                                    handle_create_api_key(&*service, &core, &operation, request)
+                                        .await
+                                }
+                            }),
+                    ),
             )
             .route(
                 "/api/apikeys/{key_id}",
-                ::axum::routing::MethodRouter::new()
-                    .delete({
-                        let (service, core, operation) = (
-                            service.clone(),
-                            core.clone(),
-                            ::std::sync::Arc::new(
-                                ::contract_server::Operation::compile(
-                                    &specs::REVOKE_API_KEY,
-                                    &schemas,
-                                    core.response_validation(),
-                                )?,
-                            ),
-                        );
-                        move |request: ::axum::extract::Request| async move {
-                            handle_revoke_api_key(&*service, &core, &operation, request)
-                                .await
-                        }
-                    })
-                    .fallback(|request: ::axum::extract::Request| async move {
-                        ::contract_server::method_not_allowed("DELETE", &request)
-                    }),
+                ::contract_server::Route::new(&core, "DELETE", &[&specs::REVOKE_API_KEY])
+                    .mount(
+                        ::axum::routing::MethodRouter::new()
+                            .delete({
+                                let (service, core, operation) = (
+                                    service.clone(),
+                                    core.clone(),
+                                    ::std::sync::Arc::new(
+                                        ::contract_server::Operation::compile(
+                                            &specs::REVOKE_API_KEY,
+                                            &schemas,
+                                            core.response_validation(),
+                                        )?,
+                                    ),
+                                );
+                                move |request: ::axum::extract::Request| async move {
+                                    handle_revoke_api_key(&*service, &core, &operation, request)
+                                        .await
+                                }
+                            }),
+                    ),
             ),
     )
 }
@@ -1631,51 +1655,51 @@ pub fn invoices_router<S: Invoices>(
         ::axum::Router::new()
             .route(
                 "/api/invoices",
-                ::axum::routing::MethodRouter::new()
-                    .get({
-                        let (service, core, operation) = (
-                            service.clone(),
-                            core.clone(),
-                            ::std::sync::Arc::new(
-                                ::contract_server::Operation::compile(
-                                    &specs::LIST_INVOICES,
-                                    &schemas,
-                                    core.response_validation(),
-                                )?,
-                            ),
-                        );
-                        move |request: ::axum::extract::Request| async move {
-                            handle_list_invoices(&*service, &core, &operation, request)
-                                .await
-                        }
-                    })
-                    .fallback(|request: ::axum::extract::Request| async move {
-                        ::contract_server::method_not_allowed("GET", &request)
-                    }),
+                ::contract_server::Route::new(&core, "GET", &[&specs::LIST_INVOICES])
+                    .mount(
+                        ::axum::routing::MethodRouter::new()
+                            .get({
+                                let (service, core, operation) = (
+                                    service.clone(),
+                                    core.clone(),
+                                    ::std::sync::Arc::new(
+                                        ::contract_server::Operation::compile(
+                                            &specs::LIST_INVOICES,
+                                            &schemas,
+                                            core.response_validation(),
+                                        )?,
+                                    ),
+                                );
+                                move |request: ::axum::extract::Request| async move {
+                                    handle_list_invoices(&*service, &core, &operation, request)
+                                        .await
+                                }
+                            }),
+                    ),
             )
             .route(
                 "/api/invoices/{invoice_id}",
-                ::axum::routing::MethodRouter::new()
-                    .get({
-                        let (service, core, operation) = (
-                            service.clone(),
-                            core.clone(),
-                            ::std::sync::Arc::new(
-                                ::contract_server::Operation::compile(
-                                    &specs::GET_INVOICE,
-                                    &schemas,
-                                    core.response_validation(),
-                                )?,
-                            ),
-                        );
-                        move |request: ::axum::extract::Request| async move {
-                            handle_get_invoice(&*service, &core, &operation, request)
-                                .await
-                        }
-                    })
-                    .fallback(|request: ::axum::extract::Request| async move {
-                        ::contract_server::method_not_allowed("GET", &request)
-                    }),
+                ::contract_server::Route::new(&core, "GET", &[&specs::GET_INVOICE])
+                    .mount(
+                        ::axum::routing::MethodRouter::new()
+                            .get({
+                                let (service, core, operation) = (
+                                    service.clone(),
+                                    core.clone(),
+                                    ::std::sync::Arc::new(
+                                        ::contract_server::Operation::compile(
+                                            &specs::GET_INVOICE,
+                                            &schemas,
+                                            core.response_validation(),
+                                        )?,
+                                    ),
+                                );
+                                move |request: ::axum::extract::Request| async move {
+                                    handle_get_invoice(&*service, &core, &operation, request)
+                                        .await
+                                }
+                            }),
+                    ),
             ),
     )
 }
