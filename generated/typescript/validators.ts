@@ -6131,9 +6131,8 @@ function v268(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
 
 /** Checks a value against `AdminStats` (Counts over the whole service.), collecting every error. */
 export function validateAdminStats(value: unknown): ValidationResult<T.AdminStats> {
-  if (v0(value, "", undefined)) return { ok: true, value: value as T.AdminStats };
   const errors: ValidationError[] = [];
-  v0(value, "", errors);
+  if (v0(value, "", errors)) return { ok: true, value: value as T.AdminStats };
   return { ok: false, errors };
 }
 
@@ -6144,9 +6143,8 @@ export function isAdminStats(value: unknown): value is T.AdminStats {
 
 /** Checks a value against `AdminUserUpdate` (Changes an operator may make to an account.), collecting every error. */
 export function validateAdminUserUpdate(value: unknown): ValidationResult<T.AdminUserUpdate> {
-  if (v1(value, "", undefined)) return { ok: true, value: value as T.AdminUserUpdate };
   const errors: ValidationError[] = [];
-  v1(value, "", errors);
+  if (v1(value, "", errors)) return { ok: true, value: value as T.AdminUserUpdate };
   return { ok: false, errors };
 }
 
@@ -6157,9 +6155,8 @@ export function isAdminUserUpdate(value: unknown): value is T.AdminUserUpdate {
 
 /** Checks a value against `AgentRole` (An agent of an agentic run.), collecting every error. */
 export function validateAgentRole(value: unknown): ValidationResult<T.AgentRole> {
-  if (v2(value, "", undefined)) return { ok: true, value: value as T.AgentRole };
   const errors: ValidationError[] = [];
-  v2(value, "", errors);
+  if (v2(value, "", errors)) return { ok: true, value: value as T.AgentRole };
   return { ok: false, errors };
 }
 
@@ -6170,9 +6167,8 @@ export function isAgentRole(value: unknown): value is T.AgentRole {
 
 /** Checks a value against `AgenticRequest` (Several agents iterate on a prompt.), collecting every error. */
 export function validateAgenticRequest(value: unknown): ValidationResult<T.AgenticRequest> {
-  if (v3(value, "", undefined)) return { ok: true, value: value as T.AgenticRequest };
   const errors: ValidationError[] = [];
-  v3(value, "", errors);
+  if (v3(value, "", errors)) return { ok: true, value: value as T.AgenticRequest };
   return { ok: false, errors };
 }
 
@@ -6183,9 +6179,8 @@ export function isAgenticRequest(value: unknown): value is T.AgenticRequest {
 
 /** Checks a value against `ApiRoot` (The API root.), collecting every error. */
 export function validateApiRoot(value: unknown): ValidationResult<T.ApiRoot> {
-  if (v4(value, "", undefined)) return { ok: true, value: value as T.ApiRoot };
   const errors: ValidationError[] = [];
-  v4(value, "", errors);
+  if (v4(value, "", errors)) return { ok: true, value: value as T.ApiRoot };
   return { ok: false, errors };
 }
 
@@ -6196,9 +6191,8 @@ export function isApiRoot(value: unknown): value is T.ApiRoot {
 
 /** Checks a value against `BackendFramework` (Back-end frameworks a full-stack job can target.), collecting every error. */
 export function validateBackendFramework(value: unknown): ValidationResult<T.BackendFramework> {
-  if (v5(value, "", undefined)) return { ok: true, value: value as T.BackendFramework };
   const errors: ValidationError[] = [];
-  v5(value, "", errors);
+  if (v5(value, "", errors)) return { ok: true, value: value as T.BackendFramework };
   return { ok: false, errors };
 }
 
@@ -6209,9 +6203,8 @@ export function isBackendFramework(value: unknown): value is T.BackendFramework 
 
 /** Checks a value against `BillingInterval` (How often a subscription is billed.), collecting every error. */
 export function validateBillingInterval(value: unknown): ValidationResult<T.BillingInterval> {
-  if (v6(value, "", undefined)) return { ok: true, value: value as T.BillingInterval };
   const errors: ValidationError[] = [];
-  v6(value, "", errors);
+  if (v6(value, "", errors)) return { ok: true, value: value as T.BillingInterval };
   return { ok: false, errors };
 }
 
@@ -6222,9 +6215,8 @@ export function isBillingInterval(value: unknown): value is T.BillingInterval {
 
 /** Checks a value against `CheckoutSession` (A hosted checkout page.), collecting every error. */
 export function validateCheckoutSession(value: unknown): ValidationResult<T.CheckoutSession> {
-  if (v7(value, "", undefined)) return { ok: true, value: value as T.CheckoutSession };
   const errors: ValidationError[] = [];
-  v7(value, "", errors);
+  if (v7(value, "", errors)) return { ok: true, value: value as T.CheckoutSession };
   return { ok: false, errors };
 }
 
@@ -6235,9 +6227,8 @@ export function isCheckoutSession(value: unknown): value is T.CheckoutSession {
 
 /** Checks a value against `CheckoutSessionCreate` (Starts a checkout for a plan.), collecting every error. */
 export function validateCheckoutSessionCreate(value: unknown): ValidationResult<T.CheckoutSessionCreate> {
-  if (v8(value, "", undefined)) return { ok: true, value: value as T.CheckoutSessionCreate };
   const errors: ValidationError[] = [];
-  v8(value, "", errors);
+  if (v8(value, "", errors)) return { ok: true, value: value as T.CheckoutSessionCreate };
   return { ok: false, errors };
 }
 
@@ -6248,9 +6239,8 @@ export function isCheckoutSessionCreate(value: unknown): value is T.CheckoutSess
 
 /** Checks a value against `DatabaseKind` (Databases a full-stack job can target.), collecting every error. */
 export function validateDatabaseKind(value: unknown): ValidationResult<T.DatabaseKind> {
-  if (v9(value, "", undefined)) return { ok: true, value: value as T.DatabaseKind };
   const errors: ValidationError[] = [];
-  v9(value, "", errors);
+  if (v9(value, "", errors)) return { ok: true, value: value as T.DatabaseKind };
   return { ok: false, errors };
 }
 
@@ -6261,9 +6251,8 @@ export function isDatabaseKind(value: unknown): value is T.DatabaseKind {
 
 /** Checks a value against `FieldError` (One broken rule of a request.), collecting every error. */
 export function validateFieldError(value: unknown): ValidationResult<T.FieldError> {
-  if (v10(value, "", undefined)) return { ok: true, value: value as T.FieldError };
   const errors: ValidationError[] = [];
-  v10(value, "", errors);
+  if (v10(value, "", errors)) return { ok: true, value: value as T.FieldError };
   return { ok: false, errors };
 }
 
@@ -6274,9 +6263,8 @@ export function isFieldError(value: unknown): value is T.FieldError {
 
 /** Checks a value against `FileName` (A file name inside a project: no `/`, `\`, control character or `..`.), collecting every error. */
 export function validateFileName(value: unknown): ValidationResult<T.FileName> {
-  if (v11(value, "", undefined)) return { ok: true, value: value as T.FileName };
   const errors: ValidationError[] = [];
-  v11(value, "", errors);
+  if (v11(value, "", errors)) return { ok: true, value: value as T.FileName };
   return { ok: false, errors };
 }
 
@@ -6287,9 +6275,8 @@ export function isFileName(value: unknown): value is T.FileName {
 
 /** Checks a value against `FileUpsert` (The new content of a file, created if missing.), collecting every error. */
 export function validateFileUpsert(value: unknown): ValidationResult<T.FileUpsert> {
-  if (v12(value, "", undefined)) return { ok: true, value: value as T.FileUpsert };
   const errors: ValidationError[] = [];
-  v12(value, "", errors);
+  if (v12(value, "", errors)) return { ok: true, value: value as T.FileUpsert };
   return { ok: false, errors };
 }
 
@@ -6300,9 +6287,8 @@ export function isFileUpsert(value: unknown): value is T.FileUpsert {
 
 /** Checks a value against `FrontendFramework` (Front-end frameworks a full-stack job can target.), collecting every error. */
 export function validateFrontendFramework(value: unknown): ValidationResult<T.FrontendFramework> {
-  if (v13(value, "", undefined)) return { ok: true, value: value as T.FrontendFramework };
   const errors: ValidationError[] = [];
-  v13(value, "", errors);
+  if (v13(value, "", errors)) return { ok: true, value: value as T.FrontendFramework };
   return { ok: false, errors };
 }
 
@@ -6313,9 +6299,8 @@ export function isFrontendFramework(value: unknown): value is T.FrontendFramewor
 
 /** Checks a value against `FullStackRequest` (A whole application: front end, back end and database.), collecting every error. */
 export function validateFullStackRequest(value: unknown): ValidationResult<T.FullStackRequest> {
-  if (v14(value, "", undefined)) return { ok: true, value: value as T.FullStackRequest };
   const errors: ValidationError[] = [];
-  v14(value, "", errors);
+  if (v14(value, "", errors)) return { ok: true, value: value as T.FullStackRequest };
   return { ok: false, errors };
 }
 
@@ -6326,9 +6311,8 @@ export function isFullStackRequest(value: unknown): value is T.FullStackRequest 
 
 /** Checks a value against `GeneratedFile` (A file a job produced.), collecting every error. */
 export function validateGeneratedFile(value: unknown): ValidationResult<T.GeneratedFile> {
-  if (v15(value, "", undefined)) return { ok: true, value: value as T.GeneratedFile };
   const errors: ValidationError[] = [];
-  v15(value, "", errors);
+  if (v15(value, "", errors)) return { ok: true, value: value as T.GeneratedFile };
   return { ok: false, errors };
 }
 
@@ -6339,9 +6323,8 @@ export function isGeneratedFile(value: unknown): value is T.GeneratedFile {
 
 /** Checks a value against `GenerationJob` (A generation job.), collecting every error. */
 export function validateGenerationJob(value: unknown): ValidationResult<T.GenerationJob> {
-  if (v16(value, "", undefined)) return { ok: true, value: value as T.GenerationJob };
   const errors: ValidationError[] = [];
-  v16(value, "", errors);
+  if (v16(value, "", errors)) return { ok: true, value: value as T.GenerationJob };
   return { ok: false, errors };
 }
 
@@ -6352,9 +6335,8 @@ export function isGenerationJob(value: unknown): value is T.GenerationJob {
 
 /** Checks a value against `GenerationJobPage` (One page of a list.), collecting every error. */
 export function validateGenerationJobPage(value: unknown): ValidationResult<T.GenerationJobPage> {
-  if (v17(value, "", undefined)) return { ok: true, value: value as T.GenerationJobPage };
   const errors: ValidationError[] = [];
-  v17(value, "", errors);
+  if (v17(value, "", errors)) return { ok: true, value: value as T.GenerationJobPage };
   return { ok: false, errors };
 }
 
@@ -6365,9 +6347,8 @@ export function isGenerationJobPage(value: unknown): value is T.GenerationJobPag
 
 /** Checks a value against `GenerationKind` (The kind of a generation job.), collecting every error. */
 export function validateGenerationKind(value: unknown): ValidationResult<T.GenerationKind> {
-  if (v18(value, "", undefined)) return { ok: true, value: value as T.GenerationKind };
   const errors: ValidationError[] = [];
-  v18(value, "", errors);
+  if (v18(value, "", errors)) return { ok: true, value: value as T.GenerationKind };
   return { ok: false, errors };
 }
 
@@ -6378,9 +6359,8 @@ export function isGenerationKind(value: unknown): value is T.GenerationKind {
 
 /** Checks a value against `GenerationResult` (What a finished job produced.), collecting every error. */
 export function validateGenerationResult(value: unknown): ValidationResult<T.GenerationResult> {
-  if (v19(value, "", undefined)) return { ok: true, value: value as T.GenerationResult };
   const errors: ValidationError[] = [];
-  v19(value, "", errors);
+  if (v19(value, "", errors)) return { ok: true, value: value as T.GenerationResult };
   return { ok: false, errors };
 }
 
@@ -6391,9 +6371,8 @@ export function isGenerationResult(value: unknown): value is T.GenerationResult 
 
 /** Checks a value against `Health` (Liveness and the state of the database.), collecting every error. */
 export function validateHealth(value: unknown): ValidationResult<T.Health> {
-  if (v20(value, "", undefined)) return { ok: true, value: value as T.Health };
   const errors: ValidationError[] = [];
-  v20(value, "", errors);
+  if (v20(value, "", errors)) return { ok: true, value: value as T.Health };
   return { ok: false, errors };
 }
 
@@ -6404,9 +6383,8 @@ export function isHealth(value: unknown): value is T.Health {
 
 /** Checks a value against `HealthStatus` (Overall health.), collecting every error. */
 export function validateHealthStatus(value: unknown): ValidationResult<T.HealthStatus> {
-  if (v21(value, "", undefined)) return { ok: true, value: value as T.HealthStatus };
   const errors: ValidationError[] = [];
-  v21(value, "", errors);
+  if (v21(value, "", errors)) return { ok: true, value: value as T.HealthStatus };
   return { ok: false, errors };
 }
 
@@ -6417,9 +6395,8 @@ export function isHealthStatus(value: unknown): value is T.HealthStatus {
 
 /** Checks a value against `Invoice` (An invoice of the signed-in user.), collecting every error. */
 export function validateInvoice(value: unknown): ValidationResult<T.Invoice> {
-  if (v22(value, "", undefined)) return { ok: true, value: value as T.Invoice };
   const errors: ValidationError[] = [];
-  v22(value, "", errors);
+  if (v22(value, "", errors)) return { ok: true, value: value as T.Invoice };
   return { ok: false, errors };
 }
 
@@ -6430,9 +6407,8 @@ export function isInvoice(value: unknown): value is T.Invoice {
 
 /** Checks a value against `InvoiceList` (Invoices, newest first.), collecting every error. */
 export function validateInvoiceList(value: unknown): ValidationResult<T.InvoiceList> {
-  if (v23(value, "", undefined)) return { ok: true, value: value as T.InvoiceList };
   const errors: ValidationError[] = [];
-  v23(value, "", errors);
+  if (v23(value, "", errors)) return { ok: true, value: value as T.InvoiceList };
   return { ok: false, errors };
 }
 
@@ -6443,9 +6419,8 @@ export function isInvoiceList(value: unknown): value is T.InvoiceList {
 
 /** Checks a value against `InvoiceStatus` (Where an invoice stands.), collecting every error. */
 export function validateInvoiceStatus(value: unknown): ValidationResult<T.InvoiceStatus> {
-  if (v24(value, "", undefined)) return { ok: true, value: value as T.InvoiceStatus };
   const errors: ValidationError[] = [];
-  v24(value, "", errors);
+  if (v24(value, "", errors)) return { ok: true, value: value as T.InvoiceStatus };
   return { ok: false, errors };
 }
 
@@ -6456,9 +6431,8 @@ export function isInvoiceStatus(value: unknown): value is T.InvoiceStatus {
 
 /** Checks a value against `JobEvent` (What the event stream of a job tells, in order. The stream ends after `finished`.), collecting every error. */
 export function validateJobEvent(value: unknown): ValidationResult<T.JobEvent> {
-  if (v25(value, "", undefined)) return { ok: true, value: value as T.JobEvent };
   const errors: ValidationError[] = [];
-  v25(value, "", errors);
+  if (v25(value, "", errors)) return { ok: true, value: value as T.JobEvent };
   return { ok: false, errors };
 }
 
@@ -6469,9 +6443,8 @@ export function isJobEvent(value: unknown): value is T.JobEvent {
 
 /** Checks a value against `JobStatus` (Where a job stands.), collecting every error. */
 export function validateJobStatus(value: unknown): ValidationResult<T.JobStatus> {
-  if (v26(value, "", undefined)) return { ok: true, value: value as T.JobStatus };
   const errors: ValidationError[] = [];
-  v26(value, "", errors);
+  if (v26(value, "", errors)) return { ok: true, value: value as T.JobStatus };
   return { ok: false, errors };
 }
 
@@ -6482,9 +6455,8 @@ export function isJobStatus(value: unknown): value is T.JobStatus {
 
 /** Checks a value against `ModelInfo` (A model the generation endpoints accept.), collecting every error. */
 export function validateModelInfo(value: unknown): ValidationResult<T.ModelInfo> {
-  if (v27(value, "", undefined)) return { ok: true, value: value as T.ModelInfo };
   const errors: ValidationError[] = [];
-  v27(value, "", errors);
+  if (v27(value, "", errors)) return { ok: true, value: value as T.ModelInfo };
   return { ok: false, errors };
 }
 
@@ -6495,9 +6467,8 @@ export function isModelInfo(value: unknown): value is T.ModelInfo {
 
 /** Checks a value against `ModelList` (The model catalogue.), collecting every error. */
 export function validateModelList(value: unknown): ValidationResult<T.ModelList> {
-  if (v28(value, "", undefined)) return { ok: true, value: value as T.ModelList };
   const errors: ValidationError[] = [];
-  v28(value, "", errors);
+  if (v28(value, "", errors)) return { ok: true, value: value as T.ModelList };
   return { ok: false, errors };
 }
 
@@ -6508,9 +6479,8 @@ export function isModelList(value: unknown): value is T.ModelList {
 
 /** Checks a value against `OAuthAuthorizeResponse` (Where to send the user to sign in with a provider.), collecting every error. */
 export function validateOAuthAuthorizeResponse(value: unknown): ValidationResult<T.OAuthAuthorizeResponse> {
-  if (v29(value, "", undefined)) return { ok: true, value: value as T.OAuthAuthorizeResponse };
   const errors: ValidationError[] = [];
-  v29(value, "", errors);
+  if (v29(value, "", errors)) return { ok: true, value: value as T.OAuthAuthorizeResponse };
   return { ok: false, errors };
 }
 
@@ -6521,9 +6491,8 @@ export function isOAuthAuthorizeResponse(value: unknown): value is T.OAuthAuthor
 
 /** Checks a value against `OAuthCallback` (What the provider sent back to the front end.), collecting every error. */
 export function validateOAuthCallback(value: unknown): ValidationResult<T.OAuthCallback> {
-  if (v30(value, "", undefined)) return { ok: true, value: value as T.OAuthCallback };
   const errors: ValidationError[] = [];
-  v30(value, "", errors);
+  if (v30(value, "", errors)) return { ok: true, value: value as T.OAuthCallback };
   return { ok: false, errors };
 }
 
@@ -6534,9 +6503,8 @@ export function isOAuthCallback(value: unknown): value is T.OAuthCallback {
 
 /** Checks a value against `OAuthProvider` (A supported OAuth provider.), collecting every error. */
 export function validateOAuthProvider(value: unknown): ValidationResult<T.OAuthProvider> {
-  if (v31(value, "", undefined)) return { ok: true, value: value as T.OAuthProvider };
   const errors: ValidationError[] = [];
-  v31(value, "", errors);
+  if (v31(value, "", errors)) return { ok: true, value: value as T.OAuthProvider };
   return { ok: false, errors };
 }
 
@@ -6547,9 +6515,8 @@ export function isOAuthProvider(value: unknown): value is T.OAuthProvider {
 
 /** Checks a value against `OpenApiDocument` (An OpenAPI 3.1 document.), collecting every error. */
 export function validateOpenApiDocument(value: unknown): ValidationResult<T.OpenApiDocument> {
-  if (v32(value, "", undefined)) return { ok: true, value: value as T.OpenApiDocument };
   const errors: ValidationError[] = [];
-  v32(value, "", errors);
+  if (v32(value, "", errors)) return { ok: true, value: value as T.OpenApiDocument };
   return { ok: false, errors };
 }
 
@@ -6560,9 +6527,8 @@ export function isOpenApiDocument(value: unknown): value is T.OpenApiDocument {
 
 /** Checks a value against `Password` (A new password: 8 to 128 characters with at least one uppercase letter, one lowercase letter and one digit.), collecting every error. */
 export function validatePassword(value: unknown): ValidationResult<T.Password> {
-  if (v33(value, "", undefined)) return { ok: true, value: value as T.Password };
   const errors: ValidationError[] = [];
-  v33(value, "", errors);
+  if (v33(value, "", errors)) return { ok: true, value: value as T.Password };
   return { ok: false, errors };
 }
 
@@ -6573,9 +6539,8 @@ export function isPassword(value: unknown): value is T.Password {
 
 /** Checks a value against `PasswordReset` (Sets a new password with a reset token (valid 15 minutes, usable once).), collecting every error. */
 export function validatePasswordReset(value: unknown): ValidationResult<T.PasswordReset> {
-  if (v34(value, "", undefined)) return { ok: true, value: value as T.PasswordReset };
   const errors: ValidationError[] = [];
-  v34(value, "", errors);
+  if (v34(value, "", errors)) return { ok: true, value: value as T.PasswordReset };
   return { ok: false, errors };
 }
 
@@ -6586,9 +6551,8 @@ export function isPasswordReset(value: unknown): value is T.PasswordReset {
 
 /** Checks a value against `PasswordResetRequest` (Asks for a password reset link.), collecting every error. */
 export function validatePasswordResetRequest(value: unknown): ValidationResult<T.PasswordResetRequest> {
-  if (v35(value, "", undefined)) return { ok: true, value: value as T.PasswordResetRequest };
   const errors: ValidationError[] = [];
-  v35(value, "", errors);
+  if (v35(value, "", errors)) return { ok: true, value: value as T.PasswordResetRequest };
   return { ok: false, errors };
 }
 
@@ -6599,9 +6563,8 @@ export function isPasswordResetRequest(value: unknown): value is T.PasswordReset
 
 /** Checks a value against `PlanId` (A plan one can subscribe to.), collecting every error. */
 export function validatePlanId(value: unknown): ValidationResult<T.PlanId> {
-  if (v36(value, "", undefined)) return { ok: true, value: value as T.PlanId };
   const errors: ValidationError[] = [];
-  v36(value, "", errors);
+  if (v36(value, "", errors)) return { ok: true, value: value as T.PlanId };
   return { ok: false, errors };
 }
 
@@ -6612,9 +6575,8 @@ export function isPlanId(value: unknown): value is T.PlanId {
 
 /** Checks a value against `PortalSession` (A billing portal link.), collecting every error. */
 export function validatePortalSession(value: unknown): ValidationResult<T.PortalSession> {
-  if (v37(value, "", undefined)) return { ok: true, value: value as T.PortalSession };
   const errors: ValidationError[] = [];
-  v37(value, "", errors);
+  if (v37(value, "", errors)) return { ok: true, value: value as T.PortalSession };
   return { ok: false, errors };
 }
 
@@ -6625,9 +6587,8 @@ export function isPortalSession(value: unknown): value is T.PortalSession {
 
 /** Checks a value against `PortalSessionCreate` (Opens the provider's billing portal.), collecting every error. */
 export function validatePortalSessionCreate(value: unknown): ValidationResult<T.PortalSessionCreate> {
-  if (v38(value, "", undefined)) return { ok: true, value: value as T.PortalSessionCreate };
   const errors: ValidationError[] = [];
-  v38(value, "", errors);
+  if (v38(value, "", errors)) return { ok: true, value: value as T.PortalSessionCreate };
   return { ok: false, errors };
 }
 
@@ -6638,9 +6599,8 @@ export function isPortalSessionCreate(value: unknown): value is T.PortalSessionC
 
 /** Checks a value against `Problem` (An error answer, in the style of RFC 9457 (problem details for HTTP APIs).), collecting every error. */
 export function validateProblem(value: unknown): ValidationResult<T.Problem> {
-  if (v39(value, "", undefined)) return { ok: true, value: value as T.Problem };
   const errors: ValidationError[] = [];
-  v39(value, "", errors);
+  if (v39(value, "", errors)) return { ok: true, value: value as T.Problem };
   return { ok: false, errors };
 }
 
@@ -6651,9 +6611,8 @@ export function isProblem(value: unknown): value is T.Problem {
 
 /** Checks a value against `Project` (A project as the API shows it.), collecting every error. */
 export function validateProject(value: unknown): ValidationResult<T.Project> {
-  if (v40(value, "", undefined)) return { ok: true, value: value as T.Project };
   const errors: ValidationError[] = [];
-  v40(value, "", errors);
+  if (v40(value, "", errors)) return { ok: true, value: value as T.Project };
   return { ok: false, errors };
 }
 
@@ -6664,9 +6623,8 @@ export function isProject(value: unknown): value is T.Project {
 
 /** Checks a value against `ProjectCreate` (A new project.), collecting every error. */
 export function validateProjectCreate(value: unknown): ValidationResult<T.ProjectCreate> {
-  if (v41(value, "", undefined)) return { ok: true, value: value as T.ProjectCreate };
   const errors: ValidationError[] = [];
-  v41(value, "", errors);
+  if (v41(value, "", errors)) return { ok: true, value: value as T.ProjectCreate };
   return { ok: false, errors };
 }
 
@@ -6677,9 +6635,8 @@ export function isProjectCreate(value: unknown): value is T.ProjectCreate {
 
 /** Checks a value against `ProjectFile` (A file with its content.), collecting every error. */
 export function validateProjectFile(value: unknown): ValidationResult<T.ProjectFile> {
-  if (v42(value, "", undefined)) return { ok: true, value: value as T.ProjectFile };
   const errors: ValidationError[] = [];
-  v42(value, "", errors);
+  if (v42(value, "", errors)) return { ok: true, value: value as T.ProjectFile };
   return { ok: false, errors };
 }
 
@@ -6690,9 +6647,8 @@ export function isProjectFile(value: unknown): value is T.ProjectFile {
 
 /** Checks a value against `ProjectFileSummary` (A file of a project, without its content.), collecting every error. */
 export function validateProjectFileSummary(value: unknown): ValidationResult<T.ProjectFileSummary> {
-  if (v43(value, "", undefined)) return { ok: true, value: value as T.ProjectFileSummary };
   const errors: ValidationError[] = [];
-  v43(value, "", errors);
+  if (v43(value, "", errors)) return { ok: true, value: value as T.ProjectFileSummary };
   return { ok: false, errors };
 }
 
@@ -6703,9 +6659,8 @@ export function isProjectFileSummary(value: unknown): value is T.ProjectFileSumm
 
 /** Checks a value against `ProjectPage` (One page of a list.), collecting every error. */
 export function validateProjectPage(value: unknown): ValidationResult<T.ProjectPage> {
-  if (v44(value, "", undefined)) return { ok: true, value: value as T.ProjectPage };
   const errors: ValidationError[] = [];
-  v44(value, "", errors);
+  if (v44(value, "", errors)) return { ok: true, value: value as T.ProjectPage };
   return { ok: false, errors };
 }
 
@@ -6716,9 +6671,8 @@ export function isProjectPage(value: unknown): value is T.ProjectPage {
 
 /** Checks a value against `ProjectUpdate` (Changes to a project: absent fields are left as they are; `null` clears an optional field.), collecting every error. */
 export function validateProjectUpdate(value: unknown): ValidationResult<T.ProjectUpdate> {
-  if (v45(value, "", undefined)) return { ok: true, value: value as T.ProjectUpdate };
   const errors: ValidationError[] = [];
-  v45(value, "", errors);
+  if (v45(value, "", errors)) return { ok: true, value: value as T.ProjectUpdate };
   return { ok: false, errors };
 }
 
@@ -6729,9 +6683,8 @@ export function isProjectUpdate(value: unknown): value is T.ProjectUpdate {
 
 /** Checks a value against `RefreshRequest` (A refresh token to exchange for a new token pair.), collecting every error. */
 export function validateRefreshRequest(value: unknown): ValidationResult<T.RefreshRequest> {
-  if (v46(value, "", undefined)) return { ok: true, value: value as T.RefreshRequest };
   const errors: ValidationError[] = [];
-  v46(value, "", errors);
+  if (v46(value, "", errors)) return { ok: true, value: value as T.RefreshRequest };
   return { ok: false, errors };
 }
 
@@ -6742,9 +6695,8 @@ export function isRefreshRequest(value: unknown): value is T.RefreshRequest {
 
 /** Checks a value against `Role` (What a user may do.), collecting every error. */
 export function validateRole(value: unknown): ValidationResult<T.Role> {
-  if (v47(value, "", undefined)) return { ok: true, value: value as T.Role };
   const errors: ValidationError[] = [];
-  v47(value, "", errors);
+  if (v47(value, "", errors)) return { ok: true, value: value as T.Role };
   return { ok: false, errors };
 }
 
@@ -6755,9 +6707,8 @@ export function isRole(value: unknown): value is T.Role {
 
 /** Checks a value against `SimpleGenerationRequest` (One prompt, one answer.), collecting every error. */
 export function validateSimpleGenerationRequest(value: unknown): ValidationResult<T.SimpleGenerationRequest> {
-  if (v48(value, "", undefined)) return { ok: true, value: value as T.SimpleGenerationRequest };
   const errors: ValidationError[] = [];
-  v48(value, "", errors);
+  if (v48(value, "", errors)) return { ok: true, value: value as T.SimpleGenerationRequest };
   return { ok: false, errors };
 }
 
@@ -6768,9 +6719,8 @@ export function isSimpleGenerationRequest(value: unknown): value is T.SimpleGene
 
 /** Checks a value against `Subscription` (The signed-in user's subscription.), collecting every error. */
 export function validateSubscription(value: unknown): ValidationResult<T.Subscription> {
-  if (v49(value, "", undefined)) return { ok: true, value: value as T.Subscription };
   const errors: ValidationError[] = [];
-  v49(value, "", errors);
+  if (v49(value, "", errors)) return { ok: true, value: value as T.Subscription };
   return { ok: false, errors };
 }
 
@@ -6781,9 +6731,8 @@ export function isSubscription(value: unknown): value is T.Subscription {
 
 /** Checks a value against `SubscriptionPlan` (A plan and its prices.), collecting every error. */
 export function validateSubscriptionPlan(value: unknown): ValidationResult<T.SubscriptionPlan> {
-  if (v50(value, "", undefined)) return { ok: true, value: value as T.SubscriptionPlan };
   const errors: ValidationError[] = [];
-  v50(value, "", errors);
+  if (v50(value, "", errors)) return { ok: true, value: value as T.SubscriptionPlan };
   return { ok: false, errors };
 }
 
@@ -6794,9 +6743,8 @@ export function isSubscriptionPlan(value: unknown): value is T.SubscriptionPlan 
 
 /** Checks a value against `SubscriptionStatus` (Where a user's subscription stands.), collecting every error. */
 export function validateSubscriptionStatus(value: unknown): ValidationResult<T.SubscriptionStatus> {
-  if (v51(value, "", undefined)) return { ok: true, value: value as T.SubscriptionStatus };
   const errors: ValidationError[] = [];
-  v51(value, "", errors);
+  if (v51(value, "", errors)) return { ok: true, value: value as T.SubscriptionStatus };
   return { ok: false, errors };
 }
 
@@ -6807,9 +6755,8 @@ export function isSubscriptionStatus(value: unknown): value is T.SubscriptionSta
 
 /** Checks a value against `TokenResponse` (Tokens answered by a sign-in or a refresh.), collecting every error. */
 export function validateTokenResponse(value: unknown): ValidationResult<T.TokenResponse> {
-  if (v52(value, "", undefined)) return { ok: true, value: value as T.TokenResponse };
   const errors: ValidationError[] = [];
-  v52(value, "", errors);
+  if (v52(value, "", errors)) return { ok: true, value: value as T.TokenResponse };
   return { ok: false, errors };
 }
 
@@ -6820,9 +6767,8 @@ export function isTokenResponse(value: unknown): value is T.TokenResponse {
 
 /** Checks a value against `TokenType` (The kind of access token.), collecting every error. */
 export function validateTokenType(value: unknown): ValidationResult<T.TokenType> {
-  if (v53(value, "", undefined)) return { ok: true, value: value as T.TokenType };
   const errors: ValidationError[] = [];
-  v53(value, "", errors);
+  if (v53(value, "", errors)) return { ok: true, value: value as T.TokenType };
   return { ok: false, errors };
 }
 
@@ -6833,9 +6779,8 @@ export function isTokenType(value: unknown): value is T.TokenType {
 
 /** Checks a value against `TokenUsage` (Tokens a job consumed.), collecting every error. */
 export function validateTokenUsage(value: unknown): ValidationResult<T.TokenUsage> {
-  if (v54(value, "", undefined)) return { ok: true, value: value as T.TokenUsage };
   const errors: ValidationError[] = [];
-  v54(value, "", errors);
+  if (v54(value, "", errors)) return { ok: true, value: value as T.TokenUsage };
   return { ok: false, errors };
 }
 
@@ -6846,9 +6791,8 @@ export function isTokenUsage(value: unknown): value is T.TokenUsage {
 
 /** Checks a value against `UserCreate` (A new account.), collecting every error. */
 export function validateUserCreate(value: unknown): ValidationResult<T.UserCreate> {
-  if (v55(value, "", undefined)) return { ok: true, value: value as T.UserCreate };
   const errors: ValidationError[] = [];
-  v55(value, "", errors);
+  if (v55(value, "", errors)) return { ok: true, value: value as T.UserCreate };
   return { ok: false, errors };
 }
 
@@ -6859,9 +6803,8 @@ export function isUserCreate(value: unknown): value is T.UserCreate {
 
 /** Checks a value against `UserLogin` (Credentials for a password sign-in.), collecting every error. */
 export function validateUserLogin(value: unknown): ValidationResult<T.UserLogin> {
-  if (v56(value, "", undefined)) return { ok: true, value: value as T.UserLogin };
   const errors: ValidationError[] = [];
-  v56(value, "", errors);
+  if (v56(value, "", errors)) return { ok: true, value: value as T.UserLogin };
   return { ok: false, errors };
 }
 
@@ -6872,9 +6815,8 @@ export function isUserLogin(value: unknown): value is T.UserLogin {
 
 /** Checks a value against `UserResponse` (An account as the API shows it.), collecting every error. */
 export function validateUserResponse(value: unknown): ValidationResult<T.UserResponse> {
-  if (v57(value, "", undefined)) return { ok: true, value: value as T.UserResponse };
   const errors: ValidationError[] = [];
-  v57(value, "", errors);
+  if (v57(value, "", errors)) return { ok: true, value: value as T.UserResponse };
   return { ok: false, errors };
 }
 
@@ -6885,9 +6827,8 @@ export function isUserResponse(value: unknown): value is T.UserResponse {
 
 /** Checks a value against `UserResponsePage` (One page of a list.), collecting every error. */
 export function validateUserResponsePage(value: unknown): ValidationResult<T.UserResponsePage> {
-  if (v58(value, "", undefined)) return { ok: true, value: value as T.UserResponsePage };
   const errors: ValidationError[] = [];
-  v58(value, "", errors);
+  if (v58(value, "", errors)) return { ok: true, value: value as T.UserResponsePage };
   return { ok: false, errors };
 }
 
@@ -6898,9 +6839,8 @@ export function isUserResponsePage(value: unknown): value is T.UserResponsePage 
 
 /** Checks a value against `UserUpdate` (Changes to the signed-in account; absent fields are left as they are.), collecting every error. */
 export function validateUserUpdate(value: unknown): ValidationResult<T.UserUpdate> {
-  if (v59(value, "", undefined)) return { ok: true, value: value as T.UserUpdate };
   const errors: ValidationError[] = [];
-  v59(value, "", errors);
+  if (v59(value, "", errors)) return { ok: true, value: value as T.UserUpdate };
   return { ok: false, errors };
 }
 
@@ -6911,9 +6851,8 @@ export function isUserUpdate(value: unknown): value is T.UserUpdate {
 
 /** Checks a value against `WebhookAck` (The answer to a webhook delivery.), collecting every error. */
 export function validateWebhookAck(value: unknown): ValidationResult<T.WebhookAck> {
-  if (v60(value, "", undefined)) return { ok: true, value: value as T.WebhookAck };
   const errors: ValidationError[] = [];
-  v60(value, "", errors);
+  if (v60(value, "", errors)) return { ok: true, value: value as T.WebhookAck };
   return { ok: false, errors };
 }
 
@@ -6924,9 +6863,8 @@ export function isWebhookAck(value: unknown): value is T.WebhookAck {
 
 /** Checks a value against `WebhookEvent` (An event sent by the payment provider. Only the fields the API reads are listed; others are allowed.), collecting every error. */
 export function validateWebhookEvent(value: unknown): ValidationResult<T.WebhookEvent> {
-  if (v61(value, "", undefined)) return { ok: true, value: value as T.WebhookEvent };
   const errors: ValidationError[] = [];
-  v61(value, "", errors);
+  if (v61(value, "", errors)) return { ok: true, value: value as T.WebhookEvent };
   return { ok: false, errors };
 }
 
@@ -6937,9 +6875,8 @@ export function isWebhookEvent(value: unknown): value is T.WebhookEvent {
 
 /** Checks a value against `WebhookEventData` (The payload of a webhook event.), collecting every error. */
 export function validateWebhookEventData(value: unknown): ValidationResult<T.WebhookEventData> {
-  if (v62(value, "", undefined)) return { ok: true, value: value as T.WebhookEventData };
   const errors: ValidationError[] = [];
-  v62(value, "", errors);
+  if (v62(value, "", errors)) return { ok: true, value: value as T.WebhookEventData };
   return { ok: false, errors };
 }
 
@@ -6950,9 +6887,8 @@ export function isWebhookEventData(value: unknown): value is T.WebhookEventData 
 
 /** Checks a value against `WebhookOutcome` (What became of a webhook event.), collecting every error. */
 export function validateWebhookOutcome(value: unknown): ValidationResult<T.WebhookOutcome> {
-  if (v63(value, "", undefined)) return { ok: true, value: value as T.WebhookOutcome };
   const errors: ValidationError[] = [];
-  v63(value, "", errors);
+  if (v63(value, "", errors)) return { ok: true, value: value as T.WebhookOutcome };
   return { ok: false, errors };
 }
 

@@ -73,6 +73,25 @@ fn the_expected_verdicts_are_the_rust_crates() {
     }
 }
 
+/// The verdicts of `tests/typescript/formats.json` (which `runtime.mjs` checks the TypeScript
+/// runtime against) are the Rust crate's, for every format listed there.
+#[test]
+fn the_expected_format_verdicts_are_the_rust_crates() {
+    let path = project_root().join("tests/typescript/formats.json");
+    let cases: std::collections::BTreeMap<String, Vec<(String, bool)>> =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("formats.json")).expect("format cases");
+    let mut wrong = Vec::new();
+    for (format, list) in &cases {
+        let validator = tests::validator(&json!({ "type": "string", "format": format }));
+        for (value, expected) in list {
+            if validator.is_valid(&json!(value)) != *expected {
+                wrong.push(format!("{format}: {value:?} is {} for the crate", !expected));
+            }
+        }
+    }
+    assert!(cases.len() >= 5 && wrong.is_empty(), "{wrong:#?}");
+}
+
 /// Shapes the reference contract does not use, compiled and run in node: the `(path, keyword)`
 /// pairs are the Rust crate's.
 #[test]

@@ -1419,9 +1419,8 @@ function v61(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
 
 /** Checks a value against `FieldError` (One broken rule of a request.), collecting every error. */
 export function validateFieldError(value: unknown): ValidationResult<T.FieldError> {
-  if (v0(value, "", undefined)) return { ok: true, value: value as T.FieldError };
   const errors: ValidationError[] = [];
-  v0(value, "", errors);
+  if (v0(value, "", errors)) return { ok: true, value: value as T.FieldError };
   return { ok: false, errors };
 }
 
@@ -1432,9 +1431,8 @@ export function isFieldError(value: unknown): value is T.FieldError {
 
 /** Checks a value against `Health` (The server is up.), collecting every error. */
 export function validateHealth(value: unknown): ValidationResult<T.Health> {
-  if (v1(value, "", undefined)) return { ok: true, value: value as T.Health };
   const errors: ValidationError[] = [];
-  v1(value, "", errors);
+  if (v1(value, "", errors)) return { ok: true, value: value as T.Health };
   return { ok: false, errors };
 }
 
@@ -1445,9 +1443,8 @@ export function isHealth(value: unknown): value is T.Health {
 
 /** Checks a value against `HealthStatus` (Overall health.), collecting every error. */
 export function validateHealthStatus(value: unknown): ValidationResult<T.HealthStatus> {
-  if (v2(value, "", undefined)) return { ok: true, value: value as T.HealthStatus };
   const errors: ValidationError[] = [];
-  v2(value, "", errors);
+  if (v2(value, "", errors)) return { ok: true, value: value as T.HealthStatus };
   return { ok: false, errors };
 }
 
@@ -1458,9 +1455,8 @@ export function isHealthStatus(value: unknown): value is T.HealthStatus {
 
 /** Checks a value against `Problem` (An error answer (RFC 9457 problem details), served as `application/problem+json`.), collecting every error. */
 export function validateProblem(value: unknown): ValidationResult<T.Problem> {
-  if (v3(value, "", undefined)) return { ok: true, value: value as T.Problem };
   const errors: ValidationError[] = [];
-  v3(value, "", errors);
+  if (v3(value, "", errors)) return { ok: true, value: value as T.Problem };
   return { ok: false, errors };
 }
 
@@ -1471,9 +1467,8 @@ export function isProblem(value: unknown): value is T.Problem {
 
 /** Checks a value against `Token` (What a sign-in answers.), collecting every error. */
 export function validateToken(value: unknown): ValidationResult<T.Token> {
-  if (v4(value, "", undefined)) return { ok: true, value: value as T.Token };
   const errors: ValidationError[] = [];
-  v4(value, "", errors);
+  if (v4(value, "", errors)) return { ok: true, value: value as T.Token };
   return { ok: false, errors };
 }
 
@@ -1484,9 +1479,8 @@ export function isToken(value: unknown): value is T.Token {
 
 /** Checks a value against `TokenType` (The kind of token: always `bearer`, as OAuth 2 spells it.), collecting every error. */
 export function validateTokenType(value: unknown): ValidationResult<T.TokenType> {
-  if (v5(value, "", undefined)) return { ok: true, value: value as T.TokenType };
   const errors: ValidationError[] = [];
-  v5(value, "", errors);
+  if (v5(value, "", errors)) return { ok: true, value: value as T.TokenType };
   return { ok: false, errors };
 }
 
@@ -1497,9 +1491,8 @@ export function isTokenType(value: unknown): value is T.TokenType {
 
 /** Checks a value against `TranscriberMode` (How the transcriber is reached: the seed's `ASSEMBLYAI_API_KEY=MOCK` mode, or AssemblyAI.), collecting every error. */
 export function validateTranscriberMode(value: unknown): ValidationResult<T.TranscriberMode> {
-  if (v6(value, "", undefined)) return { ok: true, value: value as T.TranscriberMode };
   const errors: ValidationError[] = [];
-  v6(value, "", errors);
+  if (v6(value, "", errors)) return { ok: true, value: value as T.TranscriberMode };
   return { ok: false, errors };
 }
 
@@ -1510,9 +1503,8 @@ export function isTranscriberMode(value: unknown): value is T.TranscriberMode {
 
 /** Checks a value against `Transcription` (A transcription job.), collecting every error. */
 export function validateTranscription(value: unknown): ValidationResult<T.Transcription> {
-  if (v7(value, "", undefined)) return { ok: true, value: value as T.Transcription };
   const errors: ValidationError[] = [];
-  v7(value, "", errors);
+  if (v7(value, "", errors)) return { ok: true, value: value as T.Transcription };
   return { ok: false, errors };
 }
 
@@ -1523,9 +1515,8 @@ export function isTranscription(value: unknown): value is T.Transcription {
 
 /** Checks a value against `TranscriptionCreate` (A video to transcribe.), collecting every error. */
 export function validateTranscriptionCreate(value: unknown): ValidationResult<T.TranscriptionCreate> {
-  if (v8(value, "", undefined)) return { ok: true, value: value as T.TranscriptionCreate };
   const errors: ValidationError[] = [];
-  v8(value, "", errors);
+  if (v8(value, "", errors)) return { ok: true, value: value as T.TranscriptionCreate };
   return { ok: false, errors };
 }
 
@@ -1536,9 +1527,8 @@ export function isTranscriptionCreate(value: unknown): value is T.TranscriptionC
 
 /** Checks a value against `TranscriptionPage` (One page of a list.), collecting every error. */
 export function validateTranscriptionPage(value: unknown): ValidationResult<T.TranscriptionPage> {
-  if (v9(value, "", undefined)) return { ok: true, value: value as T.TranscriptionPage };
   const errors: ValidationError[] = [];
-  v9(value, "", errors);
+  if (v9(value, "", errors)) return { ok: true, value: value as T.TranscriptionPage };
   return { ok: false, errors };
 }
 
@@ -1549,9 +1539,8 @@ export function isTranscriptionPage(value: unknown): value is T.TranscriptionPag
 
 /** Checks a value against `TranscriptionStatus` (Where a job is.), collecting every error. */
 export function validateTranscriptionStatus(value: unknown): ValidationResult<T.TranscriptionStatus> {
-  if (v10(value, "", undefined)) return { ok: true, value: value as T.TranscriptionStatus };
   const errors: ValidationError[] = [];
-  v10(value, "", errors);
+  if (v10(value, "", errors)) return { ok: true, value: value as T.TranscriptionStatus };
   return { ok: false, errors };
 }
 
@@ -1562,9 +1551,8 @@ export function isTranscriptionStatus(value: unknown): value is T.TranscriptionS
 
 /** Checks a value against `User` (An account as the API shows it (never its password).), collecting every error. */
 export function validateUser(value: unknown): ValidationResult<T.User> {
-  if (v11(value, "", undefined)) return { ok: true, value: value as T.User };
   const errors: ValidationError[] = [];
-  v11(value, "", errors);
+  if (v11(value, "", errors)) return { ok: true, value: value as T.User };
   return { ok: false, errors };
 }
 
@@ -1575,9 +1563,8 @@ export function isUser(value: unknown): value is T.User {
 
 /** Checks a value against `UserCreate` (A new account.), collecting every error. */
 export function validateUserCreate(value: unknown): ValidationResult<T.UserCreate> {
-  if (v12(value, "", undefined)) return { ok: true, value: value as T.UserCreate };
   const errors: ValidationError[] = [];
-  v12(value, "", errors);
+  if (v12(value, "", errors)) return { ok: true, value: value as T.UserCreate };
   return { ok: false, errors };
 }
 
@@ -1588,9 +1575,8 @@ export function isUserCreate(value: unknown): value is T.UserCreate {
 
 /** Checks a value against `UserLogin` (Credentials for a password sign-in.), collecting every error. */
 export function validateUserLogin(value: unknown): ValidationResult<T.UserLogin> {
-  if (v13(value, "", undefined)) return { ok: true, value: value as T.UserLogin };
   const errors: ValidationError[] = [];
-  v13(value, "", errors);
+  if (v13(value, "", errors)) return { ok: true, value: value as T.UserLogin };
   return { ok: false, errors };
 }
 

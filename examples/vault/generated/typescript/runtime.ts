@@ -57,7 +57,12 @@ export function unique(items: readonly unknown[]): boolean {
       break;
     }
   }
-  if (primitive) return new Set(items).size === n;
+  if (primitive) {
+    // Pairwise `===` beats building a `Set` for the short arrays schemas usually bound.
+    if (n > 16) return new Set(items).size === n;
+    for (let i = 1; i < n; i++) for (let j = 0; j < i; j++) if (items[i] === items[j]) return false;
+    return true;
+  }
   for (let i = 1; i < n; i++) for (let j = 0; j < i; j++) if (equal(items[i], items[j])) return false;
   return true;
 }
@@ -363,6 +368,8 @@ const SIMPLE_EMAIL =
 
 /** An email address (RFC 5322 addr-spec, optionally `Name <addr>`), with an ASCII local part. */
 export function isEmail(s: string): boolean {
+  // Every form below needs an `@`: the usual invalid value is decided without the regex.
+  if (s.indexOf("@") < 0) return false;
   if (SIMPLE_EMAIL.test(s) && s.indexOf("--") < 0) return true;
   let address = s;
   const display = s.lastIndexOf(" <");
@@ -438,6 +445,215 @@ export function isUriReference(s: string): boolean {
   return isUri(s) || authorityOk(RELATIVE_REF.exec(s));
 }
 
+/** An ISO 8601 duration as RFC 3339 appendix A writes it (`P1Y2M`, `PT1H30M`, `P2W`), as the Rust crate checks it. */
+export function isDuration(s: string): boolean {
+  const len = s.length;
+  if (len < 2 || s[0] !== "P") return false;
+  let i = 1;
+  let component = false;
+  let time = false;
+  let weeks = false;
+  let timeComponent = false;
+  let lastDate = 0;
+  let lastTime = 0;
+  let seen = 0;
+  while (i < len) {
+    if (s[i] === "T") {
+      // A week duration stands alone: it never takes a time part.
+      if (time || weeks) return false;
+      time = true;
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < len && digits(s, i, 1) >= 0) i++;
+    if (i === start || i === len) return false;
+    const unit = s[i] as string;
+    if (!time) {
+      const index = "YMWD".indexOf(unit);
+      if (index < 0) return false;
+      if (unit === "W") {
+        if (component) return false;
+        weeks = true;
+      } else if (weeks) {
+        return false;
+      }
+      if (index < lastDate || (seen & (1 << index)) !== 0) return false;
+      seen |= 1 << index;
+      lastDate = index;
+    } else {
+      const index = "HMS".indexOf(unit);
+      if (index < 0 || index < lastTime || (seen & (1 << (index + 4))) !== 0) return false;
+      seen |= 1 << (index + 4);
+      lastTime = index;
+      timeComponent = true;
+    }
+    component = true;
+    i++;
+  }
+  if (!component || (time && !timeComponent)) return false;
+  // Years and days need the months between them; hours and seconds the minutes.
+  if ((seen & 0b1001) === 0b1001 && (seen & 0b10) === 0) return false;
+  return !((seen & 0b1010000) === 0b1010000 && (seen & 0b100000) === 0);
+}
+
+/** The reference tokens of a JSON pointer from `start`: `~` only as `~0` or `~1`. */
+function isPointerTail(s: string, start: number): boolean {
+  let escaped = false;
+  for (let i = start; i < s.length; i++) {
+    const c = s[i];
+    if (escaped) {
+      if (c !== "0" && c !== "1") return false;
+      escaped = false;
+    } else if (c === "~") {
+      escaped = true;
+    }
+  }
+  return !escaped;
+}
+
+/** A JSON pointer (RFC 6901): empty, or `/`-separated reference tokens. */
+export function isJsonPointer(s: string): boolean {
+  return s.length === 0 || (s[0] === "/" && isPointerTail(s, 1));
+}
+
+/** A relative JSON pointer: a non-negative integer without leading zeros, then `#` or a JSON pointer. */
+export function isRelativeJsonPointer(s: string): boolean {
+  let i = 0;
+  while (i < s.length && digits(s, i, 1) >= 0) i++;
+  if (i === 0 || (s[0] === "0" && i > 1)) return false;
+  if (i === s.length) return true;
+  if (s[i] === "#") return i === s.length - 1;
+  return s[i] === "/" && isPointerTail(s, i + 1);
+}
+
+function isHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+}
+
+/** `varchar`: ALPHA / DIGIT / `_` / pct-encoded; the index after the run, or -1 if invalid or empty. */
+function templateVarchars(s: string, i: number): number {
+  const start = i;
+  while (i < s.length) {
+    const c = s.charCodeAt(i);
+    if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95) {
+      i++;
+    } else if (c === 37) {
+      if (i + 2 >= s.length || !isHex(s.charCodeAt(i + 1)) || !isHex(s.charCodeAt(i + 2))) return -1;
+      i += 3;
+    } else {
+      break;
+    }
+  }
+  return i > start ? i : -1;
+}
+
+/** `varspec`: a varname (varchars joined by dots), then `:1`..`:9999` or `*`; the index after it, or -1. */
+function templateVarspec(s: string, i: number): number {
+  i = templateVarchars(s, i);
+  if (i < 0) return -1;
+  while (i < s.length) {
+    const c = s.charCodeAt(i);
+    if (c === 46) {
+      i = templateVarchars(s, i + 1);
+      if (i < 0) return -1;
+    } else if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 37) {
+      i = templateVarchars(s, i);
+      if (i < 0) return -1;
+    } else {
+      break;
+    }
+  }
+  if (i < s.length && s[i] === ":") {
+    i++;
+    if (i >= s.length || !(s[i] as string >= "1" && (s[i] as string) <= "9")) return -1;
+    i++;
+    for (let count = 1; count < 4 && i < s.length && digits(s, i, 1) >= 0; count++) i++;
+  } else if (i < s.length && s[i] === "*") {
+    i++;
+  }
+  return i;
+}
+
+const TEMPLATE_OPERATORS = "+#./;?&=,!@|";
+// Literals exclude controls, space and `"<>%\^`{|}` (RFC 6570 with errata 6937, which admits `'`).
+const TEMPLATE_NON_LITERAL = "\"<>%\\^`{|}";
+
+/** A URI template (RFC 6570, level 4), as the Rust crate parses it. */
+export function isUriTemplate(s: string): boolean {
+  const len = s.length;
+  let i = 0;
+  while (i < len) {
+    const c = s.charCodeAt(i);
+    if (c === 123) {
+      i++;
+      if (i >= len) return false;
+      if (TEMPLATE_OPERATORS.indexOf(s[i] as string) >= 0) {
+        i++;
+        if (i >= len) return false;
+      }
+      i = templateVarspec(s, i);
+      if (i < 0) return false;
+      while (i < len && s[i] === ",") {
+        i = templateVarspec(s, i + 1);
+        if (i < 0) return false;
+      }
+      if (i >= len || s[i] !== "}") return false;
+      i++;
+    } else if (c === 37) {
+      if (i + 2 >= len || !isHex(s.charCodeAt(i + 1)) || !isHex(s.charCodeAt(i + 2))) return false;
+      i += 3;
+    } else if (c <= 0x20 || c === 0x7f || TEMPLATE_NON_LITERAL.indexOf(s[i] as string) >= 0) {
+      return false;
+    } else {
+      i++;
+    }
+  }
+  return true;
+}
+
+const ALPHANUMERIC = /^[\p{Alphabetic}\p{N}]/u;
+const REGEX_SYNTAX = "^$\\.*+?()[]{}|/";
+const PROPERTY = /^\{[A-Za-z0-9_]+(?:=[A-Za-z0-9_]+)?\}/;
+
+/**
+ * An ECMA-262 regular expression as the Rust crate reads one: the `u`-flag grammar, widened with
+ * the identity escapes of patterns without the flag (a backslash before any character that is not
+ * alphanumeric), and `\p{...}` checked for its shape only. The pattern is rewritten to that
+ * grammar (such escapes as `\u{...}`, properties as `\p{L}`) and handed to `RegExp`.
+ */
+export function isRegex(s: string): boolean {
+  let out = "";
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i] as string;
+    if (c !== "\\") {
+      out += c;
+      continue;
+    }
+    const next = s.codePointAt(i + 1);
+    if (next === undefined) return false;
+    const char = String.fromCodePoint(next);
+    if (char === "p" || char === "P") {
+      const property = PROPERTY.exec(s.slice(i + 2));
+      if (!property) return false;
+      out += `\\${char}{L}`;
+      i += 1 + property[0].length;
+    } else if (REGEX_SYNTAX.indexOf(char) < 0 && !ALPHANUMERIC.test(char)) {
+      out += `\\u{${next.toString(16)}}`;
+      i += char.length;
+    } else {
+      out += `\\${char}`;
+      i += char.length;
+    }
+  }
+  try {
+    new RegExp(out, "u");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The format checkers validators may call, by format name. */
 export const formats: Record<string, (s: string) => boolean> = {
   "date-time": isDateTime,
@@ -450,4 +666,9 @@ export const formats: Record<string, (s: string) => boolean> = {
   ipv4: isIpv4,
   ipv6: isIpv6,
   hostname: isHostname,
+  duration: isDuration,
+  "json-pointer": isJsonPointer,
+  "relative-json-pointer": isRelativeJsonPointer,
+  "uri-template": isUriTemplate,
+  regex: isRegex,
 };
