@@ -684,6 +684,281 @@ export function isRegex(s: string): boolean {
   }
 }
 
+// IRIs (RFC 3987) as `fluent-uri` 0.4 parses them, which the Rust crate calls for `iri` and
+// `iri-reference`: RFC 3986's grammar with `ucschar` allowed where it allows unreserved
+// characters, and `iprivate` in the query. One bit per ASCII table of that parser.
+const I_SCHEME = 1;
+const I_USERINFO = 2;
+const I_REG_NAME = 4;
+const I_PATH = 8;
+const I_SEGMENT_NZ_NC = 16;
+const I_QUERY = 32;
+const I_IPV_FUTURE = 64;
+const I_HEXDIG = 128;
+const IRI_ASCII = new Uint8Array(128);
+{
+  const mark = (chars: string, bits: number) => {
+    for (let i = 0; i < chars.length; i++) {
+      const code = chars.charCodeAt(i);
+      IRI_ASCII[code] = (IRI_ASCII[code] as number) | bits;
+    }
+  };
+  const unreserved = I_USERINFO | I_REG_NAME | I_PATH | I_SEGMENT_NZ_NC | I_QUERY | I_IPV_FUTURE;
+  mark("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~", unreserved);
+  mark("!$&'()*+,;=", unreserved);
+  mark("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-.", I_SCHEME);
+  mark("0123456789ABCDEFabcdef", I_HEXDIG);
+  mark(":", I_USERINFO | I_PATH | I_QUERY | I_IPV_FUTURE);
+  mark("@", I_PATH | I_SEGMENT_NZ_NC | I_QUERY);
+  mark("/", I_PATH | I_QUERY);
+  mark("?", I_QUERY);
+}
+const I_PCT = I_USERINFO | I_REG_NAME | I_PATH | I_SEGMENT_NZ_NC | I_QUERY;
+
+function isUcschar(x: number): boolean {
+  return (
+    (x >= 0xa0 && x <= 0xd7ff) ||
+    (x >= 0xf900 && x <= 0xfdcf) ||
+    (x >= 0xfdf0 && x <= 0xffef) ||
+    (x >= 0x10000 && x <= 0xdffff && (x & 0xffff) <= 0xfffd) ||
+    (x >= 0xe1000 && x <= 0xefffd)
+  );
+}
+
+function isIprivate(x: number): boolean {
+  return (x >= 0xe000 && x <= 0xf8ff) || (x >= 0xf0000 && (x & 0xffff) <= 0xfffd);
+}
+
+/** The parser of `fluent-uri` in IRI mode; `parse` is false on the first error. */
+class IriParser {
+  pos = 0;
+  readonly s: string;
+  constructor(s: string) {
+    this.s = s;
+  }
+
+  /** Reads the characters of a table; false on a broken percent-encoding. */
+  read(bits: number, iprivate = false): boolean {
+    const s = this.s;
+    let i = this.pos;
+    const pct = (bits & I_PCT) !== 0;
+    while (i < s.length) {
+      const c = s.charCodeAt(i);
+      if (pct && c === 37) {
+        if (i + 2 >= s.length) return false;
+        if (!(IRI_ASCII[s.charCodeAt(i + 1)]! & I_HEXDIG) || !(IRI_ASCII[s.charCodeAt(i + 2)]! & I_HEXDIG)) return false;
+        i += 3;
+      } else if (c < 128) {
+        if (!((IRI_ASCII[c] as number) & bits)) break;
+        i++;
+      } else if (pct) {
+        const x = s.codePointAt(i) as number;
+        if (!(isUcschar(x) || (iprivate && isIprivate(x)))) break;
+        i += x > 0xffff ? 2 : 1;
+      } else {
+        break;
+      }
+    }
+    this.pos = i;
+    return true;
+  }
+
+  /** Reads a table's characters; whether any was read (`null` on a broken percent-encoding). */
+  readSome(bits: number): boolean | null {
+    const start = this.pos;
+    return this.read(bits) ? this.pos > start : null;
+  }
+
+  eat(text: string): boolean {
+    if (!this.s.startsWith(text, this.pos)) return false;
+    this.pos += text.length;
+    return true;
+  }
+
+  digitAt(i: number): number {
+    const c = this.s.charCodeAt(this.pos + i) - 48;
+    return c >= 0 && c <= 9 ? c : -1;
+  }
+
+  hexAt(i: number): boolean {
+    const c = this.s.charCodeAt(this.pos + i);
+    return c < 128 && (IRI_ASCII[c]! & I_HEXDIG) !== 0;
+  }
+
+  readV4Octet(): boolean {
+    let value = this.digitAt(0);
+    if (value < 0) return false;
+    if (value === 0) {
+      this.pos++;
+      return true;
+    }
+    for (let i = 1; i < 3; i++) {
+      const d = this.digitAt(i);
+      if (d < 0) {
+        this.pos += i;
+        return true;
+      }
+      value = value * 10 + d;
+    }
+    this.pos += 3;
+    return value <= 255;
+  }
+
+  readV4(): boolean {
+    if (!this.readV4Octet()) return false;
+    for (let i = 0; i < 3; i++) if (!this.eat(".") || !this.readV4Octet()) return false;
+    return true;
+  }
+
+  /** One IPv6 segment: [colon?, kind] with kind 0 normal, 1 `::`, 2 maybe IPv4, 3 a lone colon; null for none. */
+  readV6Segment(): [boolean, number] | null {
+    const colon = this.eat(":");
+    if (this.pos >= this.s.length) return colon ? [colon, 3] : null;
+    if (!this.hexAt(0)) {
+      if (!colon) return null;
+      if (this.s[this.pos] === ":") {
+        this.pos++;
+        return [colon, 1];
+      }
+      return [colon, 3];
+    }
+    let i = 1;
+    while (i < 4) {
+      if (this.pos + i >= this.s.length) {
+        this.pos += i;
+        return null;
+      }
+      if (this.hexAt(i)) {
+        i++;
+        continue;
+      }
+      if (this.s[this.pos + i] === ".") return [colon, 2];
+      break;
+    }
+    this.pos += i;
+    return [colon, 0];
+  }
+
+  readV6(): boolean {
+    let ellipsis = 8;
+    let i = 0;
+    while (i < 8) {
+      const segment = this.readV6Segment();
+      if (segment === null) break;
+      const [colon, kind] = segment;
+      if (kind === 0) {
+        if (colon === (i === 0 || i === ellipsis)) return false;
+        i++;
+      } else if (kind === 1) {
+        if (ellipsis !== 8) return false;
+        ellipsis = i;
+      } else if (kind === 2) {
+        if (i > 6 || colon === (i === ellipsis)) return false;
+        if (!this.readV4()) return false;
+        i += 2;
+        break;
+      } else {
+        return false;
+      }
+    }
+    return ellipsis === 8 ? i === 8 : i !== 8;
+  }
+
+  readPort(): void {
+    if (this.eat(":")) while (this.digitAt(0) >= 0) this.pos++;
+  }
+
+  /** An IP literal: true, false when there is none, null when it is broken. */
+  readIpLiteral(): boolean | null {
+    if (!this.eat("[")) return false;
+    const start = this.pos;
+    if (!this.readV6()) {
+      if (this.pos !== start) return null;
+      const c = this.s[this.pos];
+      if (c !== "v" && c !== "V") return null;
+      this.pos++;
+      if (this.readSome(I_HEXDIG) !== true || !this.eat(".") || this.readSome(I_IPV_FUTURE) !== true) return null;
+    }
+    return this.eat("]") ? true : null;
+  }
+
+  readHost(): boolean {
+    const literal = this.readIpLiteral();
+    if (literal !== false) return literal === true;
+    this.readV4();
+    return this.read(I_REG_NAME);
+  }
+
+  parse(schemeRequired: boolean): boolean {
+    const s = this.s;
+    if (!this.read(I_SCHEME)) return false;
+    if (s[this.pos] === ":") {
+      const first = s.charCodeAt(0);
+      if (!(this.pos > 0 && ((first >= 65 && first <= 90) || (first >= 97 && first <= 122)))) return false;
+      this.pos++;
+      return this.eat("//") ? this.fromAuthority() : this.fromPath(0);
+    }
+    if (schemeRequired) return false;
+    if (this.pos === 0 && this.eat("//")) return this.fromAuthority();
+    return this.fromPath(2);
+  }
+
+  fromAuthority(): boolean {
+    const s = this.s;
+    const start = this.pos;
+    let colons = 0;
+    let colonAt = 0;
+    const before = this.pos;
+    if (!this.read(I_USERINFO)) return false;
+    for (let i = before; i < this.pos; i++) {
+      if (s[i] === ":") {
+        colons++;
+        colonAt = i;
+      }
+    }
+    if (s[this.pos] === "@") {
+      this.pos++;
+      if (!this.readHost()) return false;
+      this.readPort();
+    } else if (this.pos === start) {
+      const literal = this.readIpLiteral();
+      if (literal === null) return false;
+      if (literal) this.readPort();
+    } else if (colons === 1) {
+      for (let i = colonAt + 1; i < this.pos; i++) if (digits(s, i, 1) < 0) return false;
+    } else if (colons > 1) {
+      return false;
+    }
+    return this.fromPath(1);
+  }
+
+  /** The path (0 after a scheme, 1 after an authority, 2 in a relative reference), query and fragment. */
+  fromPath(kind: number): boolean {
+    const start = this.pos;
+    if (kind === 1) {
+      const some = this.readSome(I_PATH);
+      if (some === null || (some && this.s[start] !== "/")) return false;
+    } else if (kind === 2) {
+      if (!this.read(I_SEGMENT_NZ_NC) || this.s[this.pos] === ":" || !this.read(I_PATH)) return false;
+    } else if (!this.read(I_PATH)) {
+      return false;
+    }
+    if (this.eat("?") && !this.read(I_QUERY, true)) return false;
+    if (this.eat("#") && !this.read(I_QUERY)) return false;
+    return this.pos === this.s.length;
+  }
+}
+
+/** An IRI (RFC 3987), as `fluent-uri` parses one for the Rust crate. */
+export function isIri(s: string): boolean {
+  return new IriParser(s).parse(true);
+}
+
+/** An IRI reference (RFC 3987): an IRI or a relative reference. */
+export function isIriReference(s: string): boolean {
+  return new IriParser(s).parse(false);
+}
+
 /** The format checkers validators may call, by format name. */
 export const formats: Record<string, (s: string) => boolean> = {
   "date-time": isDateTime,
@@ -701,4 +976,6 @@ export const formats: Record<string, (s: string) => boolean> = {
   "relative-json-pointer": isRelativeJsonPointer,
   "uri-template": isUriTemplate,
   regex: isRegex,
+  iri: isIri,
+  "iri-reference": isIriReference,
 };

@@ -61,6 +61,8 @@ pub(super) fn format_checker(format: &str) -> Option<(&str, &'static str)> {
         "relative-json-pointer" => "isRelativeJsonPointer",
         "uri-template" => "isUriTemplate",
         "regex" => "isRegex",
+        "iri" => "isIri",
+        "iri-reference" => "isIriReference",
         _ => return None,
     };
     Some((format, checker))
