@@ -645,6 +645,7 @@ export function isUriTemplate(s: string): boolean {
 const ALPHANUMERIC = /^[\p{Alphabetic}\p{N}]/u;
 const REGEX_SYNTAX = "^$\\.*+?()[]{}|/";
 const PROPERTY = /^\{[A-Za-z0-9_]+(?:=[A-Za-z0-9_]+)?\}/;
+const MODIFIERS = /^\(\?([ims-]+):/;
 
 /**
  * An ECMA-262 regular expression as the Rust crate reads one: the `u`-flag grammar, widened with
@@ -654,9 +655,24 @@ const PROPERTY = /^\{[A-Za-z0-9_]+(?:=[A-Za-z0-9_]+)?\}/;
  */
 export function isRegex(s: string): boolean {
   let out = "";
+  let inClass = false;
   for (let i = 0; i < s.length; i++) {
     const c = s[i] as string;
+    if (c === "(" && !inClass && s[i + 1] === "?") {
+      // ES2025 modifiers, which node 20 lacks: `(?ims-ims:` becomes `(?:` once checked (at
+      // least one flag, none twice, at most one dash).
+      const modifiers = MODIFIERS.exec(s.slice(i));
+      if (modifiers) {
+        const flags = (modifiers[1] as string).replace(/-/g, "");
+        if (flags.length === 0 || new Set(flags).size !== flags.length || (modifiers[1] as string).length - flags.length > 1) return false;
+        out += "(?:";
+        i += modifiers[0].length - 1;
+        continue;
+      }
+    }
     if (c !== "\\") {
+      if (c === "[") inClass = true;
+      else if (c === "]") inClass = false;
       out += c;
       continue;
     }
