@@ -6131,8 +6131,9 @@ function v268(x: unknown, p: string, e: ValidationError[] | undefined): boolean 
 
 /** Checks a value against `AdminStats` (Counts over the whole service.), collecting every error. */
 export function validateAdminStats(value: unknown): ValidationResult<T.AdminStats> {
+  if (v0(value, "", undefined)) return { ok: true, value: value as T.AdminStats };
   const errors: ValidationError[] = [];
-  if (v0(value, "", errors)) return { ok: true, value: value as T.AdminStats };
+  v0(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6143,8 +6144,9 @@ export function isAdminStats(value: unknown): value is T.AdminStats {
 
 /** Checks a value against `AdminUserUpdate` (Changes an operator may make to an account.), collecting every error. */
 export function validateAdminUserUpdate(value: unknown): ValidationResult<T.AdminUserUpdate> {
+  if (v1(value, "", undefined)) return { ok: true, value: value as T.AdminUserUpdate };
   const errors: ValidationError[] = [];
-  if (v1(value, "", errors)) return { ok: true, value: value as T.AdminUserUpdate };
+  v1(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6155,8 +6157,9 @@ export function isAdminUserUpdate(value: unknown): value is T.AdminUserUpdate {
 
 /** Checks a value against `AgentRole` (An agent of an agentic run.), collecting every error. */
 export function validateAgentRole(value: unknown): ValidationResult<T.AgentRole> {
+  if (v2(value, "", undefined)) return { ok: true, value: value as T.AgentRole };
   const errors: ValidationError[] = [];
-  if (v2(value, "", errors)) return { ok: true, value: value as T.AgentRole };
+  v2(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6167,8 +6170,9 @@ export function isAgentRole(value: unknown): value is T.AgentRole {
 
 /** Checks a value against `AgenticRequest` (Several agents iterate on a prompt.), collecting every error. */
 export function validateAgenticRequest(value: unknown): ValidationResult<T.AgenticRequest> {
+  if (v3(value, "", undefined)) return { ok: true, value: value as T.AgenticRequest };
   const errors: ValidationError[] = [];
-  if (v3(value, "", errors)) return { ok: true, value: value as T.AgenticRequest };
+  v3(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6179,8 +6183,9 @@ export function isAgenticRequest(value: unknown): value is T.AgenticRequest {
 
 /** Checks a value against `ApiRoot` (The API root.), collecting every error. */
 export function validateApiRoot(value: unknown): ValidationResult<T.ApiRoot> {
+  if (v4(value, "", undefined)) return { ok: true, value: value as T.ApiRoot };
   const errors: ValidationError[] = [];
-  if (v4(value, "", errors)) return { ok: true, value: value as T.ApiRoot };
+  v4(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6191,8 +6196,9 @@ export function isApiRoot(value: unknown): value is T.ApiRoot {
 
 /** Checks a value against `BackendFramework` (Back-end frameworks a full-stack job can target.), collecting every error. */
 export function validateBackendFramework(value: unknown): ValidationResult<T.BackendFramework> {
+  if (v5(value, "", undefined)) return { ok: true, value: value as T.BackendFramework };
   const errors: ValidationError[] = [];
-  if (v5(value, "", errors)) return { ok: true, value: value as T.BackendFramework };
+  v5(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6203,8 +6209,9 @@ export function isBackendFramework(value: unknown): value is T.BackendFramework 
 
 /** Checks a value against `BillingInterval` (How often a subscription is billed.), collecting every error. */
 export function validateBillingInterval(value: unknown): ValidationResult<T.BillingInterval> {
+  if (v6(value, "", undefined)) return { ok: true, value: value as T.BillingInterval };
   const errors: ValidationError[] = [];
-  if (v6(value, "", errors)) return { ok: true, value: value as T.BillingInterval };
+  v6(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6215,8 +6222,9 @@ export function isBillingInterval(value: unknown): value is T.BillingInterval {
 
 /** Checks a value against `CheckoutSession` (A hosted checkout page.), collecting every error. */
 export function validateCheckoutSession(value: unknown): ValidationResult<T.CheckoutSession> {
+  if (v7(value, "", undefined)) return { ok: true, value: value as T.CheckoutSession };
   const errors: ValidationError[] = [];
-  if (v7(value, "", errors)) return { ok: true, value: value as T.CheckoutSession };
+  v7(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6227,8 +6235,9 @@ export function isCheckoutSession(value: unknown): value is T.CheckoutSession {
 
 /** Checks a value against `CheckoutSessionCreate` (Starts a checkout for a plan.), collecting every error. */
 export function validateCheckoutSessionCreate(value: unknown): ValidationResult<T.CheckoutSessionCreate> {
+  if (v8(value, "", undefined)) return { ok: true, value: value as T.CheckoutSessionCreate };
   const errors: ValidationError[] = [];
-  if (v8(value, "", errors)) return { ok: true, value: value as T.CheckoutSessionCreate };
+  v8(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6239,8 +6248,9 @@ export function isCheckoutSessionCreate(value: unknown): value is T.CheckoutSess
 
 /** Checks a value against `DatabaseKind` (Databases a full-stack job can target.), collecting every error. */
 export function validateDatabaseKind(value: unknown): ValidationResult<T.DatabaseKind> {
+  if (v9(value, "", undefined)) return { ok: true, value: value as T.DatabaseKind };
   const errors: ValidationError[] = [];
-  if (v9(value, "", errors)) return { ok: true, value: value as T.DatabaseKind };
+  v9(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6251,8 +6261,9 @@ export function isDatabaseKind(value: unknown): value is T.DatabaseKind {
 
 /** Checks a value against `FieldError` (One broken rule of a request.), collecting every error. */
 export function validateFieldError(value: unknown): ValidationResult<T.FieldError> {
+  if (v10(value, "", undefined)) return { ok: true, value: value as T.FieldError };
   const errors: ValidationError[] = [];
-  if (v10(value, "", errors)) return { ok: true, value: value as T.FieldError };
+  v10(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6263,8 +6274,9 @@ export function isFieldError(value: unknown): value is T.FieldError {
 
 /** Checks a value against `FileName` (A file name inside a project: no `/`, `\`, control character or `..`.), collecting every error. */
 export function validateFileName(value: unknown): ValidationResult<T.FileName> {
+  if (v11(value, "", undefined)) return { ok: true, value: value as T.FileName };
   const errors: ValidationError[] = [];
-  if (v11(value, "", errors)) return { ok: true, value: value as T.FileName };
+  v11(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6275,8 +6287,9 @@ export function isFileName(value: unknown): value is T.FileName {
 
 /** Checks a value against `FileUpsert` (The new content of a file, created if missing.), collecting every error. */
 export function validateFileUpsert(value: unknown): ValidationResult<T.FileUpsert> {
+  if (v12(value, "", undefined)) return { ok: true, value: value as T.FileUpsert };
   const errors: ValidationError[] = [];
-  if (v12(value, "", errors)) return { ok: true, value: value as T.FileUpsert };
+  v12(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6287,8 +6300,9 @@ export function isFileUpsert(value: unknown): value is T.FileUpsert {
 
 /** Checks a value against `FrontendFramework` (Front-end frameworks a full-stack job can target.), collecting every error. */
 export function validateFrontendFramework(value: unknown): ValidationResult<T.FrontendFramework> {
+  if (v13(value, "", undefined)) return { ok: true, value: value as T.FrontendFramework };
   const errors: ValidationError[] = [];
-  if (v13(value, "", errors)) return { ok: true, value: value as T.FrontendFramework };
+  v13(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6299,8 +6313,9 @@ export function isFrontendFramework(value: unknown): value is T.FrontendFramewor
 
 /** Checks a value against `FullStackRequest` (A whole application: front end, back end and database.), collecting every error. */
 export function validateFullStackRequest(value: unknown): ValidationResult<T.FullStackRequest> {
+  if (v14(value, "", undefined)) return { ok: true, value: value as T.FullStackRequest };
   const errors: ValidationError[] = [];
-  if (v14(value, "", errors)) return { ok: true, value: value as T.FullStackRequest };
+  v14(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6311,8 +6326,9 @@ export function isFullStackRequest(value: unknown): value is T.FullStackRequest 
 
 /** Checks a value against `GeneratedFile` (A file a job produced.), collecting every error. */
 export function validateGeneratedFile(value: unknown): ValidationResult<T.GeneratedFile> {
+  if (v15(value, "", undefined)) return { ok: true, value: value as T.GeneratedFile };
   const errors: ValidationError[] = [];
-  if (v15(value, "", errors)) return { ok: true, value: value as T.GeneratedFile };
+  v15(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6323,8 +6339,9 @@ export function isGeneratedFile(value: unknown): value is T.GeneratedFile {
 
 /** Checks a value against `GenerationJob` (A generation job.), collecting every error. */
 export function validateGenerationJob(value: unknown): ValidationResult<T.GenerationJob> {
+  if (v16(value, "", undefined)) return { ok: true, value: value as T.GenerationJob };
   const errors: ValidationError[] = [];
-  if (v16(value, "", errors)) return { ok: true, value: value as T.GenerationJob };
+  v16(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6335,8 +6352,9 @@ export function isGenerationJob(value: unknown): value is T.GenerationJob {
 
 /** Checks a value against `GenerationJobPage` (One page of a list.), collecting every error. */
 export function validateGenerationJobPage(value: unknown): ValidationResult<T.GenerationJobPage> {
+  if (v17(value, "", undefined)) return { ok: true, value: value as T.GenerationJobPage };
   const errors: ValidationError[] = [];
-  if (v17(value, "", errors)) return { ok: true, value: value as T.GenerationJobPage };
+  v17(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6347,8 +6365,9 @@ export function isGenerationJobPage(value: unknown): value is T.GenerationJobPag
 
 /** Checks a value against `GenerationKind` (The kind of a generation job.), collecting every error. */
 export function validateGenerationKind(value: unknown): ValidationResult<T.GenerationKind> {
+  if (v18(value, "", undefined)) return { ok: true, value: value as T.GenerationKind };
   const errors: ValidationError[] = [];
-  if (v18(value, "", errors)) return { ok: true, value: value as T.GenerationKind };
+  v18(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6359,8 +6378,9 @@ export function isGenerationKind(value: unknown): value is T.GenerationKind {
 
 /** Checks a value against `GenerationResult` (What a finished job produced.), collecting every error. */
 export function validateGenerationResult(value: unknown): ValidationResult<T.GenerationResult> {
+  if (v19(value, "", undefined)) return { ok: true, value: value as T.GenerationResult };
   const errors: ValidationError[] = [];
-  if (v19(value, "", errors)) return { ok: true, value: value as T.GenerationResult };
+  v19(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6371,8 +6391,9 @@ export function isGenerationResult(value: unknown): value is T.GenerationResult 
 
 /** Checks a value against `Health` (Liveness and the state of the database.), collecting every error. */
 export function validateHealth(value: unknown): ValidationResult<T.Health> {
+  if (v20(value, "", undefined)) return { ok: true, value: value as T.Health };
   const errors: ValidationError[] = [];
-  if (v20(value, "", errors)) return { ok: true, value: value as T.Health };
+  v20(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6383,8 +6404,9 @@ export function isHealth(value: unknown): value is T.Health {
 
 /** Checks a value against `HealthStatus` (Overall health.), collecting every error. */
 export function validateHealthStatus(value: unknown): ValidationResult<T.HealthStatus> {
+  if (v21(value, "", undefined)) return { ok: true, value: value as T.HealthStatus };
   const errors: ValidationError[] = [];
-  if (v21(value, "", errors)) return { ok: true, value: value as T.HealthStatus };
+  v21(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6395,8 +6417,9 @@ export function isHealthStatus(value: unknown): value is T.HealthStatus {
 
 /** Checks a value against `Invoice` (An invoice of the signed-in user.), collecting every error. */
 export function validateInvoice(value: unknown): ValidationResult<T.Invoice> {
+  if (v22(value, "", undefined)) return { ok: true, value: value as T.Invoice };
   const errors: ValidationError[] = [];
-  if (v22(value, "", errors)) return { ok: true, value: value as T.Invoice };
+  v22(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6407,8 +6430,9 @@ export function isInvoice(value: unknown): value is T.Invoice {
 
 /** Checks a value against `InvoiceList` (Invoices, newest first.), collecting every error. */
 export function validateInvoiceList(value: unknown): ValidationResult<T.InvoiceList> {
+  if (v23(value, "", undefined)) return { ok: true, value: value as T.InvoiceList };
   const errors: ValidationError[] = [];
-  if (v23(value, "", errors)) return { ok: true, value: value as T.InvoiceList };
+  v23(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6419,8 +6443,9 @@ export function isInvoiceList(value: unknown): value is T.InvoiceList {
 
 /** Checks a value against `InvoiceStatus` (Where an invoice stands.), collecting every error. */
 export function validateInvoiceStatus(value: unknown): ValidationResult<T.InvoiceStatus> {
+  if (v24(value, "", undefined)) return { ok: true, value: value as T.InvoiceStatus };
   const errors: ValidationError[] = [];
-  if (v24(value, "", errors)) return { ok: true, value: value as T.InvoiceStatus };
+  v24(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6431,8 +6456,9 @@ export function isInvoiceStatus(value: unknown): value is T.InvoiceStatus {
 
 /** Checks a value against `JobEvent` (What the event stream of a job tells, in order. The stream ends after `finished`.), collecting every error. */
 export function validateJobEvent(value: unknown): ValidationResult<T.JobEvent> {
+  if (v25(value, "", undefined)) return { ok: true, value: value as T.JobEvent };
   const errors: ValidationError[] = [];
-  if (v25(value, "", errors)) return { ok: true, value: value as T.JobEvent };
+  v25(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6443,8 +6469,9 @@ export function isJobEvent(value: unknown): value is T.JobEvent {
 
 /** Checks a value against `JobStatus` (Where a job stands.), collecting every error. */
 export function validateJobStatus(value: unknown): ValidationResult<T.JobStatus> {
+  if (v26(value, "", undefined)) return { ok: true, value: value as T.JobStatus };
   const errors: ValidationError[] = [];
-  if (v26(value, "", errors)) return { ok: true, value: value as T.JobStatus };
+  v26(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6455,8 +6482,9 @@ export function isJobStatus(value: unknown): value is T.JobStatus {
 
 /** Checks a value against `ModelInfo` (A model the generation endpoints accept.), collecting every error. */
 export function validateModelInfo(value: unknown): ValidationResult<T.ModelInfo> {
+  if (v27(value, "", undefined)) return { ok: true, value: value as T.ModelInfo };
   const errors: ValidationError[] = [];
-  if (v27(value, "", errors)) return { ok: true, value: value as T.ModelInfo };
+  v27(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6467,8 +6495,9 @@ export function isModelInfo(value: unknown): value is T.ModelInfo {
 
 /** Checks a value against `ModelList` (The model catalogue.), collecting every error. */
 export function validateModelList(value: unknown): ValidationResult<T.ModelList> {
+  if (v28(value, "", undefined)) return { ok: true, value: value as T.ModelList };
   const errors: ValidationError[] = [];
-  if (v28(value, "", errors)) return { ok: true, value: value as T.ModelList };
+  v28(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6479,8 +6508,9 @@ export function isModelList(value: unknown): value is T.ModelList {
 
 /** Checks a value against `OAuthAuthorizeResponse` (Where to send the user to sign in with a provider.), collecting every error. */
 export function validateOAuthAuthorizeResponse(value: unknown): ValidationResult<T.OAuthAuthorizeResponse> {
+  if (v29(value, "", undefined)) return { ok: true, value: value as T.OAuthAuthorizeResponse };
   const errors: ValidationError[] = [];
-  if (v29(value, "", errors)) return { ok: true, value: value as T.OAuthAuthorizeResponse };
+  v29(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6491,8 +6521,9 @@ export function isOAuthAuthorizeResponse(value: unknown): value is T.OAuthAuthor
 
 /** Checks a value against `OAuthCallback` (What the provider sent back to the front end.), collecting every error. */
 export function validateOAuthCallback(value: unknown): ValidationResult<T.OAuthCallback> {
+  if (v30(value, "", undefined)) return { ok: true, value: value as T.OAuthCallback };
   const errors: ValidationError[] = [];
-  if (v30(value, "", errors)) return { ok: true, value: value as T.OAuthCallback };
+  v30(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6503,8 +6534,9 @@ export function isOAuthCallback(value: unknown): value is T.OAuthCallback {
 
 /** Checks a value against `OAuthProvider` (A supported OAuth provider.), collecting every error. */
 export function validateOAuthProvider(value: unknown): ValidationResult<T.OAuthProvider> {
+  if (v31(value, "", undefined)) return { ok: true, value: value as T.OAuthProvider };
   const errors: ValidationError[] = [];
-  if (v31(value, "", errors)) return { ok: true, value: value as T.OAuthProvider };
+  v31(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6515,8 +6547,9 @@ export function isOAuthProvider(value: unknown): value is T.OAuthProvider {
 
 /** Checks a value against `OpenApiDocument` (An OpenAPI 3.1 document.), collecting every error. */
 export function validateOpenApiDocument(value: unknown): ValidationResult<T.OpenApiDocument> {
+  if (v32(value, "", undefined)) return { ok: true, value: value as T.OpenApiDocument };
   const errors: ValidationError[] = [];
-  if (v32(value, "", errors)) return { ok: true, value: value as T.OpenApiDocument };
+  v32(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6527,8 +6560,9 @@ export function isOpenApiDocument(value: unknown): value is T.OpenApiDocument {
 
 /** Checks a value against `Password` (A new password: 8 to 128 characters with at least one uppercase letter, one lowercase letter and one digit.), collecting every error. */
 export function validatePassword(value: unknown): ValidationResult<T.Password> {
+  if (v33(value, "", undefined)) return { ok: true, value: value as T.Password };
   const errors: ValidationError[] = [];
-  if (v33(value, "", errors)) return { ok: true, value: value as T.Password };
+  v33(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6539,8 +6573,9 @@ export function isPassword(value: unknown): value is T.Password {
 
 /** Checks a value against `PasswordReset` (Sets a new password with a reset token (valid 15 minutes, usable once).), collecting every error. */
 export function validatePasswordReset(value: unknown): ValidationResult<T.PasswordReset> {
+  if (v34(value, "", undefined)) return { ok: true, value: value as T.PasswordReset };
   const errors: ValidationError[] = [];
-  if (v34(value, "", errors)) return { ok: true, value: value as T.PasswordReset };
+  v34(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6551,8 +6586,9 @@ export function isPasswordReset(value: unknown): value is T.PasswordReset {
 
 /** Checks a value against `PasswordResetRequest` (Asks for a password reset link.), collecting every error. */
 export function validatePasswordResetRequest(value: unknown): ValidationResult<T.PasswordResetRequest> {
+  if (v35(value, "", undefined)) return { ok: true, value: value as T.PasswordResetRequest };
   const errors: ValidationError[] = [];
-  if (v35(value, "", errors)) return { ok: true, value: value as T.PasswordResetRequest };
+  v35(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6563,8 +6599,9 @@ export function isPasswordResetRequest(value: unknown): value is T.PasswordReset
 
 /** Checks a value against `PlanId` (A plan one can subscribe to.), collecting every error. */
 export function validatePlanId(value: unknown): ValidationResult<T.PlanId> {
+  if (v36(value, "", undefined)) return { ok: true, value: value as T.PlanId };
   const errors: ValidationError[] = [];
-  if (v36(value, "", errors)) return { ok: true, value: value as T.PlanId };
+  v36(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6575,8 +6612,9 @@ export function isPlanId(value: unknown): value is T.PlanId {
 
 /** Checks a value against `PortalSession` (A billing portal link.), collecting every error. */
 export function validatePortalSession(value: unknown): ValidationResult<T.PortalSession> {
+  if (v37(value, "", undefined)) return { ok: true, value: value as T.PortalSession };
   const errors: ValidationError[] = [];
-  if (v37(value, "", errors)) return { ok: true, value: value as T.PortalSession };
+  v37(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6587,8 +6625,9 @@ export function isPortalSession(value: unknown): value is T.PortalSession {
 
 /** Checks a value against `PortalSessionCreate` (Opens the provider's billing portal.), collecting every error. */
 export function validatePortalSessionCreate(value: unknown): ValidationResult<T.PortalSessionCreate> {
+  if (v38(value, "", undefined)) return { ok: true, value: value as T.PortalSessionCreate };
   const errors: ValidationError[] = [];
-  if (v38(value, "", errors)) return { ok: true, value: value as T.PortalSessionCreate };
+  v38(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6599,8 +6638,9 @@ export function isPortalSessionCreate(value: unknown): value is T.PortalSessionC
 
 /** Checks a value against `Problem` (An error answer, in the style of RFC 9457 (problem details for HTTP APIs).), collecting every error. */
 export function validateProblem(value: unknown): ValidationResult<T.Problem> {
+  if (v39(value, "", undefined)) return { ok: true, value: value as T.Problem };
   const errors: ValidationError[] = [];
-  if (v39(value, "", errors)) return { ok: true, value: value as T.Problem };
+  v39(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6611,8 +6651,9 @@ export function isProblem(value: unknown): value is T.Problem {
 
 /** Checks a value against `Project` (A project as the API shows it.), collecting every error. */
 export function validateProject(value: unknown): ValidationResult<T.Project> {
+  if (v40(value, "", undefined)) return { ok: true, value: value as T.Project };
   const errors: ValidationError[] = [];
-  if (v40(value, "", errors)) return { ok: true, value: value as T.Project };
+  v40(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6623,8 +6664,9 @@ export function isProject(value: unknown): value is T.Project {
 
 /** Checks a value against `ProjectCreate` (A new project.), collecting every error. */
 export function validateProjectCreate(value: unknown): ValidationResult<T.ProjectCreate> {
+  if (v41(value, "", undefined)) return { ok: true, value: value as T.ProjectCreate };
   const errors: ValidationError[] = [];
-  if (v41(value, "", errors)) return { ok: true, value: value as T.ProjectCreate };
+  v41(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6635,8 +6677,9 @@ export function isProjectCreate(value: unknown): value is T.ProjectCreate {
 
 /** Checks a value against `ProjectFile` (A file with its content.), collecting every error. */
 export function validateProjectFile(value: unknown): ValidationResult<T.ProjectFile> {
+  if (v42(value, "", undefined)) return { ok: true, value: value as T.ProjectFile };
   const errors: ValidationError[] = [];
-  if (v42(value, "", errors)) return { ok: true, value: value as T.ProjectFile };
+  v42(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6647,8 +6690,9 @@ export function isProjectFile(value: unknown): value is T.ProjectFile {
 
 /** Checks a value against `ProjectFileSummary` (A file of a project, without its content.), collecting every error. */
 export function validateProjectFileSummary(value: unknown): ValidationResult<T.ProjectFileSummary> {
+  if (v43(value, "", undefined)) return { ok: true, value: value as T.ProjectFileSummary };
   const errors: ValidationError[] = [];
-  if (v43(value, "", errors)) return { ok: true, value: value as T.ProjectFileSummary };
+  v43(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6659,8 +6703,9 @@ export function isProjectFileSummary(value: unknown): value is T.ProjectFileSumm
 
 /** Checks a value against `ProjectPage` (One page of a list.), collecting every error. */
 export function validateProjectPage(value: unknown): ValidationResult<T.ProjectPage> {
+  if (v44(value, "", undefined)) return { ok: true, value: value as T.ProjectPage };
   const errors: ValidationError[] = [];
-  if (v44(value, "", errors)) return { ok: true, value: value as T.ProjectPage };
+  v44(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6671,8 +6716,9 @@ export function isProjectPage(value: unknown): value is T.ProjectPage {
 
 /** Checks a value against `ProjectUpdate` (Changes to a project: absent fields are left as they are; `null` clears an optional field.), collecting every error. */
 export function validateProjectUpdate(value: unknown): ValidationResult<T.ProjectUpdate> {
+  if (v45(value, "", undefined)) return { ok: true, value: value as T.ProjectUpdate };
   const errors: ValidationError[] = [];
-  if (v45(value, "", errors)) return { ok: true, value: value as T.ProjectUpdate };
+  v45(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6683,8 +6729,9 @@ export function isProjectUpdate(value: unknown): value is T.ProjectUpdate {
 
 /** Checks a value against `RefreshRequest` (A refresh token to exchange for a new token pair.), collecting every error. */
 export function validateRefreshRequest(value: unknown): ValidationResult<T.RefreshRequest> {
+  if (v46(value, "", undefined)) return { ok: true, value: value as T.RefreshRequest };
   const errors: ValidationError[] = [];
-  if (v46(value, "", errors)) return { ok: true, value: value as T.RefreshRequest };
+  v46(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6695,8 +6742,9 @@ export function isRefreshRequest(value: unknown): value is T.RefreshRequest {
 
 /** Checks a value against `Role` (What a user may do.), collecting every error. */
 export function validateRole(value: unknown): ValidationResult<T.Role> {
+  if (v47(value, "", undefined)) return { ok: true, value: value as T.Role };
   const errors: ValidationError[] = [];
-  if (v47(value, "", errors)) return { ok: true, value: value as T.Role };
+  v47(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6707,8 +6755,9 @@ export function isRole(value: unknown): value is T.Role {
 
 /** Checks a value against `SimpleGenerationRequest` (One prompt, one answer.), collecting every error. */
 export function validateSimpleGenerationRequest(value: unknown): ValidationResult<T.SimpleGenerationRequest> {
+  if (v48(value, "", undefined)) return { ok: true, value: value as T.SimpleGenerationRequest };
   const errors: ValidationError[] = [];
-  if (v48(value, "", errors)) return { ok: true, value: value as T.SimpleGenerationRequest };
+  v48(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6719,8 +6768,9 @@ export function isSimpleGenerationRequest(value: unknown): value is T.SimpleGene
 
 /** Checks a value against `Subscription` (The signed-in user's subscription.), collecting every error. */
 export function validateSubscription(value: unknown): ValidationResult<T.Subscription> {
+  if (v49(value, "", undefined)) return { ok: true, value: value as T.Subscription };
   const errors: ValidationError[] = [];
-  if (v49(value, "", errors)) return { ok: true, value: value as T.Subscription };
+  v49(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6731,8 +6781,9 @@ export function isSubscription(value: unknown): value is T.Subscription {
 
 /** Checks a value against `SubscriptionPlan` (A plan and its prices.), collecting every error. */
 export function validateSubscriptionPlan(value: unknown): ValidationResult<T.SubscriptionPlan> {
+  if (v50(value, "", undefined)) return { ok: true, value: value as T.SubscriptionPlan };
   const errors: ValidationError[] = [];
-  if (v50(value, "", errors)) return { ok: true, value: value as T.SubscriptionPlan };
+  v50(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6743,8 +6794,9 @@ export function isSubscriptionPlan(value: unknown): value is T.SubscriptionPlan 
 
 /** Checks a value against `SubscriptionStatus` (Where a user's subscription stands.), collecting every error. */
 export function validateSubscriptionStatus(value: unknown): ValidationResult<T.SubscriptionStatus> {
+  if (v51(value, "", undefined)) return { ok: true, value: value as T.SubscriptionStatus };
   const errors: ValidationError[] = [];
-  if (v51(value, "", errors)) return { ok: true, value: value as T.SubscriptionStatus };
+  v51(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6755,8 +6807,9 @@ export function isSubscriptionStatus(value: unknown): value is T.SubscriptionSta
 
 /** Checks a value against `TokenResponse` (Tokens answered by a sign-in or a refresh.), collecting every error. */
 export function validateTokenResponse(value: unknown): ValidationResult<T.TokenResponse> {
+  if (v52(value, "", undefined)) return { ok: true, value: value as T.TokenResponse };
   const errors: ValidationError[] = [];
-  if (v52(value, "", errors)) return { ok: true, value: value as T.TokenResponse };
+  v52(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6767,8 +6820,9 @@ export function isTokenResponse(value: unknown): value is T.TokenResponse {
 
 /** Checks a value against `TokenType` (The kind of access token.), collecting every error. */
 export function validateTokenType(value: unknown): ValidationResult<T.TokenType> {
+  if (v53(value, "", undefined)) return { ok: true, value: value as T.TokenType };
   const errors: ValidationError[] = [];
-  if (v53(value, "", errors)) return { ok: true, value: value as T.TokenType };
+  v53(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6779,8 +6833,9 @@ export function isTokenType(value: unknown): value is T.TokenType {
 
 /** Checks a value against `TokenUsage` (Tokens a job consumed.), collecting every error. */
 export function validateTokenUsage(value: unknown): ValidationResult<T.TokenUsage> {
+  if (v54(value, "", undefined)) return { ok: true, value: value as T.TokenUsage };
   const errors: ValidationError[] = [];
-  if (v54(value, "", errors)) return { ok: true, value: value as T.TokenUsage };
+  v54(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6791,8 +6846,9 @@ export function isTokenUsage(value: unknown): value is T.TokenUsage {
 
 /** Checks a value against `UserCreate` (A new account.), collecting every error. */
 export function validateUserCreate(value: unknown): ValidationResult<T.UserCreate> {
+  if (v55(value, "", undefined)) return { ok: true, value: value as T.UserCreate };
   const errors: ValidationError[] = [];
-  if (v55(value, "", errors)) return { ok: true, value: value as T.UserCreate };
+  v55(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6803,8 +6859,9 @@ export function isUserCreate(value: unknown): value is T.UserCreate {
 
 /** Checks a value against `UserLogin` (Credentials for a password sign-in.), collecting every error. */
 export function validateUserLogin(value: unknown): ValidationResult<T.UserLogin> {
+  if (v56(value, "", undefined)) return { ok: true, value: value as T.UserLogin };
   const errors: ValidationError[] = [];
-  if (v56(value, "", errors)) return { ok: true, value: value as T.UserLogin };
+  v56(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6815,8 +6872,9 @@ export function isUserLogin(value: unknown): value is T.UserLogin {
 
 /** Checks a value against `UserResponse` (An account as the API shows it.), collecting every error. */
 export function validateUserResponse(value: unknown): ValidationResult<T.UserResponse> {
+  if (v57(value, "", undefined)) return { ok: true, value: value as T.UserResponse };
   const errors: ValidationError[] = [];
-  if (v57(value, "", errors)) return { ok: true, value: value as T.UserResponse };
+  v57(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6827,8 +6885,9 @@ export function isUserResponse(value: unknown): value is T.UserResponse {
 
 /** Checks a value against `UserResponsePage` (One page of a list.), collecting every error. */
 export function validateUserResponsePage(value: unknown): ValidationResult<T.UserResponsePage> {
+  if (v58(value, "", undefined)) return { ok: true, value: value as T.UserResponsePage };
   const errors: ValidationError[] = [];
-  if (v58(value, "", errors)) return { ok: true, value: value as T.UserResponsePage };
+  v58(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6839,8 +6898,9 @@ export function isUserResponsePage(value: unknown): value is T.UserResponsePage 
 
 /** Checks a value against `UserUpdate` (Changes to the signed-in account; absent fields are left as they are.), collecting every error. */
 export function validateUserUpdate(value: unknown): ValidationResult<T.UserUpdate> {
+  if (v59(value, "", undefined)) return { ok: true, value: value as T.UserUpdate };
   const errors: ValidationError[] = [];
-  if (v59(value, "", errors)) return { ok: true, value: value as T.UserUpdate };
+  v59(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6851,8 +6911,9 @@ export function isUserUpdate(value: unknown): value is T.UserUpdate {
 
 /** Checks a value against `WebhookAck` (The answer to a webhook delivery.), collecting every error. */
 export function validateWebhookAck(value: unknown): ValidationResult<T.WebhookAck> {
+  if (v60(value, "", undefined)) return { ok: true, value: value as T.WebhookAck };
   const errors: ValidationError[] = [];
-  if (v60(value, "", errors)) return { ok: true, value: value as T.WebhookAck };
+  v60(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6863,8 +6924,9 @@ export function isWebhookAck(value: unknown): value is T.WebhookAck {
 
 /** Checks a value against `WebhookEvent` (An event sent by the payment provider. Only the fields the API reads are listed; others are allowed.), collecting every error. */
 export function validateWebhookEvent(value: unknown): ValidationResult<T.WebhookEvent> {
+  if (v61(value, "", undefined)) return { ok: true, value: value as T.WebhookEvent };
   const errors: ValidationError[] = [];
-  if (v61(value, "", errors)) return { ok: true, value: value as T.WebhookEvent };
+  v61(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6875,8 +6937,9 @@ export function isWebhookEvent(value: unknown): value is T.WebhookEvent {
 
 /** Checks a value against `WebhookEventData` (The payload of a webhook event.), collecting every error. */
 export function validateWebhookEventData(value: unknown): ValidationResult<T.WebhookEventData> {
+  if (v62(value, "", undefined)) return { ok: true, value: value as T.WebhookEventData };
   const errors: ValidationError[] = [];
-  if (v62(value, "", errors)) return { ok: true, value: value as T.WebhookEventData };
+  v62(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -6887,8 +6950,9 @@ export function isWebhookEventData(value: unknown): value is T.WebhookEventData 
 
 /** Checks a value against `WebhookOutcome` (What became of a webhook event.), collecting every error. */
 export function validateWebhookOutcome(value: unknown): ValidationResult<T.WebhookOutcome> {
+  if (v63(value, "", undefined)) return { ok: true, value: value as T.WebhookOutcome };
   const errors: ValidationError[] = [];
-  if (v63(value, "", errors)) return { ok: true, value: value as T.WebhookOutcome };
+  v63(value, "", errors);
   return { ok: false, errors };
 }
 

@@ -91,14 +91,13 @@ pub(crate) fn compile(model: &Model, names: &Names) -> Result<Vec<Stmt>, Error> 
             name: names::ts_validator(ts),
             params: vec![value()],
             returns: Some(Type::generic("ValidationResult", vec![ty.clone()])),
-            // One collecting pass: a yes/no pass first would run the checks of an invalid value
-            // twice (formats included), and a valid value's collecting pass only adds its paths.
             body: vec![
-                no_errors(),
                 Stmt::if_inline(
-                    check(function, Expr::ident("errors")),
+                    check(function, Expr::undefined()),
                     Stmt::Return(valid(Expr::ident("value").as_type(ty.clone()))),
                 ),
+                no_errors(),
+                check(function, Expr::ident("errors")).stmt(),
                 Stmt::Return(invalid()),
             ],
         }));

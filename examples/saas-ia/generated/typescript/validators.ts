@@ -1419,8 +1419,9 @@ function v61(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
 
 /** Checks a value against `FieldError` (One broken rule of a request.), collecting every error. */
 export function validateFieldError(value: unknown): ValidationResult<T.FieldError> {
+  if (v0(value, "", undefined)) return { ok: true, value: value as T.FieldError };
   const errors: ValidationError[] = [];
-  if (v0(value, "", errors)) return { ok: true, value: value as T.FieldError };
+  v0(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -1431,8 +1432,9 @@ export function isFieldError(value: unknown): value is T.FieldError {
 
 /** Checks a value against `Health` (The server is up.), collecting every error. */
 export function validateHealth(value: unknown): ValidationResult<T.Health> {
+  if (v1(value, "", undefined)) return { ok: true, value: value as T.Health };
   const errors: ValidationError[] = [];
-  if (v1(value, "", errors)) return { ok: true, value: value as T.Health };
+  v1(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -1443,8 +1445,9 @@ export function isHealth(value: unknown): value is T.Health {
 
 /** Checks a value against `HealthStatus` (Overall health.), collecting every error. */
 export function validateHealthStatus(value: unknown): ValidationResult<T.HealthStatus> {
+  if (v2(value, "", undefined)) return { ok: true, value: value as T.HealthStatus };
   const errors: ValidationError[] = [];
-  if (v2(value, "", errors)) return { ok: true, value: value as T.HealthStatus };
+  v2(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -1455,8 +1458,9 @@ export function isHealthStatus(value: unknown): value is T.HealthStatus {
 
 /** Checks a value against `Problem` (An error answer (RFC 9457 problem details), served as `application/problem+json`.), collecting every error. */
 export function validateProblem(value: unknown): ValidationResult<T.Problem> {
+  if (v3(value, "", undefined)) return { ok: true, value: value as T.Problem };
   const errors: ValidationError[] = [];
-  if (v3(value, "", errors)) return { ok: true, value: value as T.Problem };
+  v3(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -1467,8 +1471,9 @@ export function isProblem(value: unknown): value is T.Problem {
 
 /** Checks a value against `Token` (What a sign-in answers.), collecting every error. */
 export function validateToken(value: unknown): ValidationResult<T.Token> {
+  if (v4(value, "", undefined)) return { ok: true, value: value as T.Token };
   const errors: ValidationError[] = [];
-  if (v4(value, "", errors)) return { ok: true, value: value as T.Token };
+  v4(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -1479,8 +1484,9 @@ export function isToken(value: unknown): value is T.Token {
 
 /** Checks a value against `TokenType` (The kind of token: always `bearer`, as OAuth 2 spells it.), collecting every error. */
 export function validateTokenType(value: unknown): ValidationResult<T.TokenType> {
+  if (v5(value, "", undefined)) return { ok: true, value: value as T.TokenType };
   const errors: ValidationError[] = [];
-  if (v5(value, "", errors)) return { ok: true, value: value as T.TokenType };
+  v5(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -1491,8 +1497,9 @@ export function isTokenType(value: unknown): value is T.TokenType {
 
 /** Checks a value against `TranscriberMode` (How the transcriber is reached: the seed's `ASSEMBLYAI_API_KEY=MOCK` mode, or AssemblyAI.), collecting every error. */
 export function validateTranscriberMode(value: unknown): ValidationResult<T.TranscriberMode> {
+  if (v6(value, "", undefined)) return { ok: true, value: value as T.TranscriberMode };
   const errors: ValidationError[] = [];
-  if (v6(value, "", errors)) return { ok: true, value: value as T.TranscriberMode };
+  v6(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -1503,8 +1510,9 @@ export function isTranscriberMode(value: unknown): value is T.TranscriberMode {
 
 /** Checks a value against `Transcription` (A transcription job.), collecting every error. */
 export function validateTranscription(value: unknown): ValidationResult<T.Transcription> {
+  if (v7(value, "", undefined)) return { ok: true, value: value as T.Transcription };
   const errors: ValidationError[] = [];
-  if (v7(value, "", errors)) return { ok: true, value: value as T.Transcription };
+  v7(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -1515,8 +1523,9 @@ export function isTranscription(value: unknown): value is T.Transcription {
 
 /** Checks a value against `TranscriptionCreate` (A video to transcribe.), collecting every error. */
 export function validateTranscriptionCreate(value: unknown): ValidationResult<T.TranscriptionCreate> {
+  if (v8(value, "", undefined)) return { ok: true, value: value as T.TranscriptionCreate };
   const errors: ValidationError[] = [];
-  if (v8(value, "", errors)) return { ok: true, value: value as T.TranscriptionCreate };
+  v8(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -1527,8 +1536,9 @@ export function isTranscriptionCreate(value: unknown): value is T.TranscriptionC
 
 /** Checks a value against `TranscriptionPage` (One page of a list.), collecting every error. */
 export function validateTranscriptionPage(value: unknown): ValidationResult<T.TranscriptionPage> {
+  if (v9(value, "", undefined)) return { ok: true, value: value as T.TranscriptionPage };
   const errors: ValidationError[] = [];
-  if (v9(value, "", errors)) return { ok: true, value: value as T.TranscriptionPage };
+  v9(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -1539,8 +1549,9 @@ export function isTranscriptionPage(value: unknown): value is T.TranscriptionPag
 
 /** Checks a value against `TranscriptionStatus` (Where a job is.), collecting every error. */
 export function validateTranscriptionStatus(value: unknown): ValidationResult<T.TranscriptionStatus> {
+  if (v10(value, "", undefined)) return { ok: true, value: value as T.TranscriptionStatus };
   const errors: ValidationError[] = [];
-  if (v10(value, "", errors)) return { ok: true, value: value as T.TranscriptionStatus };
+  v10(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -1551,8 +1562,9 @@ export function isTranscriptionStatus(value: unknown): value is T.TranscriptionS
 
 /** Checks a value against `User` (An account as the API shows it (never its password).), collecting every error. */
 export function validateUser(value: unknown): ValidationResult<T.User> {
+  if (v11(value, "", undefined)) return { ok: true, value: value as T.User };
   const errors: ValidationError[] = [];
-  if (v11(value, "", errors)) return { ok: true, value: value as T.User };
+  v11(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -1563,8 +1575,9 @@ export function isUser(value: unknown): value is T.User {
 
 /** Checks a value against `UserCreate` (A new account.), collecting every error. */
 export function validateUserCreate(value: unknown): ValidationResult<T.UserCreate> {
+  if (v12(value, "", undefined)) return { ok: true, value: value as T.UserCreate };
   const errors: ValidationError[] = [];
-  if (v12(value, "", errors)) return { ok: true, value: value as T.UserCreate };
+  v12(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -1575,8 +1588,9 @@ export function isUserCreate(value: unknown): value is T.UserCreate {
 
 /** Checks a value against `UserLogin` (Credentials for a password sign-in.), collecting every error. */
 export function validateUserLogin(value: unknown): ValidationResult<T.UserLogin> {
+  if (v13(value, "", undefined)) return { ok: true, value: value as T.UserLogin };
   const errors: ValidationError[] = [];
-  if (v13(value, "", errors)) return { ok: true, value: value as T.UserLogin };
+  v13(value, "", errors);
   return { ok: false, errors };
 }
 

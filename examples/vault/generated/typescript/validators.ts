@@ -1640,8 +1640,9 @@ function v65(x: unknown, p: string, e: ValidationError[] | undefined): boolean {
 
 /** Checks a value against `ApiKey` (A key as the list shows it: never its secret.), collecting every error. */
 export function validateApiKey(value: unknown): ValidationResult<T.ApiKey> {
+  if (v0(value, "", undefined)) return { ok: true, value: value as T.ApiKey };
   const errors: ValidationError[] = [];
-  if (v0(value, "", errors)) return { ok: true, value: value as T.ApiKey };
+  v0(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -1652,8 +1653,9 @@ export function isApiKey(value: unknown): value is T.ApiKey {
 
 /** Checks a value against `ApiKeyCreate` (A new API key.), collecting every error. */
 export function validateApiKeyCreate(value: unknown): ValidationResult<T.ApiKeyCreate> {
+  if (v1(value, "", undefined)) return { ok: true, value: value as T.ApiKeyCreate };
   const errors: ValidationError[] = [];
-  if (v1(value, "", errors)) return { ok: true, value: value as T.ApiKeyCreate };
+  v1(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -1664,8 +1666,9 @@ export function isApiKeyCreate(value: unknown): value is T.ApiKeyCreate {
 
 /** Checks a value against `ApiKeyCreated` (A key just created, with its secret: the only answer that carries it.), collecting every error. */
 export function validateApiKeyCreated(value: unknown): ValidationResult<T.ApiKeyCreated> {
+  if (v2(value, "", undefined)) return { ok: true, value: value as T.ApiKeyCreated };
   const errors: ValidationError[] = [];
-  if (v2(value, "", errors)) return { ok: true, value: value as T.ApiKeyCreated };
+  v2(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -1676,8 +1679,9 @@ export function isApiKeyCreated(value: unknown): value is T.ApiKeyCreated {
 
 /** Checks a value against `FieldError` (One broken rule of a request.), collecting every error. */
 export function validateFieldError(value: unknown): ValidationResult<T.FieldError> {
+  if (v3(value, "", undefined)) return { ok: true, value: value as T.FieldError };
   const errors: ValidationError[] = [];
-  if (v3(value, "", errors)) return { ok: true, value: value as T.FieldError };
+  v3(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -1688,8 +1692,9 @@ export function isFieldError(value: unknown): value is T.FieldError {
 
 /** Checks a value against `Invoice` (An invoice.), collecting every error. */
 export function validateInvoice(value: unknown): ValidationResult<T.Invoice> {
+  if (v4(value, "", undefined)) return { ok: true, value: value as T.Invoice };
   const errors: ValidationError[] = [];
-  if (v4(value, "", errors)) return { ok: true, value: value as T.Invoice };
+  v4(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -1700,8 +1705,9 @@ export function isInvoice(value: unknown): value is T.Invoice {
 
 /** Checks a value against `InvoiceStatus` (Where an invoice is, as Stripe spells it.), collecting every error. */
 export function validateInvoiceStatus(value: unknown): ValidationResult<T.InvoiceStatus> {
+  if (v5(value, "", undefined)) return { ok: true, value: value as T.InvoiceStatus };
   const errors: ValidationError[] = [];
-  if (v5(value, "", errors)) return { ok: true, value: value as T.InvoiceStatus };
+  v5(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -1712,8 +1718,9 @@ export function isInvoiceStatus(value: unknown): value is T.InvoiceStatus {
 
 /** Checks a value against `PasswordRecovery` (Asks for a password reset token, sent by mail.), collecting every error. */
 export function validatePasswordRecovery(value: unknown): ValidationResult<T.PasswordRecovery> {
+  if (v6(value, "", undefined)) return { ok: true, value: value as T.PasswordRecovery };
   const errors: ValidationError[] = [];
-  if (v6(value, "", errors)) return { ok: true, value: value as T.PasswordRecovery };
+  v6(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -1724,8 +1731,9 @@ export function isPasswordRecovery(value: unknown): value is T.PasswordRecovery 
 
 /** Checks a value against `PasswordReset` (Sets a new password with a reset token.), collecting every error. */
 export function validatePasswordReset(value: unknown): ValidationResult<T.PasswordReset> {
+  if (v7(value, "", undefined)) return { ok: true, value: value as T.PasswordReset };
   const errors: ValidationError[] = [];
-  if (v7(value, "", errors)) return { ok: true, value: value as T.PasswordReset };
+  v7(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -1736,8 +1744,9 @@ export function isPasswordReset(value: unknown): value is T.PasswordReset {
 
 /** Checks a value against `Plan` (The subscription plan.), collecting every error. */
 export function validatePlan(value: unknown): ValidationResult<T.Plan> {
+  if (v8(value, "", undefined)) return { ok: true, value: value as T.Plan };
   const errors: ValidationError[] = [];
-  if (v8(value, "", errors)) return { ok: true, value: value as T.Plan };
+  v8(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -1748,8 +1757,9 @@ export function isPlan(value: unknown): value is T.Plan {
 
 /** Checks a value against `Problem` (An error answer (RFC 9457 problem details), served as `application/problem+json`.), collecting every error. */
 export function validateProblem(value: unknown): ValidationResult<T.Problem> {
+  if (v9(value, "", undefined)) return { ok: true, value: value as T.Problem };
   const errors: ValidationError[] = [];
-  if (v9(value, "", errors)) return { ok: true, value: value as T.Problem };
+  v9(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -1760,8 +1770,9 @@ export function isProblem(value: unknown): value is T.Problem {
 
 /** Checks a value against `Role` (What a user may do.), collecting every error. */
 export function validateRole(value: unknown): ValidationResult<T.Role> {
+  if (v10(value, "", undefined)) return { ok: true, value: value as T.Role };
   const errors: ValidationError[] = [];
-  if (v10(value, "", errors)) return { ok: true, value: value as T.Role };
+  v10(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -1772,8 +1783,9 @@ export function isRole(value: unknown): value is T.Role {
 
 /** Checks a value against `Session` (A signed-in session.), collecting every error. */
 export function validateSession(value: unknown): ValidationResult<T.Session> {
+  if (v11(value, "", undefined)) return { ok: true, value: value as T.Session };
   const errors: ValidationError[] = [];
-  if (v11(value, "", errors)) return { ok: true, value: value as T.Session };
+  v11(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -1784,8 +1796,9 @@ export function isSession(value: unknown): value is T.Session {
 
 /** Checks a value against `TokenType` (The kind of token: always `bearer`.), collecting every error. */
 export function validateTokenType(value: unknown): ValidationResult<T.TokenType> {
+  if (v12(value, "", undefined)) return { ok: true, value: value as T.TokenType };
   const errors: ValidationError[] = [];
-  if (v12(value, "", errors)) return { ok: true, value: value as T.TokenType };
+  v12(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -1796,8 +1809,9 @@ export function isTokenType(value: unknown): value is T.TokenType {
 
 /** Checks a value against `User` (An account as the API shows it (never its password).), collecting every error. */
 export function validateUser(value: unknown): ValidationResult<T.User> {
+  if (v13(value, "", undefined)) return { ok: true, value: value as T.User };
   const errors: ValidationError[] = [];
-  if (v13(value, "", errors)) return { ok: true, value: value as T.User };
+  v13(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -1808,8 +1822,9 @@ export function isUser(value: unknown): value is T.User {
 
 /** Checks a value against `UserCreate` (A new account.), collecting every error. */
 export function validateUserCreate(value: unknown): ValidationResult<T.UserCreate> {
+  if (v14(value, "", undefined)) return { ok: true, value: value as T.UserCreate };
   const errors: ValidationError[] = [];
-  if (v14(value, "", errors)) return { ok: true, value: value as T.UserCreate };
+  v14(value, "", errors);
   return { ok: false, errors };
 }
 
@@ -1820,8 +1835,9 @@ export function isUserCreate(value: unknown): value is T.UserCreate {
 
 /** Checks a value against `UserLogin` (Credentials for a password sign-in.), collecting every error. */
 export function validateUserLogin(value: unknown): ValidationResult<T.UserLogin> {
+  if (v15(value, "", undefined)) return { ok: true, value: value as T.UserLogin };
   const errors: ValidationError[] = [];
-  if (v15(value, "", errors)) return { ok: true, value: value as T.UserLogin };
+  v15(value, "", errors);
   return { ok: false, errors };
 }
 
