@@ -1,6 +1,7 @@
 // Edge cases of the validators' runtime, against what the Rust `jsonschema` crate decides:
 // `node runtime.mjs PACKAGE_DIR`; prints "runtime: ok" or throws.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { loadPackage } from "./package.mjs";
 
 const { module: runtime } = await loadPackage(process.argv[2], "runtime.js");
@@ -42,4 +43,14 @@ for (const [host, expected] of [
 assert.equal(isEmail("test@xn--abc"), false);
 assert.equal(isEmail("ada@xn--bcher-kva.example"), true);
 console.log("hostnames: ok");
+
+// The formats of `formats.json` (format → [value, verdict]); `runtime_ts.rs` checks that every
+// verdict there is the crate's, so an expectation here cannot drift from the server.
+const cases = JSON.parse(readFileSync(new URL("./formats.json", import.meta.url), "utf8"));
+for (const [format, list] of Object.entries(cases)) {
+  const check = runtime.formats[format];
+  assert.equal(typeof check, "function", `the runtime checks ${format}`);
+  for (const [value, expected] of list) assert.equal(check(value), expected, `${format}: ${JSON.stringify(value)}`);
+}
+console.log("formats: ok");
 console.log("runtime: ok");

@@ -73,6 +73,123 @@ fn the_expected_verdicts_are_the_rust_crates() {
     }
 }
 
+/// The verdicts of `tests/typescript/formats.json` (which `runtime.mjs` checks the TypeScript
+/// runtime against) are the Rust crate's, for every format listed there.
+#[test]
+fn the_expected_format_verdicts_are_the_rust_crates() {
+    let path = project_root().join("tests/typescript/formats.json");
+    let cases: std::collections::BTreeMap<String, Vec<(String, bool)>> =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("formats.json")).expect("format cases");
+    let mut wrong = Vec::new();
+    for (format, list) in &cases {
+        let validator = tests::validator(&json!({ "type": "string", "format": format }));
+        for (value, expected) in list {
+            if validator.is_valid(&json!(value)) != *expected {
+                wrong.push(format!("{format}: {value:?} is {} for the crate", !expected));
+            }
+        }
+    }
+    assert!(cases.len() >= 5 && wrong.is_empty(), "{wrong:#?}");
+}
+
+/// Random strings built from each format's significant pieces, decided by the TypeScript runtime
+/// in node and by the Rust crate: the verdicts agree (a differential test of the format checkers
+/// ported from the crate).
+#[test]
+fn the_typescript_format_checkers_agree_with_the_rust_crate_on_random_strings() {
+    let pieces: [(&str, &[&str]); 8] = [
+        ("duration", &["P", "P", "T", "1Y", "2M", "3W", "4D", "5H", "6M", "7S", "Y", "M", "1", "0", ".", "p"]),
+        ("json-pointer", &["/", "~", "0", "1", "2", "a", "~0", "~1", "#", " ", "é"]),
+        ("relative-json-pointer", &["0", "1", "9", "10", "/", "~", "~0", "#", "a", "-"]),
+        (
+            "uri-template",
+            &[
+                "{", "}", "a", "_", "%41", "%4", "%zz", ":", "*", ",", ".", "+", "#", "/", "?", "=", "1", "0", "9999",
+                " ", "é", "'", "<",
+            ],
+        ),
+        (
+            "regex",
+            &[
+                "\\", "a", "[", "]", "(", ")", "?", "<", ">", ":", "=", "!", "{", "}", "1", "3", ",", "-", "^", "$",
+                "|", "*", "+", "p", "P", "u", "x", "k", "d", "c", "é", "—", "0", ".", "/", "(?", "i", "s",
+            ],
+        ),
+        (
+            "iri",
+            &[
+                "http:", "http://", "a:", "http", ":", "//", "/", "a", "1", ".", "@", "[", "]", "::", "v1", "%41",
+                "%4", "?", "#", "é", "\u{e000}", "\u{fffe}", "😀", " ", "-", "255", "256", "ffff",
+            ],
+        ),
+        (
+            "iri-reference",
+            &[
+                "http", ":", "//", "/", "a", "1", ".", "@", "[", "]", "::", "v1", "%41", "%4", "?", "#", "é",
+                "\u{e000}", "\u{fffe}", "😀", " ", "-", "255", "256", "ffff",
+            ],
+        ),
+        ("uri-template", &["{", "}", "a", ".", ":", "1", "*", ","]),
+    ];
+    // xorshift64: deterministic, so a failure reproduces.
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move |bound: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % bound as u64) as usize
+    };
+    let mut cases = Vec::new();
+    let mut expected = Vec::new();
+    for (format, pieces) in pieces {
+        let validator = tests::validator(&json!({ "type": "string", "format": format }));
+        for _ in 0..3000 {
+            // Mostly a first piece from the first three, so values often start like the format.
+            let first = if next(4) > 0 { pieces[next(3)] } else { "" };
+            let value: String =
+                std::iter::once(first).chain((0..next(10)).map(|_| pieces[next(pieces.len())])).collect();
+            expected.push(validator.is_valid(&json!(value)));
+            cases.push((format, value));
+        }
+    }
+    let root = project_root();
+    tests::typescript::node_tool("typescript");
+    let dir = std::env::temp_dir().join(format!("format-fuzz-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(dir.join("cases.json"), serde_json::to_string(&cases).expect("JSON")).expect("write cases");
+    let script = r#"
+import { loadPackage } from "TS_DIR/package.mjs";
+import { readFileSync } from "node:fs";
+const { module: runtime } = await loadPackage(process.argv[2], "runtime.js");
+const cases = JSON.parse(readFileSync(process.argv[3] + "/cases.json", "utf8"));
+console.log(JSON.stringify(cases.map(([format, value]) => runtime.formats[format](value))));
+"#
+    .replace("TS_DIR", &root.join("tests/typescript").display().to_string());
+    std::fs::write(dir.join("run.mjs"), script).expect("write script");
+    let output = std::process::Command::new("node")
+        .arg(dir.join("run.mjs"))
+        .arg(root.join("generated/typescript"))
+        .arg(&dir)
+        .output()
+        .expect("node runs");
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let got: Vec<bool> = serde_json::from_slice(&output.stdout).expect("JSON");
+    let wrong: Vec<String> = cases
+        .iter()
+        .zip(expected.iter().zip(&got))
+        .filter(|(_, (want, got))| want != got)
+        .map(|((format, value), (want, _))| format!("{format}: {value:?} is {want} for the crate"))
+        .collect();
+    assert!(got.len() == cases.len() && wrong.is_empty(), "{wrong:#?}");
+    // Each format saw both verdicts, so the pieces reach past the first check.
+    let mut verdicts: std::collections::BTreeMap<&str, [usize; 2]> = Default::default();
+    for ((format, _), valid) in cases.iter().zip(&expected) {
+        verdicts.entry(format).or_default()[usize::from(*valid)] += 1;
+    }
+    assert!(verdicts.values().all(|[invalid, valid]| *invalid > 0 && *valid > 0), "{verdicts:?}");
+}
+
 /// Shapes the reference contract does not use, compiled and run in node: the `(path, keyword)`
 /// pairs are the Rust crate's.
 #[test]

@@ -56,6 +56,13 @@ pub(super) fn format_checker(format: &str) -> Option<(&str, &'static str)> {
         "ipv4" => "isIpv4",
         "ipv6" => "isIpv6",
         "hostname" => "isHostname",
+        "duration" => "isDuration",
+        "json-pointer" => "isJsonPointer",
+        "relative-json-pointer" => "isRelativeJsonPointer",
+        "uri-template" => "isUriTemplate",
+        "regex" => "isRegex",
+        "iri" => "isIri",
+        "iri-reference" => "isIriReference",
         _ => return None,
     };
     Some((format, checker))

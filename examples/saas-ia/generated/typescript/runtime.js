@@ -50,8 +50,16 @@ export function unique(items) {
             break;
         }
     }
-    if (primitive)
-        return new Set(items).size === n;
+    if (primitive) {
+        // Pairwise `===` beats building a `Set` for the short arrays schemas usually bound.
+        if (n > 16)
+            return new Set(items).size === n;
+        for (let i = 1; i < n; i++)
+            for (let j = 0; j < i; j++)
+                if (items[i] === items[j])
+                    return false;
+        return true;
+    }
     for (let i = 1; i < n; i++)
         for (let j = 0; j < i; j++)
             if (equal(items[i], items[j]))
@@ -385,12 +393,53 @@ function isQuotedContent(s) {
     return true;
 }
 // The common case: an ASCII dot-atom local part (at most 64 characters) and a hostname without
-// `--` (at most 253), decided by one regular expression and no allocation. Anything else takes
-// the exact path below; both give the same verdict.
-const SIMPLE_EMAIL = /^(?=[^@]{1,64}@)[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+(?:\.[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+)*@(?=[^@]{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+// `--` (at most 253), decided by one scan and no allocation. Anything else takes the exact path
+// below; both give the same verdict.
+const ATEXT_ASCII = new Uint8Array(128);
+for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+-/=?^_`{|}~")
+    ATEXT_ASCII[c.charCodeAt(0)] = 1;
+function isSimpleEmail(s) {
+    const n = s.length;
+    let i = 0;
+    let afterDot = true;
+    for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c === 64)
+            break;
+        if (c === 46) {
+            if (afterDot)
+                return false;
+            afterDot = true;
+        }
+        else if (c < 128 && ATEXT_ASCII[c] === 1) {
+            afterDot = false;
+        }
+        else {
+            return false;
+        }
+    }
+    if (i === n || afterDot || i > 64 || n - i - 1 > 253)
+        return false;
+    let label = ++i;
+    for (; i <= n; i++) {
+        const c = i < n ? s.charCodeAt(i) : 46;
+        if (c === 46) {
+            if (i === label || i - label > 63 || s.charCodeAt(label) === 45 || s.charCodeAt(i - 1) === 45)
+                return false;
+            label = i + 1;
+        }
+        else if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45)) {
+            return false;
+        }
+    }
+    return s.indexOf("--") < 0;
+}
 /** An email address (RFC 5322 addr-spec, optionally `Name <addr>`), with an ASCII local part. */
 export function isEmail(s) {
-    if (SIMPLE_EMAIL.test(s) && s.indexOf("--") < 0)
+    // Every form below needs an `@`: the usual invalid value is decided without the regex.
+    if (s.indexOf("@") < 0)
+        return false;
+    if (isSimpleEmail(s))
         return true;
     let address = s;
     const display = s.lastIndexOf(" <");
@@ -472,6 +521,567 @@ const RELATIVE_REF = /* @__PURE__ */ new RegExp(`^(?://(${AUTHORITY})${PATH_ABEM
 export function isUriReference(s) {
     return isUri(s) || authorityOk(RELATIVE_REF.exec(s));
 }
+/** An ISO 8601 duration as RFC 3339 appendix A writes it (`P1Y2M`, `PT1H30M`, `P2W`), as the Rust crate checks it. */
+export function isDuration(s) {
+    const len = s.length;
+    if (len < 2 || s[0] !== "P")
+        return false;
+    let i = 1;
+    let component = false;
+    let time = false;
+    let weeks = false;
+    let timeComponent = false;
+    let lastDate = 0;
+    let lastTime = 0;
+    let seen = 0;
+    while (i < len) {
+        if (s[i] === "T") {
+            // A week duration stands alone: it never takes a time part.
+            if (time || weeks)
+                return false;
+            time = true;
+            i++;
+            continue;
+        }
+        const start = i;
+        while (i < len && digits(s, i, 1) >= 0)
+            i++;
+        if (i === start || i === len)
+            return false;
+        const unit = s[i];
+        if (!time) {
+            const index = "YMWD".indexOf(unit);
+            if (index < 0)
+                return false;
+            if (unit === "W") {
+                if (component)
+                    return false;
+                weeks = true;
+            }
+            else if (weeks) {
+                return false;
+            }
+            if (index < lastDate || (seen & (1 << index)) !== 0)
+                return false;
+            seen |= 1 << index;
+            lastDate = index;
+        }
+        else {
+            const index = "HMS".indexOf(unit);
+            if (index < 0 || index < lastTime || (seen & (1 << (index + 4))) !== 0)
+                return false;
+            seen |= 1 << (index + 4);
+            lastTime = index;
+            timeComponent = true;
+        }
+        component = true;
+        i++;
+    }
+    if (!component || (time && !timeComponent))
+        return false;
+    // Years and days need the months between them; hours and seconds the minutes.
+    if ((seen & 0b1001) === 0b1001 && (seen & 0b10) === 0)
+        return false;
+    return !((seen & 0b1010000) === 0b1010000 && (seen & 0b100000) === 0);
+}
+/** The reference tokens of a JSON pointer from `start`: `~` only as `~0` or `~1`. */
+function isPointerTail(s, start) {
+    let escaped = false;
+    for (let i = start; i < s.length; i++) {
+        const c = s[i];
+        if (escaped) {
+            if (c !== "0" && c !== "1")
+                return false;
+            escaped = false;
+        }
+        else if (c === "~") {
+            escaped = true;
+        }
+    }
+    return !escaped;
+}
+/** A JSON pointer (RFC 6901): empty, or `/`-separated reference tokens. */
+export function isJsonPointer(s) {
+    return s.length === 0 || (s[0] === "/" && isPointerTail(s, 1));
+}
+/** A relative JSON pointer: a non-negative integer without leading zeros, then `#` or a JSON pointer. */
+export function isRelativeJsonPointer(s) {
+    let i = 0;
+    while (i < s.length && digits(s, i, 1) >= 0)
+        i++;
+    if (i === 0 || (s[0] === "0" && i > 1))
+        return false;
+    if (i === s.length)
+        return true;
+    if (s[i] === "#")
+        return i === s.length - 1;
+    return s[i] === "/" && isPointerTail(s, i + 1);
+}
+function isHex(c) {
+    return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+}
+/** `varchar`: ALPHA / DIGIT / `_` / pct-encoded; the index after the run, or -1 if invalid or empty. */
+function templateVarchars(s, i) {
+    const start = i;
+    while (i < s.length) {
+        const c = s.charCodeAt(i);
+        if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95) {
+            i++;
+        }
+        else if (c === 37) {
+            if (i + 2 >= s.length || !isHex(s.charCodeAt(i + 1)) || !isHex(s.charCodeAt(i + 2)))
+                return -1;
+            i += 3;
+        }
+        else {
+            break;
+        }
+    }
+    return i > start ? i : -1;
+}
+/** `varspec`: a varname (varchars joined by dots), then `:1`..`:9999` or `*`; the index after it, or -1. */
+function templateVarspec(s, i) {
+    i = templateVarchars(s, i);
+    if (i < 0)
+        return -1;
+    while (i < s.length) {
+        const c = s.charCodeAt(i);
+        if (c === 46) {
+            i = templateVarchars(s, i + 1);
+            if (i < 0)
+                return -1;
+        }
+        else if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 37) {
+            i = templateVarchars(s, i);
+            if (i < 0)
+                return -1;
+        }
+        else {
+            break;
+        }
+    }
+    if (i < s.length && s[i] === ":") {
+        i++;
+        if (i >= s.length || !(s[i] >= "1" && s[i] <= "9"))
+            return -1;
+        i++;
+        for (let count = 1; count < 4 && i < s.length && digits(s, i, 1) >= 0; count++)
+            i++;
+    }
+    else if (i < s.length && s[i] === "*") {
+        i++;
+    }
+    return i;
+}
+const TEMPLATE_OPERATORS = "+#./;?&=,!@|";
+// Literals exclude controls, space and `"<>%\^`{|}` (RFC 6570 with errata 6937, which admits `'`).
+const TEMPLATE_NON_LITERAL = "\"<>%\\^`{|}";
+/** A URI template (RFC 6570, level 4), as the Rust crate parses it. */
+export function isUriTemplate(s) {
+    const len = s.length;
+    let i = 0;
+    while (i < len) {
+        const c = s.charCodeAt(i);
+        if (c === 123) {
+            i++;
+            if (i >= len)
+                return false;
+            if (TEMPLATE_OPERATORS.indexOf(s[i]) >= 0) {
+                i++;
+                if (i >= len)
+                    return false;
+            }
+            i = templateVarspec(s, i);
+            if (i < 0)
+                return false;
+            while (i < len && s[i] === ",") {
+                i = templateVarspec(s, i + 1);
+                if (i < 0)
+                    return false;
+            }
+            if (i >= len || s[i] !== "}")
+                return false;
+            i++;
+        }
+        else if (c === 37) {
+            if (i + 2 >= len || !isHex(s.charCodeAt(i + 1)) || !isHex(s.charCodeAt(i + 2)))
+                return false;
+            i += 3;
+        }
+        else if (c <= 0x20 || c === 0x7f || TEMPLATE_NON_LITERAL.indexOf(s[i]) >= 0) {
+            return false;
+        }
+        else {
+            i++;
+        }
+    }
+    return true;
+}
+const ALPHANUMERIC = /^[\p{Alphabetic}\p{N}]/u;
+const REGEX_SYNTAX = "^$\\.*+?()[]{}|/";
+const PROPERTY = /^\{[A-Za-z0-9_]+(?:=[A-Za-z0-9_]+)?\}/;
+const MODIFIERS = /^\(\?([ims-]+):/;
+/**
+ * An ECMA-262 regular expression as the Rust crate reads one: the `u`-flag grammar, widened with
+ * the identity escapes of patterns without the flag (a backslash before any character that is not
+ * alphanumeric), and `\p{...}` checked for its shape only. The pattern is rewritten to that
+ * grammar (such escapes as `\u{...}`, properties as `\p{L}`) and handed to `RegExp`.
+ */
+export function isRegex(s) {
+    let out = "";
+    let inClass = false;
+    for (let i = 0; i < s.length; i++) {
+        const c = s[i];
+        if (c === "(" && !inClass && s[i + 1] === "?") {
+            // ES2025 modifiers, which node 20 lacks: `(?ims-ims:` becomes `(?:` once checked (at
+            // least one flag, none twice, at most one dash).
+            const modifiers = MODIFIERS.exec(s.slice(i));
+            if (modifiers) {
+                const flags = modifiers[1].replace(/-/g, "");
+                if (flags.length === 0 || new Set(flags).size !== flags.length || modifiers[1].length - flags.length > 1)
+                    return false;
+                out += "(?:";
+                i += modifiers[0].length - 1;
+                continue;
+            }
+        }
+        if (c !== "\\") {
+            if (c === "[")
+                inClass = true;
+            else if (c === "]")
+                inClass = false;
+            out += c;
+            continue;
+        }
+        const next = s.codePointAt(i + 1);
+        if (next === undefined)
+            return false;
+        const char = String.fromCodePoint(next);
+        if (char === "p" || char === "P") {
+            const property = PROPERTY.exec(s.slice(i + 2));
+            if (!property)
+                return false;
+            out += `\\${char}{L}`;
+            i += 1 + property[0].length;
+        }
+        else if (REGEX_SYNTAX.indexOf(char) < 0 && !ALPHANUMERIC.test(char)) {
+            out += `\\u{${next.toString(16)}}`;
+            i += char.length;
+        }
+        else {
+            out += `\\${char}`;
+            i += char.length;
+        }
+    }
+    try {
+        new RegExp(out, "u");
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+// IRIs (RFC 3987) as `fluent-uri` 0.4 parses them, which the Rust crate calls for `iri` and
+// `iri-reference`: RFC 3986's grammar with `ucschar` allowed where it allows unreserved
+// characters, and `iprivate` in the query. One bit per ASCII table of that parser.
+const I_SCHEME = 1;
+const I_USERINFO = 2;
+const I_REG_NAME = 4;
+const I_PATH = 8;
+const I_SEGMENT_NZ_NC = 16;
+const I_QUERY = 32;
+const I_IPV_FUTURE = 64;
+const I_HEXDIG = 128;
+const IRI_ASCII = new Uint8Array(128);
+{
+    const mark = (chars, bits) => {
+        for (let i = 0; i < chars.length; i++) {
+            const code = chars.charCodeAt(i);
+            IRI_ASCII[code] = IRI_ASCII[code] | bits;
+        }
+    };
+    const unreserved = I_USERINFO | I_REG_NAME | I_PATH | I_SEGMENT_NZ_NC | I_QUERY | I_IPV_FUTURE;
+    mark("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~", unreserved);
+    mark("!$&'()*+,;=", unreserved);
+    mark("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-.", I_SCHEME);
+    mark("0123456789ABCDEFabcdef", I_HEXDIG);
+    mark(":", I_USERINFO | I_PATH | I_QUERY | I_IPV_FUTURE);
+    mark("@", I_PATH | I_SEGMENT_NZ_NC | I_QUERY);
+    mark("/", I_PATH | I_QUERY);
+    mark("?", I_QUERY);
+}
+const I_PCT = I_USERINFO | I_REG_NAME | I_PATH | I_SEGMENT_NZ_NC | I_QUERY;
+function isUcschar(x) {
+    return ((x >= 0xa0 && x <= 0xd7ff) ||
+        (x >= 0xf900 && x <= 0xfdcf) ||
+        (x >= 0xfdf0 && x <= 0xffef) ||
+        (x >= 0x10000 && x <= 0xdffff && (x & 0xffff) <= 0xfffd) ||
+        (x >= 0xe1000 && x <= 0xefffd));
+}
+function isIprivate(x) {
+    return (x >= 0xe000 && x <= 0xf8ff) || (x >= 0xf0000 && (x & 0xffff) <= 0xfffd);
+}
+/** The parser of `fluent-uri` in IRI mode; `parse` is false on the first error. */
+class IriParser {
+    pos = 0;
+    s;
+    constructor(s) {
+        this.s = s;
+    }
+    /** Reads the characters of a table; false on a broken percent-encoding. */
+    read(bits, iprivate = false) {
+        const s = this.s;
+        let i = this.pos;
+        const pct = (bits & I_PCT) !== 0;
+        while (i < s.length) {
+            const c = s.charCodeAt(i);
+            if (pct && c === 37) {
+                if (i + 2 >= s.length)
+                    return false;
+                if (!(IRI_ASCII[s.charCodeAt(i + 1)] & I_HEXDIG) || !(IRI_ASCII[s.charCodeAt(i + 2)] & I_HEXDIG))
+                    return false;
+                i += 3;
+            }
+            else if (c < 128) {
+                if (!(IRI_ASCII[c] & bits))
+                    break;
+                i++;
+            }
+            else if (pct) {
+                const x = s.codePointAt(i);
+                if (!(isUcschar(x) || (iprivate && isIprivate(x))))
+                    break;
+                i += x > 0xffff ? 2 : 1;
+            }
+            else {
+                break;
+            }
+        }
+        this.pos = i;
+        return true;
+    }
+    /** Reads a table's characters; whether any was read (`null` on a broken percent-encoding). */
+    readSome(bits) {
+        const start = this.pos;
+        return this.read(bits) ? this.pos > start : null;
+    }
+    eat(text) {
+        if (!this.s.startsWith(text, this.pos))
+            return false;
+        this.pos += text.length;
+        return true;
+    }
+    digitAt(i) {
+        const c = this.s.charCodeAt(this.pos + i) - 48;
+        return c >= 0 && c <= 9 ? c : -1;
+    }
+    hexAt(i) {
+        const c = this.s.charCodeAt(this.pos + i);
+        return c < 128 && (IRI_ASCII[c] & I_HEXDIG) !== 0;
+    }
+    readV4Octet() {
+        let value = this.digitAt(0);
+        if (value < 0)
+            return false;
+        if (value === 0) {
+            this.pos++;
+            return true;
+        }
+        for (let i = 1; i < 3; i++) {
+            const d = this.digitAt(i);
+            if (d < 0) {
+                this.pos += i;
+                return true;
+            }
+            value = value * 10 + d;
+        }
+        this.pos += 3;
+        return value <= 255;
+    }
+    readV4() {
+        if (!this.readV4Octet())
+            return false;
+        for (let i = 0; i < 3; i++)
+            if (!this.eat(".") || !this.readV4Octet())
+                return false;
+        return true;
+    }
+    /** One IPv6 segment: [colon?, kind] with kind 0 normal, 1 `::`, 2 maybe IPv4, 3 a lone colon; null for none. */
+    readV6Segment() {
+        const colon = this.eat(":");
+        if (this.pos >= this.s.length)
+            return colon ? [colon, 3] : null;
+        if (!this.hexAt(0)) {
+            if (!colon)
+                return null;
+            if (this.s[this.pos] === ":") {
+                this.pos++;
+                return [colon, 1];
+            }
+            return [colon, 3];
+        }
+        let i = 1;
+        while (i < 4) {
+            if (this.pos + i >= this.s.length) {
+                this.pos += i;
+                return null;
+            }
+            if (this.hexAt(i)) {
+                i++;
+                continue;
+            }
+            if (this.s[this.pos + i] === ".")
+                return [colon, 2];
+            break;
+        }
+        this.pos += i;
+        return [colon, 0];
+    }
+    readV6() {
+        let ellipsis = 8;
+        let i = 0;
+        while (i < 8) {
+            const segment = this.readV6Segment();
+            if (segment === null)
+                break;
+            const [colon, kind] = segment;
+            if (kind === 0) {
+                if (colon === (i === 0 || i === ellipsis))
+                    return false;
+                i++;
+            }
+            else if (kind === 1) {
+                if (ellipsis !== 8)
+                    return false;
+                ellipsis = i;
+            }
+            else if (kind === 2) {
+                if (i > 6 || colon === (i === ellipsis))
+                    return false;
+                if (!this.readV4())
+                    return false;
+                i += 2;
+                break;
+            }
+            else {
+                return false;
+            }
+        }
+        return ellipsis === 8 ? i === 8 : i !== 8;
+    }
+    readPort() {
+        if (this.eat(":"))
+            while (this.digitAt(0) >= 0)
+                this.pos++;
+    }
+    /** An IP literal: true, false when there is none, null when it is broken. */
+    readIpLiteral() {
+        if (!this.eat("["))
+            return false;
+        const start = this.pos;
+        if (!this.readV6()) {
+            if (this.pos !== start)
+                return null;
+            const c = this.s[this.pos];
+            if (c !== "v" && c !== "V")
+                return null;
+            this.pos++;
+            if (this.readSome(I_HEXDIG) !== true || !this.eat(".") || this.readSome(I_IPV_FUTURE) !== true)
+                return null;
+        }
+        return this.eat("]") ? true : null;
+    }
+    readHost() {
+        const literal = this.readIpLiteral();
+        if (literal !== false)
+            return literal === true;
+        this.readV4();
+        return this.read(I_REG_NAME);
+    }
+    parse(schemeRequired) {
+        const s = this.s;
+        if (!this.read(I_SCHEME))
+            return false;
+        if (s[this.pos] === ":") {
+            const first = s.charCodeAt(0);
+            if (!(this.pos > 0 && ((first >= 65 && first <= 90) || (first >= 97 && first <= 122))))
+                return false;
+            this.pos++;
+            return this.eat("//") ? this.fromAuthority() : this.fromPath(0);
+        }
+        if (schemeRequired)
+            return false;
+        if (this.pos === 0 && this.eat("//"))
+            return this.fromAuthority();
+        return this.fromPath(2);
+    }
+    fromAuthority() {
+        const s = this.s;
+        const start = this.pos;
+        let colons = 0;
+        let colonAt = 0;
+        const before = this.pos;
+        if (!this.read(I_USERINFO))
+            return false;
+        for (let i = before; i < this.pos; i++) {
+            if (s[i] === ":") {
+                colons++;
+                colonAt = i;
+            }
+        }
+        if (s[this.pos] === "@") {
+            this.pos++;
+            if (!this.readHost())
+                return false;
+            this.readPort();
+        }
+        else if (this.pos === start) {
+            const literal = this.readIpLiteral();
+            if (literal === null)
+                return false;
+            if (literal)
+                this.readPort();
+        }
+        else if (colons === 1) {
+            for (let i = colonAt + 1; i < this.pos; i++)
+                if (digits(s, i, 1) < 0)
+                    return false;
+        }
+        else if (colons > 1) {
+            return false;
+        }
+        return this.fromPath(1);
+    }
+    /** The path (0 after a scheme, 1 after an authority, 2 in a relative reference), query and fragment. */
+    fromPath(kind) {
+        const start = this.pos;
+        if (kind === 1) {
+            const some = this.readSome(I_PATH);
+            if (some === null || (some && this.s[start] !== "/"))
+                return false;
+        }
+        else if (kind === 2) {
+            if (!this.read(I_SEGMENT_NZ_NC) || this.s[this.pos] === ":" || !this.read(I_PATH))
+                return false;
+        }
+        else if (!this.read(I_PATH)) {
+            return false;
+        }
+        if (this.eat("?") && !this.read(I_QUERY, true))
+            return false;
+        if (this.eat("#") && !this.read(I_QUERY))
+            return false;
+        return this.pos === this.s.length;
+    }
+}
+/** An IRI (RFC 3987), as `fluent-uri` parses one for the Rust crate. */
+export function isIri(s) {
+    return new IriParser(s).parse(true);
+}
+/** An IRI reference (RFC 3987): an IRI or a relative reference. */
+export function isIriReference(s) {
+    return new IriParser(s).parse(false);
+}
 /** The format checkers validators may call, by format name. */
 export const formats = {
     "date-time": isDateTime,
@@ -484,6 +1094,13 @@ export const formats = {
     ipv4: isIpv4,
     ipv6: isIpv6,
     hostname: isHostname,
+    duration: isDuration,
+    "json-pointer": isJsonPointer,
+    "relative-json-pointer": isRelativeJsonPointer,
+    "uri-template": isUriTemplate,
+    regex: isRegex,
+    iri: isIri,
+    "iri-reference": isIriReference,
 };
 /**
  * The path of an error as the keys of `value` it goes through: the JSON pointer's segments,

@@ -49,6 +49,25 @@ export declare function isEmail(s: string): boolean;
 export declare function isUri(s: string): boolean;
 /** A URI reference (RFC 3986): an absolute URI or a relative reference. */
 export declare function isUriReference(s: string): boolean;
+/** An ISO 8601 duration as RFC 3339 appendix A writes it (`P1Y2M`, `PT1H30M`, `P2W`), as the Rust crate checks it. */
+export declare function isDuration(s: string): boolean;
+/** A JSON pointer (RFC 6901): empty, or `/`-separated reference tokens. */
+export declare function isJsonPointer(s: string): boolean;
+/** A relative JSON pointer: a non-negative integer without leading zeros, then `#` or a JSON pointer. */
+export declare function isRelativeJsonPointer(s: string): boolean;
+/** A URI template (RFC 6570, level 4), as the Rust crate parses it. */
+export declare function isUriTemplate(s: string): boolean;
+/**
+ * An ECMA-262 regular expression as the Rust crate reads one: the `u`-flag grammar, widened with
+ * the identity escapes of patterns without the flag (a backslash before any character that is not
+ * alphanumeric), and `\p{...}` checked for its shape only. The pattern is rewritten to that
+ * grammar (such escapes as `\u{...}`, properties as `\p{L}`) and handed to `RegExp`.
+ */
+export declare function isRegex(s: string): boolean;
+/** An IRI (RFC 3987), as `fluent-uri` parses one for the Rust crate. */
+export declare function isIri(s: string): boolean;
+/** An IRI reference (RFC 3987): an IRI or a relative reference. */
+export declare function isIriReference(s: string): boolean;
 /** The format checkers validators may call, by format name. */
 export declare const formats: Record<string, (s: string) => boolean>;
 /**
