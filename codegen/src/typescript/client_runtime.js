@@ -82,13 +82,15 @@ function listOf(hooks) {
 }
 /** Sends one request through the middleware: `onRequest`, `fetch`, then `onResponse`, or `onError` when it fails. */
 async function exchange(options, url, init) {
+    const hooks = listOf(options.onRequest);
     let request = new Request(url, init);
-    for (const hook of listOf(options.onRequest))
+    for (const hook of hooks)
         request = (await hook(request)) ?? request;
     const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
     let response;
     try {
-        response = await doFetch(request);
+        // Without `onRequest`, `fetch` is called as `(url, init)`, as before middleware existed.
+        response = await (hooks.length === 0 ? doFetch(url, init) : doFetch(request));
     }
     catch (error) {
         const reason = init.signal?.aborted ? init.signal.reason : error;

@@ -34,7 +34,7 @@ export interface ClientOptions {
     validateResponses?: boolean;
     /** Headers sent with every request. */
     headers?: Record<string, string>;
-    /** Middleware run on every request, in order. */
+    /** Middleware run on every request, in order; with it, `fetch` is called with the resulting `Request`. */
     onRequest?: RequestHook | RequestHook[];
     /** Middleware run on every response, in order. */
     onResponse?: ResponseHook | ResponseHook[];

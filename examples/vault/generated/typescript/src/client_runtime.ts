@@ -41,7 +41,7 @@ export interface ClientOptions {
   validateResponses?: boolean;
   /** Headers sent with every request. */
   headers?: Record<string, string>;
-  /** Middleware run on every request, in order. */
+  /** Middleware run on every request, in order; with it, `fetch` is called with the resulting `Request`. */
   onRequest?: RequestHook | RequestHook[];
   /** Middleware run on every response, in order. */
   onResponse?: ResponseHook | ResponseHook[];
@@ -172,12 +172,14 @@ function listOf<T>(hooks: T | T[] | undefined): T[] {
 
 /** Sends one request through the middleware: `onRequest`, `fetch`, then `onResponse`, or `onError` when it fails. */
 async function exchange(options: ClientOptions, url: URL, init: RequestInit): Promise<[Response, Request]> {
+  const hooks = listOf(options.onRequest);
   let request = new Request(url, init);
-  for (const hook of listOf(options.onRequest)) request = (await hook(request)) ?? request;
+  for (const hook of hooks) request = (await hook(request)) ?? request;
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   let response: Response;
   try {
-    response = await doFetch(request);
+    // Without `onRequest`, `fetch` is called as `(url, init)`, as before middleware existed.
+    response = await (hooks.length === 0 ? doFetch(url, init) : doFetch(request));
   } catch (error) {
     const reason = init.signal?.aborted ? init.signal.reason : error;
     for (const hook of listOf(options.onError)) await hook(reason, request);
