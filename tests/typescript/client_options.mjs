@@ -58,6 +58,19 @@ try {
     const replaced = createClient({ baseUrl, onResponse: () => new Response(JSON.stringify({ status: "replaced" }), { status: 200, headers: { "Content-Type": "application/json" } }) });
     assert.equal((await replaced.health()).body.status, "replaced");
 
+    // With onRequest, a custom fetch receives the resulting Request.
+    const received = [];
+    const custom = createClient({
+      baseUrl,
+      fetch: async (input, init) => {
+        received.push([input instanceof Request, init, input.headers.get("X-Trace")]);
+        return new Response(JSON.stringify({ status: "ok" }), { status: 200, headers: { "Content-Type": "application/json" } });
+      },
+      onRequest: (request) => void request.headers.set("X-Trace", "custom"),
+    });
+    assert.equal((await custom.health()).status, 200);
+    assert.deepEqual(received, [[true, undefined, "custom"]]);
+
     // onError hears of a network error, with the request.
     const errors = [];
     const down = createClient({ baseUrl: "http://127.0.0.1:1", onError: (error, request) => void errors.push([error.name, new URL(request.url).pathname]) });
