@@ -415,8 +415,14 @@ mod tests {
         assert_eq!(
             client,
             [
+                ("type", "RequestHook"),
+                ("type", "ResponseHook"),
+                ("type", "ErrorHook"),
+                ("interface", "RetryOptions"),
+                ("interface", "AuthOptions"),
                 ("interface", "ClientOptions"),
                 ("interface", "CallOptions"),
+                ("class", "RequestTimeoutError"),
                 ("class", "UnexpectedResponseError"),
                 ("class", "ResponseValidationError"),
                 ("function", "send"),
@@ -431,8 +437,18 @@ mod tests {
         assert_eq!(
             ts_client_runtime_exports(),
             (
-                vec!["ClientOptions", "CallOptions", "StreamOptions"],
                 vec![
+                    "RequestHook",
+                    "ResponseHook",
+                    "ErrorHook",
+                    "RetryOptions",
+                    "AuthOptions",
+                    "ClientOptions",
+                    "CallOptions",
+                    "StreamOptions"
+                ],
+                vec![
+                    "RequestTimeoutError",
                     "UnexpectedResponseError",
                     "ResponseValidationError",
                     "EventValidationError",

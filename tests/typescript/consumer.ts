@@ -9,6 +9,8 @@ import {
   UserCreateSchema,
   SubscriptionStatusValues,
   UnexpectedResponseError,
+  RequestTimeoutError,
+  refreshToken,
   type Client,
   type ClientOptions,
   type Project,
@@ -105,3 +107,27 @@ export const values: Equal<(typeof SubscriptionStatusValues)[number], Subscripti
 export const listed: readonly SubscriptionStatus[] = SubscriptionStatusValues;
 // @ts-expect-error: a readonly tuple.
 SubscriptionStatusValues.push("active");
+
+// Middleware, retries, timeouts and refresh on 401 are typed options.
+let tokens: { access: string; refresh: string } | undefined;
+export const resilient: Client = createClient({
+  baseUrl: "http://127.0.0.1:8080",
+  token: () => tokens?.access,
+  onRequest: [(request) => { request.headers.set("X-Trace", "1"); }, (request) => new Request(request)],
+  onResponse: (response, request) => (request.method === "GET" ? response : undefined),
+  onError: async (error) => { if (error instanceof RequestTimeoutError) console.warn(error.timeoutMs); },
+  retry: { attempts: 3, maxDelayMs: 5000 },
+  timeoutMs: 10000,
+  auth: {
+    refresh: async () => {
+      const answer = await refreshToken({ baseUrl: "http://127.0.0.1:8080" }, { body: { refresh_token: tokens?.refresh ?? "" } });
+      tokens = answer.status === 200 ? { access: answer.body.access_token, refresh: answer.body.refresh_token } : undefined;
+      return tokens?.access;
+    },
+  },
+});
+export const perCall = resilient.getMe({ timeoutMs: 500 });
+// @ts-expect-error: a hook takes a Request, not a string.
+createClient({ baseUrl: "", onRequest: (request: string) => request });
+// @ts-expect-error: refresh answers a promise.
+createClient({ baseUrl: "", auth: { refresh: () => "token" } });

@@ -1,4 +1,26 @@
 import type { ValidationError, ValidationResult } from "./runtime.js";
+/** Called with every request before it is sent; may answer a replacement (such as one with a header added). */
+export type RequestHook = (request: Request) => Request | void | Promise<Request | void>;
+/** Called with every response before its status is checked; may answer a replacement. */
+export type ResponseHook = (response: Response, request: Request) => Response | void | Promise<Response | void>;
+/** Called when a request fails without a response (a network error, a timeout, an abort); the error is thrown after. */
+export type ErrorHook = (error: unknown, request: Request) => void | Promise<void>;
+/** Retries of `429` and `503` answers (opt-in). */
+export interface RetryOptions {
+    /** Attempts in all, the first one included (default 3). */
+    attempts?: number;
+    /** The longest wait between two attempts, whatever `Retry-After` says (default 30000). */
+    maxDelayMs?: number;
+}
+/** Refresh on `401` (opt-in). */
+export interface AuthOptions {
+    /**
+     * Gets a new access token (such as with `refreshToken` and a stored refresh token, storing the
+     * new pair so that `token` answers it), or `undefined` (or throws) when it cannot. Called once
+     * for any number of concurrent calls that got a `401`.
+     */
+    refresh: () => Promise<string | undefined>;
+}
 /** Options of `createClient` and of every operation's function (their first argument). */
 export interface ClientOptions {
     /** Such as `https://api.example.com` (no trailing slash needed). */
@@ -11,11 +33,34 @@ export interface ClientOptions {
     validateResponses?: boolean;
     /** Headers sent with every request. */
     headers?: Record<string, string>;
+    /** Middleware run on every request, in order; with it, `fetch` is called with the resulting `Request`. */
+    onRequest?: RequestHook | RequestHook[];
+    /** Middleware run on every response, in order. */
+    onResponse?: ResponseHook | ResponseHook[];
+    /** Middleware run on every failed request (no response), in order. */
+    onError?: ErrorHook | ErrorHook[];
+    /**
+     * Retry `429` and `503` answers after `Retry-After` (seconds or an HTTP date), or a backoff
+     * when absent. `GET`, `HEAD`, `PUT`, `DELETE` and `OPTIONS` are retried; other methods only
+     * when the request carries an `Idempotency-Key` header.
+     */
+    retry?: RetryOptions;
+    /** Milliseconds an attempt (request and body) may take before it fails with `RequestTimeoutError`. */
+    timeoutMs?: number;
+    /** Refresh the token once on a `401` of a bearer operation and send the request again. */
+    auth?: AuthOptions;
 }
 /** Per-call options. */
 export interface CallOptions {
     signal?: AbortSignal;
     headers?: Record<string, string>;
+    /** The call's timeout, in place of the client's (`ClientOptions.timeoutMs`). */
+    timeoutMs?: number;
+}
+/** An attempt took longer than its `timeoutMs`. */
+export declare class RequestTimeoutError extends Error {
+    readonly timeoutMs: number;
+    constructor(timeoutMs: number);
 }
 /** The server answered a status the contract does not declare for the operation. */
 export declare class UnexpectedResponseError extends Error {
@@ -49,7 +94,11 @@ interface Raw {
     body: unknown;
     headers: Headers;
 }
-/** Sends `request`; a status outside `statuses` throws, a body that breaks its check throws with `validateResponses`. */
+/**
+ * Sends `request`; a status outside `statuses` throws, a body that breaks its check throws with `validateResponses`.
+ * With `retry`, a `429` or `503` is sent again; with `auth`, a `401` of a bearer operation is sent again once
+ * with a refreshed token (a failed refresh answers the `401`).
+ */
 export declare function send(options: ClientOptions, request: Prepared, statuses: Record<number, Check>, call: CallOptions | undefined): Promise<Raw>;
 /** Per-call options of an event stream (Server-Sent Events). */
 export interface StreamOptions extends CallOptions {

@@ -1,3 +1,12 @@
+/** An attempt took longer than its `timeoutMs`. */
+export class RequestTimeoutError extends Error {
+    timeoutMs;
+    constructor(timeoutMs) {
+        super(`the request timed out after ${timeoutMs} ms`);
+        this.name = "RequestTimeoutError";
+        this.timeoutMs = timeoutMs;
+    }
+}
 /** The server answered a status the contract does not declare for the operation. */
 export class UnexpectedResponseError extends Error {
     status;
@@ -25,7 +34,7 @@ export class ResponseValidationError extends Error {
     }
 }
 /** The URL and `RequestInit` of a request: query, headers (the call's, then the request's), token and body. */
-async function build(options, request, call) {
+async function build(options, request, call, token) {
     const url = new URL(options.baseUrl.replace(/\/+$/, "") + request.path);
     for (const [name, value] of Object.entries(request.query ?? {})) {
         if (value === undefined || value === null)
@@ -43,11 +52,8 @@ async function build(options, request, call) {
         if (value !== undefined && value !== null)
             headers.set(name, String(value));
     }
-    if (request.secured && options.token !== undefined) {
-        const token = typeof options.token === "function" ? await options.token() : options.token;
-        if (token !== undefined)
-            headers.set("Authorization", `Bearer ${token}`);
-    }
+    if (request.secured && token !== undefined)
+        headers.set("Authorization", `Bearer ${token}`);
     const init = { method: request.method, headers };
     if (request.hasBody) {
         headers.set("Content-Type", "application/json");
@@ -65,22 +71,158 @@ async function payloadOf(response) {
     const type = response.headers.get("Content-Type") ?? "";
     return text.length === 0 ? undefined : /[/+]json\b/.test(type) ? JSON.parse(text) : text;
 }
-/** Sends `request`; a status outside `statuses` throws, a body that breaks its check throws with `validateResponses`. */
-export async function send(options, request, statuses, call) {
-    const [url, init] = await build(options, request, call);
+/** The current token of a bearer operation. */
+async function tokenOf(options, request) {
+    if (!request.secured || options.token === undefined)
+        return undefined;
+    return typeof options.token === "function" ? await options.token() : options.token;
+}
+function listOf(hooks) {
+    return hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks];
+}
+/** Sends one request through the middleware: `onRequest`, `fetch`, then `onResponse`, or `onError` when it fails. */
+async function exchange(options, url, init) {
+    const hooks = listOf(options.onRequest);
+    let request = new Request(url, init);
+    for (const hook of hooks)
+        request = (await hook(request)) ?? request;
     const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
-    const response = await doFetch(url, init);
-    const payload = await payloadOf(response);
-    if (!Object.prototype.hasOwnProperty.call(statuses, response.status)) {
-        throw new UnexpectedResponseError(response.status, payload, response.headers);
+    let response;
+    try {
+        // Without `onRequest`, `fetch` is called as `(url, init)`, as before middleware existed.
+        response = await (hooks.length === 0 ? doFetch(url, init) : doFetch(request));
     }
-    const check = statuses[response.status];
-    if (options.validateResponses && check) {
-        const result = check(payload);
-        if (!result.ok)
-            throw new ResponseValidationError(response.status, result.errors, payload);
+    catch (error) {
+        const reason = init.signal?.aborted ? init.signal.reason : error;
+        for (const hook of listOf(options.onError))
+            await hook(reason, request);
+        throw reason;
     }
-    return { status: response.status, body: payload, headers: response.headers };
+    for (const hook of listOf(options.onResponse))
+        response = (await hook(response, request)) ?? response;
+    return [response, request];
+}
+/** One attempt: the request sent and its answer read, within the timeout and the caller's signal. */
+async function attempt(options, prepared, call, token) {
+    const [url, init] = await build(options, prepared, call, token);
+    const timeoutMs = call?.timeoutMs ?? options.timeoutMs;
+    const outer = call?.signal;
+    if (timeoutMs === undefined) {
+        const [response] = await exchange(options, url, init);
+        return [response, await payloadOf(response)];
+    }
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new RequestTimeoutError(timeoutMs)), timeoutMs);
+    const forward = () => controller.abort(outer?.reason);
+    if (outer?.aborted)
+        forward();
+    else
+        outer?.addEventListener("abort", forward, { once: true });
+    init.signal = controller.signal;
+    let request;
+    try {
+        const [response, sent] = await exchange(options, url, init);
+        request = sent;
+        return [response, await payloadOf(response)];
+    }
+    catch (error) {
+        if (!controller.signal.aborted)
+            throw error;
+        const reason = controller.signal.reason;
+        // Aborted while the body was read: the error hooks hear of it too.
+        if (request !== undefined)
+            for (const hook of listOf(options.onError))
+                await hook(reason, request);
+        throw reason;
+    }
+    finally {
+        clearTimeout(timer);
+        outer?.removeEventListener("abort", forward);
+    }
+}
+const IDEMPOTENT = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"]);
+/** Whether a `429` or `503` answer to `request` may be retried: an idempotent method, or an `Idempotency-Key`. */
+function retryable(options, request, call) {
+    if (IDEMPOTENT.has(request.method))
+        return true;
+    const names = [
+        ...Object.keys(options.headers ?? {}),
+        ...Object.keys(call?.headers ?? {}),
+        ...Object.entries(request.headers ?? {}).filter(([, v]) => v !== undefined && v !== null).map(([k]) => k),
+    ];
+    return names.some((name) => name.toLowerCase() === "idempotency-key");
+}
+/** Milliseconds to wait before attempt `next` (2, 3, …): `Retry-After` (seconds or an HTTP date), else an exponential backoff. */
+function retryDelay(headers, next, maxDelayMs) {
+    const value = headers.get("Retry-After")?.trim();
+    let ms;
+    if (value !== undefined && /^[0-9]+$/.test(value))
+        ms = Number(value) * 1000;
+    else if (value !== undefined && value !== "") {
+        const date = Date.parse(value);
+        if (!Number.isNaN(date))
+            ms = Math.max(0, date - Date.now());
+    }
+    if (ms === undefined)
+        ms = 500 * 2 ** (next - 2) * (0.5 + Math.random() / 2);
+    return Math.min(ms, maxDelayMs);
+}
+/** The refreshes under way, by `auth` object: concurrent `401`s share one. */
+const refreshing = new WeakMap();
+/** A new token from `auth.refresh`, shared by the calls that ask while it runs; `undefined` when it fails. */
+function refreshed(auth) {
+    let pending = refreshing.get(auth);
+    if (pending === undefined) {
+        pending = auth.refresh().then((token) => token, () => undefined);
+        const settled = pending;
+        settled.finally(() => {
+            if (refreshing.get(auth) === settled)
+                refreshing.delete(auth);
+        });
+        refreshing.set(auth, pending);
+    }
+    return pending;
+}
+/**
+ * Sends `request`; a status outside `statuses` throws, a body that breaks its check throws with `validateResponses`.
+ * With `retry`, a `429` or `503` is sent again; with `auth`, a `401` of a bearer operation is sent again once
+ * with a refreshed token (a failed refresh answers the `401`).
+ */
+export async function send(options, request, statuses, call) {
+    const attempts = options.retry === undefined ? 1 : Math.max(1, options.retry.attempts ?? 3);
+    const maxDelayMs = options.retry?.maxDelayMs ?? 30000;
+    let token = await tokenOf(options, request);
+    let refreshedOnce = false;
+    let tries = 0;
+    for (;;) {
+        tries += 1;
+        const [response, payload] = await attempt(options, request, call, token);
+        if (response.status === 401 && request.secured && options.auth !== undefined && !refreshedOnce) {
+            refreshedOnce = true;
+            // Another call may have refreshed the token since this one was sent.
+            const current = refreshing.has(options.auth) ? undefined : await tokenOf(options, request);
+            const fresh = current !== undefined && current !== token ? current : await refreshed(options.auth);
+            if (fresh !== undefined) {
+                token = fresh;
+                tries -= 1;
+                continue;
+            }
+        }
+        if ((response.status === 429 || response.status === 503) && tries < attempts && retryable(options, request, call)) {
+            await sleep(retryDelay(response.headers, tries + 1, maxDelayMs), call?.signal);
+            continue;
+        }
+        if (!Object.prototype.hasOwnProperty.call(statuses, response.status)) {
+            throw new UnexpectedResponseError(response.status, payload, response.headers);
+        }
+        const check = statuses[response.status];
+        if (options.validateResponses && check) {
+            const result = check(payload);
+            if (!result.ok)
+                throw new ResponseValidationError(response.status, result.errors, payload);
+        }
+        return { status: response.status, body: payload, headers: response.headers };
+    }
 }
 /** An event's `data` is not JSON, or breaks the contract (every event is checked). */
 export class EventValidationError extends Error {
@@ -198,14 +340,13 @@ function sleep(ms, signal) {
  * a reconnection cannot connect) is resumed with `Last-Event-ID` after `retry:` milliseconds.
  */
 export async function* stream(options, request, status, check, statuses, call) {
-    const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
     const maxReconnects = call?.maxReconnects ?? 5;
     let lastEventId = call?.lastEventId;
     let delay = call?.retryMs ?? 1000;
     let failures = 0;
     let opened = false;
     for (;;) {
-        const [url, init] = await build(options, request, call);
+        const [url, init] = await build(options, request, call, await tokenOf(options, request));
         const headers = init.headers;
         headers.set("Accept", "text/event-stream");
         if (lastEventId !== undefined)
@@ -213,7 +354,7 @@ export async function* stream(options, request, status, check, statuses, call) {
         let dropped = undefined;
         let response;
         try {
-            response = await doFetch(url, init);
+            [response] = await exchange(options, url, init);
         }
         catch (error) {
             if (!opened || call?.signal?.aborted)

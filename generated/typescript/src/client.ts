@@ -5,8 +5,8 @@ import type { CallOptions, ClientOptions, StreamOptions } from "./client_runtime
 import * as R from "./client_runtime.js";
 import type * as T from "./types.js";
 import * as V from "./validators.js";
-export type { ClientOptions, CallOptions, StreamOptions } from "./client_runtime.js";
-export { UnexpectedResponseError, ResponseValidationError, EventValidationError, StreamRefusedError, StreamInterruptedError } from "./client_runtime.js";
+export type { RequestHook, ResponseHook, ErrorHook, RetryOptions, AuthOptions, ClientOptions, CallOptions, StreamOptions } from "./client_runtime.js";
+export { RequestTimeoutError, UnexpectedResponseError, ResponseValidationError, EventValidationError, StreamRefusedError, StreamInterruptedError } from "./client_runtime.js";
 
 /**
  * Get the API's name and version.

@@ -4,6 +4,31 @@
 // and `stream`; the options and error classes are re-exported from there.
 import type { ValidationError, ValidationResult } from "./runtime.js";
 
+/** Called with every request before it is sent; may answer a replacement (such as one with a header added). */
+export type RequestHook = (request: Request) => Request | void | Promise<Request | void>;
+/** Called with every response before its status is checked; may answer a replacement. */
+export type ResponseHook = (response: Response, request: Request) => Response | void | Promise<Response | void>;
+/** Called when a request fails without a response (a network error, a timeout, an abort); the error is thrown after. */
+export type ErrorHook = (error: unknown, request: Request) => void | Promise<void>;
+
+/** Retries of `429` and `503` answers (opt-in). */
+export interface RetryOptions {
+  /** Attempts in all, the first one included (default 3). */
+  attempts?: number;
+  /** The longest wait between two attempts, whatever `Retry-After` says (default 30000). */
+  maxDelayMs?: number;
+}
+
+/** Refresh on `401` (opt-in). */
+export interface AuthOptions {
+  /**
+   * Gets a new access token (such as with `refreshToken` and a stored refresh token, storing the
+   * new pair so that `token` answers it), or `undefined` (or throws) when it cannot. Called once
+   * for any number of concurrent calls that got a `401`.
+   */
+  refresh: () => Promise<string | undefined>;
+}
+
 /** Options of `createClient` and of every operation's function (their first argument). */
 export interface ClientOptions {
   /** Such as `https://api.example.com` (no trailing slash needed). */
@@ -16,12 +41,41 @@ export interface ClientOptions {
   validateResponses?: boolean;
   /** Headers sent with every request. */
   headers?: Record<string, string>;
+  /** Middleware run on every request, in order; with it, `fetch` is called with the resulting `Request`. */
+  onRequest?: RequestHook | RequestHook[];
+  /** Middleware run on every response, in order. */
+  onResponse?: ResponseHook | ResponseHook[];
+  /** Middleware run on every failed request (no response), in order. */
+  onError?: ErrorHook | ErrorHook[];
+  /**
+   * Retry `429` and `503` answers after `Retry-After` (seconds or an HTTP date), or a backoff
+   * when absent. `GET`, `HEAD`, `PUT`, `DELETE` and `OPTIONS` are retried; other methods only
+   * when the request carries an `Idempotency-Key` header.
+   */
+  retry?: RetryOptions;
+  /** Milliseconds an attempt (request and body) may take before it fails with `RequestTimeoutError`. */
+  timeoutMs?: number;
+  /** Refresh the token once on a `401` of a bearer operation and send the request again. */
+  auth?: AuthOptions;
 }
 
 /** Per-call options. */
 export interface CallOptions {
   signal?: AbortSignal;
   headers?: Record<string, string>;
+  /** The call's timeout, in place of the client's (`ClientOptions.timeoutMs`). */
+  timeoutMs?: number;
+}
+
+/** An attempt took longer than its `timeoutMs`. */
+export class RequestTimeoutError extends Error {
+  readonly timeoutMs: number;
+
+  constructor(timeoutMs: number) {
+    super(`the request timed out after ${timeoutMs} ms`);
+    this.name = "RequestTimeoutError";
+    this.timeoutMs = timeoutMs;
+  }
 }
 
 /** The server answered a status the contract does not declare for the operation. */
@@ -76,7 +130,7 @@ interface Raw {
 }
 
 /** The URL and `RequestInit` of a request: query, headers (the call's, then the request's), token and body. */
-async function build(options: ClientOptions, request: Prepared, call: CallOptions | undefined): Promise<[URL, RequestInit]> {
+async function build(options: ClientOptions, request: Prepared, call: CallOptions | undefined, token?: string): Promise<[URL, RequestInit]> {
   const url = new URL(options.baseUrl.replace(/\/+$/, "") + request.path);
   for (const [name, value] of Object.entries(request.query ?? {}) as [string, unknown][]) {
     if (value === undefined || value === null) continue;
@@ -88,10 +142,7 @@ async function build(options: ClientOptions, request: Prepared, call: CallOption
   for (const [name, value] of Object.entries(request.headers ?? {}) as [string, unknown][]) {
     if (value !== undefined && value !== null) headers.set(name, String(value));
   }
-  if (request.secured && options.token !== undefined) {
-    const token = typeof options.token === "function" ? await options.token() : options.token;
-    if (token !== undefined) headers.set("Authorization", `Bearer ${token}`);
-  }
+  if (request.secured && token !== undefined) headers.set("Authorization", `Bearer ${token}`);
   const init: RequestInit = { method: request.method, headers };
   if (request.hasBody) {
     headers.set("Content-Type", "application/json");
@@ -109,21 +160,152 @@ async function payloadOf(response: Response): Promise<unknown> {
   return text.length === 0 ? undefined : /[/+]json\b/.test(type) ? JSON.parse(text) : text;
 }
 
-/** Sends `request`; a status outside `statuses` throws, a body that breaks its check throws with `validateResponses`. */
-export async function send(options: ClientOptions, request: Prepared, statuses: Record<number, Check>, call: CallOptions | undefined): Promise<Raw> {
-  const [url, init] = await build(options, request, call);
+/** The current token of a bearer operation. */
+async function tokenOf(options: ClientOptions, request: Prepared): Promise<string | undefined> {
+  if (!request.secured || options.token === undefined) return undefined;
+  return typeof options.token === "function" ? await options.token() : options.token;
+}
+
+function listOf<T>(hooks: T | T[] | undefined): T[] {
+  return hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks];
+}
+
+/** Sends one request through the middleware: `onRequest`, `fetch`, then `onResponse`, or `onError` when it fails. */
+async function exchange(options: ClientOptions, url: URL, init: RequestInit): Promise<[Response, Request]> {
+  const hooks = listOf(options.onRequest);
+  let request = new Request(url, init);
+  for (const hook of hooks) request = (await hook(request)) ?? request;
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
-  const response = await doFetch(url, init);
-  const payload = await payloadOf(response);
-  if (!Object.prototype.hasOwnProperty.call(statuses, response.status)) {
-    throw new UnexpectedResponseError(response.status, payload, response.headers);
+  let response: Response;
+  try {
+    // Without `onRequest`, `fetch` is called as `(url, init)`, as before middleware existed.
+    response = await (hooks.length === 0 ? doFetch(url, init) : doFetch(request));
+  } catch (error) {
+    const reason = init.signal?.aborted ? init.signal.reason : error;
+    for (const hook of listOf(options.onError)) await hook(reason, request);
+    throw reason;
   }
-  const check = statuses[response.status];
-  if (options.validateResponses && check) {
-    const result = check(payload);
-    if (!result.ok) throw new ResponseValidationError(response.status, result.errors, payload);
+  for (const hook of listOf(options.onResponse)) response = (await hook(response, request)) ?? response;
+  return [response, request];
+}
+
+/** One attempt: the request sent and its answer read, within the timeout and the caller's signal. */
+async function attempt(options: ClientOptions, prepared: Prepared, call: CallOptions | undefined, token: string | undefined): Promise<[Response, unknown]> {
+  const [url, init] = await build(options, prepared, call, token);
+  const timeoutMs = call?.timeoutMs ?? options.timeoutMs;
+  const outer = call?.signal;
+  if (timeoutMs === undefined) {
+    const [response] = await exchange(options, url, init);
+    return [response, await payloadOf(response)];
   }
-  return { status: response.status, body: payload, headers: response.headers };
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new RequestTimeoutError(timeoutMs)), timeoutMs);
+  const forward = () => controller.abort(outer?.reason);
+  if (outer?.aborted) forward();
+  else outer?.addEventListener("abort", forward, { once: true });
+  init.signal = controller.signal;
+  let request: Request | undefined;
+  try {
+    const [response, sent] = await exchange(options, url, init);
+    request = sent;
+    return [response, await payloadOf(response)];
+  } catch (error) {
+    if (!controller.signal.aborted) throw error;
+    const reason: unknown = controller.signal.reason;
+    // Aborted while the body was read: the error hooks hear of it too.
+    if (request !== undefined) for (const hook of listOf(options.onError)) await hook(reason, request);
+    throw reason;
+  } finally {
+    clearTimeout(timer);
+    outer?.removeEventListener("abort", forward);
+  }
+}
+
+const IDEMPOTENT = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"]);
+
+/** Whether a `429` or `503` answer to `request` may be retried: an idempotent method, or an `Idempotency-Key`. */
+function retryable(options: ClientOptions, request: Prepared, call: CallOptions | undefined): boolean {
+  if (IDEMPOTENT.has(request.method)) return true;
+  const names = [
+    ...Object.keys(options.headers ?? {}),
+    ...Object.keys(call?.headers ?? {}),
+    ...Object.entries(request.headers ?? {}).filter(([, v]) => v !== undefined && v !== null).map(([k]) => k),
+  ];
+  return names.some((name) => name.toLowerCase() === "idempotency-key");
+}
+
+/** Milliseconds to wait before attempt `next` (2, 3, …): `Retry-After` (seconds or an HTTP date), else an exponential backoff. */
+function retryDelay(headers: Headers, next: number, maxDelayMs: number): number {
+  const value = headers.get("Retry-After")?.trim();
+  let ms: number | undefined;
+  if (value !== undefined && /^[0-9]+$/.test(value)) ms = Number(value) * 1000;
+  else if (value !== undefined && value !== "") {
+    const date = Date.parse(value);
+    if (!Number.isNaN(date)) ms = Math.max(0, date - Date.now());
+  }
+  if (ms === undefined) ms = 500 * 2 ** (next - 2) * (0.5 + Math.random() / 2);
+  return Math.min(ms, maxDelayMs);
+}
+
+/** The refreshes under way, by `auth` object: concurrent `401`s share one. */
+const refreshing = new WeakMap<AuthOptions, Promise<string | undefined>>();
+
+/** A new token from `auth.refresh`, shared by the calls that ask while it runs; `undefined` when it fails. */
+function refreshed(auth: AuthOptions): Promise<string | undefined> {
+  let pending = refreshing.get(auth);
+  if (pending === undefined) {
+    pending = auth.refresh().then(
+      (token) => token,
+      () => undefined,
+    );
+    const settled = pending;
+    settled.finally(() => {
+      if (refreshing.get(auth) === settled) refreshing.delete(auth);
+    });
+    refreshing.set(auth, pending);
+  }
+  return pending;
+}
+
+/**
+ * Sends `request`; a status outside `statuses` throws, a body that breaks its check throws with `validateResponses`.
+ * With `retry`, a `429` or `503` is sent again; with `auth`, a `401` of a bearer operation is sent again once
+ * with a refreshed token (a failed refresh answers the `401`).
+ */
+export async function send(options: ClientOptions, request: Prepared, statuses: Record<number, Check>, call: CallOptions | undefined): Promise<Raw> {
+  const attempts = options.retry === undefined ? 1 : Math.max(1, options.retry.attempts ?? 3);
+  const maxDelayMs = options.retry?.maxDelayMs ?? 30000;
+  let token = await tokenOf(options, request);
+  let refreshedOnce = false;
+  let tries = 0;
+  for (;;) {
+    tries += 1;
+    const [response, payload] = await attempt(options, request, call, token);
+    if (response.status === 401 && request.secured && options.auth !== undefined && !refreshedOnce) {
+      refreshedOnce = true;
+      // Another call may have refreshed the token since this one was sent.
+      const current = refreshing.has(options.auth) ? undefined : await tokenOf(options, request);
+      const fresh = current !== undefined && current !== token ? current : await refreshed(options.auth);
+      if (fresh !== undefined) {
+        token = fresh;
+        tries -= 1;
+        continue;
+      }
+    }
+    if ((response.status === 429 || response.status === 503) && tries < attempts && retryable(options, request, call)) {
+      await sleep(retryDelay(response.headers, tries + 1, maxDelayMs), call?.signal);
+      continue;
+    }
+    if (!Object.prototype.hasOwnProperty.call(statuses, response.status)) {
+      throw new UnexpectedResponseError(response.status, payload, response.headers);
+    }
+    const check = statuses[response.status];
+    if (options.validateResponses && check) {
+      const result = check(payload);
+      if (!result.ok) throw new ResponseValidationError(response.status, result.errors, payload);
+    }
+    return { status: response.status, body: payload, headers: response.headers };
+  }
 }
 
 /** Per-call options of an event stream (Server-Sent Events). */
@@ -269,21 +451,20 @@ export async function* stream<E>(
   statuses: Record<number, Check>,
   call: StreamOptions | undefined,
 ): AsyncGenerator<E, void, undefined> {
-  const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   const maxReconnects = call?.maxReconnects ?? 5;
   let lastEventId = call?.lastEventId;
   let delay = call?.retryMs ?? 1000;
   let failures = 0;
   let opened = false;
   for (;;) {
-    const [url, init] = await build(options, request, call);
+    const [url, init] = await build(options, request, call, await tokenOf(options, request));
     const headers = init.headers as Headers;
     headers.set("Accept", "text/event-stream");
     if (lastEventId !== undefined) headers.set("Last-Event-ID", lastEventId);
     let dropped: unknown = undefined;
     let response: Response | undefined;
     try {
-      response = await doFetch(url, init);
+      [response] = await exchange(options, url, init);
     } catch (error) {
       if (!opened || call?.signal?.aborted) throw error;
       dropped = error;

@@ -266,3 +266,25 @@ console.log(JSON.stringify(out));
         assert_eq!(&got, want, "case {index}: {}", cases[index].0);
     }
 }
+
+/// The client's options (`tests/typescript/client_options.mjs`), against a `node:http` server on
+/// 127.0.0.1: middleware order and header injection, a 429 with `Retry-After: 1` waited then
+/// answered, a 503 without it retried a bounded number of times (a POST only with an
+/// `Idempotency-Key`), timeouts, and ten concurrent 401s refreshed once.
+#[test]
+fn the_typescript_client_runs_middleware_retries_timeouts_and_refresh() {
+    let root = project_root();
+    tests::typescript::node_tool("typescript");
+    let output = std::process::Command::new("node")
+        .arg(root.join("tests/typescript/client_options.mjs"))
+        .arg(root.join("generated/typescript"))
+        .output()
+        .expect("node runs");
+    assert!(
+        output.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("client options: ok"));
+}

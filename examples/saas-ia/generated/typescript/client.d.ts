@@ -3,8 +3,8 @@
 // `createClient(options)`, the same as methods. Answers are unions keyed by status.
 import type { CallOptions, ClientOptions, StreamOptions } from "./client_runtime.js";
 import type * as T from "./types.js";
-export type { ClientOptions, CallOptions, StreamOptions } from "./client_runtime.js";
-export { UnexpectedResponseError, ResponseValidationError, EventValidationError, StreamRefusedError, StreamInterruptedError } from "./client_runtime.js";
+export type { RequestHook, ResponseHook, ErrorHook, RetryOptions, AuthOptions, ClientOptions, CallOptions, StreamOptions } from "./client_runtime.js";
+export { RequestTimeoutError, UnexpectedResponseError, ResponseValidationError, EventValidationError, StreamRefusedError, StreamInterruptedError } from "./client_runtime.js";
 
 /**
  * Sign in with a password.

@@ -3,7 +3,7 @@
 // `createClient(options)`, the same as methods. Answers are unions keyed by status.
 import * as R from "./client_runtime.js";
 import * as V from "./validators.js";
-export { UnexpectedResponseError, ResponseValidationError, EventValidationError, StreamRefusedError, StreamInterruptedError } from "./client_runtime.js";
+export { RequestTimeoutError, UnexpectedResponseError, ResponseValidationError, EventValidationError, StreamRefusedError, StreamInterruptedError } from "./client_runtime.js";
 
 /**
  * List the signed-in user's API keys, newest first.
