@@ -247,7 +247,10 @@ fn the_package_json_is_publishable() {
     assert_eq!(manifest["engines"], json!({ "node": ">=20" }));
     assert_eq!(manifest.get("private"), None);
     let exports = manifest["exports"].as_object().expect("exports");
-    assert_eq!(exports.keys().collect::<Vec<_>>(), [".", "./types", "./validators", "./client", "./query", "./package.json"]);
+    assert_eq!(
+        exports.keys().collect::<Vec<_>>(),
+        [".", "./types", "./validators", "./client", "./query", "./package.json"]
+    );
     for (subpath, target) in exports.iter().filter(|(subpath, _)| *subpath != "./package.json") {
         let conditions: Vec<&String> = target.as_object().expect("conditions").keys().collect();
         assert_eq!(conditions, ["types", "import", "default"], "{subpath}");
