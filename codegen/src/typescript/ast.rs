@@ -82,6 +82,7 @@ pub enum BinaryOp {
     Le,
     Ge,
     Add,
+    Mul,
 }
 
 /// A prefix operator.
@@ -416,6 +417,10 @@ impl Expr {
 
     pub fn plus(self, right: Expr) -> Self {
         self.binary(BinaryOp::Add, right)
+    }
+
+    pub fn times(self, right: Expr) -> Self {
+        self.binary(BinaryOp::Mul, right)
     }
 
     /// `a op b op c ...` (left-associative); `None` for no operands.

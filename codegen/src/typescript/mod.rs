@@ -12,6 +12,7 @@
 //! | `types` | one type per named schema (and `XValues` per string enum), per operation its parameters, request and response union | [`types`] | `./types` |
 //! | `validators` | `validateX` / `isX` / `XSchema` (Standard Schema) per named schema, compiled by [`validator`] with formats asserted | [`validators`] | `./validators` |
 //! | `client` | one function per operation (`getProject(options, request)`), `createClient(options)` built from them | [`client`] | `./client` |
+//! | `query` | TanStack Query v5 options per operation (`getProjectQueryOptions`, `...InfiniteQueryOptions`, `...MutationOptions`) and `queryKeys` per tag; no dependency | [`query`] | `./query` |
 //! | `runtime` | what the validators import, the Standard Schema interface and adapter | `runtime.ts` | — |
 //! | `client_runtime` | what the client's functions call (`send`, `stream`), options and errors | `client_runtime.ts` | — |
 //! | `package.json` | name, version, `exports`, `files`, `engines` | [`package`] | `./package.json` |
@@ -33,6 +34,7 @@ mod index;
 mod operation;
 mod package;
 pub mod printer;
+mod query;
 pub mod types;
 pub mod validator;
 mod validators;
@@ -83,6 +85,7 @@ const MODULES: &[(&str, Option<&str>, Source)] = &[
     ("types", Some("./types"), Source::Generated(types::emit)),
     ("validators", Some("./validators"), Source::Generated(validators::emit)),
     ("client", Some("./client"), Source::Generated(client::emit)),
+    ("query", Some("./query"), Source::Generated(query::emit)),
     ("runtime", None, Source::Static(RUNTIME)),
     ("client_runtime", None, Source::Static(CLIENT_RUNTIME)),
 ];

@@ -239,6 +239,7 @@ fn operator(op: BinaryOp) -> (&'static str, u8) {
         BinaryOp::Le => ("<=", 10),
         BinaryOp::Ge => (">=", 10),
         BinaryOp::Add => ("+", 12),
+        BinaryOp::Mul => ("*", 13),
     }
 }
 

@@ -3,7 +3,8 @@
 //! `node_modules`, runs in plain node, type-checks under NodeNext and Bundler resolution with and
 //! without the DOM library, and builds into a Vite app; an esbuild bundle of an app that calls one
 //! operation keeps that operation's validators only; the Standard Schemas work with
-//! react-hook-form's resolver. The apps are in `tests/typescript/app/`.
+//! react-hook-form's resolver; the `query` module's options run in TanStack Query. The apps are in
+//! `tests/typescript/app/`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -219,6 +220,18 @@ fn react_hook_form_takes_the_standard_schemas() {
     assert_eq!(printed.trim(), "ok");
 }
 
+/// The `query` module with a real TanStack Query `QueryClient` against a fake `fetch`: bodies, an
+/// `ApiError` on an error status, an infinite query to its last page, invalidation by a tag's key,
+/// mutations (`tests/typescript/query.mjs`); its types against `@tanstack/query-core`'s are checked
+/// by `tests/typescript/query.ts`.
+#[test]
+fn tanstack_query_runs_the_query_options() {
+    node_tool("@tanstack/query-core");
+    let script = project_root().join("tests/typescript/query.mjs");
+    let printed = run(Command::new("node").arg(script).arg(project_root().join(PACKAGE)));
+    assert_eq!(printed.trim(), "ok");
+}
+
 /// Publishable metadata: the contract's name, version and license, ESM, the Node versions, every
 /// public module as an `exports` subpath (declarations first); `private` only where the layout
 /// says so (the fixture's package).
@@ -234,7 +247,10 @@ fn the_package_json_is_publishable() {
     assert_eq!(manifest["engines"], json!({ "node": ">=20" }));
     assert_eq!(manifest.get("private"), None);
     let exports = manifest["exports"].as_object().expect("exports");
-    assert_eq!(exports.keys().collect::<Vec<_>>(), [".", "./types", "./validators", "./client", "./package.json"]);
+    assert_eq!(
+        exports.keys().collect::<Vec<_>>(),
+        [".", "./types", "./validators", "./client", "./query", "./package.json"]
+    );
     for (subpath, target) in exports.iter().filter(|(subpath, _)| *subpath != "./package.json") {
         let conditions: Vec<&String> = target.as_object().expect("conditions").keys().collect();
         assert_eq!(conditions, ["types", "import", "default"], "{subpath}");
