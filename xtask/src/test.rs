@@ -1,7 +1,7 @@
 //! `cargo xtask test`: installs what the tests need (npm packages from the committed lockfile),
-//! then runs every test: the Rust workspace, built once and run in three concurrent `cargo test`s
-//! (the cross-language agreement test needs the npm packages; the examples' crates run their own
-//! end-to-end tests), `tsc --strict` over the
+//! then runs every test: the Rust workspace, built once and its test binaries run as built, in
+//! three concurrent runs (the cross-language agreement test needs the npm packages; the examples'
+//! crates run their own end-to-end tests), `tsc --strict` over the
 //! generated TypeScript (the reference contract's, the fixture's and the examples') and the
 //! consumer programs, the JSON-Schema-Test-Suite against the validator compiler, schemathesis, and
 //! Redocly over `openapi.yaml` and the examples' documents. Then the scale-out store: a throw-away
@@ -21,9 +21,10 @@ pub fn run(root: &Path, out: &mut dyn Write) -> Result<ExitCode> {
 
     step(out, "cargo test --workspace --no-run (one build of every test)")?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let suite = server_suite(root, &cargo)?;
-    step(out, "cargo test, in three concurrent runs")?;
-    cargo_test(root, &cargo, out)?;
+    let binaries = build_tests(root, &cargo)?;
+    let suite = server_suite(&binaries)?;
+    step(out, "the tests, in three concurrent runs")?;
+    run_tests(root, &cargo, &binaries, out)?;
 
     step(out, "tsc --strict (the sources of the generated TypeScript packages, tests/typescript)")?;
     run_command(
@@ -82,64 +83,20 @@ pub fn run(root: &Path, out: &mut dyn Write) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The runs of [`cargo_test`]: the `tests` crate (its adoption and README tests build other
-/// workspaces, which keeps the processor busy) and the compile-fail cases (trybuild checks their
-/// dependencies) beside the rest, whose end-to-end tests mostly wait on sockets. Run one after the
-/// other, as `cargo test --workspace` runs its binaries, they took six minutes of a clean CI run.
-const TEST_RUNS: [(&str, &[&str]); 3] = [
-    ("the tests crate", &["--package", "tests"]),
-    ("the compile-fail cases", &["--package", "server-compile-fail"]),
-    ("every other crate", &["--workspace", "--exclude", "tests", "--exclude", "server-compile-fail"]),
-];
-
-/// Every test of the workspace (what `cargo test --workspace` runs, built already), in the
-/// concurrent runs of [`TEST_RUNS`]. Each run's output goes to `target/xtask-test/` and is printed
-/// whole when the run ends; the first failure is reported after all have ended.
-fn cargo_test(root: &Path, cargo: &str, out: &mut dyn Write) -> Result<()> {
-    let logs = root.join("target/xtask-test");
-    std::fs::create_dir_all(&logs).with_context(|| format!("creating {}", logs.display()))?;
-    let mut running = Vec::new();
-    for (index, (what, args)) in TEST_RUNS.iter().enumerate() {
-        let path = logs.join(format!("cargo-test-{index}.log"));
-        let log = std::fs::File::create(&path).with_context(|| format!("creating {}", path.display()))?;
-        let child = Command::new(cargo)
-            .current_dir(root)
-            .args(["test", "--locked"])
-            .args(*args)
-            .env("INSTA_UPDATE", "no")
-            .stdout(log.try_clone()?)
-            .stderr(log)
-            .spawn()
-            .with_context(|| format!("starting cargo test for {what}"))?;
-        running.push((*what, path, child));
-    }
-    let mut failed = Vec::new();
-    while !running.is_empty() {
-        let mut index = 0;
-        while index < running.len() {
-            let Some(status) = running[index].2.try_wait().context("waiting for cargo test")? else {
-                index += 1;
-                continue;
-            };
-            let (what, path, _) = running.swap_remove(index);
-            let log = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-            writeln!(out, "\n--- cargo test: {what} ({status}) ---\n{log}")?;
-            out.flush()?;
-            if !status.success() {
-                failed.push(what);
-            }
-        }
-        std::thread::sleep(std::time::Duration::from_millis(200));
-    }
-    if !failed.is_empty() {
-        bail!("cargo test failed for {}", failed.join(", "));
-    }
-    Ok(())
+/// A test executable that `cargo test --workspace --no-run` built: its package and where that
+/// package lives (tests run from there, as `cargo test` runs them).
+struct TestBinary {
+    package: String,
+    manifest_dir: std::path::PathBuf,
+    executable: std::path::PathBuf,
+    /// `tests/it/main.rs`, `src/lib.rs`...: what `cargo test` prints for it.
+    source: String,
 }
 
-/// Builds every test binary of the workspace (`cargo test --workspace --no-run`) and returns the
-/// server's `it` binary, which runs again on PostgreSQL and Redis.
-fn server_suite(root: &Path, cargo: &str) -> Result<std::path::PathBuf> {
+/// Builds every test binary of the workspace once (`cargo test --workspace --no-run`) and lists
+/// them. They are then run as they are: a `cargo test -p X` would resolve features for `X` alone
+/// and build its dependencies again.
+fn build_tests(root: &Path, cargo: &str) -> Result<Vec<TestBinary>> {
     let output = Command::new(cargo)
         .current_dir(root)
         .args(["test", "--workspace", "--locked", "--no-run", "--message-format=json-render-diagnostics"])
@@ -149,18 +106,115 @@ fn server_suite(root: &Path, cargo: &str) -> Result<std::path::PathBuf> {
     if !output.status.success() {
         bail!("cargo test --workspace --no-run failed ({})", output.status);
     }
+    let mut binaries = Vec::new();
     for line in String::from_utf8_lossy(&output.stdout).lines() {
         let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else { continue };
-        let target = &message["target"];
-        if message["reason"] == "compiler-artifact"
-            && target["name"] == "it"
-            && message["package_id"].as_str().is_some_and(|id| id.contains("/server#"))
-            && let Some(executable) = message["executable"].as_str()
-        {
-            return Ok(executable.into());
+        // Test harnesses only: the binaries built beside them (for `CARGO_BIN_EXE_*`) are programs.
+        if message["reason"] != "compiler-artifact" || message["profile"]["test"] != true {
+            continue;
+        }
+        let (Some(executable), Some(manifest), Some(source)) =
+            (message["executable"].as_str(), message["manifest_path"].as_str(), message["target"]["src_path"].as_str())
+        else {
+            continue;
+        };
+        let manifest_dir = Path::new(manifest).parent().context("a manifest in a folder")?.to_path_buf();
+        let package = package_name(message["package_id"].as_str().unwrap_or_default());
+        let source = Path::new(source).strip_prefix(&manifest_dir).unwrap_or(Path::new(source)).display().to_string();
+        binaries.push(TestBinary { package, manifest_dir, executable: executable.into(), source });
+    }
+    binaries.sort_by(|a, b| (&a.package, &a.source).cmp(&(&b.package, &b.source)));
+    Ok(binaries)
+}
+
+/// The name in a package id: `path+file:///w/server#0.1.0` (a folder named as its package) or
+/// `path+file:///w/server/compile-fail#server-compile-fail@0.0.0`.
+fn package_name(id: &str) -> String {
+    let (path, fragment) = id.rsplit_once('#').unwrap_or((id, ""));
+    match fragment.split_once('@') {
+        Some((name, _)) => name.to_owned(),
+        None => path.rsplit('/').next().unwrap_or_default().to_owned(),
+    }
+}
+
+/// Every test of the workspace, built already, in three concurrent runs: the `tests` crate's
+/// binaries (its adoption and README tests build other workspaces, which keeps the processor
+/// busy), the compile-fail cases (trybuild checks their dependencies), and the rest, whose
+/// end-to-end tests mostly wait on sockets, followed by the doc tests. One after the other, as
+/// `cargo test --workspace` runs them, they took six minutes of a clean CI run. Each run's output
+/// goes to `target/xtask-test/` and is printed whole when the run ends; failures are reported
+/// after all have ended.
+fn run_tests(root: &Path, cargo: &str, binaries: &[TestBinary], out: &mut dyn Write) -> Result<()> {
+    let logs = root.join("target/xtask-test");
+    std::fs::create_dir_all(&logs).with_context(|| format!("creating {}", logs.display()))?;
+    let group = |keep: &dyn Fn(&TestBinary) -> bool| -> Vec<Command> {
+        binaries
+            .iter()
+            .filter(|binary| keep(binary))
+            .map(|binary| {
+                let mut command = Command::new(&binary.executable);
+                command
+                    .current_dir(&binary.manifest_dir)
+                    .env("CARGO", cargo)
+                    .env("CARGO_MANIFEST_DIR", &binary.manifest_dir)
+                    .env("CARGO_PKG_NAME", &binary.package)
+                    .env("INSTA_UPDATE", "no");
+                command
+            })
+            .collect()
+    };
+    let mut rest = group(&|b| b.package != "tests" && b.package != "server-compile-fail");
+    let mut doc = Command::new(cargo);
+    doc.current_dir(root).args(["test", "--workspace", "--locked", "--doc"]).env("INSTA_UPDATE", "no");
+    rest.push(doc);
+    let runs = [
+        ("the tests crate", group(&|b| b.package == "tests")),
+        ("the compile-fail cases", group(&|b| b.package == "server-compile-fail")),
+        ("every other crate, then the doc tests", rest),
+    ];
+    let threads: Vec<_> = runs
+        .into_iter()
+        .enumerate()
+        .map(|(index, (what, commands))| {
+            let path = logs.join(format!("cargo-test-{index}.log"));
+            std::thread::spawn(move || -> Result<(&str, std::path::PathBuf, bool)> {
+                let log = std::fs::File::create(&path).with_context(|| format!("creating {}", path.display()))?;
+                let mut passed = true;
+                for mut command in commands {
+                    let status = command
+                        .stdout(log.try_clone()?)
+                        .stderr(log.try_clone()?)
+                        .status()
+                        .with_context(|| format!("starting {:?}", command.get_program()))?;
+                    passed &= status.success();
+                }
+                Ok((what, path, passed))
+            })
+        })
+        .collect();
+    let mut failed = Vec::new();
+    for thread in threads {
+        let (what, path, passed) = thread.join().map_err(|_| anyhow::anyhow!("a test run panicked"))??;
+        let log = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+        writeln!(out, "\n--- tests: {what} ({}) ---\n{log}", if passed { "passed" } else { "FAILED" })?;
+        out.flush()?;
+        if !passed {
+            failed.push(what);
         }
     }
-    bail!("cargo built no `it` test binary of the server")
+    if !failed.is_empty() {
+        bail!("tests failed: {}", failed.join(", "));
+    }
+    Ok(())
+}
+
+/// The server's `it` binary, which runs again on PostgreSQL and Redis.
+fn server_suite(binaries: &[TestBinary]) -> Result<std::path::PathBuf> {
+    binaries
+        .iter()
+        .find(|b| b.package == "server" && b.source == "tests/it/main.rs")
+        .map(|b| b.executable.clone())
+        .context("cargo built no `it` test binary of the server")
 }
 
 /// `npm ci` unless `node_modules` already matches the lockfile.
@@ -222,4 +276,17 @@ fn run_command(command: &mut Command) -> Result<()> {
         bail!("{:?} {:?} failed ({status})", command.get_program(), command.get_args().collect::<Vec<_>>());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn package_names_come_from_package_ids() {
+        assert_eq!(super::package_name("path+file:///work/main/server#0.1.0"), "server");
+        assert_eq!(
+            super::package_name("path+file:///work/main/server/compile-fail#server-compile-fail@0.0.0"),
+            "server-compile-fail"
+        );
+        assert_eq!(super::package_name("registry+https://github.com/rust-lang/crates.io-index#serde@1.0.0"), "serde");
+    }
 }
