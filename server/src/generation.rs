@@ -134,12 +134,12 @@ impl OpenAiClient {
                             });
                         }
                         Ok(bytes) if status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error() => {
-                            format!("{method} {path}: {status}: {}", error_message(&bytes))
+                            format!("{method} {path}: {status}: {}", crate::providers::error_of(&bytes).1)
                         }
                         Ok(bytes) => {
                             return Err(ProviderError::Rejected(format!(
                                 "{method} {path}: {status}: {}",
-                                error_message(&bytes)
+                                crate::providers::error_of(&bytes).1
                             )));
                         }
                         Err(error) => format!("{method} {path}: {status}, body unreadable: {}", error.without_url()),
@@ -156,22 +156,6 @@ impl OpenAiClient {
             tokio::time::sleep(delay).await;
             attempt += 1;
         }
-    }
-}
-
-/// OpenAI's `{"error": {"message": ...}}`, or a note that the body is something else.
-fn error_message(body: &[u8]) -> String {
-    #[derive(Deserialize)]
-    struct Wrapper {
-        error: Detail,
-    }
-    #[derive(Deserialize)]
-    struct Detail {
-        message: Option<String>,
-    }
-    match serde_json::from_slice::<Wrapper>(body) {
-        Ok(Wrapper { error: Detail { message: Some(message) } }) => message,
-        _ => "no error message".into(),
     }
 }
 

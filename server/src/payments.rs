@@ -204,10 +204,10 @@ impl StripeClient {
                             });
                         }
                         Ok(body) if status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error() => {
-                            format!("{method} {path}: {status}: {}", error_of(&body).1)
+                            format!("{method} {path}: {status}: {}", crate::providers::error_of(&body).1)
                         }
                         Ok(body) => {
-                            let (kind, message) = error_of(&body);
+                            let (kind, message) = crate::providers::error_of(&body);
                             let reason = format!("{method} {path}: {status}: {message}");
                             return Err(match kind.as_deref() {
                                 Some("idempotency_error") => ProviderError::KeyInUse(reason),
@@ -228,25 +228,6 @@ impl StripeClient {
             tokio::time::sleep(delay).await;
             attempt += 1;
         }
-    }
-}
-
-/// Stripe's `{"error": {"type": ..., "message": ...}}`: the type, if any, and the message (or a note
-/// that the body is something else).
-fn error_of(body: &[u8]) -> (Option<String>, String) {
-    #[derive(Deserialize)]
-    struct Wrapper {
-        error: Detail,
-    }
-    #[derive(Deserialize)]
-    struct Detail {
-        #[serde(rename = "type")]
-        kind: Option<String>,
-        message: Option<String>,
-    }
-    match serde_json::from_slice::<Wrapper>(body) {
-        Ok(Wrapper { error: Detail { kind, message } }) => (kind, message.unwrap_or_else(|| "no error message".into())),
-        Err(_) => (None, "no error message".into()),
     }
 }
 

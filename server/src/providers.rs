@@ -92,3 +92,22 @@ pub trait GenerationProvider: Send + Sync + 'static {
     fn models(&self) -> BoxFuture<'_, Result<Vec<ModelInfo>, ProviderError>>;
     fn complete<'a>(&'a self, request: CompletionRequest<'a>) -> BoxFuture<'a, Result<Completion, ProviderError>>;
 }
+
+/// A provider's error body, `{"error": {"type": ..., "message": ...}}` (Stripe's and OpenAI's alike): the type, if any, and the message (or a note
+/// that the body is something else).
+pub fn error_of(body: &[u8]) -> (Option<String>, String) {
+    #[derive(serde::Deserialize)]
+    struct Wrapper {
+        error: Detail,
+    }
+    #[derive(serde::Deserialize)]
+    struct Detail {
+        #[serde(rename = "type")]
+        kind: Option<String>,
+        message: Option<String>,
+    }
+    match serde_json::from_slice::<Wrapper>(body) {
+        Ok(Wrapper { error: Detail { kind, message } }) => (kind, message.unwrap_or_else(|| "no error message".into())),
+        Err(_) => (None, "no error message".into()),
+    }
+}
