@@ -205,7 +205,7 @@ impl Names {
         for name in model.schemas.keys() {
             let ty = ts_type(name);
             let owner = format!("schema `{name}`");
-            for export in [ty.clone(), ts_validator(&ty), ts_guard(&ty)] {
+            for export in [ty.clone(), ts_validator(&ty), ts_guard(&ty), crate::typescript::zod::zod_name(&ty)] {
                 ts.claim(&mut exports, &export, &owner);
             }
             names.ts_types.insert(name.clone(), ty);

@@ -9,6 +9,7 @@
 //! | `client.ts` | `createClient(...)`, one method per operation | [`client`] |
 //! | `runtime.ts` | what the validators import (no dependency) | `runtime.ts`, as it is |
 //! | `index.ts`, `package.json` | the package entry | [`index`], [`package`] |
+//! | `zod.ts` | `XZod` per named schema: Zod 4 (optional peer dependency) with the same verdicts | [`zod`] |
 
 pub mod ast;
 mod client;
@@ -19,6 +20,7 @@ pub mod printer;
 pub mod types;
 pub mod validator;
 mod validators;
+pub mod zod;
 
 use std::collections::BTreeMap;
 
@@ -38,6 +40,11 @@ pub(crate) fn compile_validators(model: &Model, names: &Names) -> Result<Vec<Stm
     validators::compile(model, names)
 }
 
+/// Compiles the Zod schemas (`zod.ts`): one error per schema Zod cannot express.
+pub(crate) fn compile_zod(model: &Model, names: &Names) -> Result<Vec<Stmt>, Vec<Error>> {
+    zod::compile(model, names)
+}
+
 /// Every file of the package, by path relative to the package folder. `model` comes from
 /// [`crate::lower`], which claimed every name and compiled the validators.
 pub fn emit(model: &Model, header: &str) -> BTreeMap<String, String> {
@@ -55,5 +62,6 @@ pub fn emit(model: &Model, header: &str) -> BTreeMap<String, String> {
     files.insert("client.ts".to_owned(), file(client::emit(model, names)));
     files.insert("index.ts".to_owned(), file(index::emit()));
     files.insert("package.json".to_owned(), package::emit(model, header));
+    files.insert("zod.ts".to_owned(), file(model.prepared.zod.clone()));
     files
 }

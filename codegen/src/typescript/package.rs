@@ -13,7 +13,10 @@ pub(super) fn emit(model: &Model, header: &str) -> String {
         "type": "module",
         "types": "./index.ts",
         "exports": { ".": { "types": "./index.ts", "default": "./index.ts" } },
-        "sideEffects": false
+        "sideEffects": false,
+        // Only `zod.ts` imports it (`.exactOptional()`; tested with the version `tests/package.json` pins).
+        "peerDependencies": { "zod": "^4.6.0" },
+        "peerDependenciesMeta": { "zod": { "optional": true } }
     });
     crate::render_json(&package)
 }

@@ -1,0 +1,630 @@
+//! `zod.ts`: one Zod 4 schema per named schema of the contract (`ProjectZod`), for applications
+//! that already validate with Zod (forms, resolvers). Zod is an optional peer dependency: only this
+//! module imports it, and `index.ts` does not re-export it.
+//!
+//! The schemas carry the JSON Schema's rules with its semantics, not Zod's: string lengths count
+//! code points (the runtime's `length`), formats use the runtime's checkers, integers are any
+//! integral number, `oneOf` means exactly one, and objects keep unknown members unless the schema
+//! forbids them (`.strict` objects for `additionalProperties: false`). `safeParse(value).success`
+//! is the verdict of the Rust validator (`tests/tests/it/agreement.rs` proves it on every type).
+//! A keyword Zod cannot be given here is a generation error naming the schema, its Rust type and
+//! the field: a rule is never silently loosened.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use super::ast::{Expr, ImportClause, Key, Member, Param, Specifier, Stmt, Type};
+use super::{types, validator};
+use crate::error::Error;
+use crate::model::{Model, NamedSchema, SCHEMA_REF_PREFIX};
+use crate::names::Names;
+
+/// Keywords that carry no rule.
+const ANNOTATIONS: &[&str] =
+    &["title", "description", "$comment", "examples", "default", "deprecated", "readOnly", "writeOnly", "$schema"];
+
+/// The keywords of a string schema (also allowed in the branches of its `allOf`).
+const STRING_KEYWORDS: &[&str] = &["type", "minLength", "maxLength", "pattern", "format"];
+
+/// Every keyword this emitter translates; any other is an error.
+const KNOWN: &[&str] = &[
+    "$ref",
+    "type",
+    "anyOf",
+    "oneOf",
+    "allOf",
+    "not",
+    "const",
+    "enum",
+    "format",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "items",
+    "prefixItems",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "properties",
+    "required",
+    "additionalProperties",
+    "minProperties",
+    "maxProperties",
+];
+
+/// JSON Schema's `oneOf` for branches that may overlap: the union, then exactly one branch.
+const ONE_OF: &str = "/** JSON Schema's `oneOf`: the value matches exactly one of `branches`. */
+function oneOf<const T extends readonly z.ZodType[]>(branches: T) {
+  return z
+    .union(branches)
+    .refine((value) => branches.filter((branch) => branch.safeParse(value).success).length === 1, \"must match exactly one schema\");
+}
+";
+
+/// The exported Zod schema of a TypeScript type (`ProjectZod`).
+pub fn zod_name(ty: &str) -> String {
+    format!("{ty}Zod")
+}
+
+/// A schema the emitter cannot express, at a field of it (`""` for the schema itself).
+#[derive(Debug)]
+struct Unsupported {
+    field: String,
+    reason: String,
+}
+
+struct Emitter<'a> {
+    names: &'a Names,
+    /// Schemas already declared (a reference to any other one is `z.lazy`).
+    declared: BTreeSet<String>,
+    /// The runtime's functions the module imports.
+    runtime: BTreeSet<&'static str>,
+    one_of: bool,
+    /// The property names from the schema's root to where the emitter is.
+    field: Vec<String>,
+}
+
+/// `zod.ts`, or one error per schema it cannot express.
+pub(crate) fn compile(model: &Model, names: &Names) -> Result<Vec<Stmt>, Vec<Error>> {
+    let order = declaration_order(&model.schemas);
+    let cyclic: BTreeSet<&String> = model.schemas.keys().filter(|name| reaches(&model.schemas, name)).collect();
+    let mut emitter =
+        Emitter { names, declared: BTreeSet::new(), runtime: BTreeSet::new(), one_of: false, field: Vec::new() };
+    let mut declarations = Vec::new();
+    let mut errors = Vec::new();
+    for name in order {
+        let named = &model.schemas[name];
+        emitter.field.clear();
+        let ts = names.ts_type(name);
+        match emitter.schema(&named.schema) {
+            Ok(init) => {
+                let doc = types::doc_of(&named.schema);
+                let summary = doc.lines().next().filter(|l| !l.starts_with('@')).map(|l| format!(": {l}")).unwrap_or_default();
+                declarations.push(Stmt::Doc(format!("`{ts}` as a Zod schema{summary}")));
+                // A schema on a cycle refers to itself through `z.lazy`: TypeScript needs its type.
+                let ty = cyclic.contains(name).then(|| Type::generic("z.ZodType", vec![Type::qualified("T", ts)]));
+                declarations.push(
+                    Stmt::Let { binding: super::ast::Binding::Const, name: zod_name(ts), ty, init: Some(init) }.export(),
+                );
+                declarations.push(Stmt::Blank);
+            }
+            Err(Unsupported { field, reason }) => errors.push(Error::Zod {
+                schema: name.clone(),
+                rust_type: named.rust_type.clone().unwrap_or_else(|| "(no Rust path)".into()),
+                field: if field.is_empty() { "(the type itself)".into() } else { format!("`{field}`") },
+                reason,
+            }),
+        }
+        emitter.declared.insert(name.clone());
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut out = vec![
+        Stmt::Comment(
+            "Zod 4 schemas of the contract's types, with the JSON Schemas' rules and verdicts (zod is an\n\
+             optional peer dependency: import this module as `<package>/zod`)."
+                .into(),
+        ),
+        Stmt::Import {
+            type_only: false,
+            clause: ImportClause::Named(vec![Specifier { name: "z".into(), type_only: false }]),
+            from: "zod".into(),
+        },
+    ];
+    if !emitter.runtime.is_empty() {
+        let specifiers =
+            emitter.runtime.iter().map(|name| Specifier { name: (*name).to_owned(), type_only: false }).collect();
+        out.push(Stmt::Import { type_only: false, clause: ImportClause::Named(specifiers), from: "./runtime.js".into() });
+    }
+    if !cyclic.is_empty() {
+        out.push(Stmt::Import { type_only: true, clause: ImportClause::Namespace("T".into()), from: "./types.js".into() });
+    }
+    out.push(Stmt::Blank);
+    if emitter.one_of {
+        out.push(Stmt::Source(ONE_OF));
+        out.push(Stmt::Blank);
+    }
+    out.extend(declarations);
+    Ok(out)
+}
+
+/// The names `schema` refers to.
+fn references(schema: &Value, out: &mut Vec<String>) {
+    match schema {
+        Value::Object(object) => {
+            if let Some(name) = object.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix(SCHEMA_REF_PREFIX))
+            {
+                out.push(crate::schema::unescape(name).into_owned());
+            }
+            object.values().for_each(|value| references(value, out));
+        }
+        Value::Array(items) => items.iter().for_each(|value| references(value, out)),
+        _ => {}
+    }
+}
+
+/// Whether `name` refers to itself, directly or not.
+fn reaches(schemas: &BTreeMap<String, NamedSchema>, name: &str) -> bool {
+    let mut seen = BTreeSet::new();
+    let mut stack = Vec::new();
+    references(&schemas[name].schema, &mut stack);
+    while let Some(next) = stack.pop() {
+        if next == name {
+            return true;
+        }
+        if seen.insert(next.clone())
+            && let Some(named) = schemas.get(&next)
+        {
+            references(&named.schema, &mut stack);
+        }
+    }
+    false
+}
+
+/// Referenced schemas before those that refer to them (by name otherwise), so that only cycles
+/// need `z.lazy`.
+fn declaration_order(schemas: &BTreeMap<String, NamedSchema>) -> Vec<&String> {
+    fn visit<'s>(
+        name: &'s String,
+        schemas: &'s BTreeMap<String, NamedSchema>,
+        seen: &mut BTreeSet<&'s str>,
+        out: &mut Vec<&'s String>,
+    ) {
+        if !seen.insert(name) {
+            return;
+        }
+        let mut refs = Vec::new();
+        references(&schemas[name].schema, &mut refs);
+        for reference in refs {
+            if let Some((key, _)) = schemas.get_key_value(&reference) {
+                visit(key, schemas, seen, out);
+            }
+        }
+        out.push(name);
+    }
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for name in schemas.keys() {
+        visit(name, schemas, &mut seen, &mut out);
+    }
+    out
+}
+
+fn z(method: &str, arguments: Vec<Expr>) -> Expr {
+    Expr::ident("z").method(method, arguments)
+}
+
+/// `(value) => body`.
+fn check(body: Expr) -> Expr {
+    Expr::arrow(vec![Param { name: "value".into(), ty: None, optional: false, default: None }], body)
+}
+
+fn value() -> Expr {
+    Expr::ident("value")
+}
+
+/// `schema.refine(test, message)`.
+fn refine(schema: Expr, test: Expr, message: String) -> Expr {
+    schema.method("refine", vec![test, Expr::str(message)])
+}
+
+fn regex(pattern: &str) -> Expr {
+    Expr::new("RegExp", Vec::new(), vec![Expr::str(validator::unicode_safe(pattern)), Expr::str("u")])
+}
+
+fn is_scalar(value: &Value) -> bool {
+    !matches!(value, Value::Array(_) | Value::Object(_))
+}
+
+/// The JSON Schema types `value` has.
+fn types_of(value: &Value) -> &'static [&'static str] {
+    match value {
+        Value::Null => &["null"],
+        Value::Bool(_) => &["boolean"],
+        Value::Number(n) if n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.fract() == 0.0) => {
+            &["integer", "number"]
+        }
+        Value::Number(_) => &["number"],
+        Value::String(_) => &["string"],
+        Value::Array(_) => &["array"],
+        Value::Object(_) => &["object"],
+    }
+}
+
+impl Emitter<'_> {
+    fn fail<T>(&self, reason: impl Into<String>) -> Result<T, Unsupported> {
+        Err(Unsupported { field: self.field.join("."), reason: reason.into() })
+    }
+
+    fn use_runtime(&mut self, name: &'static str) -> Expr {
+        self.runtime.insert(name);
+        Expr::ident(name)
+    }
+
+    /// Fails on a keyword besides `allowed` and the annotations.
+    fn only(&self, object: &serde_json::Map<String, Value>, allowed: &[&str], what: &str) -> Result<(), Unsupported> {
+        match object.keys().find(|k| !allowed.contains(&k.as_str()) && !ANNOTATIONS.contains(&k.as_str())) {
+            Some(keyword) => self.fail(format!("`{keyword}` beside {what} has no Zod counterpart here")),
+            None => Ok(()),
+        }
+    }
+
+    fn schema(&mut self, schema: &Value) -> Result<Expr, Unsupported> {
+        let object = match schema {
+            Value::Bool(true) => return Ok(z("unknown", vec![])),
+            Value::Bool(false) => return Ok(z("never", vec![])),
+            Value::Object(object) => object,
+            _ => return self.fail("a schema is an object or a boolean"),
+        };
+        if let Some(keyword) = object.keys().find(|k| !KNOWN.contains(&k.as_str()) && !ANNOTATIONS.contains(&k.as_str())) {
+            return self.fail(format!("the keyword `{keyword}` has no Zod counterpart here"));
+        }
+        if let Some(reference) = object.get("$ref") {
+            self.only(object, &["$ref"], "`$ref`")?;
+            let Some(name) = reference.as_str().and_then(|r| r.strip_prefix(SCHEMA_REF_PREFIX)) else {
+                return self.fail(format!("the reference {reference} is not to a named schema"));
+            };
+            let name = crate::schema::unescape(name).into_owned();
+            let target = Expr::ident(zod_name(self.names.ts_type(&name)));
+            return Ok(if self.declared.contains(&name) { target } else { z("lazy", vec![Expr::arrow(vec![], target)]) });
+        }
+        if let Some(branches) = object.get("anyOf") {
+            self.only(object, &["anyOf"], "`anyOf`")?;
+            return self.any_of(branches);
+        }
+        if let Some(branches) = object.get("oneOf") {
+            self.only(object, &["oneOf"], "`oneOf`")?;
+            return self.one_of(branches);
+        }
+        if object.contains_key("const") || object.contains_key("enum") {
+            return self.literals(object);
+        }
+        let types: Vec<&str> = match object.get("type") {
+            Some(Value::String(t)) => vec![t.as_str()],
+            Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
+            None => {
+                self.only(object, &[], "no `type`")?;
+                return Ok(z("unknown", vec![]));
+            }
+            Some(other) => return self.fail(format!("`type` {other} is not a type")),
+        };
+        if (object.contains_key("allOf") || object.contains_key("not")) && types.iter().any(|t| *t != "string" && *t != "null")
+        {
+            return self.fail("`allOf` and `not` are expressed on strings only");
+        }
+        let nullable = types.contains(&"null");
+        let mut members = Vec::new();
+        for ty in types.iter().filter(|t| **t != "null") {
+            members.push(match *ty {
+                "boolean" => z("boolean", vec![]),
+                "string" => self.string(object)?,
+                "integer" => self.number(object, true)?,
+                "number" => self.number(object, false)?,
+                "array" => self.array(object)?,
+                "object" => self.object(object)?,
+                other => return self.fail(format!("unknown type `{other}`")),
+            });
+        }
+        Ok(match (members.len(), nullable) {
+            (0, _) => z("null", vec![]),
+            (1, true) => members.remove(0).method("nullable", vec![]),
+            (1, false) => members.remove(0),
+            (_, nullable) => {
+                if nullable {
+                    members.push(z("null", vec![]));
+                }
+                z("union", vec![Expr::Array(members)])
+            }
+        })
+    }
+
+    /// `enum` and `const` (with at most a `type` that every value has).
+    fn literals(&mut self, object: &serde_json::Map<String, Value>) -> Result<Expr, Unsupported> {
+        self.only(object, &["const", "enum", "type"], "`enum` or `const`")?;
+        let values: Vec<Value> = match (object.get("const"), object.get("enum")) {
+            (Some(value), None) => vec![value.clone()],
+            (None, Some(Value::Array(values))) => values.clone(),
+            _ => return self.fail("`enum` is an array, and not beside `const`"),
+        };
+        let allowed: Vec<&str> = match object.get("type") {
+            None => Vec::new(),
+            Some(Value::String(t)) => vec![t.as_str()],
+            Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
+            Some(other) => return self.fail(format!("`type` {other} is not a type")),
+        };
+        if !allowed.is_empty() && values.iter().any(|v| !types_of(v).iter().any(|t| allowed.contains(t))) {
+            return self.fail("an `enum` value does not have the schema's `type`");
+        }
+        if values.iter().all(Value::is_string) && !values.is_empty() {
+            let strings = values.into_iter().map(|v| Expr::Json(v)).collect();
+            return Ok(if object.contains_key("const") {
+                z("literal", strings)
+            } else {
+                z("enum", vec![Expr::Array(strings)])
+            });
+        }
+        if values.iter().all(is_scalar) {
+            let mut members: Vec<Expr> = values
+                .into_iter()
+                .map(|v| if v.is_null() { z("null", vec![]) } else { z("literal", vec![Expr::Json(v)]) })
+                .collect();
+            return Ok(if members.len() == 1 { members.remove(0) } else { z("union", vec![Expr::Array(members)]) });
+        }
+        // Arrays and objects: JSON equality, as the validators test it.
+        let equal = self.use_runtime("equal");
+        let tests = values.iter().map(|v| equal.clone().call(vec![value(), Expr::Json(v.clone())]));
+        let test = Expr::chain(super::ast::BinaryOp::Or, tests).unwrap_or(Expr::bool(false));
+        let shown: Vec<String> = values.iter().map(Value::to_string).collect();
+        Ok(refine(z("unknown", vec![]), check(test), format!("must be one of {}", shown.join(", "))))
+    }
+
+    fn any_of(&mut self, branches: &Value) -> Result<Expr, Unsupported> {
+        let Some(branches) = branches.as_array().filter(|b| !b.is_empty()) else {
+            return self.fail("`anyOf` is a non-empty array");
+        };
+        let is_null = |b: &Value| b.get("type") == Some(&Value::from("null")) && b.as_object().is_some_and(|o| o.len() == 1);
+        if branches.len() == 2
+            && let Some(index) = branches.iter().position(is_null)
+        {
+            return Ok(self.schema(&branches[1 - index])?.method("nullable", vec![]));
+        }
+        let members = branches.iter().map(|b| self.schema(b)).collect::<Result<Vec<_>, _>>()?;
+        Ok(z("union", vec![Expr::Array(members)]))
+    }
+
+    /// `oneOf`: a discriminated union when every branch is an object with a distinct constant in
+    /// one required property; a plain union when the branches are disjoint sets of constants; else
+    /// the union and a check that exactly one branch matches.
+    fn one_of(&mut self, branches: &Value) -> Result<Expr, Unsupported> {
+        let Some(branches) = branches.as_array().filter(|b| !b.is_empty()) else {
+            return self.fail("`oneOf` is a non-empty array");
+        };
+        let members = branches.iter().map(|b| self.schema(b)).collect::<Result<Vec<_>, _>>()?;
+        if let Some(tag) = discriminator(branches) {
+            return Ok(z("discriminatedUnion", vec![Expr::str(tag), Expr::Array(members)]));
+        }
+        let sets: Option<Vec<Vec<&Value>>> = branches.iter().map(constants).collect();
+        if let Some(sets) = sets {
+            let all: Vec<&Value> = sets.iter().flatten().copied().collect();
+            let distinct: BTreeSet<String> = all.iter().map(|v| v.to_string()).collect();
+            if distinct.len() == all.len() {
+                return Ok(if members.len() == 1 {
+                    members.into_iter().next().unwrap_or_else(|| z("never", vec![]))
+                } else {
+                    z("union", vec![Expr::Array(members)])
+                });
+            }
+        }
+        self.one_of = true;
+        Ok(Expr::ident("oneOf").call(vec![Expr::Array(members)]))
+    }
+
+    fn string(&mut self, object: &serde_json::Map<String, Value>) -> Result<Expr, Unsupported> {
+        let mut schema = z("string", vec![]);
+        schema = self.string_checks(schema, object)?;
+        if let Some(branches) = object.get("allOf") {
+            for branch in branches.as_array().into_iter().flatten() {
+                let Some(branch) = branch.as_object() else { return self.fail("an `allOf` branch is an object") };
+                self.only(branch, STRING_KEYWORDS, "a string's `allOf`")?;
+                if branch.get("type").is_some_and(|t| t != "string") {
+                    return self.fail("an `allOf` branch of a string has another `type`");
+                }
+                schema = self.string_checks(schema, branch)?;
+            }
+        }
+        if let Some(not) = object.get("not") {
+            let pattern = not.as_object().filter(|o| o.len() == 1).and_then(|o| o.get("pattern")).and_then(Value::as_str);
+            let Some(pattern) = pattern else { return self.fail("`not` is expressed for a lone `pattern` only") };
+            let test = regex(pattern).method("test", vec![value()]);
+            schema = refine(schema, check(!test), format!("must not match the pattern {pattern}"));
+        }
+        Ok(schema)
+    }
+
+    /// Lengths in code points (the runtime's `length`), patterns with the `u` flag, formats with
+    /// the runtime's checkers (formats it does not assert are annotations, as for the validators).
+    fn string_checks(&mut self, mut schema: Expr, object: &serde_json::Map<String, Value>) -> Result<Expr, Unsupported> {
+        for (keyword, op, text) in [("minLength", ">=", "at least"), ("maxLength", "<=", "at most")] {
+            if let Some(bound) = object.get(keyword) {
+                let Some(bound) = bound.as_u64() else { return self.fail(format!("`{keyword}` is a count")) };
+                let length = self.use_runtime("length").call(vec![value()]);
+                let binary = if op == ">=" { super::ast::BinaryOp::Ge } else { super::ast::BinaryOp::Le };
+                let test = length.binary(binary, Expr::int(bound));
+                schema = refine(schema, check(test), format!("must have {text} {bound} characters"));
+            }
+        }
+        if let Some(pattern) = object.get("pattern") {
+            let Some(pattern) = pattern.as_str() else { return self.fail("`pattern` is a string") };
+            schema = schema.method("regex", vec![regex(pattern), Expr::str(format!("must match the pattern {pattern}"))]);
+        }
+        if let Some((format, checker)) = object.get("format").and_then(Value::as_str).and_then(validator::format_checker) {
+            let checker = self.use_runtime(checker);
+            schema = refine(schema, checker, format!("must be a valid {format}"));
+        }
+        Ok(schema)
+    }
+
+    /// Any number for `number`; an integral one for `integer` (not Zod's `int()`, which stops at
+    /// 2^53: the schema's own bounds say where an integer ends).
+    fn number(&mut self, object: &serde_json::Map<String, Value>, integer: bool) -> Result<Expr, Unsupported> {
+        let mut schema = z("number", vec![]);
+        if integer {
+            schema = schema.method("refine", vec![Expr::ident("Number").member("isInteger"), Expr::str("must be an integer")]);
+        }
+        for (keyword, method) in
+            [("minimum", "gte"), ("maximum", "lte"), ("exclusiveMinimum", "gt"), ("exclusiveMaximum", "lt")]
+        {
+            if let Some(bound) = object.get(keyword) {
+                if !bound.is_number() {
+                    return self.fail(format!("`{keyword}` is a number"));
+                }
+                schema = schema.method(method, vec![Expr::Json(bound.clone())]);
+            }
+        }
+        if let Some(divisor) = object.get("multipleOf") {
+            if !divisor.is_number() {
+                return self.fail("`multipleOf` is a number");
+            }
+            let multiple_of = self.use_runtime("multipleOf").call(vec![value(), Expr::Json(divisor.clone())]);
+            schema = refine(schema, check(multiple_of), format!("must be a multiple of {divisor}"));
+        }
+        Ok(schema)
+    }
+
+    fn array(&mut self, object: &serde_json::Map<String, Value>) -> Result<Expr, Unsupported> {
+        let (min, max) = (object.get("minItems").and_then(Value::as_u64), object.get("maxItems").and_then(Value::as_u64));
+        let mut schema = if let Some(prefix) = object.get("prefixItems") {
+            let prefix = prefix.as_array().cloned().unwrap_or_default();
+            let exact = Some(prefix.len() as u64);
+            if object.get("items") != Some(&Value::Bool(false)) || min != exact || max != exact {
+                return self.fail("`prefixItems` is expressed as a tuple only (`items: false`, as many items as prefixes)");
+            }
+            let members = prefix
+                .iter()
+                .enumerate()
+                .map(|(index, item)| {
+                    self.field.push(index.to_string());
+                    let member = self.schema(item);
+                    self.field.pop();
+                    member
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            return Ok(self.unique(z("tuple", vec![Expr::Array(members)]), object));
+        } else {
+            self.field.push("[]".into());
+            let items = object.get("items").map(|items| self.schema(items)).unwrap_or_else(|| Ok(z("unknown", vec![])));
+            self.field.pop();
+            z("array", vec![items?])
+        };
+        if let Some(min) = min {
+            schema = schema.method("min", vec![Expr::int(min)]);
+        }
+        if let Some(max) = max {
+            schema = schema.method("max", vec![Expr::int(max)]);
+        }
+        Ok(self.unique(schema, object))
+    }
+
+    fn unique(&mut self, schema: Expr, object: &serde_json::Map<String, Value>) -> Expr {
+        if object.get("uniqueItems") == Some(&Value::Bool(true)) {
+            let unique = self.use_runtime("unique");
+            refine(schema, unique, "must not have duplicate items".into())
+        } else {
+            schema
+        }
+    }
+
+    /// `z.strictObject` for `additionalProperties: false`, `.catchall` for a schema, otherwise
+    /// `z.looseObject` (JSON Schema ignores unknown members; Zod's `z.object` would drop them).
+    fn object(&mut self, object: &serde_json::Map<String, Value>) -> Result<Expr, Unsupported> {
+        let required: Vec<&str> =
+            object.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+        let properties = object.get("properties").and_then(Value::as_object).cloned().unwrap_or_default();
+        let additional = object.get("additionalProperties");
+        let mut shape = Vec::new();
+        for (name, property) in &properties {
+            self.field.push(name.clone());
+            let mut member = self.schema(property)?;
+            let anything = property.as_object().is_some_and(|o| o.keys().all(|k| ANNOTATIONS.contains(&k.as_str())))
+                || *property == Value::Bool(true);
+            if !required.contains(&name.as_str()) {
+                member = member.method("exactOptional", vec![]);
+            } else if anything {
+                member = refine(member, check(value().ne(Expr::undefined())), "is required".into());
+            }
+            self.field.pop();
+            shape.push(Member::Property(Key::Name(name.clone()), member));
+        }
+        for name in required.iter().filter(|name| !properties.contains_key(**name)) {
+            if additional == Some(&Value::Bool(false)) {
+                self.field.push((*name).to_owned());
+                return self.fail("required, but neither in `properties` nor allowed by `additionalProperties`");
+            }
+            let member = match additional {
+                Some(schema @ Value::Object(_)) => {
+                    self.field.push((*name).to_owned());
+                    let member = self.schema(schema)?;
+                    self.field.pop();
+                    member
+                }
+                _ => z("unknown", vec![]),
+            };
+            let present = refine(member, check(value().ne(Expr::undefined())), "is required".into());
+            shape.push(Member::Property(Key::Name((*name).to_owned()), present));
+        }
+        let shape = Expr::ObjectLines(shape);
+        let mut schema = match additional {
+            Some(Value::Bool(false)) => z("strictObject", vec![shape]),
+            None | Some(Value::Bool(true)) => z("looseObject", vec![shape]),
+            Some(other) => {
+                self.field.push("(additional)".into());
+                let rest = self.schema(other)?;
+                self.field.pop();
+                z("object", vec![shape]).method("catchall", vec![rest])
+            }
+        };
+        for (keyword, op, text) in [("minProperties", ">=", "at least"), ("maxProperties", "<=", "at most")] {
+            if let Some(bound) = object.get(keyword) {
+                let Some(bound) = bound.as_u64() else { return self.fail(format!("`{keyword}` is a count")) };
+                let count = Expr::ident("Object").method("keys", vec![value()]).member("length");
+                let binary = if op == ">=" { super::ast::BinaryOp::Ge } else { super::ast::BinaryOp::Le };
+                schema = refine(schema, check(count.binary(binary, Expr::int(bound))), format!("must have {text} {bound} properties"));
+            }
+        }
+        Ok(schema)
+    }
+}
+
+/// The property every branch has as a required string constant, distinct in each, if any.
+fn discriminator(branches: &[Value]) -> Option<String> {
+    let first = branches.first()?.get("properties")?.as_object()?;
+    first.keys().find(|tag| {
+        let mut seen = BTreeSet::new();
+        branches.iter().all(|branch| {
+            let is_object = branch.get("type") == Some(&Value::from("object"));
+            let required = branch.get("required").and_then(Value::as_array).is_some_and(|r| r.contains(&Value::from(tag.as_str())));
+            let constant = branch.pointer(&format!("/properties/{}", crate::schema::escape(tag))).and_then(|p| p.get("const")).and_then(Value::as_str);
+            is_object && required && constant.is_some_and(|c| seen.insert(c.to_owned()))
+        })
+    }).cloned()
+}
+
+/// The values a branch made only of `enum`/`const` (and `type`) accepts.
+fn constants(branch: &Value) -> Option<Vec<&Value>> {
+    let object = branch.as_object()?;
+    if object.keys().any(|k| !matches!(k.as_str(), "enum" | "const" | "type") && !ANNOTATIONS.contains(&k.as_str())) {
+        return None;
+    }
+    match (object.get("const"), object.get("enum")) {
+        (Some(value), None) => Some(vec![value]),
+        (None, Some(Value::Array(values))) => Some(values.iter().collect()),
+        _ => None,
+    }
+}
