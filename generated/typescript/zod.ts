@@ -233,8 +233,7 @@ export const OAuthCallbackZod = z.strictObject({
 export const OAuthProviderZod = z.enum(["google", "github"]);
 
 /** `OpenApiDocument` as a Zod schema: An OpenAPI 3.1 document. */
-export const OpenApiDocumentZod = z.looseObject({
-});
+export const OpenApiDocumentZod = z.looseObject({});
 
 /** `Password` as a Zod schema: A new password: 8 to 128 characters with at least one uppercase letter, one lowercase letter and one digit. */
 export const PasswordZod = z.string().refine((value) => length(value) >= 8, "must have at least 8 characters").refine((value) => length(value) <= 128, "must have at most 128 characters").regex(new RegExp("[A-Z]", "u"), "must match the pattern [A-Z]").regex(new RegExp("[a-z]", "u"), "must match the pattern [a-z]").regex(new RegExp("[0-9]", "u"), "must match the pattern [0-9]");
@@ -408,8 +407,7 @@ export const WebhookAckZod = z.looseObject({
 
 /** `WebhookEventData` as a Zod schema: The payload of a webhook event. */
 export const WebhookEventDataZod = z.looseObject({
-  object: z.looseObject({
-  }),
+  object: z.looseObject({}),
 });
 
 /** `WebhookEvent` as a Zod schema: An event sent by the payment provider. Only the fields the API reads are listed; others are allowed. */

@@ -58,6 +58,15 @@ pub fn write_package(files: &BTreeMap<String, String>, dir: &Path) {
 /// For each `(type, value)` case, the `(instance path, keyword)` errors of `validate<type>(value)`
 /// in the package in `package_dir` (empty when valid), run by `tests/typescript/agreement.mjs`.
 pub fn verdicts(package_dir: &Path, cases: &[(String, Value)]) -> Vec<BTreeSet<(String, String)>> {
+    verdicts_with_zod(package_dir, cases).0
+}
+
+/// [`verdicts`], and per case whether `<type>Zod.safeParse(value)` of the package's `zod.ts`
+/// succeeds.
+pub fn verdicts_with_zod(
+    package_dir: &Path,
+    cases: &[(String, Value)],
+) -> (Vec<BTreeSet<(String, String)>>, Vec<bool>) {
     node_tool("typescript");
     let work = TempDir::new("ts-verdicts");
     let cases: Vec<Value> = cases.iter().map(|(ty, value)| json!({ "type": ty, "value": value })).collect();
@@ -73,7 +82,10 @@ pub fn verdicts(package_dir: &Path, cases: &[(String, Value)]) -> Vec<BTreeSet<(
         serde_json::from_slice(&std::fs::read(work.path().join("results.json")).expect("results"))
             .expect("results JSON");
     assert_eq!(results.len(), cases.len());
-    results.into_iter().map(|errors| errors.into_iter().collect()).collect()
+    let zod: Vec<bool> = std::fs::read(work.path().join("zod.json"))
+        .map(|bytes| serde_json::from_slice(&bytes).expect("zod JSON"))
+        .unwrap_or_default();
+    (results.into_iter().map(|errors| errors.into_iter().collect()).collect(), zod)
 }
 
 /// Type-checks the TypeScript package among generated `files` together with `consumer`, a module

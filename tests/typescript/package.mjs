@@ -3,11 +3,11 @@
 import { createRequire } from "node:module";
 import { readFileSync, readdirSync, writeFileSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { tmpdir } from "node:os";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const require = createRequire(import.meta.url);
 export const ts = require("typescript");
+const modules = join(fileURLToPath(new URL("..", import.meta.url)), "node_modules");
 
 /** Transpiles `code` to an ES2022 module. */
 export function transpile(code) {
@@ -16,7 +16,8 @@ export function transpile(code) {
 
 /** Imports `entry` (such as `index.js`) of the package in `packageDir`; returns it and the JS text of every file. */
 export async function loadPackage(packageDir, entry) {
-  const out = join(tmpdir(), `generated-ts-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  // Under `tests/node_modules`, so that `zod.ts` finds its peer dependency there.
+  const out = join(modules, `.generated-ts-${process.pid}-${Math.random().toString(36).slice(2)}`);
   mkdirSync(out, { recursive: true });
   const sources = {};
   for (const file of readdirSync(packageDir).filter((f) => f.endsWith(".ts"))) {

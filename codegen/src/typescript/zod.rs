@@ -18,11 +18,16 @@ use super::ast::{Expr, ImportClause, Key, Member, Param, Specifier, Stmt, Type};
 use super::{types, validator};
 use crate::error::Error;
 use crate::model::{Model, NamedSchema, SCHEMA_REF_PREFIX};
-use crate::names::Names;
+use crate::names::{self, Names};
 
 /// Keywords that carry no rule.
 const ANNOTATIONS: &[&str] =
     &["title", "description", "$comment", "examples", "default", "deprecated", "readOnly", "writeOnly", "$schema"];
+
+/// Whether a keyword carries no rule (the annotations, and extensions such as serde's markers).
+fn is_annotation(keyword: &str) -> bool {
+    ANNOTATIONS.contains(&keyword) || keyword.starts_with("x-")
+}
 
 /// The keywords of a string schema (also allowed in the branches of its `allOf`).
 const STRING_KEYWORDS: &[&str] = &["type", "minLength", "maxLength", "pattern", "format"];
@@ -79,8 +84,8 @@ struct Unsupported {
     reason: String,
 }
 
-struct Emitter<'a> {
-    names: &'a Names,
+#[derive(Default)]
+struct Emitter {
     /// Schemas already declared (a reference to any other one is `z.lazy`).
     declared: BTreeSet<String>,
     /// The runtime's functions the module imports.
@@ -94,8 +99,7 @@ struct Emitter<'a> {
 pub(crate) fn compile(model: &Model, names: &Names) -> Result<Vec<Stmt>, Vec<Error>> {
     let order = declaration_order(&model.schemas);
     let cyclic: BTreeSet<&String> = model.schemas.keys().filter(|name| reaches(&model.schemas, name)).collect();
-    let mut emitter =
-        Emitter { names, declared: BTreeSet::new(), runtime: BTreeSet::new(), one_of: false, field: Vec::new() };
+    let mut emitter = Emitter::default();
     let mut declarations = Vec::new();
     let mut errors = Vec::new();
     for name in order {
@@ -105,12 +109,14 @@ pub(crate) fn compile(model: &Model, names: &Names) -> Result<Vec<Stmt>, Vec<Err
         match emitter.schema(&named.schema) {
             Ok(init) => {
                 let doc = types::doc_of(&named.schema);
-                let summary = doc.lines().next().filter(|l| !l.starts_with('@')).map(|l| format!(": {l}")).unwrap_or_default();
+                let summary =
+                    doc.lines().next().filter(|l| !l.starts_with('@')).map(|l| format!(": {l}")).unwrap_or_default();
                 declarations.push(Stmt::Doc(format!("`{ts}` as a Zod schema{summary}")));
                 // A schema on a cycle refers to itself through `z.lazy`: TypeScript needs its type.
                 let ty = cyclic.contains(name).then(|| Type::generic("z.ZodType", vec![Type::qualified("T", ts)]));
                 declarations.push(
-                    Stmt::Let { binding: super::ast::Binding::Const, name: zod_name(ts), ty, init: Some(init) }.export(),
+                    Stmt::Let { binding: super::ast::Binding::Const, name: zod_name(ts), ty, init: Some(init) }
+                        .export(),
                 );
                 declarations.push(Stmt::Blank);
             }
@@ -141,10 +147,18 @@ pub(crate) fn compile(model: &Model, names: &Names) -> Result<Vec<Stmt>, Vec<Err
     if !emitter.runtime.is_empty() {
         let specifiers =
             emitter.runtime.iter().map(|name| Specifier { name: (*name).to_owned(), type_only: false }).collect();
-        out.push(Stmt::Import { type_only: false, clause: ImportClause::Named(specifiers), from: "./runtime.js".into() });
+        out.push(Stmt::Import {
+            type_only: false,
+            clause: ImportClause::Named(specifiers),
+            from: "./runtime.js".into(),
+        });
     }
     if !cyclic.is_empty() {
-        out.push(Stmt::Import { type_only: true, clause: ImportClause::Namespace("T".into()), from: "./types.js".into() });
+        out.push(Stmt::Import {
+            type_only: true,
+            clause: ImportClause::Namespace("T".into()),
+            from: "./types.js".into(),
+        });
     }
     out.push(Stmt::Blank);
     if emitter.one_of {
@@ -159,7 +173,8 @@ pub(crate) fn compile(model: &Model, names: &Names) -> Result<Vec<Stmt>, Vec<Err
 fn references(schema: &Value, out: &mut Vec<String>) {
     match schema {
         Value::Object(object) => {
-            if let Some(name) = object.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix(SCHEMA_REF_PREFIX))
+            if let Some(name) =
+                object.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix(SCHEMA_REF_PREFIX))
             {
                 out.push(crate::schema::unescape(name).into_owned());
             }
@@ -226,7 +241,7 @@ fn check(body: Expr) -> Expr {
     Expr::arrow(vec![Param { name: "value".into(), ty: None, optional: false, default: None }], body)
 }
 
-fn value() -> Expr {
+fn value_expr() -> Expr {
     Expr::ident("value")
 }
 
@@ -258,7 +273,7 @@ fn types_of(value: &Value) -> &'static [&'static str] {
     }
 }
 
-impl Emitter<'_> {
+impl Emitter {
     fn fail<T>(&self, reason: impl Into<String>) -> Result<T, Unsupported> {
         Err(Unsupported { field: self.field.join("."), reason: reason.into() })
     }
@@ -270,7 +285,7 @@ impl Emitter<'_> {
 
     /// Fails on a keyword besides `allowed` and the annotations.
     fn only(&self, object: &serde_json::Map<String, Value>, allowed: &[&str], what: &str) -> Result<(), Unsupported> {
-        match object.keys().find(|k| !allowed.contains(&k.as_str()) && !ANNOTATIONS.contains(&k.as_str())) {
+        match object.keys().find(|k| !allowed.contains(&k.as_str()) && !is_annotation(k)) {
             Some(keyword) => self.fail(format!("`{keyword}` beside {what} has no Zod counterpart here")),
             None => Ok(()),
         }
@@ -283,25 +298,55 @@ impl Emitter<'_> {
             Value::Object(object) => object,
             _ => return self.fail("a schema is an object or a boolean"),
         };
-        if let Some(keyword) = object.keys().find(|k| !KNOWN.contains(&k.as_str()) && !ANNOTATIONS.contains(&k.as_str())) {
+        if let Some(keyword) = object.keys().find(|k| !KNOWN.contains(&k.as_str()) && !is_annotation(k)) {
             return self.fail(format!("the keyword `{keyword}` has no Zod counterpart here"));
         }
-        if let Some(reference) = object.get("$ref") {
-            self.only(object, &["$ref"], "`$ref`")?;
-            let Some(name) = reference.as_str().and_then(|r| r.strip_prefix(SCHEMA_REF_PREFIX)) else {
-                return self.fail(format!("the reference {reference} is not to a named schema"));
-            };
-            let name = crate::schema::unescape(name).into_owned();
-            let target = Expr::ident(zod_name(self.names.ts_type(&name)));
-            return Ok(if self.declared.contains(&name) { target } else { z("lazy", vec![Expr::arrow(vec![], target)]) });
-        }
-        if let Some(branches) = object.get("anyOf") {
-            self.only(object, &["anyOf"], "`anyOf`")?;
-            return self.any_of(branches);
-        }
-        if let Some(branches) = object.get("oneOf") {
-            self.only(object, &["oneOf"], "`oneOf`")?;
-            return self.one_of(branches);
+        // Applicators beside other keywords: every part must hold (`z.intersection`). A string's
+        // `allOf` of string keywords and its `not` of a pattern are checks of the string instead.
+        let string_keywords = |b: &Value| {
+            b.as_object().is_some_and(|b| b.keys().all(|k| STRING_KEYWORDS.contains(&k.as_str()) || is_annotation(k)))
+        };
+        let string_only = object.get("type") == Some(&Value::from("string"))
+            && object
+                .get("allOf")
+                .and_then(Value::as_array)
+                .is_none_or(|branches| branches.iter().all(string_keywords))
+            && object
+                .get("not")
+                .is_none_or(|not| not.as_object().is_some_and(|o| o.len() == 1 && o.contains_key("pattern")));
+        let applicators: &[&str] =
+            if string_only { &["$ref", "anyOf", "oneOf"] } else { &["$ref", "anyOf", "oneOf", "allOf", "not"] };
+        if applicators.iter().any(|k| object.contains_key(*k)) {
+            let mut rest = object.clone();
+            let mut parts = Vec::new();
+            for keyword in applicators {
+                let Some(value) = rest.remove(*keyword) else { continue };
+                match *keyword {
+                    "$ref" => parts.push(self.reference(&value)?),
+                    "anyOf" => parts.push(self.any_of(&value)?),
+                    "oneOf" => parts.push(self.one_of(&value)?),
+                    "allOf" => {
+                        for branch in value.as_array().into_iter().flatten() {
+                            parts.push(self.schema(branch)?);
+                        }
+                    }
+                    _ => {
+                        let not = self.schema(&value)?;
+                        let test = not.method("safeParse", vec![value_expr()]).member("success");
+                        parts.push(refine(
+                            z("unknown", vec![]),
+                            check(!test),
+                            "must not match the schema of `not`".into(),
+                        ));
+                    }
+                }
+            }
+            if rest.keys().any(|k| !is_annotation(k)) {
+                parts.insert(0, self.schema(&Value::Object(rest))?);
+            }
+            let mut parts = parts.into_iter();
+            let first = parts.next().unwrap_or_else(|| z("unknown", vec![]));
+            return Ok(parts.fold(first, |all, part| z("intersection", vec![all, part])));
         }
         if object.contains_key("const") || object.contains_key("enum") {
             return self.literals(object);
@@ -315,10 +360,6 @@ impl Emitter<'_> {
             }
             Some(other) => return self.fail(format!("`type` {other} is not a type")),
         };
-        if (object.contains_key("allOf") || object.contains_key("not")) && types.iter().any(|t| *t != "string" && *t != "null")
-        {
-            return self.fail("`allOf` and `not` are expressed on strings only");
-        }
         let nullable = types.contains(&"null");
         let mut members = Vec::new();
         for ty in types.iter().filter(|t| **t != "null") {
@@ -346,6 +387,15 @@ impl Emitter<'_> {
     }
 
     /// `enum` and `const` (with at most a `type` that every value has).
+    fn reference(&mut self, reference: &Value) -> Result<Expr, Unsupported> {
+        let Some(name) = reference.as_str().and_then(|r| r.strip_prefix(SCHEMA_REF_PREFIX)) else {
+            return self.fail(format!("the reference {reference} is not to a named schema"));
+        };
+        let name = crate::schema::unescape(name).into_owned();
+        let target = Expr::ident(zod_name(&names::ts_type(&name)));
+        Ok(if self.declared.contains(&name) { target } else { z("lazy", vec![Expr::arrow(vec![], target)]) })
+    }
+
     fn literals(&mut self, object: &serde_json::Map<String, Value>) -> Result<Expr, Unsupported> {
         self.only(object, &["const", "enum", "type"], "`enum` or `const`")?;
         let values: Vec<Value> = match (object.get("const"), object.get("enum")) {
@@ -379,7 +429,7 @@ impl Emitter<'_> {
         }
         // Arrays and objects: JSON equality, as the validators test it.
         let equal = self.use_runtime("equal");
-        let tests = values.iter().map(|v| equal.clone().call(vec![value(), Expr::Json(v.clone())]));
+        let tests = values.iter().map(|v| equal.clone().call(vec![value_expr(), Expr::Json(v.clone())]));
         let test = Expr::chain(super::ast::BinaryOp::Or, tests).unwrap_or(Expr::bool(false));
         let shown: Vec<String> = values.iter().map(Value::to_string).collect();
         Ok(refine(z("unknown", vec![]), check(test), format!("must be one of {}", shown.join(", "))))
@@ -389,7 +439,8 @@ impl Emitter<'_> {
         let Some(branches) = branches.as_array().filter(|b| !b.is_empty()) else {
             return self.fail("`anyOf` is a non-empty array");
         };
-        let is_null = |b: &Value| b.get("type") == Some(&Value::from("null")) && b.as_object().is_some_and(|o| o.len() == 1);
+        let is_null =
+            |b: &Value| b.get("type") == Some(&Value::from("null")) && b.as_object().is_some_and(|o| o.len() == 1);
         if branches.len() == 2
             && let Some(index) = branches.iter().position(is_null)
         {
@@ -440,9 +491,10 @@ impl Emitter<'_> {
             }
         }
         if let Some(not) = object.get("not") {
-            let pattern = not.as_object().filter(|o| o.len() == 1).and_then(|o| o.get("pattern")).and_then(Value::as_str);
+            let pattern =
+                not.as_object().filter(|o| o.len() == 1).and_then(|o| o.get("pattern")).and_then(Value::as_str);
             let Some(pattern) = pattern else { return self.fail("`not` is expressed for a lone `pattern` only") };
-            let test = regex(pattern).method("test", vec![value()]);
+            let test = regex(pattern).method("test", vec![value_expr()]);
             schema = refine(schema, check(!test), format!("must not match the pattern {pattern}"));
         }
         Ok(schema)
@@ -450,11 +502,15 @@ impl Emitter<'_> {
 
     /// Lengths in code points (the runtime's `length`), patterns with the `u` flag, formats with
     /// the runtime's checkers (formats it does not assert are annotations, as for the validators).
-    fn string_checks(&mut self, mut schema: Expr, object: &serde_json::Map<String, Value>) -> Result<Expr, Unsupported> {
+    fn string_checks(
+        &mut self,
+        mut schema: Expr,
+        object: &serde_json::Map<String, Value>,
+    ) -> Result<Expr, Unsupported> {
         for (keyword, op, text) in [("minLength", ">=", "at least"), ("maxLength", "<=", "at most")] {
             if let Some(bound) = object.get(keyword) {
                 let Some(bound) = bound.as_u64() else { return self.fail(format!("`{keyword}` is a count")) };
-                let length = self.use_runtime("length").call(vec![value()]);
+                let length = self.use_runtime("length").call(vec![value_expr()]);
                 let binary = if op == ">=" { super::ast::BinaryOp::Ge } else { super::ast::BinaryOp::Le };
                 let test = length.binary(binary, Expr::int(bound));
                 schema = refine(schema, check(test), format!("must have {text} {bound} characters"));
@@ -462,9 +518,12 @@ impl Emitter<'_> {
         }
         if let Some(pattern) = object.get("pattern") {
             let Some(pattern) = pattern.as_str() else { return self.fail("`pattern` is a string") };
-            schema = schema.method("regex", vec![regex(pattern), Expr::str(format!("must match the pattern {pattern}"))]);
+            schema =
+                schema.method("regex", vec![regex(pattern), Expr::str(format!("must match the pattern {pattern}"))]);
         }
-        if let Some((format, checker)) = object.get("format").and_then(Value::as_str).and_then(validator::format_checker) {
+        if let Some((format, checker)) =
+            object.get("format").and_then(Value::as_str).and_then(validator::format_checker)
+        {
             let checker = self.use_runtime(checker);
             schema = refine(schema, checker, format!("must be a valid {format}"));
         }
@@ -476,7 +535,8 @@ impl Emitter<'_> {
     fn number(&mut self, object: &serde_json::Map<String, Value>, integer: bool) -> Result<Expr, Unsupported> {
         let mut schema = z("number", vec![]);
         if integer {
-            schema = schema.method("refine", vec![Expr::ident("Number").member("isInteger"), Expr::str("must be an integer")]);
+            schema = schema
+                .method("refine", vec![Expr::ident("Number").member("isInteger"), Expr::str("must be an integer")]);
         }
         for (keyword, method) in
             [("minimum", "gte"), ("maximum", "lte"), ("exclusiveMinimum", "gt"), ("exclusiveMaximum", "lt")]
@@ -492,19 +552,21 @@ impl Emitter<'_> {
             if !divisor.is_number() {
                 return self.fail("`multipleOf` is a number");
             }
-            let multiple_of = self.use_runtime("multipleOf").call(vec![value(), Expr::Json(divisor.clone())]);
+            let multiple_of = self.use_runtime("multipleOf").call(vec![value_expr(), Expr::Json(divisor.clone())]);
             schema = refine(schema, check(multiple_of), format!("must be a multiple of {divisor}"));
         }
         Ok(schema)
     }
 
     fn array(&mut self, object: &serde_json::Map<String, Value>) -> Result<Expr, Unsupported> {
-        let (min, max) = (object.get("minItems").and_then(Value::as_u64), object.get("maxItems").and_then(Value::as_u64));
+        let (min, max) =
+            (object.get("minItems").and_then(Value::as_u64), object.get("maxItems").and_then(Value::as_u64));
         let mut schema = if let Some(prefix) = object.get("prefixItems") {
             let prefix = prefix.as_array().cloned().unwrap_or_default();
             let exact = Some(prefix.len() as u64);
             if object.get("items") != Some(&Value::Bool(false)) || min != exact || max != exact {
-                return self.fail("`prefixItems` is expressed as a tuple only (`items: false`, as many items as prefixes)");
+                return self
+                    .fail("`prefixItems` is expressed as a tuple only (`items: false`, as many items as prefixes)");
             }
             let members = prefix
                 .iter()
@@ -552,12 +614,12 @@ impl Emitter<'_> {
         for (name, property) in &properties {
             self.field.push(name.clone());
             let mut member = self.schema(property)?;
-            let anything = property.as_object().is_some_and(|o| o.keys().all(|k| ANNOTATIONS.contains(&k.as_str())))
+            let anything = property.as_object().is_some_and(|o| o.keys().all(|k| is_annotation(k)))
                 || *property == Value::Bool(true);
             if !required.contains(&name.as_str()) {
                 member = member.method("exactOptional", vec![]);
             } else if anything {
-                member = refine(member, check(value().ne(Expr::undefined())), "is required".into());
+                member = refine(member, check(value_expr().ne(Expr::undefined())), "is required".into());
             }
             self.field.pop();
             shape.push(Member::Property(Key::Name(name.clone()), member));
@@ -576,10 +638,10 @@ impl Emitter<'_> {
                 }
                 _ => z("unknown", vec![]),
             };
-            let present = refine(member, check(value().ne(Expr::undefined())), "is required".into());
+            let present = refine(member, check(value_expr().ne(Expr::undefined())), "is required".into());
             shape.push(Member::Property(Key::Name((*name).to_owned()), present));
         }
-        let shape = Expr::ObjectLines(shape);
+        let shape = if shape.is_empty() { Expr::object(shape) } else { Expr::ObjectLines(shape) };
         let mut schema = match additional {
             Some(Value::Bool(false)) => z("strictObject", vec![shape]),
             None | Some(Value::Bool(true)) => z("looseObject", vec![shape]),
@@ -593,9 +655,13 @@ impl Emitter<'_> {
         for (keyword, op, text) in [("minProperties", ">=", "at least"), ("maxProperties", "<=", "at most")] {
             if let Some(bound) = object.get(keyword) {
                 let Some(bound) = bound.as_u64() else { return self.fail(format!("`{keyword}` is a count")) };
-                let count = Expr::ident("Object").method("keys", vec![value()]).member("length");
+                let count = Expr::ident("Object").method("keys", vec![value_expr()]).member("length");
                 let binary = if op == ">=" { super::ast::BinaryOp::Ge } else { super::ast::BinaryOp::Le };
-                schema = refine(schema, check(count.binary(binary, Expr::int(bound))), format!("must have {text} {bound} properties"));
+                schema = refine(
+                    schema,
+                    check(count.binary(binary, Expr::int(bound))),
+                    format!("must have {text} {bound} properties"),
+                );
             }
         }
         Ok(schema)
@@ -605,26 +671,134 @@ impl Emitter<'_> {
 /// The property every branch has as a required string constant, distinct in each, if any.
 fn discriminator(branches: &[Value]) -> Option<String> {
     let first = branches.first()?.get("properties")?.as_object()?;
-    first.keys().find(|tag| {
-        let mut seen = BTreeSet::new();
-        branches.iter().all(|branch| {
-            let is_object = branch.get("type") == Some(&Value::from("object"));
-            let required = branch.get("required").and_then(Value::as_array).is_some_and(|r| r.contains(&Value::from(tag.as_str())));
-            let constant = branch.pointer(&format!("/properties/{}", crate::schema::escape(tag))).and_then(|p| p.get("const")).and_then(Value::as_str);
-            is_object && required && constant.is_some_and(|c| seen.insert(c.to_owned()))
+    first
+        .keys()
+        .find(|tag| {
+            let mut seen = BTreeSet::new();
+            branches.iter().all(|branch| {
+                let is_object = branch.get("type") == Some(&Value::from("object"));
+                let required = branch
+                    .get("required")
+                    .and_then(Value::as_array)
+                    .is_some_and(|r| r.contains(&Value::from(tag.as_str())));
+                let constant = branch
+                    .pointer(&format!("/properties/{}", crate::schema::escape(tag)))
+                    .and_then(|p| p.get("const"))
+                    .and_then(Value::as_str);
+                is_object && required && constant.is_some_and(|c| seen.insert(c.to_owned()))
+            })
         })
-    }).cloned()
+        .cloned()
 }
 
 /// The values a branch made only of `enum`/`const` (and `type`) accepts.
 fn constants(branch: &Value) -> Option<Vec<&Value>> {
     let object = branch.as_object()?;
-    if object.keys().any(|k| !matches!(k.as_str(), "enum" | "const" | "type") && !ANNOTATIONS.contains(&k.as_str())) {
+    if object.keys().any(|k| !matches!(k.as_str(), "enum" | "const" | "type") && !is_annotation(k)) {
         return None;
     }
     match (object.get("const"), object.get("enum")) {
         (Some(value), None) => Some(vec![value]),
         (None, Some(Value::Array(values))) => Some(values.iter().collect()),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::typescript::printer::print_expr;
+    use serde_json::json;
+
+    /// The Zod expression of `schema`, where `Declared` is a schema declared before it.
+    fn zod(schema: Value) -> Result<String, String> {
+        let mut emitter = Emitter::default();
+        emitter.declared.insert("Declared".into());
+        emitter.schema(&schema).map(|expr| print_expr(&expr)).map_err(|e| format!("{}: {}", e.field, e.reason))
+    }
+
+    #[track_caller]
+    fn check(schema: Value, want: &str) {
+        assert_eq!(zod(schema).as_deref(), Ok(want));
+    }
+
+    #[test]
+    fn nullable_optional_and_deny_unknown_fields() {
+        check(
+            json!({
+                "type": "object",
+                "additionalProperties": false,
+                "properties": {"a": {"type": ["string", "null"]}, "b": {"type": "integer", "minimum": 1}},
+                "required": ["a"]
+            }),
+            "z.strictObject({\n  a: z.string().nullable(),\n  b: z.number().refine(Number.isInteger, \"must be an integer\").gte(1).exactOptional(),\n})",
+        );
+        // Unknown members are kept (and accepted) unless the schema forbids them.
+        check(json!({"type": "object", "properties": {}}), "z.looseObject({})");
+        check(
+            json!({"anyOf": [{"$ref": "#/components/schemas/Declared"}, {"type": "null"}]}),
+            "DeclaredZod.nullable()",
+        );
+        // A required member any value satisfies must still be present.
+        check(
+            json!({"type": "object", "properties": {"x": {}}, "required": ["x"]}),
+            "z.looseObject({\n  x: z.unknown().refine((value) => value !== undefined, \"is required\"),\n})",
+        );
+    }
+
+    #[test]
+    fn one_of_is_exactly_one() {
+        let tagged = json!({"oneOf": [
+            {"type": "object", "properties": {"t": {"const": "a"}}, "required": ["t"]},
+            {"type": "object", "properties": {"t": {"const": "b"}, "n": {"type": "boolean"}}, "required": ["t"]}
+        ]});
+        check(
+            tagged,
+            "z.discriminatedUnion(\"t\", [z.looseObject({\n  t: z.literal(\"a\"),\n}), z.looseObject({\n  t: z.literal(\"b\"),\n  n: z.boolean().exactOptional(),\n})])",
+        );
+        // Disjoint constants: at most one branch can match, a union says it all.
+        check(
+            json!({"oneOf": [{"enum": ["a", "b"]}, {"const": "c"}]}),
+            "z.union([z.enum([\"a\", \"b\"]), z.literal(\"c\")])",
+        );
+        // Overlapping branches: the union, then exactly one.
+        check(
+            json!({"oneOf": [{"type": "integer"}, {"type": "number", "minimum": 0}]}),
+            "oneOf([z.number().refine(Number.isInteger, \"must be an integer\"), z.number().gte(0)])",
+        );
+    }
+
+    #[test]
+    fn references_to_later_schemas_are_lazy() {
+        check(json!({"$ref": "#/components/schemas/Declared"}), "DeclaredZod");
+        check(
+            json!({"type": "array", "items": {"$ref": "#/components/schemas/Tree"}}),
+            "z.array(z.lazy(() => TreeZod))",
+        );
+    }
+
+    #[test]
+    fn strings_count_code_points_and_use_the_runtimes_checkers() {
+        check(
+            json!({"type": "string", "minLength": 2, "format": "email", "allOf": [{"pattern": "[a-z]"}], "not": {"pattern": "x"}}),
+            "z.string().refine((value) => length(value) >= 2, \"must have at least 2 characters\").refine(isEmail, \"must be a valid email\").regex(new RegExp(\"[a-z]\", \"u\"), \"must match the pattern [a-z]\").refine((value) => !new RegExp(\"x\", \"u\").test(value), \"must not match the pattern x\")",
+        );
+        // Formats the runtime does not assert are annotations, as for the validators.
+        check(
+            json!({"type": "integer", "format": "uint8", "maximum": 255}),
+            "z.number().refine(Number.isInteger, \"must be an integer\").lte(255)",
+        );
+    }
+
+    #[test]
+    fn what_zod_cannot_express_names_the_field() {
+        let schema =
+            json!({"type": "object", "properties": {"tags": {"type": "object", "patternProperties": {"^x": {}}}}});
+        assert_eq!(zod(schema), Err("tags: the keyword `patternProperties` has no Zod counterpart here".to_owned()));
+        let schema = json!({"type": "array", "prefixItems": [{"type": "integer"}]});
+        assert_eq!(
+            zod(schema),
+            Err(": `prefixItems` is expressed as a tuple only (`items: false`, as many items as prefixes)".to_owned())
+        );
     }
 }
