@@ -144,8 +144,8 @@ export const GenerationJobZod = z.looseObject({
   progress: z.number().refine(Number.isInteger, "must be an integer").gte(0).lte(100),
   model: z.string(),
   project_id: z.string().refine(isUuid, "must be a valid uuid").nullable(),
-  result: GenerationResultZod.nullable(),
-  error: ProblemZod.nullable(),
+  result: GenerationResultZod.nullable().refine((value) => value !== undefined, "is required"),
+  error: ProblemZod.nullable().refine((value) => value !== undefined, "is required"),
   created_at: z.string().refine(isDateTime, "must be a valid date-time"),
   updated_at: z.string().refine(isDateTime, "must be a valid date-time"),
 });
@@ -329,8 +329,8 @@ export const SubscriptionStatusZod = z.enum(["inactive", "active", "canceled", "
 /** `Subscription` as a Zod schema: The signed-in user's subscription. */
 export const SubscriptionZod = z.looseObject({
   status: SubscriptionStatusZod,
-  plan: PlanIdZod.nullable(),
-  interval: BillingIntervalZod.nullable(),
+  plan: PlanIdZod.nullable().refine((value) => value !== undefined, "is required"),
+  interval: BillingIntervalZod.nullable().refine((value) => value !== undefined, "is required"),
   current_period_end: z.string().refine(isDateTime, "must be a valid date-time").nullable(),
   cancel_at_period_end: z.boolean(),
 });

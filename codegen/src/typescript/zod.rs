@@ -61,6 +61,7 @@ const KNOWN: &[&str] = &[
     "additionalProperties",
     "minProperties",
     "maxProperties",
+    "propertyNames",
 ];
 
 /// JSON Schema's `oneOf` for branches that may overlap: the union, then exactly one branch.
@@ -112,8 +113,10 @@ pub(crate) fn compile(model: &Model, names: &Names) -> Result<Vec<Stmt>, Vec<Err
                 let summary =
                     doc.lines().next().filter(|l| !l.starts_with('@')).map(|l| format!(": {l}")).unwrap_or_default();
                 declarations.push(Stmt::Doc(format!("`{ts}` as a Zod schema{summary}")));
-                // A schema on a cycle refers to itself through `z.lazy`: TypeScript needs its type.
-                let ty = cyclic.contains(name).then(|| Type::generic("z.ZodType", vec![Type::qualified("T", ts)]));
+                // A schema on a cycle refers to itself through `z.lazy`: TypeScript needs its type
+                // declared, and Zod's inferred one is not always `T.X` under
+                // `exactOptionalPropertyTypes` (records, intersections): its output is `unknown`.
+                let ty = cyclic.contains(name).then(|| Type::named("z.ZodType"));
                 declarations.push(
                     Stmt::Let { binding: super::ast::Binding::Const, name: zod_name(ts), ty, init: Some(init) }
                         .export(),
@@ -354,10 +357,7 @@ impl Emitter {
         let types: Vec<&str> = match object.get("type") {
             Some(Value::String(t)) => vec![t.as_str()],
             Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
-            None => {
-                self.only(object, &[], "no `type`")?;
-                return Ok(z("unknown", vec![]));
-            }
+            None => return self.typeless(object),
             Some(other) => return self.fail(format!("`type` {other} is not a type")),
         };
         let nullable = types.contains(&"null");
@@ -384,6 +384,40 @@ impl Emitter {
                 z("union", vec![Expr::Array(members)])
             }
         })
+    }
+
+    /// A schema without `type`: each keyword holds for the values of its type only, as in JSON
+    /// Schema (`{"required": ["a"]}` says nothing of a string).
+    fn typeless(&mut self, object: &serde_json::Map<String, Value>) -> Result<Expr, Unsupported> {
+        let families: [(&str, &[&str]); 4] = [
+            ("string", &["minLength", "maxLength", "pattern", "format"]),
+            ("number", &["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"]),
+            ("array", &["items", "prefixItems", "minItems", "maxItems", "uniqueItems"]),
+            (
+                "object",
+                &["properties", "required", "additionalProperties", "minProperties", "maxProperties", "propertyNames"],
+            ),
+        ];
+        let mut schema = z("unknown", vec![]);
+        for (ty, keywords) in families {
+            let part: serde_json::Map<String, Value> = object
+                .iter()
+                .filter(|(k, _)| keywords.contains(&k.as_str()))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            if part.is_empty() {
+                continue;
+            }
+            let (typed, is_type) = match ty {
+                "string" => (self.string(&part)?, value_expr().type_of().ne(Expr::str("string"))),
+                "number" => (self.number(&part, false)?, value_expr().type_of().ne(Expr::str("number"))),
+                "array" => (self.array(&part)?, !Expr::ident("Array").method("isArray", vec![value_expr()])),
+                _ => (self.object(&part)?, !self.use_runtime("isObject").call(vec![value_expr()])),
+            };
+            let test = is_type.or(typed.method("safeParse", vec![value_expr()]).member("success"));
+            schema = refine(schema, check(test), format!("must match the {ty} keywords of the schema"));
+        }
+        Ok(schema)
     }
 
     /// `enum` and `const` (with at most a `type` that every value has).
@@ -459,7 +493,17 @@ impl Emitter {
         };
         let members = branches.iter().map(|b| self.schema(b)).collect::<Result<Vec<_>, _>>()?;
         if let Some(tag) = discriminator(branches) {
-            return Ok(z("discriminatedUnion", vec![Expr::str(tag), Expr::Array(members)]));
+            // Distinct constants of a required member: at most one branch matches. Zod's
+            // discriminated union takes plain objects only (not intersections).
+            let plain = branches.iter().all(|b| {
+                b.as_object()
+                    .is_some_and(|b| !["$ref", "anyOf", "oneOf", "allOf", "not"].iter().any(|k| b.contains_key(*k)))
+            });
+            return Ok(if plain {
+                z("discriminatedUnion", vec![Expr::str(tag), Expr::Array(members)])
+            } else {
+                z("union", vec![Expr::Array(members)])
+            });
         }
         let sets: Option<Vec<Vec<&Value>>> = branches.iter().map(constants).collect();
         if let Some(sets) = sets {
@@ -614,7 +658,10 @@ impl Emitter {
         for (name, property) in &properties {
             self.field.push(name.clone());
             let mut member = self.schema(property)?;
-            let anything = property.as_object().is_some_and(|o| o.keys().all(|k| is_annotation(k)))
+            // Without a `type` (or a constant), the schema may accept `undefined`: presence is checked.
+            let anything = property
+                .as_object()
+                .is_some_and(|o| !["type", "$ref", "const", "enum"].iter().any(|k| o.contains_key(*k)))
                 || *property == Value::Bool(true);
             if !required.contains(&name.as_str()) {
                 member = member.method("exactOptional", vec![]);
@@ -652,6 +699,15 @@ impl Emitter {
                 z("object", vec![shape]).method("catchall", vec![rest])
             }
         };
+        if let Some(names) = object.get("propertyNames") {
+            self.field.push("(property names)".into());
+            let names = self.schema(names)?;
+            self.field.pop();
+            let key = Param { name: "key".into(), ty: None, optional: false, default: None };
+            let each = Expr::arrow(vec![key], names.method("safeParse", vec![Expr::ident("key")]).member("success"));
+            let test = Expr::ident("Object").method("keys", vec![value_expr()]).method("every", vec![each]);
+            schema = refine(schema, check(test), "must have property names that match `propertyNames`".into());
+        }
         for (keyword, op, text) in [("minProperties", ">=", "at least"), ("maxProperties", "<=", "at most")] {
             if let Some(bound) = object.get(keyword) {
                 let Some(bound) = bound.as_u64() else { return self.fail(format!("`{keyword}` is a count")) };
