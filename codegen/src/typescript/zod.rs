@@ -447,7 +447,7 @@ impl Emitter {
             return self.fail("an `enum` value does not have the schema's `type`");
         }
         if values.iter().all(Value::is_string) && !values.is_empty() {
-            let strings = values.into_iter().map(|v| Expr::Json(v)).collect();
+            let strings = values.into_iter().map(Expr::Json).collect();
             return Ok(if object.contains_key("const") {
                 z("literal", strings)
             } else {
