@@ -57,6 +57,8 @@ pub enum Error {
     TagsSharePath { path: String, tags: String },
     #[error("operation `{operation}`: the Rust type `{rust_type}` cannot be written in generated code: {reason}")]
     UnwritableRustType { operation: String, rust_type: String, reason: String },
+    #[error("schema `{schema}` (Rust type `{rust_type}`), field {field}: Zod cannot express it: {reason}")]
+    Zod { schema: String, rust_type: String, field: String, reason: String },
     #[error("the TypeScript validators cannot be compiled")]
     Validators {
         #[source]

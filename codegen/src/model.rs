@@ -32,6 +32,8 @@ pub(crate) struct Prepared {
     pub names: crate::names::Names,
     /// The TypeScript validators, compiled.
     pub validators: Vec<crate::typescript::ast::Stmt>,
+    /// The Zod schemas (`zod.ts`), compiled.
+    pub zod: Vec<crate::typescript::ast::Stmt>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

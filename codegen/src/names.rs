@@ -233,7 +233,13 @@ impl Names {
         for (name, named) in &model.schemas {
             let ty = ts_type(name);
             let owner = format!("schema `{name}`");
-            let mut claimed = vec![ty.clone(), ts_validator(&ty), ts_guard(&ty), ts_standard_schema(&ty)];
+            let mut claimed = vec![
+                ty.clone(),
+                ts_validator(&ty),
+                ts_guard(&ty),
+                ts_standard_schema(&ty),
+                crate::typescript::zod::zod_name(&ty),
+            ];
             if crate::typescript::types::string_enum(&named.schema).is_some() {
                 claimed.push(ts_enum_values(&ty));
             }

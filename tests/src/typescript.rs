@@ -59,6 +59,15 @@ pub fn write_package(files: &BTreeMap<String, String>, dir: &Path) {
 /// For each `(type, value)` case, the `(instance path, keyword)` errors of `validate<type>(value)`
 /// in the package in `package_dir` (empty when valid), run by `tests/typescript/agreement.mjs`.
 pub fn verdicts(package_dir: &Path, cases: &[(String, Value)]) -> Vec<BTreeSet<(String, String)>> {
+    verdicts_with_zod(package_dir, cases).0
+}
+
+/// [`verdicts`], and per case whether `<type>Zod.safeParse(value)` of the package's `zod.ts`
+/// succeeds.
+pub fn verdicts_with_zod(
+    package_dir: &Path,
+    cases: &[(String, Value)],
+) -> (Vec<BTreeSet<(String, String)>>, Vec<bool>) {
     node_tool("typescript");
     let work = TempDir::new("ts-verdicts");
     let cases: Vec<Value> = cases.iter().map(|(ty, value)| json!({ "type": ty, "value": value })).collect();
@@ -74,7 +83,10 @@ pub fn verdicts(package_dir: &Path, cases: &[(String, Value)]) -> Vec<BTreeSet<(
         serde_json::from_slice(&std::fs::read(work.path().join("results.json")).expect("results"))
             .expect("results JSON");
     assert_eq!(results.len(), cases.len());
-    results.into_iter().map(|errors| errors.into_iter().collect()).collect()
+    let zod: Vec<bool> = std::fs::read(work.path().join("zod.json"))
+        .map(|bytes| serde_json::from_slice(&bytes).expect("zod JSON"))
+        .unwrap_or_default();
+    (results.into_iter().map(|errors| errors.into_iter().collect()).collect(), zod)
 }
 
 /// Type-checks the TypeScript package among generated `files` (its sources, and its declarations
@@ -87,6 +99,9 @@ pub fn type_check(files: &BTreeMap<String, String>, consumer: &str) -> Result<()
     std::fs::write(dir.path().join("consumer.ts"), consumer).expect("write consumer");
     let mut config = read_json(&project_root().join("tests/typescript/tsconfig.json"));
     config["include"] = json!(["package/src/*.ts", "consumer.ts"]);
+    // The package's `zod` module imports its peer dependency from the tests' own `node_modules`.
+    let zod = project_root().join("tests/node_modules/zod");
+    config["compilerOptions"]["paths"] = json!({ "zod": [zod] });
     std::fs::write(dir.path().join("tsconfig.json"), config.to_string()).expect("write tsconfig");
     let output = Command::new(&tsc).arg("-p").arg(dir.path().join("tsconfig.json")).output().expect("tsc runs");
     if output.status.success() { Ok(()) } else { Err(String::from_utf8_lossy(&output.stdout).into_owned()) }

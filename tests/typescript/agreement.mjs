@@ -1,7 +1,8 @@
 // Runs the generated validators over cases: `node agreement.mjs PACKAGE_DIR WORK_DIR`.
 // WORK_DIR/cases.json is [{ type, value }]; WORK_DIR/results.json gets, per case, the
-// [path, keyword] pairs of `validate<type>(value)` (empty when valid).
-import { readFileSync, writeFileSync } from "node:fs";
+// [path, keyword] pairs of `validate<type>(value)` (empty when valid), and WORK_DIR/zod.json
+// (when the package has a `zod` module) whether `<type>Zod.safeParse(value)` succeeds.
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadPackage } from "./package.mjs";
 
@@ -13,3 +14,8 @@ const results = cases.map(({ type, value }) => {
   return result.ok ? [] : result.errors.map((e) => [e.path, e.keyword]);
 });
 writeFileSync(join(workDir, "results.json"), JSON.stringify(results));
+if (existsSync(join(packageDir, "zod.js"))) {
+  const { module: zod } = await loadPackage(packageDir, "zod.js");
+  const verdicts = cases.map(({ type, value }) => zod[`${type}Zod`].safeParse(value).success);
+  writeFileSync(join(workDir, "zod.json"), JSON.stringify(verdicts));
+}

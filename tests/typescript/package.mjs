@@ -6,23 +6,37 @@ import { createRequire } from "node:module";
 import { readFileSync, readdirSync, writeFileSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const require = createRequire(import.meta.url);
 export const ts = require("typescript");
+const modules = join(fileURLToPath(new URL("..", import.meta.url)), "node_modules");
 
 /** Transpiles `code` to an ES2022 module. */
 export function transpile(code) {
   return ts.transpileModule(code, { compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } }).outputText;
 }
 
-/** Imports `entry` (such as `index.js`) of the generated package in `packageDir`, its JavaScript as it ships; returns it and the text of every `.js` file. */
+/**
+ * Imports `entry` (such as `index.js`) of the generated package in `packageDir`, its JavaScript as it
+ * ships; returns it and the text of every `.js` file. The files are copied under
+ * `tests/node_modules`, so that the `zod` module finds its peer dependency there as it would in an
+ * application's `node_modules`.
+ */
 export async function loadPackage(packageDir, entry) {
+  const out = join(modules, `.generated-package-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  mkdirSync(out, { recursive: true });
   const sources = {};
   for (const file of readdirSync(packageDir).filter((f) => f.endsWith(".js"))) {
     sources[file] = readFileSync(join(packageDir, file), "utf8");
+    writeFileSync(join(out, file), sources[file]);
   }
-  return { module: await import(pathToFileURL(join(packageDir, entry)).href), sources };
+  writeFileSync(join(out, "package.json"), readFileSync(join(packageDir, "package.json")));
+  try {
+    return { module: await import(pathToFileURL(join(out, entry)).href), sources };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
 }
 
 /** Imports `entry` (such as `case0.js`) of the TypeScript files in `dir`, transpiled; returns it and the JS text of every file. */

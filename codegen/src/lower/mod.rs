@@ -96,8 +96,12 @@ pub fn lower(contract: &Contract) -> Result<Model, Errors> {
     };
     let (names, clashes) = Names::claim(&model);
     problems.extend(clashes);
+    let zod = crate::typescript::compile_zod(&model, &names).unwrap_or_else(|errors| {
+        problems.extend(errors);
+        Vec::new()
+    });
     match crate::typescript::compile_validators(&model, &names) {
-        Ok(validators) => model.prepared = Prepared { names, validators },
+        Ok(validators) => model.prepared = Prepared { names, validators, zod },
         Err(error) => problems.push(error),
     }
     problems.extend(crate::rust_server::check(&model));

@@ -185,6 +185,8 @@ pub struct Function {
     /// JSDoc text (may be empty).
     pub doc: String,
     pub is_async: bool,
+    /// Type parameters, each as written between `<` and `>` (`const T extends readonly X[]`).
+    pub generics: Vec<String>,
     pub name: String,
     pub params: Vec<Param>,
     pub returns: Option<Type>,

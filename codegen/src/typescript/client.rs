@@ -76,6 +76,7 @@ pub(super) fn emit(model: &Model, names: &Names) -> Vec<Stmt> {
                  keeps only their validators."
             ),
             is_async: false,
+            generics: Vec::new(),
             name: "createClient".into(),
             params: vec![Param::typed(options, Type::named("ClientOptions"))],
             returns: Some(Type::named("Client")),
@@ -155,6 +156,7 @@ fn function(model: &Model, names: &Names, operation: &Operation) -> Function {
     Function {
         doc,
         is_async: true,
+        generics: Vec::new(),
         name: names.ts_function(operation).to_owned(),
         params,
         returns: Some(Type::generic("Promise", vec![response_type.clone()])),
@@ -204,6 +206,7 @@ fn stream_function(
     Function {
         doc,
         is_async: false,
+        generics: Vec::new(),
         name: names.ts_function(operation).to_owned(),
         params,
         returns: Some(Type::generic("AsyncIterable", vec![Type::qualified("T", event)])),

@@ -13,6 +13,7 @@
 //! | `validators` | `validateX` / `isX` / `XSchema` (Standard Schema) per named schema, compiled by [`validator`] with formats asserted | [`validators`] | `./validators` |
 //! | `client` | one function per operation (`getProject(options, request)`), `createClient(options)` built from them | [`client`] | `./client` |
 //! | `query` | TanStack Query v5 options per operation (`getProjectQueryOptions`, `...InfiniteQueryOptions`, `...MutationOptions`) and `queryKeys` per tag; no dependency | [`query`] | `./query` |
+//! | `zod` | `XZod` per named schema: Zod 4 (an optional peer dependency) with the validators' verdicts | [`zod`] | `./zod` |
 //! | `runtime` | what the validators import, the Standard Schema interface and adapter | `runtime.ts` | — |
 //! | `client_runtime` | what the client's functions call (`send`, `stream`), options and errors | `client_runtime.ts` | — |
 //! | `package.json` | name, version, `exports`, `files`, `engines` | [`package`] | `./package.json` |
@@ -38,6 +39,7 @@ mod query;
 pub mod types;
 pub mod validator;
 mod validators;
+pub mod zod;
 
 use std::collections::BTreeMap;
 
@@ -86,6 +88,7 @@ const MODULES: &[(&str, Option<&str>, Source)] = &[
     ("validators", Some("./validators"), Source::Generated(validators::emit)),
     ("client", Some("./client"), Source::Generated(client::emit)),
     ("query", Some("./query"), Source::Generated(query::emit)),
+    ("zod", Some("./zod"), Source::Generated(|model, _| model.prepared.zod.clone())),
     ("runtime", None, Source::Static(RUNTIME)),
     ("client_runtime", None, Source::Static(CLIENT_RUNTIME)),
 ];
@@ -93,6 +96,11 @@ const MODULES: &[(&str, Option<&str>, Source)] = &[
 /// Compiles the validators of `model` (lowering does it once and keeps the result in the model).
 pub(crate) fn compile_validators(model: &Model, names: &Names) -> Result<Vec<Stmt>, Error> {
     validators::compile(model, names)
+}
+
+/// Compiles the Zod schemas (the `zod` module): one error per schema Zod cannot express.
+pub(crate) fn compile_zod(model: &Model, names: &Names) -> Result<Vec<Stmt>, Vec<Error>> {
+    zod::compile(model, names)
 }
 
 /// Every file of the package, by path relative to the package folder: per module `src/<m>.ts`,

@@ -16,6 +16,14 @@ pub struct Package {
 /// The oldest Node the package runs on (the client needs the global `fetch`).
 const NODE: &str = ">=20";
 
+/// Optional peer dependencies: a library only one module imports (the versions the tests pin in
+/// `tests/package.json` satisfy these ranges). An application that does not import that module
+/// does not install it.
+const PEERS: &[(&str, &str)] = &[
+    // The `zod` module (`z.exactOptional`, Zod 4).
+    ("zod", "^4.6.0"),
+];
+
 /// `package.json` for `modules` (each a file name without extension, and its `exports` subpath).
 pub(super) fn emit(model: &Model, package: &Package, modules: &[(&str, Option<&str>)], header: &str) -> String {
     let mut exports = Map::new();
@@ -51,6 +59,11 @@ pub(super) fn emit(model: &Model, package: &Package, modules: &[(&str, Option<&s
     fields.insert("exports".into(), Value::Object(exports));
     fields.insert("types".into(), json!("./index.d.ts"));
     fields.insert("files".into(), json!(files));
+    let peers: Map<String, Value> = PEERS.iter().map(|(name, range)| ((*name).to_owned(), json!(range))).collect();
+    let optional: Map<String, Value> =
+        PEERS.iter().map(|(name, _)| ((*name).to_owned(), json!({ "optional": true }))).collect();
+    fields.insert("peerDependencies".into(), Value::Object(peers));
+    fields.insert("peerDependenciesMeta".into(), Value::Object(optional));
     crate::render_json(&Value::Object(fields))
 }
 

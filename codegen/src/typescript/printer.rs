@@ -559,8 +559,12 @@ impl Printer {
         let declaration = self.mode == Mode::Declarations;
         let asynchronous = if function.is_async && !declaration { "async " } else { "" };
         let keyword = if close == "}" { "function " } else { "" };
+        let generics = match (self.mode, function.generics.is_empty()) {
+            (Mode::JavaScript, _) | (_, true) => String::new(),
+            _ => format!("<{}>", function.generics.join(", ")),
+        };
         let head = format!(
-            "{prefix}{asynchronous}{keyword}{}({}){}",
+            "{prefix}{asynchronous}{keyword}{}{generics}({}){}",
             function.name,
             self.params(&function.params),
             self.annotation(function.returns.as_ref())

@@ -156,6 +156,7 @@ fn errors() -> Vec<Stmt> {
         Stmt::Function(Function {
             doc: "Whether `value` is an `ApiError` (TanStack's `error` of a failed query or mutation).".into(),
             is_async: false,
+            generics: Vec::new(),
             name: "isApiError".into(),
             params: vec![Param::typed("value", Type::Keyword("unknown"))],
             returns: Some(Type::Predicate("value".into(), Box::new(Type::named("ApiError")))),
@@ -177,6 +178,7 @@ fn errors() -> Vec<Stmt> {
         Stmt::Function(Function {
             doc: "The body of a 2xx answer, or a rejection with an `ApiError`.".into(),
             is_async: false,
+            generics: Vec::new(),
             name: "ok".into(),
             params: vec![Param::typed("raw", answer)],
             returns: Some(Type::Keyword("unknown")),
@@ -282,6 +284,7 @@ fn query_options(names: &Names, operation: &Operation, key: Expr) -> Function {
             doc(names, operation, "The query options")
         ),
         is_async: false,
+        generics: Vec::new(),
         name: format!("{}QueryOptions", names.ts_function(operation)),
         params: parameters(names, operation, true),
         returns: Some(Type::Row(vec![
@@ -337,6 +340,7 @@ fn infinite_options(names: &Names, operation: &Operation, key: Expr, page: Type)
             doc(names, operation, "The infinite query options")
         ),
         is_async: false,
+        generics: Vec::new(),
         name: format!("{}InfiniteQueryOptions", names.ts_function(operation)),
         params: parameters(names, operation, true),
         returns: Some(Type::Row(vec![
@@ -382,6 +386,7 @@ fn mutation_options(names: &Names, operation: &Operation, key: Expr) -> Function
             doc(names, operation, "The mutation options")
         ),
         is_async: false,
+        generics: Vec::new(),
         name: format!("{}MutationOptions", names.ts_function(operation)),
         params: parameters(names, operation, false),
         returns: Some(Type::Row(vec![

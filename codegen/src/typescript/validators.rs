@@ -102,6 +102,7 @@ pub(crate) fn compile(model: &Model, names: &Names) -> Result<Vec<Stmt>, Error> 
         out.extend(export(Function {
             doc: format!("Checks a value against `{ts}`{summary}, collecting every error."),
             is_async: false,
+            generics: Vec::new(),
             name: names::ts_validator(ts),
             params: vec![value()],
             returns: Some(Type::generic("ValidationResult", vec![ty.clone()])),
@@ -118,6 +119,7 @@ pub(crate) fn compile(model: &Model, names: &Names) -> Result<Vec<Stmt>, Error> 
         out.extend(export(Function {
             doc: format!("Whether a value is a valid `{ts}`."),
             is_async: false,
+            generics: Vec::new(),
             name: names::ts_guard(ts),
             params: vec![value()],
             returns: Some(Type::Predicate("value".into(), Box::new(ty.clone()))),
@@ -143,6 +145,7 @@ pub(crate) fn compile(model: &Model, names: &Names) -> Result<Vec<Stmt>, Error> 
         out.extend(export(Function {
             doc: format!("Checks the {status} response body of `{id}`."),
             is_async: false,
+            generics: Vec::new(),
             name: names::ts_body_validator(prefix, status),
             params: vec![value()],
             returns: Some(Type::generic("ValidationResult", vec![Type::Keyword("unknown")])),

@@ -4,6 +4,8 @@
 //!
 //! Values are generated from the type's schema, then round-tripped through serde with the Rust
 //! type itself (deserialize, serialize), so what is checked is what serde really puts on the wire.
+//! The package's Zod schemas (`zod.ts`) are held to the same verdicts: `XZod.safeParse(value)`
+//! succeeds exactly when the Rust validator accepts the value.
 //! Request-only types are checked as serde reads them: the generated value, once serde accepts it.
 //! The TypeScript side runs in node (`tests/typescript/agreement.mjs`), with the TypeScript
 //! compiler from `tests/node_modules` (installed by `cargo xtask test`).
@@ -515,11 +517,20 @@ fn rust_and_typescript_validators_agree_on_serde_output_and_on_mutants() {
         per_type.insert(name.clone(), (accepted, mutants, rejected_by_serde));
     }
 
-    let results = tests::typescript::verdicts(&root.join("generated/typescript"), &cases);
+    let (results, zod) = tests::typescript::verdicts_with_zod(&root.join("generated/typescript"), &cases);
+    assert_eq!(zod.len(), cases.len(), "the package's zod.ts gave no verdicts");
 
     let mut disagreements = Vec::new();
     let mut valid_total = 0;
     let mut mutant_total = 0;
+    // Zod (`zod.ts`) gives a verdict only: it must be the Rust validator's accept or reject.
+    let mut zod_disagreements = Vec::new();
+    for (((name, value), want), accepted) in cases.iter().zip(&expected).zip(&zod) {
+        if *accepted != want.is_none() {
+            let rust = if want.is_none() { "accepts" } else { "rejects" };
+            zod_disagreements.push(format!("{name}: Rust {rust}, {name}Zod does not: {value}"));
+        }
+    }
     for (((name, value), want), got) in cases.iter().zip(&expected).zip(&results) {
         match want {
             None => {
@@ -541,6 +552,16 @@ fn rust_and_typescript_validators_agree_on_serde_output_and_on_mutants() {
         println!("{name:<26} {valid:>7} {mutants:>8} {refused:>14}");
     }
     println!("agreement: {valid_total} valid values and {mutant_total} mutants, {} disagreements", disagreements.len());
+    println!(
+        "zod agreement: {valid_total} valid values and {mutant_total} mutants, {} disagreements",
+        zod_disagreements.len()
+    );
+    assert!(
+        zod_disagreements.is_empty(),
+        "{} Zod disagreements:\n{}",
+        zod_disagreements.len(),
+        zod_disagreements.iter().take(20).cloned().collect::<Vec<_>>().join("\n")
+    );
     assert!(
         disagreements.is_empty(),
         "{} disagreements:\n{}",

@@ -2,7 +2,7 @@
 //! `Todo`: values beyond 2^53 travel exactly through serde, are accepted by the committed JSON
 //! Schema (the Rust `jsonschema` crate, as the server validates) and by the generated TypeScript
 //! validators (`tests/typescript/agreement.mjs`); every text serde refuses is refused by both, with
-//! the same `(path, keyword)` pairs.
+//! the same `(path, keyword)` pairs. The fixture's `TodoZod` (`zod.ts`) gives the same verdicts.
 
 use std::collections::BTreeSet;
 
@@ -81,11 +81,15 @@ fn values_beyond_2_53_travel_exactly_and_every_refusal_agrees() {
     let mut values = written.clone();
     values.extend(refused.iter().map(|(value, _)| value.clone()));
     let cases: Vec<(String, Value)> = values.into_iter().map(|value| ("Todo".to_owned(), value)).collect();
-    let verdicts = tests::typescript::verdicts(&project_root().join("codegen/fixture/generated/typescript"), &cases);
-    for (value, verdict) in written.iter().zip(&verdicts) {
+    let (verdicts, zod) =
+        tests::typescript::verdicts_with_zod(&project_root().join("codegen/fixture/generated/typescript"), &cases);
+    for ((value, verdict), zod) in written.iter().zip(&verdicts).zip(&zod) {
         assert_eq!(verdict, &BTreeSet::new(), "TypeScript accepts what serde writes: {value}");
+        assert!(zod, "TodoZod accepts what serde writes: {value}");
     }
-    for ((value, errors), verdict) in refused.iter().zip(&verdicts[written.len()..]) {
+    for (((value, errors), verdict), zod) in refused.iter().zip(&verdicts[written.len()..]).zip(&zod[written.len()..]) {
         assert_eq!(verdict, errors, "TypeScript refuses as Rust does: {value}");
+        assert!(!zod, "TodoZod refuses as Rust does: {value}");
     }
+    assert_eq!(zod.len(), cases.len(), "a Zod verdict per case");
 }

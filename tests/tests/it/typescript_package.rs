@@ -32,7 +32,7 @@ fn run(command: &mut Command) -> String {
 
 /// An app folder holding `tests/typescript/app/*` and a `package.json` of an ES module package,
 /// with the package packed by `npm pack` and unpacked into `node_modules/<name>`, as `npm install`
-/// lays it out. Checks on the way that npm packs exactly the files `package.json` lists.
+/// lays it out, and `zod` (its optional peer) beside it. Checks on the way that npm packs exactly the files `package.json` lists.
 fn app_with_package() -> (TempDir, PathBuf) {
     let app = TempDir::new("ts-app");
     let sources = project_root().join("tests/typescript/app");
@@ -62,6 +62,9 @@ fn app_with_package() -> (TempDir, PathBuf) {
     std::fs::create_dir_all(&installed).expect("node_modules");
     let tarball = app.path().join(packed[0]["filename"].as_str().expect("filename"));
     run(Command::new("tar").arg("-xzf").arg(&tarball).arg("-C").arg(&installed).arg("--strip-components=1"));
+    // The app installs the optional peer dependency that the `zod` module imports.
+    std::os::unix::fs::symlink(project_root().join("tests/node_modules/zod"), app.path().join("node_modules/zod"))
+        .expect("link zod");
     (app, installed)
 }
 
@@ -249,8 +252,15 @@ fn the_package_json_is_publishable() {
     let exports = manifest["exports"].as_object().expect("exports");
     assert_eq!(
         exports.keys().collect::<Vec<_>>(),
-        [".", "./types", "./validators", "./client", "./query", "./package.json"]
+        [".", "./types", "./validators", "./client", "./query", "./zod", "./package.json"]
     );
+    // Zod is an optional peer, in a range that holds the version the tests run.
+    assert_eq!(manifest["peerDependencies"], json!({ "zod": "^4.6.0" }));
+    assert_eq!(manifest["peerDependenciesMeta"], json!({ "zod": { "optional": true } }));
+    let tested = read_json(&root.join("tests/package.json"))["devDependencies"]["zod"].clone();
+    let tested: Vec<u64> =
+        tested.as_str().expect("zod pinned").split('.').map(|n| n.parse().expect("a number")).collect();
+    assert!(tested[0] == 4 && tested[1..] >= [6, 0][..], "tests/package.json pins zod {tested:?}, outside ^4.6.0");
     for (subpath, target) in exports.iter().filter(|(subpath, _)| *subpath != "./package.json") {
         let conditions: Vec<&String> = target.as_object().expect("conditions").keys().collect();
         assert_eq!(conditions, ["types", "import", "default"], "{subpath}");

@@ -16,6 +16,8 @@ import {
 import { isProject, validateProject } from "devora-api-client/validators";
 import { listProjects, streamGenerationJob, type Client } from "devora-api-client/client";
 import type { UserCreate, JobEvent } from "devora-api-client/types";
+import { ProjectZod, UserCreateZod } from "devora-api-client/zod";
+import type { z } from "zod";
 
 const options: ClientOptions = { baseUrl: "https://api.example.com", token: () => "token" };
 const client: Client = createClient(options);
@@ -61,3 +63,11 @@ export function project(value: unknown): Project | ValidationError[] {
 export const schema: StandardSchemaV1<UserCreate> = UserCreateSchema;
 export const statuses: readonly SubscriptionStatus[] = SubscriptionStatusValues;
 export const first: "inactive" = SubscriptionStatusValues[0];
+
+// The Zod schemas are declared as the contract's types.
+export function parsed(form: unknown): UserCreate | undefined {
+  const result = UserCreateZod.safeParse(form);
+  return result.success ? result.data : undefined;
+}
+export type Parsed = z.infer<typeof ProjectZod>;
+export const sameType: Project = {} as Parsed;

@@ -13,6 +13,7 @@ import {
 import { isProject } from "devora-api-client/validators";
 import { getProject as getProjectOfClient } from "devora-api-client/client";
 import { SubscriptionStatusValues } from "devora-api-client/types";
+import { UserCreateZod } from "devora-api-client/zod";
 
 const require = createRequire(import.meta.url);
 const manifest = require("devora-api-client/package.json");
@@ -28,6 +29,10 @@ for (const internal of ["send", "stream", "has", "isObject", "standardSchema"]) 
 // A validator: the value itself, or every broken rule.
 const form = { email: "ada@example.com", password: "Sup3rSecret" };
 assert.deepEqual(validateUserCreate(form), { ok: true, value: form });
+// The Zod schema, with the application's own zod (the optional peer dependency): same verdicts.
+assert.equal(UserCreateZod.safeParse(form).success, true);
+assert.equal(UserCreateZod.safeParse({ ...form, password: "weak" }).success, false);
+assert.equal(validateUserCreate({ ...form, password: "weak" }).ok, false);
 const refused = validateUserCreate({ email: "not-an-email", password: "Sup3rSecret", extra: 1 });
 assert.equal(refused.ok, false);
 assert.deepEqual(

@@ -172,6 +172,7 @@ fn functions_and_methods() {
     let method = Function {
         doc: "Gets.".into(),
         is_async: true,
+        generics: Vec::new(),
         name: "get".into(),
         params: vec![
             Param::defaulted("request", Type::named("R"), Expr::object(vec![])),
@@ -183,6 +184,7 @@ fn functions_and_methods() {
     let outer = Function {
         doc: String::new(),
         is_async: false,
+        generics: Vec::new(),
         name: "create".into(),
         params: vec![],
         returns: None,
@@ -204,6 +206,7 @@ fn modes() {
     let get = Function {
         doc: "Gets.".into(),
         is_async: true,
+        generics: Vec::new(),
         name: "get".into(),
         params: vec![
             Param::typed("options", Type::named("O")),
@@ -216,6 +219,7 @@ fn modes() {
     let helper = Function {
         doc: String::new(),
         is_async: false,
+        generics: Vec::new(),
         name: "v0".into(),
         params: vec![Param::typed("x", Type::Keyword("unknown"))],
         returns: Some(Type::Keyword("boolean")),

@@ -221,6 +221,7 @@ impl<'r, 'l> Compiler<'r, 'l> {
         let function = Function {
             doc: String::new(),
             is_async: false,
+            generics: Vec::new(),
             name: name.to_owned(),
             params,
             returns: Some(Type::Keyword("boolean")),

@@ -165,8 +165,9 @@ fn judge(table: Vec<(&'static str, Vec<Row>)>) -> BTreeMap<&'static str, Vec<Str
     let files = codegen::emit(&model, &codegen::Layout::default()).unwrap_or_else(|e| panic!("{e}"));
     tests::typescript::write_package(&files, dir.path());
     let typed: Vec<(String, Value)> = cases.iter().map(|c| (c.schema.clone(), c.value.clone())).collect();
-    let typescript = tests::typescript::verdicts(dir.path(), &typed);
-    for (case, ts) in cases.iter().zip(typescript) {
+    let (typescript, zod) = tests::typescript::verdicts_with_zod(dir.path(), &typed);
+    assert_eq!(zod.len(), cases.len(), "a verdict of the package's zod.ts per case");
+    for ((case, ts), zod) in cases.iter().zip(typescript).zip(zod) {
         let rust = keyword_errors(&validators[case.schema.as_str()], &case.value);
         let mut say = |party: &str, errors: &BTreeSet<(String, String)>| {
             found.entry(case.test).or_default().push(format!(
@@ -179,6 +180,9 @@ fn judge(table: Vec<(&'static str, Vec<Row>)>) -> BTreeMap<&'static str, Vec<Str
         };
         if rust.is_empty() != case.accept {
             say("the JSON Schema", &rust);
+        }
+        if zod != case.accept {
+            say("the Zod schema (zod.ts)", &BTreeSet::from([("(safeParse)".to_owned(), format!("success: {zod}"))]));
         }
         if ts.is_empty() != case.accept {
             say("the TypeScript validator", &ts);
