@@ -1,12 +1,14 @@
-//! `cargo xtask test`: installs what the tests need (npm packages from the committed lockfile),
-//! then runs every test: the Rust workspace, built once and its test binaries run as built, in
-//! three concurrent runs (the cross-language agreement test needs the npm packages; the examples'
-//! crates run their own end-to-end tests), `tsc --strict` over the
-//! generated TypeScript (the reference contract's, the fixture's and the examples') and the
-//! consumer programs, the JSON-Schema-Test-Suite against the validator compiler, schemathesis, and
-//! Redocly over `openapi.yaml` and the examples' documents. Then the scale-out store: a throw-away
-//! PostgreSQL cluster and Redis (installed from Debian when missing), the server's end-to-end suite
-//! run again on them (the binary `cargo test` built, not a second build), and schemathesis again.
+//! `cargo xtask test`: installs what the tests need (npm packages from the committed lockfiles of
+//! `tests/` and `examples/web/`; Debian's PostgreSQL, Redis and Chromium when missing), then runs
+//! every test: the Rust workspace, built once and its test binaries run as built, in three
+//! concurrent runs (the cross-language agreement test needs the npm packages; the examples' crates
+//! run their own end-to-end tests; the server's browser test drives the web example in headless
+//! Chromium), `tsc --strict` over the generated TypeScript (the reference contract's, the
+//! fixture's and the examples'), the consumer programs and the web example's page, the
+//! JSON-Schema-Test-Suite against the validator compiler, schemathesis, and Redocly over
+//! `openapi.yaml` and the examples' documents. Then the scale-out store: a throw-away PostgreSQL
+//! cluster and Redis, the server's end-to-end suite run again on them (the binary `cargo test`
+//! built, not a second build), and schemathesis again.
 
 use std::io::Write;
 use std::path::Path;
@@ -16,8 +18,11 @@ use anyhow::{Context, Result, bail};
 
 pub fn run(root: &Path, out: &mut dyn Write) -> Result<ExitCode> {
     let tools = root.join("tests");
-    install_npm(&tools, out)?;
+    install_npm(root, "tests", out)?;
+    install_npm(root, "examples/web", out)?;
     let venv = install_pip(&tools, out)?;
+    step(out, "Debian packages: PostgreSQL, Redis, Chromium")?;
+    test_services::install(out, &test_services::Package::ALL)?;
 
     step(out, "cargo test --workspace --no-run (one build of every test)")?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
@@ -25,13 +30,15 @@ pub fn run(root: &Path, out: &mut dyn Write) -> Result<ExitCode> {
     let suite = server_suite(&binaries)?;
     step(out, "the tests, in three concurrent runs")?;
     run_tests(root, &cargo, &binaries, out)?;
+    let screenshot = root.join(WEB_SCREENSHOT);
+    if screenshot.exists() {
+        writeln!(out, "the web example in Chromium, as the browser test left it: {}", screenshot.display())?;
+    }
 
-    step(out, "tsc --strict (the sources of the generated TypeScript packages, tests/typescript)")?;
-    run_command(
-        Command::new(tools.join("node_modules/.bin/tsc"))
-            .current_dir(root)
-            .args(["-p", "tests/typescript/tsconfig.json"]),
-    )?;
+    step(out, "tsc --strict (the sources of the generated TypeScript packages, tests/typescript, examples/web)")?;
+    for project in ["tests/typescript/tsconfig.json", "examples/web/tsconfig.json"] {
+        run_command(Command::new(tools.join("node_modules/.bin/tsc")).current_dir(root).args(["-p", project]))?;
+    }
 
     step(out, "JSON-Schema-Test-Suite conformance of the TypeScript validator compiler")?;
     if crate::conformance::run(root, None, false, Some(700), out)? != ExitCode::SUCCESS {
@@ -42,7 +49,6 @@ pub fn run(root: &Path, out: &mut dyn Write) -> Result<ExitCode> {
     crate::schemathesis::run(root, &venv, &crate::schemathesis::Store::default(), out)?;
 
     step(out, "PostgreSQL and Redis: throw-away, on loopback")?;
-    test_services::install(out)?;
     let postgres = test_services::Postgres::start()?;
     let redis = test_services::Redis::start()?;
     writeln!(out, "PostgreSQL at {}, Redis at {}", postgres.url, redis.url)?;
@@ -217,18 +223,22 @@ fn server_suite(binaries: &[TestBinary]) -> Result<std::path::PathBuf> {
         .context("cargo built no `it` test binary of the server")
 }
 
-/// `npm ci` unless `node_modules` already matches the lockfile.
-fn install_npm(tools: &Path, out: &mut dyn Write) -> Result<()> {
-    let lock = tools.join("package-lock.json");
-    let installed = tools.join("node_modules/.package-lock.json");
+/// Where the browser test (`server/tests/it/browser.rs`) saves its screenshot of the web example.
+const WEB_SCREENSHOT: &str = "target/browser/web-example.png";
+
+/// `npm ci` in `root/folder` unless its `node_modules` already matches the lockfile.
+fn install_npm(root: &Path, folder: &str, out: &mut dyn Write) -> Result<()> {
+    let dir = root.join(folder);
+    let lock = dir.join("package-lock.json");
+    let installed = dir.join("node_modules/.package-lock.json");
     let wanted = std::fs::read_to_string(&lock).with_context(|| format!("reading {}", lock.display()))?;
     let fresh = std::fs::read_to_string(&installed).ok().is_some_and(|have| same_packages(&have, &wanted));
     if fresh {
-        writeln!(out, "npm packages in tests/node_modules match tests/package-lock.json")?;
+        writeln!(out, "npm packages in {folder}/node_modules match {folder}/package-lock.json")?;
         return Ok(());
     }
-    step(out, "npm ci (tests/)")?;
-    run_command(Command::new("npm").current_dir(tools).args(["ci", "--no-audit", "--no-fund"]))
+    step(out, &format!("npm ci ({folder}/)"))?;
+    run_command(Command::new("npm").current_dir(dir).args(["ci", "--no-audit", "--no-fund"]))
 }
 
 /// A virtual environment in `tests/.venv` with `tests/requirements.txt`, made or refreshed when
