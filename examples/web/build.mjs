@@ -39,7 +39,7 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const [flag, port] = process.argv.slice(2);
   if (flag === "--serve") {
     const { url } = await serve(Number(port ?? 5173));
-    console.log(`serving the page at ${url}/ (the API at ${url}/?api=http://127.0.0.1:8080 by default)`);
+    console.log(`serving the page at ${url}/ (it calls http://127.0.0.1:8080; another API with ${url}/?api=BASE_URL)`);
   } else {
     await build();
     console.log(`wrote ${here}dist/`);

@@ -263,15 +263,24 @@ pub fn install_pip(tools: &Path, out: &mut dyn Write) -> Result<std::path::PathB
     Ok(venv)
 }
 
-/// npm's hidden lockfile omits the root entry; compare the `packages` maps without it.
+/// Whether `node_modules/.package-lock.json` (`installed`) is what `npm ci` would make of the
+/// lockfile (`lock`): the same packages under `node_modules`, less the optional ones npm skipped
+/// for this platform (esbuild's binaries for other systems). The root entry, and a linked folder's
+/// own entry (a `file:` dependency, such as the generated package of `examples/web`, described as
+/// it is now), are not installed things.
 fn same_packages(installed: &str, lock: &str) -> bool {
-    let packages = |text: &str| -> Option<serde_json::Value> {
+    let packages = |text: &str| -> Option<serde_json::Map<String, serde_json::Value>> {
         let mut value: serde_json::Value = serde_json::from_str(text).ok()?;
-        let packages = value.get_mut("packages")?.as_object_mut()?;
-        packages.remove("");
-        Some(serde_json::Value::Object(packages.clone()))
+        let mut packages = value.get_mut("packages")?.as_object_mut()?.clone();
+        packages.retain(|path, _| path.starts_with("node_modules/"));
+        Some(packages)
     };
-    matches!((packages(installed), packages(lock)), (Some(a), Some(b)) if a == b)
+    let (Some(installed), Some(lock)) = (packages(installed), packages(lock)) else { return false };
+    installed.keys().all(|path| lock.contains_key(path))
+        && lock.iter().all(|(path, entry)| match installed.get(path) {
+            Some(have) => have == entry,
+            None => entry["optional"] == true,
+        })
 }
 
 fn step(out: &mut dyn Write, what: &str) -> Result<()> {
@@ -290,6 +299,27 @@ fn run_command(command: &mut Command) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn installed_packages_match_a_lockfile_less_what_npm_skips() {
+        let lock = r#"{"packages": {
+            "": {"name": "app"},
+            "../../generated/typescript": {"version": "5.2.0"},
+            "node_modules/a": {"version": "1.0.0"},
+            "node_modules/@esbuild/aix-ppc64": {"version": "0.28.2", "optional": true}
+        }}"#;
+        let same = r#"{"packages": {
+            "../../generated/typescript": {"version": "5.3.0"},
+            "node_modules/a": {"version": "1.0.0"}
+        }}"#;
+        assert!(super::same_packages(same, lock));
+        let older = r#"{"packages": {"node_modules/a": {"version": "0.9.0"}}}"#;
+        assert!(!super::same_packages(older, lock));
+        let missing = r#"{"packages": {}}"#;
+        assert!(!super::same_packages(missing, lock));
+        let extra = r#"{"packages": {"node_modules/a": {"version": "1.0.0"}, "node_modules/b": {}}}"#;
+        assert!(!super::same_packages(extra, lock));
+    }
+
     #[test]
     fn package_names_come_from_package_ids() {
         assert_eq!(super::package_name("path+file:///work/main/server#0.1.0"), "server");
