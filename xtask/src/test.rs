@@ -270,8 +270,8 @@ pub fn install_pip(tools: &Path, out: &mut dyn Write) -> Result<std::path::PathB
 /// it is now), are not installed things.
 fn same_packages(installed: &str, lock: &str) -> bool {
     let packages = |text: &str| -> Option<serde_json::Map<String, serde_json::Value>> {
-        let mut value: serde_json::Value = serde_json::from_str(text).ok()?;
-        let mut packages = value.get_mut("packages")?.as_object_mut()?.clone();
+        let value: serde_json::Value = serde_json::from_str(text).ok()?;
+        let mut packages = value.get("packages")?.as_object()?.clone();
         packages.retain(|path, _| path.starts_with("node_modules/"));
         Some(packages)
     };

@@ -14,7 +14,9 @@ use crate::common::{self, Setup};
 #[tokio::test]
 async fn the_web_example_in_headless_chromium() {
     if std::env::var(common::POSTGRES).is_ok() {
-        eprintln!("the browser test ran on the SQLite run of this suite already");
+        eprintln!(
+            "skipped: the browser test runs once, on the SQLite run of this suite (the page does not depend on the store)"
+        );
         return;
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
@@ -40,15 +42,19 @@ async fn the_web_example_in_headless_chromium() {
     let screenshot = screenshots.join("web-example.png");
     std::fs::remove_file(&screenshot).ok();
 
-    let output = tokio::process::Command::new("node")
+    let driver = tokio::process::Command::new("node")
         .arg(root.join("tests/typescript/browser.mjs"))
         .arg(root.join("examples/web"))
         .arg(&server.base)
         .arg(page_port.to_string())
         .arg(&screenshot)
         .arg(&chromium)
-        .output()
+        .kill_on_drop(true)
+        .output();
+    // It takes seconds; a hung browser must not hold the test suite.
+    let output = tokio::time::timeout(std::time::Duration::from_secs(120), driver)
         .await
+        .expect("the browser flow ends within two minutes")
         .expect("node runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "the browser flow failed:\n{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
