@@ -2,8 +2,12 @@
 // generated validators before anything is sent, the calls go through the generated client, and an
 // access token that expired is refreshed by the client (its `auth.refresh`) without the user seeing it.
 import { createClient, type Problem, type Project, type TokenResponse } from "devora-api-client";
-import type { ValidationError } from "devora-api-client/validators";
-import { validateProjectCreate, validateUserCreate, validateUserLogin } from "devora-api-client/validators";
+import {
+  type ValidationError,
+  validateProjectCreate,
+  validateUserCreate,
+  validateUserLogin,
+} from "devora-api-client/validators";
 
 /** The API, from `?api=` (the page and the API are two origins: the server must list this one in `CORS_ORIGINS`). */
 const baseUrl = new URLSearchParams(location.search).get("api") ?? "http://127.0.0.1:8080";
@@ -34,7 +38,7 @@ function element<T extends HTMLElement>(selector: string, root: ParentNode = doc
 
 const accountForm = element<HTMLFormElement>("#account");
 const projectForm = element<HTMLFormElement>("#project");
-const status = element("#status");
+const statusLine = element("#status");
 const problem = element("#problem");
 
 function field(form: HTMLFormElement, name: string): string {
@@ -78,7 +82,7 @@ async function register(): Promise<void> {
   if (!checked.ok) return showErrors(accountForm, checked.errors);
   const answer = await api.register({ body: checked.value });
   if (answer.status !== 201) return showProblem(accountForm, answer.body);
-  status.textContent = `Registered as ${answer.body.email}: you can log in.`;
+  statusLine.textContent = `Registered as ${answer.body.email}: you can log in.`;
 }
 
 async function logIn(): Promise<void> {
@@ -87,7 +91,7 @@ async function logIn(): Promise<void> {
   const answer = await api.login({ body: checked.value });
   if (answer.status !== 200) return showProblem(accountForm, answer.body);
   session = answer.body;
-  status.textContent = `Signed in as ${checked.value.email}.`;
+  statusLine.textContent = `Signed in as ${checked.value.email}.`;
   element("#projects").hidden = false;
   await listProjects();
 }
