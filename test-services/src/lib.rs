@@ -1,8 +1,10 @@
 //! Real services for the tests and for trying the server: a throw-away PostgreSQL cluster and a
 //! Redis server, each on a free loopback port with its data in a temporary directory, stopped (and
-//! the data removed) when its guard drops. Used by `cargo xtask test` (the end-to-end suite on
-//! PostgreSQL and Redis), by `cargo xtask services`, and by the server's two-instance test. Missing Debian packages are installed with `apt-get` when running as root (one
-//! `apt-get update` first); otherwise the task stops with the command to run.
+//! the data removed) when its guard drops; and where Debian's Chromium is, for the browser test.
+//! Used by `cargo xtask test` (the end-to-end suite on PostgreSQL and Redis, the web example in
+//! Chromium), by `cargo xtask services`, and by the server's two-instance test. Missing Debian
+//! packages are installed with `apt-get` when running as root (one `apt-get update` first, one
+//! `apt-get install` for all); otherwise the task stops with the command to run.
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -15,17 +17,43 @@ use anyhow::{Context, Result, bail};
 const PG_USER: &str = "devora";
 const PG_DATABASE: &str = "devora";
 
-/// Installs the Debian packages of the services whose programs cannot be found.
-pub fn install(out: &mut dyn std::io::Write) -> Result<()> {
-    let mut missing = Vec::new();
-    if postgres_bin("initdb").is_none() {
-        missing.push("postgresql");
+/// A Debian package the tests need.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Package {
+    Postgres,
+    Redis,
+    /// The browser of the web example's test.
+    Chromium,
+}
+
+impl Package {
+    /// Every package, as `cargo xtask test` installs them.
+    pub const ALL: [Package; 3] = [Package::Postgres, Package::Redis, Package::Chromium];
+
+    fn debian_name(self) -> &'static str {
+        match self {
+            Package::Postgres => "postgresql",
+            Package::Redis => "redis-server",
+            Package::Chromium => "chromium",
+        }
     }
-    if which("redis-server").is_none() {
-        missing.push("redis-server");
+
+    fn installed(self) -> bool {
+        match self {
+            Package::Postgres => postgres_bin("initdb").is_some(),
+            Package::Redis => which("redis-server").is_some(),
+            Package::Chromium => chromium().is_some(),
+        }
     }
+}
+
+/// Installs those of `packages` whose programs cannot be found, with one `apt-get install`.
+pub fn install(out: &mut dyn std::io::Write, packages: &[Package]) -> Result<()> {
+    let missing: Vec<&str> =
+        packages.iter().filter(|package| !package.installed()).map(|package| package.debian_name()).collect();
     if missing.is_empty() {
-        writeln!(out, "PostgreSQL and Redis are installed")?;
+        let names: Vec<&str> = packages.iter().map(|package| package.debian_name()).collect();
+        writeln!(out, "installed already: {}", names.join(", "))?;
         return Ok(());
     }
     if !is_root() {
@@ -39,13 +67,21 @@ pub fn install(out: &mut dyn std::io::Write) -> Result<()> {
         .args(&missing)
         .env("DEBIAN_FRONTEND", "noninteractive"))?;
     // The packages start their own services; the tests start theirs on other ports and need none.
-    let _ = Command::new("service").args(["redis-server", "stop"]).stdout(Stdio::null()).stderr(Stdio::null()).status();
+    if missing.contains(&"redis-server") {
+        let _ =
+            Command::new("service").args(["redis-server", "stop"]).stdout(Stdio::null()).stderr(Stdio::null()).status();
+    }
     Ok(())
+}
+
+/// Debian's Chromium (`chromium` on `PATH`), for headless tests.
+pub fn chromium() -> Option<PathBuf> {
+    which("chromium")
 }
 
 /// `cargo xtask services`: both services until the user presses Enter.
 pub fn serve_until_enter(out: &mut dyn std::io::Write) -> Result<()> {
-    install(out)?;
+    install(out, &[Package::Postgres, Package::Redis])?;
     let postgres = Postgres::start()?;
     let redis = Redis::start()?;
     writeln!(

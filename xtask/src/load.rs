@@ -144,7 +144,7 @@ fn summarize(samples: &[Sample]) -> (f64, f64, f64) {
 /// `--case stores`.
 pub fn stores(root: &Path, out: &mut dyn Write) -> Result<()> {
     prepare(root, out)?;
-    test_services::install(out)?;
+    test_services::install(out, &[test_services::Package::Postgres, test_services::Package::Redis])?;
     let postgres = test_services::Postgres::start()?;
     let redis = test_services::Redis::start()?;
     let scratch = |name: &str| -> Result<PathBuf> {

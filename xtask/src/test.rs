@@ -1,12 +1,14 @@
-//! `cargo xtask test`: installs what the tests need (npm packages from the committed lockfile),
-//! then runs every test: the Rust workspace, built once and its test binaries run as built, in
-//! three concurrent runs (the cross-language agreement test needs the npm packages; the examples'
-//! crates run their own end-to-end tests), `tsc --strict` over the
-//! generated TypeScript (the reference contract's, the fixture's and the examples') and the
-//! consumer programs, the JSON-Schema-Test-Suite against the validator compiler, schemathesis, and
-//! Redocly over `openapi.yaml` and the examples' documents. Then the scale-out store: a throw-away
-//! PostgreSQL cluster and Redis (installed from Debian when missing), the server's end-to-end suite
-//! run again on them (the binary `cargo test` built, not a second build), and schemathesis again.
+//! `cargo xtask test`: installs what the tests need (npm packages from the committed lockfiles of
+//! `tests/` and `examples/web/`; Debian's PostgreSQL, Redis and Chromium when missing), then runs
+//! every test: the Rust workspace, built once and its test binaries run as built, in three
+//! concurrent runs (the cross-language agreement test needs the npm packages; the examples' crates
+//! run their own end-to-end tests; the server's browser test drives the web example in headless
+//! Chromium), `tsc --strict` over the generated TypeScript (the reference contract's, the
+//! fixture's and the examples'), the consumer programs and the web example's page, the
+//! JSON-Schema-Test-Suite against the validator compiler, schemathesis, and Redocly over
+//! `openapi.yaml` and the examples' documents. Then the scale-out store: a throw-away PostgreSQL
+//! cluster and Redis, the server's end-to-end suite run again on them (the binary `cargo test`
+//! built, not a second build), and schemathesis again.
 
 use std::io::Write;
 use std::path::Path;
@@ -16,8 +18,11 @@ use anyhow::{Context, Result, bail};
 
 pub fn run(root: &Path, out: &mut dyn Write) -> Result<ExitCode> {
     let tools = root.join("tests");
-    install_npm(&tools, out)?;
+    install_npm(root, "tests", out)?;
+    install_npm(root, "examples/web", out)?;
     let venv = install_pip(&tools, out)?;
+    step(out, "Debian packages: PostgreSQL, Redis, Chromium")?;
+    test_services::install(out, &test_services::Package::ALL)?;
 
     step(out, "cargo test --workspace --no-run (one build of every test)")?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
@@ -25,13 +30,15 @@ pub fn run(root: &Path, out: &mut dyn Write) -> Result<ExitCode> {
     let suite = server_suite(&binaries)?;
     step(out, "the tests, in three concurrent runs")?;
     run_tests(root, &cargo, &binaries, out)?;
+    let screenshot = root.join(WEB_SCREENSHOT);
+    if screenshot.exists() {
+        writeln!(out, "the web example in Chromium, as the browser test left it: {}", screenshot.display())?;
+    }
 
-    step(out, "tsc --strict (the sources of the generated TypeScript packages, tests/typescript)")?;
-    run_command(
-        Command::new(tools.join("node_modules/.bin/tsc"))
-            .current_dir(root)
-            .args(["-p", "tests/typescript/tsconfig.json"]),
-    )?;
+    step(out, "tsc --strict (the sources of the generated TypeScript packages, tests/typescript, examples/web)")?;
+    for project in ["tests/typescript/tsconfig.json", "examples/web/tsconfig.json"] {
+        run_command(Command::new(tools.join("node_modules/.bin/tsc")).current_dir(root).args(["-p", project]))?;
+    }
 
     step(out, "JSON-Schema-Test-Suite conformance of the TypeScript validator compiler")?;
     if crate::conformance::run(root, None, false, Some(700), out)? != ExitCode::SUCCESS {
@@ -42,7 +49,6 @@ pub fn run(root: &Path, out: &mut dyn Write) -> Result<ExitCode> {
     crate::schemathesis::run(root, &venv, &crate::schemathesis::Store::default(), out)?;
 
     step(out, "PostgreSQL and Redis: throw-away, on loopback")?;
-    test_services::install(out)?;
     let postgres = test_services::Postgres::start()?;
     let redis = test_services::Redis::start()?;
     writeln!(out, "PostgreSQL at {}, Redis at {}", postgres.url, redis.url)?;
@@ -217,18 +223,22 @@ fn server_suite(binaries: &[TestBinary]) -> Result<std::path::PathBuf> {
         .context("cargo built no `it` test binary of the server")
 }
 
-/// `npm ci` unless `node_modules` already matches the lockfile.
-fn install_npm(tools: &Path, out: &mut dyn Write) -> Result<()> {
-    let lock = tools.join("package-lock.json");
-    let installed = tools.join("node_modules/.package-lock.json");
+/// Where the browser test (`server/tests/it/browser.rs`) saves its screenshot of the web example.
+const WEB_SCREENSHOT: &str = "target/browser/web-example.png";
+
+/// `npm ci` in `root/folder` unless its `node_modules` already matches the lockfile.
+fn install_npm(root: &Path, folder: &str, out: &mut dyn Write) -> Result<()> {
+    let dir = root.join(folder);
+    let lock = dir.join("package-lock.json");
+    let installed = dir.join("node_modules/.package-lock.json");
     let wanted = std::fs::read_to_string(&lock).with_context(|| format!("reading {}", lock.display()))?;
     let fresh = std::fs::read_to_string(&installed).ok().is_some_and(|have| same_packages(&have, &wanted));
     if fresh {
-        writeln!(out, "npm packages in tests/node_modules match tests/package-lock.json")?;
+        writeln!(out, "npm packages in {folder}/node_modules match {folder}/package-lock.json")?;
         return Ok(());
     }
-    step(out, "npm ci (tests/)")?;
-    run_command(Command::new("npm").current_dir(tools).args(["ci", "--no-audit", "--no-fund"]))
+    step(out, &format!("npm ci ({folder}/)"))?;
+    run_command(Command::new("npm").current_dir(dir).args(["ci", "--no-audit", "--no-fund"]))
 }
 
 /// A virtual environment in `tests/.venv` with `tests/requirements.txt`, made or refreshed when
@@ -253,15 +263,24 @@ pub fn install_pip(tools: &Path, out: &mut dyn Write) -> Result<std::path::PathB
     Ok(venv)
 }
 
-/// npm's hidden lockfile omits the root entry; compare the `packages` maps without it.
+/// Whether `node_modules/.package-lock.json` (`installed`) is what `npm ci` would make of the
+/// lockfile (`lock`): the same packages under `node_modules`, less the optional ones npm skipped
+/// for this platform (esbuild's binaries for other systems). The root entry, and a linked folder's
+/// own entry (a `file:` dependency, such as the generated package of `examples/web`, described as
+/// it is now), are not installed things.
 fn same_packages(installed: &str, lock: &str) -> bool {
-    let packages = |text: &str| -> Option<serde_json::Value> {
-        let mut value: serde_json::Value = serde_json::from_str(text).ok()?;
-        let packages = value.get_mut("packages")?.as_object_mut()?;
-        packages.remove("");
-        Some(serde_json::Value::Object(packages.clone()))
+    let packages = |text: &str| -> Option<serde_json::Map<String, serde_json::Value>> {
+        let value: serde_json::Value = serde_json::from_str(text).ok()?;
+        let mut packages = value.get("packages")?.as_object()?.clone();
+        packages.retain(|path, _| path.starts_with("node_modules/"));
+        Some(packages)
     };
-    matches!((packages(installed), packages(lock)), (Some(a), Some(b)) if a == b)
+    let (Some(installed), Some(lock)) = (packages(installed), packages(lock)) else { return false };
+    installed.keys().all(|path| lock.contains_key(path))
+        && lock.iter().all(|(path, entry)| match installed.get(path) {
+            Some(have) => have == entry,
+            None => entry["optional"] == true,
+        })
 }
 
 fn step(out: &mut dyn Write, what: &str) -> Result<()> {
@@ -280,6 +299,27 @@ fn run_command(command: &mut Command) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn installed_packages_match_a_lockfile_less_what_npm_skips() {
+        let lock = r#"{"packages": {
+            "": {"name": "app"},
+            "../../generated/typescript": {"version": "5.2.0"},
+            "node_modules/a": {"version": "1.0.0"},
+            "node_modules/@esbuild/aix-ppc64": {"version": "0.28.2", "optional": true}
+        }}"#;
+        let same = r#"{"packages": {
+            "../../generated/typescript": {"version": "5.3.0"},
+            "node_modules/a": {"version": "1.0.0"}
+        }}"#;
+        assert!(super::same_packages(same, lock));
+        let older = r#"{"packages": {"node_modules/a": {"version": "0.9.0"}}}"#;
+        assert!(!super::same_packages(older, lock));
+        let missing = r#"{"packages": {}}"#;
+        assert!(!super::same_packages(missing, lock));
+        let extra = r#"{"packages": {"node_modules/a": {"version": "1.0.0"}, "node_modules/b": {}}}"#;
+        assert!(!super::same_packages(extra, lock));
+    }
+
     #[test]
     fn package_names_come_from_package_ids() {
         assert_eq!(super::package_name("path+file:///work/main/server#0.1.0"), "server");

@@ -56,7 +56,8 @@ impl Cluster {
         match std::env::var(POSTGRES) {
             Ok(url) => Cluster::Shared(url),
             Err(_) => {
-                test_services::install(&mut std::io::sink()).unwrap_or_else(|e| panic!("{e:#}"));
+                test_services::install(&mut std::io::sink(), &[test_services::Package::Postgres])
+                    .unwrap_or_else(|e| panic!("{e:#}"));
                 Cluster::Own(test_services::Postgres::start().unwrap_or_else(|e| panic!("{e:#}")))
             }
         }
@@ -115,6 +116,8 @@ pub struct Setup {
     pub generation: server::generation::GenerationConfig,
     /// `CORS_ORIGINS` (none by default).
     pub cors_origins: contract_server::AllowedOrigins,
+    /// `ACCESS_TOKEN_SECONDS` (900 by default).
+    pub access_token_seconds: u32,
 }
 
 impl Default for Setup {
@@ -126,6 +129,7 @@ impl Default for Setup {
             payments: Default::default(),
             generation: Default::default(),
             cors_origins: Default::default(),
+            access_token_seconds: 900,
         }
     }
 }
@@ -133,7 +137,7 @@ impl Default for Setup {
 /// Starts a server as `setup` says, on a fresh database, or on the database of `sharing` (a
 /// second process of the same deployment, or the same one restarted).
 pub async fn start_setup(setup: Setup, sharing: Option<&TestServer>) -> TestServer {
-    let Setup { body_limit, limits, providers, payments, generation, cors_origins } = setup;
+    let Setup { body_limit, limits, providers, payments, generation, cors_origins, access_token_seconds } = setup;
     // A second process of one deployment shares its Redis keys too.
     let redis_key_prefix = match sharing {
         Some(other) => other.redis_key_prefix.clone(),
@@ -161,7 +165,7 @@ pub async fn start_setup(setup: Setup, sharing: Option<&TestServer>) -> TestServ
         database_connections: 8,
         jwt_secret: SECRET.to_vec(),
         body_limit,
-        access_token_seconds: 900,
+        access_token_seconds,
         // Every answer of the end-to-end suite is checked against the contract.
         response_validation: contract_server::ResponseValidation::Enforce,
         connections: limits,

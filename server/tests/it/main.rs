@@ -5,10 +5,11 @@
 //! limits behind a reverse proxy (`proxies`), sign-in with Google and GitHub against the fakes of
 //! `fake-providers` (`oauth`), the connection limits that keep slow clients from
 //! stopping the server (`slow_clients`), browsers calling from other origins (`cors`), Swagger UI
-//! and the reference page (`swagger`). The compile-fail cases that prove drift from the
+//! and the reference page (`swagger`), the web example in headless Chromium (`browser`). The compile-fail cases that prove drift from the
 //! contract does not compile are in `server/compile-fail`.
 
 mod billing;
+mod browser;
 mod common;
 mod cors;
 mod e2e;
