@@ -92,6 +92,27 @@ fn the_expected_format_verdicts_are_the_rust_crates() {
     assert!(cases.len() >= 5 && wrong.is_empty(), "{wrong:#?}");
 }
 
+/// The formats the server's validator leaves unchecked are annotations in the TypeScript runtime
+/// too: the workspace builds `jsonschema` without its `idna` feature, so `idn-hostname` and
+/// `idn-email` accept anything on the server, and the validator compiler emits no check for a
+/// format the runtime's `formats` table lacks (`runtime.mjs` lists that table). Turning the feature
+/// on fails this test, the reminder that the runtime must then assert them with the crate's
+/// semantics.
+#[test]
+fn formats_the_server_does_not_assert_are_annotations_on_both_sides() {
+    for format in ["idn-hostname", "idn-email"] {
+        let validator = tests::validator(&json!({ "type": "string", "format": format }));
+        for value in ["-", "a..b", "no email", "\u{0}"] {
+            assert!(validator.is_valid(&json!(value)), "the server's validator asserts {format} ({value:?})");
+        }
+    }
+    let runtime =
+        std::fs::read_to_string(project_root().join("codegen/src/typescript/runtime.ts")).expect("runtime.ts");
+    for format in ["\"idn-hostname\"", "\"idn-email\""] {
+        assert!(!runtime.contains(format), "runtime.ts checks {format}, which the server does not");
+    }
+}
+
 /// Random strings built from each format's significant pieces, decided by the TypeScript runtime
 /// in node and by the Rust crate: the verdicts agree (a differential test of the format checkers
 /// ported from the crate).
