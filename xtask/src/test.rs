@@ -299,6 +299,42 @@ fn run_command(command: &mut Command) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+    use std::process::Command;
+
+    /// Every crate xtask builds (code, proc-macros and build scripts), with the features
+    /// `cargo xtask` builds it with, is one that `cargo test --workspace` builds with the same
+    /// features, so `cargo xtask test`'s test build reuses all of `cargo xtask`'s (see the
+    /// feature lines of `xtask/Cargo.toml`).
+    #[test]
+    fn xtask_builds_its_dependencies_as_the_workspace_tests_do() {
+        let nodes = |selection: &[&str]| -> BTreeSet<String> {
+            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+            let output = Command::new(cargo)
+                .current_dir(crate::project_root())
+                .arg("tree")
+                .args(selection)
+                .args(["--prefix", "none", "--format", "{p}|{f}"])
+                .output()
+                .expect("cargo tree runs");
+            assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+            let root = crate::project_root().display().to_string();
+            String::from_utf8_lossy(&output.stdout)
+                .lines()
+                .filter(|line| !line.contains(&root) && !line.is_empty())
+                .map(|line| line.replace(" (*)", ""))
+                .collect()
+        };
+        let xtask = nodes(&["--package", "xtask", "--edges", "normal,build"]);
+        let workspace = nodes(&["--workspace"]);
+        let apart: Vec<&String> = xtask.difference(&workspace).collect();
+        assert!(
+            xtask.len() > 50 && apart.is_empty(),
+            "xtask builds these crates with features the workspace's tests do not (add the missing ones to \
+             xtask/Cargo.toml):\n{apart:#?}"
+        );
+    }
+
     #[test]
     fn installed_packages_match_a_lockfile_less_what_npm_skips() {
         let lock = r#"{"packages": {
