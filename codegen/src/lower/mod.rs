@@ -97,7 +97,11 @@ pub fn lower(contract: &Contract) -> Result<Model, Errors> {
     let (names, clashes) = Names::claim(&model);
     problems.extend(clashes);
     match crate::typescript::compile_validators(&model, &names) {
-        Ok(validators) => model.prepared = Prepared { names, validators },
+        Ok(validators) => {
+            let (mocks, found) = crate::mock::lower(&model);
+            problems.extend(found);
+            model.prepared = Prepared { names, validators, mocks };
+        }
         Err(error) => problems.push(error),
     }
     problems.extend(crate::rust_server::check(&model));

@@ -13,6 +13,7 @@
 //! | `validators` | `validateX` / `isX` / `XSchema` (Standard Schema) per named schema, compiled by [`validator`] with formats asserted | [`validators`] | `./validators` |
 //! | `client` | one function per operation (`getProject(options, request)`), `createClient(options)` built from them | [`client`] | `./client` |
 //! | `query` | TanStack Query v5 options per operation (`getProjectQueryOptions`, `...InfiniteQueryOptions`, `...MutationOptions`) and `queryKeys` per tag; no dependency | [`query`] | `./query` |
+//! | `msw` | Mock Service Worker 2 handlers per operation (`getProjectHandler(answer?, options?)`) answering the contract's examples, `createHandlers(options)`, `handlers`; msw an optional peer dependency | [`msw`] | `./msw` |
 //! | `runtime` | what the validators import, the Standard Schema interface and adapter | `runtime.ts` | — |
 //! | `client_runtime` | what the client's functions call (`send`, `stream`), options and errors | `client_runtime.ts` | — |
 //! | `package.json` | name, version, `exports`, `files`, `engines` | [`package`] | `./package.json` |
@@ -31,6 +32,7 @@
 pub mod ast;
 mod client;
 mod index;
+mod msw;
 mod operation;
 mod package;
 pub mod printer;
@@ -86,6 +88,7 @@ const MODULES: &[(&str, Option<&str>, Source)] = &[
     ("validators", Some("./validators"), Source::Generated(validators::emit)),
     ("client", Some("./client"), Source::Generated(client::emit)),
     ("query", Some("./query"), Source::Generated(query::emit)),
+    ("msw", Some("./msw"), Source::Generated(msw::emit)),
     ("runtime", None, Source::Static(RUNTIME)),
     ("client_runtime", None, Source::Static(CLIENT_RUNTIME)),
 ];

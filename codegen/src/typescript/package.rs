@@ -1,6 +1,7 @@
 //! `package.json`: the package's name (from the contract's title), version (the contract's),
 //! license, `exports` (per public module: `types` first, then `import` and `default`), the files
-//! npm publishes, and the Node versions it runs on.
+//! npm publishes, the Node versions it runs on, and the optional peer dependencies (each needed by
+//! one module only: `msw` by `msw.js`).
 
 use serde_json::{Map, Value, json};
 
@@ -15,6 +16,10 @@ pub struct Package {
 
 /// The oldest Node the package runs on (the client needs the global `fetch`).
 const NODE: &str = ">=20";
+
+/// The optional peer dependencies: package and version range (the one the tests pin, `tests/package.json`).
+/// Each is imported by one module only, so an app that does not import that module does not need it.
+const OPTIONAL_PEERS: &[(&str, &str)] = &[("msw", "^2.15.0")];
 
 /// `package.json` for `modules` (each a file name without extension, and its `exports` subpath).
 pub(super) fn emit(model: &Model, package: &Package, modules: &[(&str, Option<&str>)], header: &str) -> String {
@@ -49,6 +54,14 @@ pub(super) fn emit(model: &Model, package: &Package, modules: &[(&str, Option<&s
     fields.insert("sideEffects".into(), json!(false));
     fields.insert("engines".into(), json!({ "node": NODE }));
     fields.insert("exports".into(), Value::Object(exports));
+    if !OPTIONAL_PEERS.is_empty() {
+        let peers: Map<String, Value> =
+            OPTIONAL_PEERS.iter().map(|(name, range)| ((*name).into(), json!(range))).collect();
+        let meta: Map<String, Value> =
+            OPTIONAL_PEERS.iter().map(|(name, _)| ((*name).into(), json!({ "optional": true }))).collect();
+        fields.insert("peerDependencies".into(), Value::Object(peers));
+        fields.insert("peerDependenciesMeta".into(), Value::Object(meta));
+    }
     fields.insert("types".into(), json!("./index.d.ts"));
     fields.insert("files".into(), json!(files));
     crate::render_json(&Value::Object(fields))

@@ -34,6 +34,7 @@ use serde_json::Value;
 
 use super::ast::{ImportClause, Specifier, Stmt};
 use super::printer;
+pub(crate) use patterns::unicode_safe;
 pub use registry::Registry;
 
 /// What the compiler can fail on.

@@ -20,7 +20,7 @@ impl Compiler<'_, '_> {
 /// `pattern` with identity escapes of punctuation (`\-`, `\_`, `\:`...) written as `\xHH`: the
 /// `u` flag (which JSON Schema's ECMA-262 dialect needs for code points) rejects them, while every
 /// engine reads the hex form alike.
-fn unicode_safe(pattern: &str) -> String {
+pub(crate) fn unicode_safe(pattern: &str) -> String {
     const SYNTAX: &str = "^$\\.*+?()[]{}|/";
     let mut out = String::with_capacity(pattern.len());
     let mut chars = pattern.chars();
