@@ -225,7 +225,11 @@ fn runtime() -> Vec<Stmt> {
                 Expr::conditional(
                     media().eq(Expr::str(contract::EVENT_STREAM)),
                     events,
-                    Expr::ident("JSON").method("stringify", vec![Expr::ident("body")]),
+                    Expr::conditional(
+                        media().method("includes", vec![Expr::str("json")]),
+                        Expr::ident("JSON").method("stringify", vec![Expr::ident("body")]),
+                        Expr::ident("String").call(vec![Expr::ident("body")]),
+                    ),
                 ),
             ),
             Stmt::Return(Expr::new(

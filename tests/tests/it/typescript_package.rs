@@ -3,7 +3,8 @@
 //! `node_modules`, runs in plain node, type-checks under NodeNext and Bundler resolution with and
 //! without the DOM library, and builds into a Vite app; an esbuild bundle of an app that calls one
 //! operation keeps that operation's validators only; the Standard Schemas work with
-//! react-hook-form's resolver; the `query` module's options run in TanStack Query. The apps are in
+//! react-hook-form's resolver; the `query` module's options run in TanStack Query; the `msw`
+//! module's handlers answer the client under msw's `setupServer`. The apps are in
 //! `tests/typescript/app/`.
 
 use std::path::{Path, PathBuf};
@@ -232,6 +233,27 @@ fn tanstack_query_runs_the_query_options() {
     assert_eq!(printed.trim(), "ok");
 }
 
+/// The `msw` module of every generated package (the reference contract's, the fixture's and the
+/// examples') under msw's `setupServer`, answering the generated client with `validateResponses`:
+/// every status of every operation, default bodies that pass the package's validators, overrides
+/// by status, body and resolver, `baseUrl` (`tests/typescript/msw.mjs`); its types against msw's
+/// are checked by `tests/typescript/msw.ts`.
+#[test]
+fn msw_handlers_answer_every_operation_with_valid_bodies() {
+    node_tool("msw");
+    let root = project_root();
+    let packages = [
+        PACKAGE,
+        "codegen/fixture/generated/typescript",
+        "examples/saas-ia/generated/typescript",
+        "examples/vault/generated/typescript",
+    ];
+    let printed = run(Command::new("node")
+        .arg(root.join("tests/typescript/msw.mjs"))
+        .args(packages.iter().map(|package| root.join(package))));
+    assert_eq!(printed.trim(), "ok");
+}
+
 /// Publishable metadata: the contract's name, version and license, ESM, the Node versions, every
 /// public module as an `exports` subpath (declarations first); `private` only where the layout
 /// says so (the fixture's package).
@@ -249,8 +271,13 @@ fn the_package_json_is_publishable() {
     let exports = manifest["exports"].as_object().expect("exports");
     assert_eq!(
         exports.keys().collect::<Vec<_>>(),
-        [".", "./types", "./validators", "./client", "./query", "./package.json"]
+        [".", "./types", "./validators", "./client", "./query", "./msw", "./package.json"]
     );
+    // msw is needed by `./msw` only: an optional peer, in the range the tests pin.
+    let pinned = read_json(&root.join("tests/package.json"))["devDependencies"]["msw"].clone();
+    let range = manifest["peerDependencies"]["msw"].as_str().expect("msw is a peer dependency");
+    assert_eq!(Some(range), pinned.as_str().map(|version| format!("^{version}")).as_deref());
+    assert_eq!(manifest["peerDependenciesMeta"]["msw"], json!({ "optional": true }));
     for (subpath, target) in exports.iter().filter(|(subpath, _)| *subpath != "./package.json") {
         let conditions: Vec<&String> = target.as_object().expect("conditions").keys().collect();
         assert_eq!(conditions, ["types", "import", "default"], "{subpath}");

@@ -15,7 +15,7 @@ async function respond(statuses, first, answer, info) {
   const headers = Object.assign(declared.type === undefined ? {} : { "Content-Type": declared.type }, declared.headers, chosen.headers);
   const body = chosen.body === undefined ? declared.body : chosen.body;
   if (declared.type === undefined) return new HttpResponse(null, { status: chosen.status, headers: headers });
-  const text = declared.type === "text/event-stream" ? (body).map((item, index) => "id: " + (index + 1) + "\ndata: " + JSON.stringify(item) + "\n\n").join("") : JSON.stringify(body);
+  const text = declared.type === "text/event-stream" ? (body).map((item, index) => "id: " + (index + 1) + "\ndata: " + JSON.stringify(item) + "\n\n").join("") : declared.type.includes("json") ? JSON.stringify(body) : String(body);
   return new HttpResponse(text, { status: chosen.status, headers: headers });
 }
 

@@ -44,7 +44,7 @@ async function respond(statuses: Record<string, Declared>, first: number, answer
   const headers = Object.assign(declared.type === undefined ? {} : { "Content-Type": declared.type }, declared.headers, chosen.headers);
   const body = chosen.body === undefined ? declared.body : chosen.body;
   if (declared.type === undefined) return new HttpResponse(null, { status: chosen.status, headers: headers });
-  const text = declared.type === "text/event-stream" ? (body as unknown[]).map((item, index) => "id: " + (index + 1) + "\ndata: " + JSON.stringify(item) + "\n\n").join("") : JSON.stringify(body);
+  const text = declared.type === "text/event-stream" ? (body as unknown[]).map((item, index) => "id: " + (index + 1) + "\ndata: " + JSON.stringify(item) + "\n\n").join("") : declared.type.includes("json") ? JSON.stringify(body) : String(body);
   return new HttpResponse(text, { status: chosen.status, headers: headers });
 }
 
