@@ -224,9 +224,27 @@ impl<C: Components> Generator<'_, C> {
                 .cloned()
                 .ok_or_else(|| at.fail("no value of `enum` satisfies the schema"));
         }
-        if let Some(name) = as_ref_name(schema) {
-            return self.reference(name, schema, at);
+
+        // The parts every value has: the schema's own keywords, the reference, each `allOf` member
+        // (objects merged: a flattened struct is its own members and its parts').
+        let mut parts = Vec::new();
+        let own: Map<String, Value> = object
+            .iter()
+            .filter(|(key, _)| !COMPOSITION.contains(&key.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        if has_own_type(&own) || (as_ref_name(schema).is_none() && list("allOf").is_empty() && !has_choice(object)) {
+            parts.push(self.typed(&own, at)?);
         }
+        if let Some(name) = as_ref_name(schema) {
+            parts.push(self.reference(name, at)?);
+        }
+        for (index, member) in list("allOf").iter().enumerate() {
+            parts.push(self.value(member, &at.join("allOf").join(&index.to_string()))?);
+        }
+        let fixed = parts.into_iter().reduce(merge);
+
+        // Then one branch of `oneOf` (matching exactly one) or of `anyOf`.
         for (key, exactly_one) in [("oneOf", true), ("anyOf", false)] {
             let branches = list(key);
             if branches.is_empty() {
@@ -236,6 +254,10 @@ impl<C: Components> Generator<'_, C> {
             for (index, branch) in branches.iter().enumerate() {
                 match self.value(branch, &at.join(key).join(&index.to_string())) {
                     Ok(value) => {
+                        let value = match &fixed {
+                            Some(fixed) => merge(fixed.clone(), value),
+                            None => value,
+                        };
                         let matching = branches.iter().filter(|b| self.accepts(b, &value)).count();
                         if (!exactly_one || matching == 1) && self.accepts(schema, &value) {
                             return Ok(value);
@@ -252,33 +274,25 @@ impl<C: Components> Generator<'_, C> {
                 })
             }));
         }
-        if let Some(first) = list("allOf").first() {
-            // Build from the first member (the others constrain it: the check decides).
-            let value = self.build(first, &at.join("allOf").join("0"));
-            if let Ok(value) = &value
-                && self.accepts(schema, value)
-            {
-                return Ok(value.clone());
-            }
-            if !has_own_type(object) {
-                return value;
-            }
-        }
+        Ok(fixed.unwrap_or(Value::Null))
+    }
 
-        let types = types_of(object);
+    /// A value of the schema's own keywords (`type` and those of one), the first type that works.
+    fn typed(&mut self, object: &Map<String, Value>, at: &At) -> Result<Value, NoValue> {
+        let schema = Value::Object(object.clone());
         let mut last = None;
-        for ty in &types {
-            let value = match *ty {
+        for ty in types_of(object) {
+            let value = match ty {
                 "null" => Ok(Value::Null),
                 "boolean" => Ok(Value::Bool(true)),
-                "integer" | "number" => number(object, *ty == "integer", at),
+                "integer" | "number" => number(object, ty == "integer", at),
                 "string" => self.string(object, at),
                 "array" => self.array(object, at),
                 "object" => self.object(object, at),
                 other => Err(at.fail(format!("unknown type `{other}`"))),
             };
             match value {
-                Ok(value) if self.accepts(schema, &value) => return Ok(value),
+                Ok(value) if self.accepts(&schema, &value) => return Ok(value),
                 Ok(value) => last = Some(at.fail(format!("the value built, `{value}`, does not satisfy the schema"))),
                 Err(error) => last = Some(error),
             }
@@ -286,7 +300,7 @@ impl<C: Components> Generator<'_, C> {
         Err(last.unwrap_or_else(|| at.fail("the schema allows no type")))
     }
 
-    fn reference(&mut self, name: &str, schema: &Value, at: &At) -> Result<Value, NoValue> {
+    fn reference(&mut self, name: &str, at: &At) -> Result<Value, NoValue> {
         if self.stack.iter().any(|n| n == name) {
             return Err(at.fail(format!(
                 "`{name}` contains itself here, with no way out such as an optional member or an empty array"
@@ -298,12 +312,7 @@ impl<C: Components> Generator<'_, C> {
         self.stack.push(name.to_owned());
         let value = self.value(target, &At { schema: Some(name.to_owned()), pointer: String::new() });
         self.stack.pop();
-        let value = value?;
-        if self.accepts(schema, &value) {
-            Ok(value)
-        } else {
-            Err(at.fail("the referenced value breaks the keywords beside `$ref`"))
-        }
+        value
     }
 
     fn string(&mut self, object: &Map<String, Value>, at: &At) -> Result<Value, NoValue> {
@@ -412,6 +421,27 @@ impl<C: Components> Generator<'_, C> {
             }
         }
         Err(at.fail("no object built from the declared members satisfies the schema"))
+    }
+}
+
+/// The keywords that compose a schema of others.
+const COMPOSITION: [&str; 5] = ["$ref", "allOf", "oneOf", "anyOf", "not"];
+
+/// Whether a schema chooses among branches.
+fn has_choice(object: &Map<String, Value>) -> bool {
+    object.contains_key("oneOf") || object.contains_key("anyOf")
+}
+
+/// Two parts of one value: objects merged (the second's members last), else the first that is not
+/// `null`.
+fn merge(first: Value, second: Value) -> Value {
+    match (first, second) {
+        (Value::Object(mut first), Value::Object(second)) => {
+            first.extend(second);
+            Value::Object(first)
+        }
+        (Value::Null, second) => second,
+        (first, _) => first,
     }
 }
 
@@ -551,6 +581,26 @@ mod tests {
             {"type": "object", "properties": {"kind": {"const": "b"}}, "required": ["kind"], "additionalProperties": false}
         ]});
         assert_eq!(check(tagged), json!({"kind": "a", "n": 1}));
+    }
+
+    #[test]
+    fn flattened_members_are_merged_with_the_branch_and_the_reference() {
+        // `struct Tagged { id: u32, #[serde(flatten)] kind: Internal }`, `Internal` tagged by `kind`,
+        // one variant a newtype of `Inner`: the branch is a reference with members beside it.
+        let components: BTreeMap<String, Value> = BTreeMap::from([(
+            "Inner".into(),
+            json!({"type": "object", "properties": {"text": {"type": "string"}}, "required": ["text"]}),
+        )]);
+        let kind = |k: &str| json!({"type": "object", "properties": {"kind": {"const": k}}, "required": ["kind"]});
+        let mut newtype = kind("newtype");
+        newtype["$ref"] = json!("#/components/schemas/Inner");
+        let schema = json!({
+            "type": "object", "properties": {"id": {"type": "integer"}}, "required": ["id"],
+            "oneOf": [newtype, kind("unit")], "unevaluatedProperties": false
+        });
+        let built = value(&components, &schema).expect("a value");
+        assert_eq!(built, json!({"id": 1, "kind": "newtype", "text": "string"}));
+        assert!(!accepts(&components, &schema, &json!({"id": 1, "kind": "unit", "extra": 1})));
     }
 
     #[test]

@@ -87,6 +87,8 @@ pub fn type_check(files: &BTreeMap<String, String>, consumer: &str) -> Result<()
     std::fs::write(dir.path().join("consumer.ts"), consumer).expect("write consumer");
     let mut config = read_json(&project_root().join("tests/typescript/tsconfig.json"));
     config["include"] = json!(["package/src/*.ts", "consumer.ts"]);
+    // The package's `msw.ts` imports msw, which lives in the tests' `node_modules`.
+    config["compilerOptions"]["paths"] = json!({ "msw": [node_tool("msw")] });
     std::fs::write(dir.path().join("tsconfig.json"), config.to_string()).expect("write tsconfig");
     let output = Command::new(&tsc).arg("-p").arg(dir.path().join("tsconfig.json")).output().expect("tsc runs");
     if output.status.success() { Ok(()) } else { Err(String::from_utf8_lossy(&output.stdout).into_owned()) }

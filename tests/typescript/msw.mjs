@@ -2,10 +2,10 @@
 // clients: `node msw.mjs PACKAGE_DIR...` (each a generated package beside its `openapi-3.0.json`).
 // For every operation of every package and every status it declares, the handler told to answer
 // that status (its default body) reaches the client, which validates it (`validateResponses`): a
-// call that returns is the proof that the mock passes the package's own validators. Then the
-// reference package's handlers: `handlers` answer any origin, the default answer is the first
-// status with the contract's headers, and a status, a custom body or a resolver is honoured. Prints
-// `ok`.
+// call that returns is the proof that the mock passes the package's own validators. Then, when the
+// reference package (`devora-api-client`) is among them, its handlers in detail: `handlers` answer
+// any origin, the default answer is the first status with the contract's headers, and a status, a
+// custom body or a resolver is honoured. Prints `ok`.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -42,15 +42,17 @@ async function answer(call) {
   }
 }
 
-let checked = 0;
-const [reference, ...others] = process.argv.slice(2);
-for (const [index, packageDir] of [reference, ...others].entries()) {
+let reference;
+for (const [index, packageDir] of process.argv.slice(2).entries()) {
+  let checked = 0;
+  let declared = 0;
   const installed = installPackage(packageDir);
   const mocks = await import(join(installed, "msw.js"));
   const client = await import(join(installed, "client.js"));
   const baseUrl = `http://package-${index}.test:8080/prefix`;
   const options = { baseUrl, token: "t", validateResponses: true };
   const document = JSON.parse(readFileSync(join(dirname(packageDir), "openapi-3.0.json"), "utf8"));
+  if (JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8")).name === "devora-api-client") reference = packageDir;
   for (const methods of Object.values(document.paths)) {
     for (const operation of Object.values(methods)) {
       const name = camel(operation.operationId);
@@ -58,6 +60,7 @@ for (const [index, packageDir] of [reference, ...others].entries()) {
       const handler = mocks[`${name}Handler`];
       assert.equal(typeof call, "function", `${packageDir}: client function ${name}`);
       assert.equal(typeof handler, "function", `${packageDir}: handler ${name}Handler`);
+      declared += Object.keys(operation.responses).length;
       const streams = Object.values(operation.responses).some((r) => r.content?.["text/event-stream"]);
       for (const status of Object.keys(operation.responses).map(Number)) {
         server.use(handler({ status }, { baseUrl, once: true }));
@@ -83,8 +86,13 @@ for (const [index, packageDir] of [reference, ...others].entries()) {
     }
   }
   server.resetHandlers();
+  assert.ok(checked === declared && checked > 0, `${packageDir}: every status of every operation was answered`);
 }
-assert.ok(checked > 300, `every status of every operation was answered (${checked})`);
+if (reference === undefined) {
+  server.close();
+  console.log("ok");
+  process.exit(0);
+}
 
 // The reference package in detail.
 const installed = installPackage(reference);

@@ -4,6 +4,8 @@
 //! it knows to be valid), nor are `if`, `contains`, `patternProperties` and `dependent*`; the
 //! package's own validators, run over every mock by the tests, are the judge.
 
+use std::collections::BTreeSet;
+
 use serde_json::Value;
 
 use crate::schema::{Components, as_ref_name};
@@ -71,20 +73,46 @@ pub(super) fn accepts(components: &impl Components, schema: &Value, value: &Valu
         }
         Value::Object(members) => {
             let properties = get("properties").and_then(Value::as_object);
-            let closed = [get("additionalProperties"), get("unevaluatedProperties")]
-                .into_iter()
-                .flatten()
-                .find(|extra| extra.as_object().is_some_and(|o| !o.is_empty()) || extra == &&Value::Bool(false));
+            let evaluated = get("unevaluatedProperties").map(|_| evaluated(components, schema, value));
             all("required").iter().filter_map(Value::as_str).all(|name| members.contains_key(name))
                 && count("minProperties").is_none_or(|min| members.len() >= min)
                 && count("maxProperties").is_none_or(|max| members.len() <= max)
                 && members.iter().all(|(key, member)| match properties.and_then(|p| p.get(key)) {
                     Some(schema) => accepts(components, schema, member),
-                    None => closed.is_none_or(|extra| accepts(components, extra, member)),
+                    None => get("additionalProperties").is_none_or(|extra| accepts(components, extra, member)),
+                })
+                && get("unevaluatedProperties").is_none_or(|extra| {
+                    members.iter().all(|(key, member)| {
+                        evaluated.as_ref().is_some_and(|names| names.contains(key))
+                            || accepts(components, extra, member)
+                    })
                 })
         }
         _ => true,
     }
+}
+
+/// The member names a schema evaluates in `value`: its `properties` (and every member when it has
+/// `additionalProperties`), and those of its reference, `allOf` members and the `oneOf`/`anyOf`
+/// branches that accept the value.
+fn evaluated(components: &impl Components, schema: &Value, value: &Value) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    let Some(object) = schema.as_object() else { return names };
+    if object.contains_key("additionalProperties") {
+        names.extend(value.as_object().into_iter().flat_map(|members| members.keys().cloned()));
+    }
+    names.extend(object.get("properties").and_then(Value::as_object).into_iter().flat_map(|p| p.keys().cloned()));
+    if let Some(target) = as_ref_name(schema).and_then(|name| components.schema(name)) {
+        names.extend(evaluated(components, target, value));
+    }
+    for (key, all) in [("allOf", true), ("oneOf", false), ("anyOf", false)] {
+        for branch in object.get(key).and_then(Value::as_array).into_iter().flatten() {
+            if all || accepts(components, branch, value) {
+                names.extend(evaluated(components, branch, value));
+            }
+        }
+    }
+    names
 }
 
 fn has_type(value: &Value, ty: &str) -> bool {
