@@ -22,6 +22,7 @@
 use serde_json::{Value, json};
 
 use super::ast::{Expr, Function, ImportClause, Key, Member, Param, Property, Specifier, Stmt, Type};
+use super::operation::{Segment, segments};
 use crate::model::{Model, Operation};
 use crate::names::{self, Names};
 
@@ -437,17 +438,17 @@ fn header_value(operation: &Operation, name: &str, status: u16) -> String {
 /// as syntax are escaped.
 fn msw_path(template: &str) -> String {
     let mut out = String::new();
-    for (index, segment) in template.split('/').enumerate() {
+    for (index, segment) in segments(template).enumerate() {
         if index > 0 {
             out.push('/');
         }
-        match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-            Some(name) => {
+        match segment {
+            Segment::Parameter(name) => {
                 out.push(':');
                 out.push_str(name);
             }
-            None => {
-                for c in segment.chars() {
+            Segment::Literal(text) => {
+                for c in text.chars() {
                     if matches!(c, '(' | ')' | '*' | '?' | '+' | ':' | '{' | '}' | '\\') {
                         out.push('\\');
                     }
