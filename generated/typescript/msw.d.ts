@@ -38,7 +38,7 @@ export type ApiRootMock =
   | { status: 429; body?: T.Problem; headers?: Record<string, string> }
   | { status: 500; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `api_root` (GET /api/v2): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the contract's example. */
+/** The msw handler of `api_root` (GET /api/v2): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the schema's example (or a value its validator accepts). */
 export declare function apiRootHandler(answer?: ApiRootMock | ((request: MockRequest) => ApiRootMock | Promise<ApiRootMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `admin_stats` (GET /api/v2/admin/stats) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -49,7 +49,7 @@ export type AdminStatsMock =
   | { status: 429; body?: T.Problem; headers?: Record<string, string> }
   | { status: 500; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `admin_stats` (GET /api/v2/admin/stats): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the contract's example. */
+/** The msw handler of `admin_stats` (GET /api/v2/admin/stats): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the schema's example (or a value its validator accepts). */
 export declare function adminStatsHandler(answer?: AdminStatsMock | ((request: MockRequest) => AdminStatsMock | Promise<AdminStatsMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `admin_list_users` (GET /api/v2/admin/users) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -61,7 +61,7 @@ export type AdminListUsersMock =
   | { status: 429; body?: T.Problem; headers?: Record<string, string> }
   | { status: 500; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `admin_list_users` (GET /api/v2/admin/users): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the contract's example. */
+/** The msw handler of `admin_list_users` (GET /api/v2/admin/users): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the schema's example (or a value its validator accepts). */
 export declare function adminListUsersHandler(answer?: AdminListUsersMock | ((request: MockRequest) => AdminListUsersMock | Promise<AdminListUsersMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `admin_update_user` (PATCH /api/v2/admin/users/{user_id}) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -78,7 +78,7 @@ export type AdminUpdateUserMock =
   | { status: 429; body?: T.Problem; headers?: Record<string, string> }
   | { status: 500; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `admin_update_user` (PATCH /api/v2/admin/users/{user_id}): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the contract's example. */
+/** The msw handler of `admin_update_user` (PATCH /api/v2/admin/users/{user_id}): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the schema's example (or a value its validator accepts). */
 export declare function adminUpdateUserHandler(answer?: AdminUpdateUserMock | ((request: MockRequest) => AdminUpdateUserMock | Promise<AdminUpdateUserMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `login` (POST /api/v2/auth/login) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -92,7 +92,7 @@ export type LoginMock =
   | { status: 429; body?: T.Problem; headers?: Record<string, string> }
   | { status: 500; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `login` (POST /api/v2/auth/login): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the contract's example. */
+/** The msw handler of `login` (POST /api/v2/auth/login): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the schema's example (or a value its validator accepts). */
 export declare function loginHandler(answer?: LoginMock | ((request: MockRequest) => LoginMock | Promise<LoginMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `logout` (POST /api/v2/auth/logout) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -105,7 +105,7 @@ export type LogoutMock =
   | { status: 422; body?: T.Problem; headers?: Record<string, string> }
   | { status: 500; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `logout` (POST /api/v2/auth/logout): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 204 with the contract's example. */
+/** The msw handler of `logout` (POST /api/v2/auth/logout): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 204. */
 export declare function logoutHandler(answer?: LogoutMock | ((request: MockRequest) => LogoutMock | Promise<LogoutMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `get_me` (GET /api/v2/auth/me) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -115,7 +115,7 @@ export type GetMeMock =
   | { status: 429; body?: T.Problem; headers?: Record<string, string> }
   | { status: 500; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `get_me` (GET /api/v2/auth/me): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the contract's example. */
+/** The msw handler of `get_me` (GET /api/v2/auth/me): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the schema's example (or a value its validator accepts). */
 export declare function getMeHandler(answer?: GetMeMock | ((request: MockRequest) => GetMeMock | Promise<GetMeMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `update_me` (PATCH /api/v2/auth/me) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -130,7 +130,7 @@ export type UpdateMeMock =
   | { status: 429; body?: T.Problem; headers?: Record<string, string> }
   | { status: 500; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `update_me` (PATCH /api/v2/auth/me): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the contract's example. */
+/** The msw handler of `update_me` (PATCH /api/v2/auth/me): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the schema's example (or a value its validator accepts). */
 export declare function updateMeHandler(answer?: UpdateMeMock | ((request: MockRequest) => UpdateMeMock | Promise<UpdateMeMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `oauth_authorize` (GET /api/v2/auth/oauth/{provider}/authorize) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -141,7 +141,7 @@ export type OauthAuthorizeMock =
   | { status: 500; body?: T.Problem; headers?: Record<string, string> }
   | { status: 503; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `oauth_authorize` (GET /api/v2/auth/oauth/{provider}/authorize): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the contract's example. */
+/** The msw handler of `oauth_authorize` (GET /api/v2/auth/oauth/{provider}/authorize): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the schema's example (or a value its validator accepts). */
 export declare function oauthAuthorizeHandler(answer?: OauthAuthorizeMock | ((request: MockRequest) => OauthAuthorizeMock | Promise<OauthAuthorizeMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `oauth_callback` (POST /api/v2/auth/oauth/{provider}/callback) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -156,7 +156,7 @@ export type OauthCallbackMock =
   | { status: 502; body?: T.Problem; headers?: Record<string, string> }
   | { status: 503; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `oauth_callback` (POST /api/v2/auth/oauth/{provider}/callback): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the contract's example. */
+/** The msw handler of `oauth_callback` (POST /api/v2/auth/oauth/{provider}/callback): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the schema's example (or a value its validator accepts). */
 export declare function oauthCallbackHandler(answer?: OauthCallbackMock | ((request: MockRequest) => OauthCallbackMock | Promise<OauthCallbackMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `reset_password` (POST /api/v2/auth/password-reset/confirm) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -169,7 +169,7 @@ export type ResetPasswordMock =
   | { status: 429; body?: T.Problem; headers?: Record<string, string> }
   | { status: 500; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `reset_password` (POST /api/v2/auth/password-reset/confirm): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 204 with the contract's example. */
+/** The msw handler of `reset_password` (POST /api/v2/auth/password-reset/confirm): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 204. */
 export declare function resetPasswordHandler(answer?: ResetPasswordMock | ((request: MockRequest) => ResetPasswordMock | Promise<ResetPasswordMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `request_password_reset` (POST /api/v2/auth/password-reset/request) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -182,7 +182,7 @@ export type RequestPasswordResetMock =
   | { status: 429; body?: T.Problem; headers?: Record<string, string> }
   | { status: 500; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `request_password_reset` (POST /api/v2/auth/password-reset/request): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 202 with the contract's example. */
+/** The msw handler of `request_password_reset` (POST /api/v2/auth/password-reset/request): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 202. */
 export declare function requestPasswordResetHandler(answer?: RequestPasswordResetMock | ((request: MockRequest) => RequestPasswordResetMock | Promise<RequestPasswordResetMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `refresh_token` (POST /api/v2/auth/refresh) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -196,7 +196,7 @@ export type RefreshTokenMock =
   | { status: 429; body?: T.Problem; headers?: Record<string, string> }
   | { status: 500; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `refresh_token` (POST /api/v2/auth/refresh): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the contract's example. */
+/** The msw handler of `refresh_token` (POST /api/v2/auth/refresh): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the schema's example (or a value its validator accepts). */
 export declare function refreshTokenHandler(answer?: RefreshTokenMock | ((request: MockRequest) => RefreshTokenMock | Promise<RefreshTokenMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `register` (POST /api/v2/auth/register) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -210,7 +210,7 @@ export type RegisterMock =
   | { status: 429; body?: T.Problem; headers?: Record<string, string> }
   | { status: 500; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `register` (POST /api/v2/auth/register): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 201 with the contract's example. */
+/** The msw handler of `register` (POST /api/v2/auth/register): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 201 with the schema's example (or a value its validator accepts). */
 export declare function registerHandler(answer?: RegisterMock | ((request: MockRequest) => RegisterMock | Promise<RegisterMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `create_checkout_session` (POST /api/v2/billing/checkout) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -227,7 +227,7 @@ export type CreateCheckoutSessionMock =
   | { status: 502; body?: T.Problem; headers?: Record<string, string> }
   | { status: 503; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `create_checkout_session` (POST /api/v2/billing/checkout): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 201 with the contract's example. */
+/** The msw handler of `create_checkout_session` (POST /api/v2/billing/checkout): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 201 with the schema's example (or a value its validator accepts). */
 export declare function createCheckoutSessionHandler(answer?: CreateCheckoutSessionMock | ((request: MockRequest) => CreateCheckoutSessionMock | Promise<CreateCheckoutSessionMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `list_invoices` (GET /api/v2/billing/invoices) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -239,7 +239,7 @@ export type ListInvoicesMock =
   | { status: 502; body?: T.Problem; headers?: Record<string, string> }
   | { status: 503; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `list_invoices` (GET /api/v2/billing/invoices): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the contract's example. */
+/** The msw handler of `list_invoices` (GET /api/v2/billing/invoices): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the schema's example (or a value its validator accepts). */
 export declare function listInvoicesHandler(answer?: ListInvoicesMock | ((request: MockRequest) => ListInvoicesMock | Promise<ListInvoicesMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `list_plans` (GET /api/v2/billing/plans) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -249,7 +249,7 @@ export type ListPlansMock =
   | { status: 429; body?: T.Problem; headers?: Record<string, string> }
   | { status: 500; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `list_plans` (GET /api/v2/billing/plans): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the contract's example. */
+/** The msw handler of `list_plans` (GET /api/v2/billing/plans): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the schema's example (or a value its validator accepts). */
 export declare function listPlansHandler(answer?: ListPlansMock | ((request: MockRequest) => ListPlansMock | Promise<ListPlansMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `create_portal_session` (POST /api/v2/billing/portal) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -266,7 +266,7 @@ export type CreatePortalSessionMock =
   | { status: 502; body?: T.Problem; headers?: Record<string, string> }
   | { status: 503; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `create_portal_session` (POST /api/v2/billing/portal): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 201 with the contract's example. */
+/** The msw handler of `create_portal_session` (POST /api/v2/billing/portal): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 201 with the schema's example (or a value its validator accepts). */
 export declare function createPortalSessionHandler(answer?: CreatePortalSessionMock | ((request: MockRequest) => CreatePortalSessionMock | Promise<CreatePortalSessionMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `get_subscription` (GET /api/v2/billing/subscription) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -275,7 +275,7 @@ export type GetSubscriptionMock =
   | { status: 401; body?: T.Problem; headers?: Record<string, string> }
   | { status: 500; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `get_subscription` (GET /api/v2/billing/subscription): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the contract's example. */
+/** The msw handler of `get_subscription` (GET /api/v2/billing/subscription): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the schema's example (or a value its validator accepts). */
 export declare function getSubscriptionHandler(answer?: GetSubscriptionMock | ((request: MockRequest) => GetSubscriptionMock | Promise<GetSubscriptionMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `billing_webhook` (POST /api/v2/billing/webhook) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -289,7 +289,7 @@ export type BillingWebhookMock =
   | { status: 500; body?: T.Problem; headers?: Record<string, string> }
   | { status: 503; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `billing_webhook` (POST /api/v2/billing/webhook): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the contract's example. */
+/** The msw handler of `billing_webhook` (POST /api/v2/billing/webhook): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the schema's example (or a value its validator accepts). */
 export declare function billingWebhookHandler(answer?: BillingWebhookMock | ((request: MockRequest) => BillingWebhookMock | Promise<BillingWebhookMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `docs` (GET /api/v2/docs) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -299,7 +299,7 @@ export type DocsMock =
   | { status: 429; body?: T.Problem; headers?: Record<string, string> }
   | { status: 500; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `docs` (GET /api/v2/docs): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the contract's example. */
+/** The msw handler of `docs` (GET /api/v2/docs): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the schema's example (or a value its validator accepts). */
 export declare function docsHandler(answer?: DocsMock | ((request: MockRequest) => DocsMock | Promise<DocsMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `generate_agentic` (POST /api/v2/generate/agentic) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -316,7 +316,7 @@ export type GenerateAgenticMock =
   | { status: 500; body?: T.Problem; headers?: Record<string, string> }
   | { status: 503; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `generate_agentic` (POST /api/v2/generate/agentic): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 202 with the contract's example. */
+/** The msw handler of `generate_agentic` (POST /api/v2/generate/agentic): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 202 with the schema's example (or a value its validator accepts). */
 export declare function generateAgenticHandler(answer?: GenerateAgenticMock | ((request: MockRequest) => GenerateAgenticMock | Promise<GenerateAgenticMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `generate_fullstack` (POST /api/v2/generate/fullstack) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -333,7 +333,7 @@ export type GenerateFullstackMock =
   | { status: 500; body?: T.Problem; headers?: Record<string, string> }
   | { status: 503; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `generate_fullstack` (POST /api/v2/generate/fullstack): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 202 with the contract's example. */
+/** The msw handler of `generate_fullstack` (POST /api/v2/generate/fullstack): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 202 with the schema's example (or a value its validator accepts). */
 export declare function generateFullstackHandler(answer?: GenerateFullstackMock | ((request: MockRequest) => GenerateFullstackMock | Promise<GenerateFullstackMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `list_generation_jobs` (GET /api/v2/generate/jobs) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -345,7 +345,7 @@ export type ListGenerationJobsMock =
   | { status: 500; body?: T.Problem; headers?: Record<string, string> }
   | { status: 503; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `list_generation_jobs` (GET /api/v2/generate/jobs): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the contract's example. */
+/** The msw handler of `list_generation_jobs` (GET /api/v2/generate/jobs): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the schema's example (or a value its validator accepts). */
 export declare function listGenerationJobsHandler(answer?: ListGenerationJobsMock | ((request: MockRequest) => ListGenerationJobsMock | Promise<ListGenerationJobsMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `get_generation_job` (GET /api/v2/generate/jobs/{job_id}) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -358,7 +358,7 @@ export type GetGenerationJobMock =
   | { status: 500; body?: T.Problem; headers?: Record<string, string> }
   | { status: 503; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `get_generation_job` (GET /api/v2/generate/jobs/{job_id}): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the contract's example. */
+/** The msw handler of `get_generation_job` (GET /api/v2/generate/jobs/{job_id}): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the schema's example (or a value its validator accepts). */
 export declare function getGenerationJobHandler(answer?: GetGenerationJobMock | ((request: MockRequest) => GetGenerationJobMock | Promise<GetGenerationJobMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `cancel_generation_job` (POST /api/v2/generate/jobs/{job_id}/cancel) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -372,7 +372,7 @@ export type CancelGenerationJobMock =
   | { status: 500; body?: T.Problem; headers?: Record<string, string> }
   | { status: 503; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `cancel_generation_job` (POST /api/v2/generate/jobs/{job_id}/cancel): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the contract's example. */
+/** The msw handler of `cancel_generation_job` (POST /api/v2/generate/jobs/{job_id}/cancel): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the schema's example (or a value its validator accepts). */
 export declare function cancelGenerationJobHandler(answer?: CancelGenerationJobMock | ((request: MockRequest) => CancelGenerationJobMock | Promise<CancelGenerationJobMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `stream_generation_job` (GET /api/v2/generate/jobs/{job_id}/events) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -385,7 +385,7 @@ export type StreamGenerationJobMock =
   | { status: 500; body?: T.Problem; headers?: Record<string, string> }
   | { status: 503; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `stream_generation_job` (GET /api/v2/generate/jobs/{job_id}/events): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the contract's example. */
+/** The msw handler of `stream_generation_job` (GET /api/v2/generate/jobs/{job_id}/events): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the schema's example (or a value its validator accepts). */
 export declare function streamGenerationJobHandler(answer?: StreamGenerationJobMock | ((request: MockRequest) => StreamGenerationJobMock | Promise<StreamGenerationJobMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `list_models` (GET /api/v2/generate/models) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -397,7 +397,7 @@ export type ListModelsMock =
   | { status: 502; body?: T.Problem; headers?: Record<string, string> }
   | { status: 503; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `list_models` (GET /api/v2/generate/models): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the contract's example. */
+/** The msw handler of `list_models` (GET /api/v2/generate/models): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the schema's example (or a value its validator accepts). */
 export declare function listModelsHandler(answer?: ListModelsMock | ((request: MockRequest) => ListModelsMock | Promise<ListModelsMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `generate_simple` (POST /api/v2/generate/simple) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -414,7 +414,7 @@ export type GenerateSimpleMock =
   | { status: 500; body?: T.Problem; headers?: Record<string, string> }
   | { status: 503; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `generate_simple` (POST /api/v2/generate/simple): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 202 with the contract's example. */
+/** The msw handler of `generate_simple` (POST /api/v2/generate/simple): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 202 with the schema's example (or a value its validator accepts). */
 export declare function generateSimpleHandler(answer?: GenerateSimpleMock | ((request: MockRequest) => GenerateSimpleMock | Promise<GenerateSimpleMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `health` (GET /api/v2/health) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -423,7 +423,7 @@ export type HealthMock =
   | { status: 429; body?: T.Problem; headers?: Record<string, string> }
   | { status: 500; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `health` (GET /api/v2/health): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the contract's example. */
+/** The msw handler of `health` (GET /api/v2/health): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the schema's example (or a value its validator accepts). */
 export declare function healthHandler(answer?: HealthMock | ((request: MockRequest) => HealthMock | Promise<HealthMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `openapi_json` (GET /api/v2/openapi.json) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -433,7 +433,7 @@ export type OpenapiJsonMock =
   | { status: 429; body?: T.Problem; headers?: Record<string, string> }
   | { status: 500; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `openapi_json` (GET /api/v2/openapi.json): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the contract's example. */
+/** The msw handler of `openapi_json` (GET /api/v2/openapi.json): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the schema's example (or a value its validator accepts). */
 export declare function openapiJsonHandler(answer?: OpenapiJsonMock | ((request: MockRequest) => OpenapiJsonMock | Promise<OpenapiJsonMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `openapi_yaml` (GET /api/v2/openapi.yaml) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -443,7 +443,7 @@ export type OpenapiYamlMock =
   | { status: 429; body?: T.Problem; headers?: Record<string, string> }
   | { status: 500; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `openapi_yaml` (GET /api/v2/openapi.yaml): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the contract's example. */
+/** The msw handler of `openapi_yaml` (GET /api/v2/openapi.yaml): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the schema's example (or a value its validator accepts). */
 export declare function openapiYamlHandler(answer?: OpenapiYamlMock | ((request: MockRequest) => OpenapiYamlMock | Promise<OpenapiYamlMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `list_projects` (GET /api/v2/projects) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -455,7 +455,7 @@ export type ListProjectsMock =
   | { status: 429; body?: T.Problem; headers?: Record<string, string> }
   | { status: 500; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `list_projects` (GET /api/v2/projects): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the contract's example. */
+/** The msw handler of `list_projects` (GET /api/v2/projects): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the schema's example (or a value its validator accepts). */
 export declare function listProjectsHandler(answer?: ListProjectsMock | ((request: MockRequest) => ListProjectsMock | Promise<ListProjectsMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `create_project` (POST /api/v2/projects) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -470,7 +470,7 @@ export type CreateProjectMock =
   | { status: 429; body?: T.Problem; headers?: Record<string, string> }
   | { status: 500; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `create_project` (POST /api/v2/projects): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 201 with the contract's example. */
+/** The msw handler of `create_project` (POST /api/v2/projects): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 201 with the schema's example (or a value its validator accepts). */
 export declare function createProjectHandler(answer?: CreateProjectMock | ((request: MockRequest) => CreateProjectMock | Promise<CreateProjectMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `get_project` (GET /api/v2/projects/{project_id}) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -482,7 +482,7 @@ export type GetProjectMock =
   | { status: 422; body?: T.Problem; headers?: Record<string, string> }
   | { status: 500; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `get_project` (GET /api/v2/projects/{project_id}): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the contract's example. */
+/** The msw handler of `get_project` (GET /api/v2/projects/{project_id}): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the schema's example (or a value its validator accepts). */
 export declare function getProjectHandler(answer?: GetProjectMock | ((request: MockRequest) => GetProjectMock | Promise<GetProjectMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `delete_project` (DELETE /api/v2/projects/{project_id}) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -493,7 +493,7 @@ export type DeleteProjectMock =
   | { status: 422; body?: T.Problem; headers?: Record<string, string> }
   | { status: 500; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `delete_project` (DELETE /api/v2/projects/{project_id}): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 204 with the contract's example. */
+/** The msw handler of `delete_project` (DELETE /api/v2/projects/{project_id}): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 204. */
 export declare function deleteProjectHandler(answer?: DeleteProjectMock | ((request: MockRequest) => DeleteProjectMock | Promise<DeleteProjectMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `update_project` (PATCH /api/v2/projects/{project_id}) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -509,7 +509,7 @@ export type UpdateProjectMock =
   | { status: 429; body?: T.Problem; headers?: Record<string, string> }
   | { status: 500; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `update_project` (PATCH /api/v2/projects/{project_id}): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the contract's example. */
+/** The msw handler of `update_project` (PATCH /api/v2/projects/{project_id}): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the schema's example (or a value its validator accepts). */
 export declare function updateProjectHandler(answer?: UpdateProjectMock | ((request: MockRequest) => UpdateProjectMock | Promise<UpdateProjectMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `get_file` (GET /api/v2/projects/{project_id}/files/{file_name}) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -521,7 +521,7 @@ export type GetFileMock =
   | { status: 422; body?: T.Problem; headers?: Record<string, string> }
   | { status: 500; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `get_file` (GET /api/v2/projects/{project_id}/files/{file_name}): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the contract's example. */
+/** The msw handler of `get_file` (GET /api/v2/projects/{project_id}/files/{file_name}): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the schema's example (or a value its validator accepts). */
 export declare function getFileHandler(answer?: GetFileMock | ((request: MockRequest) => GetFileMock | Promise<GetFileMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `put_file` (PUT /api/v2/projects/{project_id}/files/{file_name}) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -536,7 +536,7 @@ export type PutFileMock =
   | { status: 429; body?: T.Problem; headers?: Record<string, string> }
   | { status: 500; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `put_file` (PUT /api/v2/projects/{project_id}/files/{file_name}): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the contract's example. */
+/** The msw handler of `put_file` (PUT /api/v2/projects/{project_id}/files/{file_name}): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the schema's example (or a value its validator accepts). */
 export declare function putFileHandler(answer?: PutFileMock | ((request: MockRequest) => PutFileMock | Promise<PutFileMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `delete_file` (DELETE /api/v2/projects/{project_id}/files/{file_name}) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -547,7 +547,7 @@ export type DeleteFileMock =
   | { status: 422; body?: T.Problem; headers?: Record<string, string> }
   | { status: 500; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `delete_file` (DELETE /api/v2/projects/{project_id}/files/{file_name}): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 204 with the contract's example. */
+/** The msw handler of `delete_file` (DELETE /api/v2/projects/{project_id}/files/{file_name}): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 204. */
 export declare function deleteFileHandler(answer?: DeleteFileMock | ((request: MockRequest) => DeleteFileMock | Promise<DeleteFileMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `reference` (GET /api/v2/reference) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -557,7 +557,7 @@ export type ReferenceMock =
   | { status: 429; body?: T.Problem; headers?: Record<string, string> }
   | { status: 500; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `reference` (GET /api/v2/reference): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the contract's example. */
+/** The msw handler of `reference` (GET /api/v2/reference): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the schema's example (or a value its validator accepts). */
 export declare function referenceHandler(answer?: ReferenceMock | ((request: MockRequest) => ReferenceMock | Promise<ReferenceMock>), options?: MockOptions): HttpHandler;
 
 /** One handler per operation, each answering its default. */

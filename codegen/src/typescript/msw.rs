@@ -370,10 +370,15 @@ fn handler(model: &Model, names: &Names, operation: &Operation) -> ([Stmt; 2], F
             Box::new(Type::Union(vec![mock.clone(), Type::generic("Promise", vec![mock])])),
         ),
     ]);
+    let default = if operation.responses.first().is_some_and(|r| r.body.is_some()) {
+        format!("{first} with the schema's example (or a value its validator accepts)")
+    } else {
+        format!("{first}")
+    };
     let function = Function {
         doc: format!(
             "The msw handler of {summary}: answers `answer` (a status, with its body and extra headers, or a \
-             resolver returning one), by default {first} with the contract's example."
+             resolver returning one), by default {default}."
         ),
         is_async: false,
         name: names::ts_msw_handler(names.ts_function(operation)),

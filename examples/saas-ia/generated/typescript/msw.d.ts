@@ -43,7 +43,7 @@ export type LoginMock =
   | { status: 429; body?: T.Problem; headers?: Record<string, string> }
   | { status: 500; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `login` (POST /api/auth/login): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the contract's example. */
+/** The msw handler of `login` (POST /api/auth/login): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the schema's example (or a value its validator accepts). */
 export declare function loginHandler(answer?: LoginMock | ((request: MockRequest) => LoginMock | Promise<LoginMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `get_me` (GET /api/auth/me) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -53,7 +53,7 @@ export type GetMeMock =
   | { status: 429; body?: T.Problem; headers?: Record<string, string> }
   | { status: 500; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `get_me` (GET /api/auth/me): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the contract's example. */
+/** The msw handler of `get_me` (GET /api/auth/me): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the schema's example (or a value its validator accepts). */
 export declare function getMeHandler(answer?: GetMeMock | ((request: MockRequest) => GetMeMock | Promise<GetMeMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `register` (POST /api/auth/register) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -67,7 +67,7 @@ export type RegisterMock =
   | { status: 429; body?: T.Problem; headers?: Record<string, string> }
   | { status: 500; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `register` (POST /api/auth/register): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 201 with the contract's example. */
+/** The msw handler of `register` (POST /api/auth/register): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 201 with the schema's example (or a value its validator accepts). */
 export declare function registerHandler(answer?: RegisterMock | ((request: MockRequest) => RegisterMock | Promise<RegisterMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `list_transcriptions` (GET /api/transcription) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -78,7 +78,7 @@ export type ListTranscriptionsMock =
   | { status: 429; body?: T.Problem; headers?: Record<string, string> }
   | { status: 500; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `list_transcriptions` (GET /api/transcription): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the contract's example. */
+/** The msw handler of `list_transcriptions` (GET /api/transcription): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the schema's example (or a value its validator accepts). */
 export declare function listTranscriptionsHandler(answer?: ListTranscriptionsMock | ((request: MockRequest) => ListTranscriptionsMock | Promise<ListTranscriptionsMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `create_transcription` (POST /api/transcription) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -92,7 +92,7 @@ export type CreateTranscriptionMock =
   | { status: 429; body?: T.Problem; headers?: Record<string, string> }
   | { status: 500; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `create_transcription` (POST /api/transcription): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 201 with the contract's example. */
+/** The msw handler of `create_transcription` (POST /api/transcription): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 201 with the schema's example (or a value its validator accepts). */
 export declare function createTranscriptionHandler(answer?: CreateTranscriptionMock | ((request: MockRequest) => CreateTranscriptionMock | Promise<CreateTranscriptionMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `get_transcription` (GET /api/transcription/{job_id}) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -104,7 +104,7 @@ export type GetTranscriptionMock =
   | { status: 429; body?: T.Problem; headers?: Record<string, string> }
   | { status: 500; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `get_transcription` (GET /api/transcription/{job_id}): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the contract's example. */
+/** The msw handler of `get_transcription` (GET /api/transcription/{job_id}): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the schema's example (or a value its validator accepts). */
 export declare function getTranscriptionHandler(answer?: GetTranscriptionMock | ((request: MockRequest) => GetTranscriptionMock | Promise<GetTranscriptionMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `delete_transcription` (DELETE /api/transcription/{job_id}) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -116,7 +116,7 @@ export type DeleteTranscriptionMock =
   | { status: 429; body?: T.Problem; headers?: Record<string, string> }
   | { status: 500; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `delete_transcription` (DELETE /api/transcription/{job_id}): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 204 with the contract's example. */
+/** The msw handler of `delete_transcription` (DELETE /api/transcription/{job_id}): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 204. */
 export declare function deleteTranscriptionHandler(answer?: DeleteTranscriptionMock | ((request: MockRequest) => DeleteTranscriptionMock | Promise<DeleteTranscriptionMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `docs` (GET /docs) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -125,7 +125,7 @@ export type DocsMock =
   | { status: 429; body?: T.Problem; headers?: Record<string, string> }
   | { status: 500; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `docs` (GET /docs): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the contract's example. */
+/** The msw handler of `docs` (GET /docs): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the schema's example (or a value its validator accepts). */
 export declare function docsHandler(answer?: DocsMock | ((request: MockRequest) => DocsMock | Promise<DocsMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `health` (GET /health) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -134,7 +134,7 @@ export type HealthMock =
   | { status: 429; body?: T.Problem; headers?: Record<string, string> }
   | { status: 500; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `health` (GET /health): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the contract's example. */
+/** The msw handler of `health` (GET /health): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the schema's example (or a value its validator accepts). */
 export declare function healthHandler(answer?: HealthMock | ((request: MockRequest) => HealthMock | Promise<HealthMock>), options?: MockOptions): HttpHandler;
 
 /** One handler per operation, each answering its default. */

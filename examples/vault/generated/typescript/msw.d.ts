@@ -38,7 +38,7 @@ export type ListApiKeysMock =
   | { status: 401; body?: T.Problem; headers?: Record<string, string> }
   | { status: 500; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `list_api_keys` (GET /api/apikeys): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the contract's example. */
+/** The msw handler of `list_api_keys` (GET /api/apikeys): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the schema's example (or a value its validator accepts). */
 export declare function listApiKeysHandler(answer?: ListApiKeysMock | ((request: MockRequest) => ListApiKeysMock | Promise<ListApiKeysMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `create_api_key` (POST /api/apikeys) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -51,7 +51,7 @@ export type CreateApiKeyMock =
   | { status: 422; body?: T.Problem; headers?: Record<string, string> }
   | { status: 500; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `create_api_key` (POST /api/apikeys): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 201 with the contract's example. */
+/** The msw handler of `create_api_key` (POST /api/apikeys): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 201 with the schema's example (or a value its validator accepts). */
 export declare function createApiKeyHandler(answer?: CreateApiKeyMock | ((request: MockRequest) => CreateApiKeyMock | Promise<CreateApiKeyMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `revoke_api_key` (DELETE /api/apikeys/{key_id}) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -62,7 +62,7 @@ export type RevokeApiKeyMock =
   | { status: 422; body?: T.Problem; headers?: Record<string, string> }
   | { status: 500; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `revoke_api_key` (DELETE /api/apikeys/{key_id}): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 204 with the contract's example. */
+/** The msw handler of `revoke_api_key` (DELETE /api/apikeys/{key_id}): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 204. */
 export declare function revokeApiKeyHandler(answer?: RevokeApiKeyMock | ((request: MockRequest) => RevokeApiKeyMock | Promise<RevokeApiKeyMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `login` (POST /api/auth/login) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -75,7 +75,7 @@ export type LoginMock =
   | { status: 422; body?: T.Problem; headers?: Record<string, string> }
   | { status: 500; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `login` (POST /api/auth/login): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the contract's example. */
+/** The msw handler of `login` (POST /api/auth/login): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the schema's example (or a value its validator accepts). */
 export declare function loginHandler(answer?: LoginMock | ((request: MockRequest) => LoginMock | Promise<LoginMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `get_me` (GET /api/auth/me) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -84,7 +84,7 @@ export type GetMeMock =
   | { status: 401; body?: T.Problem; headers?: Record<string, string> }
   | { status: 500; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `get_me` (GET /api/auth/me): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the contract's example. */
+/** The msw handler of `get_me` (GET /api/auth/me): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the schema's example (or a value its validator accepts). */
 export declare function getMeHandler(answer?: GetMeMock | ((request: MockRequest) => GetMeMock | Promise<GetMeMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `recover` (POST /api/auth/recover) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -96,7 +96,7 @@ export type RecoverMock =
   | { status: 422; body?: T.Problem; headers?: Record<string, string> }
   | { status: 500; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `recover` (POST /api/auth/recover): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 202 with the contract's example. */
+/** The msw handler of `recover` (POST /api/auth/recover): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 202. */
 export declare function recoverHandler(answer?: RecoverMock | ((request: MockRequest) => RecoverMock | Promise<RecoverMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `register` (POST /api/auth/register) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -109,7 +109,7 @@ export type RegisterMock =
   | { status: 422; body?: T.Problem; headers?: Record<string, string> }
   | { status: 500; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `register` (POST /api/auth/register): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 201 with the contract's example. */
+/** The msw handler of `register` (POST /api/auth/register): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 201 with the schema's example (or a value its validator accepts). */
 export declare function registerHandler(answer?: RegisterMock | ((request: MockRequest) => RegisterMock | Promise<RegisterMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `reset` (POST /api/auth/reset) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -121,7 +121,7 @@ export type ResetMock =
   | { status: 422; body?: T.Problem; headers?: Record<string, string> }
   | { status: 500; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `reset` (POST /api/auth/reset): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 204 with the contract's example. */
+/** The msw handler of `reset` (POST /api/auth/reset): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 204. */
 export declare function resetHandler(answer?: ResetMock | ((request: MockRequest) => ResetMock | Promise<ResetMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `list_invoices` (GET /api/invoices) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -130,7 +130,7 @@ export type ListInvoicesMock =
   | { status: 401; body?: T.Problem; headers?: Record<string, string> }
   | { status: 500; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `list_invoices` (GET /api/invoices): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the contract's example. */
+/** The msw handler of `list_invoices` (GET /api/invoices): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the schema's example (or a value its validator accepts). */
 export declare function listInvoicesHandler(answer?: ListInvoicesMock | ((request: MockRequest) => ListInvoicesMock | Promise<ListInvoicesMock>), options?: MockOptions): HttpHandler;
 
 /** What the handler of `get_invoice` (GET /api/invoices/{invoice_id}) answers: a declared status, its body (the default one when omitted) and headers added to the declared ones. */
@@ -141,7 +141,7 @@ export type GetInvoiceMock =
   | { status: 422; body?: T.Problem; headers?: Record<string, string> }
   | { status: 500; body?: T.Problem; headers?: Record<string, string> };
 
-/** The msw handler of `get_invoice` (GET /api/invoices/{invoice_id}): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the contract's example. */
+/** The msw handler of `get_invoice` (GET /api/invoices/{invoice_id}): answers `answer` (a status, with its body and extra headers, or a resolver returning one), by default 200 with the schema's example (or a value its validator accepts). */
 export declare function getInvoiceHandler(answer?: GetInvoiceMock | ((request: MockRequest) => GetInvoiceMock | Promise<GetInvoiceMock>), options?: MockOptions): HttpHandler;
 
 /** One handler per operation, each answering its default. */
