@@ -3,14 +3,16 @@
 //! an example gets that example); otherwise a value is built from the keywords:
 //!
 //! - `const` and `enum`: the constant, the first value;
-//! - `oneOf`: the first branch whose value matches exactly one branch; `anyOf`: the first branch
-//!   whose value matches the whole schema (so a nullable reference is the referenced type, or
-//!   `null` when that type recurses);
+//! - composition: the schema's own keywords, its `$ref` and each `allOf` member give parts merged
+//!   into one value (objects' members joined: a struct with a flattened member); then `oneOf`
+//!   takes the first branch whose merged value matches exactly one branch, `anyOf` the first that
+//!   satisfies the whole schema (so a nullable reference is the referenced type, or `null` when
+//!   that type recurses);
 //! - objects: the required properties and the optional ones that can be built (an optional member
 //!   that would recurse is left out), `minProperties` filled from `additionalProperties`;
 //! - arrays: one item (or `minItems` items) when an item can be built, else an empty array;
 //! - strings: the format's sample (`date-time`, `email`, `uuid`, `uri`...), else a string read off
-//!   `pattern` (every `allOf` pattern and `not` checked), else `"string"`, cut or padded to the
+//!   `pattern` (with the `allOf` patterns: each, or theirs joined; `not` checked), else `"string"`, cut or padded to the
 //!   lengths (counted in code points);
 //! - numbers: 1 moved into the bounds, then up to a multiple of `multipleOf`.
 //!
@@ -234,7 +236,10 @@ impl<C: Components> Generator<'_, C> {
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         if has_own_type(&own) || (as_ref_name(schema).is_none() && list("allOf").is_empty() && !has_choice(object)) {
-            parts.push(self.typed(&own, at)?);
+            // A string's `allOf` patterns are read together with its own.
+            let patterns: Vec<&str> =
+                list("allOf").iter().filter_map(|member| member.get("pattern").and_then(Value::as_str)).collect();
+            parts.push(self.typed(&own, &patterns, at)?);
         }
         if let Some(name) = as_ref_name(schema) {
             parts.push(self.reference(name, at)?);
@@ -278,7 +283,7 @@ impl<C: Components> Generator<'_, C> {
     }
 
     /// A value of the schema's own keywords (`type` and those of one), the first type that works.
-    fn typed(&mut self, object: &Map<String, Value>, at: &At) -> Result<Value, NoValue> {
+    fn typed(&mut self, object: &Map<String, Value>, patterns: &[&str], at: &At) -> Result<Value, NoValue> {
         let schema = Value::Object(object.clone());
         let mut last = None;
         for ty in types_of(object) {
@@ -286,7 +291,7 @@ impl<C: Components> Generator<'_, C> {
                 "null" => Ok(Value::Null),
                 "boolean" => Ok(Value::Bool(true)),
                 "integer" | "number" => number(object, ty == "integer", at),
-                "string" => self.string(object, at),
+                "string" => self.string(object, patterns, at),
                 "array" => self.array(object, at),
                 "object" => self.object(object, at),
                 other => Err(at.fail(format!("unknown type `{other}`"))),
@@ -315,17 +320,15 @@ impl<C: Components> Generator<'_, C> {
         value
     }
 
-    fn string(&mut self, object: &Map<String, Value>, at: &At) -> Result<Value, NoValue> {
+    fn string(&mut self, object: &Map<String, Value>, also: &[&str], at: &At) -> Result<Value, NoValue> {
         let count = |key: &str| object.get(key).and_then(Value::as_u64).map(|n| n as usize);
         let (min, max) = (count("minLength").unwrap_or(0), count("maxLength"));
         let fits = |text: &str| {
             let length = text.chars().count();
             length >= min && max.is_none_or(|max| length <= max)
         };
-        let mut patterns: Vec<&str> = object.get("pattern").and_then(Value::as_str).into_iter().collect();
-        for member in object.get("allOf").and_then(Value::as_array).into_iter().flatten() {
-            patterns.extend(member.get("pattern").and_then(Value::as_str));
-        }
+        let patterns: Vec<&str> =
+            object.get("pattern").and_then(Value::as_str).into_iter().chain(also.iter().copied()).collect();
         let valid = |text: &str| fits(text) && patterns.iter().all(|p| accepts::matches(p, text));
 
         if let Some(sample) = object.get("format").and_then(Value::as_str).and_then(format_sample) {
@@ -336,13 +339,30 @@ impl<C: Components> Generator<'_, C> {
             };
         }
         let mut candidates = Vec::new();
+        let mut firsts = Vec::new();
         for pattern in &patterns {
-            candidates.extend(
-                pattern::candidates(pattern).map_err(|reason| {
-                    at.fail(format!("no string can be read off the pattern `{pattern}`: {reason}"))
-                })?,
-            );
+            let read = pattern::candidates(pattern)
+                .map_err(|reason| at.fail(format!("no string can be read off the pattern `{pattern}`: {reason}")))?;
+            firsts.extend(read.first().cloned());
+            candidates.extend(read);
         }
+        // Several patterns that each ask for a character (a digit, a capital...): their strings
+        // joined, in both orders.
+        if firsts.len() > 1 {
+            candidates.push(firsts.concat());
+            candidates.push(firsts.iter().rev().cloned().collect());
+        }
+        // Too short for `minLength`: the last character repeated (right for unanchored patterns;
+        // the check below throws out the others).
+        let padded: Vec<String> = candidates
+            .iter()
+            .filter_map(|text| {
+                let last = text.chars().last()?;
+                let missing = min.checked_sub(text.chars().count()).filter(|n| *n > 0)?;
+                Some(text.chars().chain(std::iter::repeat_n(last, missing)).collect())
+            })
+            .collect();
+        candidates.extend(padded);
         if patterns.is_empty() {
             let target = max.map_or(min.max(6), |max| min.max(6).min(max));
             let text: String = "string".chars().chain(std::iter::repeat('x')).take(target).collect();
@@ -548,8 +568,11 @@ mod tests {
         assert_eq!(check(json!({"type": "string", "pattern": "^[a-z][a-z-]*$", "minLength": 4})), json!("aaaa"));
         assert_eq!(check(json!({"type": "string", "minLength": 8})), json!("stringxx"));
         assert_eq!(check(json!({"type": "string", "maxLength": 3})), json!("str"));
-        let all = json!({"type": "string", "allOf": [{"pattern": "[0-9]"}, {"pattern": "[A-Z]"}], "pattern": "^[A-Z]+[0-9]+$"});
-        assert_eq!(check(all), json!("A0"));
+        let all =
+            json!({"type": "string", "allOf": [{"pattern": "[0-9]"}, {"pattern": "[A-Z]"}], "pattern": "^[A-Z0-9]+$"});
+        assert_eq!(check(all), json!("00A"));
+        let password = json!({"type": "string", "minLength": 8, "allOf": [{"pattern": "[0-9]"}, {"pattern": "[A-Z]"}, {"pattern": "[a-z]"}]});
+        assert_eq!(check(password), json!("0Aaaaaaa"));
         let built = check(json!({"type": "string", "pattern": "^[é]+$", "minLength": 2, "maxLength": 2}));
         assert_eq!(built, json!("éé"));
     }
