@@ -76,8 +76,9 @@ for (const [index, packageDir] of process.argv.slice(2).entries()) {
       }
     }
   }
-  // Every default at once, through `createHandlers`: each operation answers its first status.
-  server.resetHandlers(...mocks.createHandlers({ baseUrl }));
+  // Every default at once, through `handlers` (any origin): each operation answers its first
+  // status, none is taken by another's handler.
+  server.resetHandlers(...mocks.handlers);
   for (const methods of Object.values(document.paths)) {
     for (const operation of Object.values(methods)) {
       const first = Math.min(...Object.keys(operation.responses).map(Number));
