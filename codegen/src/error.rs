@@ -82,6 +82,10 @@ pub enum Error {
     ShapesDiffer { name: String, rust: RustType, pointer: String, detail: String, input: String },
     #[error("type `{name}`{rust}, at `{pointer}`{field}: {reason}")]
     Unrenderable { name: String, rust: RustType, pointer: String, field: Field, reason: String },
+    #[error(
+        "type `{name}`{rust}, at `{pointer}`{field}: the mocks (`msw.ts`) need a value and none can be built ({reason}); give the type an example (`#[schemars(example = ...)]`)"
+    )]
+    NoMockValue { name: String, rust: RustType, pointer: String, field: Field, reason: String },
     #[error("contract tag `{tag}` is declared twice")]
     DuplicateTag { tag: String },
     #[error(

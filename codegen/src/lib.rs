@@ -15,6 +15,7 @@ pub mod diff;
 pub mod error;
 pub mod jsonschema;
 pub mod lower;
+pub mod mock;
 pub mod model;
 pub mod names;
 pub mod openapi;

@@ -34,7 +34,13 @@ pub(crate) struct Prepared {
     pub validators: Vec<crate::typescript::ast::Stmt>,
     /// The Zod schemas (`zod.ts`), compiled.
     pub zod: Vec<crate::typescript::ast::Stmt>,
+    /// The mocks' default answers, built once.
+    pub mocks: Mocks,
 }
+
+/// What the mocks answer by default ([`crate::mock`]), by operation id then status: the body of
+/// each status that has one (one event for an event stream; the problem for an error status).
+pub(crate) type Mocks = BTreeMap<String, BTreeMap<u16, Value>>;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Info {
@@ -73,6 +79,9 @@ pub struct NamedSchema {
     /// Reached from a response (serialized by the server).
     pub in_response: bool,
 }
+
+/// The rate-limit headers of a rate-limited operation's answers (and of every `429`).
+pub const RATE_LIMIT_HEADERS: [&str; 3] = ["X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"];
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Operation {
@@ -211,6 +220,40 @@ impl Operation {
         if self.no_store {
             names.push("Cache-Control");
         }
+        names
+    }
+
+    /// The headers the OpenAPI document declares on the answer with `status`, in its order: on a
+    /// success, `ETag` (2xx of an ETag operation), `X-RateLimit-*` (rate-limited), `Deprecation`;
+    /// on the `304` of an ETag operation, `ETag`; on an error, `Retry-After` and `X-RateLimit-*`
+    /// (a `429`) or `Deprecation`; on every answer `Cache-Control` when never stored (first on the
+    /// `304`, last elsewhere).
+    pub fn headers_of(&self, status: u16) -> Vec<&'static str> {
+        let mut names = Vec::new();
+        let no_store = self.no_store.then_some("Cache-Control");
+        if self.responses.iter().any(|r| r.status == status) {
+            if self.etag && (200..300).contains(&status) {
+                names.push("ETag");
+            }
+            if self.rate_limit.is_some() {
+                names.extend(RATE_LIMIT_HEADERS);
+            }
+            if self.deprecated {
+                names.push("Deprecation");
+            }
+        } else if self.errors.iter().any(|e| e.status == status) {
+            if status == 429 {
+                names.push("Retry-After");
+                names.extend(RATE_LIMIT_HEADERS);
+            } else if self.deprecated {
+                names.push("Deprecation");
+            }
+        } else if self.etag && status == 304 {
+            names.extend(no_store);
+            names.push("ETag");
+            return names;
+        }
+        names.extend(no_store);
         names
     }
 

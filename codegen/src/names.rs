@@ -230,6 +230,9 @@ impl Names {
         for name in TS_CLIENT_PARAMETERS {
             ts.claim(&mut exports, name, "a parameter of `createClient` and of its methods");
         }
+        for name in [TS_MSW_OPTIONS, TS_MSW_REQUEST, TS_MSW_CREATE, TS_MSW_HANDLERS] {
+            ts.claim(&mut exports, name, "the package's mocks (`msw.ts`)");
+        }
         for (name, named) in &model.schemas {
             let ty = ts_type(name);
             let owner = format!("schema `{name}`");
@@ -259,6 +262,8 @@ impl Names {
                 ts.claim(&mut exports, &ts_body_validator(&prefix, status), &format!("{owner} ({status} body)"));
             }
             ts.claim(&mut exports, &function, &format!("{owner} (its function)"));
+            ts.claim(&mut exports, &ts_msw_handler(&function), &format!("{owner} (its msw handler)"));
+            ts.claim(&mut exports, &ts_msw_mock(&prefix), &format!("{owner} (its msw answer)"));
             names.ts_operations.insert(operation.id.clone(), (prefix, function));
         }
 
@@ -310,6 +315,23 @@ impl Names {
     pub fn ts_function(&self, operation: &Operation) -> &str {
         self.ts_operations.get(&operation.id).map_or("", |(_, method)| method.as_str())
     }
+}
+
+/// The exports of `msw.ts` besides the per-operation ones: the options, what a resolver is given,
+/// the function that makes every handler and the handlers it makes with no options.
+pub const TS_MSW_OPTIONS: &str = "MockOptions";
+pub const TS_MSW_REQUEST: &str = "MockRequest";
+pub const TS_MSW_CREATE: &str = "createHandlers";
+pub const TS_MSW_HANDLERS: &str = "handlers";
+
+/// The msw handler of an operation (`getProjectHandler`).
+pub fn ts_msw_handler(function: &str) -> String {
+    format!("{function}Handler")
+}
+
+/// What the msw handler of an operation answers (`GetProjectMock`).
+pub fn ts_msw_mock(prefix: &str) -> String {
+    format!("{prefix}Mock")
 }
 
 /// The exported validator of a TypeScript type (`validateProject`).

@@ -23,11 +23,18 @@ pub const BEARER_SCHEME: &str = "bearerAuth";
 pub const PROBLEM_MEDIA_TYPE: &str = "application/problem+json";
 
 /// Headers documented in `components/headers`: name, description, schema.
-const RATE_LIMIT_HEADERS: &[(&str, &str)] = &[
-    ("X-RateLimit-Limit", "Requests allowed in the current window."),
-    ("X-RateLimit-Remaining", "Requests left in the current window."),
-    ("X-RateLimit-Reset", "Seconds until the current window ends."),
+const RATE_LIMIT_HEADERS: [(&str, &str); 3] = [
+    (crate::model::RATE_LIMIT_HEADERS[0], "Requests allowed in the current window."),
+    (crate::model::RATE_LIMIT_HEADERS[1], "Requests left in the current window."),
+    (crate::model::RATE_LIMIT_HEADERS[2], "Seconds until the current window ends."),
 ];
+
+/// The headers of the answer with `status` ([`Operation::headers_of`]), as references to the
+/// document's `components/headers`.
+fn header_refs(operation: &Operation, status: u16) -> Map<String, Value> {
+    let reference = |name: &str| json!({ "$ref": format!("#/components/headers/{name}") });
+    operation.headers_of(status).into_iter().map(|name| (name.to_owned(), reference(name))).collect()
+}
 
 /// What the description of an event-stream response adds: how to read the stream.
 const EVENT_STREAM_NOTE: &str = "Server-Sent Events (`text/event-stream`): the schema is one event (`id`, `event`, \
@@ -245,14 +252,7 @@ impl Emitter<'_> {
                 304,
                 json!({
                     "description": "Not modified: the `If-None-Match` value is the current `ETag`.",
-                    "headers": if operation.no_store {
-                        json!({
-                            "Cache-Control": { "$ref": "#/components/headers/Cache-Control" },
-                            "ETag": { "$ref": "#/components/headers/ETag" }
-                        })
-                    } else {
-                        json!({ "ETag": { "$ref": "#/components/headers/ETag" } })
-                    }
+                    "headers": header_refs(operation, 304)
                 }),
             ));
         }
@@ -321,21 +321,7 @@ impl Emitter<'_> {
             append_paragraph(&mut description, EVENT_STREAM_NOTE);
         }
         out.insert("description".into(), description.into());
-        let mut headers = Map::new();
-        if operation.etag && (200..300).contains(&response.status) {
-            headers.insert("ETag".into(), json!({ "$ref": "#/components/headers/ETag" }));
-        }
-        if operation.rate_limit.is_some() {
-            for (name, _) in RATE_LIMIT_HEADERS {
-                headers.insert((*name).into(), json!({ "$ref": format!("#/components/headers/{name}") }));
-            }
-        }
-        if operation.deprecated {
-            headers.insert("Deprecation".into(), json!({ "$ref": "#/components/headers/Deprecation" }));
-        }
-        if operation.no_store {
-            headers.insert("Cache-Control".into(), json!({ "$ref": "#/components/headers/Cache-Control" }));
-        }
+        let headers = header_refs(operation, response.status);
         if !headers.is_empty() {
             out.insert("headers".into(), Value::Object(headers));
         }
@@ -348,18 +334,7 @@ impl Emitter<'_> {
     fn error(&self, operation: &Operation, error: &ErrorResponse) -> Value {
         let mut out = Map::new();
         out.insert("description".into(), error.description.clone().into());
-        let mut headers = Map::new();
-        if error.status == 429 {
-            headers.insert("Retry-After".into(), json!({ "$ref": "#/components/headers/Retry-After" }));
-            for (name, _) in RATE_LIMIT_HEADERS {
-                headers.insert((*name).into(), json!({ "$ref": format!("#/components/headers/{name}") }));
-            }
-        } else if operation.deprecated {
-            headers.insert("Deprecation".into(), json!({ "$ref": "#/components/headers/Deprecation" }));
-        }
-        if operation.no_store {
-            headers.insert("Cache-Control".into(), json!({ "$ref": "#/components/headers/Cache-Control" }));
-        }
+        let headers = header_refs(operation, error.status);
         if !headers.is_empty() {
             out.insert("headers".into(), Value::Object(headers));
         }

@@ -99,9 +99,9 @@ pub fn type_check(files: &BTreeMap<String, String>, consumer: &str) -> Result<()
     std::fs::write(dir.path().join("consumer.ts"), consumer).expect("write consumer");
     let mut config = read_json(&project_root().join("tests/typescript/tsconfig.json"));
     config["include"] = json!(["package/src/*.ts", "consumer.ts"]);
-    // The package's `zod` module imports its peer dependency from the tests' own `node_modules`.
-    let zod = project_root().join("tests/node_modules/zod");
-    config["compilerOptions"]["paths"] = json!({ "zod": [zod] });
+    // The package's `zod` and `msw` modules import their peer dependencies from the tests' own
+    // `node_modules`.
+    config["compilerOptions"]["paths"] = json!({ "zod": [node_tool("zod")], "msw": [node_tool("msw")] });
     std::fs::write(dir.path().join("tsconfig.json"), config.to_string()).expect("write tsconfig");
     let output = Command::new(&tsc).arg("-p").arg(dir.path().join("tsconfig.json")).output().expect("tsc runs");
     if output.status.success() { Ok(()) } else { Err(String::from_utf8_lossy(&output.stdout).into_owned()) }

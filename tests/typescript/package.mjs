@@ -3,8 +3,8 @@
 // TypeScript compiler (no type check; `tsc --strict` checks types elsewhere) into a temporary
 // folder.
 import { createRequire } from "node:module";
-import { readFileSync, readdirSync, writeFileSync, mkdirSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync, readdirSync, writeFileSync, mkdirSync, rmSync, copyFileSync } from "node:fs";
+import { dirname, join, resolve, sep } from "node:path";
 import { tmpdir } from "node:os";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -37,6 +37,24 @@ export async function loadPackage(packageDir, entry) {
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
+}
+
+/**
+ * Copies the JavaScript and `package.json` of the generated package in `packageDir` into
+ * `tests/node_modules/.generated-package-<name>-<pid>`, where its imports of peer dependencies
+ * (`msw`) resolve to the tests' own; removed when the process exits. Answers the folder.
+ */
+export function installPackage(packageDir) {
+  const modules = join(dirname(new URL(import.meta.url).pathname), "..", "node_modules");
+  const name = resolve(packageDir).split(sep).slice(-3, -1).join("-").replace(/[^A-Za-z0-9-]/g, "_");
+  const target = join(modules, `.generated-package-${name}-${process.pid}`);
+  rmSync(target, { recursive: true, force: true });
+  mkdirSync(target, { recursive: true });
+  for (const file of readdirSync(packageDir).filter((f) => f.endsWith(".js") || f === "package.json")) {
+    copyFileSync(join(packageDir, file), join(target, file));
+  }
+  process.on("exit", () => rmSync(target, { recursive: true, force: true }));
+  return target;
 }
 
 /** Imports `entry` (such as `case0.js`) of the TypeScript files in `dir`, transpiled; returns it and the JS text of every file. */

@@ -64,9 +64,11 @@ use std::sync::Arc;
 
 pub mod int64;
 mod problem;
+mod reason;
 
 pub use int64::{I64String, ParseIntStringError, U64String};
 pub use problem::ProblemDetails;
+pub use reason::reason_phrase;
 pub use schemars;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 

@@ -101,7 +101,11 @@ pub fn lower(contract: &Contract) -> Result<Model, Errors> {
         Vec::new()
     });
     match crate::typescript::compile_validators(&model, &names) {
-        Ok(validators) => model.prepared = Prepared { names, validators, zod },
+        Ok(validators) => {
+            let (mocks, found) = crate::mock::lower(&model);
+            problems.extend(found);
+            model.prepared = Prepared { names, validators, zod, mocks };
+        }
         Err(error) => problems.push(error),
     }
     problems.extend(crate::rust_server::check(&model));

@@ -9,7 +9,7 @@
 //! imported as the namespace `R`; its public names are re-exported from here.
 
 use super::ast::{BinaryOp, Expr, Function, ImportClause, Key, Member, Param, Property, Specifier, Stmt, Type};
-use super::operation::Inputs;
+use super::operation::{Inputs, Segment, segments};
 use crate::model::{Body, Model, Operation, Security};
 use crate::names::{self, Names, TS_CLIENT_PARAMETERS};
 use crate::schema::as_ref_name;
@@ -218,17 +218,17 @@ fn stream_function(
 fn path_expression(template: &str) -> Expr {
     let mut parts = Vec::new();
     let mut literal = String::new();
-    for (index, segment) in template.split('/').enumerate() {
+    for (index, segment) in segments(template).enumerate() {
         if index > 0 {
             literal.push('/');
         }
-        match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-            Some(name) => {
+        match segment {
+            Segment::Parameter(name) => {
                 parts.push(Expr::str(std::mem::take(&mut literal)));
                 let value = Expr::ident(TS_CLIENT_PARAMETERS[1]).member("path").member(name);
                 parts.push(Expr::ident("encodeURIComponent").call(vec![Expr::ident("String").call(vec![value])]));
             }
-            None => literal.push_str(segment),
+            Segment::Literal(text) => literal.push_str(text),
         }
     }
     if !literal.is_empty() || parts.is_empty() {

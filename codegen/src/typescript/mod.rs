@@ -14,6 +14,7 @@
 //! | `client` | one function per operation (`getProject(options, request)`), `createClient(options)` built from them | [`client`] | `./client` |
 //! | `query` | TanStack Query v5 options per operation (`getProjectQueryOptions`, `...InfiniteQueryOptions`, `...MutationOptions`) and `queryKeys` per tag; no dependency | [`query`] | `./query` |
 //! | `zod` | `XZod` per named schema: Zod 4 (an optional peer dependency) with the validators' verdicts | [`zod`] | `./zod` |
+//! | `msw` | Mock Service Worker 2 handlers per operation (`getProjectHandler(answer?, options?)`) answering the contract's examples, `createHandlers(options)`, `handlers`; msw an optional peer dependency | [`msw`] | `./msw` |
 //! | `runtime` | what the validators import, the Standard Schema interface and adapter | `runtime.ts` | — |
 //! | `client_runtime` | what the client's functions call (`send`, `stream`), options and errors | `client_runtime.ts` | — |
 //! | `package.json` | name, version, `exports`, `files`, `engines` | [`package`] | `./package.json` |
@@ -32,6 +33,7 @@
 pub mod ast;
 mod client;
 mod index;
+mod msw;
 mod operation;
 mod package;
 pub mod printer;
@@ -89,6 +91,7 @@ const MODULES: &[(&str, Option<&str>, Source)] = &[
     ("client", Some("./client"), Source::Generated(client::emit)),
     ("query", Some("./query"), Source::Generated(query::emit)),
     ("zod", Some("./zod"), Source::Generated(|model, _| model.prepared.zod.clone())),
+    ("msw", Some("./msw"), Source::Generated(msw::emit)),
     ("runtime", None, Source::Static(RUNTIME)),
     ("client_runtime", None, Source::Static(CLIENT_RUNTIME)),
 ];

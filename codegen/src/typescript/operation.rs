@@ -38,3 +38,18 @@ impl Inputs {
 pub fn located(operation: &Operation, location: Location) -> Vec<&Parameter> {
     operation.parameters().filter(|p| p.location == location).collect()
 }
+
+/// A part of a path template between two slashes: literal text or a `{parameter}`.
+pub enum Segment<'a> {
+    Literal(&'a str),
+    Parameter(&'a str),
+}
+
+/// The segments of a path template in order, the empty one before its leading `/` first: read by
+/// the client (the URL it builds) and the mocks (the path msw matches).
+pub fn segments(template: &str) -> impl Iterator<Item = Segment<'_>> {
+    template.split('/').map(|segment| match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+        Some(name) => Segment::Parameter(name),
+        None => Segment::Literal(segment),
+    })
+}

@@ -1,6 +1,7 @@
 //! `package.json`: the package's name (from the contract's title), version (the contract's),
 //! license, `exports` (per public module: `types` first, then `import` and `default`), the files
-//! npm publishes, and the Node versions it runs on.
+//! npm publishes, the Node versions it runs on, and the optional peer dependencies (each needed by
+//! one module only: `msw` by `msw.js`).
 
 use serde_json::{Map, Value, json};
 
@@ -16,12 +17,14 @@ pub struct Package {
 /// The oldest Node the package runs on (the client needs the global `fetch`).
 const NODE: &str = ">=20";
 
-/// Optional peer dependencies: a library only one module imports (the versions the tests pin in
-/// `tests/package.json` satisfy these ranges). An application that does not import that module
-/// does not install it.
-const PEERS: &[(&str, &str)] = &[
+/// Optional peer dependencies: a library only one module imports, and its version range (the
+/// versions `tests/package.json` pins satisfy them). An application that does not import that
+/// module does not install it.
+const OPTIONAL_PEERS: &[(&str, &str)] = &[
     // The `zod` module (`z.exactOptional`, Zod 4).
     ("zod", "^4.6.0"),
+    // The `msw` module (`http`, `HttpResponse`, msw 2).
+    ("msw", "^2.15.0"),
 ];
 
 /// `package.json` for `modules` (each a file name without extension, and its `exports` subpath).
@@ -57,13 +60,16 @@ pub(super) fn emit(model: &Model, package: &Package, modules: &[(&str, Option<&s
     fields.insert("sideEffects".into(), json!(false));
     fields.insert("engines".into(), json!({ "node": NODE }));
     fields.insert("exports".into(), Value::Object(exports));
+    if !OPTIONAL_PEERS.is_empty() {
+        let peers: Map<String, Value> =
+            OPTIONAL_PEERS.iter().map(|(name, range)| ((*name).into(), json!(range))).collect();
+        let meta: Map<String, Value> =
+            OPTIONAL_PEERS.iter().map(|(name, _)| ((*name).into(), json!({ "optional": true }))).collect();
+        fields.insert("peerDependencies".into(), Value::Object(peers));
+        fields.insert("peerDependenciesMeta".into(), Value::Object(meta));
+    }
     fields.insert("types".into(), json!("./index.d.ts"));
     fields.insert("files".into(), json!(files));
-    let peers: Map<String, Value> = PEERS.iter().map(|(name, range)| ((*name).to_owned(), json!(range))).collect();
-    let optional: Map<String, Value> =
-        PEERS.iter().map(|(name, _)| ((*name).to_owned(), json!({ "optional": true }))).collect();
-    fields.insert("peerDependencies".into(), Value::Object(peers));
-    fields.insert("peerDependenciesMeta".into(), Value::Object(optional));
     crate::render_json(&Value::Object(fields))
 }
 

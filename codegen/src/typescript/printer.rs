@@ -127,10 +127,16 @@ pub fn print_type(ty: &Type, indent: &str) -> String {
             _ => format!("{}[]", print_type(item, indent)),
         },
         Type::Tuple(items) => format!("[{}]", list(items.iter().map(|t| print_type(t, indent)), ", ")),
-        Type::Union(types) => list(types.iter().map(|t| print_type(t, indent)), " | "),
+        Type::Union(types) => list(
+            types.iter().map(|t| match t {
+                Type::Function(..) => format!("({})", print_type(t, indent)),
+                _ => print_type(t, indent),
+            }),
+            " | ",
+        ),
         Type::Intersection(types) => list(
             types.iter().map(|t| match t {
-                Type::Union(_) => format!("({})", print_type(t, indent)),
+                Type::Union(_) | Type::Function(..) => format!("({})", print_type(t, indent)),
                 _ => print_type(t, indent),
             }),
             " & ",

@@ -390,3 +390,35 @@ fn event_streams_that_make_no_sense_are_refused() {
         "{messages:#?}"
     );
 }
+
+/// A type that contains itself with no way out (a required member), and one whose pattern has an
+/// assertion the mocks cannot write a string for.
+#[derive(Serialize, Deserialize, JsonSchema)]
+struct Chain {
+    name: String,
+    next: Box<Chain>,
+}
+
+#[derive(Serialize, Deserialize, JsonSchema)]
+struct Word {
+    #[schemars(regex(pattern = r"^\bw[a-z]*$"))]
+    word: String,
+}
+
+#[test]
+fn values_the_mocks_cannot_build_name_the_type_and_field() {
+    let contract = Contract::new(Info::new("Mocks", "1.0.0"))
+        .problem::<Problem>()
+        .tag("t", "T.")
+        .operation(bare("chain", "/chain").response::<Chain>(200, "OK."))
+        .operation(bare("word", "/word").response::<Word>(200, "OK."));
+    let errors = codegen::lower(&contract).expect_err("no mock value");
+    let messages: Vec<String> = errors.0.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        messages,
+        [
+            "type `Chain` (it::errors::Chain), at `/properties/next` (field `next`): the mocks (`msw.ts`) need a value and none can be built (`Chain` contains itself here, with no way out such as an optional member or an empty array); give the type an example (`#[schemars(example = ...)]`)",
+            "type `Word` (it::errors::Word), at `/properties/word` (field `word`): the mocks (`msw.ts`) need a value and none can be built (no string can be read off the pattern `^\\bw[a-z]*$`: `\\b` is not supported); give the type an example (`#[schemars(example = ...)]`)",
+        ]
+    );
+}

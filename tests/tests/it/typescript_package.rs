@@ -3,7 +3,8 @@
 //! `node_modules`, runs in plain node, type-checks under NodeNext and Bundler resolution with and
 //! without the DOM library, and builds into a Vite app; an esbuild bundle of an app that calls one
 //! operation keeps that operation's validators only; the Standard Schemas work with
-//! react-hook-form's resolver; the `query` module's options run in TanStack Query. The apps are in
+//! react-hook-form's resolver; the `query` module's options run in TanStack Query; the `msw`
+//! module's handlers answer the client under msw's `setupServer`. The apps are in
 //! `tests/typescript/app/`.
 
 use std::path::{Path, PathBuf};
@@ -235,6 +236,27 @@ fn tanstack_query_runs_the_query_options() {
     assert_eq!(printed.trim(), "ok");
 }
 
+/// The `msw` module of every generated package (the reference contract's, the fixture's and the
+/// examples') under msw's `setupServer`, answering the generated client with `validateResponses`:
+/// every status of every operation, default bodies that pass the package's validators, overrides
+/// by status, body and resolver, `baseUrl` (`tests/typescript/msw.mjs`); its types against msw's
+/// are checked by `tests/typescript/msw.ts`.
+#[test]
+fn msw_handlers_answer_every_operation_with_valid_bodies() {
+    node_tool("msw");
+    let root = project_root();
+    let packages = [
+        PACKAGE,
+        "codegen/fixture/generated/typescript",
+        "examples/saas-ia/generated/typescript",
+        "examples/vault/generated/typescript",
+    ];
+    let printed = run(Command::new("node")
+        .arg(root.join("tests/typescript/msw.mjs"))
+        .args(packages.iter().map(|package| root.join(package))));
+    assert_eq!(printed.trim(), "ok");
+}
+
 /// Publishable metadata: the contract's name, version and license, ESM, the Node versions, every
 /// public module as an `exports` subpath (declarations first); `private` only where the layout
 /// says so (the fixture's package).
@@ -252,15 +274,19 @@ fn the_package_json_is_publishable() {
     let exports = manifest["exports"].as_object().expect("exports");
     assert_eq!(
         exports.keys().collect::<Vec<_>>(),
-        [".", "./types", "./validators", "./client", "./query", "./zod", "./package.json"]
+        [".", "./types", "./validators", "./client", "./query", "./zod", "./msw", "./package.json"]
     );
-    // Zod is an optional peer, in a range that holds the version the tests run.
-    assert_eq!(manifest["peerDependencies"], json!({ "zod": "^4.6.0" }));
-    assert_eq!(manifest["peerDependenciesMeta"], json!({ "zod": { "optional": true } }));
-    let tested = read_json(&root.join("tests/package.json"))["devDependencies"]["zod"].clone();
-    let tested: Vec<u64> =
-        tested.as_str().expect("zod pinned").split('.').map(|n| n.parse().expect("a number")).collect();
-    assert!(tested[0] == 4 && tested[1..] >= [6, 0][..], "tests/package.json pins zod {tested:?}, outside ^4.6.0");
+    // Zod and msw are needed by `./zod` and `./msw` only: optional peers, in ranges that hold the
+    // versions the tests pin.
+    let pinned = read_json(&root.join("tests/package.json"))["devDependencies"].clone();
+    for (peer, range) in [("zod", "^4.6.0"), ("msw", "^2.15.0")] {
+        assert_eq!(manifest["peerDependencies"][peer], range, "{peer}");
+        assert_eq!(manifest["peerDependenciesMeta"][peer], json!({ "optional": true }), "{peer}");
+        let version = |text: &str| -> Vec<u64> { text.split('.').map(|n| n.parse().expect("a number")).collect() };
+        let (least, tested) = (version(&range[1..]), version(pinned[peer].as_str().expect("pinned")));
+        assert!(tested[0] == least[0] && tested >= least, "tests/package.json pins {peer} {tested:?}, outside {range}");
+    }
+    assert_eq!(manifest["peerDependencies"].as_object().map(|peers| peers.len()), Some(2));
     for (subpath, target) in exports.iter().filter(|(subpath, _)| *subpath != "./package.json") {
         let conditions: Vec<&String> = target.as_object().expect("conditions").keys().collect();
         assert_eq!(conditions, ["types", "import", "default"], "{subpath}");

@@ -84,6 +84,14 @@ fn types() {
             ]),
             "{ status: 200; body?: A }",
         ),
+        (
+            // A function type inside a union or an intersection needs parentheses (TS1385).
+            Type::Union(vec![
+                Type::named("A"),
+                Type::Function(vec![Param::typed("r", Type::named("R"))], Box::new(Type::named("A"))),
+            ]),
+            "A | ((r: R) => A)",
+        ),
     ];
     for (given, want) in table {
         assert_eq!(print_type(&given, ""), want, "{given:?}");
