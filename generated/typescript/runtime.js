@@ -81,6 +81,17 @@ export function length(s) {
     }
     return n;
 }
+/**
+ * Puts the errors recorded from index `from` on under `segment` (a JSON-pointer segment with its
+ * `/`): a validator records errors at the value it checks, and its caller nests them under the
+ * property or item it was called on, so that paths are built only for errors.
+ */
+export function nest(errors, from, segment) {
+    for (let i = from; i < errors.length; i++) {
+        const error = errors[i];
+        error.path = segment + error.path;
+    }
+}
 /** Escapes one JSON-pointer segment. */
 export function esc(key) {
     const s = String(key);

@@ -78,9 +78,9 @@ pub(crate) fn compile(model: &Model, names: &Names) -> Result<Vec<Stmt>, Error> 
     ];
     out.extend(module.statements);
 
-    // `root(value, "", errors)`, with the evaluated-properties argument when the functions take it.
+    // `root(value, errors)`, with the evaluated-properties argument when the functions take it.
     let check = |function: &str, errors: Expr| {
-        let mut arguments = vec![Expr::ident("value"), Expr::str(""), errors];
+        let mut arguments = vec![Expr::ident("value"), errors];
         if module.tracks_evaluated {
             arguments.push(Expr::undefined());
         }
@@ -106,14 +106,14 @@ pub(crate) fn compile(model: &Model, names: &Names) -> Result<Vec<Stmt>, Error> 
             name: names::ts_validator(ts),
             params: vec![value()],
             returns: Some(Type::generic("ValidationResult", vec![ty.clone()])),
+            // One pass: collecting costs a valid value nothing more than a yes/no check.
             body: vec![
-                Stmt::if_inline(
-                    check(function, Expr::undefined()),
-                    Stmt::Return(valid(Expr::ident("value").as_type(ty.clone()))),
-                ),
                 no_errors(),
-                check(function, Expr::ident("errors")).stmt(),
-                Stmt::Return(invalid()),
+                Stmt::Return(Expr::conditional(
+                    check(function, Expr::ident("errors")),
+                    valid(Expr::ident("value").as_type(ty.clone())),
+                    invalid(),
+                )),
             ],
         }));
         out.extend(export(Function {
