@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::CompileError;
 use super::compile::{Compiler, add, declare_extra, failed, id, record_extra, stop};
-use super::patterns::format_checker;
+use super::patterns::{char_range, format_checker};
 use super::registry::Location;
 use crate::schema::{Types, escape};
 use crate::typescript::ast::{BinaryOp, Block, Expr, Iteration, Member, Param, Stmt, Type};
@@ -146,9 +146,17 @@ impl Compiler<'_, '_> {
             body.push(self.fail_if(long, "maxLength", message));
         }
         if let Some(pattern) = pattern {
-            let regex = self.regex(pattern)?;
+            let matches = match char_range(pattern) {
+                // A scan of the code units beats a call of the regex engine on short strings.
+                Some((from, to)) => id(self.use_runtime("hasCharIn")).call(vec![
+                    id("x"),
+                    Expr::int(u64::from(from)),
+                    Expr::int(u64::from(to)),
+                ]),
+                None => id(&self.regex(pattern)?).method("test", vec![id("x")]),
+            };
             let message = Expr::str(format!("must match the pattern {pattern}"));
-            body.push(self.fail_if(id(&regex).method("test", vec![id("x")]).not(), "pattern", message));
+            body.push(self.fail_if(matches.not(), "pattern", message));
         }
         if let Some((name, checker)) = format {
             let checker = self.use_runtime(checker);
