@@ -5172,8 +5172,10 @@ function v0(x, e) {
 
 /** Checks a value against `AdminStats` (Counts over the whole service.), collecting every error. */
 export function validateAdminStats(value) {
+  if (v0(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v0(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v0(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `AdminStats`. */
@@ -5186,8 +5188,10 @@ export const AdminStatsSchema = /* @__PURE__ */ standardSchema(VENDOR, validateA
 
 /** Checks a value against `AdminUserUpdate` (Changes an operator may make to an account.), collecting every error. */
 export function validateAdminUserUpdate(value) {
+  if (v1(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v1(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v1(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `AdminUserUpdate`. */
@@ -5200,8 +5204,10 @@ export const AdminUserUpdateSchema = /* @__PURE__ */ standardSchema(VENDOR, vali
 
 /** Checks a value against `AgentRole` (An agent of an agentic run.), collecting every error. */
 export function validateAgentRole(value) {
+  if (v2(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v2(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v2(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `AgentRole`. */
@@ -5214,8 +5220,10 @@ export const AgentRoleSchema = /* @__PURE__ */ standardSchema(VENDOR, validateAg
 
 /** Checks a value against `AgenticRequest` (Several agents iterate on a prompt.), collecting every error. */
 export function validateAgenticRequest(value) {
+  if (v3(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v3(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v3(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `AgenticRequest`. */
@@ -5228,8 +5236,10 @@ export const AgenticRequestSchema = /* @__PURE__ */ standardSchema(VENDOR, valid
 
 /** Checks a value against `ApiRoot` (The API root.), collecting every error. */
 export function validateApiRoot(value) {
+  if (v4(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v4(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v4(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `ApiRoot`. */
@@ -5242,8 +5252,10 @@ export const ApiRootSchema = /* @__PURE__ */ standardSchema(VENDOR, validateApiR
 
 /** Checks a value against `BackendFramework` (Back-end frameworks a full-stack job can target.), collecting every error. */
 export function validateBackendFramework(value) {
+  if (v5(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v5(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v5(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `BackendFramework`. */
@@ -5256,8 +5268,10 @@ export const BackendFrameworkSchema = /* @__PURE__ */ standardSchema(VENDOR, val
 
 /** Checks a value against `BillingInterval` (How often a subscription is billed.), collecting every error. */
 export function validateBillingInterval(value) {
+  if (v6(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v6(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v6(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `BillingInterval`. */
@@ -5270,8 +5284,10 @@ export const BillingIntervalSchema = /* @__PURE__ */ standardSchema(VENDOR, vali
 
 /** Checks a value against `CheckoutSession` (A hosted checkout page.), collecting every error. */
 export function validateCheckoutSession(value) {
+  if (v7(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v7(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v7(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `CheckoutSession`. */
@@ -5284,8 +5300,10 @@ export const CheckoutSessionSchema = /* @__PURE__ */ standardSchema(VENDOR, vali
 
 /** Checks a value against `CheckoutSessionCreate` (Starts a checkout for a plan.), collecting every error. */
 export function validateCheckoutSessionCreate(value) {
+  if (v8(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v8(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v8(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `CheckoutSessionCreate`. */
@@ -5298,8 +5316,10 @@ export const CheckoutSessionCreateSchema = /* @__PURE__ */ standardSchema(VENDOR
 
 /** Checks a value against `DatabaseKind` (Databases a full-stack job can target.), collecting every error. */
 export function validateDatabaseKind(value) {
+  if (v9(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v9(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v9(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `DatabaseKind`. */
@@ -5312,8 +5332,10 @@ export const DatabaseKindSchema = /* @__PURE__ */ standardSchema(VENDOR, validat
 
 /** Checks a value against `FieldError` (One broken rule of a request.), collecting every error. */
 export function validateFieldError(value) {
+  if (v10(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v10(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v10(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `FieldError`. */
@@ -5326,8 +5348,10 @@ export const FieldErrorSchema = /* @__PURE__ */ standardSchema(VENDOR, validateF
 
 /** Checks a value against `FileName` (A file name inside a project: no `/`, `\`, control character or `..`.), collecting every error. */
 export function validateFileName(value) {
+  if (v11(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v11(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v11(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `FileName`. */
@@ -5340,8 +5364,10 @@ export const FileNameSchema = /* @__PURE__ */ standardSchema(VENDOR, validateFil
 
 /** Checks a value against `FileUpsert` (The new content of a file, created if missing.), collecting every error. */
 export function validateFileUpsert(value) {
+  if (v12(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v12(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v12(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `FileUpsert`. */
@@ -5354,8 +5380,10 @@ export const FileUpsertSchema = /* @__PURE__ */ standardSchema(VENDOR, validateF
 
 /** Checks a value against `FrontendFramework` (Front-end frameworks a full-stack job can target.), collecting every error. */
 export function validateFrontendFramework(value) {
+  if (v13(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v13(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v13(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `FrontendFramework`. */
@@ -5368,8 +5396,10 @@ export const FrontendFrameworkSchema = /* @__PURE__ */ standardSchema(VENDOR, va
 
 /** Checks a value against `FullStackRequest` (A whole application: front end, back end and database.), collecting every error. */
 export function validateFullStackRequest(value) {
+  if (v14(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v14(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v14(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `FullStackRequest`. */
@@ -5382,8 +5412,10 @@ export const FullStackRequestSchema = /* @__PURE__ */ standardSchema(VENDOR, val
 
 /** Checks a value against `GeneratedFile` (A file a job produced.), collecting every error. */
 export function validateGeneratedFile(value) {
+  if (v15(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v15(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v15(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `GeneratedFile`. */
@@ -5396,8 +5428,10 @@ export const GeneratedFileSchema = /* @__PURE__ */ standardSchema(VENDOR, valida
 
 /** Checks a value against `GenerationJob` (A generation job.), collecting every error. */
 export function validateGenerationJob(value) {
+  if (v16(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v16(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v16(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `GenerationJob`. */
@@ -5410,8 +5444,10 @@ export const GenerationJobSchema = /* @__PURE__ */ standardSchema(VENDOR, valida
 
 /** Checks a value against `GenerationJobPage` (One page of a list.), collecting every error. */
 export function validateGenerationJobPage(value) {
+  if (v17(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v17(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v17(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `GenerationJobPage`. */
@@ -5424,8 +5460,10 @@ export const GenerationJobPageSchema = /* @__PURE__ */ standardSchema(VENDOR, va
 
 /** Checks a value against `GenerationKind` (The kind of a generation job.), collecting every error. */
 export function validateGenerationKind(value) {
+  if (v18(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v18(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v18(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `GenerationKind`. */
@@ -5438,8 +5476,10 @@ export const GenerationKindSchema = /* @__PURE__ */ standardSchema(VENDOR, valid
 
 /** Checks a value against `GenerationResult` (What a finished job produced.), collecting every error. */
 export function validateGenerationResult(value) {
+  if (v19(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v19(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v19(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `GenerationResult`. */
@@ -5452,8 +5492,10 @@ export const GenerationResultSchema = /* @__PURE__ */ standardSchema(VENDOR, val
 
 /** Checks a value against `Health` (Liveness and the state of the database.), collecting every error. */
 export function validateHealth(value) {
+  if (v20(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v20(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v20(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `Health`. */
@@ -5466,8 +5508,10 @@ export const HealthSchema = /* @__PURE__ */ standardSchema(VENDOR, validateHealt
 
 /** Checks a value against `HealthStatus` (Overall health.), collecting every error. */
 export function validateHealthStatus(value) {
+  if (v21(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v21(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v21(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `HealthStatus`. */
@@ -5480,8 +5524,10 @@ export const HealthStatusSchema = /* @__PURE__ */ standardSchema(VENDOR, validat
 
 /** Checks a value against `Invoice` (An invoice of the signed-in user.), collecting every error. */
 export function validateInvoice(value) {
+  if (v22(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v22(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v22(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `Invoice`. */
@@ -5494,8 +5540,10 @@ export const InvoiceSchema = /* @__PURE__ */ standardSchema(VENDOR, validateInvo
 
 /** Checks a value against `InvoiceList` (Invoices, newest first.), collecting every error. */
 export function validateInvoiceList(value) {
+  if (v23(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v23(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v23(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `InvoiceList`. */
@@ -5508,8 +5556,10 @@ export const InvoiceListSchema = /* @__PURE__ */ standardSchema(VENDOR, validate
 
 /** Checks a value against `InvoiceStatus` (Where an invoice stands.), collecting every error. */
 export function validateInvoiceStatus(value) {
+  if (v24(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v24(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v24(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `InvoiceStatus`. */
@@ -5522,8 +5572,10 @@ export const InvoiceStatusSchema = /* @__PURE__ */ standardSchema(VENDOR, valida
 
 /** Checks a value against `JobEvent` (What the event stream of a job tells, in order. The stream ends after `finished`.), collecting every error. */
 export function validateJobEvent(value) {
+  if (v25(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v25(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v25(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `JobEvent`. */
@@ -5536,8 +5588,10 @@ export const JobEventSchema = /* @__PURE__ */ standardSchema(VENDOR, validateJob
 
 /** Checks a value against `JobStatus` (Where a job stands.), collecting every error. */
 export function validateJobStatus(value) {
+  if (v26(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v26(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v26(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `JobStatus`. */
@@ -5550,8 +5604,10 @@ export const JobStatusSchema = /* @__PURE__ */ standardSchema(VENDOR, validateJo
 
 /** Checks a value against `ModelInfo` (A model the generation endpoints accept.), collecting every error. */
 export function validateModelInfo(value) {
+  if (v27(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v27(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v27(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `ModelInfo`. */
@@ -5564,8 +5620,10 @@ export const ModelInfoSchema = /* @__PURE__ */ standardSchema(VENDOR, validateMo
 
 /** Checks a value against `ModelList` (The model catalogue.), collecting every error. */
 export function validateModelList(value) {
+  if (v28(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v28(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v28(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `ModelList`. */
@@ -5578,8 +5636,10 @@ export const ModelListSchema = /* @__PURE__ */ standardSchema(VENDOR, validateMo
 
 /** Checks a value against `OAuthAuthorizeResponse` (Where to send the user to sign in with a provider.), collecting every error. */
 export function validateOAuthAuthorizeResponse(value) {
+  if (v29(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v29(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v29(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `OAuthAuthorizeResponse`. */
@@ -5592,8 +5652,10 @@ export const OAuthAuthorizeResponseSchema = /* @__PURE__ */ standardSchema(VENDO
 
 /** Checks a value against `OAuthCallback` (What the provider sent back to the front end.), collecting every error. */
 export function validateOAuthCallback(value) {
+  if (v30(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v30(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v30(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `OAuthCallback`. */
@@ -5606,8 +5668,10 @@ export const OAuthCallbackSchema = /* @__PURE__ */ standardSchema(VENDOR, valida
 
 /** Checks a value against `OAuthProvider` (A supported OAuth provider.), collecting every error. */
 export function validateOAuthProvider(value) {
+  if (v31(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v31(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v31(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `OAuthProvider`. */
@@ -5620,8 +5684,10 @@ export const OAuthProviderSchema = /* @__PURE__ */ standardSchema(VENDOR, valida
 
 /** Checks a value against `OpenApiDocument` (An OpenAPI 3.1 document.), collecting every error. */
 export function validateOpenApiDocument(value) {
+  if (v32(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v32(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v32(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `OpenApiDocument`. */
@@ -5634,8 +5700,10 @@ export const OpenApiDocumentSchema = /* @__PURE__ */ standardSchema(VENDOR, vali
 
 /** Checks a value against `Password` (A new password: 8 to 128 characters with at least one uppercase letter, one lowercase letter and one digit.), collecting every error. */
 export function validatePassword(value) {
+  if (v33(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v33(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v33(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `Password`. */
@@ -5648,8 +5716,10 @@ export const PasswordSchema = /* @__PURE__ */ standardSchema(VENDOR, validatePas
 
 /** Checks a value against `PasswordReset` (Sets a new password with a reset token (valid 15 minutes, usable once).), collecting every error. */
 export function validatePasswordReset(value) {
+  if (v34(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v34(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v34(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `PasswordReset`. */
@@ -5662,8 +5732,10 @@ export const PasswordResetSchema = /* @__PURE__ */ standardSchema(VENDOR, valida
 
 /** Checks a value against `PasswordResetRequest` (Asks for a password reset link.), collecting every error. */
 export function validatePasswordResetRequest(value) {
+  if (v35(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v35(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v35(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `PasswordResetRequest`. */
@@ -5676,8 +5748,10 @@ export const PasswordResetRequestSchema = /* @__PURE__ */ standardSchema(VENDOR,
 
 /** Checks a value against `PlanId` (A plan one can subscribe to.), collecting every error. */
 export function validatePlanId(value) {
+  if (v36(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v36(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v36(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `PlanId`. */
@@ -5690,8 +5764,10 @@ export const PlanIdSchema = /* @__PURE__ */ standardSchema(VENDOR, validatePlanI
 
 /** Checks a value against `PortalSession` (A billing portal link.), collecting every error. */
 export function validatePortalSession(value) {
+  if (v37(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v37(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v37(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `PortalSession`. */
@@ -5704,8 +5780,10 @@ export const PortalSessionSchema = /* @__PURE__ */ standardSchema(VENDOR, valida
 
 /** Checks a value against `PortalSessionCreate` (Opens the provider's billing portal.), collecting every error. */
 export function validatePortalSessionCreate(value) {
+  if (v38(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v38(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v38(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `PortalSessionCreate`. */
@@ -5718,8 +5796,10 @@ export const PortalSessionCreateSchema = /* @__PURE__ */ standardSchema(VENDOR, 
 
 /** Checks a value against `Problem` (An error answer, in the style of RFC 9457 (problem details for HTTP APIs).), collecting every error. */
 export function validateProblem(value) {
+  if (v39(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v39(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v39(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `Problem`. */
@@ -5732,8 +5812,10 @@ export const ProblemSchema = /* @__PURE__ */ standardSchema(VENDOR, validateProb
 
 /** Checks a value against `Project` (A project as the API shows it.), collecting every error. */
 export function validateProject(value) {
+  if (v40(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v40(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v40(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `Project`. */
@@ -5746,8 +5828,10 @@ export const ProjectSchema = /* @__PURE__ */ standardSchema(VENDOR, validateProj
 
 /** Checks a value against `ProjectCreate` (A new project.), collecting every error. */
 export function validateProjectCreate(value) {
+  if (v41(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v41(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v41(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `ProjectCreate`. */
@@ -5760,8 +5844,10 @@ export const ProjectCreateSchema = /* @__PURE__ */ standardSchema(VENDOR, valida
 
 /** Checks a value against `ProjectFile` (A file with its content.), collecting every error. */
 export function validateProjectFile(value) {
+  if (v42(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v42(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v42(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `ProjectFile`. */
@@ -5774,8 +5860,10 @@ export const ProjectFileSchema = /* @__PURE__ */ standardSchema(VENDOR, validate
 
 /** Checks a value against `ProjectFileSummary` (A file of a project, without its content.), collecting every error. */
 export function validateProjectFileSummary(value) {
+  if (v43(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v43(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v43(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `ProjectFileSummary`. */
@@ -5788,8 +5876,10 @@ export const ProjectFileSummarySchema = /* @__PURE__ */ standardSchema(VENDOR, v
 
 /** Checks a value against `ProjectPage` (One page of a list.), collecting every error. */
 export function validateProjectPage(value) {
+  if (v44(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v44(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v44(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `ProjectPage`. */
@@ -5802,8 +5892,10 @@ export const ProjectPageSchema = /* @__PURE__ */ standardSchema(VENDOR, validate
 
 /** Checks a value against `ProjectUpdate` (Changes to a project: absent fields are left as they are; `null` clears an optional field.), collecting every error. */
 export function validateProjectUpdate(value) {
+  if (v45(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v45(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v45(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `ProjectUpdate`. */
@@ -5816,8 +5908,10 @@ export const ProjectUpdateSchema = /* @__PURE__ */ standardSchema(VENDOR, valida
 
 /** Checks a value against `RefreshRequest` (A refresh token to exchange for a new token pair.), collecting every error. */
 export function validateRefreshRequest(value) {
+  if (v46(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v46(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v46(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `RefreshRequest`. */
@@ -5830,8 +5924,10 @@ export const RefreshRequestSchema = /* @__PURE__ */ standardSchema(VENDOR, valid
 
 /** Checks a value against `Role` (What a user may do.), collecting every error. */
 export function validateRole(value) {
+  if (v47(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v47(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v47(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `Role`. */
@@ -5844,8 +5940,10 @@ export const RoleSchema = /* @__PURE__ */ standardSchema(VENDOR, validateRole);
 
 /** Checks a value against `SimpleGenerationRequest` (One prompt, one answer.), collecting every error. */
 export function validateSimpleGenerationRequest(value) {
+  if (v48(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v48(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v48(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `SimpleGenerationRequest`. */
@@ -5858,8 +5956,10 @@ export const SimpleGenerationRequestSchema = /* @__PURE__ */ standardSchema(VEND
 
 /** Checks a value against `Subscription` (The signed-in user's subscription.), collecting every error. */
 export function validateSubscription(value) {
+  if (v49(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v49(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v49(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `Subscription`. */
@@ -5872,8 +5972,10 @@ export const SubscriptionSchema = /* @__PURE__ */ standardSchema(VENDOR, validat
 
 /** Checks a value against `SubscriptionPlan` (A plan and its prices.), collecting every error. */
 export function validateSubscriptionPlan(value) {
+  if (v50(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v50(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v50(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `SubscriptionPlan`. */
@@ -5886,8 +5988,10 @@ export const SubscriptionPlanSchema = /* @__PURE__ */ standardSchema(VENDOR, val
 
 /** Checks a value against `SubscriptionStatus` (Where a user's subscription stands.), collecting every error. */
 export function validateSubscriptionStatus(value) {
+  if (v51(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v51(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v51(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `SubscriptionStatus`. */
@@ -5900,8 +6004,10 @@ export const SubscriptionStatusSchema = /* @__PURE__ */ standardSchema(VENDOR, v
 
 /** Checks a value against `TokenResponse` (Tokens answered by a sign-in or a refresh.), collecting every error. */
 export function validateTokenResponse(value) {
+  if (v52(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v52(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v52(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `TokenResponse`. */
@@ -5914,8 +6020,10 @@ export const TokenResponseSchema = /* @__PURE__ */ standardSchema(VENDOR, valida
 
 /** Checks a value against `TokenType` (The kind of access token.), collecting every error. */
 export function validateTokenType(value) {
+  if (v53(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v53(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v53(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `TokenType`. */
@@ -5928,8 +6036,10 @@ export const TokenTypeSchema = /* @__PURE__ */ standardSchema(VENDOR, validateTo
 
 /** Checks a value against `TokenUsage` (Tokens a job consumed.), collecting every error. */
 export function validateTokenUsage(value) {
+  if (v54(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v54(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v54(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `TokenUsage`. */
@@ -5942,8 +6052,10 @@ export const TokenUsageSchema = /* @__PURE__ */ standardSchema(VENDOR, validateT
 
 /** Checks a value against `UserCreate` (A new account.), collecting every error. */
 export function validateUserCreate(value) {
+  if (v55(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v55(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v55(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `UserCreate`. */
@@ -5956,8 +6068,10 @@ export const UserCreateSchema = /* @__PURE__ */ standardSchema(VENDOR, validateU
 
 /** Checks a value against `UserLogin` (Credentials for a password sign-in.), collecting every error. */
 export function validateUserLogin(value) {
+  if (v56(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v56(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v56(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `UserLogin`. */
@@ -5970,8 +6084,10 @@ export const UserLoginSchema = /* @__PURE__ */ standardSchema(VENDOR, validateUs
 
 /** Checks a value against `UserResponse` (An account as the API shows it.), collecting every error. */
 export function validateUserResponse(value) {
+  if (v57(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v57(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v57(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `UserResponse`. */
@@ -5984,8 +6100,10 @@ export const UserResponseSchema = /* @__PURE__ */ standardSchema(VENDOR, validat
 
 /** Checks a value against `UserResponsePage` (One page of a list.), collecting every error. */
 export function validateUserResponsePage(value) {
+  if (v58(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v58(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v58(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `UserResponsePage`. */
@@ -5998,8 +6116,10 @@ export const UserResponsePageSchema = /* @__PURE__ */ standardSchema(VENDOR, val
 
 /** Checks a value against `UserUpdate` (Changes to the signed-in account; absent fields are left as they are.), collecting every error. */
 export function validateUserUpdate(value) {
+  if (v59(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v59(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v59(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `UserUpdate`. */
@@ -6012,8 +6132,10 @@ export const UserUpdateSchema = /* @__PURE__ */ standardSchema(VENDOR, validateU
 
 /** Checks a value against `WebhookAck` (The answer to a webhook delivery.), collecting every error. */
 export function validateWebhookAck(value) {
+  if (v60(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v60(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v60(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `WebhookAck`. */
@@ -6026,8 +6148,10 @@ export const WebhookAckSchema = /* @__PURE__ */ standardSchema(VENDOR, validateW
 
 /** Checks a value against `WebhookEvent` (An event sent by the payment provider. Only the fields the API reads are listed; others are allowed.), collecting every error. */
 export function validateWebhookEvent(value) {
+  if (v61(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v61(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v61(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `WebhookEvent`. */
@@ -6040,8 +6164,10 @@ export const WebhookEventSchema = /* @__PURE__ */ standardSchema(VENDOR, validat
 
 /** Checks a value against `WebhookEventData` (The payload of a webhook event.), collecting every error. */
 export function validateWebhookEventData(value) {
+  if (v62(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v62(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v62(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `WebhookEventData`. */
@@ -6054,8 +6180,10 @@ export const WebhookEventDataSchema = /* @__PURE__ */ standardSchema(VENDOR, val
 
 /** Checks a value against `WebhookOutcome` (What became of a webhook event.), collecting every error. */
 export function validateWebhookOutcome(value) {
+  if (v63(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v63(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v63(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `WebhookOutcome`. */

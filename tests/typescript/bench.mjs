@@ -52,8 +52,10 @@ const cases = {
 // run the three sides back to back in a rotating order with the same iteration count (a batch
 // of about BATCH_MS for ours); a side's figure is its median over the rounds, and a ratio is the
 // median of the per-round ratios, so that the load of a shared machine, which comes and goes,
-// weighs on both sides of each ratio alike.
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 11);
+// weighs on both sides of each ratio alike. Time is the process's CPU time (all its threads, the
+// garbage collector's included), not wall time: waiting for a core on a busy machine is nobody's
+// cost.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 const BATCH_MS = Number(process.env.BENCH_BATCH_MS ?? 25);
 const loop = () =>
   new Function(
@@ -62,10 +64,14 @@ const loop = () =>
     "n",
     "let sink = 0; for (let i = 0; i < n; i++) sink += check(value); return sink;",
   );
+const cpuSeconds = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+};
 const time = (run, check, value, n) => {
-  const start = process.hrtime.bigint();
+  const start = cpuSeconds();
   run(check, value, n);
-  return Number(process.hrtime.bigint() - start) / 1e9;
+  return cpuSeconds() - start;
 };
 const median = (xs) => {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -92,7 +98,7 @@ function measure(sides, value) {
 }
 
 const fmt = (n) => `${(n / 1e6).toFixed(2)} M/s`.padStart(11);
-console.log(`${ROUNDS} interleaved rounds of ~${BATCH_MS} ms per side; ops/s are medians, ratios medians of per-round ratios`);
+console.log(`${ROUNDS} interleaved rounds of ~${BATCH_MS} ms of CPU per side; ops/s are medians, ratios medians of per-round ratios`);
 console.log(`${"type".padEnd(16)} ${"payload".padEnd(8)} ${"ours".padStart(11)} ${"ajv all".padStart(11)} ${"ajv first".padStart(11)} ${"ours/all".padStart(9)} ${"ours/first".padStart(10)}`);
 for (const [name, payloads] of Object.entries(cases)) {
   const validateOurs = ours[`validate${name}`];

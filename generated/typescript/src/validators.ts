@@ -5174,8 +5174,10 @@ function v0(x: unknown, e: ValidationError[] | undefined): boolean {
 
 /** Checks a value against `AdminStats` (Counts over the whole service.), collecting every error. */
 export function validateAdminStats(value: unknown): ValidationResult<T.AdminStats> {
+  if (v0(value, undefined)) return { ok: true, value: value as T.AdminStats };
   const errors: ValidationError[] = [];
-  return v0(value, errors) ? { ok: true, value: value as T.AdminStats } : { ok: false, errors };
+  v0(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `AdminStats`. */
@@ -5188,8 +5190,10 @@ export const AdminStatsSchema: StandardSchemaV1<T.AdminStats> = /* @__PURE__ */ 
 
 /** Checks a value against `AdminUserUpdate` (Changes an operator may make to an account.), collecting every error. */
 export function validateAdminUserUpdate(value: unknown): ValidationResult<T.AdminUserUpdate> {
+  if (v1(value, undefined)) return { ok: true, value: value as T.AdminUserUpdate };
   const errors: ValidationError[] = [];
-  return v1(value, errors) ? { ok: true, value: value as T.AdminUserUpdate } : { ok: false, errors };
+  v1(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `AdminUserUpdate`. */
@@ -5202,8 +5206,10 @@ export const AdminUserUpdateSchema: StandardSchemaV1<T.AdminUserUpdate> = /* @__
 
 /** Checks a value against `AgentRole` (An agent of an agentic run.), collecting every error. */
 export function validateAgentRole(value: unknown): ValidationResult<T.AgentRole> {
+  if (v2(value, undefined)) return { ok: true, value: value as T.AgentRole };
   const errors: ValidationError[] = [];
-  return v2(value, errors) ? { ok: true, value: value as T.AgentRole } : { ok: false, errors };
+  v2(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `AgentRole`. */
@@ -5216,8 +5222,10 @@ export const AgentRoleSchema: StandardSchemaV1<T.AgentRole> = /* @__PURE__ */ st
 
 /** Checks a value against `AgenticRequest` (Several agents iterate on a prompt.), collecting every error. */
 export function validateAgenticRequest(value: unknown): ValidationResult<T.AgenticRequest> {
+  if (v3(value, undefined)) return { ok: true, value: value as T.AgenticRequest };
   const errors: ValidationError[] = [];
-  return v3(value, errors) ? { ok: true, value: value as T.AgenticRequest } : { ok: false, errors };
+  v3(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `AgenticRequest`. */
@@ -5230,8 +5238,10 @@ export const AgenticRequestSchema: StandardSchemaV1<T.AgenticRequest> = /* @__PU
 
 /** Checks a value against `ApiRoot` (The API root.), collecting every error. */
 export function validateApiRoot(value: unknown): ValidationResult<T.ApiRoot> {
+  if (v4(value, undefined)) return { ok: true, value: value as T.ApiRoot };
   const errors: ValidationError[] = [];
-  return v4(value, errors) ? { ok: true, value: value as T.ApiRoot } : { ok: false, errors };
+  v4(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `ApiRoot`. */
@@ -5244,8 +5254,10 @@ export const ApiRootSchema: StandardSchemaV1<T.ApiRoot> = /* @__PURE__ */ standa
 
 /** Checks a value against `BackendFramework` (Back-end frameworks a full-stack job can target.), collecting every error. */
 export function validateBackendFramework(value: unknown): ValidationResult<T.BackendFramework> {
+  if (v5(value, undefined)) return { ok: true, value: value as T.BackendFramework };
   const errors: ValidationError[] = [];
-  return v5(value, errors) ? { ok: true, value: value as T.BackendFramework } : { ok: false, errors };
+  v5(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `BackendFramework`. */
@@ -5258,8 +5270,10 @@ export const BackendFrameworkSchema: StandardSchemaV1<T.BackendFramework> = /* @
 
 /** Checks a value against `BillingInterval` (How often a subscription is billed.), collecting every error. */
 export function validateBillingInterval(value: unknown): ValidationResult<T.BillingInterval> {
+  if (v6(value, undefined)) return { ok: true, value: value as T.BillingInterval };
   const errors: ValidationError[] = [];
-  return v6(value, errors) ? { ok: true, value: value as T.BillingInterval } : { ok: false, errors };
+  v6(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `BillingInterval`. */
@@ -5272,8 +5286,10 @@ export const BillingIntervalSchema: StandardSchemaV1<T.BillingInterval> = /* @__
 
 /** Checks a value against `CheckoutSession` (A hosted checkout page.), collecting every error. */
 export function validateCheckoutSession(value: unknown): ValidationResult<T.CheckoutSession> {
+  if (v7(value, undefined)) return { ok: true, value: value as T.CheckoutSession };
   const errors: ValidationError[] = [];
-  return v7(value, errors) ? { ok: true, value: value as T.CheckoutSession } : { ok: false, errors };
+  v7(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `CheckoutSession`. */
@@ -5286,8 +5302,10 @@ export const CheckoutSessionSchema: StandardSchemaV1<T.CheckoutSession> = /* @__
 
 /** Checks a value against `CheckoutSessionCreate` (Starts a checkout for a plan.), collecting every error. */
 export function validateCheckoutSessionCreate(value: unknown): ValidationResult<T.CheckoutSessionCreate> {
+  if (v8(value, undefined)) return { ok: true, value: value as T.CheckoutSessionCreate };
   const errors: ValidationError[] = [];
-  return v8(value, errors) ? { ok: true, value: value as T.CheckoutSessionCreate } : { ok: false, errors };
+  v8(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `CheckoutSessionCreate`. */
@@ -5300,8 +5318,10 @@ export const CheckoutSessionCreateSchema: StandardSchemaV1<T.CheckoutSessionCrea
 
 /** Checks a value against `DatabaseKind` (Databases a full-stack job can target.), collecting every error. */
 export function validateDatabaseKind(value: unknown): ValidationResult<T.DatabaseKind> {
+  if (v9(value, undefined)) return { ok: true, value: value as T.DatabaseKind };
   const errors: ValidationError[] = [];
-  return v9(value, errors) ? { ok: true, value: value as T.DatabaseKind } : { ok: false, errors };
+  v9(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `DatabaseKind`. */
@@ -5314,8 +5334,10 @@ export const DatabaseKindSchema: StandardSchemaV1<T.DatabaseKind> = /* @__PURE__
 
 /** Checks a value against `FieldError` (One broken rule of a request.), collecting every error. */
 export function validateFieldError(value: unknown): ValidationResult<T.FieldError> {
+  if (v10(value, undefined)) return { ok: true, value: value as T.FieldError };
   const errors: ValidationError[] = [];
-  return v10(value, errors) ? { ok: true, value: value as T.FieldError } : { ok: false, errors };
+  v10(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `FieldError`. */
@@ -5328,8 +5350,10 @@ export const FieldErrorSchema: StandardSchemaV1<T.FieldError> = /* @__PURE__ */ 
 
 /** Checks a value against `FileName` (A file name inside a project: no `/`, `\`, control character or `..`.), collecting every error. */
 export function validateFileName(value: unknown): ValidationResult<T.FileName> {
+  if (v11(value, undefined)) return { ok: true, value: value as T.FileName };
   const errors: ValidationError[] = [];
-  return v11(value, errors) ? { ok: true, value: value as T.FileName } : { ok: false, errors };
+  v11(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `FileName`. */
@@ -5342,8 +5366,10 @@ export const FileNameSchema: StandardSchemaV1<T.FileName> = /* @__PURE__ */ stan
 
 /** Checks a value against `FileUpsert` (The new content of a file, created if missing.), collecting every error. */
 export function validateFileUpsert(value: unknown): ValidationResult<T.FileUpsert> {
+  if (v12(value, undefined)) return { ok: true, value: value as T.FileUpsert };
   const errors: ValidationError[] = [];
-  return v12(value, errors) ? { ok: true, value: value as T.FileUpsert } : { ok: false, errors };
+  v12(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `FileUpsert`. */
@@ -5356,8 +5382,10 @@ export const FileUpsertSchema: StandardSchemaV1<T.FileUpsert> = /* @__PURE__ */ 
 
 /** Checks a value against `FrontendFramework` (Front-end frameworks a full-stack job can target.), collecting every error. */
 export function validateFrontendFramework(value: unknown): ValidationResult<T.FrontendFramework> {
+  if (v13(value, undefined)) return { ok: true, value: value as T.FrontendFramework };
   const errors: ValidationError[] = [];
-  return v13(value, errors) ? { ok: true, value: value as T.FrontendFramework } : { ok: false, errors };
+  v13(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `FrontendFramework`. */
@@ -5370,8 +5398,10 @@ export const FrontendFrameworkSchema: StandardSchemaV1<T.FrontendFramework> = /*
 
 /** Checks a value against `FullStackRequest` (A whole application: front end, back end and database.), collecting every error. */
 export function validateFullStackRequest(value: unknown): ValidationResult<T.FullStackRequest> {
+  if (v14(value, undefined)) return { ok: true, value: value as T.FullStackRequest };
   const errors: ValidationError[] = [];
-  return v14(value, errors) ? { ok: true, value: value as T.FullStackRequest } : { ok: false, errors };
+  v14(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `FullStackRequest`. */
@@ -5384,8 +5414,10 @@ export const FullStackRequestSchema: StandardSchemaV1<T.FullStackRequest> = /* @
 
 /** Checks a value against `GeneratedFile` (A file a job produced.), collecting every error. */
 export function validateGeneratedFile(value: unknown): ValidationResult<T.GeneratedFile> {
+  if (v15(value, undefined)) return { ok: true, value: value as T.GeneratedFile };
   const errors: ValidationError[] = [];
-  return v15(value, errors) ? { ok: true, value: value as T.GeneratedFile } : { ok: false, errors };
+  v15(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `GeneratedFile`. */
@@ -5398,8 +5430,10 @@ export const GeneratedFileSchema: StandardSchemaV1<T.GeneratedFile> = /* @__PURE
 
 /** Checks a value against `GenerationJob` (A generation job.), collecting every error. */
 export function validateGenerationJob(value: unknown): ValidationResult<T.GenerationJob> {
+  if (v16(value, undefined)) return { ok: true, value: value as T.GenerationJob };
   const errors: ValidationError[] = [];
-  return v16(value, errors) ? { ok: true, value: value as T.GenerationJob } : { ok: false, errors };
+  v16(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `GenerationJob`. */
@@ -5412,8 +5446,10 @@ export const GenerationJobSchema: StandardSchemaV1<T.GenerationJob> = /* @__PURE
 
 /** Checks a value against `GenerationJobPage` (One page of a list.), collecting every error. */
 export function validateGenerationJobPage(value: unknown): ValidationResult<T.GenerationJobPage> {
+  if (v17(value, undefined)) return { ok: true, value: value as T.GenerationJobPage };
   const errors: ValidationError[] = [];
-  return v17(value, errors) ? { ok: true, value: value as T.GenerationJobPage } : { ok: false, errors };
+  v17(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `GenerationJobPage`. */
@@ -5426,8 +5462,10 @@ export const GenerationJobPageSchema: StandardSchemaV1<T.GenerationJobPage> = /*
 
 /** Checks a value against `GenerationKind` (The kind of a generation job.), collecting every error. */
 export function validateGenerationKind(value: unknown): ValidationResult<T.GenerationKind> {
+  if (v18(value, undefined)) return { ok: true, value: value as T.GenerationKind };
   const errors: ValidationError[] = [];
-  return v18(value, errors) ? { ok: true, value: value as T.GenerationKind } : { ok: false, errors };
+  v18(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `GenerationKind`. */
@@ -5440,8 +5478,10 @@ export const GenerationKindSchema: StandardSchemaV1<T.GenerationKind> = /* @__PU
 
 /** Checks a value against `GenerationResult` (What a finished job produced.), collecting every error. */
 export function validateGenerationResult(value: unknown): ValidationResult<T.GenerationResult> {
+  if (v19(value, undefined)) return { ok: true, value: value as T.GenerationResult };
   const errors: ValidationError[] = [];
-  return v19(value, errors) ? { ok: true, value: value as T.GenerationResult } : { ok: false, errors };
+  v19(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `GenerationResult`. */
@@ -5454,8 +5494,10 @@ export const GenerationResultSchema: StandardSchemaV1<T.GenerationResult> = /* @
 
 /** Checks a value against `Health` (Liveness and the state of the database.), collecting every error. */
 export function validateHealth(value: unknown): ValidationResult<T.Health> {
+  if (v20(value, undefined)) return { ok: true, value: value as T.Health };
   const errors: ValidationError[] = [];
-  return v20(value, errors) ? { ok: true, value: value as T.Health } : { ok: false, errors };
+  v20(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `Health`. */
@@ -5468,8 +5510,10 @@ export const HealthSchema: StandardSchemaV1<T.Health> = /* @__PURE__ */ standard
 
 /** Checks a value against `HealthStatus` (Overall health.), collecting every error. */
 export function validateHealthStatus(value: unknown): ValidationResult<T.HealthStatus> {
+  if (v21(value, undefined)) return { ok: true, value: value as T.HealthStatus };
   const errors: ValidationError[] = [];
-  return v21(value, errors) ? { ok: true, value: value as T.HealthStatus } : { ok: false, errors };
+  v21(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `HealthStatus`. */
@@ -5482,8 +5526,10 @@ export const HealthStatusSchema: StandardSchemaV1<T.HealthStatus> = /* @__PURE__
 
 /** Checks a value against `Invoice` (An invoice of the signed-in user.), collecting every error. */
 export function validateInvoice(value: unknown): ValidationResult<T.Invoice> {
+  if (v22(value, undefined)) return { ok: true, value: value as T.Invoice };
   const errors: ValidationError[] = [];
-  return v22(value, errors) ? { ok: true, value: value as T.Invoice } : { ok: false, errors };
+  v22(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `Invoice`. */
@@ -5496,8 +5542,10 @@ export const InvoiceSchema: StandardSchemaV1<T.Invoice> = /* @__PURE__ */ standa
 
 /** Checks a value against `InvoiceList` (Invoices, newest first.), collecting every error. */
 export function validateInvoiceList(value: unknown): ValidationResult<T.InvoiceList> {
+  if (v23(value, undefined)) return { ok: true, value: value as T.InvoiceList };
   const errors: ValidationError[] = [];
-  return v23(value, errors) ? { ok: true, value: value as T.InvoiceList } : { ok: false, errors };
+  v23(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `InvoiceList`. */
@@ -5510,8 +5558,10 @@ export const InvoiceListSchema: StandardSchemaV1<T.InvoiceList> = /* @__PURE__ *
 
 /** Checks a value against `InvoiceStatus` (Where an invoice stands.), collecting every error. */
 export function validateInvoiceStatus(value: unknown): ValidationResult<T.InvoiceStatus> {
+  if (v24(value, undefined)) return { ok: true, value: value as T.InvoiceStatus };
   const errors: ValidationError[] = [];
-  return v24(value, errors) ? { ok: true, value: value as T.InvoiceStatus } : { ok: false, errors };
+  v24(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `InvoiceStatus`. */
@@ -5524,8 +5574,10 @@ export const InvoiceStatusSchema: StandardSchemaV1<T.InvoiceStatus> = /* @__PURE
 
 /** Checks a value against `JobEvent` (What the event stream of a job tells, in order. The stream ends after `finished`.), collecting every error. */
 export function validateJobEvent(value: unknown): ValidationResult<T.JobEvent> {
+  if (v25(value, undefined)) return { ok: true, value: value as T.JobEvent };
   const errors: ValidationError[] = [];
-  return v25(value, errors) ? { ok: true, value: value as T.JobEvent } : { ok: false, errors };
+  v25(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `JobEvent`. */
@@ -5538,8 +5590,10 @@ export const JobEventSchema: StandardSchemaV1<T.JobEvent> = /* @__PURE__ */ stan
 
 /** Checks a value against `JobStatus` (Where a job stands.), collecting every error. */
 export function validateJobStatus(value: unknown): ValidationResult<T.JobStatus> {
+  if (v26(value, undefined)) return { ok: true, value: value as T.JobStatus };
   const errors: ValidationError[] = [];
-  return v26(value, errors) ? { ok: true, value: value as T.JobStatus } : { ok: false, errors };
+  v26(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `JobStatus`. */
@@ -5552,8 +5606,10 @@ export const JobStatusSchema: StandardSchemaV1<T.JobStatus> = /* @__PURE__ */ st
 
 /** Checks a value against `ModelInfo` (A model the generation endpoints accept.), collecting every error. */
 export function validateModelInfo(value: unknown): ValidationResult<T.ModelInfo> {
+  if (v27(value, undefined)) return { ok: true, value: value as T.ModelInfo };
   const errors: ValidationError[] = [];
-  return v27(value, errors) ? { ok: true, value: value as T.ModelInfo } : { ok: false, errors };
+  v27(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `ModelInfo`. */
@@ -5566,8 +5622,10 @@ export const ModelInfoSchema: StandardSchemaV1<T.ModelInfo> = /* @__PURE__ */ st
 
 /** Checks a value against `ModelList` (The model catalogue.), collecting every error. */
 export function validateModelList(value: unknown): ValidationResult<T.ModelList> {
+  if (v28(value, undefined)) return { ok: true, value: value as T.ModelList };
   const errors: ValidationError[] = [];
-  return v28(value, errors) ? { ok: true, value: value as T.ModelList } : { ok: false, errors };
+  v28(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `ModelList`. */
@@ -5580,8 +5638,10 @@ export const ModelListSchema: StandardSchemaV1<T.ModelList> = /* @__PURE__ */ st
 
 /** Checks a value against `OAuthAuthorizeResponse` (Where to send the user to sign in with a provider.), collecting every error. */
 export function validateOAuthAuthorizeResponse(value: unknown): ValidationResult<T.OAuthAuthorizeResponse> {
+  if (v29(value, undefined)) return { ok: true, value: value as T.OAuthAuthorizeResponse };
   const errors: ValidationError[] = [];
-  return v29(value, errors) ? { ok: true, value: value as T.OAuthAuthorizeResponse } : { ok: false, errors };
+  v29(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `OAuthAuthorizeResponse`. */
@@ -5594,8 +5654,10 @@ export const OAuthAuthorizeResponseSchema: StandardSchemaV1<T.OAuthAuthorizeResp
 
 /** Checks a value against `OAuthCallback` (What the provider sent back to the front end.), collecting every error. */
 export function validateOAuthCallback(value: unknown): ValidationResult<T.OAuthCallback> {
+  if (v30(value, undefined)) return { ok: true, value: value as T.OAuthCallback };
   const errors: ValidationError[] = [];
-  return v30(value, errors) ? { ok: true, value: value as T.OAuthCallback } : { ok: false, errors };
+  v30(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `OAuthCallback`. */
@@ -5608,8 +5670,10 @@ export const OAuthCallbackSchema: StandardSchemaV1<T.OAuthCallback> = /* @__PURE
 
 /** Checks a value against `OAuthProvider` (A supported OAuth provider.), collecting every error. */
 export function validateOAuthProvider(value: unknown): ValidationResult<T.OAuthProvider> {
+  if (v31(value, undefined)) return { ok: true, value: value as T.OAuthProvider };
   const errors: ValidationError[] = [];
-  return v31(value, errors) ? { ok: true, value: value as T.OAuthProvider } : { ok: false, errors };
+  v31(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `OAuthProvider`. */
@@ -5622,8 +5686,10 @@ export const OAuthProviderSchema: StandardSchemaV1<T.OAuthProvider> = /* @__PURE
 
 /** Checks a value against `OpenApiDocument` (An OpenAPI 3.1 document.), collecting every error. */
 export function validateOpenApiDocument(value: unknown): ValidationResult<T.OpenApiDocument> {
+  if (v32(value, undefined)) return { ok: true, value: value as T.OpenApiDocument };
   const errors: ValidationError[] = [];
-  return v32(value, errors) ? { ok: true, value: value as T.OpenApiDocument } : { ok: false, errors };
+  v32(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `OpenApiDocument`. */
@@ -5636,8 +5702,10 @@ export const OpenApiDocumentSchema: StandardSchemaV1<T.OpenApiDocument> = /* @__
 
 /** Checks a value against `Password` (A new password: 8 to 128 characters with at least one uppercase letter, one lowercase letter and one digit.), collecting every error. */
 export function validatePassword(value: unknown): ValidationResult<T.Password> {
+  if (v33(value, undefined)) return { ok: true, value: value as T.Password };
   const errors: ValidationError[] = [];
-  return v33(value, errors) ? { ok: true, value: value as T.Password } : { ok: false, errors };
+  v33(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `Password`. */
@@ -5650,8 +5718,10 @@ export const PasswordSchema: StandardSchemaV1<T.Password> = /* @__PURE__ */ stan
 
 /** Checks a value against `PasswordReset` (Sets a new password with a reset token (valid 15 minutes, usable once).), collecting every error. */
 export function validatePasswordReset(value: unknown): ValidationResult<T.PasswordReset> {
+  if (v34(value, undefined)) return { ok: true, value: value as T.PasswordReset };
   const errors: ValidationError[] = [];
-  return v34(value, errors) ? { ok: true, value: value as T.PasswordReset } : { ok: false, errors };
+  v34(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `PasswordReset`. */
@@ -5664,8 +5734,10 @@ export const PasswordResetSchema: StandardSchemaV1<T.PasswordReset> = /* @__PURE
 
 /** Checks a value against `PasswordResetRequest` (Asks for a password reset link.), collecting every error. */
 export function validatePasswordResetRequest(value: unknown): ValidationResult<T.PasswordResetRequest> {
+  if (v35(value, undefined)) return { ok: true, value: value as T.PasswordResetRequest };
   const errors: ValidationError[] = [];
-  return v35(value, errors) ? { ok: true, value: value as T.PasswordResetRequest } : { ok: false, errors };
+  v35(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `PasswordResetRequest`. */
@@ -5678,8 +5750,10 @@ export const PasswordResetRequestSchema: StandardSchemaV1<T.PasswordResetRequest
 
 /** Checks a value against `PlanId` (A plan one can subscribe to.), collecting every error. */
 export function validatePlanId(value: unknown): ValidationResult<T.PlanId> {
+  if (v36(value, undefined)) return { ok: true, value: value as T.PlanId };
   const errors: ValidationError[] = [];
-  return v36(value, errors) ? { ok: true, value: value as T.PlanId } : { ok: false, errors };
+  v36(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `PlanId`. */
@@ -5692,8 +5766,10 @@ export const PlanIdSchema: StandardSchemaV1<T.PlanId> = /* @__PURE__ */ standard
 
 /** Checks a value against `PortalSession` (A billing portal link.), collecting every error. */
 export function validatePortalSession(value: unknown): ValidationResult<T.PortalSession> {
+  if (v37(value, undefined)) return { ok: true, value: value as T.PortalSession };
   const errors: ValidationError[] = [];
-  return v37(value, errors) ? { ok: true, value: value as T.PortalSession } : { ok: false, errors };
+  v37(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `PortalSession`. */
@@ -5706,8 +5782,10 @@ export const PortalSessionSchema: StandardSchemaV1<T.PortalSession> = /* @__PURE
 
 /** Checks a value against `PortalSessionCreate` (Opens the provider's billing portal.), collecting every error. */
 export function validatePortalSessionCreate(value: unknown): ValidationResult<T.PortalSessionCreate> {
+  if (v38(value, undefined)) return { ok: true, value: value as T.PortalSessionCreate };
   const errors: ValidationError[] = [];
-  return v38(value, errors) ? { ok: true, value: value as T.PortalSessionCreate } : { ok: false, errors };
+  v38(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `PortalSessionCreate`. */
@@ -5720,8 +5798,10 @@ export const PortalSessionCreateSchema: StandardSchemaV1<T.PortalSessionCreate> 
 
 /** Checks a value against `Problem` (An error answer, in the style of RFC 9457 (problem details for HTTP APIs).), collecting every error. */
 export function validateProblem(value: unknown): ValidationResult<T.Problem> {
+  if (v39(value, undefined)) return { ok: true, value: value as T.Problem };
   const errors: ValidationError[] = [];
-  return v39(value, errors) ? { ok: true, value: value as T.Problem } : { ok: false, errors };
+  v39(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `Problem`. */
@@ -5734,8 +5814,10 @@ export const ProblemSchema: StandardSchemaV1<T.Problem> = /* @__PURE__ */ standa
 
 /** Checks a value against `Project` (A project as the API shows it.), collecting every error. */
 export function validateProject(value: unknown): ValidationResult<T.Project> {
+  if (v40(value, undefined)) return { ok: true, value: value as T.Project };
   const errors: ValidationError[] = [];
-  return v40(value, errors) ? { ok: true, value: value as T.Project } : { ok: false, errors };
+  v40(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `Project`. */
@@ -5748,8 +5830,10 @@ export const ProjectSchema: StandardSchemaV1<T.Project> = /* @__PURE__ */ standa
 
 /** Checks a value against `ProjectCreate` (A new project.), collecting every error. */
 export function validateProjectCreate(value: unknown): ValidationResult<T.ProjectCreate> {
+  if (v41(value, undefined)) return { ok: true, value: value as T.ProjectCreate };
   const errors: ValidationError[] = [];
-  return v41(value, errors) ? { ok: true, value: value as T.ProjectCreate } : { ok: false, errors };
+  v41(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `ProjectCreate`. */
@@ -5762,8 +5846,10 @@ export const ProjectCreateSchema: StandardSchemaV1<T.ProjectCreate> = /* @__PURE
 
 /** Checks a value against `ProjectFile` (A file with its content.), collecting every error. */
 export function validateProjectFile(value: unknown): ValidationResult<T.ProjectFile> {
+  if (v42(value, undefined)) return { ok: true, value: value as T.ProjectFile };
   const errors: ValidationError[] = [];
-  return v42(value, errors) ? { ok: true, value: value as T.ProjectFile } : { ok: false, errors };
+  v42(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `ProjectFile`. */
@@ -5776,8 +5862,10 @@ export const ProjectFileSchema: StandardSchemaV1<T.ProjectFile> = /* @__PURE__ *
 
 /** Checks a value against `ProjectFileSummary` (A file of a project, without its content.), collecting every error. */
 export function validateProjectFileSummary(value: unknown): ValidationResult<T.ProjectFileSummary> {
+  if (v43(value, undefined)) return { ok: true, value: value as T.ProjectFileSummary };
   const errors: ValidationError[] = [];
-  return v43(value, errors) ? { ok: true, value: value as T.ProjectFileSummary } : { ok: false, errors };
+  v43(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `ProjectFileSummary`. */
@@ -5790,8 +5878,10 @@ export const ProjectFileSummarySchema: StandardSchemaV1<T.ProjectFileSummary> = 
 
 /** Checks a value against `ProjectPage` (One page of a list.), collecting every error. */
 export function validateProjectPage(value: unknown): ValidationResult<T.ProjectPage> {
+  if (v44(value, undefined)) return { ok: true, value: value as T.ProjectPage };
   const errors: ValidationError[] = [];
-  return v44(value, errors) ? { ok: true, value: value as T.ProjectPage } : { ok: false, errors };
+  v44(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `ProjectPage`. */
@@ -5804,8 +5894,10 @@ export const ProjectPageSchema: StandardSchemaV1<T.ProjectPage> = /* @__PURE__ *
 
 /** Checks a value against `ProjectUpdate` (Changes to a project: absent fields are left as they are; `null` clears an optional field.), collecting every error. */
 export function validateProjectUpdate(value: unknown): ValidationResult<T.ProjectUpdate> {
+  if (v45(value, undefined)) return { ok: true, value: value as T.ProjectUpdate };
   const errors: ValidationError[] = [];
-  return v45(value, errors) ? { ok: true, value: value as T.ProjectUpdate } : { ok: false, errors };
+  v45(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `ProjectUpdate`. */
@@ -5818,8 +5910,10 @@ export const ProjectUpdateSchema: StandardSchemaV1<T.ProjectUpdate> = /* @__PURE
 
 /** Checks a value against `RefreshRequest` (A refresh token to exchange for a new token pair.), collecting every error. */
 export function validateRefreshRequest(value: unknown): ValidationResult<T.RefreshRequest> {
+  if (v46(value, undefined)) return { ok: true, value: value as T.RefreshRequest };
   const errors: ValidationError[] = [];
-  return v46(value, errors) ? { ok: true, value: value as T.RefreshRequest } : { ok: false, errors };
+  v46(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `RefreshRequest`. */
@@ -5832,8 +5926,10 @@ export const RefreshRequestSchema: StandardSchemaV1<T.RefreshRequest> = /* @__PU
 
 /** Checks a value against `Role` (What a user may do.), collecting every error. */
 export function validateRole(value: unknown): ValidationResult<T.Role> {
+  if (v47(value, undefined)) return { ok: true, value: value as T.Role };
   const errors: ValidationError[] = [];
-  return v47(value, errors) ? { ok: true, value: value as T.Role } : { ok: false, errors };
+  v47(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `Role`. */
@@ -5846,8 +5942,10 @@ export const RoleSchema: StandardSchemaV1<T.Role> = /* @__PURE__ */ standardSche
 
 /** Checks a value against `SimpleGenerationRequest` (One prompt, one answer.), collecting every error. */
 export function validateSimpleGenerationRequest(value: unknown): ValidationResult<T.SimpleGenerationRequest> {
+  if (v48(value, undefined)) return { ok: true, value: value as T.SimpleGenerationRequest };
   const errors: ValidationError[] = [];
-  return v48(value, errors) ? { ok: true, value: value as T.SimpleGenerationRequest } : { ok: false, errors };
+  v48(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `SimpleGenerationRequest`. */
@@ -5860,8 +5958,10 @@ export const SimpleGenerationRequestSchema: StandardSchemaV1<T.SimpleGenerationR
 
 /** Checks a value against `Subscription` (The signed-in user's subscription.), collecting every error. */
 export function validateSubscription(value: unknown): ValidationResult<T.Subscription> {
+  if (v49(value, undefined)) return { ok: true, value: value as T.Subscription };
   const errors: ValidationError[] = [];
-  return v49(value, errors) ? { ok: true, value: value as T.Subscription } : { ok: false, errors };
+  v49(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `Subscription`. */
@@ -5874,8 +5974,10 @@ export const SubscriptionSchema: StandardSchemaV1<T.Subscription> = /* @__PURE__
 
 /** Checks a value against `SubscriptionPlan` (A plan and its prices.), collecting every error. */
 export function validateSubscriptionPlan(value: unknown): ValidationResult<T.SubscriptionPlan> {
+  if (v50(value, undefined)) return { ok: true, value: value as T.SubscriptionPlan };
   const errors: ValidationError[] = [];
-  return v50(value, errors) ? { ok: true, value: value as T.SubscriptionPlan } : { ok: false, errors };
+  v50(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `SubscriptionPlan`. */
@@ -5888,8 +5990,10 @@ export const SubscriptionPlanSchema: StandardSchemaV1<T.SubscriptionPlan> = /* @
 
 /** Checks a value against `SubscriptionStatus` (Where a user's subscription stands.), collecting every error. */
 export function validateSubscriptionStatus(value: unknown): ValidationResult<T.SubscriptionStatus> {
+  if (v51(value, undefined)) return { ok: true, value: value as T.SubscriptionStatus };
   const errors: ValidationError[] = [];
-  return v51(value, errors) ? { ok: true, value: value as T.SubscriptionStatus } : { ok: false, errors };
+  v51(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `SubscriptionStatus`. */
@@ -5902,8 +6006,10 @@ export const SubscriptionStatusSchema: StandardSchemaV1<T.SubscriptionStatus> = 
 
 /** Checks a value against `TokenResponse` (Tokens answered by a sign-in or a refresh.), collecting every error. */
 export function validateTokenResponse(value: unknown): ValidationResult<T.TokenResponse> {
+  if (v52(value, undefined)) return { ok: true, value: value as T.TokenResponse };
   const errors: ValidationError[] = [];
-  return v52(value, errors) ? { ok: true, value: value as T.TokenResponse } : { ok: false, errors };
+  v52(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `TokenResponse`. */
@@ -5916,8 +6022,10 @@ export const TokenResponseSchema: StandardSchemaV1<T.TokenResponse> = /* @__PURE
 
 /** Checks a value against `TokenType` (The kind of access token.), collecting every error. */
 export function validateTokenType(value: unknown): ValidationResult<T.TokenType> {
+  if (v53(value, undefined)) return { ok: true, value: value as T.TokenType };
   const errors: ValidationError[] = [];
-  return v53(value, errors) ? { ok: true, value: value as T.TokenType } : { ok: false, errors };
+  v53(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `TokenType`. */
@@ -5930,8 +6038,10 @@ export const TokenTypeSchema: StandardSchemaV1<T.TokenType> = /* @__PURE__ */ st
 
 /** Checks a value against `TokenUsage` (Tokens a job consumed.), collecting every error. */
 export function validateTokenUsage(value: unknown): ValidationResult<T.TokenUsage> {
+  if (v54(value, undefined)) return { ok: true, value: value as T.TokenUsage };
   const errors: ValidationError[] = [];
-  return v54(value, errors) ? { ok: true, value: value as T.TokenUsage } : { ok: false, errors };
+  v54(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `TokenUsage`. */
@@ -5944,8 +6054,10 @@ export const TokenUsageSchema: StandardSchemaV1<T.TokenUsage> = /* @__PURE__ */ 
 
 /** Checks a value against `UserCreate` (A new account.), collecting every error. */
 export function validateUserCreate(value: unknown): ValidationResult<T.UserCreate> {
+  if (v55(value, undefined)) return { ok: true, value: value as T.UserCreate };
   const errors: ValidationError[] = [];
-  return v55(value, errors) ? { ok: true, value: value as T.UserCreate } : { ok: false, errors };
+  v55(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `UserCreate`. */
@@ -5958,8 +6070,10 @@ export const UserCreateSchema: StandardSchemaV1<T.UserCreate> = /* @__PURE__ */ 
 
 /** Checks a value against `UserLogin` (Credentials for a password sign-in.), collecting every error. */
 export function validateUserLogin(value: unknown): ValidationResult<T.UserLogin> {
+  if (v56(value, undefined)) return { ok: true, value: value as T.UserLogin };
   const errors: ValidationError[] = [];
-  return v56(value, errors) ? { ok: true, value: value as T.UserLogin } : { ok: false, errors };
+  v56(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `UserLogin`. */
@@ -5972,8 +6086,10 @@ export const UserLoginSchema: StandardSchemaV1<T.UserLogin> = /* @__PURE__ */ st
 
 /** Checks a value against `UserResponse` (An account as the API shows it.), collecting every error. */
 export function validateUserResponse(value: unknown): ValidationResult<T.UserResponse> {
+  if (v57(value, undefined)) return { ok: true, value: value as T.UserResponse };
   const errors: ValidationError[] = [];
-  return v57(value, errors) ? { ok: true, value: value as T.UserResponse } : { ok: false, errors };
+  v57(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `UserResponse`. */
@@ -5986,8 +6102,10 @@ export const UserResponseSchema: StandardSchemaV1<T.UserResponse> = /* @__PURE__
 
 /** Checks a value against `UserResponsePage` (One page of a list.), collecting every error. */
 export function validateUserResponsePage(value: unknown): ValidationResult<T.UserResponsePage> {
+  if (v58(value, undefined)) return { ok: true, value: value as T.UserResponsePage };
   const errors: ValidationError[] = [];
-  return v58(value, errors) ? { ok: true, value: value as T.UserResponsePage } : { ok: false, errors };
+  v58(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `UserResponsePage`. */
@@ -6000,8 +6118,10 @@ export const UserResponsePageSchema: StandardSchemaV1<T.UserResponsePage> = /* @
 
 /** Checks a value against `UserUpdate` (Changes to the signed-in account; absent fields are left as they are.), collecting every error. */
 export function validateUserUpdate(value: unknown): ValidationResult<T.UserUpdate> {
+  if (v59(value, undefined)) return { ok: true, value: value as T.UserUpdate };
   const errors: ValidationError[] = [];
-  return v59(value, errors) ? { ok: true, value: value as T.UserUpdate } : { ok: false, errors };
+  v59(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `UserUpdate`. */
@@ -6014,8 +6134,10 @@ export const UserUpdateSchema: StandardSchemaV1<T.UserUpdate> = /* @__PURE__ */ 
 
 /** Checks a value against `WebhookAck` (The answer to a webhook delivery.), collecting every error. */
 export function validateWebhookAck(value: unknown): ValidationResult<T.WebhookAck> {
+  if (v60(value, undefined)) return { ok: true, value: value as T.WebhookAck };
   const errors: ValidationError[] = [];
-  return v60(value, errors) ? { ok: true, value: value as T.WebhookAck } : { ok: false, errors };
+  v60(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `WebhookAck`. */
@@ -6028,8 +6150,10 @@ export const WebhookAckSchema: StandardSchemaV1<T.WebhookAck> = /* @__PURE__ */ 
 
 /** Checks a value against `WebhookEvent` (An event sent by the payment provider. Only the fields the API reads are listed; others are allowed.), collecting every error. */
 export function validateWebhookEvent(value: unknown): ValidationResult<T.WebhookEvent> {
+  if (v61(value, undefined)) return { ok: true, value: value as T.WebhookEvent };
   const errors: ValidationError[] = [];
-  return v61(value, errors) ? { ok: true, value: value as T.WebhookEvent } : { ok: false, errors };
+  v61(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `WebhookEvent`. */
@@ -6042,8 +6166,10 @@ export const WebhookEventSchema: StandardSchemaV1<T.WebhookEvent> = /* @__PURE__
 
 /** Checks a value against `WebhookEventData` (The payload of a webhook event.), collecting every error. */
 export function validateWebhookEventData(value: unknown): ValidationResult<T.WebhookEventData> {
+  if (v62(value, undefined)) return { ok: true, value: value as T.WebhookEventData };
   const errors: ValidationError[] = [];
-  return v62(value, errors) ? { ok: true, value: value as T.WebhookEventData } : { ok: false, errors };
+  v62(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `WebhookEventData`. */
@@ -6056,8 +6182,10 @@ export const WebhookEventDataSchema: StandardSchemaV1<T.WebhookEventData> = /* @
 
 /** Checks a value against `WebhookOutcome` (What became of a webhook event.), collecting every error. */
 export function validateWebhookOutcome(value: unknown): ValidationResult<T.WebhookOutcome> {
+  if (v63(value, undefined)) return { ok: true, value: value as T.WebhookOutcome };
   const errors: ValidationError[] = [];
-  return v63(value, errors) ? { ok: true, value: value as T.WebhookOutcome } : { ok: false, errors };
+  v63(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `WebhookOutcome`. */

@@ -201,6 +201,11 @@ impl<'r, 'l> Compiler<'r, 'l> {
         self.function(below(location, segments))
     }
 
+    /// The schema at `location` when it is plain assertions (see [`is_leaf`]).
+    fn leaf(&self, location: &Location) -> Option<Value> {
+        self.registry.schema(location).filter(|schema| is_leaf(schema)).cloned()
+    }
+
     /// The check of the value against the subschema at `segments` below `location` (an `allOf`
     /// member): a subschema of plain assertions is written in place, another is called with `ev`.
     pub(super) fn check_whole(
@@ -210,14 +215,12 @@ impl<'r, 'l> Compiler<'r, 'l> {
         ev: Expr,
     ) -> Result<Vec<Stmt>, CompileError> {
         let target = below(location, segments);
-        let referent = self.referent(target.clone());
-        let leaf = self.registry.schema(&target).filter(|schema| referent == target && is_leaf(schema)).cloned();
-        if let Some(schema) = leaf {
+        if let Some(schema) = self.leaf(&target) {
             let mut checks = Vec::new();
             self.emit_object(&target, &schema, &mut checks)?;
             return Ok(checks);
         }
-        let function = self.function(referent);
+        let function = self.function(target);
         let call = self.call(&function, id("x"), ev);
         Ok(vec![self.check_call(call)])
     }
@@ -234,9 +237,7 @@ impl<'r, 'l> Compiler<'r, 'l> {
         segment: Expr,
     ) -> Result<Vec<Stmt>, CompileError> {
         let target = below(location, segments);
-        let referent = self.referent(target.clone());
-        let leaf = self.registry.schema(&target).filter(|schema| referent == target && is_leaf(schema)).cloned();
-        if let Some(schema) = leaf {
+        if let Some(schema) = self.leaf(&target) {
             // `{ const x = y; ... }`: the subschema's checks, on `x` as ever.
             let outer = std::mem::replace(&mut self.path, segment);
             let mut body = vec![Stmt::const_("x", id("y"))];
@@ -245,7 +246,7 @@ impl<'r, 'l> Compiler<'r, 'l> {
             emitted?;
             return Ok(vec![Stmt::const_("y", value), Stmt::Block(body)]);
         }
-        let function = self.function(referent);
+        let function = self.function(target);
         let call = self.call(&function, value, Expr::undefined());
         Ok(self.check_call_at(call, segment))
     }

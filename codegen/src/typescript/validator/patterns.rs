@@ -1,6 +1,7 @@
 //! Regular expressions and formats: `pattern` and `patternProperties` become module-level
 //! `RegExp` constants with the `u` flag (checked with `regress`, an ECMA-262 engine, at compile
-//! time), and asserted formats map to the runtime's checkers.
+//! time), except a `pattern` of one ASCII range (`[A-Z]`), a scan of the code units (`hasCharIn`);
+//! asserted formats map to the runtime's checkers.
 
 use super::CompileError;
 use super::compile::Compiler;

@@ -1200,8 +1200,10 @@ function v0(x, e) {
 
 /** Checks a value against `FieldError` (One broken rule of a request.), collecting every error. */
 export function validateFieldError(value) {
+  if (v0(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v0(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v0(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `FieldError`. */
@@ -1214,8 +1216,10 @@ export const FieldErrorSchema = /* @__PURE__ */ standardSchema(VENDOR, validateF
 
 /** Checks a value against `Health` (The server is up.), collecting every error. */
 export function validateHealth(value) {
+  if (v1(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v1(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v1(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `Health`. */
@@ -1228,8 +1232,10 @@ export const HealthSchema = /* @__PURE__ */ standardSchema(VENDOR, validateHealt
 
 /** Checks a value against `HealthStatus` (Overall health.), collecting every error. */
 export function validateHealthStatus(value) {
+  if (v2(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v2(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v2(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `HealthStatus`. */
@@ -1242,8 +1248,10 @@ export const HealthStatusSchema = /* @__PURE__ */ standardSchema(VENDOR, validat
 
 /** Checks a value against `Problem` (An error answer (RFC 9457 problem details), served as `application/problem+json`.), collecting every error. */
 export function validateProblem(value) {
+  if (v3(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v3(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v3(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `Problem`. */
@@ -1256,8 +1264,10 @@ export const ProblemSchema = /* @__PURE__ */ standardSchema(VENDOR, validateProb
 
 /** Checks a value against `Token` (What a sign-in answers.), collecting every error. */
 export function validateToken(value) {
+  if (v4(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v4(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v4(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `Token`. */
@@ -1270,8 +1280,10 @@ export const TokenSchema = /* @__PURE__ */ standardSchema(VENDOR, validateToken)
 
 /** Checks a value against `TokenType` (The kind of token: always `bearer`, as OAuth 2 spells it.), collecting every error. */
 export function validateTokenType(value) {
+  if (v5(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v5(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v5(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `TokenType`. */
@@ -1284,8 +1296,10 @@ export const TokenTypeSchema = /* @__PURE__ */ standardSchema(VENDOR, validateTo
 
 /** Checks a value against `TranscriberMode` (How the transcriber is reached: the seed's `ASSEMBLYAI_API_KEY=MOCK` mode, or AssemblyAI.), collecting every error. */
 export function validateTranscriberMode(value) {
+  if (v6(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v6(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v6(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `TranscriberMode`. */
@@ -1298,8 +1312,10 @@ export const TranscriberModeSchema = /* @__PURE__ */ standardSchema(VENDOR, vali
 
 /** Checks a value against `Transcription` (A transcription job.), collecting every error. */
 export function validateTranscription(value) {
+  if (v7(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v7(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v7(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `Transcription`. */
@@ -1312,8 +1328,10 @@ export const TranscriptionSchema = /* @__PURE__ */ standardSchema(VENDOR, valida
 
 /** Checks a value against `TranscriptionCreate` (A video to transcribe.), collecting every error. */
 export function validateTranscriptionCreate(value) {
+  if (v8(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v8(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v8(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `TranscriptionCreate`. */
@@ -1326,8 +1344,10 @@ export const TranscriptionCreateSchema = /* @__PURE__ */ standardSchema(VENDOR, 
 
 /** Checks a value against `TranscriptionPage` (One page of a list.), collecting every error. */
 export function validateTranscriptionPage(value) {
+  if (v9(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v9(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v9(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `TranscriptionPage`. */
@@ -1340,8 +1360,10 @@ export const TranscriptionPageSchema = /* @__PURE__ */ standardSchema(VENDOR, va
 
 /** Checks a value against `TranscriptionStatus` (Where a job is.), collecting every error. */
 export function validateTranscriptionStatus(value) {
+  if (v10(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v10(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v10(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `TranscriptionStatus`. */
@@ -1354,8 +1376,10 @@ export const TranscriptionStatusSchema = /* @__PURE__ */ standardSchema(VENDOR, 
 
 /** Checks a value against `User` (An account as the API shows it (never its password).), collecting every error. */
 export function validateUser(value) {
+  if (v11(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v11(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v11(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `User`. */
@@ -1368,8 +1392,10 @@ export const UserSchema = /* @__PURE__ */ standardSchema(VENDOR, validateUser);
 
 /** Checks a value against `UserCreate` (A new account.), collecting every error. */
 export function validateUserCreate(value) {
+  if (v12(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v12(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v12(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `UserCreate`. */
@@ -1382,8 +1408,10 @@ export const UserCreateSchema = /* @__PURE__ */ standardSchema(VENDOR, validateU
 
 /** Checks a value against `UserLogin` (Credentials for a password sign-in.), collecting every error. */
 export function validateUserLogin(value) {
+  if (v13(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v13(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v13(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `UserLogin`. */

@@ -1366,8 +1366,10 @@ function v0(x, e) {
 
 /** Checks a value against `ApiKey` (A key as the list shows it: never its secret.), collecting every error. */
 export function validateApiKey(value) {
+  if (v0(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v0(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v0(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `ApiKey`. */
@@ -1380,8 +1382,10 @@ export const ApiKeySchema = /* @__PURE__ */ standardSchema(VENDOR, validateApiKe
 
 /** Checks a value against `ApiKeyCreate` (A new API key.), collecting every error. */
 export function validateApiKeyCreate(value) {
+  if (v1(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v1(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v1(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `ApiKeyCreate`. */
@@ -1394,8 +1398,10 @@ export const ApiKeyCreateSchema = /* @__PURE__ */ standardSchema(VENDOR, validat
 
 /** Checks a value against `ApiKeyCreated` (A key just created, with its secret: the only answer that carries it.), collecting every error. */
 export function validateApiKeyCreated(value) {
+  if (v2(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v2(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v2(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `ApiKeyCreated`. */
@@ -1408,8 +1414,10 @@ export const ApiKeyCreatedSchema = /* @__PURE__ */ standardSchema(VENDOR, valida
 
 /** Checks a value against `FieldError` (One broken rule of a request.), collecting every error. */
 export function validateFieldError(value) {
+  if (v3(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v3(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v3(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `FieldError`. */
@@ -1422,8 +1430,10 @@ export const FieldErrorSchema = /* @__PURE__ */ standardSchema(VENDOR, validateF
 
 /** Checks a value against `Invoice` (An invoice.), collecting every error. */
 export function validateInvoice(value) {
+  if (v4(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v4(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v4(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `Invoice`. */
@@ -1436,8 +1446,10 @@ export const InvoiceSchema = /* @__PURE__ */ standardSchema(VENDOR, validateInvo
 
 /** Checks a value against `InvoiceStatus` (Where an invoice is, as Stripe spells it.), collecting every error. */
 export function validateInvoiceStatus(value) {
+  if (v5(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v5(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v5(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `InvoiceStatus`. */
@@ -1450,8 +1462,10 @@ export const InvoiceStatusSchema = /* @__PURE__ */ standardSchema(VENDOR, valida
 
 /** Checks a value against `PasswordRecovery` (Asks for a password reset token, sent by mail.), collecting every error. */
 export function validatePasswordRecovery(value) {
+  if (v6(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v6(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v6(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `PasswordRecovery`. */
@@ -1464,8 +1478,10 @@ export const PasswordRecoverySchema = /* @__PURE__ */ standardSchema(VENDOR, val
 
 /** Checks a value against `PasswordReset` (Sets a new password with a reset token.), collecting every error. */
 export function validatePasswordReset(value) {
+  if (v7(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v7(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v7(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `PasswordReset`. */
@@ -1478,8 +1494,10 @@ export const PasswordResetSchema = /* @__PURE__ */ standardSchema(VENDOR, valida
 
 /** Checks a value against `Plan` (The subscription plan.), collecting every error. */
 export function validatePlan(value) {
+  if (v8(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v8(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v8(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `Plan`. */
@@ -1492,8 +1510,10 @@ export const PlanSchema = /* @__PURE__ */ standardSchema(VENDOR, validatePlan);
 
 /** Checks a value against `Problem` (An error answer (RFC 9457 problem details), served as `application/problem+json`.), collecting every error. */
 export function validateProblem(value) {
+  if (v9(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v9(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v9(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `Problem`. */
@@ -1506,8 +1526,10 @@ export const ProblemSchema = /* @__PURE__ */ standardSchema(VENDOR, validateProb
 
 /** Checks a value against `Role` (What a user may do.), collecting every error. */
 export function validateRole(value) {
+  if (v10(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v10(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v10(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `Role`. */
@@ -1520,8 +1542,10 @@ export const RoleSchema = /* @__PURE__ */ standardSchema(VENDOR, validateRole);
 
 /** Checks a value against `Session` (A signed-in session.), collecting every error. */
 export function validateSession(value) {
+  if (v11(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v11(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v11(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `Session`. */
@@ -1534,8 +1558,10 @@ export const SessionSchema = /* @__PURE__ */ standardSchema(VENDOR, validateSess
 
 /** Checks a value against `TokenType` (The kind of token: always `bearer`.), collecting every error. */
 export function validateTokenType(value) {
+  if (v12(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v12(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v12(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `TokenType`. */
@@ -1548,8 +1574,10 @@ export const TokenTypeSchema = /* @__PURE__ */ standardSchema(VENDOR, validateTo
 
 /** Checks a value against `User` (An account as the API shows it (never its password).), collecting every error. */
 export function validateUser(value) {
+  if (v13(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v13(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v13(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `User`. */
@@ -1562,8 +1590,10 @@ export const UserSchema = /* @__PURE__ */ standardSchema(VENDOR, validateUser);
 
 /** Checks a value against `UserCreate` (A new account.), collecting every error. */
 export function validateUserCreate(value) {
+  if (v14(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v14(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v14(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `UserCreate`. */
@@ -1576,8 +1606,10 @@ export const UserCreateSchema = /* @__PURE__ */ standardSchema(VENDOR, validateU
 
 /** Checks a value against `UserLogin` (Credentials for a password sign-in.), collecting every error. */
 export function validateUserLogin(value) {
+  if (v15(value, undefined)) return { ok: true, value: value };
   const errors = [];
-  return v15(value, errors) ? { ok: true, value: value } : { ok: false, errors };
+  v15(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `UserLogin`. */

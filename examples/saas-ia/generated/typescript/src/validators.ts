@@ -1202,8 +1202,10 @@ function v0(x: unknown, e: ValidationError[] | undefined): boolean {
 
 /** Checks a value against `FieldError` (One broken rule of a request.), collecting every error. */
 export function validateFieldError(value: unknown): ValidationResult<T.FieldError> {
+  if (v0(value, undefined)) return { ok: true, value: value as T.FieldError };
   const errors: ValidationError[] = [];
-  return v0(value, errors) ? { ok: true, value: value as T.FieldError } : { ok: false, errors };
+  v0(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `FieldError`. */
@@ -1216,8 +1218,10 @@ export const FieldErrorSchema: StandardSchemaV1<T.FieldError> = /* @__PURE__ */ 
 
 /** Checks a value against `Health` (The server is up.), collecting every error. */
 export function validateHealth(value: unknown): ValidationResult<T.Health> {
+  if (v1(value, undefined)) return { ok: true, value: value as T.Health };
   const errors: ValidationError[] = [];
-  return v1(value, errors) ? { ok: true, value: value as T.Health } : { ok: false, errors };
+  v1(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `Health`. */
@@ -1230,8 +1234,10 @@ export const HealthSchema: StandardSchemaV1<T.Health> = /* @__PURE__ */ standard
 
 /** Checks a value against `HealthStatus` (Overall health.), collecting every error. */
 export function validateHealthStatus(value: unknown): ValidationResult<T.HealthStatus> {
+  if (v2(value, undefined)) return { ok: true, value: value as T.HealthStatus };
   const errors: ValidationError[] = [];
-  return v2(value, errors) ? { ok: true, value: value as T.HealthStatus } : { ok: false, errors };
+  v2(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `HealthStatus`. */
@@ -1244,8 +1250,10 @@ export const HealthStatusSchema: StandardSchemaV1<T.HealthStatus> = /* @__PURE__
 
 /** Checks a value against `Problem` (An error answer (RFC 9457 problem details), served as `application/problem+json`.), collecting every error. */
 export function validateProblem(value: unknown): ValidationResult<T.Problem> {
+  if (v3(value, undefined)) return { ok: true, value: value as T.Problem };
   const errors: ValidationError[] = [];
-  return v3(value, errors) ? { ok: true, value: value as T.Problem } : { ok: false, errors };
+  v3(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `Problem`. */
@@ -1258,8 +1266,10 @@ export const ProblemSchema: StandardSchemaV1<T.Problem> = /* @__PURE__ */ standa
 
 /** Checks a value against `Token` (What a sign-in answers.), collecting every error. */
 export function validateToken(value: unknown): ValidationResult<T.Token> {
+  if (v4(value, undefined)) return { ok: true, value: value as T.Token };
   const errors: ValidationError[] = [];
-  return v4(value, errors) ? { ok: true, value: value as T.Token } : { ok: false, errors };
+  v4(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `Token`. */
@@ -1272,8 +1282,10 @@ export const TokenSchema: StandardSchemaV1<T.Token> = /* @__PURE__ */ standardSc
 
 /** Checks a value against `TokenType` (The kind of token: always `bearer`, as OAuth 2 spells it.), collecting every error. */
 export function validateTokenType(value: unknown): ValidationResult<T.TokenType> {
+  if (v5(value, undefined)) return { ok: true, value: value as T.TokenType };
   const errors: ValidationError[] = [];
-  return v5(value, errors) ? { ok: true, value: value as T.TokenType } : { ok: false, errors };
+  v5(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `TokenType`. */
@@ -1286,8 +1298,10 @@ export const TokenTypeSchema: StandardSchemaV1<T.TokenType> = /* @__PURE__ */ st
 
 /** Checks a value against `TranscriberMode` (How the transcriber is reached: the seed's `ASSEMBLYAI_API_KEY=MOCK` mode, or AssemblyAI.), collecting every error. */
 export function validateTranscriberMode(value: unknown): ValidationResult<T.TranscriberMode> {
+  if (v6(value, undefined)) return { ok: true, value: value as T.TranscriberMode };
   const errors: ValidationError[] = [];
-  return v6(value, errors) ? { ok: true, value: value as T.TranscriberMode } : { ok: false, errors };
+  v6(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `TranscriberMode`. */
@@ -1300,8 +1314,10 @@ export const TranscriberModeSchema: StandardSchemaV1<T.TranscriberMode> = /* @__
 
 /** Checks a value against `Transcription` (A transcription job.), collecting every error. */
 export function validateTranscription(value: unknown): ValidationResult<T.Transcription> {
+  if (v7(value, undefined)) return { ok: true, value: value as T.Transcription };
   const errors: ValidationError[] = [];
-  return v7(value, errors) ? { ok: true, value: value as T.Transcription } : { ok: false, errors };
+  v7(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `Transcription`. */
@@ -1314,8 +1330,10 @@ export const TranscriptionSchema: StandardSchemaV1<T.Transcription> = /* @__PURE
 
 /** Checks a value against `TranscriptionCreate` (A video to transcribe.), collecting every error. */
 export function validateTranscriptionCreate(value: unknown): ValidationResult<T.TranscriptionCreate> {
+  if (v8(value, undefined)) return { ok: true, value: value as T.TranscriptionCreate };
   const errors: ValidationError[] = [];
-  return v8(value, errors) ? { ok: true, value: value as T.TranscriptionCreate } : { ok: false, errors };
+  v8(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `TranscriptionCreate`. */
@@ -1328,8 +1346,10 @@ export const TranscriptionCreateSchema: StandardSchemaV1<T.TranscriptionCreate> 
 
 /** Checks a value against `TranscriptionPage` (One page of a list.), collecting every error. */
 export function validateTranscriptionPage(value: unknown): ValidationResult<T.TranscriptionPage> {
+  if (v9(value, undefined)) return { ok: true, value: value as T.TranscriptionPage };
   const errors: ValidationError[] = [];
-  return v9(value, errors) ? { ok: true, value: value as T.TranscriptionPage } : { ok: false, errors };
+  v9(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `TranscriptionPage`. */
@@ -1342,8 +1362,10 @@ export const TranscriptionPageSchema: StandardSchemaV1<T.TranscriptionPage> = /*
 
 /** Checks a value against `TranscriptionStatus` (Where a job is.), collecting every error. */
 export function validateTranscriptionStatus(value: unknown): ValidationResult<T.TranscriptionStatus> {
+  if (v10(value, undefined)) return { ok: true, value: value as T.TranscriptionStatus };
   const errors: ValidationError[] = [];
-  return v10(value, errors) ? { ok: true, value: value as T.TranscriptionStatus } : { ok: false, errors };
+  v10(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `TranscriptionStatus`. */
@@ -1356,8 +1378,10 @@ export const TranscriptionStatusSchema: StandardSchemaV1<T.TranscriptionStatus> 
 
 /** Checks a value against `User` (An account as the API shows it (never its password).), collecting every error. */
 export function validateUser(value: unknown): ValidationResult<T.User> {
+  if (v11(value, undefined)) return { ok: true, value: value as T.User };
   const errors: ValidationError[] = [];
-  return v11(value, errors) ? { ok: true, value: value as T.User } : { ok: false, errors };
+  v11(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `User`. */
@@ -1370,8 +1394,10 @@ export const UserSchema: StandardSchemaV1<T.User> = /* @__PURE__ */ standardSche
 
 /** Checks a value against `UserCreate` (A new account.), collecting every error. */
 export function validateUserCreate(value: unknown): ValidationResult<T.UserCreate> {
+  if (v12(value, undefined)) return { ok: true, value: value as T.UserCreate };
   const errors: ValidationError[] = [];
-  return v12(value, errors) ? { ok: true, value: value as T.UserCreate } : { ok: false, errors };
+  v12(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `UserCreate`. */
@@ -1384,8 +1410,10 @@ export const UserCreateSchema: StandardSchemaV1<T.UserCreate> = /* @__PURE__ */ 
 
 /** Checks a value against `UserLogin` (Credentials for a password sign-in.), collecting every error. */
 export function validateUserLogin(value: unknown): ValidationResult<T.UserLogin> {
+  if (v13(value, undefined)) return { ok: true, value: value as T.UserLogin };
   const errors: ValidationError[] = [];
-  return v13(value, errors) ? { ok: true, value: value as T.UserLogin } : { ok: false, errors };
+  v13(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `UserLogin`. */

@@ -1368,8 +1368,10 @@ function v0(x: unknown, e: ValidationError[] | undefined): boolean {
 
 /** Checks a value against `ApiKey` (A key as the list shows it: never its secret.), collecting every error. */
 export function validateApiKey(value: unknown): ValidationResult<T.ApiKey> {
+  if (v0(value, undefined)) return { ok: true, value: value as T.ApiKey };
   const errors: ValidationError[] = [];
-  return v0(value, errors) ? { ok: true, value: value as T.ApiKey } : { ok: false, errors };
+  v0(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `ApiKey`. */
@@ -1382,8 +1384,10 @@ export const ApiKeySchema: StandardSchemaV1<T.ApiKey> = /* @__PURE__ */ standard
 
 /** Checks a value against `ApiKeyCreate` (A new API key.), collecting every error. */
 export function validateApiKeyCreate(value: unknown): ValidationResult<T.ApiKeyCreate> {
+  if (v1(value, undefined)) return { ok: true, value: value as T.ApiKeyCreate };
   const errors: ValidationError[] = [];
-  return v1(value, errors) ? { ok: true, value: value as T.ApiKeyCreate } : { ok: false, errors };
+  v1(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `ApiKeyCreate`. */
@@ -1396,8 +1400,10 @@ export const ApiKeyCreateSchema: StandardSchemaV1<T.ApiKeyCreate> = /* @__PURE__
 
 /** Checks a value against `ApiKeyCreated` (A key just created, with its secret: the only answer that carries it.), collecting every error. */
 export function validateApiKeyCreated(value: unknown): ValidationResult<T.ApiKeyCreated> {
+  if (v2(value, undefined)) return { ok: true, value: value as T.ApiKeyCreated };
   const errors: ValidationError[] = [];
-  return v2(value, errors) ? { ok: true, value: value as T.ApiKeyCreated } : { ok: false, errors };
+  v2(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `ApiKeyCreated`. */
@@ -1410,8 +1416,10 @@ export const ApiKeyCreatedSchema: StandardSchemaV1<T.ApiKeyCreated> = /* @__PURE
 
 /** Checks a value against `FieldError` (One broken rule of a request.), collecting every error. */
 export function validateFieldError(value: unknown): ValidationResult<T.FieldError> {
+  if (v3(value, undefined)) return { ok: true, value: value as T.FieldError };
   const errors: ValidationError[] = [];
-  return v3(value, errors) ? { ok: true, value: value as T.FieldError } : { ok: false, errors };
+  v3(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `FieldError`. */
@@ -1424,8 +1432,10 @@ export const FieldErrorSchema: StandardSchemaV1<T.FieldError> = /* @__PURE__ */ 
 
 /** Checks a value against `Invoice` (An invoice.), collecting every error. */
 export function validateInvoice(value: unknown): ValidationResult<T.Invoice> {
+  if (v4(value, undefined)) return { ok: true, value: value as T.Invoice };
   const errors: ValidationError[] = [];
-  return v4(value, errors) ? { ok: true, value: value as T.Invoice } : { ok: false, errors };
+  v4(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `Invoice`. */
@@ -1438,8 +1448,10 @@ export const InvoiceSchema: StandardSchemaV1<T.Invoice> = /* @__PURE__ */ standa
 
 /** Checks a value against `InvoiceStatus` (Where an invoice is, as Stripe spells it.), collecting every error. */
 export function validateInvoiceStatus(value: unknown): ValidationResult<T.InvoiceStatus> {
+  if (v5(value, undefined)) return { ok: true, value: value as T.InvoiceStatus };
   const errors: ValidationError[] = [];
-  return v5(value, errors) ? { ok: true, value: value as T.InvoiceStatus } : { ok: false, errors };
+  v5(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `InvoiceStatus`. */
@@ -1452,8 +1464,10 @@ export const InvoiceStatusSchema: StandardSchemaV1<T.InvoiceStatus> = /* @__PURE
 
 /** Checks a value against `PasswordRecovery` (Asks for a password reset token, sent by mail.), collecting every error. */
 export function validatePasswordRecovery(value: unknown): ValidationResult<T.PasswordRecovery> {
+  if (v6(value, undefined)) return { ok: true, value: value as T.PasswordRecovery };
   const errors: ValidationError[] = [];
-  return v6(value, errors) ? { ok: true, value: value as T.PasswordRecovery } : { ok: false, errors };
+  v6(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `PasswordRecovery`. */
@@ -1466,8 +1480,10 @@ export const PasswordRecoverySchema: StandardSchemaV1<T.PasswordRecovery> = /* @
 
 /** Checks a value against `PasswordReset` (Sets a new password with a reset token.), collecting every error. */
 export function validatePasswordReset(value: unknown): ValidationResult<T.PasswordReset> {
+  if (v7(value, undefined)) return { ok: true, value: value as T.PasswordReset };
   const errors: ValidationError[] = [];
-  return v7(value, errors) ? { ok: true, value: value as T.PasswordReset } : { ok: false, errors };
+  v7(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `PasswordReset`. */
@@ -1480,8 +1496,10 @@ export const PasswordResetSchema: StandardSchemaV1<T.PasswordReset> = /* @__PURE
 
 /** Checks a value against `Plan` (The subscription plan.), collecting every error. */
 export function validatePlan(value: unknown): ValidationResult<T.Plan> {
+  if (v8(value, undefined)) return { ok: true, value: value as T.Plan };
   const errors: ValidationError[] = [];
-  return v8(value, errors) ? { ok: true, value: value as T.Plan } : { ok: false, errors };
+  v8(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `Plan`. */
@@ -1494,8 +1512,10 @@ export const PlanSchema: StandardSchemaV1<T.Plan> = /* @__PURE__ */ standardSche
 
 /** Checks a value against `Problem` (An error answer (RFC 9457 problem details), served as `application/problem+json`.), collecting every error. */
 export function validateProblem(value: unknown): ValidationResult<T.Problem> {
+  if (v9(value, undefined)) return { ok: true, value: value as T.Problem };
   const errors: ValidationError[] = [];
-  return v9(value, errors) ? { ok: true, value: value as T.Problem } : { ok: false, errors };
+  v9(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `Problem`. */
@@ -1508,8 +1528,10 @@ export const ProblemSchema: StandardSchemaV1<T.Problem> = /* @__PURE__ */ standa
 
 /** Checks a value against `Role` (What a user may do.), collecting every error. */
 export function validateRole(value: unknown): ValidationResult<T.Role> {
+  if (v10(value, undefined)) return { ok: true, value: value as T.Role };
   const errors: ValidationError[] = [];
-  return v10(value, errors) ? { ok: true, value: value as T.Role } : { ok: false, errors };
+  v10(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `Role`. */
@@ -1522,8 +1544,10 @@ export const RoleSchema: StandardSchemaV1<T.Role> = /* @__PURE__ */ standardSche
 
 /** Checks a value against `Session` (A signed-in session.), collecting every error. */
 export function validateSession(value: unknown): ValidationResult<T.Session> {
+  if (v11(value, undefined)) return { ok: true, value: value as T.Session };
   const errors: ValidationError[] = [];
-  return v11(value, errors) ? { ok: true, value: value as T.Session } : { ok: false, errors };
+  v11(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `Session`. */
@@ -1536,8 +1560,10 @@ export const SessionSchema: StandardSchemaV1<T.Session> = /* @__PURE__ */ standa
 
 /** Checks a value against `TokenType` (The kind of token: always `bearer`.), collecting every error. */
 export function validateTokenType(value: unknown): ValidationResult<T.TokenType> {
+  if (v12(value, undefined)) return { ok: true, value: value as T.TokenType };
   const errors: ValidationError[] = [];
-  return v12(value, errors) ? { ok: true, value: value as T.TokenType } : { ok: false, errors };
+  v12(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `TokenType`. */
@@ -1550,8 +1576,10 @@ export const TokenTypeSchema: StandardSchemaV1<T.TokenType> = /* @__PURE__ */ st
 
 /** Checks a value against `User` (An account as the API shows it (never its password).), collecting every error. */
 export function validateUser(value: unknown): ValidationResult<T.User> {
+  if (v13(value, undefined)) return { ok: true, value: value as T.User };
   const errors: ValidationError[] = [];
-  return v13(value, errors) ? { ok: true, value: value as T.User } : { ok: false, errors };
+  v13(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `User`. */
@@ -1564,8 +1592,10 @@ export const UserSchema: StandardSchemaV1<T.User> = /* @__PURE__ */ standardSche
 
 /** Checks a value against `UserCreate` (A new account.), collecting every error. */
 export function validateUserCreate(value: unknown): ValidationResult<T.UserCreate> {
+  if (v14(value, undefined)) return { ok: true, value: value as T.UserCreate };
   const errors: ValidationError[] = [];
-  return v14(value, errors) ? { ok: true, value: value as T.UserCreate } : { ok: false, errors };
+  v14(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `UserCreate`. */
@@ -1578,8 +1608,10 @@ export const UserCreateSchema: StandardSchemaV1<T.UserCreate> = /* @__PURE__ */ 
 
 /** Checks a value against `UserLogin` (Credentials for a password sign-in.), collecting every error. */
 export function validateUserLogin(value: unknown): ValidationResult<T.UserLogin> {
+  if (v15(value, undefined)) return { ok: true, value: value as T.UserLogin };
   const errors: ValidationError[] = [];
-  return v15(value, errors) ? { ok: true, value: value as T.UserLogin } : { ok: false, errors };
+  v15(value, errors);
+  return { ok: false, errors };
 }
 
 /** Whether a value is a valid `UserLogin`. */
