@@ -25,6 +25,14 @@ export declare function equal(a: unknown, b: unknown): boolean;
 export declare function unique(items: readonly unknown[]): boolean;
 /** Length in Unicode code points, as JSON Schema counts it. */
 export declare function length(s: string): number;
+/**
+ * Puts the errors recorded from index `from` on under `segment` (a JSON-pointer segment with its
+ * `/`): a validator records errors at the value it checks, and its caller nests them under the
+ * property or item it was called on, so that paths are built only for errors.
+ */
+export declare function nest(errors: ValidationError[], from: number, segment: string): void;
+/** Whether `s` has a code unit in `from`..=`to`: the pattern `[A-Z]` (`from` 65, `to` 90) as a scan. */
+export declare function hasCharIn(s: string, from: number, to: number): boolean;
 /** Escapes one JSON-pointer segment. */
 export declare function esc(key: string | number): string;
 /** `value` is an exact multiple of `divisor` in decimal, as the Rust crate decides (0.0075 of 0.0001 is; 0.30000000001 of 0.01 is not). */

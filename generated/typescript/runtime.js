@@ -81,6 +81,26 @@ export function length(s) {
     }
     return n;
 }
+/**
+ * Puts the errors recorded from index `from` on under `segment` (a JSON-pointer segment with its
+ * `/`): a validator records errors at the value it checks, and its caller nests them under the
+ * property or item it was called on, so that paths are built only for errors.
+ */
+export function nest(errors, from, segment) {
+    for (let i = from; i < errors.length; i++) {
+        const error = errors[i];
+        error.path = segment + error.path;
+    }
+}
+/** Whether `s` has a code unit in `from`..=`to`: the pattern `[A-Z]` (`from` 65, `to` 90) as a scan. */
+export function hasCharIn(s, from, to) {
+    for (let i = 0; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= from && c <= to)
+            return true;
+    }
+    return false;
+}
 /** Escapes one JSON-pointer segment. */
 export function esc(key) {
     const s = String(key);
@@ -411,7 +431,7 @@ function isSimpleEmail(s) {
                 return false;
             afterDot = true;
         }
-        else if (c < 128 && ATEXT_ASCII[c] === 1) {
+        else if (c < 128 && ATEXT_ASCII[c] === 1 && !(c === 45 && s.charCodeAt(i - 1) === 45)) {
             afterDot = false;
         }
         else {
@@ -420,19 +440,26 @@ function isSimpleEmail(s) {
     }
     if (i === n || afterDot || i > 64 || n - i - 1 > 253)
         return false;
+    // The domain: labels of 1 to 63 letters, digits and inner hyphens, no `--` (left to the full check).
     let label = ++i;
-    for (; i <= n; i++) {
-        const c = i < n ? s.charCodeAt(i) : 46;
+    let previous = 46;
+    for (; i < n; i++) {
+        const c = s.charCodeAt(i);
         if (c === 46) {
-            if (i === label || i - label > 63 || s.charCodeAt(label) === 45 || s.charCodeAt(i - 1) === 45)
+            if (i === label || i - label > 63 || previous === 45)
                 return false;
             label = i + 1;
         }
-        else if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45)) {
+        else if (c === 45) {
+            if (previous === 45 || i === label)
+                return false;
+        }
+        else if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122))) {
             return false;
         }
+        previous = c;
     }
-    return s.indexOf("--") < 0;
+    return i !== label && i - label <= 63 && previous !== 45;
 }
 /** An email address (RFC 5322 addr-spec, optionally `Name <addr>`), with an ASCII local part. */
 export function isEmail(s) {

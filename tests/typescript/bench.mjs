@@ -44,20 +44,61 @@ const cases = {
   AgenticRequest: { valid: schemas.AgenticRequest.examples[0], invalid: { prompt: "", agents: ["architect", "architect"], max_iterations: 50 } },
 };
 
-function opsPerSecond(fn, value) {
-  for (let i = 0; i < 20000; i++) fn(value);
-  let best = 0;
-  for (let round = 0; round < 5; round++) {
-    const n = 50000;
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < n; i++) fn(value);
-    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    best = Math.max(best, n / seconds);
+// The method: each measured function gets a timing loop of its own (`new Function`), so that no
+// side inherits the call-site feedback of another (a shared loop is monomorphic for whichever
+// function runs first, megamorphic for the rest). Both sides hand the caller the same thing, the
+// verdict and, when invalid, the errors (`r.errors.length` for ours, `validate.errors.length` for
+// ajv), which also keeps the optimiser from dropping the work. After a warm-up, ROUNDS rounds
+// run the three sides back to back in a rotating order with the same iteration count (a batch
+// of about BATCH_MS for ours); a side's figure is its median over the rounds, and a ratio is the
+// median of the per-round ratios, so that the load of a shared machine, which comes and goes,
+// weighs on both sides of each ratio alike. Time is the process's CPU time (all its threads, the
+// garbage collector's included), not wall time: waiting for a core on a busy machine is nobody's
+// cost.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
+const BATCH_MS = Number(process.env.BENCH_BATCH_MS ?? 25);
+const loop = () =>
+  new Function(
+    "check",
+    "value",
+    "n",
+    "let sink = 0; for (let i = 0; i < n; i++) sink += check(value); return sink;",
+  );
+const cpuSeconds = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+};
+const time = (run, check, value, n) => {
+  const start = cpuSeconds();
+  run(check, value, n);
+  return cpuSeconds() - start;
+};
+const median = (xs) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1];
+};
+
+/** ops/s of each side (median over the rounds) and each side's per-round ratio to the first. */
+function measure(sides, value) {
+  const runs = sides.map(() => loop());
+  for (const [i, check] of sides.entries()) runs[i](check, value, 20000);
+  let n = 1000;
+  while (time(runs[0], sides[0], value, n) < BATCH_MS / 1000 / 4) n *= 2;
+  n = Math.max(1000, Math.round((n * BATCH_MS) / 1000 / time(runs[0], sides[0], value, n)));
+  for (const [i, check] of sides.entries()) runs[i](check, value, n);
+  const rates = sides.map(() => []);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let k = 0; k < sides.length; k++) {
+      const i = (round + k) % sides.length;
+      rates[i].push(n / time(runs[i], sides[i], value, n));
+    }
   }
-  return best;
+  const ratios = rates.map((r) => median(r.map((rate, round) => rates[0][round] / rate)));
+  return { rates: rates.map(median), ratios };
 }
 
 const fmt = (n) => `${(n / 1e6).toFixed(2)} M/s`.padStart(11);
+console.log(`${ROUNDS} interleaved rounds of ~${BATCH_MS} ms of CPU per side; ops/s are medians, ratios medians of per-round ratios`);
 console.log(`${"type".padEnd(16)} ${"payload".padEnd(8)} ${"ours".padStart(11)} ${"ajv all".padStart(11)} ${"ajv first".padStart(11)} ${"ours/all".padStart(9)} ${"ours/first".padStart(10)}`);
 for (const [name, payloads] of Object.entries(cases)) {
   const validateOurs = ours[`validate${name}`];
@@ -68,10 +109,17 @@ for (const [name, payloads] of Object.entries(cases)) {
     if (validateOurs(value).ok !== expected || all(value) !== expected || first(value) !== expected) {
       throw new Error(`${name} ${kind}: the validators disagree on the verdict`);
     }
-    const a = opsPerSecond((v) => validateOurs(v), value);
-    const b = opsPerSecond((v) => all(v), value);
-    const c = opsPerSecond((v) => first(v), value);
-    console.log(`${name.padEnd(16)} ${kind.padEnd(8)} ${fmt(a)} ${fmt(b)} ${fmt(c)} ${(a / b).toFixed(2).padStart(8)}x ${(a / c).toFixed(2).padStart(9)}x`);
+    const sides = [
+      (v) => {
+        const r = validateOurs(v);
+        return r.ok ? 1 : r.errors.length;
+      },
+      (v) => (all(v) ? 1 : all.errors.length),
+      (v) => (first(v) ? 1 : first.errors.length),
+    ];
+    const { rates, ratios } = measure(sides, value);
+    const [a, b, c] = rates;
+    console.log(`${name.padEnd(16)} ${kind.padEnd(8)} ${fmt(a)} ${fmt(b)} ${fmt(c)} ${ratios[1].toFixed(2).padStart(8)}x ${ratios[2].toFixed(2).padStart(9)}x`);
   }
 }
 

@@ -156,9 +156,9 @@ fn compile_group(
     registry.add(ROOT, schema.clone());
     let module = validator::compile(&mut registry, &[ROOT.to_owned()], options).map_err(|e| e.to_string())?;
     let root = &module.roots[0];
-    let tail = if module.tracks_evaluated { ", undefined" } else { "" };
+    let (test, collect) = (module.call(root, "x", "undefined"), module.call(root, "x", "e"));
     Ok(format!(
-        "{}\n{}\nexport function validate(x: unknown): boolean {{\n  return {root}(x, \"\", undefined{tail});\n}}\n\nexport function errors(x: unknown): ValidationError[] {{\n  const e: ValidationError[] = [];\n  {root}(x, \"\", e{tail});\n  return e;\n}}\n",
+        "{}\n{}\nexport function validate(x: unknown): boolean {{\n  return {test};\n}}\n\nexport function errors(x: unknown): ValidationError[] {{\n  const e: ValidationError[] = [];\n  {collect};\n  return e;\n}}\n",
         validator::import_line(&module, "./runtime.js"),
         module.body
     ))

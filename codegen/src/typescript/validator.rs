@@ -1,9 +1,11 @@
 //! A compiler from JSON Schema 2020-12 to standalone TypeScript validators.
 //!
-//! Every subschema becomes one function `(x, p, e[, ev]) => boolean`: `x` the value, `p` its JSON
-//! pointer, `e` the error list (`undefined` for a yes/no check that stops at the first failure and
-//! builds no path), `ev` the property names evaluated so far (only when some schema uses
-//! `unevaluatedProperties`). References become calls, so recursion works.
+//! Every subschema becomes one function `(x, e[, ev]) => boolean`: `x` the value, `e` the error
+//! list (`undefined` for a yes/no check that stops at the first failure), `ev` the property names
+//! evaluated so far (only when some schema uses `unevaluatedProperties`). References become calls,
+//! so recursion works. A function records its errors at its own value (path `""`); the caller
+//! that called it on a property or an item prefixes their paths when the call fails, so that a
+//! valid value builds no path at all.
 //!
 //! Errors follow the Rust `jsonschema` crate, so that the server and the browser report the same
 //! `(path, keyword)` pairs: `allOf` and `$ref` are transparent; `anyOf`, `oneOf`, `not` report one
@@ -110,6 +112,15 @@ fn uses_unevaluated(value: &Value) -> bool {
         }
         Value::Array(items) => items.iter().any(uses_unevaluated),
         _ => false,
+    }
+}
+
+impl Module {
+    /// The TypeScript call of root function `root` on `value`, collecting errors in `errors`
+    /// (an expression, `undefined` for a yes/no check).
+    pub fn call(&self, root: &str, value: &str, errors: &str) -> String {
+        let tail = if self.tracks_evaluated { ", undefined" } else { "" };
+        format!("{root}({value}, {errors}{tail})")
     }
 }
 

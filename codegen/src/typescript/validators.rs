@@ -78,9 +78,9 @@ pub(crate) fn compile(model: &Model, names: &Names) -> Result<Vec<Stmt>, Error> 
     ];
     out.extend(module.statements);
 
-    // `root(value, "", errors)`, with the evaluated-properties argument when the functions take it.
+    // `root(value, errors)`, with the evaluated-properties argument when the functions take it.
     let check = |function: &str, errors: Expr| {
-        let mut arguments = vec![Expr::ident("value"), Expr::str(""), errors];
+        let mut arguments = vec![Expr::ident("value"), errors];
         if module.tracks_evaluated {
             arguments.push(Expr::undefined());
         }
@@ -106,6 +106,9 @@ pub(crate) fn compile(model: &Model, names: &Names) -> Result<Vec<Stmt>, Error> 
             name: names::ts_validator(ts),
             params: vec![value()],
             returns: Some(Type::generic("ValidationResult", vec![ty.clone()])),
+            // A yes/no check first: a valid value allocates no error list. An invalid one pays that
+            // check up to its first error, then the collecting pass (measured: one collecting pass
+            // alone is 10-15% faster on invalid values and as much slower on valid ones).
             body: vec![
                 Stmt::if_inline(
                     check(function, Expr::undefined()),

@@ -251,10 +251,9 @@ fn rarer_keyword_shapes_report_like_the_rust_crate() {
             &Default::default(),
         )
         .expect("compiles");
-        let root_fn = &module.roots[0];
-        let tail = if module.tracks_evaluated { ", undefined" } else { "" };
+        let collect = module.call(&module.roots[0], "x", "e");
         let code = format!(
-            "{}\n{}\nexport function errors(x: unknown): ValidationError[] {{ const e: ValidationError[] = []; {root_fn}(x, \"\", e{tail}); return e; }}\n",
+            "{}\n{}\nexport function errors(x: unknown): ValidationError[] {{ const e: ValidationError[] = []; {collect}; return e; }}\n",
             codegen::typescript::validator::import_line(&module, "./runtime.js"),
             module.body
         );

@@ -26,15 +26,13 @@ impl Compiler<'_, '_> {
             if let Some(reference) = schema.get(keyword).and_then(Value::as_str) {
                 let target = self.reference(location, keyword, reference)?;
                 let function = self.function(target);
-                let call = self.call(&function, id("x"), id("p"), passed());
+                let call = self.call(&function, id("x"), passed());
                 out.push(self.check_call(call));
             }
         }
         if let Some(Value::Array(members)) = schema.get("allOf") {
             for index in 0..members.len() {
-                let function = self.sub(location, &["allOf", &index.to_string()]);
-                let call = self.call(&function, id("x"), id("p"), passed());
-                out.push(self.check_call(call));
+                out.extend(self.check_whole(location, &["allOf", &index.to_string()], passed())?);
             }
         }
         if let Some(Value::Array(branches)) = schema.get("anyOf") {
@@ -122,12 +120,12 @@ impl Compiler<'_, '_> {
                 }
             };
             if let Some(then) = then {
-                let call = self.call(&then, id("x"), id("p"), passed());
+                let call = self.call(&then, id("x"), passed());
                 passes.push(self.check_call(call));
             }
             let mut fails = Vec::new();
             if let Some(otherwise) = otherwise {
-                let call = self.call(&otherwise, id("x"), id("p"), passed());
+                let call = self.call(&otherwise, id("x"), passed());
                 fails.push(self.check_call(call));
             }
             block.push(Stmt::If { test, then: Block::Lines(passes), otherwise: Some(Block::Lines(fails)) });
@@ -137,7 +135,12 @@ impl Compiler<'_, '_> {
     }
 
     /// Where `$ref` or `$dynamicRef` (`keyword`) at `location` points.
-    fn reference(&mut self, location: &Location, keyword: &str, reference: &str) -> Result<Location, CompileError> {
+    pub(super) fn reference(
+        &mut self,
+        location: &Location,
+        keyword: &str,
+        reference: &str,
+    ) -> Result<Location, CompileError> {
         let base = self.registry.base(location);
         let target = resolve(&base, reference).ok_or_else(|| CompileError::InvalidUri { uri: reference.to_owned() })?;
         let mut target = self

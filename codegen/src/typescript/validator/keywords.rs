@@ -7,8 +7,8 @@ use std::ops::Not;
 use serde_json::Value;
 
 use super::CompileError;
-use super::compile::{Compiler, add, failed, id, stop};
-use super::patterns::format_checker;
+use super::compile::{Compiler, add, declare_extra, failed, id, record_extra, stop};
+use super::patterns::{char_range, format_checker};
 use super::registry::Location;
 use crate::schema::{Types, escape};
 use crate::typescript::ast::{BinaryOp, Block, Expr, Iteration, Member, Param, Stmt, Type};
@@ -39,9 +39,9 @@ fn length() -> Expr {
     id("x").member("length")
 }
 
-/// `p + "/" + esc(k)`: the path of property `k`.
-fn key_path() -> Expr {
-    id("p").plus(Expr::str("/")).plus(id("esc").call(vec![id("k")]))
+/// `"/" + i`: the path segment of item `i`.
+fn item_segment() -> Expr {
+    Expr::str("/").plus(id("i"))
 }
 
 /// `typeof x === "<name>"`.
@@ -55,6 +55,12 @@ fn none_of(alternatives: Vec<Expr>) -> Expr {
 }
 
 impl Compiler<'_, '_> {
+    /// `"/" + esc(k)`: the path segment of property `k`.
+    fn key_segment(&mut self) -> Expr {
+        let esc = self.use_runtime("esc");
+        Expr::str("/").plus(id(esc).call(vec![id("k")]))
+    }
+
     pub(super) fn emit_type(&mut self, schema: &Value, out: &mut Vec<Stmt>) {
         let Some(types) = Types::of(schema) else { return };
         let mut conditions = Vec::new();
@@ -140,9 +146,17 @@ impl Compiler<'_, '_> {
             body.push(self.fail_if(long, "maxLength", message));
         }
         if let Some(pattern) = pattern {
-            let regex = self.regex(pattern)?;
+            let matches = match char_range(pattern) {
+                // A scan of the code units beats a call of the regex engine on short strings.
+                Some((from, to)) => id(self.use_runtime("hasCharIn")).call(vec![
+                    id("x"),
+                    Expr::int(u64::from(from)),
+                    Expr::int(u64::from(to)),
+                ]),
+                None => id(&self.regex(pattern)?).method("test", vec![id("x")]),
+            };
             let message = Expr::str(format!("must match the pattern {pattern}"));
-            body.push(self.fail_if(id(&regex).method("test", vec![id("x")]).not(), "pattern", message));
+            body.push(self.fail_if(matches.not(), "pattern", message));
         }
         if let Some((name, checker)) = format {
             let checker = self.use_runtime(checker);
@@ -181,13 +195,17 @@ impl Compiler<'_, '_> {
         out.push(Stmt::if_then(type_is("number"), body));
     }
 
-    pub(super) fn emit_array(&mut self, location: &Location, schema: &Value, out: &mut Vec<Stmt>) {
+    pub(super) fn emit_array(
+        &mut self,
+        location: &Location,
+        schema: &Value,
+        out: &mut Vec<Stmt>,
+    ) -> Result<(), CompileError> {
         let prefix = schema.get("prefixItems").and_then(Value::as_array).map_or(0, Vec::len);
         let keywords = ["minItems", "maxItems", "uniqueItems", "prefixItems", "items", "contains"];
         if !keywords.iter().any(|k| schema.get(*k).is_some()) {
-            return;
+            return Ok(());
         }
-        self.use_runtime("esc");
         let mut body = Vec::new();
         if let Some(min) = count(schema.get("minItems")) {
             let message = Expr::str(format!("must have at least {min} items"));
@@ -203,10 +221,10 @@ impl Compiler<'_, '_> {
             body.push(self.fail_if(test, "uniqueItems", Expr::str("must not have duplicate items")));
         }
         for index in 0..prefix {
-            let function = self.sub(location, &["prefixItems", &index.to_string()]);
             let item = id("x").index(Expr::int(index as u64));
-            let call = self.call(&function, item, id("p").plus(Expr::str(format!("/{index}"))), Expr::undefined());
-            body.push(Stmt::if_then(length().gt(Expr::int(index as u64)), vec![self.check_call(call)]));
+            let segments = ["prefixItems", &index.to_string()];
+            let check = self.check_part(location, &segments, item, Expr::str(format!("/{index}")))?;
+            body.push(Stmt::if_then(length().gt(Expr::int(index as u64)), check));
         }
         // `for (let i = <prefix>; i < x.length; i++) { ... }`
         let past_prefix = |each: Vec<Stmt>| Stmt::For {
@@ -215,20 +233,18 @@ impl Compiler<'_, '_> {
             update: id("i").increment(),
             body: Block::Lines(each),
         };
-        let item_path = || id("p").plus(Expr::str("/")).plus(id("i"));
         if let Some(items) = schema.get("items") {
             if items == &Value::Bool(false) {
                 // Like the Rust crate: one error per item past the prefix.
                 let error = Expr::object(vec![
-                    Member::property("path", item_path()),
+                    Member::property("path", item_segment()),
                     Member::property("keyword", Expr::str("falseSchema")),
                     Member::property("message", Expr::str("no item is allowed here")),
                 ]);
                 body.push(past_prefix(vec![stop(), failed(), id("e").method("push", vec![error]).stmt()]));
             } else if items != &Value::Bool(true) {
-                let function = self.sub(location, &["items"]);
-                let call = self.call(&function, id("x").index(id("i")), item_path(), Expr::undefined());
-                body.push(past_prefix(vec![self.check_call(call)]));
+                let check = self.check_part(location, &["items"], id("x").index(id("i")), item_segment())?;
+                body.push(past_prefix(check));
             }
         }
         if schema.get("contains").is_some() {
@@ -247,6 +263,7 @@ impl Compiler<'_, '_> {
             }
         }
         out.push(Stmt::if_then(id("Array").method("isArray", vec![id("x")]), body));
+        Ok(())
     }
 
     pub(super) fn emit_object_keywords(
@@ -272,7 +289,6 @@ impl Compiler<'_, '_> {
         }
         let is_object = self.use_runtime("isObject");
         let has = self.use_runtime("has");
-        self.use_runtime("esc");
         let mut body = Vec::new();
         for name in schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
             body.push(self.fail_missing(absent(name), name, Expr::str(format!("must have property {name}"))));
@@ -286,11 +302,10 @@ impl Compiler<'_, '_> {
             if property == &Value::Bool(true) {
                 continue;
             }
-            let function = self.sub(location, &["properties", name]);
             let access = id("x").index(Expr::str(name));
-            let path = id("p").plus(Expr::str(format!("/{}", escape(name))));
-            let call = self.call(&function, access, path, Expr::undefined());
-            body.push(Stmt::if_then(present(name), vec![self.check_call(call)]));
+            let segment = Expr::str(format!("/{}", escape(name)));
+            let check = self.check_part(location, &["properties", name], access, segment)?;
+            body.push(Stmt::if_then(present(name), check));
         }
         if let Some(ev) = ev {
             for (name, _) in &properties {
@@ -311,7 +326,7 @@ impl Compiler<'_, '_> {
         {
             let closed = additional == Some(&Value::Bool(false));
             if closed {
-                body.push(Stmt::const_typed("extra", Type::array(Type::Keyword("string")), Expr::Array(Vec::new())));
+                body.push(declare_extra());
             }
             let names_false = names_schema == Some(&Value::Bool(false));
             if names_false {
@@ -330,12 +345,15 @@ impl Compiler<'_, '_> {
                 }
             }
             if !patterns.is_empty() || additional.is_some() {
-                each.push(Stmt::let_("matched", Expr::bool(false)));
+                if !patterns.is_empty() {
+                    each.push(Stmt::let_("matched", Expr::bool(false)));
+                }
                 for (pattern, _) in &patterns {
                     let regex = self.regex(pattern)?;
-                    let function = self.sub(location, &["patternProperties", pattern]);
-                    let call = self.call(&function, id("x").index(id("k")), key_path(), Expr::undefined());
-                    let mut matched = vec![id("matched").assign(Expr::bool(true)).stmt(), self.check_call(call)];
+                    let segment = self.key_segment();
+                    let value = id("x").index(id("k"));
+                    let mut matched = vec![id("matched").assign(Expr::bool(true)).stmt()];
+                    matched.extend(self.check_part(location, &["patternProperties", pattern], value, segment)?);
                     if let Some(ev) = ev {
                         matched.push(Stmt::if_inline(id(ev), add(ev, id("k"))));
                     }
@@ -346,16 +364,18 @@ impl Compiler<'_, '_> {
                     let mut other = Vec::new();
                     if closed {
                         other.push(stop());
-                        other.push(id("extra").method("push", vec![id("k")]).stmt());
+                        other.push(record_extra());
                     } else if additional != &Value::Bool(true) {
-                        let function = self.sub(location, &["additionalProperties"]);
-                        let call = self.call(&function, id("x").index(id("k")), key_path(), Expr::undefined());
-                        other.push(self.check_call(call));
+                        let segment = self.key_segment();
+                        let value = id("x").index(id("k"));
+                        other.extend(self.check_part(location, &["additionalProperties"], value, segment)?);
                     }
                     if let Some(ev) = ev {
                         other.push(Stmt::if_inline(id(ev), add(ev, id("k"))));
                     }
-                    each.push(Stmt::if_then(id("matched").not().and(none_of(known)), other));
+                    let unmatched =
+                        if patterns.is_empty() { none_of(known) } else { id("matched").not().and(none_of(known)) };
+                    each.push(Stmt::if_then(unmatched, other));
                 }
             }
             body.push(Stmt::for_each("k", Iteration::In, id("x"), Block::Lines(each)));
@@ -370,7 +390,7 @@ impl Compiler<'_, '_> {
                     if properties.is_empty() && patterns.is_empty() { "falseSchema" } else { "additionalProperties" };
                 let message = Expr::str("must not have additional properties: ")
                     .plus(id("extra").method("join", vec![Expr::str(", ")]));
-                body.push(self.fail_if(id("extra").member("length").gt(Expr::int(0)), keyword, message));
+                body.push(self.fail_if(id("extra"), keyword, message));
             }
         }
         let min = count(schema.get("minProperties"));
@@ -401,7 +421,7 @@ impl Compiler<'_, '_> {
             .unwrap_or_default();
         for name in dependent {
             let function = self.sub(location, &["dependentSchemas", &name]);
-            let call = self.call(&function, id("x"), id("p"), id(ev.unwrap_or("undefined")));
+            let call = self.call(&function, id("x"), id(ev.unwrap_or("undefined")));
             body.push(Stmt::if_then(present(&name), vec![self.check_call(call)]));
         }
         out.push(Stmt::if_then(id(is_object).call(vec![id("x")]), body));

@@ -1,6 +1,7 @@
 //! Regular expressions and formats: `pattern` and `patternProperties` become module-level
 //! `RegExp` constants with the `u` flag (checked with `regress`, an ECMA-262 engine, at compile
-//! time), and asserted formats map to the runtime's checkers.
+//! time), except a `pattern` of one ASCII range (`[A-Z]`), a scan of the code units (`hasCharIn`);
+//! asserted formats map to the runtime's checkers.
 
 use super::CompileError;
 use super::compile::Compiler;
@@ -43,6 +44,15 @@ pub(crate) fn unicode_safe(pattern: &str) -> String {
     out
 }
 
+/// The range of a pattern that is one class of one ASCII range, such as `[A-Z]`: a string
+/// matches it (unanchored, with or without the `u` flag) when one of its code units is in the
+/// range, since no code unit of a character outside ASCII is.
+pub(crate) fn char_range(pattern: &str) -> Option<(u8, u8)> {
+    let &[b'[', from, b'-', to, b']'] = pattern.as_bytes() else { return None };
+    let plain = |c: u8| c.is_ascii_graphic() && !b"\\[]^-".contains(&c);
+    (plain(from) && plain(to) && from <= to).then_some((from, to))
+}
+
 /// The runtime checker of an asserted format, if the compiler knows it.
 pub(crate) fn format_checker(format: &str) -> Option<(&str, &'static str)> {
     let checker = match format {
@@ -77,5 +87,14 @@ mod tests {
         assert_eq!(unicode_safe(r"^[0-9]{3}\-[0-9]{4}$"), r"^[0-9]{3}\x2D[0-9]{4}$");
         assert_eq!(unicode_safe(r"[a\-z\_]\d\.\/"), r"[a\x2Dz\x5F]\d\.\/");
         assert!(regress::Regex::with_flags(&unicode_safe(r"^\:\@\#\ $"), "u").is_ok());
+    }
+
+    #[test]
+    fn one_ascii_range_is_a_scan_and_nothing_else_is() {
+        assert_eq!(char_range("[A-Z]"), Some((b'A', b'Z')));
+        assert_eq!(char_range("[0-9]"), Some((b'0', b'9')));
+        for other in ["[^A-Z]", "[A-Z]+", "^[A-Z]", "[AZ]", "[Z-A]", "[\\-z]", r"[a-\u00ff]", "[é-z]", "[A-Za-z]"] {
+            assert_eq!(char_range(other), None, "{other}");
+        }
     }
 }
