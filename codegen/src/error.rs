@@ -158,13 +158,7 @@ impl fmt::Display for Errors {
         let count = self.0.len();
         writeln!(f, "the contract has {count} problem{}:", if count == 1 { "" } else { "s" })?;
         for error in &self.0 {
-            write!(f, "  - {error}")?;
-            let mut source = std::error::Error::source(error);
-            while let Some(cause) = source {
-                write!(f, ": {cause}")?;
-                source = cause.source();
-            }
-            writeln!(f)?;
+            writeln!(f, "  - {}", contract::error_chain(error))?;
         }
         Ok(())
     }

@@ -61,13 +61,4 @@ impl Error {
 }
 
 /// The error and each of its causes, joined by `: `, as printed after `error: `.
-pub fn chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
-}
+pub use contract::error_chain as chain;

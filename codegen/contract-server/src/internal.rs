@@ -23,16 +23,7 @@ pub trait InternalError: std::error::Error + Send + Sync + 'static {
 }
 
 /// An error and its chain of sources, on one line (`error: cause: cause of the cause`).
-pub fn sources(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
-}
+pub use contract::error_chain as sources;
 
 /// Runs `handler` inside the `request` span (operation id, request id): what it logs names the
 /// request. The span is at `ERROR` level, so it is there whenever an error is logged.

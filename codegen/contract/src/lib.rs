@@ -62,10 +62,12 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
+mod chain;
 pub mod int64;
 mod problem;
 mod reason;
 
+pub use chain::error_chain;
 pub use int64::{I64String, ParseIntStringError, U64String};
 pub use problem::ProblemDetails;
 pub use reason::reason_phrase;
