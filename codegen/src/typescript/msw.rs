@@ -19,6 +19,8 @@
 //! cannot resolve a relative path. One option object for every handler keeps `createHandlers`
 //! and a single handler alike.
 
+use std::collections::BTreeMap;
+
 use serde_json::{Value, json};
 
 use super::ast::{Expr, Function, ImportClause, Key, Member, Param, Property, Specifier, Stmt, Type};
@@ -48,9 +50,37 @@ pub(super) fn emit(model: &Model, names: &Names) -> Vec<Stmt> {
     ];
     out.extend(runtime());
 
+    // A default body that several statuses answer (the same problem of a `401` on every signed-in
+    // operation) is one constant, parsed once, instead of a copy in each handler.
+    let mut uses: BTreeMap<String, usize> = BTreeMap::new();
+    for operation in &model.operations {
+        handler(model, names, operation, &mut |body| {
+            *uses.entry(body.to_string()).or_default() += 1;
+            Expr::Json(body.clone())
+        });
+    }
+    let mut shared: BTreeMap<String, String> = BTreeMap::new();
+    for operation in &model.operations {
+        handler(model, names, operation, &mut |body| {
+            let text = body.to_string();
+            if uses[&text] > 1 && !shared.contains_key(&text) {
+                let name = format!("body{}", shared.len() + 1);
+                out.push(Stmt::const_(&name, Expr::Json(body.clone()).pure()));
+                shared.insert(text, name);
+            }
+            Expr::Json(body.clone())
+        });
+    }
+    if !shared.is_empty() {
+        out.push(Stmt::Blank);
+    }
+
     let mut all = Vec::new();
     for operation in &model.operations {
-        let (alias, function) = handler(model, names, operation);
+        let (alias, function) = handler(model, names, operation, &mut |body| match shared.get(&body.to_string()) {
+            Some(name) => Expr::ident(name),
+            None => Expr::Json(body.clone()),
+        });
         all.push(Expr::ident(&function.name).call(vec![Expr::undefined(), Expr::ident("options")]));
         out.extend(alias);
         out.extend([Stmt::Blank, Stmt::Function(function).export(), Stmt::Blank]);
@@ -297,8 +327,13 @@ fn runtime() -> Vec<Stmt> {
     ]
 }
 
-/// The answer type of one operation and its handler function.
-fn handler(model: &Model, names: &Names, operation: &Operation) -> ([Stmt; 2], Function) {
+/// The answer type of one operation and its handler function; `body` writes each default body.
+fn handler(
+    model: &Model,
+    names: &Names,
+    operation: &Operation,
+    body: &mut dyn FnMut(&Value) -> Expr,
+) -> ([Stmt; 2], Function) {
     let prefix = names.ts_prefix(operation);
     let mock_type = names::ts_msw_mock(prefix);
     let bodies = model.prepared.mocks.get(&operation.id);
@@ -311,13 +346,13 @@ fn handler(model: &Model, names: &Names, operation: &Operation) -> ([Stmt; 2], F
         row.push(headers_member.clone());
         Type::Row(row)
     };
-    let declared = |media: Option<&str>, body: Option<&Value>, status: u16| {
+    let mut declared = |media: Option<&str>, default: Option<&Value>, status: u16| {
         let mut fields = Vec::new();
         if let Some(media) = media {
             fields.push(Member::property("type", Expr::str(media)));
         }
-        if let Some(body) = body {
-            fields.push(Member::property("body", Expr::Json(body.clone())));
+        if let Some(default) = default {
+            fields.push(Member::property("body", body(default)));
         }
         let headers = operation
             .headers_of(status)
