@@ -607,13 +607,18 @@ async fn two_servers_sharing_a_database_run_each_job_once() {
 
 #[tokio::test]
 async fn a_job_canceled_through_another_server_is_stopped_by_the_one_running_it() {
-    let lease = |setup: &mut Setup| setup.generation.lease = Duration::from_millis(600);
+    // A lease of seconds: on a loaded machine a keeper may be late by more than a short lease, and
+    // the job would be re-queued as if its server had stopped (CI saw it with 600 ms). The fake
+    // answers after `delay`, so once that has passed only a dropped call leaves no completion.
+    let lease = |setup: &mut Setup| setup.generation.lease = Duration::from_secs(4);
+    let delay = Duration::from_secs(6);
     let first = start_with(lease).await;
-    first.openai.set_delay(Duration::from_millis(2000));
+    first.openai.set_delay(delay);
     let token = register_and_login(&first.server, "ada@example.com").await;
     let ada = client(&first.server, Some(&token));
     let job = ada.generate_simple(&simple("stopped elsewhere")).await.expect("202").into_inner();
     wait_for(&ada, job.id, |j| j.status == types::JobStatus::Running).await;
+    let running = tokio::time::Instant::now();
 
     let base = format!("{}/api/v1", first.fake.as_ref().expect("fake").base());
     let mut setup = Setup { generation: config(&base), ..Setup::default() };
@@ -621,9 +626,9 @@ async fn a_job_canceled_through_another_server_is_stopped_by_the_one_running_it(
     let second = common::start_setup(setup, Some(&first.server)).await;
     let canceled = client(&second, Some(&token)).cancel_generation_job(&job.id).await.expect("canceled");
     assert_eq!(canceled.into_inner().status, types::JobStatus::Canceled);
-    // The first server's keeper sees it within a third of the lease and drops the call in flight:
-    // the fake never finishes answering it.
-    tokio::time::sleep(Duration::from_millis(2500)).await;
+    // The first server sees the cancellation and drops the call in flight: when the fake would
+    // have answered it, nothing has completed.
+    tokio::time::sleep_until(running + delay + Duration::from_millis(500)).await;
     assert!(first.openai.completions().is_empty(), "{:?}", first.openai.completions());
     let events = events(&second, job.id, 0).await;
     assert_eq!(messages(&events), ["queued", "started"]);
