@@ -59,32 +59,33 @@ pub(super) fn emit(model: &Model, names: &Names) -> Vec<Stmt> {
             Expr::Json(body.clone())
         });
     }
+    // Named in the order they are first met; declared before the handlers that use them.
     let mut shared: BTreeMap<String, String> = BTreeMap::new();
-    for operation in &model.operations {
-        handler(model, names, operation, &mut |body| {
-            let text = body.to_string();
-            if uses[&text] > 1 && !shared.contains_key(&text) {
-                let name = format!("body{}", shared.len() + 1);
-                out.push(Stmt::const_(&name, Expr::Json(body.clone()).pure()));
-                shared.insert(text, name);
-            }
-            Expr::Json(body.clone())
-        });
-    }
-    if !shared.is_empty() {
-        out.push(Stmt::Blank);
-    }
-
+    let mut constants = Vec::new();
+    let mut handlers = Vec::new();
     let mut all = Vec::new();
     for operation in &model.operations {
-        let (alias, function) = handler(model, names, operation, &mut |body| match shared.get(&body.to_string()) {
-            Some(name) => Expr::ident(name),
-            None => Expr::Json(body.clone()),
+        let (alias, function) = handler(model, names, operation, &mut |body| {
+            let text = body.to_string();
+            if uses[&text] < 2 {
+                return Expr::Json(body.clone());
+            }
+            let name = shared.entry(text).or_insert_with(|| {
+                let name = format!("body{}", constants.len() + 1);
+                constants.push(Stmt::const_(&name, Expr::Json(body.clone()).pure()));
+                name
+            });
+            Expr::ident(name.as_str())
         });
         all.push(Expr::ident(&function.name).call(vec![Expr::undefined(), Expr::ident("options")]));
-        out.extend(alias);
-        out.extend([Stmt::Blank, Stmt::Function(function).export(), Stmt::Blank]);
+        handlers.extend(alias);
+        handlers.extend([Stmt::Blank, Stmt::Function(function).export(), Stmt::Blank]);
     }
+    if !constants.is_empty() {
+        constants.push(Stmt::Blank);
+    }
+    out.extend(constants);
+    out.extend(handlers);
     out.extend([
         Stmt::Function(Function {
             doc: "One handler per operation, each answering its default.".into(),
