@@ -30,7 +30,8 @@ use serde_json::{Map, Value, json};
 
 use crate::error::{Error, Field, RustType};
 use crate::model::{ErrorResponse, Mocks, Model};
-use crate::schema::{Components, as_ref_name, join, ref_to};
+use crate::schema::{Components, Types, as_ref_name, join, ref_to};
+use crate::typescript::validator::format_sample;
 
 /// Why no value could be built, and where: the named schema (`None` for the root when it is not a
 /// reference) and the JSON pointer inside it.
@@ -166,28 +167,6 @@ struct Generator<'a, C> {
     stack: Vec<String>,
 }
 
-/// Samples of the formats the validators assert.
-fn format_sample(format: &str) -> Option<&'static str> {
-    Some(match format {
-        "date-time" => "2026-01-01T00:00:00Z",
-        "date" => "2026-01-01",
-        "time" => "00:00:00Z",
-        "email" => "user@example.com",
-        "uuid" => "00000000-0000-4000-8000-000000000000",
-        "uri" | "iri" => "https://example.com/",
-        "uri-reference" | "iri-reference" => "/",
-        "hostname" => "example.com",
-        "ipv4" => "192.0.2.1",
-        "ipv6" => "2001:db8::1",
-        "duration" => "P1D",
-        "json-pointer" => "/a",
-        "relative-json-pointer" => "0",
-        "uri-template" => "https://example.com/{id}",
-        "regex" => "^a$",
-        _ => return None,
-    })
-}
-
 impl<C: Components> Generator<'_, C> {
     fn value(&mut self, schema: &Value, at: &At) -> Result<Value, NoValue> {
         let value = self.build(schema, at)?;
@@ -263,8 +242,8 @@ impl<C: Components> Generator<'_, C> {
                             Some(fixed) => merge(fixed.clone(), value),
                             None => value,
                         };
-                        let matching = branches.iter().filter(|b| self.accepts(b, &value)).count();
-                        if (!exactly_one || matching == 1) && self.accepts(schema, &value) {
+                        // `accepts` holds `oneOf` to exactly one branch, `anyOf` to one at least.
+                        if self.accepts(schema, &value) {
                             return Ok(value);
                         }
                     }
@@ -286,7 +265,7 @@ impl<C: Components> Generator<'_, C> {
     fn typed(&mut self, object: &Map<String, Value>, patterns: &[&str], at: &At) -> Result<Value, NoValue> {
         let schema = Value::Object(object.clone());
         let mut last = None;
-        for ty in types_of(object) {
+        for ty in types_of(&schema) {
             let value = match ty {
                 "null" => Ok(Value::Null),
                 "boolean" => Ok(Value::Bool(true)),
@@ -474,12 +453,13 @@ fn has_own_type(object: &Map<String, Value>) -> bool {
 
 /// The types to try, in order: the listed ones with `null` last; the ones the keywords imply when
 /// there is no `type`; `null` for a schema without constraints.
-fn types_of(object: &Map<String, Value>) -> Vec<&'static str> {
+fn types_of(schema: &Value) -> Vec<&'static str> {
+    let empty = Map::new();
+    let object = schema.as_object().unwrap_or(&empty);
     const ALL: [&str; 7] = ["object", "array", "string", "integer", "number", "boolean", "null"];
-    let listed: Vec<&str> = match object.get("type") {
-        Some(Value::String(one)) => vec![one.as_str()],
-        Some(Value::Array(many)) => many.iter().filter_map(Value::as_str).collect(),
-        _ => {
+    let listed: Vec<&str> = match Types::of(schema) {
+        Some(types) => types.iter().collect(),
+        None => {
             let implied = |keys: &[&str]| keys.iter().any(|key| object.contains_key(*key));
             let mut types = Vec::new();
             if implied(&["properties", "required", "additionalProperties", "minProperties"]) {

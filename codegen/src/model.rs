@@ -212,7 +212,8 @@ impl Operation {
             names.push("ETag");
         }
         if self.rate_limit.is_some() || self.errors.iter().any(|error| error.status == 429) {
-            names.extend(["X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After"]);
+            names.extend(RATE_LIMIT_HEADERS);
+            names.push("Retry-After");
         }
         if self.deprecated {
             names.push("Deprecation");

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::schema::{Components, as_ref_name};
+use crate::schema::{Components, Types, as_ref_name};
 
 pub(super) fn accepts(components: &impl Components, schema: &Value, value: &Value) -> bool {
     let Some(object) = schema.as_object() else { return schema.as_bool().unwrap_or(true) };
@@ -19,15 +19,8 @@ pub(super) fn accepts(components: &impl Components, schema: &Value, value: &Valu
             _ => return false,
         }
     }
-    if let Some(types) = get("type") {
-        let listed: Vec<&str> = match types {
-            Value::String(one) => vec![one.as_str()],
-            Value::Array(many) => many.iter().filter_map(Value::as_str).collect(),
-            _ => Vec::new(),
-        };
-        if !listed.iter().any(|ty| has_type(value, ty)) {
-            return false;
-        }
+    if Types::of(schema).is_some_and(|types| !types.iter().any(|ty| has_type(value, ty))) {
+        return false;
     }
     if get("const").is_some_and(|constant| constant != value) {
         return false;

@@ -28,9 +28,6 @@ use super::operation::{Segment, segments};
 use crate::model::{Model, Operation};
 use crate::names::{self, Names};
 
-/// The media type of every error body.
-const PROBLEM: &str = "application/problem+json";
-
 pub(super) fn emit(model: &Model, names: &Names) -> Vec<Stmt> {
     let import = |type_only, clause, from: &str| Stmt::Import { type_only, clause, from: from.to_owned() };
     let named = |names: &[&str]| {
@@ -390,7 +387,7 @@ fn handler(
     for error in &operation.errors {
         members.push(row(Type::Literal(error.status.into()), Some(problem.clone())));
         let default = bodies.and_then(|b| b.get(&error.status));
-        statuses.push(declared(Some(PROBLEM), default, error.status));
+        statuses.push(declared(Some(crate::openapi::PROBLEM_MEDIA_TYPE), default, error.status));
     }
     statuses.sort_by_key(|member| match member {
         Member::Property(Key::Number(status), _) => *status,

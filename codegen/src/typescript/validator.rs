@@ -36,7 +36,7 @@ use serde_json::Value;
 
 use super::ast::{ImportClause, Specifier, Stmt};
 use super::printer;
-pub(crate) use patterns::{format_checker, unicode_safe};
+pub(crate) use patterns::{format_checker, format_sample, unicode_safe};
 pub use registry::Registry;
 
 /// What the compiler can fail on.

@@ -53,29 +53,36 @@ pub(crate) fn char_range(pattern: &str) -> Option<(u8, u8)> {
     (plain(from) && plain(to) && from <= to).then_some((from, to))
 }
 
+/// The asserted formats: name, the runtime's checker, and a value it accepts (what the mocks
+/// answer for a string of that format). Every format the server's validator asserts is here.
+const FORMATS: &[(&str, &str, &str)] = &[
+    ("date-time", "isDateTime", "2026-01-01T00:00:00Z"),
+    ("date", "isDate", "2026-01-01"),
+    ("time", "isTime", "00:00:00Z"),
+    ("email", "isEmail", "user@example.com"),
+    ("uuid", "isUuid", "00000000-0000-4000-8000-000000000000"),
+    ("uri", "isUri", "https://example.com/"),
+    ("uri-reference", "isUriReference", "/"),
+    ("ipv4", "isIpv4", "192.0.2.1"),
+    ("ipv6", "isIpv6", "2001:db8::1"),
+    ("hostname", "isHostname", "example.com"),
+    ("duration", "isDuration", "P1D"),
+    ("json-pointer", "isJsonPointer", "/a"),
+    ("relative-json-pointer", "isRelativeJsonPointer", "0"),
+    ("uri-template", "isUriTemplate", "https://example.com/{id}"),
+    ("regex", "isRegex", "^a$"),
+    ("iri", "isIri", "https://example.com/"),
+    ("iri-reference", "isIriReference", "/"),
+];
+
 /// The runtime checker of an asserted format, if the compiler knows it.
 pub(crate) fn format_checker(format: &str) -> Option<(&str, &'static str)> {
-    let checker = match format {
-        "date-time" => "isDateTime",
-        "date" => "isDate",
-        "time" => "isTime",
-        "email" => "isEmail",
-        "uuid" => "isUuid",
-        "uri" => "isUri",
-        "uri-reference" => "isUriReference",
-        "ipv4" => "isIpv4",
-        "ipv6" => "isIpv6",
-        "hostname" => "isHostname",
-        "duration" => "isDuration",
-        "json-pointer" => "isJsonPointer",
-        "relative-json-pointer" => "isRelativeJsonPointer",
-        "uri-template" => "isUriTemplate",
-        "regex" => "isRegex",
-        "iri" => "isIri",
-        "iri-reference" => "isIriReference",
-        _ => return None,
-    };
-    Some((format, checker))
+    FORMATS.iter().find(|(name, _, _)| *name == format).map(|(_, checker, _)| (format, *checker))
+}
+
+/// A string of an asserted format that its checker accepts.
+pub(crate) fn format_sample(format: &str) -> Option<&'static str> {
+    FORMATS.iter().find(|(name, _, _)| *name == format).map(|(_, _, sample)| *sample)
 }
 
 #[cfg(test)]
