@@ -10,7 +10,9 @@
 //! PostgreSQL the text with `$N` placeholders. Rows decode into the same types on both (text ids,
 //! `TIMESTAMPTZ`/RFC 3339 text times, booleans, 64-bit integers). Uniqueness (emails, project
 //! names, webhook event ids, idempotency keys) is enforced by each engine's unique indexes, never
-//! by reading first. Each engine has its own migrations (`migrations/sqlite`,
+//! by reading first. Caps and quotas (reset mails per address, generations per month) count and
+//! insert in one statement, in a transaction that first takes [`lock_key`] on what is capped: on
+//! PostgreSQL two such statements could otherwise both count before either inserts. Each engine has its own migrations (`migrations/sqlite`,
 //! `migrations/postgres`), kept in step by a test (same versions, same tables and columns).
 //!
 //! Why not `sqlx::Any`: it decodes none of chrono's types and passes placeholders through
@@ -109,22 +111,53 @@ macro_rules! on_db {
 }
 pub use crate::on_db;
 
-/// An engine's way of writing placeholders.
+/// An engine's way of writing placeholders, and of serializing writers.
 pub trait Dialect {
     /// `text` (written with SQLite's `?` and `?N` placeholders) as this engine reads it.
     fn adapt(text: Cow<'static, str>) -> Cow<'static, str>;
+
+    /// The statement that, run first in a transaction with a key bound, makes every other
+    /// transaction running it with the same key wait until this one ends; `None` where writers
+    /// are serialized already.
+    const KEY_LOCK: Option<&'static str>;
 }
 
 impl Dialect for SqlitePool {
     fn adapt(text: Cow<'static, str>) -> Cow<'static, str> {
         text
     }
+
+    /// SQLite has one writer at a time, and a writing statement takes the write lock before it
+    /// reads: a count and an insert in one statement cannot interleave with another writer.
+    const KEY_LOCK: Option<&'static str> = None;
 }
 
 impl Dialect for PgPool {
     fn adapt(text: Cow<'static, str>) -> Cow<'static, str> {
         Cow::Owned(numbered(&text))
     }
+
+    /// Under PostgreSQL's read committed, two `INSERT … SELECT … WHERE (SELECT COUNT(*) …) < cap`
+    /// can both count before either inserts, and both insert: a transaction-scoped advisory lock
+    /// on the key makes them take turns (released at commit or rollback).
+    const KEY_LOCK: Option<&'static str> = Some("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))");
+}
+
+/// Makes the rest of `tx` wait for every other transaction that locked `key` (see
+/// [`Dialect::KEY_LOCK`]): what a statement that counts before it writes (a cap, a quota) runs
+/// first, so that concurrent requests cannot both see room.
+pub async fn lock_key<P, DB>(_pool: &P, tx: &mut sqlx::Transaction<'_, DB>, key: &str) -> Result<(), sqlx::Error>
+where
+    P: Dialect,
+    DB: sqlx::Database,
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+    <DB as sqlx::Database>::Arguments: sqlx::IntoArguments<DB>,
+    for<'q> &'q str: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    if let Some(text) = P::KEY_LOCK {
+        sqlx::query(AssertSqlSafe(text)).bind(key).execute(&mut **tx).await?;
+    }
+    Ok(())
 }
 
 /// The SQL `text` for the engine of `pool` (see [`on_db!`]).

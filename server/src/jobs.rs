@@ -34,7 +34,7 @@ use tokio::task::AbortHandle;
 use uuid::Uuid;
 
 use crate::App;
-use crate::db::{Db, on_db, sql};
+use crate::db::{Db, lock_key, on_db, sql};
 use crate::error::{ApiError, is_foreign_key_violation};
 use crate::generation::{FILE_CONVENTION, GenerationConfig, ModelCache, summary};
 use crate::providers::{CompletionRequest, GenerationProvider, ProviderError};
@@ -396,7 +396,8 @@ impl App {
     }
 
     /// Writes a job `queued`, with its first event, unless the owner's month is used up: the
-    /// count and the insert are one statement.
+    /// count and the insert are one statement, run under the owner's lock ([`lock_key`]) so that
+    /// concurrent requests cannot both see room.
     pub(crate) async fn create_job(&self, new: NewJob<'_>) -> Result<Created, ApiError> {
         let id = Uuid::new_v4().to_string();
         let now = Utc::now();
@@ -404,8 +405,10 @@ impl App {
         let event = to_json(&JobEvent::Progress { status: JobStatus::Queued, progress: 0, message: "queued".into() })?;
         let project = new.project_id.map(|p| p.to_string());
         let text = format!("{JOB_COLUMNS} WHERE id = ?");
+        let quota_key = format!("generation_jobs:{}", new.owner);
         let inserted: Result<Option<JobRow>, sqlx::Error> = on_db!(&self.db, pool => async {
             let mut tx = pool.begin().await?;
+            lock_key(pool, &mut tx, &quota_key).await?;
             let inserted = sqlx::query(sql(
                 pool,
                 "INSERT INTO generation_jobs (id, owner_id, kind, status, progress, model, project_id, request, \

@@ -1,7 +1,7 @@
 //! Single-use tokens: refresh tokens, password reset tokens and OAuth states. Each is random,
 //! prefixed by its kind, stored only as its SHA-256 hash with an expiry, and works once.
 
-use crate::db::{Db, on_db, sql};
+use crate::db::{Db, lock_key, on_db, sql};
 use chrono::{DateTime, Duration, Utc};
 use sha2::Digest;
 
@@ -67,8 +67,8 @@ impl SingleUse {
     }
 
     /// Like [`SingleUse::issue`], unless `subject` already got `at_most` tokens of this kind within
-    /// `period` (then `None`). One statement counts and inserts, so concurrent requests cannot
-    /// exceed the cap.
+    /// `period` (then `None`). One statement counts and inserts, after taking the subject's lock
+    /// ([`lock_key`]), so concurrent requests cannot exceed the cap.
     pub async fn issue_at_most(
         self,
         db: &Db,
@@ -85,16 +85,22 @@ impl SingleUse {
             "INSERT INTO {table} ({hash}, {owner}, expires_at) SELECT ?1, ?2, ?3 \
              WHERE (SELECT COUNT(*) FROM {table} WHERE {owner} = ?2 AND expires_at > ?4) < ?5"
         );
-        let inserted = on_db!(db, pool => {
-            sqlx::query(sql(pool, text))
+        let key = format!("{table}:{subject}");
+        let inserted = on_db!(db, pool => async {
+            let mut tx = pool.begin().await?;
+            lock_key(pool, &mut tx, &key).await?;
+            let inserted = sqlx::query(sql(pool, text))
                 .bind(token_hash(&token))
                 .bind(subject)
                 .bind(expires_at)
                 .bind(expires_at - period)
                 .bind(i64::from(at_most))
-                .execute(pool)
-                .await.map(|done| done.rows_affected())
-        })?;
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(inserted)
+        }.await)?;
         Ok((inserted == 1).then_some((token, expires_at)))
     }
 

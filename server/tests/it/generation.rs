@@ -498,6 +498,34 @@ async fn the_monthly_generations_of_the_plan_are_a_quota() {
     assert!(detail(&error).contains("2 generations"), "{}", detail(&error));
 }
 
+/// Twelve generations asked at once against a quota of two: two are accepted, whatever the
+/// engine (on PostgreSQL two concurrent counts would both see room without the owner's lock).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_generations_stop_at_the_monthly_quota() {
+    let generation = start_with(|setup| {
+        for plan in &mut setup.payments.plans {
+            if plan.plan.id == schemas::billing::PlanId::Free {
+                plan.plan.monthly_generations = Some(2);
+            }
+        }
+    })
+    .await;
+    let token = register_and_login(&generation.server, "ada@example.com").await;
+    let ada = client(&generation.server, Some(&token));
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(12));
+    let asks = (0..12).map(|n| {
+        let (ada, barrier) = (ada.clone(), barrier.clone());
+        tokio::spawn(async move {
+            barrier.wait().await;
+            ada.generate_simple(&simple(&format!("prompt {n}"))).await.map(|_| ()).map_err(|e| status_of(&e))
+        })
+    });
+    let answers = futures::future::join_all(asks).await;
+    let accepted = answers.iter().filter(|answer| matches!(answer, Ok(Ok(())))).count();
+    let refused = answers.iter().filter(|answer| matches!(answer, Ok(Err(Some(StatusCode::PAYMENT_REQUIRED))))).count();
+    assert_eq!((accepted, refused), (2, 10), "{answers:?}");
+}
+
 #[tokio::test]
 async fn without_a_key_every_generation_operation_is_503_naming_it() {
     let server = common::start().await;

@@ -190,3 +190,30 @@ async fn reset_mails_to_one_address_are_capped() {
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     assert_eq!(sent().await, cap, "messages to one address");
 }
+
+/// Forty capped tokens asked for one subject at once, in ten rounds (the reset mails' cap, on a
+/// kind with no account to register): the cap holds on both engines (one statement counts and
+/// inserts, under the subject's lock on PostgreSQL).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_capped_tokens_for_one_subject_stop_at_the_cap() {
+    use server::single_use::SingleUse;
+    let server = common::start().await;
+    for round in 0..10 {
+        let subject = format!("subject {round}");
+        let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(40));
+        let asks = (0..40).map(|_| {
+            let (db, barrier, subject) = (server.app.db.clone(), barrier.clone(), subject.clone());
+            tokio::spawn(async move {
+                barrier.wait().await;
+                SingleUse::OAuthState.issue_at_most(&db, &subject, 3, chrono::Duration::hours(1)).await
+            })
+        });
+        let mut issued = 0;
+        for answer in futures::future::join_all(asks).await {
+            if answer.expect("the task").expect("the statement").is_some() {
+                issued += 1;
+            }
+        }
+        assert_eq!(issued, 3, "tokens issued to {subject} within the cap");
+    }
+}
