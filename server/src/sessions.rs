@@ -27,19 +27,35 @@ pub async fn start(db: &Db, user_id: &str) -> Result<String, sqlx::Error> {
     Ok(id)
 }
 
-/// Issues a refresh token for `user_id` in `session`.
-pub async fn issue_refresh(db: &Db, user_id: &str, session: &str) -> Result<String, sqlx::Error> {
+/// Issues a refresh token for `user_id` in `session`, unless the session has ended (`None`).
+///
+/// The session's row is locked first, in the transaction that inserts the token: an [`end`] or
+/// [`end_all`] running at the same time either waits for the token and revokes it with the rest,
+/// or ends the session first and no token is issued. (Checked without the lock, a refresh racing
+/// a replay or a logout could leave a live token in an ended session.)
+pub async fn issue_refresh(db: &Db, user_id: &str, session: &str) -> Result<Option<String>, sqlx::Error> {
     let token = SingleUse::Refresh.new_token();
-    on_db!(db, pool => {
+    let issued = on_db!(db, pool => async {
+        let mut tx = pool.begin().await?;
+        let live = sqlx::query(sql(pool, "UPDATE sessions SET ended_at = ended_at WHERE id = ? AND ended_at IS NULL"))
+            .bind(session)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if live == 0 {
+            return Ok::<_, sqlx::Error>(false);
+        }
         sqlx::query(sql(pool, "INSERT INTO refresh_tokens (token_hash, user_id, expires_at, family) VALUES (?, ?, ?, ?)"))
             .bind(token_hash(&token))
             .bind(user_id)
             .bind(Utc::now() + SingleUse::Refresh.lifetime())
             .bind(session)
-            .execute(pool)
-            .await.map(|done| done.rows_affected())
-    })?;
-    Ok(token)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }.await)?;
+    Ok(issued.then_some(token))
 }
 
 /// What [`rotate`] found.

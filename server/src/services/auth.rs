@@ -31,20 +31,23 @@ async fn verify(password: String, hash: Option<String>) -> bool {
 impl App {
     /// An access token and a refresh token (stored hashed) in `session`; `None` starts a session
     /// (a sign-in).
-    async fn token_pair(&self, user: UserRow, session: Option<&str>) -> Result<TokenResponse, ApiError> {
+    async fn token_pair(&self, user: UserRow, session: Option<&str>) -> Result<Option<TokenResponse>, ApiError> {
         let session = match session {
             Some(session) => session.to_owned(),
             None => sessions::start(&self.db, &user.id).await?,
         };
+        // `None`: the session ended meanwhile (a logout, a replay, a password change).
+        let Some(refresh_token) = sessions::issue_refresh(&self.db, &user.id, &session).await? else {
+            return Ok(None);
+        };
         let access_token = self.tokens.issue(&user.id, &user.role, &session)?;
-        let refresh_token = sessions::issue_refresh(&self.db, &user.id, &session).await?;
-        Ok(TokenResponse {
+        Ok(Some(TokenResponse {
             access_token,
             token_type: TokenType::Bearer,
             expires_in: self.tokens.access_seconds,
             refresh_token,
             user: user.into_response()?,
-        })
+        }))
     }
 
     async fn user_by_email(&self, email: &str) -> Result<Option<UserRow>, sqlx::Error> {
@@ -125,12 +128,15 @@ impl Auth for App {
             if !valid {
                 self.login_throttle.failed(email).await;
             }
+            let refused = || LoginResponse::unauthorized("Sign-in refused: wrong email or password, or a disabled account.");
             Ok(match user {
                 Some(user) if valid && !user.disabled => {
                     self.login_throttle.succeeded(email).await;
-                    LoginResponse::Ok(self.token_pair(user, None).await?)
+                    // `None`: the account's sessions were ended while this one started (its
+                    // password changed, or it was disabled).
+                    self.token_pair(user, None).await?.map_or_else(refused, LoginResponse::Ok)
                 }
-                _ => LoginResponse::unauthorized("Sign-in refused: wrong email or password, or a disabled account."),
+                _ => refused(),
             })
         })
         .await
@@ -148,7 +154,11 @@ impl Auth for App {
                 Rotation::Refused => return Ok(refused()),
             };
             Ok(match current_user(self, &user_id).await? {
-                Some(user) if !user.disabled => RefreshTokenResponse::Ok(self.token_pair(user, Some(&session)).await?),
+                Some(user) if !user.disabled => {
+                    // `None`: the session ended after the token was rotated (a replay of it, a
+                    // logout, a password change).
+                    self.token_pair(user, Some(&session)).await?.map_or_else(refused, RefreshTokenResponse::Ok)
+                }
                 _ => refused(),
             })
         })
@@ -324,7 +334,13 @@ impl Auth for App {
             if user.disabled {
                 return Ok(OauthCallbackResponse::bad_request("The account is disabled."));
             }
-            Ok(OauthCallbackResponse::Ok(self.token_pair(user, None).await?))
+            // `None`: the account's sessions were ended while this one started.
+            Ok(match self.token_pair(user, None).await? {
+                Some(pair) => OauthCallbackResponse::Ok(pair),
+                None => OauthCallbackResponse::bad_request(
+                    "The account's sessions were ended while this sign-in ran (a password change, or the account was disabled); sign in again.",
+                ),
+            })
         })
         .await
     }

@@ -217,3 +217,46 @@ async fn concurrent_capped_tokens_for_one_subject_stop_at_the_cap() {
         assert_eq!(issued, 3, "tokens issued to {subject} within the cap");
     }
 }
+
+/// A refresh token presented twice at once, in twenty sessions: one call rotates it, the other is
+/// a replay that ends the session. Whatever the interleaving, no token handed out survives the
+/// session: a refresh token answered by either call is refused afterwards (before the session's
+/// row was locked, the rotating call could insert its new token after the replay ended the
+/// session, and that token kept rotating).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_refresh_racing_its_own_replay_hands_out_no_live_token() {
+    use api_server::RefreshTokenResponse as Answer;
+    let server = common::start().await;
+    client(&server, None).register(&user("ada@example.com", "Sup3rSecret")).await.expect("register");
+    let refresh_of = |answer: &Answer| match answer {
+        Answer::Ok(pair) => Some(pair.refresh_token.clone()),
+        Answer::Unauthorized(_) => None,
+        other => panic!("neither a pair nor a refusal: {other:?}"),
+    };
+    for round in 0..20u8 {
+        // Called as the router calls it, past the per-client rate limit.
+        let ask = schemas::auth::UserLogin {
+            email: "ada@example.com".parse().expect("email"),
+            password: "Sup3rSecret".into(),
+        };
+        let api_server::LoginResponse::Ok(ada) = server.app.login(from_client(round), ask).await else {
+            panic!("login")
+        };
+        let body = schemas::auth::RefreshRequest { refresh_token: ada.refresh_token.clone() };
+        let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(2));
+        let calls = (0..2).map(|n| {
+            let (app, barrier, body) = (server.app.clone(), barrier.clone(), body.clone());
+            tokio::spawn(async move {
+                barrier.wait().await;
+                app.refresh_token(from_client(n), body).await
+            })
+        });
+        let answers: Vec<Answer> =
+            futures::future::join_all(calls).await.into_iter().map(|a| a.expect("the task")).collect();
+        for token in answers.iter().filter_map(refresh_of) {
+            let again =
+                server.app.refresh_token(from_client(3), schemas::auth::RefreshRequest { refresh_token: token }).await;
+            assert_eq!(refresh_of(&again), None, "round {round}: a token of the ended session still rotates");
+        }
+    }
+}
