@@ -185,40 +185,60 @@ end
 return {1, count, ttl}
 ";
 
+static WINDOW: std::sync::LazyLock<redis::Script> = std::sync::LazyLock::new(|| redis::Script::new(WINDOW_SCRIPT));
+
+/// One use counted by [`SharedStore::count_in_window`].
+#[derive(Clone, Copy, Debug)]
+pub struct Counted {
+    /// Whether the window had room (and the use was counted).
+    pub admitted: bool,
+    /// The uses counted in the window, this one included when admitted.
+    pub count: i64,
+    /// Until the window ends.
+    pub left: Duration,
+}
+
+impl SharedStore {
+    /// Counts one use of `key` in a fixed window of `window`, unless `limit` uses are counted
+    /// already: the check and the count are one script, so uses from every instance at once
+    /// cannot pass the check together. `None` (after a logged warning for `use_`) as
+    /// [`SharedStore::run`].
+    pub async fn count_in_window(
+        &self,
+        use_: &'static str,
+        key: &str,
+        limit: u32,
+        window: Duration,
+    ) -> Option<Counted> {
+        let mut invocation = WINDOW.prepare_invoke();
+        invocation.key(key).arg(limit).arg(window.as_millis() as u64);
+        let (admitted, count, left_ms) = self.invoke::<(i64, i64, i64)>(use_, &invocation).await?;
+        Some(Counted { admitted: admitted == 1, count, left: Duration::from_millis(left_ms.max(0) as u64) })
+    }
+}
+
 /// Fixed-window rate limits counted in Redis, so that every instance counts the same window: the
 /// same `429`, `Retry-After` and `X-RateLimit-*` answers as [`InMemoryRateLimiter`].
 pub struct RedisRateLimiter {
     store: SharedStore,
-    script: redis::Script,
     when_down: WhenDown,
     local: InMemoryRateLimiter,
 }
 
 impl RedisRateLimiter {
     pub fn new(store: SharedStore, when_down: WhenDown) -> Self {
-        RedisRateLimiter {
-            store,
-            script: redis::Script::new(WINDOW_SCRIPT),
-            when_down,
-            local: InMemoryRateLimiter::default(),
-        }
+        RedisRateLimiter { store, when_down, local: InMemoryRateLimiter::default() }
     }
 
     async fn count(&self, operation: &'static str, caller: Caller<'_>, limit: RateLimit) -> Verdict {
         let key = self.store.key(format_args!("ratelimit:{operation}:{}", caller.key()));
-        let window_ms = u64::from(limit.window_seconds) * 1000;
-        let mut invocation = self.script.prepare_invoke();
-        invocation.key(&key).arg(limit.requests).arg(window_ms);
-        match self.store.invoke::<(i64, i64, i64)>("rate limits", &invocation).await {
-            Some((admitted, count, ttl_ms)) => {
-                let reset = (ttl_ms.max(0) as u64).div_ceil(1000);
+        let window = Duration::from_secs(u64::from(limit.window_seconds));
+        match self.store.count_in_window("rate limits", &key, limit.requests, window).await {
+            Some(Counted { admitted, count, left }) => {
+                let reset = left.as_millis().div_ceil(1000) as u64;
                 let remaining = u32::try_from(i64::from(limit.requests) - count).unwrap_or(0);
                 let admission = Admission { limit: limit.requests, remaining, reset };
-                if admitted == 1 {
-                    Ok(admission)
-                } else {
-                    Err(Admission { remaining: 0, reset: reset.max(1), ..admission })
-                }
+                if admitted { Ok(admission) } else { Err(Admission { remaining: 0, reset: reset.max(1), ..admission }) }
             }
             None => match self.when_down {
                 WhenDown::Local => self.local.admit(operation, caller, limit).await,

@@ -116,7 +116,8 @@ impl Auth for App {
     async fn login(&self, _: RequestContext, body: UserLogin) -> LoginResponse {
         answer(async {
             let email = body.email.trim();
-            if let Err(seconds) = self.login_throttle.check(email).await {
+            // Counted before the password is checked: parallel guesses cannot all pass.
+            if let Err(seconds) = self.login_throttle.attempt(email).await {
                 let minutes = seconds.div_ceil(60);
                 return Ok(LoginResponse::too_many_requests(std::time::Duration::from_secs(seconds), format!(
                     "Too many failed sign-ins for this account: try again in {minutes} minute(s), or reset the password."
@@ -125,9 +126,6 @@ impl Auth for App {
             let user = self.user_by_email(email).await?;
             let stored = user.as_ref().and_then(|u| u.password_hash.clone());
             let valid = verify(body.password, stored).await;
-            if !valid {
-                self.login_throttle.failed(email).await;
-            }
             let refused = || LoginResponse::unauthorized("Sign-in refused: wrong email or password, or a disabled account.");
             Ok(match user {
                 Some(user) if valid && !user.disabled => {

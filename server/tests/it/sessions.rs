@@ -167,6 +167,36 @@ async fn wrong_passwords_spread_over_clients_lock_the_account() {
     assert!((14 * 60..=15 * 60).contains(&seconds), "{seconds}");
 }
 
+/// Thirty wrong guesses sent at once, when one failure is left before the lock: one is checked,
+/// twenty-nine are `429` (an attempt is counted in the same step as the check; counted after the
+/// password hash, all thirty passed the check and were tried).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_guesses_get_no_more_tries_than_the_lock_allows() {
+    let server = common::start().await;
+    register_and_login(&server, "ada@example.com").await;
+    let guess = || schemas::auth::UserLogin {
+        email: "ada@example.com".parse().expect("email"),
+        password: "Wrong-guess1".into(),
+    };
+    let limit = server::throttle::LoginThrottle::FAILURES;
+    for n in 0..limit - 1 {
+        let answer = server.app.login(from_client(n as u8), guess()).await;
+        assert!(matches!(answer, api_server::LoginResponse::Unauthorized(_)), "guess {n}");
+    }
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(30));
+    let guesses = (0..30u8).map(|n| {
+        let (app, barrier, body) = (server.app.clone(), barrier.clone(), guess());
+        tokio::spawn(async move {
+            barrier.wait().await;
+            app.login(from_client(100 + n), body).await
+        })
+    });
+    let answers: Vec<_> = futures::future::join_all(guesses).await.into_iter().map(|a| a.expect("the task")).collect();
+    let tried = answers.iter().filter(|a| matches!(a, api_server::LoginResponse::Unauthorized(_))).count();
+    let locked = answers.iter().filter(|a| matches!(a, api_server::LoginResponse::TooManyRequests(..))).count();
+    assert_eq!((tried, locked), (1, 29));
+}
+
 /// Thirty reset requests for one address from thirty clients send it three messages.
 #[tokio::test]
 async fn reset_mails_to_one_address_are_capped() {
