@@ -51,10 +51,17 @@ pub struct Jobs {
     wake: Notify,
     /// Bumped after each event this process writes: wakes the event streams.
     events: watch::Sender<u64>,
-    /// The jobs this process runs.
-    running: Mutex<HashMap<Uuid, AbortHandle>>,
+    /// The jobs this process runs, each with the claim its task runs.
+    running: Mutex<HashMap<Uuid, Running>>,
     /// The dispatcher and the keeper.
     tasks: Mutex<Vec<tokio::task::JoinHandle<()>>>,
+}
+
+/// A job's task in this process.
+struct Running {
+    /// The claim the task runs (the job's `attempts` when it was claimed).
+    attempt: i64,
+    task: AbortHandle,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -86,8 +93,8 @@ impl Jobs {
         for task in lock(&self.tasks).drain(..) {
             task.abort();
         }
-        for (_, task) in lock(&self.running).drain() {
-            task.abort();
+        for (_, running) in lock(&self.running).drain() {
+            running.task.abort();
         }
     }
 }
@@ -105,12 +112,18 @@ pub(crate) fn spawn_workers(app: &Arc<App>) {
 struct Slot {
     jobs: Arc<Jobs>,
     id: Uuid,
+    attempt: i64,
     _permit: OwnedSemaphorePermit,
 }
 
 impl Drop for Slot {
     fn drop(&mut self) {
-        lock(&self.jobs.running).remove(&self.id);
+        let mut running = lock(&self.jobs.running);
+        // A later claim of the same job (after this task's lease lapsed) is another task's.
+        if running.get(&self.id).is_some_and(|r| r.attempt == self.attempt) {
+            running.remove(&self.id);
+        }
+        drop(running);
         self.jobs.wake.notify_one();
     }
 }
@@ -121,12 +134,16 @@ async fn dispatch(app: Arc<App>, jobs: Arc<Jobs>) {
         let Ok(permit) = jobs.slots.clone().acquire_owned().await else { return };
         match app.claim_next(&jobs).await {
             Ok(Some(claimed)) => {
-                let id = claimed.id;
-                let slot = Slot { jobs: jobs.clone(), id, _permit: permit };
+                let (id, attempt) = (claimed.id, claimed.attempt);
+                let slot = Slot { jobs: jobs.clone(), id, attempt, _permit: permit };
                 let task = tokio::spawn(run(app.clone(), jobs.clone(), claimed, slot));
                 let mut running = lock(&jobs.running);
                 if !task.is_finished() {
-                    running.insert(id, task.abort_handle());
+                    // This process claimed the job again after its own lease lapsed (a stalled
+                    // heartbeat): the earlier task runs a claim that is no longer the job's.
+                    if let Some(earlier) = running.insert(id, Running { attempt, task: task.abort_handle() }) {
+                        earlier.task.abort();
+                    }
                 }
             }
             Ok(None) => {
@@ -160,6 +177,8 @@ async fn keep(app: Arc<App>, jobs: Arc<Jobs>) {
 /// A job this process claimed, with what it needs to run.
 struct Claimed {
     id: Uuid,
+    /// The job's `attempts` once claimed: which claim this is.
+    attempt: i64,
     owner: String,
     kind: GenerationKind,
     model: String,
@@ -191,9 +210,22 @@ impl From<sqlx::Error> for Stop {
 
 async fn run(app: Arc<App>, jobs: Arc<Jobs>, claimed: Claimed, slot: Slot) {
     let id = claimed.id;
+    let claim = Claim { attempt: claimed.attempt, by: Some(&jobs.instance), stale_before: None };
     let outcome = app.execute(&jobs, &claimed).await;
     let written = match outcome {
-        Ok(result) => app.finish(&jobs, id, Some(&jobs.instance), JobStatus::Succeeded, Some(&result), None).await,
+        Ok(result) => {
+            let project = claimed.project_id.map(|project| (claimed.owner.as_str(), project));
+            // Whatever was written, and even if this task is aborted from here on, the owner's
+            // cached projects are forgotten.
+            let _stale = project.map(|_| ForgetProjects { app: app.clone(), owner: claimed.owner.clone() });
+            app.finish(
+                &jobs,
+                id,
+                claim,
+                Ending { status: JobStatus::Succeeded, result: Some(result), error: None, project },
+            )
+            .await
+        }
         Err(Stop::Provider(error)) => {
             tracing::warn!(job = %id, %error, "generation job failed: the model provider failed");
             let detail = match error {
@@ -205,12 +237,12 @@ async fn run(app: Arc<App>, jobs: Arc<Jobs>, claimed: Claimed, slot: Slot) {
                 }
             };
             let problem = problem(502, detail);
-            app.finish(&jobs, id, Some(&jobs.instance), JobStatus::Failed, None, Some(&problem)).await
+            app.finish(&jobs, id, claim, Ending::failed(&problem)).await
         }
         Err(Stop::Server(error)) => {
             tracing::error!(job = %id, error = &error as &dyn std::error::Error, "generation job failed");
             let problem = problem(500, contract_server::INTERNAL_ERROR_DETAIL.to_owned());
-            app.finish(&jobs, id, Some(&jobs.instance), JobStatus::Failed, None, Some(&problem)).await
+            app.finish(&jobs, id, claim, Ending::failed(&problem)).await
         }
         Err(Stop::Lost) => Ok(false),
     };
@@ -218,6 +250,48 @@ async fn run(app: Arc<App>, jobs: Arc<Jobs>, claimed: Claimed, slot: Slot) {
         tracing::error!(job = %id, error = &error as &dyn std::error::Error, "ending a generation job failed");
     }
     drop(slot);
+}
+
+/// The claim of a running job that its ending must still find.
+#[derive(Clone, Copy)]
+struct Claim<'a> {
+    /// The job's `attempts` when it was claimed.
+    attempt: i64,
+    /// Its `claimed_by`, when known.
+    by: Option<&'a str>,
+    /// Only while its heartbeat is older than this (the keeper's judgement, made again).
+    stale_before: Option<DateTime<Utc>>,
+}
+
+/// How a job ends.
+struct Ending<'a> {
+    status: JobStatus,
+    result: Option<GenerationResult>,
+    error: Option<&'a Problem>,
+    /// The owner and the project a succeeded job's files go into.
+    project: Option<(&'a str, Uuid)>,
+}
+
+impl<'a> Ending<'a> {
+    fn failed(problem: &'a Problem) -> Self {
+        Ending { status: JobStatus::Failed, result: None, error: Some(problem), project: None }
+    }
+}
+
+/// Forgets an owner's cached projects when dropped, however its task ends (an abort included):
+/// a job's files may have been written.
+struct ForgetProjects {
+    app: Arc<App>,
+    owner: String,
+}
+
+impl Drop for ForgetProjects {
+    fn drop(&mut self) {
+        let (app, owner) = (self.app.clone(), std::mem::take(&mut self.owner));
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move { app.cache.invalidate(crate::cache::Scope::Projects, &owner).await });
+        }
+    }
 }
 
 /// The problem a failed job carries.
@@ -493,9 +567,9 @@ impl App {
             });
         };
         if let Some(jobs) = &self.generation
-            && let Some(task) = lock(&jobs.running).remove(&id)
+            && let Some(running) = lock(&jobs.running).remove(&id)
         {
-            task.abort();
+            running.task.abort();
         }
         self.jobs_notify();
         Ok(Cancel::Done(Box::new(job)))
@@ -567,10 +641,11 @@ impl App {
             tx.commit().await?;
             Ok(Some(row))
         }.await)?;
-        let Some((owner, kind, model, project_id, request, _)) = row else { return Ok(None) };
+        let Some((owner, kind, model, project_id, request, attempt)) = row else { return Ok(None) };
         jobs.bump();
         Ok(Some(Claimed {
             id: id.parse()?,
+            attempt,
             owner,
             kind: kind_of(&kind).ok_or(ApiError::StoredValue("job kind"))?,
             model,
@@ -579,22 +654,23 @@ impl App {
         }))
     }
 
-    /// Records a step's progress, if the job is still this process's (`false`: it is not).
-    async fn progress(&self, jobs: &Jobs, id: Uuid, percent: u8, message: String) -> Result<bool, ApiError> {
+    /// Records a step's progress, if the job is still this claim's (`false`: it is not).
+    async fn progress(&self, jobs: &Jobs, job: &Claimed, percent: u8, message: String) -> Result<bool, ApiError> {
         let now = Utc::now();
-        let key = id.to_string();
+        let key = job.id.to_string();
         let event = to_json(&JobEvent::Progress { status: JobStatus::Running, progress: percent, message })?;
         let ours = on_db!(&self.db, pool => async {
             let mut tx = pool.begin().await?;
             let updated = sqlx::query(sql(
                 pool,
                 "UPDATE generation_jobs SET progress = ?1, updated_at = ?2, heartbeat_at = ?2 WHERE id = ?3 \
-                 AND status = 'running' AND claimed_by = ?4",
+                 AND status = 'running' AND claimed_by = ?4 AND attempts = ?5",
             ))
             .bind(i64::from(percent))
             .bind(now)
             .bind(&key)
             .bind(&jobs.instance)
+            .bind(job.attempt)
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -611,42 +687,82 @@ impl App {
         Ok(ours)
     }
 
-    /// Ends a running job (claimed by `claimer`, if given) with its `Finished` event; `false` when
-    /// it was no longer running.
-    async fn finish(
-        &self,
-        jobs: &Jobs,
-        id: Uuid,
-        claimer: Option<&str>,
-        status: JobStatus,
-        result: Option<&GenerationResult>,
-        error: Option<&Problem>,
-    ) -> Result<bool, ApiError> {
+    /// Ends a running job with its `Finished` event if `claim` still holds it; `false` when it
+    /// does not (canceled, ended, re-queued or claimed again). A succeeded job's files are written
+    /// into its project in the same transaction, after the job's row is locked: a cancel or a
+    /// takeover either comes first (and no file is written) or waits and finds the job ended.
+    async fn finish(&self, jobs: &Jobs, id: Uuid, claim: Claim<'_>, ending: Ending<'_>) -> Result<bool, ApiError> {
         let now = Utc::now();
         let key = id.to_string();
-        let result = result.map(to_json).transpose()?;
+        let Ending { status, mut result, error, project } = ending;
         let error = error.map(to_json).transpose()?;
+        let (files, skipped) = result.as_ref().map(|r| fitting(&r.files)).unwrap_or_default();
         let text = format!("{JOB_COLUMNS} WHERE id = ?");
         let done = on_db!(&self.db, pool => async {
             let mut tx = pool.begin().await?;
-            let updated = sqlx::query(sql(
+            let held = sqlx::query(sql(
+                pool,
+                "UPDATE generation_jobs SET updated_at = updated_at WHERE id = ?1 AND status = 'running' \
+                 AND attempts = ?2 AND (?3 IS NULL OR claimed_by = ?3) AND (?4 IS NULL OR heartbeat_at < ?4)",
+            ))
+            .bind(&key)
+            .bind(claim.attempt)
+            .bind(claim.by)
+            .bind(claim.stale_before)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if held == 0 {
+                return Ok::<_, ApiError>(false);
+            }
+            let mut note = String::new();
+            if let (Some(written), Some((owner, project))) = (result.as_ref(), project) {
+                let project = project.to_string();
+                // The project's row locked: its deletion waits for the files, or came first.
+                let found = sqlx::query(sql(pool, "UPDATE projects SET updated_at = updated_at WHERE id = ? AND owner_id = ?"))
+                    .bind(&project)
+                    .bind(owner)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                note = if found == 0 {
+                    "The project no longer exists: no file was written into it.".to_owned()
+                } else {
+                    for (name, index) in &files {
+                        let file = &written.files[*index];
+                        sqlx::query(sql(pool, crate::services::projects::UPSERT_FILE))
+                            .bind(&project)
+                            .bind(name)
+                            .bind(&file.content)
+                            .bind(file.language.as_deref())
+                            .bind(file.content.len() as i64)
+                            .bind(now)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    if !files.is_empty() {
+                        sqlx::query(sql(pool, crate::services::projects::TOUCH_PROJECT)).bind(now).bind(&project).execute(&mut *tx).await?;
+                    }
+                    skipped_note(&skipped)
+                };
+            }
+            if let Some(result) = result.as_mut().filter(|_| !note.is_empty()) {
+                result.summary.push_str("\n\n");
+                result.summary.push_str(&note);
+            }
+            let result = result.as_ref().map(to_json).transpose()?;
+            sqlx::query(sql(
                 pool,
                 "UPDATE generation_jobs SET status = ?1, progress = CASE WHEN ?1 = 'succeeded' THEN 100 ELSE progress END, \
-                 result = ?2, error = ?3, updated_at = ?4 WHERE id = ?5 AND status = 'running' \
-                 AND (?6 IS NULL OR claimed_by = ?6)",
+                 result = ?2, error = ?3, updated_at = ?4 WHERE id = ?5",
             ))
             .bind(status_name(status))
             .bind(&result)
             .bind(&error)
             .bind(now)
             .bind(&key)
-            .bind(claimer)
             .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if updated == 0 {
-                return Ok::<_, ApiError>(false);
-            }
+            .await?;
             let row: JobRow = sqlx::query_as(sql(pool, text)).bind(&key).fetch_one(&mut *tx).await?;
             let event = to_json(&JobEvent::Finished { job: Box::new(row.into_job()?) })?;
             sqlx::query(sql(pool, INSERT_EVENT)).bind(&key).bind(&event).bind(now).execute(&mut *tx).await?;
@@ -688,9 +804,9 @@ impl App {
             // Jobs this process runs that are no longer its own: canceled, or taken over.
             let mut running = lock(&jobs.running);
             for (id,) in lost {
-                if let Some(task) = id.parse().ok().and_then(|id: Uuid| running.remove(&id)) {
+                if let Some(lost) = id.parse().ok().and_then(|id: Uuid| running.remove(&id)) {
                     tracing::info!(job = %id, "generation job no longer ours, stopped");
-                    task.abort();
+                    lost.task.abort();
                 }
             }
         }
@@ -710,7 +826,9 @@ impl App {
             if attempts >= i64::from(jobs.config.max_attempts) {
                 let detail = format!("The server stopped while running this job {attempts} times; it was not retried.");
                 let problem = problem(500, detail);
-                self.finish(jobs, id, claimer.as_deref(), JobStatus::Failed, None, Some(&problem)).await?;
+                // Judged again as it ends: a heartbeat that lands meanwhile keeps the job running.
+                let claim = Claim { attempt: attempts, by: claimer.as_deref(), stale_before: Some(stale_before) };
+                self.finish(jobs, id, claim, Ending::failed(&problem)).await?;
                 tracing::warn!(job = %id, attempts, "generation job failed: its servers kept stopping");
             } else if self.requeue(jobs, id, Some(stale_before), None).await? {
                 tracing::warn!(job = %id, "generation job re-queued: the server running it stopped");
@@ -837,18 +955,8 @@ impl App {
                 previous.map(|(_, text)| text).unwrap_or_default()
             }
         };
-        let mut summary = summary(&last);
-        if let Some(project) = job.project_id {
-            let written = self.write_files(&job.owner, project, &done.files).await;
-            // Whatever was written, the cached project and list are stale now.
-            self.cache.invalidate(crate::cache::Scope::Projects, &job.owner).await;
-            let note = written?;
-            if !note.is_empty() {
-                summary.push_str("\n\n");
-                summary.push_str(&note);
-            }
-        }
-        Ok(GenerationResult { summary, files: done.files, usage: done.usage })
+        // The files go into the project as the job ends (`finish`).
+        Ok(GenerationResult { summary: summary(&last), files: done.files, usage: done.usage })
     }
 
     /// One completion of a job: its usage and files added to `done`, then its progress recorded
@@ -875,41 +983,38 @@ impl App {
         }
         done.steps += 1;
         let percent = u8::try_from((done.steps * 100 / done.total.max(1)).min(99)).unwrap_or(99);
-        if !self.progress(jobs, job.id, percent, label).await? {
+        if !self.progress(jobs, job, percent, label).await? {
             return Err(Stop::Lost);
         }
         Ok(completion.text)
     }
+}
 
-    /// Writes `files` into a project of `owner` (each path's `/` as `__`, since a project's file
-    /// names are flat), within the limits of `put_file`; returns a note on what was not written.
-    async fn write_files(&self, owner: &str, project: Uuid, files: &[GeneratedFile]) -> Result<String, ApiError> {
-        if !self.owns(owner, project).await? {
-            return Ok("The project no longer exists: no file was written into it.".into());
-        }
-        let mut skipped = Vec::new();
-        for file in files {
-            let name = project_file_name(&file.path);
-            let fits = name.len() <= 255
-                && !name.contains("..")
-                && file.content.len() <= schemas::projects::FileUpsert::MAX_CONTENT_BYTES;
-            if !fits {
-                skipped.push(file.path.clone());
-                continue;
-            }
-            match self.upsert_file(project, &name, &file.content, file.language.as_deref()).await {
-                Ok(()) => {}
-                Err(error) if is_foreign_key_violation(&error) => {
-                    return Ok("The project was deleted meanwhile: its files were not all written.".into());
-                }
-                Err(error) => return Err(error.into()),
-            }
-        }
-        Ok(if skipped.is_empty() {
-            String::new()
+/// The files of a result that fit a project (each path's `/` as `__`, since a project's file names
+/// are flat; within the limits of `put_file`), as (name, index), and the paths of those that do not.
+fn fitting(files: &[GeneratedFile]) -> (Vec<(String, usize)>, Vec<String>) {
+    let mut fits = Vec::new();
+    let mut skipped = Vec::new();
+    for (index, file) in files.iter().enumerate() {
+        let name = project_file_name(&file.path);
+        if name.len() <= 255
+            && !name.contains("..")
+            && file.content.len() <= schemas::projects::FileUpsert::MAX_CONTENT_BYTES
+        {
+            fits.push((name, index));
         } else {
-            format!("Not written into the project (name or size over its limits): {}.", skipped.join(", "))
-        })
+            skipped.push(file.path.clone());
+        }
+    }
+    (fits, skipped)
+}
+
+/// The result's note on the files not written (none: empty).
+fn skipped_note(skipped: &[String]) -> String {
+    if skipped.is_empty() {
+        String::new()
+    } else {
+        format!("Not written into the project (name or size over its limits): {}.", skipped.join(", "))
     }
 }
 

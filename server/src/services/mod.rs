@@ -6,7 +6,7 @@ pub(crate) mod billing;
 pub(crate) mod generation;
 mod listing;
 mod meta;
-mod projects;
+pub(crate) mod projects;
 
 use std::future::Future;
 

@@ -38,6 +38,15 @@ fn url(text: Option<String>) -> Option<WebUrl> {
     text.and_then(|t| WebUrl::parse(&t).ok())
 }
 
+/// Writes a file into a project, created or replaced: (project, name, content, language, size,
+/// time).
+pub(crate) const UPSERT_FILE: &str = "INSERT INTO files (project_id, name, content, language, size, updated_at) \
+    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (project_id, name) DO UPDATE SET content = excluded.content, \
+    language = excluded.language, size = excluded.size, updated_at = excluded.updated_at";
+
+/// Marks a project changed: (time, project).
+pub(crate) const TOUCH_PROJECT: &str = "UPDATE projects SET updated_at = ? WHERE id = ?";
+
 /// The detail of a `404` for a project that is not the caller's (or does not exist).
 const NO_PROJECT: &str = "No project with this id.";
 
@@ -174,10 +183,7 @@ impl App {
     ) -> Result<(), sqlx::Error> {
         let now = Utc::now();
         on_db!(&self.db, pool => {
-            sqlx::query(sql(
-                pool,
-                "INSERT INTO files (project_id, name, content, language, size, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (project_id, name) DO UPDATE SET content = excluded.content, language = excluded.language, size = excluded.size, updated_at = excluded.updated_at",
-            ))
+            sqlx::query(sql(pool, UPSERT_FILE))
             .bind(project.to_string())
             .bind(name)
             .bind(content)
@@ -186,7 +192,7 @@ impl App {
             .bind(now)
             .execute(pool)
             .await?;
-            sqlx::query(sql(pool, "UPDATE projects SET updated_at = ? WHERE id = ?"))
+            sqlx::query(sql(pool, TOUCH_PROJECT))
                 .bind(now)
                 .bind(project.to_string())
                 .execute(pool)

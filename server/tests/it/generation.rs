@@ -282,6 +282,8 @@ async fn fullstack_files_are_written_into_the_project() {
         vercel_url: None,
     };
     let project = ada.create_project(&project).await.expect("project").into_inner();
+    // Read once before the job: cached (with Redis), and forgotten when the job writes.
+    assert!(ada.get_project(&project.id, None).await.expect("project").into_inner().files.is_empty());
     let mut request = types::FullStackRequest {
         prompt: "A booking system for a yoga studio".parse().expect("prompt"),
         model: None,
@@ -311,6 +313,8 @@ async fn fullstack_files_are_written_into_the_project() {
     );
     let prompt = ada.get_file(&project.id, &name("prompt__1.txt"), None).await.expect("written").into_inner();
     assert!(prompt.content.contains("A booking system for a yoga studio"));
+    let listed = ada.get_project(&project.id, None).await.expect("project").into_inner().files;
+    assert_eq!(listed.len(), 2, "the project as read again lists the files: {listed:?}");
 
     // Another user's project, or none: 404, and no job.
     let bob = client(&generation.server, Some(&register_and_login(&generation.server, "bob@example.com").await));
@@ -320,6 +324,47 @@ async fn fullstack_files_are_written_into_the_project() {
     let error = ada.generate_fullstack(&request).await.expect_err("no such project");
     assert_eq!(status_of(&error), Some(StatusCode::NOT_FOUND));
     assert_eq!(common::count(&generation.server, "generation_jobs").await, 1);
+}
+
+/// A project deleted while its job runs: the job still succeeds, with its files in the result and
+/// a note that none went into the project (the job's ending locks the project's row, so a delete
+/// either waits for the files or comes first).
+#[tokio::test]
+async fn a_project_deleted_while_its_job_runs_gets_no_files_and_the_result_says_so() {
+    let generation = start().await;
+    generation.openai.set_delay(Duration::from_millis(400));
+    let token = register_and_login(&generation.server, "ada@example.com").await;
+    let ada = client(&generation.server, Some(&token));
+    let project = types::ProjectCreate {
+        name: "gone".parse().expect("name"),
+        description: None,
+        github_repo_url: None,
+        vercel_url: None,
+    };
+    let project = ada.create_project(&project).await.expect("project").into_inner();
+    let request = types::FullStackRequest {
+        prompt: "A shop".parse().expect("prompt"),
+        model: None,
+        project_id: Some(project.id),
+        frontend: types::FrontendFramework::Nextjs,
+        backend: types::BackendFramework::Axum,
+        database: types::DatabaseKind::Postgresql,
+        features: Vec::new(),
+    };
+    let job = ada.generate_fullstack(&request).await.expect("202").into_inner();
+    // Once claimed (a job whose project goes before that has none: `project_id` becomes null).
+    wait_for(&ada, job.id, |job| job.status == types::JobStatus::Running).await;
+    ada.delete_project(&project.id).await.expect("deleted");
+    let done = wait_for(&ada, job.id, ended).await;
+    assert_eq!(done.status, types::JobStatus::Succeeded, "{done:?}");
+    let result = done.result.expect("result");
+    assert_eq!(result.files.len(), 2);
+    assert!(
+        result.summary.ends_with("The project no longer exists: no file was written into it."),
+        "{}",
+        result.summary
+    );
+    assert_eq!(common::count(&generation.server, "files").await, 0);
 }
 
 #[tokio::test]
