@@ -17,7 +17,8 @@ const MODEL_PATTERN: &str = r"^[a-z0-9][a-z0-9._-]*/[a-z0-9][a-z0-9._:-]*$";
 pub struct SimpleGenerationRequest {
     #[schemars(length(min = 1, max = 20000))]
     pub prompt: String,
-    /// A model from `GET /api/v2/generate/models`; the default model when absent.
+    /// A model from `GET /api/v2/generate/models` (another is a `422` while the catalogue can be
+    /// fetched); the default model when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(max = 128), regex(pattern = MODEL_PATTERN))]
     pub model: Option<String>,
@@ -49,6 +50,8 @@ pub enum AgentRole {
 pub struct AgenticRequest {
     #[schemars(length(min = 1, max = 20000))]
     pub prompt: String,
+    /// A model from `GET /api/v2/generate/models` (another is a `422` while the catalogue can be
+    /// fetched); the default model when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(max = 128), regex(pattern = MODEL_PATTERN))]
     pub model: Option<String>,
@@ -114,6 +117,8 @@ pub enum DatabaseKind {
 pub struct FullStackRequest {
     #[schemars(length(min = 1, max = 20000))]
     pub prompt: String,
+    /// A model from `GET /api/v2/generate/models` (another is a `422` while the catalogue can be
+    /// fetched); the default model when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(max = 128), regex(pattern = MODEL_PATTERN))]
     pub model: Option<String>,

@@ -157,13 +157,16 @@ pub mod types {
         ///Review rounds before the job ends.
         #[serde(default = "defaults::default_nzu64::<::std::num::NonZeroU8, 3>")]
         pub max_iterations: ::std::num::NonZeroU8,
+        /**A model from `GET /api/v2/generate/models` (another is a `422` while the catalogue can be
+fetched); the default model when absent.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub model: ::std::option::Option<AgenticRequestModel>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub project_id: ::std::option::Option<::uuid::Uuid>,
         pub prompt: AgenticRequestPrompt,
     }
-    ///`AgenticRequestModel`
+    /**A model from `GET /api/v2/generate/models` (another is a `422` while the catalogue can be
+fetched); the default model when absent.*/
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct AgenticRequestModel(::std::string::String);
@@ -885,6 +888,8 @@ with a `422` at `/body/content` (keyword `maxLength`).*/
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub features: ::std::vec::Vec<FullStackRequestFeaturesItem>,
         pub frontend: FrontendFramework,
+        /**A model from `GET /api/v2/generate/models` (another is a `422` while the catalogue can be
+fetched); the default model when absent.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub model: ::std::option::Option<FullStackRequestModel>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -949,7 +954,8 @@ with a `422` at `/body/content` (keyword `maxLength`).*/
                 })
         }
     }
-    ///`FullStackRequestModel`
+    /**A model from `GET /api/v2/generate/models` (another is a `422` while the catalogue can be
+fetched); the default model when absent.*/
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct FullStackRequestModel(::std::string::String);
@@ -2856,7 +2862,8 @@ Every 4xx and 5xx response of the API has this body, served as `application/prob
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(deny_unknown_fields)]
     pub struct SimpleGenerationRequest {
-        ///A model from `GET /api/v2/generate/models`; the default model when absent.
+        /**A model from `GET /api/v2/generate/models` (another is a `422` while the catalogue can be
+fetched); the default model when absent.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub model: ::std::option::Option<SimpleGenerationRequestModel>,
         ///Writes the generated files into this project.
@@ -2864,7 +2871,8 @@ Every 4xx and 5xx response of the API has this body, served as `application/prob
         pub project_id: ::std::option::Option<::uuid::Uuid>,
         pub prompt: SimpleGenerationRequestPrompt,
     }
-    ///A model from `GET /api/v2/generate/models`; the default model when absent.
+    /**A model from `GET /api/v2/generate/models` (another is a `422` while the catalogue can be
+fetched); the default model when absent.*/
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct SimpleGenerationRequestModel(::std::string::String);

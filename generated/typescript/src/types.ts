@@ -69,6 +69,9 @@ export interface AgenticRequest {
    */
   prompt: string;
   /**
+   * A model from `GET /api/v2/generate/models` (another is a `422` while the catalogue can be
+   * fetched); the default model when absent.
+   *
    * @maxLength 128
    * @pattern ^[a-z0-9][a-z0-9._-]*\/[a-z0-9][a-z0-9._:-]*$
    */
@@ -203,6 +206,9 @@ export interface FullStackRequest {
    */
   prompt: string;
   /**
+   * A model from `GET /api/v2/generate/models` (another is a `422` while the catalogue can be
+   * fetched); the default model when absent.
+   *
    * @maxLength 128
    * @pattern ^[a-z0-9][a-z0-9._-]*\/[a-z0-9][a-z0-9._:-]*$
    */
@@ -695,7 +701,8 @@ export interface SimpleGenerationRequest {
    */
   prompt: string;
   /**
-   * A model from `GET /api/v2/generate/models`; the default model when absent.
+   * A model from `GET /api/v2/generate/models` (another is a `422` while the catalogue can be
+   * fetched); the default model when absent.
    *
    * @maxLength 128
    * @pattern ^[a-z0-9][a-z0-9._-]*\/[a-z0-9][a-z0-9._:-]*$

@@ -60,6 +60,8 @@ enum Started {
     Unconfigured,
     NoProject,
     OverQuota(u32),
+    /// The request names a model the catalogue does not list.
+    UnknownModel(String),
     Queued(Box<GenerationJob>),
 }
 
@@ -80,6 +82,19 @@ impl App {
         Ok(plans.iter().find(|p| p.plan.id == plan).and_then(|p| p.plan.monthly_generations))
     }
 
+    /// Whether the model catalogue lists `model`; `true` too when no catalogue can be had (the
+    /// provider unreachable and none cached): the job then tries it, and fails if the provider
+    /// refuses it.
+    async fn model_is_listed(&self, jobs: &crate::jobs::Jobs, model: &str) -> bool {
+        match jobs.models.get(jobs.provider.as_ref(), jobs.config.models_ttl).await {
+            Ok(models) => models.iter().any(|listed| listed.id == model),
+            Err(error) => {
+                tracing::warn!(%error, "the model catalogue cannot be fetched: the requested model is not checked");
+                true
+            }
+        }
+    }
+
     async fn start_job<T: serde::Serialize>(
         &self,
         context: &RequestContext,
@@ -94,6 +109,11 @@ impl App {
             && !self.owns(&owner, project).await?
         {
             return Ok(Started::NoProject);
+        }
+        if let Some(model) = model
+            && !self.model_is_listed(jobs, model).await
+        {
+            return Ok(Started::UnknownModel(model.to_owned()));
         }
         let monthly_limit = self.monthly_limit(&owner).await?;
         let new = NewJob {
@@ -125,6 +145,18 @@ macro_rules! started {
             Started::OverQuota(limit) => $response::payment_required(format!(
                 "Your plan's {limit} generations of this month are used up; upgrade your plan or wait for next month."
             )),
+            Started::UnknownModel(model) => {
+                let detail = format!("No model `{model}` in the catalogue; `GET /api/v2/generate/models` lists them.");
+                let mut answer = $response::unprocessable_entity(detail);
+                if let $response::UnprocessableEntity(problem) = &mut answer {
+                    problem.errors.push(schemas::common::FieldError {
+                        path: "/body/model".into(),
+                        keyword: "enum".into(),
+                        message: "must be one of the models the catalogue lists".into(),
+                    });
+                }
+                answer
+            }
             Started::Queued(job) => $response::Accepted(*job),
         }
     };

@@ -392,21 +392,22 @@ async fn provider_errors_are_retried_then_the_job_fails_with_a_problem() {
     assert_eq!(problem.status, 502);
     assert!(problem.detail.unwrap_or_default().contains("could not be reached"));
 
-    // A refusal (a model the provider does not serve): not retried, the job fails with a 502.
-    let mut request = simple("unknown model");
-    request.model = Some("acme/nothing".parse().expect("model"));
-    let before = posts(&generation.openai);
-    let job = ada.generate_simple(&request).await.expect("202").into_inner();
-    let refused = wait_for(&ada, job.id, ended).await;
-    assert_eq!(refused.status, types::JobStatus::Failed);
-    assert!(refused.error.expect("problem").detail.unwrap_or_default().contains("refused"));
-    assert_eq!(posts(&generation.openai), before + 1);
-
     // The provider down (connections refused): failed too.
     drop(generation.fake.take());
     let job = ada.generate_simple(&simple("down")).await.expect("202").into_inner();
     let down = wait_for(&ada, job.id, ended).await;
     assert_eq!((down.status, down.error.map(|p| p.status)), (types::JobStatus::Failed, Some(502)));
+
+    // A refusal (a model the provider does not serve; requests are checked against the catalogue,
+    // the operator's default is not): not retried, the job fails with a 502.
+    let refusing = start_with(|setup| setup.generation.default_model = "acme/nothing".into()).await;
+    let token = register_and_login(&refusing.server, "ada@example.com").await;
+    let ada = client(&refusing.server, Some(&token));
+    let job = ada.generate_simple(&simple("unknown model")).await.expect("202").into_inner();
+    let refused = wait_for(&ada, job.id, ended).await;
+    assert_eq!(refused.status, types::JobStatus::Failed);
+    assert!(refused.error.expect("problem").detail.unwrap_or_default().contains("refused"));
+    assert_eq!(posts(&refusing.openai), 1);
 }
 
 #[tokio::test]
@@ -569,6 +570,33 @@ async fn concurrent_generations_stop_at_the_monthly_quota() {
     let accepted = answers.iter().filter(|answer| matches!(answer, Ok(Ok(())))).count();
     let refused = answers.iter().filter(|answer| matches!(answer, Ok(Err(Some(StatusCode::PAYMENT_REQUIRED))))).count();
     assert_eq!((accepted, refused), (2, 10), "{answers:?}");
+}
+
+/// A model the catalogue does not list is a `422` naming `/body/model`, and no job; while no
+/// catalogue can be had (the provider down, none cached), the request is taken as it is.
+#[tokio::test]
+async fn a_model_outside_the_catalogue_is_a_422_naming_the_field() {
+    let generation = start().await;
+    let token = register_and_login(&generation.server, "ada@example.com").await;
+    let ada = client(&generation.server, Some(&token));
+    let with_model = |model: &str| types::SimpleGenerationRequest {
+        prompt: "x".parse().expect("prompt"),
+        model: Some(model.parse().expect("model")),
+        project_id: None,
+    };
+    let error = ada.generate_simple(&with_model("openai/gpt-99")).await.expect_err("unknown model");
+    assert_eq!(status_of(&error), Some(StatusCode::UNPROCESSABLE_ENTITY));
+    let api_client::Error::ErrorResponse(problem) = &error else { panic!("{error:?}") };
+    assert_eq!(problem.errors.iter().map(|e| e.path.as_str()).collect::<Vec<_>>(), ["/body/model"]);
+    assert!(detail(&error).contains("openai/gpt-99"), "{}", detail(&error));
+    assert_eq!(common::count(&generation.server, "generation_jobs").await, 0);
+    ada.generate_simple(&with_model("anthropic/claude-3.5-sonnet")).await.expect("a listed model");
+
+    let unchecked = start().await;
+    unchecked.openai.set_down(true);
+    let token = register_and_login(&unchecked.server, "ada@example.com").await;
+    let ada = client(&unchecked.server, Some(&token));
+    ada.generate_simple(&with_model("openai/gpt-99")).await.expect("no catalogue: taken as it is");
 }
 
 #[tokio::test]
