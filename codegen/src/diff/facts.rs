@@ -54,6 +54,11 @@ fn is_null_schema(schema: &Value) -> bool {
 pub(super) fn facts<'a>(document: &'a Value, schema: &'a Value) -> Facts<'a> {
     let mut facts = Facts::default();
     add_facts(document, schema, &mut facts, 0);
+    if facts.types.is_none() && !facts.variants.is_empty() {
+        // A union without a `type` of its own is of its branches' types: `oneOf` of two objects
+        // that becomes a string changed type, it did not narrow from "any type".
+        facts.types = union_types(document, &facts.variants, 0);
+    }
     if let Some(types) = &mut facts.types {
         if facts.nullable {
             types.insert("null".into());
@@ -160,6 +165,25 @@ fn add_facts<'a>(document: &'a Value, schema: &'a Value, facts: &mut Facts<'a>, 
             }
         }
     }
+}
+
+/// The types the branches of a union take together; `None` (any type) when a branch says none.
+fn union_types(document: &Value, branches: &[&Value], depth: usize) -> Option<BTreeSet<String>> {
+    let mut union = BTreeSet::new();
+    for branch in branches {
+        let mut facts = Facts::default();
+        add_facts(document, branch, &mut facts, depth + 1);
+        let types = match facts.types {
+            Some(types) => types,
+            None if !facts.variants.is_empty() && depth < 8 => union_types(document, &facts.variants, depth + 1)?,
+            None => return None,
+        };
+        union.extend(types);
+        if facts.nullable {
+            union.insert("null".to_owned());
+        }
+    }
+    Some(union)
 }
 
 fn intersect_types(facts: &mut Facts<'_>, types: BTreeSet<String>) {

@@ -295,6 +295,33 @@ fn warning_and_info_rules() {
     });
 }
 
+/// A union whose branches were objects and strings that becomes an integer changed type (breaking
+/// both ways), not narrowed from "any type" (the union has no `type` of its own); a union that
+/// keeps one of its branches narrowed.
+#[test]
+fn a_union_that_becomes_another_type_changed_type() {
+    let rules = |old: &Value, new: &Value| -> Vec<&'static str> {
+        report(old, new).findings.iter().filter(|f| f.rule.level == Level::Breaking).map(|f| f.rule.id).collect()
+    };
+    let mut old = base();
+    *at(&mut old, "/paths/~1items~1{item_id}/get/responses/200/content/application~1json/schema") =
+        json!({"oneOf": [{"$ref": "#/components/schemas/Item"}, {"$ref": "#/components/schemas/Status"}]});
+    *at(&mut old, "/components/schemas/ItemCreate/properties/note") =
+        json!({"oneOf": [{"type": "string"}, {"type": "object"}]});
+    let mut new = old.clone();
+    *at(&mut new, "/paths/~1items~1{item_id}/get/responses/200/content/application~1json/schema") =
+        json!({"type": "integer"});
+    *at(&mut new, "/components/schemas/ItemCreate/properties/note") = json!({"type": "integer"});
+    let found = rules(&old, &new);
+    assert!(found.contains(&"response-type-changed"), "{found:?}");
+    assert!(found.contains(&"request-type-changed"), "{found:?}");
+
+    let mut kept = old.clone();
+    *at(&mut kept, "/paths/~1items~1{item_id}/get/responses/200/content/application~1json/schema") =
+        json!({"$ref": "#/components/schemas/Item"});
+    assert_eq!(rules(&old, &kept), Vec::<&str>::new(), "a response keeping one branch narrowed");
+}
+
 #[test]
 fn every_rule_has_a_fixture() {
     let source = include_str!("diff.rs");
