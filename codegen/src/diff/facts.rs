@@ -41,6 +41,8 @@ pub(super) struct Facts<'a> {
     pub(super) patterns: BTreeSet<String>,
     pub(super) format: Option<&'a str>,
     pub(super) unique: bool,
+    /// Every `not` that applies (from `allOf` members too), as JSON text: what is refused.
+    pub(super) nots: BTreeSet<String>,
 }
 
 pub(super) const LOWER_BOUNDS: &[&str] = &["minLength", "minimum", "exclusiveMinimum", "minItems", "minProperties"];
@@ -146,6 +148,9 @@ fn add_facts<'a>(document: &'a Value, schema: &'a Value, facts: &mut Facts<'a>, 
     }
     if object.get("uniqueItems") == Some(&Value::Bool(true)) {
         facts.unique = true;
+    }
+    if let Some(not) = object.get("not") {
+        facts.nots.insert(resolve(document, not).to_string());
     }
     if let Some(Value::Array(members)) = object.get("allOf") {
         for member in members {

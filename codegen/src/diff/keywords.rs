@@ -202,6 +202,25 @@ pub(super) fn compare_bounds(o: &Facts<'_>, n: &Facts<'_>, direction: Direction,
             format!("uniqueItems: {} → {}", o.unique, n.unique),
         );
     }
+    // What `not` refuses cannot be compared in general: a new or changed one is judged a tightening
+    // (as a changed pattern is), a removed one a loosening.
+    if o.nots != n.nots {
+        let rule = match (o.nots.is_subset(&n.nots), n.nots.is_subset(&o.nots)) {
+            (true, false) => tightened(direction),
+            (false, true) => loosened(direction),
+            _ => changed(direction),
+        };
+        let show = |set: &BTreeSet<String>| -> Value {
+            Value::Array(set.iter().map(|s| serde_json::from_str(s).unwrap_or(Value::Null)).collect())
+        };
+        node.add(
+            rule,
+            &location.at("not"),
+            Some(show(&o.nots)),
+            Some(show(&n.nots)),
+            format!("not: {} → {}", show_set(&o.nots), show_set(&n.nots)),
+        );
+    }
 }
 
 fn show_set(set: &BTreeSet<String>) -> String {

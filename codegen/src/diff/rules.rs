@@ -55,7 +55,7 @@ rules! {
     REQUEST_PROPERTY_REMOVED = "request-property-removed", Breaking, "A request property was removed from an object that rejects unknown properties.";
     REQUEST_TYPE_CHANGED = "request-type-changed", Breaking, "A request value's type changed or narrowed (including no longer accepting `null`).";
     REQUEST_ENUM_VALUE_REMOVED = "request-enum-value-removed", Breaking, "A request enum lost a value, or a request union lost a variant.";
-    REQUEST_CONSTRAINT_TIGHTENED = "request-constraint-tightened", Breaking, "A request constraint tightened: minLength/minimum/minItems up, maxLength/maximum/maxItems down, pattern or format added or changed, enum added, additionalProperties closed.";
+    REQUEST_CONSTRAINT_TIGHTENED = "request-constraint-tightened", Breaking, "A request constraint tightened: minLength/minimum/minItems up, maxLength/maximum/maxItems down, pattern, format or `not` added or changed, enum added, additionalProperties closed.";
     SUCCESS_STATUS_REMOVED = "success-status-removed", Breaking, "A success (2xx) status is no longer answered.";
     RESPONSE_MEDIA_TYPE_REMOVED = "response-media-type-removed", Breaking, "A response media type is no longer served.";
     RESPONSE_PROPERTY_REMOVED = "response-property-removed", Breaking, "A response property was removed.";

@@ -322,6 +322,28 @@ fn a_union_that_becomes_another_type_changed_type() {
     assert_eq!(rules(&old, &kept), Vec::<&str>::new(), "a response keeping one branch narrowed");
 }
 
+/// What `not` refuses: one added or changed in a request is a tightening, one removed a
+/// loosening (`not` cannot be compared in general, so a change is judged the breaking way).
+#[test]
+fn a_request_not_added_or_changed_is_a_tightening() {
+    let ids = |old: &Value, new: &Value| -> Vec<&'static str> {
+        report(old, new).findings.iter().map(|f| f.rule.id).collect()
+    };
+    let mut old = base();
+    let mut added = old.clone();
+    let not = |doc: &mut Value, pattern: &str| {
+        at(doc, "/components/schemas/ItemCreate/properties/name")["not"] = json!({ "pattern": pattern });
+    };
+    not(&mut added, "\\.\\.");
+    assert_eq!(ids(&old, &added), ["request-constraint-tightened"]);
+    let mut changed = added.clone();
+    not(&mut changed, "\\.\\.|^\\.$");
+    assert_eq!(ids(&added, &changed), ["request-constraint-tightened"]);
+    assert_eq!(ids(&changed, &old), ["request-widened"]);
+    old = changed.clone();
+    assert_eq!(ids(&old, &changed), Vec::<&str>::new());
+}
+
 #[test]
 fn every_rule_has_a_fixture() {
     let source = include_str!("diff.rs");
