@@ -338,7 +338,7 @@ export declare function deleteFile(options: ClientOptions, request: T.DeleteFile
  */
 export declare function reference(options: ClientOptions, request?: T.ReferenceRequest, call?: CallOptions): Promise<T.ReferenceResponse>;
 
-/** A client of Devora API 5.2.0: every operation's function as a method, with the options bound. */
+/** A client of Devora API 6.0.0: every operation's function as a method, with the options bound. */
 export interface Client {
   /**
    * Get the API's name and version.
@@ -633,5 +633,5 @@ export interface Client {
   reference: (request?: T.ReferenceRequest, call?: CallOptions) => Promise<T.ReferenceResponse>;
 }
 
-/** A client of Devora API 5.2.0: one method per operation. Each is the operation's function with `options` bound; an app that calls a few operations can import their functions instead, and its bundle keeps only their validators. */
+/** A client of Devora API 6.0.0: one method per operation. Each is the operation's function with `options` bound; an app that calls a few operations can import their functions instead, and its bundle keeps only their validators. */
 export declare function createClient(options: ClientOptions): Client;

@@ -44,7 +44,7 @@ export async function adminListUsers(options, request = {}, call) {
  * `PATCH /api/v2/admin/users/{user_id}`
  */
 export async function adminUpdateUser(options, request, call) {
-  const raw = await R.send(options, { method: "PATCH", path: "/api/v2/admin/users/" + encodeURIComponent(String(request.path.user_id)), body: request.body, hasBody: request.body !== undefined, secured: true }, { 200: V.validateUserResponse, 400: V.validateProblem, 401: V.validateProblem, 403: V.validateProblem, 404: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "PATCH", path: "/api/v2/admin/users/" + R.segment(request.path.user_id), body: request.body, hasBody: request.body !== undefined, secured: true }, { 200: V.validateUserResponse, 400: V.validateProblem, 401: V.validateProblem, 403: V.validateProblem, 404: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw;
 }
@@ -109,7 +109,7 @@ export async function updateMe(options, request, call) {
  * `GET /api/v2/auth/oauth/{provider}/authorize`
  */
 export async function oauthAuthorize(options, request, call) {
-  const raw = await R.send(options, { method: "GET", path: "/api/v2/auth/oauth/" + encodeURIComponent(String(request.path.provider)) + "/authorize", hasBody: false, secured: false }, { 200: V.validateOAuthAuthorizeResponse, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 503: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "GET", path: "/api/v2/auth/oauth/" + R.segment(request.path.provider) + "/authorize", hasBody: false, secured: false }, { 200: V.validateOAuthAuthorizeResponse, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 503: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw;
 }
@@ -122,7 +122,7 @@ export async function oauthAuthorize(options, request, call) {
  * `POST /api/v2/auth/oauth/{provider}/callback`
  */
 export async function oauthCallback(options, request, call) {
-  const raw = await R.send(options, { method: "POST", path: "/api/v2/auth/oauth/" + encodeURIComponent(String(request.path.provider)) + "/callback", body: request.body, hasBody: request.body !== undefined, secured: false }, { 200: V.validateTokenResponse, 400: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 502: V.validateProblem, 503: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "POST", path: "/api/v2/auth/oauth/" + R.segment(request.path.provider) + "/callback", body: request.body, hasBody: request.body !== undefined, secured: false }, { 200: V.validateTokenResponse, 400: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 502: V.validateProblem, 503: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw;
 }
@@ -308,7 +308,7 @@ export async function listGenerationJobs(options, request = {}, call) {
  * `GET /api/v2/generate/jobs/{job_id}`
  */
 export async function getGenerationJob(options, request, call) {
-  const raw = await R.send(options, { method: "GET", path: "/api/v2/generate/jobs/" + encodeURIComponent(String(request.path.job_id)), hasBody: false, secured: true }, { 200: V.validateGenerationJob, 401: V.validateProblem, 404: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 503: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "GET", path: "/api/v2/generate/jobs/" + R.segment(request.path.job_id), hasBody: false, secured: true }, { 200: V.validateGenerationJob, 401: V.validateProblem, 404: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 503: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw;
 }
@@ -319,7 +319,7 @@ export async function getGenerationJob(options, request, call) {
  * `POST /api/v2/generate/jobs/{job_id}/cancel`
  */
 export async function cancelGenerationJob(options, request, call) {
-  const raw = await R.send(options, { method: "POST", path: "/api/v2/generate/jobs/" + encodeURIComponent(String(request.path.job_id)) + "/cancel", hasBody: false, secured: true }, { 200: V.validateGenerationJob, 401: V.validateProblem, 404: V.validateProblem, 409: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 503: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "POST", path: "/api/v2/generate/jobs/" + R.segment(request.path.job_id) + "/cancel", hasBody: false, secured: true }, { 200: V.validateGenerationJob, 401: V.validateProblem, 404: V.validateProblem, 409: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 503: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw;
 }
@@ -337,7 +337,7 @@ export async function cancelGenerationJob(options, request, call) {
  * The events as they come, each checked against `JobEvent` (`EventValidationError`); the iteration ends when the server ends the stream. A dropped connection is resumed with `Last-Event-ID` (`StreamOptions`); a declared error status throws `StreamRefusedError`.
  */
 export function streamGenerationJob(options, request, call) {
-  return R.stream(options, { method: "GET", path: "/api/v2/generate/jobs/" + encodeURIComponent(String(request.path.job_id)) + "/events", hasBody: false, secured: true }, 200, V.validateJobEvent, { 401: V.validateProblem, 404: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 503: V.validateProblem }, call);
+  return R.stream(options, { method: "GET", path: "/api/v2/generate/jobs/" + R.segment(request.path.job_id) + "/events", hasBody: false, secured: true }, 200, V.validateJobEvent, { 401: V.validateProblem, 404: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 503: V.validateProblem }, call);
 }
 
 /**
@@ -425,7 +425,7 @@ export async function createProject(options, request, call) {
  * `GET /api/v2/projects/{project_id}`
  */
 export async function getProject(options, request, call) {
-  const raw = await R.send(options, { method: "GET", path: "/api/v2/projects/" + encodeURIComponent(String(request.path.project_id)), headers: request.headers, hasBody: false, secured: true }, { 200: V.validateProject, 304: null, 401: V.validateProblem, 404: V.validateProblem, 422: V.validateProblem, 500: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "GET", path: "/api/v2/projects/" + R.segment(request.path.project_id), headers: request.headers, hasBody: false, secured: true }, { 200: V.validateProject, 304: null, 401: V.validateProblem, 404: V.validateProblem, 422: V.validateProblem, 500: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw;
 }
@@ -436,7 +436,7 @@ export async function getProject(options, request, call) {
  * `DELETE /api/v2/projects/{project_id}`
  */
 export async function deleteProject(options, request, call) {
-  const raw = await R.send(options, { method: "DELETE", path: "/api/v2/projects/" + encodeURIComponent(String(request.path.project_id)), hasBody: false, secured: true }, { 204: null, 401: V.validateProblem, 404: V.validateProblem, 422: V.validateProblem, 500: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "DELETE", path: "/api/v2/projects/" + R.segment(request.path.project_id), hasBody: false, secured: true }, { 204: null, 401: V.validateProblem, 404: V.validateProblem, 422: V.validateProblem, 500: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw;
 }
@@ -447,7 +447,7 @@ export async function deleteProject(options, request, call) {
  * `PATCH /api/v2/projects/{project_id}`
  */
 export async function updateProject(options, request, call) {
-  const raw = await R.send(options, { method: "PATCH", path: "/api/v2/projects/" + encodeURIComponent(String(request.path.project_id)), body: request.body, hasBody: request.body !== undefined, secured: true }, { 200: V.validateProject, 400: V.validateProblem, 401: V.validateProblem, 404: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "PATCH", path: "/api/v2/projects/" + R.segment(request.path.project_id), body: request.body, hasBody: request.body !== undefined, secured: true }, { 200: V.validateProject, 400: V.validateProblem, 401: V.validateProblem, 404: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw;
 }
@@ -458,7 +458,7 @@ export async function updateProject(options, request, call) {
  * `GET /api/v2/projects/{project_id}/files/{file_name}`
  */
 export async function getFile(options, request, call) {
-  const raw = await R.send(options, { method: "GET", path: "/api/v2/projects/" + encodeURIComponent(String(request.path.project_id)) + "/files/" + encodeURIComponent(String(request.path.file_name)), headers: request.headers, hasBody: false, secured: true }, { 200: V.validateProjectFile, 304: null, 401: V.validateProblem, 404: V.validateProblem, 422: V.validateProblem, 500: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "GET", path: "/api/v2/projects/" + R.segment(request.path.project_id) + "/files/" + R.segment(request.path.file_name), headers: request.headers, hasBody: false, secured: true }, { 200: V.validateProjectFile, 304: null, 401: V.validateProblem, 404: V.validateProblem, 422: V.validateProblem, 500: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw;
 }
@@ -469,7 +469,7 @@ export async function getFile(options, request, call) {
  * `PUT /api/v2/projects/{project_id}/files/{file_name}`
  */
 export async function putFile(options, request, call) {
-  const raw = await R.send(options, { method: "PUT", path: "/api/v2/projects/" + encodeURIComponent(String(request.path.project_id)) + "/files/" + encodeURIComponent(String(request.path.file_name)), body: request.body, hasBody: request.body !== undefined, secured: true }, { 200: V.validateProjectFile, 400: V.validateProblem, 401: V.validateProblem, 404: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "PUT", path: "/api/v2/projects/" + R.segment(request.path.project_id) + "/files/" + R.segment(request.path.file_name), body: request.body, hasBody: request.body !== undefined, secured: true }, { 200: V.validateProjectFile, 400: V.validateProblem, 401: V.validateProblem, 404: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw;
 }
@@ -480,7 +480,7 @@ export async function putFile(options, request, call) {
  * `DELETE /api/v2/projects/{project_id}/files/{file_name}`
  */
 export async function deleteFile(options, request, call) {
-  const raw = await R.send(options, { method: "DELETE", path: "/api/v2/projects/" + encodeURIComponent(String(request.path.project_id)) + "/files/" + encodeURIComponent(String(request.path.file_name)), hasBody: false, secured: true }, { 204: null, 401: V.validateProblem, 404: V.validateProblem, 422: V.validateProblem, 500: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "DELETE", path: "/api/v2/projects/" + R.segment(request.path.project_id) + "/files/" + R.segment(request.path.file_name), hasBody: false, secured: true }, { 204: null, 401: V.validateProblem, 404: V.validateProblem, 422: V.validateProblem, 500: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw;
 }
@@ -499,7 +499,7 @@ export async function reference(options, request = {}, call) {
   return raw;
 }
 
-/** A client of Devora API 5.2.0: one method per operation. Each is the operation's function with `options` bound; an app that calls a few operations can import their functions instead, and its bundle keeps only their validators. */
+/** A client of Devora API 6.0.0: one method per operation. Each is the operation's function with `options` bound; an app that calls a few operations can import their functions instead, and its bundle keeps only their validators. */
 export function createClient(options) {
   return {
     apiRoot: (call) => apiRoot(options, call),

@@ -96,6 +96,12 @@ interface Raw {
     headers: Headers;
 }
 /**
+ * A path parameter as one URL path segment, percent-encoded. `.` and `..` are refused: URLs resolve
+ * them away, so the request would reach this resource's parent (`encodeURIComponent` leaves dots
+ * alone, and `%2E` is resolved the same).
+ */
+export declare function segment(value: unknown): string;
+/**
  * Sends `request`; a status outside `statuses` throws, a body that breaks its check throws with `validateResponses`.
  * With `retry`, a `429` or `503` is sent again; with `auth`, a `401` of a bearer operation is sent again once
  * with a refreshed token (a failed refresh answers the `401`).

@@ -34,6 +34,17 @@ export class ResponseValidationError extends Error {
         this.body = body;
     }
 }
+/**
+ * A path parameter as one URL path segment, percent-encoded. `.` and `..` are refused: URLs resolve
+ * them away, so the request would reach this resource's parent (`encodeURIComponent` leaves dots
+ * alone, and `%2E` is resolved the same).
+ */
+export function segment(value) {
+    const text = String(value);
+    if (text === "." || text === "..")
+        throw new TypeError(`a path parameter cannot be "${text}": URLs resolve it away`);
+    return encodeURIComponent(text);
+}
 /** The URL and `RequestInit` of a request: query, headers (the call's, then the request's), token and body. */
 async function build(options, request, call, token) {
     const url = new URL(options.baseUrl.replace(/\/+$/, "") + request.path);
@@ -109,8 +120,19 @@ async function attempt(options, prepared, call, token) {
     const timeoutMs = call?.timeoutMs ?? options.timeoutMs;
     const outer = call?.signal;
     if (timeoutMs === undefined) {
-        const [response] = await exchange(options, url, init);
-        return [response, await payloadOf(response)];
+        const [response, sent] = await exchange(options, url, init);
+        try {
+            return [response, await payloadOf(response)];
+        }
+        catch (error) {
+            const signal = init.signal;
+            if (!signal?.aborted)
+                throw error;
+            // Aborted by the caller while the body was read: the error hooks hear of it too.
+            for (const hook of listOf(options.onError))
+                await hook(signal.reason, sent);
+            throw signal.reason;
+        }
     }
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new RequestTimeoutError(timeoutMs)), timeoutMs);
@@ -153,13 +175,17 @@ function retryable(options, request, call) {
     ];
     return names.some((name) => name.toLowerCase() === "idempotency-key");
 }
-/** Milliseconds to wait before attempt `next` (2, 3, …): `Retry-After` (seconds or an HTTP date), else an exponential backoff. */
+/**
+ * Milliseconds to wait before attempt `next` (2, 3, …): `Retry-After` (seconds or an HTTP date), else an
+ * exponential backoff. Only a value that starts with a day name is read as a date: `Date.parse` reads
+ * `1.5` as a date in 2001, which would mean no wait at all.
+ */
 function retryDelay(headers, next, maxDelayMs) {
     const value = headers.get("Retry-After")?.trim();
     let ms;
     if (value !== undefined && /^[0-9]+$/.test(value))
         ms = Number(value) * 1000;
-    else if (value !== undefined && value !== "") {
+    else if (value !== undefined && /^[A-Za-z]{3}/.test(value)) {
         const date = Date.parse(value);
         if (!Number.isNaN(date))
             ms = Math.max(0, date - Date.now());
@@ -170,13 +196,17 @@ function retryDelay(headers, next, maxDelayMs) {
 }
 /** The refreshes under way, by `auth` object: concurrent `401`s share one. */
 const refreshing = new WeakMap();
+/** The last refresh that ended, by `auth` object: how many have ended, and its token (`undefined`: it failed). */
+const refreshes = new WeakMap();
 /** A new token from `auth.refresh`, shared by the calls that ask while it runs; `undefined` when it fails. */
 function refreshed(auth) {
     let pending = refreshing.get(auth);
     if (pending === undefined) {
-        pending = auth.refresh().then((token) => token, () => undefined);
+        // A `refresh` that throws at once fails like one that rejects.
+        pending = new Promise((resolve) => resolve(auth.refresh())).then((token) => token, () => undefined);
         const settled = pending;
-        settled.finally(() => {
+        void settled.then((token) => {
+            refreshes.set(auth, { count: (refreshes.get(auth)?.count ?? 0) + 1, token });
             if (refreshing.get(auth) === settled)
                 refreshing.delete(auth);
         });
@@ -192,6 +222,8 @@ function refreshed(auth) {
 export async function send(options, request, statuses, call) {
     const attempts = options.retry === undefined ? 1 : Math.max(1, options.retry.attempts ?? 3);
     const maxDelayMs = options.retry?.maxDelayMs ?? 30000;
+    // The refreshes ended before the token was read: a 401 after a later one retries with its token.
+    const before = options.auth === undefined ? 0 : (refreshes.get(options.auth)?.count ?? 0);
     let token = await tokenOf(options, request);
     let refreshedOnce = false;
     let tries = 0;
@@ -200,9 +232,24 @@ export async function send(options, request, statuses, call) {
         const [response, payload] = await attempt(options, request, call, token);
         if (response.status === 401 && request.secured && options.auth !== undefined && !refreshedOnce) {
             refreshedOnce = true;
-            // Another call may have refreshed the token since this one was sent.
-            const current = refreshing.has(options.auth) ? undefined : await tokenOf(options, request);
-            const fresh = current !== undefined && current !== token ? current : await refreshed(options.auth);
+            // Another call may have refreshed the token since this one read it: the token as it is now,
+            // if it changed; else the token of the refresh under way, or of one that ended since this
+            // call read its token (a slow token function may still return the old one); else a refresh.
+            const auth = options.auth;
+            const since = () => {
+                const last = refreshes.get(auth);
+                return last !== undefined && last.count !== before ? last : undefined;
+            };
+            let fresh;
+            if (!refreshing.has(auth) && since() === undefined) {
+                const current = await tokenOf(options, request);
+                if (current !== undefined && current !== token)
+                    fresh = current;
+            }
+            if (fresh === undefined) {
+                const last = refreshing.has(auth) ? undefined : since();
+                fresh = last !== undefined ? last.token : await refreshed(auth);
+            }
             if (fresh !== undefined) {
                 token = fresh;
                 tries -= 1;
@@ -350,7 +397,8 @@ export async function* stream(options, request, status, check, statuses, call) {
         const [url, init] = await build(options, request, call, await tokenOf(options, request));
         const headers = init.headers;
         headers.set("Accept", "text/event-stream");
-        if (lastEventId !== undefined)
+        // An empty id (the server reset it) is not sent, as the event-stream standard says.
+        if (lastEventId)
             headers.set("Last-Event-ID", lastEventId);
         let dropped = undefined;
         let response;

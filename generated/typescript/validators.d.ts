@@ -104,7 +104,7 @@ export declare function isFieldError(value: unknown): value is T.FieldError;
 /** `FieldError` as a Standard Schema (v1), for form libraries and other consumers of the standard: `validate` answers `{ value }`, or `{ issues }` with each error's message and path (an array of keys). */
 export declare const FieldErrorSchema: StandardSchemaV1<T.FieldError>;
 
-/** Checks a value against `FileName` (A file name inside a project: no `/`, `\`, control character or `..`.), collecting every error. */
+/** Checks a value against `FileName` (A file name inside a project: no `/`, `\`, control character or `..`, and not `.`.), collecting every error. */
 export declare function validateFileName(value: unknown): ValidationResult<T.FileName>;
 
 /** Whether a value is a valid `FileName`. */

@@ -11,7 +11,7 @@ const r1 = /* @__PURE__ */ new RegExp("^[a-z0-9][a-z0-9._-]*/[a-z0-9][a-z0-9._:-
 const r2 = /* @__PURE__ */ new RegExp("^[Hh][Tt][Tt][Pp][Ss]?://(?:\\[[0-9A-Fa-f:.]+\\]|(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|(?:[A-Za-z0-9_-]+\\.)*(?:(?:[1-9][0-9]*|0[0-9]+)?[A-Za-z_-]|0[A-WYZa-wyz_-]|0[Xx][0-9A-Fa-f]*[G-Zg-z_-])[A-Za-z0-9_-]*\\.?)(?::(?:0*(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?)?(?:[/?#].*)?$", "u");
 const r3 = /* @__PURE__ */ new RegExp("^[a-z0-9+#-]+$", "u");
 const r4 = /* @__PURE__ */ new RegExp("^[^/\\\\\\x00-\\x1F]+$", "u");
-const r5 = /* @__PURE__ */ new RegExp("\\.\\.", "u");
+const r5 = /* @__PURE__ */ new RegExp("\\.\\.|^\\.$", "u");
 
 function v64(x, e) {
   let ok = true;
@@ -1541,6 +1541,11 @@ function v45(x, e) {
           e.push({ path: "/github_repo_url", keyword: "type", message: "must be string or null" });
         }
         if (typeof x === "string") {
+          if (x.length > 2048 && length(x) > 2048) {
+            if (!e) return false;
+            ok = false;
+            e.push({ path: "/github_repo_url", keyword: "maxLength", message: "must have at most 2048 characters" });
+          }
           if (!r2.test(x)) {
             if (!e) return false;
             ok = false;
@@ -1564,6 +1569,11 @@ function v45(x, e) {
           e.push({ path: "/vercel_url", keyword: "type", message: "must be string or null" });
         }
         if (typeof x === "string") {
+          if (x.length > 2048 && length(x) > 2048) {
+            if (!e) return false;
+            ok = false;
+            e.push({ path: "/vercel_url", keyword: "maxLength", message: "must have at most 2048 characters" });
+          }
           if (!r2.test(x)) {
             if (!e) return false;
             ok = false;
@@ -1977,6 +1987,11 @@ function v41(x, e) {
           e.push({ path: "/github_repo_url", keyword: "type", message: "must be string or null" });
         }
         if (typeof x === "string") {
+          if (x.length > 2048 && length(x) > 2048) {
+            if (!e) return false;
+            ok = false;
+            e.push({ path: "/github_repo_url", keyword: "maxLength", message: "must have at most 2048 characters" });
+          }
           if (!r2.test(x)) {
             if (!e) return false;
             ok = false;
@@ -2000,6 +2015,11 @@ function v41(x, e) {
           e.push({ path: "/vercel_url", keyword: "type", message: "must be string or null" });
         }
         if (typeof x === "string") {
+          if (x.length > 2048 && length(x) > 2048) {
+            if (!e) return false;
+            ok = false;
+            e.push({ path: "/vercel_url", keyword: "maxLength", message: "must have at most 2048 characters" });
+          }
           if (!r2.test(x)) {
             if (!e) return false;
             ok = false;
@@ -2135,6 +2155,11 @@ function v40(x, e) {
           e.push({ path: "/github_repo_url", keyword: "type", message: "must be string or null" });
         }
         if (typeof x === "string") {
+          if (x.length > 2048 && length(x) > 2048) {
+            if (!e) return false;
+            ok = false;
+            e.push({ path: "/github_repo_url", keyword: "maxLength", message: "must have at most 2048 characters" });
+          }
           if (!r2.test(x)) {
             if (!e) return false;
             ok = false;
@@ -2158,6 +2183,11 @@ function v40(x, e) {
           e.push({ path: "/vercel_url", keyword: "type", message: "must be string or null" });
         }
         if (typeof x === "string") {
+          if (x.length > 2048 && length(x) > 2048) {
+            if (!e) return false;
+            ok = false;
+            e.push({ path: "/vercel_url", keyword: "maxLength", message: "must have at most 2048 characters" });
+          }
           if (!r2.test(x)) {
             if (!e) return false;
             ok = false;
@@ -2372,6 +2402,16 @@ function v38(x, e) {
           e.push({ path: "/return_url", keyword: "type", message: "must be string" });
         }
         if (typeof x === "string") {
+          if (x.length > 2048 && length(x) > 2048) {
+            if (!e) return false;
+            ok = false;
+            e.push({ path: "/return_url", keyword: "maxLength", message: "must have at most 2048 characters" });
+          }
+          if (!r2.test(x)) {
+            if (!e) return false;
+            ok = false;
+            e.push({ path: "/return_url", keyword: "pattern", message: "must match the pattern ^[Hh][Tt][Tt][Pp][Ss]?://(?:\\[[0-9A-Fa-f:.]+\\]|(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|(?:[A-Za-z0-9_-]+\\.)*(?:(?:[1-9][0-9]*|0[0-9]+)?[A-Za-z_-]|0[A-WYZa-wyz_-]|0[Xx][0-9A-Fa-f]*[G-Zg-z_-])[A-Za-z0-9_-]*\\.?)(?::(?:0*(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?)?(?:[/?#].*)?$" });
+          }
           if (!isUri(x)) {
             if (!e) return false;
             ok = false;
@@ -4343,7 +4383,7 @@ function v93(x, e) {
     if (!r5.test(x)) {
       if (!e) return false;
       ok = false;
-      e.push({ path: "", keyword: "pattern", message: "must match the pattern \\.\\." });
+      e.push({ path: "", keyword: "pattern", message: "must match the pattern \\.\\.|^\\.$" });
     }
   }
   return ok;
@@ -4478,6 +4518,16 @@ function v8(x, e) {
           e.push({ path: "/success_url", keyword: "type", message: "must be string" });
         }
         if (typeof x === "string") {
+          if (x.length > 2048 && length(x) > 2048) {
+            if (!e) return false;
+            ok = false;
+            e.push({ path: "/success_url", keyword: "maxLength", message: "must have at most 2048 characters" });
+          }
+          if (!r2.test(x)) {
+            if (!e) return false;
+            ok = false;
+            e.push({ path: "/success_url", keyword: "pattern", message: "must match the pattern ^[Hh][Tt][Tt][Pp][Ss]?://(?:\\[[0-9A-Fa-f:.]+\\]|(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|(?:[A-Za-z0-9_-]+\\.)*(?:(?:[1-9][0-9]*|0[0-9]+)?[A-Za-z_-]|0[A-WYZa-wyz_-]|0[Xx][0-9A-Fa-f]*[G-Zg-z_-])[A-Za-z0-9_-]*\\.?)(?::(?:0*(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?)?(?:[/?#].*)?$" });
+          }
           if (!isUri(x)) {
             if (!e) return false;
             ok = false;
@@ -4496,6 +4546,16 @@ function v8(x, e) {
           e.push({ path: "/cancel_url", keyword: "type", message: "must be string" });
         }
         if (typeof x === "string") {
+          if (x.length > 2048 && length(x) > 2048) {
+            if (!e) return false;
+            ok = false;
+            e.push({ path: "/cancel_url", keyword: "maxLength", message: "must have at most 2048 characters" });
+          }
+          if (!r2.test(x)) {
+            if (!e) return false;
+            ok = false;
+            e.push({ path: "/cancel_url", keyword: "pattern", message: "must match the pattern ^[Hh][Tt][Tt][Pp][Ss]?://(?:\\[[0-9A-Fa-f:.]+\\]|(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|(?:[A-Za-z0-9_-]+\\.)*(?:(?:[1-9][0-9]*|0[0-9]+)?[A-Za-z_-]|0[A-WYZa-wyz_-]|0[Xx][0-9A-Fa-f]*[G-Zg-z_-])[A-Za-z0-9_-]*\\.?)(?::(?:0*(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?)?(?:[/?#].*)?$" });
+          }
           if (!isUri(x)) {
             if (!e) return false;
             ok = false;
@@ -5346,7 +5406,7 @@ export function isFieldError(value) {
 /** `FieldError` as a Standard Schema (v1), for form libraries and other consumers of the standard: `validate` answers `{ value }`, or `{ issues }` with each error's message and path (an array of keys). */
 export const FieldErrorSchema = /* @__PURE__ */ standardSchema(VENDOR, validateFieldError);
 
-/** Checks a value against `FileName` (A file name inside a project: no `/`, `\`, control character or `..`.), collecting every error. */
+/** Checks a value against `FileName` (A file name inside a project: no `/`, `\`, control character or `..`, and not `.`.), collecting every error. */
 export function validateFileName(value) {
   if (v11(value, undefined)) return { ok: true, value: value };
   const errors = [];

@@ -43,7 +43,7 @@ export declare const DatabaseKindZod: ZodType<T.DatabaseKind>;
 /** `FieldError` as a Zod schema: One broken rule of a request. */
 export declare const FieldErrorZod: ZodType<T.FieldError>;
 
-/** `FileName` as a Zod schema: A file name inside a project: no `/`, `\`, control character or `..`. */
+/** `FileName` as a Zod schema: A file name inside a project: no `/`, `\`, control character or `..`, and not `.`. */
 export declare const FileNameZod: ZodType<T.FileName>;
 
 /** `FileUpsert` as a Zod schema: The new content of a file, created if missing. */

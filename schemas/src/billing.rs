@@ -5,6 +5,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
+use crate::common::WebUrl;
+
 /// Where a user's subscription stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -84,9 +86,9 @@ pub struct CheckoutSessionCreate {
     pub plan: PlanId,
     pub interval: BillingInterval,
     /// Where the provider sends the user after paying.
-    pub success_url: Url,
+    pub success_url: WebUrl,
     /// Where the provider sends the user after giving up.
-    pub cancel_url: Url,
+    pub cancel_url: WebUrl,
 }
 
 impl CheckoutSessionCreate {
@@ -94,8 +96,8 @@ impl CheckoutSessionCreate {
         Self {
             plan: PlanId::Pro,
             interval: BillingInterval::Month,
-            success_url: Url::parse("https://app.devora.dev/billing/success").expect("valid example URL"),
-            cancel_url: Url::parse("https://app.devora.dev/billing").expect("valid example URL"),
+            success_url: WebUrl::parse("https://app.devora.dev/billing/success").expect("valid example URL"),
+            cancel_url: WebUrl::parse("https://app.devora.dev/billing").expect("valid example URL"),
         }
     }
 }
@@ -122,7 +124,7 @@ pub struct CheckoutSession {
 #[serde(deny_unknown_fields)]
 pub struct PortalSessionCreate {
     /// Where the portal sends the user back.
-    pub return_url: Url,
+    pub return_url: WebUrl,
 }
 
 /// A billing portal link.

@@ -110,10 +110,11 @@ impl Default for Pagination {
 }
 
 /// A link a front end may render: an `http` or `https` URL with a host and no credentials
-/// (`javascript:`, `file:`, `data:` and `https://user:secret@host` are refused).
+/// (`javascript:`, `file:`, `data:` and `https://user:secret@host` are refused), of at most
+/// [`WebUrl::MAX_LENGTH`] characters as sent.
 ///
-/// serde reads it as `url::Url` does (WHATWG parsing), then checks the scheme and the
-/// credentials; the schema says the same with `format: uri` and a `pattern`, so the server, the
+/// serde reads it as `url::Url` does (WHATWG parsing), then checks the length (of the text as
+/// sent, as `maxLength` counts it, not of the normalized URL), the scheme and the credentials; the schema says the same with `format: uri` and a `pattern`, so the server, the
 /// JSON Schema and the TypeScript validators agree on what is accepted. The pattern's host is
 /// a bracketed IPv6 address (its syntax is `format: uri`'s to check), a dotted-decimal IPv4
 /// address, or a name of ASCII letters, digits, `-` and `_` whose last label is not a number:
@@ -123,7 +124,7 @@ impl Default for Pagination {
 /// accepts and the url crate refuses: a label `xn--` that is not valid Punycode (the server
 /// answers it with a `422` at the field, as every value serde refuses).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "url::Url", into = "url::Url")]
+#[serde(try_from = "String", into = "url::Url")]
 pub struct WebUrl(url::Url);
 
 /// Why a URL is not a [`WebUrl`].
@@ -135,6 +136,8 @@ pub enum WebUrlError {
     Scheme(String),
     #[error("a link must not carry credentials")]
     Credentials,
+    #[error("a link of {0} characters is longer than the {max} allowed", max = WebUrl::MAX_LENGTH)]
+    TooLong(usize),
 }
 
 impl WebUrl {
@@ -157,12 +160,24 @@ impl WebUrl {
         "(?:[/?#].*)?$",
     );
 
+    /// The longest link, in characters (Unicode scalar values, as JSON Schema's `maxLength`
+    /// counts): what browsers and payment providers take everywhere.
+    pub const MAX_LENGTH: usize = 2048;
+
     pub fn parse(text: &str) -> Result<Self, WebUrlError> {
+        let length = text.chars().count();
+        if length > Self::MAX_LENGTH {
+            return Err(WebUrlError::TooLong(length));
+        }
         Self::try_from(url::Url::parse(text)?)
     }
 
     pub fn as_str(&self) -> &str {
         self.0.as_str()
+    }
+
+    pub fn as_url(&self) -> &url::Url {
+        &self.0
     }
 }
 
@@ -177,6 +192,14 @@ impl TryFrom<url::Url> for WebUrl {
             return Err(WebUrlError::Credentials);
         }
         Ok(Self(url))
+    }
+}
+
+impl TryFrom<String> for WebUrl {
+    type Error = WebUrlError;
+
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        Self::parse(&text)
     }
 }
 
@@ -196,13 +219,13 @@ impl JsonSchema for WebUrl {
     }
 
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type": "string", "format": "uri", "pattern": Self::PATTERN })
+        schemars::json_schema!({ "type": "string", "format": "uri", "maxLength": Self::MAX_LENGTH, "pattern": Self::PATTERN })
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::WebUrl;
+    use super::{WebUrl, WebUrlError};
 
     fn pattern() -> regress::Regex {
         regress::Regex::new(WebUrl::PATTERN).expect("an ECMA-262 pattern")
@@ -252,6 +275,13 @@ mod tests {
             assert!(WebUrl::parse(bad).is_err(), "{bad}");
             assert!(pattern.find(bad).is_none(), "{bad}");
         }
+        // The length as sent: `é` is one character, though the URL spells it in six.
+        let longest = format!("https://example.com/{}", "é".repeat(WebUrl::MAX_LENGTH - 20));
+        assert!(WebUrl::parse(&longest).is_ok_and(|url| url.as_str().len() > WebUrl::MAX_LENGTH));
+        let longer = format!("{longest}x");
+        assert_eq!(WebUrl::parse(&longer), Err(WebUrlError::TooLong(WebUrl::MAX_LENGTH + 1)));
+        let from_json: Result<WebUrl, _> = serde_json::from_value(serde_json::Value::String(longer));
+        assert!(from_json.is_err_and(|e| e.to_string().contains("longer than the 2048 allowed")));
     }
 
     /// What the url crate reads that the pattern refuses: other spellings of IPv4 addresses, and

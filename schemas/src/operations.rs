@@ -13,7 +13,7 @@ use crate::projects::*;
 /// The whole contract.
 pub fn contract() -> Contract {
     Contract::new(
-        Info::new("Devora API", "5.2.0")
+        Info::new("Devora API", "6.0.0")
             .description(
                 "The Devora back end: accounts, projects and their files, AI code generation, billing and \
                  administration.\n\nErrors are `application/problem+json` documents (RFC 9457). Rate-limited \

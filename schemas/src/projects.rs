@@ -9,11 +9,23 @@ use uuid::Uuid;
 
 use crate::common::{Pagination, WebUrl};
 
-/// A file name inside a project: 1 to 255 characters, no `/`, no `\`, no control character, and
-/// no `..` anywhere, so it can never leave the project's folder.
+/// A file name inside a project: 1 to 255 characters, no `/`, no `\`, no control character, no
+/// `..` anywhere, and not `.`, so it can never leave the project's folder and every name is a
+/// path segment a URL keeps (URLs resolve `.` and `..` segments away).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct FileName(pub String);
+
+impl FileName {
+    /// Whether `name` is a file name the schema accepts (for names the server makes itself, such
+    /// as a generated file's).
+    pub fn allows(name: &str) -> bool {
+        (1..=255).contains(&name.chars().count())
+            && !name.chars().any(|c| c == '/' || c == '\\' || c <= '\u{1f}')
+            && !name.contains("..")
+            && name != "."
+    }
+}
 
 impl JsonSchema for FileName {
     fn schema_name() -> Cow<'static, str> {
@@ -26,12 +38,12 @@ impl JsonSchema for FileName {
 
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         json_schema!({
-            "description": "A file name inside a project: no `/`, `\\`, control character or `..`.",
+            "description": "A file name inside a project: no `/`, `\\`, control character or `..`, and not `.`.",
             "type": "string",
             "minLength": 1,
             "maxLength": 255,
             "pattern": "^[^/\\\\\\x00-\\x1F]+$",
-            "not": { "pattern": "\\.\\." },
+            "not": { "pattern": "\\.\\.|^\\.$" },
             "examples": ["main.rs"]
         })
     }
@@ -193,4 +205,51 @@ pub struct ProjectListQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub search: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FileName;
+
+    /// `FileName::allows` says what the schema says: its `pattern`, its `not` pattern and its
+    /// length, tried on names at each edge.
+    #[test]
+    fn allows_agrees_with_the_schema() {
+        let schema = serde_json::to_value(schemars::schema_for!(FileName)).expect("JSON");
+        let regex = |pointer: &str| {
+            regress::Regex::new(schema.pointer(pointer).and_then(|p| p.as_str()).expect(pointer)).expect("ECMA-262")
+        };
+        let (pattern, not) = (regex("/pattern"), regex("/not/pattern"));
+        let by_schema = |name: &str| {
+            let length = name.chars().count();
+            (1..=255).contains(&length) && pattern.find(name).is_some() && not.find(name).is_none()
+        };
+        let long = "é".repeat(255);
+        let longer = "é".repeat(256);
+        for name in [
+            "main.rs",
+            ".env",
+            "a.b.c",
+            "...",
+            "..",
+            ".",
+            "a..b",
+            "a/b",
+            "a\\b",
+            "tab\there",
+            "\u{1f}",
+            "\u{7f}",
+            "",
+            " ",
+            "é",
+            long.as_str(),
+            longer.as_str(),
+            "x.",
+            ".x",
+            "a\u{2028}b",
+        ] {
+            assert_eq!(FileName::allows(name), by_schema(name), "{name:?}");
+        }
+        assert!(!FileName::allows(".") && !FileName::allows("..") && FileName::allows(".env"));
+    }
 }

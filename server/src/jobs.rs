@@ -997,8 +997,7 @@ fn fitting(files: &[GeneratedFile]) -> (Vec<(String, usize)>, Vec<String>) {
     let mut skipped = Vec::new();
     for (index, file) in files.iter().enumerate() {
         let name = project_file_name(&file.path);
-        if name.len() <= 255
-            && !name.contains("..")
+        if schemas::projects::FileName::allows(&name)
             && file.content.len() <= schemas::projects::FileUpsert::MAX_CONTENT_BYTES
         {
             fits.push((name, index));

@@ -7,7 +7,11 @@ import { loadPackage } from "./package.mjs";
 const { module: generated } = await loadPackage(process.argv[2], "index.js");
 const { createClient, RequestTimeoutError, UnexpectedResponseError } = generated;
 
-/** The server answers with `answer(request, n)` (`n`: the requests so far, this one included); it records every request. */
+/**
+ * The server answers with `answer(request, n)` (`n`: the requests so far, this one included):
+ * `[status, headers, json, delay before the head, delay between the head and the body]`; it
+ * records every request.
+ */
 let answer = () => [200, {}, {}];
 let seen = [];
 const server = createServer((request, response) => {
@@ -15,10 +19,15 @@ const server = createServer((request, response) => {
   request.on("data", (chunk) => (body += chunk));
   request.on("end", async () => {
     seen.push({ method: request.method, url: request.url, headers: request.headers, at: Date.now() });
-    const [status, headers, json, delay] = await answer(request, seen.length);
+    const [status, headers, json, delay, bodyDelay] = await answer(request, seen.length);
     if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
     if (response.destroyed) return;
     response.writeHead(status, { "Content-Type": "application/json", ...headers });
+    if (bodyDelay) {
+      response.flushHeaders();
+      await new Promise((resolve) => setTimeout(resolve, bodyDelay));
+      if (response.destroyed) return;
+    }
     response.end(json === undefined ? "" : JSON.stringify(json));
   });
 });
@@ -101,6 +110,25 @@ try {
     assert.equal((await createClient({ baseUrl, retry: { maxDelayMs: 200 } }).health()).status, 200);
     assert.ok(Date.now() - capped < 2000, "the wait is capped");
     assert.ok(seen[1].at - seen[0].at >= 150);
+
+    // A `Retry-After` that is neither seconds nor a date (`Date.parse` reads "1.5" as 2001) gets
+    // the backoff, not an immediate retry.
+    scenario((_, n) => (n === 1 ? [503, { "Retry-After": "1.5" }, problem(503)] : [200, {}, { status: "ok" }]));
+    assert.equal((await createClient({ baseUrl, retry: {} }).health()).status, 200);
+    assert.ok(seen[1].at - seen[0].at >= 200, `waited ${seen[1].at - seen[0].at} ms`);
+  }
+
+  // A path parameter of `.` or `..` would be resolved away by the URL (reaching the parent): refused
+  // before anything is sent; other values are one encoded segment.
+  {
+    scenario(() => [204, {}, undefined]);
+    const api = createClient({ baseUrl, token: "t" });
+    for (const name of [".", ".."]) {
+      await assert.rejects(api.deleteFile({ path: { project_id: "p", file_name: name } }), TypeError);
+    }
+    assert.equal(seen.length, 0);
+    await api.deleteFile({ path: { project_id: "p", file_name: "a b/..%" } });
+    assert.equal(seen[0].url, "/api/v2/projects/p/files/a%20b%2F..%25");
   }
 
   // Retry: 503 without `Retry-After`, a bounded number of times.
@@ -140,6 +168,17 @@ try {
     const fast = createClient({ baseUrl, timeoutMs: 5000 });
     scenario(() => [200, {}, { status: "ok" }, 10]);
     assert.equal((await fast.health()).status, 200);
+
+    // The caller aborts while the body arrives, with and without a timeout: onError hears of it.
+    scenario(() => [200, {}, { status: "ok" }, 0, 300]);
+    for (const timeoutMs of [undefined, 10000]) {
+      const heard = [];
+      const slowBody = createClient({ baseUrl, timeoutMs, onError: (error) => void heard.push(String(error)) });
+      const caller = new AbortController();
+      setTimeout(() => caller.abort(new Error("user cancelled")), 50);
+      await assert.rejects(slowBody.health({ signal: caller.signal }), /user cancelled/);
+      assert.deepEqual(heard, ["Error: user cancelled"], `timeoutMs ${timeoutMs}`);
+    }
   }
 
   // Refresh on 401: ten concurrent calls, one refresh, every call answered 200 with the new token.
@@ -175,6 +214,44 @@ try {
       assert.equal(b.status, 401);
       assert.equal(calls, 1);
       assert.equal(seen.length, 2);
+    }
+
+    // A refresh that throws at once answers the 401 too.
+    scenario(() => [401, {}, problem(401)]);
+    const throwing = createClient({ baseUrl, token: "stale", auth: { refresh: () => { throw new Error("no refresh token stored"); } } });
+    assert.equal((await throwing.getMe()).status, 401);
+
+    // A token function slow enough to return a token read before a refresh ended: the call that got
+    // a 401 re-reads the token (still the old one), and meanwhile another call refreshes; the first
+    // retries with that refresh's token instead of refreshing again.
+    {
+      let stored = "old";
+      let reads = 0;
+      let count = 0;
+      let reached;
+      let release;
+      const second = new Promise((resolve) => (reached = resolve));
+      const gate = new Promise((resolve) => (release = resolve));
+      scenario((request) => (request.headers.authorization === "Bearer new" ? [200, {}, { id: "u" }] : [401, {}, problem(401)]));
+      const slow = createClient({
+        baseUrl,
+        token: async () => {
+          const read = stored;
+          reads += 1;
+          if (reads === 2) {
+            reached();
+            await gate;
+          }
+          return read;
+        },
+        auth: { refresh: async () => { count += 1; stored = "new"; return "new"; } },
+      });
+      const first = slow.getMe();
+      await second;
+      const other = await slow.getMe();
+      release();
+      assert.deepEqual([(await first).status, other.status], [200, 200]);
+      assert.equal(count, 1, "one refresh");
     }
 
     // A public operation's 401 does not refresh.

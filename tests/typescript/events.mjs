@@ -63,11 +63,33 @@ await assert.rejects(collect(client.watchTodo({ path: { todo_id: 9 } })), (error
   assert.deepEqual(seen, [{ type: "step", step: 1, note: "fine" }]);
 }
 
+/**
+ * A `fetch` answering one scripted connection per call (`{ chunks, fail }`: one chunk per read, then
+ * the end, or a failure that discards what is still queued); `seen(url, init)` hears each call.
+ */
+function scriptedFetch(scripts, seen) {
+  const encoder = new TextEncoder();
+  return async (url, init) => {
+    seen(url, init);
+    const script = scripts.shift();
+    assert.ok(script, "no more connections expected");
+    const chunks = [...script.chunks];
+    const body = new ReadableStream({
+      pull(controller) {
+        const chunk = chunks.shift();
+        if (chunk !== undefined) controller.enqueue(encoder.encode(chunk));
+        else if (script.fail) controller.error(new TypeError("terminated"));
+        else controller.close();
+      },
+    });
+    return new Response(body, { status: 200, headers: { "Content-Type": "text/event-stream" } });
+  };
+}
+
 // The wire format's corners, from a scripted `fetch`: chunks split anywhere (a CRLF across two
 // chunks, a lone CR), comments, `retry:`, an id without data, data over several lines; the first
 // connection fails mid-stream, the second must carry `Last-Event-ID` and wait the `retry:` delay.
 {
-  const encoder = new TextEncoder();
   const requests = [];
   const scripts = [
     {
@@ -81,22 +103,7 @@ await assert.rejects(collect(client.watchTodo({ path: { todo_id: 9 } })), (error
     },
     { chunks: [": resumed\n\nid: 10\ndata: {\"type\":\"done\",\"steps\":1}\n\n"], fail: false },
   ];
-  const fetch = async (url, init) => {
-    requests.push({ url: String(url), headers: new Headers(init.headers), at: Date.now() });
-    const script = scripts.shift();
-    assert.ok(script, "no more connections expected");
-    // One chunk per read; the failure after the last (an error discards what is still queued).
-    const chunks = [...script.chunks];
-    const body = new ReadableStream({
-      pull(controller) {
-        const chunk = chunks.shift();
-        if (chunk !== undefined) controller.enqueue(encoder.encode(chunk));
-        else if (script.fail) controller.error(new TypeError("terminated"));
-        else controller.close();
-      },
-    });
-    return new Response(body, { status: 200, headers: { "Content-Type": "text/event-stream" } });
-  };
+  const fetch = scriptedFetch(scripts, (url, init) => requests.push({ url: String(url), headers: new Headers(init.headers), at: Date.now() }));
   const scripted = pkg.createClient({ baseUrl: "http://scripted.invalid", fetch });
   const events = await collect(scripted.watchTodo({ path: { todo_id: 5 } }, { retryMs: 5000 }));
   assert.deepEqual(events, [
@@ -135,6 +142,21 @@ await assert.rejects(collect(client.watchTodo({ path: { todo_id: 9 } })), (error
     },
   );
   assert.equal(connections, 3, "the first connection and two reconnections");
+}
+
+// A bare `id` resets the last event id: the reconnection sends no `Last-Event-ID` (an empty one
+// is left out, as the event-stream standard says).
+{
+  const sent = [];
+  const scripts = [
+    { chunks: ["id: 3\ndata: {\"type\":\"step\",\"step\":1,\"note\":\"a\"}\n\nid\n\n"], fail: true },
+    { chunks: ["data: {\"type\":\"done\",\"steps\":1}\n\n"], fail: false },
+  ];
+  const fetch = scriptedFetch(scripts, (_, init) => sent.push(new Headers(init.headers).get("Last-Event-ID")));
+  const scripted = pkg.createClient({ baseUrl: "http://scripted.invalid", fetch });
+  const events = await collect(scripted.watchTodo({ path: { todo_id: 5 } }, { retryMs: 1, lastEventId: "2" }));
+  assert.equal(events.length, 2);
+  assert.deepEqual(sent, ["2", null]);
 }
 
 console.log("event streams: ok");

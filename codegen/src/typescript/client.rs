@@ -226,7 +226,7 @@ fn path_expression(template: &str) -> Expr {
             Segment::Parameter(name) => {
                 parts.push(Expr::str(std::mem::take(&mut literal)));
                 let value = Expr::ident(TS_CLIENT_PARAMETERS[1]).member("path").member(name);
-                parts.push(Expr::ident("encodeURIComponent").call(vec![Expr::ident("String").call(vec![value])]));
+                parts.push(Expr::ident("R").member("segment").call(vec![value]));
             }
             Segment::Literal(text) => literal.push_str(text),
         }

@@ -485,11 +485,148 @@ fetched); the default model when absent.*/
     #[serde(deny_unknown_fields)]
     pub struct CheckoutSessionCreate {
         ///Where the provider sends the user after giving up.
-        pub cancel_url: ::std::string::String,
+        pub cancel_url: CheckoutSessionCreateCancelUrl,
         pub interval: BillingInterval,
         pub plan: PlanId,
         ///Where the provider sends the user after paying.
-        pub success_url: ::std::string::String,
+        pub success_url: CheckoutSessionCreateSuccessUrl,
+    }
+    ///Where the provider sends the user after giving up.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CheckoutSessionCreateCancelUrl(::std::string::String);
+    impl ::std::ops::Deref for CheckoutSessionCreateCancelUrl {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CheckoutSessionCreateCancelUrl> for ::std::string::String {
+        fn from(value: CheckoutSessionCreateCancelUrl) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CheckoutSessionCreateCancelUrl {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 2048usize {
+                return Err("longer than 2048 characters".into());
+            }
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::new(
+                        "^[Hh][Tt][Tt][Pp][Ss]?://(?:\\[[0-9A-Fa-f:.]+\\]|(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|(?:[A-Za-z0-9_-]+\\.)*(?:(?:[1-9][0-9]*|0[0-9]+)?[A-Za-z_-]|0[A-WYZa-wyz_-]|0[Xx][0-9A-Fa-f]*[G-Zg-z_-])[A-Za-z0-9_-]*\\.?)(?::(?:0*(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?)?(?:[/?#].*)?$",
+                    )
+                    .unwrap()
+            });
+            if PATTERN.find(value).is_none() {
+                return Err(
+                    "doesn't match pattern \"^[Hh][Tt][Tt][Pp][Ss]?://(?:\\[[0-9A-Fa-f:.]+\\]|(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|(?:[A-Za-z0-9_-]+\\.)*(?:(?:[1-9][0-9]*|0[0-9]+)?[A-Za-z_-]|0[A-WYZa-wyz_-]|0[Xx][0-9A-Fa-f]*[G-Zg-z_-])[A-Za-z0-9_-]*\\.?)(?::(?:0*(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?)?(?:[/?#].*)?$\""
+                        .into(),
+                );
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CheckoutSessionCreateCancelUrl {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CheckoutSessionCreateCancelUrl {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CheckoutSessionCreateCancelUrl {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///Where the provider sends the user after paying.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CheckoutSessionCreateSuccessUrl(::std::string::String);
+    impl ::std::ops::Deref for CheckoutSessionCreateSuccessUrl {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CheckoutSessionCreateSuccessUrl>
+    for ::std::string::String {
+        fn from(value: CheckoutSessionCreateSuccessUrl) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CheckoutSessionCreateSuccessUrl {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 2048usize {
+                return Err("longer than 2048 characters".into());
+            }
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::new(
+                        "^[Hh][Tt][Tt][Pp][Ss]?://(?:\\[[0-9A-Fa-f:.]+\\]|(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|(?:[A-Za-z0-9_-]+\\.)*(?:(?:[1-9][0-9]*|0[0-9]+)?[A-Za-z_-]|0[A-WYZa-wyz_-]|0[Xx][0-9A-Fa-f]*[G-Zg-z_-])[A-Za-z0-9_-]*\\.?)(?::(?:0*(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?)?(?:[/?#].*)?$",
+                    )
+                    .unwrap()
+            });
+            if PATTERN.find(value).is_none() {
+                return Err(
+                    "doesn't match pattern \"^[Hh][Tt][Tt][Pp][Ss]?://(?:\\[[0-9A-Fa-f:.]+\\]|(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|(?:[A-Za-z0-9_-]+\\.)*(?:(?:[1-9][0-9]*|0[0-9]+)?[A-Za-z_-]|0[A-WYZa-wyz_-]|0[Xx][0-9A-Fa-f]*[G-Zg-z_-])[A-Za-z0-9_-]*\\.?)(?::(?:0*(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?)?(?:[/?#].*)?$\""
+                        .into(),
+                );
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CheckoutSessionCreateSuccessUrl {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CheckoutSessionCreateSuccessUrl {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CheckoutSessionCreateSuccessUrl {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
     }
     ///`CreateCheckoutSessionIdempotencyKey`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -624,7 +761,7 @@ fetched); the default model when absent.*/
         ///A JSON pointer to the invalid value, prefixed by where it was: `/body`, `/query`, `/path` or `/header`.
         pub path: ::std::string::String,
     }
-    ///A file name inside a project: no `/`, `\`, control character or `..`.
+    ///A file name inside a project: no `/`, `\`, control character or `..`, and not `.`.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct FileName(::std::string::String);
@@ -2036,7 +2173,75 @@ now answers it.*/
     #[serde(deny_unknown_fields)]
     pub struct PortalSessionCreate {
         ///Where the portal sends the user back.
-        pub return_url: ::std::string::String,
+        pub return_url: PortalSessionCreateReturnUrl,
+    }
+    ///Where the portal sends the user back.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct PortalSessionCreateReturnUrl(::std::string::String);
+    impl ::std::ops::Deref for PortalSessionCreateReturnUrl {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<PortalSessionCreateReturnUrl> for ::std::string::String {
+        fn from(value: PortalSessionCreateReturnUrl) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for PortalSessionCreateReturnUrl {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 2048usize {
+                return Err("longer than 2048 characters".into());
+            }
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::new(
+                        "^[Hh][Tt][Tt][Pp][Ss]?://(?:\\[[0-9A-Fa-f:.]+\\]|(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|(?:[A-Za-z0-9_-]+\\.)*(?:(?:[1-9][0-9]*|0[0-9]+)?[A-Za-z_-]|0[A-WYZa-wyz_-]|0[Xx][0-9A-Fa-f]*[G-Zg-z_-])[A-Za-z0-9_-]*\\.?)(?::(?:0*(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?)?(?:[/?#].*)?$",
+                    )
+                    .unwrap()
+            });
+            if PATTERN.find(value).is_none() {
+                return Err(
+                    "doesn't match pattern \"^[Hh][Tt][Tt][Pp][Ss]?://(?:\\[[0-9A-Fa-f:.]+\\]|(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|(?:[A-Za-z0-9_-]+\\.)*(?:(?:[1-9][0-9]*|0[0-9]+)?[A-Za-z_-]|0[A-WYZa-wyz_-]|0[Xx][0-9A-Fa-f]*[G-Zg-z_-])[A-Za-z0-9_-]*\\.?)(?::(?:0*(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?)?(?:[/?#].*)?$\""
+                        .into(),
+                );
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PortalSessionCreateReturnUrl {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PortalSessionCreateReturnUrl {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for PortalSessionCreateReturnUrl {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
     }
     /**An error answer, in the style of RFC 9457 (problem details for HTTP APIs).
 
@@ -2162,6 +2367,9 @@ Every 4xx and 5xx response of the API has this body, served as `application/prob
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 2048usize {
+                return Err("longer than 2048 characters".into());
+            }
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
             {
                 ::regress::Regex::new(
@@ -2283,6 +2491,9 @@ Every 4xx and 5xx response of the API has this body, served as `application/prob
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 2048usize {
+                return Err("longer than 2048 characters".into());
+            }
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
             {
                 ::regress::Regex::new(
@@ -2367,6 +2578,9 @@ Every 4xx and 5xx response of the API has this body, served as `application/prob
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 2048usize {
+                return Err("longer than 2048 characters".into());
+            }
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
             {
                 ::regress::Regex::new(
@@ -2511,6 +2725,9 @@ Every 4xx and 5xx response of the API has this body, served as `application/prob
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 2048usize {
+                return Err("longer than 2048 characters".into());
+            }
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
             {
                 ::regress::Regex::new(
@@ -2632,6 +2849,9 @@ Every 4xx and 5xx response of the API has this body, served as `application/prob
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 2048usize {
+                return Err("longer than 2048 characters".into());
+            }
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
             {
                 ::regress::Regex::new(
@@ -2696,6 +2916,9 @@ Every 4xx and 5xx response of the API has this body, served as `application/prob
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 2048usize {
+                return Err("longer than 2048 characters".into());
+            }
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
             {
                 ::regress::Regex::new(
@@ -3859,7 +4082,7 @@ The Devora back end: accounts, projects and their files, AI code generation, bil
 
 Errors are `application/problem+json` documents (RFC 9457). Rate-limited operations answer `429` with `Retry-After` and `X-RateLimit-*` headers; limits are counted per user when a bearer token is sent, per client IP otherwise. Integers never exceed 2^53 - 1.
 
-Version: 5.2.0*/
+Version: 6.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -3895,7 +4118,7 @@ impl Client {
 }
 impl ClientInfo<()> for Client {
     fn api_version() -> &'static str {
-        "5.2.0"
+        "6.0.0"
     }
     fn baseurl(&self) -> &str {
         self.baseurl.as_str()

@@ -47,7 +47,7 @@ export async function adminListUsers(options: ClientOptions, request: T.AdminLis
  * `PATCH /api/v2/admin/users/{user_id}`
  */
 export async function adminUpdateUser(options: ClientOptions, request: T.AdminUpdateUserRequest, call?: CallOptions): Promise<T.AdminUpdateUserResponse> {
-  const raw = await R.send(options, { method: "PATCH", path: "/api/v2/admin/users/" + encodeURIComponent(String(request.path.user_id)), body: request.body, hasBody: request.body !== undefined, secured: true }, { 200: V.validateUserResponse, 400: V.validateProblem, 401: V.validateProblem, 403: V.validateProblem, 404: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "PATCH", path: "/api/v2/admin/users/" + R.segment(request.path.user_id), body: request.body, hasBody: request.body !== undefined, secured: true }, { 200: V.validateUserResponse, 400: V.validateProblem, 401: V.validateProblem, 403: V.validateProblem, 404: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw as T.AdminUpdateUserResponse;
 }
@@ -112,7 +112,7 @@ export async function updateMe(options: ClientOptions, request: T.UpdateMeReques
  * `GET /api/v2/auth/oauth/{provider}/authorize`
  */
 export async function oauthAuthorize(options: ClientOptions, request: T.OauthAuthorizeRequest, call?: CallOptions): Promise<T.OauthAuthorizeResponse> {
-  const raw = await R.send(options, { method: "GET", path: "/api/v2/auth/oauth/" + encodeURIComponent(String(request.path.provider)) + "/authorize", hasBody: false, secured: false }, { 200: V.validateOAuthAuthorizeResponse, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 503: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "GET", path: "/api/v2/auth/oauth/" + R.segment(request.path.provider) + "/authorize", hasBody: false, secured: false }, { 200: V.validateOAuthAuthorizeResponse, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 503: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw as T.OauthAuthorizeResponse;
 }
@@ -125,7 +125,7 @@ export async function oauthAuthorize(options: ClientOptions, request: T.OauthAut
  * `POST /api/v2/auth/oauth/{provider}/callback`
  */
 export async function oauthCallback(options: ClientOptions, request: T.OauthCallbackRequest, call?: CallOptions): Promise<T.OauthCallbackResponse> {
-  const raw = await R.send(options, { method: "POST", path: "/api/v2/auth/oauth/" + encodeURIComponent(String(request.path.provider)) + "/callback", body: request.body, hasBody: request.body !== undefined, secured: false }, { 200: V.validateTokenResponse, 400: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 502: V.validateProblem, 503: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "POST", path: "/api/v2/auth/oauth/" + R.segment(request.path.provider) + "/callback", body: request.body, hasBody: request.body !== undefined, secured: false }, { 200: V.validateTokenResponse, 400: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 502: V.validateProblem, 503: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw as T.OauthCallbackResponse;
 }
@@ -311,7 +311,7 @@ export async function listGenerationJobs(options: ClientOptions, request: T.List
  * `GET /api/v2/generate/jobs/{job_id}`
  */
 export async function getGenerationJob(options: ClientOptions, request: T.GetGenerationJobRequest, call?: CallOptions): Promise<T.GetGenerationJobResponse> {
-  const raw = await R.send(options, { method: "GET", path: "/api/v2/generate/jobs/" + encodeURIComponent(String(request.path.job_id)), hasBody: false, secured: true }, { 200: V.validateGenerationJob, 401: V.validateProblem, 404: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 503: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "GET", path: "/api/v2/generate/jobs/" + R.segment(request.path.job_id), hasBody: false, secured: true }, { 200: V.validateGenerationJob, 401: V.validateProblem, 404: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 503: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw as T.GetGenerationJobResponse;
 }
@@ -322,7 +322,7 @@ export async function getGenerationJob(options: ClientOptions, request: T.GetGen
  * `POST /api/v2/generate/jobs/{job_id}/cancel`
  */
 export async function cancelGenerationJob(options: ClientOptions, request: T.CancelGenerationJobRequest, call?: CallOptions): Promise<T.CancelGenerationJobResponse> {
-  const raw = await R.send(options, { method: "POST", path: "/api/v2/generate/jobs/" + encodeURIComponent(String(request.path.job_id)) + "/cancel", hasBody: false, secured: true }, { 200: V.validateGenerationJob, 401: V.validateProblem, 404: V.validateProblem, 409: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 503: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "POST", path: "/api/v2/generate/jobs/" + R.segment(request.path.job_id) + "/cancel", hasBody: false, secured: true }, { 200: V.validateGenerationJob, 401: V.validateProblem, 404: V.validateProblem, 409: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 503: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw as T.CancelGenerationJobResponse;
 }
@@ -340,7 +340,7 @@ export async function cancelGenerationJob(options: ClientOptions, request: T.Can
  * The events as they come, each checked against `JobEvent` (`EventValidationError`); the iteration ends when the server ends the stream. A dropped connection is resumed with `Last-Event-ID` (`StreamOptions`); a declared error status throws `StreamRefusedError`.
  */
 export function streamGenerationJob(options: ClientOptions, request: T.StreamGenerationJobRequest, call?: StreamOptions): AsyncIterable<T.JobEvent> {
-  return R.stream(options, { method: "GET", path: "/api/v2/generate/jobs/" + encodeURIComponent(String(request.path.job_id)) + "/events", hasBody: false, secured: true }, 200, V.validateJobEvent, { 401: V.validateProblem, 404: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 503: V.validateProblem }, call);
+  return R.stream(options, { method: "GET", path: "/api/v2/generate/jobs/" + R.segment(request.path.job_id) + "/events", hasBody: false, secured: true }, 200, V.validateJobEvent, { 401: V.validateProblem, 404: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 503: V.validateProblem }, call);
 }
 
 /**
@@ -428,7 +428,7 @@ export async function createProject(options: ClientOptions, request: T.CreatePro
  * `GET /api/v2/projects/{project_id}`
  */
 export async function getProject(options: ClientOptions, request: T.GetProjectRequest, call?: CallOptions): Promise<T.GetProjectResponse> {
-  const raw = await R.send(options, { method: "GET", path: "/api/v2/projects/" + encodeURIComponent(String(request.path.project_id)), headers: request.headers, hasBody: false, secured: true }, { 200: V.validateProject, 304: null, 401: V.validateProblem, 404: V.validateProblem, 422: V.validateProblem, 500: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "GET", path: "/api/v2/projects/" + R.segment(request.path.project_id), headers: request.headers, hasBody: false, secured: true }, { 200: V.validateProject, 304: null, 401: V.validateProblem, 404: V.validateProblem, 422: V.validateProblem, 500: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw as T.GetProjectResponse;
 }
@@ -439,7 +439,7 @@ export async function getProject(options: ClientOptions, request: T.GetProjectRe
  * `DELETE /api/v2/projects/{project_id}`
  */
 export async function deleteProject(options: ClientOptions, request: T.DeleteProjectRequest, call?: CallOptions): Promise<T.DeleteProjectResponse> {
-  const raw = await R.send(options, { method: "DELETE", path: "/api/v2/projects/" + encodeURIComponent(String(request.path.project_id)), hasBody: false, secured: true }, { 204: null, 401: V.validateProblem, 404: V.validateProblem, 422: V.validateProblem, 500: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "DELETE", path: "/api/v2/projects/" + R.segment(request.path.project_id), hasBody: false, secured: true }, { 204: null, 401: V.validateProblem, 404: V.validateProblem, 422: V.validateProblem, 500: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw as T.DeleteProjectResponse;
 }
@@ -450,7 +450,7 @@ export async function deleteProject(options: ClientOptions, request: T.DeletePro
  * `PATCH /api/v2/projects/{project_id}`
  */
 export async function updateProject(options: ClientOptions, request: T.UpdateProjectRequest, call?: CallOptions): Promise<T.UpdateProjectResponse> {
-  const raw = await R.send(options, { method: "PATCH", path: "/api/v2/projects/" + encodeURIComponent(String(request.path.project_id)), body: request.body, hasBody: request.body !== undefined, secured: true }, { 200: V.validateProject, 400: V.validateProblem, 401: V.validateProblem, 404: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "PATCH", path: "/api/v2/projects/" + R.segment(request.path.project_id), body: request.body, hasBody: request.body !== undefined, secured: true }, { 200: V.validateProject, 400: V.validateProblem, 401: V.validateProblem, 404: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw as T.UpdateProjectResponse;
 }
@@ -461,7 +461,7 @@ export async function updateProject(options: ClientOptions, request: T.UpdatePro
  * `GET /api/v2/projects/{project_id}/files/{file_name}`
  */
 export async function getFile(options: ClientOptions, request: T.GetFileRequest, call?: CallOptions): Promise<T.GetFileResponse> {
-  const raw = await R.send(options, { method: "GET", path: "/api/v2/projects/" + encodeURIComponent(String(request.path.project_id)) + "/files/" + encodeURIComponent(String(request.path.file_name)), headers: request.headers, hasBody: false, secured: true }, { 200: V.validateProjectFile, 304: null, 401: V.validateProblem, 404: V.validateProblem, 422: V.validateProblem, 500: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "GET", path: "/api/v2/projects/" + R.segment(request.path.project_id) + "/files/" + R.segment(request.path.file_name), headers: request.headers, hasBody: false, secured: true }, { 200: V.validateProjectFile, 304: null, 401: V.validateProblem, 404: V.validateProblem, 422: V.validateProblem, 500: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw as T.GetFileResponse;
 }
@@ -472,7 +472,7 @@ export async function getFile(options: ClientOptions, request: T.GetFileRequest,
  * `PUT /api/v2/projects/{project_id}/files/{file_name}`
  */
 export async function putFile(options: ClientOptions, request: T.PutFileRequest, call?: CallOptions): Promise<T.PutFileResponse> {
-  const raw = await R.send(options, { method: "PUT", path: "/api/v2/projects/" + encodeURIComponent(String(request.path.project_id)) + "/files/" + encodeURIComponent(String(request.path.file_name)), body: request.body, hasBody: request.body !== undefined, secured: true }, { 200: V.validateProjectFile, 400: V.validateProblem, 401: V.validateProblem, 404: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "PUT", path: "/api/v2/projects/" + R.segment(request.path.project_id) + "/files/" + R.segment(request.path.file_name), body: request.body, hasBody: request.body !== undefined, secured: true }, { 200: V.validateProjectFile, 400: V.validateProblem, 401: V.validateProblem, 404: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw as T.PutFileResponse;
 }
@@ -483,7 +483,7 @@ export async function putFile(options: ClientOptions, request: T.PutFileRequest,
  * `DELETE /api/v2/projects/{project_id}/files/{file_name}`
  */
 export async function deleteFile(options: ClientOptions, request: T.DeleteFileRequest, call?: CallOptions): Promise<T.DeleteFileResponse> {
-  const raw = await R.send(options, { method: "DELETE", path: "/api/v2/projects/" + encodeURIComponent(String(request.path.project_id)) + "/files/" + encodeURIComponent(String(request.path.file_name)), hasBody: false, secured: true }, { 204: null, 401: V.validateProblem, 404: V.validateProblem, 422: V.validateProblem, 500: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "DELETE", path: "/api/v2/projects/" + R.segment(request.path.project_id) + "/files/" + R.segment(request.path.file_name), hasBody: false, secured: true }, { 204: null, 401: V.validateProblem, 404: V.validateProblem, 422: V.validateProblem, 500: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw as T.DeleteFileResponse;
 }
@@ -502,7 +502,7 @@ export async function reference(options: ClientOptions, request: T.ReferenceRequ
   return raw as T.ReferenceResponse;
 }
 
-/** A client of Devora API 5.2.0: every operation's function as a method, with the options bound. */
+/** A client of Devora API 6.0.0: every operation's function as a method, with the options bound. */
 export interface Client {
   /**
    * Get the API's name and version.
@@ -797,7 +797,7 @@ export interface Client {
   reference: (request?: T.ReferenceRequest, call?: CallOptions) => Promise<T.ReferenceResponse>;
 }
 
-/** A client of Devora API 5.2.0: one method per operation. Each is the operation's function with `options` bound; an app that calls a few operations can import their functions instead, and its bundle keeps only their validators. */
+/** A client of Devora API 6.0.0: one method per operation. Each is the operation's function with `options` bound; an app that calls a few operations can import their functions instead, and its bundle keeps only their validators. */
 export function createClient(options: ClientOptions): Client {
   return {
     apiRoot: (call) => apiRoot(options, call),

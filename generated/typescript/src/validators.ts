@@ -13,7 +13,7 @@ const r1 = /* @__PURE__ */ new RegExp("^[a-z0-9][a-z0-9._-]*/[a-z0-9][a-z0-9._:-
 const r2 = /* @__PURE__ */ new RegExp("^[Hh][Tt][Tt][Pp][Ss]?://(?:\\[[0-9A-Fa-f:.]+\\]|(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|(?:[A-Za-z0-9_-]+\\.)*(?:(?:[1-9][0-9]*|0[0-9]+)?[A-Za-z_-]|0[A-WYZa-wyz_-]|0[Xx][0-9A-Fa-f]*[G-Zg-z_-])[A-Za-z0-9_-]*\\.?)(?::(?:0*(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?)?(?:[/?#].*)?$", "u");
 const r3 = /* @__PURE__ */ new RegExp("^[a-z0-9+#-]+$", "u");
 const r4 = /* @__PURE__ */ new RegExp("^[^/\\\\\\x00-\\x1F]+$", "u");
-const r5 = /* @__PURE__ */ new RegExp("\\.\\.", "u");
+const r5 = /* @__PURE__ */ new RegExp("\\.\\.|^\\.$", "u");
 
 function v64(x: unknown, e: ValidationError[] | undefined): boolean {
   let ok = true;
@@ -1543,6 +1543,11 @@ function v45(x: unknown, e: ValidationError[] | undefined): boolean {
           e.push({ path: "/github_repo_url", keyword: "type", message: "must be string or null" });
         }
         if (typeof x === "string") {
+          if (x.length > 2048 && length(x) > 2048) {
+            if (!e) return false;
+            ok = false;
+            e.push({ path: "/github_repo_url", keyword: "maxLength", message: "must have at most 2048 characters" });
+          }
           if (!r2.test(x)) {
             if (!e) return false;
             ok = false;
@@ -1566,6 +1571,11 @@ function v45(x: unknown, e: ValidationError[] | undefined): boolean {
           e.push({ path: "/vercel_url", keyword: "type", message: "must be string or null" });
         }
         if (typeof x === "string") {
+          if (x.length > 2048 && length(x) > 2048) {
+            if (!e) return false;
+            ok = false;
+            e.push({ path: "/vercel_url", keyword: "maxLength", message: "must have at most 2048 characters" });
+          }
           if (!r2.test(x)) {
             if (!e) return false;
             ok = false;
@@ -1979,6 +1989,11 @@ function v41(x: unknown, e: ValidationError[] | undefined): boolean {
           e.push({ path: "/github_repo_url", keyword: "type", message: "must be string or null" });
         }
         if (typeof x === "string") {
+          if (x.length > 2048 && length(x) > 2048) {
+            if (!e) return false;
+            ok = false;
+            e.push({ path: "/github_repo_url", keyword: "maxLength", message: "must have at most 2048 characters" });
+          }
           if (!r2.test(x)) {
             if (!e) return false;
             ok = false;
@@ -2002,6 +2017,11 @@ function v41(x: unknown, e: ValidationError[] | undefined): boolean {
           e.push({ path: "/vercel_url", keyword: "type", message: "must be string or null" });
         }
         if (typeof x === "string") {
+          if (x.length > 2048 && length(x) > 2048) {
+            if (!e) return false;
+            ok = false;
+            e.push({ path: "/vercel_url", keyword: "maxLength", message: "must have at most 2048 characters" });
+          }
           if (!r2.test(x)) {
             if (!e) return false;
             ok = false;
@@ -2137,6 +2157,11 @@ function v40(x: unknown, e: ValidationError[] | undefined): boolean {
           e.push({ path: "/github_repo_url", keyword: "type", message: "must be string or null" });
         }
         if (typeof x === "string") {
+          if (x.length > 2048 && length(x) > 2048) {
+            if (!e) return false;
+            ok = false;
+            e.push({ path: "/github_repo_url", keyword: "maxLength", message: "must have at most 2048 characters" });
+          }
           if (!r2.test(x)) {
             if (!e) return false;
             ok = false;
@@ -2160,6 +2185,11 @@ function v40(x: unknown, e: ValidationError[] | undefined): boolean {
           e.push({ path: "/vercel_url", keyword: "type", message: "must be string or null" });
         }
         if (typeof x === "string") {
+          if (x.length > 2048 && length(x) > 2048) {
+            if (!e) return false;
+            ok = false;
+            e.push({ path: "/vercel_url", keyword: "maxLength", message: "must have at most 2048 characters" });
+          }
           if (!r2.test(x)) {
             if (!e) return false;
             ok = false;
@@ -2374,6 +2404,16 @@ function v38(x: unknown, e: ValidationError[] | undefined): boolean {
           e.push({ path: "/return_url", keyword: "type", message: "must be string" });
         }
         if (typeof x === "string") {
+          if (x.length > 2048 && length(x) > 2048) {
+            if (!e) return false;
+            ok = false;
+            e.push({ path: "/return_url", keyword: "maxLength", message: "must have at most 2048 characters" });
+          }
+          if (!r2.test(x)) {
+            if (!e) return false;
+            ok = false;
+            e.push({ path: "/return_url", keyword: "pattern", message: "must match the pattern ^[Hh][Tt][Tt][Pp][Ss]?://(?:\\[[0-9A-Fa-f:.]+\\]|(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|(?:[A-Za-z0-9_-]+\\.)*(?:(?:[1-9][0-9]*|0[0-9]+)?[A-Za-z_-]|0[A-WYZa-wyz_-]|0[Xx][0-9A-Fa-f]*[G-Zg-z_-])[A-Za-z0-9_-]*\\.?)(?::(?:0*(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?)?(?:[/?#].*)?$" });
+          }
           if (!isUri(x)) {
             if (!e) return false;
             ok = false;
@@ -4345,7 +4385,7 @@ function v93(x: unknown, e: ValidationError[] | undefined): boolean {
     if (!r5.test(x)) {
       if (!e) return false;
       ok = false;
-      e.push({ path: "", keyword: "pattern", message: "must match the pattern \\.\\." });
+      e.push({ path: "", keyword: "pattern", message: "must match the pattern \\.\\.|^\\.$" });
     }
   }
   return ok;
@@ -4480,6 +4520,16 @@ function v8(x: unknown, e: ValidationError[] | undefined): boolean {
           e.push({ path: "/success_url", keyword: "type", message: "must be string" });
         }
         if (typeof x === "string") {
+          if (x.length > 2048 && length(x) > 2048) {
+            if (!e) return false;
+            ok = false;
+            e.push({ path: "/success_url", keyword: "maxLength", message: "must have at most 2048 characters" });
+          }
+          if (!r2.test(x)) {
+            if (!e) return false;
+            ok = false;
+            e.push({ path: "/success_url", keyword: "pattern", message: "must match the pattern ^[Hh][Tt][Tt][Pp][Ss]?://(?:\\[[0-9A-Fa-f:.]+\\]|(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|(?:[A-Za-z0-9_-]+\\.)*(?:(?:[1-9][0-9]*|0[0-9]+)?[A-Za-z_-]|0[A-WYZa-wyz_-]|0[Xx][0-9A-Fa-f]*[G-Zg-z_-])[A-Za-z0-9_-]*\\.?)(?::(?:0*(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?)?(?:[/?#].*)?$" });
+          }
           if (!isUri(x)) {
             if (!e) return false;
             ok = false;
@@ -4498,6 +4548,16 @@ function v8(x: unknown, e: ValidationError[] | undefined): boolean {
           e.push({ path: "/cancel_url", keyword: "type", message: "must be string" });
         }
         if (typeof x === "string") {
+          if (x.length > 2048 && length(x) > 2048) {
+            if (!e) return false;
+            ok = false;
+            e.push({ path: "/cancel_url", keyword: "maxLength", message: "must have at most 2048 characters" });
+          }
+          if (!r2.test(x)) {
+            if (!e) return false;
+            ok = false;
+            e.push({ path: "/cancel_url", keyword: "pattern", message: "must match the pattern ^[Hh][Tt][Tt][Pp][Ss]?://(?:\\[[0-9A-Fa-f:.]+\\]|(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])|(?:[A-Za-z0-9_-]+\\.)*(?:(?:[1-9][0-9]*|0[0-9]+)?[A-Za-z_-]|0[A-WYZa-wyz_-]|0[Xx][0-9A-Fa-f]*[G-Zg-z_-])[A-Za-z0-9_-]*\\.?)(?::(?:0*(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?)?(?:[/?#].*)?$" });
+          }
           if (!isUri(x)) {
             if (!e) return false;
             ok = false;
@@ -5348,7 +5408,7 @@ export function isFieldError(value: unknown): value is T.FieldError {
 /** `FieldError` as a Standard Schema (v1), for form libraries and other consumers of the standard: `validate` answers `{ value }`, or `{ issues }` with each error's message and path (an array of keys). */
 export const FieldErrorSchema: StandardSchemaV1<T.FieldError> = /* @__PURE__ */ standardSchema(VENDOR, validateFieldError);
 
-/** Checks a value against `FileName` (A file name inside a project: no `/`, `\`, control character or `..`.), collecting every error. */
+/** Checks a value against `FileName` (A file name inside a project: no `/`, `\`, control character or `..`, and not `.`.), collecting every error. */
 export function validateFileName(value: unknown): ValidationResult<T.FileName> {
   if (v11(value, undefined)) return { ok: true, value: value as T.FileName };
   const errors: ValidationError[] = [];

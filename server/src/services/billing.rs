@@ -461,8 +461,8 @@ impl Billing for App {
                 price_id,
                 plan: body.plan,
                 interval: body.interval,
-                success_url: &body.success_url,
-                cancel_url: &body.cancel_url,
+                success_url: body.success_url.as_url(),
+                cancel_url: body.cancel_url.as_url(),
                 idempotency_key: &provider_key,
             };
             let session = match provider.create_checkout_session(request).await {
@@ -519,7 +519,7 @@ impl Billing for App {
                     "You have no billing account yet: start a checkout first.",
                 ));
             };
-            Ok(match provider.create_portal_session(&customer, &body.return_url).await {
+            Ok(match provider.create_portal_session(&customer, body.return_url.as_url()).await {
                 Ok(portal) => CreatePortalSessionResponse::Created(portal),
                 Err(error) => provider_failed(error, CreatePortalSessionResponse::bad_gateway),
             })

@@ -52,8 +52,8 @@ fn checkout(plan: types::PlanId) -> types::CheckoutSessionCreate {
     types::CheckoutSessionCreate {
         plan,
         interval: types::BillingInterval::Month,
-        success_url: "https://app.devora.dev/billing/success".into(),
-        cancel_url: "https://app.devora.dev/billing".into(),
+        success_url: "https://app.devora.dev/billing/success".parse().expect("URL"),
+        cancel_url: "https://app.devora.dev/billing".parse().expect("URL"),
     }
 }
 
@@ -122,7 +122,7 @@ async fn provider_errors_are_retried_and_checkout_is_idempotent() {
     assert_eq!(count(&billing.server, "billing_customers").await, 1);
 
     // Portal and invoices for that customer.
-    let portal = types::PortalSessionCreate { return_url: "https://app.devora.dev/billing".into() };
+    let portal = types::PortalSessionCreate { return_url: "https://app.devora.dev/billing".parse().expect("URL") };
     let portal = ada.create_portal_session(&portal).await.expect("portal").into_inner();
     assert!(portal.url.starts_with("https://billing.stripe.test/"));
     let customer = billing.stripe.customers()[0]["id"].as_str().expect("id").to_owned();
@@ -343,7 +343,9 @@ async fn unconfigured_billing_is_503_naming_the_variables() {
     assert_eq!(subscription.status, types::SubscriptionStatus::Inactive);
 
     let checkout = ada.create_checkout_session(&key("checkout-0005"), &checkout(types::PlanId::Pro)).await;
-    let portal = ada.create_portal_session(&types::PortalSessionCreate { return_url: "https://a.dev/".into() }).await;
+    let portal = ada
+        .create_portal_session(&types::PortalSessionCreate { return_url: "https://a.dev/".parse().expect("URL") })
+        .await;
     let invoices = ada.list_invoices().await;
     for error in [checkout.map(|_| ()), portal.map(|_| ()), invoices.map(|_| ())].map(|r| r.expect_err("503")) {
         assert_eq!(status_of(&error), Some(StatusCode::SERVICE_UNAVAILABLE));

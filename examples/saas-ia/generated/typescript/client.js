@@ -73,7 +73,7 @@ export async function createTranscription(options, request, call) {
  * `GET /api/transcription/{job_id}`
  */
 export async function getTranscription(options, request, call) {
-  const raw = await R.send(options, { method: "GET", path: "/api/transcription/" + encodeURIComponent(String(request.path.job_id)), hasBody: false, secured: true }, { 200: V.validateTranscription, 401: V.validateProblem, 404: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "GET", path: "/api/transcription/" + R.segment(request.path.job_id), hasBody: false, secured: true }, { 200: V.validateTranscription, 401: V.validateProblem, 404: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw;
 }
@@ -84,7 +84,7 @@ export async function getTranscription(options, request, call) {
  * `DELETE /api/transcription/{job_id}`
  */
 export async function deleteTranscription(options, request, call) {
-  const raw = await R.send(options, { method: "DELETE", path: "/api/transcription/" + encodeURIComponent(String(request.path.job_id)), hasBody: false, secured: true }, { 204: null, 401: V.validateProblem, 404: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "DELETE", path: "/api/transcription/" + R.segment(request.path.job_id), hasBody: false, secured: true }, { 204: null, 401: V.validateProblem, 404: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw;
 }

@@ -35,7 +35,7 @@ export async function createApiKey(options, request, call) {
  * `DELETE /api/apikeys/{key_id}`
  */
 export async function revokeApiKey(options, request, call) {
-  const raw = await R.send(options, { method: "DELETE", path: "/api/apikeys/" + encodeURIComponent(String(request.path.key_id)), hasBody: false, secured: true }, { 204: null, 401: V.validateProblem, 404: V.validateProblem, 422: V.validateProblem, 500: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "DELETE", path: "/api/apikeys/" + R.segment(request.path.key_id), hasBody: false, secured: true }, { 204: null, 401: V.validateProblem, 404: V.validateProblem, 422: V.validateProblem, 500: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw;
 }
@@ -119,7 +119,7 @@ export async function listInvoices(options, call) {
  * `GET /api/invoices/{invoice_id}`
  */
 export async function getInvoice(options, request, call) {
-  const raw = await R.send(options, { method: "GET", path: "/api/invoices/" + encodeURIComponent(String(request.path.invoice_id)), hasBody: false, secured: true }, { 200: V.validateInvoice, 401: V.validateProblem, 404: V.validateProblem, 422: V.validateProblem, 500: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "GET", path: "/api/invoices/" + R.segment(request.path.invoice_id), hasBody: false, secured: true }, { 200: V.validateInvoice, 401: V.validateProblem, 404: V.validateProblem, 422: V.validateProblem, 500: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw;
 }

@@ -76,7 +76,7 @@ export async function createTranscription(options: ClientOptions, request: T.Cre
  * `GET /api/transcription/{job_id}`
  */
 export async function getTranscription(options: ClientOptions, request: T.GetTranscriptionRequest, call?: CallOptions): Promise<T.GetTranscriptionResponse> {
-  const raw = await R.send(options, { method: "GET", path: "/api/transcription/" + encodeURIComponent(String(request.path.job_id)), hasBody: false, secured: true }, { 200: V.validateTranscription, 401: V.validateProblem, 404: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "GET", path: "/api/transcription/" + R.segment(request.path.job_id), hasBody: false, secured: true }, { 200: V.validateTranscription, 401: V.validateProblem, 404: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw as T.GetTranscriptionResponse;
 }
@@ -87,7 +87,7 @@ export async function getTranscription(options: ClientOptions, request: T.GetTra
  * `DELETE /api/transcription/{job_id}`
  */
 export async function deleteTranscription(options: ClientOptions, request: T.DeleteTranscriptionRequest, call?: CallOptions): Promise<T.DeleteTranscriptionResponse> {
-  const raw = await R.send(options, { method: "DELETE", path: "/api/transcription/" + encodeURIComponent(String(request.path.job_id)), hasBody: false, secured: true }, { 204: null, 401: V.validateProblem, 404: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "DELETE", path: "/api/transcription/" + R.segment(request.path.job_id), hasBody: false, secured: true }, { 204: null, 401: V.validateProblem, 404: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw as T.DeleteTranscriptionResponse;
 }
