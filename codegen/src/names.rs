@@ -453,6 +453,7 @@ mod tests {
                 ("class", "RequestTimeoutError"),
                 ("class", "UnexpectedResponseError"),
                 ("class", "ResponseValidationError"),
+                ("function", "segment"),
                 ("function", "send"),
                 ("interface", "StreamOptions"),
                 ("class", "EventValidationError"),
@@ -461,7 +462,10 @@ mod tests {
                 ("function", "stream"),
             ]
         );
-        assert!(!names.contains(&"send") && !names.contains(&"stream"), "reached as `R.send`, never by name");
+        assert!(
+            !names.contains(&"send") && !names.contains(&"stream") && !names.contains(&"segment"),
+            "reached as `R.send`, never by name"
+        );
         assert_eq!(
             ts_client_runtime_exports(),
             (

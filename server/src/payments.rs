@@ -231,8 +231,15 @@ impl StripeClient {
     }
 }
 
+/// A time the provider sent (Unix seconds), if it is one both stores can hold: from 1970 to the end
+/// of year 9999 (chrono reads far more, PostgreSQL's `TIMESTAMPTZ` refuses years before 4713 BC).
+pub(crate) fn provider_time(seconds: i64) -> Option<DateTime<Utc>> {
+    const END_OF_9999: i64 = 253_402_300_799;
+    (0..=END_OF_9999).contains(&seconds).then(|| DateTime::from_timestamp(seconds, 0)).flatten()
+}
+
 fn timestamp(seconds: i64) -> Result<DateTime<Utc>, ProviderError> {
-    DateTime::from_timestamp(seconds, 0)
+    provider_time(seconds)
         .ok_or_else(|| ProviderError::Unreachable(format!("the provider sent an invalid timestamp {seconds}")))
 }
 
@@ -437,6 +444,15 @@ fn signed(secret: &str, timestamp: i64, payload: &[u8]) -> Result<Hmac<Sha256>, 
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn provider_times_are_those_both_stores_hold() {
+        assert_eq!(super::provider_time(0).map(|t| t.to_rfc3339()), Some("1970-01-01T00:00:00+00:00".into()));
+        assert!(super::provider_time(253_402_300_799).is_some());
+        assert_eq!(super::provider_time(253_402_300_800), None);
+        assert_eq!(super::provider_time(-1), None);
+        assert_eq!(super::provider_time(i64::MIN), None);
+    }
+
     use super::*;
 
     fn sign(secret: &str, t: i64, payload: &[u8]) -> String {

@@ -197,7 +197,7 @@ impl Change {
         let period_end = subscription_event
             .then(|| object.get("current_period_end").and_then(Value::as_i64))
             .flatten()
-            .and_then(|seconds| DateTime::from_timestamp(seconds, 0));
+            .and_then(crate::payments::provider_time);
         let cancel_at_period_end =
             subscription_event.then(|| object.get("cancel_at_period_end").and_then(Value::as_bool)).flatten();
         let user = text(object, "client_reference_id").or(metadata(object, "user_id")).map(str::to_owned);
