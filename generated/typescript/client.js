@@ -44,7 +44,7 @@ export async function adminListUsers(options, request = {}, call) {
  * `PATCH /api/v2/admin/users/{user_id}`
  */
 export async function adminUpdateUser(options, request, call) {
-  const raw = await R.send(options, { method: "PATCH", path: "/api/v2/admin/users/" + R.segment(request.path.user_id), body: request.body, hasBody: request.body !== undefined, secured: true }, { 200: V.validateUserResponse, 400: V.validateProblem, 401: V.validateProblem, 403: V.validateProblem, 404: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "PATCH", path: "/api/v2/admin/users/" + R.segment(request.path.user_id), body: request.body, hasBody: request.body !== undefined, secured: true }, { 200: V.validateUserResponse, 400: V.validateProblem, 401: V.validateProblem, 403: V.validateProblem, 404: V.validateProblem, 408: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw;
 }
@@ -58,7 +58,7 @@ export async function adminUpdateUser(options, request, call) {
  * `POST /api/v2/auth/login`
  */
 export async function login(options, request, call) {
-  const raw = await R.send(options, { method: "POST", path: "/api/v2/auth/login", body: request.body, hasBody: request.body !== undefined, secured: false }, { 200: V.validateTokenResponse, 400: V.validateProblem, 401: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "POST", path: "/api/v2/auth/login", body: request.body, hasBody: request.body !== undefined, secured: false }, { 200: V.validateTokenResponse, 400: V.validateProblem, 401: V.validateProblem, 408: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw;
 }
@@ -71,7 +71,7 @@ export async function login(options, request, call) {
  * `POST /api/v2/auth/logout`
  */
 export async function logout(options, request, call) {
-  const raw = await R.send(options, { method: "POST", path: "/api/v2/auth/logout", body: request.body, hasBody: request.body !== undefined, secured: true }, { 204: null, 400: V.validateProblem, 401: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 500: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "POST", path: "/api/v2/auth/logout", body: request.body, hasBody: request.body !== undefined, secured: true }, { 204: null, 400: V.validateProblem, 401: V.validateProblem, 408: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 500: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw;
 }
@@ -96,7 +96,7 @@ export async function getMe(options, call) {
  * `PATCH /api/v2/auth/me`
  */
 export async function updateMe(options, request, call) {
-  const raw = await R.send(options, { method: "PATCH", path: "/api/v2/auth/me", body: request.body, hasBody: request.body !== undefined, secured: true }, { 200: V.validateUserResponse, 400: V.validateProblem, 401: V.validateProblem, 403: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "PATCH", path: "/api/v2/auth/me", body: request.body, hasBody: request.body !== undefined, secured: true }, { 200: V.validateUserResponse, 400: V.validateProblem, 401: V.validateProblem, 403: V.validateProblem, 408: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw;
 }
@@ -122,7 +122,7 @@ export async function oauthAuthorize(options, request, call) {
  * `POST /api/v2/auth/oauth/{provider}/callback`
  */
 export async function oauthCallback(options, request, call) {
-  const raw = await R.send(options, { method: "POST", path: "/api/v2/auth/oauth/" + R.segment(request.path.provider) + "/callback", body: request.body, hasBody: request.body !== undefined, secured: false }, { 200: V.validateTokenResponse, 400: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 502: V.validateProblem, 503: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "POST", path: "/api/v2/auth/oauth/" + R.segment(request.path.provider) + "/callback", body: request.body, hasBody: request.body !== undefined, secured: false }, { 200: V.validateTokenResponse, 400: V.validateProblem, 408: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 502: V.validateProblem, 503: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw;
 }
@@ -133,7 +133,7 @@ export async function oauthCallback(options, request, call) {
  * `POST /api/v2/auth/password-reset/confirm`
  */
 export async function resetPassword(options, request, call) {
-  const raw = await R.send(options, { method: "POST", path: "/api/v2/auth/password-reset/confirm", body: request.body, hasBody: request.body !== undefined, secured: false }, { 204: null, 400: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "POST", path: "/api/v2/auth/password-reset/confirm", body: request.body, hasBody: request.body !== undefined, secured: false }, { 204: null, 400: V.validateProblem, 408: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw;
 }
@@ -148,7 +148,7 @@ export async function resetPassword(options, request, call) {
  * `POST /api/v2/auth/password-reset/request`
  */
 export async function requestPasswordReset(options, request, call) {
-  const raw = await R.send(options, { method: "POST", path: "/api/v2/auth/password-reset/request", body: request.body, hasBody: request.body !== undefined, secured: false }, { 202: null, 400: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "POST", path: "/api/v2/auth/password-reset/request", body: request.body, hasBody: request.body !== undefined, secured: false }, { 202: null, 400: V.validateProblem, 408: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw;
 }
@@ -161,7 +161,7 @@ export async function requestPasswordReset(options, request, call) {
  * `POST /api/v2/auth/refresh`
  */
 export async function refreshToken(options, request, call) {
-  const raw = await R.send(options, { method: "POST", path: "/api/v2/auth/refresh", body: request.body, hasBody: request.body !== undefined, secured: false }, { 200: V.validateTokenResponse, 400: V.validateProblem, 401: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "POST", path: "/api/v2/auth/refresh", body: request.body, hasBody: request.body !== undefined, secured: false }, { 200: V.validateTokenResponse, 400: V.validateProblem, 401: V.validateProblem, 408: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw;
 }
@@ -175,7 +175,7 @@ export async function refreshToken(options, request, call) {
  * `POST /api/v2/auth/register`
  */
 export async function register(options, request, call) {
-  const raw = await R.send(options, { method: "POST", path: "/api/v2/auth/register", body: request.body, hasBody: request.body !== undefined, secured: false }, { 201: V.validateUserResponse, 400: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "POST", path: "/api/v2/auth/register", body: request.body, hasBody: request.body !== undefined, secured: false }, { 201: V.validateUserResponse, 400: V.validateProblem, 408: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw;
 }
@@ -188,7 +188,7 @@ export async function register(options, request, call) {
  * `POST /api/v2/billing/checkout`
  */
 export async function createCheckoutSession(options, request, call) {
-  const raw = await R.send(options, { method: "POST", path: "/api/v2/billing/checkout", headers: request.headers, body: request.body, hasBody: request.body !== undefined, secured: true }, { 201: V.validateCheckoutSession, 400: V.validateProblem, 401: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 502: V.validateProblem, 503: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "POST", path: "/api/v2/billing/checkout", headers: request.headers, body: request.body, hasBody: request.body !== undefined, secured: true }, { 201: V.validateCheckoutSession, 400: V.validateProblem, 401: V.validateProblem, 408: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 502: V.validateProblem, 503: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw;
 }
@@ -221,7 +221,7 @@ export async function listPlans(options, request = {}, call) {
  * `POST /api/v2/billing/portal`
  */
 export async function createPortalSession(options, request, call) {
-  const raw = await R.send(options, { method: "POST", path: "/api/v2/billing/portal", body: request.body, hasBody: request.body !== undefined, secured: true }, { 201: V.validatePortalSession, 400: V.validateProblem, 401: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 502: V.validateProblem, 503: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "POST", path: "/api/v2/billing/portal", body: request.body, hasBody: request.body !== undefined, secured: true }, { 201: V.validatePortalSession, 400: V.validateProblem, 401: V.validateProblem, 408: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 502: V.validateProblem, 503: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw;
 }
@@ -249,7 +249,7 @@ export async function getSubscription(options, call) {
  * `POST /api/v2/billing/webhook`
  */
 export async function billingWebhook(options, request, call) {
-  const raw = await R.send(options, { method: "POST", path: "/api/v2/billing/webhook", headers: request.headers, body: request.body, hasBody: request.body !== undefined, secured: false }, { 200: V.validateWebhookAck, 400: V.validateProblem, 401: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 500: V.validateProblem, 503: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "POST", path: "/api/v2/billing/webhook", headers: request.headers, body: request.body, hasBody: request.body !== undefined, secured: false }, { 200: V.validateWebhookAck, 400: V.validateProblem, 401: V.validateProblem, 408: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 500: V.validateProblem, 503: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw;
 }
@@ -275,7 +275,7 @@ export async function docs(options, request = {}, call) {
  * `POST /api/v2/generate/agentic`
  */
 export async function generateAgentic(options, request, call) {
-  const raw = await R.send(options, { method: "POST", path: "/api/v2/generate/agentic", body: request.body, hasBody: request.body !== undefined, secured: true }, { 202: V.validateGenerationJob, 400: V.validateProblem, 401: V.validateProblem, 402: V.validateProblem, 404: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 503: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "POST", path: "/api/v2/generate/agentic", body: request.body, hasBody: request.body !== undefined, secured: true }, { 202: V.validateGenerationJob, 400: V.validateProblem, 401: V.validateProblem, 402: V.validateProblem, 404: V.validateProblem, 408: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 503: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw;
 }
@@ -286,7 +286,7 @@ export async function generateAgentic(options, request, call) {
  * `POST /api/v2/generate/fullstack`
  */
 export async function generateFullstack(options, request, call) {
-  const raw = await R.send(options, { method: "POST", path: "/api/v2/generate/fullstack", body: request.body, hasBody: request.body !== undefined, secured: true }, { 202: V.validateGenerationJob, 400: V.validateProblem, 401: V.validateProblem, 402: V.validateProblem, 404: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 503: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "POST", path: "/api/v2/generate/fullstack", body: request.body, hasBody: request.body !== undefined, secured: true }, { 202: V.validateGenerationJob, 400: V.validateProblem, 401: V.validateProblem, 402: V.validateProblem, 404: V.validateProblem, 408: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 503: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw;
 }
@@ -357,7 +357,7 @@ export async function listModels(options, request = {}, call) {
  * `POST /api/v2/generate/simple`
  */
 export async function generateSimple(options, request, call) {
-  const raw = await R.send(options, { method: "POST", path: "/api/v2/generate/simple", body: request.body, hasBody: request.body !== undefined, secured: true }, { 202: V.validateGenerationJob, 400: V.validateProblem, 401: V.validateProblem, 402: V.validateProblem, 404: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 503: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "POST", path: "/api/v2/generate/simple", body: request.body, hasBody: request.body !== undefined, secured: true }, { 202: V.validateGenerationJob, 400: V.validateProblem, 401: V.validateProblem, 402: V.validateProblem, 404: V.validateProblem, 408: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 503: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw;
 }
@@ -412,7 +412,7 @@ export async function listProjects(options, request = {}, call) {
  * `POST /api/v2/projects`
  */
 export async function createProject(options, request, call) {
-  const raw = await R.send(options, { method: "POST", path: "/api/v2/projects", body: request.body, hasBody: request.body !== undefined, secured: true }, { 201: V.validateProject, 400: V.validateProblem, 401: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "POST", path: "/api/v2/projects", body: request.body, hasBody: request.body !== undefined, secured: true }, { 201: V.validateProject, 400: V.validateProblem, 401: V.validateProblem, 408: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw;
 }
@@ -447,7 +447,7 @@ export async function deleteProject(options, request, call) {
  * `PATCH /api/v2/projects/{project_id}`
  */
 export async function updateProject(options, request, call) {
-  const raw = await R.send(options, { method: "PATCH", path: "/api/v2/projects/" + R.segment(request.path.project_id), body: request.body, hasBody: request.body !== undefined, secured: true }, { 200: V.validateProject, 400: V.validateProblem, 401: V.validateProblem, 404: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "PATCH", path: "/api/v2/projects/" + R.segment(request.path.project_id), body: request.body, hasBody: request.body !== undefined, secured: true }, { 200: V.validateProject, 400: V.validateProblem, 401: V.validateProblem, 404: V.validateProblem, 408: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw;
 }
@@ -469,7 +469,7 @@ export async function getFile(options, request, call) {
  * `PUT /api/v2/projects/{project_id}/files/{file_name}`
  */
 export async function putFile(options, request, call) {
-  const raw = await R.send(options, { method: "PUT", path: "/api/v2/projects/" + R.segment(request.path.project_id) + "/files/" + R.segment(request.path.file_name), body: request.body, hasBody: request.body !== undefined, secured: true }, { 200: V.validateProjectFile, 400: V.validateProblem, 401: V.validateProblem, 404: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "PUT", path: "/api/v2/projects/" + R.segment(request.path.project_id) + "/files/" + R.segment(request.path.file_name), body: request.body, hasBody: request.body !== undefined, secured: true }, { 200: V.validateProjectFile, 400: V.validateProblem, 401: V.validateProblem, 404: V.validateProblem, 408: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw;
 }

@@ -71,6 +71,7 @@ export type AdminUpdateUserMock =
   | { status: 401; body?: T.Problem; headers?: Record<string, string> }
   | { status: 403; body?: T.Problem; headers?: Record<string, string> }
   | { status: 404; body?: T.Problem; headers?: Record<string, string> }
+  | { status: 408; body?: T.Problem; headers?: Record<string, string> }
   | { status: 409; body?: T.Problem; headers?: Record<string, string> }
   | { status: 413; body?: T.Problem; headers?: Record<string, string> }
   | { status: 415; body?: T.Problem; headers?: Record<string, string> }
@@ -86,6 +87,7 @@ export type LoginMock =
   | { status: 200; body?: T.TokenResponse; headers?: Record<string, string> }
   | { status: 400; body?: T.Problem; headers?: Record<string, string> }
   | { status: 401; body?: T.Problem; headers?: Record<string, string> }
+  | { status: 408; body?: T.Problem; headers?: Record<string, string> }
   | { status: 413; body?: T.Problem; headers?: Record<string, string> }
   | { status: 415; body?: T.Problem; headers?: Record<string, string> }
   | { status: 422; body?: T.Problem; headers?: Record<string, string> }
@@ -100,6 +102,7 @@ export type LogoutMock =
   | { status: 204; headers?: Record<string, string> }
   | { status: 400; body?: T.Problem; headers?: Record<string, string> }
   | { status: 401; body?: T.Problem; headers?: Record<string, string> }
+  | { status: 408; body?: T.Problem; headers?: Record<string, string> }
   | { status: 413; body?: T.Problem; headers?: Record<string, string> }
   | { status: 415; body?: T.Problem; headers?: Record<string, string> }
   | { status: 422; body?: T.Problem; headers?: Record<string, string> }
@@ -124,6 +127,7 @@ export type UpdateMeMock =
   | { status: 400; body?: T.Problem; headers?: Record<string, string> }
   | { status: 401; body?: T.Problem; headers?: Record<string, string> }
   | { status: 403; body?: T.Problem; headers?: Record<string, string> }
+  | { status: 408; body?: T.Problem; headers?: Record<string, string> }
   | { status: 413; body?: T.Problem; headers?: Record<string, string> }
   | { status: 415; body?: T.Problem; headers?: Record<string, string> }
   | { status: 422; body?: T.Problem; headers?: Record<string, string> }
@@ -148,6 +152,7 @@ export declare function oauthAuthorizeHandler(answer?: OauthAuthorizeMock | ((re
 export type OauthCallbackMock =
   | { status: 200; body?: T.TokenResponse; headers?: Record<string, string> }
   | { status: 400; body?: T.Problem; headers?: Record<string, string> }
+  | { status: 408; body?: T.Problem; headers?: Record<string, string> }
   | { status: 413; body?: T.Problem; headers?: Record<string, string> }
   | { status: 415; body?: T.Problem; headers?: Record<string, string> }
   | { status: 422; body?: T.Problem; headers?: Record<string, string> }
@@ -163,6 +168,7 @@ export declare function oauthCallbackHandler(answer?: OauthCallbackMock | ((requ
 export type ResetPasswordMock =
   | { status: 204; headers?: Record<string, string> }
   | { status: 400; body?: T.Problem; headers?: Record<string, string> }
+  | { status: 408; body?: T.Problem; headers?: Record<string, string> }
   | { status: 413; body?: T.Problem; headers?: Record<string, string> }
   | { status: 415; body?: T.Problem; headers?: Record<string, string> }
   | { status: 422; body?: T.Problem; headers?: Record<string, string> }
@@ -176,6 +182,7 @@ export declare function resetPasswordHandler(answer?: ResetPasswordMock | ((requ
 export type RequestPasswordResetMock =
   | { status: 202; headers?: Record<string, string> }
   | { status: 400; body?: T.Problem; headers?: Record<string, string> }
+  | { status: 408; body?: T.Problem; headers?: Record<string, string> }
   | { status: 413; body?: T.Problem; headers?: Record<string, string> }
   | { status: 415; body?: T.Problem; headers?: Record<string, string> }
   | { status: 422; body?: T.Problem; headers?: Record<string, string> }
@@ -190,6 +197,7 @@ export type RefreshTokenMock =
   | { status: 200; body?: T.TokenResponse; headers?: Record<string, string> }
   | { status: 400; body?: T.Problem; headers?: Record<string, string> }
   | { status: 401; body?: T.Problem; headers?: Record<string, string> }
+  | { status: 408; body?: T.Problem; headers?: Record<string, string> }
   | { status: 413; body?: T.Problem; headers?: Record<string, string> }
   | { status: 415; body?: T.Problem; headers?: Record<string, string> }
   | { status: 422; body?: T.Problem; headers?: Record<string, string> }
@@ -203,6 +211,7 @@ export declare function refreshTokenHandler(answer?: RefreshTokenMock | ((reques
 export type RegisterMock =
   | { status: 201; body?: T.UserResponse; headers?: Record<string, string> }
   | { status: 400; body?: T.Problem; headers?: Record<string, string> }
+  | { status: 408; body?: T.Problem; headers?: Record<string, string> }
   | { status: 409; body?: T.Problem; headers?: Record<string, string> }
   | { status: 413; body?: T.Problem; headers?: Record<string, string> }
   | { status: 415; body?: T.Problem; headers?: Record<string, string> }
@@ -218,6 +227,7 @@ export type CreateCheckoutSessionMock =
   | { status: 201; body?: T.CheckoutSession; headers?: Record<string, string> }
   | { status: 400; body?: T.Problem; headers?: Record<string, string> }
   | { status: 401; body?: T.Problem; headers?: Record<string, string> }
+  | { status: 408; body?: T.Problem; headers?: Record<string, string> }
   | { status: 409; body?: T.Problem; headers?: Record<string, string> }
   | { status: 413; body?: T.Problem; headers?: Record<string, string> }
   | { status: 415; body?: T.Problem; headers?: Record<string, string> }
@@ -257,6 +267,7 @@ export type CreatePortalSessionMock =
   | { status: 201; body?: T.PortalSession; headers?: Record<string, string> }
   | { status: 400; body?: T.Problem; headers?: Record<string, string> }
   | { status: 401; body?: T.Problem; headers?: Record<string, string> }
+  | { status: 408; body?: T.Problem; headers?: Record<string, string> }
   | { status: 409; body?: T.Problem; headers?: Record<string, string> }
   | { status: 413; body?: T.Problem; headers?: Record<string, string> }
   | { status: 415; body?: T.Problem; headers?: Record<string, string> }
@@ -283,6 +294,7 @@ export type BillingWebhookMock =
   | { status: 200; body?: T.WebhookAck; headers?: Record<string, string> }
   | { status: 400; body?: T.Problem; headers?: Record<string, string> }
   | { status: 401; body?: T.Problem; headers?: Record<string, string> }
+  | { status: 408; body?: T.Problem; headers?: Record<string, string> }
   | { status: 413; body?: T.Problem; headers?: Record<string, string> }
   | { status: 415; body?: T.Problem; headers?: Record<string, string> }
   | { status: 422; body?: T.Problem; headers?: Record<string, string> }
@@ -309,6 +321,7 @@ export type GenerateAgenticMock =
   | { status: 401; body?: T.Problem; headers?: Record<string, string> }
   | { status: 402; body?: T.Problem; headers?: Record<string, string> }
   | { status: 404; body?: T.Problem; headers?: Record<string, string> }
+  | { status: 408; body?: T.Problem; headers?: Record<string, string> }
   | { status: 413; body?: T.Problem; headers?: Record<string, string> }
   | { status: 415; body?: T.Problem; headers?: Record<string, string> }
   | { status: 422; body?: T.Problem; headers?: Record<string, string> }
@@ -326,6 +339,7 @@ export type GenerateFullstackMock =
   | { status: 401; body?: T.Problem; headers?: Record<string, string> }
   | { status: 402; body?: T.Problem; headers?: Record<string, string> }
   | { status: 404; body?: T.Problem; headers?: Record<string, string> }
+  | { status: 408; body?: T.Problem; headers?: Record<string, string> }
   | { status: 413; body?: T.Problem; headers?: Record<string, string> }
   | { status: 415; body?: T.Problem; headers?: Record<string, string> }
   | { status: 422; body?: T.Problem; headers?: Record<string, string> }
@@ -407,6 +421,7 @@ export type GenerateSimpleMock =
   | { status: 401; body?: T.Problem; headers?: Record<string, string> }
   | { status: 402; body?: T.Problem; headers?: Record<string, string> }
   | { status: 404; body?: T.Problem; headers?: Record<string, string> }
+  | { status: 408; body?: T.Problem; headers?: Record<string, string> }
   | { status: 413; body?: T.Problem; headers?: Record<string, string> }
   | { status: 415; body?: T.Problem; headers?: Record<string, string> }
   | { status: 422; body?: T.Problem; headers?: Record<string, string> }
@@ -463,6 +478,7 @@ export type CreateProjectMock =
   | { status: 201; body?: T.Project; headers?: Record<string, string> }
   | { status: 400; body?: T.Problem; headers?: Record<string, string> }
   | { status: 401; body?: T.Problem; headers?: Record<string, string> }
+  | { status: 408; body?: T.Problem; headers?: Record<string, string> }
   | { status: 409; body?: T.Problem; headers?: Record<string, string> }
   | { status: 413; body?: T.Problem; headers?: Record<string, string> }
   | { status: 415; body?: T.Problem; headers?: Record<string, string> }
@@ -502,6 +518,7 @@ export type UpdateProjectMock =
   | { status: 400; body?: T.Problem; headers?: Record<string, string> }
   | { status: 401; body?: T.Problem; headers?: Record<string, string> }
   | { status: 404; body?: T.Problem; headers?: Record<string, string> }
+  | { status: 408; body?: T.Problem; headers?: Record<string, string> }
   | { status: 409; body?: T.Problem; headers?: Record<string, string> }
   | { status: 413; body?: T.Problem; headers?: Record<string, string> }
   | { status: 415; body?: T.Problem; headers?: Record<string, string> }
@@ -530,6 +547,7 @@ export type PutFileMock =
   | { status: 400; body?: T.Problem; headers?: Record<string, string> }
   | { status: 401; body?: T.Problem; headers?: Record<string, string> }
   | { status: 404; body?: T.Problem; headers?: Record<string, string> }
+  | { status: 408; body?: T.Problem; headers?: Record<string, string> }
   | { status: 413; body?: T.Problem; headers?: Record<string, string> }
   | { status: 415; body?: T.Problem; headers?: Record<string, string> }
   | { status: 422; body?: T.Problem; headers?: Record<string, string> }

@@ -1034,7 +1034,7 @@ export interface AdminUpdateUserRequest {
 /** The answers of `admin_update_user` (PATCH /api/v2/admin/users/{user_id}), by status. */
 export type AdminUpdateUserResponse =
   | { status: 200; body: UserResponse; headers: Headers }
-  | { status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500; body: Problem; headers: Headers };
+  | { status: 400 | 401 | 403 | 404 | 408 | 409 | 413 | 415 | 422 | 429 | 500; body: Problem; headers: Headers };
 
 /** What a call of `login` (POST /api/v2/auth/login) sends. */
 export interface LoginRequest {
@@ -1044,7 +1044,7 @@ export interface LoginRequest {
 /** The answers of `login` (POST /api/v2/auth/login), by status. */
 export type LoginResponse =
   | { status: 200; body: TokenResponse; headers: Headers }
-  | { status: 400 | 401 | 413 | 415 | 422 | 429 | 500; body: Problem; headers: Headers };
+  | { status: 400 | 401 | 408 | 413 | 415 | 422 | 429 | 500; body: Problem; headers: Headers };
 
 /** What a call of `logout` (POST /api/v2/auth/logout) sends. */
 export interface LogoutRequest {
@@ -1054,7 +1054,7 @@ export interface LogoutRequest {
 /** The answers of `logout` (POST /api/v2/auth/logout), by status. */
 export type LogoutResponse =
   | { status: 204; body: undefined; headers: Headers }
-  | { status: 400 | 401 | 413 | 415 | 422 | 500; body: Problem; headers: Headers };
+  | { status: 400 | 401 | 408 | 413 | 415 | 422 | 500; body: Problem; headers: Headers };
 
 /** The answers of `get_me` (GET /api/v2/auth/me), by status. */
 export type GetMeResponse =
@@ -1069,7 +1069,7 @@ export interface UpdateMeRequest {
 /** The answers of `update_me` (PATCH /api/v2/auth/me), by status. */
 export type UpdateMeResponse =
   | { status: 200; body: UserResponse; headers: Headers }
-  | { status: 400 | 401 | 403 | 413 | 415 | 422 | 429 | 500; body: Problem; headers: Headers };
+  | { status: 400 | 401 | 403 | 408 | 413 | 415 | 422 | 429 | 500; body: Problem; headers: Headers };
 
 /** Path parameters of `oauth_authorize` (GET /api/v2/auth/oauth/{provider}/authorize). */
 export interface OauthAuthorizePathParams {
@@ -1100,7 +1100,7 @@ export interface OauthCallbackRequest {
 /** The answers of `oauth_callback` (POST /api/v2/auth/oauth/{provider}/callback), by status. */
 export type OauthCallbackResponse =
   | { status: 200; body: TokenResponse; headers: Headers }
-  | { status: 400 | 413 | 415 | 422 | 429 | 500 | 502 | 503; body: Problem; headers: Headers };
+  | { status: 400 | 408 | 413 | 415 | 422 | 429 | 500 | 502 | 503; body: Problem; headers: Headers };
 
 /** What a call of `reset_password` (POST /api/v2/auth/password-reset/confirm) sends. */
 export interface ResetPasswordRequest {
@@ -1110,7 +1110,7 @@ export interface ResetPasswordRequest {
 /** The answers of `reset_password` (POST /api/v2/auth/password-reset/confirm), by status. */
 export type ResetPasswordResponse =
   | { status: 204; body: undefined; headers: Headers }
-  | { status: 400 | 413 | 415 | 422 | 429 | 500; body: Problem; headers: Headers };
+  | { status: 400 | 408 | 413 | 415 | 422 | 429 | 500; body: Problem; headers: Headers };
 
 /** What a call of `request_password_reset` (POST /api/v2/auth/password-reset/request) sends. */
 export interface RequestPasswordResetRequest {
@@ -1120,7 +1120,7 @@ export interface RequestPasswordResetRequest {
 /** The answers of `request_password_reset` (POST /api/v2/auth/password-reset/request), by status. */
 export type RequestPasswordResetResponse =
   | { status: 202; body: undefined; headers: Headers }
-  | { status: 400 | 413 | 415 | 422 | 429 | 500; body: Problem; headers: Headers };
+  | { status: 400 | 408 | 413 | 415 | 422 | 429 | 500; body: Problem; headers: Headers };
 
 /** What a call of `refresh_token` (POST /api/v2/auth/refresh) sends. */
 export interface RefreshTokenRequest {
@@ -1130,7 +1130,7 @@ export interface RefreshTokenRequest {
 /** The answers of `refresh_token` (POST /api/v2/auth/refresh), by status. */
 export type RefreshTokenResponse =
   | { status: 200; body: TokenResponse; headers: Headers }
-  | { status: 400 | 401 | 413 | 415 | 422 | 429 | 500; body: Problem; headers: Headers };
+  | { status: 400 | 401 | 408 | 413 | 415 | 422 | 429 | 500; body: Problem; headers: Headers };
 
 /** What a call of `register` (POST /api/v2/auth/register) sends. */
 export interface RegisterRequest {
@@ -1140,7 +1140,7 @@ export interface RegisterRequest {
 /** The answers of `register` (POST /api/v2/auth/register), by status. */
 export type RegisterResponse =
   | { status: 201; body: UserResponse; headers: Headers }
-  | { status: 400 | 409 | 413 | 415 | 422 | 429 | 500; body: Problem; headers: Headers };
+  | { status: 400 | 408 | 409 | 413 | 415 | 422 | 429 | 500; body: Problem; headers: Headers };
 
 /** Request headers of `create_checkout_session` (POST /api/v2/billing/checkout). */
 export interface CreateCheckoutSessionHeaders {
@@ -1163,7 +1163,7 @@ export interface CreateCheckoutSessionRequest {
 /** The answers of `create_checkout_session` (POST /api/v2/billing/checkout), by status. */
 export type CreateCheckoutSessionResponse =
   | { status: 201; body: CheckoutSession; headers: Headers }
-  | { status: 400 | 401 | 409 | 413 | 415 | 422 | 429 | 500 | 502 | 503; body: Problem; headers: Headers };
+  | { status: 400 | 401 | 408 | 409 | 413 | 415 | 422 | 429 | 500 | 502 | 503; body: Problem; headers: Headers };
 
 /** The answers of `list_invoices` (GET /api/v2/billing/invoices), by status. */
 export type ListInvoicesResponse =
@@ -1195,7 +1195,7 @@ export interface CreatePortalSessionRequest {
 /** The answers of `create_portal_session` (POST /api/v2/billing/portal), by status. */
 export type CreatePortalSessionResponse =
   | { status: 201; body: PortalSession; headers: Headers }
-  | { status: 400 | 401 | 409 | 413 | 415 | 422 | 429 | 500 | 502 | 503; body: Problem; headers: Headers };
+  | { status: 400 | 401 | 408 | 409 | 413 | 415 | 422 | 429 | 500 | 502 | 503; body: Problem; headers: Headers };
 
 /** The answers of `get_subscription` (GET /api/v2/billing/subscription), by status. */
 export type GetSubscriptionResponse =
@@ -1222,7 +1222,7 @@ export interface BillingWebhookRequest {
 /** The answers of `billing_webhook` (POST /api/v2/billing/webhook), by status. */
 export type BillingWebhookResponse =
   | { status: 200; body: WebhookAck; headers: Headers }
-  | { status: 400 | 401 | 413 | 415 | 422 | 500 | 503; body: Problem; headers: Headers };
+  | { status: 400 | 401 | 408 | 413 | 415 | 422 | 500 | 503; body: Problem; headers: Headers };
 
 /** Request headers of `docs` (GET /api/v2/docs). */
 export interface DocsHeaders {
@@ -1249,7 +1249,7 @@ export interface GenerateAgenticRequest {
 /** The answers of `generate_agentic` (POST /api/v2/generate/agentic), by status. */
 export type GenerateAgenticResponse =
   | { status: 202; body: GenerationJob; headers: Headers }
-  | { status: 400 | 401 | 402 | 404 | 413 | 415 | 422 | 429 | 500 | 503; body: Problem; headers: Headers };
+  | { status: 400 | 401 | 402 | 404 | 408 | 413 | 415 | 422 | 429 | 500 | 503; body: Problem; headers: Headers };
 
 /** What a call of `generate_fullstack` (POST /api/v2/generate/fullstack) sends. */
 export interface GenerateFullstackRequest {
@@ -1259,7 +1259,7 @@ export interface GenerateFullstackRequest {
 /** The answers of `generate_fullstack` (POST /api/v2/generate/fullstack), by status. */
 export type GenerateFullstackResponse =
   | { status: 202; body: GenerationJob; headers: Headers }
-  | { status: 400 | 401 | 402 | 404 | 413 | 415 | 422 | 429 | 500 | 503; body: Problem; headers: Headers };
+  | { status: 400 | 401 | 402 | 404 | 408 | 413 | 415 | 422 | 429 | 500 | 503; body: Problem; headers: Headers };
 
 /** Query parameters of `list_generation_jobs` (GET /api/v2/generate/jobs). */
 export interface ListGenerationJobsQuery {
@@ -1368,7 +1368,7 @@ export interface GenerateSimpleRequest {
 /** The answers of `generate_simple` (POST /api/v2/generate/simple), by status. */
 export type GenerateSimpleResponse =
   | { status: 202; body: GenerationJob; headers: Headers }
-  | { status: 400 | 401 | 402 | 404 | 413 | 415 | 422 | 429 | 500 | 503; body: Problem; headers: Headers };
+  | { status: 400 | 401 | 402 | 404 | 408 | 413 | 415 | 422 | 429 | 500 | 503; body: Problem; headers: Headers };
 
 /** The answers of `health` (GET /api/v2/health), by status. */
 export type HealthResponse =
@@ -1464,7 +1464,7 @@ export interface CreateProjectRequest {
 /** The answers of `create_project` (POST /api/v2/projects), by status. */
 export type CreateProjectResponse =
   | { status: 201; body: Project; headers: Headers }
-  | { status: 400 | 401 | 409 | 413 | 415 | 422 | 429 | 500; body: Problem; headers: Headers };
+  | { status: 400 | 401 | 408 | 409 | 413 | 415 | 422 | 429 | 500; body: Problem; headers: Headers };
 
 /** Path parameters of `get_project` (GET /api/v2/projects/{project_id}). */
 export interface GetProjectPathParams {
@@ -1521,7 +1521,7 @@ export interface UpdateProjectRequest {
 /** The answers of `update_project` (PATCH /api/v2/projects/{project_id}), by status. */
 export type UpdateProjectResponse =
   | { status: 200; body: Project; headers: Headers }
-  | { status: 400 | 401 | 404 | 409 | 413 | 415 | 422 | 429 | 500; body: Problem; headers: Headers };
+  | { status: 400 | 401 | 404 | 408 | 409 | 413 | 415 | 422 | 429 | 500; body: Problem; headers: Headers };
 
 /** Path parameters of `get_file` (GET /api/v2/projects/{project_id}/files/{file_name}). */
 export interface GetFilePathParams {
@@ -1564,7 +1564,7 @@ export interface PutFileRequest {
 /** The answers of `put_file` (PUT /api/v2/projects/{project_id}/files/{file_name}), by status. */
 export type PutFileResponse =
   | { status: 200; body: ProjectFile; headers: Headers }
-  | { status: 400 | 401 | 404 | 413 | 415 | 422 | 429 | 500; body: Problem; headers: Headers };
+  | { status: 400 | 401 | 404 | 408 | 413 | 415 | 422 | 429 | 500; body: Problem; headers: Headers };
 
 /** Path parameters of `delete_file` (DELETE /api/v2/projects/{project_id}/files/{file_name}). */
 export interface DeleteFilePathParams {

@@ -10,9 +10,13 @@ use crate::generation::*;
 use crate::meta::*;
 use crate::projects::*;
 
+/// What a body too slow to arrive is answered (the server reads every request body within
+/// `BODY_TIMEOUT_SECONDS` of its headers).
+const BODY_TOO_SLOW: &str = "The body did not arrive within the server's body timeout; the connection is closed.";
+
 /// The whole contract.
 pub fn contract() -> Contract {
-    Contract::new(
+    let mut contract = Contract::new(
         Info::new("Devora API", "6.0.0")
             .description(
                 "The Devora back end: accounts, projects and their files, AI code generation, billing and \
@@ -37,7 +41,13 @@ pub fn contract() -> Contract {
     .operations(generation())
     .operations(billing())
     .operations(admin())
-    .operations(meta())
+    .operations(meta());
+    contract.operations = contract
+        .operations
+        .into_iter()
+        .map(|operation| if operation.body.is_some() { operation.error(408, BODY_TOO_SLOW) } else { operation })
+        .collect();
+    contract
 }
 
 fn auth() -> Vec<contract::Operation> {

@@ -1774,6 +1774,8 @@ pub enum AdminUpdateUserResponse {
     Forbidden(::schemas::common::Problem),
     /// 404: No such account.
     NotFound(::schemas::common::Problem),
+    /// 408: The body did not arrive within the server's body timeout; the connection is closed.
+    Status408(::schemas::common::Problem),
     /// 409: An admin cannot demote or disable their own account.
     Conflict(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
@@ -1802,6 +1804,9 @@ impl ::contract_server::IntoReply for AdminUpdateUserResponse {
             }
             Self::NotFound(problem) => {
                 ::contract_server::Reply::problem(404u16, &problem)
+            }
+            Self::Status408(problem) => {
+                ::contract_server::Reply::problem(408u16, &problem)
             }
             Self::Conflict(problem) => {
                 ::contract_server::Reply::problem(409u16, &problem)
@@ -1876,6 +1881,20 @@ impl AdminUpdateUserResponse {
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 404u16,
                 ::contract_server::reason_phrase(404u16),
+                detail.into(),
+            ),
+        )
+    }
+    /** 408: The body did not arrive within the server's body timeout; the connection is closed.
+
+ The contract's problem with `status: 408`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+    pub fn status_408(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Status408(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                408u16,
+                ::contract_server::reason_phrase(408u16),
                 detail.into(),
             ),
         )
@@ -1984,6 +2003,8 @@ pub enum LoginResponse {
     BadRequest(::schemas::common::Problem),
     /// 401: Wrong email or password, or a disabled account.
     Unauthorized(::schemas::common::Problem),
+    /// 408: The body did not arrive within the server's body timeout; the connection is closed.
+    Status408(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
     PayloadTooLarge(::schemas::common::Problem),
     /// 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
@@ -2004,6 +2025,9 @@ impl ::contract_server::IntoReply for LoginResponse {
             }
             Self::Unauthorized(problem) => {
                 ::contract_server::Reply::problem(401u16, &problem)
+            }
+            Self::Status408(problem) => {
+                ::contract_server::Reply::problem(408u16, &problem)
             }
             Self::PayloadTooLarge(problem) => {
                 ::contract_server::Reply::problem(413u16, &problem)
@@ -2051,6 +2075,20 @@ impl LoginResponse {
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 401u16,
                 ::contract_server::reason_phrase(401u16),
+                detail.into(),
+            ),
+        )
+    }
+    /** 408: The body did not arrive within the server's body timeout; the connection is closed.
+
+ The contract's problem with `status: 408`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+    pub fn status_408(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Status408(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                408u16,
+                ::contract_server::reason_phrase(408u16),
                 detail.into(),
             ),
         )
@@ -2146,6 +2184,8 @@ pub enum LogoutResponse {
     BadRequest(::schemas::common::Problem),
     /// 401: The bearer token is missing, malformed, expired or revoked.
     Unauthorized(::schemas::common::Problem),
+    /// 408: The body did not arrive within the server's body timeout; the connection is closed.
+    Status408(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
     PayloadTooLarge(::schemas::common::Problem),
     /// 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
@@ -2164,6 +2204,9 @@ impl ::contract_server::IntoReply for LogoutResponse {
             }
             Self::Unauthorized(problem) => {
                 ::contract_server::Reply::problem(401u16, &problem)
+            }
+            Self::Status408(problem) => {
+                ::contract_server::Reply::problem(408u16, &problem)
             }
             Self::PayloadTooLarge(problem) => {
                 ::contract_server::Reply::problem(413u16, &problem)
@@ -2208,6 +2251,20 @@ impl LogoutResponse {
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 401u16,
                 ::contract_server::reason_phrase(401u16),
+                detail.into(),
+            ),
+        )
+    }
+    /** 408: The body did not arrive within the server's body timeout; the connection is closed.
+
+ The contract's problem with `status: 408`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+    pub fn status_408(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Status408(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                408u16,
+                ::contract_server::reason_phrase(408u16),
                 detail.into(),
             ),
         )
@@ -2373,6 +2430,8 @@ pub enum UpdateMeResponse {
     Unauthorized(::schemas::common::Problem),
     /// 403: `current_password` is missing or wrong.
     Forbidden(::schemas::common::Problem),
+    /// 408: The body did not arrive within the server's body timeout; the connection is closed.
+    Status408(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
     PayloadTooLarge(::schemas::common::Problem),
     /// 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
@@ -2396,6 +2455,9 @@ impl ::contract_server::IntoReply for UpdateMeResponse {
             }
             Self::Forbidden(problem) => {
                 ::contract_server::Reply::problem(403u16, &problem)
+            }
+            Self::Status408(problem) => {
+                ::contract_server::Reply::problem(408u16, &problem)
             }
             Self::PayloadTooLarge(problem) => {
                 ::contract_server::Reply::problem(413u16, &problem)
@@ -2455,6 +2517,20 @@ impl UpdateMeResponse {
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 403u16,
                 ::contract_server::reason_phrase(403u16),
+                detail.into(),
+            ),
+        )
+    }
+    /** 408: The body did not arrive within the server's body timeout; the connection is closed.
+
+ The contract's problem with `status: 408`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+    pub fn status_408(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Status408(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                408u16,
+                ::contract_server::reason_phrase(408u16),
                 detail.into(),
             ),
         )
@@ -2654,6 +2730,8 @@ pub enum OauthCallbackResponse {
     Ok(::schemas::auth::TokenResponse),
     /// 400: The state is unknown, used or expired, or the provider refused the code. The body is not valid JSON.
     BadRequest(::schemas::common::Problem),
+    /// 408: The body did not arrive within the server's body timeout; the connection is closed.
+    Status408(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
     PayloadTooLarge(::schemas::common::Problem),
     /// 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
@@ -2675,6 +2753,9 @@ impl ::contract_server::IntoReply for OauthCallbackResponse {
             Self::Ok(body) => ::contract_server::Reply::json(200u16, &body),
             Self::BadRequest(problem) => {
                 ::contract_server::Reply::problem(400u16, &problem)
+            }
+            Self::Status408(problem) => {
+                ::contract_server::Reply::problem(408u16, &problem)
             }
             Self::PayloadTooLarge(problem) => {
                 ::contract_server::Reply::problem(413u16, &problem)
@@ -2714,6 +2795,20 @@ impl OauthCallbackResponse {
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 400u16,
                 ::contract_server::reason_phrase(400u16),
+                detail.into(),
+            ),
+        )
+    }
+    /** 408: The body did not arrive within the server's body timeout; the connection is closed.
+
+ The contract's problem with `status: 408`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+    pub fn status_408(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Status408(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                408u16,
+                ::contract_server::reason_phrase(408u16),
                 detail.into(),
             ),
         )
@@ -2836,6 +2931,8 @@ pub enum ResetPasswordResponse {
     NoContent,
     /// 400: The token is unknown, used or expired. The body is not valid JSON.
     BadRequest(::schemas::common::Problem),
+    /// 408: The body did not arrive within the server's body timeout; the connection is closed.
+    Status408(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
     PayloadTooLarge(::schemas::common::Problem),
     /// 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
@@ -2853,6 +2950,9 @@ impl ::contract_server::IntoReply for ResetPasswordResponse {
             Self::NoContent => ::contract_server::Reply::empty(204u16),
             Self::BadRequest(problem) => {
                 ::contract_server::Reply::problem(400u16, &problem)
+            }
+            Self::Status408(problem) => {
+                ::contract_server::Reply::problem(408u16, &problem)
             }
             Self::PayloadTooLarge(problem) => {
                 ::contract_server::Reply::problem(413u16, &problem)
@@ -2886,6 +2986,20 @@ impl ResetPasswordResponse {
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 400u16,
                 ::contract_server::reason_phrase(400u16),
+                detail.into(),
+            ),
+        )
+    }
+    /** 408: The body did not arrive within the server's body timeout; the connection is closed.
+
+ The contract's problem with `status: 408`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+    pub fn status_408(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Status408(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                408u16,
+                ::contract_server::reason_phrase(408u16),
                 detail.into(),
             ),
         )
@@ -2980,6 +3094,8 @@ pub enum RequestPasswordResetResponse {
     Accepted,
     /// 400: The body is not valid JSON.
     BadRequest(::schemas::common::Problem),
+    /// 408: The body did not arrive within the server's body timeout; the connection is closed.
+    Status408(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
     PayloadTooLarge(::schemas::common::Problem),
     /// 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
@@ -2997,6 +3113,9 @@ impl ::contract_server::IntoReply for RequestPasswordResetResponse {
             Self::Accepted => ::contract_server::Reply::empty(202u16),
             Self::BadRequest(problem) => {
                 ::contract_server::Reply::problem(400u16, &problem)
+            }
+            Self::Status408(problem) => {
+                ::contract_server::Reply::problem(408u16, &problem)
             }
             Self::PayloadTooLarge(problem) => {
                 ::contract_server::Reply::problem(413u16, &problem)
@@ -3030,6 +3149,20 @@ impl RequestPasswordResetResponse {
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 400u16,
                 ::contract_server::reason_phrase(400u16),
+                detail.into(),
+            ),
+        )
+    }
+    /** 408: The body did not arrive within the server's body timeout; the connection is closed.
+
+ The contract's problem with `status: 408`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+    pub fn status_408(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Status408(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                408u16,
+                ::contract_server::reason_phrase(408u16),
                 detail.into(),
             ),
         )
@@ -3126,6 +3259,8 @@ pub enum RefreshTokenResponse {
     BadRequest(::schemas::common::Problem),
     /// 401: The refresh token is unknown, used or expired.
     Unauthorized(::schemas::common::Problem),
+    /// 408: The body did not arrive within the server's body timeout; the connection is closed.
+    Status408(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
     PayloadTooLarge(::schemas::common::Problem),
     /// 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
@@ -3146,6 +3281,9 @@ impl ::contract_server::IntoReply for RefreshTokenResponse {
             }
             Self::Unauthorized(problem) => {
                 ::contract_server::Reply::problem(401u16, &problem)
+            }
+            Self::Status408(problem) => {
+                ::contract_server::Reply::problem(408u16, &problem)
             }
             Self::PayloadTooLarge(problem) => {
                 ::contract_server::Reply::problem(413u16, &problem)
@@ -3193,6 +3331,20 @@ impl RefreshTokenResponse {
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 401u16,
                 ::contract_server::reason_phrase(401u16),
+                detail.into(),
+            ),
+        )
+    }
+    /** 408: The body did not arrive within the server's body timeout; the connection is closed.
+
+ The contract's problem with `status: 408`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+    pub fn status_408(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Status408(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                408u16,
+                ::contract_server::reason_phrase(408u16),
                 detail.into(),
             ),
         )
@@ -3287,6 +3439,8 @@ pub enum RegisterResponse {
     Created(::schemas::auth::UserResponse),
     /// 400: The body is not valid JSON.
     BadRequest(::schemas::common::Problem),
+    /// 408: The body did not arrive within the server's body timeout; the connection is closed.
+    Status408(::schemas::common::Problem),
     /// 409: An account with this email already exists.
     Conflict(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
@@ -3306,6 +3460,9 @@ impl ::contract_server::IntoReply for RegisterResponse {
             Self::Created(body) => ::contract_server::Reply::json(201u16, &body),
             Self::BadRequest(problem) => {
                 ::contract_server::Reply::problem(400u16, &problem)
+            }
+            Self::Status408(problem) => {
+                ::contract_server::Reply::problem(408u16, &problem)
             }
             Self::Conflict(problem) => {
                 ::contract_server::Reply::problem(409u16, &problem)
@@ -3342,6 +3499,20 @@ impl RegisterResponse {
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 400u16,
                 ::contract_server::reason_phrase(400u16),
+                detail.into(),
+            ),
+        )
+    }
+    /** 408: The body did not arrive within the server's body timeout; the connection is closed.
+
+ The contract's problem with `status: 408`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+    pub fn status_408(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Status408(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                408u16,
+                ::contract_server::reason_phrase(408u16),
                 detail.into(),
             ),
         )
@@ -3449,6 +3620,8 @@ pub enum CreateCheckoutSessionResponse {
     BadRequest(::schemas::common::Problem),
     /// 401: The bearer token is missing, malformed, expired or revoked.
     Unauthorized(::schemas::common::Problem),
+    /// 408: The body did not arrive within the server's body timeout; the connection is closed.
+    Status408(::schemas::common::Problem),
     /// 409: The user already has an active subscription, or the key was used with another body.
     Conflict(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
@@ -3475,6 +3648,9 @@ impl ::contract_server::IntoReply for CreateCheckoutSessionResponse {
             }
             Self::Unauthorized(problem) => {
                 ::contract_server::Reply::problem(401u16, &problem)
+            }
+            Self::Status408(problem) => {
+                ::contract_server::Reply::problem(408u16, &problem)
             }
             Self::Conflict(problem) => {
                 ::contract_server::Reply::problem(409u16, &problem)
@@ -3531,6 +3707,20 @@ impl CreateCheckoutSessionResponse {
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 401u16,
                 ::contract_server::reason_phrase(401u16),
+                detail.into(),
+            ),
+        )
+    }
+    /** 408: The body did not arrive within the server's body timeout; the connection is closed.
+
+ The contract's problem with `status: 408`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+    pub fn status_408(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Status408(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                408u16,
+                ::contract_server::reason_phrase(408u16),
                 detail.into(),
             ),
         )
@@ -3860,6 +4050,8 @@ pub enum CreatePortalSessionResponse {
     BadRequest(::schemas::common::Problem),
     /// 401: The bearer token is missing, malformed, expired or revoked.
     Unauthorized(::schemas::common::Problem),
+    /// 408: The body did not arrive within the server's body timeout; the connection is closed.
+    Status408(::schemas::common::Problem),
     /// 409: The user has no billing account yet.
     Conflict(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
@@ -3886,6 +4078,9 @@ impl ::contract_server::IntoReply for CreatePortalSessionResponse {
             }
             Self::Unauthorized(problem) => {
                 ::contract_server::Reply::problem(401u16, &problem)
+            }
+            Self::Status408(problem) => {
+                ::contract_server::Reply::problem(408u16, &problem)
             }
             Self::Conflict(problem) => {
                 ::contract_server::Reply::problem(409u16, &problem)
@@ -3942,6 +4137,20 @@ impl CreatePortalSessionResponse {
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 401u16,
                 ::contract_server::reason_phrase(401u16),
+                detail.into(),
+            ),
+        )
+    }
+    /** 408: The body did not arrive within the server's body timeout; the connection is closed.
+
+ The contract's problem with `status: 408`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+    pub fn status_408(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Status408(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                408u16,
+                ::contract_server::reason_phrase(408u16),
                 detail.into(),
             ),
         )
@@ -4142,6 +4351,8 @@ pub enum BillingWebhookResponse {
     BadRequest(::schemas::common::Problem),
     /// 401: The signature is missing, wrong or too old.
     Unauthorized(::schemas::common::Problem),
+    /// 408: The body did not arrive within the server's body timeout; the connection is closed.
+    Status408(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
     PayloadTooLarge(::schemas::common::Problem),
     /// 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
@@ -4162,6 +4373,9 @@ impl ::contract_server::IntoReply for BillingWebhookResponse {
             }
             Self::Unauthorized(problem) => {
                 ::contract_server::Reply::problem(401u16, &problem)
+            }
+            Self::Status408(problem) => {
+                ::contract_server::Reply::problem(408u16, &problem)
             }
             Self::PayloadTooLarge(problem) => {
                 ::contract_server::Reply::problem(413u16, &problem)
@@ -4209,6 +4423,20 @@ impl BillingWebhookResponse {
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 401u16,
                 ::contract_server::reason_phrase(401u16),
+                detail.into(),
+            ),
+        )
+    }
+    /** 408: The body did not arrive within the server's body timeout; the connection is closed.
+
+ The contract's problem with `status: 408`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+    pub fn status_408(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Status408(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                408u16,
+                ::contract_server::reason_phrase(408u16),
                 detail.into(),
             ),
         )
@@ -4372,6 +4600,8 @@ pub enum GenerateAgenticResponse {
     PaymentRequired(::schemas::common::Problem),
     /// 404: `project_id` names no project of the user.
     NotFound(::schemas::common::Problem),
+    /// 408: The body did not arrive within the server's body timeout; the connection is closed.
+    Status408(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
     PayloadTooLarge(::schemas::common::Problem),
     /// 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
@@ -4400,6 +4630,9 @@ impl ::contract_server::IntoReply for GenerateAgenticResponse {
             }
             Self::NotFound(problem) => {
                 ::contract_server::Reply::problem(404u16, &problem)
+            }
+            Self::Status408(problem) => {
+                ::contract_server::Reply::problem(408u16, &problem)
             }
             Self::PayloadTooLarge(problem) => {
                 ::contract_server::Reply::problem(413u16, &problem)
@@ -4476,6 +4709,20 @@ impl GenerateAgenticResponse {
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 404u16,
                 ::contract_server::reason_phrase(404u16),
+                detail.into(),
+            ),
+        )
+    }
+    /** 408: The body did not arrive within the server's body timeout; the connection is closed.
+
+ The contract's problem with `status: 408`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+    pub fn status_408(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Status408(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                408u16,
+                ::contract_server::reason_phrase(408u16),
                 detail.into(),
             ),
         )
@@ -4590,6 +4837,8 @@ pub enum GenerateFullstackResponse {
     PaymentRequired(::schemas::common::Problem),
     /// 404: `project_id` names no project of the user.
     NotFound(::schemas::common::Problem),
+    /// 408: The body did not arrive within the server's body timeout; the connection is closed.
+    Status408(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
     PayloadTooLarge(::schemas::common::Problem),
     /// 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
@@ -4618,6 +4867,9 @@ impl ::contract_server::IntoReply for GenerateFullstackResponse {
             }
             Self::NotFound(problem) => {
                 ::contract_server::Reply::problem(404u16, &problem)
+            }
+            Self::Status408(problem) => {
+                ::contract_server::Reply::problem(408u16, &problem)
             }
             Self::PayloadTooLarge(problem) => {
                 ::contract_server::Reply::problem(413u16, &problem)
@@ -4694,6 +4946,20 @@ impl GenerateFullstackResponse {
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 404u16,
                 ::contract_server::reason_phrase(404u16),
+                detail.into(),
+            ),
+        )
+    }
+    /** 408: The body did not arrive within the server's body timeout; the connection is closed.
+
+ The contract's problem with `status: 408`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+    pub fn status_408(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Status408(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                408u16,
+                ::contract_server::reason_phrase(408u16),
                 detail.into(),
             ),
         )
@@ -5478,6 +5744,8 @@ pub enum GenerateSimpleResponse {
     PaymentRequired(::schemas::common::Problem),
     /// 404: `project_id` names no project of the user.
     NotFound(::schemas::common::Problem),
+    /// 408: The body did not arrive within the server's body timeout; the connection is closed.
+    Status408(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
     PayloadTooLarge(::schemas::common::Problem),
     /// 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
@@ -5506,6 +5774,9 @@ impl ::contract_server::IntoReply for GenerateSimpleResponse {
             }
             Self::NotFound(problem) => {
                 ::contract_server::Reply::problem(404u16, &problem)
+            }
+            Self::Status408(problem) => {
+                ::contract_server::Reply::problem(408u16, &problem)
             }
             Self::PayloadTooLarge(problem) => {
                 ::contract_server::Reply::problem(413u16, &problem)
@@ -5582,6 +5853,20 @@ impl GenerateSimpleResponse {
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 404u16,
                 ::contract_server::reason_phrase(404u16),
+                detail.into(),
+            ),
+        )
+    }
+    /** 408: The body did not arrive within the server's body timeout; the connection is closed.
+
+ The contract's problem with `status: 408`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+    pub fn status_408(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Status408(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                408u16,
+                ::contract_server::reason_phrase(408u16),
                 detail.into(),
             ),
         )
@@ -6003,6 +6288,8 @@ pub enum CreateProjectResponse {
     BadRequest(::schemas::common::Problem),
     /// 401: The bearer token is missing, malformed, expired or revoked.
     Unauthorized(::schemas::common::Problem),
+    /// 408: The body did not arrive within the server's body timeout; the connection is closed.
+    Status408(::schemas::common::Problem),
     /// 409: The user already has a project with this name.
     Conflict(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
@@ -6025,6 +6312,9 @@ impl ::contract_server::IntoReply for CreateProjectResponse {
             }
             Self::Unauthorized(problem) => {
                 ::contract_server::Reply::problem(401u16, &problem)
+            }
+            Self::Status408(problem) => {
+                ::contract_server::Reply::problem(408u16, &problem)
             }
             Self::Conflict(problem) => {
                 ::contract_server::Reply::problem(409u16, &problem)
@@ -6075,6 +6365,20 @@ impl CreateProjectResponse {
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 401u16,
                 ::contract_server::reason_phrase(401u16),
+                detail.into(),
+            ),
+        )
+    }
+    /** 408: The body did not arrive within the server's body timeout; the connection is closed.
+
+ The contract's problem with `status: 408`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+    pub fn status_408(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Status408(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                408u16,
+                ::contract_server::reason_phrase(408u16),
                 detail.into(),
             ),
         )
@@ -6385,6 +6689,8 @@ pub enum UpdateProjectResponse {
     Unauthorized(::schemas::common::Problem),
     /// 404: No such project.
     NotFound(::schemas::common::Problem),
+    /// 408: The body did not arrive within the server's body timeout; the connection is closed.
+    Status408(::schemas::common::Problem),
     /// 409: The user already has a project with this name.
     Conflict(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
@@ -6410,6 +6716,9 @@ impl ::contract_server::IntoReply for UpdateProjectResponse {
             }
             Self::NotFound(problem) => {
                 ::contract_server::Reply::problem(404u16, &problem)
+            }
+            Self::Status408(problem) => {
+                ::contract_server::Reply::problem(408u16, &problem)
             }
             Self::Conflict(problem) => {
                 ::contract_server::Reply::problem(409u16, &problem)
@@ -6472,6 +6781,20 @@ impl UpdateProjectResponse {
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 404u16,
                 ::contract_server::reason_phrase(404u16),
+                detail.into(),
+            ),
+        )
+    }
+    /** 408: The body did not arrive within the server's body timeout; the connection is closed.
+
+ The contract's problem with `status: 408`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+    pub fn status_408(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Status408(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                408u16,
+                ::contract_server::reason_phrase(408u16),
                 detail.into(),
             ),
         )
@@ -6681,6 +7004,8 @@ pub enum PutFileResponse {
     Unauthorized(::schemas::common::Problem),
     /// 404: No such project.
     NotFound(::schemas::common::Problem),
+    /// 408: The body did not arrive within the server's body timeout; the connection is closed.
+    Status408(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
     PayloadTooLarge(::schemas::common::Problem),
     /// 415: The body's `Content-Type` is not JSON (`application/json` or a `+json` type).
@@ -6704,6 +7029,9 @@ impl ::contract_server::IntoReply for PutFileResponse {
             }
             Self::NotFound(problem) => {
                 ::contract_server::Reply::problem(404u16, &problem)
+            }
+            Self::Status408(problem) => {
+                ::contract_server::Reply::problem(408u16, &problem)
             }
             Self::PayloadTooLarge(problem) => {
                 ::contract_server::Reply::problem(413u16, &problem)
@@ -6763,6 +7091,20 @@ impl PutFileResponse {
             <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
                 404u16,
                 ::contract_server::reason_phrase(404u16),
+                detail.into(),
+            ),
+        )
+    }
+    /** 408: The body did not arrive within the server's body timeout; the connection is closed.
+
+ The contract's problem with `status: 408`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
+    pub fn status_408(
+        detail: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self::Status408(
+            <::schemas::common::Problem as ::contract::ProblemDetails>::from_status(
+                408u16,
+                ::contract_server::reason_phrase(408u16),
                 detail.into(),
             ),
         )

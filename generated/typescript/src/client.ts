@@ -47,7 +47,7 @@ export async function adminListUsers(options: ClientOptions, request: T.AdminLis
  * `PATCH /api/v2/admin/users/{user_id}`
  */
 export async function adminUpdateUser(options: ClientOptions, request: T.AdminUpdateUserRequest, call?: CallOptions): Promise<T.AdminUpdateUserResponse> {
-  const raw = await R.send(options, { method: "PATCH", path: "/api/v2/admin/users/" + R.segment(request.path.user_id), body: request.body, hasBody: request.body !== undefined, secured: true }, { 200: V.validateUserResponse, 400: V.validateProblem, 401: V.validateProblem, 403: V.validateProblem, 404: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "PATCH", path: "/api/v2/admin/users/" + R.segment(request.path.user_id), body: request.body, hasBody: request.body !== undefined, secured: true }, { 200: V.validateUserResponse, 400: V.validateProblem, 401: V.validateProblem, 403: V.validateProblem, 404: V.validateProblem, 408: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw as T.AdminUpdateUserResponse;
 }
@@ -61,7 +61,7 @@ export async function adminUpdateUser(options: ClientOptions, request: T.AdminUp
  * `POST /api/v2/auth/login`
  */
 export async function login(options: ClientOptions, request: T.LoginRequest, call?: CallOptions): Promise<T.LoginResponse> {
-  const raw = await R.send(options, { method: "POST", path: "/api/v2/auth/login", body: request.body, hasBody: request.body !== undefined, secured: false }, { 200: V.validateTokenResponse, 400: V.validateProblem, 401: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "POST", path: "/api/v2/auth/login", body: request.body, hasBody: request.body !== undefined, secured: false }, { 200: V.validateTokenResponse, 400: V.validateProblem, 401: V.validateProblem, 408: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw as T.LoginResponse;
 }
@@ -74,7 +74,7 @@ export async function login(options: ClientOptions, request: T.LoginRequest, cal
  * `POST /api/v2/auth/logout`
  */
 export async function logout(options: ClientOptions, request: T.LogoutRequest, call?: CallOptions): Promise<T.LogoutResponse> {
-  const raw = await R.send(options, { method: "POST", path: "/api/v2/auth/logout", body: request.body, hasBody: request.body !== undefined, secured: true }, { 204: null, 400: V.validateProblem, 401: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 500: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "POST", path: "/api/v2/auth/logout", body: request.body, hasBody: request.body !== undefined, secured: true }, { 204: null, 400: V.validateProblem, 401: V.validateProblem, 408: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 500: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw as T.LogoutResponse;
 }
@@ -99,7 +99,7 @@ export async function getMe(options: ClientOptions, call?: CallOptions): Promise
  * `PATCH /api/v2/auth/me`
  */
 export async function updateMe(options: ClientOptions, request: T.UpdateMeRequest, call?: CallOptions): Promise<T.UpdateMeResponse> {
-  const raw = await R.send(options, { method: "PATCH", path: "/api/v2/auth/me", body: request.body, hasBody: request.body !== undefined, secured: true }, { 200: V.validateUserResponse, 400: V.validateProblem, 401: V.validateProblem, 403: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "PATCH", path: "/api/v2/auth/me", body: request.body, hasBody: request.body !== undefined, secured: true }, { 200: V.validateUserResponse, 400: V.validateProblem, 401: V.validateProblem, 403: V.validateProblem, 408: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw as T.UpdateMeResponse;
 }
@@ -125,7 +125,7 @@ export async function oauthAuthorize(options: ClientOptions, request: T.OauthAut
  * `POST /api/v2/auth/oauth/{provider}/callback`
  */
 export async function oauthCallback(options: ClientOptions, request: T.OauthCallbackRequest, call?: CallOptions): Promise<T.OauthCallbackResponse> {
-  const raw = await R.send(options, { method: "POST", path: "/api/v2/auth/oauth/" + R.segment(request.path.provider) + "/callback", body: request.body, hasBody: request.body !== undefined, secured: false }, { 200: V.validateTokenResponse, 400: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 502: V.validateProblem, 503: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "POST", path: "/api/v2/auth/oauth/" + R.segment(request.path.provider) + "/callback", body: request.body, hasBody: request.body !== undefined, secured: false }, { 200: V.validateTokenResponse, 400: V.validateProblem, 408: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 502: V.validateProblem, 503: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw as T.OauthCallbackResponse;
 }
@@ -136,7 +136,7 @@ export async function oauthCallback(options: ClientOptions, request: T.OauthCall
  * `POST /api/v2/auth/password-reset/confirm`
  */
 export async function resetPassword(options: ClientOptions, request: T.ResetPasswordRequest, call?: CallOptions): Promise<T.ResetPasswordResponse> {
-  const raw = await R.send(options, { method: "POST", path: "/api/v2/auth/password-reset/confirm", body: request.body, hasBody: request.body !== undefined, secured: false }, { 204: null, 400: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "POST", path: "/api/v2/auth/password-reset/confirm", body: request.body, hasBody: request.body !== undefined, secured: false }, { 204: null, 400: V.validateProblem, 408: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw as T.ResetPasswordResponse;
 }
@@ -151,7 +151,7 @@ export async function resetPassword(options: ClientOptions, request: T.ResetPass
  * `POST /api/v2/auth/password-reset/request`
  */
 export async function requestPasswordReset(options: ClientOptions, request: T.RequestPasswordResetRequest, call?: CallOptions): Promise<T.RequestPasswordResetResponse> {
-  const raw = await R.send(options, { method: "POST", path: "/api/v2/auth/password-reset/request", body: request.body, hasBody: request.body !== undefined, secured: false }, { 202: null, 400: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "POST", path: "/api/v2/auth/password-reset/request", body: request.body, hasBody: request.body !== undefined, secured: false }, { 202: null, 400: V.validateProblem, 408: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw as T.RequestPasswordResetResponse;
 }
@@ -164,7 +164,7 @@ export async function requestPasswordReset(options: ClientOptions, request: T.Re
  * `POST /api/v2/auth/refresh`
  */
 export async function refreshToken(options: ClientOptions, request: T.RefreshTokenRequest, call?: CallOptions): Promise<T.RefreshTokenResponse> {
-  const raw = await R.send(options, { method: "POST", path: "/api/v2/auth/refresh", body: request.body, hasBody: request.body !== undefined, secured: false }, { 200: V.validateTokenResponse, 400: V.validateProblem, 401: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "POST", path: "/api/v2/auth/refresh", body: request.body, hasBody: request.body !== undefined, secured: false }, { 200: V.validateTokenResponse, 400: V.validateProblem, 401: V.validateProblem, 408: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw as T.RefreshTokenResponse;
 }
@@ -178,7 +178,7 @@ export async function refreshToken(options: ClientOptions, request: T.RefreshTok
  * `POST /api/v2/auth/register`
  */
 export async function register(options: ClientOptions, request: T.RegisterRequest, call?: CallOptions): Promise<T.RegisterResponse> {
-  const raw = await R.send(options, { method: "POST", path: "/api/v2/auth/register", body: request.body, hasBody: request.body !== undefined, secured: false }, { 201: V.validateUserResponse, 400: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "POST", path: "/api/v2/auth/register", body: request.body, hasBody: request.body !== undefined, secured: false }, { 201: V.validateUserResponse, 400: V.validateProblem, 408: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw as T.RegisterResponse;
 }
@@ -191,7 +191,7 @@ export async function register(options: ClientOptions, request: T.RegisterReques
  * `POST /api/v2/billing/checkout`
  */
 export async function createCheckoutSession(options: ClientOptions, request: T.CreateCheckoutSessionRequest, call?: CallOptions): Promise<T.CreateCheckoutSessionResponse> {
-  const raw = await R.send(options, { method: "POST", path: "/api/v2/billing/checkout", headers: request.headers, body: request.body, hasBody: request.body !== undefined, secured: true }, { 201: V.validateCheckoutSession, 400: V.validateProblem, 401: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 502: V.validateProblem, 503: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "POST", path: "/api/v2/billing/checkout", headers: request.headers, body: request.body, hasBody: request.body !== undefined, secured: true }, { 201: V.validateCheckoutSession, 400: V.validateProblem, 401: V.validateProblem, 408: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 502: V.validateProblem, 503: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw as T.CreateCheckoutSessionResponse;
 }
@@ -224,7 +224,7 @@ export async function listPlans(options: ClientOptions, request: T.ListPlansRequ
  * `POST /api/v2/billing/portal`
  */
 export async function createPortalSession(options: ClientOptions, request: T.CreatePortalSessionRequest, call?: CallOptions): Promise<T.CreatePortalSessionResponse> {
-  const raw = await R.send(options, { method: "POST", path: "/api/v2/billing/portal", body: request.body, hasBody: request.body !== undefined, secured: true }, { 201: V.validatePortalSession, 400: V.validateProblem, 401: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 502: V.validateProblem, 503: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "POST", path: "/api/v2/billing/portal", body: request.body, hasBody: request.body !== undefined, secured: true }, { 201: V.validatePortalSession, 400: V.validateProblem, 401: V.validateProblem, 408: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 502: V.validateProblem, 503: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw as T.CreatePortalSessionResponse;
 }
@@ -252,7 +252,7 @@ export async function getSubscription(options: ClientOptions, call?: CallOptions
  * `POST /api/v2/billing/webhook`
  */
 export async function billingWebhook(options: ClientOptions, request: T.BillingWebhookRequest, call?: CallOptions): Promise<T.BillingWebhookResponse> {
-  const raw = await R.send(options, { method: "POST", path: "/api/v2/billing/webhook", headers: request.headers, body: request.body, hasBody: request.body !== undefined, secured: false }, { 200: V.validateWebhookAck, 400: V.validateProblem, 401: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 500: V.validateProblem, 503: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "POST", path: "/api/v2/billing/webhook", headers: request.headers, body: request.body, hasBody: request.body !== undefined, secured: false }, { 200: V.validateWebhookAck, 400: V.validateProblem, 401: V.validateProblem, 408: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 500: V.validateProblem, 503: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw as T.BillingWebhookResponse;
 }
@@ -278,7 +278,7 @@ export async function docs(options: ClientOptions, request: T.DocsRequest = {}, 
  * `POST /api/v2/generate/agentic`
  */
 export async function generateAgentic(options: ClientOptions, request: T.GenerateAgenticRequest, call?: CallOptions): Promise<T.GenerateAgenticResponse> {
-  const raw = await R.send(options, { method: "POST", path: "/api/v2/generate/agentic", body: request.body, hasBody: request.body !== undefined, secured: true }, { 202: V.validateGenerationJob, 400: V.validateProblem, 401: V.validateProblem, 402: V.validateProblem, 404: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 503: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "POST", path: "/api/v2/generate/agentic", body: request.body, hasBody: request.body !== undefined, secured: true }, { 202: V.validateGenerationJob, 400: V.validateProblem, 401: V.validateProblem, 402: V.validateProblem, 404: V.validateProblem, 408: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 503: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw as T.GenerateAgenticResponse;
 }
@@ -289,7 +289,7 @@ export async function generateAgentic(options: ClientOptions, request: T.Generat
  * `POST /api/v2/generate/fullstack`
  */
 export async function generateFullstack(options: ClientOptions, request: T.GenerateFullstackRequest, call?: CallOptions): Promise<T.GenerateFullstackResponse> {
-  const raw = await R.send(options, { method: "POST", path: "/api/v2/generate/fullstack", body: request.body, hasBody: request.body !== undefined, secured: true }, { 202: V.validateGenerationJob, 400: V.validateProblem, 401: V.validateProblem, 402: V.validateProblem, 404: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 503: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "POST", path: "/api/v2/generate/fullstack", body: request.body, hasBody: request.body !== undefined, secured: true }, { 202: V.validateGenerationJob, 400: V.validateProblem, 401: V.validateProblem, 402: V.validateProblem, 404: V.validateProblem, 408: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 503: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw as T.GenerateFullstackResponse;
 }
@@ -360,7 +360,7 @@ export async function listModels(options: ClientOptions, request: T.ListModelsRe
  * `POST /api/v2/generate/simple`
  */
 export async function generateSimple(options: ClientOptions, request: T.GenerateSimpleRequest, call?: CallOptions): Promise<T.GenerateSimpleResponse> {
-  const raw = await R.send(options, { method: "POST", path: "/api/v2/generate/simple", body: request.body, hasBody: request.body !== undefined, secured: true }, { 202: V.validateGenerationJob, 400: V.validateProblem, 401: V.validateProblem, 402: V.validateProblem, 404: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 503: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "POST", path: "/api/v2/generate/simple", body: request.body, hasBody: request.body !== undefined, secured: true }, { 202: V.validateGenerationJob, 400: V.validateProblem, 401: V.validateProblem, 402: V.validateProblem, 404: V.validateProblem, 408: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem, 503: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw as T.GenerateSimpleResponse;
 }
@@ -415,7 +415,7 @@ export async function listProjects(options: ClientOptions, request: T.ListProjec
  * `POST /api/v2/projects`
  */
 export async function createProject(options: ClientOptions, request: T.CreateProjectRequest, call?: CallOptions): Promise<T.CreateProjectResponse> {
-  const raw = await R.send(options, { method: "POST", path: "/api/v2/projects", body: request.body, hasBody: request.body !== undefined, secured: true }, { 201: V.validateProject, 400: V.validateProblem, 401: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "POST", path: "/api/v2/projects", body: request.body, hasBody: request.body !== undefined, secured: true }, { 201: V.validateProject, 400: V.validateProblem, 401: V.validateProblem, 408: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw as T.CreateProjectResponse;
 }
@@ -450,7 +450,7 @@ export async function deleteProject(options: ClientOptions, request: T.DeletePro
  * `PATCH /api/v2/projects/{project_id}`
  */
 export async function updateProject(options: ClientOptions, request: T.UpdateProjectRequest, call?: CallOptions): Promise<T.UpdateProjectResponse> {
-  const raw = await R.send(options, { method: "PATCH", path: "/api/v2/projects/" + R.segment(request.path.project_id), body: request.body, hasBody: request.body !== undefined, secured: true }, { 200: V.validateProject, 400: V.validateProblem, 401: V.validateProblem, 404: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "PATCH", path: "/api/v2/projects/" + R.segment(request.path.project_id), body: request.body, hasBody: request.body !== undefined, secured: true }, { 200: V.validateProject, 400: V.validateProblem, 401: V.validateProblem, 404: V.validateProblem, 408: V.validateProblem, 409: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw as T.UpdateProjectResponse;
 }
@@ -472,7 +472,7 @@ export async function getFile(options: ClientOptions, request: T.GetFileRequest,
  * `PUT /api/v2/projects/{project_id}/files/{file_name}`
  */
 export async function putFile(options: ClientOptions, request: T.PutFileRequest, call?: CallOptions): Promise<T.PutFileResponse> {
-  const raw = await R.send(options, { method: "PUT", path: "/api/v2/projects/" + R.segment(request.path.project_id) + "/files/" + R.segment(request.path.file_name), body: request.body, hasBody: request.body !== undefined, secured: true }, { 200: V.validateProjectFile, 400: V.validateProblem, 401: V.validateProblem, 404: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
+  const raw = await R.send(options, { method: "PUT", path: "/api/v2/projects/" + R.segment(request.path.project_id) + "/files/" + R.segment(request.path.file_name), body: request.body, hasBody: request.body !== undefined, secured: true }, { 200: V.validateProjectFile, 400: V.validateProblem, 401: V.validateProblem, 404: V.validateProblem, 408: V.validateProblem, 413: V.validateProblem, 415: V.validateProblem, 422: V.validateProblem, 429: V.validateProblem, 500: V.validateProblem }, call);
   // The status was checked against the declared ones; the body too with `validateResponses`.
   return raw as T.PutFileResponse;
 }

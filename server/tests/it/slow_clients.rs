@@ -183,6 +183,11 @@ async fn a_body_slower_than_the_body_timeout_gets_a_408_problem_and_the_connecti
             "detail": "the request body did not arrive within 500ms of its headers",
         })
     );
+    // The contract declares it, for every operation with a body.
+    let contract = schemas::contract();
+    let with_body = contract.operations.iter().filter(|op| op.body.is_some());
+    assert!(with_body.clone().count() > 10 && with_body.clone().all(|op| op.errors.iter().any(|e| e.status == 408)));
+    assert!(with_body.clone().any(|op| op.id == "login"));
 }
 
 #[tokio::test]
