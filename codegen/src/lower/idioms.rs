@@ -24,6 +24,14 @@ pub(crate) const UNSIGNED_KEY: &str = "^(0|[1-9][0-9]*)$";
 /// A signed integer key, as serde_json reads it.
 pub(crate) const SIGNED_KEY: &str = "^(0|-?[1-9][0-9]*)$";
 
+/// Where an `f32` overflows: `2^128 - 2^103`, the midpoint between `f32::MAX` and the next power
+/// of two. A number below it rounds to a finite `f32` (`f32::MAX`, which serde_json writes
+/// `3.4028235e38`, a little above `3.4028234663852886e38`, is one); it and anything above round
+/// to infinity, which serde_json would write as `null`. The schema keeps numbers strictly inside
+/// with `exclusiveMaximum` and `exclusiveMinimum`. A `maximum` of `f32::MAX` refused what serde
+/// writes.
+pub(crate) const F32_OVERFLOW: f64 = 340_282_356_779_733_661_637_539_395_458_142_568_448.0;
+
 /// Restates the idioms above everywhere in `schema`.
 pub(super) fn restate(schema: &mut Value) {
     schema::walk_mut(schema, &mut |subschema| {
@@ -31,7 +39,7 @@ pub(super) fn restate(schema: &mut Value) {
         let Some(object) = subschema.as_object_mut() else { return };
         integer_keys(object);
         match object.get("format").and_then(Value::as_str).filter(|_| numeric) {
-            Some("float") => bound(object, json!(-f64::from(f32::MAX)), json!(f64::from(f32::MAX))),
+            Some("float") => exclusive_bound(object, F32_OVERFLOW),
             Some("int32") => bound(object, json!(i32::MIN), json!(i32::MAX)),
             Some("uint32") => bound(object, json!(0), json!(u32::MAX)),
             _ => {}
@@ -43,6 +51,22 @@ pub(super) fn restate(schema: &mut Value) {
             *patterns = std::mem::take(patterns).into_iter().map(|(k, v)| (ascii_digits(&k), v)).collect();
         }
     });
+}
+
+/// Keeps numbers strictly between `-limit` and `limit`, unless the schema's own bounds are tighter.
+fn exclusive_bound(object: &mut Map<String, Value>, limit: f64) {
+    let below =
+        |key: &str, object: &Map<String, Value>| object.get(key).and_then(Value::as_f64).is_some_and(|v| v < limit);
+    let above =
+        |key: &str, object: &Map<String, Value>| object.get(key).and_then(Value::as_f64).is_some_and(|v| v > -limit);
+    if !below("maximum", object) && !below("exclusiveMaximum", object) {
+        object.remove("maximum");
+        object.insert("exclusiveMaximum".into(), json!(limit));
+    }
+    if !above("minimum", object) && !above("exclusiveMinimum", object) {
+        object.remove("minimum");
+        object.insert("exclusiveMinimum".into(), json!(-limit));
+    }
 }
 
 /// Narrows `minimum` and `maximum` to the range of the number's format.
@@ -107,6 +131,32 @@ fn ascii_digits(pattern: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The bound is where serde starts refusing an `f32`, on both sides, and what serde writes for
+    /// the largest `f32` is inside it.
+    #[test]
+    fn an_f32_is_bounded_where_serde_overflows() {
+        assert_eq!(F32_OVERFLOW, f64::from(f32::MAX) + 2f64.powi(103));
+        let just_below = f64::from_bits(F32_OVERFLOW.to_bits() - 1);
+        for sign in [1.0, -1.0] {
+            // serde reads a number into an `f32` by rounding the `f64` it parsed.
+            assert!(((sign * F32_OVERFLOW) as f32).is_infinite(), "{sign}");
+            assert_eq!((sign * just_below) as f32, sign as f32 * f32::MAX);
+            let read: f32 = serde_json::from_value(json!(sign * just_below)).expect("below the overflow");
+            assert_eq!(read, sign as f32 * f32::MAX);
+        }
+        let written = serde_json::to_string(&f32::MAX).expect("JSON");
+        assert!(written.parse::<f64>().is_ok_and(|v| v > f64::from(f32::MAX) && v < F32_OVERFLOW), "{written}");
+        let mut schema = json!({"type": "number", "format": "float"});
+        restate(&mut schema);
+        assert_eq!(
+            schema,
+            json!({"type": "number", "format": "float", "exclusiveMaximum": F32_OVERFLOW, "exclusiveMinimum": -F32_OVERFLOW})
+        );
+        let mut tighter = json!({"type": "number", "format": "float", "minimum": 0, "maximum": 1});
+        restate(&mut tighter);
+        assert_eq!(tighter, json!({"type": "number", "format": "float", "minimum": 0, "maximum": 1}));
+    }
 
     #[test]
     fn digits_are_written_ascii() {

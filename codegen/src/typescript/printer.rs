@@ -683,8 +683,11 @@ impl Printer {
         list(arguments.iter().map(|a| self.operand(a, 2)), ", ")
     }
 
+    /// The key of an object literal's property. `__proto__` is computed (`["__proto__"]`): written
+    /// as a name or a string, it sets the object's prototype instead of a property.
     fn key(key: &Key) -> String {
         match key {
+            Key::Name(name) if name == "__proto__" => format!("[{}]", string(name)),
             Key::Name(name) => property_key(name),
             Key::Number(number) => number.to_string(),
         }

@@ -422,3 +422,53 @@ fn values_the_mocks_cannot_build_name_the_type_and_field() {
         ]
     );
 }
+
+/// Fields the Rust client (progenitor) would give one name.
+#[derive(Serialize, Deserialize, JsonSchema)]
+struct Spellings {
+    #[serde(rename = "a-b")]
+    dashed: u8,
+    #[serde(rename = "a_b")]
+    snake: u8,
+    #[serde(rename = "userId")]
+    camel: u8,
+    user_id: u8,
+}
+
+/// Values the Rust client would give one variant name.
+#[derive(Serialize, Deserialize, JsonSchema)]
+enum Cases {
+    #[serde(rename = "a")]
+    Lower,
+    #[serde(rename = "A")]
+    Upper,
+}
+
+/// A type that would shadow `String` in the Rust client.
+#[derive(Serialize, Deserialize, JsonSchema)]
+#[schemars(rename = "String")]
+struct Text {
+    text: String,
+}
+
+#[test]
+fn names_the_rust_client_cannot_tell_apart_name_the_type_and_fields() {
+    let contract = Contract::new(Info::new("Spellings", "1.0.0"))
+        .problem::<Problem>()
+        .tag("t", "T.")
+        .operation(bare("spellings", "/spellings").response::<Spellings>(200, "OK."))
+        .operation(bare("cases", "/cases").response::<Cases>(200, "OK."))
+        .operation(bare("text", "/text").response::<Text>(200, "OK."));
+    let errors = codegen::lower(&contract).expect_err("names the client cannot tell apart");
+    let messages: Vec<String> = errors.0.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        messages,
+        [
+            "type `Cases` (it::errors::Cases), at `/`: the Rust client would name the values \"a\", \"A\" all `A`; rename all but one",
+            "type `Spellings` (it::errors::Spellings), at `/`: the Rust client would name the fields \"a-b\", \"a_b\" all `a_b`; rename all but one",
+            "type `Spellings` (it::errors::Spellings), at `/`: the Rust client would name the fields \"userId\", \"user_id\" all `user_id`; rename all but one",
+            "the Rust name `String` of schema `String` (it::errors::Text) is already taken by the standard library's `String`, which the Rust client uses; rename one of them",
+        ],
+        "{messages:#?}"
+    );
+}

@@ -54,8 +54,10 @@ fn expressions() {
                 Member::Shorthand("value".into()),
                 Member::Property(Key::Number(200), Expr::Json(json!(null))),
                 Member::property("content-type", id("t")),
+                Member::property("__proto__", id("p")),
             ]),
-            "{ ok: true, value, 200: null, \"content-type\": t }",
+            // `__proto__` computed: as a name or a string it would set the prototype.
+            "{ ok: true, value, 200: null, \"content-type\": t, [\"__proto__\"]: p }",
         ),
         (Expr::object(vec![]), "{}"),
         (

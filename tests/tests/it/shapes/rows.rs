@@ -368,6 +368,10 @@ rows! {
         Row::of(&[Floats { ratio: 0.5, scale: 1.25 }, Floats { ratio: f64::MAX, scale: f32::MIN_POSITIVE }])
             .reads(&[
                 r#"{"ratio": 1, "scale": 2}"#,
+                // The text serde_json writes for `f32::MAX` and `f32::MIN` (above `f32::MAX` read
+                // as an `f64`).
+                r#"{"ratio": 1, "scale": 3.4028235e38}"#,
+                r#"{"ratio": 1, "scale": -3.4028235e38}"#,
                 r#"{"ratio": 1e300, "scale": 3.4028234663852886e38}"#,
                 r#"{"ratio": 1, "scale": -1e39}"#,
                 r#"{"ratio": "1", "scale": 1}"#,

@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+pub mod typify_names;
+
 use crate::error::Error;
 
 /// The default name of the generated client crate.
