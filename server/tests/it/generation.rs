@@ -592,8 +592,9 @@ async fn a_model_outside_the_catalogue_is_a_422_naming_the_field() {
     assert_eq!(common::count(&generation.server, "generation_jobs").await, 0);
     ada.generate_simple(&with_model("anthropic/claude-3.5-sonnet")).await.expect("a listed model");
 
-    let unchecked = start().await;
-    unchecked.openai.set_down(true);
+    let mut unchecked = start().await;
+    // The provider gone (connections refused): no catalogue, at once.
+    drop(unchecked.fake.take());
     let token = register_and_login(&unchecked.server, "ada@example.com").await;
     let ada = client(&unchecked.server, Some(&token));
     ada.generate_simple(&with_model("openai/gpt-99")).await.expect("no catalogue: taken as it is");
