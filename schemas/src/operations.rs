@@ -461,7 +461,7 @@ fn admin() -> Vec<contract::Operation> {
         .body::<AdminUserUpdate>()
         .response::<UserResponse>(200, "The updated account.")
         .error(404, "No such account.")
-        .error(409, "An admin cannot demote or disable their own account.")
+        .error(409, "An admin cannot demote or disable their own account, nor the last other enabled admin.")
         .role("admin")
         .rate_limit(RateLimit::per_minute(30)),
     ]

@@ -1776,7 +1776,7 @@ pub enum AdminUpdateUserResponse {
     NotFound(::schemas::common::Problem),
     /// 408: The body did not arrive within the server's body timeout; the connection is closed.
     Status408(::schemas::common::Problem),
-    /// 409: An admin cannot demote or disable their own account.
+    /// 409: An admin cannot demote or disable their own account, nor the last other enabled admin.
     Conflict(::schemas::common::Problem),
     /// 413: The body is larger than the server accepts.
     PayloadTooLarge(::schemas::common::Problem),
@@ -1899,7 +1899,7 @@ impl AdminUpdateUserResponse {
             ),
         )
     }
-    /** 409: An admin cannot demote or disable their own account.
+    /** 409: An admin cannot demote or disable their own account, nor the last other enabled admin.
 
  The contract's problem with `status: 409`, the status's reason phrase as `title` (`contract_server::reason_phrase`) and `detail`.*/
     pub fn conflict(detail: impl ::core::convert::Into<::std::string::String>) -> Self {

@@ -10,7 +10,7 @@ use super::listing::{List, like_pattern};
 use super::{UserRow, answer, current_user};
 use crate::App;
 use crate::cache::Scope;
-use crate::db::{on_db, sql};
+use crate::db::{lock_key, on_db, sql};
 
 /// The detail of a `404` for an account that does not exist.
 const NO_ACCOUNT: &str = "No account with this id.";
@@ -70,17 +70,36 @@ impl Admin for App {
             if me && (body.role == Some(Role::User) || body.disabled == Some(true)) {
                 return Ok(AdminUpdateUserResponse::conflict("An admin cannot demote or disable their own account."));
             }
-            let updated = on_db!(&self.db, pool => {
-                sqlx::query(sql(pool, "UPDATE users SET role = COALESCE(?, role), disabled = COALESCE(?, disabled) WHERE id = ?"))
-                    .bind(body.role.map(role_name))
-                    .bind(body.disabled)
-                    .bind(&id)
-                    .execute(pool)
-                    .await
-                    .map(|done| done.rows_affected())
-            })?;
+            // A change that may take an admin away leaves at least one other enabled admin: checked in
+            // the statement, under one lock for every such change, so that two admins demoting each
+            // other at once cannot leave none.
+            let removes_admin = body.role == Some(Role::User) || body.disabled == Some(true);
+            let updated = on_db!(&self.db, pool => async {
+                let mut tx = pool.begin().await?;
+                lock_key(pool, &mut tx, "users:admins").await?;
+                let updated = sqlx::query(sql(
+                    pool,
+                    "UPDATE users SET role = COALESCE(?1, role), disabled = COALESCE(?2, disabled) WHERE id = ?3 \
+                     AND (?4 = FALSE OR (SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = FALSE \
+                     AND id <> ?3) > 0)",
+                ))
+                .bind(body.role.map(role_name))
+                .bind(body.disabled)
+                .bind(&id)
+                .bind(removes_admin)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                tx.commit().await?;
+                Ok::<_, sqlx::Error>(updated)
+            }.await)?;
             if updated == 0 {
-                return Ok(AdminUpdateUserResponse::not_found(NO_ACCOUNT));
+                return Ok(match current_user(self, &id).await? {
+                    Some(_) => AdminUpdateUserResponse::conflict(
+                        "No other enabled admin would remain; make another account admin first.",
+                    ),
+                    None => AdminUpdateUserResponse::not_found(NO_ACCOUNT),
+                });
             }
             self.cache.invalidate(Scope::Profile, &id).await;
             self.authenticator.forget(&id);

@@ -74,3 +74,53 @@ async fn answers_a_client_can_bring_about_are_not_logged_as_errors() {
     assert!(logs.contains("WARN") && logs.contains("503"), "the failures are logged: {logs}");
     assert!(!logs.contains("ERROR"), "{logs}");
 }
+
+/// Two admins demoting each other at once: one demotion is made, the other is a `409`, and one
+/// enabled admin remains (each change that may take an admin away runs under one lock and counts
+/// the others in its statement). Ten rounds, on both engines.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_admins_demoting_each_other_leave_one_admin() {
+    use api_server::{Admin, AdminUpdateUserResponse as Answer};
+    let server = common::start().await;
+    let mut ids = Vec::new();
+    for email in ["ada@example.com", "bob@example.com"] {
+        register_and_login(&server, email).await;
+        let id = server::roles::change(&server.app.db, email, server::roles::Change::Grant).await;
+        ids.push(id.expect("grant").expect("the account"));
+    }
+    let as_admin = |id: &str| contract_server::RequestContext {
+        principal: Some(contract_server::Principal { id: id.to_owned(), roles: vec!["admin".into()] }),
+        request_id: "test".into(),
+        client_ip: std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
+    };
+    let admins = || async {
+        let (count,): (i64,) = server::on_db!(&server.app.db, pool => {
+            sqlx::query_as(server::db::sql(pool, "SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = FALSE"))
+                .fetch_one(pool)
+                .await
+        })
+        .expect("count");
+        count
+    };
+    for round in 0..10 {
+        let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(2));
+        let demotions = [(0, 1), (1, 0)].map(|(by, of)| {
+            let (app, barrier, context) = (server.app.clone(), barrier.clone(), as_admin(&ids[by]));
+            let path = schemas::admin::UserPath { user_id: ids[of].parse().expect("uuid") };
+            tokio::spawn(async move {
+                barrier.wait().await;
+                let demote = schemas::admin::AdminUserUpdate { role: Some(schemas::auth::Role::User), disabled: None };
+                app.admin_update_user(context, path, demote).await
+            })
+        });
+        let answers: Vec<Answer> =
+            futures::future::join_all(demotions).await.into_iter().map(|a| a.expect("the task")).collect();
+        let made = answers.iter().filter(|a| matches!(a, Answer::Ok(_))).count();
+        let refused = answers.iter().filter(|a| matches!(a, Answer::Conflict(_))).count();
+        assert_eq!((made, refused, admins().await), (1, 1, 1), "round {round}");
+        // Both admins again for the next round.
+        for email in ["ada@example.com", "bob@example.com"] {
+            server::roles::change(&server.app.db, email, server::roles::Change::Grant).await.expect("grant");
+        }
+    }
+}
