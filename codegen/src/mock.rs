@@ -300,7 +300,7 @@ impl<C: Components> Generator<'_, C> {
     }
 
     fn string(&mut self, object: &Map<String, Value>, also: &[&str], at: &At) -> Result<Value, NoValue> {
-        let count = |key: &str| object.get(key).and_then(Value::as_u64).map(|n| n as usize);
+        let count = |key: &str| crate::schema::count(object.get(key)).map(|n| n as usize);
         let (min, max) = (count("minLength").unwrap_or(0), count("maxLength"));
         let fits = |text: &str| {
             let length = text.chars().count();
@@ -355,7 +355,7 @@ impl<C: Components> Generator<'_, C> {
     }
 
     fn array(&mut self, object: &Map<String, Value>, at: &At) -> Result<Value, NoValue> {
-        let count = |key: &str| object.get(key).and_then(Value::as_u64).map(|n| n as usize);
+        let count = |key: &str| crate::schema::count(object.get(key)).map(|n| n as usize);
         let mut items = Vec::new();
         let prefix = object.get("prefixItems").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
         for (index, schema) in prefix.iter().enumerate() {
@@ -400,7 +400,7 @@ impl<C: Components> Generator<'_, C> {
             let value = self.value(schema, &at.join("additionalProperties"))?;
             members.insert((*name).to_owned(), value);
         }
-        let min = object.get("minProperties").and_then(Value::as_u64).unwrap_or(0) as usize;
+        let min = crate::schema::count(object.get("minProperties")).unwrap_or(0) as usize;
         // With the optional members first; without them when they break the schema together.
         let mut with_optional = members.clone();
         with_optional.extend(optional);
@@ -548,6 +548,11 @@ mod tests {
         assert_eq!(check(json!({"type": "string", "pattern": "^[a-z][a-z-]*$", "minLength": 4})), json!("aaaa"));
         assert_eq!(check(json!({"type": "string", "minLength": 8})), json!("stringxx"));
         assert_eq!(check(json!({"type": "string", "maxLength": 3})), json!("str"));
+        // A count written as a decimal is the same count, as the validators read it.
+        assert_eq!(check(json!({"type": "string", "minLength": 8.0})), json!("stringxx"));
+        assert_eq!(check(json!({"type": "array", "items": {"type": "integer"}, "minItems": 2.0})), json!([1, 1]));
+        let components = BTreeMap::<String, Value>::new();
+        assert!(!accepts(&components, &json!({"type": "string", "maxLength": 2.0}), &json!("abc")));
         let all =
             json!({"type": "string", "allOf": [{"pattern": "[0-9]"}, {"pattern": "[A-Z]"}], "pattern": "^[A-Z0-9]+$"});
         assert_eq!(check(all), json!("00A"));

@@ -209,6 +209,13 @@ pub fn as_ref_name(schema: &Value) -> Option<&str> {
     ref_name(reference)
 }
 
+/// A count keyword's value (`minLength`, `maxItems`, …): a non-negative whole number, also when
+/// written as a decimal (`2.0`), as JSON Schema reads it.
+pub fn count(value: Option<&Value>) -> Option<u64> {
+    let value = value?;
+    value.as_u64().or_else(|| value.as_f64().filter(|f| *f >= 0.0 && f.fract() == 0.0).map(|f| f as u64))
+}
+
 /// Calls `visit` on every subschema of `schema` (itself included) with its JSON pointer.
 pub fn walk<'a>(schema: &'a Value, pointer: &mut String, visit: &mut dyn FnMut(&'a Value, &str)) {
     visit(schema, pointer);

@@ -218,13 +218,7 @@ async fn run(app: Arc<App>, jobs: Arc<Jobs>, claimed: Claimed, slot: Slot) {
             // Whatever was written, and even if this task is aborted from here on, the owner's
             // cached projects are forgotten.
             let _stale = project.map(|_| ForgetProjects { app: app.clone(), owner: claimed.owner.clone() });
-            app.finish(
-                &jobs,
-                id,
-                claim,
-                Ending { status: JobStatus::Succeeded, result: Some(result), error: None, project },
-            )
-            .await
+            app.finish(&jobs, id, claim, Ending::Succeeded { result, project }).await
         }
         Err(Stop::Provider(error)) => {
             tracing::warn!(job = %id, %error, "generation job failed: the model provider failed");
@@ -237,12 +231,12 @@ async fn run(app: Arc<App>, jobs: Arc<Jobs>, claimed: Claimed, slot: Slot) {
                 }
             };
             let problem = problem(502, detail);
-            app.finish(&jobs, id, claim, Ending::failed(&problem)).await
+            app.finish(&jobs, id, claim, Ending::Failed(&problem)).await
         }
         Err(Stop::Server(error)) => {
             tracing::error!(job = %id, error = &error as &dyn std::error::Error, "generation job failed");
             let problem = problem(500, contract_server::INTERNAL_ERROR_DETAIL.to_owned());
-            app.finish(&jobs, id, claim, Ending::failed(&problem)).await
+            app.finish(&jobs, id, claim, Ending::Failed(&problem)).await
         }
         Err(Stop::Lost) => Ok(false),
     };
@@ -264,18 +258,13 @@ struct Claim<'a> {
 }
 
 /// How a job ends.
-struct Ending<'a> {
-    status: JobStatus,
-    result: Option<GenerationResult>,
-    error: Option<&'a Problem>,
-    /// The owner and the project a succeeded job's files go into.
-    project: Option<(&'a str, Uuid)>,
-}
-
-impl<'a> Ending<'a> {
-    fn failed(problem: &'a Problem) -> Self {
-        Ending { status: JobStatus::Failed, result: None, error: Some(problem), project: None }
-    }
+enum Ending<'a> {
+    /// With its result, whose files go into the project `(owner, project)` when the job names one.
+    Succeeded {
+        result: GenerationResult,
+        project: Option<(&'a str, Uuid)>,
+    },
+    Failed(&'a Problem),
 }
 
 /// Forgets an owner's cached projects when dropped, however its task ends (an abort included):
@@ -694,8 +683,10 @@ impl App {
     async fn finish(&self, jobs: &Jobs, id: Uuid, claim: Claim<'_>, ending: Ending<'_>) -> Result<bool, ApiError> {
         let now = Utc::now();
         let key = id.to_string();
-        let Ending { status, mut result, error, project } = ending;
-        let error = error.map(to_json).transpose()?;
+        let (status, mut result, error, project) = match ending {
+            Ending::Succeeded { result, project } => (JobStatus::Succeeded, Some(result), None, project),
+            Ending::Failed(problem) => (JobStatus::Failed, None, Some(to_json(problem)?), None),
+        };
         let (files, skipped) = result.as_ref().map(|r| fitting(&r.files)).unwrap_or_default();
         let text = format!("{JOB_COLUMNS} WHERE id = ?");
         let done = on_db!(&self.db, pool => async {
@@ -828,7 +819,7 @@ impl App {
                 let problem = problem(500, detail);
                 // Judged again as it ends: a heartbeat that lands meanwhile keeps the job running.
                 let claim = Claim { attempt: attempts, by: claimer.as_deref(), stale_before: Some(stale_before) };
-                self.finish(jobs, id, claim, Ending::failed(&problem)).await?;
+                self.finish(jobs, id, claim, Ending::Failed(&problem)).await?;
                 tracing::warn!(job = %id, attempts, "generation job failed: its servers kept stopping");
             } else if self.requeue(jobs, id, Some(stale_before), None).await? {
                 tracing::warn!(job = %id, "generation job re-queued: the server running it stopped");

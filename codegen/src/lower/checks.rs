@@ -28,7 +28,7 @@ pub(super) fn check_schemas(schemas: &BTreeMap<String, NamedSchema>, operations:
                 second: format!("schema `{name}`{rust}"),
             });
         }
-        client_names(name, &rust, &named.schema, "", &mut found);
+        client_names(name, &rust, &named.schema, &mut found);
         if let Err(problems) = schema30::downgrade(&named.schema) {
             for problem in problems {
                 found.push(Error::Unrenderable {
@@ -65,61 +65,40 @@ pub(super) fn check_schemas(schemas: &BTreeMap<String, NamedSchema>, operations:
     found
 }
 
-/// The fields and enum values of `schema` (at `pointer` in the schema `name`) that the Rust client
-/// (progenitor, through typify) would give one name: two fields of one name do not compile, and
-/// two variants of one name make progenitor panic.
-fn client_names(name: &str, rust: &RustType, schema: &Value, pointer: &str, found: &mut Vec<Error>) {
-    let Some(object) = schema.as_object() else { return };
-    let refuse = |found: &mut Vec<Error>, reason: String| {
-        found.push(Error::Unrenderable {
-            name: name.to_owned(),
-            rust: rust.clone(),
-            pointer: if pointer.is_empty() { "/".to_owned() } else { pointer.to_owned() },
-            field: Field::from_pointer(pointer),
-            reason,
-        });
-    };
-    if let Some(Value::Object(properties)) = object.get("properties") {
-        let fields: Vec<&str> = properties.keys().map(String::as_str).collect();
-        let names: Vec<String> = fields.iter().map(|f| typify_names::field(f)).collect();
-        for (rust_name, sharing) in typify_names::clashes(&fields, &names) {
-            refuse(
-                found,
-                format!(
+/// The fields and enum values of `schema` (the schema `name`) that the Rust client (progenitor,
+/// through typify) would give one name: two fields of one name do not compile, and two variants of
+/// one name make progenitor panic.
+fn client_names(name: &str, rust: &RustType, schema: &Value, found: &mut Vec<Error>) {
+    crate::schema::walk(schema, &mut String::new(), &mut |subschema, pointer| {
+        let mut refuse = |reason: String| {
+            found.push(Error::Unrenderable {
+                name: name.to_owned(),
+                rust: rust.clone(),
+                pointer: if pointer.is_empty() { "/".to_owned() } else { pointer.to_owned() },
+                field: Field::from_pointer(pointer),
+                reason,
+            });
+        };
+        if let Some(Value::Object(properties)) = subschema.get("properties") {
+            let fields: Vec<&str> = properties.keys().map(String::as_str).collect();
+            let names: Vec<String> = fields.iter().map(|f| typify_names::field(f)).collect();
+            for (rust_name, sharing) in typify_names::clashes(&fields, &names) {
+                refuse(format!(
                     "the Rust client would name the fields {} all `{rust_name}`; rename all but one",
                     quoted(&sharing)
-                ),
-            );
-        }
-        for (field, property) in properties {
-            let here = format!("{pointer}/properties/{}", crate::schema::escape(field));
-            client_names(name, rust, property, &here, found);
-        }
-    }
-    if let Some(Value::Array(values)) = object.get("enum") {
-        let values: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
-        for (rust_name, sharing) in typify_names::variant_clashes(&values).unwrap_or_default() {
-            refuse(
-                found,
-                format!(
-                    "the Rust client would name the values {} all `{rust_name}`; rename all but one",
-                    quoted(&sharing)
-                ),
-            );
-        }
-    }
-    for keyword in ["items", "additionalProperties", "contentSchema", "not"] {
-        if let Some(inner) = object.get(keyword) {
-            client_names(name, rust, inner, &format!("{pointer}/{keyword}"), found);
-        }
-    }
-    for keyword in ["oneOf", "anyOf", "allOf", "prefixItems"] {
-        if let Some(Value::Array(members)) = object.get(keyword) {
-            for (index, member) in members.iter().enumerate() {
-                client_names(name, rust, member, &format!("{pointer}/{keyword}/{index}"), found);
+                ));
             }
         }
-    }
+        if let Some(Value::Array(values)) = subschema.get("enum") {
+            let values: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
+            for (rust_name, sharing) in typify_names::variant_clashes(&values).unwrap_or_default() {
+                refuse(format!(
+                    "the Rust client would name the values {} all `{rust_name}`; rename all but one",
+                    quoted(&sharing)
+                ));
+            }
+        }
+    });
 }
 
 fn quoted(items: &[&str]) -> String {

@@ -38,7 +38,7 @@ pub(super) fn accepts(components: &impl Components, schema: &Value, value: &Valu
         return false;
     }
     let number = |key: &str| get(key).and_then(Value::as_f64);
-    let count = |key: &str| get(key).and_then(Value::as_u64).map(|n| n as usize);
+    let count = |key: &str| crate::schema::count(get(key)).map(|n| n as usize);
     match value {
         Value::String(text) => {
             let length = text.chars().count();

@@ -163,6 +163,11 @@ pub struct Param {
 }
 
 impl Param {
+    /// `name`, without a type (an arrow's parameter whose type TypeScript infers).
+    pub fn untyped(name: &str) -> Self {
+        Self { name: name.to_owned(), ty: None, optional: false, default: None }
+    }
+
     /// `name: ty`.
     pub fn typed(name: &str, ty: Type) -> Self {
         Self { name: name.to_owned(), ty: Some(ty), optional: false, default: None }

@@ -48,9 +48,8 @@ pub(super) fn emit(model: &Model, names: &Names) -> Vec<Stmt> {
         // The method: the function with the options bound, typed by `Client`.
         let params: Vec<&Param> = function.params.iter().skip(1).collect();
         let arguments = std::iter::once(options).chain(params.iter().map(|p| p.name.as_str())).map(Expr::ident);
-        let bare = |name: &str| Param { name: name.to_owned(), ty: None, optional: false, default: None };
         let call_it = Expr::ident(&function.name).call(arguments.collect());
-        let arrow = Expr::arrow(params.iter().map(|p| bare(&p.name)).collect(), call_it);
+        let arrow = Expr::arrow(params.iter().map(|p| Param::untyped(&p.name)).collect(), call_it);
         methods.push(Member::property(&function.name, arrow));
         members.push(Property {
             name: function.name.clone(),

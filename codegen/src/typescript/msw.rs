@@ -138,7 +138,7 @@ fn runtime() -> Vec<Stmt> {
     .paren()
     .plus(Expr::ident("path"));
     let resolve = Expr::arrow(
-        vec![Param { name: "info".into(), ty: None, optional: false, default: None }],
+        vec![Param::untyped("info")],
         Expr::ident("respond").call(vec![
             Expr::ident("statuses"),
             Expr::ident("first"),
@@ -186,16 +186,7 @@ fn runtime() -> Vec<Stmt> {
     let events = Expr::ident("body")
         .as_type(Type::array(Type::Keyword("unknown")))
         .paren()
-        .method(
-            "map",
-            vec![Expr::arrow(
-                vec![
-                    Param { name: "item".into(), ty: None, optional: false, default: None },
-                    Param { name: "index".into(), ty: None, optional: false, default: None },
-                ],
-                event,
-            )],
-        )
+        .method("map", vec![Expr::arrow(vec![Param::untyped("item"), Param::untyped("index")], event)])
         .method("join", vec![Expr::str("")]);
     let media = || spec().member("type");
     let respond = Function {

@@ -67,12 +67,11 @@ const KNOWN: &[&str] = &[
 /// `oneOf(branches)`, JSON Schema's `oneOf` for branches that may overlap: their union, refined to
 /// values that exactly one branch accepts.
 fn one_of_helper() -> Stmt {
-    let untyped = |name: &str| Param { name: name.to_owned(), ty: None, optional: false, default: None };
     let accepted = Expr::ident("branches")
         .method(
             "filter",
             vec![Expr::arrow(
-                vec![untyped("branch")],
+                vec![Param::untyped("branch")],
                 Expr::ident("branch").method("safeParse", vec![Expr::ident("value")]).member("success"),
             )],
         )
@@ -80,7 +79,7 @@ fn one_of_helper() -> Stmt {
     let refined = Expr::ident("z").method("union", vec![Expr::ident("branches")]).method(
         "refine",
         vec![
-            Expr::arrow(vec![untyped("value")], accepted.eq(Expr::int(1))),
+            Expr::arrow(vec![Param::untyped("value")], accepted.eq(Expr::int(1))),
             Expr::str("must match exactly one schema"),
         ],
     );
@@ -240,7 +239,7 @@ fn z(method: &str, arguments: Vec<Expr>) -> Expr {
 
 /// `(value) => body`.
 fn check(body: Expr) -> Expr {
-    Expr::arrow(vec![Param { name: "value".into(), ty: None, optional: false, default: None }], body)
+    Expr::arrow(vec![Param::untyped("value")], body)
 }
 
 fn value_expr() -> Expr {
@@ -702,7 +701,7 @@ impl Emitter {
             self.field.push("(property names)".into());
             let names = self.schema(names)?;
             self.field.pop();
-            let key = Param { name: "key".into(), ty: None, optional: false, default: None };
+            let key = Param::untyped("key");
             let each = Expr::arrow(vec![key], names.method("safeParse", vec![Expr::ident("key")]).member("success"));
             let test = Expr::ident("Object").method("keys", vec![value_expr()]).method("every", vec![each]);
             schema = refine(schema, check(test), "must have property names that match `propertyNames`".into());

@@ -10,15 +10,9 @@ use super::CompileError;
 use super::compile::{Compiler, add, declare_extra, failed, id, record_extra, stop};
 use super::patterns::{char_range, format_checker};
 use super::registry::Location;
-use crate::schema::{Types, escape};
+use crate::schema::{Types, count, escape};
 use crate::typescript::ast::{BinaryOp, Block, Expr, Iteration, Member, Param, Stmt, Type};
 use crate::typescript::printer::PROTOTYPE_NAMES;
-
-/// A non-negative whole number, also when written as a decimal (`2.0`).
-fn count(value: Option<&Value>) -> Option<u64> {
-    let value = value?;
-    value.as_u64().or_else(|| value.as_f64().filter(|f| *f >= 0.0 && f.fract() == 0.0).map(|f| f as u64))
-}
 
 /// A condition that is true when property `name` is absent from object `x`.
 fn absent(name: &str) -> Expr {
